@@ -1,0 +1,314 @@
+//! The Altinn 2 REST client: one connection-reusing `reqwest::Client`, `ApiKey` and
+//! `Accept: application/hal+json` on every call, the session injected per request, redirects
+//! never followed (a 3xx or an HTML answer means the session is gone), and the server's reason
+//! phrase kept in errors.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use url::Url;
+
+use super::model::{error_message_from_body, HalMessage, HalProfile, MessageList, ReporteeList};
+use crate::auth::{Secret, Session};
+use crate::domain::{Message, MessagePage, Party, Profile};
+
+/// Altinn's page size: at most 50 items per response.
+pub const PAGE_SIZE: usize = 50;
+
+/// What went wrong talking to Altinn, in words the UI can show.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// No connection, timeout, TLS failure.
+    #[error("Får ikke kontakt med Altinn ({detail}). Trykk r for å prøve igjen.")]
+    Network {
+        /// What failed.
+        detail: String,
+    },
+    /// Not logged in or the session expired (3xx, or HTML instead of JSON).
+    #[error("Økten er utløpt. Logg inn på nytt.")]
+    SessionExpired,
+    /// 401 on a password session: the message needs a higher security level.
+    #[error("Krever innlogging med ID-porten (høyere sikkerhetsnivå): {reason}")]
+    NeedsIdPorten {
+        /// The server's reason phrase.
+        reason: String,
+    },
+    /// 401 on a bearer session.
+    #[error("Ikke autorisert: {reason}")]
+    Unauthorized {
+        /// The server's reason phrase.
+        reason: String,
+    },
+    /// Any other error status.
+    #[error("Altinn svarte {status}: {reason}")]
+    Server {
+        /// HTTP status code.
+        status: u16,
+        /// The reason phrase or error body's message.
+        reason: String,
+    },
+    /// The answer could not be understood.
+    #[error("Uforståelig svar fra Altinn: {detail}")]
+    Malformed {
+        /// What did not parse.
+        detail: String,
+    },
+    /// A local problem, e.g. writing a downloaded file.
+    #[error("{0}")]
+    Local(String),
+}
+
+/// The Altinn 2 REST client. Cheap to clone (the connection pool is shared).
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    api_key: Secret,
+    language: u16,
+}
+
+/// The non-canonical HTTP reason phrase when the server sent one, else the canonical one.
+pub fn reason_phrase(response: &Response) -> String {
+    response
+        .extensions()
+        .get::<hyper::ext::ReasonPhrase>()
+        .map(|r| crate::text::sanitize_line(&String::from_utf8_lossy(r.as_bytes())))
+        .or_else(|| response.status().canonical_reason().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// A short description of a transport error, without URLs' query strings or secrets.
+pub fn describe_reqwest_error(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        "tidsavbrudd".to_owned()
+    } else if error.is_connect() {
+        "tilkobling feilet".to_owned()
+    } else if error.is_decode() || error.is_body() {
+        "avbrutt svar".to_owned()
+    } else {
+        let mut text = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(s) = source {
+            text = format!("{text}: {s}");
+            source = s.source();
+        }
+        text
+    }
+}
+
+impl Client {
+    /// A client for the Altinn instance at `base` (e.g. `https://www.altinn.no/`).
+    pub fn new(base: Url, api_key: Secret) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("innboks/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Local(format!("HTTP-klienten kunne ikke lages: {e}")))?;
+        let base = if base.path().ends_with('/') {
+            base
+        } else {
+            let mut b = base;
+            let path = format!("{}/", b.path());
+            b.set_path(&path);
+            b
+        };
+        Ok(Self {
+            http,
+            base,
+            api_key,
+            language: 1044,
+        })
+    }
+
+    /// The underlying HTTP client (shared with the login flows).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The base URL.
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// The API key.
+    pub fn api_key(&self) -> &Secret {
+        &self.api_key
+    }
+
+    fn url(&self, path: &str) -> Result<Url, ApiError> {
+        self.base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| ApiError::Local(format!("ugyldig adresse {path}: {e}")))
+    }
+
+    /// Resolves a link from a document against our own base: only its path and query are
+    /// used, so credentials are never sent to another host named in a document.
+    fn same_origin(&self, href: &str) -> Result<Url, ApiError> {
+        let (path, query) = match Url::parse(href) {
+            Ok(u) => (u.path().to_owned(), u.query().map(str::to_owned)),
+            Err(_) => match href.split_once('?') {
+                Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
+                None => (href.to_owned(), None),
+            },
+        };
+        let mut url = self.url(&path)?;
+        url.set_query(query.as_deref());
+        Ok(url)
+    }
+
+    fn request(&self, method: Method, url: Url, session: &Session) -> RequestBuilder {
+        let builder = self
+            .http
+            .request(method, url)
+            .header("ApiKey", self.api_key.expose())
+            .header(ACCEPT, "application/hal+json");
+        match session {
+            Session::Cookie { aspxauth, .. } => {
+                builder.header(COOKIE, format!(".ASPXAUTH={}", aspxauth.expose()))
+            }
+            Session::Bearer { access_token } => {
+                builder.header(AUTHORIZATION, format!("Bearer {}", access_token.expose()))
+            }
+        }
+    }
+
+    /// Sends and turns every non-success answer into an [`ApiError`].
+    async fn send(&self, builder: RequestBuilder, session: &Session) -> Result<Response, ApiError> {
+        let response = builder.send().await.map_err(|e| ApiError::Network {
+            detail: describe_reqwest_error(&e),
+        })?;
+        let status = response.status();
+        if status.is_redirection() {
+            return Err(ApiError::SessionExpired);
+        }
+        let is_html = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/html"));
+        if status.is_success() && is_html {
+            return Err(ApiError::SessionExpired);
+        }
+        if status.is_success() {
+            return Ok(response);
+        }
+        let phrase = reason_phrase(&response);
+        let body = response.text().await.unwrap_or_default();
+        let reason = match error_message_from_body(&body) {
+            Some(message) if phrase.is_empty() || phrase == status.canonical_reason().unwrap_or("") => {
+                message
+            }
+            _ => phrase,
+        };
+        Err(match (status, session) {
+            (StatusCode::UNAUTHORIZED, Session::Cookie { .. }) => ApiError::NeedsIdPorten { reason },
+            (StatusCode::UNAUTHORIZED, Session::Bearer { .. }) => ApiError::Unauthorized { reason },
+            _ => ApiError::Server {
+                status: status.as_u16(),
+                reason,
+            },
+        })
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: Url,
+        session: &Session,
+    ) -> Result<(T, reqwest::header::HeaderMap), ApiError> {
+        let response = self.send(self.request(Method::GET, url, session), session).await?;
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(|e| ApiError::Network {
+            detail: describe_reqwest_error(&e),
+        })?;
+        let value = serde_json::from_slice(&bytes).map_err(|e| ApiError::Malformed {
+            detail: e.to_string(),
+        })?;
+        Ok((value, headers))
+    }
+
+    /// One page of `who`'s inbox (`my`, an organisation number or an `r…` reportee id),
+    /// starting at `skip` (a multiple of 50).
+    pub async fn messages_page(
+        &self,
+        session: &Session,
+        who: &str,
+        skip: usize,
+    ) -> Result<MessagePage, ApiError> {
+        let mut url = self.url(&format!("api/{who}/messages"))?;
+        url.query_pairs_mut()
+            .append_pair("$skip", &skip.to_string())
+            .append_pair("$top", &PAGE_SIZE.to_string())
+            .append_pair("language", &self.language.to_string());
+        let (list, headers): (MessageList, _) = self.get_json(url, session).await?;
+        Ok(list.to_page(PAGE_SIZE, headers.contains_key("X-Warning-LimitReached")))
+    }
+
+    /// One message with body and attachment links. `mark_as_read = false` for previews and
+    /// prefetches; only an explicit open marks a correspondence as read.
+    pub async fn message(
+        &self,
+        session: &Session,
+        who: &str,
+        id: &str,
+        mark_as_read: bool,
+    ) -> Result<Message, ApiError> {
+        let mut url = self.url(&format!("api/{who}/messages/{id}"))?;
+        url.query_pairs_mut()
+            .append_pair("language", &self.language.to_string());
+        if !mark_as_read {
+            url.query_pairs_mut().append_pair("markAsRead", "false");
+        }
+        let (message, _): (HalMessage, _) = self.get_json(url, session).await?;
+        Ok(message.to_message())
+    }
+
+    /// The parties the user can act for.
+    pub async fn reportees(&self, session: &Session) -> Result<Vec<Party>, ApiError> {
+        let mut url = self.url("api/reportees")?;
+        url.query_pairs_mut()
+            .append_pair("language", &self.language.to_string());
+        let (list, _): (ReporteeList, _) = self.get_json(url, session).await?;
+        Ok(list.embedded.reportees.iter().map(|r| r.to_party()).collect())
+    }
+
+    /// The logged-in user's profile.
+    pub async fn profile(&self, session: &Session) -> Result<Profile, ApiError> {
+        let url = self.url("api/my/profile")?;
+        let (profile, _): (HalProfile, _) = self.get_json(url, session).await?;
+        Ok(profile.to_profile())
+    }
+
+    /// Streams an attachment (its `href` from the message) into `out`, reporting the bytes
+    /// written so far to `progress`. Returns the total size.
+    pub async fn download_attachment<W: AsyncWrite + Unpin>(
+        &self,
+        session: &Session,
+        href: &str,
+        out: &mut W,
+        mut progress: impl FnMut(u64),
+    ) -> Result<u64, ApiError> {
+        let url = self.same_origin(href)?;
+        let response = self.send(self.request(Method::GET, url, session), session).await?;
+        let mut stream = response.bytes_stream();
+        let mut written = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| ApiError::Network {
+                detail: describe_reqwest_error(&e),
+            })?;
+            out.write_all(&chunk)
+                .await
+                .map_err(|e| ApiError::Local(format!("kunne ikke skrive vedlegget: {e}")))?;
+            written += chunk.len() as u64;
+            progress(written);
+        }
+        out.flush()
+            .await
+            .map_err(|e| ApiError::Local(format!("kunne ikke skrive vedlegget: {e}")))?;
+        Ok(written)
+    }
+}

@@ -1,0 +1,412 @@
+//! Serde types of Altinn 2's HAL+JSON documents and their mapping to [`crate::domain`].
+//!
+//! Parsing is forgiving: unknown fields are ignored, absent ones are `None`, numbers that
+//! arrive as strings (and the reverse) are accepted, one link where an array is expected is
+//! accepted, and unknown enum texts are kept raw.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Oslo;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use crate::domain::{
+    Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary, Party,
+    PartyKind, Profile,
+};
+use crate::text::{html_to_text, sanitize_line};
+
+/// Width used when turning HTML bodies into text; the detail pane wraps further.
+const BODY_WIDTH: usize = 100;
+
+/// A HAL link.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Link {
+    /// Target URL.
+    #[serde(default)]
+    pub href: String,
+}
+
+/// An attachment link in a message's `_links.attachment`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AttachmentLink {
+    /// Download URL.
+    #[serde(default)]
+    pub href: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// File name.
+    #[serde(rename = "fileName")]
+    pub file_name: Option<String>,
+    /// Encrypted content.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub encrypted: bool,
+    /// Size in bytes.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub filesize: Option<u64>,
+}
+
+/// `_links` of a message.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MessageLinks {
+    /// `self`.
+    #[serde(rename = "self")]
+    pub self_link: Option<Link>,
+    /// The web portal's view.
+    pub portalview: Option<Link>,
+    /// Attachments: an array, or one object.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub attachment: Vec<AttachmentLink>,
+}
+
+/// A message as in `_embedded.messages[]` and as the detail document.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HalMessage {
+    /// Id.
+    pub message_id: String,
+    /// Subject.
+    pub subject: Option<String>,
+    /// Localized status text.
+    pub status: Option<String>,
+    /// Marked unread by the user.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub marked_unread: bool,
+    /// Created.
+    pub created_date: Option<String>,
+    /// Last changed.
+    pub last_changed_date_time: Option<String>,
+    /// Service owner (agency).
+    pub service_owner: Option<String>,
+    /// Specific sender.
+    pub message_sender: Option<String>,
+    /// `Correspondence`, `FormTask`, or other.
+    #[serde(rename = "Type")]
+    pub kind: Option<String>,
+    /// Due date.
+    pub due_date: Option<String>,
+    /// Archive reference.
+    pub archive_reference: Option<String>,
+    /// Short summary.
+    pub summary: Option<String>,
+    /// HTML body.
+    pub body: Option<String>,
+    /// Links.
+    #[serde(rename = "_links", default)]
+    pub links: MessageLinks,
+}
+
+/// `_embedded` of a message list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EmbeddedMessages {
+    /// The items.
+    #[serde(default)]
+    pub messages: Vec<HalMessage>,
+}
+
+/// A message list document.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MessageList {
+    /// Items (absent on an empty page).
+    #[serde(rename = "_embedded", default)]
+    pub embedded: EmbeddedMessages,
+}
+
+/// A reportee.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HalReportee {
+    /// `r…` id.
+    pub reportee_id: String,
+    /// Name.
+    pub name: Option<String>,
+    /// Localized type text.
+    #[serde(rename = "Type")]
+    pub kind: Option<String>,
+    /// Organisation number.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub organization_number: Option<String>,
+}
+
+/// `_embedded` of the reportee list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EmbeddedReportees {
+    /// The reportees.
+    #[serde(default)]
+    pub reportees: Vec<HalReportee>,
+}
+
+/// The reportee list document.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReporteeList {
+    /// Items.
+    #[serde(rename = "_embedded", default)]
+    pub embedded: EmbeddedReportees,
+}
+
+/// `GET /api/my/profile`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HalProfile {
+    /// Full name.
+    pub name: Option<String>,
+    /// User name.
+    pub user_name: Option<String>,
+}
+
+/// Parses an Altinn date: with an offset, or local Norwegian time without one, with 0–7
+/// fractional digits. `None` for anything else (shown as an empty date, never a failure).
+pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|d| d.and_time(chrono::NaiveTime::MIN))
+        })
+        .ok()?;
+    Oslo.from_local_datetime(&naive)
+        .earliest()
+        .map(|dt| dt.with_timezone(&Utc))
+}
+
+fn clean_opt(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(sanitize_line)
+        .filter(|s| !s.is_empty())
+}
+
+impl HalMessage {
+    /// Maps to the domain summary (sanitising every text).
+    pub fn to_summary(&self) -> MessageSummary {
+        let attachment_count = (!self.links.attachment.is_empty() || self.body.is_some())
+            .then_some(self.links.attachment.len());
+        MessageSummary {
+            id: sanitize_line(&self.message_id),
+            subject: clean_opt(&self.subject).unwrap_or_default(),
+            status: MessageStatus::from_text(&sanitize_line(
+                self.status.as_deref().unwrap_or_default(),
+            )),
+            marked_unread: self.marked_unread,
+            service_owner: clean_opt(&self.service_owner).unwrap_or_default(),
+            message_sender: clean_opt(&self.message_sender),
+            kind: MessageKind::from_text(&sanitize_line(self.kind.as_deref().unwrap_or_default())),
+            created: self.created_date.as_deref().and_then(parse_date),
+            last_changed: self.last_changed_date_time.as_deref().and_then(parse_date),
+            due: self.due_date.as_deref().and_then(parse_date),
+            attachment_count,
+        }
+    }
+
+    /// Maps the detail document to a domain message.
+    pub fn to_message(&self) -> Message {
+        let summary = self.to_summary();
+        let body = match self.body.as_deref() {
+            Some(html) if !html.trim().is_empty() => html_to_text(html, BODY_WIDTH),
+            _ => String::new(),
+        };
+        let attachments = self
+            .links
+            .attachment
+            .iter()
+            .map(|link| {
+                let id = link
+                    .href
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default();
+                let name = clean_opt(&link.name);
+                let file_name = safe_file_name(
+                    link.file_name
+                        .as_deref()
+                        .or(name.as_deref())
+                        .unwrap_or("vedlegg"),
+                );
+                Attachment {
+                    id: sanitize_line(id),
+                    name: name.unwrap_or_else(|| file_name.clone()),
+                    file_name,
+                    size: link.filesize,
+                    encrypted: link.encrypted,
+                    url: link.href.clone(),
+                }
+            })
+            .collect();
+        Message {
+            summary,
+            summary_text: clean_opt(&self.summary),
+            body,
+            attachments,
+            archive_reference: clean_opt(&self.archive_reference),
+            portal_url: self
+                .links
+                .portalview
+                .as_ref()
+                .map(|l| sanitize_line(&l.href)),
+        }
+    }
+}
+
+/// Makes a server-given file name safe to create: no path separators, no `..`, no control
+/// characters, no leading dots, not empty.
+pub fn safe_file_name(name: &str) -> String {
+    let cleaned: String = sanitize_line(name)
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c => c,
+        })
+        .collect();
+    let cleaned = cleaned.trim_start_matches(['.', ' ']).trim().to_owned();
+    if cleaned.is_empty() {
+        "vedlegg".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+impl MessageList {
+    /// Maps a page; `page_size` is the size that means "more may follow".
+    pub fn to_page(&self, page_size: usize, limit_reached: bool) -> MessagePage {
+        let messages: Vec<MessageSummary> =
+            self.embedded.messages.iter().map(HalMessage::to_summary).collect();
+        MessagePage {
+            has_more: messages.len() >= page_size,
+            messages,
+            limit_reached,
+        }
+    }
+}
+
+impl HalReportee {
+    /// Maps to a domain party.
+    pub fn to_party(&self) -> Party {
+        let kind_text = sanitize_line(self.kind.as_deref().unwrap_or_default());
+        let kind = match kind_text.to_lowercase().as_str() {
+            "person" => PartyKind::Person,
+            "enterprise" | "foretak" | "føretak" => PartyKind::Organisation,
+            "business" | "bedrift" => PartyKind::SubUnit,
+            _ => PartyKind::Other(kind_text),
+        };
+        Party {
+            id: sanitize_line(&self.reportee_id),
+            name: clean_opt(&self.name).unwrap_or_default(),
+            kind,
+            organisation_number: clean_opt(&self.organization_number),
+        }
+    }
+}
+
+impl HalProfile {
+    /// Maps to the domain profile.
+    pub fn to_profile(&self) -> Profile {
+        Profile {
+            name: clean_opt(&self.name)
+                .or_else(|| clean_opt(&self.user_name))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The error body shapes Altinn uses: `{"ErrorCode", "ErrorMessage"}` or `{"Message"}`.
+pub fn error_message_from_body(body: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(body).ok()?;
+    let text = value
+        .get("ErrorMessage")
+        .or_else(|| value.get("Message"))
+        .or_else(|| value.get("message"))?
+        .as_str()?;
+    let text = sanitize_line(text);
+    (!text.is_empty()).then_some(text)
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<AttachmentLink>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        Many(Vec<AttachmentLink>),
+        One(AttachmentLink),
+        Null(()),
+    }
+    Ok(match OneOrMany::deserialize(de)? {
+        OneOrMany::Many(v) => v,
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Null(()) => Vec::new(),
+    })
+}
+
+fn lenient_bool<'de, D: Deserializer<'de>>(de: D) -> Result<bool, D::Error> {
+    Ok(match Value::deserialize(de)? {
+        Value::Bool(b) => b,
+        Value::String(s) => s.eq_ignore_ascii_case("true"),
+        Value::Number(n) => n.as_i64().unwrap_or(0) != 0,
+        _ => false,
+    })
+}
+
+fn lenient_u64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
+    Ok(match Value::deserialize(de)? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+fn lenient_string<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(de)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Datelike, Timelike};
+
+    #[test]
+    fn parses_dates_with_and_without_offset() {
+        let winter = parse_date("2013-11-11T13:41:01.703").expect("date");
+        assert_eq!(winter.hour(), 12, "offset-less is Oslo time (UTC+1 in winter)");
+        let summer = parse_date("2025-06-01T12:00:00").expect("date");
+        assert_eq!(summer.hour(), 10);
+        let seven = parse_date("2025-03-19T10:21:38.3381126+01:00").expect("date");
+        assert_eq!(seven.hour(), 9);
+        assert_eq!(parse_date("2013-11-20T19:50:54.86").map(|d| d.day()), Some(20));
+        assert!(parse_date("in a while").is_none());
+    }
+
+    #[test]
+    fn safe_file_names() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_file_name("\u{1b}[31mrapport.pdf"), "[31mrapport.pdf");
+        assert_eq!(safe_file_name(".."), "vedlegg");
+        assert_eq!(safe_file_name("skattemelding 2024.pdf"), "skattemelding 2024.pdf");
+    }
+
+    #[test]
+    fn one_attachment_object_is_accepted() {
+        let doc = r#"{"MessageId":"a1","Subject":"x","Body":"<p>b</p>",
+            "_links":{"attachment":{"href":"https://h/api/my/messages/a1/attachments/7","fileName":"f.pdf","filesize":"12"}}}"#;
+        let msg: HalMessage = serde_json::from_str(doc).expect("parse");
+        let msg = msg.to_message();
+        assert_eq!(msg.attachments.len(), 1);
+        assert_eq!(msg.attachments[0].id, "7");
+        assert_eq!(msg.attachments[0].size, Some(12));
+    }
+
+    #[test]
+    fn error_bodies() {
+        assert_eq!(
+            error_message_from_body(r#"{"ErrorCode":1,"ErrorMessage":"Feil"}"#).as_deref(),
+            Some("Feil")
+        );
+        assert_eq!(error_message_from_body(r#"{"Message":"M"}"#).as_deref(), Some("M"));
+        assert_eq!(error_message_from_body(""), None);
+    }
+}

@@ -1,0 +1,208 @@
+//! The inbox in our own words. `app/` and `ui/` speak only these types; each backend
+//! (Altinn 2 REST today, Dialogporten later) maps its documents to them at its edge.
+//! All text in these types has been sanitised already.
+
+use chrono::{DateTime, Utc};
+
+/// Where a message stands, mapped from the localized status text of the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageStatus {
+    /// Not opened yet.
+    Unread,
+    /// Opened.
+    Read,
+    /// A form being filled in.
+    Filling,
+    /// A form waiting for signatures.
+    Signing,
+    /// A form that was sent and archived.
+    SentAndArchived,
+    /// Moved to the archive.
+    Archived,
+    /// In the trash bin.
+    Deleted,
+    /// A status text we do not know, kept as the server sent it.
+    Other(String),
+}
+
+impl MessageStatus {
+    /// Maps a localized Altinn status text (Bokmål, Nynorsk or English) to a status.
+    pub fn from_text(text: &str) -> Self {
+        match text.trim().to_lowercase().as_str() {
+            "ulest" | "unread" => Self::Unread,
+            "lest" | "read" => Self::Read,
+            "utfylling" | "completion" => Self::Filling,
+            "signering" | "signing" => Self::Signing,
+            "sendt og arkivert" | "sent and archived" => Self::SentAndArchived,
+            "arkivert" | "archived" => Self::Archived,
+            "slettet" | "deleted" => Self::Deleted,
+            _ => Self::Other(text.trim().to_owned()),
+        }
+    }
+
+    /// The Norwegian (Bokmål) label shown in the UI.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Unread => "Ulest",
+            Self::Read => "Lest",
+            Self::Filling => "Utfylling",
+            Self::Signing => "Signering",
+            Self::SentAndArchived => "Sendt og arkivert",
+            Self::Archived => "Arkivert",
+            Self::Deleted => "Slettet",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+/// What kind of item a message is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageKind {
+    /// A letter from an agency.
+    Correspondence,
+    /// A form to fill in or that was submitted.
+    FormTask,
+    /// A type we do not know, kept raw.
+    Other(String),
+}
+
+impl MessageKind {
+    /// Maps the API's `Type` value.
+    pub fn from_text(text: &str) -> Self {
+        match text {
+            "Correspondence" => Self::Correspondence,
+            "FormTask" => Self::FormTask,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The label shown in the UI.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Correspondence => "Correspondence",
+            Self::FormTask => "FormTask",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+/// One row of the inbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageSummary {
+    /// The server's id (`a…` active, `b…` archived).
+    pub id: String,
+    /// Subject line.
+    pub subject: String,
+    /// Status.
+    pub status: MessageStatus,
+    /// The user marked it unread in the portal.
+    pub marked_unread: bool,
+    /// The agency that owns the service (shown as sender).
+    pub service_owner: String,
+    /// A more specific sender, e.g. a municipality, when given.
+    pub message_sender: Option<String>,
+    /// Correspondence, form task or other.
+    pub kind: MessageKind,
+    /// When it was created, if known.
+    pub created: Option<DateTime<Utc>>,
+    /// When it last changed; the inbox is ordered by this.
+    pub last_changed: Option<DateTime<Utc>>,
+    /// Due date, when the item has one.
+    pub due: Option<DateTime<Utc>>,
+    /// Number of attachments, when known (the list endpoint does not say).
+    pub attachment_count: Option<usize>,
+}
+
+impl MessageSummary {
+    /// True when the message counts as unread.
+    pub fn is_unread(&self) -> bool {
+        self.status == MessageStatus::Unread || self.marked_unread
+    }
+
+    /// The name shown in the sender column: the specific sender when given, else the
+    /// service owner.
+    pub fn sender(&self) -> &str {
+        match &self.message_sender {
+            Some(s) if !s.is_empty() => s,
+            _ => &self.service_owner,
+        }
+    }
+}
+
+/// A whole message: its summary plus body and attachments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// The summary fields.
+    pub summary: MessageSummary,
+    /// Short summary text, when given.
+    pub summary_text: Option<String>,
+    /// The body as plain text (converted from HTML).
+    pub body: String,
+    /// Attachments, in server order.
+    pub attachments: Vec<Attachment>,
+    /// Archive reference, when given.
+    pub archive_reference: Option<String>,
+    /// Link to the message in the web portal, when given.
+    pub portal_url: Option<String>,
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// Id (the last segment of the download link).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// File name, sanitised (no path separators, no control characters).
+    pub file_name: String,
+    /// Size in bytes, when given.
+    pub size: Option<u64>,
+    /// Encrypted: the bytes are opaque.
+    pub encrypted: bool,
+    /// Where to download it.
+    pub url: String,
+}
+
+/// What kind of party a reportee is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartyKind {
+    /// A person.
+    Person,
+    /// An enterprise (hovedenhet).
+    Organisation,
+    /// A sub-unit (underenhet / bedrift).
+    SubUnit,
+    /// Unknown type text, kept raw.
+    Other(String),
+}
+
+/// Someone the user can act for (a reportee): themself or an organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Party {
+    /// `r…` reportee id, used in API paths.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Person, organisation or sub-unit.
+    pub kind: PartyKind,
+    /// Organisation number, for organisations.
+    pub organisation_number: Option<String>,
+}
+
+/// One page of the inbox as fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagePage {
+    /// The messages on this page, newest first.
+    pub messages: Vec<MessageSummary>,
+    /// True when more pages may follow.
+    pub has_more: bool,
+    /// The server said its own limit was reached (narrow the date range for more).
+    pub limit_reached: bool,
+}
+
+/// The profile of the logged-in user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// Full name.
+    pub name: String,
+}

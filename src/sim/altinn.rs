@@ -1,0 +1,616 @@
+//! Altinn 2 REST as the simulator serves it (see `altinn-api.md`): password login, message
+//! lists with HAL links and `$skip`/`$top` paging (no `next` link), `$filter`, `language`,
+//! detail with `markAsRead` semantics, attachments, reportees and profile. Paths match
+//! case-insensitively. Errors carry their text in the HTTP reason phrase.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+
+use super::data::{Reportee, ReporteeKind, SimMessage, SimStatus};
+use super::filter::{self, Record};
+use super::{lock, random_hex, CookieSession, SimState};
+
+const HAL: &str = "application/hal+json; charset=utf-8";
+const PAGE_MAX: usize = 50;
+
+/// The router: `/__sim/stats` and everything under `/api/`.
+pub fn router(state: Arc<SimState>) -> Router {
+    Router::new()
+        .route("/__sim/stats", get(stats))
+        .fallback(dispatch)
+        .with_state(state)
+}
+
+async fn stats(State(state): State<Arc<SimState>>) -> Response {
+    let stats = lock(&state.stats).clone();
+    axum::Json(stats).into_response()
+}
+
+/// A response with a custom reason phrase and no body.
+pub fn status_with_reason(status: StatusCode, reason: &str) -> Response {
+    let mut response = (status, Body::empty()).into_response();
+    if let Ok(phrase) = hyper::ext::ReasonPhrase::try_from(reason.to_owned()) {
+        response.extensions_mut().insert(phrase);
+    }
+    response
+}
+
+fn hal(value: &Value, state: &SimState) -> Response {
+    let mut body = value.to_string();
+    if state.faults.take_malformed() {
+        body.truncate(body.len() / 2);
+    }
+    ([(header::CONTENT_TYPE, HAL)], body).into_response()
+}
+
+fn redirect_to_login() -> Response {
+    (
+        StatusCode::FOUND,
+        [
+            (header::LOCATION, "/ui/Authentication?ReturnUrl=%2f"),
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        ],
+        "<html><body>Object moved to <a href=\"/ui/Authentication\">here</a>.</body></html>",
+    )
+        .into_response()
+}
+
+struct Ctx<'a> {
+    state: &'a SimState,
+    base: String,
+    query: HashMap<String, String>,
+    language: u16,
+}
+
+async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let query: HashMap<String, String> = url::form_urlencoded::parse(
+        request.uri().query().unwrap_or_default().as_bytes(),
+    )
+    .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+    .collect();
+    let headers = request.headers().clone();
+    let base = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| format!("http://{h}"))
+        .unwrap_or_default();
+    let body = axum::body::to_bytes(request.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
+    if !state.config.latency.is_zero() {
+        tokio::time::sleep(state.config.latency).await;
+    }
+    let language = match query.get("language").map(String::as_str) {
+        Some("2068") => 2068,
+        Some("1033") => 1033,
+        _ => 1044,
+    };
+    let ctx = Ctx {
+        state: &state,
+        base,
+        query,
+        language,
+    };
+    let lower = path.to_ascii_lowercase();
+    let segments: Vec<&str> = lower.trim_matches('/').split('/').collect();
+    let original: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (route, response) = route(&ctx, &method, &segments, &original, &headers, &body);
+    let key = format!("{method} {route} {}", response.status().as_u16());
+    *lock(&state.stats).requests.entry(key).or_default() += 1;
+    response
+}
+
+fn route(
+    ctx: &Ctx<'_>,
+    method: &Method,
+    seg: &[&str],
+    original: &[&str],
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (&'static str, Response) {
+    if seg.first() != Some(&"api") {
+        return ("other", status_with_reason(StatusCode::NOT_FOUND, "Not Found"));
+    }
+    if let Some(status) = ctx.state.faults.take_error() {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return ("fault", status_with_reason(status, "Simulated failure"));
+    }
+    match headers.get("ApiKey").and_then(|v| v.to_str().ok()) {
+        None | Some("") => {
+            return (
+                "apikey",
+                status_with_reason(StatusCode::BAD_REQUEST, "Required header 'ApiKey' is missing."),
+            )
+        }
+        Some(key) if key != ctx.state.config.api_key => {
+            return (
+                "apikey",
+                status_with_reason(
+                    StatusCode::FORBIDDEN,
+                    "The API key is not authorized for this operation",
+                ),
+            )
+        }
+        Some(_) => {}
+    }
+    if seg == ["api", "authentication", "authenticatewithpassword"] {
+        if method != Method::POST {
+            return ("login", status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"));
+        }
+        return ("login", password_login(ctx, body));
+    }
+    let auth = match authenticate(ctx, headers) {
+        Ok(auth) => auth,
+        Err(response) => return ("unauthenticated", response),
+    };
+    if method != Method::GET {
+        return ("other", status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"));
+    }
+    match seg {
+        ["api", "reportees"] => ("/api/reportees", reportees(ctx, auth)),
+        ["api", "my", "profile"] => ("/api/my/profile", profile(ctx, auth)),
+        ["api", who, "messages"] => ("/api/{who}/messages", with_mailbox(ctx, auth, who, |m, who| list(ctx, m, who))),
+        ["api", who, "messages", "trashbin"] => ("/api/{who}/messages/trashbin", with_mailbox(ctx, auth, who, |_, who| {
+            hal(&json!({"_links": {"self": {"href": format!("{}/api/{who}/messages/trashbin", ctx.base)}}, "_embedded": {"messages": []}}), ctx.state)
+        })),
+        ["api", who, "messages", id] => ("/api/{who}/messages/{id}", with_mailbox(ctx, auth, who, |m, _| detail(ctx, m, original_who(original), id, auth))),
+        ["api", who, "messages", id, "attachments"] => ("/api/{who}/messages/{id}/attachments", with_mailbox(ctx, auth, who, |m, _| attachment_list(ctx, m, original_who(original), id, auth))),
+        ["api", who, "messages", id, "attachments", att] => ("/api/{who}/messages/{id}/attachments/{att}", with_mailbox(ctx, auth, who, |m, _| attachment(ctx, m, id, att, auth))),
+        _ => ("other", status_with_reason(StatusCode::NOT_FOUND, "Not Found")),
+    }
+}
+
+fn original_who<'a>(original: &[&'a str]) -> &'a str {
+    original.get(1).copied().unwrap_or("my")
+}
+
+/// Who is asking, and at which security level.
+#[derive(Debug, Clone, Copy)]
+struct Auth {
+    user: usize,
+    level: u8,
+}
+
+fn authenticate(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<Auth, Response> {
+    if let Some(authz) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        if authz.starts_with("Bearer ") {
+            return Err(status_with_reason(
+                StatusCode::UNAUTHORIZED,
+                "IDX10503: Signature validation failed.",
+            ));
+        }
+    }
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == ".ASPXAUTH").then(|| value.to_owned())
+        });
+    let Some(cookie) = cookie else {
+        return Err(redirect_to_login());
+    };
+    let mut cookies = lock(&ctx.state.cookies);
+    let now = Instant::now();
+    match cookies.get_mut(&cookie) {
+        Some(session) if session.expires > now => {
+            session.expires = now + ctx.state.config.cookie_ttl;
+            Ok(Auth {
+                user: session.user,
+                level: 1,
+            })
+        }
+        Some(_) => {
+            cookies.remove(&cookie);
+            Err(redirect_to_login())
+        }
+        None => Err(redirect_to_login()),
+    }
+}
+
+fn password_login(ctx: &Ctx<'_>, body: &Bytes) -> Response {
+    let parsed: Option<(String, String)> = serde_json::from_slice::<Value>(body).ok().and_then(|v| {
+        Some((
+            v.get("UserName")?.as_str()?.to_owned(),
+            v.get("UserPassword")?.as_str()?.to_owned(),
+        ))
+    });
+    let user = parsed.and_then(|(name, password)| {
+        let world = lock(&ctx.state.world);
+        world
+            .users
+            .iter()
+            .position(|u| u.username.eq_ignore_ascii_case(name.trim()) && u.password == password)
+    });
+    let Some(user) = user else {
+        lock(&ctx.state.stats).logins_failed += 1;
+        return status_with_reason(StatusCode::UNAUTHORIZED, "Authentication failed");
+    };
+    lock(&ctx.state.stats).logins_ok += 1;
+    let value = random_hex(64);
+    lock(&ctx.state.cookies).insert(
+        value.clone(),
+        CookieSession {
+            user,
+            expires: Instant::now() + ctx.state.config.cookie_ttl,
+        },
+    );
+    (
+        StatusCode::OK,
+        [
+            (
+                header::SET_COOKIE,
+                format!(".ASPXAUTH={value}; path=/; secure; HttpOnly; SameSite=None"),
+            ),
+            (header::CONTENT_TYPE, HAL.to_owned()),
+        ],
+        "{}",
+    )
+        .into_response()
+}
+
+fn reportee_type(reportee: &Reportee, language: u16) -> &'static str {
+    match (reportee.kind, language) {
+        (ReporteeKind::Person, _) => "Person",
+        (ReporteeKind::Enterprise, 1033) => "Enterprise",
+        (ReporteeKind::Enterprise, 2068) => "Føretak",
+        (ReporteeKind::Enterprise, _) => "Foretak",
+        (ReporteeKind::Business, 1033) => "Business",
+        (ReporteeKind::Business, _) => "Bedrift",
+    }
+}
+
+fn reportees(ctx: &Ctx<'_>, auth: Auth) -> Response {
+    let world = lock(&ctx.state.world);
+    let Some(user) = world.users.get(auth.user) else {
+        return redirect_to_login();
+    };
+    let items: Vec<Value> = user
+        .reportees
+        .iter()
+        .filter_map(|&i| world.reportees.get(i))
+        .map(|r| {
+            let mut item = json!({
+                "ReporteeId": r.id,
+                "Name": r.name,
+                "Type": reportee_type(r, ctx.language),
+                "Status": "Active",
+                "_links": {
+                    "self": {"href": format!("{}/api/reportees/{}", ctx.base, r.id)},
+                    "messages": {"href": format!("{}/api/{}/messages", ctx.base, r.id)}
+                }
+            });
+            let fields = [
+                ("SocialSecurityNumber", &r.ssn),
+                ("OrganizationNumber", &r.org_number),
+                ("ParentOrganizationNumber", &r.parent_org_number),
+                ("OrganizationForm", &r.org_form),
+            ];
+            for (name, value) in fields {
+                if let Some(value) = value {
+                    item[name] = json!(value);
+                }
+            }
+            item
+        })
+        .collect();
+    hal(
+        &json!({
+            "_links": {
+                "self": {"href": format!("{}/api/reportees", ctx.base)},
+                "find": {"href": format!("{}/api/reportees/{{reporteeId}}", ctx.base), "isTemplated": true}
+            },
+            "_embedded": {"reportees": items}
+        }),
+        ctx.state,
+    )
+}
+
+fn profile(ctx: &Ctx<'_>, auth: Auth) -> Response {
+    let world = lock(&ctx.state.world);
+    let Some(user) = world.users.get(auth.user) else {
+        return redirect_to_login();
+    };
+    hal(
+        &json!({
+            "Name": user.name,
+            "UserName": user.username,
+            "PreferredLanguage": 1044,
+            "_links": {"self": {"href": format!("{}/api/my/profile", ctx.base)}}
+        }),
+        ctx.state,
+    )
+}
+
+/// Resolves `who` for the user and runs `f` on that mailbox.
+fn with_mailbox(
+    ctx: &Ctx<'_>,
+    auth: Auth,
+    who: &str,
+    f: impl FnOnce(&mut Vec<SimMessage>, &str) -> Response,
+) -> Response {
+    let mut world = lock(&ctx.state.world);
+    let Some(user) = world.users.get(auth.user) else {
+        return redirect_to_login();
+    };
+    let index = if who == "my" {
+        user.reportees.first().copied()
+    } else {
+        user.reportees.iter().copied().find(|&i| {
+            world.reportees.get(i).is_some_and(|r| {
+                r.id.eq_ignore_ascii_case(who) || r.org_number.as_deref() == Some(who)
+            })
+        })
+    };
+    let Some(index) = index else {
+        return status_with_reason(StatusCode::FORBIDDEN, "The user has no access to this reportee");
+    };
+    match world.mailboxes.get_mut(index) {
+        Some(mailbox) => f(mailbox, who),
+        None => status_with_reason(StatusCode::NOT_FOUND, "Reportee not found"),
+    }
+}
+
+fn fmt_date(date: chrono::NaiveDateTime) -> String {
+    date.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+}
+
+impl Record for SimMessage {
+    fn field(&self, name: &str, language: u16) -> Option<filter::Value> {
+        use filter::Value::{Date, Num, Str};
+        Some(match name {
+            "ServiceOwner" => Str(self.service_owner.clone()),
+            "Status" => Str(self.status.text(language).to_owned()),
+            "Type" => Str(self.kind.to_owned()),
+            "ServiceCode" => Str(self.service_code.clone()),
+            "ServiceEdition" => Num(self.service_edition),
+            "CreatedDate" => Date(self.created),
+            "LastChangedDateTime" => Date(self.last_changed),
+            "Subject" => Str(self.subject.clone()),
+            "Summary" => Str(self.summary.clone()),
+            _ => return None,
+        })
+    }
+}
+
+fn message_json(ctx: &Ctx<'_>, m: &SimMessage, who: &str, detail: bool) -> Value {
+    let self_href = format!("{}/api/{who}/messages/{}", ctx.base, m.id);
+    let mut links = json!({
+        "self": {"href": self_href},
+        "metadata": {"href": format!("{}/api/metadata/{}/{}/{}", ctx.base, m.kind.to_lowercase(), m.service_code, m.service_edition)},
+        "portalview": {"href": format!("{}/ui/messagebox?id={}", ctx.base, m.id)}
+    });
+    if m.kind == "FormTask" {
+        links["print"] = json!({"href": format!("{self_href}/print"), "mime-type": "application/pdf"});
+    }
+    let mut item = json!({
+        "MessageId": m.id,
+        "Subject": m.subject,
+        "Status": m.status.text(ctx.language),
+        "MarkedUnread": false,
+        "LastChangedDateTime": fmt_date(m.last_changed),
+        "CreatedDate": fmt_date(m.created),
+        "LastChangedBy": m.last_changed_by,
+        "ServiceOwner": m.service_owner,
+        "Type": m.kind,
+        "ServiceCode": m.service_code,
+        "ServiceEdition": m.service_edition,
+    });
+    if let Some(original) = &m.original_id {
+        item["OriginalId"] = json!(original);
+    }
+    if let Some(sender) = &m.message_sender {
+        item["MessageSender"] = json!(sender);
+    }
+    if let Some(due) = m.due {
+        item["DueDate"] = json!(fmt_date(due));
+    }
+    if let Some(reference) = &m.archive_reference {
+        item["ArchiveReference"] = json!(reference);
+    }
+    if m.requires_confirmation {
+        item["AvailableAction"] = json!(1);
+    }
+    if detail {
+        item["Summary"] = json!(m.summary);
+        item["Body"] = json!(m.body);
+        links["attachment"] = Value::Array(
+            m.attachments
+                .iter()
+                .map(|a| {
+                    json!({
+                        "href": format!("{self_href}/attachments/{}", a.id),
+                        "name": a.name,
+                        "fileName": a.file_name,
+                        "encrypted": false,
+                        "signinglocked": false,
+                        "signedbydefault": false,
+                        "filesize": a.size
+                    })
+                })
+                .collect(),
+        );
+    }
+    item["_links"] = links;
+    item
+}
+
+fn parse_day(text: &str) -> Option<chrono::NaiveDateTime> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_time(chrono::NaiveTime::MIN))
+}
+
+fn list(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str) -> Response {
+    let number = |key: &str, default: usize| -> Result<usize, Response> {
+        match ctx.query.get(key) {
+            None => Ok(default),
+            Some(text) => text.trim().parse().map_err(|_| {
+                status_with_reason(StatusCode::BAD_REQUEST, &format!("Invalid value for {key}"))
+            }),
+        }
+    };
+    let (skip, top) = match (number("$skip", 0), number("$top", PAGE_MAX)) {
+        (Ok(skip), Ok(top)) => (skip, top.min(PAGE_MAX)),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let filter = match ctx.query.get("$filter").map(|f| filter::parse(f)) {
+        None => None,
+        Some(Ok(f)) => Some(f),
+        Some(Err(reason)) => return status_with_reason(StatusCode::BAD_REQUEST, &reason),
+    };
+    let mut range = (None, None);
+    for (key, slot) in [("datefrom", &mut range.0), ("dateto", &mut range.1)] {
+        if let Some(text) = ctx.query.get(key) {
+            match parse_day(text) {
+                Some(day) => *slot = Some(day),
+                None => {
+                    return status_with_reason(
+                        StatusCode::BAD_REQUEST,
+                        &format!("Invalid {key}, expected yyyy-MM-dd"),
+                    )
+                }
+            }
+        }
+    }
+    let mut page = Vec::with_capacity(top);
+    let mut matched = 0usize;
+    for m in mailbox.iter() {
+        if range.0.is_some_and(|from| m.last_changed < from)
+            || range.1.is_some_and(|to| m.last_changed >= to + chrono::Duration::days(1))
+        {
+            continue;
+        }
+        if let Some(filter) = &filter {
+            match filter.matches(m, ctx.language) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(reason) => return status_with_reason(StatusCode::BAD_REQUEST, &reason),
+            }
+        }
+        if matched >= skip && page.len() < top {
+            page.push(message_json(ctx, m, who, false));
+        }
+        matched += 1;
+        if page.len() == top && filter.is_none() {
+            break;
+        }
+    }
+    hal(
+        &json!({
+            "_links": {
+                "self": {"href": format!("{}/api/{who}/messages", ctx.base)},
+                "find": {"href": format!("{}/api/{who}/messages/{{MessageId}}", ctx.base), "isTemplated": true},
+                "portalview": {"href": format!("{}/ui/messagebox", ctx.base)}
+            },
+            "_embedded": {"messages": page}
+        }),
+        ctx.state,
+    )
+}
+
+fn find<'m>(mailbox: &'m mut [SimMessage], id: &str) -> Option<&'m mut SimMessage> {
+    mailbox.iter_mut().find(|m| m.id.eq_ignore_ascii_case(id))
+}
+
+fn level_denied(m: &SimMessage, auth: Auth) -> Option<Response> {
+    (m.required_level > auth.level).then(|| {
+        status_with_reason(
+            StatusCode::UNAUTHORIZED,
+            &format!(
+                "Insufficient authentication level. Level {} is required.",
+                m.required_level
+            ),
+        )
+    })
+}
+
+fn detail(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str, id: &str, auth: Auth) -> Response {
+    let Some(m) = find(mailbox, id) else {
+        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    };
+    if let Some(denied) = level_denied(m, auth) {
+        return denied;
+    }
+    let document = message_json(ctx, m, who, true);
+    let mark = !ctx
+        .query
+        .get("markasread")
+        .is_some_and(|v| v.eq_ignore_ascii_case("false"));
+    if mark && m.kind == "Correspondence" && m.status == SimStatus::Unread {
+        m.status = SimStatus::Read;
+    }
+    hal(&document, ctx.state)
+}
+
+fn attachment_list(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str, id: &str, auth: Auth) -> Response {
+    let Some(m) = find(mailbox, id) else {
+        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    };
+    if let Some(denied) = level_denied(m, auth) {
+        return denied;
+    }
+    let base = format!("{}/api/{who}/messages/{}/attachments", ctx.base, m.id);
+    let items: Vec<Value> = m
+        .attachments
+        .iter()
+        .map(|a| {
+            let href = format!("{base}/{}", a.id);
+            json!({
+                "FileName": a.file_name,
+                "Name": a.name,
+                "AttachmentLink": href,
+                "AttachmentType": a.file_name.rsplit('.').next().unwrap_or_default(),
+                "Encrypted": false,
+                "SigningLocked": false,
+                "SignedByDefault": false,
+                "FileSize": a.size,
+                "_links": {"self": {"href": href}}
+            })
+        })
+        .collect();
+    hal(
+        &json!({"_links": {"self": {"href": base}}, "_embedded": {"attachments": items}}),
+        ctx.state,
+    )
+}
+
+fn attachment(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], id: &str, att: &str, auth: Auth) -> Response {
+    let _ = ctx;
+    let Some(m) = find(mailbox, id) else {
+        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    };
+    if let Some(denied) = level_denied(m, auth) {
+        return denied;
+    }
+    let Some(a) = m.attachments.iter().find(|a| a.id.to_string() == att) else {
+        return status_with_reason(StatusCode::NOT_FOUND, "Attachment not found");
+    };
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        a.file_name.replace(['"', '\\'], "_")
+    );
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, a.content_type().to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        a.bytes(),
+    )
+        .into_response()
+}

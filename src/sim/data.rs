@@ -1,0 +1,563 @@
+//! A deterministic synthetic Altinn world from a seed: users, reportees (a person and two
+//! organisations) and their mailboxes, with realistic Norwegian senders, subjects, HTML
+//! bodies and small real PDF attachments. The same seed and anchor give the same mailbox.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+/// A small, fast, deterministic generator (SplitMix64). Not for secrets.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Self(seed ^ 0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+
+    /// One element of a non-empty slice.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// A simulated Altinn user.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Login name.
+    pub username: String,
+    /// Password (simulator only).
+    pub password: String,
+    /// Full name.
+    pub name: String,
+    /// Indices into [`World::reportees`]; the first is the person themself.
+    pub reportees: Vec<usize>,
+}
+
+/// What kind of party a reportee is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReporteeKind {
+    /// A person.
+    Person,
+    /// An enterprise.
+    Enterprise,
+    /// A sub-unit.
+    Business,
+}
+
+/// A simulated reportee.
+#[derive(Debug, Clone)]
+pub struct Reportee {
+    /// `r…` id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: ReporteeKind,
+    /// National identity number, for persons.
+    pub ssn: Option<String>,
+    /// Organisation number, for organisations.
+    pub org_number: Option<String>,
+    /// Parent organisation number, for sub-units.
+    pub parent_org_number: Option<String>,
+    /// `AS`, `BEDR`, …
+    pub org_form: Option<String>,
+}
+
+/// Message status in the simulator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimStatus {
+    /// Ulest.
+    Unread,
+    /// Lest.
+    Read,
+    /// Utfylling.
+    Filling,
+    /// Signering.
+    Signing,
+    /// Sendt og arkivert.
+    SentAndArchived,
+    /// Arkivert.
+    Archived,
+}
+
+impl SimStatus {
+    /// The status text in an Altinn language (1044 Bokmål, 2068 Nynorsk, 1033 English).
+    pub fn text(self, language: u16) -> &'static str {
+        let english = language == 1033;
+        match self {
+            Self::Unread if english => "Unread",
+            Self::Unread => "Ulest",
+            Self::Read if english => "Read",
+            Self::Read => "Lest",
+            Self::Filling if english => "Completion",
+            Self::Filling => "Utfylling",
+            Self::Signing if english => "Signing",
+            Self::Signing => "Signering",
+            Self::SentAndArchived if english => "Sent and archived",
+            Self::SentAndArchived => "Sendt og arkivert",
+            Self::Archived if english => "Archived",
+            Self::Archived => "Arkivert",
+        }
+    }
+}
+
+/// An attachment in the simulator; its bytes are made on demand from its fields.
+#[derive(Debug, Clone)]
+pub struct SimAttachment {
+    /// Numeric id.
+    pub id: u64,
+    /// Display name.
+    pub name: String,
+    /// File name.
+    pub file_name: String,
+    /// Size of [`SimAttachment::bytes`].
+    pub size: u64,
+    /// Text printed in the file.
+    pub title: String,
+}
+
+impl SimAttachment {
+    /// The file's bytes: a real one-page PDF, or plain text for `.txt` files.
+    pub fn bytes(&self) -> Vec<u8> {
+        if self.file_name.ends_with(".txt") {
+            format!("{}\n\nDette er et vedlegg fra Altinn-simulatoren.\n", self.title).into_bytes()
+        } else {
+            pdf(&[&self.title, "Dokument fra Altinn-simulatoren (innboks demo)."])
+        }
+    }
+
+    /// The MIME type of [`SimAttachment::bytes`].
+    pub fn content_type(&self) -> &'static str {
+        if self.file_name.ends_with(".txt") {
+            "text/plain; charset=utf-8"
+        } else {
+            "application/pdf"
+        }
+    }
+}
+
+/// One simulated message.
+#[derive(Debug, Clone)]
+pub struct SimMessage {
+    /// `a…` or `b…` id.
+    pub id: String,
+    /// The `a…` id an archived message had.
+    pub original_id: Option<String>,
+    /// Subject.
+    pub subject: String,
+    /// Summary.
+    pub summary: String,
+    /// Status.
+    pub status: SimStatus,
+    /// Created (Oslo local time).
+    pub created: NaiveDateTime,
+    /// Last changed (Oslo local time).
+    pub last_changed: NaiveDateTime,
+    /// Last changed by.
+    pub last_changed_by: String,
+    /// Agency.
+    pub service_owner: String,
+    /// Specific sender.
+    pub message_sender: Option<String>,
+    /// `Correspondence` or `FormTask`.
+    pub kind: &'static str,
+    /// Service code.
+    pub service_code: String,
+    /// Service edition.
+    pub service_edition: i64,
+    /// Due date.
+    pub due: Option<NaiveDateTime>,
+    /// Archive reference.
+    pub archive_reference: Option<String>,
+    /// Security level needed to open it (a password session has level 1).
+    pub required_level: u8,
+    /// Needs a confirmation of receipt.
+    pub requires_confirmation: bool,
+    /// Attachments.
+    pub attachments: Vec<SimAttachment>,
+    /// The HTML body.
+    pub body: String,
+}
+
+/// The whole simulated world.
+#[derive(Debug, Clone)]
+pub struct World {
+    /// Users who can log in.
+    pub users: Vec<User>,
+    /// All reportees.
+    pub reportees: Vec<Reportee>,
+    /// One mailbox per reportee (same index), newest first.
+    pub mailboxes: Vec<Vec<SimMessage>>,
+}
+
+struct Template {
+    owner: &'static str,
+    sender: Option<&'static [&'static str]>,
+    kind: &'static str,
+    code: &'static str,
+    edition: i64,
+    subject: &'static str,
+    body: &'static str,
+    attachment: Option<&'static str>,
+    for_orgs: bool,
+    for_persons: bool,
+}
+
+const MUNICIPALITIES: &[&str] = &["Oslo kommune", "Bergen kommune", "Trondheim kommune", "Bodø kommune", "Tromsø kommune"];
+
+const TEMPLATES: &[Template] = &[
+    Template { owner: "Skatteetaten", sender: None, kind: "Correspondence", code: "4503", edition: 3, subject: "Skattemeldingen for {year} er klar", body: "Skattemeldingen din for {year} er nå tilgjengelig. Kontroller at opplysningene stemmer, og endre eller legg til det som mangler innen fristen {due}.", attachment: Some("skattemelding_{year}.pdf"), for_orgs: false, for_persons: true },
+    Template { owner: "Skatteetaten", sender: None, kind: "Correspondence", code: "4504", edition: 1, subject: "Skatteoppgjøret ditt for {year} er klart", body: "Skatteoppgjøret for {year} er ferdig. Du får tilbake {amount} kroner, som blir utbetalt til kontonummeret vi har registrert.", attachment: Some("skatteoppgjor_{year}.pdf"), for_orgs: false, for_persons: true },
+    Template { owner: "Skatteetaten", sender: None, kind: "Correspondence", code: "4505", edition: 2, subject: "Varsel om endring av skattefastsetting", body: "Vi vurderer å endre skattefastsettingen din for {year}. Du kan uttale deg før vi treffer vedtak. Fristen for å uttale seg er {due}.", attachment: Some("varsel_endring.pdf"), for_orgs: true, for_persons: true },
+    Template { owner: "Skatteetaten", sender: None, kind: "FormTask", code: "2933", edition: 120806, subject: "RF-1028 Skattemelding for formues- og inntektsskatt – aksjeselskaper mv. {year}", body: "Skjemaet er opprettet og klart til utfylling.", attachment: None, for_orgs: true, for_persons: false },
+    Template { owner: "Skatteetaten", sender: None, kind: "FormTask", code: "4765", edition: 2, subject: "Mva-melding for {term}. termin {year}", body: "Mva-meldingen for {term}. termin er klar til utfylling. Fristen er {due}.", attachment: None, for_orgs: true, for_persons: false },
+    Template { owner: "Skatteetaten", sender: None, kind: "Correspondence", code: "4506", edition: 1, subject: "Tilbakemelding på a-melding for {month}", body: "Vi har mottatt a-meldingen for {month}. Den er godkjent uten avvik.", attachment: Some("tilbakemelding_a-melding.txt"), for_orgs: true, for_persons: false },
+    Template { owner: "Arbeids- og velferdsetaten (NAV)", sender: None, kind: "Correspondence", code: "5120", edition: 1, subject: "Vedtak om foreldrepenger", body: "Du har fått innvilget foreldrepenger fra {date}. Utbetalingen skjer den 25. hver måned. Se vedlagt vedtak for begrunnelse og klageadgang.", attachment: Some("vedtak_foreldrepenger.pdf"), for_orgs: false, for_persons: true },
+    Template { owner: "Arbeids- og velferdsetaten (NAV)", sender: None, kind: "Correspondence", code: "5121", edition: 1, subject: "Melding om utbetaling", body: "Vi har utbetalt {amount} kroner til deg. Beløpet er skattetrukket etter skattekortet ditt.", attachment: None, for_orgs: false, for_persons: true },
+    Template { owner: "Arbeids- og velferdsetaten (NAV)", sender: None, kind: "Correspondence", code: "5122", edition: 1, subject: "Inntektsmelding mottatt for sak {case}", body: "Vi har mottatt inntektsmeldingen for en av deres ansatte i sak {case}.", attachment: None, for_orgs: true, for_persons: false },
+    Template { owner: "Brønnøysundregistrene", sender: None, kind: "Correspondence", code: "3210", edition: 1, subject: "Årsregnskap for {year} er mottatt", body: "Vi bekrefter at årsregnskapet for {year} er mottatt og registrert i Regnskapsregisteret.", attachment: Some("kvittering.pdf"), for_orgs: true, for_persons: false },
+    Template { owner: "Brønnøysundregistrene", sender: None, kind: "Correspondence", code: "3211", edition: 1, subject: "Påminnelse: frist for innsending av årsregnskap", body: "Årsregnskapet for {year} må sendes inn innen {due}. Ved for sen innsending ilegges forsinkelsesgebyr.", attachment: None, for_orgs: true, for_persons: false },
+    Template { owner: "Brønnøysundregistrene", sender: None, kind: "Correspondence", code: "3212", edition: 1, subject: "Registrering i Foretaksregisteret er fullført", body: "Endringsmeldingen er registrert. Den nye firmaattesten ligger vedlagt.", attachment: Some("firmaattest.pdf"), for_orgs: true, for_persons: false },
+    Template { owner: "Statens vegvesen", sender: None, kind: "Correspondence", code: "6012", edition: 1, subject: "Innkalling til EU-kontroll for {plate}", body: "Kjøretøyet ditt med registreringsnummer {plate} må godkjennes innen {due}. Bestill time hos et godkjent verksted.", attachment: None, for_orgs: true, for_persons: true },
+    Template { owner: "Statens vegvesen", sender: None, kind: "Correspondence", code: "6013", edition: 1, subject: "Førerkortet ditt må fornyes", body: "Førerkortet ditt utløper {due}. Du kan fornye det digitalt.", attachment: None, for_orgs: false, for_persons: true },
+    Template { owner: "Statens lånekasse for utdanning", sender: None, kind: "Correspondence", code: "7001", edition: 1, subject: "Betalingsplan for studielån {year}", body: "Den nye betalingsplanen din er klar. Neste termin på {amount} kroner forfaller {due}.", attachment: Some("betalingsplan.pdf"), for_orgs: false, for_persons: true },
+    Template { owner: "Statens kartverk", sender: None, kind: "Correspondence", code: "8100", edition: 1, subject: "Tinglysing er gjennomført – gnr. {gnr} bnr. {bnr}", body: "Dokumentet er tinglyst på eiendommen gnr. {gnr} bnr. {bnr}. Grunnboksutskrift ligger vedlagt.", attachment: Some("grunnboksutskrift.pdf"), for_orgs: true, for_persons: true },
+    Template { owner: "Kommunene", sender: Some(MUNICIPALITIES), kind: "Correspondence", code: "2479", edition: 2, subject: "Vedr. saksnr {case}, byggesak", body: "Tillatelse til tiltak er gitt for gnr. {gnr} bnr. {bnr}. Klikk under for å åpne dokumentet.", attachment: Some("Tiltak_{case}.pdf"), for_orgs: true, for_persons: true },
+    Template { owner: "Kommunene", sender: Some(MUNICIPALITIES), kind: "Correspondence", code: "2480", edition: 1, subject: "Eiendomsskatt {year}", body: "Skatteseddel for eiendomsskatt {year} ligger vedlagt. Første termin forfaller {due}.", attachment: Some("skatteseddel.pdf"), for_orgs: true, for_persons: true },
+    Template { owner: "Statistisk sentralbyrå", sender: None, kind: "FormTask", code: "3606", edition: 130731, subject: "RA-0297 Lønns- og personalstatistikk {year}", body: "Virksomheten er trukket ut til å delta i undersøkelsen. Svarfrist {due}.", attachment: Some("oppgaver.txt"), for_orgs: true, for_persons: false },
+    Template { owner: "Arbeidstilsynet", sender: None, kind: "Correspondence", code: "9010", edition: 1, subject: "Varsel om tilsyn", body: "Arbeidstilsynet vil gjennomføre tilsyn hos virksomheten {date}. Se vedlagt informasjon.", attachment: Some("varsel_tilsyn.pdf"), for_orgs: true, for_persons: false },
+];
+
+const MONTHS: &[&str] = &["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"];
+const CASEWORKERS: &[&str] = &["Ingrid Hansen", "Ole Johansen", "Kari Olsen", "Per Larsen", "Anne Berg"];
+
+/// Options for [`World::generate`].
+#[derive(Debug, Clone)]
+pub struct WorldOptions {
+    /// The seed.
+    pub seed: u64,
+    /// Messages in the person's mailbox; the organisations get a half and a fifth of it.
+    pub messages: usize,
+    /// The newest message's time; older ones spread over two years before it.
+    pub anchor: NaiveDateTime,
+}
+
+fn norwegian_date(d: NaiveDateTime) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// A one-page PDF with the given lines of text (Helvetica, WinAnsi: `æøå` print as Latin-1).
+pub fn pdf(lines: &[&str]) -> Vec<u8> {
+    let mut content = String::from("BT /F1 14 Tf 72 770 Td 18 TL\n");
+    for line in lines {
+        let escaped: String = line
+            .chars()
+            .map(|c| match c {
+                '(' | ')' | '\\' => format!("\\{c}"),
+                c if (c as u32) < 128 => c.to_string(),
+                c if (c as u32) < 256 => format!("\\{:03o}", c as u32),
+                _ => "?".to_owned(),
+            })
+            .collect();
+        content.push_str(&format!("({escaped}) Tj T*\n"));
+    }
+    content.push_str("ET\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{}endstream", content.len(), content),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{}\nendobj\n", i + 1, object).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+impl World {
+    /// Builds the world: the demo user `demo`/`demo` (Kari Nordmann, acting for herself,
+    /// Nordmann Bygg AS and its Bergen sub-unit) and a second user `ola`/`ola` for tests.
+    pub fn generate(options: &WorldOptions) -> Self {
+        let reportees = vec![
+            Reportee { id: "r50010001".into(), name: "KARI NORDMANN".into(), kind: ReporteeKind::Person, ssn: Some("01017012345".into()), org_number: None, parent_org_number: None, org_form: None },
+            Reportee { id: "r50020002".into(), name: "NORDMANN BYGG AS".into(), kind: ReporteeKind::Enterprise, ssn: None, org_number: Some("912345678".into()), parent_org_number: None, org_form: Some("AS".into()) },
+            Reportee { id: "r50020003".into(), name: "NORDMANN BYGG AS AVD BERGEN".into(), kind: ReporteeKind::Business, ssn: None, org_number: Some("973456789".into()), parent_org_number: Some("912345678".into()), org_form: Some("BEDR".into()) },
+            Reportee { id: "r50010004".into(), name: "OLA NORDMANN".into(), kind: ReporteeKind::Person, ssn: Some("02028054321".into()), org_number: None, parent_org_number: None, org_form: None },
+        ];
+        let users = vec![
+            User { username: "demo".into(), password: "demo".into(), name: "Kari Nordmann".into(), reportees: vec![0, 1, 2] },
+            User { username: "ola".into(), password: "ola".into(), name: "Ola Nordmann".into(), reportees: vec![3, 1] },
+        ];
+        let sizes = [
+            options.messages,
+            (options.messages / 2).max(options.messages.min(10)),
+            (options.messages / 5).max(options.messages.min(5)),
+            (options.messages / 3).max(options.messages.min(5)),
+        ];
+        let mut attachment_id = 9_000_000u64;
+        let mailboxes = reportees
+            .iter()
+            .zip(sizes)
+            .enumerate()
+            .map(|(index, (reportee, size))| {
+                let mut rng = Rng::new(options.seed.wrapping_mul(31).wrapping_add(index as u64 + 1));
+                let first_id = 7_000_000 + index as u64 * 1_000_000;
+                mailbox(reportee, size, first_id, &mut attachment_id, options.anchor, &mut rng)
+            })
+            .collect();
+        Self { users, reportees, mailboxes }
+    }
+}
+
+fn mailbox(
+    reportee: &Reportee,
+    size: usize,
+    first_id: u64,
+    attachment_id: &mut u64,
+    anchor: NaiveDateTime,
+    rng: &mut Rng,
+) -> Vec<SimMessage> {
+    let is_person = reportee.kind == ReporteeKind::Person;
+    let templates: Vec<&Template> = TEMPLATES
+        .iter()
+        .filter(|t| if is_person { t.for_persons } else { t.for_orgs })
+        .collect();
+    let span_secs: i64 = 730 * 24 * 3600;
+    let step = (span_secs / size.max(1) as i64).max(60);
+    let greeting = if is_person {
+        reportee.name.split(' ').next().map(title_case).unwrap_or_default()
+    } else {
+        title_case(&reportee.name)
+    };
+    (0..size)
+        .map(|i| {
+            let template = *rng.pick(&templates);
+            let jitter = rng.below((step / 2).max(1) as u64) as i64;
+            let last_changed = anchor - Duration::seconds(i as i64 * step + jitter);
+            let created = last_changed - Duration::seconds(rng.below(3 * 24 * 3600) as i64);
+            let year = last_changed.format("%Y").to_string().parse::<i32>().unwrap_or(2025) - 1;
+            let due = last_changed + Duration::days(14 + rng.below(30) as i64);
+            let case = format!("{}/{}", year + 1, 1000 + rng.below(9000));
+            let vars = |text: &str, rng: &mut Rng| -> String {
+                text.replace("{year}", &year.to_string())
+                    .replace("{due}", &norwegian_date(due))
+                    .replace("{date}", &norwegian_date(created + Duration::days(7)))
+                    .replace("{amount}", &format!("{}", 500 + rng.below(40_000)))
+                    .replace("{case}", &case)
+                    .replace("{term}", &(1 + rng.below(6)).to_string())
+                    .replace("{month}", MONTHS[rng.below(12) as usize])
+                    .replace("{plate}", &format!("EL {}", 10_000 + rng.below(89_999)))
+                    .replace("{gnr}", &(1 + rng.below(300)).to_string())
+                    .replace("{bnr}", &(1 + rng.below(900)).to_string())
+            };
+            let subject = vars(template.subject, rng);
+            let paragraph = vars(template.body, rng);
+            let message_sender = template.sender.map(|s| (*rng.pick(s)).to_owned());
+            let signer = message_sender.clone().unwrap_or_else(|| template.owner.to_owned());
+            let status = match template.kind {
+                "FormTask" => {
+                    if i < 20 && rng.chance(0.6) {
+                        SimStatus::Filling
+                    } else if rng.chance(0.1) {
+                        SimStatus::Signing
+                    } else {
+                        SimStatus::SentAndArchived
+                    }
+                }
+                _ => {
+                    let unread = match i {
+                        0..=2 => true,
+                        3..=14 => rng.chance(0.4),
+                        15..=99 => rng.chance(0.08),
+                        _ => rng.chance(0.01),
+                    };
+                    if unread {
+                        SimStatus::Unread
+                    } else if i > 40 && rng.chance(0.06) {
+                        SimStatus::Archived
+                    } else {
+                        SimStatus::Read
+                    }
+                }
+            };
+            let number = first_id + i as u64;
+            let (id, original_id) = if status == SimStatus::Archived {
+                (format!("b{}", number + 500_000), Some(format!("a{number}")))
+            } else {
+                (format!("a{number}"), None)
+            };
+            let mut attachments = Vec::new();
+            if let Some(name) = template.attachment {
+                if template.kind == "FormTask" || rng.chance(0.8) {
+                    let file_name = vars(name, rng);
+                    attachments.push(sim_attachment(attachment_id, &file_name, &subject, &signer));
+                }
+                if template.kind == "Correspondence" && rng.chance(0.2) {
+                    attachments.push(sim_attachment(attachment_id, "informasjon_om_klage.pdf", "Informasjon om klageadgang", &signer));
+                }
+            }
+            let caseworker = rng.pick(CASEWORKERS);
+            let body = format!(
+                "<p>Hei {greeting},</p>\n<p>{paragraph}</p>\n<table>\n<tr><th>Saksnummer</th><td>{case}</td></tr>\n<tr><th>Dato</th><td>{}</td></tr>\n</table>\n<p>Har du spørsmål, kan du kontakte oss på <a href=\"https://www.altinn.no/\">altinn.no</a>. Oppgi saksnummer når du kontakter oss.</p>\n<p>Med vennlig hilsen<br>\n{caseworker}<br>\n{signer}</p>\n",
+                norwegian_date(created)
+            );
+            SimMessage {
+                id,
+                original_id,
+                summary: truncate_words(&paragraph, 90),
+                subject,
+                status,
+                created,
+                last_changed,
+                last_changed_by: if template.kind == "FormTask" && !is_person { caseworker.to_string() } else { signer.clone() },
+                service_owner: template.owner.to_owned(),
+                message_sender,
+                kind: template.kind,
+                service_code: template.code.to_owned(),
+                service_edition: template.edition,
+                due: (template.kind == "FormTask" || paragraph.contains("frist") || paragraph.contains("Fristen")).then_some(due),
+                archive_reference: (template.kind == "FormTask" && status == SimStatus::SentAndArchived)
+                    .then(|| format!("AR{}", 3_000_000 + number % 1_000_000)),
+                required_level: if i >= 3 && template.owner.contains("NAV") && rng.chance(0.5) { 3 } else { 1 },
+                requires_confirmation: template.kind == "Correspondence" && i >= 3 && rng.chance(0.05),
+                attachments,
+                body,
+            }
+        })
+        .collect()
+}
+
+fn sim_attachment(next_id: &mut u64, file_name: &str, title: &str, signer: &str) -> SimAttachment {
+    *next_id += 1;
+    let name = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem)
+        .replace('_', " ");
+    let mut attachment = SimAttachment {
+        id: *next_id,
+        name,
+        file_name: file_name.to_owned(),
+        size: 0,
+        title: format!("{title} - {signer}"),
+    };
+    attachment.size = attachment.bytes().len() as u64;
+    attachment
+}
+
+fn title_case(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            let lower = w.to_lowercase();
+            if lower == "as" || lower == "avd" {
+                return lower.to_uppercase();
+            }
+            let mut chars = lower.chars();
+            match chars.next() {
+                Some(c) => c.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn truncate_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    match cut.rsplit_once(' ') {
+        Some((head, _)) => format!("{head} …"),
+        None => cut,
+    }
+}
+
+/// The default anchor: today at 14:00, so the demo inbox looks current.
+pub fn default_anchor() -> NaiveDateTime {
+    let today: NaiveDate = chrono::Local::now().date_naive();
+    today.and_hms_opt(14, 0, 0).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(messages: usize) -> WorldOptions {
+        WorldOptions {
+            seed: 7,
+            messages,
+            anchor: NaiveDate::from_ymd_opt(2026, 11, 20)
+                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                .unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn same_seed_same_world() {
+        let a = World::generate(&options(60));
+        let b = World::generate(&options(60));
+        assert_eq!(a.mailboxes[0].len(), 60);
+        assert_eq!(
+            a.mailboxes[0].iter().map(|m| &m.subject).collect::<Vec<_>>(),
+            b.mailboxes[0].iter().map(|m| &m.subject).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn newest_first_and_unique_ids() {
+        let world = World::generate(&options(500));
+        for mailbox in &world.mailboxes {
+            assert!(mailbox.windows(2).all(|w| w[0].last_changed >= w[1].last_changed));
+            let mut ids: Vec<_> = mailbox.iter().map(|m| m.id.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), mailbox.len());
+        }
+    }
+
+    #[test]
+    fn pdf_is_well_formed() {
+        let bytes = pdf(&["Skattemelding for 2025 (Skatteetaten)"]);
+        assert!(bytes.starts_with(b"%PDF-1.4"));
+        assert!(bytes.ends_with(b"%%EOF\n"));
+        let text = String::from_utf8_lossy(&bytes);
+        let xref: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .and_then(|t| t.lines().next())
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        assert!(bytes[xref..].starts_with(b"xref"));
+    }
+}

@@ -1,0 +1,228 @@
+//! The embedded simulator: Altinn 2 REST (and, later, an ID-porten-like OIDC provider) on
+//! 127.0.0.1, serving a deterministic synthetic mailbox. `innboks demo` runs it in-process;
+//! `innboks sim` runs it alone; the tests start it on an ephemeral port.
+
+pub mod altinn;
+pub mod data;
+pub mod filter;
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hasher};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU16, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDateTime;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use data::{World, WorldOptions};
+
+/// How to run the simulator.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Seed of the synthetic mailbox.
+    pub seed: u64,
+    /// Messages in the person's mailbox.
+    pub messages: usize,
+    /// Delay added to every request.
+    pub latency: Duration,
+    /// The ApiKey every request must carry.
+    pub api_key: String,
+    /// Port on 127.0.0.1 (0: any free port).
+    pub port: u16,
+    /// The newest message's time.
+    pub anchor: NaiveDateTime,
+    /// How long an `.ASPXAUTH` cookie lives without use.
+    pub cookie_ttl: Duration,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            seed: 2026,
+            messages: 300,
+            latency: Duration::ZERO,
+            api_key: "demo-api-key".into(),
+            port: 0,
+            anchor: data::default_anchor(),
+            cookie_ttl: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+/// Faults to inject, shared with the running server (the per-test API).
+#[derive(Debug, Default)]
+pub struct Faults {
+    error_next: AtomicU32,
+    error_status: AtomicU16,
+    malformed_next: AtomicU32,
+}
+
+impl Faults {
+    /// The next `count` API requests answer `status` with no body.
+    pub fn fail_next(&self, count: u32, status: u16) {
+        self.error_status.store(status, Ordering::SeqCst);
+        self.error_next.store(count, Ordering::SeqCst);
+    }
+
+    /// The next `count` API JSON answers are cut in half (malformed JSON).
+    pub fn malformed_next(&self, count: u32) {
+        self.malformed_next.store(count, Ordering::SeqCst);
+    }
+
+    fn take(counter: &AtomicU32) -> bool {
+        counter
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
+    /// An error status to answer now, if one is due.
+    pub(crate) fn take_error(&self) -> Option<u16> {
+        Self::take(&self.error_next).then(|| self.error_status.load(Ordering::SeqCst))
+    }
+
+    /// True when this answer should be malformed.
+    pub(crate) fn take_malformed(&self) -> bool {
+        Self::take(&self.malformed_next)
+    }
+}
+
+/// Counters reported by `GET /__sim/stats`.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Stats {
+    /// Requests by `METHOD route status`.
+    pub requests: BTreeMap<String, u64>,
+    /// Successful password logins.
+    pub logins_ok: u64,
+    /// Failed password logins.
+    pub logins_failed: u64,
+}
+
+/// A cookie session in the simulator.
+#[derive(Debug, Clone)]
+pub(crate) struct CookieSession {
+    pub user: usize,
+    pub expires: Instant,
+}
+
+/// Everything the running simulator holds.
+#[derive(Debug)]
+pub struct SimState {
+    pub(crate) config: SimConfig,
+    pub(crate) world: Mutex<World>,
+    pub(crate) cookies: Mutex<HashMap<String, CookieSession>>,
+    pub(crate) stats: Mutex<Stats>,
+    pub(crate) faults: Faults,
+}
+
+/// Locks a mutex, recovering the data if a handler panicked while holding it.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A fresh random hex token (for cookies).
+pub(crate) fn random_hex(bytes: usize) -> String {
+    let mut out = String::new();
+    while out.len() < bytes * 2 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_usize(out.len());
+        out.push_str(&format!("{:016X}", hasher.finish()));
+    }
+    out.truncate(bytes * 2);
+    out
+}
+
+/// A running simulator. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Simulator {
+    addr: SocketAddr,
+    state: Arc<SimState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Simulator {
+    /// Generates the world and starts serving on `127.0.0.1:config.port`.
+    pub async fn start(config: SimConfig) -> std::io::Result<Self> {
+        let world = World::generate(&WorldOptions {
+            seed: config.seed,
+            messages: config.messages,
+            anchor: config.anchor,
+        });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(SimState {
+            config,
+            world: Mutex::new(world),
+            cookies: Mutex::new(HashMap::new()),
+            stats: Mutex::new(Stats::default()),
+            faults: Faults::default(),
+        });
+        let router = altinn::router(state.clone());
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+                let _ = signal.await;
+            });
+            if let Err(error) = serve.await {
+                tracing::error!(%error, "simulator stopped");
+            }
+        });
+        Ok(Self {
+            addr,
+            state,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The ApiKey it expects.
+    pub fn api_key(&self) -> &str {
+        &self.state.config.api_key
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> Stats {
+        lock(&self.state.stats).clone()
+    }
+
+    /// Fault injection for tests.
+    pub fn faults(&self) -> &Faults {
+        &self.state.faults
+    }
+
+    /// Ends every cookie session (as if they all expired).
+    pub fn expire_sessions(&self) {
+        lock(&self.state.cookies).clear();
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

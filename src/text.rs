@@ -1,0 +1,171 @@
+//! Text from the network made safe for the terminal: control and bidi characters removed,
+//! HTML turned into plain text, and truncation by display width (never by byte length).
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// True for characters that must never reach the terminal from remote text: C0 and C1
+/// controls (ESC starts every escape sequence), DEL, bidi embeddings/overrides/isolates,
+/// and invisible zero-width characters that can hide text. ZWJ (U+200D) is kept because
+/// emoji sequences need it.
+fn is_forbidden(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{200b}' | '\u{200c}' | '\u{200e}' | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}'
+    )
+}
+
+/// Sanitises a single-line remote string (subject, sender name, file name): every control
+/// character, line break and tab becomes nothing or a space, runs of spaces fold to one, and
+/// the ends are trimmed.
+pub fn sanitize_line(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut last_space = true;
+    for c in input.chars() {
+        let c = if matches!(c, '\n' | '\r' | '\t') {
+            ' '
+        } else {
+            c
+        };
+        if is_forbidden(c) {
+            continue;
+        }
+        if c == ' ' {
+            if last_space {
+                continue;
+            }
+            last_space = true;
+        } else {
+            last_space = false;
+        }
+        out.push(c);
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Sanitises multi-line remote text (a message body already turned into text): line breaks
+/// are kept, tabs become four spaces, `\r` is dropped, and everything [`sanitize_line`] would
+/// remove is removed.
+pub fn sanitize_multiline(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '\n' => out.push('\n'),
+            '\t' => out.push_str("    "),
+            c if is_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Converts an HTML message body to wrapped plain text (links become numbered references at
+/// the end) and sanitises the result. Text that is not valid HTML is still shown, as text.
+pub fn html_to_text(html: &str, width: usize) -> String {
+    let width = width.max(20);
+    let text = html2text::from_read(html.as_bytes(), width).unwrap_or_else(|_| html.to_owned());
+    let text = sanitize_multiline(&text);
+    text.trim_end().to_owned()
+}
+
+/// The display width of `s` in terminal columns (wide CJK and emoji count two).
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to at most `max` terminal columns, ending with `…` when something was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_owned();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Cuts or pads `s` with spaces to exactly `cols` terminal columns.
+pub fn fit(s: &str, cols: usize) -> String {
+    let mut out = truncate(s, cols);
+    let w = width(&out);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
+}
+
+/// A byte count in the units people read: `34 kB`, `1.2 MB`.
+pub fn human_size(bytes: u64) -> String {
+    if bytes < 1000 {
+        format!("{bytes} B")
+    } else if bytes < 1_000_000 {
+        format!("{} kB", bytes.div_ceil(1000))
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_escape_sequences_and_bidi() {
+        let hostile = "Hei\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J \u{202e}gnp.exe\u{9b}31m";
+        let clean = sanitize_line(hostile);
+        assert!(!clean.contains('\u{1b}'));
+        assert!(!clean.contains('\u{202e}'));
+        assert!(!clean.contains('\u{9b}'));
+        assert_eq!(clean, "Hei]52;c;ZXZpbA==[2J gnp.exe31m");
+    }
+
+    #[test]
+    fn folds_whitespace_and_trims() {
+        assert_eq!(sanitize_line("  Vedr. saksnr\n\t 2013  "), "Vedr. saksnr 2013");
+    }
+
+    #[test]
+    fn multiline_keeps_lines() {
+        assert_eq!(sanitize_multiline("a\r\nb\u{1b}[31m\tc"), "a\nb[31m    c");
+    }
+
+    #[test]
+    fn truncates_by_display_width() {
+        assert_eq!(truncate("Brønnøysundregistrene", 8), "Brønnøy…");
+        assert_eq!(truncate("日本語です", 5), "日本…");
+        assert_eq!(width(&fit("æøå", 6)), 6);
+        assert_eq!(fit("abcdef", 3), "ab…");
+    }
+
+    #[test]
+    fn html_becomes_text() {
+        let text = html_to_text("<p>Hei,</p><p>Skattemeldingen er <b>klar</b>.</p>", 80);
+        assert!(text.contains("Hei,"));
+        assert!(text.contains("Skattemeldingen er klar."));
+        assert!(!text.contains('<'));
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(999), "999 B");
+        assert_eq!(human_size(34_000), "34 kB");
+        assert_eq!(human_size(1_234_567), "1.2 MB");
+    }
+}
