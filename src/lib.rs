@@ -1,7 +1,10 @@
 //! innboks: a terminal inbox for Altinn. See `DESIGN.md` in the shared folder for the map.
 
 pub mod altinn;
+pub mod app;
 pub mod auth;
+pub mod config;
 pub mod domain;
+pub mod paths;
 pub mod sim;
 pub mod text;

@@ -1,0 +1,397 @@
+//! Key bindings: each action has a config name, a description and a group, so the help
+//! overlay and the hint bar are generated from the same table that handles keys. Defaults
+//! follow DESIGN.md; the config's `[keys]` table overrides them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Something the user can ask for in the inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Next message (or scroll down in the detail pane).
+    MoveDown,
+    /// Previous message (or scroll up).
+    MoveUp,
+    /// First message.
+    Top,
+    /// Last loaded message.
+    Bottom,
+    /// Half a page down.
+    HalfPageDown,
+    /// Half a page up.
+    HalfPageUp,
+    /// A page down.
+    PageDown,
+    /// A page up.
+    PageUp,
+    /// Open the selected message (marks it read).
+    Open,
+    /// Back: close the detail or the overlay.
+    Back,
+    /// Move focus between list and detail.
+    FocusNext,
+    /// Show or hide the preview pane.
+    TogglePreview,
+    /// Reload (or retry what failed).
+    Refresh,
+    /// The help overlay.
+    Help,
+    /// Quit (at the top level).
+    Quit,
+}
+
+impl Action {
+    /// Every action, in help order.
+    pub const ALL: [Action; 15] = [
+        Action::MoveDown,
+        Action::MoveUp,
+        Action::Top,
+        Action::Bottom,
+        Action::HalfPageDown,
+        Action::HalfPageUp,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Open,
+        Action::Back,
+        Action::FocusNext,
+        Action::TogglePreview,
+        Action::Refresh,
+        Action::Help,
+        Action::Quit,
+    ];
+
+    /// The name used in the config's `[keys]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::MoveDown => "move_down",
+            Action::MoveUp => "move_up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::HalfPageDown => "half_page_down",
+            Action::HalfPageUp => "half_page_up",
+            Action::PageDown => "page_down",
+            Action::PageUp => "page_up",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::FocusNext => "focus_next",
+            Action::TogglePreview => "toggle_preview",
+            Action::Refresh => "refresh",
+            Action::Help => "help",
+            Action::Quit => "quit",
+        }
+    }
+
+    /// What it does, for the help overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::MoveDown => "next message / scroll down",
+            Action::MoveUp => "previous message / scroll up",
+            Action::Top => "first message",
+            Action::Bottom => "last loaded message",
+            Action::HalfPageDown => "half page down",
+            Action::HalfPageUp => "half page up",
+            Action::PageDown => "page down",
+            Action::PageUp => "page up",
+            Action::Open => "open message (marks it read)",
+            Action::Back => "back / close",
+            Action::FocusNext => "switch pane",
+            Action::TogglePreview => "toggle preview pane",
+            Action::Refresh => "refresh / retry",
+            Action::Help => "this help",
+            Action::Quit => "quit",
+        }
+    }
+
+    /// The short word in the hint bar.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Action::MoveDown | Action::MoveUp => "move",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::FocusNext => "pane",
+            Action::TogglePreview => "preview",
+            Action::Refresh => "refresh",
+            Action::Help => "help",
+            Action::Quit => "quit",
+            _ => "",
+        }
+    }
+
+    /// The help group it belongs to.
+    pub fn group(self) -> &'static str {
+        match self {
+            Action::MoveDown
+            | Action::MoveUp
+            | Action::Top
+            | Action::Bottom
+            | Action::HalfPageDown
+            | Action::HalfPageUp
+            | Action::PageDown
+            | Action::PageUp => "Navigation",
+            Action::Open | Action::Back | Action::FocusNext | Action::TogglePreview => "Messages",
+            Action::Refresh | Action::Help | Action::Quit => "General",
+        }
+    }
+}
+
+/// One key, as in the config (`j`, `C-d`, `down`, `enter`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl (Shift is part of the character for letters).
+    pub ctrl: bool,
+}
+
+impl Key {
+    /// A plain character key.
+    pub const fn char(c: char) -> Self {
+        Self {
+            code: KeyCode::Char(c),
+            ctrl: false,
+        }
+    }
+
+    /// Ctrl plus a character.
+    pub const fn ctrl(c: char) -> Self {
+        Self {
+            code: KeyCode::Char(c),
+            ctrl: true,
+        }
+    }
+
+    /// A special key.
+    pub const fn code(code: KeyCode) -> Self {
+        Self { code, ctrl: false }
+    }
+
+    /// True when the terminal event is this key.
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl != self.ctrl {
+            return false;
+        }
+        match (self.code, event.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => a == b,
+            (a, b) => a == b,
+        }
+    }
+
+    /// Parses `j`, `G`, `C-d`, `ctrl-d`, `enter`, `esc`, `tab`, `space`, `up`, `down`,
+    /// `left`, `right`, `pgup`, `pgdn`, `home`, `end`, `backspace`, `?`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let lower = text.to_ascii_lowercase();
+        let (ctrl, rest) = if let Some(rest) = lower.strip_prefix("c-").or_else(|| lower.strip_prefix("ctrl-")) {
+            (true, &text[text.len() - rest.len()..])
+        } else {
+            (false, text)
+        };
+        let code = match rest.to_ascii_lowercase().as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "space" => KeyCode::Char(' '),
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "pgup" | "pageup" => KeyCode::PageUp,
+            "pgdn" | "pagedown" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "backspace" => KeyCode::Backspace,
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+                    _ => return Err(format!("unknown key '{text}'")),
+                }
+            }
+        };
+        Ok(Self { code, ctrl })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("C-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("S-Tab"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::Backspace => f.write_str("Bksp"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// The bindings in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    bindings: Vec<(Action, Vec<Key>)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        use KeyCode::*;
+        let bindings = vec![
+            (Action::MoveDown, vec![Key::char('j'), Key::code(Down)]),
+            (Action::MoveUp, vec![Key::char('k'), Key::code(Up)]),
+            (Action::Top, vec![Key::char('g'), Key::code(Home)]),
+            (Action::Bottom, vec![Key::char('G'), Key::code(End)]),
+            (Action::HalfPageDown, vec![Key::ctrl('d')]),
+            (Action::HalfPageUp, vec![Key::ctrl('u')]),
+            (Action::PageDown, vec![Key::code(PageDown), Key::ctrl('f')]),
+            (Action::PageUp, vec![Key::code(PageUp), Key::ctrl('b')]),
+            (Action::Open, vec![Key::code(Enter)]),
+            (Action::Back, vec![Key::code(Esc)]),
+            (Action::FocusNext, vec![Key::code(Tab)]),
+            (Action::TogglePreview, vec![Key::char('p')]),
+            (Action::Refresh, vec![Key::char('r')]),
+            (Action::Help, vec![Key::char('?')]),
+            (Action::Quit, vec![Key::char('q'), Key::ctrl('c')]),
+        ];
+        Self { bindings }
+    }
+}
+
+impl Keymap {
+    /// The defaults with the config's overrides applied (action name → keys).
+    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Self, String> {
+        let mut keymap = Self::default();
+        for (name, keys) in overrides {
+            let action = Action::ALL
+                .iter()
+                .copied()
+                .find(|a| a.name() == name)
+                .ok_or_else(|| format!("unknown action '{name}' in [keys]"))?;
+            let keys = keys
+                .iter()
+                .map(|k| Key::parse(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            for (a, existing) in &mut keymap.bindings {
+                if *a == action {
+                    *existing = keys.clone();
+                }
+            }
+        }
+        Ok(keymap)
+    }
+
+    /// The action bound to a key event, if any.
+    pub fn action_for(&self, event: &KeyEvent) -> Option<Action> {
+        self.bindings
+            .iter()
+            .find(|(_, keys)| keys.iter().any(|k| k.matches(event)))
+            .map(|(action, _)| *action)
+    }
+
+    /// The keys bound to an action.
+    pub fn keys_for(&self, action: Action) -> &[Key] {
+        self.bindings
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map(|(_, keys)| keys.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// `j/k`-style label of an action's keys (at most two).
+    pub fn label(&self, action: Action) -> String {
+        self.keys_for(action)
+            .iter()
+            .take(2)
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Help rows grouped: (group, [(keys, description)]).
+    pub fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        let mut groups: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
+        for action in Action::ALL {
+            let keys = self
+                .keys_for(action)
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let row = (keys, action.description());
+            match groups.iter_mut().find(|(g, _)| *g == action.group()) {
+                Some((_, rows)) => rows.push(row),
+                None => groups.push((action.group(), vec![row])),
+            }
+        }
+        groups
+    }
+
+    /// The hint bar: `j/k move · Enter open · …`, from the bindings.
+    pub fn hints(&self) -> Vec<(String, &'static str)> {
+        let pair = format!(
+            "{}/{}",
+            self.keys_for(Action::MoveDown).first().map(ToString::to_string).unwrap_or_default(),
+            self.keys_for(Action::MoveUp).first().map(ToString::to_string).unwrap_or_default()
+        );
+        let mut hints = vec![(pair, Action::MoveDown.hint())];
+        for action in [
+            Action::Open,
+            Action::Back,
+            Action::FocusNext,
+            Action::TogglePreview,
+            Action::Refresh,
+            Action::Help,
+            Action::Quit,
+        ] {
+            if let Some(key) = self.keys_for(action).first() {
+                hints.push((key.to_string(), action.hint()));
+            }
+        }
+        hints
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn defaults_and_shift_letters() {
+        let keymap = Keymap::default();
+        assert_eq!(keymap.action_for(&press(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::MoveDown));
+        assert_eq!(keymap.action_for(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
+        assert_eq!(keymap.action_for(&press(KeyCode::Char('d'), KeyModifiers::CONTROL)), Some(Action::HalfPageDown));
+        assert_eq!(keymap.action_for(&press(KeyCode::Char('d'), KeyModifiers::NONE)), None);
+    }
+
+    #[test]
+    fn overrides_replace_and_show_in_help() {
+        let mut overrides = BTreeMap::new();
+        overrides.insert("move_down".to_owned(), vec!["n".to_owned(), "C-n".to_owned()]);
+        let keymap = Keymap::with_overrides(&overrides).expect("valid");
+        assert_eq!(keymap.action_for(&press(KeyCode::Char('n'), KeyModifiers::CONTROL)), Some(Action::MoveDown));
+        assert_eq!(keymap.action_for(&press(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+        assert_eq!(keymap.label(Action::MoveDown), "n/C-n");
+        assert!(keymap.hints()[0].0.starts_with("n/"));
+        overrides.insert("fly".to_owned(), vec!["x".to_owned()]);
+        assert!(Keymap::with_overrides(&overrides).is_err());
+    }
+}

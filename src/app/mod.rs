@@ -1,0 +1,342 @@
+//! The application state and its one way of changing: [`update::update`]. Nothing here
+//! does I/O or knows about the terminal; background work is requested as [`Effect`]s.
+
+pub mod effects;
+pub mod keymap;
+pub mod msg;
+pub mod update;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+pub use effects::Effect;
+pub use keymap::{Action, Keymap};
+pub use msg::Msg;
+
+use crate::domain::{Message, MessageSummary};
+
+/// Which screen is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The login screen (also shown over the inbox when the session ends).
+    Login,
+    /// The inbox.
+    Inbox,
+}
+
+/// The ways to log in, in the order shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginMethod {
+    /// ID-porten device authorization grant.
+    IdPortenDevice,
+    /// ID-porten in a browser (authorization code + PKCE).
+    IdPortenBrowser,
+    /// Altinn user name and password.
+    Password,
+}
+
+impl LoginMethod {
+    /// All methods, in screen order.
+    pub const ALL: [LoginMethod; 3] = [
+        LoginMethod::IdPortenDevice,
+        LoginMethod::IdPortenBrowser,
+        LoginMethod::Password,
+    ];
+
+    /// The label on the login screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            LoginMethod::IdPortenDevice => "ID-porten – kode på en annen enhet",
+            LoginMethod::IdPortenBrowser => "ID-porten – i nettleseren",
+            LoginMethod::Password => "Altinn brukernavn og passord",
+        }
+    }
+}
+
+/// The focused element on the login screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginField {
+    /// The method list.
+    Method,
+    /// The user name field.
+    Username,
+    /// The password field.
+    Password,
+}
+
+/// The login form. The password is kept only until it is submitted.
+#[derive(Clone, Default, PartialEq)]
+pub struct LoginState {
+    /// Index into [`LoginMethod::ALL`].
+    pub method: usize,
+    /// Focused element.
+    pub focus: Option<LoginField>,
+    /// User name as typed.
+    pub username: String,
+    /// Password as typed (cleared on submit and on failure).
+    pub password: String,
+    /// The last error.
+    pub error: Option<String>,
+    /// The login request in flight.
+    pub pending: Option<u64>,
+    /// The session expired: the form is an overlay over a kept inbox.
+    pub relogin: bool,
+}
+
+impl fmt::Debug for LoginState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginState")
+            .field("method", &self.method)
+            .field("focus", &self.focus)
+            .field("username", &self.username)
+            .field("password", &"***")
+            .field("error", &self.error)
+            .field("pending", &self.pending)
+            .field("relogin", &self.relogin)
+            .finish()
+    }
+}
+
+impl LoginState {
+    /// The selected method.
+    pub fn method(&self) -> LoginMethod {
+        LoginMethod::ALL
+            .get(self.method)
+            .copied()
+            .unwrap_or(LoginMethod::Password)
+    }
+
+    /// The focused element (user name by default).
+    pub fn focused(&self) -> LoginField {
+        self.focus.unwrap_or(LoginField::Username)
+    }
+}
+
+/// The message list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InboxState {
+    /// Loaded messages, newest first, no duplicates.
+    pub messages: Vec<MessageSummary>,
+    /// Index of the selected message.
+    pub selected: usize,
+    /// Index of the first visible row.
+    pub scroll: usize,
+    /// The page request in flight, if any.
+    pub page_request: Option<u64>,
+    /// The `$skip` of the page in flight.
+    pub loading_skip: Option<usize>,
+    /// No more pages.
+    pub exhausted: bool,
+    /// At least one page has arrived.
+    pub loaded_once: bool,
+    /// The `$skip` of a page that failed (retried with `r`).
+    pub failed_skip: Option<usize>,
+    /// The server offset of the next page (grows by 50 a page, and by the new arrivals a
+    /// refresh finds, since they shift the server's offsets).
+    pub next_skip: usize,
+}
+
+impl InboxState {
+    /// The selected message.
+    pub fn selected_message(&self) -> Option<&MessageSummary> {
+        self.messages.get(self.selected)
+    }
+
+    /// Loaded unread messages.
+    pub fn unread(&self) -> usize {
+        self.messages.iter().filter(|m| m.is_unread()).count()
+    }
+}
+
+/// The detail pane.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DetailState {
+    /// The message shown (or being fetched).
+    pub id: Option<String>,
+    /// The request in flight.
+    pub request: Option<u64>,
+    /// The last error fetching it.
+    pub error: Option<String>,
+    /// Lines scrolled.
+    pub scroll: u16,
+    /// Opened with Enter (full pane when the preview is off).
+    pub open: bool,
+}
+
+/// Which pane has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    /// The list.
+    #[default]
+    List,
+    /// The detail pane.
+    Detail,
+}
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Information.
+    Info(String),
+    /// An error: what happened and what to do.
+    Error(String),
+}
+
+/// The whole application state.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// Environment label in the title (`demo`, `prod`, `tt02`, …).
+    pub env_label: String,
+    /// A line shown on the login screen (e.g. demo credentials).
+    pub login_hint: Option<String>,
+    /// The screen.
+    pub screen: Screen,
+    /// The login form.
+    pub login: LoginState,
+    /// The user's name, once known.
+    pub user_name: Option<String>,
+    /// How the user logged in (`passord`, `ID-porten`).
+    pub session_method: Option<&'static str>,
+    /// Whose inbox: `my`, or an `r…` reportee id.
+    pub who: String,
+    /// The reportee's name, when acting for someone else.
+    pub reportee_name: Option<String>,
+    /// The list.
+    pub inbox: InboxState,
+    /// The detail pane.
+    pub detail: DetailState,
+    /// Fetched messages by id.
+    pub bodies: HashMap<String, Message>,
+    /// Focused pane.
+    pub focus: Focus,
+    /// The preview pane is shown.
+    pub preview: bool,
+    /// The help overlay is shown.
+    pub show_help: bool,
+    /// The status line.
+    pub status: Option<Status>,
+    /// Spinner frame.
+    pub spinner: usize,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Terminal size.
+    pub size: (u16, u16),
+    /// Set when the app should exit.
+    pub should_quit: bool,
+    /// The next request id.
+    pub next_request: u64,
+}
+
+impl App {
+    /// A fresh app on the login screen.
+    pub fn new(env_label: impl Into<String>, keymap: Keymap) -> Self {
+        Self {
+            env_label: env_label.into(),
+            login_hint: None,
+            screen: Screen::Login,
+            login: LoginState {
+                method: 2,
+                ..LoginState::default()
+            },
+            user_name: None,
+            session_method: None,
+            who: "my".into(),
+            reportee_name: None,
+            inbox: InboxState::default(),
+            detail: DetailState::default(),
+            bodies: HashMap::new(),
+            focus: Focus::List,
+            preview: true,
+            show_help: false,
+            status: None,
+            spinner: 0,
+            keymap,
+            size: (80, 24),
+            should_quit: false,
+            next_request: 1,
+        }
+    }
+
+    /// True while something is loading (the spinner ticks only then).
+    pub fn is_busy(&self) -> bool {
+        self.login.pending.is_some()
+            || self.inbox.page_request.is_some()
+            || self.detail.request.is_some()
+    }
+
+    /// The message shown in the detail pane, when fetched.
+    pub fn detail_message(&self) -> Option<&Message> {
+        self.detail.id.as_ref().and_then(|id| self.bodies.get(id))
+    }
+
+    /// The pane layout for the current size and state.
+    pub fn layout(&self) -> PaneLayout {
+        PaneLayout::new(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.preview || self.detail.open,
+            !self.preview && self.detail.open,
+        )
+    }
+}
+
+/// Where each part of the inbox screen goes. Shared by `update` (page sizes) and `ui`
+/// (drawing), so the two always agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaneLayout {
+    /// Title bar.
+    pub title: Rect,
+    /// The message list (with its border), if shown.
+    pub list: Option<Rect>,
+    /// The detail pane (with its border), if shown.
+    pub detail: Option<Rect>,
+    /// Status line.
+    pub status: Rect,
+    /// Key hints.
+    pub hints: Rect,
+}
+
+impl PaneLayout {
+    /// Splits `area`: title, panes, status and hints. Wide terminals put the detail beside
+    /// the list, others below it; `detail_only` gives the detail the whole pane area.
+    pub fn new(area: Rect, show_detail: bool, detail_only: bool) -> Self {
+        let [title, body, status, hints] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let (list, detail) = if detail_only {
+            (None, Some(body))
+        } else if !show_detail {
+            (Some(body), None)
+        } else if area.width >= 160 {
+            let [list, detail] =
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+            (Some(list), Some(detail))
+        } else {
+            let [list, detail] =
+                Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
+            (Some(list), Some(detail))
+        };
+        Self {
+            title,
+            list,
+            detail,
+            status,
+            hints,
+        }
+    }
+
+    /// Rows of messages visible in the list (inside its border).
+    pub fn list_rows(&self) -> usize {
+        self.list.map_or(0, |r| r.height.saturating_sub(2) as usize)
+    }
+
+    /// Rows of text visible in the detail pane (inside its border).
+    pub fn detail_rows(&self) -> usize {
+        self.detail.map_or(0, |r| r.height.saturating_sub(2) as usize)
+    }
+}

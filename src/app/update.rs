@@ -1,0 +1,603 @@
+//! `update(&mut App, Msg) -> Vec<Effect>`: the only place state changes. It never awaits
+//! and never touches the network or the disk; tests drive it directly.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::{Action, App, Effect, Focus, LoginField, LoginMethod, Msg, Screen, Status};
+use crate::altinn::ApiError;
+use crate::auth::Secret;
+use crate::domain::{MessagePage, MessageStatus};
+
+/// Rows before the end of the loaded list at which the next page is fetched.
+const PREFETCH_MARGIN: usize = 10;
+
+/// Applies one message to the state and returns the background work it asks for.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Tick => {
+            app.spinner = app.spinner.wrapping_add(1);
+            Vec::new()
+        }
+        Msg::Resize { width, height } => {
+            app.size = (width, height);
+            keep_selection_visible(app);
+            maybe_fetch_more(app)
+        }
+        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(key) => match app.screen {
+            Screen::Login => login_key(app, key),
+            Screen::Inbox => inbox_key(app, key),
+        },
+        Msg::Paste(text) => {
+            if app.screen == Screen::Login {
+                let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+                if let Some(field) = login_field_mut(app) {
+                    field.push_str(&clean);
+                }
+            }
+            Vec::new()
+        }
+        Msg::LoggedIn { request } => logged_in(app, request),
+        Msg::LoginFailed { request, error } => {
+            if app.login.pending == Some(request) {
+                app.login.pending = None;
+                app.login.error = Some(error);
+                app.login.password.clear();
+                app.login.focus = Some(LoginField::Password);
+            }
+            Vec::new()
+        }
+        Msg::ProfileLoaded(profile) => {
+            if !profile.name.is_empty() {
+                app.user_name = Some(profile.name);
+            }
+            Vec::new()
+        }
+        Msg::PageLoaded {
+            request,
+            skip,
+            page,
+        } => page_loaded(app, request, skip, page),
+        Msg::PageFailed {
+            request,
+            skip,
+            error,
+        } => {
+            if app.inbox.page_request != Some(request) {
+                return Vec::new();
+            }
+            app.inbox.page_request = None;
+            app.inbox.loading_skip = None;
+            app.inbox.failed_skip = Some(skip);
+            failure(app, error)
+        }
+        Msg::MessageLoaded {
+            request,
+            mut message,
+            marked_read,
+        } => {
+            let id = message.summary.id.clone();
+            if marked_read && message.summary.status == MessageStatus::Unread {
+                message.summary.status = MessageStatus::Read;
+                message.summary.marked_unread = false;
+            }
+            if let Some(row) = app.inbox.messages.iter_mut().find(|m| m.id == id) {
+                row.attachment_count = Some(message.attachments.len());
+                if marked_read && row.status == MessageStatus::Unread {
+                    row.status = MessageStatus::Read;
+                    row.marked_unread = false;
+                }
+            }
+            app.bodies.insert(id, *message);
+            if app.detail.request == Some(request) {
+                app.detail.request = None;
+                app.detail.error = None;
+            }
+            Vec::new()
+        }
+        Msg::MessageFailed { request, error } => {
+            if app.detail.request != Some(request) {
+                return Vec::new();
+            }
+            app.detail.request = None;
+            if error == ApiError::SessionExpired {
+                return failure(app, error);
+            }
+            app.detail.error = Some(error.to_string());
+            Vec::new()
+        }
+    }
+}
+
+fn next_request(app: &mut App) -> u64 {
+    let id = app.next_request;
+    app.next_request += 1;
+    id
+}
+
+/// Shows an error; an expired session brings the login form back over the kept inbox.
+fn failure(app: &mut App, error: ApiError) -> Vec<Effect> {
+    if error == ApiError::SessionExpired {
+        app.screen = Screen::Login;
+        app.login.relogin = true;
+        app.login.method = LoginMethod::ALL
+            .iter()
+            .position(|m| *m == LoginMethod::Password)
+            .unwrap_or(2);
+        app.login.focus = Some(if app.login.username.is_empty() {
+            LoginField::Username
+        } else {
+            LoginField::Password
+        });
+        app.login.error =
+            Some("Økten er utløpt. Logg inn igjen – innboksen din er tatt vare på.".into());
+        app.show_help = false;
+    } else {
+        app.status = Some(Status::Error(error.to_string()));
+    }
+    Vec::new()
+}
+
+fn logged_in(app: &mut App, request: u64) -> Vec<Effect> {
+    if app.login.pending != Some(request) {
+        return Vec::new();
+    }
+    let resumed = app.login.relogin;
+    app.login.pending = None;
+    app.login.password.clear();
+    app.login.error = None;
+    app.login.relogin = false;
+    app.session_method = Some(match app.login.method() {
+        LoginMethod::Password => "passord",
+        _ => "ID-porten",
+    });
+    app.screen = Screen::Inbox;
+    app.status = Some(Status::Info(if resumed {
+        "Logget inn igjen.".into()
+    } else {
+        "Logget inn.".into()
+    }));
+    let mut effects = vec![Effect::FetchProfile];
+    if resumed && app.inbox.loaded_once {
+        if let Some(skip) = app.inbox.failed_skip {
+            effects.extend(fetch_page(app, skip));
+        }
+        if app.detail.id.is_some() && app.detail_message().is_none() {
+            effects.extend(fetch_detail(app, false, false));
+        }
+    } else {
+        app.inbox = Default::default();
+        app.detail = Default::default();
+        app.bodies.clear();
+        effects.extend(fetch_page(app, 0));
+    }
+    effects
+}
+
+fn fetch_page(app: &mut App, skip: usize) -> Vec<Effect> {
+    let request = next_request(app);
+    app.inbox.page_request = Some(request);
+    app.inbox.loading_skip = Some(skip);
+    app.inbox.failed_skip = None;
+    vec![Effect::FetchPage {
+        request,
+        who: app.who.clone(),
+        skip,
+    }]
+}
+
+fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> Vec<Effect> {
+    if app.inbox.page_request != Some(request) {
+        return Vec::new();
+    }
+    let inbox = &mut app.inbox;
+    inbox.page_request = None;
+    inbox.loading_skip = None;
+    inbox.failed_skip = None;
+    let selected_id = inbox.selected_message().map(|m| m.id.clone());
+    if skip == 0 && inbox.loaded_once {
+        // A refresh: update known messages in place, put new ones on top.
+        let mut fresh = Vec::new();
+        for message in page.messages {
+            match inbox.messages.iter_mut().find(|m| m.id == message.id) {
+                Some(existing) => {
+                    let count = existing.attachment_count;
+                    *existing = message;
+                    existing.attachment_count = existing.attachment_count.or(count);
+                }
+                None => fresh.push(message),
+            }
+        }
+        inbox.next_skip += fresh.len();
+        let arrived = fresh.len();
+        fresh.append(&mut inbox.messages);
+        inbox.messages = fresh;
+        app.status = Some(Status::Info(match arrived {
+            0 => "Ingen nye meldinger.".to_owned(),
+            1 => "1 ny melding.".to_owned(),
+            n => format!("{n} nye meldinger."),
+        }));
+    } else {
+        let before = inbox.messages.len();
+        let received = page.messages.len();
+        for message in page.messages {
+            if !inbox.messages.iter().rev().take(200).any(|m| m.id == message.id) {
+                inbox.messages.push(message);
+            }
+        }
+        inbox.next_skip = skip + received;
+        inbox.exhausted = !page.has_more;
+        if matches!(app.status, Some(Status::Error(_))) {
+            app.status = None;
+        }
+        if before == 0 && !inbox.loaded_once {
+            inbox.loaded_once = true;
+            inbox.selected = 0;
+            inbox.scroll = 0;
+        }
+    }
+    app.inbox.loaded_once = true;
+    if page.limit_reached {
+        app.status = Some(Status::Info(
+            "Altinn nådde sin grense for antall treff: begrens datoområdet for å se eldre meldinger."
+                .into(),
+        ));
+    }
+    if let Some(id) = selected_id {
+        if let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) {
+            app.inbox.selected = index;
+        }
+    }
+    keep_selection_visible(app);
+    let mut effects = Vec::new();
+    if app.preview && app.detail.id.is_none() {
+        effects.extend(follow_selection(app));
+    }
+    effects.extend(maybe_fetch_more(app));
+    effects
+}
+
+fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
+    let inbox = &app.inbox;
+    let rows = app.layout().list_rows().max(PREFETCH_MARGIN);
+    if app.screen != Screen::Inbox
+        || !inbox.loaded_once
+        || inbox.exhausted
+        || inbox.page_request.is_some()
+        || inbox.failed_skip.is_some()
+        || inbox.selected + rows < inbox.messages.len()
+    {
+        return Vec::new();
+    }
+    let skip = inbox.next_skip;
+    fetch_page(app, skip)
+}
+
+fn keep_selection_visible(app: &mut App) {
+    let rows = app.layout().list_rows().max(1);
+    let inbox = &mut app.inbox;
+    inbox.selected = inbox.selected.min(inbox.messages.len().saturating_sub(1));
+    if inbox.selected < inbox.scroll {
+        inbox.scroll = inbox.selected;
+    } else if inbox.selected >= inbox.scroll + rows {
+        inbox.scroll = inbox.selected + 1 - rows;
+    }
+    let max_scroll = inbox.messages.len().saturating_sub(rows);
+    inbox.scroll = inbox.scroll.min(max_scroll);
+}
+
+/// Points the detail pane at the selected message and fetches it as a preview
+/// (`markAsRead=false`, debounced) unless it is already fetched.
+fn follow_selection(app: &mut App) -> Vec<Effect> {
+    let Some(id) = app.inbox.selected_message().map(|m| m.id.clone()) else {
+        return Vec::new();
+    };
+    if app.detail.id.as_deref() == Some(id.as_str()) {
+        return Vec::new();
+    }
+    app.detail.id = Some(id);
+    app.detail.scroll = 0;
+    app.detail.error = None;
+    app.detail.request = None;
+    if app.detail_message().is_some() {
+        return Vec::new();
+    }
+    fetch_detail(app, false, true)
+}
+
+fn fetch_detail(app: &mut App, mark_as_read: bool, debounce: bool) -> Vec<Effect> {
+    let Some(id) = app.detail.id.clone() else {
+        return Vec::new();
+    };
+    let request = next_request(app);
+    app.detail.request = Some(request);
+    app.detail.error = None;
+    vec![Effect::FetchMessage {
+        request,
+        who: app.who.clone(),
+        id,
+        mark_as_read,
+        debounce,
+    }]
+}
+
+fn select(app: &mut App, index: usize) -> Vec<Effect> {
+    let len = app.inbox.messages.len();
+    if len == 0 {
+        return Vec::new();
+    }
+    let index = index.min(len - 1);
+    let mut effects = Vec::new();
+    if index != app.inbox.selected {
+        app.inbox.selected = index;
+        if app.preview {
+            effects.extend(follow_selection(app));
+        } else {
+            app.detail.id = None;
+            app.detail.request = None;
+        }
+    }
+    keep_selection_visible(app);
+    effects.extend(maybe_fetch_more(app));
+    effects
+}
+
+fn open_selected(app: &mut App) -> Vec<Effect> {
+    let Some(summary) = app.inbox.selected_message() else {
+        return Vec::new();
+    };
+    let id = summary.id.clone();
+    let unread = summary.is_unread();
+    app.detail.open = true;
+    app.focus = Focus::Detail;
+    if app.detail.id.as_deref() != Some(id.as_str()) {
+        app.detail.id = Some(id);
+        app.detail.scroll = 0;
+    }
+    if unread || app.detail_message().is_none() {
+        fetch_detail(app, true, false)
+    } else {
+        Vec::new()
+    }
+}
+
+fn refresh(app: &mut App) -> Vec<Effect> {
+    if app.inbox.page_request.is_some() {
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    if app.detail.error.is_some() {
+        effects.extend(fetch_detail(app, false, false));
+    }
+    let skip = app.inbox.failed_skip.unwrap_or(0);
+    app.status = Some(Status::Info(if skip == 0 {
+        "Oppdaterer…".into()
+    } else {
+        "Prøver igjen…".into()
+    }));
+    effects.extend(fetch_page(app, skip));
+    effects
+}
+
+/// Lines in the detail pane's content, for clamping the scroll position.
+fn detail_lines(app: &App) -> usize {
+    app.detail_message()
+        .map_or(0, |m| m.body.lines().count() + 6 + m.attachments.len().min(1))
+}
+
+fn scroll_detail(app: &mut App, delta: isize) {
+    let rows = app.layout().detail_rows();
+    let max = detail_lines(app).saturating_sub(rows / 2) as isize;
+    let next = (app.detail.scroll as isize + delta).clamp(0, max.max(0));
+    app.detail.scroll = u16::try_from(next).unwrap_or(u16::MAX);
+}
+
+fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let action = app.keymap.action_for(&key);
+    if app.show_help {
+        if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
+            app.show_help = false;
+        }
+        return Vec::new();
+    }
+    let Some(action) = action else {
+        return Vec::new();
+    };
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        app.should_quit = true;
+        return Vec::new();
+    }
+    let list_rows = app.layout().list_rows().max(1);
+    let detail_rows = app.layout().detail_rows().max(1) as isize;
+    let selected = app.inbox.selected;
+    match (app.focus, action) {
+        (_, Action::Help) => {
+            app.show_help = true;
+            Vec::new()
+        }
+        (_, Action::Refresh) => refresh(app),
+        (_, Action::TogglePreview) => {
+            app.preview = !app.preview;
+            if app.preview {
+                follow_selection(app)
+            } else {
+                if !app.detail.open {
+                    app.focus = Focus::List;
+                }
+                Vec::new()
+            }
+        }
+        (Focus::List, Action::MoveDown) => select(app, selected + 1),
+        (Focus::List, Action::MoveUp) => select(app, selected.saturating_sub(1)),
+        (Focus::List, Action::Top) => select(app, 0),
+        (Focus::List, Action::Bottom) => select(app, usize::MAX),
+        (Focus::List, Action::HalfPageDown) => select(app, selected + list_rows / 2),
+        (Focus::List, Action::HalfPageUp) => select(app, selected.saturating_sub(list_rows / 2)),
+        (Focus::List, Action::PageDown) => select(app, selected + list_rows),
+        (Focus::List, Action::PageUp) => select(app, selected.saturating_sub(list_rows)),
+        (Focus::List, Action::Open) => open_selected(app),
+        (Focus::List, Action::FocusNext) => {
+            if app.layout().detail.is_some() && app.detail.id.is_some() {
+                app.focus = Focus::Detail;
+            }
+            Vec::new()
+        }
+        (Focus::List, Action::Back) => {
+            app.status = None;
+            Vec::new()
+        }
+        (Focus::List, Action::Quit) => {
+            app.should_quit = true;
+            Vec::new()
+        }
+        (Focus::Detail, Action::MoveDown) => {
+            scroll_detail(app, 1);
+            Vec::new()
+        }
+        (Focus::Detail, Action::MoveUp) => {
+            scroll_detail(app, -1);
+            Vec::new()
+        }
+        (Focus::Detail, Action::HalfPageDown) => {
+            scroll_detail(app, detail_rows / 2);
+            Vec::new()
+        }
+        (Focus::Detail, Action::HalfPageUp) => {
+            scroll_detail(app, -(detail_rows / 2));
+            Vec::new()
+        }
+        (Focus::Detail, Action::PageDown) => {
+            scroll_detail(app, detail_rows);
+            Vec::new()
+        }
+        (Focus::Detail, Action::PageUp) => {
+            scroll_detail(app, -detail_rows);
+            Vec::new()
+        }
+        (Focus::Detail, Action::Top) => {
+            app.detail.scroll = 0;
+            Vec::new()
+        }
+        (Focus::Detail, Action::Bottom) => {
+            scroll_detail(app, isize::from(u16::MAX as i16));
+            Vec::new()
+        }
+        (Focus::Detail, Action::Open) => Vec::new(),
+        (Focus::Detail, Action::FocusNext | Action::Back | Action::Quit) => {
+            app.focus = Focus::List;
+            app.detail.open = false;
+            Vec::new()
+        }
+    }
+}
+
+fn login_field_mut(app: &mut App) -> Option<&mut String> {
+    match app.login.focused() {
+        LoginField::Username => Some(&mut app.login.username),
+        LoginField::Password => Some(&mut app.login.password),
+        LoginField::Method => None,
+    }
+}
+
+fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
+        app.should_quit = true;
+        return Vec::new();
+    }
+    if app.login.pending.is_some() {
+        if key.code == KeyCode::Esc {
+            app.login.pending = None;
+            app.login.error = Some("Innloggingen ble avbrutt.".into());
+        }
+        return Vec::new();
+    }
+    let is_password = app.login.method() == LoginMethod::Password;
+    let order: &[LoginField] = if is_password {
+        &[LoginField::Method, LoginField::Username, LoginField::Password]
+    } else {
+        &[LoginField::Method]
+    };
+    let focused = if order.contains(&app.login.focused()) {
+        app.login.focused()
+    } else {
+        LoginField::Method
+    };
+    let position = order.iter().position(|f| *f == focused).unwrap_or(0);
+    let move_focus = |app: &mut App, delta: isize| {
+        let len = order.len() as isize;
+        let next = (position as isize + delta).rem_euclid(len) as usize;
+        app.login.focus = Some(order[next]);
+    };
+    match (focused, key.code) {
+        (_, KeyCode::Esc) => {
+            if app.login.error.is_some() {
+                app.login.error = None;
+            } else if !app.login.relogin {
+                app.should_quit = true;
+            }
+        }
+        (_, KeyCode::Tab) => move_focus(app, 1),
+        (_, KeyCode::BackTab) => move_focus(app, -1),
+        (LoginField::Method, KeyCode::Up | KeyCode::Char('k')) => {
+            app.login.method = app.login.method.saturating_sub(1);
+            app.login.error = None;
+        }
+        (LoginField::Method, KeyCode::Down | KeyCode::Char('j')) => {
+            app.login.method = (app.login.method + 1).min(LoginMethod::ALL.len() - 1);
+            app.login.error = None;
+        }
+        (LoginField::Method, KeyCode::Enter) => {
+            if is_password {
+                app.login.focus = Some(LoginField::Username);
+            } else {
+                app.login.error = Some(
+                    "ID-porten-innlogging kommer i neste versjon. Velg brukernavn og passord inntil videre."
+                        .into(),
+                );
+            }
+        }
+        (LoginField::Username, KeyCode::Enter | KeyCode::Down) => move_focus(app, 1),
+        (LoginField::Username | LoginField::Password, KeyCode::Up) => move_focus(app, -1),
+        (LoginField::Password, KeyCode::Enter) => return submit_password(app),
+        (LoginField::Username | LoginField::Password, KeyCode::Backspace) => {
+            if let Some(field) = login_field_mut(app) {
+                field.pop();
+            }
+        }
+        (LoginField::Username | LoginField::Password, KeyCode::Char('u')) if ctrl => {
+            if let Some(field) = login_field_mut(app) {
+                field.clear();
+            }
+        }
+        (LoginField::Username | LoginField::Password, KeyCode::Char(c)) if !ctrl => {
+            if let Some(field) = login_field_mut(app) {
+                field.push(c);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn submit_password(app: &mut App) -> Vec<Effect> {
+    let username = app.login.username.trim().to_owned();
+    if username.is_empty() {
+        app.login.error = Some("Skriv inn brukernavn.".into());
+        app.login.focus = Some(LoginField::Username);
+        return Vec::new();
+    }
+    if app.login.password.is_empty() {
+        app.login.error = Some("Skriv inn passord.".into());
+        return Vec::new();
+    }
+    let request = next_request(app);
+    app.login.pending = Some(request);
+    app.login.error = None;
+    let password = Secret::new(std::mem::take(&mut app.login.password));
+    vec![Effect::PasswordLogin {
+        request,
+        username,
+        password,
+    }]
+}

@@ -1,0 +1,251 @@
+//! Configuration: a TOML file at the XDG config path, environment presets (`prod`, `tt02`)
+//! plus custom ones, and command-line overrides.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::auth::Secret;
+
+/// The environment variable that overrides the API key.
+pub const API_KEY_ENV: &str = "INNBOKS_API_KEY";
+
+/// The config file as written by the user.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The environment used when `--env` is not given (default `prod`).
+    pub env: Option<String>,
+    /// Settings per environment; `prod` and `tt02` have built-in defaults.
+    #[serde(default)]
+    pub environments: BTreeMap<String, EnvironmentFile>,
+    /// Key binding overrides: action name → keys (`move_down = ["j", "down"]`).
+    #[serde(default)]
+    pub keys: BTreeMap<String, Vec<String>>,
+}
+
+/// One environment's settings in the config file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentFile {
+    /// Altinn base URL, e.g. `https://www.altinn.no`.
+    pub altinn_url: Option<String>,
+    /// ID-porten issuer, e.g. `https://idporten.no`.
+    pub issuer: Option<String>,
+    /// The Altinn API key for this environment.
+    pub api_key: Option<String>,
+    /// The ID-porten client id.
+    pub client_id: Option<String>,
+}
+
+/// A resolved environment, ready to use.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// Its name (`prod`, `tt02`, `demo`, or a custom one).
+    pub name: String,
+    /// Altinn base URL.
+    pub altinn_url: Url,
+    /// ID-porten issuer, when configured.
+    pub issuer: Option<Url>,
+    /// The API key.
+    pub api_key: Secret,
+    /// The ID-porten client id, when configured.
+    pub client_id: Option<String>,
+}
+
+/// Settings from the command line that win over the file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--env`.
+    pub env: Option<String>,
+    /// `--altinn-url`.
+    pub altinn_url: Option<String>,
+    /// `--issuer`.
+    pub issuer: Option<String>,
+    /// `--api-key` or `INNBOKS_API_KEY`.
+    pub api_key: Option<String>,
+}
+
+/// What can be wrong with the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file exists but cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has unknown keys.
+    #[error("{path} is not valid: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message.
+        message: String,
+    },
+    /// No such environment.
+    #[error("unknown environment '{name}': use prod, tt02, or add [environments.{name}] to {path}")]
+    UnknownEnvironment {
+        /// The name asked for.
+        name: String,
+        /// The config file.
+        path: String,
+    },
+    /// A URL that does not parse.
+    #[error("invalid {what} '{value}': {message}")]
+    BadUrl {
+        /// Which setting.
+        what: &'static str,
+        /// The value.
+        value: String,
+        /// Why.
+        message: String,
+    },
+    /// No API key for this environment.
+    #[error("ApiKey missing for environment '{env}': set api_key under [environments.{env}] in {path}, or set INNBOKS_API_KEY, or pass --api-key")]
+    MissingApiKey {
+        /// The environment.
+        env: String,
+        /// The config file.
+        path: String,
+    },
+}
+
+/// The built-in presets.
+pub fn preset(name: &str) -> Option<EnvironmentFile> {
+    let (altinn, issuer) = match name {
+        "prod" => ("https://www.altinn.no", "https://idporten.no"),
+        "tt02" => ("https://tt02.altinn.no", "https://test.idporten.no"),
+        _ => return None,
+    };
+    Some(EnvironmentFile {
+        altinn_url: Some(altinn.into()),
+        issuer: Some(issuer.into()),
+        api_key: None,
+        client_id: None,
+    })
+}
+
+/// Reads the config file; a missing file is an empty config.
+pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.message().to_owned(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
+        Err(source) => Err(ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+fn parse_url(what: &'static str, value: &str) -> Result<Url, ConfigError> {
+    Url::parse(value).map_err(|e| ConfigError::BadUrl {
+        what,
+        value: value.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// Resolves the environment to use: preset, then file, then overrides.
+pub fn resolve(
+    file: &ConfigFile,
+    overrides: &Overrides,
+    config_path: &Path,
+) -> Result<Environment, ConfigError> {
+    let name = overrides
+        .env
+        .clone()
+        .or_else(|| file.env.clone())
+        .unwrap_or_else(|| "prod".to_owned());
+    let from_file = file.environments.get(&name);
+    let base = preset(&name);
+    let has_override_url = overrides.altinn_url.is_some();
+    if base.is_none() && from_file.is_none() && !has_override_url {
+        return Err(ConfigError::UnknownEnvironment {
+            name,
+            path: config_path.display().to_string(),
+        });
+    }
+    let pick = |f: fn(&EnvironmentFile) -> Option<String>| {
+        from_file
+            .and_then(f)
+            .or_else(|| base.as_ref().and_then(f))
+    };
+    let altinn = overrides
+        .altinn_url
+        .clone()
+        .or_else(|| pick(|e| e.altinn_url.clone()))
+        .ok_or_else(|| ConfigError::UnknownEnvironment {
+            name: name.clone(),
+            path: config_path.display().to_string(),
+        })?;
+    let issuer = overrides.issuer.clone().or_else(|| pick(|e| e.issuer.clone()));
+    let api_key = overrides
+        .api_key
+        .clone()
+        .filter(|k| !k.is_empty())
+        .or_else(|| pick(|e| e.api_key.clone()))
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| ConfigError::MissingApiKey {
+            env: name.clone(),
+            path: config_path.display().to_string(),
+        })?;
+    Ok(Environment {
+        altinn_url: parse_url("altinn_url", &altinn)?,
+        issuer: issuer.as_deref().map(|i| parse_url("issuer", i)).transpose()?,
+        api_key: Secret::new(api_key),
+        client_id: pick(|e| e.client_id.clone()),
+        name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prod_without_key_names_the_file_and_variable() {
+        let error = resolve(&ConfigFile::default(), &Overrides::default(), Path::new("/x/config.toml"))
+            .expect_err("no key");
+        let text = error.to_string();
+        assert!(text.contains("/x/config.toml"));
+        assert!(text.contains("INNBOKS_API_KEY"));
+        assert!(text.contains("[environments.prod]"));
+    }
+
+    #[test]
+    fn overrides_win() {
+        let file: ConfigFile = toml::from_str(
+            "env = \"tt02\"\n[environments.tt02]\napi_key = \"k\"\nclient_id = \"c\"\n",
+        )
+        .expect("toml");
+        let env = resolve(&file, &Overrides::default(), Path::new("c.toml")).expect("env");
+        assert_eq!(env.name, "tt02");
+        assert_eq!(env.altinn_url.as_str(), "https://tt02.altinn.no/");
+        assert_eq!(env.issuer.as_ref().map(Url::as_str), Some("https://test.idporten.no/"));
+        let overrides = Overrides {
+            altinn_url: Some("http://127.0.0.1:9".into()),
+            api_key: Some("demo-api-key".into()),
+            ..Overrides::default()
+        };
+        let env = resolve(&file, &overrides, Path::new("c.toml")).expect("env");
+        assert_eq!(env.altinn_url.as_str(), "http://127.0.0.1:9/");
+        assert_eq!(env.api_key.expose(), "demo-api-key");
+    }
+
+    #[test]
+    fn unknown_environment() {
+        let overrides = Overrides { env: Some("nope".into()), ..Overrides::default() };
+        assert!(matches!(
+            resolve(&ConfigFile::default(), &overrides, Path::new("c")),
+            Err(ConfigError::UnknownEnvironment { .. })
+        ));
+    }
+}
