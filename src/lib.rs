@@ -3,8 +3,11 @@
 pub mod altinn;
 pub mod app;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod paths;
 pub mod sim;
 pub mod text;
+pub mod tui;
+pub mod ui;

@@ -1,1 +1,107 @@
-fn main() {}
+//! The `innboks` binary: parses the command line, sets up error reports and logging (to a
+//! file, never the screen), and runs the inbox, the demo or the simulator.
+
+use std::sync::Mutex;
+
+use clap::Parser;
+use color_eyre::eyre::{eyre, Result, WrapErr};
+use innboks::altinn::Client;
+use innboks::app::effects::EffectRunner;
+use innboks::app::{App, Keymap};
+use innboks::auth::SessionHandle;
+use innboks::cli::{Cli, Command};
+use innboks::config::{self, Environment, Overrides};
+use innboks::sim::Simulator;
+use innboks::{paths, tui};
+
+fn main() -> Result<()> {
+    color_eyre::install()?;
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .wrap_err("starting the async runtime")?;
+    runtime.block_on(run(cli))
+}
+
+/// Logs to `innboks.log` in the XDG state dir (0600), level from `RUST_LOG` (default info).
+/// Logging is best effort: without a writable state dir there is no log, and no failure.
+fn init_logging() {
+    let Some(path) = paths::log_file() else { return };
+    let Some(dir) = path.parent() else { return };
+    if paths::create_private_dir(dir).is_err() {
+        return;
+    }
+    let Ok(file) = paths::open_private_append(&path) else { return };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("innboks=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(Mutex::new(file))
+        .try_init();
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config_path = match &cli.config {
+        Some(path) => path.clone(),
+        None => paths::config_file().ok_or_else(|| eyre!("no home directory: pass --config"))?,
+    };
+    let file = config::load(&config_path)?;
+    let keymap = Keymap::with_overrides(&file.keys)
+        .map_err(|e| eyre!("{}: [keys]: {e}", config_path.display()))?;
+    match &cli.command {
+        Some(Command::Sim { port, sim }) => {
+            let simulator = Simulator::start(sim.to_config(*port))
+                .await
+                .wrap_err("starting the simulator")?;
+            println!("{}", simulator.base_url());
+            println!("ApiKey: {}", simulator.api_key());
+            println!("Brukere: demo/demo (Kari Nordmann), ola/ola (Ola Nordmann)");
+            println!("Statistikk: {}/__sim/stats", simulator.base_url());
+            println!("Ctrl-C stopper simulatoren.");
+            tokio::signal::ctrl_c().await.wrap_err("waiting for Ctrl-C")?;
+            simulator.stop().await;
+            Ok(())
+        }
+        Some(Command::Demo(sim)) => {
+            let simulator = Simulator::start(sim.to_config(0))
+                .await
+                .wrap_err("starting the simulator")?;
+            let environment = Environment {
+                name: "demo".into(),
+                altinn_url: url::Url::parse(&simulator.base_url())?,
+                issuer: url::Url::parse(&format!("{}/idporten", simulator.base_url())).ok(),
+                api_key: innboks::auth::Secret::new(simulator.api_key()),
+                client_id: Some("innboks-demo".into()),
+            };
+            let hint = format!(
+                "Demo: brukernavn demo, passord demo · simulator på {}",
+                simulator.base_url()
+            );
+            let result = run_tui(environment, keymap, Some(hint)).await;
+            simulator.stop().await;
+            result
+        }
+        None => {
+            let overrides = Overrides {
+                env: cli.env.clone(),
+                altinn_url: cli.altinn_url.clone(),
+                issuer: cli.issuer.clone(),
+                api_key: cli.api_key.clone(),
+            };
+            let environment = config::resolve(&file, &overrides, &config_path)?;
+            run_tui(environment, keymap, None).await
+        }
+    }
+}
+
+async fn run_tui(environment: Environment, keymap: Keymap, hint: Option<String>) -> Result<()> {
+    tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
+    let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())?;
+    let mut app = App::new(environment.name.clone(), keymap);
+    app.login_hint = hint;
+    let session = SessionHandle::default();
+    tui::run(app, move |tx| EffectRunner::new(client, session, tx)).await
+}

@@ -111,6 +111,21 @@ pub fn fit(s: &str, cols: usize) -> String {
     out
 }
 
+/// A date as Norwegians write it (`17.11.2026`), in Norwegian time whatever the machine's
+/// zone, so every user sees the dates Altinn shows.
+pub fn norwegian_date(date: chrono::DateTime<chrono::Utc>) -> String {
+    date.with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%d.%m.%Y")
+        .to_string()
+}
+
+/// Date and time as Norwegians write it (`17.11.2026 14:05`), in Norwegian time.
+pub fn norwegian_datetime(date: chrono::DateTime<chrono::Utc>) -> String {
+    date.with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
 /// A byte count in the units people read: `34 kB`, `1.2 MB`.
 pub fn human_size(bytes: u64) -> String {
     if bytes < 1000 {

@@ -15,8 +15,9 @@ use crate::domain::{
 };
 use crate::text::{html_to_text, sanitize_line};
 
-/// Width used when turning HTML bodies into text; the detail pane wraps further.
-const BODY_WIDTH: usize = 100;
+/// Width used when turning HTML bodies into text: wide enough that paragraphs stay one line
+/// each, so the detail pane wraps them to its own width.
+const BODY_WIDTH: usize = 1000;
 
 /// A HAL link.
 #[derive(Debug, Clone, Default, Deserialize)]

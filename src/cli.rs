@@ -1,0 +1,84 @@
+//! The command line: global options and subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A terminal inbox for Altinn.
+#[derive(Debug, Parser)]
+#[command(name = "innboks", version, about, long_about = None)]
+pub struct Cli {
+    /// Environment: prod, tt02, or one defined in the config file.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Config file (default: the XDG config dir's innboks/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Altinn base URL, overriding the environment's.
+    #[arg(long, global = true, value_name = "URL")]
+    pub altinn_url: Option<String>,
+    /// ID-porten issuer, overriding the environment's.
+    #[arg(long, global = true, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// Altinn API key, overriding the config file's.
+    #[arg(long, global = true, value_name = "KEY", env = "INNBOKS_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// What to do (default: open the inbox).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the inbox against the built-in simulator (no account needed; log in with demo/demo).
+    Demo(SimArgs),
+    /// Run the simulator alone; prints its base URL on the first line.
+    Sim {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// The simulator's settings.
+        #[command(flatten)]
+        sim: SimArgs,
+    },
+}
+
+/// Settings of the simulator.
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Messages in the person's mailbox (the organisations get fewer).
+    #[arg(long, default_value_t = 300)]
+    pub messages: usize,
+    /// Seed of the synthetic mailbox: the same seed gives the same mailbox.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Delay added to every request, in milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency: u64,
+    /// The newest message's date (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE")]
+    pub anchor: Option<chrono::NaiveDate>,
+    /// The ApiKey the simulator requires.
+    #[arg(long = "sim-api-key", default_value = "demo-api-key", value_name = "KEY")]
+    pub sim_api_key: String,
+}
+
+impl SimArgs {
+    /// The simulator configuration these arguments describe.
+    pub fn to_config(&self, port: u16) -> crate::sim::SimConfig {
+        let defaults = crate::sim::SimConfig::default();
+        crate::sim::SimConfig {
+            seed: self.seed,
+            messages: self.messages,
+            latency: std::time::Duration::from_millis(self.latency),
+            api_key: self.sim_api_key.clone(),
+            port,
+            anchor: self
+                .anchor
+                .and_then(|d| d.and_hms_opt(14, 0, 0))
+                .unwrap_or(defaults.anchor),
+            ..defaults
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The terminal and the event loop: the one place that knows both `app/` and `ui/`.
+//! A `tokio::select!` over terminal events, background results and a spinner tick (only
+//! while something loads); drawing happens after each batch, only when something changed,
+//! inside synchronized output.
+
+use std::io::{stdout, Write};
+use std::time::Duration;
+
+use color_eyre::eyre::{Result, WrapErr};
+use crossterm::event::{Event, EventStream};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use crossterm::{event, execute};
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+
+use crate::app::effects::EffectRunner;
+use crate::app::update::update;
+use crate::app::{App, Msg};
+use crate::ui::{self, Theme};
+
+/// How often the spinner moves while something loads (at most 10 fps).
+const TICK: Duration = Duration::from_millis(100);
+
+/// Sets up the terminal, runs the app until it quits, and restores the terminal (also on
+/// error; the panic hook installed by `ratatui::init` restores it on panic).
+pub async fn run(app: App, effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner) -> Result<()> {
+    let mut terminal = ratatui::init();
+    let _ = execute!(stdout(), event::EnableBracketedPaste);
+    let result = event_loop(&mut terminal, app, effects_for).await;
+    let _ = execute!(stdout(), event::DisableBracketedPaste);
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner,
+) -> Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut effects = effects_for(tx);
+    let theme = Theme::from_env();
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let size = terminal.size().wrap_err("reading the terminal size")?;
+    for effect in update(&mut app, Msg::Resize { width: size.width, height: size.height }) {
+        effects.run(effect);
+    }
+    let mut dirty = true;
+    loop {
+        if dirty {
+            draw(terminal, &app, &theme)?;
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => match to_msg(event) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
+                Some(Err(error)) => return Err(error).wrap_err("reading terminal input"),
+                None => break,
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tick.tick(), if app.is_busy() => Msg::Tick,
+        };
+        let mut batch = vec![msg];
+        while let Ok(more) = rx.try_recv() {
+            batch.push(more);
+        }
+        for msg in batch {
+            for effect in update(&mut app, msg) {
+                effects.run(effect);
+            }
+        }
+        dirty = true;
+        if app.should_quit {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn to_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}
+
+fn draw(terminal: &mut DefaultTerminal, app: &App, theme: &Theme) -> Result<()> {
+    let mut out = stdout();
+    let _ = execute!(out, BeginSynchronizedUpdate);
+    let result = terminal.draw(|frame| ui::draw(app, theme, frame));
+    let _ = execute!(out, EndSynchronizedUpdate);
+    let _ = out.flush();
+    result.map(|_| ()).wrap_err("drawing the screen")
+}

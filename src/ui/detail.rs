@@ -1,0 +1,128 @@
+//! The detail pane: headers, attachments, and the body as wrapped text.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{spinner, Theme};
+use crate::app::{App, Focus};
+use crate::domain::{Message, MessageSummary};
+use crate::text::{human_size, norwegian_date, norwegian_datetime};
+
+/// Draws the detail pane into `area`.
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let loading = app.detail.request.is_some();
+    let title = if loading {
+        format!(" Melding · henter {} ", spinner(app.spinner))
+    } else {
+        " Melding ".to_owned()
+    };
+    let block = Block::bordered().title(title).border_style(if app.focus == Focus::Detail {
+        theme.border_focused
+    } else {
+        theme.border
+    });
+    let summary = app
+        .detail
+        .id
+        .as_ref()
+        .and_then(|id| app.inbox.messages.iter().find(|m| &m.id == id));
+    let lines = match (app.detail_message(), summary) {
+        (Some(message), _) => message_lines(message, theme),
+        (None, Some(summary)) => {
+            let mut lines = header_lines(summary, theme);
+            lines.push(Line::raw(""));
+            match &app.detail.error {
+                Some(error) => {
+                    lines.push(Line::styled(error.clone(), theme.error));
+                    lines.push(Line::styled("Trykk r for å prøve igjen.", theme.dim));
+                }
+                None => lines.push(Line::styled(
+                    format!("{} Henter meldingen…", spinner(app.spinner)),
+                    theme.dim,
+                )),
+            }
+            lines
+        }
+        (None, None) => vec![Line::styled(
+            "Velg en melding med j/k, og åpne den med Enter.",
+            theme.dim,
+        )],
+    };
+    let paragraph = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((app.detail.scroll, 0));
+    frame.render_widget(paragraph, area);
+}
+
+fn label(text: &'static str, theme: &Theme) -> Span<'static> {
+    Span::styled(text, theme.dim)
+}
+
+fn header_lines(summary: &MessageSummary, theme: &Theme) -> Vec<Line<'static>> {
+    let mut first = vec![
+        label("Fra: ", theme),
+        Span::raw(summary.sender().to_owned()),
+        label("   Type: ", theme),
+        Span::raw(summary.kind.label().to_owned()),
+        label("   Status: ", theme),
+        Span::raw(summary.status.label().to_owned()),
+    ];
+    if let Some(date) = summary.last_changed {
+        first.push(label("   Mottatt: ", theme));
+        first.push(Span::raw(norwegian_datetime(date)));
+    }
+    let mut lines = vec![Line::from(first)];
+    let mut second = Vec::new();
+    if summary.message_sender.is_some() && summary.sender() != summary.service_owner {
+        second.push(label("Tjenesteeier: ", theme));
+        second.push(Span::raw(summary.service_owner.clone()));
+        second.push(Span::raw("   "));
+    }
+    if let Some(due) = summary.due {
+        second.push(label("Frist: ", theme));
+        second.push(Span::raw(norwegian_date(due)));
+    }
+    if !second.is_empty() {
+        lines.push(Line::from(second));
+    }
+    lines.push(Line::styled(summary.subject.clone(), theme.title));
+    lines
+}
+
+fn message_lines(message: &Message, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = header_lines(&message.summary, theme);
+    if !message.attachments.is_empty() {
+        let mut spans = vec![label("Vedlegg: ", theme)];
+        for (i, attachment) in message.attachments.iter().enumerate() {
+            let mut text = format!("[{}] {}", i + 1, attachment.file_name);
+            if let Some(size) = attachment.size {
+                text.push_str(&format!(" ({})", human_size(size)));
+            }
+            if attachment.encrypted {
+                text.push_str(" (kryptert)");
+            }
+            if i > 0 {
+                spans.push(Span::raw("  "));
+            }
+            spans.push(Span::raw(text));
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(reference) = &message.archive_reference {
+        lines.push(Line::from(vec![label("Arkivreferanse: ", theme), Span::raw(reference.clone())]));
+    }
+    lines.push(Line::raw(""));
+    if message.body.is_empty() {
+        let text = message
+            .summary_text
+            .clone()
+            .unwrap_or_else(|| "(ingen tekst)".to_owned());
+        lines.push(Line::raw(text));
+    } else {
+        lines.extend(message.body.lines().map(|l| Line::raw(l.to_owned())));
+    }
+    lines
+}

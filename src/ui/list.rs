@@ -1,0 +1,86 @@
+//! The message list: one row per message (unread marker, date, sender, subject, attachment
+//! count), built only for the visible window.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget};
+
+use super::{spinner, Theme};
+use crate::app::{App, Focus};
+use crate::domain::MessageSummary;
+use crate::text::{fit, norwegian_date};
+
+/// Draws the list pane into `area`.
+pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
+    let inbox = &app.inbox;
+    let mut title = " Innboks ".to_owned();
+    if inbox.page_request.is_some() {
+        title = format!(" Innboks · henter {} ", spinner(app.spinner));
+    }
+    let focused = app.focus == Focus::List;
+    let block = Block::bordered()
+        .title(title)
+        .border_style(if focused { theme.border_focused } else { theme.border });
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    if inbox.messages.is_empty() {
+        let text = if inbox.page_request.is_some() || !inbox.loaded_once {
+            format!("{} Henter meldinger…", spinner(app.spinner))
+        } else {
+            "Ingen meldinger.".to_owned()
+        };
+        Paragraph::new(Line::styled(text, theme.dim)).render(inner, buf);
+        return;
+    }
+    let rows = inner.height as usize;
+    let end = (inbox.scroll + rows).min(inbox.messages.len());
+    let lines: Vec<Line> = inbox.messages[inbox.scroll.min(end)..end]
+        .iter()
+        .enumerate()
+        .map(|(offset, message)| {
+            let index = inbox.scroll + offset;
+            row(message, index == inbox.selected, focused, inner.width as usize, theme)
+        })
+        .collect();
+    Paragraph::new(lines).render(inner, buf);
+}
+
+fn row(message: &MessageSummary, selected: bool, focused: bool, width: usize, theme: &Theme) -> Line<'static> {
+    let unread = message.is_unread();
+    let base = if unread { theme.unread } else { Style::new() };
+    let marker = if selected { "▶" } else { " " };
+    let dot = if unread { "●" } else { " " };
+    let show_date = width >= 50;
+    let attachments = match message.attachment_count {
+        Some(n) if n > 0 => format!(" 📎{n}"),
+        _ => String::new(),
+    };
+    let att_width = if attachments.is_empty() { 0 } else { 4 };
+    let fixed = 3 + if show_date { 12 } else { 0 };
+    let sender_width = (width / 4).clamp(8, 24);
+    let subject_width = width.saturating_sub(fixed + sender_width + 1 + att_width);
+    let mut spans = vec![Span::raw(marker), Span::styled(format!("{dot} "), base)];
+    if show_date {
+        let date = message.last_changed.map(norwegian_date).unwrap_or_default();
+        spans.push(Span::styled(format!("{} ", fit(&date, 10)), theme.dim.patch(base)));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(fit(message.sender(), sender_width), base));
+    spans.push(Span::raw(" "));
+    spans.push(Span::styled(fit(&message.subject, subject_width), base));
+    if att_width > 0 {
+        spans.push(Span::styled(fit(&attachments, att_width), theme.dim));
+    }
+    let line = Line::from(spans);
+    if selected {
+        let style = if focused { theme.selected } else { theme.selected.patch(theme.dim) };
+        line.style(style)
+    } else {
+        line
+    }
+}

@@ -1,0 +1,111 @@
+//! Drawing: a pure function of the [`App`] state. No I/O, no mutation; only visible rows
+//! are built, so the cost of a frame does not grow with the number of messages.
+
+pub mod detail;
+pub mod help;
+pub mod list;
+pub mod login;
+pub mod status;
+pub mod theme;
+
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::{App, Screen};
+pub use theme::Theme;
+
+/// The smallest terminal the inbox is laid out for.
+pub const MIN_SIZE: (u16, u16) = (40, 10);
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The spinner glyph for a frame counter.
+pub fn spinner(frame: usize) -> &'static str {
+    SPINNER[frame % SPINNER.len()]
+}
+
+/// Draws the whole screen.
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = Paragraph::new(format!(
+            "Terminalen er for liten ({}×{}). Gjør vinduet større.",
+            area.width, area.height
+        ))
+        .wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(text, area);
+        return;
+    }
+    match app.screen {
+        Screen::Login if !app.login.relogin => login::draw(app, theme, frame, area),
+        Screen::Login => {
+            draw_inbox(app, theme, frame, area);
+            login::draw(app, theme, frame, area);
+        }
+        Screen::Inbox => {
+            draw_inbox(app, theme, frame, area);
+            if app.show_help {
+                help::draw(app, theme, frame, area);
+            }
+        }
+    }
+}
+
+fn draw_inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let layout = crate::app::PaneLayout::new(
+        area,
+        app.preview || app.detail.open,
+        !app.preview && app.detail.open,
+    );
+    draw_title(app, theme, frame, layout.title);
+    if let Some(list_area) = layout.list {
+        list::draw(app, theme, frame.buffer_mut(), list_area);
+    }
+    if let Some(detail_area) = layout.detail {
+        detail::draw(app, theme, frame, detail_area);
+    }
+    status::draw_status(app, theme, frame.buffer_mut(), layout.status);
+    status::draw_hints(app, theme, frame.buffer_mut(), layout.hints);
+}
+
+fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut left = vec![
+        Span::styled(" innboks ", theme.title),
+        Span::raw("· "),
+        Span::styled(format!(" {} ", app.env_label), theme.badge),
+    ];
+    if let Some(name) = &app.user_name {
+        left.push(Span::raw(format!(" · {name}")));
+    }
+    if let Some(reportee) = &app.reportee_name {
+        left.push(Span::raw(format!(" (for: {reportee})")));
+    }
+    let inbox = &app.inbox;
+    let more = if inbox.exhausted { "" } else { "+" };
+    let right = format!(
+        "{} ulest / {}{more} ",
+        inbox.unread(),
+        inbox.messages.len()
+    );
+    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    if inbox.loaded_once && area.width > 50 {
+        frame.render_widget(
+            Paragraph::new(Line::styled(right, theme.title)).alignment(Alignment::Right),
+            area,
+        );
+    }
+}
+
+/// A rectangle of at most `width`×`height` centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}

@@ -1,0 +1,254 @@
+//! The Altinn client against the simulator over real HTTP on loopback.
+
+mod common;
+
+use innboks::altinn::ApiError;
+use innboks::auth::{password, Secret};
+use innboks::domain::{MessageKind, MessageStatus, PartyKind};
+use innboks::sim::data::{World, WorldOptions};
+
+#[tokio::test]
+async fn login_then_page_to_the_end() {
+    let sim = common::start(120).await;
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    let mut all = Vec::new();
+    let mut skip = 0;
+    loop {
+        let page = client.messages_page(&session, "my", skip).await.expect("page");
+        assert!(page.messages.len() <= 50);
+        skip += page.messages.len();
+        all.extend(page.messages);
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!(all.len(), 120, "three pages: 50 + 50 + 20");
+    let mut ids: Vec<_> = all.iter().map(|m| m.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 120, "no duplicates across pages");
+    assert!(all
+        .windows(2)
+        .all(|w| w[0].last_changed >= w[1].last_changed), "newest first");
+    assert!(all.iter().all(|m| !m.service_owner.is_empty() && !m.subject.is_empty()));
+    let stats = sim.stats();
+    assert_eq!(stats.logins_ok, 1);
+    assert_eq!(stats.requests.get("GET /api/{who}/messages 200"), Some(&3));
+}
+
+#[tokio::test]
+async fn exact_multiple_of_fifty_ends_with_an_empty_page() {
+    let sim = common::start(100).await;
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    let second = client.messages_page(&session, "my", 50).await.expect("page");
+    assert_eq!(second.messages.len(), 50);
+    assert!(second.has_more, "a full page may have more behind it");
+    let third = client.messages_page(&session, "my", 100).await.expect("page");
+    assert!(third.messages.is_empty());
+    assert!(!third.has_more);
+}
+
+#[tokio::test]
+async fn preview_does_not_mark_read_but_open_does() {
+    let sim = common::start(60).await;
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    let page = client.messages_page(&session, "my", 0).await.expect("page");
+    let mut checked = false;
+    for summary in page
+        .messages
+        .iter()
+        .filter(|m| m.status == MessageStatus::Unread && m.kind == MessageKind::Correspondence)
+    {
+        let preview = match client.message(&session, "my", &summary.id, false).await {
+            Ok(message) => message,
+            Err(ApiError::NeedsIdPorten { .. }) => continue,
+            Err(other) => panic!("unexpected error {other}"),
+        };
+        assert_eq!(preview.summary.status, MessageStatus::Unread);
+        assert!(!preview.body.is_empty(), "detail has a body");
+        assert!(!preview.body.contains('<'), "HTML was turned into text");
+        let still = client.messages_page(&session, "my", 0).await.expect("page");
+        let row = still.messages.iter().find(|m| m.id == summary.id).expect("still listed");
+        assert_eq!(row.status, MessageStatus::Unread, "preview leaves it unread");
+        let opened = client.message(&session, "my", &summary.id, true).await.expect("open");
+        assert_eq!(opened.summary.status, MessageStatus::Unread, "response shows the status from before");
+        let after = client.messages_page(&session, "my", 0).await.expect("page");
+        let row = after.messages.iter().find(|m| m.id == summary.id).expect("still listed");
+        assert_eq!(row.status, MessageStatus::Read, "an explicit open marks it read");
+        checked = true;
+        break;
+    }
+    assert!(checked, "the mailbox has an unread correspondence at level 1");
+}
+
+#[tokio::test]
+async fn attachment_bytes_are_the_servers() {
+    let sim = common::start(80).await;
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    let world = World::generate(&WorldOptions {
+        seed: 42,
+        messages: 80,
+        anchor: common::anchor(),
+    });
+    let expected = world.mailboxes[0]
+        .iter()
+        .find(|m| m.required_level == 1 && !m.attachments.is_empty())
+        .expect("a message with an attachment");
+    let message = client.message(&session, "my", &expected.id, false).await.expect("detail");
+    assert_eq!(message.attachments.len(), expected.attachments.len());
+    let attachment = &message.attachments[0];
+    assert_eq!(attachment.file_name, expected.attachments[0].file_name);
+    let mut bytes = Vec::new();
+    let mut progress_calls = 0;
+    let size = client
+        .download_attachment(&session, &attachment.url, &mut bytes, |_| progress_calls += 1)
+        .await
+        .expect("download");
+    let server_bytes = expected.attachments[0].bytes();
+    assert_eq!(bytes, server_bytes);
+    assert_eq!(size, server_bytes.len() as u64);
+    assert_eq!(attachment.size, Some(size));
+    assert!(progress_calls >= 1);
+    if attachment.file_name.ends_with(".pdf") {
+        assert!(bytes.starts_with(b"%PDF-"));
+    }
+}
+
+#[tokio::test]
+async fn reportees_and_their_inboxes() {
+    let sim = common::start(50).await;
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    let parties = client.reportees(&session).await.expect("reportees");
+    assert_eq!(parties.len(), 3);
+    assert_eq!(parties[0].kind, PartyKind::Person);
+    assert_eq!(parties[1].kind, PartyKind::Organisation);
+    assert_eq!(parties[1].organisation_number.as_deref(), Some("912345678"));
+    assert_eq!(parties[2].kind, PartyKind::SubUnit);
+    let by_id = client.messages_page(&session, &parties[1].id, 0).await.expect("org inbox");
+    let by_number = client.messages_page(&session, "912345678", 0).await.expect("org inbox by number");
+    assert_eq!(by_id.messages, by_number.messages);
+    assert!(!by_id.messages.is_empty());
+    let mine = client.messages_page(&session, "my", 0).await.expect("own inbox");
+    assert_ne!(mine.messages[0].id, by_id.messages[0].id, "each reportee has its own mailbox");
+    let profile = client.profile(&session).await.expect("profile");
+    assert_eq!(profile.name, "Kari Nordmann");
+    let denied = client.messages_page(&session, "r50010004", 0).await.expect_err("not Kari's");
+    assert!(matches!(denied, ApiError::Server { status: 403, .. }));
+}
+
+#[tokio::test]
+async fn api_key_missing_or_wrong_is_explained() {
+    let sim = common::start(20).await;
+    let good = common::client(&sim);
+    let session = common::login(&good).await;
+    let missing = common::client_with_key(&sim, "");
+    let error = missing.messages_page(&session, "my", 0).await.expect_err("no key");
+    assert_eq!(
+        error,
+        ApiError::Server {
+            status: 400,
+            reason: "Required header 'ApiKey' is missing.".into()
+        }
+    );
+    let login_error = password::login(missing.http(), missing.base(), missing.api_key(), "demo", &Secret::new("demo"))
+        .await
+        .expect_err("no key, no login");
+    assert!(login_error.to_string().contains("Required header 'ApiKey' is missing."));
+    let wrong = common::client_with_key(&sim, "not-the-key");
+    let error = wrong.messages_page(&session, "my", 0).await.expect_err("wrong key");
+    assert_eq!(
+        error,
+        ApiError::Server {
+            status: 403,
+            reason: "The API key is not authorized for this operation".into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn bad_password_is_rejected_with_the_reason_phrase() {
+    let sim = common::start(20).await;
+    let client = common::client(&sim);
+    let error = password::login(client.http(), client.base(), client.api_key(), "demo", &Secret::new("wrong"))
+        .await
+        .expect_err("wrong password");
+    assert!(matches!(&error, password::PasswordLoginError::Rejected(reason) if reason == "Authentication failed"));
+    assert_eq!(sim.stats().logins_failed, 1);
+    let other = password::login(client.http(), client.base(), client.api_key(), "ola", &Secret::new("ola"))
+        .await
+        .expect("the second user logs in");
+    let parties = client.reportees(&other).await.expect("reportees");
+    assert_eq!(parties[0].name, "OLA NORDMANN");
+}
+
+#[tokio::test]
+async fn server_errors_and_malformed_json_are_errors_not_panics() {
+    let sim = common::start(20).await;
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    sim.faults().fail_next(1, 503);
+    let error = client.messages_page(&session, "my", 0).await.expect_err("503");
+    assert_eq!(
+        error,
+        ApiError::Server {
+            status: 503,
+            reason: "Simulated failure".into()
+        }
+    );
+    assert!(client.messages_page(&session, "my", 0).await.is_ok(), "recovers after the fault");
+    sim.faults().malformed_next(1);
+    let error = client.messages_page(&session, "my", 0).await.expect_err("malformed");
+    assert!(matches!(error, ApiError::Malformed { .. }));
+}
+
+#[tokio::test]
+async fn expired_cookie_means_session_expired() {
+    let sim = common::start(20).await;
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    sim.expire_sessions();
+    let error = client.messages_page(&session, "my", 0).await.expect_err("expired");
+    assert_eq!(error, ApiError::SessionExpired);
+}
+
+#[tokio::test]
+async fn password_session_cannot_open_level_three_messages() {
+    let sim = common::start(200).await;
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    let world = World::generate(&WorldOptions {
+        seed: 42,
+        messages: 200,
+        anchor: common::anchor(),
+    });
+    let secret = world.mailboxes[0]
+        .iter()
+        .find(|m| m.required_level > 1)
+        .expect("a level 3 message");
+    let error = client.message(&session, "my", &secret.id, false).await.expect_err("level 3");
+    assert!(matches!(error, ApiError::NeedsIdPorten { .. }));
+    assert!(error.to_string().contains("ID-porten"));
+}
+
+#[tokio::test]
+async fn unreachable_server_is_a_network_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    let client = innboks::altinn::Client::new(
+        url::Url::parse(&format!("http://{addr}")).expect("url"),
+        Secret::new("k"),
+    )
+    .expect("client");
+    let session = innboks::auth::Session::Cookie {
+        aspxauth: Secret::new("x"),
+        username: "demo".into(),
+    };
+    let error = client.messages_page(&session, "my", 0).await.expect_err("nothing listens");
+    assert!(matches!(error, ApiError::Network { .. }));
+}

@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use chrono::{NaiveDate, NaiveDateTime};
+use innboks::altinn::Client;
+use innboks::auth::{password, Secret, Session};
+use innboks::sim::{SimConfig, Simulator};
+
+/// The anchor every test world uses, so mailboxes are the same on every day.
+pub fn anchor() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 20)
+        .and_then(|d| d.and_hms_opt(14, 0, 0))
+        .expect("valid date")
+}
+
+/// The simulator configuration for `messages` messages.
+pub fn config(messages: usize) -> SimConfig {
+    SimConfig {
+        seed: 42,
+        messages,
+        anchor: anchor(),
+        ..SimConfig::default()
+    }
+}
+
+/// Starts a simulator on an ephemeral loopback port.
+pub async fn start(messages: usize) -> Simulator {
+    Simulator::start(config(messages)).await.expect("simulator starts")
+}
+
+/// A client for the simulator with the right API key.
+pub fn client(sim: &Simulator) -> Client {
+    client_with_key(sim, sim.api_key())
+}
+
+/// A client for the simulator with a given API key.
+pub fn client_with_key(sim: &Simulator, key: &str) -> Client {
+    Client::new(url::Url::parse(&sim.base_url()).expect("url"), Secret::new(key)).expect("client")
+}
+
+/// Logs in as the demo user.
+pub async fn login(client: &Client) -> Session {
+    password::login(
+        client.http(),
+        client.base(),
+        client.api_key(),
+        "demo",
+        &Secret::new("demo"),
+    )
+    .await
+    .expect("demo login works")
+}
