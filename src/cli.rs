@@ -21,7 +21,13 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     pub issuer: Option<String>,
     /// Altinn API key, overriding the config file's.
-    #[arg(long, global = true, value_name = "KEY", env = "INNBOKS_API_KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "KEY",
+        env = "INNBOKS_API_KEY",
+        hide_env_values = true
+    )]
     pub api_key: Option<String>,
     /// What to do (default: open the inbox).
     #[command(subcommand)]
@@ -60,7 +66,11 @@ pub struct SimArgs {
     #[arg(long, value_name = "DATE")]
     pub anchor: Option<chrono::NaiveDate>,
     /// The ApiKey the simulator requires.
-    #[arg(long = "sim-api-key", default_value = "demo-api-key", value_name = "KEY")]
+    #[arg(
+        long = "sim-api-key",
+        default_value = "demo-api-key",
+        value_name = "KEY"
+    )]
     pub sim_api_key: String,
 }
 

@@ -88,7 +88,9 @@ pub enum ConfigError {
         message: String,
     },
     /// No such environment.
-    #[error("unknown environment '{name}': use prod, tt02, or add [environments.{name}] to {path}")]
+    #[error(
+        "unknown environment '{name}': use prod, tt02, or add [environments.{name}] to {path}"
+    )]
     UnknownEnvironment {
         /// The name asked for.
         name: String,
@@ -174,9 +176,7 @@ pub fn resolve(
         });
     }
     let pick = |f: fn(&EnvironmentFile) -> Option<String>| {
-        from_file
-            .and_then(f)
-            .or_else(|| base.as_ref().and_then(f))
+        from_file.and_then(f).or_else(|| base.as_ref().and_then(f))
     };
     let altinn = overrides
         .altinn_url
@@ -186,7 +186,10 @@ pub fn resolve(
             name: name.clone(),
             path: config_path.display().to_string(),
         })?;
-    let issuer = overrides.issuer.clone().or_else(|| pick(|e| e.issuer.clone()));
+    let issuer = overrides
+        .issuer
+        .clone()
+        .or_else(|| pick(|e| e.issuer.clone()));
     let api_key = overrides
         .api_key
         .clone()
@@ -199,7 +202,10 @@ pub fn resolve(
         })?;
     Ok(Environment {
         altinn_url: parse_url("altinn_url", &altinn)?,
-        issuer: issuer.as_deref().map(|i| parse_url("issuer", i)).transpose()?,
+        issuer: issuer
+            .as_deref()
+            .map(|i| parse_url("issuer", i))
+            .transpose()?,
         api_key: Secret::new(api_key),
         client_id: pick(|e| e.client_id.clone()),
         name,
@@ -212,8 +218,12 @@ mod tests {
 
     #[test]
     fn prod_without_key_names_the_file_and_variable() {
-        let error = resolve(&ConfigFile::default(), &Overrides::default(), Path::new("/x/config.toml"))
-            .expect_err("no key");
+        let error = resolve(
+            &ConfigFile::default(),
+            &Overrides::default(),
+            Path::new("/x/config.toml"),
+        )
+        .expect_err("no key");
         let text = error.to_string();
         assert!(text.contains("/x/config.toml"));
         assert!(text.contains("INNBOKS_API_KEY"));
@@ -229,7 +239,10 @@ mod tests {
         let env = resolve(&file, &Overrides::default(), Path::new("c.toml")).expect("env");
         assert_eq!(env.name, "tt02");
         assert_eq!(env.altinn_url.as_str(), "https://tt02.altinn.no/");
-        assert_eq!(env.issuer.as_ref().map(Url::as_str), Some("https://test.idporten.no/"));
+        assert_eq!(
+            env.issuer.as_ref().map(Url::as_str),
+            Some("https://test.idporten.no/")
+        );
         let overrides = Overrides {
             altinn_url: Some("http://127.0.0.1:9".into()),
             api_key: Some("demo-api-key".into()),
@@ -242,7 +255,10 @@ mod tests {
 
     #[test]
     fn unknown_environment() {
-        let overrides = Overrides { env: Some("nope".into()), ..Overrides::default() };
+        let overrides = Overrides {
+            env: Some("nope".into()),
+            ..Overrides::default()
+        };
         assert!(matches!(
             resolve(&ConfigFile::default(), &overrides, Path::new("c")),
             Err(ConfigError::UnknownEnvironment { .. })

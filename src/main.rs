@@ -28,12 +28,16 @@ fn main() -> Result<()> {
 /// Logs to `innboks.log` in the XDG state dir (0600), level from `RUST_LOG` (default info).
 /// Logging is best effort: without a writable state dir there is no log, and no failure.
 fn init_logging() {
-    let Some(path) = paths::log_file() else { return };
+    let Some(path) = paths::log_file() else {
+        return;
+    };
     let Some(dir) = path.parent() else { return };
     if paths::create_private_dir(dir).is_err() {
         return;
     }
-    let Ok(file) = paths::open_private_append(&path) else { return };
+    let Ok(file) = paths::open_private_append(&path) else {
+        return;
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("innboks=info"));
     let _ = tracing_subscriber::fmt()
@@ -61,7 +65,9 @@ async fn run(cli: Cli) -> Result<()> {
             println!("Brukere: demo/demo (Kari Nordmann), ola/ola (Ola Nordmann)");
             println!("Statistikk: {}/__sim/stats", simulator.base_url());
             println!("Ctrl-C stopper simulatoren.");
-            tokio::signal::ctrl_c().await.wrap_err("waiting for Ctrl-C")?;
+            tokio::signal::ctrl_c()
+                .await
+                .wrap_err("waiting for Ctrl-C")?;
             simulator.stop().await;
             Ok(())
         }

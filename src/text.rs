@@ -153,7 +153,10 @@ mod tests {
 
     #[test]
     fn folds_whitespace_and_trims() {
-        assert_eq!(sanitize_line("  Vedr. saksnr\n\t 2013  "), "Vedr. saksnr 2013");
+        assert_eq!(
+            sanitize_line("  Vedr. saksnr\n\t 2013  "),
+            "Vedr. saksnr 2013"
+        );
     }
 
     #[test]

@@ -24,7 +24,10 @@ const TICK: Duration = Duration::from_millis(100);
 
 /// Sets up the terminal, runs the app until it quits, and restores the terminal (also on
 /// error; the panic hook installed by `ratatui::init` restores it on panic).
-pub async fn run(app: App, effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner) -> Result<()> {
+pub async fn run(
+    app: App,
+    effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner,
+) -> Result<()> {
     let mut terminal = ratatui::init();
     let _ = execute!(stdout(), event::EnableBracketedPaste);
     let result = event_loop(&mut terminal, app, effects_for).await;
@@ -45,7 +48,13 @@ async fn event_loop(
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let size = terminal.size().wrap_err("reading the terminal size")?;
-    for effect in update(&mut app, Msg::Resize { width: size.width, height: size.height }) {
+    for effect in update(
+        &mut app,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    ) {
         effects.run(effect);
     }
     let mut dirty = true;

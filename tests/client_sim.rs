@@ -15,7 +15,10 @@ async fn login_then_page_to_the_end() {
     let mut all = Vec::new();
     let mut skip = 0;
     loop {
-        let page = client.messages_page(&session, "my", skip).await.expect("page");
+        let page = client
+            .messages_page(&session, "my", skip)
+            .await
+            .expect("page");
         assert!(page.messages.len() <= 50);
         skip += page.messages.len();
         all.extend(page.messages);
@@ -28,10 +31,14 @@ async fn login_then_page_to_the_end() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 120, "no duplicates across pages");
+    assert!(
+        all.windows(2)
+            .all(|w| w[0].last_changed >= w[1].last_changed),
+        "newest first"
+    );
     assert!(all
-        .windows(2)
-        .all(|w| w[0].last_changed >= w[1].last_changed), "newest first");
-    assert!(all.iter().all(|m| !m.service_owner.is_empty() && !m.subject.is_empty()));
+        .iter()
+        .all(|m| !m.service_owner.is_empty() && !m.subject.is_empty()));
     let stats = sim.stats();
     assert_eq!(stats.logins_ok, 1);
     assert_eq!(stats.requests.get("GET /api/{who}/messages 200"), Some(&3));
@@ -42,10 +49,16 @@ async fn exact_multiple_of_fifty_ends_with_an_empty_page() {
     let sim = common::start(100).await;
     let client = common::client(&sim);
     let session = common::login(&client).await;
-    let second = client.messages_page(&session, "my", 50).await.expect("page");
+    let second = client
+        .messages_page(&session, "my", 50)
+        .await
+        .expect("page");
     assert_eq!(second.messages.len(), 50);
     assert!(second.has_more, "a full page may have more behind it");
-    let third = client.messages_page(&session, "my", 100).await.expect("page");
+    let third = client
+        .messages_page(&session, "my", 100)
+        .await
+        .expect("page");
     assert!(third.messages.is_empty());
     assert!(!third.has_more);
 }
@@ -71,17 +84,43 @@ async fn preview_does_not_mark_read_but_open_does() {
         assert!(!preview.body.is_empty(), "detail has a body");
         assert!(!preview.body.contains('<'), "HTML was turned into text");
         let still = client.messages_page(&session, "my", 0).await.expect("page");
-        let row = still.messages.iter().find(|m| m.id == summary.id).expect("still listed");
-        assert_eq!(row.status, MessageStatus::Unread, "preview leaves it unread");
-        let opened = client.message(&session, "my", &summary.id, true).await.expect("open");
-        assert_eq!(opened.summary.status, MessageStatus::Unread, "response shows the status from before");
+        let row = still
+            .messages
+            .iter()
+            .find(|m| m.id == summary.id)
+            .expect("still listed");
+        assert_eq!(
+            row.status,
+            MessageStatus::Unread,
+            "preview leaves it unread"
+        );
+        let opened = client
+            .message(&session, "my", &summary.id, true)
+            .await
+            .expect("open");
+        assert_eq!(
+            opened.summary.status,
+            MessageStatus::Unread,
+            "response shows the status from before"
+        );
         let after = client.messages_page(&session, "my", 0).await.expect("page");
-        let row = after.messages.iter().find(|m| m.id == summary.id).expect("still listed");
-        assert_eq!(row.status, MessageStatus::Read, "an explicit open marks it read");
+        let row = after
+            .messages
+            .iter()
+            .find(|m| m.id == summary.id)
+            .expect("still listed");
+        assert_eq!(
+            row.status,
+            MessageStatus::Read,
+            "an explicit open marks it read"
+        );
         checked = true;
         break;
     }
-    assert!(checked, "the mailbox has an unread correspondence at level 1");
+    assert!(
+        checked,
+        "the mailbox has an unread correspondence at level 1"
+    );
 }
 
 #[tokio::test]
@@ -98,14 +137,19 @@ async fn attachment_bytes_are_the_servers() {
         .iter()
         .find(|m| m.required_level == 1 && !m.attachments.is_empty())
         .expect("a message with an attachment");
-    let message = client.message(&session, "my", &expected.id, false).await.expect("detail");
+    let message = client
+        .message(&session, "my", &expected.id, false)
+        .await
+        .expect("detail");
     assert_eq!(message.attachments.len(), expected.attachments.len());
     let attachment = &message.attachments[0];
     assert_eq!(attachment.file_name, expected.attachments[0].file_name);
     let mut bytes = Vec::new();
     let mut progress_calls = 0;
     let size = client
-        .download_attachment(&session, &attachment.url, &mut bytes, |_| progress_calls += 1)
+        .download_attachment(&session, &attachment.url, &mut bytes, |_| {
+            progress_calls += 1
+        })
         .await
         .expect("download");
     let server_bytes = expected.attachments[0].bytes();
@@ -129,15 +173,30 @@ async fn reportees_and_their_inboxes() {
     assert_eq!(parties[1].kind, PartyKind::Organisation);
     assert_eq!(parties[1].organisation_number.as_deref(), Some("912345678"));
     assert_eq!(parties[2].kind, PartyKind::SubUnit);
-    let by_id = client.messages_page(&session, &parties[1].id, 0).await.expect("org inbox");
-    let by_number = client.messages_page(&session, "912345678", 0).await.expect("org inbox by number");
+    let by_id = client
+        .messages_page(&session, &parties[1].id, 0)
+        .await
+        .expect("org inbox");
+    let by_number = client
+        .messages_page(&session, "912345678", 0)
+        .await
+        .expect("org inbox by number");
     assert_eq!(by_id.messages, by_number.messages);
     assert!(!by_id.messages.is_empty());
-    let mine = client.messages_page(&session, "my", 0).await.expect("own inbox");
-    assert_ne!(mine.messages[0].id, by_id.messages[0].id, "each reportee has its own mailbox");
+    let mine = client
+        .messages_page(&session, "my", 0)
+        .await
+        .expect("own inbox");
+    assert_ne!(
+        mine.messages[0].id, by_id.messages[0].id,
+        "each reportee has its own mailbox"
+    );
     let profile = client.profile(&session).await.expect("profile");
     assert_eq!(profile.name, "Kari Nordmann");
-    let denied = client.messages_page(&session, "r50010004", 0).await.expect_err("not Kari's");
+    let denied = client
+        .messages_page(&session, "r50010004", 0)
+        .await
+        .expect_err("not Kari's");
     assert!(matches!(denied, ApiError::Server { status: 403, .. }));
 }
 
@@ -147,7 +206,10 @@ async fn api_key_missing_or_wrong_is_explained() {
     let good = common::client(&sim);
     let session = common::login(&good).await;
     let missing = common::client_with_key(&sim, "");
-    let error = missing.messages_page(&session, "my", 0).await.expect_err("no key");
+    let error = missing
+        .messages_page(&session, "my", 0)
+        .await
+        .expect_err("no key");
     assert_eq!(
         error,
         ApiError::Server {
@@ -155,12 +217,23 @@ async fn api_key_missing_or_wrong_is_explained() {
             reason: "Required header 'ApiKey' is missing.".into()
         }
     );
-    let login_error = password::login(missing.http(), missing.base(), missing.api_key(), "demo", &Secret::new("demo"))
-        .await
-        .expect_err("no key, no login");
-    assert!(login_error.to_string().contains("Required header 'ApiKey' is missing."));
+    let login_error = password::login(
+        missing.http(),
+        missing.base(),
+        missing.api_key(),
+        "demo",
+        &Secret::new("demo"),
+    )
+    .await
+    .expect_err("no key, no login");
+    assert!(login_error
+        .to_string()
+        .contains("Required header 'ApiKey' is missing."));
     let wrong = common::client_with_key(&sim, "not-the-key");
-    let error = wrong.messages_page(&session, "my", 0).await.expect_err("wrong key");
+    let error = wrong
+        .messages_page(&session, "my", 0)
+        .await
+        .expect_err("wrong key");
     assert_eq!(
         error,
         ApiError::Server {
@@ -174,14 +247,28 @@ async fn api_key_missing_or_wrong_is_explained() {
 async fn bad_password_is_rejected_with_the_reason_phrase() {
     let sim = common::start(20).await;
     let client = common::client(&sim);
-    let error = password::login(client.http(), client.base(), client.api_key(), "demo", &Secret::new("wrong"))
-        .await
-        .expect_err("wrong password");
-    assert!(matches!(&error, password::PasswordLoginError::Rejected(reason) if reason == "Authentication failed"));
+    let error = password::login(
+        client.http(),
+        client.base(),
+        client.api_key(),
+        "demo",
+        &Secret::new("wrong"),
+    )
+    .await
+    .expect_err("wrong password");
+    assert!(
+        matches!(&error, password::PasswordLoginError::Rejected(reason) if reason == "Authentication failed")
+    );
     assert_eq!(sim.stats().logins_failed, 1);
-    let other = password::login(client.http(), client.base(), client.api_key(), "ola", &Secret::new("ola"))
-        .await
-        .expect("the second user logs in");
+    let other = password::login(
+        client.http(),
+        client.base(),
+        client.api_key(),
+        "ola",
+        &Secret::new("ola"),
+    )
+    .await
+    .expect("the second user logs in");
     let parties = client.reportees(&other).await.expect("reportees");
     assert_eq!(parties[0].name, "OLA NORDMANN");
 }
@@ -192,7 +279,10 @@ async fn server_errors_and_malformed_json_are_errors_not_panics() {
     let client = common::client(&sim);
     let session = common::login(&client).await;
     sim.faults().fail_next(1, 503);
-    let error = client.messages_page(&session, "my", 0).await.expect_err("503");
+    let error = client
+        .messages_page(&session, "my", 0)
+        .await
+        .expect_err("503");
     assert_eq!(
         error,
         ApiError::Server {
@@ -200,9 +290,15 @@ async fn server_errors_and_malformed_json_are_errors_not_panics() {
             reason: "Simulated failure".into()
         }
     );
-    assert!(client.messages_page(&session, "my", 0).await.is_ok(), "recovers after the fault");
+    assert!(
+        client.messages_page(&session, "my", 0).await.is_ok(),
+        "recovers after the fault"
+    );
     sim.faults().malformed_next(1);
-    let error = client.messages_page(&session, "my", 0).await.expect_err("malformed");
+    let error = client
+        .messages_page(&session, "my", 0)
+        .await
+        .expect_err("malformed");
     assert!(matches!(error, ApiError::Malformed { .. }));
 }
 
@@ -212,7 +308,10 @@ async fn expired_cookie_means_session_expired() {
     let client = common::client(&sim);
     let session = common::login(&client).await;
     sim.expire_sessions();
-    let error = client.messages_page(&session, "my", 0).await.expect_err("expired");
+    let error = client
+        .messages_page(&session, "my", 0)
+        .await
+        .expect_err("expired");
     assert_eq!(error, ApiError::SessionExpired);
 }
 
@@ -230,7 +329,10 @@ async fn password_session_cannot_open_level_three_messages() {
         .iter()
         .find(|m| m.required_level > 1)
         .expect("a level 3 message");
-    let error = client.message(&session, "my", &secret.id, false).await.expect_err("level 3");
+    let error = client
+        .message(&session, "my", &secret.id, false)
+        .await
+        .expect_err("level 3");
     assert!(matches!(error, ApiError::NeedsIdPorten { .. }));
     assert!(error.to_string().contains("ID-porten"));
 }
@@ -249,6 +351,9 @@ async fn unreachable_server_is_a_network_error() {
         aspxauth: Secret::new("x"),
         username: "demo".into(),
     };
-    let error = client.messages_page(&session, "my", 0).await.expect_err("nothing listens");
+    let error = client
+        .messages_page(&session, "my", 0)
+        .await
+        .expect_err("nothing listens");
     assert!(matches!(error, ApiError::Network { .. }));
 }

@@ -19,7 +19,10 @@ impl Raw {
             .build()
             .expect("client");
         let response = http
-            .post(format!("{}/api/authentication/authenticatewithpassword", sim.base_url()))
+            .post(format!(
+                "{}/api/authentication/authenticatewithpassword",
+                sim.base_url()
+            ))
             .header("ApiKey", sim.api_key())
             .header(CONTENT_TYPE, "application/hal+json")
             .body(r#"{"UserName":"demo","UserPassword":"demo"}"#)
@@ -27,7 +30,10 @@ impl Raw {
             .await
             .expect("login");
         assert_eq!(response.status(), StatusCode::OK);
-        let set_cookie = response.headers()[SET_COOKIE].to_str().expect("ascii").to_owned();
+        let set_cookie = response.headers()[SET_COOKIE]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
         assert!(set_cookie.starts_with(".ASPXAUTH="));
         assert!(set_cookie.contains("HttpOnly"));
         let cookie = set_cookie.split(';').next().expect("pair").to_owned();
@@ -51,14 +57,19 @@ impl Raw {
     async fn json(&self, path: &str) -> Value {
         let response = self.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let content_type = response.headers()[CONTENT_TYPE].to_str().expect("ascii").to_owned();
+        let content_type = response.headers()[CONTENT_TYPE]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
         assert!(content_type.starts_with("application/hal+json"));
         response.json().await.expect("json")
     }
 }
 
 fn messages(doc: &Value) -> &Vec<Value> {
-    doc["_embedded"]["messages"].as_array().expect("messages array")
+    doc["_embedded"]["messages"]
+        .as_array()
+        .expect("messages array")
 }
 
 fn reason(response: &reqwest::Response) -> String {
@@ -76,18 +87,34 @@ async fn list_document_has_the_documented_shape() {
     let doc = raw.json("/api/my/messages").await;
     assert!(doc["_links"]["self"]["href"].as_str().is_some());
     assert_eq!(doc["_links"]["find"]["isTemplated"], Value::Bool(true));
-    assert!(doc["_links"].get("next").is_none(), "no next link, as in Altinn");
+    assert!(
+        doc["_links"].get("next").is_none(),
+        "no next link, as in Altinn"
+    );
     let items = messages(&doc);
     assert_eq!(items.len(), 50);
     let first = &items[0];
-    assert!(first["MessageId"].as_str().expect("id").starts_with(['a', 'b']));
+    assert!(first["MessageId"]
+        .as_str()
+        .expect("id")
+        .starts_with(['a', 'b']));
     assert!(first["ServiceCode"].is_string(), "ServiceCode is a string");
-    assert!(first["ServiceEdition"].is_i64(), "ServiceEdition is an integer");
+    assert!(
+        first["ServiceEdition"].is_i64(),
+        "ServiceEdition is an integer"
+    );
     assert!(first.get("Body").is_none(), "list items carry no body");
     let date = first["LastChangedDateTime"].as_str().expect("date");
-    assert!(!date.contains('+') && !date.ends_with('Z'), "local time without offset");
+    assert!(
+        !date.contains('+') && !date.ends_with('Z'),
+        "local time without offset"
+    );
     let capped = raw.json("/api/my/messages?$top=500&$skip=100").await;
-    assert_eq!(messages(&capped).len(), 20, "$top is capped at 50 and $skip works");
+    assert_eq!(
+        messages(&capped).len(),
+        20,
+        "$top is capped at 50 and $skip works"
+    );
 }
 
 #[tokio::test]
@@ -118,13 +145,17 @@ async fn filter_subset_and_language() {
     let search = raw
         .json("/api/my/messages?$filter=substringof('skatt',tolower(Subject))%20and%20LastChangedDateTime%20gt%20DateTime'2025-01-01T00:00:00'")
         .await;
-    assert!(messages(&search)
-        .iter()
-        .all(|m| m["Subject"].as_str().expect("subject").to_lowercase().contains("skatt")));
+    assert!(messages(&search).iter().all(|m| m["Subject"]
+        .as_str()
+        .expect("subject")
+        .to_lowercase()
+        .contains("skatt")));
     let response = raw.get("/api/my/messages?$filter=Sender%20eq%20'x'").await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(reason(&response), "Unknown field 'Sender' in $filter");
-    let ranged = raw.json("/api/my/messages?dateFrom=2026-11-01&dateTo=2026-11-20").await;
+    let ranged = raw
+        .json("/api/my/messages?dateFrom=2026-11-01&dateTo=2026-11-20")
+        .await;
     assert!(messages(&ranged)
         .iter()
         .all(|m| m["LastChangedDateTime"].as_str().expect("date") >= "2026-11-01"));
@@ -171,28 +202,44 @@ async fn attachment_download_headers() {
     let list = raw.json("/api/my/messages").await;
     for item in messages(&list) {
         let id = item["MessageId"].as_str().expect("id");
-        let response = raw.get(&format!("/api/my/messages/{id}?markAsRead=false")).await;
+        let response = raw
+            .get(&format!("/api/my/messages/{id}?markAsRead=false"))
+            .await;
         if response.status() != StatusCode::OK {
             continue;
         }
         let detail: Value = response.json().await.expect("json");
-        let Some(link) = detail["_links"]["attachment"].as_array().and_then(|a| a.first()) else {
+        let Some(link) = detail["_links"]["attachment"]
+            .as_array()
+            .and_then(|a| a.first())
+        else {
             continue;
         };
         let href = link["href"].as_str().expect("href");
         let path = href.trim_start_matches(&raw.base);
         let file = raw.get(path).await;
         assert_eq!(file.status(), StatusCode::OK);
-        let disposition = file.headers()["content-disposition"].to_str().expect("ascii").to_owned();
+        let disposition = file.headers()["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
         assert!(disposition.starts_with("attachment; filename=\""));
-        let content_type = file.headers()[CONTENT_TYPE].to_str().expect("ascii").to_owned();
+        let content_type = file.headers()[CONTENT_TYPE]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
         let bytes = file.bytes().await.expect("bytes");
         assert_eq!(bytes.len() as u64, link["filesize"].as_u64().expect("size"));
         if content_type == "application/pdf" {
             assert!(bytes.starts_with(b"%PDF-"));
         }
-        let list = raw.json(&format!("/api/my/messages/{id}/attachments")).await;
-        assert_eq!(list["_embedded"]["attachments"][0]["AttachmentLink"], link["href"]);
+        let list = raw
+            .json(&format!("/api/my/messages/{id}/attachments"))
+            .await;
+        assert_eq!(
+            list["_embedded"]["attachments"][0]["AttachmentLink"],
+            link["href"]
+        );
         return;
     }
     panic!("no message with an attachment found");

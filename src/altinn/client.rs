@@ -200,13 +200,17 @@ impl Client {
         let phrase = reason_phrase(&response);
         let body = response.text().await.unwrap_or_default();
         let reason = match error_message_from_body(&body) {
-            Some(message) if phrase.is_empty() || phrase == status.canonical_reason().unwrap_or("") => {
+            Some(message)
+                if phrase.is_empty() || phrase == status.canonical_reason().unwrap_or("") =>
+            {
                 message
             }
             _ => phrase,
         };
         Err(match (status, session) {
-            (StatusCode::UNAUTHORIZED, Session::Cookie { .. }) => ApiError::NeedsIdPorten { reason },
+            (StatusCode::UNAUTHORIZED, Session::Cookie { .. }) => {
+                ApiError::NeedsIdPorten { reason }
+            }
             (StatusCode::UNAUTHORIZED, Session::Bearer { .. }) => ApiError::Unauthorized { reason },
             _ => ApiError::Server {
                 status: status.as_u16(),
@@ -220,7 +224,9 @@ impl Client {
         url: Url,
         session: &Session,
     ) -> Result<(T, reqwest::header::HeaderMap), ApiError> {
-        let response = self.send(self.request(Method::GET, url, session), session).await?;
+        let response = self
+            .send(self.request(Method::GET, url, session), session)
+            .await?;
         let headers = response.headers().clone();
         let bytes = response.bytes().await.map_err(|e| ApiError::Network {
             detail: describe_reqwest_error(&e),
@@ -273,7 +279,12 @@ impl Client {
         url.query_pairs_mut()
             .append_pair("language", &self.language.to_string());
         let (list, _): (ReporteeList, _) = self.get_json(url, session).await?;
-        Ok(list.embedded.reportees.iter().map(|r| r.to_party()).collect())
+        Ok(list
+            .embedded
+            .reportees
+            .iter()
+            .map(|r| r.to_party())
+            .collect())
     }
 
     /// The logged-in user's profile.
@@ -293,7 +304,9 @@ impl Client {
         mut progress: impl FnMut(u64),
     ) -> Result<u64, ApiError> {
         let url = self.same_origin(href)?;
-        let response = self.send(self.request(Method::GET, url, session), session).await?;
+        let response = self
+            .send(self.request(Method::GET, url, session), session)
+            .await?;
         let mut stream = response.bytes_stream();
         let mut written = 0u64;
         while let Some(chunk) = stream.next().await {

@@ -10,8 +10,8 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::domain::{
-    Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary, Party,
-    PartyKind, Profile,
+    Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary, Party, PartyKind,
+    Profile,
 };
 use crate::text::{html_to_text, sanitize_line};
 
@@ -273,8 +273,12 @@ pub fn safe_file_name(name: &str) -> String {
 impl MessageList {
     /// Maps a page; `page_size` is the size that means "more may follow".
     pub fn to_page(&self, page_size: usize, limit_reached: bool) -> MessagePage {
-        let messages: Vec<MessageSummary> =
-            self.embedded.messages.iter().map(HalMessage::to_summary).collect();
+        let messages: Vec<MessageSummary> = self
+            .embedded
+            .messages
+            .iter()
+            .map(HalMessage::to_summary)
+            .collect();
         MessagePage {
             has_more: messages.len() >= page_size,
             messages,
@@ -373,12 +377,19 @@ mod tests {
     #[test]
     fn parses_dates_with_and_without_offset() {
         let winter = parse_date("2013-11-11T13:41:01.703").expect("date");
-        assert_eq!(winter.hour(), 12, "offset-less is Oslo time (UTC+1 in winter)");
+        assert_eq!(
+            winter.hour(),
+            12,
+            "offset-less is Oslo time (UTC+1 in winter)"
+        );
         let summer = parse_date("2025-06-01T12:00:00").expect("date");
         assert_eq!(summer.hour(), 10);
         let seven = parse_date("2025-03-19T10:21:38.3381126+01:00").expect("date");
         assert_eq!(seven.hour(), 9);
-        assert_eq!(parse_date("2013-11-20T19:50:54.86").map(|d| d.day()), Some(20));
+        assert_eq!(
+            parse_date("2013-11-20T19:50:54.86").map(|d| d.day()),
+            Some(20)
+        );
         assert!(parse_date("in a while").is_none());
     }
 
@@ -387,7 +398,10 @@ mod tests {
         assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
         assert_eq!(safe_file_name("\u{1b}[31mrapport.pdf"), "[31mrapport.pdf");
         assert_eq!(safe_file_name(".."), "vedlegg");
-        assert_eq!(safe_file_name("skattemelding 2024.pdf"), "skattemelding 2024.pdf");
+        assert_eq!(
+            safe_file_name("skattemelding 2024.pdf"),
+            "skattemelding 2024.pdf"
+        );
     }
 
     #[test]
@@ -407,7 +421,10 @@ mod tests {
             error_message_from_body(r#"{"ErrorCode":1,"ErrorMessage":"Feil"}"#).as_deref(),
             Some("Feil")
         );
-        assert_eq!(error_message_from_body(r#"{"Message":"M"}"#).as_deref(), Some("M"));
+        assert_eq!(
+            error_message_from_body(r#"{"Message":"M"}"#).as_deref(),
+            Some("M")
+        );
         assert_eq!(error_message_from_body(""), None);
     }
 }

@@ -130,11 +130,19 @@ impl EffectRunner {
                     let msg = match result {
                         Ok(page) => {
                             tracing::debug!(skip, count = page.messages.len(), "page loaded");
-                            Msg::PageLoaded { request, skip, page }
+                            Msg::PageLoaded {
+                                request,
+                                skip,
+                                page,
+                            }
                         }
                         Err(error) => {
                             tracing::warn!(skip, %error, "page failed");
-                            Msg::PageFailed { request, skip, error }
+                            Msg::PageFailed {
+                                request,
+                                skip,
+                                error,
+                            }
                         }
                     };
                     let _ = tx.send(msg);

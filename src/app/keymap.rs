@@ -183,7 +183,10 @@ impl Key {
     /// `left`, `right`, `pgup`, `pgdn`, `home`, `end`, `backspace`, `?`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let lower = text.to_ascii_lowercase();
-        let (ctrl, rest) = if let Some(rest) = lower.strip_prefix("c-").or_else(|| lower.strip_prefix("ctrl-")) {
+        let (ctrl, rest) = if let Some(rest) = lower
+            .strip_prefix("c-")
+            .or_else(|| lower.strip_prefix("ctrl-"))
+        {
             (true, &text[text.len() - rest.len()..])
         } else {
             (false, text)
@@ -344,8 +347,14 @@ impl Keymap {
     pub fn hints(&self) -> Vec<(String, &'static str)> {
         let pair = format!(
             "{}/{}",
-            self.keys_for(Action::MoveDown).first().map(ToString::to_string).unwrap_or_default(),
-            self.keys_for(Action::MoveUp).first().map(ToString::to_string).unwrap_or_default()
+            self.keys_for(Action::MoveDown)
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            self.keys_for(Action::MoveUp)
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default()
         );
         let mut hints = vec![(pair, Action::MoveDown.hint())];
         for action in [
@@ -376,19 +385,40 @@ mod tests {
     #[test]
     fn defaults_and_shift_letters() {
         let keymap = Keymap::default();
-        assert_eq!(keymap.action_for(&press(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::MoveDown));
-        assert_eq!(keymap.action_for(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
-        assert_eq!(keymap.action_for(&press(KeyCode::Char('d'), KeyModifiers::CONTROL)), Some(Action::HalfPageDown));
-        assert_eq!(keymap.action_for(&press(KeyCode::Char('d'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            keymap.action_for(&press(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::MoveDown)
+        );
+        assert_eq!(
+            keymap.action_for(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            keymap.action_for(&press(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            Some(Action::HalfPageDown)
+        );
+        assert_eq!(
+            keymap.action_for(&press(KeyCode::Char('d'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]
     fn overrides_replace_and_show_in_help() {
         let mut overrides = BTreeMap::new();
-        overrides.insert("move_down".to_owned(), vec!["n".to_owned(), "C-n".to_owned()]);
+        overrides.insert(
+            "move_down".to_owned(),
+            vec!["n".to_owned(), "C-n".to_owned()],
+        );
         let keymap = Keymap::with_overrides(&overrides).expect("valid");
-        assert_eq!(keymap.action_for(&press(KeyCode::Char('n'), KeyModifiers::CONTROL)), Some(Action::MoveDown));
-        assert_eq!(keymap.action_for(&press(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            keymap.action_for(&press(KeyCode::Char('n'), KeyModifiers::CONTROL)),
+            Some(Action::MoveDown)
+        );
+        assert_eq!(
+            keymap.action_for(&press(KeyCode::Char('j'), KeyModifiers::NONE)),
+            None
+        );
         assert_eq!(keymap.label(Action::MoveDown), "n/C-n");
         assert!(keymap.hints()[0].0.starts_with("n/"));
         overrides.insert("fly".to_owned(), vec!["x".to_owned()]);

@@ -314,11 +314,13 @@ impl PaneLayout {
             (Some(body), None)
         } else if area.width >= 160 {
             let [list, detail] =
-                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                    .areas(body);
             (Some(list), Some(detail))
         } else {
             let [list, detail] =
-                Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
+                Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)])
+                    .areas(body);
             (Some(list), Some(detail))
         };
         Self {
@@ -337,6 +339,7 @@ impl PaneLayout {
 
     /// Rows of text visible in the detail pane (inside its border).
     pub fn detail_rows(&self) -> usize {
-        self.detail.map_or(0, |r| r.height.saturating_sub(2) as usize)
+        self.detail
+            .map_or(0, |r| r.height.saturating_sub(2) as usize)
     }
 }

@@ -221,7 +221,13 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
         let before = inbox.messages.len();
         let received = page.messages.len();
         for message in page.messages {
-            if !inbox.messages.iter().rev().take(200).any(|m| m.id == message.id) {
+            if !inbox
+                .messages
+                .iter()
+                .rev()
+                .take(200)
+                .any(|m| m.id == message.id)
+            {
                 inbox.messages.push(message);
             }
         }
@@ -381,8 +387,9 @@ fn refresh(app: &mut App) -> Vec<Effect> {
 
 /// Lines in the detail pane's content, for clamping the scroll position.
 fn detail_lines(app: &App) -> usize {
-    app.detail_message()
-        .map_or(0, |m| m.body.lines().count() + 6 + m.attachments.len().min(1))
+    app.detail_message().map_or(0, |m| {
+        m.body.lines().count() + 6 + m.attachments.len().min(1)
+    })
 }
 
 fn scroll_detail(app: &mut App, delta: isize) {
@@ -514,7 +521,11 @@ fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
     let is_password = app.login.method() == LoginMethod::Password;
     let order: &[LoginField] = if is_password {
-        &[LoginField::Method, LoginField::Username, LoginField::Password]
+        &[
+            LoginField::Method,
+            LoginField::Username,
+            LoginField::Password,
+        ]
     } else {
         &[LoginField::Method]
     };

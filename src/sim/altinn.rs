@@ -75,11 +75,10 @@ struct Ctx<'a> {
 async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let query: HashMap<String, String> = url::form_urlencoded::parse(
-        request.uri().query().unwrap_or_default().as_bytes(),
-    )
-    .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
-    .collect();
+    let query: HashMap<String, String> =
+        url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+            .collect();
     let headers = request.headers().clone();
     let base = headers
         .get(header::HOST)
@@ -121,7 +120,10 @@ fn route(
     body: &Bytes,
 ) -> (&'static str, Response) {
     if seg.first() != Some(&"api") {
-        return ("other", status_with_reason(StatusCode::NOT_FOUND, "Not Found"));
+        return (
+            "other",
+            status_with_reason(StatusCode::NOT_FOUND, "Not Found"),
+        );
     }
     if let Some(status) = ctx.state.faults.take_error() {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -131,7 +133,10 @@ fn route(
         None | Some("") => {
             return (
                 "apikey",
-                status_with_reason(StatusCode::BAD_REQUEST, "Required header 'ApiKey' is missing."),
+                status_with_reason(
+                    StatusCode::BAD_REQUEST,
+                    "Required header 'ApiKey' is missing.",
+                ),
             )
         }
         Some(key) if key != ctx.state.config.api_key => {
@@ -147,28 +152,59 @@ fn route(
     }
     if seg == ["api", "authentication", "authenticatewithpassword"] {
         if method != Method::POST {
-            return ("login", status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"));
+            return (
+                "login",
+                status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
+            );
         }
         return ("login", password_login(ctx, body));
     }
     let auth = match authenticate(ctx, headers) {
         Ok(auth) => auth,
-        Err(response) => return ("unauthenticated", response),
+        Err(response) => return ("unauthenticated", *response),
     };
     if method != Method::GET {
-        return ("other", status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"));
+        return (
+            "other",
+            status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
+        );
     }
     match seg {
         ["api", "reportees"] => ("/api/reportees", reportees(ctx, auth)),
         ["api", "my", "profile"] => ("/api/my/profile", profile(ctx, auth)),
-        ["api", who, "messages"] => ("/api/{who}/messages", with_mailbox(ctx, auth, who, |m, who| list(ctx, m, who))),
-        ["api", who, "messages", "trashbin"] => ("/api/{who}/messages/trashbin", with_mailbox(ctx, auth, who, |_, who| {
-            hal(&json!({"_links": {"self": {"href": format!("{}/api/{who}/messages/trashbin", ctx.base)}}, "_embedded": {"messages": []}}), ctx.state)
-        })),
-        ["api", who, "messages", id] => ("/api/{who}/messages/{id}", with_mailbox(ctx, auth, who, |m, _| detail(ctx, m, original_who(original), id, auth))),
-        ["api", who, "messages", id, "attachments"] => ("/api/{who}/messages/{id}/attachments", with_mailbox(ctx, auth, who, |m, _| attachment_list(ctx, m, original_who(original), id, auth))),
-        ["api", who, "messages", id, "attachments", att] => ("/api/{who}/messages/{id}/attachments/{att}", with_mailbox(ctx, auth, who, |m, _| attachment(ctx, m, id, att, auth))),
-        _ => ("other", status_with_reason(StatusCode::NOT_FOUND, "Not Found")),
+        ["api", who, "messages"] => (
+            "/api/{who}/messages",
+            with_mailbox(ctx, auth, who, |m, who| list(ctx, m, who)),
+        ),
+        ["api", who, "messages", "trashbin"] => (
+            "/api/{who}/messages/trashbin",
+            with_mailbox(ctx, auth, who, |_, who| {
+                hal(
+                    &json!({"_links": {"self": {"href": format!("{}/api/{who}/messages/trashbin", ctx.base)}}, "_embedded": {"messages": []}}),
+                    ctx.state,
+                )
+            }),
+        ),
+        ["api", who, "messages", id] => (
+            "/api/{who}/messages/{id}",
+            with_mailbox(ctx, auth, who, |m, _| {
+                detail(ctx, m, original_who(original), id, auth)
+            }),
+        ),
+        ["api", who, "messages", id, "attachments"] => (
+            "/api/{who}/messages/{id}/attachments",
+            with_mailbox(ctx, auth, who, |m, _| {
+                attachment_list(ctx, m, original_who(original), id, auth)
+            }),
+        ),
+        ["api", who, "messages", id, "attachments", att] => (
+            "/api/{who}/messages/{id}/attachments/{att}",
+            with_mailbox(ctx, auth, who, |m, _| attachment(m, id, att, auth)),
+        ),
+        _ => (
+            "other",
+            status_with_reason(StatusCode::NOT_FOUND, "Not Found"),
+        ),
     }
 }
 
@@ -183,13 +219,16 @@ struct Auth {
     level: u8,
 }
 
-fn authenticate(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<Auth, Response> {
-    if let Some(authz) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+fn authenticate(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<Auth, Box<Response>> {
+    if let Some(authz) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         if authz.starts_with("Bearer ") {
-            return Err(status_with_reason(
+            return Err(Box::new(status_with_reason(
                 StatusCode::UNAUTHORIZED,
                 "IDX10503: Signature validation failed.",
-            ));
+            )));
         }
     }
     let cookie = headers
@@ -202,7 +241,7 @@ fn authenticate(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<Auth, Response> {
             (name == ".ASPXAUTH").then(|| value.to_owned())
         });
     let Some(cookie) = cookie else {
-        return Err(redirect_to_login());
+        return Err(Box::new(redirect_to_login()));
     };
     let mut cookies = lock(&ctx.state.cookies);
     let now = Instant::now();
@@ -216,19 +255,20 @@ fn authenticate(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<Auth, Response> {
         }
         Some(_) => {
             cookies.remove(&cookie);
-            Err(redirect_to_login())
+            Err(Box::new(redirect_to_login()))
         }
-        None => Err(redirect_to_login()),
+        None => Err(Box::new(redirect_to_login())),
     }
 }
 
 fn password_login(ctx: &Ctx<'_>, body: &Bytes) -> Response {
-    let parsed: Option<(String, String)> = serde_json::from_slice::<Value>(body).ok().and_then(|v| {
-        Some((
-            v.get("UserName")?.as_str()?.to_owned(),
-            v.get("UserPassword")?.as_str()?.to_owned(),
-        ))
-    });
+    let parsed: Option<(String, String)> =
+        serde_json::from_slice::<Value>(body).ok().and_then(|v| {
+            Some((
+                v.get("UserName")?.as_str()?.to_owned(),
+                v.get("UserPassword")?.as_str()?.to_owned(),
+            ))
+        });
     let user = parsed.and_then(|(name, password)| {
         let world = lock(&ctx.state.world);
         world
@@ -357,7 +397,10 @@ fn with_mailbox(
         })
     };
     let Some(index) = index else {
-        return status_with_reason(StatusCode::FORBIDDEN, "The user has no access to this reportee");
+        return status_with_reason(
+            StatusCode::FORBIDDEN,
+            "The user has no access to this reportee",
+        );
     };
     match world.mailboxes.get_mut(index) {
         Some(mailbox) => f(mailbox, who),
@@ -395,7 +438,8 @@ fn message_json(ctx: &Ctx<'_>, m: &SimMessage, who: &str, detail: bool) -> Value
         "portalview": {"href": format!("{}/ui/messagebox?id={}", ctx.base, m.id)}
     });
     if m.kind == "FormTask" {
-        links["print"] = json!({"href": format!("{self_href}/print"), "mime-type": "application/pdf"});
+        links["print"] =
+            json!({"href": format!("{self_href}/print"), "mime-type": "application/pdf"});
     }
     let mut item = json!({
         "MessageId": m.id,
@@ -456,17 +500,20 @@ fn parse_day(text: &str) -> Option<chrono::NaiveDateTime> {
 }
 
 fn list(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str) -> Response {
-    let number = |key: &str, default: usize| -> Result<usize, Response> {
+    let number = |key: &str, default: usize| -> Result<usize, String> {
         match ctx.query.get(key) {
             None => Ok(default),
-            Some(text) => text.trim().parse().map_err(|_| {
-                status_with_reason(StatusCode::BAD_REQUEST, &format!("Invalid value for {key}"))
-            }),
+            Some(text) => text
+                .trim()
+                .parse()
+                .map_err(|_| format!("Invalid value for {key}")),
         }
     };
     let (skip, top) = match (number("$skip", 0), number("$top", PAGE_MAX)) {
         (Ok(skip), Ok(top)) => (skip, top.min(PAGE_MAX)),
-        (Err(e), _) | (_, Err(e)) => return e,
+        (Err(reason), _) | (_, Err(reason)) => {
+            return status_with_reason(StatusCode::BAD_REQUEST, &reason)
+        }
     };
     let filter = match ctx.query.get("$filter").map(|f| filter::parse(f)) {
         None => None,
@@ -491,7 +538,9 @@ fn list(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str) -> Response {
     let mut matched = 0usize;
     for m in mailbox.iter() {
         if range.0.is_some_and(|from| m.last_changed < from)
-            || range.1.is_some_and(|to| m.last_changed >= to + chrono::Duration::days(1))
+            || range
+                .1
+                .is_some_and(|to| m.last_changed >= to + chrono::Duration::days(1))
         {
             continue;
         }
@@ -557,7 +606,13 @@ fn detail(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str, id: &str, auth: 
     hal(&document, ctx.state)
 }
 
-fn attachment_list(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str, id: &str, auth: Auth) -> Response {
+fn attachment_list(
+    ctx: &Ctx<'_>,
+    mailbox: &mut [SimMessage],
+    who: &str,
+    id: &str,
+    auth: Auth,
+) -> Response {
     let Some(m) = find(mailbox, id) else {
         return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
     };
@@ -589,8 +644,7 @@ fn attachment_list(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str, id: &st
     )
 }
 
-fn attachment(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], id: &str, att: &str, auth: Auth) -> Response {
-    let _ = ctx;
+fn attachment(mailbox: &mut [SimMessage], id: &str, att: &str, auth: Auth) -> Response {
     let Some(m) = find(mailbox, id) else {
         return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
     };

@@ -139,9 +139,16 @@ impl SimAttachment {
     /// The file's bytes: a real one-page PDF, or plain text for `.txt` files.
     pub fn bytes(&self) -> Vec<u8> {
         if self.file_name.ends_with(".txt") {
-            format!("{}\n\nDette er et vedlegg fra Altinn-simulatoren.\n", self.title).into_bytes()
+            format!(
+                "{}\n\nDette er et vedlegg fra Altinn-simulatoren.\n",
+                self.title
+            )
+            .into_bytes()
         } else {
-            pdf(&[&self.title, "Dokument fra Altinn-simulatoren (innboks demo)."])
+            pdf(&[
+                &self.title,
+                "Dokument fra Altinn-simulatoren (innboks demo).",
+            ])
         }
     }
 
@@ -222,7 +229,13 @@ struct Template {
     for_persons: bool,
 }
 
-const MUNICIPALITIES: &[&str] = &["Oslo kommune", "Bergen kommune", "Trondheim kommune", "Bodø kommune", "Tromsø kommune"];
+const MUNICIPALITIES: &[&str] = &[
+    "Oslo kommune",
+    "Bergen kommune",
+    "Trondheim kommune",
+    "Bodø kommune",
+    "Tromsø kommune",
+];
 
 const TEMPLATES: &[Template] = &[
     Template { owner: "Skatteetaten", sender: None, kind: "Correspondence", code: "4503", edition: 3, subject: "Skattemeldingen for {year} er klar", body: "Skattemeldingen din for {year} er nå tilgjengelig. Kontroller at opplysningene stemmer, og endre eller legg til det som mangler innen fristen {due}.", attachment: Some("skattemelding_{year}.pdf"), for_orgs: false, for_persons: true },
@@ -247,8 +260,27 @@ const TEMPLATES: &[Template] = &[
     Template { owner: "Arbeidstilsynet", sender: None, kind: "Correspondence", code: "9010", edition: 1, subject: "Varsel om tilsyn", body: "Arbeidstilsynet vil gjennomføre tilsyn hos virksomheten {date}. Se vedlagt informasjon.", attachment: Some("varsel_tilsyn.pdf"), for_orgs: true, for_persons: false },
 ];
 
-const MONTHS: &[&str] = &["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"];
-const CASEWORKERS: &[&str] = &["Ingrid Hansen", "Ole Johansen", "Kari Olsen", "Per Larsen", "Anne Berg"];
+const MONTHS: &[&str] = &[
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+const CASEWORKERS: &[&str] = &[
+    "Ingrid Hansen",
+    "Ole Johansen",
+    "Kari Olsen",
+    "Per Larsen",
+    "Anne Berg",
+];
 
 /// Options for [`World::generate`].
 #[derive(Debug, Clone)]
@@ -295,12 +327,18 @@ pub fn pdf(lines: &[&str]) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{}\nendobj\n", i + 1, object).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
@@ -310,14 +348,56 @@ impl World {
     /// Nordmann Bygg AS and its Bergen sub-unit) and a second user `ola`/`ola` for tests.
     pub fn generate(options: &WorldOptions) -> Self {
         let reportees = vec![
-            Reportee { id: "r50010001".into(), name: "KARI NORDMANN".into(), kind: ReporteeKind::Person, ssn: Some("01017012345".into()), org_number: None, parent_org_number: None, org_form: None },
-            Reportee { id: "r50020002".into(), name: "NORDMANN BYGG AS".into(), kind: ReporteeKind::Enterprise, ssn: None, org_number: Some("912345678".into()), parent_org_number: None, org_form: Some("AS".into()) },
-            Reportee { id: "r50020003".into(), name: "NORDMANN BYGG AS AVD BERGEN".into(), kind: ReporteeKind::Business, ssn: None, org_number: Some("973456789".into()), parent_org_number: Some("912345678".into()), org_form: Some("BEDR".into()) },
-            Reportee { id: "r50010004".into(), name: "OLA NORDMANN".into(), kind: ReporteeKind::Person, ssn: Some("02028054321".into()), org_number: None, parent_org_number: None, org_form: None },
+            Reportee {
+                id: "r50010001".into(),
+                name: "KARI NORDMANN".into(),
+                kind: ReporteeKind::Person,
+                ssn: Some("01017012345".into()),
+                org_number: None,
+                parent_org_number: None,
+                org_form: None,
+            },
+            Reportee {
+                id: "r50020002".into(),
+                name: "NORDMANN BYGG AS".into(),
+                kind: ReporteeKind::Enterprise,
+                ssn: None,
+                org_number: Some("912345678".into()),
+                parent_org_number: None,
+                org_form: Some("AS".into()),
+            },
+            Reportee {
+                id: "r50020003".into(),
+                name: "NORDMANN BYGG AS AVD BERGEN".into(),
+                kind: ReporteeKind::Business,
+                ssn: None,
+                org_number: Some("973456789".into()),
+                parent_org_number: Some("912345678".into()),
+                org_form: Some("BEDR".into()),
+            },
+            Reportee {
+                id: "r50010004".into(),
+                name: "OLA NORDMANN".into(),
+                kind: ReporteeKind::Person,
+                ssn: Some("02028054321".into()),
+                org_number: None,
+                parent_org_number: None,
+                org_form: None,
+            },
         ];
         let users = vec![
-            User { username: "demo".into(), password: "demo".into(), name: "Kari Nordmann".into(), reportees: vec![0, 1, 2] },
-            User { username: "ola".into(), password: "ola".into(), name: "Ola Nordmann".into(), reportees: vec![3, 1] },
+            User {
+                username: "demo".into(),
+                password: "demo".into(),
+                name: "Kari Nordmann".into(),
+                reportees: vec![0, 1, 2],
+            },
+            User {
+                username: "ola".into(),
+                password: "ola".into(),
+                name: "Ola Nordmann".into(),
+                reportees: vec![3, 1],
+            },
         ];
         let sizes = [
             options.messages,
@@ -331,12 +411,24 @@ impl World {
             .zip(sizes)
             .enumerate()
             .map(|(index, (reportee, size))| {
-                let mut rng = Rng::new(options.seed.wrapping_mul(31).wrapping_add(index as u64 + 1));
+                let mut rng =
+                    Rng::new(options.seed.wrapping_mul(31).wrapping_add(index as u64 + 1));
                 let first_id = 7_000_000 + index as u64 * 1_000_000;
-                mailbox(reportee, size, first_id, &mut attachment_id, options.anchor, &mut rng)
+                mailbox(
+                    reportee,
+                    size,
+                    first_id,
+                    &mut attachment_id,
+                    options.anchor,
+                    &mut rng,
+                )
             })
             .collect();
-        Self { users, reportees, mailboxes }
+        Self {
+            users,
+            reportees,
+            mailboxes,
+        }
     }
 }
 
@@ -356,7 +448,12 @@ fn mailbox(
     let span_secs: i64 = 730 * 24 * 3600;
     let step = (span_secs / size.max(1) as i64).max(60);
     let greeting = if is_person {
-        reportee.name.split(' ').next().map(title_case).unwrap_or_default()
+        reportee
+            .name
+            .split(' ')
+            .next()
+            .map(title_case)
+            .unwrap_or_default()
     } else {
         title_case(&reportee.name)
     };
@@ -529,8 +626,14 @@ mod tests {
         let b = World::generate(&options(60));
         assert_eq!(a.mailboxes[0].len(), 60);
         assert_eq!(
-            a.mailboxes[0].iter().map(|m| &m.subject).collect::<Vec<_>>(),
-            b.mailboxes[0].iter().map(|m| &m.subject).collect::<Vec<_>>()
+            a.mailboxes[0]
+                .iter()
+                .map(|m| &m.subject)
+                .collect::<Vec<_>>(),
+            b.mailboxes[0]
+                .iter()
+                .map(|m| &m.subject)
+                .collect::<Vec<_>>()
         );
     }
 
@@ -538,7 +641,9 @@ mod tests {
     fn newest_first_and_unique_ids() {
         let world = World::generate(&options(500));
         for mailbox in &world.mailboxes {
-            assert!(mailbox.windows(2).all(|w| w[0].last_changed >= w[1].last_changed));
+            assert!(mailbox
+                .windows(2)
+                .all(|w| w[0].last_changed >= w[1].last_changed));
             let mut ids: Vec<_> = mailbox.iter().map(|m| m.id.clone()).collect();
             ids.sort();
             ids.dedup();

@@ -262,7 +262,9 @@ impl Parser {
                 self.expect(Token::Close, "')' after tolower")?;
                 match inner {
                     Operand::Field { name, .. } => Ok(Operand::Field { name, lower: true }),
-                    Operand::Literal(Value::Str(s)) => Ok(Operand::Literal(Value::Str(s.to_lowercase()))),
+                    Operand::Literal(Value::Str(s)) => {
+                        Ok(Operand::Literal(Value::Str(s.to_lowercase())))
+                    }
                     _ => Err("tolower needs a field or a string".into()),
                 }
             }
@@ -319,7 +321,10 @@ impl Node {
                 None => false,
             },
             Self::Compare(left, op, right) => {
-                let (Some(l), Some(r)) = (resolve(left, record, language), resolve(right, record, language)) else {
+                let (Some(l), Some(r)) = (
+                    resolve(left, record, language),
+                    resolve(right, record, language),
+                ) else {
                     return Ok(false);
                 };
                 let ordering = match (&l, &r) {
@@ -329,7 +334,11 @@ impl Node {
                         if a.parse::<i64>().is_ok() =>
                     {
                         let a: i64 = a.parse().unwrap_or_default();
-                        if matches!(l, Value::Str(_)) { a.cmp(b) } else { b.cmp(&a) }
+                        if matches!(l, Value::Str(_)) {
+                            a.cmp(b)
+                        } else {
+                            b.cmp(&a)
+                        }
                     }
                     (Value::Date(a), Value::Date(b)) => a.cmp(b),
                     _ => return Err("Incompatible types in $filter comparison".into()),
@@ -360,7 +369,9 @@ mod tests {
                 "ServiceEdition" => Some(Value::Num(3)),
                 "ServiceCode" => Some(Value::Str("4503".into())),
                 "Subject" => Some(Value::Str("Skattemelding for 2025".into())),
-                "LastChangedDateTime" => parse_date_literal("2025-03-18T09:12:44").ok().map(Value::Date),
+                "LastChangedDateTime" => parse_date_literal("2025-03-18T09:12:44")
+                    .ok()
+                    .map(Value::Date),
                 _ => None,
             }
         }
@@ -373,20 +384,43 @@ mod tests {
     #[test]
     fn comparisons_and_logic() {
         assert_eq!(eval("ServiceOwner eq 'Skatteetaten'"), Ok(true));
-        assert_eq!(eval("Status ne 'Arkivert' and ServiceEdition ge 3"), Ok(true));
-        assert_eq!(eval("not (Status eq 'Ulest') or ServiceEdition lt 2"), Ok(false));
+        assert_eq!(
+            eval("Status ne 'Arkivert' and ServiceEdition ge 3"),
+            Ok(true)
+        );
+        assert_eq!(
+            eval("not (Status eq 'Ulest') or ServiceEdition lt 2"),
+            Ok(false)
+        );
         assert_eq!(eval("substringof('skatt', tolower(Subject))"), Ok(true));
-        assert_eq!(eval("LastChangedDateTime gt DateTime'2018-01-22T00:00:00'"), Ok(true));
-        assert_eq!(eval("LastChangedDateTime lt datetime'2018-01-22'"), Ok(false));
-        assert_eq!(eval("ServiceCode eq '4503' and CreatedDate gt DateTime'2018-01-01'"), Ok(false));
+        assert_eq!(
+            eval("LastChangedDateTime gt DateTime'2018-01-22T00:00:00'"),
+            Ok(true)
+        );
+        assert_eq!(
+            eval("LastChangedDateTime lt datetime'2018-01-22'"),
+            Ok(false)
+        );
+        assert_eq!(
+            eval("ServiceCode eq '4503' and CreatedDate gt DateTime'2018-01-01'"),
+            Ok(false)
+        );
     }
 
     #[test]
     fn errors_name_the_problem() {
-        assert!(eval("Foo eq 'x'").unwrap_err().contains("Unknown field 'Foo'"));
-        assert!(eval("Subject like 'x'").unwrap_err().contains("Unsupported operator"));
-        assert!(eval("Subject eq 'x").unwrap_err().contains("Unterminated"));
-        assert!(eval("LastChangedDateTime eq 'x'").unwrap_err().contains("Incompatible"));
+        assert!(eval("Foo eq 'x'")
+            .expect_err("an error")
+            .contains("Unknown field 'Foo'"));
+        assert!(eval("Subject like 'x'")
+            .expect_err("an error")
+            .contains("Unsupported operator"));
+        assert!(eval("Subject eq 'x")
+            .expect_err("an error")
+            .contains("Unterminated"));
+        assert!(eval("LastChangedDateTime eq 'x'")
+            .expect_err("an error")
+            .contains("Incompatible"));
         assert!(eval("(Subject eq 'x'").is_err());
     }
 }

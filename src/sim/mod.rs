@@ -119,7 +119,9 @@ pub struct SimState {
 
 /// Locks a mutex, recovering the data if a handler panicked while holding it.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A fresh random hex token (for cookies).

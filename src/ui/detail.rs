@@ -18,11 +18,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         " Melding ".to_owned()
     };
-    let block = Block::bordered().title(title).border_style(if app.focus == Focus::Detail {
-        theme.border_focused
-    } else {
-        theme.border
-    });
+    let block = Block::bordered()
+        .title(title)
+        .border_style(if app.focus == Focus::Detail {
+            theme.border_focused
+        } else {
+            theme.border
+        });
     let summary = app
         .detail
         .id
@@ -65,28 +67,27 @@ fn header_lines(summary: &MessageSummary, theme: &Theme) -> Vec<Line<'static>> {
     let mut first = vec![
         label("Fra: ", theme),
         Span::raw(summary.sender().to_owned()),
-        label("   Type: ", theme),
-        Span::raw(summary.kind.label().to_owned()),
-        label("   Status: ", theme),
-        Span::raw(summary.status.label().to_owned()),
     ];
     if let Some(date) = summary.last_changed {
         first.push(label("   Mottatt: ", theme));
         first.push(Span::raw(norwegian_datetime(date)));
     }
-    let mut lines = vec![Line::from(first)];
-    let mut second = Vec::new();
-    if summary.message_sender.is_some() && summary.sender() != summary.service_owner {
-        second.push(label("Tjenesteeier: ", theme));
-        second.push(Span::raw(summary.service_owner.clone()));
-        second.push(Span::raw("   "));
-    }
+    let mut second = vec![
+        label("Type: ", theme),
+        Span::raw(summary.kind.label().to_owned()),
+        label("   Status: ", theme),
+        Span::raw(summary.status.label().to_owned()),
+    ];
     if let Some(due) = summary.due {
-        second.push(label("Frist: ", theme));
+        second.push(label("   Frist: ", theme));
         second.push(Span::raw(norwegian_date(due)));
     }
-    if !second.is_empty() {
-        lines.push(Line::from(second));
+    let mut lines = vec![Line::from(first), Line::from(second)];
+    if summary.message_sender.is_some() && summary.sender() != summary.service_owner {
+        lines.push(Line::from(vec![
+            label("Tjenesteeier: ", theme),
+            Span::raw(summary.service_owner.clone()),
+        ]));
     }
     lines.push(Line::styled(summary.subject.clone(), theme.title));
     lines
@@ -112,7 +113,10 @@ fn message_lines(message: &Message, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::from(spans));
     }
     if let Some(reference) = &message.archive_reference {
-        lines.push(Line::from(vec![label("Arkivreferanse: ", theme), Span::raw(reference.clone())]));
+        lines.push(Line::from(vec![
+            label("Arkivreferanse: ", theme),
+            Span::raw(reference.clone()),
+        ]));
     }
     lines.push(Line::raw(""));
     if message.body.is_empty() {

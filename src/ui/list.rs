@@ -20,9 +20,11 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         title = format!(" Innboks · henter {} ", spinner(app.spinner));
     }
     let focused = app.focus == Focus::List;
-    let block = Block::bordered()
-        .title(title)
-        .border_style(if focused { theme.border_focused } else { theme.border });
+    let block = Block::bordered().title(title).border_style(if focused {
+        theme.border_focused
+    } else {
+        theme.border
+    });
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.height == 0 || inner.width == 0 {
@@ -44,13 +46,25 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         .enumerate()
         .map(|(offset, message)| {
             let index = inbox.scroll + offset;
-            row(message, index == inbox.selected, focused, inner.width as usize, theme)
+            row(
+                message,
+                index == inbox.selected,
+                focused,
+                inner.width as usize,
+                theme,
+            )
         })
         .collect();
     Paragraph::new(lines).render(inner, buf);
 }
 
-fn row(message: &MessageSummary, selected: bool, focused: bool, width: usize, theme: &Theme) -> Line<'static> {
+fn row(
+    message: &MessageSummary,
+    selected: bool,
+    focused: bool,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
     let unread = message.is_unread();
     let base = if unread { theme.unread } else { Style::new() };
     let marker = if selected { "▶" } else { " " };
@@ -67,7 +81,10 @@ fn row(message: &MessageSummary, selected: bool, focused: bool, width: usize, th
     let mut spans = vec![Span::raw(marker), Span::styled(format!("{dot} "), base)];
     if show_date {
         let date = message.last_changed.map(norwegian_date).unwrap_or_default();
-        spans.push(Span::styled(format!("{} ", fit(&date, 10)), theme.dim.patch(base)));
+        spans.push(Span::styled(
+            format!("{} ", fit(&date, 10)),
+            theme.dim.patch(base),
+        ));
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(fit(message.sender(), sender_width), base));
@@ -78,7 +95,11 @@ fn row(message: &MessageSummary, selected: bool, focused: bool, width: usize, th
     }
     let line = Line::from(spans);
     if selected {
-        let style = if focused { theme.selected } else { theme.selected.patch(theme.dim) };
+        let style = if focused {
+            theme.selected
+        } else {
+            theme.selected.patch(theme.dim)
+        };
         line.style(style)
     } else {
         line

@@ -44,7 +44,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let field_width = inner_width.saturating_sub(14).max(8);
         let masked: String = "•".repeat(login.password.chars().count());
         for (label, value, field) in [
-            ("Brukernavn: ", login.username.as_str(), LoginField::Username),
+            (
+                "Brukernavn: ",
+                login.username.as_str(),
+                LoginField::Username,
+            ),
             ("Passord:    ", masked.as_str(), LoginField::Password),
         ] {
             let shown = if width(value) >= field_width {
@@ -60,7 +64,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             } else {
                 value.to_owned()
             };
-            let style = if focused == field { theme.selected } else { theme.dim };
+            let style = if focused == field {
+                theme.selected
+            } else {
+                theme.dim
+            };
             if focused == field {
                 cursor = Some((lines.len(), 12 + width(&shown)));
             }
@@ -78,7 +86,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::raw(""));
     if login.pending.is_some() {
-        lines.push(Line::raw(format!("{} Logger inn…  (Esc avbryter)", spinner(app.spinner))));
+        lines.push(Line::raw(format!(
+            "{} Logger inn…  (Esc avbryter)",
+            spinner(app.spinner)
+        )));
     } else if let Some(error) = &login.error {
         lines.push(Line::styled(truncate(error, inner_width * 2), theme.error));
     } else {
@@ -95,12 +106,21 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let height = (lines.len() as u16 + 4).min(area.height);
     let popup = centered(area, box_width, height);
     frame.render_widget(Clear, popup);
-    let title = if login.relogin { " Logg inn igjen " } else { " Logg inn " };
+    let title = if login.relogin {
+        " Logg inn igjen "
+    } else {
+        " Logg inn "
+    };
     let block = Block::bordered()
         .title(title)
         .border_style(theme.border_focused);
     let inner = block.inner(popup);
-    let inner = Rect::new(inner.x + 1, inner.y + 1, inner.width.saturating_sub(2), inner.height.saturating_sub(1));
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y + 1,
+        inner.width.saturating_sub(2),
+        inner.height.saturating_sub(1),
+    );
     frame.render_widget(block, popup);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     if let Some((row, col)) = cursor {

@@ -84,11 +84,7 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let inbox = &app.inbox;
     let more = if inbox.exhausted { "" } else { "+" };
-    let right = format!(
-        "{} ulest / {}{more} ",
-        inbox.unread(),
-        inbox.messages.len()
-    );
+    let right = format!("{} ulest / {}{more} ", inbox.unread(), inbox.messages.len());
     frame.render_widget(Paragraph::new(Line::from(left)), area);
     if inbox.loaded_once && area.width > 50 {
         frame.render_widget(

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::{spinner, Theme};
 use crate::app::{App, Status};
-use crate::text::truncate;
+use crate::text::{truncate, width};
 
 /// Draws the status line.
 pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
@@ -16,12 +16,17 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let line = if let Some(skip) = app.inbox.loading_skip {
         let page = skip / crate::altinn::client::PAGE_SIZE + 1;
         Line::styled(
-            truncate(&format!(" {} Henter side {page}…", spinner(app.spinner)), width),
+            truncate(
+                &format!(" {} Henter side {page}…", spinner(app.spinner)),
+                width,
+            ),
             theme.dim,
         )
     } else {
         match &app.status {
-            Some(Status::Error(text)) => Line::styled(truncate(&format!(" ✗ {text}"), width), theme.error),
+            Some(Status::Error(text)) => {
+                Line::styled(truncate(&format!(" ✗ {text}"), width), theme.error)
+            }
             Some(Status::Info(text)) => Line::raw(truncate(&format!(" {text}"), width)),
             None => Line::raw(""),
         }
@@ -36,18 +41,28 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     }
 }
 
-/// Draws the key hints: `j/k move · Enter open · … · ? help · q quit`, as many as fit.
+/// Draws the key hints: `j/k move · Enter open · … · ? help · q quit`. When they do not all
+/// fit, the least needed go first, so `? help` and `q quit` stay visible.
 pub fn draw_hints(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for (i, (keys, hint)) in app.keymap.hints().into_iter().enumerate() {
-        let sep = if i == 0 { "" } else { " · " };
-        let cost = sep.chars().count() + keys.chars().count() + 1 + hint.chars().count();
-        if used + cost > area.width as usize {
+    const DROP_FIRST: [&str; 5] = ["pane", "back", "preview", "refresh", "open"];
+    let mut hints = app.keymap.hints();
+    let cost = |hints: &[(String, &str)]| -> usize {
+        hints
+            .iter()
+            .map(|(keys, hint)| width(keys) + 1 + width(hint) + 3)
+            .sum::<usize>()
+    };
+    for name in DROP_FIRST {
+        if cost(&hints) <= area.width as usize {
             break;
         }
-        used += cost;
-        spans.push(Span::styled(sep, theme.dim));
+        hints.retain(|(_, hint)| *hint != name);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (keys, hint)) in hints.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.dim));
+        }
         spans.push(Span::styled(keys, theme.key));
         spans.push(Span::raw(format!(" {hint}")));
     }

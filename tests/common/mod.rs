@@ -25,7 +25,9 @@ pub fn config(messages: usize) -> SimConfig {
 
 /// Starts a simulator on an ephemeral loopback port.
 pub async fn start(messages: usize) -> Simulator {
-    Simulator::start(config(messages)).await.expect("simulator starts")
+    Simulator::start(config(messages))
+        .await
+        .expect("simulator starts")
 }
 
 /// A client for the simulator with the right API key.
@@ -35,7 +37,11 @@ pub fn client(sim: &Simulator) -> Client {
 
 /// A client for the simulator with a given API key.
 pub fn client_with_key(sim: &Simulator, key: &str) -> Client {
-    Client::new(url::Url::parse(&sim.base_url()).expect("url"), Secret::new(key)).expect("client")
+    Client::new(
+        url::Url::parse(&sim.base_url()).expect("url"),
+        Secret::new(key),
+    )
+    .expect("client")
 }
 
 /// Logs in as the demo user.

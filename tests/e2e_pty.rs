@@ -1,0 +1,226 @@
+//! End to end: the real `innboks demo` binary in a pseudo-terminal. Logs in with the demo
+//! password, sees Norwegian mail, opens a message, quits, and checks the terminal was
+//! restored (alternate screen left, cursor shown).
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, PtySize};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+
+struct Screen {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+}
+
+struct Session {
+    screen: Arc<Mutex<Screen>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _home: tempfile::TempDir,
+}
+
+impl Session {
+    fn start(args: &[&str]) -> Self {
+        let home = tempfile::tempdir().expect("temp home");
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_innboks"));
+        cmd.args(args);
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        cmd.env("XDG_STATE_HOME", home.path().join("state"));
+        cmd.env("XDG_CACHE_HOME", home.path().join("cache"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("spawn innboks");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let screen = Arc::new(Mutex::new(Screen {
+            parser: vt100::Parser::new(ROWS, COLS, 0),
+            raw: Vec::new(),
+        }));
+        let sink = screen.clone();
+        std::thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut screen = sink.lock().unwrap_or_else(|p| p.into_inner());
+                screen.parser.process(&buf[..n]);
+                screen.raw.extend_from_slice(&buf[..n]);
+            }
+        });
+        Self {
+            screen,
+            writer,
+            child,
+            _home: home,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .parser
+            .screen()
+            .contents()
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.screen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .raw
+            .clone()
+    }
+
+    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let text = self.contents();
+            if check(&text) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("write to pty");
+        self.writer.flush().expect("flush pty");
+        std::thread::sleep(Duration::from_millis(80));
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn demo_login_read_and_quit_restores_the_terminal() {
+    let mut session = Session::start(&["demo", "--messages", "120"]);
+    let login = session.wait_for("the login screen", |s| {
+        s.contains("Logg inn") && s.contains("Brukernavn")
+    });
+    assert!(
+        login.contains("demo"),
+        "demo credentials are shown:\n{login}"
+    );
+
+    session.send(b"demo");
+    session.send(b"\t");
+    session.send(b"hemmelig-feil-passord");
+    session.send(b"\r");
+    let failed = session.wait_for("the login error", |s| s.contains("Authentication failed"));
+    assert!(
+        failed.contains("Brukernavn: demo"),
+        "the username is kept:\n{failed}"
+    );
+
+    session.send(b"demo");
+    session.send(b"\r");
+    let inbox = session.wait_for("the inbox", |s| {
+        s.contains("ulest /") && s.contains("Hei Kari")
+    });
+    let senders = [
+        "Skatteetaten",
+        "NAV",
+        "Statens",
+        "Brønnøysundregistrene",
+        "kommune",
+        "Lånekasse",
+    ];
+    assert!(
+        senders.iter().any(|s| inbox.contains(s)),
+        "Norwegian senders:\n{inbox}"
+    );
+    assert!(
+        inbox.contains("Kari Nordmann"),
+        "the user's name in the title:\n{inbox}"
+    );
+
+    session.send(b"j");
+    session.send(b"\r");
+    session.wait_for("the opened message", |s| {
+        s.contains("Status: Lest") && s.contains("Hei Kari")
+    });
+
+    session.send(b"?");
+    session.wait_for("the help overlay", |s| s.contains("Hjelp"));
+    session.send(b"\x1b");
+    session.send(b"q");
+    session.send(b"q");
+
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = session.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "innboks did not exit on q; screen:\n{}",
+            session.contents()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "clean exit, got {status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    let raw = session.raw();
+    let find = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
+    let entered = find(b"\x1b[?1049h").expect("entered the alternate screen");
+    let left = find(b"\x1b[?1049l").expect("left the alternate screen");
+    assert!(left > entered, "the alternate screen was left at the end");
+    assert!(
+        find(b"\x1b[?25h").is_some_and(|shown| shown > entered),
+        "the cursor is shown again"
+    );
+
+    let log_path = session._home.path().join("state/innboks/innboks.log");
+    let log = std::fs::read_to_string(&log_path).expect("a log file in the XDG state dir");
+    assert!(
+        log.contains("logged in"),
+        "the log records the login:\n{log}"
+    );
+    assert!(
+        !log.contains("hemmelig-feil-passord"),
+        "no password in the log"
+    );
+    assert!(!log.contains(".ASPXAUTH"), "no cookie in the log");
+    let hex_run = log
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    assert!(hex_run < 32, "no cookie-like hex value in the log");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&log_path)
+            .expect("log")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "the log is private");
+    }
+}

@@ -1,0 +1,241 @@
+//! Whole-screen snapshots drawn to ratatui's `TestBackend` at 80×24 and 120×40, from fixed
+//! state (no clock, no network), so they are the same on every machine.
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use innboks::app::update::update;
+use innboks::app::{App, Keymap, Msg, Screen};
+use innboks::domain::{
+    Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary,
+};
+use innboks::ui::{self, Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const SENDERS: [(&str, &str, MessageKind); 6] = [
+    (
+        "Skatteetaten",
+        "Skattemeldingen for 2025 er klar",
+        MessageKind::Correspondence,
+    ),
+    (
+        "NAV",
+        "Vedtak om foreldrepenger",
+        MessageKind::Correspondence,
+    ),
+    (
+        "Brønnøysundregistrene",
+        "Årsregnskap for 2025 er mottatt",
+        MessageKind::Correspondence,
+    ),
+    (
+        "Statens vegvesen",
+        "Innkalling til EU-kontroll for EL 12345",
+        MessageKind::Correspondence,
+    ),
+    (
+        "Skatteetaten",
+        "RF-1028 Skattemelding for formues- og inntektsskatt – aksjeselskaper mv. 2025",
+        MessageKind::FormTask,
+    ),
+    (
+        "Statens lånekasse for utdanning",
+        "Betalingsplan for studielån 2026",
+        MessageKind::Correspondence,
+    ),
+];
+
+fn summary(i: usize) -> MessageSummary {
+    let (sender, subject, kind) = SENDERS[i % SENDERS.len()].clone();
+    MessageSummary {
+        id: format!("a{}", 7_000_000 + i),
+        subject: subject.into(),
+        status: match (i, &kind) {
+            (_, MessageKind::FormTask) => MessageStatus::Filling,
+            (0..=2, _) => MessageStatus::Unread,
+            _ => MessageStatus::Read,
+        },
+        marked_unread: false,
+        service_owner: sender.into(),
+        message_sender: None,
+        kind,
+        created: None,
+        last_changed: Utc
+            .with_ymd_and_hms(2026, 11, 20, 9, 30, 0)
+            .single()
+            .map(|d| d - chrono::Duration::days(i as i64 * 3)),
+        due: None,
+        attachment_count: (i % 4 == 0).then_some(1),
+    }
+}
+
+fn detail(i: usize) -> Message {
+    Message {
+        summary: summary(i),
+        summary_text: None,
+        body: "Hei Kari,\n\nSkattemeldingen din for 2025 er nå tilgjengelig. Kontroller at opplysningene stemmer, og endre eller legg til det som mangler innen fristen 30.04.2026.\n\nMed vennlig hilsen\nSkatteetaten".into(),
+        attachments: vec![Attachment {
+            id: "9912001".into(),
+            name: "Skattemelding 2025".into(),
+            file_name: "skattemelding_2025.pdf".into(),
+            size: Some(34_000),
+            encrypted: false,
+            url: "http://127.0.0.1/api/my/messages/a7000000/attachments/9912001".into(),
+        }],
+        archive_reference: None,
+        portal_url: None,
+    }
+}
+
+fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| ui::draw(app, &Theme::ansi(), frame))
+        .expect("draw");
+    terminal
+}
+
+fn login_app(width: u16, height: u16) -> App {
+    let mut app = App::new("demo", Keymap::default());
+    app.login_hint = Some("Demo: brukernavn demo, passord demo".into());
+    update(&mut app, Msg::Resize { width, height });
+    for c in "demo".chars() {
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    app
+}
+
+fn inbox_app(width: u16, height: u16) -> App {
+    let mut app = App::new("demo", Keymap::default());
+    update(&mut app, Msg::Resize { width, height });
+    app.screen = Screen::Inbox;
+    app.user_name = Some("Kari Nordmann".into());
+    app.session_method = Some("passord");
+    app.inbox.page_request = Some(1);
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request: 1,
+            skip: 0,
+            page: MessagePage {
+                messages: (0..60).map(summary).collect(),
+                has_more: true,
+                limit_reached: false,
+            },
+        },
+    );
+    app.inbox.page_request = None;
+    app.inbox.loading_skip = None;
+    app.detail.request = None;
+    app.bodies.insert(detail(0).summary.id.clone(), detail(0));
+    app
+}
+
+#[test]
+fn login_80x24() {
+    insta::assert_snapshot!(render(&login_app(80, 24), 80, 24).backend());
+}
+
+#[test]
+fn login_120x40() {
+    insta::assert_snapshot!(render(&login_app(120, 40), 120, 40).backend());
+}
+
+#[test]
+fn login_error_80x24() {
+    let mut app = login_app(80, 24);
+    app.login.error = Some("Innlogging feilet: Authentication failed".into());
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}
+
+#[test]
+fn inbox_80x24() {
+    insta::assert_snapshot!(render(&inbox_app(80, 24), 80, 24).backend());
+}
+
+#[test]
+fn inbox_120x40() {
+    insta::assert_snapshot!(render(&inbox_app(120, 40), 120, 40).backend());
+}
+
+#[test]
+fn inbox_wide_side_by_side_200x40() {
+    insta::assert_snapshot!(render(&inbox_app(200, 40), 200, 40).backend());
+}
+
+#[test]
+fn help_overlay_80x24() {
+    let mut app = inbox_app(80, 24);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
+    );
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}
+
+#[test]
+fn relogin_overlay_80x24() {
+    let mut app = inbox_app(80, 24);
+    app.inbox.page_request = Some(77);
+    update(
+        &mut app,
+        Msg::PageFailed {
+            request: 77,
+            skip: 0,
+            error: innboks::altinn::ApiError::SessionExpired,
+        },
+    );
+    app.login.username = "demo".into();
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}
+
+#[test]
+fn every_size_down_to_nothing_draws_without_panic() {
+    for (w, h) in [(60, 15), (59, 14), (40, 10), (30, 8), (10, 3), (1, 1)] {
+        let mut app = inbox_app(120, 40);
+        update(
+            &mut app,
+            Msg::Resize {
+                width: w,
+                height: h,
+            },
+        );
+        render(&app, w, h);
+        let mut app = login_app(w, h);
+        update(
+            &mut app,
+            Msg::Resize {
+                width: w,
+                height: h,
+            },
+        );
+        render(&app, w, h);
+    }
+    let app = inbox_app(60, 15);
+    let terminal = render(&app, 60, 15);
+    let text = format!("{}", terminal.backend());
+    assert!(
+        text.contains("Skatteetaten"),
+        "the list is usable at 60×15:\n{text}"
+    );
+}
+
+#[test]
+fn long_and_wide_text_is_cut_by_display_width() {
+    let mut app = inbox_app(80, 24);
+    app.inbox.messages[1].subject =
+        "日本語の件名はとても長いので切り詰められるべきです。日本語の件名はとても長い".into();
+    app.inbox.messages[1].service_owner = "👩‍👩‍👧 Familie".into();
+    let terminal = render(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    for y in 0..24 {
+        let line: String = (0..80)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        assert!(!line.contains('\u{1b}'));
+    }
+    insta::assert_snapshot!(terminal.backend());
+}

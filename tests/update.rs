@@ -1,0 +1,499 @@
+//! `update` driven directly, without a terminal or a network.
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use innboks::altinn::ApiError;
+use innboks::app::update::update;
+use innboks::app::{App, Effect, Focus, Keymap, LoginField, Msg, Screen, Status};
+use innboks::domain::{Message, MessageKind, MessagePage, MessageStatus, MessageSummary};
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn summary(i: usize) -> MessageSummary {
+    MessageSummary {
+        id: format!("a{}", 1000 + i),
+        subject: format!("Melding {i}"),
+        status: if i % 3 == 0 {
+            MessageStatus::Unread
+        } else {
+            MessageStatus::Read
+        },
+        marked_unread: false,
+        service_owner: "Skatteetaten".into(),
+        message_sender: None,
+        kind: MessageKind::Correspondence,
+        created: None,
+        last_changed: Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).single(),
+        due: None,
+        attachment_count: None,
+    }
+}
+
+fn page(range: std::ops::Range<usize>, has_more: bool) -> MessagePage {
+    MessagePage {
+        messages: range.map(summary).collect(),
+        has_more,
+        limit_reached: false,
+    }
+}
+
+fn message(i: usize) -> Message {
+    Message {
+        summary: summary(i),
+        summary_text: None,
+        body: "Hei.\nTekst.".into(),
+        attachments: Vec::new(),
+        archive_reference: None,
+        portal_url: None,
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, key(KeyCode::Char(c)));
+    }
+}
+
+/// An app logged in with the first page loaded (50 messages, more to come).
+fn logged_in() -> App {
+    let mut app = App::new("test", Keymap::default());
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    type_text(&mut app, "demo");
+    update(&mut app, key(KeyCode::Tab));
+    type_text(&mut app, "demo");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let Some(Effect::PasswordLogin { request, .. }) = effects.first() else {
+        panic!("login effect expected, got {effects:?}");
+    };
+    let effects = update(&mut app, Msg::LoggedIn { request: *request });
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchPage {
+                request, skip: 0, ..
+            } => Some(*request),
+            _ => None,
+        })
+        .expect("first page requested");
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: page(0..50, true),
+        },
+    );
+    app
+}
+
+fn page_request(effects: &[Effect]) -> Option<(u64, usize)> {
+    effects.iter().find_map(|e| match e {
+        Effect::FetchPage { request, skip, .. } => Some((*request, *skip)),
+        _ => None,
+    })
+}
+
+#[test]
+fn password_login_submits_once_and_clears_the_password() {
+    let mut app = App::new("test", Keymap::default());
+    type_text(&mut app, "demo");
+    assert_eq!(app.login.username, "demo");
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.login.focused(), LoginField::Password);
+    type_text(&mut app, "hemmelig");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    match effects.as_slice() {
+        [Effect::PasswordLogin {
+            username, password, ..
+        }] => {
+            assert_eq!(username, "demo");
+            assert_eq!(password.expose(), "hemmelig");
+        }
+        other => panic!("unexpected effects {other:?}"),
+    }
+    assert!(
+        app.login.password.is_empty(),
+        "the password leaves the state on submit"
+    );
+    assert!(app.is_busy());
+    assert!(
+        update(&mut app, key(KeyCode::Enter)).is_empty(),
+        "no second submit while pending"
+    );
+    assert!(!format!("{app:?}").contains("hemmelig"));
+}
+
+#[test]
+fn failed_login_keeps_the_username_and_clears_the_password() {
+    let mut app = App::new("test", Keymap::default());
+    type_text(&mut app, "demo");
+    update(&mut app, key(KeyCode::Tab));
+    type_text(&mut app, "feil");
+    let Some(Effect::PasswordLogin { request, .. }) = update(&mut app, key(KeyCode::Enter)).pop()
+    else {
+        panic!("login effect expected");
+    };
+    update(
+        &mut app,
+        Msg::LoginFailed {
+            request,
+            error: "Innlogging feilet: Authentication failed".into(),
+        },
+    );
+    assert_eq!(app.screen, Screen::Login);
+    assert_eq!(app.login.username, "demo");
+    assert!(app.login.password.is_empty());
+    assert_eq!(app.login.focused(), LoginField::Password);
+    assert!(app
+        .login
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("Authentication failed")));
+    assert!(!app.is_busy());
+}
+
+#[test]
+fn empty_fields_are_explained_not_sent() {
+    let mut app = App::new("test", Keymap::default());
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.login.focused(), LoginField::Password);
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    assert!(app
+        .login
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("brukernavn")));
+    assert_eq!(app.login.focused(), LoginField::Username);
+    type_text(&mut app, "demo");
+    update(&mut app, key(KeyCode::Enter));
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    assert!(app
+        .login
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("passord")));
+}
+
+#[test]
+fn id_porten_methods_say_they_come_next() {
+    let mut app = App::new("test", Keymap::default());
+    update(&mut app, key(KeyCode::BackTab));
+    assert_eq!(app.login.focused(), LoginField::Method);
+    update(&mut app, key(KeyCode::Up));
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    assert!(app
+        .login
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("neste versjon")));
+}
+
+#[test]
+fn login_loads_the_first_page_and_previews_the_first_message() {
+    let mut app = App::new("test", Keymap::default());
+    type_text(&mut app, "demo");
+    update(&mut app, key(KeyCode::Tab));
+    type_text(&mut app, "demo");
+    let Some(Effect::PasswordLogin { request, .. }) = update(&mut app, key(KeyCode::Enter)).pop()
+    else {
+        panic!("login effect expected");
+    };
+    let effects = update(&mut app, Msg::LoggedIn { request });
+    assert_eq!(app.screen, Screen::Inbox);
+    assert!(effects.contains(&Effect::FetchProfile));
+    let (request, skip) = page_request(&effects).expect("first page");
+    assert_eq!(skip, 0);
+    let effects = update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip,
+            page: page(0..50, true),
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 50);
+    assert!(effects.iter().any(|e| matches!(e,
+        Effect::FetchMessage { id, mark_as_read: false, debounce: true, .. } if id == "a1000")));
+}
+
+#[test]
+fn navigation_keys_move_and_clamp() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char('j')));
+    update(&mut app, key(KeyCode::Down));
+    assert_eq!(app.inbox.selected, 2);
+    update(&mut app, key(KeyCode::Char('k')));
+    assert_eq!(app.inbox.selected, 1);
+    update(&mut app, key(KeyCode::Char('g')));
+    assert_eq!(app.inbox.selected, 0);
+    update(&mut app, key(KeyCode::Up));
+    assert_eq!(app.inbox.selected, 0, "clamped at the top");
+    update(&mut app, ctrl('d'));
+    let rows = app.layout().list_rows();
+    assert_eq!(app.inbox.selected, rows / 2);
+    update(&mut app, ctrl('u'));
+    assert_eq!(app.inbox.selected, 0);
+    update(&mut app, key(KeyCode::PageDown));
+    assert_eq!(app.inbox.selected, rows);
+    assert!(app.inbox.scroll > 0, "the window follows the selection");
+    assert!(app.inbox.selected < app.inbox.scroll + rows);
+    update(&mut app, key(KeyCode::PageUp));
+    assert_eq!(app.inbox.selected, 0);
+    assert_eq!(app.inbox.scroll, 0);
+}
+
+#[test]
+fn nearing_the_end_fetches_the_next_page_once() {
+    let mut app = logged_in();
+    let effects = update(&mut app, key(KeyCode::Char('G')));
+    assert_eq!(app.inbox.selected, 49);
+    let (request, skip) = page_request(&effects).expect("next page");
+    assert_eq!(skip, 50);
+    assert!(
+        page_request(&update(&mut app, key(KeyCode::Char('k')))).is_none(),
+        "one request at a time"
+    );
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip,
+            page: page(50..70, false),
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 70);
+    assert!(app.inbox.exhausted);
+    assert_eq!(app.inbox.selected, 48, "selection stays on its message");
+    assert!(
+        page_request(&update(&mut app, key(KeyCode::Char('G')))).is_none(),
+        "no page after the last"
+    );
+}
+
+#[test]
+fn stale_results_are_dropped() {
+    let mut app = logged_in();
+    let before = app.inbox.messages.len();
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request: 999,
+            skip: 50,
+            page: page(50..100, true),
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), before);
+    update(
+        &mut app,
+        Msg::MessageFailed {
+            request: 999,
+            error: ApiError::SessionExpired,
+        },
+    );
+    assert_eq!(app.screen, Screen::Inbox);
+}
+
+#[test]
+fn open_marks_read_and_the_list_shows_it() {
+    let mut app = logged_in();
+    assert!(app.inbox.messages[0].is_unread());
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchMessage {
+                request,
+                mark_as_read: true,
+                debounce: false,
+                ..
+            } => Some(*request),
+            _ => None,
+        })
+        .expect("an explicit open marks read");
+    assert_eq!(app.focus, Focus::Detail);
+    update(
+        &mut app,
+        Msg::MessageLoaded {
+            request,
+            message: Box::new(message(0)),
+            marked_read: true,
+        },
+    );
+    assert_eq!(app.inbox.messages[0].status, MessageStatus::Read);
+    assert_eq!(
+        app.detail_message().map(|m| m.summary.status.clone()),
+        Some(MessageStatus::Read)
+    );
+    update(&mut app, key(KeyCode::Char('q')));
+    assert_eq!(app.focus, Focus::List, "q in the detail goes back");
+    assert!(!app.should_quit);
+    update(&mut app, key(KeyCode::Char('q')));
+    assert!(app.should_quit, "q at the top level quits");
+}
+
+#[test]
+fn page_errors_show_and_r_retries_the_same_page() {
+    let mut app = logged_in();
+    let (request, skip) =
+        page_request(&update(&mut app, key(KeyCode::Char('G')))).expect("next page");
+    update(
+        &mut app,
+        Msg::PageFailed {
+            request,
+            skip,
+            error: ApiError::Server {
+                status: 503,
+                reason: "Service Unavailable".into(),
+            },
+        },
+    );
+    assert!(matches!(&app.status, Some(Status::Error(e)) if e.contains("503")));
+    assert_eq!(app.inbox.messages.len(), 50, "what was loaded stays");
+    assert_eq!(app.inbox.selected, 49);
+    assert!(
+        page_request(&update(&mut app, key(KeyCode::Char('k')))).is_none(),
+        "no automatic retry storm"
+    );
+    let (_, retry_skip) = page_request(&update(&mut app, key(KeyCode::Char('r')))).expect("retry");
+    assert_eq!(retry_skip, 50);
+}
+
+#[test]
+fn an_expired_session_brings_the_login_back_over_the_kept_inbox() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char('j')));
+    update(&mut app, key(KeyCode::Char('j')));
+    let (request, skip) =
+        page_request(&update(&mut app, key(KeyCode::Char('r')))).expect("refresh");
+    update(
+        &mut app,
+        Msg::PageFailed {
+            request,
+            skip,
+            error: ApiError::SessionExpired,
+        },
+    );
+    assert_eq!(app.screen, Screen::Login);
+    assert!(app.login.relogin);
+    assert_eq!(app.login.username, "demo", "username filled in");
+    assert_eq!(app.login.focused(), LoginField::Password);
+    type_text(&mut app, "demo");
+    let Some(Effect::PasswordLogin { request, .. }) = update(&mut app, key(KeyCode::Enter)).pop()
+    else {
+        panic!("login effect expected");
+    };
+    let effects = update(&mut app, Msg::LoggedIn { request });
+    assert_eq!(app.screen, Screen::Inbox);
+    assert_eq!(app.inbox.messages.len(), 50, "the inbox was kept");
+    assert_eq!(app.inbox.selected, 2, "the user is where they were");
+    assert_eq!(
+        page_request(&effects).map(|(_, s)| s),
+        Some(0),
+        "the failed request is retried"
+    );
+}
+
+#[test]
+fn refresh_puts_new_messages_on_top_and_keeps_the_selection() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char('j')));
+    let selected = app.inbox.selected_message().map(|m| m.id.clone());
+    let (request, _) = page_request(&update(&mut app, key(KeyCode::Char('r')))).expect("refresh");
+    let mut fresh = page(0..50, true);
+    fresh.messages.insert(0, summary(500));
+    fresh.messages.pop();
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: fresh,
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 51);
+    assert_eq!(app.inbox.messages[0].id, "a1500");
+    assert_eq!(app.inbox.selected_message().map(|m| m.id.clone()), selected);
+    assert_eq!(
+        app.inbox.next_skip, 51,
+        "server offsets shifted by the new arrival"
+    );
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("1 ny")));
+}
+
+#[test]
+fn help_opens_and_closes_and_blocks_other_keys() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char('?')));
+    assert!(app.show_help);
+    update(&mut app, key(KeyCode::Char('j')));
+    assert_eq!(app.inbox.selected, 0);
+    update(&mut app, key(KeyCode::Esc));
+    assert!(!app.show_help);
+}
+
+#[test]
+fn preview_toggle_and_tab_focus() {
+    let mut app = logged_in();
+    assert!(app.layout().detail.is_some());
+    update(&mut app, key(KeyCode::Char('p')));
+    assert!(app.layout().detail.is_none());
+    let effects = update(&mut app, key(KeyCode::Char('j')));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::FetchMessage { .. })),
+        "no preview fetch when hidden"
+    );
+    update(&mut app, key(KeyCode::Char('p')));
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Detail);
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::List);
+}
+
+#[test]
+fn holding_j_asks_for_debounced_previews_only() {
+    let mut app = logged_in();
+    for _ in 0..30 {
+        for effect in update(&mut app, key(KeyCode::Char('j'))) {
+            if let Effect::FetchMessage {
+                mark_as_read,
+                debounce,
+                ..
+            } = effect
+            {
+                assert!(!mark_as_read, "moving never marks read");
+                assert!(debounce, "previews wait for the cursor to stop");
+            }
+        }
+    }
+}
+
+#[test]
+fn resizing_to_tiny_sizes_keeps_the_selection_valid() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char('G')));
+    for (w, h) in [(60, 15), (20, 5), (1, 1), (0, 0), (200, 60)] {
+        update(
+            &mut app,
+            Msg::Resize {
+                width: w,
+                height: h,
+            },
+        );
+        assert!(app.inbox.selected < app.inbox.messages.len());
+        assert!(app.inbox.scroll <= app.inbox.selected);
+    }
+}
