@@ -198,6 +198,9 @@ pub struct MessagePage {
     pub has_more: bool,
     /// The server said its own limit was reached (narrow the date range for more).
     pub limit_reached: bool,
+    /// A link to the next page, when the server gives one (Altinn 2 does not, today);
+    /// followed instead of counting `$skip`.
+    pub next: Option<String>,
 }
 
 /// The profile of the logged-in user.

@@ -106,7 +106,12 @@ async fn run(cli: Cli) -> Result<()> {
 async fn run_tui(environment: Environment, keymap: Keymap, hint: Option<String>) -> Result<()> {
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
     let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())?;
-    let mut app = App::new(environment.name.clone(), keymap);
+    let label = if environment.name == "demo" {
+        "demo · simulert Altinn".to_owned()
+    } else {
+        environment.name.clone()
+    };
+    let mut app = App::new(label, keymap);
     app.login_hint = hint;
     let session = SessionHandle::default();
     tui::run(app, move |tx| EffectRunner::new(client, session, tx)).await

@@ -357,3 +357,60 @@ async fn unreachable_server_is_a_network_error() {
         .expect_err("nothing listens");
     assert!(matches!(error, ApiError::Network { .. }));
 }
+
+#[tokio::test]
+async fn a_next_link_is_followed_if_a_server_ever_sends_one() {
+    use axum::routing::get;
+    let app = axum::Router::new()
+        .route(
+            "/api/my/messages",
+            get(|| async {
+                (
+                    [("content-type", "application/hal+json")],
+                    r#"{"_links":{"next":{"href":"https://elsewhere.example/custom/page2?token=abc"}},
+                        "_embedded":{"messages":[{"MessageId":"a1","Subject":"Første"}]}}"#,
+                )
+            }),
+        )
+        .route(
+            "/custom/page2",
+            get(|| async {
+                (
+                    [("content-type", "application/hal+json")],
+                    r#"{"_embedded":{"messages":[{"MessageId":"a2","Subject":"Andre"}]}}"#,
+                )
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let client = innboks::altinn::Client::new(
+        url::Url::parse(&format!("http://{addr}")).expect("url"),
+        Secret::new("k"),
+    )
+    .expect("client");
+    let session = innboks::auth::Session::Cookie {
+        aspxauth: Secret::new("x"),
+        username: "demo".into(),
+    };
+    let first = client
+        .messages_page(&session, "my", 0)
+        .await
+        .expect("first page");
+    assert_eq!(first.messages.len(), 1);
+    assert!(
+        first.has_more,
+        "a next link means more, even on a short page"
+    );
+    let link = first.next.expect("the next link");
+    let second = client
+        .messages_page_at(&session, &link)
+        .await
+        .expect("the link is followed on our own host, not elsewhere.example");
+    assert_eq!(second.messages[0].id, "a2");
+    assert!(!second.has_more);
+}

@@ -124,6 +124,7 @@ fn inbox_app(width: u16, height: u16) -> App {
                 messages: (0..60).map(summary).collect(),
                 has_more: true,
                 limit_reached: false,
+                next: None,
             },
         },
     );

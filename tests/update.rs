@@ -40,6 +40,7 @@ fn page(range: std::ops::Range<usize>, has_more: bool) -> MessagePage {
         messages: range.map(summary).collect(),
         has_more,
         limit_reached: false,
+        next: None,
     }
 }
 
@@ -496,4 +497,23 @@ fn resizing_to_tiny_sizes_keeps_the_selection_valid() {
         assert!(app.inbox.selected < app.inbox.messages.len());
         assert!(app.inbox.scroll <= app.inbox.selected);
     }
+}
+
+#[test]
+fn a_server_next_link_is_used_for_the_next_page() {
+    let mut app = logged_in();
+    let (request, skip) = page_request(&update(&mut app, key(KeyCode::Char('G')))).expect("page 2");
+    let mut second = page(50..100, true);
+    second.next = Some("/api/my/messages?cursor=xyz".into());
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip,
+            page: second,
+        },
+    );
+    let effects = update(&mut app, key(KeyCode::Char('G')));
+    assert!(effects.iter().any(|e| matches!(e,
+        Effect::FetchPage { skip: 100, link: Some(link), .. } if link == "/api/my/messages?cursor=xyz")));
 }

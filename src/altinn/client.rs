@@ -254,6 +254,18 @@ impl Client {
         Ok(list.to_page(PAGE_SIZE, headers.contains_key("X-Warning-LimitReached")))
     }
 
+    /// The page a server-given `next` link points at (resolved against our own base, so
+    /// credentials never go to another host).
+    pub async fn messages_page_at(
+        &self,
+        session: &Session,
+        link: &str,
+    ) -> Result<MessagePage, ApiError> {
+        let url = self.same_origin(link)?;
+        let (list, headers): (MessageList, _) = self.get_json(url, session).await?;
+        Ok(list.to_page(PAGE_SIZE, headers.contains_key("X-Warning-LimitReached")))
+    }
+
     /// One message with body and attachment links. `mark_as_read = false` for previews and
     /// prefetches; only an explicit open marks a correspondence as read.
     pub async fn message(

@@ -104,12 +104,22 @@ pub struct EmbeddedMessages {
     pub messages: Vec<HalMessage>,
 }
 
+/// `_links` of a message list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListLinks {
+    /// A next page, should the server ever send one.
+    pub next: Option<Link>,
+}
+
 /// A message list document.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct MessageList {
     /// Items (absent on an empty page).
     #[serde(rename = "_embedded", default)]
     pub embedded: EmbeddedMessages,
+    /// Links.
+    #[serde(rename = "_links", default)]
+    pub links: ListLinks,
 }
 
 /// A reportee.
@@ -271,7 +281,7 @@ pub fn safe_file_name(name: &str) -> String {
 }
 
 impl MessageList {
-    /// Maps a page; `page_size` is the size that means "more may follow".
+    /// Maps a page; a full page (`page_size` items) or a `next` link means more may follow.
     pub fn to_page(&self, page_size: usize, limit_reached: bool) -> MessagePage {
         let messages: Vec<MessageSummary> = self
             .embedded
@@ -279,10 +289,17 @@ impl MessageList {
             .iter()
             .map(HalMessage::to_summary)
             .collect();
+        let next = self
+            .links
+            .next
+            .as_ref()
+            .map(|l| l.href.trim().to_owned())
+            .filter(|href| !href.is_empty());
         MessagePage {
-            has_more: messages.len() >= page_size,
+            has_more: next.is_some() || messages.len() >= page_size,
             messages,
             limit_reached,
+            next,
         }
     }
 }

@@ -36,6 +36,8 @@ pub enum Effect {
         who: String,
         /// `$skip`.
         skip: usize,
+        /// The server's `next` link, followed instead of `$skip` when given.
+        link: Option<String>,
     },
     /// Fetch a message's detail.
     FetchMessage {
@@ -121,11 +123,19 @@ impl EffectRunner {
                     }
                 });
             }
-            Effect::FetchPage { request, who, skip } => {
+            Effect::FetchPage {
+                request,
+                who,
+                skip,
+                link,
+            } => {
                 tokio::spawn(async move {
-                    let result = match session.get() {
-                        Some(current) => client.messages_page(&current, &who, skip).await,
-                        None => Err(ApiError::SessionExpired),
+                    let result = match (session.get(), link) {
+                        (Some(current), Some(link)) => {
+                            client.messages_page_at(&current, &link).await
+                        }
+                        (Some(current), None) => client.messages_page(&current, &who, skip).await,
+                        (None, _) => Err(ApiError::SessionExpired),
                     };
                     let msg = match result {
                         Ok(page) => {

@@ -136,6 +136,8 @@ pub struct InboxState {
     /// The server offset of the next page (grows by 50 a page, and by the new arrivals a
     /// refresh finds, since they shift the server's offsets).
     pub next_skip: usize,
+    /// The server's link to the next page, when it gives one.
+    pub next_link: Option<String>,
 }
 
 impl InboxState {

@@ -179,10 +179,16 @@ fn fetch_page(app: &mut App, skip: usize) -> Vec<Effect> {
     app.inbox.page_request = Some(request);
     app.inbox.loading_skip = Some(skip);
     app.inbox.failed_skip = None;
+    let link = if skip == 0 {
+        None
+    } else {
+        app.inbox.next_link.clone()
+    };
     vec![Effect::FetchPage {
         request,
         who: app.who.clone(),
         skip,
+        link,
     }]
 }
 
@@ -232,6 +238,7 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
             }
         }
         inbox.next_skip = skip + received;
+        inbox.next_link = page.next;
         inbox.exhausted = !page.has_more;
         if matches!(app.status, Some(Status::Error(_))) {
             app.status = None;
