@@ -22,7 +22,14 @@ fn main() -> Result<()> {
         .enable_all()
         .build()
         .wrap_err("starting the async runtime")?;
-    runtime.block_on(run(cli))
+    match runtime.block_on(run(cli)) {
+        Err(error) if error.downcast_ref::<config::ConfigError>().is_some() => {
+            // A configuration problem is the user's to fix: say what and where, no backtrace.
+            eprintln!("innboks: {error}");
+            std::process::exit(2);
+        }
+        result => result,
+    }
 }
 
 /// Logs to `innboks.log` in the XDG state dir (0600), level from `RUST_LOG` (default info).
@@ -53,8 +60,11 @@ async fn run(cli: Cli) -> Result<()> {
         None => paths::config_file().ok_or_else(|| eyre!("no home directory: pass --config"))?,
     };
     let file = config::load(&config_path)?;
-    let keymap = Keymap::with_overrides(&file.keys)
-        .map_err(|e| eyre!("{}: [keys]: {e}", config_path.display()))?;
+    let keymap =
+        Keymap::with_overrides(&file.keys).map_err(|message| config::ConfigError::Parse {
+            path: config_path.clone(),
+            message: format!("[keys]: {message}"),
+        })?;
     match &cli.command {
         Some(Command::Sim { port, sim }) => {
             let simulator = Simulator::start(sim.to_config(*port))

@@ -28,6 +28,12 @@ pub async fn run(
     app: App,
     effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner,
 ) -> Result<()> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), event::DisableBracketedPaste);
+        previous(info);
+    }));
+    // `init` wraps the hook above with one that restores the terminal first.
     let mut terminal = ratatui::init();
     let _ = execute!(stdout(), event::EnableBracketedPaste);
     let result = event_loop(&mut terminal, app, effects_for).await;

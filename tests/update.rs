@@ -517,3 +517,33 @@ fn a_server_next_link_is_used_for_the_next_page() {
     assert!(effects.iter().any(|e| matches!(e,
         Effect::FetchPage { skip: 100, link: Some(link), .. } if link == "/api/my/messages?cursor=xyz")));
 }
+
+#[test]
+fn a_late_preview_does_not_undo_an_open() {
+    let mut app = logged_in();
+    let open = update(&mut app, key(KeyCode::Enter));
+    let Some(Effect::FetchMessage { request, .. }) = open.last() else {
+        panic!("open fetch expected");
+    };
+    update(
+        &mut app,
+        Msg::MessageLoaded {
+            request: *request,
+            message: Box::new(message(0)),
+            marked_read: true,
+        },
+    );
+    update(
+        &mut app,
+        Msg::MessageLoaded {
+            request: 1,
+            message: Box::new(message(0)),
+            marked_read: false,
+        },
+    );
+    assert_eq!(app.inbox.messages[0].status, MessageStatus::Read);
+    assert_eq!(
+        app.detail_message().map(|m| m.summary.status.clone()),
+        Some(MessageStatus::Read)
+    );
+}

@@ -283,7 +283,7 @@ impl Keymap {
                 .iter()
                 .copied()
                 .find(|a| a.name() == name)
-                .ok_or_else(|| format!("unknown action '{name}' in [keys]"))?;
+                .ok_or_else(|| format!("unknown action '{name}'"))?;
             let keys = keys
                 .iter()
                 .map(|k| Key::parse(k))

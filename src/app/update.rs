@@ -86,6 +86,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 if marked_read && row.status == MessageStatus::Unread {
                     row.status = MessageStatus::Read;
                     row.marked_unread = false;
+                } else if row.status == MessageStatus::Read
+                    && message.summary.status == MessageStatus::Unread
+                {
+                    // A preview fetched before an open answered after it: the open wins.
+                    message.summary.status = MessageStatus::Read;
                 }
             }
             app.bodies.insert(id, *message);
