@@ -48,9 +48,9 @@ impl LoginMethod {
     /// The label on the login screen.
     pub fn label(self) -> &'static str {
         match self {
-            LoginMethod::IdPortenDevice => "ID-porten – kode på en annen enhet",
-            LoginMethod::IdPortenBrowser => "ID-porten – i nettleseren",
-            LoginMethod::Password => "Altinn brukernavn og passord",
+            LoginMethod::IdPortenDevice => "ID-porten med engangskode",
+            LoginMethod::IdPortenBrowser => "ID-porten i nettleseren",
+            LoginMethod::Password => "Altinn-brukernavn og passord",
         }
     }
 }
@@ -320,9 +320,13 @@ impl PaneLayout {
                     .areas(body);
             (Some(list), Some(detail))
         } else {
-            let [list, detail] =
-                Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)])
-                    .areas(body);
+            // Short terminals give the list the larger share: it is where triage happens.
+            let list_share = if body.height < 20 { 60 } else { 45 };
+            let [list, detail] = Layout::vertical([
+                Constraint::Percentage(list_share),
+                Constraint::Percentage(100 - list_share),
+            ])
+            .areas(body);
             (Some(list), Some(detail))
         };
         Self {

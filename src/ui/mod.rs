@@ -8,7 +8,7 @@ pub mod login;
 pub mod status;
 pub mod theme;
 
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -84,14 +84,23 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let inbox = &app.inbox;
     let more = if inbox.exhausted { "" } else { "+" };
-    let right = format!("{} ulest / {}{more} ", inbox.unread(), inbox.messages.len());
-    frame.render_widget(Paragraph::new(Line::from(left)), area);
-    if inbox.loaded_once && area.width > 50 {
-        frame.render_widget(
-            Paragraph::new(Line::styled(right, theme.title)).alignment(Alignment::Right),
-            area,
-        );
-    }
+    let right = if inbox.loaded_once {
+        format!(
+            " {} ulest / {}{more} ",
+            inbox.unread(),
+            inbox.messages.len()
+        )
+    } else {
+        String::new()
+    };
+    let right_width = u16::try_from(crate::text::width(&right)).unwrap_or(0);
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(left)), left_area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(right, theme.title)).alignment(Alignment::Right),
+        right_area,
+    );
 }
 
 /// A rectangle of at most `width`×`height` centred in `area`.
