@@ -72,11 +72,24 @@ pub struct SimArgs {
         value_name = "KEY"
     )]
     pub sim_api_key: String,
+    /// ID-porten access token lifetime in seconds.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub token_ttl: u64,
+    /// ID-porten refresh token inactivity timeout in seconds.
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    pub refresh_ttl: u64,
+    /// Approve ID-porten logins by themselves after this many seconds (demo: 3; sim: only
+    /// on the approval page unless given).
+    #[arg(long, value_name = "SECONDS")]
+    pub auto_approve: Option<u64>,
+    /// Do not offer the device flow (like production ID-porten).
+    #[arg(long)]
+    pub no_device_flow: bool,
 }
 
 impl SimArgs {
     /// The simulator configuration these arguments describe.
-    pub fn to_config(&self, port: u16) -> crate::sim::SimConfig {
+    pub fn to_config(&self, port: u16, default_auto_approve: Option<u64>) -> crate::sim::SimConfig {
         let defaults = crate::sim::SimConfig::default();
         crate::sim::SimConfig {
             seed: self.seed,
@@ -88,6 +101,13 @@ impl SimArgs {
                 .anchor
                 .and_then(|d| d.and_hms_opt(14, 0, 0))
                 .unwrap_or(defaults.anchor),
+            token_ttl: std::time::Duration::from_secs(self.token_ttl.max(1)),
+            refresh_ttl: std::time::Duration::from_secs(self.refresh_ttl.max(1)),
+            auto_approve: self
+                .auto_approve
+                .or(default_auto_approve)
+                .map(std::time::Duration::from_secs),
+            device_flow: !self.no_device_flow,
             ..defaults
         }
     }

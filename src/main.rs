@@ -67,12 +67,13 @@ async fn run(cli: Cli) -> Result<()> {
         })?;
     match &cli.command {
         Some(Command::Sim { port, sim }) => {
-            let simulator = Simulator::start(sim.to_config(*port))
+            let simulator = Simulator::start(sim.to_config(*port, None))
                 .await
                 .wrap_err("starting the simulator")?;
             println!("{}", simulator.base_url());
             println!("ApiKey: {}", simulator.api_key());
             println!("Brukere: demo/demo (Kari Nordmann), ola/ola (Ola Nordmann)");
+            println!("ID-porten (issuer): {}", simulator.issuer());
             println!("Statistikk: {}/__sim/stats", simulator.base_url());
             println!("Ctrl-C stopper simulatoren.");
             tokio::signal::ctrl_c()
@@ -82,7 +83,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Demo(sim)) => {
-            let simulator = Simulator::start(sim.to_config(0))
+            let simulator = Simulator::start(sim.to_config(0, Some(3)))
                 .await
                 .wrap_err("starting the simulator")?;
             let environment = Environment {

@@ -68,17 +68,24 @@ fn redirect_to_login() -> Response {
 struct Ctx<'a> {
     state: &'a SimState,
     base: String,
+    /// Query with lower-cased keys (Altinn matches them case-insensitively).
     query: HashMap<String, String>,
+    /// Query as sent (OAuth parameters are case-sensitive).
+    query_raw: HashMap<String, String>,
     language: u16,
 }
 
 async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let query: HashMap<String, String> =
+    let query_raw: HashMap<String, String> =
         url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
+    let query: HashMap<String, String> = query_raw
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect();
     let headers = request.headers().clone();
     let base = headers
         .get(header::HOST)
@@ -100,6 +107,7 @@ async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Respo
         state: &state,
         base,
         query,
+        query_raw,
         language,
     };
     let lower = path.to_ascii_lowercase();
@@ -119,6 +127,10 @@ fn route(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> (&'static str, Response) {
+    if seg.first() == Some(&"idporten") {
+        let rest: Vec<&str> = original.iter().skip(1).copied().collect();
+        return super::idporten::dispatch(ctx.state, method, &rest, &ctx.query_raw, headers, body);
+    }
     if seg.first() != Some(&"api") {
         return (
             "other",
@@ -163,6 +175,22 @@ fn route(
         Ok(auth) => auth,
         Err(response) => return ("unauthenticated", *response),
     };
+    let auth = &auth;
+    let needed = match seg {
+        ["api", "reportees"] => "altinn:reportees",
+        ["api", "my", "profile"] => "altinn:profiles.read",
+        ["api", _, "messages"] | ["api", _, "messages", "trashbin"] => "altinn:instances.meta",
+        _ => "altinn:instances.read",
+    };
+    if !auth.allows(needed) {
+        return (
+            "scope",
+            status_with_reason(
+                StatusCode::UNAUTHORIZED,
+                "Claims Authorization failed: Missing required scope",
+            ),
+        );
+    }
     if method != Method::GET {
         return (
             "other",
@@ -212,11 +240,24 @@ fn original_who<'a>(original: &[&'a str]) -> &'a str {
     original.get(1).copied().unwrap_or("my")
 }
 
-/// Who is asking, and at which security level.
-#[derive(Debug, Clone, Copy)]
+/// Who is asking, at which security level, with which scopes (`None`: a cookie session,
+/// which has no scopes).
+#[derive(Debug, Clone)]
 struct Auth {
     user: usize,
     level: u8,
+    scopes: Option<String>,
+}
+
+impl Auth {
+    /// `altinn:enduser` covers everything; otherwise the narrow scope must be there.
+    fn allows(&self, scope: &str) -> bool {
+        self.scopes.as_deref().is_none_or(|granted| {
+            granted
+                .split(' ')
+                .any(|s| s == "altinn:enduser" || s == scope)
+        })
+    }
 }
 
 fn authenticate(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<Auth, Box<Response>> {
@@ -224,11 +265,18 @@ fn authenticate(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<Auth, Box<Response
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
     {
-        if authz.starts_with("Bearer ") {
-            return Err(Box::new(status_with_reason(
-                StatusCode::UNAUTHORIZED,
-                "IDX10503: Signature validation failed.",
-            )));
+        if let Some(token) = authz.strip_prefix("Bearer ") {
+            return match super::idporten::bearer_auth(ctx.state, token.trim()) {
+                Ok((user, level, scopes)) => Ok(Auth {
+                    user,
+                    level,
+                    scopes: Some(scopes),
+                }),
+                Err(reason) => Err(Box::new(status_with_reason(
+                    StatusCode::UNAUTHORIZED,
+                    reason,
+                ))),
+            };
         }
     }
     let cookie = headers
@@ -251,6 +299,7 @@ fn authenticate(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<Auth, Box<Response
             Ok(Auth {
                 user: session.user,
                 level: 1,
+                scopes: None,
             })
         }
         Some(_) => {
@@ -314,7 +363,7 @@ fn reportee_type(reportee: &Reportee, language: u16) -> &'static str {
     }
 }
 
-fn reportees(ctx: &Ctx<'_>, auth: Auth) -> Response {
+fn reportees(ctx: &Ctx<'_>, auth: &Auth) -> Response {
     let world = lock(&ctx.state.world);
     let Some(user) = world.users.get(auth.user) else {
         return redirect_to_login();
@@ -360,7 +409,7 @@ fn reportees(ctx: &Ctx<'_>, auth: Auth) -> Response {
     )
 }
 
-fn profile(ctx: &Ctx<'_>, auth: Auth) -> Response {
+fn profile(ctx: &Ctx<'_>, auth: &Auth) -> Response {
     let world = lock(&ctx.state.world);
     let Some(user) = world.users.get(auth.user) else {
         return redirect_to_login();
@@ -379,7 +428,7 @@ fn profile(ctx: &Ctx<'_>, auth: Auth) -> Response {
 /// Resolves `who` for the user and runs `f` on that mailbox.
 fn with_mailbox(
     ctx: &Ctx<'_>,
-    auth: Auth,
+    auth: &Auth,
     who: &str,
     f: impl FnOnce(&mut Vec<SimMessage>, &str) -> Response,
 ) -> Response {
@@ -576,7 +625,7 @@ fn find<'m>(mailbox: &'m mut [SimMessage], id: &str) -> Option<&'m mut SimMessag
     mailbox.iter_mut().find(|m| m.id.eq_ignore_ascii_case(id))
 }
 
-fn level_denied(m: &SimMessage, auth: Auth) -> Option<Response> {
+fn level_denied(m: &SimMessage, auth: &Auth) -> Option<Response> {
     (m.required_level > auth.level).then(|| {
         status_with_reason(
             StatusCode::UNAUTHORIZED,
@@ -588,7 +637,7 @@ fn level_denied(m: &SimMessage, auth: Auth) -> Option<Response> {
     })
 }
 
-fn detail(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str, id: &str, auth: Auth) -> Response {
+fn detail(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str, id: &str, auth: &Auth) -> Response {
     let Some(m) = find(mailbox, id) else {
         return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
     };
@@ -611,7 +660,7 @@ fn attachment_list(
     mailbox: &mut [SimMessage],
     who: &str,
     id: &str,
-    auth: Auth,
+    auth: &Auth,
 ) -> Response {
     let Some(m) = find(mailbox, id) else {
         return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
@@ -644,7 +693,7 @@ fn attachment_list(
     )
 }
 
-fn attachment(mailbox: &mut [SimMessage], id: &str, att: &str, auth: Auth) -> Response {
+fn attachment(mailbox: &mut [SimMessage], id: &str, att: &str, auth: &Auth) -> Response {
     let Some(m) = find(mailbox, id) else {
         return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
     };

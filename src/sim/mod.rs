@@ -5,6 +5,7 @@
 pub mod altinn;
 pub mod data;
 pub mod filter;
+pub mod idporten;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hasher};
@@ -36,6 +37,18 @@ pub struct SimConfig {
     pub anchor: NaiveDateTime,
     /// How long an `.ASPXAUTH` cookie lives without use.
     pub cookie_ttl: Duration,
+    /// Access token lifetime (ID-porten: 120 s).
+    pub token_ttl: Duration,
+    /// Refresh token inactivity timeout (ID-porten: 600 s).
+    pub refresh_ttl: Duration,
+    /// How long a whole grant lives (ID-porten: 7200 s).
+    pub authorization_lifetime: Duration,
+    /// Approve ID-porten logins by themselves after this delay (`None`: on the page only).
+    pub auto_approve: Option<Duration>,
+    /// The device flow's polling interval.
+    pub device_interval: Duration,
+    /// Advertise and serve the device flow (production ID-porten does not).
+    pub device_flow: bool,
 }
 
 impl Default for SimConfig {
@@ -48,6 +61,12 @@ impl Default for SimConfig {
             port: 0,
             anchor: data::default_anchor(),
             cookie_ttl: Duration::from_secs(30 * 60),
+            token_ttl: Duration::from_secs(120),
+            refresh_ttl: Duration::from_secs(600),
+            authorization_lifetime: Duration::from_secs(7200),
+            auto_approve: None,
+            device_interval: Duration::from_secs(5),
+            device_flow: true,
         }
     }
 }
@@ -98,6 +117,16 @@ pub struct Stats {
     pub logins_ok: u64,
     /// Failed password logins.
     pub logins_failed: u64,
+    /// Tokens issued, by grant type.
+    pub grants: BTreeMap<String, u64>,
+    /// Token endpoint errors, by error code.
+    pub token_errors: BTreeMap<String, u64>,
+    /// Successful refreshes.
+    pub refreshes: u64,
+    /// Reused refresh tokens (each revoked its grant).
+    pub reuse_detections: u64,
+    /// Revocations.
+    pub revocations: u64,
 }
 
 /// A cookie session in the simulator.
@@ -115,6 +144,10 @@ pub struct SimState {
     pub(crate) cookies: Mutex<HashMap<String, CookieSession>>,
     pub(crate) stats: Mutex<Stats>,
     pub(crate) faults: Faults,
+    pub(crate) keys: idporten::Keys,
+    pub(crate) oidc: Mutex<idporten::OidcStore>,
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) base_url: String,
 }
 
 /// Locks a mutex, recovering the data if a handler panicked while holding it.
@@ -155,12 +188,19 @@ impl Simulator {
         });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
+        let keys = tokio::task::spawn_blocking(idporten::Keys::generate)
+            .await
+            .map_err(std::io::Error::other)?
+            .map_err(std::io::Error::other)?;
         let state = Arc::new(SimState {
             config,
             world: Mutex::new(world),
             cookies: Mutex::new(HashMap::new()),
             stats: Mutex::new(Stats::default()),
             faults: Faults::default(),
+            keys,
+            oidc: Mutex::new(idporten::OidcStore::default()),
+            base_url: format!("http://{addr}"),
         });
         let router = altinn::router(state.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
@@ -183,6 +223,11 @@ impl Simulator {
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The OpenID issuer: `http://127.0.0.1:PORT/idporten`.
+    pub fn issuer(&self) -> String {
+        idporten::issuer(&self.state)
     }
 
     /// The bound address.
