@@ -47,8 +47,8 @@ pub struct Environment {
     pub name: String,
     /// Altinn base URL.
     pub altinn_url: Url,
-    /// ID-porten issuer, when configured.
-    pub issuer: Option<Url>,
+    /// ID-porten issuer, when configured: the exact string, without a trailing slash.
+    pub issuer: Option<String>,
     /// The API key.
     pub api_key: Secret,
     /// The ID-porten client id, when configured.
@@ -204,7 +204,7 @@ pub fn resolve(
         altinn_url: parse_url("altinn_url", &altinn)?,
         issuer: issuer
             .as_deref()
-            .map(|i| parse_url("issuer", i))
+            .map(|i| parse_url("issuer", i).map(|_| i.trim_end_matches('/').to_owned()))
             .transpose()?,
         api_key: Secret::new(api_key),
         client_id: pick(|e| e.client_id.clone()),
@@ -239,10 +239,7 @@ mod tests {
         let env = resolve(&file, &Overrides::default(), Path::new("c.toml")).expect("env");
         assert_eq!(env.name, "tt02");
         assert_eq!(env.altinn_url.as_str(), "https://tt02.altinn.no/");
-        assert_eq!(
-            env.issuer.as_ref().map(Url::as_str),
-            Some("https://test.idporten.no/")
-        );
+        assert_eq!(env.issuer.as_deref(), Some("https://test.idporten.no"));
         let overrides = Overrides {
             altinn_url: Some("http://127.0.0.1:9".into()),
             api_key: Some("demo-api-key".into()),

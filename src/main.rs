@@ -89,7 +89,7 @@ async fn run(cli: Cli) -> Result<()> {
             let environment = Environment {
                 name: "demo".into(),
                 altinn_url: url::Url::parse(&simulator.base_url())?,
-                issuer: url::Url::parse(&format!("{}/idporten", simulator.base_url())).ok(),
+                issuer: Some(simulator.issuer()),
                 api_key: innboks::auth::Secret::new(simulator.api_key()),
                 client_id: Some("innboks-demo".into()),
             };
