@@ -58,3 +58,21 @@ pub fn open_private_append(path: &Path) -> io::Result<fs::File> {
     }
     options.open(path)
 }
+
+/// Creates (or truncates) `path` for writing, readable only by the user.
+pub fn create_private_truncate(path: &Path) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.create(true).write(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
+}

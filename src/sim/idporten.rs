@@ -56,6 +56,9 @@ pub struct Claims {
     pub client_id: String,
     /// The grant (session) id.
     pub sid: String,
+    /// A unique token id.
+    #[serde(default)]
+    pub jti: String,
 }
 
 /// The signing key and its public half.
@@ -83,8 +86,8 @@ impl Keys {
             .map_err(|e| format!("RSA key encoding failed: {e}"))?;
         let n = URL_SAFE_NO_PAD.encode(private.n().to_bytes_be());
         let e = URL_SAFE_NO_PAD.encode(private.e().to_bytes_be());
-        let decoding = DecodingKey::from_rsa_components(&n, &e)
-            .map_err(|e| format!("RSA public key: {e}"))?;
+        let decoding =
+            DecodingKey::from_rsa_components(&n, &e).map_err(|e| format!("RSA public key: {e}"))?;
         Ok(Self {
             encoding: EncodingKey::from_rsa_der(der.as_bytes()),
             decoding,
@@ -218,7 +221,10 @@ fn is_loopback_callback(uri: &str) -> bool {
     match url::Url::parse(uri) {
         Ok(url) => {
             url.scheme() == "http"
-                && matches!(url.host_str(), Some("127.0.0.1") | Some("localhost") | Some("[::1]"))
+                && matches!(
+                    url.host_str(),
+                    Some("127.0.0.1") | Some("localhost") | Some("[::1]")
+                )
                 && url.path() == "/callback"
         }
         Err(_) => false,
@@ -258,19 +264,28 @@ pub fn dispatch(
         .collect();
     let params = if method == Method::POST { &form } else { query };
     match (method.clone(), rest) {
-        (Method::GET, [".well-known", "openid-configuration"]) => ("/idporten/discovery", discovery(state)),
+        (Method::GET, [".well-known", "openid-configuration"]) => {
+            ("/idporten/discovery", discovery(state))
+        }
         (Method::GET, ["jwks"]) => ("/idporten/jwks", jwks(state)),
         (Method::GET, ["authorize"]) => ("/idporten/authorize", authorize(state, params)),
         (_, ["approve"]) => ("/idporten/approve", approve(state, params)),
         (Method::POST, ["par"]) => ("/idporten/par", par(state, params)),
         (Method::POST, ["token"]) => ("/idporten/token", token(state, params)),
-        (Method::POST, ["device_authorization"]) => {
-            ("/idporten/device_authorization", device_authorization(state, params))
-        }
-        (_, ["device"]) => ("/idporten/device", device_page(state, params, method == Method::POST)),
+        (Method::POST, ["device_authorization"]) => (
+            "/idporten/device_authorization",
+            device_authorization(state, params),
+        ),
+        (_, ["device"]) => (
+            "/idporten/device",
+            device_page(state, params, method == Method::POST),
+        ),
         (Method::POST, ["revoke"]) => ("/idporten/revoke", revoke(state, params)),
         (Method::GET, ["userinfo"]) => ("/idporten/userinfo", userinfo(state, headers)),
-        _ => ("/idporten/other", page(StatusCode::NOT_FOUND, "Finnes ikke", "")),
+        _ => (
+            "/idporten/other",
+            page(StatusCode::NOT_FOUND, "Finnes ikke", ""),
+        ),
     }
 }
 
@@ -321,19 +336,33 @@ fn check_client(params: &HashMap<String, String>) -> Result<(String, String), St
     }
     let redirect_uri = params.get("redirect_uri").cloned().unwrap_or_default();
     if !is_loopback_callback(&redirect_uri) {
-        return Err(format!("redirect_uri «{redirect_uri}» er ikke registrert for klienten."));
+        return Err(format!(
+            "redirect_uri «{redirect_uri}» er ikke registrert for klienten."
+        ));
     }
     Ok((client_id, redirect_uri))
 }
 
 /// Validates the rest of an authorization request; `Err` is (error, description).
-fn check_request(params: &HashMap<String, String>, client_id: String, redirect_uri: String) -> Result<AuthRequest, (&'static str, &'static str)> {
-    let get = |k: &str| params.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+fn check_request(
+    params: &HashMap<String, String>,
+    client_id: String,
+    redirect_uri: String,
+) -> Result<AuthRequest, (&'static str, &'static str)> {
+    let get = |k: &str| {
+        params
+            .get(k)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
     if get("response_type") != "code" {
         return Err(("unsupported_response_type", "response_type must be code"));
     }
     if get("code_challenge").is_empty() || get("code_challenge_method") != "S256" {
-        return Err(("invalid_request", "PKCE with code_challenge_method=S256 is required"));
+        return Err((
+            "invalid_request",
+            "PKCE with code_challenge_method=S256 is required",
+        ));
     }
     if get("state").is_empty() {
         return Err(("invalid_request", "state is required"));
@@ -372,18 +401,34 @@ fn authorize(state: &SimState, params: &HashMap<String, String>) -> Response {
             {
                 request
             }
-            _ => return page(StatusCode::BAD_REQUEST, "Ugyldig eller utløpt request_uri", ""),
+            _ => {
+                return page(
+                    StatusCode::BAD_REQUEST,
+                    "Ugyldig eller utløpt request_uri",
+                    "",
+                )
+            }
         }
     } else {
         let (client_id, redirect_uri) = match check_client(params) {
             Ok(ok) => ok,
-            Err(message) => return page(StatusCode::BAD_REQUEST, "Ugyldig innloggingsforespørsel", &format!("<p>{}</p>", escape(&message))),
+            Err(message) => {
+                return page(
+                    StatusCode::BAD_REQUEST,
+                    "Ugyldig innloggingsforespørsel",
+                    &format!("<p>{}</p>", escape(&message)),
+                )
+            }
         };
         match check_request(params, client_id, redirect_uri.clone()) {
             Ok(request) => request,
             Err((error, description)) => {
                 let state_param = params.get("state").cloned().unwrap_or_default();
-                let mut out = vec![("error", error), ("error_description", description), ("iss", iss.as_str())];
+                let mut out = vec![
+                    ("error", error),
+                    ("error_description", description),
+                    ("iss", iss.as_str()),
+                ];
                 if !state_param.is_empty() {
                     out.push(("state", state_param.as_str()));
                 }
@@ -392,7 +437,9 @@ fn authorize(state: &SimState, params: &HashMap<String, String>) -> Response {
         }
     };
     let id = random_hex(16);
-    lock(&state.oidc).pending.insert(id.clone(), (request.clone(), Instant::now()));
+    lock(&state.oidc)
+        .pending
+        .insert(id.clone(), (request.clone(), Instant::now()));
     match state.config.auto_approve {
         Some(delay) if delay.is_zero() => finish_authorization(state, &id, Some(0)),
         auto => {
@@ -432,17 +479,35 @@ fn approve(state: &SimState, params: &HashMap<String, String>) -> Response {
 fn finish_authorization(state: &SimState, id: &str, user: Option<usize>) -> Response {
     let iss = issuer(state);
     let Some((request, _)) = lock(&state.oidc).pending.remove(id) else {
-        return page(StatusCode::BAD_REQUEST, "Innloggingen finnes ikke eller er allerede brukt", "");
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Innloggingen finnes ikke eller er allerede brukt",
+            "",
+        );
     };
     let Some(user) = user else {
-        return redirect_with(&request.redirect_uri, &[("error", "access_denied"), ("state", &request.state), ("iss", &iss)]);
+        return redirect_with(
+            &request.redirect_uri,
+            &[
+                ("error", "access_denied"),
+                ("state", &request.state),
+                ("iss", &iss),
+            ],
+        );
     };
     let code = random_hex(24);
     lock(&state.oidc).codes.insert(
         code.clone(),
-        CodeGrant { request: request.clone(), user, expires: Instant::now() + Duration::from_secs(60) },
+        CodeGrant {
+            request: request.clone(),
+            user,
+            expires: Instant::now() + Duration::from_secs(60),
+        },
     );
-    redirect_with(&request.redirect_uri, &[("code", &code), ("state", &request.state), ("iss", &iss)])
+    redirect_with(
+        &request.redirect_uri,
+        &[("code", &code), ("state", &request.state), ("iss", &iss)],
+    )
 }
 
 fn par(state: &SimState, params: &HashMap<String, String>) -> Response {
@@ -453,8 +518,15 @@ fn par(state: &SimState, params: &HashMap<String, String>) -> Response {
     match check_request(params, client_id, redirect_uri) {
         Ok(request) => {
             let request_uri = format!("urn:ietf:params:oauth:request_uri:{}", random_hex(16));
-            lock(&state.oidc).par.insert(request_uri.clone(), (request, Instant::now() + Duration::from_secs(120)));
-            (StatusCode::CREATED, axum::Json(json!({"request_uri": request_uri, "expires_in": 120}))).into_response()
+            lock(&state.oidc).par.insert(
+                request_uri.clone(),
+                (request, Instant::now() + Duration::from_secs(120)),
+            );
+            (
+                StatusCode::CREATED,
+                axum::Json(json!({"request_uri": request_uri, "expires_in": 120})),
+            )
+                .into_response()
         }
         Err((error, description)) => oauth_error(StatusCode::BAD_REQUEST, error, description),
     }
@@ -472,11 +544,17 @@ fn pid_of(state: &SimState, user: usize) -> String {
 }
 
 fn count_grant(state: &SimState, kind: &str) {
-    *lock(&state.stats).grants.entry(kind.to_owned()).or_default() += 1;
+    *lock(&state.stats)
+        .grants
+        .entry(kind.to_owned())
+        .or_default() += 1;
 }
 
 fn count_error(state: &SimState, error: &str) {
-    *lock(&state.stats).token_errors.entry(error.to_owned()).or_default() += 1;
+    *lock(&state.stats)
+        .token_errors
+        .entry(error.to_owned())
+        .or_default() += 1;
 }
 
 /// Issues an access token (and, on a new grant, an id token) plus a fresh refresh token.
@@ -490,7 +568,10 @@ fn issue_tokens(state: &SimState, grant_id: &str, nonce: Option<&str>) -> Respon
     let pid = pid_of(state, grant.user);
     let base = Claims {
         iss: iss.clone(),
-        sub: format!("sub-{}", URL_SAFE_NO_PAD.encode(Sha256::digest(pid.as_bytes()))[..16].to_owned()),
+        sub: format!(
+            "sub-{}",
+            URL_SAFE_NO_PAD.encode(Sha256::digest(pid.as_bytes()))[..16].to_owned()
+        ),
         aud: "altinn".into(),
         exp: now + state.config.token_ttl.as_secs(),
         iat: now,
@@ -501,13 +582,18 @@ fn issue_tokens(state: &SimState, grant_id: &str, nonce: Option<&str>) -> Respon
         nonce: None,
         client_id: grant.client_id.clone(),
         sid: grant_id.to_owned(),
+        jti: random_hex(8),
     };
     let access_token = state.keys.sign(&base);
     let refresh_token = random_hex(32);
     let refresh_expires = (Instant::now() + state.config.refresh_ttl).min(grant.ends);
     lock(&state.oidc).refresh_tokens.insert(
         refresh_token.clone(),
-        RefreshRecord { grant: grant_id.to_owned(), expires: refresh_expires, used: false },
+        RefreshRecord {
+            grant: grant_id.to_owned(),
+            expires: refresh_expires,
+            used: false,
+        },
     );
     let mut body = json!({
         "access_token": access_token,
@@ -523,6 +609,7 @@ fn issue_tokens(state: &SimState, grant_id: &str, nonce: Option<&str>) -> Respon
             exp: now + 120,
             scope: None,
             nonce: Some(nonce.to_owned()),
+            jti: random_hex(8),
             ..base
         };
         body["id_token"] = json!(state.keys.sign(&id_claims));
@@ -554,10 +641,19 @@ fn token(state: &SimState, params: &HashMap<String, String>) -> Response {
         return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client");
     }
     let result = match get("grant_type").as_str() {
-        "authorization_code" => code_grant(state, &client_id, &get("code"), &get("redirect_uri"), &get("code_verifier")),
+        "authorization_code" => code_grant(
+            state,
+            &client_id,
+            &get("code"),
+            &get("redirect_uri"),
+            &get("code_verifier"),
+        ),
         "refresh_token" => refresh_grant(state, &client_id, &get("refresh_token")),
         DEVICE_GRANT => device_grant(state, &client_id, &get("device_code")),
-        _ => Err(("unsupported_grant_type", "grant_type not supported".to_owned())),
+        _ => Err((
+            "unsupported_grant_type",
+            "grant_type not supported".to_owned(),
+        )),
     };
     match result {
         Ok(response) => response,
@@ -570,22 +666,40 @@ fn token(state: &SimState, params: &HashMap<String, String>) -> Response {
 
 type GrantResult = Result<Response, (&'static str, String)>;
 
-fn code_grant(state: &SimState, client_id: &str, code: &str, redirect_uri: &str, verifier: &str) -> GrantResult {
+fn code_grant(
+    state: &SimState,
+    client_id: &str,
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+) -> GrantResult {
     let grant = lock(&state.oidc).codes.remove(code);
     let Some(grant) = grant.filter(|g| g.expires > Instant::now()) else {
         return Err(("invalid_grant", "unknown, used or expired code".into()));
     };
     if grant.request.client_id != client_id || grant.request.redirect_uri != redirect_uri {
-        return Err(("invalid_grant", "client_id or redirect_uri does not match the authorization".into()));
+        return Err((
+            "invalid_grant",
+            "client_id or redirect_uri does not match the authorization".into(),
+        ));
     }
     if !(43..=128).contains(&verifier.len()) {
-        return Err(("invalid_grant", "code_verifier must be 43 to 128 characters".into()));
+        return Err((
+            "invalid_grant",
+            "code_verifier must be 43 to 128 characters".into(),
+        ));
     }
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     if challenge != grant.request.code_challenge {
         return Err(("invalid_grant", "PKCE verification failed".into()));
     }
-    let id = new_grant(state, grant.user, client_id, &grant.request.scope, &grant.request.acr);
+    let id = new_grant(
+        state,
+        grant.user,
+        client_id,
+        &grant.request.scope,
+        &grant.request.acr,
+    );
     count_grant(state, "authorization_code");
     Ok(issue_tokens(state, &id, Some(&grant.request.nonce)))
 }
@@ -599,7 +713,10 @@ fn refresh_grant(state: &SimState, client_id: &str, token: &str) -> GrantResult 
         return Err(("invalid_grant", "unknown grant".into()));
     };
     if grant.client_id != client_id {
-        return Err(("invalid_grant", "refresh token belongs to another client".into()));
+        return Err((
+            "invalid_grant",
+            "refresh token belongs to another client".into(),
+        ));
     }
     if record.used {
         if let Some(grant) = store.grants.get_mut(&record.grant) {
@@ -607,7 +724,10 @@ fn refresh_grant(state: &SimState, client_id: &str, token: &str) -> GrantResult 
         }
         drop(store);
         lock(&state.stats).reuse_detections += 1;
-        return Err(("invalid_grant", "refresh token reuse detected: the grant is revoked".into()));
+        return Err((
+            "invalid_grant",
+            "refresh token reuse detected: the grant is revoked".into(),
+        ));
     }
     if grant.revoked {
         return Err(("invalid_grant", "the grant is revoked".into()));
@@ -631,7 +751,10 @@ fn device_grant(state: &SimState, client_id: &str, device_code: &str) -> GrantRe
         return Err(("invalid_grant", "unknown device code".into()));
     };
     if device.client_id != client_id {
-        return Err(("invalid_grant", "device code belongs to another client".into()));
+        return Err((
+            "invalid_grant",
+            "device code belongs to another client".into(),
+        ));
     }
     if device.expires <= now {
         store.devices.remove(device_code);
@@ -644,7 +767,9 @@ fn device_grant(state: &SimState, client_id: &str, device_code: &str) -> GrantRe
             }
         }
     }
-    let too_fast = device.last_poll.is_some_and(|last| now < last + device.interval);
+    let too_fast = device
+        .last_poll
+        .is_some_and(|last| now < last + device.interval);
     device.last_poll = Some(now);
     match device.status.clone() {
         DeviceStatus::Denied => {
@@ -669,13 +794,20 @@ fn device_grant(state: &SimState, client_id: &str, device_code: &str) -> GrantRe
 
 fn device_authorization(state: &SimState, params: &HashMap<String, String>) -> Response {
     if !state.config.device_flow {
-        return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "no device flow here");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "no device flow here",
+        );
     }
     let client_id = params.get("client_id").cloned().unwrap_or_default();
     if !CLIENTS.contains(&client_id.as_str()) {
         return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client");
     }
-    let scope = params.get("scope").cloned().unwrap_or_else(|| "openid".into());
+    let scope = params
+        .get("scope")
+        .cloned()
+        .unwrap_or_else(|| "openid".into());
     let letters: Vec<char> = "BCDFGHJKLMNPQRSTVWXZ".chars().collect();
     let raw = random_hex(8);
     let user_code: String = raw
@@ -684,12 +816,16 @@ fn device_authorization(state: &SimState, params: &HashMap<String, String>) -> R
         .enumerate()
         .flat_map(|(i, b)| {
             let c = letters[b as usize % letters.len()];
-            if i == 4 { vec!['-', c] } else { vec![c] }
+            if i == 4 {
+                vec!['-', c]
+            } else {
+                vec![c]
+            }
         })
         .collect();
     let device_code = random_hex(32);
     let iss = issuer(state);
-    let ttl = Duration::from_secs(600);
+    let ttl = state.config.device_ttl;
     lock(&state.oidc).devices.insert(
         device_code.clone(),
         Device {
@@ -716,19 +852,34 @@ fn device_authorization(state: &SimState, params: &HashMap<String, String>) -> R
 
 fn device_page(state: &SimState, params: &HashMap<String, String>, post: bool) -> Response {
     let iss = issuer(state);
-    let code = params.get("user_code").map(|c| c.trim().to_uppercase()).unwrap_or_default();
+    let code = params
+        .get("user_code")
+        .map(|c| c.trim().to_uppercase())
+        .unwrap_or_default();
     if post {
         let decision = params.get("user").cloned().unwrap_or_default();
         let mut store = lock(&state.oidc);
-        let Some(device) = store.devices.values_mut().find(|d| d.user_code == code && d.status == DeviceStatus::Pending) else {
+        let Some(device) = store
+            .devices
+            .values_mut()
+            .find(|d| d.user_code == code && d.status == DeviceStatus::Pending)
+        else {
             return page(StatusCode::BAD_REQUEST, "Ukjent eller utløpt kode", "");
         };
         device.status = match user_index(&decision) {
             Some(user) => DeviceStatus::Approved(user),
             None => DeviceStatus::Denied,
         };
-        let done = if matches!(device.status, DeviceStatus::Denied) { "Innloggingen ble avvist." } else { "Du er logget inn. Gå tilbake til terminalen." };
-        return page(StatusCode::OK, "ID-porten (simulator)", &format!("<p>{done}</p>"));
+        let done = if matches!(device.status, DeviceStatus::Denied) {
+            "Innloggingen ble avvist."
+        } else {
+            "Du er logget inn. Gå tilbake til terminalen."
+        };
+        return page(
+            StatusCode::OK,
+            "ID-porten (simulator)",
+            &format!("<p>{done}</p>"),
+        );
     }
     let body = format!(
         "<form method=\"post\" action=\"{iss}/device\"><p>Kode: <input name=\"user_code\" value=\"{}\"></p>\
@@ -737,7 +888,11 @@ fn device_page(state: &SimState, params: &HashMap<String, String>, post: bool) -
          <button name=\"user\" value=\"deny\">Avvis</button></form>",
         escape(&code)
     );
-    page(StatusCode::OK, "ID-porten (simulator): bekreft innlogging", &body)
+    page(
+        StatusCode::OK,
+        "ID-porten (simulator): bekreft innlogging",
+        &body,
+    )
 }
 
 fn revoke(state: &SimState, params: &HashMap<String, String>) -> Response {
@@ -747,7 +902,13 @@ fn revoke(state: &SimState, params: &HashMap<String, String>) -> Response {
         .refresh_tokens
         .get(&token)
         .map(|r| r.grant.clone())
-        .or_else(|| state.keys.verify(&token, &issuer(state)).ok().map(|c| c.sid));
+        .or_else(|| {
+            state
+                .keys
+                .verify(&token, &issuer(state))
+                .ok()
+                .map(|c| c.sid)
+        });
     if let Some(grant) = grant.and_then(|g| store.grants.get_mut(&g)) {
         grant.revoked = true;
         drop(store);
@@ -763,8 +924,13 @@ fn userinfo(state: &SimState, headers: &HeaderMap) -> Response {
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
     match state.keys.verify(token, &issuer(state)) {
-        Ok(claims) => axum::Json(json!({"sub": claims.sub, "pid": claims.pid, "acr": claims.acr})).into_response(),
-        Err(_) => oauth_error(StatusCode::UNAUTHORIZED, "invalid_token", "the access token is not valid"),
+        Ok(claims) => axum::Json(json!({"sub": claims.sub, "pid": claims.pid, "acr": claims.acr}))
+            .into_response(),
+        Err(_) => oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "the access token is not valid",
+        ),
     }
 }
 
@@ -773,7 +939,12 @@ fn userinfo(state: &SimState, headers: &HeaderMap) -> Response {
 pub fn bearer_auth(state: &SimState, token: &str) -> Result<(usize, u8, String), &'static str> {
     let claims = match state.keys.verify(token, &issuer(state)) {
         Ok(claims) => claims,
-        Err(error) if matches!(error.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => {
+        Err(error)
+            if matches!(
+                error.kind(),
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature
+            ) =>
+        {
             return Err("IDX10223: Lifetime validation failed. The token is expired.")
         }
         Err(_) => return Err("IDX10503: Signature validation failed."),
@@ -790,6 +961,10 @@ pub fn bearer_auth(state: &SimState, token: &str) -> Result<(usize, u8, String),
                 == Some(claims.pid.as_str())
         })
         .ok_or("IDX10503: Signature validation failed.")?;
-    let level = if claims.acr == "idporten-loa-high" { 4 } else { 3 };
+    let level = if claims.acr == "idporten-loa-high" {
+        4
+    } else {
+        3
+    };
     Ok((user, level, claims.scope.unwrap_or_default()))
 }

@@ -47,6 +47,8 @@ pub struct SimConfig {
     pub auto_approve: Option<Duration>,
     /// The device flow's polling interval.
     pub device_interval: Duration,
+    /// How long a device code lives.
+    pub device_ttl: Duration,
     /// Advertise and serve the device flow (production ID-porten does not).
     pub device_flow: bool,
 }
@@ -66,6 +68,7 @@ impl Default for SimConfig {
             authorization_lifetime: Duration::from_secs(7200),
             auto_approve: None,
             device_interval: Duration::from_secs(5),
+            device_ttl: Duration::from_secs(600),
             device_flow: true,
         }
     }

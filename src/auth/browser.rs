@@ -1,0 +1,310 @@
+//! ID-porten in a browser: authorization code with PKCE S256, `state` and `nonce`, PAR when
+//! the provider offers it, and a loopback listener on 127.0.0.1 (a fixed port by default, so
+//! `ssh -L PORT:127.0.0.1:PORT` works; any free port when it is taken). When no browser can
+//! reach the loopback, the final redirect URL (or just its query) can be pasted instead.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, Scope};
+use tokio::sync::oneshot;
+
+use super::oidc::{map_code_error, token_set, AuthError, IdClaims, Provider, TokenSet};
+
+/// The default loopback port: fixed, so it can be forwarded over SSH.
+pub const DEFAULT_PORT: u16 = 49_411;
+
+/// The parameters of the final redirect.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallbackParams {
+    /// The authorization code.
+    pub code: Option<String>,
+    /// Our state, echoed.
+    pub state: Option<String>,
+    /// The issuer (RFC 9207).
+    pub iss: Option<String>,
+    /// An error code instead of a code.
+    pub error: Option<String>,
+    /// The error's description.
+    pub error_description: Option<String>,
+}
+
+impl CallbackParams {
+    fn from_pairs<'a>(
+        pairs: impl Iterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
+    ) -> Self {
+        let mut params = Self::default();
+        for (key, value) in pairs {
+            let value = Some(value.into_owned());
+            match key.as_ref() {
+                "code" => params.code = value,
+                "state" => params.state = value,
+                "iss" => params.iss = value,
+                "error" => params.error = value,
+                "error_description" => params.error_description = value,
+                _ => {}
+            }
+        }
+        params
+    }
+
+    /// Parses what a user pasted: the whole redirect URL, or just its query (with or
+    /// without the leading `?`).
+    pub fn parse(pasted: &str) -> Result<Self, AuthError> {
+        let text = pasted.trim();
+        let query = match url::Url::parse(text) {
+            Ok(url) => url.query().unwrap_or_default().to_owned(),
+            Err(_) => text.trim_start_matches('?').to_owned(),
+        };
+        let params = Self::from_pairs(url::form_urlencoded::parse(query.as_bytes()));
+        if params.code.is_none() && params.error.is_none() {
+            return Err(AuthError::Protocol(
+                "fant verken code eller error i adressen som ble limt inn".into(),
+            ));
+        }
+        Ok(params)
+    }
+}
+
+/// A browser login in progress.
+#[derive(Debug)]
+pub struct BrowserLogin {
+    provider: Provider,
+    /// The URL to open in a browser.
+    pub authorize_url: String,
+    /// The loopback redirect URI.
+    pub redirect_uri: String,
+    /// The loopback port in use.
+    pub port: u16,
+    /// The preferred fixed port was taken, so another was used.
+    pub fixed_port_busy: bool,
+    state: String,
+    nonce: String,
+    verifier: String,
+    listener: Option<tokio::net::TcpListener>,
+}
+
+/// Starts a browser login: binds the loopback listener and prepares the authorize URL
+/// (pushed with PAR when the provider has it).
+pub async fn start(
+    provider: Provider,
+    preferred_port: u16,
+    scopes: &str,
+    acr: &str,
+) -> Result<BrowserLogin, AuthError> {
+    let (listener, fixed_port_busy) =
+        match tokio::net::TcpListener::bind(("127.0.0.1", preferred_port)).await {
+            Ok(listener) => (listener, false),
+            Err(_) => (
+                tokio::net::TcpListener::bind(("127.0.0.1", 0))
+                    .await
+                    .map_err(|e| AuthError::Local(format!("kan ikke lytte på 127.0.0.1: {e}")))?,
+                preferred_port != 0,
+            ),
+        };
+    let port = listener
+        .local_addr()
+        .map_err(|e| AuthError::Local(e.to_string()))?
+        .port();
+    let redirect_uri = format!("http://127.0.0.1:{port}/callback");
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let state = CsrfToken::new_random().secret().clone();
+    let nonce = CsrfToken::new_random().secret().clone();
+    let authorize_url = match &provider.metadata.pushed_authorization_request_endpoint {
+        Some(par) => {
+            let form = [
+                ("client_id", provider.client_id.as_str()),
+                ("response_type", "code"),
+                ("redirect_uri", redirect_uri.as_str()),
+                ("scope", scopes),
+                ("state", state.as_str()),
+                ("nonce", nonce.as_str()),
+                ("code_challenge", challenge.as_str()),
+                ("code_challenge_method", "S256"),
+                ("acr_values", acr),
+                ("ui_locales", "nb"),
+            ];
+            let response = provider
+                .http()
+                .post(par)
+                .form(&form)
+                .send()
+                .await
+                .map_err(|e| {
+                    AuthError::Network(crate::altinn::client::describe_reqwest_error(&e))
+                })?;
+            let status = response.status();
+            let body: serde_json::Value = response
+                .json()
+                .await
+                .map_err(|e| AuthError::Protocol(format!("PAR: {e}")))?;
+            let Some(request_uri) = body.get("request_uri").and_then(|v| v.as_str()) else {
+                return Err(AuthError::Protocol(format!(
+                    "PAR answered {status}: {body}"
+                )));
+            };
+            let mut url = url::Url::parse(&provider.metadata.authorization_endpoint)
+                .map_err(|e| AuthError::Protocol(format!("authorization_endpoint: {e}")))?;
+            url.query_pairs_mut()
+                .append_pair("client_id", &provider.client_id)
+                .append_pair("request_uri", request_uri);
+            url.to_string()
+        }
+        None => {
+            let client = provider.oauth_client(Some(&redirect_uri))?;
+            let state_for_url = state.clone();
+            let (url, _) = client
+                .authorize_url(move || CsrfToken::new(state_for_url))
+                .add_scopes(scopes.split(' ').map(|s| Scope::new(s.to_owned())))
+                .set_pkce_challenge(challenge)
+                .add_extra_param("nonce", &nonce)
+                .add_extra_param("acr_values", acr)
+                .add_extra_param("ui_locales", "nb")
+                .url();
+            url.to_string()
+        }
+    };
+    Ok(BrowserLogin {
+        provider,
+        authorize_url,
+        redirect_uri,
+        port,
+        fixed_port_busy,
+        state,
+        nonce,
+        verifier: verifier.secret().clone(),
+        listener: Some(listener),
+    })
+}
+
+const DONE_PAGE: &str =
+    "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>innboks</title>\
+<body style=\"font-family:sans-serif;margin:3em\"><h1>Innlogging mottatt</h1>\
+<p>Du kan lukke denne fanen og gå tilbake til terminalen.</p></body></html>";
+
+impl BrowserLogin {
+    /// Waits for the browser's redirect on the loopback listener. Only a callback with our
+    /// `state` is taken (one, then the listener closes); anything else is refused and the
+    /// wait goes on.
+    pub async fn wait_for_callback(&mut self) -> Result<CallbackParams, AuthError> {
+        let listener = self
+            .listener
+            .take()
+            .ok_or_else(|| AuthError::Local("lytteren er allerede brukt".into()))?;
+        let (tx, rx) = oneshot::channel::<CallbackParams>();
+        let slot = Arc::new(Mutex::new(Some(tx)));
+        let expected = self.state.clone();
+        let app = axum::Router::new().route(
+            "/callback",
+            get(move |Query(query): Query<HashMap<String, String>>| {
+                let slot = slot.clone();
+                let expected = expected.clone();
+                async move {
+                    let params = CallbackParams::from_pairs(
+                        query
+                            .iter()
+                            .map(|(k, v)| (k.as_str().into(), v.as_str().into())),
+                    );
+                    if params.state.as_deref() != Some(expected.as_str()) {
+                        return (StatusCode::BAD_REQUEST, Html("<h1>Ugyldig state</h1>"))
+                            .into_response();
+                    }
+                    let sender = slot.lock().ok().and_then(|mut s| s.take());
+                    match sender {
+                        Some(sender) => {
+                            let _ = sender.send(params);
+                            Html(DONE_PAGE).into_response()
+                        }
+                        None => {
+                            (StatusCode::GONE, Html("<h1>Allerede mottatt</h1>")).into_response()
+                        }
+                    }
+                }
+            }),
+        );
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        let result = rx
+            .await
+            .map_err(|_| AuthError::Local("lytteren stoppet".into()));
+        // Give the browser its page, then close the port.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        server.abort();
+        result
+    }
+
+    /// Checks the redirect (error, `state`, `iss`), exchanges the code with the PKCE
+    /// verifier and validates the id_token.
+    pub async fn finish(
+        &self,
+        params: CallbackParams,
+        min_acr: &str,
+    ) -> Result<(TokenSet, IdClaims), AuthError> {
+        if let Some(error) = params.error {
+            let description = params.error_description.unwrap_or_default();
+            return Err(AuthError::Denied(
+                format!("{error} {description}").trim().to_owned(),
+            ));
+        }
+        if params.state.as_deref() != Some(self.state.as_str()) {
+            return Err(AuthError::StateMismatch);
+        }
+        match params.iss.as_deref() {
+            Some(iss) if iss != self.provider.issuer() => return Err(AuthError::WrongIssuer),
+            None if self
+                .provider
+                .metadata
+                .authorization_response_iss_parameter_supported =>
+            {
+                return Err(AuthError::WrongIssuer)
+            }
+            _ => {}
+        }
+        let code = params
+            .code
+            .ok_or_else(|| AuthError::Protocol("ingen code i svaret".into()))?;
+        let client = self.provider.oauth_client(Some(&self.redirect_uri))?;
+        let response = client
+            .exchange_code(AuthorizationCode::new(code))
+            .set_pkce_verifier(PkceCodeVerifier::new(self.verifier.clone()))
+            .request_async(self.provider.http())
+            .await
+            .map_err(map_code_error)?;
+        let raw_id = response
+            .extra_fields()
+            .id_token
+            .clone()
+            .ok_or_else(|| AuthError::IdToken("the token response has no id_token".into()))?;
+        let claims = self
+            .provider
+            .validate_id_token(&raw_id, Some(&self.nonce), min_acr)?;
+        Ok((token_set(&response), claims))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_urls_and_queries() {
+        let full = CallbackParams::parse(
+            "http://127.0.0.1:49411/callback?code=abc&state=xyz&iss=https%3A%2F%2Fidporten.no",
+        )
+        .expect("url");
+        assert_eq!(full.code.as_deref(), Some("abc"));
+        assert_eq!(full.iss.as_deref(), Some("https://idporten.no"));
+        let query = CallbackParams::parse("?code=abc&state=xyz").expect("query");
+        assert_eq!(query.state.as_deref(), Some("xyz"));
+        let bare = CallbackParams::parse(" code=abc&state=xyz \n").expect("bare");
+        assert_eq!(bare.code.as_deref(), Some("abc"));
+        let error = CallbackParams::parse("error=access_denied&state=s").expect("error");
+        assert_eq!(error.error.as_deref(), Some("access_denied"));
+        assert!(CallbackParams::parse("hello").is_err());
+    }
+}

@@ -1,0 +1,300 @@
+//! The background refresher: the one owner of an ID-porten token set. It refreshes at about
+//! 75% of the access token's lifetime and on a 401 (once), as a single flight: concurrent
+//! callers wait for the refresh in progress instead of starting another. The rotated refresh
+//! token is persisted (atomically, under the store's file lock) before the new access token
+//! is used, and the stored token is re-read under that lock, so two instances never use the
+//! same refresh token twice.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::Mutex;
+
+use super::oidc::{AuthError, Provider, TokenSet};
+use super::store::{epoch, SessionStore, StoredSession};
+use super::{Secret, Session, SessionHandle};
+
+/// What the refresher reports to the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshEvent {
+    /// New tokens; the access token lives until this time.
+    Refreshed {
+        /// Expiry of the new access token.
+        expires_at: SystemTime,
+    },
+    /// A refresh failed for a passing reason (network); it is retried.
+    Retrying {
+        /// What failed.
+        error: String,
+    },
+    /// The grant is dead (revoked, expired, reused): the user must log in again.
+    Ended {
+        /// Why.
+        reason: String,
+    },
+}
+
+#[derive(Debug)]
+struct Tokens {
+    refresh_token: Secret,
+    access_token: Secret,
+    expires_at: SystemTime,
+    lifetime: Duration,
+    stored: StoredSession,
+}
+
+/// Owns the tokens of one ID-porten session.
+#[derive(Debug)]
+pub struct Refresher {
+    provider: Provider,
+    session: SessionHandle,
+    store: Option<SessionStore>,
+    tokens: Mutex<Tokens>,
+}
+
+/// When to refresh a token that lives `lifetime` and expires at `expires_at`: at 75% of its
+/// life, and at least 5 seconds ahead of expiry unless that is more than half its life
+/// (short test lifetimes refresh at half-life).
+pub fn refresh_due(expires_at: SystemTime, lifetime: Duration) -> SystemTime {
+    let early = (lifetime / 4).max(Duration::from_secs(5).min(lifetime / 2));
+    expires_at.checked_sub(early).unwrap_or(expires_at)
+}
+
+/// The shortest pause between two scheduled refreshes, whatever the provider says.
+const MIN_PAUSE: Duration = Duration::from_secs(1);
+
+impl Refresher {
+    /// Takes over a fresh token set from a login, persists the refresh token, and puts the
+    /// access token into the shared session.
+    pub fn start(
+        provider: Provider,
+        session: SessionHandle,
+        store: Option<SessionStore>,
+        tokens: TokenSet,
+        stored: StoredSession,
+    ) -> Result<Arc<Self>, AuthError> {
+        let refresh_token = tokens
+            .refresh_token
+            .clone()
+            .ok_or_else(|| AuthError::Protocol("ID-porten ga ingen refresh token".into()))?;
+        let mut stored = stored;
+        stored.refresh_token = refresh_token.clone();
+        stored.refresh_expires_at = tokens.refresh_expires_at.map(epoch);
+        if let Some(store) = &store {
+            if let Err(error) = store.save(&stored) {
+                tracing::warn!(%error, "session not saved; it will not survive a restart");
+            }
+        }
+        session.set(Some(Session::Bearer {
+            access_token: tokens.access_token.clone(),
+        }));
+        Ok(Arc::new(Self {
+            provider,
+            session,
+            store,
+            tokens: Mutex::new(Tokens {
+                refresh_token,
+                access_token: tokens.access_token,
+                expires_at: tokens.expires_at,
+                lifetime: tokens.lifetime,
+                stored,
+            }),
+        }))
+    }
+
+    /// Resumes a stored session: refreshes at once to get an access token.
+    pub async fn resume(
+        provider: Provider,
+        session: SessionHandle,
+        store: Option<SessionStore>,
+        stored: StoredSession,
+    ) -> Result<Arc<Self>, AuthError> {
+        if stored.expired() {
+            if let Some(store) = &store {
+                let _ = store.delete();
+            }
+            return Err(AuthError::InvalidGrant("refresh token expired".into()));
+        }
+        let refresher = Arc::new(Self {
+            provider,
+            session,
+            store,
+            tokens: Mutex::new(Tokens {
+                refresh_token: stored.refresh_token.clone(),
+                access_token: Secret::default(),
+                expires_at: SystemTime::now(),
+                lifetime: Duration::from_secs(120),
+                stored,
+            }),
+        });
+        refresher.refresh(None).await?;
+        Ok(refresher)
+    }
+
+    /// The provider.
+    pub fn provider(&self) -> &Provider {
+        &self.provider
+    }
+
+    /// When the current access token should be refreshed.
+    pub async fn next_due(&self) -> SystemTime {
+        let tokens = self.tokens.lock().await;
+        refresh_due(tokens.expires_at, tokens.lifetime)
+    }
+
+    /// Refreshes, unless `seen` (the access token a caller found rejected) is no longer the
+    /// current one, which means another caller refreshed meanwhile. Returns the new expiry.
+    pub async fn refresh(&self, seen: Option<&Secret>) -> Result<SystemTime, AuthError> {
+        let mut tokens = self.tokens.lock().await;
+        if let Some(seen) = seen {
+            if *seen != tokens.access_token {
+                return Ok(tokens.expires_at);
+            }
+        }
+        let _lock = match &self.store {
+            Some(store) => {
+                let store = store.clone();
+                let lock = tokio::task::spawn_blocking(move || store.lock())
+                    .await
+                    .map_err(|e| AuthError::Local(e.to_string()))?;
+                match lock {
+                    Ok(lock) => Some(lock),
+                    Err(error) => {
+                        tracing::warn!(%error, "session lock unavailable");
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if let Some(stored) = self.store.as_ref().and_then(SessionStore::load) {
+            if stored.issuer == tokens.stored.issuer && stored.refresh_token != tokens.refresh_token
+            {
+                // Another instance rotated it: continue from the newest token.
+                tokens.refresh_token = stored.refresh_token;
+            }
+        }
+        match self.provider.refresh(&tokens.refresh_token).await {
+            Ok(set) => {
+                let rotated = set
+                    .refresh_token
+                    .clone()
+                    .unwrap_or_else(|| tokens.refresh_token.clone());
+                tokens.stored.refresh_token = rotated.clone();
+                tokens.stored.refresh_expires_at = set.refresh_expires_at.map(epoch);
+                if let Some(store) = &self.store {
+                    if let Err(error) = store.save(&tokens.stored) {
+                        tracing::warn!(%error, "rotated refresh token not saved");
+                    }
+                }
+                tokens.refresh_token = rotated;
+                tokens.access_token = set.access_token.clone();
+                tokens.expires_at = set.expires_at;
+                tokens.lifetime = set.lifetime;
+                self.session.set(Some(Session::Bearer {
+                    access_token: set.access_token,
+                }));
+                tracing::info!("access token refreshed");
+                Ok(set.expires_at)
+            }
+            Err(AuthError::InvalidGrant(reason)) => {
+                tracing::warn!(%reason, "refresh token rejected: session ended");
+                if let Some(store) = &self.store {
+                    let _ = store.delete();
+                }
+                self.session.set(None);
+                Err(AuthError::InvalidGrant(reason))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Logs out: revokes the grant at the provider and forgets the session here.
+    pub async fn logout(&self) -> Result<(), AuthError> {
+        let tokens = self.tokens.lock().await;
+        let result = self.provider.revoke(&tokens.refresh_token).await;
+        if let Some(store) = &self.store {
+            let _ = store.delete();
+        }
+        self.session.set(None);
+        result
+    }
+
+    /// Runs the refresh schedule until the grant ends, reporting to `events`. Network
+    /// failures are retried with growing pauses (2 s doubling up to 30 s).
+    pub async fn run(self: Arc<Self>, events: impl Fn(RefreshEvent) + Send + 'static) {
+        let mut backoff = Duration::from_secs(2);
+        loop {
+            let due = self.next_due().await;
+            let wait = due.duration_since(SystemTime::now()).unwrap_or_default();
+            tokio::time::sleep(wait.max(MIN_PAUSE)).await;
+            match self.refresh(None).await {
+                Ok(expires_at) => {
+                    backoff = Duration::from_secs(2);
+                    events(RefreshEvent::Refreshed { expires_at });
+                }
+                Err(AuthError::InvalidGrant(reason)) => {
+                    events(RefreshEvent::Ended { reason });
+                    return;
+                }
+                Err(error) => {
+                    events(RefreshEvent::Retrying {
+                        error: error.to_string(),
+                    });
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                }
+            }
+        }
+    }
+}
+
+/// The stored-session template for a fresh login.
+pub fn stored_session(
+    env: &str,
+    provider: &Provider,
+    method: &str,
+    tokens: &TokenSet,
+    scopes: &str,
+    pid_masked: Option<String>,
+) -> StoredSession {
+    StoredSession {
+        version: super::store::VERSION,
+        env: env.to_owned(),
+        issuer: provider.issuer().to_owned(),
+        client_id: provider.client_id.clone(),
+        scopes: tokens.scope.clone().unwrap_or_else(|| scopes.to_owned()),
+        method: method.to_owned(),
+        refresh_token: tokens.refresh_token.clone().unwrap_or_default(),
+        refresh_expires_at: tokens.refresh_expires_at.map(epoch),
+        logged_in_at: epoch(SystemTime::now()),
+        pid_masked,
+        saved_at: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refreshes_at_three_quarters_of_the_lifetime() {
+        let now = SystemTime::now();
+        let expires = now + Duration::from_secs(120);
+        let due = refresh_due(expires, Duration::from_secs(120));
+        assert_eq!(
+            expires.duration_since(due).ok(),
+            Some(Duration::from_secs(30))
+        );
+        let short = refresh_due(now + Duration::from_secs(8), Duration::from_secs(8));
+        assert_eq!(
+            (now + Duration::from_secs(8)).duration_since(short).ok(),
+            Some(Duration::from_secs(4))
+        );
+        let minute = refresh_due(now + Duration::from_secs(12), Duration::from_secs(12));
+        assert_eq!(
+            (now + Duration::from_secs(12)).duration_since(minute).ok(),
+            Some(Duration::from_secs(5))
+        );
+    }
+}

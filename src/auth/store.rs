@@ -1,0 +1,226 @@
+//! The persisted ID-porten session: the refresh token and its metadata in a 0600 file in the
+//! XDG data dir (directory 0700), written atomically, under a file lock so two instances never
+//! refresh the same token. Never the password, never the access token.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::Secret;
+use crate::paths;
+
+/// The file format version.
+pub const VERSION: u32 = 1;
+
+/// What is kept between runs.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StoredSession {
+    /// Format version.
+    pub version: u32,
+    /// Environment name.
+    pub env: String,
+    /// Issuer.
+    pub issuer: String,
+    /// Client id.
+    pub client_id: String,
+    /// Granted scopes.
+    pub scopes: String,
+    /// `browser` or `device`.
+    pub method: String,
+    /// The current (rotated) refresh token.
+    pub refresh_token: Secret,
+    /// When the refresh token expires without use (seconds since the epoch), if known.
+    pub refresh_expires_at: Option<u64>,
+    /// When the login happened (seconds since the epoch).
+    pub logged_in_at: u64,
+    /// The national identity number, masked.
+    pub pid_masked: Option<String>,
+    /// When this file was last written.
+    pub saved_at: u64,
+}
+
+impl std::fmt::Debug for StoredSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredSession")
+            .field("env", &self.env)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("scopes", &self.scopes)
+            .field("method", &self.method)
+            .field("refresh_token", &self.refresh_token)
+            .field("refresh_expires_at", &self.refresh_expires_at)
+            .finish()
+    }
+}
+
+/// Seconds since the epoch.
+pub fn epoch(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+impl StoredSession {
+    /// True when the refresh token is known to have expired.
+    pub fn expired(&self) -> bool {
+        self.refresh_expires_at
+            .is_some_and(|at| at <= epoch(SystemTime::now()))
+    }
+}
+
+/// Where the session of one environment is kept.
+#[derive(Debug, Clone)]
+pub struct SessionStore {
+    path: PathBuf,
+}
+
+/// Held while refreshing; the lock is released when it is dropped.
+#[derive(Debug)]
+pub struct StoreLock(#[allow(dead_code)] fs::File);
+
+impl SessionStore {
+    /// The store for `env` under `dir`.
+    pub fn new(dir: &Path, env: &str) -> Self {
+        let safe: String = env
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        Self {
+            path: dir.join(format!("session-{safe}.json")),
+        }
+    }
+
+    /// The store for `env` in the XDG data dir, if there is a home.
+    pub fn for_env(env: &str) -> Option<Self> {
+        paths::data_dir().map(|dir| Self::new(&dir, env))
+    }
+
+    /// The session file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        self.path.with_extension("lock")
+    }
+
+    /// Reads the stored session. A missing, unreadable or old-format file is no session.
+    pub fn load(&self) -> Option<StoredSession> {
+        let text = fs::read_to_string(&self.path).ok()?;
+        match serde_json::from_str::<StoredSession>(&text) {
+            Ok(stored) if stored.version == VERSION => Some(stored),
+            Ok(_) => None,
+            Err(error) => {
+                tracing::warn!(%error, path = %self.path.display(), "unreadable session file ignored");
+                None
+            }
+        }
+    }
+
+    /// Writes the session atomically (temp file, fsync, rename), mode 0600 in a 0700 dir.
+    pub fn save(&self, session: &StoredSession) -> std::io::Result<()> {
+        let dir = self
+            .path
+            .parent()
+            .ok_or_else(|| std::io::Error::other("session path has no directory"))?;
+        paths::create_private_dir(dir)?;
+        let tmp = self
+            .path
+            .with_extension(format!("tmp{}", std::process::id()));
+        let mut file = paths::create_private_truncate(&tmp)?;
+        let mut stored = session.clone();
+        stored.saved_at = epoch(SystemTime::now());
+        let text = serde_json::to_vec_pretty(&stored).map_err(std::io::Error::other)?;
+        file.write_all(&text)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, &self.path)
+    }
+
+    /// Deletes the stored session (logout, or a dead grant).
+    pub fn delete(&self) -> std::io::Result<()> {
+        match fs::remove_file(&self.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Takes the exclusive lock that guards refreshing (blocks until it is free).
+    pub fn lock(&self) -> std::io::Result<StoreLock> {
+        if let Some(dir) = self.path.parent() {
+            paths::create_private_dir(dir)?;
+        }
+        let file = paths::open_private_append(&self.lock_path())?;
+        file.lock()?;
+        Ok(StoreLock(file))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> StoredSession {
+        StoredSession {
+            version: VERSION,
+            env: "demo".into(),
+            issuer: "http://127.0.0.1:1/idporten".into(),
+            client_id: "innboks".into(),
+            scopes: "openid altinn:enduser".into(),
+            method: "browser".into(),
+            refresh_token: Secret::new("rt-secret-value"),
+            refresh_expires_at: Some(epoch(SystemTime::now()) + 600),
+            logged_in_at: 1,
+            pid_masked: Some("010170*****".into()),
+            saved_at: 0,
+        }
+    }
+
+    #[test]
+    fn round_trip_private_and_redacted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SessionStore::new(&dir.path().join("innboks"), "demo");
+        assert!(store.load().is_none());
+        store.save(&sample()).expect("save");
+        let loaded = store.load().expect("load");
+        assert_eq!(loaded.refresh_token, sample().refresh_token);
+        assert!(!format!("{loaded:?}").contains("rt-secret-value"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(store.path())
+                .expect("meta")
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(mode, 0o600);
+            let dir_mode = fs::metadata(dir.path().join("innboks"))
+                .expect("meta")
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(dir_mode, 0o700);
+        }
+        let _lock = store.lock().expect("lock");
+        store.delete().expect("delete");
+        assert!(store.load().is_none());
+    }
+
+    #[test]
+    fn corrupt_files_are_no_session() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SessionStore::new(dir.path(), "x/../y");
+        assert!(store.path().starts_with(dir.path()));
+        fs::write(store.path(), "{not json").expect("write");
+        assert!(store.load().is_none());
+    }
+}
