@@ -65,7 +65,7 @@ fn summary(i: usize) -> MessageSummary {
             .single()
             .map(|d| d - chrono::Duration::days(i as i64 * 3)),
         due: None,
-        attachment_count: (i % 4 == 0).then_some(1),
+        attachment_count: i.is_multiple_of(4).then_some(1),
     }
 }
 

@@ -19,7 +19,7 @@ fn summary(i: usize) -> MessageSummary {
     MessageSummary {
         id: format!("a{}", 1000 + i),
         subject: format!("Melding {i}"),
-        status: if i % 3 == 0 {
+        status: if i.is_multiple_of(3) {
             MessageStatus::Unread
         } else {
             MessageStatus::Read
