@@ -24,6 +24,8 @@ pub struct ConfigFile {
     /// Key binding overrides: action name → keys (`move_down = ["j", "down"]`).
     #[serde(default)]
     pub keys: BTreeMap<String, Vec<String>>,
+    /// The fixed loopback port for the ID-porten browser login (forward it with `ssh -L`).
+    pub loopback_port: Option<u16>,
 }
 
 /// One environment's settings in the config file.

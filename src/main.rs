@@ -6,8 +6,11 @@ use std::sync::Mutex;
 use clap::Parser;
 use color_eyre::eyre::{eyre, Result, WrapErr};
 use innboks::altinn::Client;
-use innboks::app::effects::EffectRunner;
+use innboks::app::effects::{AuthSettings, EffectRunner};
 use innboks::app::{App, Keymap};
+use innboks::auth::browser;
+use innboks::auth::oidc::{DEFAULT_ACR, DEFAULT_SCOPES};
+use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
 use innboks::cli::{Cli, Command};
 use innboks::config::{self, Environment, Overrides};
@@ -65,6 +68,7 @@ async fn run(cli: Cli) -> Result<()> {
             path: config_path.clone(),
             message: format!("[keys]: {message}"),
         })?;
+    let loopback_port = file.loopback_port.unwrap_or(browser::DEFAULT_PORT);
     match &cli.command {
         Some(Command::Sim { port, sim }) => {
             let simulator = Simulator::start(sim.to_config(*port, None))
@@ -97,7 +101,7 @@ async fn run(cli: Cli) -> Result<()> {
                 "Demo: brukernavn demo, passord demo · simulator på {}",
                 simulator.base_url()
             );
-            let result = run_tui(environment, keymap, Some(hint)).await;
+            let result = run_tui(environment, keymap, Some(hint), loopback_port).await;
             simulator.stop().await;
             result
         }
@@ -109,12 +113,17 @@ async fn run(cli: Cli) -> Result<()> {
                 api_key: cli.api_key.clone(),
             };
             let environment = config::resolve(&file, &overrides, &config_path)?;
-            run_tui(environment, keymap, None).await
+            run_tui(environment, keymap, None, loopback_port).await
         }
     }
 }
 
-async fn run_tui(environment: Environment, keymap: Keymap, hint: Option<String>) -> Result<()> {
+async fn run_tui(
+    environment: Environment,
+    keymap: Keymap,
+    hint: Option<String>,
+    loopback_port: u16,
+) -> Result<()> {
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
     let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())?;
     let label = if environment.name == "demo" {
@@ -124,6 +133,19 @@ async fn run_tui(environment: Environment, keymap: Keymap, hint: Option<String>)
     };
     let mut app = App::new(label, keymap);
     app.login_hint = hint;
+    app.idporten_configured = environment.issuer.is_some() && environment.client_id.is_some();
+    let var = |name: &str| std::env::var(name).ok();
+    app.can_open_browser = browser::local_browser_available(var);
+    app.over_ssh = browser::over_ssh(var);
+    let auth = AuthSettings {
+        env: environment.name.clone(),
+        issuer: environment.issuer.clone(),
+        client_id: environment.client_id.clone(),
+        loopback_port,
+        store: SessionStore::for_env(&environment.name),
+        scopes: DEFAULT_SCOPES.to_owned(),
+        acr: DEFAULT_ACR.to_owned(),
+    };
     let session = SessionHandle::default();
-    tui::run(app, move |tx| EffectRunner::new(client, session, tx)).await
+    tui::run(app, move |tx| EffectRunner::new(client, session, auth, tx)).await
 }

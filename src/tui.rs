@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 
 use crate::app::effects::EffectRunner;
 use crate::app::update::update;
-use crate::app::{App, Msg};
+use crate::app::{App, Effect, Msg};
 use crate::ui::{self, Theme};
 
 /// How often the spinner moves while something loads (at most 10 fps).
@@ -54,14 +54,18 @@ async fn event_loop(
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let size = terminal.size().wrap_err("reading the terminal size")?;
-    for effect in update(
-        &mut app,
+    let startup = [
         Msg::Resize {
             width: size.width,
             height: size.height,
         },
-    ) {
-        effects.run(effect);
+        Msg::Tick(std::time::SystemTime::now()),
+        Msg::Start,
+    ];
+    for msg in startup {
+        for effect in update(&mut app, msg) {
+            perform(&mut effects, effect);
+        }
     }
     let mut dirty = true;
     loop {
@@ -79,7 +83,7 @@ async fn event_loop(
                 None => break,
             },
             Some(msg) = rx.recv() => msg,
-            _ = tick.tick(), if app.is_busy() => Msg::Tick,
+            _ = tick.tick(), if app.is_busy() => Msg::Tick(std::time::SystemTime::now()),
         };
         let mut batch = vec![msg];
         while let Ok(more) = rx.try_recv() {
@@ -87,7 +91,7 @@ async fn event_loop(
         }
         for msg in batch {
             for effect in update(&mut app, msg) {
-                effects.run(effect);
+                perform(&mut effects, effect);
             }
         }
         dirty = true;
@@ -96,6 +100,30 @@ async fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Runs an effect: terminal effects here, everything else in the background.
+fn perform(effects: &mut EffectRunner, effect: Effect) {
+    match effect {
+        Effect::CopyToClipboard(text) => copy_osc52(&text),
+        other => effects.run(other),
+    }
+}
+
+/// Copies through the terminal with OSC 52, which works over SSH; inside tmux the sequence
+/// is wrapped for passthrough.
+fn copy_osc52(text: &str) {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let sequence = format!("\x1b]52;c;{encoded}\x07");
+    let sequence = if std::env::var_os("TMUX").is_some() {
+        format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
+    } else {
+        sequence
+    };
+    let mut out = stdout();
+    let _ = out.write_all(sequence.as_bytes());
+    let _ = out.flush();
 }
 
 fn to_msg(event: Event) -> Option<Msg> {

@@ -6,9 +6,12 @@ mod common;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use innboks::app::effects::EffectRunner;
+use innboks::app::effects::{AuthSettings, EffectRunner};
 use innboks::app::update::update;
 use innboks::app::{App, Keymap, Msg, Screen, Status};
+use innboks::app::{LoginFlow, LoginMethod};
+use innboks::auth::oidc::{DEFAULT_ACR, DEFAULT_SCOPES};
+use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
 use innboks::domain::MessageStatus;
 use tokio::sync::mpsc;
@@ -17,16 +20,41 @@ struct Harness {
     app: App,
     runner: EffectRunner,
     rx: mpsc::UnboundedReceiver<Msg>,
+    session: SessionHandle,
+    store: SessionStore,
+    _dir: tempfile::TempDir,
 }
 
 impl Harness {
     fn new(sim: &innboks::sim::Simulator) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Self::with_store(sim, dir)
+    }
+
+    /// A harness whose session store lives in `dir` (a relaunch reuses the dir).
+    fn with_store(sim: &innboks::sim::Simulator, dir: tempfile::TempDir) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        let runner = EffectRunner::new(common::client(sim), SessionHandle::default(), tx);
+        let store = SessionStore::new(dir.path(), "sim");
+        let auth = AuthSettings {
+            env: "sim".into(),
+            issuer: Some(sim.issuer()),
+            client_id: Some("innboks".into()),
+            loopback_port: 0,
+            store: Some(store.clone()),
+            scopes: DEFAULT_SCOPES.into(),
+            acr: DEFAULT_ACR.into(),
+        };
+        let session = SessionHandle::default();
+        let runner = EffectRunner::new(common::client(sim), session.clone(), auth, tx);
+        let mut app = App::new("sim", Keymap::default());
+        app.idporten_configured = true;
         let mut harness = Self {
-            app: App::new("sim", Keymap::default()),
+            app,
             runner,
             rx,
+            session,
+            store,
+            _dir: dir,
         };
         harness.apply(Msg::Resize {
             width: 100,
@@ -162,4 +190,127 @@ async fn an_expired_cookie_brings_back_login_and_keeps_the_place() {
         selected
     );
     assert_eq!(sim.stats().logins_ok, 2);
+}
+
+impl Harness {
+    fn choose(&mut self, method: LoginMethod) {
+        self.key(KeyCode::BackTab);
+        self.app.login.method = LoginMethod::ALL
+            .iter()
+            .position(|m| *m == method)
+            .expect("method");
+        self.key(KeyCode::Enter);
+    }
+}
+
+fn sim_config(auto_approve: Option<u64>) -> innboks::sim::SimConfig {
+    innboks::sim::SimConfig {
+        auto_approve: auto_approve.map(Duration::from_secs),
+        device_interval: Duration::from_secs(1),
+        ..common::config(60)
+    }
+}
+
+#[tokio::test]
+async fn device_login_from_the_login_screen() {
+    let sim = innboks::sim::Simulator::start(sim_config(Some(1)))
+        .await
+        .expect("sim");
+    let mut h = Harness::new(&sim);
+    h.apply(Msg::Start);
+    h.until("discovery and no stored session", |app| {
+        app.login.device_offered == Some(true) && !app.login.restoring
+    })
+    .await;
+    h.choose(LoginMethod::IdPortenDevice);
+    h.until("the device code", |app| {
+        matches!(app.login.flow, LoginFlow::Device(_))
+    })
+    .await;
+    let LoginFlow::Device(view) = &h.app.login.flow else {
+        unreachable!()
+    };
+    assert!(view
+        .verification_uri_complete
+        .as_deref()
+        .is_some_and(|u| u.contains(&view.user_code)));
+    h.until("the inbox", |app| {
+        app.screen == Screen::Inbox && app.inbox.loaded_once
+    })
+    .await;
+    assert_eq!(h.app.session_method, Some("ID-porten"));
+    assert!(matches!(
+        h.session.get(),
+        Some(innboks::auth::Session::Bearer { .. })
+    ));
+    assert_eq!(h.store.load().map(|s| s.method), Some("device".into()));
+}
+
+#[tokio::test]
+async fn browser_login_by_paste_then_relaunch_without_login() {
+    let sim = innboks::sim::Simulator::start(sim_config(Some(0)))
+        .await
+        .expect("sim");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::with_store(&sim, dir);
+    h.apply(Msg::Start);
+    h.until("discovery", |app| {
+        app.login.device_offered.is_some() && !app.login.restoring
+    })
+    .await;
+    h.choose(LoginMethod::IdPortenBrowser);
+    h.until("the URL", |app| {
+        matches!(app.login.flow, LoginFlow::Browser(_))
+    })
+    .await;
+    let LoginFlow::Browser(view) = &h.app.login.flow else {
+        unreachable!()
+    };
+    let redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(&view.url)
+        .send()
+        .await
+        .expect("authorize")
+        .headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    // A bad paste first: it is refused, and nothing is lost.
+    h.apply(Msg::Paste("this is not a redirect".into()));
+    h.key(KeyCode::Enter);
+    h.until(
+        "the paste error",
+        |app| matches!(&app.login.flow, LoginFlow::Browser(v) if v.paste_error.is_some()),
+    )
+    .await;
+    h.apply(Msg::Paste(redirect));
+    h.key(KeyCode::Enter);
+    h.until("the inbox", |app| {
+        app.screen == Screen::Inbox && app.inbox.loaded_once
+    })
+    .await;
+    assert_eq!(h.store.load().map(|s| s.method), Some("browser".into()));
+    // The first instance quits; its refresher stops with it.
+    let saved = std::fs::read(h.store.path()).expect("session file");
+    h.session.clear_refresher();
+    drop(h);
+
+    // A relaunch: a fresh app and runner with only the session file.
+    let reopened = tempfile::tempdir().expect("tempdir");
+    std::fs::write(SessionStore::new(reopened.path(), "sim").path(), saved).expect("restore file");
+    let mut h = Harness::with_store(&sim, reopened);
+    h.apply(Msg::Start);
+    h.until("the inbox, straight away", |app| {
+        app.screen == Screen::Inbox && app.inbox.loaded_once
+    })
+    .await;
+    assert_eq!(
+        sim.stats().grants.get("authorization_code"),
+        Some(&1),
+        "no second login"
+    );
+    assert!(sim.stats().refreshes >= 1);
 }

@@ -1,14 +1,23 @@
 //! Effects: what `update` asks the outside world to do. [`EffectRunner`] turns each into a
-//! tokio task that sends a [`Msg`] back; the UI thread never waits on the network.
+//! tokio task that sends a [`Msg`] back; the UI thread never waits on the network. Requests
+//! to Altinn go through [`with_session`], which on a 401 refreshes an ID-porten token once
+//! (single flight) and retries.
 
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::{self, UnboundedSender};
 use tokio::task::AbortHandle;
 
 use super::msg::Msg;
+use super::{BrowserView, DeviceView};
 use crate::altinn::{ApiError, Client};
-use crate::auth::{password, Secret, SessionHandle};
+use crate::auth::browser::{self, CallbackParams};
+use crate::auth::oidc::{AuthError, Provider, TokenSet};
+use crate::auth::refresh::{stored_session, Refresher};
+use crate::auth::store::SessionStore;
+use crate::auth::{device, password, Secret, Session, SessionHandle};
 
 /// How long a preview waits for the cursor to stop before it is fetched, so holding `j`
 /// fetches only where the cursor stops.
@@ -26,6 +35,31 @@ pub enum Effect {
         /// Password (sent once, never stored).
         password: Secret,
     },
+    /// Discover the ID-porten provider (which flows it offers).
+    Discover,
+    /// Resume a stored ID-porten session, if there is one.
+    RestoreSession,
+    /// Start an ID-porten device login.
+    StartDeviceLogin {
+        /// Request id.
+        request: u64,
+    },
+    /// Start an ID-porten browser login.
+    StartBrowserLogin {
+        /// Request id.
+        request: u64,
+        /// Open the system browser (only with a local display).
+        open_browser: bool,
+    },
+    /// A pasted redirect URL (or query) for the browser login in progress.
+    SubmitRedirect {
+        /// What was pasted.
+        text: String,
+    },
+    /// Stop the ID-porten login in progress.
+    CancelLogin,
+    /// Copy text to the clipboard (OSC 52; done by the terminal loop).
+    CopyToClipboard(String),
     /// Fetch the user's profile (name for the title bar).
     FetchProfile,
     /// Fetch one page of an inbox.
@@ -54,25 +88,148 @@ pub enum Effect {
     },
 }
 
+/// How to reach ID-porten for this environment.
+#[derive(Debug, Clone, Default)]
+pub struct AuthSettings {
+    /// Environment name (the session store is per environment).
+    pub env: String,
+    /// Issuer, when configured.
+    pub issuer: Option<String>,
+    /// Client id, when configured.
+    pub client_id: Option<String>,
+    /// The preferred loopback port.
+    pub loopback_port: u16,
+    /// Where the session is kept between runs.
+    pub store: Option<SessionStore>,
+    /// Scopes to ask for.
+    pub scopes: String,
+    /// Level of assurance to ask for.
+    pub acr: String,
+}
+
+/// Runs a request with the current session; a 401 on an ID-porten session refreshes the
+/// token once (single flight, shared with every other caller) and retries.
+pub async fn with_session<T, F, Fut>(session: &SessionHandle, call: F) -> Result<T, ApiError>
+where
+    F: Fn(Session) -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let Some(current) = session.get() else {
+        return Err(ApiError::SessionExpired);
+    };
+    match call(current.clone()).await {
+        Err(ApiError::Unauthorized { reason }) if matches!(current, Session::Bearer { .. }) => {
+            match session.refresh_after_unauthorized(&current).await {
+                Ok(()) => match session.get() {
+                    Some(fresh) => call(fresh).await,
+                    None => Err(ApiError::SessionExpired),
+                },
+                Err(AuthError::InvalidGrant(_)) => Err(ApiError::SessionExpired),
+                Err(_) => Err(ApiError::Unauthorized { reason }),
+            }
+        }
+        other => other,
+    }
+}
+
 /// Runs effects as tokio tasks against one Altinn client and session.
 #[derive(Debug)]
 pub struct EffectRunner {
     client: Client,
     session: SessionHandle,
+    auth: Arc<AuthSettings>,
+    provider: Arc<tokio::sync::Mutex<Option<Provider>>>,
     tx: UnboundedSender<Msg>,
     /// The pending preview, aborted when a newer one is asked for.
     message_task: Option<AbortHandle>,
+    /// The ID-porten login in progress.
+    login_task: Option<AbortHandle>,
+    /// Where pasted redirects go while a browser login waits.
+    paste_tx: Option<UnboundedSender<String>>,
+}
+
+async fn provider_for(
+    cache: &tokio::sync::Mutex<Option<Provider>>,
+    auth: &AuthSettings,
+) -> Result<Provider, AuthError> {
+    let mut cached = cache.lock().await;
+    if let Some(provider) = cached.as_ref() {
+        return Ok(provider.clone());
+    }
+    let (Some(issuer), Some(client_id)) = (&auth.issuer, &auth.client_id) else {
+        return Err(AuthError::NotOffered(
+            "ID-porten er ikke konfigurert: sett issuer og client_id for miljøet i config.toml."
+                .into(),
+        ));
+    };
+    let http = crate::auth::oidc::http_client()?;
+    let provider = Provider::discover(&http, issuer, client_id).await?;
+    *cached = Some(provider.clone());
+    Ok(provider)
+}
+
+/// Hands a fresh token set to a new refresher and starts its schedule.
+fn keep_alive(
+    session: &SessionHandle,
+    auth: &AuthSettings,
+    provider: Provider,
+    tokens: TokenSet,
+    method: &str,
+    pid_masked: Option<String>,
+    tx: &UnboundedSender<Msg>,
+) -> Result<(), AuthError> {
+    let stored = stored_session(
+        &auth.env,
+        &provider,
+        method,
+        &tokens,
+        &auth.scopes,
+        pid_masked,
+    );
+    let refresher = Refresher::start(
+        provider,
+        session.clone(),
+        auth.store.clone(),
+        tokens,
+        stored,
+    )?;
+    start_schedule(session, refresher, tx);
+    Ok(())
+}
+
+fn start_schedule(session: &SessionHandle, refresher: Arc<Refresher>, tx: &UnboundedSender<Msg>) {
+    let events = tx.clone();
+    let task = tokio::spawn(refresher.clone().run(move |event| {
+        let _ = events.send(Msg::Refresh(event));
+    }));
+    session.set_refresher(refresher, Some(task.abort_handle()));
 }
 
 impl EffectRunner {
     /// A runner that reports back on `tx`.
-    pub fn new(client: Client, session: SessionHandle, tx: UnboundedSender<Msg>) -> Self {
+    pub fn new(
+        client: Client,
+        session: SessionHandle,
+        auth: AuthSettings,
+        tx: UnboundedSender<Msg>,
+    ) -> Self {
         Self {
             client,
             session,
+            auth: Arc::new(auth),
+            provider: Arc::default(),
             tx,
             message_task: None,
+            login_task: None,
+            paste_tx: None,
         }
+    }
+
+    fn cancel_login(&mut self) {
+        if let Some(task) = self.login_task.take() {
+            task.abort();
+        }
+        self.paste_tx = None;
     }
 
     /// Starts the effect in the background. Must be called inside a tokio runtime.
@@ -80,6 +237,8 @@ impl EffectRunner {
         let client = self.client.clone();
         let session = self.session.clone();
         let tx = self.tx.clone();
+        let auth = self.auth.clone();
+        let cache = self.provider.clone();
         match effect {
             Effect::PasswordLogin {
                 request,
@@ -98,6 +257,7 @@ impl EffectRunner {
                     let msg = match result {
                         Ok(new_session) => {
                             tracing::info!(method = "password", "logged in");
+                            session.clear_refresher();
                             session.set(Some(new_session));
                             Msg::LoggedIn { request }
                         }
@@ -112,10 +272,177 @@ impl EffectRunner {
                     let _ = tx.send(msg);
                 });
             }
+            Effect::Discover => {
+                tokio::spawn(async move {
+                    let msg = match provider_for(&cache, &auth).await {
+                        Ok(provider) => Msg::ProviderReady {
+                            device_offered: provider.device_flow_offered(),
+                        },
+                        Err(error) => {
+                            tracing::warn!(%error, "discovery failed");
+                            Msg::ProviderFailed {
+                                error: error.to_string(),
+                            }
+                        }
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            Effect::RestoreSession => {
+                tokio::spawn(async move {
+                    let stored = auth
+                        .store
+                        .as_ref()
+                        .and_then(SessionStore::load)
+                        .filter(|s| {
+                            Some(&s.issuer) == auth.issuer.as_ref()
+                                && Some(&s.client_id) == auth.client_id.as_ref()
+                        });
+                    let Some(stored) = stored else {
+                        let _ = tx.send(Msg::RestoreFailed { error: None });
+                        return;
+                    };
+                    let method = stored.method.clone();
+                    let result = match provider_for(&cache, &auth).await {
+                        Ok(provider) => {
+                            Refresher::resume(provider, session.clone(), auth.store.clone(), stored)
+                                .await
+                        }
+                        Err(error) => Err(error),
+                    };
+                    let msg = match result {
+                        Ok(refresher) => {
+                            tracing::info!(%method, "session resumed");
+                            start_schedule(&session, refresher, &tx);
+                            Msg::SessionRestored { method }
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "session not resumed");
+                            Msg::RestoreFailed {
+                                error: Some(error.to_string()),
+                            }
+                        }
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            Effect::StartDeviceLogin { request } => {
+                self.cancel_login();
+                let task = tokio::spawn(async move {
+                    let result: Result<(), AuthError> = async {
+                        let provider = provider_for(&cache, &auth).await?;
+                        let login = device::start(&provider, &auth.scopes).await?;
+                        let _ = tx.send(Msg::DeviceCode {
+                            request,
+                            view: DeviceView {
+                                user_code: login.user_code.clone(),
+                                verification_uri: login.verification_uri.clone(),
+                                verification_uri_complete: login.verification_uri_complete.clone(),
+                                expires_at: login.expires_at,
+                            },
+                        });
+                        let (tokens, claims) = device::poll(&provider, &login, &auth.acr).await?;
+                        let pid = claims.and_then(|c| c.masked_pid());
+                        keep_alive(&session, &auth, provider, tokens, "device", pid, &tx)
+                    }
+                    .await;
+                    let msg = match result {
+                        Ok(()) => {
+                            tracing::info!(method = "device", "logged in");
+                            Msg::LoggedIn { request }
+                        }
+                        Err(error) => Msg::LoginFailed {
+                            request,
+                            error: error.to_string(),
+                        },
+                    };
+                    let _ = tx.send(msg);
+                });
+                self.login_task = Some(task.abort_handle());
+            }
+            Effect::StartBrowserLogin {
+                request,
+                open_browser,
+            } => {
+                self.cancel_login();
+                let (paste_tx, mut paste_rx) = mpsc::unbounded_channel::<String>();
+                self.paste_tx = Some(paste_tx);
+                let task = tokio::spawn(async move {
+                    let result: Result<(), AuthError> = async {
+                        let provider = provider_for(&cache, &auth).await?;
+                        let mut login =
+                            browser::start(provider.clone(), auth.loopback_port, &auth.scopes, &auth.acr)
+                                .await?;
+                        let opened = open_browser && browser::open_in_browser(&login.authorize_url).is_ok();
+                        let _ = tx.send(Msg::BrowserReady {
+                            request,
+                            view: BrowserView {
+                                url: login.authorize_url.clone(),
+                                port: login.port,
+                                fixed_port_busy: login.fixed_port_busy,
+                                opened,
+                                paste: String::new(),
+                                paste_focused: false,
+                                paste_error: None,
+                            },
+                        });
+                        let params = {
+                            let callback = login.callback();
+                            tokio::pin!(callback);
+                            loop {
+                                tokio::select! {
+                                    received = &mut callback => break received?,
+                                    Some(text) = paste_rx.recv() => {
+                                        match CallbackParams::parse(&text) {
+                                            Ok(params) if params.error.is_some() || login.state_matches(&params) => break params,
+                                            Ok(_) => {
+                                                let _ = tx.send(Msg::PasteRejected {
+                                                    error: AuthError::StateMismatch.to_string(),
+                                                });
+                                            }
+                                            Err(error) => {
+                                                let _ = tx.send(Msg::PasteRejected { error: error.to_string() });
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        };
+                        let (tokens, claims) = login.finish(params, &auth.acr).await?;
+                        keep_alive(&session, &auth, provider, tokens, "browser", claims.masked_pid(), &tx)
+                    }
+                    .await;
+                    let msg = match result {
+                        Ok(()) => {
+                            tracing::info!(method = "browser", "logged in");
+                            Msg::LoggedIn { request }
+                        }
+                        Err(error) => Msg::LoginFailed {
+                            request,
+                            error: error.to_string(),
+                        },
+                    };
+                    let _ = tx.send(msg);
+                });
+                self.login_task = Some(task.abort_handle());
+            }
+            Effect::SubmitRedirect { text } => {
+                if let Some(paste) = &self.paste_tx {
+                    let _ = paste.send(text);
+                }
+            }
+            Effect::CancelLogin => self.cancel_login(),
+            Effect::CopyToClipboard(_) => {
+                // The terminal loop writes OSC 52 itself; nothing to do in the background.
+            }
             Effect::FetchProfile => {
                 tokio::spawn(async move {
-                    let Some(current) = session.get() else { return };
-                    match client.profile(&current).await {
+                    match with_session(&session, |s| {
+                        let client = client.clone();
+                        async move { client.profile(&s).await }
+                    })
+                    .await
+                    {
                         Ok(profile) => {
                             let _ = tx.send(Msg::ProfileLoaded(profile));
                         }
@@ -130,13 +457,18 @@ impl EffectRunner {
                 link,
             } => {
                 tokio::spawn(async move {
-                    let result = match (session.get(), link) {
-                        (Some(current), Some(link)) => {
-                            client.messages_page_at(&current, &link).await
+                    let result = with_session(&session, |s| {
+                        let client = client.clone();
+                        let who = who.clone();
+                        let link = link.clone();
+                        async move {
+                            match link {
+                                Some(link) => client.messages_page_at(&s, &link).await,
+                                None => client.messages_page(&s, &who, skip).await,
+                            }
                         }
-                        (Some(current), None) => client.messages_page(&current, &who, skip).await,
-                        (None, _) => Err(ApiError::SessionExpired),
-                    };
+                    })
+                    .await;
                     let msg = match result {
                         Ok(page) => {
                             tracing::debug!(skip, count = page.messages.len(), "page loaded");
@@ -172,10 +504,13 @@ impl EffectRunner {
                     if debounce {
                         tokio::time::sleep(PREVIEW_DEBOUNCE).await;
                     }
-                    let result = match session.get() {
-                        Some(current) => client.message(&current, &who, &id, mark_as_read).await,
-                        None => Err(ApiError::SessionExpired),
-                    };
+                    let result = with_session(&session, |s| {
+                        let client = client.clone();
+                        let who = who.clone();
+                        let id = id.clone();
+                        async move { client.message(&s, &who, &id, mark_as_read).await }
+                    })
+                    .await;
                     let msg = match result {
                         Ok(message) => Msg::MessageLoaded {
                             request,

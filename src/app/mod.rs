@@ -8,6 +8,7 @@ pub mod update;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::time::SystemTime;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -83,6 +84,60 @@ pub struct LoginState {
     pub pending: Option<u64>,
     /// The session expired: the form is an overlay over a kept inbox.
     pub relogin: bool,
+    /// An ID-porten flow in progress.
+    pub flow: LoginFlow,
+    /// Whether the provider offers the device flow (`None` until discovery answers).
+    pub device_offered: Option<bool>,
+    /// Discovery failed: why.
+    pub provider_error: Option<String>,
+    /// A stored session is being resumed.
+    pub restoring: bool,
+}
+
+/// An ID-porten login in progress.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum LoginFlow {
+    /// None.
+    #[default]
+    Idle,
+    /// Waiting for the provider (discovery, device code, PAR).
+    Starting,
+    /// The device code is shown; polling.
+    Device(DeviceView),
+    /// The authorize URL is shown; the loopback listener waits, a URL can be pasted.
+    Browser(BrowserView),
+}
+
+/// What the device-code screen shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceView {
+    /// The code to type.
+    pub user_code: String,
+    /// Where to type it.
+    pub verification_uri: String,
+    /// The URL with the code in it (for the QR code).
+    pub verification_uri_complete: Option<String>,
+    /// When the code expires.
+    pub expires_at: SystemTime,
+}
+
+/// What the browser-login screen shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrowserView {
+    /// The URL to open.
+    pub url: String,
+    /// The loopback port waiting for the redirect.
+    pub port: u16,
+    /// The preferred fixed port was taken.
+    pub fixed_port_busy: bool,
+    /// The browser was opened automatically.
+    pub opened: bool,
+    /// The paste field.
+    pub paste: String,
+    /// The paste field has the keys (else `y` copies the URL).
+    pub paste_focused: bool,
+    /// Why the last paste was refused.
+    pub paste_error: Option<String>,
 }
 
 impl fmt::Debug for LoginState {
@@ -95,6 +150,7 @@ impl fmt::Debug for LoginState {
             .field("error", &self.error)
             .field("pending", &self.pending)
             .field("relogin", &self.relogin)
+            .field("flow", &self.flow)
             .finish()
     }
 }
@@ -229,6 +285,16 @@ pub struct App {
     pub should_quit: bool,
     /// The next request id.
     pub next_request: u64,
+    /// ID-porten is configured (issuer and client id).
+    pub idporten_configured: bool,
+    /// A browser can be opened here (local display, not SSH).
+    pub can_open_browser: bool,
+    /// Running over SSH (show the `ssh -L` hint).
+    pub over_ssh: bool,
+    /// The time, as of the last tick (for countdowns; drawing never reads the clock).
+    pub now: SystemTime,
+    /// The ID-porten session's state for the status bar.
+    pub session_note: Option<String>,
 }
 
 impl App {
@@ -258,12 +324,18 @@ impl App {
             size: (80, 24),
             should_quit: false,
             next_request: 1,
+            idporten_configured: false,
+            can_open_browser: false,
+            over_ssh: false,
+            now: SystemTime::UNIX_EPOCH,
+            session_note: None,
         }
     }
 
     /// True while something is loading (the spinner ticks only then).
     pub fn is_busy(&self) -> bool {
         self.login.pending.is_some()
+            || self.login.restoring
             || self.inbox.page_request.is_some()
             || self.detail.request.is_some()
     }

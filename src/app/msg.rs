@@ -1,9 +1,13 @@
 //! Everything that can happen to the app: input, ticks, and results of background work.
 //! Results carry the id of the request they answer, so stale ones can be dropped.
 
+use std::time::SystemTime;
+
 use crossterm::event::KeyEvent;
 
+use super::{BrowserView, DeviceView};
 use crate::altinn::ApiError;
+use crate::auth::refresh::RefreshEvent;
 use crate::domain::{Message, MessagePage, Profile};
 
 /// An input or a result, fed to [`crate::app::update::update`].
@@ -20,8 +24,51 @@ pub enum Msg {
         /// Rows.
         height: u16,
     },
-    /// Animation tick (only while something is loading).
-    Tick,
+    /// Animation tick (only while something is loading), with the time.
+    Tick(SystemTime),
+    /// The loop has started: kick off discovery and session restore.
+    Start,
+    /// Discovery answered: whether the device flow is offered.
+    ProviderReady {
+        /// The provider advertises the device flow.
+        device_offered: bool,
+    },
+    /// Discovery failed.
+    ProviderFailed {
+        /// Why.
+        error: String,
+    },
+    /// A device code to show.
+    DeviceCode {
+        /// The request it answers.
+        request: u64,
+        /// What to show.
+        view: DeviceView,
+    },
+    /// The browser login is ready: show the URL.
+    BrowserReady {
+        /// The request it answers.
+        request: u64,
+        /// What to show.
+        view: BrowserView,
+    },
+    /// A pasted redirect was not usable; the login goes on.
+    PasteRejected {
+        /// Why.
+        error: String,
+    },
+    /// A stored session was resumed: straight to the inbox.
+    SessionRestored {
+        /// `browser` or `device`.
+        method: String,
+    },
+    /// No stored session, or it could not be resumed.
+    RestoreFailed {
+        /// Why, when there was a session to resume.
+        error: Option<String>,
+    },
+    /// News from the background refresher.
+    Refresh(RefreshEvent),
     /// A login succeeded.
     LoggedIn {
         /// The request it answers.

@@ -3,8 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::{Action, App, Effect, Focus, LoginField, LoginMethod, Msg, Screen, Status};
+use super::{Action, App, Effect, Focus, LoginField, LoginFlow, LoginMethod, Msg, Screen, Status};
 use crate::altinn::ApiError;
+use crate::auth::refresh::RefreshEvent;
 use crate::auth::Secret;
 use crate::domain::{MessagePage, MessageStatus};
 
@@ -14,10 +15,88 @@ const PREFETCH_MARGIN: usize = 10;
 /// Applies one message to the state and returns the background work it asks for.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Tick => {
+        Msg::Tick(now) => {
             app.spinner = app.spinner.wrapping_add(1);
+            app.now = now;
             Vec::new()
         }
+        Msg::Start => {
+            if app.idporten_configured {
+                app.login.restoring = true;
+                vec![Effect::Discover, Effect::RestoreSession]
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::ProviderReady { device_offered } => {
+            app.login.device_offered = Some(device_offered);
+            app.login.provider_error = None;
+            Vec::new()
+        }
+        Msg::ProviderFailed { error } => {
+            app.login.provider_error = Some(error);
+            Vec::new()
+        }
+        Msg::DeviceCode { request, view } => {
+            if app.login.pending == Some(request) {
+                app.login.flow = LoginFlow::Device(view);
+            }
+            Vec::new()
+        }
+        Msg::BrowserReady { request, view } => {
+            if app.login.pending == Some(request) {
+                app.login.flow = LoginFlow::Browser(view);
+            }
+            Vec::new()
+        }
+        Msg::PasteRejected { error } => {
+            if let LoginFlow::Browser(view) = &mut app.login.flow {
+                view.paste_error = Some(error);
+            }
+            Vec::new()
+        }
+        Msg::SessionRestored { method } => {
+            app.login.restoring = false;
+            app.login.method = LoginMethod::ALL
+                .iter()
+                .position(|m| {
+                    *m == if method == "device" {
+                        LoginMethod::IdPortenDevice
+                    } else {
+                        LoginMethod::IdPortenBrowser
+                    }
+                })
+                .unwrap_or(1);
+            app.session_note = Some("ID-porten · økten ble gjenopptatt".into());
+            enter_inbox(app, false)
+        }
+        Msg::RestoreFailed { error } => {
+            app.login.restoring = false;
+            if let Some(error) = error {
+                app.login.error = Some(format!("Den lagrede økten kunne ikke brukes: {error}"));
+            }
+            Vec::new()
+        }
+        Msg::Refresh(event) => match event {
+            RefreshEvent::Refreshed { expires_at } => {
+                let until = chrono::DateTime::<chrono::Utc>::from(expires_at)
+                    .with_timezone(&chrono_tz::Europe::Oslo)
+                    .format("%H:%M:%S");
+                app.session_note = Some(format!("ID-porten · fornyet, gyldig til {until}"));
+                Vec::new()
+            }
+            RefreshEvent::Retrying { error } => {
+                app.session_note = Some(format!(
+                    "ID-porten · fornyelse feilet, prøver igjen ({error})"
+                ));
+                Vec::new()
+            }
+            RefreshEvent::Ended { reason } => {
+                let effects = failure(app, ApiError::SessionExpired);
+                app.login.error = Some(format!("Økten hos ID-porten er avsluttet ({reason}). Logg inn igjen – innboksen er tatt vare på."));
+                effects
+            }
+        },
         Msg::Resize { width, height } => {
             app.size = (width, height);
             keep_selection_visible(app);
@@ -29,6 +108,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Screen::Inbox => inbox_key(app, key),
         },
         Msg::Paste(text) => {
+            if let LoginFlow::Browser(view) = &mut app.login.flow {
+                view.paste = text.chars().filter(|c| !c.is_control()).collect();
+                view.paste_focused = true;
+                view.paste_error = None;
+                return Vec::new();
+            }
             if app.screen == Screen::Login {
                 let clean: String = text.chars().filter(|c| !c.is_control()).collect();
                 if let Some(field) = login_field_mut(app) {
@@ -41,9 +126,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::LoginFailed { request, error } => {
             if app.login.pending == Some(request) {
                 app.login.pending = None;
+                app.login.flow = LoginFlow::Idle;
                 app.login.error = Some(error);
                 app.login.password.clear();
-                app.login.focus = Some(LoginField::Password);
+                if app.login.method() == LoginMethod::Password {
+                    app.login.focus = Some(LoginField::Password);
+                }
             }
             Vec::new()
         }
@@ -125,11 +213,10 @@ fn failure(app: &mut App, error: ApiError) -> Vec<Effect> {
     if error == ApiError::SessionExpired {
         app.screen = Screen::Login;
         app.login.relogin = true;
-        app.login.method = LoginMethod::ALL
-            .iter()
-            .position(|m| *m == LoginMethod::Password)
-            .unwrap_or(2);
-        app.login.focus = Some(if app.login.username.is_empty() {
+        app.login.flow = LoginFlow::Idle;
+        app.login.focus = Some(if app.login.method() != LoginMethod::Password {
+            LoginField::Method
+        } else if app.login.username.is_empty() {
             LoginField::Username
         } else {
             LoginField::Password
@@ -149,8 +236,19 @@ fn logged_in(app: &mut App, request: u64) -> Vec<Effect> {
     }
     let resumed = app.login.relogin;
     app.login.pending = None;
+    app.login.flow = LoginFlow::Idle;
     app.login.password.clear();
     app.login.error = None;
+    app.session_note = match app.login.method() {
+        LoginMethod::Password => None,
+        _ => Some("ID-porten · innlogget".into()),
+    };
+    enter_inbox(app, resumed)
+}
+
+/// Shows the inbox after a login: resumes where the user was after a re-login, else loads
+/// it from the top.
+fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
     app.login.relogin = false;
     app.session_method = Some(match app.login.method() {
         LoginMethod::Password => "passord",
@@ -524,10 +622,15 @@ fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         app.should_quit = true;
         return Vec::new();
     }
+    if app.login.restoring {
+        return Vec::new();
+    }
+    if let LoginFlow::Browser(_) = app.login.flow {
+        return browser_key(app, key);
+    }
     if app.login.pending.is_some() {
         if key.code == KeyCode::Esc {
-            app.login.pending = None;
-            app.login.error = Some("Innloggingen ble avbrutt.".into());
+            return cancel_login(app);
         }
         return Vec::new();
     }
@@ -574,10 +677,7 @@ fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             if is_password {
                 app.login.focus = Some(LoginField::Username);
             } else {
-                app.login.error = Some(
-                    "ID-porten-innlogging kommer i neste versjon. Velg brukernavn og passord inntil videre."
-                        .into(),
-                );
+                return start_idporten(app);
             }
         }
         (LoginField::Username, KeyCode::Enter | KeyCode::Down) => move_focus(app, 1),
@@ -597,6 +697,80 @@ fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             if let Some(field) = login_field_mut(app) {
                 field.push(c);
             }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn cancel_login(app: &mut App) -> Vec<Effect> {
+    app.login.pending = None;
+    app.login.flow = LoginFlow::Idle;
+    app.login.error = Some("Innloggingen ble avbrutt.".into());
+    vec![Effect::CancelLogin]
+}
+
+/// Starts the selected ID-porten flow, or says why it cannot start.
+fn start_idporten(app: &mut App) -> Vec<Effect> {
+    if !app.idporten_configured {
+        app.login.error = Some(
+            "ID-porten er ikke konfigurert for dette miljøet: sett issuer og client_id i config.toml."
+                .into(),
+        );
+        return Vec::new();
+    }
+    let device = app.login.method() == LoginMethod::IdPortenDevice;
+    if device && app.login.device_offered == Some(false) {
+        app.login.error = Some(
+            "Denne ID-porten tilbyr ikke innlogging med engangskode. Velg «ID-porten i nettleseren»."
+                .into(),
+        );
+        return Vec::new();
+    }
+    let request = next_request(app);
+    app.login.pending = Some(request);
+    app.login.flow = LoginFlow::Starting;
+    app.login.error = None;
+    if device {
+        vec![Effect::StartDeviceLogin { request }]
+    } else {
+        vec![Effect::StartBrowserLogin {
+            request,
+            open_browser: app.can_open_browser,
+        }]
+    }
+}
+
+/// Keys on the browser-login screen: `y` copies the URL, Tab moves to the paste field,
+/// Enter submits what was pasted, Esc cancels. Typing starts the paste.
+fn browser_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let LoginFlow::Browser(view) = &mut app.login.flow else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => return cancel_login(app),
+        KeyCode::Tab | KeyCode::BackTab => view.paste_focused = !view.paste_focused,
+        KeyCode::Char('y') if !view.paste_focused && !ctrl => {
+            let url = view.url.clone();
+            app.status = Some(Status::Info(
+                "Adressen er kopiert til utklippstavlen.".into(),
+            ));
+            return vec![Effect::CopyToClipboard(url)];
+        }
+        KeyCode::Enter if !view.paste.trim().is_empty() => {
+            view.paste_error = None;
+            return vec![Effect::SubmitRedirect {
+                text: view.paste.clone(),
+            }];
+        }
+        KeyCode::Backspace if view.paste_focused => {
+            view.paste.pop();
+        }
+        KeyCode::Char('u') if ctrl => view.paste.clear(),
+        KeyCode::Char(c) if !ctrl => {
+            view.paste_focused = true;
+            view.paste.push(c);
         }
         _ => {}
     }

@@ -181,61 +181,127 @@ pub async fn start(
     })
 }
 
+async fn serve_one_callback(
+    listener: tokio::net::TcpListener,
+    expected: String,
+) -> Result<CallbackParams, AuthError> {
+    let (tx, rx) = oneshot::channel::<CallbackParams>();
+    let slot = Arc::new(Mutex::new(Some(tx)));
+    let app = axum::Router::new().route(
+        "/callback",
+        get(move |Query(query): Query<HashMap<String, String>>| {
+            let slot = slot.clone();
+            let expected = expected.clone();
+            async move {
+                let params = CallbackParams::from_pairs(
+                    query
+                        .iter()
+                        .map(|(k, v)| (k.as_str().into(), v.as_str().into())),
+                );
+                if params.state.as_deref() != Some(expected.as_str()) {
+                    return (StatusCode::BAD_REQUEST, Html("<h1>Ugyldig state</h1>"))
+                        .into_response();
+                }
+                let sender = slot.lock().ok().and_then(|mut s| s.take());
+                match sender {
+                    Some(sender) => {
+                        let _ = sender.send(params);
+                        Html(DONE_PAGE).into_response()
+                    }
+                    None => (StatusCode::GONE, Html("<h1>Allerede mottatt</h1>")).into_response(),
+                }
+            }
+        }),
+    );
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let result = rx
+        .await
+        .map_err(|_| AuthError::Local("lytteren stoppet".into()));
+    // Give the browser its page, then close the port.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    server.abort();
+    result
+}
+
+/// True when a browser can be opened on this machine for the user: a local display
+/// (macOS, or `DISPLAY`/`WAYLAND_DISPLAY`), not over SSH, and `$BROWSER` not a text browser
+/// (which would fight the TUI for the terminal).
+pub fn local_browser_available(var: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
+    if set("SSH_CONNECTION") || set("SSH_TTY") || set("SSH_CLIENT") {
+        return false;
+    }
+    let text_browser = var("BROWSER").is_some_and(|b| {
+        [
+            "lynx",
+            "w3m",
+            "links",
+            "elinks",
+            "www-browser",
+            "browsh",
+            "carbonyl",
+        ]
+        .iter()
+        .any(|t| b.contains(t))
+    });
+    let display = cfg!(target_os = "macos") || set("DISPLAY") || set("WAYLAND_DISPLAY");
+    display && !text_browser
+}
+
+/// True when running over SSH (show the `ssh -L` hint).
+pub fn over_ssh(var: impl Fn(&str) -> Option<String>) -> bool {
+    ["SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT"]
+        .iter()
+        .any(|name| var(name).is_some_and(|v| !v.is_empty()))
+}
+
+/// Opens `url` with the system opener, detached and silent, so the terminal is untouched.
+pub fn open_in_browser(url: &str) -> std::io::Result<()> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+}
+
 const DONE_PAGE: &str =
     "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>innboks</title>\
 <body style=\"font-family:sans-serif;margin:3em\"><h1>Innlogging mottatt</h1>\
 <p>Du kan lukke denne fanen og gå tilbake til terminalen.</p></body></html>";
 
 impl BrowserLogin {
-    /// Waits for the browser's redirect on the loopback listener. Only a callback with our
-    /// `state` is taken (one, then the listener closes); anything else is refused and the
-    /// wait goes on.
-    pub async fn wait_for_callback(&mut self) -> Result<CallbackParams, AuthError> {
-        let listener = self
-            .listener
-            .take()
-            .ok_or_else(|| AuthError::Local("lytteren er allerede brukt".into()))?;
-        let (tx, rx) = oneshot::channel::<CallbackParams>();
-        let slot = Arc::new(Mutex::new(Some(tx)));
+    /// The loopback server as a future of its own (it owns the listener): resolves with the
+    /// first callback that carries our `state`, then closes the port. Callbacks with another
+    /// state are refused and the wait goes on. Can be taken once.
+    pub fn callback(
+        &mut self,
+    ) -> impl std::future::Future<Output = Result<CallbackParams, AuthError>> + Send + 'static {
+        let listener = self.listener.take();
         let expected = self.state.clone();
-        let app = axum::Router::new().route(
-            "/callback",
-            get(move |Query(query): Query<HashMap<String, String>>| {
-                let slot = slot.clone();
-                let expected = expected.clone();
-                async move {
-                    let params = CallbackParams::from_pairs(
-                        query
-                            .iter()
-                            .map(|(k, v)| (k.as_str().into(), v.as_str().into())),
-                    );
-                    if params.state.as_deref() != Some(expected.as_str()) {
-                        return (StatusCode::BAD_REQUEST, Html("<h1>Ugyldig state</h1>"))
-                            .into_response();
-                    }
-                    let sender = slot.lock().ok().and_then(|mut s| s.take());
-                    match sender {
-                        Some(sender) => {
-                            let _ = sender.send(params);
-                            Html(DONE_PAGE).into_response()
-                        }
-                        None => {
-                            (StatusCode::GONE, Html("<h1>Allerede mottatt</h1>")).into_response()
-                        }
-                    }
-                }
-            }),
-        );
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        let result = rx
-            .await
-            .map_err(|_| AuthError::Local("lytteren stoppet".into()));
-        // Give the browser its page, then close the port.
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        server.abort();
-        result
+        async move {
+            let listener =
+                listener.ok_or_else(|| AuthError::Local("lytteren er allerede brukt".into()))?;
+            serve_one_callback(listener, expected).await
+        }
+    }
+
+    /// Waits for the browser's redirect on the loopback listener (see [`Self::callback`]).
+    pub async fn wait_for_callback(&mut self) -> Result<CallbackParams, AuthError> {
+        self.callback().await
+    }
+
+    /// True when pasted or received parameters carry our `state`.
+    pub fn state_matches(&self, params: &CallbackParams) -> bool {
+        params.state.as_deref() == Some(self.state.as_str())
     }
 
     /// Checks the redirect (error, `state`, `iss`), exchanges the code with the PKCE
@@ -306,5 +372,29 @@ mod tests {
         let error = CallbackParams::parse("error=access_denied&state=s").expect("error");
         assert_eq!(error.error.as_deref(), Some("access_denied"));
         assert!(CallbackParams::parse("hello").is_err());
+    }
+
+    #[test]
+    fn browser_only_with_a_local_display_and_not_over_ssh() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let linux_desktop = env(&[("DISPLAY", ":0")]);
+        assert!(local_browser_available(linux_desktop));
+        assert!(!local_browser_available(env(&[
+            ("DISPLAY", ":0"),
+            ("SSH_CONNECTION", "1 2 3 4")
+        ])));
+        assert!(!local_browser_available(env(&[
+            ("DISPLAY", ":0"),
+            ("BROWSER", "w3m")
+        ])));
+        assert!(over_ssh(env(&[("SSH_TTY", "/dev/pts/1")])));
+        assert!(!over_ssh(env(&[])));
     }
 }

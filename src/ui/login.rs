@@ -4,11 +4,11 @@
 
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::{centered, spinner, Theme};
-use crate::app::{App, LoginField, LoginMethod};
+use crate::app::{App, LoginField, LoginFlow, LoginMethod};
 use crate::text::{fit, truncate, width};
 
 /// One line of the form.
@@ -89,8 +89,8 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
         let chosen = i == login.method;
         let radio = if chosen { "◉" } else { "○" };
         let mut spans = vec![Span::raw(format!("  {radio} {}", method.label()))];
-        if *method != LoginMethod::Password {
-            spans.push(Span::styled(" – kommer snart", theme.dim));
+        if let Some(note) = method_note(app, *method) {
+            spans.push(Span::styled(format!(" – {note}"), theme.dim));
         }
         let mut line = Line::from(spans);
         if chosen && focused == LoginField::Method {
@@ -129,13 +129,24 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
             rows.push(row);
         }
     } else {
-        rows.push(Row::new(
-            Line::styled("ID-porten-innlogging kommer i neste versjon.", theme.dim),
-            true,
-        ));
+        let text = match (login.method(), app.can_open_browser) {
+            (LoginMethod::IdPortenDevice, _) => {
+                "Enter viser en kode du taster inn (eller skanner) på mobil eller PC."
+            }
+            (_, true) => "Enter åpner innloggingen i nettleseren.",
+            (_, false) => "Enter viser adressen du åpner i en nettleser.",
+        };
+        for line in wrap(text, inner_width) {
+            rows.push(Row::new(Line::styled(line, theme.dim), true));
+        }
     }
     rows.push(Row::new("", false));
-    if login.pending.is_some() {
+    if login.restoring {
+        rows.push(Row::new(
+            format!("{} Gjenoppretter den lagrede økten…", spinner(app.spinner)),
+            true,
+        ));
+    } else if login.pending.is_some() {
         rows.push(Row::new(
             format!("{} Logger inn…  (Esc avbryter)", spinner(app.spinner)),
             true,
@@ -164,11 +175,236 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
     rows
 }
 
+/// Why an ID-porten method cannot be used, or that it is still being checked.
+fn method_note(app: &App, method: LoginMethod) -> Option<&'static str> {
+    match method {
+        LoginMethod::Password => None,
+        _ if !app.idporten_configured => Some("ikke konfigurert"),
+        LoginMethod::IdPortenDevice => {
+            match (app.login.device_offered, &app.login.provider_error) {
+                (Some(true), _) => None,
+                (Some(false), _) => Some("ikke tilbudt av denne ID-porten"),
+                (None, Some(_)) => Some("ID-porten svarer ikke"),
+                (None, None) => Some("sjekker …"),
+            }
+        }
+        LoginMethod::IdPortenBrowser => app
+            .login
+            .provider_error
+            .as_ref()
+            .map(|_| "ID-porten svarer ikke"),
+    }
+}
+
+/// Chops `text` into pieces of at most `max` columns (for URLs, which have no spaces).
+fn chop(text: &str, max: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for c in text.chars() {
+        let last = lines.last_mut().map(|l| width(l)).unwrap_or(0);
+        if last + width(c.encode_utf8(&mut [0; 4])) > max.max(1) {
+            lines.push(String::new());
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push(c);
+        }
+    }
+    lines
+}
+
+/// A QR code as lines of half blocks (light modules drawn, as `qrencode -t UTF8` does).
+fn qr_lines(data: &str) -> Vec<String> {
+    use qrcode::render::unicode::Dense1x2;
+    match qrcode::QrCode::new(data.as_bytes()) {
+        Ok(code) => code
+            .render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build()
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<Row> {
+    let mut rows = Vec::new();
+    match &app.login.flow {
+        LoginFlow::Idle => {}
+        LoginFlow::Starting => rows.push(Row::new(
+            format!(
+                "{} Kontakter ID-porten…  (Esc avbryter)",
+                spinner(app.spinner)
+            ),
+            true,
+        )),
+        LoginFlow::Device(view) => {
+            rows.push(Row::new(Line::styled("Gå til", theme.dim), true));
+            for line in chop(&view.verification_uri, inner_width) {
+                rows.push(Row::new(Line::styled(line, theme.key), true));
+            }
+            rows.push(Row::new(
+                Line::styled("og skriv inn koden", theme.dim),
+                true,
+            ));
+            rows.push(Row::new("", false));
+            let spaced: String = view
+                .user_code
+                .chars()
+                .map(|c| format!("{c} "))
+                .collect::<String>();
+            rows.push(Row::new(
+                Line::styled(
+                    format!("   {}  ", spaced.trim_end()),
+                    theme.selected.patch(theme.title),
+                ),
+                true,
+            ));
+            rows.push(Row::new("", false));
+            let left = view
+                .expires_at
+                .duration_since(app.now)
+                .unwrap_or_default()
+                .as_secs();
+            rows.push(Row::new(
+                Line::styled(
+                    format!("Koden gjelder i {}:{:02} til.", left / 60, left % 60),
+                    theme.dim,
+                ),
+                true,
+            ));
+            if let Some(complete) = &view.verification_uri_complete {
+                let qr = qr_lines(complete);
+                // The QR code only when it fits whole; a cut one cannot be scanned.
+                if !qr.is_empty()
+                    && qr.len() + 8 <= room
+                    && qr.iter().all(|l| width(l) <= inner_width)
+                {
+                    rows.push(Row::new(
+                        Line::styled("Eller skann med mobilen:", theme.dim),
+                        true,
+                    ));
+                    for line in qr {
+                        rows.push(Row::new(line, true));
+                    }
+                }
+            }
+            rows.push(Row::new(
+                format!(
+                    "{} Venter på godkjenning …   Esc avbryter",
+                    spinner(app.spinner)
+                ),
+                true,
+            ));
+        }
+        LoginFlow::Browser(view) => {
+            let opened = if view.opened {
+                "Nettleseren er åpnet. Fullfør innloggingen der, eller åpne adressen selv:"
+            } else {
+                "Åpne denne adressen i en nettleser og logg inn:"
+            };
+            for line in wrap(opened, inner_width) {
+                rows.push(Row::new(Line::styled(line, theme.dim), true));
+            }
+            for line in chop(&view.url, inner_width) {
+                rows.push(Row::new(Line::styled(line, theme.key), true));
+            }
+            rows.push(Row::new(
+                Line::styled("y kopierer adressen · Tab går til limefeltet", theme.dim),
+                true,
+            ));
+            rows.push(Row::new("", false));
+            let waiting = format!("Venter på svar på http://127.0.0.1:{}/callback", view.port);
+            rows.push(Row::new(
+                format!("{} {waiting}", spinner(app.spinner)),
+                true,
+            ));
+            if view.fixed_port_busy {
+                for line in wrap(
+                    &format!(
+                        "Den faste porten var opptatt, så {} brukes denne gangen.",
+                        view.port
+                    ),
+                    inner_width,
+                ) {
+                    rows.push(Row::new(Line::styled(line, theme.dim), true));
+                }
+            }
+            if app.over_ssh {
+                for line in wrap(
+                    &format!(
+                        "Over SSH: koble til med  ssh -L {0}:127.0.0.1:{0} <denne maskinen>  så når nettleseren din hit.",
+                        view.port
+                    ),
+                    inner_width,
+                ) {
+                    rows.push(Row::new(line, true));
+                }
+            }
+            rows.push(Row::new("", false));
+            rows.push(Row::new(
+                Line::styled("Eller lim inn adressen nettleseren havnet på:", theme.dim),
+                true,
+            ));
+            let field_width = inner_width.saturating_sub(2).max(4);
+            let shown = field_text(&view.paste, field_width);
+            let style = if view.paste_focused {
+                theme.selected
+            } else {
+                theme.dim
+            };
+            let mut field = Row::new(
+                Line::from(vec![
+                    Span::raw("> "),
+                    Span::styled(fit(&shown, field_width), style),
+                ]),
+                true,
+            );
+            if view.paste_focused {
+                field.cursor = Some(2 + width(&shown));
+            }
+            rows.push(field);
+            if let Some(error) = &view.paste_error {
+                for line in wrap(error, inner_width).into_iter().take(2) {
+                    rows.push(Row::new(Line::styled(line, theme.error), true));
+                }
+            }
+            rows.push(Row::new(
+                Line::styled("Enter sender · Esc avbryter", theme.dim),
+                false,
+            ));
+        }
+    }
+    rows
+}
+
 /// Draws the login form centred in `area`.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let box_width = area.width.saturating_sub(4).min(74);
+    let in_flow = app.login.flow != LoginFlow::Idle;
+    let box_width = if in_flow {
+        area.width.saturating_sub(2).min(100)
+    } else {
+        area.width.saturating_sub(4).min(74)
+    };
     let inner_width = box_width.saturating_sub(4) as usize;
-    let mut rows = rows(app, theme, inner_width);
+    let room = area.height.saturating_sub(3) as usize;
+    let mut rows = if in_flow {
+        let mut rows = vec![Row::new(
+            Line::styled(
+                match app.login.method() {
+                    LoginMethod::IdPortenDevice => "ID-porten – innlogging med kode",
+                    _ => "ID-porten – innlogging i nettleseren",
+                },
+                theme.title,
+            ),
+            false,
+        )];
+        rows.extend(flow_rows(app, theme, inner_width, room));
+        rows
+    } else {
+        rows(app, theme, inner_width)
+    };
     let max_rows = area.height.saturating_sub(3) as usize;
     while rows.len() > max_rows {
         // Blank lines go first, then the other decorations, then whatever is left at the top.
@@ -187,9 +423,14 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         " Logg inn "
     };
-    let block = Block::bordered()
-        .title(title)
-        .border_style(theme.border_focused);
+    // The flow screens have no side borders, so the URL can be selected without them.
+    let block = if in_flow {
+        Block::new().borders(Borders::TOP | Borders::BOTTOM)
+    } else {
+        Block::bordered()
+    }
+    .title(title)
+    .border_style(theme.border_focused);
     let inner = block.inner(popup);
     let inner = Rect::new(
         inner.x + 1,

@@ -32,9 +32,14 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         }
     };
     Paragraph::new(line).render(area, buf);
-    if let Some(method) = app.session_method {
+    let note = match (&app.session_note, app.session_method) {
+        (Some(note), _) => Some(note.clone()),
+        (None, Some(method)) => Some(format!("innlogget med {method}")),
+        (None, None) => None,
+    };
+    if let Some(note) = note {
         if width > 70 {
-            Paragraph::new(Line::styled(format!("innlogget med {method} "), theme.dim))
+            Paragraph::new(Line::styled(format!("{note} "), theme.dim))
                 .alignment(Alignment::Right)
                 .render(area, buf);
         }
