@@ -98,6 +98,8 @@ fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
 fn login_app(width: u16, height: u16) -> App {
     let mut app = App::new("demo", Keymap::default());
     app.login_hint = Some("Demo: brukernavn demo, passord demo".into());
+    app.idporten_configured = true;
+    app.login.device_offered = Some(true);
     update(&mut app, Msg::Resize { width, height });
     for c in "demo".chars() {
         update(
@@ -239,4 +241,59 @@ fn long_and_wide_text_is_cut_by_display_width() {
         assert!(!line.contains('\u{1b}'));
     }
     insta::assert_snapshot!(terminal.backend());
+}
+
+fn flow_app(width: u16, height: u16, flow: innboks::app::LoginFlow, method: usize) -> App {
+    let mut app = login_app(width, height);
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
+    app.now = now;
+    app.login.method = method;
+    app.login.pending = Some(9);
+    app.login.flow = flow;
+    app
+}
+
+#[test]
+fn device_code_screen_100x45() {
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
+    let view = innboks::app::DeviceView {
+        user_code: "BDWP-HQPK".into(),
+        verification_uri: "http://127.0.0.1:8700/idporten/device".into(),
+        verification_uri_complete: Some("http://127.0.0.1:8700/idporten/device?user_code=BDWP-HQPK".into()),
+        expires_at: now + std::time::Duration::from_secs(581),
+    };
+    let app = flow_app(100, 45, innboks::app::LoginFlow::Device(view), 0);
+    insta::assert_snapshot!(render(&app, 100, 45).backend());
+}
+
+#[test]
+fn device_code_screen_without_room_for_the_qr_80x24() {
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
+    let view = innboks::app::DeviceView {
+        user_code: "BDWP-HQPK".into(),
+        verification_uri: "https://login.example/device".into(),
+        verification_uri_complete: Some("https://login.example/device?user_code=BDWP-HQPK".into()),
+        expires_at: now + std::time::Duration::from_secs(60),
+    };
+    let app = flow_app(80, 24, innboks::app::LoginFlow::Device(view), 0);
+    let text = format!("{}", render(&app, 80, 24).backend());
+    assert!(text.contains("B D W P - H Q P K"), "the code is always shown:\n{text}");
+    assert!(text.contains("1:00"), "with its countdown:\n{text}");
+    assert!(!text.contains('▀'), "no half QR code:\n{text}");
+}
+
+#[test]
+fn browser_screen_over_ssh_100x30() {
+    let view = innboks::app::BrowserView {
+        url: "https://login.idporten.no/authorize?client_id=innboks&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc123".into(),
+        port: 49411,
+        fixed_port_busy: false,
+        opened: false,
+        paste: "http://127.0.0.1:49411/callback?code=".into(),
+        paste_focused: true,
+        paste_error: Some("Svaret fra ID-porten hører ikke til denne innloggingen (state stemmer ikke).".into()),
+    };
+    let mut app = flow_app(100, 30, innboks::app::LoginFlow::Browser(view), 1);
+    app.over_ssh = true;
+    insta::assert_snapshot!(render(&app, 100, 30).backend());
 }
