@@ -259,7 +259,9 @@ fn device_code_screen_100x45() {
     let view = innboks::app::DeviceView {
         user_code: "BDWP-HQPK".into(),
         verification_uri: "http://127.0.0.1:8700/idporten/device".into(),
-        verification_uri_complete: Some("http://127.0.0.1:8700/idporten/device?user_code=BDWP-HQPK".into()),
+        verification_uri_complete: Some(
+            "http://127.0.0.1:8700/idporten/device?user_code=BDWP-HQPK".into(),
+        ),
         expires_at: now + std::time::Duration::from_secs(581),
     };
     let app = flow_app(100, 45, innboks::app::LoginFlow::Device(view), 0);
@@ -277,7 +279,10 @@ fn device_code_screen_without_room_for_the_qr_80x24() {
     };
     let app = flow_app(80, 24, innboks::app::LoginFlow::Device(view), 0);
     let text = format!("{}", render(&app, 80, 24).backend());
-    assert!(text.contains("B D W P - H Q P K"), "the code is always shown:\n{text}");
+    assert!(
+        text.contains("B D W P - H Q P K"),
+        "the code is always shown:\n{text}"
+    );
     assert!(text.contains("1:00"), "with its countdown:\n{text}");
     assert!(!text.contains('▀'), "no half QR code:\n{text}");
 }

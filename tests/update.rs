@@ -4,7 +4,11 @@ use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use innboks::altinn::ApiError;
 use innboks::app::update::update;
-use innboks::app::{App, Effect, Focus, Keymap, LoginField, Msg, Screen, Status};
+use innboks::app::{
+    App, BrowserView, DeviceView, Effect, Focus, Keymap, LoginField, LoginFlow, LoginMethod, Msg,
+    Screen, Status,
+};
+use innboks::auth::refresh::RefreshEvent;
 use innboks::domain::{Message, MessageKind, MessagePage, MessageStatus, MessageSummary};
 
 fn key(code: KeyCode) -> Msg {
@@ -188,7 +192,7 @@ fn empty_fields_are_explained_not_sent() {
 }
 
 #[test]
-fn id_porten_methods_say_they_come_next() {
+fn id_porten_needs_configuration_and_an_offered_flow() {
     let mut app = App::new("test", Keymap::default());
     update(&mut app, key(KeyCode::BackTab));
     assert_eq!(app.login.focused(), LoginField::Method);
@@ -198,7 +202,160 @@ fn id_porten_methods_say_they_come_next() {
         .login
         .error
         .as_deref()
-        .is_some_and(|e| e.contains("neste versjon")));
+        .is_some_and(|e| e.contains("ikke konfigurert")));
+
+    app.idporten_configured = true;
+    let effects = update(&mut app, Msg::Start);
+    assert_eq!(effects, vec![Effect::Discover, Effect::RestoreSession]);
+    update(&mut app, Msg::RestoreFailed { error: None });
+    update(
+        &mut app,
+        Msg::ProviderReady {
+            device_offered: false,
+        },
+    );
+    update(&mut app, key(KeyCode::Up));
+    assert_eq!(app.login.method(), LoginMethod::IdPortenDevice);
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    assert!(app
+        .login
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("tilbyr ikke")));
+}
+
+#[test]
+fn device_flow_starts_shows_the_code_and_esc_cancels() {
+    let mut app = App::new("test", Keymap::default());
+    app.idporten_configured = true;
+    update(
+        &mut app,
+        Msg::ProviderReady {
+            device_offered: true,
+        },
+    );
+    update(&mut app, key(KeyCode::BackTab));
+    update(&mut app, key(KeyCode::Up));
+    update(&mut app, key(KeyCode::Up));
+    let Some(Effect::StartDeviceLogin { request }) = update(&mut app, key(KeyCode::Enter)).pop()
+    else {
+        panic!("device login expected");
+    };
+    assert_eq!(app.login.flow, LoginFlow::Starting);
+    let view = DeviceView {
+        user_code: "BDWP-HQPK".into(),
+        verification_uri: "https://x/device".into(),
+        verification_uri_complete: None,
+        expires_at: std::time::SystemTime::now(),
+    };
+    update(
+        &mut app,
+        Msg::DeviceCode {
+            request,
+            view: view.clone(),
+        },
+    );
+    assert_eq!(app.login.flow, LoginFlow::Device(view));
+    assert!(app.is_busy(), "the countdown ticks");
+    assert_eq!(
+        update(&mut app, key(KeyCode::Esc)),
+        vec![Effect::CancelLogin]
+    );
+    assert_eq!(app.login.flow, LoginFlow::Idle);
+    assert!(app.login.pending.is_none());
+    update(&mut app, Msg::LoggedIn { request });
+    assert_eq!(
+        app.screen,
+        Screen::Login,
+        "a cancelled login's late result is dropped"
+    );
+}
+
+#[test]
+fn browser_flow_copy_paste_and_submit() {
+    let mut app = App::new("test", Keymap::default());
+    app.idporten_configured = true;
+    app.can_open_browser = false;
+    update(&mut app, key(KeyCode::BackTab));
+    update(&mut app, key(KeyCode::Up));
+    let Some(Effect::StartBrowserLogin {
+        request,
+        open_browser,
+    }) = update(&mut app, key(KeyCode::Enter)).pop()
+    else {
+        panic!("browser login expected");
+    };
+    assert!(!open_browser, "no browser without a local display");
+    let view = BrowserView {
+        url: "https://login/authorize?x".into(),
+        port: 49411,
+        fixed_port_busy: false,
+        opened: false,
+        paste: String::new(),
+        paste_focused: false,
+        paste_error: None,
+    };
+    update(&mut app, Msg::BrowserReady { request, view });
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('y'))),
+        vec![Effect::CopyToClipboard("https://login/authorize?x".into())]
+    );
+    update(
+        &mut app,
+        Msg::Paste("http://127.0.0.1:49411/callback?code=c&state=s\n".into()),
+    );
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::SubmitRedirect { text }] if text.starts_with("http://127.0.0.1:49411/callback?code=c"))
+    );
+    update(
+        &mut app,
+        Msg::PasteRejected {
+            error: "state stemmer ikke".into(),
+        },
+    );
+    let LoginFlow::Browser(view) = &app.login.flow else {
+        panic!("still in the browser flow")
+    };
+    assert!(view.paste.contains("code=c"), "the pasted text is kept");
+    assert_eq!(view.paste_error.as_deref(), Some("state stemmer ikke"));
+    update(&mut app, Msg::LoggedIn { request });
+    assert_eq!(app.screen, Screen::Inbox);
+    assert_eq!(app.session_method, Some("ID-porten"));
+}
+
+#[test]
+fn a_dead_id_porten_session_brings_back_login_with_the_same_method() {
+    let mut app = App::new("test", Keymap::default());
+    app.idporten_configured = true;
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    update(
+        &mut app,
+        Msg::SessionRestored {
+            method: "device".into(),
+        },
+    );
+    assert_eq!(app.screen, Screen::Inbox);
+    update(
+        &mut app,
+        Msg::Refresh(RefreshEvent::Ended {
+            reason: "invalid_grant".into(),
+        }),
+    );
+    assert_eq!(app.screen, Screen::Login);
+    assert!(app.login.relogin);
+    assert_eq!(app.login.method(), LoginMethod::IdPortenDevice);
+    assert!(app
+        .login
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("invalid_grant")));
 }
 
 #[test]
