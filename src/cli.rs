@@ -20,6 +20,9 @@ pub struct Cli {
     /// ID-porten issuer, overriding the environment's.
     #[arg(long, global = true, value_name = "URL")]
     pub issuer: Option<String>,
+    /// ID-porten client id, overriding the environment's.
+    #[arg(long, global = true, value_name = "ID")]
+    pub client_id: Option<String>,
     /// Altinn API key, overriding the config file's.
     #[arg(
         long,
@@ -39,6 +42,26 @@ pub struct Cli {
 pub enum Command {
     /// Open the inbox against the built-in simulator (no account needed; log in with demo/demo).
     Demo(SimArgs),
+    /// Log in without the TUI and keep the session (ID-porten) for later runs.
+    Login {
+        /// How to log in.
+        #[arg(long, value_enum, default_value_t = LoginMethodArg::Browser)]
+        method: LoginMethodArg,
+        /// Never open a browser; print the URL instead.
+        #[arg(long)]
+        no_browser: bool,
+        /// User name for the password method (asked for when missing).
+        #[arg(long)]
+        username: Option<String>,
+    },
+    /// Log out: revoke the session at ID-porten and delete it here.
+    Logout,
+    /// Show who is logged in, where and until when (no secrets).
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the simulator alone; prints its base URL on the first line.
     Sim {
         /// Port on 127.0.0.1 (0 picks a free one).
@@ -111,4 +134,15 @@ impl SimArgs {
             ..defaults
         }
     }
+}
+
+/// Login methods for `innboks login`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LoginMethodArg {
+    /// ID-porten in a browser (loopback redirect, or paste the final URL).
+    Browser,
+    /// ID-porten device code (when the provider offers it).
+    Device,
+    /// Altinn user name and password (not kept between runs).
+    Password,
 }

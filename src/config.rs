@@ -66,6 +66,8 @@ pub struct Overrides {
     pub altinn_url: Option<String>,
     /// `--issuer`.
     pub issuer: Option<String>,
+    /// `--client-id`.
+    pub client_id: Option<String>,
     /// `--api-key` or `INNBOKS_API_KEY`.
     pub api_key: Option<String>,
 }
@@ -209,7 +211,10 @@ pub fn resolve(
             .map(|i| parse_url("issuer", i).map(|_| i.trim_end_matches('/').to_owned()))
             .transpose()?,
         api_key: Secret::new(api_key),
-        client_id: pick(|e| e.client_id.clone()),
+        client_id: overrides
+            .client_id
+            .clone()
+            .or_else(|| pick(|e| e.client_id.clone())),
         name,
     })
 }

@@ -4,6 +4,7 @@ pub mod altinn;
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod paths;

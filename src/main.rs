@@ -1,6 +1,7 @@
 //! The `innboks` binary: parses the command line, sets up error reports and logging (to a
 //! file, never the screen), and runs the inbox, the demo or the simulator.
 
+use std::process::ExitCode;
 use std::sync::Mutex;
 
 use clap::Parser;
@@ -15,9 +16,24 @@ use innboks::auth::SessionHandle;
 use innboks::cli::{Cli, Command};
 use innboks::config::{self, Environment, Overrides};
 use innboks::sim::Simulator;
-use innboks::{paths, tui};
+use innboks::{commands, paths, tui};
 
-fn main() -> Result<()> {
+fn main() -> ExitCode {
+    match start() {
+        Ok(code) => code,
+        Err(error) if error.downcast_ref::<config::ConfigError>().is_some() => {
+            // A configuration problem is the user's to fix: say what and where, no backtrace.
+            eprintln!("innboks: {error}");
+            ExitCode::from(2)
+        }
+        Err(report) => {
+            eprintln!("Error: {report:?}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn start() -> Result<ExitCode> {
     color_eyre::install()?;
     let cli = Cli::parse();
     init_logging();
@@ -25,14 +41,7 @@ fn main() -> Result<()> {
         .enable_all()
         .build()
         .wrap_err("starting the async runtime")?;
-    match runtime.block_on(run(cli)) {
-        Err(error) if error.downcast_ref::<config::ConfigError>().is_some() => {
-            // A configuration problem is the user's to fix: say what and where, no backtrace.
-            eprintln!("innboks: {error}");
-            std::process::exit(2);
-        }
-        result => result,
-    }
+    runtime.block_on(run(cli))
 }
 
 /// Logs to `innboks.log` in the XDG state dir (0600), level from `RUST_LOG` (default info).
@@ -57,7 +66,7 @@ fn init_logging() {
         .try_init();
 }
 
-async fn run(cli: Cli) -> Result<()> {
+async fn run(cli: Cli) -> Result<ExitCode> {
     let config_path = match &cli.config {
         Some(path) => path.clone(),
         None => paths::config_file().ok_or_else(|| eyre!("no home directory: pass --config"))?,
@@ -84,7 +93,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
                 .wrap_err("waiting for Ctrl-C")?;
             simulator.stop().await;
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Demo(sim)) => {
             let simulator = Simulator::start(sim.to_config(0, Some(3)))
@@ -103,19 +112,53 @@ async fn run(cli: Cli) -> Result<()> {
             );
             let result = run_tui(environment, keymap, Some(hint), loopback_port).await;
             simulator.stop().await;
-            result
+            result.map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Login {
+            method,
+            no_browser,
+            username,
+        }) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::login(
+                &environment,
+                *method,
+                *no_browser,
+                username.clone(),
+                loopback_port,
+            )
+            .await)
+        }
+        Some(Command::Logout) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::logout(&environment).await)
+        }
+        Some(Command::Status { json }) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::status(&environment, *json))
         }
         None => {
-            let overrides = Overrides {
-                env: cli.env.clone(),
-                altinn_url: cli.altinn_url.clone(),
-                issuer: cli.issuer.clone(),
-                api_key: cli.api_key.clone(),
-            };
-            let environment = config::resolve(&file, &overrides, &config_path)?;
-            run_tui(environment, keymap, None, loopback_port).await
+            let environment = environment(&cli, &file, &config_path)?;
+            run_tui(environment, keymap, None, loopback_port).await?;
+            Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The environment from the config file and the command line.
+fn environment(
+    cli: &Cli,
+    file: &config::ConfigFile,
+    config_path: &std::path::Path,
+) -> Result<Environment> {
+    let overrides = Overrides {
+        env: cli.env.clone(),
+        altinn_url: cli.altinn_url.clone(),
+        issuer: cli.issuer.clone(),
+        client_id: cli.client_id.clone(),
+        api_key: cli.api_key.clone(),
+    };
+    Ok(config::resolve(file, &overrides, config_path)?)
 }
 
 async fn run_tui(

@@ -212,7 +212,7 @@ fn chop(text: &str, max: usize) -> Vec<String> {
 }
 
 /// A QR code as lines of half blocks (light modules drawn, as `qrencode -t UTF8` does).
-fn qr_lines(data: &str) -> Vec<String> {
+pub fn qr_lines(data: &str) -> Vec<String> {
     use qrcode::render::unicode::Dense1x2;
     match qrcode::QrCode::new(data.as_bytes()) {
         Ok(code) => code

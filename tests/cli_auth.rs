@@ -1,0 +1,211 @@
+//! `innboks login`, `status` and `logout` as a user runs them: the real binary against the
+//! simulator, with a private HOME.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use innboks::sim::{SimConfig, Simulator};
+
+struct Cli {
+    home: tempfile::TempDir,
+    base: String,
+    issuer: String,
+}
+
+impl Cli {
+    fn new(sim: &Simulator) -> Self {
+        Self {
+            home: tempfile::tempdir().expect("home"),
+            base: sim.base_url(),
+            issuer: sim.issuer(),
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_innboks"));
+        command
+            .args([
+                "--env",
+                "local",
+                "--altinn-url",
+                &self.base,
+                "--issuer",
+                &self.issuer,
+            ])
+            .args(["--api-key", "demo-api-key", "--client-id", "innboks"])
+            .args(args)
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("XDG_STATE_HOME", self.home.path().join("state"))
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("INNBOKS_API_KEY");
+        command
+    }
+
+    async fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let mut command = self.command(args);
+        let output = tokio::task::spawn_blocking(move || command.stdin(Stdio::null()).output())
+            .await
+            .expect("join")
+            .expect("run innboks");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+}
+
+fn sim_config() -> SimConfig {
+    SimConfig {
+        auto_approve: Some(Duration::from_secs(0)),
+        device_interval: Duration::from_secs(1),
+        ..common::config(40)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_login_by_pasting_status_and_logout() {
+    let sim = Simulator::start(sim_config()).await.expect("sim");
+    let cli = Cli::new(&sim);
+    let (code, out, _) = cli.run(&["status", "--json"]).await;
+    assert_eq!(code, 3, "not logged in");
+    let status: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(status["logged_in"], false);
+
+    let mut child = cli
+        .command(&["login", "--method", "browser", "--no-browser"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("login");
+    let stdout = child.stdout.take().expect("stdout");
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
+    // Keep reading everything the command prints, as a terminal would.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let url = tokio::task::spawn_blocking(move || {
+        let url = lines_rx.iter().find(|line| line.contains("/authorize?"));
+        std::thread::spawn(move || lines_rx.iter().for_each(drop));
+        url
+    })
+    .await
+    .expect("join")
+    .expect("the URL is printed");
+    let location = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(&url)
+        .send()
+        .await
+        .expect("authorize")
+        .headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "nonsense").expect("write");
+    writeln!(stdin, "{location}").expect("write");
+    drop(stdin);
+    let status = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(
+        status.status.success(),
+        "login exits 0: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+
+    let (code, out, _) = cli.run(&["status", "--json"]).await;
+    assert_eq!(code, 0);
+    let status: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(status["logged_in"], true);
+    assert_eq!(status["method"], "browser");
+    assert_eq!(status["pid"], "010170*****");
+    for key in [
+        "env",
+        "issuer",
+        "client_id",
+        "scopes",
+        "logged_in_at",
+        "refresh_expires_at",
+        "session_file",
+    ] {
+        assert!(status.get(key).is_some(), "status has {key}");
+    }
+    let file = status["session_file"].as_str().expect("path").to_owned();
+    let text = std::fs::read_to_string(&file).expect("session file");
+    let stored: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let refresh_token = stored["refresh_token"].as_str().expect("token").to_owned();
+    assert!(!out.contains(&refresh_token), "status prints no secret");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    let (code, out, _) = cli.run(&["logout"]).await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(sim.stats().revocations, 1, "logout revokes at the provider");
+    assert!(!std::path::Path::new(&file).exists(), "and deletes locally");
+    let (code, _, _) = cli.run(&["status"]).await;
+    assert_eq!(code, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_login_prints_the_code_and_waits() {
+    let sim = Simulator::start(SimConfig {
+        auto_approve: Some(Duration::from_secs(1)),
+        ..sim_config()
+    })
+    .await
+    .expect("sim");
+    let cli = Cli::new(&sim);
+    let (code, out, err) = cli.run(&["login", "--method", "device"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("/idporten/device"), "{out}");
+    assert!(out.contains("Innlogget med ID-porten"), "{out}");
+    let (code, out, _) = cli.run(&["status", "--json"]).await;
+    assert_eq!(code, 0);
+    assert!(out.contains("\"method\":\"device\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_login_checks_the_password() {
+    let sim = Simulator::start(sim_config()).await.expect("sim");
+    let cli = Cli::new(&sim);
+    let mut child = cli
+        .command(&["login", "--method", "password", "--username", "demo"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("login");
+    writeln!(child.stdin.take().expect("stdin"), "wrong").expect("write");
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Authentication failed"));
+    let mut child = cli
+        .command(&["login", "--method", "password", "--username", "demo"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("login");
+    writeln!(child.stdin.take().expect("stdin"), "demo").expect("write");
+    let output = child.wait_with_output().expect("wait");
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("lagres ikke"));
+}
