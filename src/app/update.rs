@@ -157,6 +157,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.inbox.page_request = None;
             app.inbox.loading_skip = None;
             app.inbox.failed_skip = Some(skip);
+            // A 401 on the list itself means the cookie session is no good any more.
+            let error = match error {
+                ApiError::NeedsIdPorten { .. } => ApiError::SessionExpired,
+                other => other,
+            };
             failure(app, error)
         }
         Msg::MessageLoaded {
