@@ -224,3 +224,59 @@ fn demo_login_read_and_quit_restores_the_terminal() {
         assert_eq!(mode, 0o600, "the log is private");
     }
 }
+
+#[test]
+fn demo_device_login_keeps_secrets_out_of_the_log() {
+    let mut session = Session::start(&["demo", "--messages", "60", "--auto-approve", "2"]);
+    session.wait_for("the login screen", |s| {
+        s.contains("ID-porten med engangskode") && !s.contains("sjekker")
+    });
+    session.send(b"\x1b[Z"); // Shift-Tab: the method list
+    session.send(b"\x1b[A");
+    session.send(b"\x1b[A");
+    session.send(b"\r");
+    let code = session.wait_for("the device code", |s| s.contains("skriv inn koden"));
+    assert!(code.contains("/idporten/device"), "{code}");
+    let inbox = session.wait_for("the inbox", |s| s.contains("ulest /"));
+    assert!(
+        inbox.contains("ID-porten"),
+        "the status bar says how we are logged in:\n{inbox}"
+    );
+    session.send(b"q");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while session.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "innboks did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let home = session._home.path().to_owned();
+    let stored = std::fs::read_to_string(home.join("data/innboks/session-demo.json"))
+        .expect("the session is kept in the XDG data dir");
+    let refresh_token: serde_json::Value = serde_json::from_str(&stored).expect("json");
+    let refresh_token = refresh_token["refresh_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let log = std::fs::read_to_string(home.join("state/innboks/innboks.log")).expect("log");
+    assert!(log.contains("logged in"), "{log}");
+    assert!(!log.contains(&refresh_token), "no refresh token in the log");
+    assert!(
+        !log.contains("eyJ"),
+        "no JWT (access or id token) in the log"
+    );
+    let screen = session.contents();
+    assert!(!screen.contains("eyJ"), "no token on the screen");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let file = home.join("data/innboks/session-demo.json");
+        assert_eq!(
+            std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777,
+            0o600
+        );
+        let dir = home.join("data/innboks");
+        assert_eq!(
+            std::fs::metadata(&dir).expect("meta").permissions().mode() & 0o777,
+            0o700
+        );
+    }
+}

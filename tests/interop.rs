@@ -13,8 +13,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use innboks::auth::browser;
-use innboks::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR, DEFAULT_SCOPES};
 use innboks::auth::device;
+use innboks::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR, DEFAULT_SCOPES};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
 fn interop_dir() -> PathBuf {
@@ -142,26 +142,43 @@ impl Browser {
         for value in response.headers().get_all(SET_COOKIE) {
             if let Some((pair, _)) = value.to_str().unwrap_or_default().split_once(';') {
                 if let Some((name, value)) = pair.split_once('=') {
-                    self.cookies.insert(name.trim().to_owned(), value.trim().to_owned());
+                    self.cookies
+                        .insert(name.trim().to_owned(), value.trim().to_owned());
                 }
             }
         }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// Walks from `url` through redirects and forms until a redirect to `stop_prefix`
     /// (returned), or a page without a form (returned as `Err` with its text).
-    async fn walk(&mut self, url: &str, stop_prefix: &str, user_code: Option<&str>) -> Result<String, String> {
+    async fn walk(
+        &mut self,
+        url: &str,
+        stop_prefix: &str,
+        user_code: Option<&str>,
+    ) -> Result<String, String> {
         let mut request = self.http.get(url);
         let mut current = url.to_owned();
         for _ in 0..20 {
-            let response = request.header(COOKIE, self.cookie_header()).send().await.map_err(|e| e.to_string())?;
+            let response = request
+                .header(COOKIE, self.cookie_header())
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
             self.remember(&response);
             if response.status().is_redirection() {
-                let location = response.headers()[LOCATION].to_str().unwrap_or_default().to_owned();
+                let location = response.headers()[LOCATION]
+                    .to_str()
+                    .unwrap_or_default()
+                    .to_owned();
                 let next = url::Url::parse(&current)
                     .and_then(|base| base.join(&location))
                     .map_err(|e| e.to_string())?
@@ -183,7 +200,9 @@ impl Browser {
                 .map(|(name, value)| match name.as_str() {
                     "login" => (name, "kari".to_owned()),
                     "password" => (name, "any".to_owned()),
-                    "user_code" if value.is_empty() => (name, user_code.unwrap_or_default().to_owned()),
+                    "user_code" if value.is_empty() => {
+                        (name, user_code.unwrap_or_default().to_owned())
+                    }
                     _ => (name, value),
                 })
                 .collect();
@@ -200,12 +219,19 @@ async fn oidc_provider_interop() {
         return;
     };
     let http = oidc::http_client().expect("http");
-    let provider = Provider::discover(&http, &issuer, "innboks").await.expect("discovery");
+    let provider = Provider::discover(&http, &issuer, "innboks")
+        .await
+        .expect("discovery");
     assert!(provider.device_flow_offered());
-    assert!(provider.metadata.pushed_authorization_request_endpoint.is_some());
+    assert!(provider
+        .metadata
+        .pushed_authorization_request_endpoint
+        .is_some());
 
     // Browser flow: PAR, the provider's login and consent, back to our loopback listener.
-    let mut login = browser::start(provider.clone(), 0, DEFAULT_SCOPES, DEFAULT_ACR).await.expect("start");
+    let mut login = browser::start(provider.clone(), 0, DEFAULT_SCOPES, DEFAULT_ACR)
+        .await
+        .expect("start");
     assert!(login.authorize_url.contains("request_uri="), "PAR is used");
     let callback = tokio::spawn(login.callback());
     let mut browser = Browser::new();
@@ -213,11 +239,19 @@ async fn oidc_provider_interop() {
         .walk(&login.authorize_url, &login.redirect_uri, None)
         .await
         .expect("the provider redirects back");
-    let page = reqwest::get(&redirect).await.expect("deliver the callback").text().await.expect("page");
+    let page = reqwest::get(&redirect)
+        .await
+        .expect("deliver the callback")
+        .text()
+        .await
+        .expect("page");
     assert!(page.contains("Innlogging mottatt"));
     let params = callback.await.expect("join").expect("callback params");
     assert_eq!(params.iss.as_deref(), Some(issuer.as_str()), "RFC 9207 iss");
-    let (tokens, claims) = login.finish(params, DEFAULT_ACR).await.expect("code exchange and id_token");
+    let (tokens, claims) = login
+        .finish(params, DEFAULT_ACR)
+        .await
+        .expect("code exchange and id_token");
     assert_eq!(claims.sub, "kari");
     let first = tokens.refresh_token.clone().expect("a refresh token");
 
@@ -225,14 +259,22 @@ async fn oidc_provider_interop() {
     let second = provider.refresh(&first).await.expect("refresh");
     let second_rt = second.refresh_token.clone().expect("rotated");
     assert_ne!(second_rt, first);
-    assert!(matches!(provider.refresh(&first).await, Err(AuthError::InvalidGrant(_))));
+    assert!(matches!(
+        provider.refresh(&first).await,
+        Err(AuthError::InvalidGrant(_))
+    ));
     assert!(
-        matches!(provider.refresh(&second_rt).await, Err(AuthError::InvalidGrant(_))),
+        matches!(
+            provider.refresh(&second_rt).await,
+            Err(AuthError::InvalidGrant(_))
+        ),
         "reuse detection revoked the newer token too"
     );
 
     // Device flow: the user enters the code on the provider's page; we poll.
-    let device_login = device::start(&provider, DEFAULT_SCOPES).await.expect("device code");
+    let device_login = device::start(&provider, DEFAULT_SCOPES)
+        .await
+        .expect("device code");
     let verify = device_login
         .verification_uri_complete
         .clone()
@@ -244,17 +286,27 @@ async fn oidc_provider_interop() {
     let mut phone = Browser::new();
     let end = phone.walk(&verify, "http://never.example", None).await;
     let done_page = end.expect_err("the device flow ends on a page, not a redirect");
-    assert!(done_page.to_lowercase().contains("sign-in") || done_page.to_lowercase().contains("success"), "{done_page}");
+    assert!(
+        done_page.to_lowercase().contains("sign-in")
+            || done_page.to_lowercase().contains("success"),
+        "{done_page}"
+    );
     let (device_tokens, _) = tokio::time::timeout(Duration::from_secs(30), poller)
         .await
         .expect("polling ends")
         .expect("join")
         .expect("device tokens");
     let device_rt = device_tokens.refresh_token.clone().expect("refresh token");
-    let refreshed = provider.refresh(&device_rt).await.expect("refresh after device login");
+    let refreshed = provider
+        .refresh(&device_rt)
+        .await
+        .expect("refresh after device login");
 
     // Logout: revocation, after which the refresh token is dead.
     let rt = refreshed.refresh_token.expect("rotated");
     provider.revoke(&rt).await.expect("revoke");
-    assert!(matches!(provider.refresh(&rt).await, Err(AuthError::InvalidGrant(_))));
+    assert!(matches!(
+        provider.refresh(&rt).await,
+        Err(AuthError::InvalidGrant(_))
+    ));
 }
