@@ -15,8 +15,12 @@ use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
 use innboks::cli::{Cli, Command};
 use innboks::config::{self, Environment, Overrides};
-use innboks::sim::Simulator;
+use innboks::sim::{self, Simulator};
+
 use innboks::{commands, paths, tui};
+
+/// The demo simulator's port: fixed, so the issuer (and a saved session) survive a relaunch.
+const DEMO_PORT: u16 = 48_749;
 
 fn main() -> ExitCode {
     match start() {
@@ -96,9 +100,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Demo(sim)) => {
-            let simulator = Simulator::start(sim.to_config(0, Some(3)))
-                .await
-                .wrap_err("starting the simulator")?;
+            let mut config = sim.to_config(DEMO_PORT, Some(3));
+            // The demo keeps its provider's key and grants, so a relaunch on the same port
+            // resumes the ID-porten session like a real one would.
+            config.state_file = paths::data_dir().map(|d| d.join("demo-simulator.json"));
+            let simulator = match Simulator::start(config.clone()).await {
+                Ok(simulator) => simulator,
+                Err(error) => {
+                    tracing::info!(%error, "demo port busy, using another");
+                    Simulator::start(sim::SimConfig { port: 0, ..config })
+                        .await
+                        .wrap_err("starting the simulator")?
+                }
+            };
             let environment = Environment {
                 name: "demo".into(),
                 altinn_url: url::Url::parse(&simulator.base_url())?,

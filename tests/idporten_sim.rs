@@ -598,3 +598,57 @@ async fn relaunch_resumes_from_the_store_and_logout_revokes() {
     let _ = Arc::new(());
     let _ = Secret::default();
 }
+
+#[tokio::test]
+async fn a_restarted_simulator_with_a_state_file_keeps_its_grants() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let settings = SimConfig {
+        port,
+        state_file: Some(dir.path().join("sim.json")),
+        ..config(Some(0))
+    };
+    let sim = Simulator::start(settings.clone()).await.expect("sim");
+    let (provider, tokens) = browser_login(&sim).await;
+    let store = SessionStore::new(dir.path(), "demo");
+    let stored = stored_session("demo", &provider, "browser", &tokens, DEFAULT_SCOPES, None);
+    Refresher::start(
+        provider,
+        SessionHandle::default(),
+        Some(store.clone()),
+        tokens,
+        stored,
+    )
+    .expect("start");
+    sim.stop().await;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("sim.json"))
+            .expect("state")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    let again = Simulator::start(settings).await.expect("restarted");
+    let handle = SessionHandle::default();
+    let provider = self::provider(&again).await;
+    Refresher::resume(
+        provider,
+        handle.clone(),
+        Some(store.clone()),
+        store.load().expect("stored"),
+    )
+    .await
+    .expect("the restarted provider knows the refresh token");
+    let session = handle.get().expect("session");
+    common::client(&again)
+        .messages_page(&session, "my", 0)
+        .await
+        .expect("its key signs valid tokens");
+}

@@ -68,6 +68,7 @@ pub struct Keys {
     kid: String,
     n: String,
     e: String,
+    der: Vec<u8>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -81,6 +82,18 @@ impl Keys {
     pub fn generate() -> Result<Self, String> {
         let private = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
             .map_err(|e| format!("RSA key generation failed: {e}"))?;
+        Self::from_private(private, format!("sim-{}", &random_hex(4)))
+    }
+
+    /// The key saved in a state file (PKCS#1 DER).
+    fn from_der(der: &[u8], kid: String) -> Result<Self, String> {
+        use rsa::pkcs1::DecodeRsaPrivateKey;
+        let private =
+            rsa::RsaPrivateKey::from_pkcs1_der(der).map_err(|e| format!("saved RSA key: {e}"))?;
+        Self::from_private(private, kid)
+    }
+
+    fn from_private(private: rsa::RsaPrivateKey, kid: String) -> Result<Self, String> {
         let der = private
             .to_pkcs1_der()
             .map_err(|e| format!("RSA key encoding failed: {e}"))?;
@@ -91,9 +104,10 @@ impl Keys {
         Ok(Self {
             encoding: EncodingKey::from_rsa_der(der.as_bytes()),
             decoding,
-            kid: format!("sim-{}", &random_hex(4)),
+            kid,
             n,
             e,
+            der: der.as_bytes().to_vec(),
         })
     }
 
@@ -177,6 +191,157 @@ pub struct OidcStore {
     devices: HashMap<String, Device>,
     grants: HashMap<String, Grant>,
     refresh_tokens: HashMap<String, RefreshRecord>,
+}
+
+/// What a state file keeps, so `innboks demo` can be restarted without losing its logins:
+/// the signing key, the grants and the refresh tokens (times as seconds since the epoch).
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    key_der: String,
+    kid: String,
+    grants: Vec<(String, SavedGrant)>,
+    refresh_tokens: Vec<(String, SavedRefresh)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedGrant {
+    user: usize,
+    client_id: String,
+    scope: String,
+    acr: String,
+    revoked: bool,
+    ends: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedRefresh {
+    grant: String,
+    expires: u64,
+    used: bool,
+}
+
+fn to_epoch(at: Instant) -> u64 {
+    let now = Instant::now();
+    let secs = now_secs();
+    if at >= now {
+        secs + (at - now).as_secs()
+    } else {
+        secs.saturating_sub((now - at).as_secs())
+    }
+}
+
+fn from_epoch(at: u64) -> Instant {
+    let now = Instant::now();
+    let secs = now_secs();
+    if at >= secs {
+        now + Duration::from_secs(at - secs)
+    } else {
+        now.checked_sub(Duration::from_secs(secs - at))
+            .unwrap_or(now)
+    }
+}
+
+/// Loads the keys and store from a state file, or makes new ones when there is none (or it
+/// cannot be read).
+pub fn load_or_generate(path: Option<&std::path::Path>) -> Result<(Keys, OidcStore), String> {
+    let saved = path
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|bytes| serde_json::from_slice::<Saved>(&bytes).ok());
+    let Some(saved) = saved else {
+        return Ok((Keys::generate()?, OidcStore::default()));
+    };
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(saved.key_der)
+        .map_err(|e| e.to_string())?;
+    let keys = Keys::from_der(&der, saved.kid)?;
+    let mut store = OidcStore::default();
+    for (id, g) in saved.grants {
+        store.grants.insert(
+            id,
+            Grant {
+                user: g.user,
+                client_id: g.client_id,
+                scope: g.scope,
+                acr: g.acr,
+                revoked: g.revoked,
+                ends: from_epoch(g.ends),
+            },
+        );
+    }
+    for (token, r) in saved.refresh_tokens {
+        store.refresh_tokens.insert(
+            token,
+            RefreshRecord {
+                grant: r.grant,
+                expires: from_epoch(r.expires),
+                used: r.used,
+            },
+        );
+    }
+    Ok((keys, store))
+}
+
+/// Writes the state file (0600), if the simulator has one.
+fn persist(state: &SimState) {
+    let Some(path) = &state.config.state_file else {
+        return;
+    };
+    let saved = {
+        let store = lock(&state.oidc);
+        Saved {
+            key_der: base64::engine::general_purpose::STANDARD.encode(&state.keys.der),
+            kid: state.keys.kid.clone(),
+            grants: store
+                .grants
+                .iter()
+                .map(|(id, g)| {
+                    (
+                        id.clone(),
+                        SavedGrant {
+                            user: g.user,
+                            client_id: g.client_id.clone(),
+                            scope: g.scope.clone(),
+                            acr: g.acr.clone(),
+                            revoked: g.revoked,
+                            ends: to_epoch(g.ends),
+                        },
+                    )
+                })
+                .collect(),
+            refresh_tokens: store
+                .refresh_tokens
+                .iter()
+                .filter(|(_, r)| r.expires > Instant::now())
+                .map(|(t, r)| {
+                    (
+                        t.clone(),
+                        SavedRefresh {
+                            grant: r.grant.clone(),
+                            expires: to_epoch(r.expires),
+                            used: r.used,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    };
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            crate::paths::create_private_dir(dir)?;
+        }
+        let text = serde_json::to_vec(&saved).map_err(std::io::Error::other)?;
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, text)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+        }
+        std::fs::rename(&tmp, path)
+    };
+    if let Err(error) = write() {
+        tracing::warn!(%error, "simulator state not saved");
+    }
 }
 
 fn now_secs() -> u64 {
@@ -656,9 +821,13 @@ fn token(state: &SimState, params: &HashMap<String, String>) -> Response {
         )),
     };
     match result {
-        Ok(response) => response,
+        Ok(response) => {
+            persist(state);
+            response
+        }
         Err((error, description)) => {
             count_error(state, error);
+            persist(state);
             oauth_error(StatusCode::BAD_REQUEST, error, &description)
         }
     }
@@ -913,6 +1082,7 @@ fn revoke(state: &SimState, params: &HashMap<String, String>) -> Response {
         grant.revoked = true;
         drop(store);
         lock(&state.stats).revocations += 1;
+        persist(state);
     }
     StatusCode::OK.into_response()
 }

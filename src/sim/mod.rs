@@ -51,6 +51,9 @@ pub struct SimConfig {
     pub device_ttl: Duration,
     /// Advertise and serve the device flow (production ID-porten does not).
     pub device_flow: bool,
+    /// Keep the OpenID provider's key and grants in this file (0600), so a restarted
+    /// simulator on the same port still knows its refresh tokens (`innboks demo`).
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -70,6 +73,7 @@ impl Default for SimConfig {
             device_interval: Duration::from_secs(5),
             device_ttl: Duration::from_secs(600),
             device_flow: true,
+            state_file: None,
         }
     }
 }
@@ -191,10 +195,12 @@ impl Simulator {
         });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
-        let keys = tokio::task::spawn_blocking(idporten::Keys::generate)
-            .await
-            .map_err(std::io::Error::other)?
-            .map_err(std::io::Error::other)?;
+        let state_file = config.state_file.clone();
+        let (keys, oidc) =
+            tokio::task::spawn_blocking(move || idporten::load_or_generate(state_file.as_deref()))
+                .await
+                .map_err(std::io::Error::other)?
+                .map_err(std::io::Error::other)?;
         let state = Arc::new(SimState {
             config,
             world: Mutex::new(world),
@@ -202,7 +208,7 @@ impl Simulator {
             stats: Mutex::new(Stats::default()),
             faults: Faults::default(),
             keys,
-            oidc: Mutex::new(idporten::OidcStore::default()),
+            oidc: Mutex::new(oidc),
             base_url: format!("http://{addr}"),
         });
         let router = altinn::router(state.clone());
