@@ -197,6 +197,29 @@ fn keep_alive(
     Ok(())
 }
 
+/// Tells the app how an ID-porten login ended.
+fn report_login(
+    tx: &UnboundedSender<Msg>,
+    request: u64,
+    method: &str,
+    result: Result<(), AuthError>,
+) {
+    let msg = match result {
+        Ok(()) => {
+            tracing::info!(method, "logged in");
+            Msg::LoggedIn { request }
+        }
+        Err(error) => {
+            tracing::warn!(method, %error, "login failed");
+            Msg::LoginFailed {
+                request,
+                error: error.to_string(),
+            }
+        }
+    };
+    let _ = tx.send(msg);
+}
+
 fn start_schedule(session: &SessionHandle, refresher: Arc<Refresher>, tx: &UnboundedSender<Msg>) {
     let events = tx.clone();
     let task = tokio::spawn(refresher.clone().run(move |event| {
@@ -346,17 +369,7 @@ impl EffectRunner {
                         keep_alive(&session, &auth, provider, tokens, "device", pid, &tx)
                     }
                     .await;
-                    let msg = match result {
-                        Ok(()) => {
-                            tracing::info!(method = "device", "logged in");
-                            Msg::LoggedIn { request }
-                        }
-                        Err(error) => Msg::LoginFailed {
-                            request,
-                            error: error.to_string(),
-                        },
-                    };
-                    let _ = tx.send(msg);
+                    report_login(&tx, request, "device", result);
                 });
                 self.login_task = Some(task.abort_handle());
             }
@@ -412,17 +425,7 @@ impl EffectRunner {
                         keep_alive(&session, &auth, provider, tokens, "browser", claims.masked_pid(), &tx)
                     }
                     .await;
-                    let msg = match result {
-                        Ok(()) => {
-                            tracing::info!(method = "browser", "logged in");
-                            Msg::LoggedIn { request }
-                        }
-                        Err(error) => Msg::LoginFailed {
-                            request,
-                            error: error.to_string(),
-                        },
-                    };
-                    let _ = tx.send(msg);
+                    report_login(&tx, request, "browser", result);
                 });
                 self.login_task = Some(task.abort_handle());
             }
