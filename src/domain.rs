@@ -111,6 +111,8 @@ pub struct MessageSummary {
     pub due: Option<DateTime<Utc>>,
     /// Number of attachments, when known (the list endpoint does not say).
     pub attachment_count: Option<usize>,
+    /// The sender asks for a confirmation of receipt (such mail cannot be archived first).
+    pub requires_confirmation: bool,
 }
 
 impl MessageSummary {

@@ -414,3 +414,114 @@ async fn a_next_link_is_followed_if_a_server_ever_sends_one() {
     assert_eq!(second.messages[0].id, "a2");
     assert!(!second.has_more);
 }
+
+#[tokio::test]
+async fn archive_confirm_and_delete_with_the_servers_refusals() {
+    let sim = common::start(300).await;
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    let world = World::generate(&WorldOptions {
+        seed: 42,
+        messages: 300,
+        anchor: common::anchor(),
+    });
+    let person = &world.mailboxes[0];
+    let plain = person
+        .iter()
+        .find(|m| m.required_level == 1 && !m.requires_confirmation && m.id.starts_with('a'))
+        .expect("a plain message");
+    let new_id = client
+        .archive(&session, "my", &plain.id)
+        .await
+        .expect("archived")
+        .expect("a new id");
+    assert!(
+        new_id.starts_with('b'),
+        "archived messages get a b… id, got {new_id}"
+    );
+    let archived = client
+        .message(&session, "my", &new_id, false)
+        .await
+        .expect("found under its new id");
+    assert_eq!(archived.summary.status, MessageStatus::Archived);
+
+    let needs = person
+        .iter()
+        .find(|m| m.required_level == 1 && m.requires_confirmation)
+        .expect("a message that needs confirmation");
+    let listed = client
+        .message(&session, "my", &needs.id, false)
+        .await
+        .expect("detail");
+    assert!(
+        listed.summary.requires_confirmation,
+        "AvailableAction 1 is understood"
+    );
+    let refused = client
+        .archive(&session, "my", &needs.id)
+        .await
+        .expect_err("must confirm first");
+    assert!(
+        matches!(&refused, ApiError::Server { status: 400, reason } if reason.contains("requires confirmation"))
+    );
+    client
+        .confirm(&session, "my", &needs.id)
+        .await
+        .expect("confirmed");
+    client
+        .archive(&session, "my", &needs.id)
+        .await
+        .expect("now it can be archived");
+    let again = client
+        .confirm(&session, "my", &plain.id)
+        .await
+        .expect_err("nothing to confirm");
+    assert!(matches!(
+        again,
+        ApiError::Server {
+            status: 400 | 404,
+            ..
+        }
+    ));
+
+    let doomed = person
+        .iter()
+        .find(|m| {
+            m.required_level == 1 && m.id.starts_with('a') && m.id != plain.id && m.id != needs.id
+        })
+        .expect("another message");
+    client
+        .delete(&session, "my", &doomed.id)
+        .await
+        .expect("deleted");
+    let mut all = Vec::new();
+    let mut skip = 0;
+    loop {
+        let page = client
+            .messages_page(&session, "my", skip)
+            .await
+            .expect("page");
+        skip += page.messages.len();
+        let more = page.has_more;
+        all.extend(page.messages.into_iter().map(|m| m.id));
+        if !more {
+            break;
+        }
+    }
+    assert!(
+        !all.contains(&doomed.id),
+        "deleted messages leave the inbox"
+    );
+
+    let org_letter = world.mailboxes[1]
+        .iter()
+        .find(|m| m.kind == "Correspondence" && m.required_level == 1)
+        .expect("an organisation's letter");
+    let refused = client
+        .delete(&session, "r50020002", &org_letter.id)
+        .await
+        .expect_err("cannot delete");
+    assert!(
+        matches!(&refused, ApiError::Server { status: 403, reason } if reason.contains("organisations"))
+    );
+}

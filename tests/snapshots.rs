@@ -66,6 +66,7 @@ fn summary(i: usize) -> MessageSummary {
             .map(|d| d - chrono::Duration::days(i as i64 * 3)),
         due: None,
         attachment_count: i.is_multiple_of(4).then_some(1),
+        requires_confirmation: false,
     }
 }
 

@@ -36,6 +36,7 @@ fn summary(i: usize) -> MessageSummary {
         last_changed: Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).single(),
         due: None,
         attachment_count: None,
+        requires_confirmation: false,
     }
 }
 
@@ -703,4 +704,104 @@ fn a_late_preview_does_not_undo_an_open() {
         app.detail_message().map(|m| m.summary.status.clone()),
         Some(MessageStatus::Read)
     );
+}
+
+#[test]
+fn archive_delete_confirm_and_mark_read_keys() {
+    use innboks::app::effects::MessageAction;
+    let mut app = logged_in();
+    let effects = update(&mut app, key(KeyCode::Char('a')));
+    let Some(Effect::Act {
+        request,
+        id,
+        action: MessageAction::Archive,
+        ..
+    }) = effects.first().cloned()
+    else {
+        panic!("archive expected, got {effects:?}");
+    };
+    assert_eq!(id, "a1000");
+    update(
+        &mut app,
+        Msg::ActionDone {
+            request,
+            id,
+            action: MessageAction::Archive,
+            new_id: Some("b1000".into()),
+        },
+    );
+    assert_eq!(app.inbox.messages[0].id, "b1000");
+    assert_eq!(app.inbox.messages[0].status, MessageStatus::Archived);
+
+    update(&mut app, key(KeyCode::Char('j')));
+    assert!(
+        update(&mut app, key(KeyCode::Char('d'))).is_empty(),
+        "delete asks first"
+    );
+    assert!(app.confirm.is_some());
+    assert!(
+        update(&mut app, key(KeyCode::Char('n'))).is_empty(),
+        "any other key cancels"
+    );
+    assert!(app.confirm.is_none());
+    assert_eq!(app.inbox.messages.len(), 50);
+    update(&mut app, key(KeyCode::Char('d')));
+    let effects = update(&mut app, key(KeyCode::Char('y')));
+    let Some(Effect::Act {
+        request,
+        id,
+        action: MessageAction::Delete,
+        ..
+    }) = effects.first().cloned()
+    else {
+        panic!("delete expected");
+    };
+    update(
+        &mut app,
+        Msg::ActionDone {
+            request,
+            id: id.clone(),
+            action: MessageAction::Delete,
+            new_id: None,
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 49);
+    assert!(app.inbox.messages.iter().all(|m| m.id != id));
+
+    update(
+        &mut app,
+        Msg::ActionFailed {
+            request: 99,
+            action: MessageAction::Delete,
+            error: ApiError::Server {
+                status: 403,
+                reason: "Correspondence to organisations cannot be deleted".into(),
+            },
+        },
+    );
+    assert!(
+        matches!(&app.status, Some(Status::Error(e)) if e.contains("Kunne ikke slette") && e.contains("organisations"))
+    );
+
+    assert!(update(&mut app, key(KeyCode::Char('c'))).is_empty());
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("ber ikke om bekreftelse")));
+
+    update(&mut app, key(KeyCode::Char('g')));
+    while !app.inbox.selected_message().is_some_and(|m| m.is_unread()) {
+        update(&mut app, key(KeyCode::Char('j')));
+    }
+    let effects = update(&mut app, key(KeyCode::Char('m')));
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::FetchMessage {
+            mark_as_read: true,
+            debounce: false,
+            ..
+        }
+    )));
+    while app.inbox.selected_message().is_some_and(|m| m.is_unread()) {
+        update(&mut app, key(KeyCode::Char('j')));
+    }
+    assert!(update(&mut app, key(KeyCode::Char('m'))).is_empty());
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("ulest")));
 }

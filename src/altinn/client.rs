@@ -285,6 +285,51 @@ impl Client {
         Ok(message.to_message())
     }
 
+    /// Archives a message (`PUT …/archive`). Returns its new `b…` id from the `Location`
+    /// header, when the server gives one.
+    pub async fn archive(
+        &self,
+        session: &Session,
+        who: &str,
+        id: &str,
+    ) -> Result<Option<String>, ApiError> {
+        let url = self.url(&format!("api/{who}/messages/{id}/archive"))?;
+        let response = self
+            .send(
+                self.request(Method::PUT, url, session)
+                    .header(reqwest::header::CONTENT_LENGTH, "0"),
+                session,
+            )
+            .await?;
+        Ok(response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
+            .map(crate::text::sanitize_line)
+            .filter(|id| !id.is_empty()))
+    }
+
+    /// Confirms receipt (`PUT …/confirm`), for correspondence that requires it.
+    pub async fn confirm(&self, session: &Session, who: &str, id: &str) -> Result<(), ApiError> {
+        let url = self.url(&format!("api/{who}/messages/{id}/confirm"))?;
+        self.send(
+            self.request(Method::PUT, url, session)
+                .header(reqwest::header::CONTENT_LENGTH, "0"),
+            session,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Deletes a message (`DELETE …/{id}`): most go to the trash bin.
+    pub async fn delete(&self, session: &Session, who: &str, id: &str) -> Result<(), ApiError> {
+        let url = self.url(&format!("api/{who}/messages/{id}"))?;
+        self.send(self.request(Method::DELETE, url, session), session)
+            .await
+            .map(|_| ())
+    }
+
     /// The parties the user can act for.
     pub async fn reportees(&self, session: &Session) -> Result<Vec<Party>, ApiError> {
         let mut url = self.url("api/reportees")?;

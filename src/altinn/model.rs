@@ -91,6 +91,10 @@ pub struct HalMessage {
     pub summary: Option<String>,
     /// HTML body.
     pub body: Option<String>,
+    /// `1`: a confirmation of receipt is required (the simulator's decision; see the API
+    /// reference). Other values are unknown and ignored.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub available_action: Option<u64>,
     /// Links.
     #[serde(rename = "_links", default)]
     pub links: MessageLinks,
@@ -209,6 +213,7 @@ impl HalMessage {
             last_changed: self.last_changed_date_time.as_deref().and_then(parse_date),
             due: self.due_date.as_deref().and_then(parse_date),
             attachment_count,
+            requires_confirmation: self.available_action == Some(1),
         }
     }
 

@@ -60,6 +60,17 @@ pub enum Effect {
     CancelLogin,
     /// Copy text to the clipboard (OSC 52; done by the terminal loop).
     CopyToClipboard(String),
+    /// Archive, delete or confirm a message.
+    Act {
+        /// Request id.
+        request: u64,
+        /// Whose inbox.
+        who: String,
+        /// Message id.
+        id: String,
+        /// What to do.
+        action: MessageAction,
+    },
     /// Fetch the user's profile (name for the title bar).
     FetchProfile,
     /// Fetch one page of an inbox.
@@ -86,6 +97,28 @@ pub enum Effect {
         /// A preview: wait [`PREVIEW_DEBOUNCE`] first, and give way to a newer preview.
         debounce: bool,
     },
+}
+
+/// Something done to a message on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageAction {
+    /// `PUT …/archive`.
+    Archive,
+    /// `DELETE …`.
+    Delete,
+    /// `PUT …/confirm`.
+    Confirm,
+}
+
+impl MessageAction {
+    /// The verb for messages to the user ("arkivere").
+    pub fn verb(self) -> &'static str {
+        match self {
+            MessageAction::Archive => "arkivere",
+            MessageAction::Delete => "slette",
+            MessageAction::Confirm => "bekrefte",
+        }
+    }
 }
 
 /// How to reach ID-porten for this environment.
@@ -437,6 +470,49 @@ impl EffectRunner {
             Effect::CancelLogin => self.cancel_login(),
             Effect::CopyToClipboard(_) => {
                 // The terminal loop writes OSC 52 itself; nothing to do in the background.
+            }
+            Effect::Act {
+                request,
+                who,
+                id,
+                action,
+            } => {
+                tokio::spawn(async move {
+                    let result = with_session(&session, |s| {
+                        let client = client.clone();
+                        let who = who.clone();
+                        let id = id.clone();
+                        async move {
+                            match action {
+                                MessageAction::Archive => client.archive(&s, &who, &id).await,
+                                MessageAction::Delete => {
+                                    client.delete(&s, &who, &id).await.map(|()| None)
+                                }
+                                MessageAction::Confirm => {
+                                    client.confirm(&s, &who, &id).await.map(|()| None)
+                                }
+                            }
+                        }
+                    })
+                    .await;
+                    let msg = match result {
+                        Ok(new_id) => Msg::ActionDone {
+                            request,
+                            id,
+                            action,
+                            new_id,
+                        },
+                        Err(error) => {
+                            tracing::warn!(?action, %error, "action refused");
+                            Msg::ActionFailed {
+                                request,
+                                action,
+                                error,
+                            }
+                        }
+                    };
+                    let _ = tx.send(msg);
+                });
             }
             Effect::FetchProfile => {
                 tokio::spawn(async move {

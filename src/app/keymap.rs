@@ -40,11 +40,19 @@ pub enum Action {
     Help,
     /// Quit (at the top level).
     Quit,
+    /// Mark the selected message read without opening it.
+    MarkRead,
+    /// Archive the selected message.
+    Archive,
+    /// Delete the selected message (asks first).
+    Delete,
+    /// Confirm receipt, where the sender asks for it.
+    ConfirmReceipt,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 19] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -60,6 +68,10 @@ impl Action {
         Action::Refresh,
         Action::Help,
         Action::Quit,
+        Action::MarkRead,
+        Action::Archive,
+        Action::Delete,
+        Action::ConfirmReceipt,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -80,6 +92,10 @@ impl Action {
             Action::Refresh => "refresh",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::MarkRead => "mark_read",
+            Action::Archive => "archive",
+            Action::Delete => "delete",
+            Action::ConfirmReceipt => "confirm_receipt",
         }
     }
 
@@ -94,13 +110,17 @@ impl Action {
             Action::HalfPageUp => "half page up",
             Action::PageDown => "page down",
             Action::PageUp => "page up",
-            Action::Open => "open message (marks it read)",
+            Action::Open => "open (marks it read)",
             Action::Back => "back / close",
             Action::FocusNext => "switch pane",
             Action::TogglePreview => "toggle preview pane",
             Action::Refresh => "refresh / retry",
             Action::Help => "this help",
             Action::Quit => "quit",
+            Action::MarkRead => "mark read",
+            Action::Archive => "archive",
+            Action::Delete => "delete (asks first)",
+            Action::ConfirmReceipt => "confirm receipt",
         }
     }
 
@@ -131,6 +151,9 @@ impl Action {
             | Action::PageDown
             | Action::PageUp => "Navigation",
             Action::Open | Action::Back | Action::FocusNext | Action::TogglePreview => "Messages",
+            Action::MarkRead | Action::Archive | Action::Delete | Action::ConfirmReceipt => {
+                "Actions"
+            }
             Action::Refresh | Action::Help | Action::Quit => "General",
         }
     }
@@ -269,6 +292,10 @@ impl Default for Keymap {
             (Action::Refresh, vec![Key::char('r')]),
             (Action::Help, vec![Key::char('?')]),
             (Action::Quit, vec![Key::char('q'), Key::ctrl('c')]),
+            (Action::MarkRead, vec![Key::char('m')]),
+            (Action::Archive, vec![Key::char('a')]),
+            (Action::Delete, vec![Key::char('d')]),
+            (Action::ConfirmReceipt, vec![Key::char('c')]),
         ];
         Self { bindings }
     }

@@ -295,6 +295,19 @@ pub struct App {
     pub now: SystemTime,
     /// The ID-porten session's state for the status bar.
     pub session_note: Option<String>,
+    /// A destructive action waiting for `y`.
+    pub confirm: Option<PendingAction>,
+}
+
+/// An action that asks first ("Slette …? y/n").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingAction {
+    /// What.
+    pub action: effects::MessageAction,
+    /// On which message.
+    pub id: String,
+    /// Its subject, for the question.
+    pub subject: String,
 }
 
 impl App {
@@ -329,6 +342,7 @@ impl App {
             over_ssh: false,
             now: SystemTime::UNIX_EPOCH,
             session_note: None,
+            confirm: None,
         }
     }
 

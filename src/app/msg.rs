@@ -5,6 +5,7 @@ use std::time::SystemTime;
 
 use crossterm::event::KeyEvent;
 
+use super::effects::MessageAction;
 use super::{BrowserView, DeviceView};
 use crate::altinn::ApiError;
 use crate::auth::refresh::RefreshEvent;
@@ -109,6 +110,26 @@ pub enum Msg {
         message: Box<Message>,
         /// It was fetched without `markAsRead=false`, so the server marked it read.
         marked_read: bool,
+    },
+    /// An action on a message succeeded.
+    ActionDone {
+        /// The request it answers.
+        request: u64,
+        /// The message.
+        id: String,
+        /// What was done.
+        action: MessageAction,
+        /// The new id (archiving gives a `b…` id).
+        new_id: Option<String>,
+    },
+    /// The server refused an action.
+    ActionFailed {
+        /// The request it answers.
+        request: u64,
+        /// What was tried.
+        action: MessageAction,
+        /// Why.
+        error: ApiError,
     },
     /// A message's detail could not be fetched.
     MessageFailed {

@@ -3,7 +3,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::{Action, App, Effect, Focus, LoginField, LoginFlow, LoginMethod, Msg, Screen, Status};
+use super::effects::MessageAction;
+use super::{
+    Action, App, Effect, Focus, LoginField, LoginFlow, LoginMethod, Msg, PendingAction, Screen,
+    Status,
+};
 use crate::altinn::ApiError;
 use crate::auth::refresh::RefreshEvent;
 use crate::auth::Secret;
@@ -191,6 +195,33 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.detail.request = None;
                 app.detail.error = None;
             }
+            Vec::new()
+        }
+        Msg::ActionDone {
+            request: _,
+            id,
+            action,
+            new_id,
+        } => {
+            action_done(app, &id, action, new_id);
+            if action == MessageAction::Delete && app.preview {
+                follow_selection(app)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::ActionFailed {
+            request: _,
+            action,
+            error,
+        } => {
+            if error == ApiError::SessionExpired {
+                return failure(app, error);
+            }
+            app.status = Some(Status::Error(format!(
+                "Kunne ikke {}: {error}",
+                action.verb()
+            )));
             Vec::new()
         }
         Msg::MessageFailed { request, error } => {
@@ -515,6 +546,14 @@ fn scroll_detail(app: &mut App, delta: isize) {
 }
 
 fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if let Some(pending) = app.confirm.take() {
+        // Only `y` says yes (not `j` for «ja»: that is "down" to a fast hand).
+        if key.code == KeyCode::Char('y') {
+            return act(app, pending.id, pending.action);
+        }
+        app.status = Some(Status::Info("Avbrutt.".into()));
+        return Vec::new();
+    }
     let action = app.keymap.action_for(&key);
     if app.show_help {
         if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
@@ -538,6 +577,37 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         (_, Action::Refresh) => refresh(app),
+        (_, Action::MarkRead) => mark_read(app),
+        (_, Action::Archive) => match app.inbox.selected_message() {
+            Some(m) => {
+                let id = m.id.clone();
+                act(app, id, MessageAction::Archive)
+            }
+            None => Vec::new(),
+        },
+        (_, Action::Delete) => {
+            if let Some(m) = app.inbox.selected_message() {
+                app.confirm = Some(PendingAction {
+                    action: MessageAction::Delete,
+                    id: m.id.clone(),
+                    subject: m.subject.clone(),
+                });
+            }
+            Vec::new()
+        }
+        (_, Action::ConfirmReceipt) => match app.inbox.selected_message() {
+            Some(m) if m.requires_confirmation => {
+                let id = m.id.clone();
+                act(app, id, MessageAction::Confirm)
+            }
+            Some(_) => {
+                app.status = Some(Status::Info(
+                    "Denne meldingen ber ikke om bekreftelse.".into(),
+                ));
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
         (_, Action::TogglePreview) => {
             app.preview = !app.preview;
             if app.preview {
@@ -609,6 +679,88 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.focus = Focus::List;
             app.detail.open = false;
             Vec::new()
+        }
+    }
+}
+
+fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {
+    let request = next_request(app);
+    app.status = Some(Status::Info(match action {
+        MessageAction::Archive => "Arkiverer …".into(),
+        MessageAction::Delete => "Sletter …".into(),
+        MessageAction::Confirm => "Bekrefter mottak …".into(),
+    }));
+    vec![Effect::Act {
+        request,
+        who: app.who.clone(),
+        id,
+        action,
+    }]
+}
+
+/// Marks the selected message read the way Altinn does it: by fetching it without
+/// `markAsRead=false`. There is no way back to unread, and the user is told so.
+fn mark_read(app: &mut App) -> Vec<Effect> {
+    let Some(m) = app.inbox.selected_message() else {
+        return Vec::new();
+    };
+    if !m.is_unread() {
+        app.status = Some(Status::Info(
+            "Meldingen er allerede lest (Altinn kan ikke markere som ulest).".into(),
+        ));
+        return Vec::new();
+    }
+    let id = m.id.clone();
+    let request = next_request(app);
+    vec![Effect::FetchMessage {
+        request,
+        who: app.who.clone(),
+        id,
+        mark_as_read: true,
+        debounce: false,
+    }]
+}
+
+fn action_done(app: &mut App, id: &str, action: MessageAction, new_id: Option<String>) {
+    let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) else {
+        return;
+    };
+    match action {
+        MessageAction::Archive => {
+            let row = &mut app.inbox.messages[index];
+            row.status = MessageStatus::Archived;
+            if let Some(new_id) = new_id {
+                row.id = new_id.clone();
+                if let Some(mut body) = app.bodies.remove(id) {
+                    body.summary.id = new_id.clone();
+                    body.summary.status = MessageStatus::Archived;
+                    app.bodies.insert(new_id.clone(), body);
+                }
+                if app.detail.id.as_deref() == Some(id) {
+                    app.detail.id = Some(new_id);
+                }
+            }
+            app.status = Some(Status::Info("Arkivert.".into()));
+        }
+        MessageAction::Delete => {
+            app.inbox.messages.remove(index);
+            app.bodies.remove(id);
+            if app.detail.id.as_deref() == Some(id) {
+                app.detail = Default::default();
+                app.focus = Focus::List;
+            }
+            keep_selection_visible(app);
+            app.status = Some(Status::Info(
+                "Slettet: meldingen ligger i papirkurven.".into(),
+            ));
+        }
+        MessageAction::Confirm => {
+            let row = &mut app.inbox.messages[index];
+            row.requires_confirmation = false;
+            if row.status == MessageStatus::Unread {
+                row.status = MessageStatus::Read;
+            }
+            app.status = Some(Status::Info("Mottaket er bekreftet.".into()));
         }
     }
 }

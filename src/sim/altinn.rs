@@ -191,6 +191,39 @@ fn route(
             ),
         );
     }
+    if method == Method::PUT || method == Method::DELETE {
+        if !auth.allows("altinn:instances.write") {
+            return (
+                "scope",
+                status_with_reason(
+                    StatusCode::UNAUTHORIZED,
+                    "Claims Authorization failed: Missing required scope",
+                ),
+            );
+        }
+        return match (method.clone(), seg) {
+            (Method::PUT, ["api", who, "messages", id, "archive"]) => (
+                "/api/{who}/messages/{id}/archive",
+                with_mailbox(ctx, auth, who, |m, _, _| {
+                    archive(ctx, m, original_who(original), id, auth)
+                }),
+            ),
+            (Method::PUT, ["api", who, "messages", id, "confirm"]) => (
+                "/api/{who}/messages/{id}/confirm",
+                with_mailbox(ctx, auth, who, |m, _, _| confirm(m, id, auth)),
+            ),
+            (Method::DELETE, ["api", who, "messages", id]) => (
+                "/api/{who}/messages/{id}",
+                with_mailbox(ctx, auth, who, |m, _, organisation| {
+                    delete(m, id, auth, organisation)
+                }),
+            ),
+            _ => (
+                "other",
+                status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
+            ),
+        };
+    }
     if method != Method::GET {
         return (
             "other",
@@ -202,32 +235,27 @@ fn route(
         ["api", "my", "profile"] => ("/api/my/profile", profile(ctx, auth)),
         ["api", who, "messages"] => (
             "/api/{who}/messages",
-            with_mailbox(ctx, auth, who, |m, who| list(ctx, m, who)),
+            with_mailbox(ctx, auth, who, |m, who, _| list(ctx, m, who)),
         ),
         ["api", who, "messages", "trashbin"] => (
             "/api/{who}/messages/trashbin",
-            with_mailbox(ctx, auth, who, |_, who| {
-                hal(
-                    &json!({"_links": {"self": {"href": format!("{}/api/{who}/messages/trashbin", ctx.base)}}, "_embedded": {"messages": []}}),
-                    ctx.state,
-                )
-            }),
+            with_mailbox(ctx, auth, who, |m, who, _| trashbin(ctx, m, who)),
         ),
         ["api", who, "messages", id] => (
             "/api/{who}/messages/{id}",
-            with_mailbox(ctx, auth, who, |m, _| {
+            with_mailbox(ctx, auth, who, |m, _, _| {
                 detail(ctx, m, original_who(original), id, auth)
             }),
         ),
         ["api", who, "messages", id, "attachments"] => (
             "/api/{who}/messages/{id}/attachments",
-            with_mailbox(ctx, auth, who, |m, _| {
+            with_mailbox(ctx, auth, who, |m, _, _| {
                 attachment_list(ctx, m, original_who(original), id, auth)
             }),
         ),
         ["api", who, "messages", id, "attachments", att] => (
             "/api/{who}/messages/{id}/attachments/{att}",
-            with_mailbox(ctx, auth, who, |m, _| attachment(m, id, att, auth)),
+            with_mailbox(ctx, auth, who, |m, _, _| attachment(m, id, att, auth)),
         ),
         _ => (
             "other",
@@ -430,7 +458,7 @@ fn with_mailbox(
     ctx: &Ctx<'_>,
     auth: &Auth,
     who: &str,
-    f: impl FnOnce(&mut Vec<SimMessage>, &str) -> Response,
+    f: impl FnOnce(&mut Vec<SimMessage>, &str, bool) -> Response,
 ) -> Response {
     let mut world = lock(&ctx.state.world);
     let Some(user) = world.users.get(auth.user) else {
@@ -451,8 +479,12 @@ fn with_mailbox(
             "The user has no access to this reportee",
         );
     };
+    let organisation = world
+        .reportees
+        .get(index)
+        .is_some_and(|r| r.kind != ReporteeKind::Person);
     match world.mailboxes.get_mut(index) {
-        Some(mailbox) => f(mailbox, who),
+        Some(mailbox) => f(mailbox, who, organisation),
         None => status_with_reason(StatusCode::NOT_FOUND, "Reportee not found"),
     }
 }
@@ -585,7 +617,7 @@ fn list(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str) -> Response {
     }
     let mut page = Vec::with_capacity(top);
     let mut matched = 0usize;
-    for m in mailbox.iter() {
+    for m in mailbox.iter().filter(|m| m.status != SimStatus::Deleted) {
         if range.0.is_some_and(|from| m.last_changed < from)
             || range
                 .1
@@ -716,4 +748,100 @@ fn attachment(mailbox: &mut [SimMessage], id: &str, att: &str, auth: &Auth) -> R
         a.bytes(),
     )
         .into_response()
+}
+
+fn trashbin(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str) -> Response {
+    let items: Vec<Value> = mailbox
+        .iter()
+        .filter(|m| m.status == SimStatus::Deleted)
+        .take(PAGE_MAX)
+        .map(|m| message_json(ctx, m, who, false))
+        .collect();
+    hal(
+        &json!({
+            "_links": {"self": {"href": format!("{}/api/{who}/messages/trashbin", ctx.base)}},
+            "_embedded": {"messages": items}
+        }),
+        ctx.state,
+    )
+}
+
+/// `PUT …/archive`: the message gets a `b…` id; one that needs a confirmation is refused.
+fn archive(
+    ctx: &Ctx<'_>,
+    mailbox: &mut [SimMessage],
+    who: &str,
+    id: &str,
+    auth: &Auth,
+) -> Response {
+    let Some(m) = find(mailbox, id) else {
+        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    };
+    if let Some(denied) = level_denied(m, auth) {
+        return denied;
+    }
+    if m.requires_confirmation {
+        return status_with_reason(
+            StatusCode::BAD_REQUEST,
+            "The correspondence requires confirmation and cannot be archived",
+        );
+    }
+    if matches!(m.status, SimStatus::Archived | SimStatus::Deleted) {
+        return status_with_reason(StatusCode::BAD_REQUEST, "The message is already archived");
+    }
+    let number =
+        m.id.trim_start_matches(['a', 'b', 'c'])
+            .parse::<u64>()
+            .unwrap_or_default();
+    m.original_id = Some(m.id.clone());
+    m.id = format!("b{}", number + 500_000);
+    m.status = SimStatus::Archived;
+    let location = format!("{}/api/{who}/messages/{}", ctx.base, m.id);
+    let mut response = status_with_reason(StatusCode::NO_CONTENT, "Message has been archived");
+    if let Ok(value) = location.parse() {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// `PUT …/confirm`: only for correspondence that requires it.
+fn confirm(mailbox: &mut [SimMessage], id: &str, auth: &Auth) -> Response {
+    let Some(m) = find(mailbox, id) else {
+        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    };
+    if let Some(denied) = level_denied(m, auth) {
+        return denied;
+    }
+    if !m.requires_confirmation {
+        return status_with_reason(
+            StatusCode::BAD_REQUEST,
+            "The message does not require confirmation",
+        );
+    }
+    m.requires_confirmation = false;
+    if m.status == SimStatus::Unread {
+        m.status = SimStatus::Read;
+    }
+    status_with_reason(StatusCode::NO_CONTENT, "Message has been confirmed")
+}
+
+/// `DELETE …/{id}`: to the trash bin; correspondence to organisations cannot be deleted.
+fn delete(mailbox: &mut [SimMessage], id: &str, auth: &Auth, organisation: bool) -> Response {
+    let Some(m) = find(mailbox, id) else {
+        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    };
+    if let Some(denied) = level_denied(m, auth) {
+        return denied;
+    }
+    if organisation && m.kind == "Correspondence" {
+        return status_with_reason(
+            StatusCode::FORBIDDEN,
+            "Correspondence to organisations cannot be deleted",
+        );
+    }
+    if m.status == SimStatus::Deleted {
+        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    }
+    m.status = SimStatus::Deleted;
+    status_with_reason(StatusCode::NO_CONTENT, "Message has been deleted")
 }

@@ -97,6 +97,8 @@ pub enum SimStatus {
     SentAndArchived,
     /// Arkivert.
     Archived,
+    /// Slettet (in the trash bin).
+    Deleted,
 }
 
 impl SimStatus {
@@ -116,6 +118,8 @@ impl SimStatus {
             Self::SentAndArchived => "Sendt og arkivert",
             Self::Archived if english => "Archived",
             Self::Archived => "Arkivert",
+            Self::Deleted if english => "Deleted",
+            Self::Deleted => "Slettet",
         }
     }
 }

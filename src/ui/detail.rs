@@ -82,6 +82,9 @@ fn header_lines(summary: &MessageSummary, theme: &Theme) -> Vec<Line<'static>> {
         second.push(label("   Frist: ", theme));
         second.push(Span::raw(norwegian_date(due)));
     }
+    if summary.requires_confirmation {
+        second.push(Span::styled("   Krever bekreftelse (c)", theme.key));
+    }
     let mut lines = vec![Line::from(first), Line::from(second)];
     if summary.message_sender.is_some() && summary.sender() != summary.service_owner {
         lines.push(Line::from(vec![

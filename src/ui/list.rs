@@ -68,7 +68,13 @@ fn row(
     let unread = message.is_unread();
     let base = if unread { theme.unread } else { Style::new() };
     let marker = if selected { "▶" } else { " " };
-    let dot = if unread { "●" } else { " " };
+    let dot = if unread {
+        "●"
+    } else if message.requires_confirmation {
+        "!"
+    } else {
+        " "
+    };
     let show_date = width >= 50;
     let attachments = match message.attachment_count {
         Some(n) if n > 0 => format!(" 📎{n}"),

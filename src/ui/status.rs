@@ -13,7 +13,18 @@ use crate::text::{truncate, width};
 /// Draws the status line.
 pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let width = area.width as usize;
-    let line = if let Some(skip) = app.inbox.loading_skip {
+    let line = if let Some(pending) = &app.confirm {
+        let question = format!(
+            " {} «{}»? y = ja, annen tast = nei",
+            match pending.action {
+                crate::app::effects::MessageAction::Delete => "Slette",
+                crate::app::effects::MessageAction::Archive => "Arkivere",
+                crate::app::effects::MessageAction::Confirm => "Bekrefte",
+            },
+            truncate(&pending.subject, width.saturating_sub(40).max(10))
+        );
+        Line::styled(truncate(&question, width), theme.error)
+    } else if let Some(skip) = app.inbox.loading_skip {
         let page = skip / crate::altinn::client::PAGE_SIZE + 1;
         Line::styled(
             truncate(
