@@ -303,3 +303,40 @@ fn browser_screen_over_ssh_100x30() {
     app.over_ssh = true;
     insta::assert_snapshot!(render(&app, 100, 30).backend());
 }
+
+#[test]
+fn reportee_switcher_80x24() {
+    use innboks::domain::{Party, PartyKind};
+    let mut app = inbox_app(80, 24);
+    app.reportees = vec![
+        Party {
+            id: "r50010001".into(),
+            name: "KARI NORDMANN".into(),
+            kind: PartyKind::Person,
+            organisation_number: None,
+        },
+        Party {
+            id: "r50020002".into(),
+            name: "NORDMANN BYGG AS".into(),
+            kind: PartyKind::Organisation,
+            organisation_number: Some("912345678".into()),
+        },
+        Party {
+            id: "r50020003".into(),
+            name: "NORDMANN BYGG AS AVD BERGEN".into(),
+            kind: PartyKind::SubUnit,
+            organisation_number: Some("973456789".into()),
+        },
+    ];
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+    );
+    for c in "bygg".chars() {
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}

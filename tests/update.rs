@@ -805,3 +805,73 @@ fn archive_delete_confirm_and_mark_read_keys() {
     assert!(update(&mut app, key(KeyCode::Char('m'))).is_empty());
     assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("ulest")));
 }
+
+#[test]
+fn reportee_switcher_filters_and_switches() {
+    use innboks::domain::{Party, PartyKind};
+    let mut app = logged_in();
+    let effects = update(&mut app, key(KeyCode::Char('R')));
+    assert_eq!(effects, vec![Effect::FetchReportees]);
+    assert!(app.switcher.as_ref().is_some_and(|s| s.loading));
+    let party = |id: &str, name: &str, kind: PartyKind, org: Option<&str>| Party {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        organisation_number: org.map(Into::into),
+    };
+    update(
+        &mut app,
+        Msg::ReporteesLoaded(vec![
+            party("r1", "KARI NORDMANN", PartyKind::Person, None),
+            party(
+                "r2",
+                "NORDMANN BYGG AS",
+                PartyKind::Organisation,
+                Some("912345678"),
+            ),
+            party(
+                "r3",
+                "NORDMANN BYGG AS AVD BERGEN",
+                PartyKind::SubUnit,
+                Some("973456789"),
+            ),
+        ]),
+    );
+    assert_eq!(app.switcher_matches().len(), 3);
+    type_text(&mut app, "9734");
+    assert_eq!(app.switcher_matches().len(), 1, "filter by org number");
+    update(&mut app, key(KeyCode::Backspace));
+    update(&mut app, key(KeyCode::Backspace));
+    update(&mut app, key(KeyCode::Backspace));
+    update(&mut app, key(KeyCode::Backspace));
+    type_text(&mut app, "bygg");
+    assert_eq!(app.switcher_matches().len(), 2);
+    update(&mut app, key(KeyCode::Down));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(app.switcher.is_none());
+    assert_eq!(app.who, "r3");
+    assert_eq!(
+        app.reportee_name.as_deref(),
+        Some("NORDMANN BYGG AS AVD BERGEN")
+    );
+    assert!(app.inbox.messages.is_empty(), "the list starts over");
+    assert!(matches!(effects.as_slice(), [Effect::FetchPage { who, skip: 0, .. }] if who == "r3"));
+
+    update(&mut app, key(KeyCode::Char('R')));
+    assert!(
+        app.switcher.as_ref().is_some_and(|s| !s.loading),
+        "the list is kept"
+    );
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.who, "r3", "it opens on the current party");
+    assert_eq!(effects.len(), 1);
+    update(&mut app, key(KeyCode::Char('R')));
+    update(&mut app, key(KeyCode::Up));
+    update(&mut app, key(KeyCode::Up));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.who, "my", "the person's own inbox is `my`");
+    assert_eq!(app.reportee_name, None);
+    update(&mut app, key(KeyCode::Char('R')));
+    update(&mut app, key(KeyCode::Esc));
+    assert!(app.switcher.is_none());
+}

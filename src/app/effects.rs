@@ -71,6 +71,8 @@ pub enum Effect {
         /// What to do.
         action: MessageAction,
     },
+    /// Fetch the parties the user can act for.
+    FetchReportees,
     /// Fetch the user's profile (name for the title bar).
     FetchProfile,
     /// Fetch one page of an inbox.
@@ -512,6 +514,19 @@ impl EffectRunner {
                         }
                     };
                     let _ = tx.send(msg);
+                });
+            }
+            Effect::FetchReportees => {
+                tokio::spawn(async move {
+                    let result = with_session(&session, |s| {
+                        let client = client.clone();
+                        async move { client.reportees(&s).await }
+                    })
+                    .await;
+                    let _ = tx.send(match result {
+                        Ok(parties) => Msg::ReporteesLoaded(parties),
+                        Err(error) => Msg::ReporteesFailed(error),
+                    });
                 });
             }
             Effect::FetchProfile => {

@@ -48,11 +48,13 @@ pub enum Action {
     Delete,
     /// Confirm receipt, where the sender asks for it.
     ConfirmReceipt,
+    /// Switch reportee (act for an organisation).
+    Reportee,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -72,6 +74,7 @@ impl Action {
         Action::Archive,
         Action::Delete,
         Action::ConfirmReceipt,
+        Action::Reportee,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -96,6 +99,7 @@ impl Action {
             Action::Archive => "archive",
             Action::Delete => "delete",
             Action::ConfirmReceipt => "confirm_receipt",
+            Action::Reportee => "reportee",
         }
     }
 
@@ -121,6 +125,7 @@ impl Action {
             Action::Archive => "archive",
             Action::Delete => "delete (asks first)",
             Action::ConfirmReceipt => "confirm receipt",
+            Action::Reportee => "act for (reportee)",
         }
     }
 
@@ -135,6 +140,7 @@ impl Action {
             Action::Refresh => "refresh",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::Reportee => "reportee",
             _ => "",
         }
     }
@@ -150,7 +156,11 @@ impl Action {
             | Action::HalfPageUp
             | Action::PageDown
             | Action::PageUp => "Navigation",
-            Action::Open | Action::Back | Action::FocusNext | Action::TogglePreview => "Messages",
+            Action::Open
+            | Action::Back
+            | Action::FocusNext
+            | Action::TogglePreview
+            | Action::Reportee => "Messages",
             Action::MarkRead | Action::Archive | Action::Delete | Action::ConfirmReceipt => {
                 "Actions"
             }
@@ -296,6 +306,7 @@ impl Default for Keymap {
             (Action::Archive, vec![Key::char('a')]),
             (Action::Delete, vec![Key::char('d')]),
             (Action::ConfirmReceipt, vec![Key::char('c')]),
+            (Action::Reportee, vec![Key::char('R')]),
         ];
         Self { bindings }
     }
@@ -386,6 +397,7 @@ impl Keymap {
         let mut hints = vec![(pair, Action::MoveDown.hint())];
         for action in [
             Action::Open,
+            Action::Reportee,
             Action::Back,
             Action::FocusNext,
             Action::TogglePreview,

@@ -16,7 +16,7 @@ pub use effects::Effect;
 pub use keymap::{Action, Keymap};
 pub use msg::Msg;
 
-use crate::domain::{Message, MessageSummary};
+use crate::domain::{Message, MessageSummary, Party};
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,6 +297,43 @@ pub struct App {
     pub session_note: Option<String>,
     /// A destructive action waiting for `y`.
     pub confirm: Option<PendingAction>,
+    /// The parties the user can act for, once fetched.
+    pub reportees: Vec<Party>,
+    /// The reportee switcher, when open.
+    pub switcher: Option<Switcher>,
+}
+
+/// The reportee switcher: type to filter, arrows to choose, Enter to switch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Switcher {
+    /// What was typed.
+    pub filter: String,
+    /// Index into the filtered list.
+    pub selected: usize,
+    /// Waiting for the list.
+    pub loading: bool,
+}
+
+impl App {
+    /// The reportees matching the switcher's filter (name, org number or id).
+    pub fn switcher_matches(&self) -> Vec<&Party> {
+        let filter = self
+            .switcher
+            .as_ref()
+            .map(|s| s.filter.to_lowercase())
+            .unwrap_or_default();
+        self.reportees
+            .iter()
+            .filter(|p| {
+                filter.is_empty()
+                    || p.name.to_lowercase().contains(&filter)
+                    || p.organisation_number
+                        .as_deref()
+                        .is_some_and(|n| n.contains(&filter))
+                    || p.id.to_lowercase().contains(&filter)
+            })
+            .collect()
+    }
 }
 
 /// An action that asks first ("Slette …? y/n").
@@ -343,6 +380,8 @@ impl App {
             now: SystemTime::UNIX_EPOCH,
             session_note: None,
             confirm: None,
+            reportees: Vec::new(),
+            switcher: None,
         }
     }
 

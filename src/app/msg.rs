@@ -9,7 +9,7 @@ use super::effects::MessageAction;
 use super::{BrowserView, DeviceView};
 use crate::altinn::ApiError;
 use crate::auth::refresh::RefreshEvent;
-use crate::domain::{Message, MessagePage, Profile};
+use crate::domain::{Message, MessagePage, Party, Profile};
 
 /// An input or a result, fed to [`crate::app::update::update`].
 #[derive(Debug, Clone)]
@@ -84,6 +84,10 @@ pub enum Msg {
     },
     /// The user's profile arrived.
     ProfileLoaded(Profile),
+    /// The parties the user can act for.
+    ReporteesLoaded(Vec<Party>),
+    /// The reportee list could not be fetched.
+    ReporteesFailed(ApiError),
     /// A page of the inbox arrived.
     PageLoaded {
         /// The request it answers.

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::effects::MessageAction;
+use super::Switcher;
 use super::{
     Action, App, Effect, Focus, LoginField, LoginFlow, LoginMethod, Msg, PendingAction, Screen,
     Status,
@@ -12,6 +13,7 @@ use crate::altinn::ApiError;
 use crate::auth::refresh::RefreshEvent;
 use crate::auth::Secret;
 use crate::domain::{MessagePage, MessageStatus};
+use crate::domain::{Party, PartyKind};
 
 /// Rows before the end of the loaded list at which the next page is fetched.
 const PREFETCH_MARGIN: usize = 10;
@@ -137,6 +139,25 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     app.login.focus = Some(LoginField::Password);
                 }
             }
+            Vec::new()
+        }
+        Msg::ReporteesLoaded(parties) => {
+            app.reportees = parties;
+            let current = current_reportee(app);
+            if let Some(switcher) = &mut app.switcher {
+                switcher.loading = false;
+                switcher.selected = current;
+            }
+            Vec::new()
+        }
+        Msg::ReporteesFailed(error) => {
+            app.switcher = None;
+            if error == ApiError::SessionExpired {
+                return failure(app, error);
+            }
+            app.status = Some(Status::Error(format!(
+                "Kunne ikke hente hvem du kan representere: {error}"
+            )));
             Vec::new()
         }
         Msg::ProfileLoaded(profile) => {
@@ -546,6 +567,9 @@ fn scroll_detail(app: &mut App, delta: isize) {
 }
 
 fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if app.switcher.is_some() {
+        return switcher_key(app, key);
+    }
     if let Some(pending) = app.confirm.take() {
         // Only `y` says yes (not `j` for «ja»: that is "down" to a fast hand).
         if key.code == KeyCode::Char('y') {
@@ -575,6 +599,18 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         (_, Action::Help) => {
             app.show_help = true;
             Vec::new()
+        }
+        (_, Action::Reportee) => {
+            app.switcher = Some(Switcher {
+                loading: app.reportees.is_empty(),
+                selected: current_reportee(app),
+                ..Switcher::default()
+            });
+            if app.reportees.is_empty() {
+                vec![Effect::FetchReportees]
+            } else {
+                Vec::new()
+            }
         }
         (_, Action::Refresh) => refresh(app),
         (_, Action::MarkRead) => mark_read(app),
@@ -681,6 +717,64 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Keys in the reportee switcher: type to filter, ↑/↓ (or C-p/C-n) to move, Enter to switch,
+/// Esc to close.
+fn switcher_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let count = app.switcher_matches().len();
+    let Some(switcher) = &mut app.switcher else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => app.switcher = None,
+        KeyCode::Up => switcher.selected = switcher.selected.saturating_sub(1),
+        KeyCode::Char('p') if ctrl => switcher.selected = switcher.selected.saturating_sub(1),
+        KeyCode::Down => switcher.selected = (switcher.selected + 1).min(count.saturating_sub(1)),
+        KeyCode::Char('n') if ctrl => {
+            switcher.selected = (switcher.selected + 1).min(count.saturating_sub(1))
+        }
+        KeyCode::Backspace => {
+            switcher.filter.pop();
+            switcher.selected = 0;
+        }
+        KeyCode::Char(c) if !ctrl => {
+            switcher.filter.push(c);
+            switcher.selected = 0;
+        }
+        KeyCode::Enter => {
+            let selected = switcher.selected;
+            let chosen = app.switcher_matches().get(selected).map(|p| (*p).clone());
+            app.switcher = None;
+            if let Some(party) = chosen {
+                return switch_reportee(app, &party);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The index of the party whose inbox is shown (the switcher starts there).
+fn current_reportee(app: &App) -> usize {
+    app.reportees
+        .iter()
+        .position(|p| p.id == app.who || (app.who == "my" && p.kind == PartyKind::Person))
+        .unwrap_or(0)
+}
+
+/// Shows `party`'s inbox: the list starts over from the top.
+fn switch_reportee(app: &mut App, party: &Party) -> Vec<Effect> {
+    let own = party.kind == PartyKind::Person
+        && app.reportees.iter().position(|p| p.id == party.id) == Some(0);
+    app.who = if own { "my".into() } else { party.id.clone() };
+    app.reportee_name = (!own).then(|| party.name.clone());
+    app.inbox = Default::default();
+    app.detail = Default::default();
+    app.focus = Focus::List;
+    app.status = Some(Status::Info(format!("Viser innboksen til {}.", party.name)));
+    fetch_page(app, 0)
 }
 
 fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {

@@ -5,6 +5,7 @@ pub mod detail;
 pub mod help;
 pub mod list;
 pub mod login;
+pub mod reportees;
 pub mod status;
 pub mod theme;
 
@@ -46,6 +47,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         }
         Screen::Inbox => {
             draw_inbox(app, theme, frame, area);
+            if app.switcher.is_some() {
+                reportees::draw(app, theme, frame, area);
+            }
             if app.show_help {
                 help::draw(app, theme, frame, area);
             }

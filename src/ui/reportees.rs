@@ -1,0 +1,92 @@
+//! The reportee switcher (`R`): who the user can act for, filtered as they type.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::{centered, spinner, Theme};
+use crate::app::App;
+use crate::domain::{Party, PartyKind};
+use crate::text::fit;
+
+/// `912345678` → `912 345 678`.
+fn spaced(number: &str) -> String {
+    let digits: Vec<char> = number.chars().collect();
+    digits
+        .chunks(3)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn kind(party: &Party) -> &str {
+    match &party.kind {
+        PartyKind::Person => "person",
+        PartyKind::Organisation => "virksomhet",
+        PartyKind::SubUnit => "underenhet",
+        PartyKind::Other(text) => text,
+    }
+}
+
+/// Draws the switcher centred in `area`.
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(switcher) = &app.switcher else {
+        return;
+    };
+    let width = area.width.saturating_sub(4).min(76);
+    let inner = width.saturating_sub(2) as usize;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("Søk: ", theme.dim),
+            Span::raw(switcher.filter.clone()),
+            Span::styled("▏", theme.key),
+        ]),
+        Line::raw(""),
+    ];
+    if switcher.loading {
+        lines.push(Line::styled(
+            format!("{} Henter hvem du kan representere …", spinner(app.spinner)),
+            theme.dim,
+        ));
+    } else {
+        let matches = app.switcher_matches();
+        if matches.is_empty() {
+            lines.push(Line::styled("Ingen treff.", theme.dim));
+        }
+        for (i, party) in matches.iter().enumerate() {
+            let number = party
+                .organisation_number
+                .as_deref()
+                .map(|n| format!("org.nr. {}", spaced(n)))
+                .unwrap_or_default();
+            let text = format!(
+                "{} {}  {}",
+                fit(&party.name, inner.saturating_sub(34).max(10)),
+                fit(kind(party), 10),
+                number
+            );
+            let line = Line::raw(fit(&text, inner));
+            lines.push(if i == switcher.selected {
+                line.style(theme.selected)
+            } else {
+                line
+            });
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Skriv for å søke · ↑/↓ velg · Enter bytt · Esc lukk",
+        theme.dim,
+    ));
+    let popup = centered(area, width, (lines.len() as u16 + 2).min(area.height));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(" Representer ")
+                .border_style(theme.border_focused),
+        ),
+        popup,
+    );
+}
