@@ -76,3 +76,56 @@ pub fn create_private_truncate(path: &Path) -> io::Result<fs::File> {
     }
     Ok(file)
 }
+
+/// Creates a new file for `name` in `dir` without ever overwriting: `name`, then
+/// `stem (1).ext`, `stem (2).ext`, … The name is made safe first (no separators, no `..`).
+pub fn create_unique(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> {
+    let name = crate::text::safe_file_name(name);
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem.to_owned(), format!(".{ext}")),
+        _ => (name.clone(), String::new()),
+    };
+    for i in 0..10_000 {
+        let candidate = if i == 0 {
+            dir.join(&name)
+        } else {
+            dir.join(format!("{stem} ({i}){ext}"))
+        };
+        match fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+            Ok(file) => return Ok((candidate, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("too many files with that name"))
+}
+
+/// Where attachments are saved: the XDG download dir, else `~/Downloads`.
+pub fn download_dir() -> Option<PathBuf> {
+    let user = directories::UserDirs::new()?;
+    Some(
+        user.download_dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| user.home_dir().join("Downloads")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_overwrites_and_stays_inside() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (first, _) = create_unique(dir.path(), "vedtak.pdf").expect("first");
+        let (second, _) = create_unique(dir.path(), "vedtak.pdf").expect("second");
+        let (third, _) = create_unique(dir.path(), "vedtak.pdf").expect("third");
+        assert_eq!(first.file_name().and_then(|n| n.to_str()), Some("vedtak.pdf"));
+        assert_eq!(second.file_name().and_then(|n| n.to_str()), Some("vedtak (1).pdf"));
+        assert_eq!(third.file_name().and_then(|n| n.to_str()), Some("vedtak (2).pdf"));
+        let (hostile, _) = create_unique(dir.path(), "../../etc/passwd").expect("hostile");
+        assert_eq!(hostile.parent(), Some(dir.path()));
+        let (escape, _) = create_unique(dir.path(), "\u{1b}]52;c;x\u{7}rapport.pdf").expect("escape");
+        assert!(!escape.to_string_lossy().contains('\u{1b}'));
+    }
+}

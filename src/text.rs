@@ -76,6 +76,24 @@ pub fn html_to_text(html: &str, width: usize) -> String {
     text.trim_end().to_owned()
 }
 
+/// Makes a server-given file name safe to create: no path separators, no `..`, no control
+/// characters, no leading dots, not empty.
+pub fn safe_file_name(name: &str) -> String {
+    let cleaned: String = sanitize_line(name)
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c => c,
+        })
+        .collect();
+    let cleaned = cleaned.trim_start_matches(['.', ' ']).trim().to_owned();
+    if cleaned.is_empty() {
+        "vedlegg".to_owned()
+    } else {
+        cleaned
+    }
+}
+
 /// The display width of `s` in terminal columns (wide CJK and emoji count two).
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)

@@ -13,7 +13,7 @@ use crate::domain::{
     Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary, Party, PartyKind,
     Profile,
 };
-use crate::text::{html_to_text, sanitize_line};
+use crate::text::{html_to_text, safe_file_name, sanitize_line};
 
 /// Width used when turning HTML bodies into text: wide enough that paragraphs stay one line
 /// each, so the detail pane wraps them to its own width.
@@ -264,24 +264,6 @@ impl HalMessage {
                 .as_ref()
                 .map(|l| sanitize_line(&l.href)),
         }
-    }
-}
-
-/// Makes a server-given file name safe to create: no path separators, no `..`, no control
-/// characters, no leading dots, not empty.
-pub fn safe_file_name(name: &str) -> String {
-    let cleaned: String = sanitize_line(name)
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c => c,
-        })
-        .collect();
-    let cleaned = cleaned.trim_start_matches(['.', ' ']).trim().to_owned();
-    if cleaned.is_empty() {
-        "vedlegg".to_owned()
-    } else {
-        cleaned
     }
 }
 

@@ -438,6 +438,11 @@ mod tests {
         );
         assert_eq!(
             keymap.action_for(&press(KeyCode::Char('d'), KeyModifiers::NONE)),
+            Some(Action::Delete),
+            "Ctrl makes another key"
+        );
+        assert_eq!(
+            keymap.action_for(&press(KeyCode::Char('z'), KeyModifiers::NONE)),
             None
         );
     }
