@@ -26,6 +26,8 @@ pub struct ConfigFile {
     pub keys: BTreeMap<String, Vec<String>>,
     /// The fixed loopback port for the ID-porten browser login (forward it with `ssh -L`).
     pub loopback_port: Option<u16>,
+    /// Where attachments are saved (default: the XDG download dir).
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 /// One environment's settings in the config file.

@@ -82,6 +82,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             message: format!("[keys]: {message}"),
         })?;
     let loopback_port = file.loopback_port.unwrap_or(browser::DEFAULT_PORT);
+    let download_dir = file.download_dir.clone().or_else(paths::download_dir);
     match &cli.command {
         Some(Command::Sim { port, sim }) => {
             let simulator = Simulator::start(sim.to_config(*port, None))
@@ -124,7 +125,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 "Demo: brukernavn demo, passord demo · simulator på {}",
                 simulator.base_url()
             );
-            let result = run_tui(environment, keymap, Some(hint), loopback_port).await;
+            let result =
+                run_tui(environment, keymap, Some(hint), loopback_port, download_dir).await;
             simulator.stop().await;
             result.map(|()| ExitCode::SUCCESS)
         }
@@ -153,7 +155,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         None => {
             let environment = environment(&cli, &file, &config_path)?;
-            run_tui(environment, keymap, None, loopback_port).await?;
+            run_tui(environment, keymap, None, loopback_port, download_dir).await?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -180,6 +182,7 @@ async fn run_tui(
     keymap: Keymap,
     hint: Option<String>,
     loopback_port: u16,
+    download_dir: Option<std::path::PathBuf>,
 ) -> Result<()> {
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
     let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())?;
@@ -194,6 +197,7 @@ async fn run_tui(
     let var = |name: &str| std::env::var(name).ok();
     app.can_open_browser = browser::local_browser_available(var);
     app.over_ssh = browser::over_ssh(var);
+    app.download_dir = download_dir;
     let auth = AuthSettings {
         env: environment.name.clone(),
         issuer: environment.issuer.clone(),

@@ -91,7 +91,11 @@ pub fn create_unique(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> 
         } else {
             dir.join(format!("{stem} ({i}){ext}"))
         };
-        match fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
             Ok(file) => return Ok((candidate, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
@@ -120,12 +124,22 @@ mod tests {
         let (first, _) = create_unique(dir.path(), "vedtak.pdf").expect("first");
         let (second, _) = create_unique(dir.path(), "vedtak.pdf").expect("second");
         let (third, _) = create_unique(dir.path(), "vedtak.pdf").expect("third");
-        assert_eq!(first.file_name().and_then(|n| n.to_str()), Some("vedtak.pdf"));
-        assert_eq!(second.file_name().and_then(|n| n.to_str()), Some("vedtak (1).pdf"));
-        assert_eq!(third.file_name().and_then(|n| n.to_str()), Some("vedtak (2).pdf"));
+        assert_eq!(
+            first.file_name().and_then(|n| n.to_str()),
+            Some("vedtak.pdf")
+        );
+        assert_eq!(
+            second.file_name().and_then(|n| n.to_str()),
+            Some("vedtak (1).pdf")
+        );
+        assert_eq!(
+            third.file_name().and_then(|n| n.to_str()),
+            Some("vedtak (2).pdf")
+        );
         let (hostile, _) = create_unique(dir.path(), "../../etc/passwd").expect("hostile");
         assert_eq!(hostile.parent(), Some(dir.path()));
-        let (escape, _) = create_unique(dir.path(), "\u{1b}]52;c;x\u{7}rapport.pdf").expect("escape");
+        let (escape, _) =
+            create_unique(dir.path(), "\u{1b}]52;c;x\u{7}rapport.pdf").expect("escape");
         assert!(!escape.to_string_lossy().contains('\u{1b}'));
     }
 }

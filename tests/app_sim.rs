@@ -314,3 +314,51 @@ async fn browser_login_by_paste_then_relaunch_without_login() {
     );
     assert!(sim.stats().refreshes >= 1);
 }
+
+#[tokio::test]
+async fn attachments_are_saved_without_overwriting() {
+    let sim = common::start(80).await;
+    let mut h = Harness::new(&sim);
+    let downloads = tempfile::tempdir().expect("downloads");
+    h.app.download_dir = Some(downloads.path().to_owned());
+    h.login().await;
+    let world = innboks::sim::data::World::generate(&innboks::sim::data::WorldOptions {
+        seed: 42,
+        messages: 80,
+        anchor: common::anchor(),
+    });
+    let target = world.mailboxes[0]
+        .iter()
+        .position(|m| m.required_level == 1 && !m.attachments.is_empty())
+        .expect("a message with an attachment");
+    while h.app.inbox.selected < target {
+        h.key(KeyCode::Char('j'));
+    }
+    h.key(KeyCode::Enter);
+    h.until("the message", |app| {
+        app.detail.request.is_none() && app.detail_message().is_some()
+    })
+    .await;
+    h.key(KeyCode::Char('v'));
+    assert_eq!(h.app.detail.attachment, Some(0));
+    for round in 0..2 {
+        h.key(KeyCode::Char('S'));
+        h.until(
+            "the saved file",
+            |app| matches!(&app.status, Some(Status::Info(t)) if t.starts_with("Lagret ")),
+        )
+        .await;
+        let expected = &world.mailboxes[0][target].attachments[0];
+        let name = if round == 0 {
+            expected.file_name.clone()
+        } else {
+            let (stem, ext) = expected.file_name.rsplit_once('.').expect("extension");
+            format!("{stem} (1).{ext}")
+        };
+        let bytes = std::fs::read(downloads.path().join(&name)).expect("saved file");
+        assert_eq!(bytes, expected.bytes(), "identical to the server's bytes");
+        h.app.status = None;
+    }
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app.detail.attachment, None);
+}

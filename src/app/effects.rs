@@ -71,6 +71,17 @@ pub enum Effect {
         /// What to do.
         action: MessageAction,
     },
+    /// Save an attachment into `dir` (never overwriting), and open it if asked.
+    SaveAttachment {
+        /// Its download link.
+        url: String,
+        /// The file name to use.
+        file_name: String,
+        /// Where.
+        dir: std::path::PathBuf,
+        /// Open it afterwards with the system opener.
+        open: bool,
+    },
     /// Fetch the parties the user can act for.
     FetchReportees,
     /// Fetch the user's profile (name for the title bar).
@@ -230,6 +241,59 @@ fn keep_alive(
     )?;
     start_schedule(session, refresher, tx);
     Ok(())
+}
+
+/// Streams an attachment into a new file in `dir` (a 401 on an ID-porten session refreshes
+/// and retries once); a failed download leaves no partial file behind.
+async fn save_attachment(
+    client: &Client,
+    session: &SessionHandle,
+    url: &str,
+    file_name: &str,
+    dir: &std::path::Path,
+    tx: &UnboundedSender<Msg>,
+) -> Result<std::path::PathBuf, String> {
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| format!("kan ikke lage {}: {e}", dir.display()))?;
+    let (path, file) = crate::paths::create_unique(dir, file_name)
+        .map_err(|e| format!("kan ikke lage filen i {}: {e}", dir.display()))?;
+    let mut file = tokio::fs::File::from_std(file);
+    let mut last = 0u64;
+    let name = file_name.to_owned();
+    let mut progress = |bytes: u64| {
+        if bytes - last >= 256 * 1024 {
+            last = bytes;
+            let _ = tx.send(Msg::AttachmentProgress {
+                file_name: name.clone(),
+                bytes,
+            });
+        }
+    };
+    let Some(current) = session.get() else {
+        let _ = std::fs::remove_file(&path);
+        return Err(ApiError::SessionExpired.to_string());
+    };
+    let mut result = client
+        .download_attachment(&current, url, &mut file, &mut progress)
+        .await;
+    if let Err(ApiError::Unauthorized { .. }) = &result {
+        if session.refresh_after_unauthorized(&current).await.is_ok() {
+            if let Some(fresh) = session.get() {
+                result = client
+                    .download_attachment(&fresh, url, &mut file, &mut progress)
+                    .await;
+            }
+        }
+    }
+    match result {
+        Ok(_) => Ok(path),
+        Err(error) => {
+            drop(file);
+            let _ = std::fs::remove_file(&path);
+            Err(error.to_string())
+        }
+    }
 }
 
 /// Tells the app how an ID-porten login ended.
@@ -512,6 +576,26 @@ impl EffectRunner {
                                 error,
                             }
                         }
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            Effect::SaveAttachment {
+                url,
+                file_name,
+                dir,
+                open,
+            } => {
+                tokio::spawn(async move {
+                    let msg = match save_attachment(&client, &session, &url, &file_name, &dir, &tx)
+                        .await
+                    {
+                        Ok(path) => {
+                            let opened =
+                                open && browser::open_in_browser(&path.to_string_lossy()).is_ok();
+                            Msg::AttachmentSaved { path, opened }
+                        }
+                        Err(error) => Msg::AttachmentFailed { file_name, error },
                     };
                     let _ = tx.send(msg);
                 });

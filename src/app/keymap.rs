@@ -50,11 +50,17 @@ pub enum Action {
     ConfirmReceipt,
     /// Switch reportee (act for an organisation).
     Reportee,
+    /// Choose among the open message's attachments.
+    Attachments,
+    /// Save the chosen attachment (or all of them).
+    SaveAttachment,
+    /// Open the chosen attachment (saved first).
+    OpenAttachment,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 23] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -75,6 +81,9 @@ impl Action {
         Action::Delete,
         Action::ConfirmReceipt,
         Action::Reportee,
+        Action::Attachments,
+        Action::SaveAttachment,
+        Action::OpenAttachment,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -100,6 +109,9 @@ impl Action {
             Action::Delete => "delete",
             Action::ConfirmReceipt => "confirm_receipt",
             Action::Reportee => "reportee",
+            Action::Attachments => "attachments",
+            Action::SaveAttachment => "save_attachment",
+            Action::OpenAttachment => "open_attachment",
         }
     }
 
@@ -126,6 +138,9 @@ impl Action {
             Action::Delete => "delete (asks first)",
             Action::ConfirmReceipt => "confirm receipt",
             Action::Reportee => "act for (reportee)",
+            Action::Attachments => "choose attachment",
+            Action::SaveAttachment => "save attachment(s)",
+            Action::OpenAttachment => "open attachment",
         }
     }
 
@@ -160,7 +175,10 @@ impl Action {
             | Action::Back
             | Action::FocusNext
             | Action::TogglePreview
-            | Action::Reportee => "Messages",
+            | Action::Reportee
+            | Action::Attachments
+            | Action::SaveAttachment
+            | Action::OpenAttachment => "Messages",
             Action::MarkRead | Action::Archive | Action::Delete | Action::ConfirmReceipt => {
                 "Actions"
             }
@@ -307,6 +325,9 @@ impl Default for Keymap {
             (Action::Delete, vec![Key::char('d')]),
             (Action::ConfirmReceipt, vec![Key::char('c')]),
             (Action::Reportee, vec![Key::char('R')]),
+            (Action::Attachments, vec![Key::char('v')]),
+            (Action::SaveAttachment, vec![Key::char('S')]),
+            (Action::OpenAttachment, vec![Key::char('o')]),
         ];
         Self { bindings }
     }

@@ -221,6 +221,8 @@ pub struct DetailState {
     pub scroll: u16,
     /// Opened with Enter (full pane when the preview is off).
     pub open: bool,
+    /// The chosen attachment (`v`), when choosing.
+    pub attachment: Option<usize>,
 }
 
 /// Which pane has the keys.
@@ -301,6 +303,8 @@ pub struct App {
     pub reportees: Vec<Party>,
     /// The reportee switcher, when open.
     pub switcher: Option<Switcher>,
+    /// Where attachments are saved.
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 /// The reportee switcher: type to filter, arrows to choose, Enter to switch.
@@ -382,6 +386,7 @@ impl App {
             confirm: None,
             reportees: Vec::new(),
             switcher: None,
+            download_dir: None,
         }
     }
 

@@ -135,6 +135,27 @@ pub enum Msg {
         /// Why.
         error: ApiError,
     },
+    /// Bytes of an attachment written so far.
+    AttachmentProgress {
+        /// The file name.
+        file_name: String,
+        /// Bytes written.
+        bytes: u64,
+    },
+    /// An attachment was saved (and opened, when asked and possible).
+    AttachmentSaved {
+        /// Where.
+        path: std::path::PathBuf,
+        /// Opened with the system opener.
+        opened: bool,
+    },
+    /// An attachment could not be saved.
+    AttachmentFailed {
+        /// The file name.
+        file_name: String,
+        /// Why.
+        error: String,
+    },
     /// A message's detail could not be fetched.
     MessageFailed {
         /// The request it answers.

@@ -245,6 +245,28 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             )));
             Vec::new()
         }
+        Msg::AttachmentProgress { file_name, bytes } => {
+            app.status = Some(Status::Info(format!(
+                "Lagrer {file_name}: {} …",
+                crate::text::human_size(bytes)
+            )));
+            Vec::new()
+        }
+        Msg::AttachmentSaved { path, opened } => {
+            let shown = path.display();
+            app.status = Some(Status::Info(if opened {
+                format!("Lagret og åpnet {shown}")
+            } else {
+                format!("Lagret {shown}")
+            }));
+            Vec::new()
+        }
+        Msg::AttachmentFailed { file_name, error } => {
+            app.status = Some(Status::Error(format!(
+                "Kunne ikke lagre {file_name}: {error}"
+            )));
+            Vec::new()
+        }
         Msg::MessageFailed { request, error } => {
             if app.detail.request != Some(request) {
                 return Vec::new();
@@ -472,6 +494,7 @@ fn follow_selection(app: &mut App) -> Vec<Effect> {
     app.detail.scroll = 0;
     app.detail.error = None;
     app.detail.request = None;
+    app.detail.attachment = None;
     if app.detail_message().is_some() {
         return Vec::new();
     }
@@ -570,6 +593,26 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if app.switcher.is_some() {
         return switcher_key(app, key);
     }
+    if let Some(chosen) = app.detail.attachment {
+        let count = app.detail_message().map_or(0, |m| m.attachments.len());
+        match key.code {
+            KeyCode::Esc => {
+                app.detail.attachment = None;
+                app.status = None;
+                return Vec::new();
+            }
+            KeyCode::Char('j') | KeyCode::Down => {
+                app.detail.attachment = Some((chosen + 1).min(count.saturating_sub(1)));
+                return Vec::new();
+            }
+            KeyCode::Char('k') | KeyCode::Up => {
+                app.detail.attachment = Some(chosen.saturating_sub(1));
+                return Vec::new();
+            }
+            KeyCode::Enter => return save_attachments(app, Some(chosen), true),
+            _ => {}
+        }
+    }
     if let Some(pending) = app.confirm.take() {
         // Only `y` says yes (not `j` for «ja»: that is "down" to a fast hand).
         if key.code == KeyCode::Char('y') {
@@ -611,6 +654,28 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             } else {
                 Vec::new()
             }
+        }
+        (_, Action::Attachments) => {
+            match app.detail_message().map(|m| m.attachments.len()) {
+                Some(0) => app.status = Some(Status::Info("Meldingen har ingen vedlegg.".into())),
+                Some(_) => {
+                    app.detail.attachment = Some(
+                        app.detail.attachment.map_or(0, |i| i + 1)
+                            % app
+                                .detail_message()
+                                .map_or(1, |m| m.attachments.len().max(1)),
+                    );
+                    app.status = Some(Status::Info(
+                        "Vedlegg: j/k velg · S lagre · o eller Enter åpne · Esc tilbake".into(),
+                    ));
+                }
+                None => app.status = Some(Status::Info("Åpne en melding først.".into())),
+            }
+            Vec::new()
+        }
+        (_, Action::SaveAttachment) => save_attachments(app, app.detail.attachment, false),
+        (_, Action::OpenAttachment) => {
+            save_attachments(app, Some(app.detail.attachment.unwrap_or(0)), true)
         }
         (_, Action::Refresh) => refresh(app),
         (_, Action::MarkRead) => mark_read(app),
@@ -775,6 +840,46 @@ fn switch_reportee(app: &mut App, party: &Party) -> Vec<Effect> {
     app.focus = Focus::List;
     app.status = Some(Status::Info(format!("Viser innboksen til {}.", party.name)));
     fetch_page(app, 0)
+}
+
+/// Saves the chosen attachment (or all of the shown message's when none is chosen) into the
+/// download directory; `open` opens it afterwards when a local display is present, and
+/// otherwise the status line says where it was saved.
+fn save_attachments(app: &mut App, chosen: Option<usize>, open: bool) -> Vec<Effect> {
+    let Some(dir) = app.download_dir.clone() else {
+        app.status = Some(Status::Error(
+            "Fant ingen nedlastingsmappe: sett download_dir i config.toml.".into(),
+        ));
+        return Vec::new();
+    };
+    let Some(message) = app.detail_message() else {
+        app.status = Some(Status::Info("Åpne en melding først.".into()));
+        return Vec::new();
+    };
+    let attachments: Vec<_> = match chosen {
+        Some(i) => message.attachments.get(i).into_iter().collect(),
+        None => message.attachments.iter().collect(),
+    };
+    if attachments.is_empty() {
+        app.status = Some(Status::Info("Meldingen har ingen vedlegg.".into()));
+        return Vec::new();
+    }
+    let open = open && app.can_open_browser;
+    let effects: Vec<Effect> = attachments
+        .into_iter()
+        .map(|a| Effect::SaveAttachment {
+            url: a.url.clone(),
+            file_name: a.file_name.clone(),
+            dir: dir.clone(),
+            open,
+        })
+        .collect();
+    app.status = Some(Status::Info(format!(
+        "Lagrer {} vedlegg i {} …",
+        effects.len(),
+        dir.display()
+    )));
+    effects
 }
 
 fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {

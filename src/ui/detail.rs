@@ -31,7 +31,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .as_ref()
         .and_then(|id| app.inbox.messages.iter().find(|m| &m.id == id));
     let lines = match (app.detail_message(), summary) {
-        (Some(message), _) => message_lines(message, theme),
+        (Some(message), _) => message_lines(message, app.detail.attachment, theme),
         (None, Some(summary)) => {
             let mut lines = header_lines(summary, theme);
             lines.push(Line::raw(""));
@@ -96,7 +96,7 @@ fn header_lines(summary: &MessageSummary, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn message_lines(message: &Message, theme: &Theme) -> Vec<Line<'static>> {
+fn message_lines(message: &Message, chosen: Option<usize>, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = header_lines(&message.summary, theme);
     if !message.attachments.is_empty() {
         let mut spans = vec![label("Vedlegg: ", theme)];
@@ -111,7 +111,11 @@ fn message_lines(message: &Message, theme: &Theme) -> Vec<Line<'static>> {
             if i > 0 {
                 spans.push(Span::raw("  "));
             }
-            spans.push(Span::raw(text));
+            if chosen == Some(i) {
+                spans.push(Span::styled(text, theme.selected));
+            } else {
+                spans.push(Span::raw(text));
+            }
         }
         lines.push(Line::from(spans));
     }
