@@ -340,3 +340,29 @@ fn reportee_switcher_80x24() {
     }
     insta::assert_snapshot!(render(&app, 80, 24).backend());
 }
+
+#[test]
+fn search_highlighting_80x24() {
+    let mut app = inbox_app(80, 24);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)),
+    );
+    for c in "skatt".chars() {
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let terminal = render(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let highlighted: String = (0..80)
+        .filter(|&x| buffer[(x, 2)].style().fg == Some(ratatui::style::Color::Cyan))
+        .map(|x| buffer[(x, 2)].symbol().to_owned())
+        .collect();
+    assert!(
+        highlighted.to_lowercase().contains("skatt"),
+        "matched letters are marked: {highlighted:?}"
+    );
+    insta::assert_snapshot!(terminal.backend());
+}

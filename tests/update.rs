@@ -875,3 +875,39 @@ fn reportee_switcher_filters_and_switches() {
     update(&mut app, key(KeyCode::Esc));
     assert!(app.switcher.is_none());
 }
+
+#[test]
+fn incremental_search_selects_the_best_match_and_n_moves() {
+    let mut app = logged_in();
+    app.inbox.messages[7].subject = "Skattemeldingen for 2025".into();
+    app.inbox.messages[20].subject = "Skattemelding endret".into();
+    update(&mut app, key(KeyCode::Char('/')));
+    assert!(app.search.as_ref().is_some_and(|s| s.editing));
+    type_text(&mut app, "skattemeld");
+    let hits: Vec<usize> = app
+        .search
+        .as_ref()
+        .map(|s| s.hits.iter().map(|h| h.index).collect())
+        .unwrap_or_default();
+    assert_eq!(hits, vec![7, 20]);
+    assert!(
+        [7, 20].contains(&app.inbox.selected),
+        "the list follows the best match"
+    );
+    update(&mut app, key(KeyCode::Enter));
+    assert!(
+        app.search.as_ref().is_some_and(|s| !s.editing),
+        "Enter keeps the matches"
+    );
+    update(&mut app, key(KeyCode::Char('g')));
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.inbox.selected, 7);
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.inbox.selected, 20);
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.inbox.selected, 7, "wraps");
+    update(&mut app, key(KeyCode::Char('N')));
+    assert_eq!(app.inbox.selected, 20);
+    update(&mut app, key(KeyCode::Esc));
+    assert!(app.search.is_none(), "Esc clears");
+}

@@ -56,11 +56,17 @@ pub enum Action {
     SaveAttachment,
     /// Open the chosen attachment (saved first).
     OpenAttachment,
+    /// Search the loaded messages.
+    Search,
+    /// Next search match.
+    NextMatch,
+    /// Previous search match.
+    PreviousMatch,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 26] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -84,6 +90,9 @@ impl Action {
         Action::Attachments,
         Action::SaveAttachment,
         Action::OpenAttachment,
+        Action::Search,
+        Action::NextMatch,
+        Action::PreviousMatch,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -112,6 +121,9 @@ impl Action {
             Action::Attachments => "attachments",
             Action::SaveAttachment => "save_attachment",
             Action::OpenAttachment => "open_attachment",
+            Action::Search => "search",
+            Action::NextMatch => "next_match",
+            Action::PreviousMatch => "previous_match",
         }
     }
 
@@ -141,6 +153,9 @@ impl Action {
             Action::Attachments => "choose attachment",
             Action::SaveAttachment => "save attachment(s)",
             Action::OpenAttachment => "open attachment",
+            Action::Search => "search (fuzzy)",
+            Action::NextMatch => "next match",
+            Action::PreviousMatch => "previous match",
         }
     }
 
@@ -156,6 +171,7 @@ impl Action {
             Action::Help => "help",
             Action::Quit => "quit",
             Action::Reportee => "reportee",
+            Action::Search => "search",
             _ => "",
         }
     }
@@ -170,7 +186,10 @@ impl Action {
             | Action::HalfPageDown
             | Action::HalfPageUp
             | Action::PageDown
-            | Action::PageUp => "Navigation",
+            | Action::PageUp
+            | Action::Search
+            | Action::NextMatch
+            | Action::PreviousMatch => "Navigation",
             Action::Open
             | Action::Back
             | Action::FocusNext
@@ -328,6 +347,9 @@ impl Default for Keymap {
             (Action::Attachments, vec![Key::char('v')]),
             (Action::SaveAttachment, vec![Key::char('S')]),
             (Action::OpenAttachment, vec![Key::char('o')]),
+            (Action::Search, vec![Key::char('/')]),
+            (Action::NextMatch, vec![Key::char('n')]),
+            (Action::PreviousMatch, vec![Key::char('N')]),
         ];
         Self { bindings }
     }
@@ -418,6 +440,7 @@ impl Keymap {
         let mut hints = vec![(pair, Action::MoveDown.hint())];
         for action in [
             Action::Open,
+            Action::Search,
             Action::Reportee,
             Action::Back,
             Action::FocusNext,

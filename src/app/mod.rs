@@ -4,6 +4,7 @@
 pub mod effects;
 pub mod keymap;
 pub mod msg;
+pub mod search;
 pub mod update;
 
 use std::collections::HashMap;
@@ -305,6 +306,8 @@ pub struct App {
     pub switcher: Option<Switcher>,
     /// Where attachments are saved.
     pub download_dir: Option<std::path::PathBuf>,
+    /// The search, when one is active.
+    pub search: Option<search::Search>,
 }
 
 /// The reportee switcher: type to filter, arrows to choose, Enter to switch.
@@ -387,6 +390,7 @@ impl App {
             reportees: Vec::new(),
             switcher: None,
             download_dir: None,
+            search: None,
         }
     }
 

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::effects::MessageAction;
+use super::search::{self, Search};
 use super::Switcher;
 use super::{
     Action, App, Effect, Focus, LoginField, LoginFlow, LoginMethod, Msg, PendingAction, Screen,
@@ -444,6 +445,7 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
         }
     }
     keep_selection_visible(app);
+    refresh_search(app);
     let mut effects = Vec::new();
     if app.preview && app.detail.id.is_none() {
         effects.extend(follow_selection(app));
@@ -593,6 +595,9 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if app.switcher.is_some() {
         return switcher_key(app, key);
     }
+    if app.search.as_ref().is_some_and(|s| s.editing) {
+        return search_key(app, key);
+    }
     if let Some(chosen) = app.detail.attachment {
         let count = app.detail_message().map_or(0, |m| m.attachments.len());
         match key.code {
@@ -676,6 +681,31 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         (_, Action::SaveAttachment) => save_attachments(app, app.detail.attachment, false),
         (_, Action::OpenAttachment) => {
             save_attachments(app, Some(app.detail.attachment.unwrap_or(0)), true)
+        }
+        (_, Action::Search) => {
+            app.search = Some(Search {
+                editing: true,
+                ..Search::default()
+            });
+            Vec::new()
+        }
+        (_, Action::NextMatch | Action::PreviousMatch) => {
+            let selected = app.inbox.selected;
+            let target = app.search.as_ref().and_then(|s| {
+                if action == Action::NextMatch {
+                    s.next_after(selected)
+                } else {
+                    s.previous_before(selected)
+                }
+            });
+            match target {
+                Some(index) => select(app, index),
+                None => Vec::new(),
+            }
+        }
+        (Focus::List, Action::Back) if app.search.is_some() => {
+            app.search = None;
+            Vec::new()
         }
         (_, Action::Refresh) => refresh(app),
         (_, Action::MarkRead) => mark_read(app),
@@ -781,6 +811,43 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.detail.open = false;
             Vec::new()
         }
+    }
+}
+
+/// Recomputes the search's hits after the list changed (their indices moved).
+fn refresh_search(app: &mut App) {
+    if let Some(search) = &mut app.search {
+        search.hits = search::find(&search.query, &app.inbox.messages, &app.bodies);
+    }
+}
+
+/// Keys while typing a search: the list follows the best match as you type; Enter keeps
+/// the matches for `n`/`N`; Esc drops the search.
+fn search_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let Some(search) = &mut app.search else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => {
+            app.search = None;
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            search.editing = false;
+            return Vec::new();
+        }
+        KeyCode::Backspace => {
+            search.query.pop();
+        }
+        KeyCode::Char('u') if ctrl => search.query.clear(),
+        KeyCode::Char(c) if !ctrl => search.query.push(c),
+        _ => return Vec::new(),
+    }
+    search.hits = search::find(&search.query, &app.inbox.messages, &app.bodies);
+    match search.best().map(|h| h.index) {
+        Some(index) => select(app, index),
+        None => Vec::new(),
     }
 }
 
@@ -944,6 +1011,7 @@ fn action_done(app: &mut App, id: &str, action: MessageAction, new_id: Option<St
         MessageAction::Delete => {
             app.inbox.messages.remove(index);
             app.bodies.remove(id);
+            refresh_search(app);
             if app.detail.id.as_deref() == Some(id) {
                 app.detail = Default::default();
                 app.focus = Focus::List;

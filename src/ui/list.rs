@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::{spinner, Theme};
+use crate::app::search::Hit;
 use crate::app::{App, Focus};
 use crate::domain::MessageSummary;
 use crate::text::{fit, norwegian_date};
@@ -46,16 +47,43 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         .enumerate()
         .map(|(offset, message)| {
             let index = inbox.scroll + offset;
+            let hit = app.search.as_ref().and_then(|s| s.hit(index));
             row(
                 message,
                 index == inbox.selected,
                 focused,
                 inner.width as usize,
                 theme,
+                hit,
             )
         })
         .collect();
     Paragraph::new(lines).render(inner, buf);
+}
+
+/// `text` cut to `cols` columns, with the characters at `positions` in `hit` style.
+fn marked(
+    text: &str,
+    cols: usize,
+    positions: &[u32],
+    base: Style,
+    hit: Style,
+) -> Vec<Span<'static>> {
+    let fitted = fit(text, cols);
+    if positions.is_empty() {
+        return vec![Span::styled(fitted, base)];
+    }
+    let cut = crate::text::truncate(text, cols) != text;
+    let shown = fitted.chars().count();
+    let mut spans = Vec::new();
+    for (i, c) in fitted.chars().enumerate() {
+        let matched = !(cut && i + 1 >= shown) && positions.binary_search(&(i as u32)).is_ok();
+        spans.push(Span::styled(
+            c.to_string(),
+            if matched { hit } else { base },
+        ));
+    }
+    spans
 }
 
 fn row(
@@ -64,6 +92,7 @@ fn row(
     focused: bool,
     width: usize,
     theme: &Theme,
+    hit: Option<&Hit>,
 ) -> Line<'static> {
     let unread = message.is_unread();
     let base = if unread { theme.unread } else { Style::new() };
@@ -93,9 +122,24 @@ fn row(
         ));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled(fit(message.sender(), sender_width), base));
+    let highlight = theme.key.patch(base);
+    let (subject_hits, sender_hits) =
+        hit.map_or((&[][..], &[][..]), |h| (&h.subject[..], &h.sender[..]));
+    spans.extend(marked(
+        message.sender(),
+        sender_width,
+        sender_hits,
+        base,
+        highlight,
+    ));
     spans.push(Span::raw(" "));
-    spans.push(Span::styled(fit(&message.subject, subject_width), base));
+    spans.extend(marked(
+        &message.subject,
+        subject_width,
+        subject_hits,
+        base,
+        highlight,
+    ));
     if att_width > 0 {
         spans.push(Span::styled(fit(&attachments, att_width), theme.dim));
     }

@@ -24,6 +24,19 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
             truncate(&pending.subject, width.saturating_sub(40).max(10))
         );
         Line::styled(truncate(&question, width), theme.error)
+    } else if let Some(search) = &app.search {
+        let count = search.hits.len();
+        let tail = if search.editing {
+            "Enter beholder · Esc avbryter".to_owned()
+        } else {
+            "n/N neste/forrige · Esc fjerner".to_owned()
+        };
+        let text = format!(
+            " /{}{}  {count} treff · {tail}",
+            search.query,
+            if search.editing { "▏" } else { "" }
+        );
+        Line::styled(truncate(&text, width), theme.key)
     } else if let Some(skip) = app.inbox.loading_skip {
         let page = skip / crate::altinn::client::PAGE_SIZE + 1;
         Line::styled(
