@@ -62,6 +62,44 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List messages (needs a saved ID-porten session: `innboks login`).
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Only unread messages.
+        #[arg(long)]
+        unread: bool,
+        /// Whose inbox: a reportee id (`r…`) or organisation number (default: your own).
+        #[arg(long, value_name = "ID")]
+        reportee: Option<String>,
+        /// At most this many messages.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// An OData `$filter` for the server, e.g. "ServiceOwner eq 'Skatteetaten'".
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+    },
+    /// Show one message (does not mark it read).
+    Show {
+        /// The message id.
+        id: String,
+        /// Whose inbox.
+        #[arg(long, value_name = "ID")]
+        reportee: Option<String>,
+        /// Print JSON.
+        #[arg(long, conflicts_with = "text")]
+        json: bool,
+        /// Print plain text (the default).
+        #[arg(long)]
+        text: bool,
+    },
+    /// List the parties you can act for.
+    Reportees {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the simulator alone; prints its base URL on the first line.
     Sim {
         /// Port on 127.0.0.1 (0 picks a free one).

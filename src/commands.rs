@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::altinn::Client;
+use crate::altinn::{ApiError, Client};
 use crate::auth::browser::{self, CallbackParams};
 use crate::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR, DEFAULT_SCOPES};
 use crate::auth::refresh::{stored_session, Refresher};
@@ -341,4 +341,248 @@ pub fn status(environment: &Environment, as_json: bool) -> ExitCode {
     } else {
         ExitCode::from(EXIT_NOT_LOGGED_IN)
     }
+}
+
+/// A stable, kebab-case error code for scripts (`--json` prints it on stderr).
+fn error_code(error: &ApiError) -> (&'static str, u8) {
+    match error {
+        ApiError::SessionExpired
+        | ApiError::Unauthorized { .. }
+        | ApiError::NeedsIdPorten { .. } => ("not-logged-in", EXIT_NOT_LOGGED_IN),
+        ApiError::Server { status: 404, .. } => ("not-found", 4),
+        ApiError::Server { status: 400, .. } => ("bad-request", 2),
+        ApiError::Network { .. } => ("network", EXIT_NETWORK),
+        ApiError::Server { .. } | ApiError::Malformed { .. } => ("server", EXIT_NETWORK),
+        ApiError::Local(_) => ("local", 1),
+    }
+}
+
+fn fail_as(json_errors: bool, code: &str, message: &str, exit: u8) -> ExitCode {
+    if json_errors {
+        eprintln!("{}", json!({"code": code, "message": message}));
+    } else {
+        eprintln!("innboks: {message}");
+    }
+    ExitCode::from(exit)
+}
+
+fn fail_api(json_errors: bool, error: &ApiError) -> ExitCode {
+    let (code, exit) = error_code(error);
+    fail_as(json_errors, code, &error.to_string(), exit)
+}
+
+/// The saved ID-porten session, resumed (a refresh), for the scriptable commands.
+async fn resume(
+    environment: &Environment,
+) -> Result<(Client, SessionHandle), (String, &'static str, u8)> {
+    let not_logged_in = |why: String| (why, "not-logged-in", EXIT_NOT_LOGGED_IN);
+    let store =
+        store_for(environment).ok_or_else(|| not_logged_in("ingen hjemmekatalog".into()))?;
+    let stored = store.load().ok_or_else(|| {
+        not_logged_in(format!(
+            "ikke innlogget i «{}»: kjør innboks login",
+            environment.name
+        ))
+    })?;
+    let provider = discover(environment)
+        .await
+        .map_err(|e| (e.to_string(), "network", EXIT_NETWORK))?;
+    let handle = SessionHandle::default();
+    let refresher = Refresher::resume(provider, handle.clone(), Some(store), stored)
+        .await
+        .map_err(|e| match e {
+            AuthError::InvalidGrant(_) => not_logged_in(format!("{e} Kjør innboks login.")),
+            other => (other.to_string(), "network", EXIT_NETWORK),
+        })?;
+    handle.set_refresher(refresher, None);
+    let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())
+        .map_err(|e| (e.to_string(), "local", 1))?;
+    Ok((client, handle))
+}
+
+fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
+    d.map_or(serde_json::Value::Null, |d| json!(d.to_rfc3339()))
+}
+
+fn summary_json(m: &crate::domain::MessageSummary) -> serde_json::Value {
+    json!({
+        "id": m.id,
+        "subject": m.subject,
+        "sender": m.sender(),
+        "service_owner": m.service_owner,
+        "status": m.status.label(),
+        "unread": m.is_unread(),
+        "type": m.kind.label(),
+        "received": date(m.last_changed),
+        "due": date(m.due),
+        "requires_confirmation": m.requires_confirmation,
+    })
+}
+
+/// `innboks list`.
+pub async fn list(
+    environment: &Environment,
+    as_json: bool,
+    unread: bool,
+    reportee: Option<String>,
+    limit: usize,
+    filter: Option<String>,
+) -> ExitCode {
+    let (client, handle) = match resume(environment).await {
+        Ok(ok) => ok,
+        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    };
+    let who = reportee.unwrap_or_else(|| "my".into());
+    let filter = match (unread, filter) {
+        (true, Some(f)) => Some(format!("Status eq 'Ulest' and ({f})")),
+        (true, None) => Some("Status eq 'Ulest'".to_owned()),
+        (false, f) => f,
+    };
+    let mut messages = Vec::new();
+    let mut skip = 0;
+    while messages.len() < limit {
+        let page = crate::app::effects::with_session(&handle, |s| {
+            let client = client.clone();
+            let who = who.clone();
+            let filter = filter.clone();
+            async move {
+                client
+                    .messages_page_filtered(&s, &who, skip, filter.as_deref())
+                    .await
+            }
+        })
+        .await;
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => return fail_api(as_json, &error),
+        };
+        skip += page.messages.len();
+        let more = page.has_more && !page.messages.is_empty();
+        messages.extend(page.messages);
+        if !more {
+            break;
+        }
+    }
+    messages.truncate(limit);
+    if as_json {
+        say!(
+            "{}",
+            serde_json::Value::Array(messages.iter().map(summary_json).collect())
+        );
+    } else {
+        for m in &messages {
+            let dot = if m.is_unread() { "●" } else { " " };
+            let received = m
+                .last_changed
+                .map(crate::text::norwegian_date)
+                .unwrap_or_default();
+            say!(
+                "{dot} {received:10}  {}  {}  [{}]",
+                crate::text::fit(m.sender(), 24),
+                m.subject,
+                m.id
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `innboks show ID`: never marks the message read.
+pub async fn show(
+    environment: &Environment,
+    id: &str,
+    reportee: Option<String>,
+    as_json: bool,
+) -> ExitCode {
+    let (client, handle) = match resume(environment).await {
+        Ok(ok) => ok,
+        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    };
+    let who = reportee.unwrap_or_else(|| "my".into());
+    let result = crate::app::effects::with_session(&handle, |s| {
+        let client = client.clone();
+        let who = who.clone();
+        let id = id.to_owned();
+        async move { client.message(&s, &who, &id, false).await }
+    })
+    .await;
+    let message = match result {
+        Ok(message) => message,
+        Err(error) => return fail_api(as_json, &error),
+    };
+    if as_json {
+        let mut value = summary_json(&message.summary);
+        value["body"] = json!(message.body);
+        value["summary"] = json!(message.summary_text);
+        value["portal_url"] = json!(message.portal_url);
+        value["attachments"] = serde_json::Value::Array(
+            message
+                .attachments
+                .iter()
+                .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted}))
+                .collect(),
+        );
+        say!("{value}");
+    } else {
+        let s = &message.summary;
+        say!("Fra: {}", s.sender());
+        if let Some(received) = s.last_changed {
+            say!("Mottatt: {}", crate::text::norwegian_datetime(received));
+        }
+        say!("Status: {}   Type: {}", s.status.label(), s.kind.label());
+        say!("Emne: {}", s.subject);
+        for (i, a) in message.attachments.iter().enumerate() {
+            say!(
+                "Vedlegg [{}]: {} ({})",
+                i + 1,
+                a.file_name,
+                a.size.map(crate::text::human_size).unwrap_or_default()
+            );
+        }
+        say!();
+        say!("{}", message.body);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `innboks reportees`.
+pub async fn reportees(environment: &Environment, as_json: bool) -> ExitCode {
+    let (client, handle) = match resume(environment).await {
+        Ok(ok) => ok,
+        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    };
+    let result = crate::app::effects::with_session(&handle, |s| {
+        let client = client.clone();
+        async move { client.reportees(&s).await }
+    })
+    .await;
+    let parties = match result {
+        Ok(parties) => parties,
+        Err(error) => return fail_api(as_json, &error),
+    };
+    if as_json {
+        let items: Vec<_> = parties
+            .iter()
+            .map(|p| {
+                let kind = match &p.kind {
+                    crate::domain::PartyKind::Person => "person",
+                    crate::domain::PartyKind::Organisation => "organisation",
+                    crate::domain::PartyKind::SubUnit => "sub-unit",
+                    crate::domain::PartyKind::Other(_) => "other",
+                };
+                json!({"id": p.id, "name": p.name, "kind": kind, "organisation_number": p.organisation_number})
+            })
+            .collect();
+        say!("{}", serde_json::Value::Array(items));
+    } else {
+        for p in &parties {
+            say!(
+                "{:12} {}  {}",
+                p.id,
+                p.name,
+                p.organisation_number.as_deref().unwrap_or("")
+            );
+        }
+    }
+    ExitCode::SUCCESS
 }

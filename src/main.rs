@@ -145,6 +145,34 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             )
             .await)
         }
+        Some(Command::List {
+            json,
+            unread,
+            reportee,
+            limit,
+            filter,
+        }) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::list(
+                &environment,
+                *json,
+                *unread,
+                reportee.clone(),
+                *limit,
+                filter.clone(),
+            )
+            .await)
+        }
+        Some(Command::Show {
+            id, reportee, json, ..
+        }) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::show(&environment, id, reportee.clone(), *json).await)
+        }
+        Some(Command::Reportees { json }) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::reportees(&environment, *json).await)
+        }
         Some(Command::Logout) => {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::logout(&environment).await)

@@ -209,3 +209,92 @@ async fn password_login_checks_the_password() {
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("lagres ikke"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_show_and_reportees_for_scripts() {
+    let sim = Simulator::start(SimConfig {
+        auto_approve: Some(Duration::from_secs(0)),
+        ..sim_config()
+    })
+    .await
+    .expect("sim");
+    let cli = Cli::new(&sim);
+    let (code, _, err) = cli.run(&["list", "--json"]).await;
+    assert_eq!(code, 3, "not logged in yet");
+    let error: serde_json::Value =
+        serde_json::from_str(err.trim()).expect("a JSON error on stderr");
+    assert_eq!(error["code"], "not-logged-in");
+
+    let (code, out, err) = cli.run(&["login", "--method", "device"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+
+    let (code, out, err) = cli.run(&["list", "--json", "--limit", "45"]).await;
+    assert_eq!(code, 0, "{err}");
+    let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("a JSON array");
+    assert_eq!(
+        items.len(),
+        40,
+        "the whole mailbox of 40, though 45 were allowed"
+    );
+    for key in [
+        "id",
+        "subject",
+        "sender",
+        "service_owner",
+        "status",
+        "unread",
+        "type",
+        "received",
+        "due",
+        "requires_confirmation",
+    ] {
+        assert!(items[0].get(key).is_some(), "list items have {key}");
+    }
+    let (code, out, _) = cli.run(&["list", "--json", "--unread"]).await;
+    assert_eq!(code, 0);
+    let unread: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert!(!unread.is_empty() && unread.iter().all(|m| m["unread"] == true));
+    let (code, out, _) = cli
+        .run(&["list", "--json", "--filter", "ServiceOwner eq 'NAV'"])
+        .await;
+    assert_eq!(code, 0);
+    let nav: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert!(nav.iter().all(|m| m["service_owner"] == "NAV"));
+    let (code, _, err) = cli
+        .run(&["list", "--json", "--filter", "Nonsense eq 'x'"])
+        .await;
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad-request") && err.contains("Nonsense"),
+        "{err}"
+    );
+
+    let id = items[0]["id"].as_str().expect("id");
+    let (code, out, _) = cli.run(&["show", id, "--json"]).await;
+    assert_eq!(code, 0);
+    let message: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(message["body"].as_str().is_some_and(|b| b.contains("Hei")));
+    assert!(message["attachments"].is_array());
+    let (code, out, _) = cli.run(&["show", id]).await;
+    assert_eq!(code, 0);
+    assert!(out.contains("Fra: "));
+    let (code, _, err) = cli.run(&["show", "a1", "--json"]).await;
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("not-found"));
+
+    let (code, out, _) = cli.run(&["reportees", "--json"]).await;
+    assert_eq!(code, 0);
+    let parties: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert_eq!(parties.len(), 3);
+    assert_eq!(parties[1]["organisation_number"], "912345678");
+    let (code, out, _) = cli
+        .run(&["list", "--json", "--reportee", "r50020002", "--limit", "5"])
+        .await;
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<Vec<serde_json::Value>>(&out)
+            .expect("json")
+            .len(),
+        5
+    );
+}

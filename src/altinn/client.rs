@@ -245,11 +245,25 @@ impl Client {
         who: &str,
         skip: usize,
     ) -> Result<MessagePage, ApiError> {
+        self.messages_page_filtered(session, who, skip, None).await
+    }
+
+    /// Like [`Client::messages_page`], with an OData `$filter` the server evaluates.
+    pub async fn messages_page_filtered(
+        &self,
+        session: &Session,
+        who: &str,
+        skip: usize,
+        filter: Option<&str>,
+    ) -> Result<MessagePage, ApiError> {
         let mut url = self.url(&format!("api/{who}/messages"))?;
         url.query_pairs_mut()
             .append_pair("$skip", &skip.to_string())
             .append_pair("$top", &PAGE_SIZE.to_string())
             .append_pair("language", &self.language.to_string());
+        if let Some(filter) = filter {
+            url.query_pairs_mut().append_pair("$filter", filter);
+        }
         let (list, headers): (MessageList, _) = self.get_json(url, session).await?;
         Ok(list.to_page(PAGE_SIZE, headers.contains_key("X-Warning-LimitReached")))
     }
