@@ -100,6 +100,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
     /// Run the simulator alone; prints its base URL on the first line.
     Sim {
         /// Port on 127.0.0.1 (0 picks a free one).

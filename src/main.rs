@@ -173,6 +173,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::reportees(&environment, *json).await)
         }
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "innboks", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .wrap_err("rendering the manual page")?;
+            // A closed pipe (`innboks man | head`) is not an error.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), &page);
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Logout) => {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::logout(&environment).await)

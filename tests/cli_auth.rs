@@ -298,3 +298,18 @@ async fn list_show_and_reportees_for_scripts() {
         5
     );
 }
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_innboks"))
+            .args(["completions", shell])
+            .output()
+            .expect("run");
+        assert!(output.status.success());
+        assert!(String::from_utf8_lossy(&output.stdout).contains("innboks"), "{shell}");
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_innboks")).arg("man").output().expect("run");
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains(".TH innboks"));
+}
