@@ -307,9 +307,15 @@ fn completions_and_man_page() {
             .output()
             .expect("run");
         assert!(output.status.success());
-        assert!(String::from_utf8_lossy(&output.stdout).contains("innboks"), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("innboks"),
+            "{shell}"
+        );
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_innboks")).arg("man").output().expect("run");
+    let output = Command::new(env!("CARGO_BIN_EXE_innboks"))
+        .arg("man")
+        .output()
+        .expect("run");
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains(".TH innboks"));
 }

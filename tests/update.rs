@@ -911,3 +911,45 @@ fn incremental_search_selects_the_best_match_and_n_moves() {
     update(&mut app, key(KeyCode::Esc));
     assert!(app.search.is_none(), "Esc clears");
 }
+
+#[test]
+fn sort_cycles_and_keeps_the_selection() {
+    let mut app = logged_in();
+    for (i, m) in app.inbox.messages.iter_mut().enumerate() {
+        m.last_changed = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .map(|d| d + chrono::Duration::days(50 - i as i64));
+        m.service_owner = if i % 2 == 0 {
+            "NAV".into()
+        } else {
+            "Brønnøysundregistrene".into()
+        };
+    }
+    update(&mut app, key(KeyCode::Char('j')));
+    let selected = app.inbox.selected_message().map(|m| m.id.clone());
+    update(&mut app, key(KeyCode::Char('s')));
+    assert_eq!(app.sort, innboks::app::SortOrder::OldestFirst);
+    assert!(app
+        .inbox
+        .messages
+        .windows(2)
+        .all(|w| w[0].last_changed <= w[1].last_changed));
+    assert_eq!(
+        app.inbox.selected_message().map(|m| m.id.clone()),
+        selected,
+        "the same message stays selected"
+    );
+    update(&mut app, key(KeyCode::Char('s')));
+    assert_eq!(app.inbox.messages[0].service_owner, "Brønnøysundregistrene");
+    update(&mut app, key(KeyCode::Char('s')));
+    assert!(app.inbox.messages[0].is_unread(), "unread first");
+    update(&mut app, key(KeyCode::Char('s')));
+    assert_eq!(app.sort, innboks::app::SortOrder::NewestFirst);
+    assert!(app
+        .inbox
+        .messages
+        .windows(2)
+        .all(|w| w[0].last_changed >= w[1].last_changed));
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("nyeste")));
+}

@@ -62,11 +62,13 @@ pub enum Action {
     NextMatch,
     /// Previous search match.
     PreviousMatch,
+    /// Cycle the sort order.
+    Sort,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -93,6 +95,7 @@ impl Action {
         Action::Search,
         Action::NextMatch,
         Action::PreviousMatch,
+        Action::Sort,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -124,6 +127,7 @@ impl Action {
             Action::Search => "search",
             Action::NextMatch => "next_match",
             Action::PreviousMatch => "previous_match",
+            Action::Sort => "sort",
         }
     }
 
@@ -156,6 +160,7 @@ impl Action {
             Action::Search => "search (fuzzy)",
             Action::NextMatch => "next match",
             Action::PreviousMatch => "previous match",
+            Action::Sort => "sort (date, sender, status)",
         }
     }
 
@@ -189,7 +194,8 @@ impl Action {
             | Action::PageUp
             | Action::Search
             | Action::NextMatch
-            | Action::PreviousMatch => "Navigation",
+            | Action::PreviousMatch
+            | Action::Sort => "Navigation",
             Action::Open
             | Action::Back
             | Action::FocusNext
@@ -350,6 +356,7 @@ impl Default for Keymap {
             (Action::Search, vec![Key::char('/')]),
             (Action::NextMatch, vec![Key::char('n')]),
             (Action::PreviousMatch, vec![Key::char('N')]),
+            (Action::Sort, vec![Key::char('s')]),
         ];
         Self { bindings }
     }

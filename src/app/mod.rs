@@ -308,6 +308,64 @@ pub struct App {
     pub download_dir: Option<std::path::PathBuf>,
     /// The search, when one is active.
     pub search: Option<search::Search>,
+    /// How the list is sorted (kept for the session).
+    pub sort: SortOrder,
+}
+
+/// Orders of the message list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    /// Newest first (the server's order).
+    #[default]
+    NewestFirst,
+    /// Oldest first.
+    OldestFirst,
+    /// By sender, then newest first.
+    Sender,
+    /// Unread first, then by status, then newest first.
+    Status,
+}
+
+impl SortOrder {
+    /// The next order for `s`.
+    pub fn next(self) -> Self {
+        match self {
+            SortOrder::NewestFirst => SortOrder::OldestFirst,
+            SortOrder::OldestFirst => SortOrder::Sender,
+            SortOrder::Sender => SortOrder::Status,
+            SortOrder::Status => SortOrder::NewestFirst,
+        }
+    }
+
+    /// Its name in the status line.
+    pub fn label(self) -> &'static str {
+        match self {
+            SortOrder::NewestFirst => "nyeste først",
+            SortOrder::OldestFirst => "eldste først",
+            SortOrder::Sender => "avsender",
+            SortOrder::Status => "status (ulest først)",
+        }
+    }
+
+    /// Sorts `messages` (stable, so equal keys keep the server's order).
+    pub fn apply(self, messages: &mut [MessageSummary]) {
+        match self {
+            SortOrder::NewestFirst => messages.sort_by(|a, b| b.last_changed.cmp(&a.last_changed)),
+            SortOrder::OldestFirst => messages.sort_by(|a, b| a.last_changed.cmp(&b.last_changed)),
+            SortOrder::Sender => messages.sort_by(|a, b| {
+                a.sender()
+                    .to_lowercase()
+                    .cmp(&b.sender().to_lowercase())
+                    .then(b.last_changed.cmp(&a.last_changed))
+            }),
+            SortOrder::Status => messages.sort_by(|a, b| {
+                b.is_unread()
+                    .cmp(&a.is_unread())
+                    .then(a.status.label().cmp(b.status.label()))
+                    .then(b.last_changed.cmp(&a.last_changed))
+            }),
+        }
+    }
 }
 
 /// The reportee switcher: type to filter, arrows to choose, Enter to switch.
@@ -391,6 +449,7 @@ impl App {
             switcher: None,
             download_dir: None,
             search: None,
+            sort: SortOrder::NewestFirst,
         }
     }
 

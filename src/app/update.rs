@@ -444,6 +444,7 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
             app.inbox.selected = index;
         }
     }
+    resort(app);
     keep_selection_visible(app);
     refresh_search(app);
     let mut effects = Vec::new();
@@ -682,6 +683,14 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         (_, Action::OpenAttachment) => {
             save_attachments(app, Some(app.detail.attachment.unwrap_or(0)), true)
         }
+        (_, Action::Sort) => {
+            app.sort = app.sort.next();
+            resort(app);
+            keep_selection_visible(app);
+            refresh_search(app);
+            app.status = Some(Status::Info(format!("Sortert: {}.", app.sort.label())));
+            Vec::new()
+        }
         (_, Action::Search) => {
             app.search = Some(Search {
                 editing: true,
@@ -810,6 +819,17 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.focus = Focus::List;
             app.detail.open = false;
             Vec::new()
+        }
+    }
+}
+
+/// Puts the list in the chosen order, keeping the selected message selected.
+fn resort(app: &mut App) {
+    let selected = app.inbox.selected_message().map(|m| m.id.clone());
+    app.sort.apply(&mut app.inbox.messages);
+    if let Some(id) = selected {
+        if let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) {
+            app.inbox.selected = index;
         }
     }
 }
