@@ -350,8 +350,8 @@ impl SortOrder {
     /// Sorts `messages` (stable, so equal keys keep the server's order).
     pub fn apply(self, messages: &mut [MessageSummary]) {
         match self {
-            SortOrder::NewestFirst => messages.sort_by(|a, b| b.last_changed.cmp(&a.last_changed)),
-            SortOrder::OldestFirst => messages.sort_by(|a, b| a.last_changed.cmp(&b.last_changed)),
+            SortOrder::NewestFirst => messages.sort_by_key(|m| std::cmp::Reverse(m.last_changed)),
+            SortOrder::OldestFirst => messages.sort_by_key(|m| m.last_changed),
             SortOrder::Sender => messages.sort_by(|a, b| {
                 a.sender()
                     .to_lowercase()
