@@ -100,6 +100,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Configuration: `innboks config path` prints where the file lives.
+    Config {
+        /// What to do.
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Attachments of a message (needs a saved ID-porten session).
+    Attachment {
+        /// What to do.
+        #[command(subcommand)]
+        action: AttachmentAction,
+    },
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -190,4 +202,46 @@ pub enum LoginMethodArg {
     Device,
     /// Altinn user name and password (not kept between runs).
     Password,
+}
+
+/// `innboks config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the config file's path.
+    Path,
+}
+
+/// `innboks attachment …`.
+#[derive(Debug, Subcommand)]
+pub enum AttachmentAction {
+    /// List a message's attachments.
+    List {
+        /// The message id.
+        id: String,
+        /// Whose inbox.
+        #[arg(long, value_name = "ID")]
+        reportee: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save attachments (never overwriting: `name (1).pdf`).
+    Save {
+        /// The message id.
+        id: String,
+        /// The attachment id (see `attachment list`).
+        attachment: Option<String>,
+        /// Save all of the message's attachments.
+        #[arg(long, conflicts_with = "attachment")]
+        all: bool,
+        /// Where (default: the download directory).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Whose inbox.
+        #[arg(long, value_name = "ID")]
+        reportee: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -586,3 +586,147 @@ pub async fn reportees(environment: &Environment, as_json: bool) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// `innboks attachment list ID`.
+pub async fn attachment_list(
+    environment: &Environment,
+    id: &str,
+    reportee: Option<String>,
+    as_json: bool,
+) -> ExitCode {
+    let (client, handle) = match resume(environment).await {
+        Ok(ok) => ok,
+        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    };
+    let who = reportee.unwrap_or_else(|| "my".into());
+    let message = match fetch_message(&client, &handle, &who, id).await {
+        Ok(message) => message,
+        Err(error) => return fail_api(as_json, &error),
+    };
+    if as_json {
+        let items: Vec<_> = message
+            .attachments
+            .iter()
+            .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted}))
+            .collect();
+        say!("{}", serde_json::Value::Array(items));
+    } else {
+        for a in &message.attachments {
+            let size = a.size.map(crate::text::human_size).unwrap_or_default();
+            let encrypted = if a.encrypted { "  (kryptert)" } else { "" };
+            say!("{:10} {}  {size}{encrypted}", a.id, a.file_name);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+async fn fetch_message(
+    client: &Client,
+    handle: &SessionHandle,
+    who: &str,
+    id: &str,
+) -> Result<crate::domain::Message, ApiError> {
+    crate::app::effects::with_session(handle, |s| {
+        let client = client.clone();
+        let who = who.to_owned();
+        let id = id.to_owned();
+        async move { client.message(&s, &who, &id, false).await }
+    })
+    .await
+}
+
+/// `innboks attachment save ID [ATT_ID|--all] [--out DIR]`: prints where each file went.
+pub async fn attachment_save(
+    environment: &Environment,
+    id: &str,
+    attachment: Option<String>,
+    all: bool,
+    out: Option<std::path::PathBuf>,
+    reportee: Option<String>,
+    as_json: bool,
+) -> ExitCode {
+    let Some(dir) = out.or_else(crate::paths::download_dir) else {
+        return fail_as(
+            as_json,
+            "local",
+            "fant ingen nedlastingsmappe: bruk --out",
+            2,
+        );
+    };
+    let (client, handle) = match resume(environment).await {
+        Ok(ok) => ok,
+        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    };
+    let who = reportee.unwrap_or_else(|| "my".into());
+    let message = match fetch_message(&client, &handle, &who, id).await {
+        Ok(message) => message,
+        Err(error) => return fail_api(as_json, &error),
+    };
+    let chosen: Vec<_> = match (&attachment, all) {
+        (Some(wanted), _) => message
+            .attachments
+            .iter()
+            .filter(|a| &a.id == wanted)
+            .collect(),
+        (None, true) => message.attachments.iter().collect(),
+        (None, false) if message.attachments.len() == 1 => message.attachments.iter().collect(),
+        (None, false) => {
+            return fail_as(
+                as_json,
+                "usage",
+                "meldingen har flere vedlegg: oppgi et vedlegg-id eller --all",
+                2,
+            )
+        }
+    };
+    if chosen.is_empty() {
+        return fail_as(as_json, "not-found", "fant ikke vedlegget", 4);
+    }
+    if let Err(error) = std::fs::create_dir_all(&dir) {
+        return fail_as(
+            as_json,
+            "local",
+            &format!("kan ikke lage {}: {error}", dir.display()),
+            1,
+        );
+    }
+    let mut saved = Vec::new();
+    for a in chosen {
+        let (path, file) = match crate::paths::create_unique(&dir, &a.file_name) {
+            Ok(ok) => ok,
+            Err(error) => {
+                return fail_as(
+                    as_json,
+                    "local",
+                    &format!("kan ikke lage filen: {error}"),
+                    1,
+                )
+            }
+        };
+        let mut file = tokio::fs::File::from_std(file);
+        let Some(session) = handle.get() else {
+            let _ = std::fs::remove_file(&path);
+            return fail_api(as_json, &ApiError::SessionExpired);
+        };
+        match client
+            .download_attachment(&session, &a.url, &mut file, |_| {})
+            .await
+        {
+            Ok(bytes) => {
+                saved.push(json!({"id": a.id, "path": path.display().to_string(), "bytes": bytes}))
+            }
+            Err(error) => {
+                let _ = std::fs::remove_file(&path);
+                return fail_api(as_json, &error);
+            }
+        }
+    }
+    if as_json {
+        say!("{}", serde_json::Value::Array(saved));
+    } else {
+        for s in &saved {
+            say!("Lagret {}", s["path"].as_str().unwrap_or_default());
+        }
+    }
+    ExitCode::SUCCESS
+}

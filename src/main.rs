@@ -13,7 +13,7 @@ use innboks::auth::browser;
 use innboks::auth::oidc::{DEFAULT_ACR, DEFAULT_SCOPES};
 use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
-use innboks::cli::{Cli, Command};
+use innboks::cli::{AttachmentAction, Cli, Command, ConfigAction};
 use innboks::config::{self, Environment, Overrides};
 use innboks::sim::{self, Simulator};
 
@@ -172,6 +172,39 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Reportees { json }) => {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::reportees(&environment, *json).await)
+        }
+        Some(Command::Config {
+            action: ConfigAction::Path,
+        }) => {
+            println!("{}", config_path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Attachment { action }) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(match action {
+                AttachmentAction::List { id, reportee, json } => {
+                    commands::attachment_list(&environment, id, reportee.clone(), *json).await
+                }
+                AttachmentAction::Save {
+                    id,
+                    attachment,
+                    all,
+                    out,
+                    reportee,
+                    json,
+                } => {
+                    commands::attachment_save(
+                        &environment,
+                        id,
+                        attachment.clone(),
+                        *all,
+                        out.clone(),
+                        reportee.clone(),
+                        *json,
+                    )
+                    .await
+                }
+            })
         }
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -319,3 +319,66 @@ fn completions_and_man_page() {
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains(".TH innboks"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachment_list_and_save_from_the_shell() {
+    let sim = Simulator::start(SimConfig {
+        auto_approve: Some(Duration::from_secs(0)),
+        ..sim_config()
+    })
+    .await
+    .expect("sim");
+    let cli = Cli::new(&sim);
+    let (code, _, err) = cli.run(&["login", "--method", "device"]).await;
+    assert_eq!(code, 0, "{err}");
+    let world = innboks::sim::data::World::generate(&innboks::sim::data::WorldOptions {
+        seed: 42,
+        messages: 40,
+        anchor: common::anchor(),
+    });
+    let message = world.mailboxes[0]
+        .iter()
+        .find(|m| !m.attachments.is_empty())
+        .expect("a message with attachments");
+    let (code, out, err) = cli
+        .run(&["attachment", "list", &message.id, "--json"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert_eq!(listed.len(), message.attachments.len());
+    let att = listed[0]["id"].as_str().expect("id").to_owned();
+    let out_dir = tempfile::tempdir().expect("out");
+    let dir = out_dir.path().to_string_lossy().into_owned();
+    let mut paths = Vec::new();
+    for _ in 0..2 {
+        let (code, out, err) = cli
+            .run(&[
+                "attachment",
+                "save",
+                &message.id,
+                &att,
+                "--out",
+                &dir,
+                "--json",
+            ])
+            .await;
+        assert_eq!(code, 0, "{err}");
+        let saved: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+        paths.push(saved[0]["path"].as_str().expect("path").to_owned());
+    }
+    assert_ne!(
+        paths[0], paths[1],
+        "the second save does not overwrite the first"
+    );
+    assert!(paths[1].contains(" (1)"));
+    for path in &paths {
+        assert!(std::path::Path::new(path).starts_with(out_dir.path()));
+        assert_eq!(
+            std::fs::read(path).expect("file"),
+            message.attachments[0].bytes()
+        );
+    }
+    let (code, out, _) = cli.run(&["config", "path"]).await;
+    assert_eq!(code, 0);
+    assert!(out.trim().ends_with("innboks/config.toml"), "{out}");
+}
