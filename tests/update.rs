@@ -953,3 +953,21 @@ fn sort_cycles_and_keeps_the_selection() {
         .all(|w| w[0].last_changed >= w[1].last_changed));
     assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("nyeste")));
 }
+
+#[test]
+fn y_copies_the_web_link_or_the_id() {
+    let mut app = logged_in();
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('y'))),
+        vec![Effect::CopyToClipboard("a1000".into())]
+    );
+    let mut body = message(0);
+    body.portal_url = Some("https://www.altinn.no/ui/messagebox?id=a1000".into());
+    app.bodies.insert("a1000".into(), body);
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('y'))),
+        vec![Effect::CopyToClipboard(
+            "https://www.altinn.no/ui/messagebox?id=a1000".into()
+        )]
+    );
+}

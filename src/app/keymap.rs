@@ -64,11 +64,13 @@ pub enum Action {
     PreviousMatch,
     /// Cycle the sort order.
     Sort,
+    /// Copy the message's web link (or id) to the clipboard.
+    Copy,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -96,6 +98,7 @@ impl Action {
         Action::NextMatch,
         Action::PreviousMatch,
         Action::Sort,
+        Action::Copy,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -128,6 +131,7 @@ impl Action {
             Action::NextMatch => "next_match",
             Action::PreviousMatch => "previous_match",
             Action::Sort => "sort",
+            Action::Copy => "copy",
         }
     }
 
@@ -160,7 +164,8 @@ impl Action {
             Action::Search => "search (fuzzy)",
             Action::NextMatch => "next match",
             Action::PreviousMatch => "previous match",
-            Action::Sort => "sort (date, sender, status)",
+            Action::Sort => "sort: date, sender, status",
+            Action::Copy => "copy web link or id",
         }
     }
 
@@ -201,6 +206,7 @@ impl Action {
             | Action::FocusNext
             | Action::TogglePreview
             | Action::Reportee
+            | Action::Copy
             | Action::Attachments
             | Action::SaveAttachment
             | Action::OpenAttachment => "Messages",
@@ -357,6 +363,7 @@ impl Default for Keymap {
             (Action::NextMatch, vec![Key::char('n')]),
             (Action::PreviousMatch, vec![Key::char('N')]),
             (Action::Sort, vec![Key::char('s')]),
+            (Action::Copy, vec![Key::char('y')]),
         ];
         Self { bindings }
     }

@@ -683,6 +683,21 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         (_, Action::OpenAttachment) => {
             save_attachments(app, Some(app.detail.attachment.unwrap_or(0)), true)
         }
+        (_, Action::Copy) => {
+            let Some(summary) = app.inbox.selected_message() else {
+                return Vec::new();
+            };
+            let link = app
+                .bodies
+                .get(&summary.id)
+                .and_then(|m| m.portal_url.clone());
+            let (text, what) = match link {
+                Some(url) => (url, "lenken til meldingen"),
+                None => (summary.id.clone(), "meldingens id"),
+            };
+            app.status = Some(Status::Info(format!("Kopierte {what}.")));
+            vec![Effect::CopyToClipboard(text)]
+        }
         (_, Action::Sort) => {
             app.sort = app.sort.next();
             resort(app);

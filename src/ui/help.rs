@@ -47,10 +47,21 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(lines).block(block), popup);
         return;
     }
-    // Two columns: the first group on the left, the rest on the right.
-    let (left, right) = groups.split_at(1.min(groups.len()));
-    let left = group_lines(left, theme);
-    let right = group_lines(right, theme);
+    // Two columns: each group goes to the shorter one.
+    let (mut left_groups, mut right_groups) = (Vec::new(), Vec::new());
+    let (mut left_len, mut right_len) = (0, 0);
+    for group in groups {
+        let len = group.1.len() + 2;
+        if left_len <= right_len {
+            left_len += len;
+            left_groups.push(group);
+        } else {
+            right_len += len;
+            right_groups.push(group);
+        }
+    }
+    let left = group_lines(&left_groups, theme);
+    let right = group_lines(&right_groups, theme);
     let height = left.len().max(right.len()) as u16 + 4;
     let popup = centered(area, 100, height);
     frame.render_widget(Clear, popup);
