@@ -28,6 +28,9 @@ pub struct ConfigFile {
     pub loopback_port: Option<u16>,
     /// Where attachments are saved (default: the XDG download dir).
     pub download_dir: Option<std::path::PathBuf>,
+    /// Colours: `ansi` (default, follows your terminal's palette), `light`, or `none`.
+    /// `NO_COLOR` always means none.
+    pub theme: Option<String>,
 }
 
 /// One environment's settings in the config file.

@@ -83,6 +83,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         })?;
     let loopback_port = file.loopback_port.unwrap_or(browser::DEFAULT_PORT);
     let download_dir = file.download_dir.clone().or_else(paths::download_dir);
+    let theme = innboks::ui::Theme::named(file.theme.as_deref()).map_err(|message| {
+        config::ConfigError::Parse {
+            path: config_path.clone(),
+            message,
+        }
+    })?;
     match &cli.command {
         Some(Command::Sim { port, sim }) => {
             let simulator = Simulator::start(sim.to_config(*port, None))
@@ -125,8 +131,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 "Demo: brukernavn demo, passord demo · simulator på {}",
                 simulator.base_url()
             );
-            let result =
-                run_tui(environment, keymap, Some(hint), loopback_port, download_dir).await;
+            let result = run_tui(
+                environment,
+                keymap,
+                Some(hint),
+                loopback_port,
+                download_dir,
+                theme,
+            )
+            .await;
             simulator.stop().await;
             result.map(|()| ExitCode::SUCCESS)
         }
@@ -231,7 +244,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         None => {
             let environment = environment(&cli, &file, &config_path)?;
-            run_tui(environment, keymap, None, loopback_port, download_dir).await?;
+            run_tui(
+                environment,
+                keymap,
+                None,
+                loopback_port,
+                download_dir,
+                theme,
+            )
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -259,6 +280,7 @@ async fn run_tui(
     hint: Option<String>,
     loopback_port: u16,
     download_dir: Option<std::path::PathBuf>,
+    theme: innboks::ui::Theme,
 ) -> Result<()> {
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
     let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())?;
@@ -284,5 +306,8 @@ async fn run_tui(
         acr: DEFAULT_ACR.to_owned(),
     };
     let session = SessionHandle::default();
-    tui::run(app, move |tx| EffectRunner::new(client, session, auth, tx)).await
+    tui::run(app, theme, move |tx| {
+        EffectRunner::new(client, session, auth, tx)
+    })
+    .await
 }

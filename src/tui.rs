@@ -26,6 +26,7 @@ const TICK: Duration = Duration::from_millis(100);
 /// error; the panic hook installed by `ratatui::init` restores it on panic).
 pub async fn run(
     app: App,
+    theme: Theme,
     effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner,
 ) -> Result<()> {
     let previous = std::panic::take_hook();
@@ -36,7 +37,7 @@ pub async fn run(
     // `init` wraps the hook above with one that restores the terminal first.
     let mut terminal = ratatui::init();
     let _ = execute!(stdout(), event::EnableBracketedPaste);
-    let result = event_loop(&mut terminal, app, effects_for).await;
+    let result = event_loop(&mut terminal, app, theme, effects_for).await;
     let _ = execute!(stdout(), event::DisableBracketedPaste);
     ratatui::restore();
     result
@@ -45,11 +46,11 @@ pub async fn run(
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     mut app: App,
+    theme: Theme,
     effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner,
 ) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut effects = effects_for(tx);
-    let theme = Theme::from_env();
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

@@ -45,6 +45,33 @@ impl Theme {
         }
     }
 
+    /// For light terminal backgrounds: darker accents that stay readable on white.
+    pub fn light() -> Self {
+        Self {
+            border_focused: Style::new().fg(Color::Blue),
+            border: Style::new().fg(Color::Gray),
+            dim: Style::new().fg(Color::DarkGray),
+            key: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+            error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ..Self::ansi()
+        }
+    }
+
+    /// The theme named in the config (`ansi`, `light`, `none`), unless `NO_COLOR` is set,
+    /// which always wins.
+    pub fn named(name: Option<&str>) -> Result<Self, String> {
+        let theme = match name.unwrap_or("ansi") {
+            "ansi" | "dark" | "default" => Self::ansi(),
+            "light" => Self::light(),
+            "none" | "mono" | "monochrome" => Self::monochrome(),
+            other => return Err(format!("unknown theme '{other}': use ansi, light or none")),
+        };
+        Ok(match std::env::var_os("NO_COLOR") {
+            Some(v) if !v.is_empty() => Self::monochrome(),
+            _ => theme,
+        })
+    }
+
     /// No colours: only bold, reverse and underline.
     pub fn monochrome() -> Self {
         Self {
@@ -61,11 +88,22 @@ impl Theme {
         }
     }
 
-    /// The theme for this environment: monochrome when `NO_COLOR` is set and not empty.
+    /// The default theme for this environment: monochrome when `NO_COLOR` is set.
     pub fn from_env() -> Self {
-        match std::env::var_os("NO_COLOR") {
-            Some(v) if !v.is_empty() => Self::monochrome(),
-            _ => Self::ansi(),
-        }
+        Self::named(None).unwrap_or_else(|_| Self::ansi())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_themes() {
+        assert!(Theme::named(Some("light")).is_ok());
+        assert!(Theme::named(Some("none")).is_ok());
+        assert!(Theme::named(Some("purple")).is_err());
+        assert_ne!(Theme::light(), Theme::ansi());
+        assert_eq!(Theme::monochrome().dim.fg, None, "no colour at all");
     }
 }
