@@ -499,13 +499,7 @@ pub async fn show(
         Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
     };
     let who = reportee.unwrap_or_else(|| "my".into());
-    let result = crate::app::effects::with_session(&handle, |s| {
-        let client = client.clone();
-        let who = who.clone();
-        let id = id.to_owned();
-        async move { client.message(&s, &who, &id, false).await }
-    })
-    .await;
+    let result = fetch_message(&client, &handle, &who, id).await;
     let message = match result {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),

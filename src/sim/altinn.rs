@@ -657,6 +657,25 @@ fn find<'m>(mailbox: &'m mut [SimMessage], id: &str) -> Option<&'m mut SimMessag
     mailbox.iter_mut().find(|m| m.id.eq_ignore_ascii_case(id))
 }
 
+/// The message `id`, if it exists and the session's security level may open it; else the
+/// answer Altinn gives (404, or 401 for a level too low).
+fn accessible<'m>(
+    mailbox: &'m mut [SimMessage],
+    id: &str,
+    auth: &Auth,
+) -> Result<&'m mut SimMessage, Box<Response>> {
+    let m = find(mailbox, id).ok_or_else(|| {
+        Box::new(status_with_reason(
+            StatusCode::NOT_FOUND,
+            "Message not found",
+        ))
+    })?;
+    match level_denied(m, auth) {
+        Some(denied) => Err(Box::new(denied)),
+        None => Ok(m),
+    }
+}
+
 fn level_denied(m: &SimMessage, auth: &Auth) -> Option<Response> {
     (m.required_level > auth.level).then(|| {
         status_with_reason(
@@ -670,12 +689,10 @@ fn level_denied(m: &SimMessage, auth: &Auth) -> Option<Response> {
 }
 
 fn detail(ctx: &Ctx<'_>, mailbox: &mut [SimMessage], who: &str, id: &str, auth: &Auth) -> Response {
-    let Some(m) = find(mailbox, id) else {
-        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    let m = match accessible(mailbox, id, auth) {
+        Ok(m) => m,
+        Err(response) => return *response,
     };
-    if let Some(denied) = level_denied(m, auth) {
-        return denied;
-    }
     let document = message_json(ctx, m, who, true);
     let mark = !ctx
         .query
@@ -694,12 +711,10 @@ fn attachment_list(
     id: &str,
     auth: &Auth,
 ) -> Response {
-    let Some(m) = find(mailbox, id) else {
-        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    let m = match accessible(mailbox, id, auth) {
+        Ok(m) => m,
+        Err(response) => return *response,
     };
-    if let Some(denied) = level_denied(m, auth) {
-        return denied;
-    }
     let base = format!("{}/api/{who}/messages/{}/attachments", ctx.base, m.id);
     let items: Vec<Value> = m
         .attachments
@@ -726,12 +741,10 @@ fn attachment_list(
 }
 
 fn attachment(mailbox: &mut [SimMessage], id: &str, att: &str, auth: &Auth) -> Response {
-    let Some(m) = find(mailbox, id) else {
-        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    let m = match accessible(mailbox, id, auth) {
+        Ok(m) => m,
+        Err(response) => return *response,
     };
-    if let Some(denied) = level_denied(m, auth) {
-        return denied;
-    }
     let Some(a) = m.attachments.iter().find(|a| a.id.to_string() == att) else {
         return status_with_reason(StatusCode::NOT_FOUND, "Attachment not found");
     };
@@ -774,12 +787,10 @@ fn archive(
     id: &str,
     auth: &Auth,
 ) -> Response {
-    let Some(m) = find(mailbox, id) else {
-        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    let m = match accessible(mailbox, id, auth) {
+        Ok(m) => m,
+        Err(response) => return *response,
     };
-    if let Some(denied) = level_denied(m, auth) {
-        return denied;
-    }
     if m.requires_confirmation {
         return status_with_reason(
             StatusCode::BAD_REQUEST,
@@ -806,12 +817,10 @@ fn archive(
 
 /// `PUT …/confirm`: only for correspondence that requires it.
 fn confirm(mailbox: &mut [SimMessage], id: &str, auth: &Auth) -> Response {
-    let Some(m) = find(mailbox, id) else {
-        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    let m = match accessible(mailbox, id, auth) {
+        Ok(m) => m,
+        Err(response) => return *response,
     };
-    if let Some(denied) = level_denied(m, auth) {
-        return denied;
-    }
     if !m.requires_confirmation {
         return status_with_reason(
             StatusCode::BAD_REQUEST,
@@ -827,12 +836,10 @@ fn confirm(mailbox: &mut [SimMessage], id: &str, auth: &Auth) -> Response {
 
 /// `DELETE …/{id}`: to the trash bin; correspondence to organisations cannot be deleted.
 fn delete(mailbox: &mut [SimMessage], id: &str, auth: &Auth, organisation: bool) -> Response {
-    let Some(m) = find(mailbox, id) else {
-        return status_with_reason(StatusCode::NOT_FOUND, "Message not found");
+    let m = match accessible(mailbox, id, auth) {
+        Ok(m) => m,
+        Err(response) => return *response,
     };
-    if let Some(denied) = level_denied(m, auth) {
-        return denied;
-    }
     if organisation && m.kind == "Correspondence" {
         return status_with_reason(
             StatusCode::FORBIDDEN,
