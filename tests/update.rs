@@ -971,3 +971,44 @@ fn y_copies_the_web_link_or_the_id() {
         )]
     );
 }
+
+#[test]
+fn space_marks_and_a_bulk_action_asks_once() {
+    use innboks::app::effects::MessageAction;
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char(' ')));
+    update(&mut app, key(KeyCode::Char(' ')));
+    update(&mut app, key(KeyCode::Char(' ')));
+    assert_eq!(app.inbox.marked.len(), 3);
+    assert_eq!(app.inbox.selected, 3, "Space moves down");
+    update(&mut app, key(KeyCode::Char('k')));
+    update(&mut app, key(KeyCode::Char(' ')));
+    assert_eq!(app.inbox.marked.len(), 2, "Space again unmarks");
+    assert!(
+        update(&mut app, key(KeyCode::Char('a'))).is_empty(),
+        "a bulk archive asks first"
+    );
+    assert!(app
+        .confirm
+        .as_ref()
+        .is_some_and(|c| c.subject == "2 meldinger"));
+    let effects = update(&mut app, key(KeyCode::Char('y')));
+    let archived: Vec<String> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Act {
+                id,
+                action: MessageAction::Archive,
+                ..
+            } => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(archived, vec!["a1000".to_owned(), "a1001".to_owned()]);
+    assert!(app.inbox.marked.is_empty(), "marks are used up");
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('a'))).len(),
+        1,
+        "a single archive does not ask"
+    );
+}

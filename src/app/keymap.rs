@@ -66,11 +66,13 @@ pub enum Action {
     Sort,
     /// Copy the message's web link (or id) to the clipboard.
     Copy,
+    /// Mark (or unmark) the message for a bulk action, and move down.
+    Mark,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -99,6 +101,7 @@ impl Action {
         Action::PreviousMatch,
         Action::Sort,
         Action::Copy,
+        Action::Mark,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -132,6 +135,7 @@ impl Action {
             Action::PreviousMatch => "previous_match",
             Action::Sort => "sort",
             Action::Copy => "copy",
+            Action::Mark => "mark",
         }
     }
 
@@ -166,6 +170,7 @@ impl Action {
             Action::PreviousMatch => "previous match",
             Action::Sort => "sort: date, sender, status",
             Action::Copy => "copy web link or id",
+            Action::Mark => "mark for a bulk action",
         }
     }
 
@@ -210,9 +215,11 @@ impl Action {
             | Action::Attachments
             | Action::SaveAttachment
             | Action::OpenAttachment => "Messages",
-            Action::MarkRead | Action::Archive | Action::Delete | Action::ConfirmReceipt => {
-                "Actions"
-            }
+            Action::MarkRead
+            | Action::Archive
+            | Action::Delete
+            | Action::ConfirmReceipt
+            | Action::Mark => "Actions",
             Action::Refresh | Action::Help | Action::Quit => "General",
         }
     }
@@ -364,6 +371,7 @@ impl Default for Keymap {
             (Action::PreviousMatch, vec![Key::char('N')]),
             (Action::Sort, vec![Key::char('s')]),
             (Action::Copy, vec![Key::char('y')]),
+            (Action::Mark, vec![Key::char(' ')]),
         ];
         Self { bindings }
     }

@@ -190,6 +190,8 @@ pub struct InboxState {
     pub loaded_once: bool,
     /// The `$skip` of a page that failed (retried with `r`).
     pub failed_skip: Option<usize>,
+    /// Messages marked with Space; actions apply to them when there are any.
+    pub marked: std::collections::BTreeSet<String>,
     /// The server offset of the next page (grows by 50 a page, and by the new arrivals a
     /// refresh finds, since they shift the server's offsets).
     pub next_skip: usize,
@@ -406,9 +408,9 @@ impl App {
 pub struct PendingAction {
     /// What.
     pub action: effects::MessageAction,
-    /// On which message.
-    pub id: String,
-    /// Its subject, for the question.
+    /// On which messages.
+    pub ids: Vec<String>,
+    /// What to call them in the question: «subject», or "5 meldinger".
     pub subject: String,
 }
 

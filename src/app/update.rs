@@ -14,7 +14,7 @@ use crate::altinn::ApiError;
 use crate::auth::refresh::RefreshEvent;
 use crate::auth::Secret;
 use crate::domain::{MessagePage, MessageStatus};
-use crate::domain::{Party, PartyKind};
+use crate::domain::{MessageSummary, Party, PartyKind};
 
 /// Rows before the end of the loaded list at which the next page is fetched.
 const PREFETCH_MARGIN: usize = 10;
@@ -622,7 +622,12 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if let Some(pending) = app.confirm.take() {
         // Only `y` says yes (not `j` for «ja»: that is "down" to a fast hand).
         if key.code == KeyCode::Char('y') {
-            return act(app, pending.id, pending.action);
+            app.inbox.marked.clear();
+            return pending
+                .ids
+                .into_iter()
+                .flat_map(|id| act(app, id, pending.action))
+                .collect();
         }
         app.status = Some(Status::Info("Avbrutt.".into()));
         return Vec::new();
@@ -733,36 +738,18 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         (_, Action::Refresh) => refresh(app),
         (_, Action::MarkRead) => mark_read(app),
-        (_, Action::Archive) => match app.inbox.selected_message() {
-            Some(m) => {
-                let id = m.id.clone();
-                act(app, id, MessageAction::Archive)
+        (_, Action::Mark) => {
+            if let Some(id) = app.inbox.selected_message().map(|m| m.id.clone()) {
+                if !app.inbox.marked.remove(&id) {
+                    app.inbox.marked.insert(id);
+                }
             }
-            None => Vec::new(),
-        },
-        (_, Action::Delete) => {
-            if let Some(m) = app.inbox.selected_message() {
-                app.confirm = Some(PendingAction {
-                    action: MessageAction::Delete,
-                    id: m.id.clone(),
-                    subject: m.subject.clone(),
-                });
-            }
-            Vec::new()
+            let next = app.inbox.selected + 1;
+            select(app, next)
         }
-        (_, Action::ConfirmReceipt) => match app.inbox.selected_message() {
-            Some(m) if m.requires_confirmation => {
-                let id = m.id.clone();
-                act(app, id, MessageAction::Confirm)
-            }
-            Some(_) => {
-                app.status = Some(Status::Info(
-                    "Denne meldingen ber ikke om bekreftelse.".into(),
-                ));
-                Vec::new()
-            }
-            None => Vec::new(),
-        },
+        (_, Action::Archive) => ask_or_act(app, MessageAction::Archive),
+        (_, Action::Delete) => ask_or_act(app, MessageAction::Delete),
+        (_, Action::ConfirmReceipt) => ask_or_act(app, MessageAction::Confirm),
         (_, Action::TogglePreview) => {
             app.preview = !app.preview;
             if app.preview {
@@ -982,6 +969,53 @@ fn save_attachments(app: &mut App, chosen: Option<usize>, open: bool) -> Vec<Eff
         dir.display()
     )));
     effects
+}
+
+/// The messages an action applies to: the marked ones, or else the selected one.
+fn targets(app: &App) -> Vec<&MessageSummary> {
+    if app.inbox.marked.is_empty() {
+        app.inbox.selected_message().into_iter().collect()
+    } else {
+        app.inbox
+            .messages
+            .iter()
+            .filter(|m| app.inbox.marked.contains(&m.id))
+            .collect()
+    }
+}
+
+/// Runs an action on its targets: deleting, and anything on several messages, asks once.
+fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
+    let mut targets = targets(app);
+    if action == MessageAction::Confirm {
+        let several = targets.len() > 1;
+        targets.retain(|m| m.requires_confirmation);
+        if targets.is_empty() {
+            app.status = Some(Status::Info(if several {
+                "Ingen av de merkede meldingene ber om bekreftelse.".into()
+            } else {
+                "Denne meldingen ber ikke om bekreftelse.".into()
+            }));
+            return Vec::new();
+        }
+    }
+    let ids: Vec<String> = targets.iter().map(|m| m.id.clone()).collect();
+    let subject = match targets.as_slice() {
+        [] => return Vec::new(),
+        [one] => format!("«{}»", one.subject),
+        many => format!("{} meldinger", many.len()),
+    };
+    if action == MessageAction::Delete || ids.len() > 1 {
+        app.confirm = Some(PendingAction {
+            action,
+            ids,
+            subject,
+        });
+        return Vec::new();
+    }
+    ids.into_iter()
+        .flat_map(|id| act(app, id, action))
+        .collect()
 }
 
 fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {

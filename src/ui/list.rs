@@ -16,7 +16,10 @@ use crate::text::{fit, norwegian_date};
 /// Draws the list pane into `area`.
 pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let inbox = &app.inbox;
-    let mut title = " Innboks ".to_owned();
+    let mut title = match inbox.marked.len() {
+        0 => " Innboks ".to_owned(),
+        n => format!(" Innboks · {n} merket "),
+    };
     if inbox.page_request.is_some() {
         title = format!(" Innboks · henter {} ", spinner(app.spinner));
     }
@@ -48,9 +51,11 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         .map(|(offset, message)| {
             let index = inbox.scroll + offset;
             let hit = app.search.as_ref().and_then(|s| s.hit(index));
+            let marked = inbox.marked.contains(&message.id);
             row(
                 message,
                 index == inbox.selected,
+                marked,
                 focused,
                 inner.width as usize,
                 theme,
@@ -62,7 +67,7 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
 }
 
 /// `text` cut to `cols` columns, with the characters at `positions` in `hit` style.
-fn marked(
+fn with_hits(
     text: &str,
     cols: usize,
     positions: &[u32],
@@ -89,6 +94,7 @@ fn marked(
 fn row(
     message: &MessageSummary,
     selected: bool,
+    marked: bool,
     focused: bool,
     width: usize,
     theme: &Theme,
@@ -97,7 +103,9 @@ fn row(
     let unread = message.is_unread();
     let base = if unread { theme.unread } else { Style::new() };
     let marker = if selected { "▶" } else { " " };
-    let dot = if unread {
+    let dot = if marked {
+        "✓"
+    } else if unread {
         "●"
     } else if message.requires_confirmation {
         "!"
@@ -125,7 +133,7 @@ fn row(
     let highlight = theme.key.patch(base);
     let (subject_hits, sender_hits) =
         hit.map_or((&[][..], &[][..]), |h| (&h.subject[..], &h.sender[..]));
-    spans.extend(marked(
+    spans.extend(with_hits(
         message.sender(),
         sender_width,
         sender_hits,
@@ -133,7 +141,7 @@ fn row(
         highlight,
     ));
     spans.push(Span::raw(" "));
-    spans.extend(marked(
+    spans.extend(with_hits(
         &message.subject,
         subject_width,
         subject_hits,

@@ -15,7 +15,7 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let width = area.width as usize;
     let line = if let Some(pending) = &app.confirm {
         let question = format!(
-            " {} «{}»? y = ja, annen tast = nei",
+            " {} {}? y = ja, annen tast = nei",
             match pending.action {
                 crate::app::effects::MessageAction::Delete => "Slette",
                 crate::app::effects::MessageAction::Archive => "Arkivere",
