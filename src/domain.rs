@@ -191,6 +191,38 @@ pub struct Party {
     pub organisation_number: Option<String>,
 }
 
+/// Which messages a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Folder {
+    /// Everything not archived or deleted.
+    #[default]
+    Inbox,
+    /// The archive.
+    Archive,
+    /// The trash bin.
+    Trash,
+}
+
+impl Folder {
+    /// The next folder for the view key.
+    pub fn next(self) -> Self {
+        match self {
+            Folder::Inbox => Folder::Archive,
+            Folder::Archive => Folder::Trash,
+            Folder::Trash => Folder::Inbox,
+        }
+    }
+
+    /// Its name on screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            Folder::Inbox => "Innboks",
+            Folder::Archive => "Arkiv",
+            Folder::Trash => "Papirkurv",
+        }
+    }
+}
+
 /// One page of the inbox as fetched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessagePage {

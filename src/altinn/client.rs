@@ -268,6 +268,37 @@ impl Client {
         Ok(list.to_page(PAGE_SIZE, headers.contains_key("X-Warning-LimitReached")))
     }
 
+    /// One page of a folder: the inbox and the archive are the message list filtered on the
+    /// (Bokmål) status, the trash bin has its own endpoint and no paging.
+    pub async fn folder_page(
+        &self,
+        session: &Session,
+        who: &str,
+        folder: crate::domain::Folder,
+        skip: usize,
+    ) -> Result<MessagePage, ApiError> {
+        use crate::domain::Folder;
+        match folder {
+            Folder::Inbox => {
+                self.messages_page_filtered(session, who, skip, Some("Status ne 'Arkivert'"))
+                    .await
+            }
+            Folder::Archive => {
+                self.messages_page_filtered(session, who, skip, Some("Status eq 'Arkivert'"))
+                    .await
+            }
+            Folder::Trash => {
+                let mut url = self.url(&format!("api/{who}/messages/trashbin"))?;
+                url.query_pairs_mut()
+                    .append_pair("language", &self.language.to_string());
+                let (list, _): (MessageList, _) = self.get_json(url, session).await?;
+                let mut page = list.to_page(usize::MAX, false);
+                page.has_more = false;
+                Ok(page)
+            }
+        }
+    }
+
     /// The page a server-given `next` link points at (resolved against our own base, so
     /// credentials never go to another host).
     pub async fn messages_page_at(

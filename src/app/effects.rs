@@ -96,6 +96,8 @@ pub enum Effect {
         skip: usize,
         /// The server's `next` link, followed instead of `$skip` when given.
         link: Option<String>,
+        /// Inbox, archive or trash bin.
+        folder: crate::domain::Folder,
     },
     /// Fetch a message's detail.
     FetchMessage {
@@ -633,6 +635,7 @@ impl EffectRunner {
                 who,
                 skip,
                 link,
+                folder,
             } => {
                 tokio::spawn(async move {
                     let result = with_session(&session, |s| {
@@ -642,7 +645,7 @@ impl EffectRunner {
                         async move {
                             match link {
                                 Some(link) => client.messages_page_at(&s, &link).await,
-                                None => client.messages_page(&s, &who, skip).await,
+                                None => client.folder_page(&s, &who, folder, skip).await,
                             }
                         }
                     })

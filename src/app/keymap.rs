@@ -68,11 +68,13 @@ pub enum Action {
     Copy,
     /// Mark (or unmark) the message for a bulk action, and move down.
     Mark,
+    /// Next folder: inbox, archive, trash bin.
+    Folder,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -102,6 +104,7 @@ impl Action {
         Action::Sort,
         Action::Copy,
         Action::Mark,
+        Action::Folder,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -136,6 +139,7 @@ impl Action {
             Action::Sort => "sort",
             Action::Copy => "copy",
             Action::Mark => "mark",
+            Action::Folder => "folder",
         }
     }
 
@@ -171,6 +175,7 @@ impl Action {
             Action::Sort => "sort: date, sender, status",
             Action::Copy => "copy web link or id",
             Action::Mark => "mark for a bulk action",
+            Action::Folder => "inbox / archive / trash",
         }
     }
 
@@ -212,6 +217,7 @@ impl Action {
             | Action::TogglePreview
             | Action::Reportee
             | Action::Copy
+            | Action::Folder
             | Action::Attachments
             | Action::SaveAttachment
             | Action::OpenAttachment => "Messages",
@@ -372,6 +378,7 @@ impl Default for Keymap {
             (Action::Sort, vec![Key::char('s')]),
             (Action::Copy, vec![Key::char('y')]),
             (Action::Mark, vec![Key::char(' ')]),
+            (Action::Folder, vec![Key::char('V')]),
         ];
         Self { bindings }
     }

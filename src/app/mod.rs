@@ -312,6 +312,8 @@ pub struct App {
     pub search: Option<search::Search>,
     /// How the list is sorted (kept for the session).
     pub sort: SortOrder,
+    /// Inbox, archive or trash bin.
+    pub folder: crate::domain::Folder,
 }
 
 /// Orders of the message list.
@@ -452,6 +454,7 @@ impl App {
             download_dir: None,
             search: None,
             sort: SortOrder::NewestFirst,
+            folder: crate::domain::Folder::Inbox,
         }
     }
 

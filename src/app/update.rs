@@ -226,7 +226,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             new_id,
         } => {
             action_done(app, &id, action, new_id);
-            if action == MessageAction::Delete && app.preview {
+            if matches!(action, MessageAction::Delete | MessageAction::Archive) && app.preview {
                 follow_selection(app)
             } else {
                 Vec::new()
@@ -372,6 +372,7 @@ fn fetch_page(app: &mut App, skip: usize) -> Vec<Effect> {
         who: app.who.clone(),
         skip,
         link,
+        folder: app.folder,
     }]
 }
 
@@ -738,6 +739,18 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         (_, Action::Refresh) => refresh(app),
         (_, Action::MarkRead) => mark_read(app),
+        (_, Action::Folder) => {
+            app.folder = app.folder.next();
+            app.inbox = Default::default();
+            app.detail = Default::default();
+            app.search = None;
+            app.focus = Focus::List;
+            app.status = Some(Status::Info(format!(
+                "Viser {}.",
+                app.folder.label().to_lowercase()
+            )));
+            fetch_page(app, 0)
+        }
         (_, Action::Mark) => {
             if let Some(id) = app.inbox.selected_message().map(|m| m.id.clone()) {
                 if !app.inbox.marked.remove(&id) {
@@ -1061,6 +1074,27 @@ fn action_done(app: &mut App, id: &str, action: MessageAction, new_id: Option<St
         return;
     };
     match action {
+        MessageAction::Archive if app.folder == crate::domain::Folder::Inbox => {
+            // It moved to the archive view.
+            app.inbox.messages.remove(index);
+            if let Some(mut body) = app.bodies.remove(id) {
+                if let Some(new_id) = &new_id {
+                    body.summary.id = new_id.clone();
+                    body.summary.status = MessageStatus::Archived;
+                    app.bodies.insert(new_id.clone(), body);
+                }
+            }
+            if app.detail.id.as_deref() == Some(id) {
+                app.detail = Default::default();
+                app.focus = Focus::List;
+            }
+            keep_selection_visible(app);
+            refresh_search(app);
+            app.status = Some(Status::Info(match new_id {
+                Some(new_id) => format!("Flyttet til arkivet som {new_id}."),
+                None => "Flyttet til arkivet.".into(),
+            }));
+        }
         MessageAction::Archive => {
             let row = &mut app.inbox.messages[index];
             row.status = MessageStatus::Archived;

@@ -16,12 +16,13 @@ use crate::text::{fit, norwegian_date};
 /// Draws the list pane into `area`.
 pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let inbox = &app.inbox;
+    let folder = app.folder.label();
     let mut title = match inbox.marked.len() {
-        0 => " Innboks ".to_owned(),
-        n => format!(" Innboks · {n} merket "),
+        0 => format!(" {folder} "),
+        n => format!(" {folder} · {n} merket "),
     };
     if inbox.page_request.is_some() {
-        title = format!(" Innboks · henter {} ", spinner(app.spinner));
+        title = format!(" {folder} · henter {} ", spinner(app.spinner));
     }
     let focused = app.focus == Focus::List;
     let block = Block::bordered().title(title).border_style(if focused {
