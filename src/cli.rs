@@ -165,6 +165,9 @@ pub struct SimArgs {
     /// Do not offer the device flow (like production ID-porten).
     #[arg(long)]
     pub no_device_flow: bool,
+    /// Add a hostile message (escape sequences, path tricks) to test what reaches the screen.
+    #[arg(long)]
+    pub hostile: bool,
 }
 
 impl SimArgs {
@@ -188,6 +191,7 @@ impl SimArgs {
                 .or(default_auto_approve)
                 .map(std::time::Duration::from_secs),
             device_flow: !self.no_device_flow,
+            hostile: self.hostile,
             ..defaults
         }
     }

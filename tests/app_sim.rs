@@ -463,3 +463,37 @@ async fn archive_then_find_it_in_the_archive_view_and_deleted_in_the_trash() {
         vec![victim]
     );
 }
+
+#[tokio::test]
+async fn a_hostile_message_is_drawn_harmlessly() {
+    let sim = innboks::sim::Simulator::start(innboks::sim::SimConfig {
+        hostile: true,
+        ..common::config(30)
+    })
+    .await
+    .expect("sim");
+    let mut h = Harness::new(&sim);
+    h.login().await;
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Enter);
+    h.until("the hostile message", |app| {
+        app.detail.request.is_none()
+            && app
+                .detail_message()
+                .is_some_and(|m| m.summary.id == innboks::sim::data::HOSTILE_ID)
+    })
+    .await;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).expect("terminal");
+    terminal
+        .draw(|frame| innboks::ui::draw(&h.app, &innboks::ui::Theme::ansi(), frame))
+        .expect("draw");
+    let screen = format!("{}", terminal.backend());
+    assert!(screen.contains("Viktig"), "{screen}");
+    for bad in [
+        '\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{200b}', '\u{200f}',
+    ] {
+        assert!(!screen.contains(bad), "{bad:?} reached the screen");
+    }
+    assert!(!screen.contains("<script>"), "HTML is turned into text");
+}

@@ -382,3 +382,74 @@ async fn attachment_list_and_save_from_the_shell() {
     assert_eq!(code, 0);
     assert!(out.trim().ends_with("innboks/config.toml"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_names_and_text_stay_harmless_in_every_cli_output() {
+    let sim = Simulator::start(SimConfig {
+        auto_approve: Some(Duration::from_secs(0)),
+        hostile: true,
+        ..sim_config()
+    })
+    .await
+    .expect("sim");
+    let cli = Cli::new(&sim);
+    let (code, _, err) = cli.run(&["login", "--method", "device"]).await;
+    assert_eq!(code, 0, "{err}");
+    let id = innboks::sim::data::HOSTILE_ID;
+    let forbidden = |text: &str| {
+        text.chars().any(|c| {
+            c == '\u{1b}' || c == '\u{7}' || c == '\u{9b}' || c == '\u{202e}' || c == '\u{200b}'
+        })
+    };
+    for args in [
+        vec!["list"],
+        vec!["list", "--json"],
+        vec!["show", id],
+        vec!["show", id, "--json"],
+        vec!["attachment", "list", id],
+        vec!["attachment", "list", id, "--json"],
+    ] {
+        let (code, out, err) = cli.run(&args).await;
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(
+            !forbidden(&out),
+            "{args:?} printed a control or bidi character: {out:?}"
+        );
+    }
+    let (_, out, _) = cli.run(&["show", id, "--json"]).await;
+    let message: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(message["subject"]
+        .as_str()
+        .is_some_and(|s| s.contains("Viktig") && s.contains("melding")));
+
+    let dir = tempfile::tempdir().expect("out");
+    let out_dir = dir.path().to_string_lossy().into_owned();
+    let (code, out, err) = cli
+        .run(&[
+            "attachment",
+            "save",
+            id,
+            "--all",
+            "--out",
+            &out_dir,
+            "--json",
+        ])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let saved: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert_eq!(saved.len(), 2);
+    for file in &saved {
+        let path = std::path::PathBuf::from(file["path"].as_str().expect("path"));
+        assert_eq!(
+            path.parent(),
+            Some(dir.path()),
+            "saved inside the target directory: {path:?}"
+        );
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+        assert!(
+            !forbidden(name) && !name.contains('/') && !name.starts_with('.'),
+            "{name:?}"
+        );
+    }
+    assert!(!std::path::Path::new("/etc/passwd.innboks-test").exists());
+}

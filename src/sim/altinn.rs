@@ -748,9 +748,23 @@ fn attachment(mailbox: &mut [SimMessage], id: &str, att: &str, auth: &Auth) -> R
     let Some(a) = m.attachments.iter().find(|a| a.id.to_string() == att) else {
         return status_with_reason(StatusCode::NOT_FOUND, "Attachment not found");
     };
+    // A plain ASCII fallback and the exact name percent-encoded (RFC 6266 / 5987), so any
+    // name makes a valid header.
+    let ascii: String = a
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = url::form_urlencoded::byte_serialize(a.file_name.as_bytes()).collect();
     let disposition = format!(
-        "attachment; filename=\"{}\"",
-        a.file_name.replace(['"', '\\'], "_")
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encoded.replace('+', "%20")
     );
     (
         StatusCode::OK,

@@ -51,6 +51,8 @@ pub struct SimConfig {
     pub device_ttl: Duration,
     /// Advertise and serve the device flow (production ID-porten does not).
     pub device_flow: bool,
+    /// Put a hostile message (escape sequences, path tricks) second in the person's inbox.
+    pub hostile: bool,
     /// Keep the OpenID provider's key and grants in this file (0600), so a restarted
     /// simulator on the same port still knows its refresh tokens (`innboks demo`).
     pub state_file: Option<std::path::PathBuf>,
@@ -74,6 +76,7 @@ impl Default for SimConfig {
             device_ttl: Duration::from_secs(600),
             device_flow: true,
             state_file: None,
+            hostile: false,
         }
     }
 }
@@ -188,11 +191,14 @@ pub struct Simulator {
 impl Simulator {
     /// Generates the world and starts serving on `127.0.0.1:config.port`.
     pub async fn start(config: SimConfig) -> std::io::Result<Self> {
-        let world = World::generate(&WorldOptions {
+        let mut world = World::generate(&WorldOptions {
             seed: config.seed,
             messages: config.messages,
             anchor: config.anchor,
         });
+        if config.hostile {
+            data::add_hostile(&mut world);
+        }
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
         let state_file = config.state_file.clone();
