@@ -610,6 +610,46 @@ pub fn default_anchor() -> NaiveDateTime {
     today.and_hms_opt(14, 0, 0).unwrap_or_default()
 }
 
+/// The id of the hostile message that [`add_hostile`] puts second in the person's inbox.
+pub const HOSTILE_ID: &str = "a6999999";
+
+/// Puts a hostile message second in the person's inbox: escape sequences (a title change,
+/// an OSC 52 clipboard write, screen clearing), a bidi override and path tricks in the
+/// subject, sender and attachment names. For tests of what reaches the terminal and the disk.
+pub fn add_hostile(world: &mut World) {
+    let Some(mailbox) = world.mailboxes.first_mut() else {
+        return;
+    };
+    let Some(template) = mailbox.first().cloned() else {
+        return;
+    };
+    let mut attachment_id = 8_999_000;
+    let attachments = vec![
+        sim_attachment(&mut attachment_id, "../../etc/passwd", "passwd", "x"),
+        sim_attachment(
+            &mut attachment_id,
+            "\u{1b}]52;c;ZXZpbA==\u{7}rapport\u{202e}fdp.exe",
+            "rapport",
+            "x",
+        ),
+    ];
+    let hostile = SimMessage {
+        id: HOSTILE_ID.into(),
+        original_id: None,
+        subject: "Viktig\u{1b}]0;pwned\u{7} melding \u{202e}fdp.exe\u{1b}[2J".into(),
+        summary: "\u{1b}[31mrød\u{1b}[0m".into(),
+        status: SimStatus::Unread,
+        service_owner: "Skatteetaten\u{9b}31m".into(),
+        message_sender: Some("\u{200b}NAV\u{200f}".into()),
+        body: "<p>Hei\u{1b}]8;;https://evil.example\u{7}klikk\u{1b}]8;;\u{7}</p><script>alert(1)</script>".into(),
+        attachments,
+        required_level: 1,
+        requires_confirmation: false,
+        ..template
+    };
+    mailbox.insert(1.min(mailbox.len()), hostile);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -669,44 +709,4 @@ mod tests {
             .unwrap_or(0);
         assert!(bytes[xref..].starts_with(b"xref"));
     }
-}
-
-/// The id of the hostile message that [`add_hostile`] puts second in the person's inbox.
-pub const HOSTILE_ID: &str = "a6999999";
-
-/// Puts a hostile message second in the person's inbox: escape sequences (a title change,
-/// an OSC 52 clipboard write, screen clearing), a bidi override and path tricks in the
-/// subject, sender and attachment names. For tests of what reaches the terminal and the disk.
-pub fn add_hostile(world: &mut World) {
-    let Some(mailbox) = world.mailboxes.first_mut() else {
-        return;
-    };
-    let Some(template) = mailbox.first().cloned() else {
-        return;
-    };
-    let mut attachment_id = 8_999_000;
-    let attachments = vec![
-        sim_attachment(&mut attachment_id, "../../etc/passwd", "passwd", "x"),
-        sim_attachment(
-            &mut attachment_id,
-            "\u{1b}]52;c;ZXZpbA==\u{7}rapport\u{202e}fdp.exe",
-            "rapport",
-            "x",
-        ),
-    ];
-    let hostile = SimMessage {
-        id: HOSTILE_ID.into(),
-        original_id: None,
-        subject: "Viktig\u{1b}]0;pwned\u{7} melding \u{202e}fdp.exe\u{1b}[2J".into(),
-        summary: "\u{1b}[31mrød\u{1b}[0m".into(),
-        status: SimStatus::Unread,
-        service_owner: "Skatteetaten\u{9b}31m".into(),
-        message_sender: Some("\u{200b}NAV\u{200f}".into()),
-        body: "<p>Hei\u{1b}]8;;https://evil.example\u{7}klikk\u{1b}]8;;\u{7}</p><script>alert(1)</script>".into(),
-        attachments,
-        required_level: 1,
-        requires_confirmation: false,
-        ..template
-    };
-    mailbox.insert(1.min(mailbox.len()), hostile);
 }
