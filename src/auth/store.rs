@@ -79,7 +79,10 @@ pub struct SessionStore {
 
 /// Held while refreshing; the lock is released when it is dropped.
 #[derive(Debug)]
-pub struct StoreLock(#[allow(dead_code)] fs::File);
+pub struct StoreLock {
+    /// The locked file; dropping it releases the lock.
+    _file: fs::File,
+}
 
 impl SessionStore {
     /// The store for `env` under `dir`.
@@ -161,7 +164,7 @@ impl SessionStore {
         }
         let file = paths::open_private_append(&self.lock_path())?;
         file.lock()?;
-        Ok(StoreLock(file))
+        Ok(StoreLock { _file: file })
     }
 }
 
