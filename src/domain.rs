@@ -223,6 +223,38 @@ impl Folder {
     }
 }
 
+/// A filter the server applies to the whole mailbox (not just what is loaded).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Preset {
+    /// No filter.
+    #[default]
+    All,
+    /// Only unread messages.
+    Unread,
+    /// Only letters (correspondence).
+    Correspondence,
+    /// Only forms.
+    FormTask,
+    /// Only messages changed since this time.
+    Since(DateTime<Utc>),
+    /// Only messages from this sender (service owner).
+    Sender(String),
+}
+
+impl Preset {
+    /// The chip shown in the status bar.
+    pub fn label(&self) -> String {
+        match self {
+            Preset::All => "alle".into(),
+            Preset::Unread => "uleste".into(),
+            Preset::Correspondence => "brev".into(),
+            Preset::FormTask => "skjema".into(),
+            Preset::Since(_) => "siste 30 dager".into(),
+            Preset::Sender(sender) => format!("fra {sender}"),
+        }
+    }
+}
+
 /// One page of the inbox as fetched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessagePage {

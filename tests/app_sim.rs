@@ -497,3 +497,50 @@ async fn a_hostile_message_is_drawn_harmlessly() {
     }
     assert!(!screen.contains("<script>"), "HTML is turned into text");
 }
+
+#[tokio::test]
+async fn filter_presets_go_to_the_server_for_the_whole_mailbox() {
+    let sim = common::start(200).await;
+    let mut h = Harness::new(&sim);
+    h.login().await;
+    h.apply(Msg::Tick(std::time::SystemTime::now()));
+    h.key(KeyCode::Char('f'));
+    h.until("the unread", |app| {
+        app.inbox.loaded_once && app.inbox.page_request.is_none()
+    })
+    .await;
+    assert_eq!(h.app.preset, innboks::domain::Preset::Unread);
+    assert!(!h.app.inbox.messages.is_empty());
+    assert!(h.app.inbox.messages.iter().all(|m| m.is_unread()));
+    h.key(KeyCode::Char('f'));
+    h.until("letters", |app| {
+        app.inbox.loaded_once && app.inbox.page_request.is_none()
+    })
+    .await;
+    assert!(h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .all(|m| m.kind == innboks::domain::MessageKind::Correspondence));
+    h.key(KeyCode::Char('F'));
+    h.until("one sender", |app| {
+        app.inbox.loaded_once && app.inbox.page_request.is_none()
+    })
+    .await;
+    let sender = h.app.inbox.messages[0].service_owner.clone();
+    assert!(matches!(&h.app.preset, innboks::domain::Preset::Sender(s) if *s == sender));
+    assert!(h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .all(|m| m.service_owner == sender));
+    h.key(KeyCode::Char('F'));
+    h.until("all again", |app| {
+        app.inbox.loaded_once && app.inbox.page_request.is_none()
+    })
+    .await;
+    assert_eq!(h.app.preset, innboks::domain::Preset::All);
+    assert_eq!(h.app.inbox.messages.len(), 50);
+}

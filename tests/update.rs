@@ -1018,3 +1018,32 @@ fn space_marks_and_a_bulk_action_asks_once() {
         "a single archive does not ask"
     );
 }
+
+#[test]
+fn f_cycles_filter_presets_for_the_server() {
+    use innboks::domain::Preset;
+    let mut app = logged_in();
+    app.now = std::time::SystemTime::now();
+    let effects = update(&mut app, key(KeyCode::Char('f')));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::FetchPage {
+            skip: 0,
+            preset: Preset::Unread,
+            ..
+        }]
+    ));
+    assert!(app.inbox.messages.is_empty(), "the list loads again");
+    update(&mut app, key(KeyCode::Char('f')));
+    update(&mut app, key(KeyCode::Char('f')));
+    let effects = update(&mut app, key(KeyCode::Char('f')));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::FetchPage {
+            preset: Preset::Since(_),
+            ..
+        }]
+    ));
+    update(&mut app, key(KeyCode::Char('f')));
+    assert_eq!(app.preset, Preset::All);
+}

@@ -99,6 +99,25 @@ pub fn describe_reqwest_error(error: &reqwest::Error) -> String {
     }
 }
 
+/// A preset as an OData `$filter` clause (statuses in Bokmål, as we ask for `language=1044`).
+pub fn preset_filter(preset: &crate::domain::Preset) -> Option<String> {
+    use crate::domain::Preset;
+    Some(match preset {
+        Preset::All => return None,
+        Preset::Unread => "Status eq 'Ulest'".to_owned(),
+        Preset::Correspondence => "Type eq 'Correspondence'".to_owned(),
+        Preset::FormTask => "Type eq 'FormTask'".to_owned(),
+        Preset::Since(at) => {
+            let local = at.with_timezone(&chrono_tz::Europe::Oslo);
+            format!(
+                "LastChangedDateTime ge DateTime'{}'",
+                local.format("%Y-%m-%dT%H:%M:%S")
+            )
+        }
+        Preset::Sender(sender) => format!("ServiceOwner eq '{}'", sender.replace('\'', "''")),
+    })
+}
+
 impl Client {
     /// A client for the Altinn instance at `base` (e.g. `https://www.altinn.no/`).
     pub fn new(base: Url, api_key: Secret) -> Result<Self, ApiError> {
@@ -275,16 +294,23 @@ impl Client {
         session: &Session,
         who: &str,
         folder: crate::domain::Folder,
+        preset: &crate::domain::Preset,
         skip: usize,
     ) -> Result<MessagePage, ApiError> {
         use crate::domain::Folder;
+        let with_preset = |base: &str| match preset_filter(preset) {
+            Some(extra) => format!("{base} and {extra}"),
+            None => base.to_owned(),
+        };
         match folder {
             Folder::Inbox => {
-                self.messages_page_filtered(session, who, skip, Some("Status ne 'Arkivert'"))
+                let filter = with_preset("Status ne 'Arkivert'");
+                self.messages_page_filtered(session, who, skip, Some(&filter))
                     .await
             }
             Folder::Archive => {
-                self.messages_page_filtered(session, who, skip, Some("Status eq 'Arkivert'"))
+                let filter = with_preset("Status eq 'Arkivert'");
+                self.messages_page_filtered(session, who, skip, Some(&filter))
                     .await
             }
             Folder::Trash => {

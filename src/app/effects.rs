@@ -98,6 +98,8 @@ pub enum Effect {
         link: Option<String>,
         /// Inbox, archive or trash bin.
         folder: crate::domain::Folder,
+        /// The server-side filter.
+        preset: crate::domain::Preset,
     },
     /// Fetch a message's detail.
     FetchMessage {
@@ -636,16 +638,18 @@ impl EffectRunner {
                 skip,
                 link,
                 folder,
+                preset,
             } => {
                 tokio::spawn(async move {
                     let result = with_session(&session, |s| {
                         let client = client.clone();
                         let who = who.clone();
                         let link = link.clone();
+                        let preset = preset.clone();
                         async move {
                             match link {
                                 Some(link) => client.messages_page_at(&s, &link).await,
-                                None => client.folder_page(&s, &who, folder, skip).await,
+                                None => client.folder_page(&s, &who, folder, &preset, skip).await,
                             }
                         }
                     })

@@ -70,11 +70,15 @@ pub enum Action {
     Mark,
     /// Next folder: inbox, archive, trash bin.
     Folder,
+    /// Next filter: all, unread, letters, forms, last 30 days.
+    Filter,
+    /// Only the selected message's sender (again: all).
+    FilterSender,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 32] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -105,6 +109,8 @@ impl Action {
         Action::Copy,
         Action::Mark,
         Action::Folder,
+        Action::Filter,
+        Action::FilterSender,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -140,6 +146,8 @@ impl Action {
             Action::Copy => "copy",
             Action::Mark => "mark",
             Action::Folder => "folder",
+            Action::Filter => "filter",
+            Action::FilterSender => "filter_sender",
         }
     }
 
@@ -176,6 +184,8 @@ impl Action {
             Action::Copy => "copy web link or id",
             Action::Mark => "mark for a bulk action",
             Action::Folder => "inbox / archive / trash",
+            Action::Filter => "filter: unread, letters, …",
+            Action::FilterSender => "only this sender",
         }
     }
 
@@ -218,6 +228,8 @@ impl Action {
             | Action::Reportee
             | Action::Copy
             | Action::Folder
+            | Action::Filter
+            | Action::FilterSender
             | Action::Attachments
             | Action::SaveAttachment
             | Action::OpenAttachment => "Messages",
@@ -379,6 +391,8 @@ impl Default for Keymap {
             (Action::Copy, vec![Key::char('y')]),
             (Action::Mark, vec![Key::char(' ')]),
             (Action::Folder, vec![Key::char('V')]),
+            (Action::Filter, vec![Key::char('f')]),
+            (Action::FilterSender, vec![Key::char('F')]),
         ];
         Self { bindings }
     }

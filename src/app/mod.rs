@@ -314,6 +314,8 @@ pub struct App {
     pub sort: SortOrder,
     /// Inbox, archive or trash bin.
     pub folder: crate::domain::Folder,
+    /// The server-side filter.
+    pub preset: crate::domain::Preset,
 }
 
 /// Orders of the message list.
@@ -455,6 +457,7 @@ impl App {
             search: None,
             sort: SortOrder::NewestFirst,
             folder: crate::domain::Folder::Inbox,
+            preset: crate::domain::Preset::All,
         }
     }
 

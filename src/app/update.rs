@@ -14,7 +14,7 @@ use crate::altinn::ApiError;
 use crate::auth::refresh::RefreshEvent;
 use crate::auth::Secret;
 use crate::domain::{MessagePage, MessageStatus};
-use crate::domain::{MessageSummary, Party, PartyKind};
+use crate::domain::{MessageSummary, Party, PartyKind, Preset};
 
 /// Rows before the end of the loaded list at which the next page is fetched.
 const PREFETCH_MARGIN: usize = 10;
@@ -373,6 +373,7 @@ fn fetch_page(app: &mut App, skip: usize) -> Vec<Effect> {
         skip,
         link,
         folder: app.folder,
+        preset: app.preset.clone(),
     }]
 }
 
@@ -741,15 +742,36 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         (_, Action::MarkRead) => mark_read(app),
         (_, Action::Folder) => {
             app.folder = app.folder.next();
-            app.inbox = Default::default();
-            app.detail = Default::default();
-            app.search = None;
-            app.focus = Focus::List;
-            app.status = Some(Status::Info(format!(
-                "Viser {}.",
-                app.folder.label().to_lowercase()
-            )));
-            fetch_page(app, 0)
+            let note = format!("Viser {}.", app.folder.label().to_lowercase());
+            reload(app, note)
+        }
+        (_, Action::Filter) => {
+            app.preset = match app.preset {
+                Preset::All => Preset::Unread,
+                Preset::Unread => Preset::Correspondence,
+                Preset::Correspondence => Preset::FormTask,
+                Preset::FormTask => Preset::Since(
+                    chrono::DateTime::<chrono::Utc>::from(app.now) - chrono::Duration::days(30),
+                ),
+                Preset::Since(_) | Preset::Sender(_) => Preset::All,
+            };
+            let note = format!(
+                "Filter: {} (gjelder hele innboksen hos Altinn).",
+                app.preset.label()
+            );
+            reload(app, note)
+        }
+        (_, Action::FilterSender) => {
+            let sender = app
+                .inbox
+                .selected_message()
+                .map(|m| m.service_owner.clone());
+            app.preset = match (&app.preset, sender) {
+                (Preset::Sender(_), _) | (_, None) => Preset::All,
+                (_, Some(sender)) => Preset::Sender(sender),
+            };
+            let note = format!("Filter: {}.", app.preset.label());
+            reload(app, note)
         }
         (_, Action::Mark) => {
             if let Some(id) = app.inbox.selected_message().map(|m| m.id.clone()) {
@@ -836,6 +858,16 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Loads the list again from the top (a new folder or filter).
+fn reload(app: &mut App, note: String) -> Vec<Effect> {
+    app.inbox = Default::default();
+    app.detail = Default::default();
+    app.search = None;
+    app.focus = Focus::List;
+    app.status = Some(Status::Info(note));
+    fetch_page(app, 0)
 }
 
 /// Puts the list in the chosen order, keeping the selected message selected.

@@ -16,7 +16,10 @@ use crate::text::{fit, norwegian_date};
 /// Draws the list pane into `area`.
 pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let inbox = &app.inbox;
-    let folder = app.folder.label();
+    let folder = match &app.preset {
+        crate::domain::Preset::All => app.folder.label().to_owned(),
+        preset => format!("{} · {}", app.folder.label(), preset.label()),
+    };
     let mut title = match inbox.marked.len() {
         0 => format!(" {folder} "),
         n => format!(" {folder} · {n} merket "),
