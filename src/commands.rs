@@ -167,7 +167,7 @@ async fn device_login(
     if let Some(complete) = &login.verification_uri_complete {
         if std::io::stdout().is_terminal() {
             say!("Eller skann denne med mobilen:");
-            for line in crate::ui::login::qr_lines(complete) {
+            for line in crate::text::qr_lines(complete) {
                 say!("{line}");
             }
         }

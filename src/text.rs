@@ -94,6 +94,23 @@ pub fn safe_file_name(name: &str) -> String {
     }
 }
 
+/// A QR code as lines of half blocks (light modules drawn, as `qrencode -t UTF8` does).
+pub fn qr_lines(data: &str) -> Vec<String> {
+    use qrcode::render::unicode::Dense1x2;
+    match qrcode::QrCode::new(data.as_bytes()) {
+        Ok(code) => code
+            .render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build()
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// The display width of `s` in terminal columns (wide CJK and emoji count two).
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)

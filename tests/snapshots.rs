@@ -263,6 +263,7 @@ fn device_code_screen_100x45() {
         verification_uri_complete: Some(
             "http://127.0.0.1:8700/idporten/device?user_code=BDWP-HQPK".into(),
         ),
+        qr: innboks::text::qr_lines("http://127.0.0.1:8700/idporten/device?user_code=BDWP-HQPK"),
         expires_at: now + std::time::Duration::from_secs(581),
     };
     let app = flow_app(100, 45, innboks::app::LoginFlow::Device(view), 0);
@@ -276,6 +277,7 @@ fn device_code_screen_without_room_for_the_qr_80x24() {
         user_code: "BDWP-HQPK".into(),
         verification_uri: "https://login.example/device".into(),
         verification_uri_complete: Some("https://login.example/device?user_code=BDWP-HQPK".into()),
+        qr: innboks::text::qr_lines("https://login.example/device?user_code=BDWP-HQPK"),
         expires_at: now + std::time::Duration::from_secs(60),
     };
     let app = flow_app(80, 24, innboks::app::LoginFlow::Device(view), 0);

@@ -247,6 +247,7 @@ fn device_flow_starts_shows_the_code_and_esc_cancels() {
         user_code: "BDWP-HQPK".into(),
         verification_uri: "https://x/device".into(),
         verification_uri_complete: None,
+        qr: Vec::new(),
         expires_at: std::time::SystemTime::now(),
     };
     update(

@@ -464,6 +464,11 @@ impl EffectRunner {
                                 user_code: login.user_code.clone(),
                                 verification_uri: login.verification_uri.clone(),
                                 verification_uri_complete: login.verification_uri_complete.clone(),
+                                qr: login
+                                    .verification_uri_complete
+                                    .as_deref()
+                                    .map(crate::text::qr_lines)
+                                    .unwrap_or_default(),
                                 expires_at: login.expires_at,
                             },
                         });

@@ -116,8 +116,11 @@ pub struct DeviceView {
     pub user_code: String,
     /// Where to type it.
     pub verification_uri: String,
-    /// The URL with the code in it (for the QR code).
+    /// The URL with the code in it.
     pub verification_uri_complete: Option<String>,
+    /// Its QR code as lines of text, made once when the code arrives (not per frame);
+    /// empty without a complete URL.
+    pub qr: Vec<String>,
     /// When the code expires.
     pub expires_at: SystemTime,
 }

@@ -211,23 +211,6 @@ fn chop(text: &str, max: usize) -> Vec<String> {
     lines
 }
 
-/// A QR code as lines of half blocks (light modules drawn, as `qrencode -t UTF8` does).
-pub fn qr_lines(data: &str) -> Vec<String> {
-    use qrcode::render::unicode::Dense1x2;
-    match qrcode::QrCode::new(data.as_bytes()) {
-        Ok(code) => code
-            .render::<Dense1x2>()
-            .dark_color(Dense1x2::Light)
-            .light_color(Dense1x2::Dark)
-            .quiet_zone(true)
-            .build()
-            .lines()
-            .map(str::to_owned)
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<Row> {
     let mut rows = Vec::new();
     match &app.login.flow {
@@ -274,8 +257,8 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
                 ),
                 true,
             ));
-            if let Some(complete) = &view.verification_uri_complete {
-                let qr = qr_lines(complete);
+            {
+                let qr = &view.qr;
                 // The QR code only when it fits whole; a cut one cannot be scanned.
                 if !qr.is_empty()
                     && qr.len() + 8 <= room
@@ -286,7 +269,7 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
                         true,
                     ));
                     for line in qr {
-                        rows.push(Row::new(line, true));
+                        rows.push(Row::new(line.clone(), true));
                     }
                 }
             }
