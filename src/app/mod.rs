@@ -479,8 +479,14 @@ impl App {
 
     /// The pane layout for the current size and state.
     pub fn layout(&self) -> PaneLayout {
+        self.layout_in(Rect::new(0, 0, self.size.0, self.size.1))
+    }
+
+    /// The pane layout of `area` for the current state (the one place that decides which
+    /// panes show).
+    pub fn layout_in(&self, area: Rect) -> PaneLayout {
         PaneLayout::new(
-            Rect::new(0, 0, self.size.0, self.size.1),
+            area,
             self.preview || self.detail.open,
             !self.preview && self.detail.open,
         )

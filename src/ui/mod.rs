@@ -58,11 +58,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
 }
 
 fn draw_inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let layout = crate::app::PaneLayout::new(
-        area,
-        app.preview || app.detail.open,
-        !app.preview && app.detail.open,
-    );
+    let layout = app.layout_in(area);
     draw_title(app, theme, frame, layout.title);
     if let Some(list_area) = layout.list {
         list::draw(app, theme, frame.buffer_mut(), list_area);
