@@ -87,11 +87,6 @@ impl Theme {
             heading: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
-
-    /// The default theme for this environment: monochrome when `NO_COLOR` is set.
-    pub fn from_env() -> Self {
-        Self::named(None).unwrap_or_else(|_| Self::ansi())
-    }
 }
 
 #[cfg(test)]
