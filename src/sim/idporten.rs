@@ -827,7 +827,11 @@ fn token(state: &SimState, params: &HashMap<String, String>) -> Response {
         }
         Err((error, description)) => {
             count_error(state, error);
-            persist(state);
+            // Only a refused refresh can change what is kept (reuse revokes the grant);
+            // device polls (`authorization_pending`) must not rewrite the state file.
+            if error == "invalid_grant" {
+                persist(state);
+            }
             oauth_error(StatusCode::BAD_REQUEST, error, &description)
         }
     }
