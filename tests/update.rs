@@ -1048,3 +1048,24 @@ fn f_cycles_filter_presets_for_the_server() {
     update(&mut app, key(KeyCode::Char('f')));
     assert_eq!(app.preset, Preset::All);
 }
+
+#[test]
+fn g_and_big_g_scroll_the_opened_message_to_its_ends() {
+    let mut app = logged_in();
+    let mut long = message(0);
+    long.body = (0..200)
+        .map(|i| format!("linje {i}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    app.bodies.insert("a1000".into(), long);
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Detail);
+    update(&mut app, key(KeyCode::Char('G')));
+    assert!(
+        app.detail.scroll > 100,
+        "G goes to the end, got {}",
+        app.detail.scroll
+    );
+    update(&mut app, key(KeyCode::Char('g')));
+    assert_eq!(app.detail.scroll, 0);
+}

@@ -590,7 +590,9 @@ fn detail_lines(app: &App) -> usize {
 fn scroll_detail(app: &mut App, delta: isize) {
     let rows = app.layout().detail_rows();
     let max = detail_lines(app).saturating_sub(rows / 2) as isize;
-    let next = (app.detail.scroll as isize + delta).clamp(0, max.max(0));
+    let next = (app.detail.scroll as isize)
+        .saturating_add(delta)
+        .clamp(0, max.max(0));
     app.detail.scroll = u16::try_from(next).unwrap_or(u16::MAX);
 }
 
@@ -848,7 +850,7 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         (Focus::Detail, Action::Bottom) => {
-            scroll_detail(app, isize::from(u16::MAX as i16));
+            scroll_detail(app, isize::MAX / 2);
             Vec::new()
         }
         (Focus::Detail, Action::Open) => Vec::new(),
