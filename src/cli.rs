@@ -70,8 +70,9 @@ pub enum Command {
         /// Only unread messages.
         #[arg(long)]
         unread: bool,
-        /// Whose inbox: a reportee id (`r…`) or organisation number (default: your own).
-        #[arg(long, value_name = "ID")]
+        /// Whose inbox: a reportee id (`r…`), or `all` for every reportee's inbox merged
+        /// (default: your own).
+        #[arg(long, value_name = "ID|all")]
         reportee: Option<String>,
         /// At most this many messages.
         #[arg(long, default_value_t = 50)]
@@ -93,6 +94,33 @@ pub enum Command {
         /// Print plain text (the default).
         #[arg(long)]
         text: bool,
+        /// Mark it read, as opening it in the inbox does.
+        #[arg(long)]
+        mark_read: bool,
+    },
+    /// Archive messages (they get new `b…` ids).
+    Archive {
+        /// Message ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Whose inbox (a reportee id `r…`; default: your own).
+        #[arg(long, value_name = "ID")]
+        reportee: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark messages read (Altinn has no way back to unread).
+    MarkRead {
+        /// Message ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Whose inbox (a reportee id `r…`; default: your own).
+        #[arg(long, value_name = "ID")]
+        reportee: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// List the parties you can act for.
     Reportees {

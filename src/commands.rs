@@ -416,10 +416,45 @@ fn summary_json(m: &crate::domain::MessageSummary) -> serde_json::Value {
         "received": date(m.last_changed),
         "due": date(m.due),
         "requires_confirmation": m.requires_confirmation,
+        "reportee": m.owner,
     })
 }
 
-/// `innboks list`.
+/// Up to `limit` messages of `who`'s inbox, newest first, with the OData `filter`.
+async fn fetch_list(
+    client: &Client,
+    handle: &SessionHandle,
+    who: &str,
+    filter: Option<&str>,
+    limit: usize,
+) -> Result<Vec<crate::domain::MessageSummary>, ApiError> {
+    let mut messages = Vec::new();
+    let mut skip = 0;
+    while messages.len() < limit {
+        let page = crate::app::effects::with_session(handle, |s| {
+            let client = client.clone();
+            let who = who.to_owned();
+            let filter = filter.map(str::to_owned);
+            async move {
+                client
+                    .messages_page_filtered(&s, &who, skip, filter.as_deref())
+                    .await
+            }
+        })
+        .await?;
+        skip += page.messages.len();
+        let more = page.has_more && !page.messages.is_empty();
+        messages.extend(page.messages);
+        if !more {
+            break;
+        }
+    }
+    messages.truncate(limit);
+    Ok(messages)
+}
+
+/// `innboks list`; `--reportee all` merges every reportee's inbox (newest first, each
+/// message with its `reportee`).
 pub async fn list(
     environment: &Environment,
     as_json: bool,
@@ -438,32 +473,39 @@ pub async fn list(
         (true, None) => Some("Status eq 'Ulest'".to_owned()),
         (false, f) => f,
     };
-    let mut messages = Vec::new();
-    let mut skip = 0;
-    while messages.len() < limit {
-        let page = crate::app::effects::with_session(&handle, |s| {
+    let mut names = std::collections::HashMap::new();
+    let messages = if who == crate::app::ALL_REPORTEES {
+        let parties = match crate::app::effects::with_session(&handle, |s| {
             let client = client.clone();
-            let who = who.clone();
-            let filter = filter.clone();
-            async move {
-                client
-                    .messages_page_filtered(&s, &who, skip, filter.as_deref())
-                    .await
-            }
+            async move { client.reportees(&s).await }
         })
-        .await;
-        let page = match page {
-            Ok(page) => page,
+        .await
+        {
+            Ok(parties) => parties,
             Err(error) => return fail_api(as_json, &error),
         };
-        skip += page.messages.len();
-        let more = page.has_more && !page.messages.is_empty();
-        messages.extend(page.messages);
-        if !more {
-            break;
+        let mut merged = Vec::new();
+        for party in parties {
+            let mut messages =
+                match fetch_list(&client, &handle, &party.id, filter.as_deref(), limit).await {
+                    Ok(messages) => messages,
+                    Err(error) => return fail_api(as_json, &error),
+                };
+            for m in &mut messages {
+                m.owner = Some(party.id.clone());
+            }
+            names.insert(party.id.clone(), party.name.clone());
+            merged.extend(messages);
         }
-    }
-    messages.truncate(limit);
+        merged.sort_by_key(|m| std::cmp::Reverse(m.last_changed));
+        merged.truncate(limit);
+        merged
+    } else {
+        match fetch_list(&client, &handle, &who, filter.as_deref(), limit).await {
+            Ok(messages) => messages,
+            Err(error) => return fail_api(as_json, &error),
+        }
+    };
     if as_json {
         say!(
             "{}",
@@ -476,8 +518,16 @@ pub async fn list(
                 .last_changed
                 .map(crate::text::norwegian_date)
                 .unwrap_or_default();
+            let owner = m
+                .owner
+                .as_ref()
+                .map(|id| {
+                    let name = names.get(id).map_or(id.as_str(), String::as_str);
+                    format!("{}  ", crate::text::fit(name, 16))
+                })
+                .unwrap_or_default();
             say!(
-                "{dot} {received:10}  {}  {}  [{}]",
+                "{dot} {received:10}  {owner}{}  {}  [{}]",
                 crate::text::fit(m.sender(), 24),
                 m.subject,
                 m.id
@@ -487,11 +537,13 @@ pub async fn list(
     ExitCode::SUCCESS
 }
 
-/// `innboks show ID`: never marks the message read.
-pub async fn show(
+/// `innboks archive ID…` and `innboks mark-read ID…`: one line (or JSON object) per
+/// message; the exit code is the first failure's.
+pub async fn act_on(
     environment: &Environment,
-    id: &str,
+    ids: &[String],
     reportee: Option<String>,
+    archive: bool,
     as_json: bool,
 ) -> ExitCode {
     let (client, handle) = match resume(environment).await {
@@ -499,7 +551,73 @@ pub async fn show(
         Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
     };
     let who = reportee.unwrap_or_else(|| "my".into());
-    let result = fetch_message(&client, &handle, &who, id).await;
+    let mut results = Vec::new();
+    let mut first_failure = None;
+    for id in ids {
+        let outcome = if archive {
+            crate::app::effects::with_session(&handle, |s| {
+                let client = client.clone();
+                let (who, id) = (who.clone(), id.clone());
+                async move { client.archive(&s, &who, &id).await }
+            })
+            .await
+        } else {
+            // Altinn marks a message read when it is fetched without markAsRead=false.
+            crate::app::effects::with_session(&handle, |s| {
+                let client = client.clone();
+                let (who, id) = (who.clone(), id.clone());
+                async move { client.message(&s, &who, &id, true).await.map(|_| None) }
+            })
+            .await
+        };
+        match outcome {
+            Ok(new_id) => {
+                if as_json {
+                    results.push(json!({"id": id, "ok": true, "new_id": new_id}));
+                } else {
+                    match (archive, new_id) {
+                        (true, Some(new_id)) => say!("{id}: arkivert som {new_id}"),
+                        (true, None) => say!("{id}: arkivert"),
+                        (false, _) => say!("{id}: lest"),
+                    }
+                }
+            }
+            Err(error) => {
+                let (code, exit) = error_code(&error);
+                if as_json {
+                    results.push(
+                        json!({"id": id, "ok": false, "code": code, "message": error.to_string()}),
+                    );
+                } else {
+                    eprintln!("{id}: {error}");
+                }
+                first_failure.get_or_insert(exit);
+            }
+        }
+    }
+    if as_json {
+        say!("{}", serde_json::Value::Array(results));
+    }
+    match first_failure {
+        Some(exit) => ExitCode::from(exit),
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// `innboks show ID`: marks the message read only with `--mark-read`.
+pub async fn show(
+    environment: &Environment,
+    id: &str,
+    reportee: Option<String>,
+    as_json: bool,
+    mark_read: bool,
+) -> ExitCode {
+    let (client, handle) = match resume(environment).await {
+        Ok(ok) => ok,
+        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    };
+    let who = reportee.unwrap_or_else(|| "my".into());
+    let result = fetch_message(&client, &handle, &who, id, mark_read).await;
     let message = match result {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
@@ -593,7 +711,7 @@ pub async fn attachment_list(
         Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
     };
     let who = reportee.unwrap_or_else(|| "my".into());
-    let message = match fetch_message(&client, &handle, &who, id).await {
+    let message = match fetch_message(&client, &handle, &who, id, false).await {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
     };
@@ -619,12 +737,13 @@ async fn fetch_message(
     handle: &SessionHandle,
     who: &str,
     id: &str,
+    mark_read: bool,
 ) -> Result<crate::domain::Message, ApiError> {
     crate::app::effects::with_session(handle, |s| {
         let client = client.clone();
         let who = who.to_owned();
         let id = id.to_owned();
-        async move { client.message(&s, &who, &id, false).await }
+        async move { client.message(&s, &who, &id, mark_read).await }
     })
     .await
 }
@@ -652,7 +771,7 @@ pub async fn attachment_save(
         Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
     };
     let who = reportee.unwrap_or_else(|| "my".into());
-    let message = match fetch_message(&client, &handle, &who, id).await {
+    let message = match fetch_message(&client, &handle, &who, id, false).await {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
     };
@@ -673,6 +792,15 @@ pub async fn attachment_save(
             )
         }
     };
+    if chosen.is_empty() && all {
+        // Nothing to save is not an error for `--all`: a script gets an empty result.
+        if as_json {
+            say!("[]");
+        } else {
+            eprintln!("Meldingen har ingen vedlegg.");
+        }
+        return ExitCode::SUCCESS;
+    }
     if chosen.is_empty() {
         return fail_as(as_json, "not-found", "fant ikke vedlegget", 4);
     }

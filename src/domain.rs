@@ -113,6 +113,12 @@ pub struct MessageSummary {
     pub attachment_count: Option<usize>,
     /// The sender asks for a confirmation of receipt (such mail cannot be archived first).
     pub requires_confirmation: bool,
+    /// Whose inbox it came from (a reportee id), set by the app in the merged view over
+    /// every reportee; `None` means the inbox being shown.
+    pub owner: Option<String>,
+    /// Where the server listed it among the loaded messages (set by the app when it
+    /// arrives); sorting breaks ties with it, so the server's order survives re-sorting.
+    pub seq: i64,
 }
 
 impl MessageSummary {
@@ -146,6 +152,8 @@ pub struct Message {
     pub archive_reference: Option<String>,
     /// Link to the message in the web portal, when given.
     pub portal_url: Option<String>,
+    /// The web and mail links in the body, numbered from 1 as the body shows them.
+    pub links: Vec<String>,
 }
 
 /// A file attached to a message.
@@ -223,35 +231,144 @@ impl Folder {
     }
 }
 
-/// A filter the server applies to the whole mailbox (not just what is loaded).
+/// The filters on the list. Altinn applies all but one of them to the whole mailbox
+/// (OData `$filter`); it cannot filter on a needed confirmation of receipt, so that one
+/// applies only to the messages loaded, and the UI says so.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Preset {
-    /// No filter.
-    #[default]
-    All,
+pub struct Filters {
     /// Only unread messages.
-    Unread,
-    /// Only letters (correspondence).
-    Correspondence,
-    /// Only forms.
-    FormTask,
-    /// Only messages changed since this time.
-    Since(DateTime<Utc>),
-    /// Only messages from this sender (service owner).
-    Sender(String),
+    pub unread: bool,
+    /// Only this type (`Correspondence`, `FormTask`, or another the server sends).
+    pub kind: Option<MessageKind>,
+    /// Only this sender (service owner).
+    pub sender: Option<String>,
+    /// Only messages changed at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only messages changed at or before this time.
+    pub until: Option<DateTime<Utc>>,
+    /// Only messages that ask for a confirmation of receipt (local: applies to what is loaded).
+    pub needs_confirmation: bool,
 }
 
-impl Preset {
-    /// The chip shown in the status bar.
-    pub fn label(&self) -> String {
-        match self {
-            Preset::All => "alle".into(),
-            Preset::Unread => "uleste".into(),
-            Preset::Correspondence => "brev".into(),
-            Preset::FormTask => "skjema".into(),
-            Preset::Since(_) => "siste 30 dager".into(),
-            Preset::Sender(sender) => format!("fra {sender}"),
+/// One of the filters, as a chip in the status bar and a line in the filter menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKey {
+    /// [`Filters::unread`].
+    Unread,
+    /// [`Filters::kind`].
+    Kind,
+    /// [`Filters::sender`].
+    Sender,
+    /// [`Filters::since`] and [`Filters::until`].
+    Dates,
+    /// [`Filters::needs_confirmation`].
+    NeedsConfirmation,
+}
+
+impl FilterKey {
+    /// Every filter, in menu order.
+    pub const ALL: [FilterKey; 5] = [
+        FilterKey::Unread,
+        FilterKey::Kind,
+        FilterKey::Sender,
+        FilterKey::Dates,
+        FilterKey::NeedsConfirmation,
+    ];
+
+    /// True when the server cannot apply it: it filters only what is loaded.
+    pub fn is_local(self) -> bool {
+        self == FilterKey::NeedsConfirmation
+    }
+}
+
+impl Filters {
+    /// No filter at all.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The part the server applies (everything but the local filters).
+    pub fn server(&self) -> Filters {
+        Filters {
+            needs_confirmation: false,
+            ..self.clone()
         }
+    }
+
+    /// Whether `key` is set.
+    pub fn is_set(&self, key: FilterKey) -> bool {
+        match key {
+            FilterKey::Unread => self.unread,
+            FilterKey::Kind => self.kind.is_some(),
+            FilterKey::Sender => self.sender.is_some(),
+            FilterKey::Dates => self.since.is_some() || self.until.is_some(),
+            FilterKey::NeedsConfirmation => self.needs_confirmation,
+        }
+    }
+
+    /// Whether `message` passes filter `key` (true when `key` is not set).
+    pub fn passes(&self, key: FilterKey, message: &MessageSummary) -> bool {
+        match key {
+            FilterKey::Unread => !self.unread || message.is_unread(),
+            FilterKey::Kind => self.kind.as_ref().is_none_or(|k| *k == message.kind),
+            FilterKey::Sender => self
+                .sender
+                .as_ref()
+                .is_none_or(|s| s.eq_ignore_ascii_case(&message.service_owner)),
+            FilterKey::Dates => {
+                let at = message.last_changed;
+                self.since
+                    .is_none_or(|since| at.is_some_and(|t| t >= since))
+                    && self
+                        .until
+                        .is_none_or(|until| at.is_some_and(|t| t <= until))
+            }
+            FilterKey::NeedsConfirmation => {
+                !self.needs_confirmation || message.requires_confirmation
+            }
+        }
+    }
+
+    /// Whether `message` passes the local filters (the server has applied the others).
+    pub fn passes_local(&self, message: &MessageSummary) -> bool {
+        FilterKey::ALL
+            .iter()
+            .filter(|k| k.is_local())
+            .all(|k| self.passes(*k, message))
+    }
+
+    /// The chip text for `key` when it is set, e.g. `uleste`, `fra Skatteetaten`.
+    pub fn label(&self, key: FilterKey) -> Option<String> {
+        if !self.is_set(key) {
+            return None;
+        }
+        Some(match key {
+            FilterKey::Unread => "uleste".into(),
+            FilterKey::Kind => match self.kind.as_ref()? {
+                MessageKind::Correspondence => "brev".into(),
+                MessageKind::FormTask => "skjema".into(),
+                MessageKind::Other(text) => text.clone(),
+            },
+            FilterKey::Sender => format!("fra {}", self.sender.as_deref()?),
+            FilterKey::Dates => {
+                let day = |t: DateTime<Utc>| crate::text::norwegian_date(t);
+                match (self.since, self.until) {
+                    (Some(since), Some(until)) => format!("{}–{}", day(since), day(until)),
+                    (Some(since), None) => format!("siden {}", day(since)),
+                    (None, Some(until)) => format!("til {}", day(until)),
+                    (None, None) => return None,
+                }
+            }
+            FilterKey::NeedsConfirmation => "må bekreftes".into(),
+        })
+    }
+
+    /// The chips of the filters that are set, in menu order.
+    pub fn chips(&self) -> Vec<(FilterKey, String)> {
+        FilterKey::ALL
+            .iter()
+            .filter_map(|k| self.label(*k).map(|label| (*k, label)))
+            .collect()
     }
 }
 

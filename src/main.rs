@@ -177,10 +177,30 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             .await)
         }
         Some(Command::Show {
-            id, reportee, json, ..
+            id,
+            reportee,
+            json,
+            mark_read,
+            ..
         }) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::show(&environment, id, reportee.clone(), *json).await)
+            Ok(commands::show(&environment, id, reportee.clone(), *json, *mark_read).await)
+        }
+        Some(Command::Archive {
+            ids,
+            reportee,
+            json,
+        }) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::act_on(&environment, ids, reportee.clone(), true, *json).await)
+        }
+        Some(Command::MarkRead {
+            ids,
+            reportee,
+            json,
+        }) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::act_on(&environment, ids, reportee.clone(), false, *json).await)
         }
         Some(Command::Reportees { json }) => {
             let environment = environment(&cli, &file, &config_path)?;

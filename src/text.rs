@@ -76,6 +76,24 @@ pub fn html_to_text(html: &str, width: usize) -> String {
     text.trim_end().to_owned()
 }
 
+/// The links of a body made by [`html_to_text`]: its numbered references (`[1]: https://…`)
+/// in order, web and mail links only (never `javascript:` or `file:`).
+pub fn body_links(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let rest = line.trim_start().strip_prefix('[')?;
+            let (number, url) = rest.split_once("]: ")?;
+            number.parse::<usize>().ok()?;
+            let url = url.trim();
+            let lower = url.to_ascii_lowercase();
+            (lower.starts_with("https://")
+                || lower.starts_with("http://")
+                || lower.starts_with("mailto:"))
+            .then(|| url.to_owned())
+        })
+        .collect()
+}
+
 /// Makes a server-given file name safe to create: no path separators, no `..`, no control
 /// characters, no leading dots, not empty.
 pub fn safe_file_name(name: &str) -> String {
@@ -220,5 +238,24 @@ mod tests {
         assert_eq!(human_size(999), "999 B");
         assert_eq!(human_size(34_000), "34 kB");
         assert_eq!(human_size(1_234_567), "1.2 MB");
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    #[test]
+    fn body_links_are_the_numbered_references_in_order() {
+        let text = html_to_text(
+            r#"<p>Se <a href="https://www.altinn.no/">altinn.no</a> og <a href="mailto:post@skatteetaten.no">skriv</a>,
+            ikke <a href="javascript:alert(1)">dette</a>.</p>"#,
+            80,
+        );
+        println!("{text}");
+        assert_eq!(
+            body_links(&text),
+            vec!["https://www.altinn.no/", "mailto:post@skatteetaten.no"]
+        );
     }
 }

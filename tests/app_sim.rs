@@ -99,7 +99,12 @@ impl Harness {
         while !done(&self.app) {
             match tokio::time::timeout_at(deadline, self.rx.recv()).await {
                 Ok(Some(msg)) => self.apply(msg),
-                _ => panic!("timed out waiting for {what}: {:?}", self.app.status),
+                _ => panic!(
+                    "timed out waiting for {what}: {:?}, sources {:?}, {} shown",
+                    self.app.status,
+                    self.app.inbox.sources,
+                    self.app.inbox.messages.len()
+                ),
             }
         }
     }
@@ -130,7 +135,7 @@ async fn login_page_through_and_open() {
     h.until("the second page", |app| app.inbox.messages.len() >= 100)
         .await;
     h.key(KeyCode::Char('G'));
-    h.until("the last page", |app| app.inbox.exhausted).await;
+    h.until("the last page", |app| app.inbox.exhausted()).await;
     assert_eq!(
         h.app.inbox.messages.len(),
         inbox_size(120),
@@ -178,7 +183,8 @@ async fn a_server_error_is_shown_and_r_recovers() {
     assert!(matches!(&h.app.status, Some(Status::Error(e)) if e.contains("500")));
     assert_eq!(h.app.inbox.messages.len(), loaded, "nothing lost");
     h.key(KeyCode::Char('r'));
-    h.until("the retried page", |app| app.inbox.exhausted).await;
+    h.until("the retried page", |app| app.inbox.exhausted())
+        .await;
     assert_eq!(h.app.inbox.messages.len(), inbox_size(60));
     assert!(!matches!(h.app.status, Some(Status::Error(_))));
 }
@@ -200,7 +206,7 @@ async fn an_expired_cookie_brings_back_login_and_keeps_the_place() {
     h.text("demo");
     h.key(KeyCode::Enter);
     h.until("the inbox again", |app| {
-        app.screen == Screen::Inbox && app.inbox.page_request.is_none()
+        app.screen == Screen::Inbox && !app.inbox.is_loading()
     })
     .await;
     assert_eq!(
@@ -415,7 +421,7 @@ async fn archive_then_find_it_in_the_archive_view_and_deleted_in_the_trash() {
     assert!(h.app.inbox.messages.iter().all(|m| m.id != id));
     h.key(KeyCode::Char('V'));
     h.until("the archive view", |app| {
-        app.inbox.loaded_once && app.inbox.page_request.is_none()
+        app.inbox.loaded_once && !app.inbox.is_loading()
     })
     .await;
     assert!(h
@@ -427,13 +433,13 @@ async fn archive_then_find_it_in_the_archive_view_and_deleted_in_the_trash() {
     assert!(h.app.inbox.messages.iter().any(|m| m.id.starts_with('b')));
     h.key(KeyCode::Char('V'));
     h.until("the trash view", |app| {
-        app.inbox.loaded_once && app.inbox.page_request.is_none()
+        app.inbox.loaded_once && !app.inbox.is_loading()
     })
     .await;
     assert!(h.app.inbox.messages.is_empty(), "nothing deleted yet");
     h.key(KeyCode::Char('V'));
     h.until("the inbox again", |app| {
-        app.inbox.loaded_once && app.inbox.page_request.is_none()
+        app.inbox.loaded_once && !app.inbox.is_loading()
     })
     .await;
     let victim = h.app.inbox.messages[0].id.clone();
@@ -450,7 +456,7 @@ async fn archive_then_find_it_in_the_archive_view_and_deleted_in_the_trash() {
     h.until("the trash view", |app| {
         app.folder == innboks::domain::Folder::Trash
             && app.inbox.loaded_once
-            && app.inbox.page_request.is_none()
+            && !app.inbox.is_loading()
     })
     .await;
     assert_eq!(
@@ -498,49 +504,271 @@ async fn a_hostile_message_is_drawn_harmlessly() {
     assert!(!screen.contains("<script>"), "HTML is turned into text");
 }
 
+/// True when no page is in flight and one has arrived.
+fn settled(app: &App) -> bool {
+    app.inbox.loaded_once && !app.inbox.is_loading()
+}
+
 #[tokio::test]
-async fn filter_presets_go_to_the_server_for_the_whole_mailbox() {
+async fn filters_go_to_the_server_for_the_whole_mailbox_and_combine() {
     let sim = common::start(200).await;
     let mut h = Harness::new(&sim);
     h.login().await;
     h.apply(Msg::Tick(std::time::SystemTime::now()));
     h.key(KeyCode::Char('f'));
-    h.until("the unread", |app| {
-        app.inbox.loaded_once && app.inbox.page_request.is_none()
-    })
-    .await;
-    assert_eq!(h.app.preset, innboks::domain::Preset::Unread);
+    h.key(KeyCode::Char('u'));
+    h.until("the unread", settled).await;
+    assert!(h.app.filters.unread);
     assert!(!h.app.inbox.messages.is_empty());
     assert!(h.app.inbox.messages.iter().all(|m| m.is_unread()));
+    h.key(KeyCode::Char('t'));
+    h.until("unread letters", settled).await;
+    assert!(h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .all(|m| m.is_unread() && m.kind == innboks::domain::MessageKind::Correspondence));
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('F'));
+    h.until("one sender", settled).await;
+    let sender = h.app.filters.sender.clone().expect("a sender");
+    assert!(h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .all(|m| m.service_owner == sender
+            && m.is_unread()
+            && m.kind == innboks::domain::MessageKind::Correspondence));
     h.key(KeyCode::Char('f'));
-    h.until("letters", |app| {
-        app.inbox.loaded_once && app.inbox.page_request.is_none()
-    })
-    .await;
-    assert!(h
-        .app
-        .inbox
-        .messages
-        .iter()
-        .all(|m| m.kind == innboks::domain::MessageKind::Correspondence));
-    h.key(KeyCode::Char('F'));
-    h.until("one sender", |app| {
-        app.inbox.loaded_once && app.inbox.page_request.is_none()
-    })
-    .await;
-    let sender = h.app.inbox.messages[0].service_owner.clone();
-    assert!(matches!(&h.app.preset, innboks::domain::Preset::Sender(s) if *s == sender));
-    assert!(h
-        .app
-        .inbox
-        .messages
-        .iter()
-        .all(|m| m.service_owner == sender));
-    h.key(KeyCode::Char('F'));
-    h.until("all again", |app| {
-        app.inbox.loaded_once && app.inbox.page_request.is_none()
-    })
-    .await;
-    assert_eq!(h.app.preset, innboks::domain::Preset::All);
+    h.key(KeyCode::Char('x'));
+    h.until("all again", settled).await;
+    assert!(h.app.filters.is_empty());
     assert_eq!(h.app.inbox.messages.len(), 50);
+}
+
+#[tokio::test]
+async fn needs_confirmation_is_filtered_locally_over_the_loaded_pages() {
+    let sim = common::start(300).await;
+    let mut h = Harness::new(&sim);
+    h.login().await;
+    h.key(KeyCode::Char('f'));
+    h.key(KeyCode::Char('b'));
+    h.key(KeyCode::Esc);
+    // Few rows pass, so pages keep coming until the screen is full or the mailbox ends.
+    h.until("a full screen", |app| {
+        !app.inbox.is_loading() && app.inbox.hidden.len() > 50
+    })
+    .await;
+    let rows = h.app.layout().list_rows();
+    let shown = h.app.inbox.messages.len();
+    assert!(
+        shown >= rows || h.app.inbox.exhausted(),
+        "{shown} rows for {rows}"
+    );
+    assert!(h.app.inbox.messages.iter().all(|m| m.requires_confirmation));
+    let loaded = shown + h.app.inbox.hidden.len();
+    assert_eq!(
+        loaded, h.app.inbox.sources[0].next_skip,
+        "nothing lost or doubled"
+    );
+    // Going down loads more, filtered the same way.
+    h.key(KeyCode::Char('G'));
+    h.until("more", |app| !app.inbox.is_loading()).await;
+    assert!(h.app.inbox.all_loaded().count() > loaded);
+    assert!(h.app.inbox.messages.iter().all(|m| m.requires_confirmation));
+    // Off: every loaded message is back.
+    h.key(KeyCode::Char('f'));
+    h.key(KeyCode::Char('b'));
+    assert!(h.app.inbox.hidden.is_empty());
+}
+
+#[tokio::test]
+async fn all_reportees_merge_into_one_list_and_actions_go_to_the_right_inbox() {
+    let sim = common::start(120).await;
+    let mut h = Harness::new(&sim);
+    h.login().await;
+    h.key(KeyCode::Char(':'));
+    h.text("all");
+    h.key(KeyCode::Enter);
+    assert!(h.app.command.is_none());
+    h.until("every inbox's first page", |app| {
+        app.inbox.sources.len() == 3 && app.inbox.sources.iter().all(|s| s.loaded_once)
+    })
+    .await;
+    let owners: std::collections::BTreeSet<String> = h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .filter_map(|m| m.owner.clone())
+        .collect();
+    assert_eq!(owners.len(), 3, "rows from every reportee: {owners:?}");
+    let dates: Vec<_> = h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .map(|m| m.last_changed)
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first across inboxes"
+    );
+    // Page to the end: every message of every inbox, once.
+    for _ in 0..20 {
+        h.key(KeyCode::Char('G'));
+        h.until("pages", |app| !app.inbox.is_loading()).await;
+    }
+    assert!(h.app.inbox.exhausted());
+    let ids: std::collections::HashSet<&str> =
+        h.app.inbox.messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids.len(), h.app.inbox.messages.len(), "no duplicates");
+    // 120 for the person, 60 for the company, 24 for the sub-unit; archived ones are not
+    // in the inbox view.
+    let all_active: usize = ["r50010001", "r50020002", "r50020003"]
+        .iter()
+        .map(|who| {
+            h.app
+                .inbox
+                .messages
+                .iter()
+                .filter(|m| m.owner.as_deref() == Some(*who))
+                .count()
+        })
+        .sum();
+    assert_eq!(all_active, h.app.inbox.messages.len());
+    assert!(h.app.inbox.messages.len() > 150);
+
+    // Open a company letter: the request goes to the company's inbox.
+    let company = h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .position(|m| m.owner.as_deref() == Some("r50020002") && m.is_unread())
+        .expect("an unread company letter");
+    h.key(KeyCode::Char('g'));
+    for _ in 0..company {
+        h.key(KeyCode::Char('j'));
+    }
+    let id = h.app.inbox.messages[company].id.clone();
+    h.key(KeyCode::Enter);
+    h.until("the company letter", |app| {
+        app.bodies.contains_key(&id) && app.detail.request.is_none()
+    })
+    .await;
+    assert!(h.app.detail.error.is_none(), "{:?}", h.app.detail.error);
+    assert!(!h.app.inbox.messages[company].is_unread(), "read at once");
+}
+
+#[tokio::test]
+async fn unread_skatteetaten_across_all_reportees_read_saved_archived_and_the_rest_marked_read() {
+    let sim = common::start(200).await;
+    let downloads = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::new(&sim);
+    h.app.download_dir = Some(downloads.path().to_owned());
+    h.login().await;
+    // R, Enter on «Alle» (the first line); then two filters from the command line.
+    h.key(KeyCode::Char('R'));
+    h.until("the parties", |app| {
+        app.switcher.as_ref().is_some_and(|s| !s.loading)
+    })
+    .await;
+    while h.app.switcher.as_ref().is_some_and(|s| s.selected > 0) {
+        h.key(KeyCode::Up);
+    }
+    h.key(KeyCode::Enter);
+    for command in ["unread", "sender skatteetaten"] {
+        h.key(KeyCode::Char(':'));
+        h.text(command);
+        h.key(KeyCode::Enter);
+        assert!(h.app.command.is_none(), "{command}: {:?}", h.app.command);
+    }
+    h.until("every inbox filtered", |app| {
+        app.inbox.sources.len() == 3
+            && app.inbox.sources.iter().all(|s| s.loaded_once)
+            && !app.inbox.is_loading()
+    })
+    .await;
+    assert_eq!(
+        h.app.filters.sender.as_deref(),
+        Some("Skatteetaten"),
+        "Altinn's spelling"
+    );
+    let found = h.app.inbox.messages.len();
+    assert!(found >= 2, "unread letters from Skatteetaten: {found}");
+    assert!(h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .all(|m| m.is_unread() && m.service_owner == "Skatteetaten"));
+
+    // Read one, save its attachments, archive it.
+    let index = h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .position(|m| !m.requires_confirmation)
+        .expect("a letter that can be archived");
+    h.key(KeyCode::Char('g'));
+    for _ in 0..index {
+        h.key(KeyCode::Char('j'));
+    }
+    let first = h.app.inbox.messages[index].id.clone();
+    h.key(KeyCode::Enter);
+    h.until("the letter", |app| {
+        app.bodies.contains_key(&first) && app.detail.request.is_none()
+    })
+    .await;
+    h.key(KeyCode::Char('S'));
+    let attachments = h.app.bodies[&first].attachments.len();
+    for _ in 0..attachments {
+        h.until(
+            "a saved attachment",
+            |app| matches!(&app.status, Some(Status::Info(t)) if t.starts_with("Lagret")),
+        )
+        .await;
+        h.app.status = None;
+    }
+    let saved = std::fs::read_dir(downloads.path())
+        .expect("downloads")
+        .count();
+    assert_eq!(saved, attachments, "every attachment saved");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('a'));
+    h.until("archived", |app| {
+        !app.inbox.messages.iter().any(|m| m.id == first)
+    })
+    .await;
+
+    // Mark the rest read: * marks all shown, m reads them.
+    h.key(KeyCode::Char('*'));
+    assert_eq!(h.app.inbox.marked.len(), found - 1);
+    h.key(KeyCode::Char('m'));
+    h.until("all read", |app| {
+        app.inbox.messages.iter().all(|m| !m.is_unread())
+    })
+    .await;
+    // The server agrees: the same filters, loaded afresh, find nothing left.
+    h.key(KeyCode::Char(':'));
+    h.text("all");
+    h.key(KeyCode::Enter);
+    h.until("every inbox again", |app| {
+        app.inbox.sources.iter().all(|s| s.loaded_once) && !app.inbox.is_loading()
+    })
+    .await;
+    assert!(
+        h.app.inbox.messages.is_empty(),
+        "no unread from Skatteetaten left: {:?}",
+        h.app
+            .inbox
+            .messages
+            .iter()
+            .map(|m| &m.id)
+            .collect::<Vec<_>>()
+    );
 }

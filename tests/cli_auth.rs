@@ -247,6 +247,7 @@ async fn list_show_and_reportees_for_scripts() {
         "received",
         "due",
         "requires_confirmation",
+        "reportee",
     ] {
         assert!(items[0].get(key).is_some(), "list items have {key}");
     }
@@ -297,6 +298,112 @@ async fn list_show_and_reportees_for_scripts() {
             .len(),
         5
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unread_skatteetaten_across_all_reportees_from_the_shell() {
+    let sim = Simulator::start(SimConfig {
+        auto_approve: Some(Duration::from_secs(0)),
+        ..common::config(200)
+    })
+    .await
+    .expect("sim");
+    let cli = Cli::new(&sim);
+    let (code, out, err) = cli.run(&["login", "--method", "device"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let list = |extra: &'static [&'static str]| {
+        let mut args = vec![
+            "list",
+            "--json",
+            "--unread",
+            "--reportee",
+            "all",
+            "--limit",
+            "1000",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    let (code, out, err) = cli.run(&list(&[])).await;
+    assert_eq!(code, 0, "{err}");
+    let all: Vec<serde_json::Value> = serde_json::from_str(&out).expect("a JSON array");
+    let owners: std::collections::BTreeSet<&str> =
+        all.iter().filter_map(|m| m["reportee"].as_str()).collect();
+    assert_eq!(owners.len(), 3, "every reportee's unread mail: {owners:?}");
+    assert!(all.iter().all(|m| m["unread"] == true));
+    let dates: Vec<&str> = all.iter().filter_map(|m| m["received"].as_str()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+
+    let (code, out, err) = cli
+        .run(&list(&["--filter", "ServiceOwner eq 'Skatteetaten'"]))
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let skatt: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert!(
+        skatt.len() >= 2,
+        "unread from Skatteetaten: {}",
+        skatt.len()
+    );
+    assert!(skatt.iter().all(|m| m["service_owner"] == "Skatteetaten"));
+
+    // Read the first and save its attachments, archive it, mark the rest read.
+    let first = &skatt
+        .iter()
+        .find(|m| m["requires_confirmation"] == false)
+        .expect("one that can be archived");
+    let (id, who) = (
+        first["id"].as_str().expect("id"),
+        first["reportee"].as_str().expect("reportee"),
+    );
+    let (code, out, err) = cli
+        .run(&["show", id, "--reportee", who, "--mark-read"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Skatteetaten"));
+    let out_dir = cli.home.path().join("saved");
+    let out_dir_text = out_dir.to_string_lossy().into_owned();
+    let (code, _, err) = cli
+        .run(&[
+            "attachment",
+            "save",
+            id,
+            "--all",
+            "--reportee",
+            who,
+            "--out",
+            &out_dir_text,
+        ])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = cli.run(&["archive", id, "--reportee", who, "--json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let archived: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(
+        archived[0]["new_id"]
+            .as_str()
+            .is_some_and(|n| n.starts_with('b')),
+        "{archived}"
+    );
+    for m in skatt.iter().filter(|m| m["id"] != first["id"]) {
+        let (id, who) = (
+            m["id"].as_str().expect("id"),
+            m["reportee"].as_str().expect("who"),
+        );
+        let (code, _, err) = cli.run(&["mark-read", id, "--reportee", who]).await;
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, out, _) = cli
+        .run(&list(&["--filter", "ServiceOwner eq 'Skatteetaten'"]))
+        .await;
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), "[]", "nothing unread from Skatteetaten is left");
+
+    // Refusals say why, with a code, and the exit code says what kind.
+    let (code, out, err) = cli.run(&["archive", "a1", "--json"]).await;
+    assert_eq!(code, 4, "{out}{err}");
+    let result: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(result[0]["ok"], false);
+    assert_eq!(result[0]["code"], "not-found");
 }
 
 #[test]

@@ -67,6 +67,8 @@ fn summary(i: usize) -> MessageSummary {
         due: None,
         attachment_count: i.is_multiple_of(4).then_some(1),
         requires_confirmation: false,
+        owner: None,
+        seq: 0,
     }
 }
 
@@ -85,6 +87,7 @@ fn detail(i: usize) -> Message {
         }],
         archive_reference: None,
         portal_url: None,
+        links: Vec::new(),
     }
 }
 
@@ -117,7 +120,10 @@ fn inbox_app(width: u16, height: u16) -> App {
     app.screen = Screen::Inbox;
     app.user_name = Some("Kari Nordmann".into());
     app.session_method = Some("passord");
-    app.inbox.page_request = Some(1);
+    app.inbox.sources = vec![innboks::app::Source {
+        request: Some(1),
+        ..innboks::app::Source::new("my")
+    }];
     update(
         &mut app,
         Msg::PageLoaded {
@@ -131,8 +137,10 @@ fn inbox_app(width: u16, height: u16) -> App {
             },
         },
     );
-    app.inbox.page_request = None;
-    app.inbox.loading_skip = None;
+    for source in &mut app.inbox.sources {
+        source.request = None;
+        source.loading_skip = None;
+    }
     app.detail.request = None;
     app.bodies.insert(detail(0).summary.id.clone(), detail(0));
     app
@@ -183,7 +191,7 @@ fn help_overlay_80x24() {
 #[test]
 fn relogin_overlay_80x24() {
     let mut app = inbox_app(80, 24);
-    app.inbox.page_request = Some(77);
+    app.inbox.sources[0].request = Some(77);
     update(
         &mut app,
         Msg::PageFailed {
@@ -367,4 +375,132 @@ fn search_highlighting_80x24() {
         "matched letters are marked: {highlighted:?}"
     );
     insta::assert_snapshot!(terminal.backend());
+}
+
+fn press(app: &mut App, c: char) -> Vec<innboks::app::Effect> {
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    )
+}
+
+/// Answers every page request in `effects` with `messages(who)`, the whole mailbox.
+fn answer_pages(
+    app: &mut App,
+    effects: Vec<innboks::app::Effect>,
+    messages: impl Fn(&str) -> Vec<MessageSummary>,
+) {
+    for effect in effects {
+        if let innboks::app::Effect::FetchPage { request, who, .. } = effect {
+            update(
+                app,
+                Msg::PageLoaded {
+                    request,
+                    skip: 0,
+                    page: MessagePage {
+                        messages: messages(&who),
+                        has_more: false,
+                        limit_reached: false,
+                        next: None,
+                    },
+                },
+            );
+        }
+    }
+}
+
+#[test]
+fn filter_menu_and_chips_80x24() {
+    let mut app = inbox_app(80, 24);
+    for i in [2, 9] {
+        app.inbox.messages[i].requires_confirmation = true;
+    }
+    press(&mut app, 'f');
+    let effects = press(&mut app, 'u');
+    answer_pages(&mut app, effects, |_| {
+        (0..60)
+            .map(summary)
+            .filter(|m| m.is_unread())
+            .map(|mut m| {
+                m.requires_confirmation = m.id.ends_with('2') || m.id.ends_with('9');
+                m
+            })
+            .collect()
+    });
+    press(&mut app, 'b');
+    insta::assert_snapshot!("filter_menu_80x24", render(&app, 80, 24).backend());
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    insta::assert_snapshot!("filter_chips_80x24", render(&app, 80, 24).backend());
+}
+
+#[test]
+fn all_reportees_merged_with_a_reportee_column_120x40() {
+    use innboks::domain::{Party, PartyKind};
+    let mut app = inbox_app(120, 40);
+    app.reportees = vec![
+        Party {
+            id: "r50010001".into(),
+            name: "KARI NORDMANN".into(),
+            kind: PartyKind::Person,
+            organisation_number: None,
+        },
+        Party {
+            id: "r50020002".into(),
+            name: "NORDMANN BYGG AS".into(),
+            kind: PartyKind::Organisation,
+            organisation_number: Some("912345678".into()),
+        },
+    ];
+    press(&mut app, ':');
+    for c in "all".chars() {
+        press(&mut app, c);
+    }
+    let effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    answer_pages(&mut app, effects, |who| {
+        let offset = if who == "r50010001" { 0 } else { 100 };
+        (0..12)
+            .map(|i| {
+                let mut m = summary(i * 2 + usize::from(offset == 100));
+                m.id = format!("a{}", 9000 + offset + i);
+                m
+            })
+            .collect()
+    });
+    insta::assert_snapshot!(render(&app, 120, 40).backend());
+}
+
+#[test]
+fn link_chooser_and_command_line_80x24() {
+    let mut app = inbox_app(80, 24);
+    let id = app.inbox.messages[0].id.clone();
+    if let Some(message) = app.bodies.get_mut(&id) {
+        message.links = vec![
+            "https://www.skatteetaten.no/skattemelding/".into(),
+            "https://www.altinn.no/".into(),
+            "mailto:post@skatteetaten.no".into(),
+        ];
+    }
+    app.detail.id = Some(id);
+    press(&mut app, 'Y');
+    press(&mut app, 'j');
+    insta::assert_snapshot!("link_chooser_80x24", render(&app, 80, 24).backend());
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    press(&mut app, ':');
+    for c in "arkve".chars() {
+        press(&mut app, c);
+    }
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    insta::assert_snapshot!("command_line_error_80x24", render(&app, 80, 24).backend());
 }

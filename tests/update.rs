@@ -9,7 +9,9 @@ use innboks::app::{
     Screen, Status,
 };
 use innboks::auth::refresh::RefreshEvent;
-use innboks::domain::{Message, MessageKind, MessagePage, MessageStatus, MessageSummary};
+use innboks::domain::{
+    FilterKey, Filters, Message, MessageKind, MessagePage, MessageStatus, MessageSummary,
+};
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -37,6 +39,8 @@ fn summary(i: usize) -> MessageSummary {
         due: None,
         attachment_count: None,
         requires_confirmation: false,
+        owner: None,
+        seq: 0,
     }
 }
 
@@ -57,6 +61,7 @@ fn message(i: usize) -> Message {
         attachments: Vec::new(),
         archive_reference: None,
         portal_url: None,
+        links: Vec::new(),
     }
 }
 
@@ -434,7 +439,7 @@ fn nearing_the_end_fetches_the_next_page_once() {
         },
     );
     assert_eq!(app.inbox.messages.len(), 70);
-    assert!(app.inbox.exhausted);
+    assert!(app.inbox.exhausted());
     assert_eq!(app.inbox.selected, 48, "selection stays on its message");
     assert!(
         page_request(&update(&mut app, key(KeyCode::Char('G')))).is_none(),
@@ -586,7 +591,7 @@ fn refresh_puts_new_messages_on_top_and_keeps_the_selection() {
     assert_eq!(app.inbox.messages[0].id, "a1500");
     assert_eq!(app.inbox.selected_message().map(|m| m.id.clone()), selected);
     assert_eq!(
-        app.inbox.next_skip, 51,
+        app.inbox.sources[0].next_skip, 51,
         "server offsets shifted by the new arrival"
     );
     assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("1 ny")));
@@ -844,7 +849,9 @@ fn reportee_switcher_filters_and_switches() {
             ),
         ]),
     );
-    assert_eq!(app.switcher_matches().len(), 3);
+    let matches = app.switcher_matches();
+    assert_eq!(matches.len(), 4, "the merged view and the three parties");
+    assert_eq!(matches[0], innboks::app::SwitcherEntry::All);
     type_text(&mut app, "9734");
     assert_eq!(app.switcher_matches().len(), 1, "filter by org number");
     update(&mut app, key(KeyCode::Backspace));
@@ -1020,33 +1027,132 @@ fn space_marks_and_a_bulk_action_asks_once() {
     );
 }
 
+/// The filters in the first `FetchPage` of `effects`.
+fn fetched_filters(effects: &[Effect]) -> Option<Filters> {
+    effects.iter().find_map(|e| match e {
+        Effect::FetchPage {
+            skip: 0, filters, ..
+        } => Some(filters.clone()),
+        _ => None,
+    })
+}
+
 #[test]
-fn f_cycles_filter_presets_for_the_server() {
-    use innboks::domain::Preset;
+fn the_filter_menu_sends_altinns_filters_to_the_server_and_applies_the_rest_locally() {
     let mut app = logged_in();
     app.now = std::time::SystemTime::now();
-    let effects = update(&mut app, key(KeyCode::Char('f')));
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::FetchPage {
-            skip: 0,
-            preset: Preset::Unread,
-            ..
-        }]
-    ));
+    assert!(update(&mut app, key(KeyCode::Char('f'))).is_empty());
+    assert!(app.filter_menu);
+
+    // Unread: Altinn filters the whole mailbox, so the list loads again.
+    let filters = fetched_filters(&update(&mut app, key(KeyCode::Char('u')))).expect("reload");
+    assert!(filters.unread);
     assert!(app.inbox.messages.is_empty(), "the list loads again");
+    assert!(app.filter_menu, "the menu stays open to combine filters");
+
+    // Type cycles letters → forms, and combines with unread.
+    let filters = fetched_filters(&update(&mut app, key(KeyCode::Char('t')))).expect("reload");
+    assert_eq!(
+        (filters.unread, filters.kind),
+        (true, Some(MessageKind::Correspondence))
+    );
+    let filters = fetched_filters(&update(&mut app, key(KeyCode::Char('t')))).expect("reload");
+    assert_eq!(filters.kind, Some(MessageKind::FormTask));
+
+    // Dates: last 7 days, then 30.
+    let now = Utc::now();
+    let filters = fetched_filters(&update(&mut app, key(KeyCode::Char('d')))).expect("reload");
+    let since = filters.since.expect("since");
+    assert!(
+        (now - since - chrono::Duration::days(7))
+            .num_seconds()
+            .abs()
+            < 60
+    );
+    let filters = fetched_filters(&update(&mut app, key(KeyCode::Char('d')))).expect("reload");
+    let since = filters.since.expect("since");
+    assert!(
+        (now - since - chrono::Duration::days(30))
+            .num_seconds()
+            .abs()
+            < 60
+    );
+
+    // x clears them all; Esc closes the menu.
+    let filters = fetched_filters(&update(&mut app, key(KeyCode::Char('x')))).expect("reload");
+    assert!(filters.is_empty());
+    update(&mut app, key(KeyCode::Esc));
+    assert!(!app.filter_menu);
+}
+
+#[test]
+fn needs_confirmation_filters_only_what_is_loaded_and_says_so() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char('j')));
+    for i in [1, 7, 30] {
+        app.inbox.messages[i].requires_confirmation = true;
+    }
     update(&mut app, key(KeyCode::Char('f')));
-    update(&mut app, key(KeyCode::Char('f')));
-    let effects = update(&mut app, key(KeyCode::Char('f')));
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::FetchPage {
-            preset: Preset::Since(_),
-            ..
-        }]
-    ));
-    update(&mut app, key(KeyCode::Char('f')));
-    assert_eq!(app.preset, Preset::All);
+    let effects = update(&mut app, key(KeyCode::Char('b')));
+    assert!(
+        fetched_filters(&effects).is_none(),
+        "Altinn cannot filter on it: no reload"
+    );
+    assert!(app.filters.needs_confirmation);
+    let shown: Vec<&str> = app.inbox.messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(shown, ["a1001", "a1007", "a1030"]);
+    assert_eq!(app.inbox.hidden.len(), 47);
+    assert_eq!(
+        app.inbox.selected_message().map(|m| m.id.as_str()),
+        Some("a1001"),
+        "selection kept"
+    );
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("bare de lastede")),
+        "the user is told it is local: {:?}",
+        app.status
+    );
+    assert_eq!(
+        innboks::app::update::filter_count(&app, FilterKey::NeedsConfirmation),
+        3
+    );
+    assert_eq!(
+        app.inbox.unread(),
+        17,
+        "unread counts cover hidden messages too"
+    );
+
+    // Pages that arrive later are filtered the same way.
+    // Three rows do not fill the screen, so the next page was asked for at once.
+    let (request, skip) = page_request(&effects).expect("the next page, to fill the screen");
+    assert_eq!(skip, 50);
+    let mut next = page(50..100, false);
+    next.messages[0].requires_confirmation = true;
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip,
+            page: next,
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 4);
+    assert_eq!(app.inbox.hidden.len(), 96);
+
+    // Off again: everything is back, in order, nothing fetched.
+    let effects = update(&mut app, key(KeyCode::Char('b')));
+    assert!(fetched_filters(&effects).is_none());
+    assert_eq!(app.inbox.messages.len(), 100);
+    assert!(app.inbox.hidden.is_empty());
+    let ids: Vec<usize> = app
+        .inbox
+        .messages
+        .iter()
+        .map(|m| m.id[1..].parse().unwrap_or(0))
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "server order kept");
 }
 
 #[test]
@@ -1068,4 +1174,232 @@ fn g_and_big_g_scroll_the_opened_message_to_its_ends() {
     );
     update(&mut app, key(KeyCode::Char('g')));
     assert_eq!(app.detail.scroll, 0);
+}
+
+#[test]
+fn the_command_line_keeps_a_mistyped_command_and_runs_a_good_one() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "trsh");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(effects.is_empty());
+    let line = app.command.as_ref().expect("still open");
+    assert_eq!(line.text, "trsh", "nothing lost");
+    assert!(line.error.as_deref().is_some_and(|e| e.contains("trsh")));
+    update(&mut app, key(KeyCode::Backspace));
+    update(&mut app, key(KeyCode::Backspace));
+    type_text(&mut app, "ash");
+    assert_eq!(app.command.as_ref().map(|l| l.text.as_str()), Some("trash"));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(app.command.is_none());
+    assert_eq!(app.folder, innboks::domain::Folder::Trash);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::FetchPage {
+            folder: innboks::domain::Folder::Trash,
+            skip: 0,
+            ..
+        }]
+    ));
+
+    // Filters from the command line; a bad date is refused in words.
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "since 2026-13-01");
+    update(&mut app, key(KeyCode::Enter));
+    assert!(app
+        .command
+        .as_ref()
+        .and_then(|l| l.error.as_deref())
+        .is_some_and(|e| e.contains("dato")));
+    update(&mut app, ctrl('u'));
+    type_text(&mut app, "since 2026-01-01");
+    let filters = fetched_filters(&update(&mut app, key(KeyCode::Enter))).expect("reload");
+    assert_eq!(
+        filters.since,
+        Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single()
+    );
+    // Esc closes the line without running it; so does Backspace on an empty line.
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "q");
+    update(&mut app, key(KeyCode::Esc));
+    assert!(app.command.is_none() && !app.should_quit);
+    update(&mut app, key(KeyCode::Char(':')));
+    update(&mut app, key(KeyCode::Backspace));
+    assert!(app.command.is_none());
+}
+
+#[test]
+fn capital_y_copies_a_chosen_link_from_the_body() {
+    let mut app = logged_in();
+    let mut with_links = message(0);
+    with_links.links = vec![
+        "https://www.skatteetaten.no/".into(),
+        "mailto:post@skatteetaten.no".into(),
+    ];
+    app.bodies.insert("a1000".into(), with_links);
+    app.detail.id = Some("a1000".into());
+    assert!(update(&mut app, key(KeyCode::Char('Y'))).is_empty());
+    assert_eq!(app.link_picker, Some(0));
+    update(&mut app, key(KeyCode::Char('j')));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::CopyToClipboard(
+            "mailto:post@skatteetaten.no".into()
+        )]
+    );
+    assert!(app.link_picker.is_none());
+    // A digit picks that link at once.
+    update(&mut app, key(KeyCode::Char('Y')));
+    let effects = update(&mut app, key(KeyCode::Char('1')));
+    assert_eq!(
+        effects,
+        vec![Effect::CopyToClipboard(
+            "https://www.skatteetaten.no/".into()
+        )]
+    );
+    // No links: said in words.
+    app.bodies.insert("a1000".into(), message(0));
+    assert!(update(&mut app, key(KeyCode::Char('Y'))).is_empty());
+    assert!(app.link_picker.is_none());
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("ingen lenker")));
+}
+
+#[test]
+fn star_marks_all_and_m_reads_every_marked_unread_message() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char('*')));
+    assert_eq!(app.inbox.marked.len(), 50);
+    let effects = update(&mut app, key(KeyCode::Char('m')));
+    let read: Vec<&str> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FetchMessage {
+                id,
+                mark_as_read: true,
+                debounce: false,
+                ..
+            } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(read.len(), 17, "only the unread ones are fetched");
+    assert_eq!(effects.len(), 17);
+    assert!(app.inbox.marked.is_empty(), "marks are used up");
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("ulest")));
+    // `*` twice unmarks.
+    update(&mut app, key(KeyCode::Char('*')));
+    update(&mut app, key(KeyCode::Char('*')));
+    assert!(app.inbox.marked.is_empty());
+}
+
+#[test]
+fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
+    use innboks::domain::{Party, PartyKind};
+    let mut app = logged_in();
+    let effects = update(&mut app, key(KeyCode::Char(':')));
+    assert!(effects.is_empty());
+    type_text(&mut app, "all");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::FetchReportees],
+        "the parties come first"
+    );
+    let party = |id: &str, kind: PartyKind| Party {
+        id: id.into(),
+        name: format!("PART {id}"),
+        kind,
+        organisation_number: None,
+    };
+    let effects = update(
+        &mut app,
+        Msg::ReporteesLoaded(vec![
+            party("r1", PartyKind::Person),
+            party("r2", PartyKind::Organisation),
+        ]),
+    );
+    let requests: Vec<(u64, String)> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FetchPage {
+                request,
+                who,
+                skip: 0,
+                ..
+            } => Some((*request, who.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        requests.iter().map(|(_, w)| w.as_str()).collect::<Vec<_>>(),
+        ["r1", "r2"]
+    );
+    // r1's letters are all newer than r2's.
+    let dated = |range: std::ops::Range<usize>, day: u32| {
+        let mut p = page(range, true);
+        for (n, m) in p.messages.iter_mut().enumerate() {
+            m.last_changed = Utc
+                .with_ymd_and_hms(2026, 11, day, 12, 59 - n as u32 % 60, 0)
+                .single();
+        }
+        p
+    };
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request: requests[1].0,
+            skip: 0,
+            page: dated(500..550, 1),
+        },
+    );
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request: requests[0].0,
+            skip: 0,
+            page: dated(0..50, 20),
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 100);
+    assert_eq!(
+        app.inbox.selected, 0,
+        "the top stays the top while inboxes arrive"
+    );
+    assert_eq!(app.inbox.messages[0].owner.as_deref(), Some("r1"));
+    assert_eq!(app.inbox.messages[99].owner.as_deref(), Some("r2"));
+
+    // Going to the end asks the inbox whose loaded part ends latest: r1.
+    let (_, skip) = page_request(&update(&mut app, key(KeyCode::Char('G')))).expect("more");
+    assert_eq!(skip, 50);
+    let loading: Vec<&str> = app
+        .inbox
+        .sources
+        .iter()
+        .filter(|s| s.request.is_some())
+        .map(|s| s.who.as_str())
+        .collect();
+    assert_eq!(loading, ["r1"]);
+
+    // Actions on a row go to its own inbox.
+    let effects = update(&mut app, key(KeyCode::Char('a')));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Act { who, .. }] if who == "r2"),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn the_help_overlay_scrolls_with_j_and_k_and_closes_at_the_top_again() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char('?')));
+    update(&mut app, key(KeyCode::Char('j')));
+    update(&mut app, key(KeyCode::Char('j')));
+    assert_eq!(app.help_scroll, 2);
+    assert_eq!(app.inbox.selected, 0, "the list did not move");
+    update(&mut app, key(KeyCode::Char('k')));
+    assert_eq!(app.help_scroll, 1);
+    update(&mut app, key(KeyCode::Esc));
+    assert!(!app.show_help);
+    assert_eq!(app.help_scroll, 0);
 }

@@ -99,23 +99,31 @@ pub fn describe_reqwest_error(error: &reqwest::Error) -> String {
     }
 }
 
-/// A preset as an OData `$filter` clause (statuses in Bokmål, as we ask for `language=1044`).
-pub fn preset_filter(preset: &crate::domain::Preset) -> Option<String> {
-    use crate::domain::Preset;
-    Some(match preset {
-        Preset::All => return None,
-        Preset::Unread => "Status eq 'Ulest'".to_owned(),
-        Preset::Correspondence => "Type eq 'Correspondence'".to_owned(),
-        Preset::FormTask => "Type eq 'FormTask'".to_owned(),
-        Preset::Since(at) => {
-            let local = at.with_timezone(&chrono_tz::Europe::Oslo);
-            format!(
-                "LastChangedDateTime ge DateTime'{}'",
-                local.format("%Y-%m-%dT%H:%M:%S")
-            )
-        }
-        Preset::Sender(sender) => format!("ServiceOwner eq '{}'", sender.replace('\'', "''")),
-    })
+/// The server's part of the filters as an OData `$filter` clause (statuses in Bokmål, as we
+/// ask for `language=1044`); `None` when there is nothing for the server to filter.
+pub fn odata_filter(filters: &crate::domain::Filters) -> Option<String> {
+    let quote = |text: &str| format!("'{}'", text.replace('\'', "''"));
+    let at = |t: chrono::DateTime<chrono::Utc>| {
+        let local = t.with_timezone(&chrono_tz::Europe::Oslo);
+        format!("DateTime'{}'", local.format("%Y-%m-%dT%H:%M:%S"))
+    };
+    let mut clauses = Vec::new();
+    if filters.unread {
+        clauses.push("Status eq 'Ulest'".to_owned());
+    }
+    if let Some(kind) = &filters.kind {
+        clauses.push(format!("Type eq {}", quote(kind.label())));
+    }
+    if let Some(sender) = &filters.sender {
+        clauses.push(format!("ServiceOwner eq {}", quote(sender)));
+    }
+    if let Some(since) = filters.since {
+        clauses.push(format!("LastChangedDateTime ge {}", at(since)));
+    }
+    if let Some(until) = filters.until {
+        clauses.push(format!("LastChangedDateTime le {}", at(until)));
+    }
+    (!clauses.is_empty()).then(|| clauses.join(" and "))
 }
 
 impl Client {
@@ -294,11 +302,11 @@ impl Client {
         session: &Session,
         who: &str,
         folder: crate::domain::Folder,
-        preset: &crate::domain::Preset,
+        filters: &crate::domain::Filters,
         skip: usize,
     ) -> Result<MessagePage, ApiError> {
         use crate::domain::Folder;
-        let with_preset = |base: &str| match preset_filter(preset) {
+        let with_preset = |base: &str| match odata_filter(filters) {
             Some(extra) => format!("{base} and {extra}"),
             None => base.to_owned(),
         };

@@ -214,6 +214,8 @@ impl HalMessage {
             due: self.due_date.as_deref().and_then(parse_date),
             attachment_count,
             requires_confirmation: self.available_action == Some(1),
+            owner: None,
+            seq: 0,
         }
     }
 
@@ -255,6 +257,7 @@ impl HalMessage {
         Message {
             summary,
             summary_text: clean_opt(&self.summary),
+            links: crate::text::body_links(&body),
             body,
             attachments,
             archive_reference: clean_opt(&self.archive_reference),

@@ -98,8 +98,8 @@ pub enum Effect {
         link: Option<String>,
         /// Inbox, archive or trash bin.
         folder: crate::domain::Folder,
-        /// The server-side filter.
-        preset: crate::domain::Preset,
+        /// The filters (the effect sends only the server's part).
+        filters: crate::domain::Filters,
     },
     /// Fetch a message's detail.
     FetchMessage {
@@ -643,18 +643,18 @@ impl EffectRunner {
                 skip,
                 link,
                 folder,
-                preset,
+                filters,
             } => {
                 tokio::spawn(async move {
                     let result = with_session(&session, |s| {
                         let client = client.clone();
                         let who = who.clone();
                         let link = link.clone();
-                        let preset = preset.clone();
+                        let filters = filters.clone();
                         async move {
                             match link {
                                 Some(link) => client.messages_page_at(&s, &link).await,
-                                None => client.folder_page(&s, &who, folder, &preset, skip).await,
+                                None => client.folder_page(&s, &who, folder, &filters, skip).await,
                             }
                         }
                     })

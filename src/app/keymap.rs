@@ -70,15 +70,21 @@ pub enum Action {
     Mark,
     /// Next folder: inbox, archive, trash bin.
     Folder,
-    /// Next filter: all, unread, letters, forms, last 30 days.
+    /// The filter menu: unread, type, sender, dates, needs confirmation.
     Filter,
     /// Only the selected message's sender (again: all).
     FilterSender,
+    /// Mark every message shown (again: unmark all).
+    MarkAll,
+    /// The command line (`:trash`, `:all`, …).
+    Command,
+    /// Copy one of the links in the message body.
+    CopyLink,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 35] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -111,6 +117,9 @@ impl Action {
         Action::Folder,
         Action::Filter,
         Action::FilterSender,
+        Action::MarkAll,
+        Action::Command,
+        Action::CopyLink,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -148,6 +157,9 @@ impl Action {
             Action::Folder => "folder",
             Action::Filter => "filter",
             Action::FilterSender => "filter_sender",
+            Action::MarkAll => "mark_all",
+            Action::Command => "command",
+            Action::CopyLink => "copy_link",
         }
     }
 
@@ -184,8 +196,11 @@ impl Action {
             Action::Copy => "copy web link or id",
             Action::Mark => "mark for a bulk action",
             Action::Folder => "inbox / archive / trash",
-            Action::Filter => "filter: unread, letters, …",
+            Action::Filter => "filter menu",
             Action::FilterSender => "only this sender",
+            Action::MarkAll => "mark all shown / none",
+            Action::Command => "command line (:help)",
+            Action::CopyLink => "copy a link in the body",
         }
     }
 
@@ -227,6 +242,8 @@ impl Action {
             | Action::TogglePreview
             | Action::Reportee
             | Action::Copy
+            | Action::CopyLink
+            | Action::Command
             | Action::Folder
             | Action::Filter
             | Action::FilterSender
@@ -237,7 +254,8 @@ impl Action {
             | Action::Archive
             | Action::Delete
             | Action::ConfirmReceipt
-            | Action::Mark => "Actions",
+            | Action::Mark
+            | Action::MarkAll => "Actions",
             Action::Refresh | Action::Help | Action::Quit => "General",
         }
     }
@@ -393,6 +411,9 @@ impl Default for Keymap {
             (Action::Folder, vec![Key::char('V')]),
             (Action::Filter, vec![Key::char('f')]),
             (Action::FilterSender, vec![Key::char('F')]),
+            (Action::MarkAll, vec![Key::char('*')]),
+            (Action::Command, vec![Key::char(':')]),
+            (Action::CopyLink, vec![Key::char('Y')]),
         ];
         Self { bindings }
     }

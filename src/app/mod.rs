@@ -174,17 +174,18 @@ impl LoginState {
     }
 }
 
-/// The message list.
+/// The id of the merged view over every reportee's inbox (`:all`, or «Alle» in the
+/// reportee switcher).
+pub const ALL_REPORTEES: &str = "all";
+
+/// One inbox the list pages through: the user's own, a reportee's, or one of several in
+/// the merged view. Each keeps its own `$skip` cursor.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct InboxState {
-    /// Loaded messages, newest first, no duplicates.
-    pub messages: Vec<MessageSummary>,
-    /// Index of the selected message.
-    pub selected: usize,
-    /// Index of the first visible row.
-    pub scroll: usize,
+pub struct Source {
+    /// `my` or an `r…` reportee id.
+    pub who: String,
     /// The page request in flight, if any.
-    pub page_request: Option<u64>,
+    pub request: Option<u64>,
     /// The `$skip` of the page in flight.
     pub loading_skip: Option<usize>,
     /// No more pages.
@@ -193,13 +194,46 @@ pub struct InboxState {
     pub loaded_once: bool,
     /// The `$skip` of a page that failed (retried with `r`).
     pub failed_skip: Option<usize>,
-    /// Messages marked with Space; actions apply to them when there are any.
-    pub marked: std::collections::BTreeSet<String>,
     /// The server offset of the next page (grows by 50 a page, and by the new arrivals a
     /// refresh finds, since they shift the server's offsets).
     pub next_skip: usize,
     /// The server's link to the next page, when it gives one.
     pub next_link: Option<String>,
+}
+
+impl Source {
+    /// A source for `who`'s inbox, nothing loaded yet.
+    pub fn new(who: impl Into<String>) -> Self {
+        Self {
+            who: who.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// The message list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InboxState {
+    /// Loaded messages that pass the filters, in the chosen order, no duplicates.
+    pub messages: Vec<MessageSummary>,
+    /// Loaded messages that a local-only filter hides (kept, so clearing it costs nothing).
+    pub hidden: Vec<MessageSummary>,
+    /// Index of the selected message.
+    pub selected: usize,
+    /// Index of the first visible row.
+    pub scroll: usize,
+    /// The inboxes the list is made of (one, or one per reportee in the merged view).
+    pub sources: Vec<Source>,
+    /// At least one page has arrived.
+    pub loaded_once: bool,
+    /// Messages marked with Space; actions apply to them when there are any.
+    pub marked: std::collections::BTreeSet<String>,
+    /// New messages found by the refresh in progress (summed over the sources).
+    pub arrivals: Option<usize>,
+    /// The next [`MessageSummary::seq`] for a message added at the end.
+    pub next_seq: i64,
+    /// The lowest [`MessageSummary::seq`] so far (refreshes add above it).
+    pub first_seq: i64,
 }
 
 impl InboxState {
@@ -208,9 +242,34 @@ impl InboxState {
         self.messages.get(self.selected)
     }
 
-    /// Loaded unread messages.
+    /// Loaded unread messages (shown or hidden by a local filter).
     pub fn unread(&self) -> usize {
-        self.messages.iter().filter(|m| m.is_unread()).count()
+        self.all_loaded().filter(|m| m.is_unread()).count()
+    }
+
+    /// Every loaded message, shown or hidden.
+    pub fn all_loaded(&self) -> impl Iterator<Item = &MessageSummary> {
+        self.messages.iter().chain(self.hidden.iter())
+    }
+
+    /// A page request is in flight.
+    pub fn is_loading(&self) -> bool {
+        self.sources.iter().any(|s| s.request.is_some())
+    }
+
+    /// Every source has been read to its end.
+    pub fn exhausted(&self) -> bool {
+        !self.sources.is_empty() && self.sources.iter().all(|s| s.exhausted)
+    }
+
+    /// The `$skip` of a page in flight (for "fetching page N").
+    pub fn loading_skip(&self) -> Option<usize> {
+        self.sources.iter().find_map(|s| s.loading_skip)
+    }
+
+    /// A page failed and waits for `r`.
+    pub fn failed(&self) -> bool {
+        self.sources.iter().any(|s| s.failed_skip.is_some())
     }
 }
 
@@ -281,6 +340,8 @@ pub struct App {
     pub preview: bool,
     /// The help overlay is shown.
     pub show_help: bool,
+    /// Lines the help overlay is scrolled (when it does not fit).
+    pub help_scroll: u16,
     /// The status line.
     pub status: Option<Status>,
     /// Spinner frame.
@@ -317,8 +378,18 @@ pub struct App {
     pub sort: SortOrder,
     /// Inbox, archive or trash bin.
     pub folder: crate::domain::Folder,
-    /// The server-side filter.
-    pub preset: crate::domain::Preset,
+    /// The filters on the list.
+    pub filters: crate::domain::Filters,
+    /// Every sender (service owner) seen in a loaded page, in Altinn's spelling.
+    pub known_senders: std::collections::BTreeSet<String>,
+    /// The filter menu (`f`) is open.
+    pub filter_menu: bool,
+    /// The command line (`:`), when open.
+    pub command: Option<CommandLine>,
+    /// The link chooser (`Y`): the index of the chosen body link, when open.
+    pub link_picker: Option<usize>,
+    /// Mouse clicks and the wheel are taken (config `mouse = true`).
+    pub mouse: bool,
 }
 
 /// Orders of the message list.
@@ -356,22 +427,28 @@ impl SortOrder {
         }
     }
 
-    /// Sorts `messages` (stable, so equal keys keep the server's order).
+    /// Sorts `messages`; equal keys keep the server's order ([`MessageSummary::seq`]).
     pub fn apply(self, messages: &mut [MessageSummary]) {
         match self {
-            SortOrder::NewestFirst => messages.sort_by_key(|m| std::cmp::Reverse(m.last_changed)),
-            SortOrder::OldestFirst => messages.sort_by_key(|m| m.last_changed),
+            SortOrder::NewestFirst => {
+                messages.sort_by_key(|m| (std::cmp::Reverse(m.last_changed), m.seq))
+            }
+            SortOrder::OldestFirst => {
+                messages.sort_by_key(|m| (m.last_changed, std::cmp::Reverse(m.seq)))
+            }
             SortOrder::Sender => messages.sort_by(|a, b| {
                 a.sender()
                     .to_lowercase()
                     .cmp(&b.sender().to_lowercase())
                     .then(b.last_changed.cmp(&a.last_changed))
+                    .then(a.seq.cmp(&b.seq))
             }),
             SortOrder::Status => messages.sort_by(|a, b| {
                 b.is_unread()
                     .cmp(&a.is_unread())
                     .then(a.status.label().cmp(b.status.label()))
                     .then(b.last_changed.cmp(&a.last_changed))
+                    .then(a.seq.cmp(&b.seq))
             }),
         }
     }
@@ -388,26 +465,66 @@ pub struct Switcher {
     pub loading: bool,
 }
 
+/// A line in the reportee switcher.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SwitcherEntry<'a> {
+    /// Every reportee's inbox merged into one list.
+    All,
+    /// One party's inbox.
+    Party(&'a Party),
+}
+
 impl App {
-    /// The reportees matching the switcher's filter (name, org number or id).
-    pub fn switcher_matches(&self) -> Vec<&Party> {
+    /// The switcher's lines matching its filter (name, org number or id): the merged view
+    /// first when there is more than one party, then the parties.
+    pub fn switcher_matches(&self) -> Vec<SwitcherEntry<'_>> {
         let filter = self
             .switcher
             .as_ref()
             .map(|s| s.filter.to_lowercase())
             .unwrap_or_default();
-        self.reportees
-            .iter()
-            .filter(|p| {
-                filter.is_empty()
-                    || p.name.to_lowercase().contains(&filter)
-                    || p.organisation_number
-                        .as_deref()
-                        .is_some_and(|n| n.contains(&filter))
-                    || p.id.to_lowercase().contains(&filter)
-            })
+        let all = self.reportees.len() > 1
+            && (filter.is_empty() || "alle samlet all".contains(filter.as_str()));
+        all.then_some(SwitcherEntry::All)
+            .into_iter()
+            .chain(
+                self.reportees
+                    .iter()
+                    .filter(|p| {
+                        filter.is_empty()
+                            || p.name.to_lowercase().contains(&filter)
+                            || p.organisation_number
+                                .as_deref()
+                                .is_some_and(|n| n.contains(&filter))
+                            || p.id.to_lowercase().contains(&filter)
+                    })
+                    .map(SwitcherEntry::Party),
+            )
             .collect()
     }
+
+    /// Whose inbox a loaded message is in: its owner in the merged view, else the one shown.
+    pub fn owner_of<'a>(&'a self, message: &'a MessageSummary) -> &'a str {
+        message.owner.as_deref().unwrap_or(&self.who)
+    }
+
+    /// The name of the party with reportee id `id`, when known.
+    pub fn party_name(&self, id: &str) -> Option<&str> {
+        self.reportees
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.as_str())
+    }
+}
+
+/// The command line: what is typed after `:`, and why the last command was refused (the
+/// text stays, so a typo is fixed, not retyped).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandLine {
+    /// What was typed.
+    pub text: String,
+    /// Why the last command was refused.
+    pub error: Option<String>,
 }
 
 /// An action that asks first ("Slette …? y/n").
@@ -442,6 +559,7 @@ impl App {
             focus: Focus::List,
             preview: true,
             show_help: false,
+            help_scroll: 0,
             status: None,
             spinner: 0,
             keymap,
@@ -460,7 +578,12 @@ impl App {
             search: None,
             sort: SortOrder::NewestFirst,
             folder: crate::domain::Folder::Inbox,
-            preset: crate::domain::Preset::All,
+            filters: crate::domain::Filters::default(),
+            known_senders: Default::default(),
+            filter_menu: false,
+            command: None,
+            link_picker: None,
+            mouse: false,
         }
     }
 
@@ -468,7 +591,7 @@ impl App {
     pub fn is_busy(&self) -> bool {
         self.login.pending.is_some()
             || self.login.restoring
-            || self.inbox.page_request.is_some()
+            || self.inbox.is_loading()
             || self.detail.request.is_some()
     }
 

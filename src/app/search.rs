@@ -143,6 +143,8 @@ mod tests {
             due: None,
             attachment_count: None,
             requires_confirmation: false,
+            owner: None,
+            seq: 0,
         }
     }
 

@@ -5,16 +5,16 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::effects::MessageAction;
 use super::search::{self, Search};
-use super::Switcher;
 use super::{
     Action, App, Effect, Focus, LoginField, LoginFlow, LoginMethod, Msg, PendingAction, Screen,
     Status,
 };
+use super::{InboxState, Source, Switcher, SwitcherEntry, ALL_REPORTEES};
 use crate::altinn::ApiError;
 use crate::auth::refresh::RefreshEvent;
 use crate::auth::Secret;
+use crate::domain::{FilterKey, Filters, Folder, MessageKind, MessageSummary, Party, PartyKind};
 use crate::domain::{MessagePage, MessageStatus};
-use crate::domain::{MessageSummary, Party, PartyKind, Preset};
 
 /// Rows before the end of the loaded list at which the next page is fetched.
 const PREFETCH_MARGIN: usize = 10;
@@ -149,12 +149,25 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 switcher.loading = false;
                 switcher.selected = current;
             }
+            if app.who == ALL_REPORTEES && app.inbox.sources.is_empty() {
+                return start_list(app);
+            }
             Vec::new()
         }
         Msg::ReporteesFailed(error) => {
             app.switcher = None;
             if error == ApiError::SessionExpired {
                 return failure(app, error);
+            }
+            if app.who == ALL_REPORTEES && app.inbox.sources.is_empty() {
+                // The merged view cannot start without the parties: show the own inbox.
+                app.who = "my".into();
+                app.reportee_name = None;
+                let effects = start_list(app);
+                app.status = Some(Status::Error(format!(
+                    "Kunne ikke hente hvem du kan representere, viser din egen innboks: {error}"
+                )));
+                return effects;
             }
             app.status = Some(Status::Error(format!(
                 "Kunne ikke hente hvem du kan representere: {error}"
@@ -177,17 +190,29 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             skip,
             error,
         } => {
-            if app.inbox.page_request != Some(request) {
+            let Some(source) = app
+                .inbox
+                .sources
+                .iter_mut()
+                .find(|s| s.request == Some(request))
+            else {
                 return Vec::new();
-            }
-            app.inbox.page_request = None;
-            app.inbox.loading_skip = None;
-            app.inbox.failed_skip = Some(skip);
+            };
+            source.request = None;
+            source.loading_skip = None;
+            source.failed_skip = Some(skip);
+            let who = source.who.clone();
+            app.inbox.arrivals = None;
             // A 401 on the list itself means the cookie session is no good any more.
             let error = match error {
                 ApiError::NeedsIdPorten { .. } => ApiError::SessionExpired,
                 other => other,
             };
+            if app.who == ALL_REPORTEES && error != ApiError::SessionExpired {
+                let name = app.party_name(&who).unwrap_or(&who).to_owned();
+                app.status = Some(Status::Error(format!("{name}: {error} (r prøver igjen)")));
+                return Vec::new();
+            }
             failure(app, error)
         }
         Msg::MessageLoaded {
@@ -342,96 +367,195 @@ fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
     }));
     let mut effects = vec![Effect::FetchProfile];
     if resumed && app.inbox.loaded_once {
-        if let Some(skip) = app.inbox.failed_skip {
-            effects.extend(fetch_page(app, skip));
+        let failed: Vec<(usize, usize)> = app
+            .inbox
+            .sources
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.failed_skip.map(|skip| (i, skip)))
+            .collect();
+        for (index, skip) in failed {
+            effects.extend(fetch_page(app, index, skip));
         }
         if app.detail.id.is_some() && app.detail_message().is_none() {
             effects.extend(fetch_detail(app, false, false));
         }
     } else {
-        app.inbox = Default::default();
-        app.detail = Default::default();
         app.bodies.clear();
-        effects.extend(fetch_page(app, 0));
+        effects.extend(start_list(app));
     }
     effects
 }
 
-fn fetch_page(app: &mut App, skip: usize) -> Vec<Effect> {
+/// The inboxes the list is made of: every reportee's in the merged view (once the parties
+/// are known), else the one shown.
+fn sources_for(app: &App) -> Vec<Source> {
+    if app.who == ALL_REPORTEES {
+        app.reportees
+            .iter()
+            .map(|p| Source::new(p.id.clone()))
+            .collect()
+    } else {
+        vec![Source::new(app.who.clone())]
+    }
+}
+
+/// Starts the list over from the top (a new inbox, folder or filter): the first page of
+/// every source is fetched at once.
+fn start_list(app: &mut App) -> Vec<Effect> {
+    app.inbox = InboxState {
+        sources: sources_for(app),
+        ..InboxState::default()
+    };
+    app.detail = Default::default();
+    if app.inbox.sources.is_empty() {
+        // The merged view needs the parties first; `ReporteesLoaded` goes on from here.
+        return vec![Effect::FetchReportees];
+    }
+    let mut effects = Vec::new();
+    for index in 0..app.inbox.sources.len() {
+        effects.extend(fetch_page(app, index, 0));
+    }
+    effects
+}
+
+fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect> {
     let request = next_request(app);
-    app.inbox.page_request = Some(request);
-    app.inbox.loading_skip = Some(skip);
-    app.inbox.failed_skip = None;
+    let Some(source) = app.inbox.sources.get_mut(index) else {
+        return Vec::new();
+    };
+    source.request = Some(request);
+    source.loading_skip = Some(skip);
+    source.failed_skip = None;
     let link = if skip == 0 {
         None
     } else {
-        app.inbox.next_link.clone()
+        source.next_link.clone()
     };
     vec![Effect::FetchPage {
         request,
-        who: app.who.clone(),
+        who: source.who.clone(),
         skip,
         link,
         folder: app.folder,
-        preset: app.preset.clone(),
+        filters: app.filters.server(),
     }]
 }
 
 fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> Vec<Effect> {
-    if app.inbox.page_request != Some(request) {
+    let Some(index) = app
+        .inbox
+        .sources
+        .iter()
+        .position(|s| s.request == Some(request))
+    else {
         return Vec::new();
+    };
+    let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
+    let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
+    let first_page = !app.inbox.loaded_once;
+    let merged = app.who == ALL_REPORTEES;
+    for message in &page.messages {
+        if !app.known_senders.contains(&message.service_owner) {
+            app.known_senders.insert(message.service_owner.clone());
+        }
     }
     let inbox = &mut app.inbox;
-    inbox.page_request = None;
-    inbox.loading_skip = None;
-    inbox.failed_skip = None;
-    let selected_id = inbox.selected_message().map(|m| m.id.clone());
-    if skip == 0 && inbox.loaded_once {
-        // A refresh: update known messages in place, put new ones on top.
-        let mut fresh = Vec::new();
-        for message in page.messages {
-            match inbox.messages.iter_mut().find(|m| m.id == message.id) {
-                Some(existing) => {
-                    let count = existing.attachment_count;
+    let source = &mut inbox.sources[index];
+    source.request = None;
+    source.loading_skip = None;
+    source.failed_skip = None;
+    let is_refresh = skip == 0 && source.loaded_once;
+    source.loaded_once = true;
+    let who = source.who.clone();
+    let received = page.messages.len();
+    // Where each loaded message is (shown or hidden), to update known ones in place and
+    // never add one twice.
+    let placed: Vec<Option<(bool, usize)>> = {
+        let index: std::collections::HashMap<&str, (bool, usize)> = inbox
+            .messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.as_str(), (false, i)))
+            .chain(
+                inbox
+                    .hidden
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (m.id.as_str(), (true, i))),
+            )
+            .collect();
+        page.messages
+            .iter()
+            .map(|m| index.get(m.id.as_str()).copied())
+            .collect()
+    };
+    let mut arrived = 0;
+    // A refresh's new messages go on top (the server's order for equal dates).
+    let (mut top_shown, mut top_hidden) = (Vec::new(), Vec::new());
+    let top_count = page.messages.len() as i64;
+    for (position, (mut message, place)) in page.messages.into_iter().zip(placed).enumerate() {
+        if merged {
+            message.owner = Some(who.clone());
+        }
+        message.seq = if is_refresh {
+            inbox.first_seq - top_count + position as i64
+        } else {
+            inbox.next_seq + position as i64
+        };
+        match place {
+            Some((hidden, i)) => {
+                if is_refresh {
+                    let existing = if hidden {
+                        &mut inbox.hidden[i]
+                    } else {
+                        &mut inbox.messages[i]
+                    };
+                    message.attachment_count =
+                        message.attachment_count.or(existing.attachment_count);
+                    message.seq = existing.seq;
                     *existing = message;
-                    existing.attachment_count = existing.attachment_count.or(count);
                 }
-                None => fresh.push(message),
+            }
+            None => {
+                arrived += 1;
+                let shown = app.filters.passes_local(&message);
+                match (is_refresh, shown) {
+                    (true, true) => top_shown.push(message),
+                    (true, false) => top_hidden.push(message),
+                    (false, true) => inbox.messages.push(message),
+                    (false, false) => inbox.hidden.push(message),
+                }
             }
         }
-        inbox.next_skip += fresh.len();
-        let arrived = fresh.len();
-        fresh.append(&mut inbox.messages);
-        inbox.messages = fresh;
-        app.status = Some(Status::Info(match arrived {
-            0 => "Ingen nye meldinger.".to_owned(),
-            1 => "1 ny melding.".to_owned(),
-            n => format!("{n} nye meldinger."),
-        }));
+    }
+    if is_refresh {
+        inbox.first_seq -= top_count;
     } else {
-        let before = inbox.messages.len();
-        let received = page.messages.len();
-        for message in page.messages {
-            if !inbox
-                .messages
-                .iter()
-                .rev()
-                .take(200)
-                .any(|m| m.id == message.id)
-            {
-                inbox.messages.push(message);
-            }
+        inbox.next_seq += top_count;
+    }
+    inbox.messages.splice(0..0, top_shown);
+    inbox.hidden.splice(0..0, top_hidden);
+    let source = &mut inbox.sources[index];
+    if is_refresh {
+        // New arrivals shift the server's offsets of the pages still to come.
+        source.next_skip += arrived;
+        let total = inbox.arrivals.get_or_insert(0);
+        *total += arrived;
+        if !inbox.is_loading() {
+            let total = inbox.arrivals.take().unwrap_or(0);
+            app.status = Some(Status::Info(match total {
+                0 => "Ingen nye meldinger.".to_owned(),
+                1 => "1 ny melding.".to_owned(),
+                n => format!("{n} nye meldinger."),
+            }));
         }
-        inbox.next_skip = skip + received;
-        inbox.next_link = page.next;
-        inbox.exhausted = !page.has_more;
+    } else {
+        source.next_skip = skip + received;
+        source.next_link = page.next;
+        source.exhausted = !page.has_more;
         if matches!(app.status, Some(Status::Error(_))) {
             app.status = None;
-        }
-        if before == 0 && !inbox.loaded_once {
-            inbox.loaded_once = true;
-            inbox.selected = 0;
-            inbox.scroll = 0;
         }
     }
     app.inbox.loaded_once = true;
@@ -441,20 +565,48 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
                 .into(),
         ));
     }
-    if let Some(id) = selected_id {
+    resort(app);
+    if first_page || (at_top && !is_refresh) {
+        // The top of the list stays the top while pages arrive (the merged view fills in
+        // from several inboxes), unless the user has moved.
+        app.inbox.selected = 0;
+        app.inbox.scroll = 0;
+    } else if let Some(id) = selected_id {
         if let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) {
             app.inbox.selected = index;
         }
     }
-    resort(app);
     keep_selection_visible(app);
     refresh_search(app);
     let mut effects = Vec::new();
-    if app.preview && app.detail.id.is_none() {
+    if app.preview && (app.detail.id.is_none() || (at_top && !app.detail.open)) {
         effects.extend(follow_selection(app));
     }
     effects.extend(maybe_fetch_more(app));
     effects
+}
+
+/// The source whose next page extends the list: in the merged view, the one whose oldest
+/// loaded message is the newest, since everything above that date is complete.
+fn next_source(app: &App) -> Option<usize> {
+    let inbox = &app.inbox;
+    let candidates = inbox
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.loaded_once && !s.exhausted);
+    if inbox.sources.len() == 1 {
+        return candidates.map(|(i, _)| i).next();
+    }
+    candidates
+        .max_by_key(|(_, s)| {
+            inbox
+                .all_loaded()
+                .filter(|m| m.owner.as_deref() == Some(s.who.as_str()))
+                .filter_map(|m| m.last_changed)
+                .min()
+        })
+        .map(|(i, _)| i)
 }
 
 fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
@@ -462,15 +614,19 @@ fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
     let rows = app.layout().list_rows().max(PREFETCH_MARGIN);
     if app.screen != Screen::Inbox
         || !inbox.loaded_once
-        || inbox.exhausted
-        || inbox.page_request.is_some()
-        || inbox.failed_skip.is_some()
+        || inbox.is_loading()
+        || inbox.failed()
         || inbox.selected + rows < inbox.messages.len()
     {
         return Vec::new();
     }
-    let skip = inbox.next_skip;
-    fetch_page(app, skip)
+    match next_source(app) {
+        Some(index) => {
+            let skip = app.inbox.sources[index].next_skip;
+            fetch_page(app, index, skip)
+        }
+        None => Vec::new(),
+    }
 }
 
 fn keep_selection_visible(app: &mut App) {
@@ -515,11 +671,19 @@ fn fetch_detail(app: &mut App, mark_as_read: bool, debounce: bool) -> Vec<Effect
     app.detail.error = None;
     vec![Effect::FetchMessage {
         request,
-        who: app.who.clone(),
+        who: owner_by_id(app, &id),
         id,
         mark_as_read,
         debounce,
     }]
+}
+
+/// Whose inbox the loaded message `id` is in.
+fn owner_by_id(app: &App, id: &str) -> String {
+    app.inbox
+        .all_loaded()
+        .find(|m| m.id == id)
+        .map_or_else(|| app.who.clone(), |m| app.owner_of(m).to_owned())
 }
 
 fn select(app: &mut App, index: usize) -> Vec<Effect> {
@@ -562,21 +726,38 @@ fn open_selected(app: &mut App) -> Vec<Effect> {
     }
 }
 
+/// `r`: retries the pages that failed, or else asks every source for its newest page.
 fn refresh(app: &mut App) -> Vec<Effect> {
-    if app.inbox.page_request.is_some() {
+    if app.inbox.is_loading() {
         return Vec::new();
     }
     let mut effects = Vec::new();
     if app.detail.error.is_some() {
         effects.extend(fetch_detail(app, false, false));
     }
-    let skip = app.inbox.failed_skip.unwrap_or(0);
-    app.status = Some(Status::Info(if skip == 0 {
-        "Oppdaterer…".into()
+    if app.inbox.sources.is_empty() {
+        effects.extend(start_list(app));
+        return effects;
+    }
+    let failed: Vec<(usize, usize)> = app
+        .inbox
+        .sources
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.failed_skip.map(|skip| (i, skip)))
+        .collect();
+    if failed.is_empty() {
+        app.status = Some(Status::Info("Oppdaterer…".into()));
+        app.inbox.arrivals = Some(0);
+        for index in 0..app.inbox.sources.len() {
+            effects.extend(fetch_page(app, index, 0));
+        }
     } else {
-        "Prøver igjen…".into()
-    }));
-    effects.extend(fetch_page(app, skip));
+        app.status = Some(Status::Info("Prøver igjen…".into()));
+        for (index, skip) in failed {
+            effects.extend(fetch_page(app, index, skip));
+        }
+    }
     effects
 }
 
@@ -599,6 +780,15 @@ fn scroll_detail(app: &mut App, delta: isize) {
 fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if app.switcher.is_some() {
         return switcher_key(app, key);
+    }
+    if app.command.is_some() {
+        return command_key(app, key);
+    }
+    if app.filter_menu {
+        return filter_menu_key(app, key);
+    }
+    if app.link_picker.is_some() {
+        return link_picker_key(app, key);
     }
     if app.search.as_ref().is_some_and(|s| s.editing) {
         return search_key(app, key);
@@ -638,8 +828,21 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
     let action = app.keymap.action_for(&key);
     if app.show_help {
-        if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
-            app.show_help = false;
+        match action {
+            Some(Action::Help | Action::Back | Action::Quit) => {
+                app.show_help = false;
+                app.help_scroll = 0;
+            }
+            Some(Action::MoveDown) => app.help_scroll = app.help_scroll.saturating_add(1),
+            Some(Action::MoveUp) => app.help_scroll = app.help_scroll.saturating_sub(1),
+            Some(Action::PageDown | Action::HalfPageDown) => {
+                app.help_scroll = app.help_scroll.saturating_add(10)
+            }
+            Some(Action::PageUp | Action::HalfPageUp) => {
+                app.help_scroll = app.help_scroll.saturating_sub(10)
+            }
+            Some(Action::Top) => app.help_scroll = 0,
+            _ => {}
         }
         return Vec::new();
     }
@@ -743,37 +946,57 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         (_, Action::Refresh) => refresh(app),
         (_, Action::MarkRead) => mark_read(app),
         (_, Action::Folder) => {
-            app.folder = app.folder.next();
-            let note = format!("Viser {}.", app.folder.label().to_lowercase());
-            reload(app, note)
+            let next = app.folder.next();
+            open_folder(app, next)
         }
         (_, Action::Filter) => {
-            app.preset = match app.preset {
-                Preset::All => Preset::Unread,
-                Preset::Unread => Preset::Correspondence,
-                Preset::Correspondence => Preset::FormTask,
-                Preset::FormTask => Preset::Since(
-                    chrono::DateTime::<chrono::Utc>::from(app.now) - chrono::Duration::days(30),
-                ),
-                Preset::Since(_) | Preset::Sender(_) => Preset::All,
-            };
-            let note = format!(
-                "Filter: {} (gjelder hele innboksen hos Altinn).",
-                app.preset.label()
-            );
-            reload(app, note)
+            app.filter_menu = true;
+            Vec::new()
         }
         (_, Action::FilterSender) => {
             let sender = app
                 .inbox
                 .selected_message()
                 .map(|m| m.service_owner.clone());
-            app.preset = match (&app.preset, sender) {
-                (Preset::Sender(_), _) | (_, None) => Preset::All,
-                (_, Some(sender)) => Preset::Sender(sender),
+            let mut filters = app.filters.clone();
+            filters.sender = match (&filters.sender, sender) {
+                (Some(_), _) | (_, None) => None,
+                (None, Some(sender)) => Some(sender),
             };
-            let note = format!("Filter: {}.", app.preset.label());
-            reload(app, note)
+            set_filters(app, filters)
+        }
+        (_, Action::MarkAll) => {
+            let all_marked = !app.inbox.messages.is_empty()
+                && app
+                    .inbox
+                    .messages
+                    .iter()
+                    .all(|m| app.inbox.marked.contains(&m.id));
+            if all_marked {
+                app.inbox.marked.clear();
+                app.status = Some(Status::Info("Ingen merket.".into()));
+            } else {
+                let ids: Vec<String> = app.inbox.messages.iter().map(|m| m.id.clone()).collect();
+                app.inbox.marked.extend(ids);
+                app.status = Some(Status::Info(format!(
+                    "{} merket: a arkiverer, m markerer lest, d sletter. * fjerner merkingen.",
+                    app.inbox.marked.len()
+                )));
+            }
+            Vec::new()
+        }
+        (_, Action::Command) => {
+            app.command = Some(Default::default());
+            Vec::new()
+        }
+        (_, Action::CopyLink) => {
+            match app.detail_message().map(|m| m.links.len()) {
+                None => app.status = Some(Status::Info("Åpne en melding først.".into())),
+                Some(0) => app.status = Some(Status::Info("Meldingen har ingen lenker.".into())),
+                Some(1) => return copy_link(app, 0),
+                Some(_) => app.link_picker = Some(0),
+            }
+            Vec::new()
         }
         (_, Action::Mark) => {
             if let Some(id) = app.inbox.selected_message().map(|m| m.id.clone()) {
@@ -864,12 +1087,10 @@ fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 
 /// Loads the list again from the top (a new folder or filter).
 fn reload(app: &mut App, note: String) -> Vec<Effect> {
-    app.inbox = Default::default();
-    app.detail = Default::default();
     app.search = None;
     app.focus = Focus::List;
     app.status = Some(Status::Info(note));
-    fetch_page(app, 0)
+    start_list(app)
 }
 
 /// Puts the list in the chosen order, keeping the selected message selected.
@@ -946,10 +1167,15 @@ fn switcher_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Enter => {
             let selected = switcher.selected;
-            let chosen = app.switcher_matches().get(selected).map(|p| (*p).clone());
+            let chosen = app.switcher_matches().get(selected).map(|e| match e {
+                SwitcherEntry::All => None,
+                SwitcherEntry::Party(p) => Some((*p).clone()),
+            });
             app.switcher = None;
-            if let Some(party) = chosen {
-                return switch_reportee(app, &party);
+            match chosen {
+                Some(Some(party)) => return switch_reportee(app, &party),
+                Some(None) => return show_all_reportees(app),
+                None => {}
             }
         }
         _ => {}
@@ -957,11 +1183,16 @@ fn switcher_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The index of the party whose inbox is shown (the switcher starts there).
+/// The switcher line of the inbox shown (the switcher starts there).
 fn current_reportee(app: &App) -> usize {
-    app.reportees
+    app.switcher_matches()
         .iter()
-        .position(|p| p.id == app.who || (app.who == "my" && p.kind == PartyKind::Person))
+        .position(|entry| match entry {
+            SwitcherEntry::All => app.who == ALL_REPORTEES,
+            SwitcherEntry::Party(p) => {
+                p.id == app.who || (app.who == "my" && p.kind == PartyKind::Person)
+            }
+        })
         .unwrap_or(0)
 }
 
@@ -971,11 +1202,20 @@ fn switch_reportee(app: &mut App, party: &Party) -> Vec<Effect> {
         && app.reportees.iter().position(|p| p.id == party.id) == Some(0);
     app.who = if own { "my".into() } else { party.id.clone() };
     app.reportee_name = (!own).then(|| party.name.clone());
-    app.inbox = Default::default();
-    app.detail = Default::default();
     app.focus = Focus::List;
     app.status = Some(Status::Info(format!("Viser innboksen til {}.", party.name)));
-    fetch_page(app, 0)
+    start_list(app)
+}
+
+/// Shows every reportee's inbox merged into one list, with a column saying whose.
+fn show_all_reportees(app: &mut App) -> Vec<Effect> {
+    app.who = ALL_REPORTEES.into();
+    app.reportee_name = Some("alle".into());
+    app.focus = Focus::List;
+    app.status = Some(Status::Info(
+        "Viser innboksene til alle du representerer, samlet; en kolonne sier hvem.".into(),
+    ));
+    start_list(app)
 }
 
 /// Saves the chosen attachment (or all of the shown message's when none is chosen) into the
@@ -1074,33 +1314,428 @@ fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {
     }));
     vec![Effect::Act {
         request,
-        who: app.who.clone(),
+        who: owner_by_id(app, &id),
         id,
         action,
     }]
 }
 
-/// Marks the selected message read the way Altinn does it: by fetching it without
-/// `markAsRead=false`. There is no way back to unread, and the user is told so.
+/// Marks the targets (the marked messages, or else the selected one) read the way Altinn
+/// does it: by fetching each without `markAsRead=false`. There is no way back to unread,
+/// and the user is told so.
 fn mark_read(app: &mut App) -> Vec<Effect> {
-    let Some(m) = app.inbox.selected_message() else {
-        return Vec::new();
-    };
-    if !m.is_unread() {
-        app.status = Some(Status::Info(
-            "Meldingen er allerede lest (Altinn kan ikke markere som ulest).".into(),
-        ));
+    let targets = targets(app);
+    let several = targets.len() > 1;
+    let unread: Vec<(String, String)> = targets
+        .iter()
+        .filter(|m| m.is_unread())
+        .map(|m| (m.id.clone(), app.owner_of(m).to_owned()))
+        .collect();
+    if unread.is_empty() {
+        app.status = Some(Status::Info(if several {
+            "De merkede meldingene er allerede lest (Altinn kan ikke markere som ulest).".into()
+        } else {
+            "Meldingen er allerede lest (Altinn kan ikke markere som ulest).".into()
+        }));
         return Vec::new();
     }
-    let id = m.id.clone();
-    let request = next_request(app);
-    vec![Effect::FetchMessage {
-        request,
-        who: app.who.clone(),
-        id,
-        mark_as_read: true,
-        debounce: false,
-    }]
+    if several {
+        app.inbox.marked.clear();
+        app.status = Some(Status::Info(format!(
+            "Markerer {} som lest (Altinn kan ikke markere som ulest igjen) …",
+            unread.len()
+        )));
+    }
+    unread
+        .into_iter()
+        .map(|(id, who)| {
+            let request = next_request(app);
+            Effect::FetchMessage {
+                request,
+                who,
+                id,
+                mark_as_read: true,
+                debounce: false,
+            }
+        })
+        .collect()
+}
+
+/// Sets the filters: a change Altinn can apply reloads the list from the server; a change
+/// to the local filters only re-sorts what is loaded.
+fn set_filters(app: &mut App, filters: Filters) -> Vec<Effect> {
+    let server_changed = filters.server() != app.filters.server();
+    app.filters = filters;
+    let note = filter_note(&app.filters);
+    if server_changed {
+        return reload(app, note);
+    }
+    apply_local_filters(app);
+    app.status = Some(Status::Info(note));
+    let mut effects = Vec::new();
+    if app.preview {
+        effects.extend(follow_selection(app));
+    }
+    effects.extend(maybe_fetch_more(app));
+    effects
+}
+
+/// The status line after a filter change: what is set, and where it applies.
+fn filter_note(filters: &Filters) -> String {
+    let chips = filters.chips();
+    if chips.is_empty() {
+        return "Ingen filtre.".into();
+    }
+    let names: Vec<&str> = chips.iter().map(|(_, label)| label.as_str()).collect();
+    let local: Vec<&str> = chips
+        .iter()
+        .filter(|(key, _)| key.is_local())
+        .map(|(_, label)| label.as_str())
+        .collect();
+    let server = chips.len() - local.len();
+    let whence = match (server, local.is_empty()) {
+        (0, _) => format!(
+            "«{}» gjelder bare de lastede meldingene (Altinn kan ikke filtrere på det)",
+            local.join("», «")
+        ),
+        (_, true) => "Altinn filtrerer hele innboksen".into(),
+        (_, false) => format!(
+            "Altinn filtrerer hele innboksen, «{}» bare de lastede",
+            local.join("», «")
+        ),
+    };
+    format!("Filter: {} – {whence}.", names.join(", "))
+}
+
+/// Splits the loaded messages into shown and hidden by the local filters, keeping the
+/// selection on the same message when it is still shown.
+fn apply_local_filters(app: &mut App) {
+    let selected = app.inbox.selected_message().map(|m| m.id.clone());
+    let mut all = std::mem::take(&mut app.inbox.messages);
+    all.append(&mut app.inbox.hidden);
+    let filters = &app.filters;
+    let (mut shown, hidden): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|m| filters.passes_local(m));
+    app.sort.apply(&mut shown);
+    app.inbox.messages = shown;
+    app.inbox.hidden = hidden;
+    let inbox = &mut app.inbox;
+    let visible: std::collections::HashSet<&str> =
+        inbox.messages.iter().map(|m| m.id.as_str()).collect();
+    inbox.marked.retain(|id| visible.contains(id.as_str()));
+    inbox.selected = selected
+        .and_then(|id| inbox.messages.iter().position(|m| m.id == id))
+        .unwrap_or(0);
+    keep_selection_visible(app);
+    refresh_search(app);
+}
+
+/// Keys in the filter menu: each letter sets or cycles one filter at once; Esc, Enter or
+/// `f` close it.
+fn filter_menu_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let mut filters = app.filters.clone();
+    match key.code {
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('f') | KeyCode::Char('q') => {
+            app.filter_menu = false;
+            return Vec::new();
+        }
+        KeyCode::Char('u') => filters.unread = !filters.unread,
+        KeyCode::Char('t') => filters.kind = next_kind(app),
+        KeyCode::Char('s') => {
+            filters.sender = match filters.sender {
+                Some(_) => None,
+                None => app
+                    .inbox
+                    .selected_message()
+                    .map(|m| m.service_owner.clone()),
+            }
+        }
+        KeyCode::Char('d') => {
+            let now = chrono::DateTime::<chrono::Utc>::from(app.now);
+            filters.until = None;
+            filters.since =
+                next_days(&app.filters, now).map(|days| now - chrono::Duration::days(days));
+        }
+        KeyCode::Char('b') => filters.needs_confirmation = !filters.needs_confirmation,
+        KeyCode::Char('x') => filters = Filters::default(),
+        _ => return Vec::new(),
+    }
+    set_filters(app, filters)
+}
+
+/// The day counts `d` cycles through in the filter menu.
+const DATE_STEPS: [i64; 4] = [7, 30, 90, 365];
+
+/// The next "last N days" after the current date filter (`None` after the last).
+fn next_days(filters: &Filters, now: chrono::DateTime<chrono::Utc>) -> Option<i64> {
+    let current = match (filters.since, filters.until) {
+        (None, None) => return Some(DATE_STEPS[0]),
+        (Some(since), None) => (now - since).num_hours().div_euclid(24) + 1,
+        _ => return Some(DATE_STEPS[0]),
+    };
+    DATE_STEPS.iter().copied().find(|days| *days > current)
+}
+
+/// The next type for `t`: letters, forms, then other types seen in what is loaded, then
+/// none.
+fn next_kind(app: &App) -> Option<MessageKind> {
+    let mut kinds = vec![MessageKind::Correspondence, MessageKind::FormTask];
+    for message in app.inbox.all_loaded() {
+        if !kinds.contains(&message.kind) {
+            kinds.push(message.kind.clone());
+        }
+    }
+    match &app.filters.kind {
+        None => kinds.first().cloned(),
+        Some(current) => kinds
+            .iter()
+            .position(|k| k == current)
+            .and_then(|i| kinds.get(i + 1))
+            .cloned(),
+    }
+}
+
+/// How many loaded messages pass filter `key` alone (for the menu and the chips).
+pub fn filter_count(app: &App, key: FilterKey) -> usize {
+    app.inbox
+        .all_loaded()
+        .filter(|m| app.filters.passes(key, m))
+        .count()
+}
+
+/// Keys in the link chooser: ↑/↓ or j/k move, Enter or `y` copies, a digit copies that
+/// link, Esc closes.
+fn link_picker_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let count = app.detail_message().map_or(0, |m| m.links.len());
+    let Some(chosen) = app.link_picker else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => app.link_picker = None,
+        KeyCode::Down | KeyCode::Char('j') => {
+            app.link_picker = Some((chosen + 1).min(count.saturating_sub(1)))
+        }
+        KeyCode::Up | KeyCode::Char('k') => app.link_picker = Some(chosen.saturating_sub(1)),
+        KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') => return copy_link(app, chosen),
+        KeyCode::Char(c) if c.is_ascii_digit() => {
+            let number = c.to_digit(10).unwrap_or(0) as usize;
+            if (1..=count).contains(&number) {
+                return copy_link(app, number - 1);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Copies body link `index` (0-based) of the shown message.
+fn copy_link(app: &mut App, index: usize) -> Vec<Effect> {
+    app.link_picker = None;
+    let Some(link) = app
+        .detail_message()
+        .and_then(|m| m.links.get(index))
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    app.status = Some(Status::Info(format!("Kopierte lenke [{}].", index + 1)));
+    vec![Effect::CopyToClipboard(link)]
+}
+
+/// Keys on the command line: Enter runs, Esc closes, Backspace on an empty line closes.
+fn command_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let Some(line) = &mut app.command else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => app.command = None,
+        KeyCode::Backspace if line.text.is_empty() => app.command = None,
+        KeyCode::Backspace => {
+            line.text.pop();
+            line.error = None;
+        }
+        KeyCode::Char('u') if ctrl => line.text.clear(),
+        KeyCode::Char(c) if !ctrl => {
+            line.text.push(c);
+            line.error = None;
+        }
+        KeyCode::Enter => {
+            let text = line.text.clone();
+            return match run_command(app, text.trim()) {
+                Ok(effects) => {
+                    app.command = None;
+                    effects
+                }
+                Err(error) => {
+                    if let Some(line) = &mut app.command {
+                        line.error = Some(error);
+                    }
+                    Vec::new()
+                }
+            };
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The commands of the command line, for the help overlay: (command, what it does).
+pub const COMMANDS: [(&str, &str); 13] = [
+    (":inbox", "the inbox"),
+    (":archive", "the archive"),
+    (":trash", "the trash bin"),
+    (":all", "every reportee's inbox merged"),
+    (":me", "your own inbox"),
+    (":for NAME", "act for NAME or org. number"),
+    (":unread", "only unread"),
+    (":type brev|skjema", "only letters or forms"),
+    (":sender NAME", "only from NAME"),
+    (":since / :until DATE", "date range (YYYY-MM-DD)"),
+    (":confirm-needed", "needs confirmation (local)"),
+    (":nofilter", "clear every filter"),
+    (":sort date|oldest|…", "sort order; :q quits"),
+];
+
+/// Runs a command line; an error keeps the line open with the text as typed.
+fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, String> {
+    let (name, arg) = match text.split_once(char::is_whitespace) {
+        Some((name, arg)) => (name, arg.trim()),
+        None => (text, ""),
+    };
+    let mut filters = app.filters.clone();
+    let date = |arg: &str| -> Result<chrono::DateTime<chrono::Utc>, String> {
+        let day = chrono::NaiveDate::parse_from_str(arg, "%Y-%m-%d")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(arg, "%d.%m.%Y"))
+            .map_err(|_| format!("«{arg}» er ikke en dato: skriv ÅÅÅÅ-MM-DD."))?;
+        Ok(chrono::DateTime::from_naive_utc_and_offset(
+            day.and_hms_opt(0, 0, 0).unwrap_or_default(),
+            chrono::Utc,
+        ))
+    };
+    match name.to_lowercase().as_str() {
+        "" => Ok(Vec::new()),
+        "q" | "quit" | "avslutt" => {
+            app.should_quit = true;
+            Ok(Vec::new())
+        }
+        "help" | "hjelp" | "?" => {
+            app.show_help = true;
+            Ok(Vec::new())
+        }
+        "inbox" | "innboks" => Ok(open_folder(app, Folder::Inbox)),
+        "archive" | "arkiv" => Ok(open_folder(app, Folder::Archive)),
+        "trash" | "papirkurv" => Ok(open_folder(app, Folder::Trash)),
+        "all" | "alle" => {
+            if app.reportees.len() == 1 {
+                return Err("Du representerer bare deg selv.".into());
+            }
+            Ok(show_all_reportees(app))
+        }
+        "me" | "meg" => {
+            app.who = "my".into();
+            app.reportee_name = None;
+            app.focus = Focus::List;
+            app.status = Some(Status::Info("Viser din egen innboks.".into()));
+            Ok(start_list(app))
+        }
+        "for" | "reportee" => {
+            if arg.is_empty() {
+                return Err("Skriv hvem: :for NAVN eller organisasjonsnummer.".into());
+            }
+            if app.reportees.is_empty() {
+                app.switcher = Some(Switcher {
+                    filter: arg.to_owned(),
+                    loading: true,
+                    selected: 0,
+                });
+                return Ok(vec![Effect::FetchReportees]);
+            }
+            let needle = arg.to_lowercase().replace(' ', "");
+            let party = app
+                .reportees
+                .iter()
+                .find(|p| {
+                    p.name.to_lowercase().contains(&arg.to_lowercase())
+                        || p.organisation_number.as_deref() == Some(needle.as_str())
+                        || p.id == arg
+                })
+                .cloned()
+                .ok_or_else(|| format!("Fant ingen du kan representere som passer «{arg}»."))?;
+            Ok(switch_reportee(app, &party))
+        }
+        "unread" | "ulest" | "uleste" => {
+            filters.unread = true;
+            Ok(set_filters(app, filters))
+        }
+        "type" => {
+            filters.kind = match arg.to_lowercase().as_str() {
+                "" => None,
+                "brev" | "correspondence" => Some(MessageKind::Correspondence),
+                "skjema" | "formtask" => Some(MessageKind::FormTask),
+                _ => Some(MessageKind::from_text(arg)),
+            };
+            Ok(set_filters(app, filters))
+        }
+        "sender" | "fra" | "avsender" => {
+            // Altinn's own spelling, when a loaded page has shown it.
+            filters.sender = (!arg.is_empty()).then(|| {
+                app.known_senders
+                    .iter()
+                    .find(|owner| owner.to_lowercase() == arg.to_lowercase())
+                    .cloned()
+                    .unwrap_or_else(|| arg.to_owned())
+            });
+            Ok(set_filters(app, filters))
+        }
+        "since" | "siden" | "fra-dato" => {
+            filters.since = if arg.is_empty() {
+                None
+            } else {
+                Some(date(arg)?)
+            };
+            Ok(set_filters(app, filters))
+        }
+        "until" | "til" | "til-dato" => {
+            filters.until = if arg.is_empty() {
+                None
+            } else {
+                Some(date(arg)? + chrono::Duration::days(1) - chrono::Duration::seconds(1))
+            };
+            Ok(set_filters(app, filters))
+        }
+        "confirm-needed" | "må-bekreftes" | "ma-bekreftes" => {
+            filters.needs_confirmation = true;
+            Ok(set_filters(app, filters))
+        }
+        "nofilter" | "ingen-filter" | "clear" => Ok(set_filters(app, Filters::default())),
+        "filter" => {
+            app.filter_menu = true;
+            Ok(Vec::new())
+        }
+        "sort" => {
+            app.sort = match arg.to_lowercase().as_str() {
+                "date" | "dato" | "newest" | "nyeste" => super::SortOrder::NewestFirst,
+                "oldest" | "eldste" => super::SortOrder::OldestFirst,
+                "sender" | "avsender" => super::SortOrder::Sender,
+                "status" => super::SortOrder::Status,
+                _ => return Err("Sorter etter date, oldest, sender eller status.".into()),
+            };
+            resort(app);
+            keep_selection_visible(app);
+            refresh_search(app);
+            app.status = Some(Status::Info(format!("Sortert: {}.", app.sort.label())));
+            Ok(Vec::new())
+        }
+        other => Err(format!("Ukjent kommando «{other}». Prøv :help.")),
+    }
+}
+
+/// Shows `folder` (inbox, archive or trash bin) from the top.
+fn open_folder(app: &mut App, folder: Folder) -> Vec<Effect> {
+    app.folder = folder;
+    let note = format!("Viser {}.", folder.label().to_lowercase());
+    reload(app, note)
 }
 
 fn action_done(app: &mut App, id: &str, action: MessageAction, new_id: Option<String>) {

@@ -1,5 +1,6 @@
-//! The `?` overlay: every binding, grouped, generated from the keymap. In two columns when
-//! one would not fit the height.
+//! The `?` overlay: every binding, grouped, generated from the keymap, and the commands of
+//! the command line. In two columns when one would not fit the height; scrolled with j/k
+//! when even two do not.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -7,22 +8,29 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::{centered, Theme};
+use crate::app::update::COMMANDS;
 use crate::app::App;
 use crate::text::fit;
 
-fn group_lines(
-    groups: &[(&'static str, Vec<(String, &'static str)>)],
-    theme: &Theme,
-) -> Vec<Line<'static>> {
+type Group = (&'static str, Vec<(String, &'static str)>);
+
+fn group_lines(groups: &[Group], theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for (group, rows) in groups {
+        // Keys get 12 columns; the commands' longer names up to 22.
+        let key_width = rows
+            .iter()
+            .map(|(keys, _)| crate::text::width(keys) + 2)
+            .max()
+            .unwrap_or(0)
+            .clamp(12, 22);
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(*group, theme.heading));
         for (keys, description) in rows {
             lines.push(Line::from(vec![
-                Span::styled(fit(keys, 12), theme.key),
+                Span::styled(fit(keys, key_width), theme.key),
                 Span::raw(*description),
             ]));
         }
@@ -30,53 +38,83 @@ fn group_lines(
     lines
 }
 
+/// The bindings' groups, then the commands.
+fn groups(app: &App) -> Vec<Group> {
+    let mut groups = app.keymap.help();
+    groups.push((
+        "Commands (:)",
+        COMMANDS
+            .iter()
+            .map(|(command, what)| ((*command).to_owned(), *what))
+            .collect(),
+    ));
+    groups
+}
+
 /// Draws the help overlay centred in `area`.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let groups = app.keymap.help();
-    let one_column = group_lines(&groups, theme);
-    let footer = Line::styled("? eller Esc lukker hjelpen", theme.dim);
+    let groups = groups(app);
     let block = Block::bordered()
         .title(" Hjelp – taster ")
         .border_style(theme.border_focused);
-    if one_column.len() + 4 <= area.height as usize || area.width < 70 {
-        let mut lines = one_column;
-        lines.push(Line::raw(""));
-        lines.push(footer);
-        let popup = centered(area, 58, lines.len() as u16 + 2);
-        frame.render_widget(Clear, popup);
-        frame.render_widget(Paragraph::new(lines).block(block), popup);
-        return;
-    }
-    // Two columns: each group goes to the shorter one.
-    let (mut left_groups, mut right_groups) = (Vec::new(), Vec::new());
-    let (mut left_len, mut right_len) = (0, 0);
-    for group in groups {
-        let len = group.1.len() + 2;
-        if left_len <= right_len {
-            left_len += len;
-            left_groups.push(group);
+    let one_column = group_lines(&groups, theme);
+    // Room for the text: the popup's borders, a blank line and the footer take four rows.
+    let room = area.height.saturating_sub(4) as usize;
+    let (columns, content_height): (Vec<Vec<Line>>, usize) =
+        if one_column.len() <= room || area.width < 70 {
+            let height = one_column.len();
+            (vec![one_column], height)
         } else {
-            right_len += len;
-            right_groups.push(group);
-        }
-    }
-    let left = group_lines(&left_groups, theme);
-    let right = group_lines(&right_groups, theme);
-    let height = left.len().max(right.len()) as u16 + 4;
-    let popup = centered(area, 100, height);
+            // Two columns: each group goes to the shorter one.
+            let (mut left, mut right): (Vec<Group>, Vec<Group>) = (Vec::new(), Vec::new());
+            let (mut left_len, mut right_len) = (0, 0);
+            for group in groups {
+                let len = group.1.len() + 2;
+                if left_len <= right_len {
+                    left_len += len;
+                    left.push(group);
+                } else {
+                    right_len += len;
+                    right.push(group);
+                }
+            }
+            let left = group_lines(&left, theme);
+            let right = group_lines(&right, theme);
+            let height = left.len().max(right.len());
+            (vec![left, right], height)
+        };
+    let scrollable = content_height > room;
+    let max_scroll = content_height.saturating_sub(room);
+    let scroll = (app.help_scroll as usize).min(max_scroll);
+    let footer = Line::styled(
+        if scrollable {
+            format!(
+                "j/k blar ({}/{}) · ? eller Esc lukker hjelpen",
+                scroll + room.min(content_height),
+                content_height
+            )
+        } else {
+            "? eller Esc lukker hjelpen".to_owned()
+        },
+        theme.dim,
+    );
+    let width = if columns.len() == 2 { 100 } else { 58 };
+    let height = content_height.min(room) as u16 + 4;
+    let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let [columns, _, foot] = Layout::vertical([
+    let [body, _, foot] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(inner);
-    let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-        .spacing(2)
-        .areas(columns);
-    frame.render_widget(Paragraph::new(left), l);
-    frame.render_widget(Paragraph::new(right), r);
+    let constraints = vec![Constraint::Ratio(1, columns.len() as u32); columns.len()];
+    let areas = Layout::horizontal(constraints).spacing(2).split(body);
+    let offset = u16::try_from(scroll).unwrap_or(u16::MAX);
+    for (lines, column) in columns.into_iter().zip(areas.iter()) {
+        frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), *column);
+    }
     frame.render_widget(Paragraph::new(footer), foot);
 }

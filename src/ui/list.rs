@@ -16,15 +16,12 @@ use crate::text::{fit, norwegian_date};
 /// Draws the list pane into `area`.
 pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let inbox = &app.inbox;
-    let folder = match &app.preset {
-        crate::domain::Preset::All => app.folder.label().to_owned(),
-        preset => format!("{} · {}", app.folder.label(), preset.label()),
-    };
+    let folder = app.folder.label();
     let mut title = match inbox.marked.len() {
         0 => format!(" {folder} "),
         n => format!(" {folder} · {n} merket "),
     };
-    if inbox.page_request.is_some() {
+    if inbox.is_loading() {
         title = format!(" {folder} · henter {} ", spinner(app.spinner));
     }
     let focused = app.focus == Focus::List;
@@ -39,8 +36,15 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         return;
     }
     if inbox.messages.is_empty() {
-        let text = if inbox.page_request.is_some() || !inbox.loaded_once {
+        let text = if inbox.is_loading() || !inbox.loaded_once {
             format!("{} Henter meldinger…", spinner(app.spinner))
+        } else if !inbox.hidden.is_empty() {
+            format!(
+                "Ingen av de {} lastede meldingene passer filteret.",
+                inbox.hidden.len()
+            )
+        } else if !app.filters.is_empty() {
+            "Ingen meldinger passer filteret (f endrer det).".to_owned()
         } else {
             "Ingen meldinger.".to_owned()
         };
@@ -48,6 +52,7 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         return;
     }
     let rows = inner.height as usize;
+    let merged = app.who == crate::app::ALL_REPORTEES;
     let end = (inbox.scroll + rows).min(inbox.messages.len());
     let lines: Vec<Line> = inbox.messages[inbox.scroll.min(end)..end]
         .iter()
@@ -56,8 +61,13 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
             let index = inbox.scroll + offset;
             let hit = app.search.as_ref().and_then(|s| s.hit(index));
             let marked = inbox.marked.contains(&message.id);
+            let owner = merged.then(|| {
+                let who = app.owner_of(message);
+                app.party_name(who).unwrap_or(who)
+            });
             row(
                 message,
+                owner,
                 index == inbox.selected,
                 marked,
                 focused,
@@ -95,8 +105,10 @@ fn with_hits(
     spans
 }
 
+#[allow(clippy::too_many_arguments)]
 fn row(
     message: &MessageSummary,
+    owner: Option<&str>,
     selected: bool,
     marked: bool,
     focused: bool,
@@ -122,7 +134,12 @@ fn row(
         _ => String::new(),
     };
     let att_width = if attachments.is_empty() { 0 } else { 4 };
-    let fixed = 3 + if show_date { 12 } else { 0 };
+    let owner_width = match owner {
+        Some(_) => (width / 7).clamp(6, 16),
+        None => 0,
+    };
+    let fixed =
+        3 + if show_date { 12 } else { 0 } + if owner.is_some() { owner_width + 1 } else { 0 };
     let sender_width = (width / 4).clamp(8, 24);
     let subject_width = width.saturating_sub(fixed + sender_width + 1 + att_width);
     let mut spans = vec![Span::raw(marker), Span::styled(format!("{dot} "), base)];
@@ -133,6 +150,12 @@ fn row(
             theme.dim.patch(base),
         ));
         spans.push(Span::raw(" "));
+    }
+    if let Some(owner) = owner {
+        spans.push(Span::styled(
+            format!("{} ", fit(owner, owner_width)),
+            theme.dim.patch(base),
+        ));
     }
     let highlight = theme.key.patch(base);
     let (subject_hits, sender_hits) =

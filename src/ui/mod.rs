@@ -2,7 +2,9 @@
 //! are built, so the cost of a frame does not grow with the number of messages.
 
 pub mod detail;
+pub mod filters;
 pub mod help;
+pub mod links;
 pub mod list;
 pub mod login;
 pub mod reportees;
@@ -50,6 +52,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
             if app.switcher.is_some() {
                 reportees::draw(app, theme, frame, area);
             }
+            if app.filter_menu {
+                filters::draw(app, theme, frame, area);
+            }
+            if app.link_picker.is_some() {
+                links::draw(app, theme, frame, area);
+            }
             if app.show_help {
                 help::draw(app, theme, frame, area);
             }
@@ -83,12 +91,12 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::raw(format!(" (for: {reportee})")));
     }
     let inbox = &app.inbox;
-    let more = if inbox.exhausted { "" } else { "+" };
+    let more = if inbox.exhausted() { "" } else { "+" };
     let right = if inbox.loaded_once {
         format!(
             " {} ulest / {}{more} ",
             inbox.unread(),
-            inbox.messages.len()
+            inbox.messages.len() + inbox.hidden.len()
         )
     } else {
         String::new()

@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::{centered, spinner, Theme};
-use crate::app::App;
+use crate::app::{App, SwitcherEntry};
 use crate::domain::{Party, PartyKind};
 use crate::text::fit;
 
@@ -54,18 +54,27 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         if matches.is_empty() {
             lines.push(Line::styled("Ingen treff.", theme.dim));
         }
-        for (i, party) in matches.iter().enumerate() {
-            let number = party
-                .organisation_number
-                .as_deref()
-                .map(|n| format!("org.nr. {}", spaced(n)))
-                .unwrap_or_default();
-            let text = format!(
-                "{} {}  {}",
-                fit(&party.name, inner.saturating_sub(34).max(10)),
-                fit(kind(party), 10),
-                number
-            );
+        for (i, entry) in matches.iter().enumerate() {
+            let text = match entry {
+                SwitcherEntry::All => format!(
+                    "{} {}",
+                    fit("Alle", inner.saturating_sub(34).max(10)),
+                    format_args!("samlet innboks for {} parter", app.reportees.len())
+                ),
+                SwitcherEntry::Party(party) => {
+                    let number = party
+                        .organisation_number
+                        .as_deref()
+                        .map(|n| format!("org.nr. {}", spaced(n)))
+                        .unwrap_or_default();
+                    format!(
+                        "{} {}  {}",
+                        fit(&party.name, inner.saturating_sub(34).max(10)),
+                        fit(kind(party), 10),
+                        number
+                    )
+                }
+            };
             let line = Line::raw(fit(&text, inner));
             lines.push(if i == switcher.selected {
                 line.style(theme.selected)

@@ -2,7 +2,7 @@
 //! keymap.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
@@ -10,9 +10,34 @@ use super::{spinner, Theme};
 use crate::app::{App, Status};
 use crate::text::{truncate, width};
 
-/// Draws the status line.
+/// Draws the status line: the question, search, command line, progress or message on
+/// the left; the filter chips (or the session's state) on the right.
 pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
-    let width = area.width as usize;
+    let chips = if app.command.is_some() {
+        Vec::new()
+    } else {
+        chips(app, theme)
+    };
+    let chips_width: usize = chips.iter().map(|s| width(&s.content)).sum();
+    let right = if !chips.is_empty() && chips_width + 20 <= area.width as usize {
+        Line::from(chips)
+    } else {
+        let note = match (&app.session_note, app.session_method) {
+            (Some(note), _) => Some(note.clone()),
+            (None, Some(method)) => Some(format!("innlogget med {method}")),
+            (None, None) => None,
+        };
+        match note {
+            Some(note) if area.width > 70 && app.command.is_none() => {
+                Line::styled(format!("{note} "), theme.dim)
+            }
+            _ => Line::raw(""),
+        }
+    };
+    let right_width = u16::try_from(right.width()).unwrap_or(0);
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
+    let width = left_area.width as usize;
     let line = if let Some(pending) = &app.confirm {
         let question = format!(
             " {} {}? y = ja, annen tast = nei",
@@ -24,6 +49,21 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
             truncate(&pending.subject, width.saturating_sub(40).max(10))
         );
         Line::styled(truncate(&question, width), theme.error)
+    } else if let Some(command) = &app.command {
+        let mut spans = vec![
+            Span::styled(" :", theme.key),
+            Span::raw(command.text.clone()),
+            Span::styled("▏", theme.key),
+        ];
+        if let Some(error) = &command.error {
+            spans.push(Span::styled(format!("  ✗ {error}"), theme.error));
+        } else if command.text.is_empty() {
+            spans.push(Span::styled(
+                "  :help viser kommandoene · Esc avbryter",
+                theme.dim,
+            ));
+        }
+        Line::from(spans)
     } else if let Some(search) = &app.search {
         let count = search.hits.len();
         let tail = if search.editing {
@@ -37,7 +77,7 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
             if search.editing { "▏" } else { "" }
         );
         Line::styled(truncate(&text, width), theme.key)
-    } else if let Some(skip) = app.inbox.loading_skip {
+    } else if let Some(skip) = app.inbox.loading_skip() {
         let page = skip / crate::altinn::client::PAGE_SIZE + 1;
         Line::styled(
             truncate(
@@ -55,19 +95,28 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
             None => Line::raw(""),
         }
     };
-    Paragraph::new(line).render(area, buf);
-    let note = match (&app.session_note, app.session_method) {
-        (Some(note), _) => Some(note.clone()),
-        (None, Some(method)) => Some(format!("innlogget med {method}")),
-        (None, None) => None,
-    };
-    if let Some(note) = note {
-        if width > 70 {
-            Paragraph::new(Line::styled(format!("{note} "), theme.dim))
-                .alignment(Alignment::Right)
-                .render(area, buf);
-        }
+    Paragraph::new(line).render(left_area, buf);
+    Paragraph::new(right)
+        .alignment(Alignment::Right)
+        .render(right_area, buf);
+}
+
+/// The filters that are set, as chips with the number of loaded messages each lets
+/// through: `uleste 12+` (Altinn filters, more may come), `må bekreftes 3 lokalt`.
+pub fn chips(app: &App, theme: &Theme) -> Vec<Span<'static>> {
+    let more = if app.inbox.exhausted() { "" } else { "+" };
+    let mut spans = Vec::new();
+    for (key, label) in app.filters.chips() {
+        let count = crate::app::update::filter_count(app, key);
+        let text = if key.is_local() {
+            format!(" {label} {count} lokalt ")
+        } else {
+            format!(" {label} {count}{more} ")
+        };
+        spans.push(Span::styled(text, theme.badge));
+        spans.push(Span::raw(" "));
     }
+    spans
 }
 
 /// Draws the key hints: `j/k move · Enter open · … · ? help · q quit`. When they do not all
