@@ -31,6 +31,10 @@ pub struct ConfigFile {
     /// Colours: `ansi` (default, follows your terminal's palette), `light`, or `none`.
     /// `NO_COLOR` always means none.
     pub theme: Option<String>,
+    /// Take mouse clicks and the wheel (off by default: the terminal's own selection and
+    /// copy then keep working).
+    #[serde(default)]
+    pub mouse: bool,
 }
 
 /// One environment's settings in the config file.

@@ -133,11 +133,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             let result = run_tui(
                 environment,
-                keymap,
-                Some(hint),
-                loopback_port,
-                download_dir,
-                theme,
+                TuiSettings {
+                    keymap,
+                    hint: Some(hint),
+                    loopback_port,
+                    download_dir,
+                    theme,
+                    mouse: file.mouse,
+                },
             )
             .await;
             simulator.stop().await;
@@ -266,11 +269,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let environment = environment(&cli, &file, &config_path)?;
             run_tui(
                 environment,
-                keymap,
-                None,
-                loopback_port,
-                download_dir,
-                theme,
+                TuiSettings {
+                    keymap,
+                    hint: None,
+                    loopback_port,
+                    download_dir,
+                    theme,
+                    mouse: file.mouse,
+                },
             )
             .await?;
             Ok(ExitCode::SUCCESS)
@@ -294,14 +300,26 @@ fn environment(
     Ok(config::resolve(file, &overrides, config_path)?)
 }
 
-async fn run_tui(
-    environment: Environment,
+/// What the inbox takes from the config file and the command.
+struct TuiSettings {
     keymap: Keymap,
+    /// A line for the login screen (the demo's credentials).
     hint: Option<String>,
     loopback_port: u16,
     download_dir: Option<std::path::PathBuf>,
     theme: innboks::ui::Theme,
-) -> Result<()> {
+    mouse: bool,
+}
+
+async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> {
+    let TuiSettings {
+        keymap,
+        hint,
+        loopback_port,
+        download_dir,
+        theme,
+        mouse,
+    } = settings;
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
     let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())?;
     let label = if environment.name == "demo" {
@@ -316,6 +334,7 @@ async fn run_tui(
     app.can_open_browser = browser::local_browser_available(var);
     app.over_ssh = browser::over_ssh(var);
     app.download_dir = download_dir;
+    app.mouse = mouse;
     let auth = AuthSettings {
         env: environment.name.clone(),
         issuer: environment.issuer.clone(),

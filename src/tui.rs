@@ -29,15 +29,25 @@ pub async fn run(
     theme: Theme,
     effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner,
 ) -> Result<()> {
+    let mouse = app.mouse;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(stdout(), event::DisableBracketedPaste);
+        if mouse {
+            let _ = execute!(stdout(), event::DisableMouseCapture);
+        }
         previous(info);
     }));
     // `init` wraps the hook above with one that restores the terminal first.
     let mut terminal = ratatui::init();
     let _ = execute!(stdout(), event::EnableBracketedPaste);
+    if mouse {
+        let _ = execute!(stdout(), event::EnableMouseCapture);
+    }
     let result = event_loop(&mut terminal, app, theme, effects_for).await;
+    if mouse {
+        let _ = execute!(stdout(), event::DisableMouseCapture);
+    }
     let _ = execute!(stdout(), event::DisableBracketedPaste);
     ratatui::restore();
     result
@@ -132,6 +142,7 @@ fn to_msg(event: Event) -> Option<Msg> {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         _ => None,
     }
 }

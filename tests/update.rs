@@ -1403,3 +1403,60 @@ fn the_help_overlay_scrolls_with_j_and_k_and_closes_at_the_top_again() {
     assert!(!app.show_help);
     assert_eq!(app.help_scroll, 0);
 }
+
+fn mouse(kind: crossterm::event::MouseEventKind, column: u16, row: u16) -> Msg {
+    Msg::Mouse(crossterm::event::MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+#[test]
+fn the_mouse_selects_opens_and_scrolls_only_when_the_setting_is_on() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let mut app = logged_in();
+    let list = app.layout().list.expect("a list pane");
+    // Off by default: nothing happens.
+    update(
+        &mut app,
+        mouse(MouseEventKind::Down(MouseButton::Left), 5, list.y + 3),
+    );
+    assert_eq!(app.inbox.selected, 0);
+
+    app.mouse = true;
+    update(
+        &mut app,
+        mouse(MouseEventKind::Down(MouseButton::Left), 5, list.y + 3),
+    );
+    assert_eq!(app.inbox.selected, 2, "the third row (inside the border)");
+    let effects = update(
+        &mut app,
+        mouse(MouseEventKind::Down(MouseButton::Left), 5, list.y + 3),
+    );
+    assert!(app.detail.open, "a click on the selected row opens it");
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::FetchMessage {
+            mark_as_read: true,
+            ..
+        }
+    )));
+    update(&mut app, key(KeyCode::Esc));
+
+    update(&mut app, mouse(MouseEventKind::ScrollDown, 5, list.y + 3));
+    assert_eq!(app.inbox.selected, 5, "the wheel moves three rows");
+    update(&mut app, mouse(MouseEventKind::ScrollUp, 5, list.y + 3));
+    assert_eq!(app.inbox.selected, 2);
+    // A click on the border or past the last row does nothing.
+    update(
+        &mut app,
+        mouse(MouseEventKind::Down(MouseButton::Left), 5, list.y),
+    );
+    assert_eq!(app.inbox.selected, 2);
+    // Under an overlay the mouse is ignored.
+    update(&mut app, key(KeyCode::Char('?')));
+    update(&mut app, mouse(MouseEventKind::ScrollDown, 5, list.y + 3));
+    assert_eq!(app.inbox.selected, 2);
+}

@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::effects::MessageAction;
 use super::{BrowserView, DeviceView};
@@ -18,6 +18,8 @@ pub enum Msg {
     Key(KeyEvent),
     /// Pasted text (bracketed paste).
     Paste(String),
+    /// A click or the wheel (only when the `mouse` setting is on).
+    Mouse(MouseEvent),
     /// The terminal has a new size.
     Resize {
         /// Columns.

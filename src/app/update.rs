@@ -1,7 +1,9 @@
 //! `update(&mut App, Msg) -> Vec<Effect>`: the only place state changes. It never awaits
 //! and never touches the network or the disk; tests drive it directly.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::effects::MessageAction;
 use super::search::{self, Search};
@@ -109,6 +111,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             keep_selection_visible(app);
             maybe_fetch_more(app)
         }
+        Msg::Mouse(event) => mouse(app, event),
         Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
         Msg::Key(key) => match app.screen {
             Screen::Login => login_key(app, key),
@@ -304,6 +307,67 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.detail.error = Some(error.to_string());
             Vec::new()
         }
+    }
+}
+
+/// A click or the wheel: the wheel scrolls the pane under the pointer (three rows a notch);
+/// a click selects a message, and a click on the selected one opens it. Ignored with the
+/// `mouse` setting off, on the login screen and under overlays.
+fn mouse(app: &mut App, event: MouseEvent) -> Vec<Effect> {
+    let overlay = app.show_help
+        || app.switcher.is_some()
+        || app.filter_menu
+        || app.link_picker.is_some()
+        || app.command.is_some()
+        || app.confirm.is_some();
+    if !app.mouse || app.screen != Screen::Inbox || overlay {
+        return Vec::new();
+    }
+    let layout = app.layout();
+    let at = ratatui::layout::Position::new(event.column, event.row);
+    let in_list = layout.list.filter(|r| r.contains(at));
+    let in_detail = layout.detail.is_some_and(|r| r.contains(at));
+    const NOTCH: usize = 3;
+    match event.kind {
+        MouseEventKind::ScrollDown if in_list.is_some() => {
+            let next = app.inbox.selected + NOTCH;
+            select(app, next)
+        }
+        MouseEventKind::ScrollUp if in_list.is_some() => {
+            let next = app.inbox.selected.saturating_sub(NOTCH);
+            select(app, next)
+        }
+        MouseEventKind::ScrollDown if in_detail => {
+            scroll_detail(app, NOTCH as isize);
+            Vec::new()
+        }
+        MouseEventKind::ScrollUp if in_detail => {
+            scroll_detail(app, -(NOTCH as isize));
+            Vec::new()
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            if let Some(list) = in_list {
+                // Inside the border: row 0 is the first visible message.
+                if at.y <= list.y || at.y >= list.bottom().saturating_sub(1) {
+                    return Vec::new();
+                }
+                let index = app.inbox.scroll + usize::from(at.y - list.y - 1);
+                if index >= app.inbox.messages.len() {
+                    return Vec::new();
+                }
+                app.focus = Focus::List;
+                if index == app.inbox.selected {
+                    return open_selected(app);
+                }
+                select(app, index)
+            } else {
+                if in_detail && app.detail.id.is_some() {
+                    app.focus = Focus::Detail;
+                }
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
     }
 }
 
