@@ -504,3 +504,31 @@ fn link_chooser_and_command_line_80x24() {
     );
     insta::assert_snapshot!("command_line_error_80x24", render(&app, 80, 24).backend());
 }
+
+#[test]
+fn attachment_list_80x24() {
+    let mut app = inbox_app(80, 24);
+    let id = app.inbox.messages[0].id.clone();
+    if let Some(message) = app.bodies.get_mut(&id) {
+        let first = message.attachments[0].clone();
+        message.attachments.push(Attachment {
+            id: "9912002".into(),
+            name: "Vedlegg til skattemeldingen".into(),
+            file_name: "vedlegg_næring.pdf".into(),
+            size: Some(1_250_000),
+            ..first.clone()
+        });
+        message.attachments.push(Attachment {
+            id: "9912003".into(),
+            name: "Kryptert".into(),
+            file_name: "lønnsopplysninger.xml".into(),
+            size: None,
+            encrypted: true,
+            ..first
+        });
+    }
+    app.detail.id = Some(id);
+    press(&mut app, 'v');
+    press(&mut app, 'v');
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}

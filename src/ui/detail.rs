@@ -98,26 +98,46 @@ fn header_lines(summary: &MessageSummary, theme: &Theme) -> Vec<Line<'static>> {
 
 fn message_lines(message: &Message, chosen: Option<usize>, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = header_lines(&message.summary, theme);
-    if !message.attachments.is_empty() {
-        let mut spans = vec![label("Vedlegg: ", theme)];
-        for (i, attachment) in message.attachments.iter().enumerate() {
-            let mut text = format!("[{}] {}", i + 1, attachment.file_name);
-            if let Some(size) = attachment.size {
-                text.push_str(&format!(" ({})", human_size(size)));
-            }
-            if attachment.encrypted {
-                text.push_str(" (kryptert)");
-            }
-            if i > 0 {
-                spans.push(Span::raw("  "));
-            }
-            if chosen == Some(i) {
-                spans.push(Span::styled(text, theme.selected));
-            } else {
-                spans.push(Span::raw(text));
+    let describe = |i: usize, attachment: &crate::domain::Attachment| {
+        let mut text = format!("[{}] {}", i + 1, attachment.file_name);
+        if let Some(size) = attachment.size {
+            text.push_str(&format!(" ({})", human_size(size)));
+        }
+        if attachment.encrypted {
+            text.push_str(" (kryptert)");
+        }
+        text
+    };
+    match chosen {
+        // Choosing (`v`): one attachment a line, the chosen one marked.
+        Some(chosen) if !message.attachments.is_empty() => {
+            lines.push(
+                label(
+                    "Vedlegg (j/k velg · S lagre · o åpne · Esc tilbake):",
+                    theme,
+                )
+                .into(),
+            );
+            for (i, attachment) in message.attachments.iter().enumerate() {
+                let text = describe(i, attachment);
+                lines.push(if i == chosen {
+                    Line::styled(format!("▶ {text}"), theme.selected)
+                } else {
+                    Line::raw(format!("  {text}"))
+                });
             }
         }
-        lines.push(Line::from(spans));
+        _ if !message.attachments.is_empty() => {
+            let mut spans = vec![label("Vedlegg: ", theme)];
+            for (i, attachment) in message.attachments.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::raw("  "));
+                }
+                spans.push(Span::raw(describe(i, attachment)));
+            }
+            lines.push(Line::from(spans));
+        }
+        _ => {}
     }
     if let Some(reference) = &message.archive_reference {
         lines.push(Line::from(vec![

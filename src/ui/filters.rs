@@ -35,7 +35,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let set = app.filters.is_set(key);
         // Filters with a value say which; on/off ones need only the tick.
         let value = match key {
-            FilterKey::Kind | FilterKey::Sender | FilterKey::Dates => app.filters.label(key),
+            FilterKey::Sender => app.filters.sender.clone(),
+            FilterKey::Kind | FilterKey::Dates => app.filters.label(key),
             FilterKey::Unread | FilterKey::NeedsConfirmation => None,
         };
         let label = match value {
