@@ -32,6 +32,9 @@ pub struct Cli {
         hide_env_values = true
     )]
     pub api_key: Option<String>,
+    /// Read only the local cache: nothing goes to the network (the inbox and `list`).
+    #[arg(long, global = true)]
+    pub offline: bool,
     /// What to do (default: open the inbox).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -134,6 +137,12 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// The local cache of messages.
+    Cache {
+        /// What to do.
+        #[command(subcommand)]
+        action: CacheAction,
+    },
     /// Attachments of a message (needs a saved ID-porten session).
     Attachment {
         /// What to do.
@@ -234,6 +243,15 @@ pub enum LoginMethodArg {
     Device,
     /// Altinn user name and password (not kept between runs).
     Password,
+}
+
+/// `innboks cache …`.
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// Delete the cache file (it is built again on the next start).
+    Clear,
+    /// Print where the cache file is.
+    Path,
 }
 
 /// `innboks config …`.

@@ -66,7 +66,7 @@ pub async fn login(
         LoginMethodArg::Device => device_login(&provider).await,
         _ => browser_login(&provider, no_browser, loopback_port).await,
     };
-    let (tokens, pid, method_name) = match result {
+    let (tokens, claims, method_name) = match result {
         Ok(ok) => ok,
         Err(error) => return fail(&error, EXIT_NOT_LOGGED_IN),
     };
@@ -77,8 +77,9 @@ pub async fn login(
         method_name,
         &tokens,
         DEFAULT_SCOPES,
-        pid.clone(),
+        claims.as_ref(),
     );
+    let pid = claims.as_ref().and_then(|c| c.masked_pid());
     if let Err(error) = Refresher::start(
         provider,
         SessionHandle::default(),
@@ -105,7 +106,7 @@ async fn browser_login(
     provider: &Provider,
     no_browser: bool,
     loopback_port: u16,
-) -> Result<(oidc::TokenSet, Option<String>, &'static str), AuthError> {
+) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
     let mut login =
         browser::start(provider.clone(), loopback_port, DEFAULT_SCOPES, DEFAULT_ACR).await?;
     let var = |name: &str| std::env::var(name).ok();
@@ -153,12 +154,12 @@ async fn browser_login(
         }
     };
     let (tokens, claims) = login.finish(params, DEFAULT_ACR).await?;
-    Ok((tokens, claims.masked_pid(), "browser"))
+    Ok((tokens, Some(claims), "browser"))
 }
 
 async fn device_login(
     provider: &Provider,
-) -> Result<(oidc::TokenSet, Option<String>, &'static str), AuthError> {
+) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
     let login = device::start(provider, DEFAULT_SCOPES).await?;
     say!("Gå til {} og skriv inn koden", login.verification_uri);
     say!();
@@ -176,7 +177,7 @@ async fn device_login(
     say!("Venter på godkjenning …");
     let _ = std::io::stdout().flush();
     let (tokens, claims) = device::poll(provider, &login, DEFAULT_ACR).await?;
-    Ok((tokens, claims.and_then(|c| c.masked_pid()), "device"))
+    Ok((tokens, claims, "device"))
 }
 
 /// Reads a password without echo on a terminal, or a line from piped input.
@@ -354,6 +355,7 @@ fn error_code(error: &ApiError) -> (&'static str, u8) {
         ApiError::Network { .. } => ("network", EXIT_NETWORK),
         ApiError::Server { .. } | ApiError::Malformed { .. } => ("server", EXIT_NETWORK),
         ApiError::Local(_) => ("local", 1),
+        ApiError::Offline => ("offline", EXIT_NETWORK),
     }
 }
 

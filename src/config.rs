@@ -35,6 +35,8 @@ pub struct ConfigFile {
     /// copy then keep working).
     #[serde(default)]
     pub mouse: bool,
+    /// Keep message headers and bodies in the local cache (default true).
+    pub cache: Option<bool>,
 }
 
 /// One environment's settings in the config file.

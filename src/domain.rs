@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 /// Where a message stands, mapped from the localized status text of the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MessageStatus {
     /// Not opened yet.
     Unread,
@@ -56,7 +56,7 @@ impl MessageStatus {
 }
 
 /// What kind of item a message is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MessageKind {
     /// A letter from an agency.
     Correspondence,
@@ -87,7 +87,7 @@ impl MessageKind {
 }
 
 /// One row of the inbox.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessageSummary {
     /// The server's id (`a…` active, `b…` archived).
     pub id: String,
@@ -138,7 +138,7 @@ impl MessageSummary {
 }
 
 /// A whole message: its summary plus body and attachments.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// The summary fields.
     pub summary: MessageSummary,
@@ -157,7 +157,7 @@ pub struct Message {
 }
 
 /// A file attached to a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Attachment {
     /// Id (the last segment of the download link).
     pub id: String,
@@ -200,7 +200,7 @@ pub struct Party {
 }
 
 /// Which messages a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Folder {
     /// Everything not archived or deleted.
     #[default]

@@ -3,6 +3,7 @@
 pub mod altinn;
 pub mod app;
 pub mod auth;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -13,7 +13,7 @@ use innboks::auth::browser;
 use innboks::auth::oidc::{DEFAULT_ACR, DEFAULT_SCOPES};
 use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
-use innboks::cli::{AttachmentAction, Cli, Command, ConfigAction};
+use innboks::cli::{AttachmentAction, CacheAction, Cli, Command, ConfigAction};
 use innboks::config::{self, Environment, Overrides};
 use innboks::sim::{self, Simulator};
 
@@ -140,6 +140,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     download_dir,
                     theme,
                     mouse: file.mouse,
+                    cache: file.cache.unwrap_or(true),
+                    offline: cli.offline,
                 },
             )
             .await;
@@ -209,6 +211,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::reportees(&environment, *json).await)
         }
+        Some(Command::Cache { action }) => {
+            let Some(path) = innboks::cache::Cache::default_path() else {
+                return Err(eyre!("no home directory"));
+            };
+            match action {
+                CacheAction::Path => println!("{}", path.display()),
+                CacheAction::Clear => match innboks::cache::Cache::clear(&path) {
+                    Ok(true) => println!("Slettet {}.", path.display()),
+                    Ok(false) => println!("Ingen hurtigbuffer å slette ({}).", path.display()),
+                    Err(error) => {
+                        return Err(eyre!("kunne ikke slette {}: {error}", path.display()))
+                    }
+                },
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Config {
             action: ConfigAction::Path,
         }) => {
@@ -276,6 +294,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     download_dir,
                     theme,
                     mouse: file.mouse,
+                    cache: file.cache.unwrap_or(true),
+                    offline: cli.offline,
                 },
             )
             .await?;
@@ -309,6 +329,10 @@ struct TuiSettings {
     download_dir: Option<std::path::PathBuf>,
     theme: innboks::ui::Theme,
     mouse: bool,
+    /// Use the local cache.
+    cache: bool,
+    /// `--offline`: only the cache.
+    offline: bool,
 }
 
 async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> {
@@ -319,6 +343,8 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         download_dir,
         theme,
         mouse,
+        cache,
+        offline,
     } = settings;
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
     let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())?;
@@ -335,6 +361,23 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     app.over_ssh = browser::over_ssh(var);
     app.download_dir = download_dir;
     app.mouse = mouse;
+    app.env = environment.name.clone();
+    let cache = if cache || offline { open_cache() } else { None };
+    app.cache_enabled = cache.is_some();
+    if offline {
+        let last = cache
+            .as_ref()
+            .and_then(|(c, _)| c.last_user(&environment.name).ok().flatten());
+        let Some(user) = last else {
+            return Err(eyre!(
+                "--offline: ingen hurtigbuffer for «{}» ennå. Start innboks uten --offline og logg inn først.",
+                environment.name
+            ));
+        };
+        app.user_key = Some(user);
+        app.offline = true;
+    }
+    let cache = cache.map(|(cache, _)| innboks::cache::CacheHandle::start(cache));
     let auth = AuthSettings {
         env: environment.name.clone(),
         issuer: environment.issuer.clone(),
@@ -346,7 +389,19 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     };
     let session = SessionHandle::default();
     tui::run(app, theme, move |tx| {
-        EffectRunner::new(client, session, auth, tx)
+        EffectRunner::new(client, session, auth, tx).with_cache(cache, offline)
     })
     .await
+}
+
+/// Opens the local cache, or says why not in the log and goes on without it.
+fn open_cache() -> Option<(innboks::cache::Cache, std::path::PathBuf)> {
+    let path = innboks::cache::Cache::default_path()?;
+    match innboks::cache::Cache::open(&path) {
+        Ok(cache) => Some((cache, path)),
+        Err(error) => {
+            tracing::warn!(%error, "no cache this time");
+            None
+        }
+    }
 }

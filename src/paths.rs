@@ -31,6 +31,11 @@ pub fn data_dir() -> Option<PathBuf> {
     dirs().map(|d| d.data_dir().to_path_buf())
 }
 
+/// The directory for the message cache: `~/.cache/innboks` (`$XDG_CACHE_HOME`).
+pub fn cache_dir() -> Option<PathBuf> {
+    dirs().map(|d| d.cache_dir().to_path_buf())
+}
+
 /// The log file.
 pub fn log_file() -> Option<PathBuf> {
     state_dir().map(|d| d.join("innboks.log"))

@@ -542,7 +542,17 @@ async fn relaunch_resumes_from_the_store_and_logout_revokes() {
         "browser",
         &tokens,
         DEFAULT_SCOPES,
-        Some("010170*****".into()),
+        Some(&innboks::auth::oidc::IdClaims {
+            sub: "sub-1".into(),
+            pid: Some("01017012345".into()),
+            acr: None,
+            nonce: None,
+        }),
+    );
+    assert_eq!(stored.pid_masked.as_deref(), Some("010170*****"));
+    assert!(
+        stored.user_key.as_deref().is_some_and(|k| !k.contains("01017012345") && k.len() == 24),
+        "the cache key is a hash"
     );
     let first = SessionHandle::default();
     let refresher = Refresher::start(

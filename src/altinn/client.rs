@@ -59,6 +59,9 @@ pub enum ApiError {
     /// A local problem, e.g. writing a downloaded file.
     #[error("{0}")]
     Local(String),
+    /// Started with `--offline`: nothing goes to the network.
+    #[error("Frakoblet (--offline): dette trenger nett. Start innboks uten --offline.")]
+    Offline,
 }
 
 /// The Altinn 2 REST client. Cheap to clone (the connection pool is shared).

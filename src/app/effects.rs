@@ -18,6 +18,7 @@ use crate::auth::oidc::{AuthError, Provider, TokenSet};
 use crate::auth::refresh::{stored_session, Refresher};
 use crate::auth::store::SessionStore;
 use crate::auth::{device, password, Secret, Session, SessionHandle};
+use crate::cache::{CacheHandle, Scope};
 
 /// How long a preview waits for the cursor to stop before it is fetched, so holding `j`
 /// fetches only where the cursor stops.
@@ -113,6 +114,36 @@ pub enum Effect {
         mark_as_read: bool,
         /// A preview: wait [`PREVIEW_DEBOUNCE`] first, and give way to a newer preview.
         debounce: bool,
+        /// The cache to answer previews from and keep the body in.
+        cache: Option<Scope>,
+        /// Neighbours (whose inbox, id) to fetch afterwards as previews, so the next `j` and
+        /// `Enter` need no wait; dropped with the preview when the cursor moves on.
+        prefetch: Vec<(String, String)>,
+    },
+    /// Read a list from the local cache.
+    LoadCache {
+        /// Request id.
+        request: u64,
+        /// Which list.
+        scope: Scope,
+    },
+    /// Write what a sync step learned to the local cache.
+    WriteCache {
+        /// Which list.
+        scope: Scope,
+        /// Messages new or changed.
+        upsert: Vec<crate::domain::MessageSummary>,
+        /// Ids no longer there.
+        remove: Vec<String>,
+        /// The list is now known to its end (`Some(true)`), or not (`Some(false)`).
+        complete: Option<bool>,
+    },
+    /// Remember who used this environment last (for `--offline`).
+    RememberUser {
+        /// Environment.
+        env: String,
+        /// The user's key.
+        user: String,
     },
 }
 
@@ -196,6 +227,10 @@ pub struct EffectRunner {
     login_task: Option<AbortHandle>,
     /// Where pasted redirects go while a browser login waits.
     paste_tx: Option<UnboundedSender<String>>,
+    /// The local cache, when in use.
+    cache: Option<CacheHandle>,
+    /// `--offline`: network effects fail at once with [`ApiError::Offline`].
+    offline: bool,
 }
 
 async fn provider_for(
@@ -225,17 +260,13 @@ fn keep_alive(
     provider: Provider,
     tokens: TokenSet,
     method: &str,
-    pid_masked: Option<String>,
+    claims: Option<&crate::auth::oidc::IdClaims>,
     tx: &UnboundedSender<Msg>,
 ) -> Result<(), AuthError> {
-    let stored = stored_session(
-        &auth.env,
-        &provider,
-        method,
-        &tokens,
-        &auth.scopes,
-        pid_masked,
-    );
+    let stored = stored_session(&auth.env, &provider, method, &tokens, &auth.scopes, claims);
+    if let Some(user) = &stored.user_key {
+        let _ = tx.send(Msg::UserKnown(user.clone()));
+    }
     let refresher = Refresher::start(
         provider,
         session.clone(),
@@ -300,6 +331,49 @@ async fn save_attachment(
     }
 }
 
+/// A message's detail: from the cache when allowed (a preview, or offline), else from the
+/// server (then kept in the cache).
+async fn fetch_body(
+    client: &Client,
+    session: &SessionHandle,
+    local: Option<&(CacheHandle, Scope)>,
+    who: &str,
+    id: &str,
+    mark_as_read: bool,
+    offline: bool,
+) -> Result<crate::domain::Message, ApiError> {
+    if let Some((cache, scope)) = local {
+        if !mark_as_read || offline {
+            let (scope, key) = (scope.clone(), id.to_owned());
+            let cached = cache
+                .ask(move |c| c.body(&scope, &key).ok().flatten())
+                .await
+                .flatten();
+            if let Some(message) = cached {
+                return Ok(message);
+            }
+        }
+    }
+    if offline {
+        return Err(ApiError::Offline);
+    }
+    let message = with_session(session, |s| {
+        let client = client.clone();
+        let (who, id) = (who.to_owned(), id.to_owned());
+        async move { client.message(&s, &who, &id, mark_as_read).await }
+    })
+    .await?;
+    if let Some((cache, scope)) = local {
+        let (scope, body) = (scope.clone(), message.clone());
+        cache.run(move |c| {
+            if let Err(error) = c.store_body(&scope, &body) {
+                tracing::warn!(%error, "cache write failed");
+            }
+        });
+    }
+    Ok(message)
+}
+
 /// Tells the app how an ID-porten login ended.
 fn report_login(
     tx: &UnboundedSender<Msg>,
@@ -348,7 +422,53 @@ impl EffectRunner {
             message_task: None,
             login_task: None,
             paste_tx: None,
+            cache: None,
+            offline: false,
         }
+    }
+
+    /// Uses `cache` for lists and bodies; `offline` keeps everything off the network.
+    pub fn with_cache(mut self, cache: Option<CacheHandle>, offline: bool) -> Self {
+        self.cache = cache;
+        self.offline = offline;
+        self
+    }
+
+    /// In `--offline` mode, answers an effect that needs the network with a failure and
+    /// returns `None`; passes every other effect through.
+    fn refuse_offline(&self, effect: Effect) -> Option<Effect> {
+        if !self.offline {
+            return Some(effect);
+        }
+        let msg = match effect {
+            Effect::FetchPage { request, skip, .. } => Msg::PageFailed {
+                request,
+                skip,
+                error: ApiError::Offline,
+            },
+            Effect::Act {
+                request, action, ..
+            } => Msg::ActionFailed {
+                request,
+                action,
+                error: ApiError::Offline,
+            },
+            Effect::FetchReportees => Msg::ReporteesFailed(ApiError::Offline),
+            Effect::SaveAttachment { file_name, .. } => Msg::AttachmentFailed {
+                file_name,
+                error: ApiError::Offline.to_string(),
+            },
+            Effect::FetchProfile | Effect::Discover | Effect::RestoreSession => return None,
+            Effect::PasswordLogin { request, .. }
+            | Effect::StartDeviceLogin { request }
+            | Effect::StartBrowserLogin { request, .. } => Msg::LoginFailed {
+                request,
+                error: ApiError::Offline.to_string(),
+            },
+            other => return Some(other),
+        };
+        let _ = self.tx.send(msg);
+        None
     }
 
     fn cancel_login(&mut self) {
@@ -360,6 +480,9 @@ impl EffectRunner {
 
     /// Starts the effect in the background. Must be called inside a tokio runtime.
     pub fn run(&mut self, effect: Effect) {
+        let Some(effect) = self.refuse_offline(effect) else {
+            return;
+        };
         let client = self.client.clone();
         let session = self.session.clone();
         let tx = self.tx.clone();
@@ -385,6 +508,12 @@ impl EffectRunner {
                             tracing::info!(method = "password", "logged in");
                             session.clear_refresher();
                             session.set(Some(new_session));
+                            let user = crate::cache::user_key(&[
+                                &auth.env,
+                                "password",
+                                &username.to_lowercase(),
+                            ]);
+                            let _ = tx.send(Msg::UserKnown(user));
                             Msg::LoggedIn { request }
                         }
                         Err(error) => {
@@ -429,6 +558,7 @@ impl EffectRunner {
                         return;
                     };
                     let method = stored.method.clone();
+                    let user = stored.user_key.clone();
                     let result = match provider_for(&cache, &auth).await {
                         Ok(provider) => {
                             Refresher::resume(provider, session.clone(), auth.store.clone(), stored)
@@ -440,6 +570,9 @@ impl EffectRunner {
                         Ok(refresher) => {
                             tracing::info!(%method, "session resumed");
                             start_schedule(&session, refresher, &tx);
+                            if let Some(user) = user {
+                                let _ = tx.send(Msg::UserKnown(user));
+                            }
                             Msg::SessionRestored { method }
                         }
                         Err(error) => {
@@ -473,8 +606,15 @@ impl EffectRunner {
                             },
                         });
                         let (tokens, claims) = device::poll(&provider, &login, &auth.acr).await?;
-                        let pid = claims.and_then(|c| c.masked_pid());
-                        keep_alive(&session, &auth, provider, tokens, "device", pid, &tx)
+                        keep_alive(
+                            &session,
+                            &auth,
+                            provider,
+                            tokens,
+                            "device",
+                            claims.as_ref(),
+                            &tx,
+                        )
                     }
                     .await;
                     report_login(&tx, request, "device", result);
@@ -530,7 +670,7 @@ impl EffectRunner {
                             }
                         };
                         let (tokens, claims) = login.finish(params, &auth.acr).await?;
-                        keep_alive(&session, &auth, provider, tokens, "browser", claims.masked_pid(), &tx)
+                        keep_alive(&session, &auth, provider, tokens, "browser", Some(&claims), &tx)
                     }
                     .await;
                     report_login(&tx, request, "browser", result);
@@ -686,22 +826,32 @@ impl EffectRunner {
                 id,
                 mark_as_read,
                 debounce,
+                cache: scope,
+                prefetch,
             } => {
                 if let Some(previous) = self.message_task.take() {
                     previous.abort();
                 }
+                let local = self.cache.clone().zip(scope);
+                let offline = self.offline;
                 let task = tokio::spawn(async move {
                     if debounce {
                         tokio::time::sleep(PREVIEW_DEBOUNCE).await;
                     }
-                    let result = with_session(&session, |s| {
-                        let client = client.clone();
-                        let who = who.clone();
-                        let id = id.clone();
-                        async move { client.message(&s, &who, &id, mark_as_read).await }
-                    })
-                    .await;
-                    let msg = match result {
+                    // A body never changes: a preview (or anything offline) is answered from
+                    // the cache when it has it; opening an unread one must reach the server,
+                    // which marks it read.
+                    let msg = match fetch_body(
+                        &client,
+                        &session,
+                        local.as_ref(),
+                        &who,
+                        &id,
+                        mark_as_read,
+                        offline,
+                    )
+                    .await
+                    {
                         Ok(message) => Msg::MessageLoaded {
                             request,
                             message: Box::new(message),
@@ -713,11 +863,67 @@ impl EffectRunner {
                         }
                     };
                     let _ = tx.send(msg);
+                    for (who, id) in prefetch {
+                        if let Ok(message) =
+                            fetch_body(&client, &session, local.as_ref(), &who, &id, false, offline)
+                                .await
+                        {
+                            let _ = tx.send(Msg::MessageLoaded {
+                                request: 0,
+                                message: Box::new(message),
+                                marked_read: false,
+                            });
+                        }
+                    }
                 });
                 // Only previews give way to newer ones; an explicit open always completes,
                 // so the read mark the server sets is never lost to the UI.
                 if debounce {
                     self.message_task = Some(task.abort_handle());
+                }
+            }
+            Effect::LoadCache { request, scope } => {
+                let Some(local) = self.cache.clone() else {
+                    let _ = tx.send(Msg::CacheLoaded {
+                        request,
+                        list: Default::default(),
+                    });
+                    return;
+                };
+                tokio::spawn(async move {
+                    let list = local
+                        .ask(move |cache| cache.load(&scope))
+                        .await
+                        .and_then(|result| {
+                            result
+                                .map_err(|error| tracing::warn!(%error, "cache read failed"))
+                                .ok()
+                        })
+                        .unwrap_or_default();
+                    let _ = tx.send(Msg::CacheLoaded { request, list });
+                });
+            }
+            Effect::WriteCache {
+                scope,
+                upsert,
+                remove,
+                complete,
+            } => {
+                if let Some(local) = &self.cache {
+                    local.run(move |cache| {
+                        if let Err(error) = cache.write(&scope, &upsert, &remove, complete) {
+                            tracing::warn!(%error, "cache write failed");
+                        }
+                    });
+                }
+            }
+            Effect::RememberUser { env, user } => {
+                if let Some(local) = &self.cache {
+                    local.run(move |cache| {
+                        if let Err(error) = cache.set_last_user(&env, &user) {
+                            tracing::warn!(%error, "cache write failed");
+                        }
+                    });
                 }
             }
         }

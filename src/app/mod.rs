@@ -199,6 +199,13 @@ pub struct Source {
     pub next_skip: usize,
     /// The server's link to the next page, when it gives one.
     pub next_link: Option<String>,
+    /// The list was started from the local cache: rows past `next_skip` are not confirmed
+    /// by the server yet.
+    pub cached: bool,
+    /// The sync from the top goes on while pages hold nothing the cache already had.
+    pub syncing: bool,
+    /// The cache read in flight.
+    pub cache_request: Option<u64>,
 }
 
 impl Source {
@@ -314,6 +321,16 @@ pub enum Status {
 pub struct App {
     /// Environment label in the title (`demo`, `prod`, `tt02`, …).
     pub env_label: String,
+    /// Environment name (the cache is kept per environment).
+    pub env: String,
+    /// The logged-in user's cache key (a hash), once known.
+    pub user_key: Option<String>,
+    /// The local cache is used (config `cache = true`, the default).
+    pub cache_enabled: bool,
+    /// Started with `--offline`: only the cache, nothing from the network.
+    pub offline: bool,
+    /// Bodies asked for ahead of the cursor and not arrived yet.
+    pub prefetching: std::collections::HashSet<String>,
     /// A line shown on the login screen (e.g. demo credentials).
     pub login_hint: Option<String>,
     /// The screen.
@@ -541,8 +558,14 @@ pub struct PendingAction {
 impl App {
     /// A fresh app on the login screen.
     pub fn new(env_label: impl Into<String>, keymap: Keymap) -> Self {
+        let env_label = env_label.into();
         Self {
-            env_label: env_label.into(),
+            env: env_label.clone(),
+            env_label,
+            user_key: None,
+            cache_enabled: false,
+            offline: false,
+            prefetching: Default::default(),
             login_hint: None,
             screen: Screen::Login,
             login: LoginState {
@@ -598,6 +621,17 @@ impl App {
     /// The message shown in the detail pane, when fetched.
     pub fn detail_message(&self) -> Option<&Message> {
         self.detail.id.as_ref().and_then(|id| self.bodies.get(id))
+    }
+
+    /// The cache scope of `who`'s list in the folder shown, when the cache is in use.
+    pub fn cache_scope(&self, who: &str) -> Option<crate::cache::Scope> {
+        let user = self.user_key.clone().filter(|_| self.cache_enabled)?;
+        Some(crate::cache::Scope {
+            env: self.env.clone(),
+            user,
+            who: who.to_owned(),
+            folder: self.folder,
+        })
     }
 
     /// The pane layout for the current size and state.

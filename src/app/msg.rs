@@ -72,6 +72,16 @@ pub enum Msg {
     },
     /// News from the background refresher.
     Refresh(RefreshEvent),
+    /// Who logged in, as a key for the local cache (a hash; sent before `LoggedIn` or
+    /// `SessionRestored`).
+    UserKnown(String),
+    /// A cached list arrived from the local cache.
+    CacheLoaded {
+        /// The request it answers.
+        request: u64,
+        /// The list.
+        list: crate::cache::CachedList,
+    },
     /// A login succeeded.
     LoggedIn {
         /// The request it answers.

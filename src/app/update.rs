@@ -29,6 +29,25 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.now = now;
             Vec::new()
         }
+        Msg::Start if app.offline => {
+            app.screen = Screen::Inbox;
+            app.status = Some(Status::Info(
+                "Frakoblet: viser hurtigbufferen. Ingenting hentes eller sendes.".into(),
+            ));
+            start_list(app)
+        }
+        Msg::UserKnown(user) => {
+            app.user_key = Some(user.clone());
+            if app.cache_enabled {
+                vec![Effect::RememberUser {
+                    env: app.env.clone(),
+                    user,
+                }]
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::CacheLoaded { request, list } => cache_loaded(app, request, list),
         Msg::Start => {
             if app.idporten_configured {
                 app.login.restoring = true;
@@ -224,28 +243,41 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             marked_read,
         } => {
             let id = message.summary.id.clone();
-            if marked_read && message.summary.status == MessageStatus::Unread {
-                message.summary.status = MessageStatus::Read;
-                message.summary.marked_unread = false;
-            }
-            if let Some(row) = app.inbox.messages.iter_mut().find(|m| m.id == id) {
-                row.attachment_count = Some(message.attachments.len());
-                if marked_read && row.status == MessageStatus::Unread {
+            app.prefetching.remove(&id);
+            let mut effects = Vec::new();
+            let row = app
+                .inbox
+                .messages
+                .iter_mut()
+                .chain(app.inbox.hidden.iter_mut())
+                .find(|m| m.id == id);
+            if let Some(row) = row {
+                let count = Some(message.attachments.len());
+                let mut changed = row.attachment_count != count;
+                row.attachment_count = count;
+                if marked_read && row.is_unread() {
                     row.status = MessageStatus::Read;
                     row.marked_unread = false;
-                } else if row.status == MessageStatus::Read
-                    && message.summary.status == MessageStatus::Unread
-                {
-                    // A preview fetched before an open answered after it: the open wins.
-                    message.summary.status = MessageStatus::Read;
+                    changed = true;
                 }
+                // The list is the authority on status: a body from the cache, or a preview
+                // that answered after an open, may be older.
+                message.summary.status = row.status.clone();
+                message.summary.marked_unread = row.marked_unread;
+                if changed {
+                    let row = row.clone();
+                    effects.extend(cache_rows(app, vec![row], Vec::new()));
+                }
+            } else if marked_read && message.summary.status == MessageStatus::Unread {
+                message.summary.status = MessageStatus::Read;
+                message.summary.marked_unread = false;
             }
             app.bodies.insert(id, *message);
             if app.detail.request == Some(request) {
                 app.detail.request = None;
                 app.detail.error = None;
             }
-            Vec::new()
+            effects
         }
         Msg::ActionDone {
             request: _,
@@ -253,12 +285,19 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             action,
             new_id,
         } => {
+            let owner = owner_by_id(app, &id);
+            let current = new_id.clone().unwrap_or_else(|| id.clone());
             action_done(app, &id, action, new_id);
+            // The cache follows: the row changed, or left this list (archived out of the
+            // inbox, deleted), or got a new id.
+            let row = app.inbox.all_loaded().find(|m| m.id == current).cloned();
+            let gone = (row.is_none() || current != id).then(|| (owner, id));
+            let mut effects =
+                cache_rows(app, row.into_iter().collect(), gone.into_iter().collect());
             if matches!(action, MessageAction::Delete | MessageAction::Archive) && app.preview {
-                follow_selection(app)
-            } else {
-                Vec::new()
+                effects.extend(follow_selection(app));
             }
+            effects
         }
         Msg::ActionFailed {
             request: _,
@@ -464,8 +503,8 @@ fn sources_for(app: &App) -> Vec<Source> {
     }
 }
 
-/// Starts the list over from the top (a new inbox, folder or filter): the first page of
-/// every source is fetched at once.
+/// Starts the list over from the top (a new inbox, folder or filter): each source's cached
+/// list is read (drawn at once when it comes) while its first page is fetched.
 fn start_list(app: &mut App) -> Vec<Effect> {
     app.inbox = InboxState {
         sources: sources_for(app),
@@ -473,14 +512,108 @@ fn start_list(app: &mut App) -> Vec<Effect> {
     };
     app.detail = Default::default();
     if app.inbox.sources.is_empty() {
+        if app.offline {
+            app.status = Some(Status::Error(ApiError::Offline.to_string()));
+            return Vec::new();
+        }
         // The merged view needs the parties first; `ReporteesLoaded` goes on from here.
         return vec![Effect::FetchReportees];
     }
     let mut effects = Vec::new();
     for index in 0..app.inbox.sources.len() {
-        effects.extend(fetch_page(app, index, 0));
+        let who = app.inbox.sources[index].who.clone();
+        if let Some(scope) = app.cache_scope(&who) {
+            let request = next_request(app);
+            app.inbox.sources[index].cache_request = Some(request);
+            effects.push(Effect::LoadCache { request, scope });
+        }
+        if app.offline {
+            app.inbox.sources[index].exhausted = true;
+        } else {
+            effects.extend(fetch_page(app, index, 0));
+        }
     }
     effects
+}
+
+/// A source's cached list arrived: drawn at once, unless the server was faster. Rows the
+/// server filters would not pass are left out; the sync from the top starts (or goes on).
+fn cache_loaded(app: &mut App, request: u64, list: crate::cache::CachedList) -> Vec<Effect> {
+    let Some(index) = app
+        .inbox
+        .sources
+        .iter()
+        .position(|s| s.cache_request == Some(request))
+    else {
+        return Vec::new();
+    };
+    let merged = app.who == ALL_REPORTEES;
+    let source = &mut app.inbox.sources[index];
+    source.cache_request = None;
+    if app.offline {
+        source.loaded_once = true;
+        source.exhausted = true;
+    }
+    if list.messages.is_empty() || (source.loaded_once && !app.offline) {
+        if app.offline {
+            app.inbox.loaded_once = true;
+        }
+        return Vec::new();
+    }
+    let who = source.who.clone();
+    source.cached = true;
+    source.syncing = !app.offline;
+    let server = app.filters.server();
+    let inbox = &mut app.inbox;
+    let (mut low, mut high) = (inbox.first_seq, inbox.next_seq);
+    for mut message in list.messages {
+        low = low.min(message.seq);
+        high = high.max(message.seq + 1);
+        message.owner = merged.then(|| who.clone());
+        if !FilterKey::ALL
+            .iter()
+            .filter(|k| !k.is_local())
+            .all(|k| server.passes(*k, &message))
+        {
+            continue;
+        }
+        if app.filters.passes_local(&message) {
+            inbox.messages.push(message);
+        } else {
+            inbox.hidden.push(message);
+        }
+    }
+    inbox.first_seq = low;
+    inbox.next_seq = high;
+    let first = !inbox.loaded_once;
+    inbox.loaded_once = true;
+    if !app.offline && inbox.is_loading() {
+        // Tell how many new ones the sync finds.
+        inbox.arrivals.get_or_insert(0);
+    }
+    if let Some(synced) = list
+        .synced_at
+        .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
+    {
+        let when = crate::text::norwegian_datetime(synced);
+        app.status = Some(Status::Info(if app.offline {
+            format!("Frakoblet: viser hurtigbufferen fra {when}. Ingenting hentes eller sendes.")
+        } else {
+            format!("Viser hurtigbufferen fra {when} – henter det nye …")
+        }));
+    }
+    resort(app);
+    if first {
+        app.inbox.selected = 0;
+        app.inbox.scroll = 0;
+    }
+    keep_selection_visible(app);
+    refresh_search(app);
+    if app.preview && app.detail.id.is_none() {
+        follow_selection(app)
+    } else {
+        Vec::new()
+    }
 }
 
 fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect> {
@@ -519,6 +652,7 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
     let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
     let first_page = !app.inbox.loaded_once;
     let merged = app.who == ALL_REPORTEES;
+    let unfiltered = app.filters.server().is_empty();
     for message in &page.messages {
         if !app.known_senders.contains(&message.service_owner) {
             app.known_senders.insert(message.service_owner.clone());
@@ -529,10 +663,47 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
     source.request = None;
     source.loading_skip = None;
     source.failed_skip = None;
-    let is_refresh = skip == 0 && source.loaded_once;
+    // A page from the top over rows already here (a refresh, or the sync over the cache)
+    // updates them in place and puts new ones on top.
+    let from_top_again = skip == 0 && (source.loaded_once || source.cached);
+    let had_server_page = source.loaded_once;
     source.loaded_once = true;
     let who = source.who.clone();
     let received = page.messages.len();
+    let has_more = page.has_more;
+    let ids: std::collections::HashSet<&str> =
+        page.messages.iter().map(|m| m.id.as_str()).collect();
+    // Rows the server no longer lists: inside the span of dates this page covers (from the
+    // top for the first page, to the end for the last), rows of this inbox it does not hold.
+    // Only without server filters, where a row's absence means it is gone.
+    let mut removed: Vec<(String, String)> = Vec::new();
+    if unfiltered && (received > 0 || (skip == 0 && !has_more)) {
+        let newest = page.messages.iter().filter_map(|m| m.last_changed).max();
+        let oldest = page.messages.iter().filter_map(|m| m.last_changed).min();
+        let upper = if skip == 0 { None } else { newest };
+        let lower = if has_more { oldest } else { None };
+        let gone = |m: &MessageSummary| {
+            let mine = !merged || m.owner.as_deref() == Some(who.as_str());
+            let inside = m
+                .last_changed
+                .is_some_and(|t| upper.is_none_or(|u| t < u) && lower.is_none_or(|l| t > l));
+            mine && inside && !ids.contains(m.id.as_str())
+        };
+        for list in [&mut inbox.messages, &mut inbox.hidden] {
+            list.retain(|m| {
+                if gone(m) {
+                    removed.push((who.clone(), m.id.clone()));
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+        for (_, id) in &removed {
+            inbox.marked.remove(id);
+        }
+    }
+    drop(ids);
     // Where each loaded message is (shown or hidden), to update known ones in place and
     // never add one twice.
     let placed: Vec<Option<(bool, usize)>> = {
@@ -555,36 +726,41 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
             .collect()
     };
     let mut arrived = 0;
+    let mut unchanged = 0;
+    let mut upsert = Vec::with_capacity(received);
     // A refresh's new messages go on top (the server's order for equal dates).
     let (mut top_shown, mut top_hidden) = (Vec::new(), Vec::new());
-    let top_count = page.messages.len() as i64;
+    let count = received as i64;
     for (position, (mut message, place)) in page.messages.into_iter().zip(placed).enumerate() {
         if merged {
             message.owner = Some(who.clone());
         }
-        message.seq = if is_refresh {
-            inbox.first_seq - top_count + position as i64
-        } else {
-            inbox.next_seq + position as i64
-        };
         match place {
             Some((hidden, i)) => {
-                if is_refresh {
-                    let existing = if hidden {
-                        &mut inbox.hidden[i]
-                    } else {
-                        &mut inbox.messages[i]
-                    };
-                    message.attachment_count =
-                        message.attachment_count.or(existing.attachment_count);
-                    message.seq = existing.seq;
+                let existing = if hidden {
+                    &mut inbox.hidden[i]
+                } else {
+                    &mut inbox.messages[i]
+                };
+                message.attachment_count = message.attachment_count.or(existing.attachment_count);
+                message.seq = existing.seq;
+                if *existing == message {
+                    unchanged += 1;
+                } else {
+                    upsert.push(message.clone());
                     *existing = message;
                 }
             }
             None => {
                 arrived += 1;
+                message.seq = if from_top_again {
+                    inbox.first_seq - count + position as i64
+                } else {
+                    inbox.next_seq + position as i64
+                };
+                upsert.push(message.clone());
                 let shown = app.filters.passes_local(&message);
-                match (is_refresh, shown) {
+                match (from_top_again, shown) {
                     (true, true) => top_shown.push(message),
                     (true, false) => top_hidden.push(message),
                     (false, true) => inbox.messages.push(message),
@@ -593,34 +769,42 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
             }
         }
     }
-    if is_refresh {
-        inbox.first_seq -= top_count;
+    if from_top_again {
+        inbox.first_seq -= count;
     } else {
-        inbox.next_seq += top_count;
+        inbox.next_seq += count;
     }
     inbox.messages.splice(0..0, top_shown);
     inbox.hidden.splice(0..0, top_hidden);
     let source = &mut inbox.sources[index];
-    if is_refresh {
+    if from_top_again && had_server_page {
         // New arrivals shift the server's offsets of the pages still to come.
         source.next_skip += arrived;
-        let total = inbox.arrivals.get_or_insert(0);
-        *total += arrived;
-        if !inbox.is_loading() {
-            let total = inbox.arrivals.take().unwrap_or(0);
-            app.status = Some(Status::Info(match total {
-                0 => "Ingen nye meldinger.".to_owned(),
-                1 => "1 ny melding.".to_owned(),
-                n => format!("{n} nye meldinger."),
-            }));
-        }
     } else {
         source.next_skip = skip + received;
         source.next_link = page.next;
-        source.exhausted = !page.has_more;
-        if matches!(app.status, Some(Status::Error(_))) {
-            app.status = None;
+        source.exhausted = !has_more;
+        if !has_more {
+            source.cached = false;
         }
+    }
+    // The sync over the cache goes on while a page brings nothing the cache already had.
+    let sync_more = source.syncing && unchanged == 0 && has_more;
+    if !sync_more {
+        source.syncing = false;
+    }
+    if let Some(total) = &mut inbox.arrivals {
+        *total += arrived;
+    }
+    if inbox.arrivals.is_some() && !inbox.is_loading() && !sync_more {
+        let total = inbox.arrivals.take().unwrap_or(0);
+        app.status = Some(Status::Info(match total {
+            0 => "Ingen nye meldinger.".to_owned(),
+            1 => "1 ny melding.".to_owned(),
+            n => format!("{n} nye meldinger."),
+        }));
+    } else if !from_top_again && matches!(app.status, Some(Status::Error(_))) {
+        app.status = None;
     }
     app.inbox.loaded_once = true;
     if page.limit_reached {
@@ -630,7 +814,7 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
         ));
     }
     resort(app);
-    if first_page || (at_top && !is_refresh) {
+    if first_page || (at_top && !from_top_again) {
         // The top of the list stays the top while pages arrive (the merged view fills in
         // from several inboxes), unless the user has moved.
         app.inbox.selected = 0;
@@ -643,6 +827,18 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
     keep_selection_visible(app);
     refresh_search(app);
     let mut effects = Vec::new();
+    if let Some(scope) = app.cache_scope(&who) {
+        effects.push(Effect::WriteCache {
+            scope,
+            upsert,
+            remove: removed.into_iter().map(|(_, id)| id).collect(),
+            complete: (unfiltered && !has_more && (skip == 0 || !from_top_again)).then_some(true),
+        });
+    }
+    if sync_more {
+        let next = app.inbox.sources[index].next_skip;
+        effects.extend(fetch_page(app, index, next));
+    }
     if app.preview && (app.detail.id.is_none() || (at_top && !app.detail.open)) {
         effects.extend(follow_selection(app));
     }
@@ -676,11 +872,19 @@ fn next_source(app: &App) -> Option<usize> {
 fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
     let inbox = &app.inbox;
     let rows = app.layout().list_rows().max(PREFETCH_MARGIN);
+    // Over a cached list, the rows the server has confirmed end where its pages end.
+    let confirmed = if inbox.sources.iter().any(|s| s.cached) {
+        let pages: usize = inbox.sources.iter().map(|s| s.next_skip).sum();
+        pages.min(inbox.messages.len())
+    } else {
+        inbox.messages.len()
+    };
     if app.screen != Screen::Inbox
+        || app.offline
         || !inbox.loaded_once
         || inbox.is_loading()
         || inbox.failed()
-        || inbox.selected + rows < inbox.messages.len()
+        || inbox.selected + rows < confirmed
     {
         return Vec::new();
     }
@@ -733,13 +937,64 @@ fn fetch_detail(app: &mut App, mark_as_read: bool, debounce: bool) -> Vec<Effect
     let request = next_request(app);
     app.detail.request = Some(request);
     app.detail.error = None;
+    let who = owner_by_id(app, &id);
+    // A preview also fetches the neighbours the cursor is likely to go to next.
+    let prefetch = if debounce {
+        neighbours(app)
+    } else {
+        Vec::new()
+    };
     vec![Effect::FetchMessage {
         request,
-        who: owner_by_id(app, &id),
+        cache: app.cache_scope(&who),
+        who,
         id,
         mark_as_read,
         debounce,
+        prefetch,
     }]
+}
+
+/// How many messages below (and one above) the cursor are fetched ahead.
+const PREFETCH_AHEAD: usize = 2;
+
+/// The messages next to the selected one whose bodies are not here or on their way.
+fn neighbours(app: &mut App) -> Vec<(String, String)> {
+    let selected = app.inbox.selected;
+    let wanted: Vec<(String, String)> = (selected + 1..=selected + PREFETCH_AHEAD)
+        .chain(selected.checked_sub(1))
+        .filter_map(|i| app.inbox.messages.get(i))
+        .filter(|m| !app.bodies.contains_key(&m.id) && !app.prefetching.contains(&m.id))
+        .map(|m| (app.owner_of(m).to_owned(), m.id.clone()))
+        .collect();
+    app.prefetching
+        .extend(wanted.iter().map(|(_, id)| id.clone()));
+    wanted
+}
+
+/// Writes changed rows (and removed ids) of the list shown to the cache, grouped by the
+/// inbox they belong to.
+fn cache_rows(app: &App, rows: Vec<MessageSummary>, removed: Vec<(String, String)>) -> Vec<Effect> {
+    let mut by_owner: std::collections::BTreeMap<String, (Vec<MessageSummary>, Vec<String>)> =
+        Default::default();
+    for row in rows {
+        let who = app.owner_of(&row).to_owned();
+        by_owner.entry(who).or_default().0.push(row);
+    }
+    for (who, id) in removed {
+        by_owner.entry(who).or_default().1.push(id);
+    }
+    by_owner
+        .into_iter()
+        .filter_map(|(who, (upsert, remove))| {
+            Some(Effect::WriteCache {
+                scope: app.cache_scope(&who)?,
+                upsert,
+                remove,
+                complete: None,
+            })
+        })
+        .collect()
 }
 
 /// Whose inbox the loaded message `id` is in.
@@ -792,6 +1047,10 @@ fn open_selected(app: &mut App) -> Vec<Effect> {
 
 /// `r`: retries the pages that failed, or else asks every source for its newest page.
 fn refresh(app: &mut App) -> Vec<Effect> {
+    if app.offline {
+        app.status = Some(Status::Error(ApiError::Offline.to_string()));
+        return Vec::new();
+    }
     if app.inbox.is_loading() {
         return Vec::new();
     }
@@ -1416,10 +1675,12 @@ fn mark_read(app: &mut App) -> Vec<Effect> {
             let request = next_request(app);
             Effect::FetchMessage {
                 request,
+                cache: app.cache_scope(&who),
                 who,
                 id,
                 mark_as_read: true,
                 debounce: false,
+                prefetch: Vec::new(),
             }
         })
         .collect()

@@ -256,7 +256,7 @@ pub fn stored_session(
     method: &str,
     tokens: &TokenSet,
     scopes: &str,
-    pid_masked: Option<String>,
+    claims: Option<&super::oidc::IdClaims>,
 ) -> StoredSession {
     StoredSession {
         version: super::store::VERSION,
@@ -268,7 +268,8 @@ pub fn stored_session(
         refresh_token: tokens.refresh_token.clone().unwrap_or_default(),
         refresh_expires_at: tokens.refresh_expires_at.map(epoch),
         logged_in_at: epoch(SystemTime::now()),
-        pid_masked,
+        pid_masked: claims.and_then(|c| c.masked_pid()),
+        user_key: claims.map(|c| crate::cache::user_key(&[env, provider.issuer(), &c.sub])),
         saved_at: 0,
     }
 }

@@ -38,6 +38,9 @@ pub struct StoredSession {
     pub logged_in_at: u64,
     /// The national identity number, masked.
     pub pid_masked: Option<String>,
+    /// A hash of issuer and subject that names the user's local cache (never the number).
+    #[serde(default)]
+    pub user_key: Option<String>,
     /// When this file was last written.
     pub saved_at: u64,
 }
@@ -184,6 +187,7 @@ mod tests {
             refresh_expires_at: Some(epoch(SystemTime::now()) + 600),
             logged_in_at: 1,
             pid_masked: Some("010170*****".into()),
+            user_key: None,
             saved_at: 0,
         }
     }

@@ -1,0 +1,433 @@
+//! The local cache: message headers and fetched bodies in SQLite under the XDG cache dir
+//! (directory 0700, file 0600), kept per environment, user, inbox and folder. The inbox is
+//! drawn from it at once at start and then brought up to date from the server. The schema
+//! is versioned; an old, foreign or corrupt file is deleted and built again, never a crash.
+//! Blocking: call it from a blocking task, never from the UI thread.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::domain::{Folder, Message, MessageKind, MessageStatus, MessageSummary};
+
+/// The schema's version, kept in SQLite's `user_version`. A file with another version is
+/// rebuilt.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The cache file's name in [`crate::paths::cache_dir`].
+pub const FILE_NAME: &str = "cache.sqlite3";
+
+/// What can go wrong with the cache (the app then goes on without it).
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    /// SQLite said no.
+    #[error("hurtigbufferen: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file or its directory.
+    #[error("hurtigbufferen: {0}")]
+    Io(#[from] std::io::Error),
+    /// A file that is not ours or of another schema version.
+    #[error("hurtigbufferen har feil format (versjon {0})")]
+    Version(i64),
+}
+
+/// Which list a set of cached messages belongs to. `user` is a hash, never a name or an
+/// identity number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Scope {
+    /// Environment name.
+    pub env: String,
+    /// The user's key (see [`user_key`]).
+    pub user: String,
+    /// `my` or a reportee id.
+    pub who: String,
+    /// Inbox, archive or trash bin.
+    pub folder: Folder,
+}
+
+impl Scope {
+    fn key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            self.env,
+            self.user,
+            self.who,
+            self.folder.label()
+        )
+    }
+}
+
+/// A key for a user that says nothing about them: a hash of where and who.
+pub fn user_key(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A scope's cached list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CachedList {
+    /// The messages, newest first (ties in the server's order).
+    pub messages: Vec<MessageSummary>,
+    /// The list was read to its end at the last sync.
+    pub complete: bool,
+    /// When the server last confirmed it (seconds since the epoch).
+    pub synced_at: Option<i64>,
+}
+
+/// An open cache file.
+#[derive(Debug)]
+pub struct Cache {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS lists (
+    scope TEXT PRIMARY KEY,
+    complete INTEGER NOT NULL DEFAULT 0,
+    synced_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS messages (
+    scope TEXT NOT NULL,
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    subject TEXT NOT NULL,
+    status TEXT NOT NULL,
+    marked_unread INTEGER NOT NULL,
+    service_owner TEXT NOT NULL,
+    message_sender TEXT,
+    kind TEXT NOT NULL,
+    created INTEGER,
+    last_changed INTEGER,
+    due INTEGER,
+    attachment_count INTEGER,
+    requires_confirmation INTEGER NOT NULL,
+    owner TEXT,
+    PRIMARY KEY (scope, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bodies (
+    scope TEXT NOT NULL,
+    id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (scope, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS users (
+    env TEXT PRIMARY KEY,
+    user TEXT NOT NULL
+);
+";
+
+impl Cache {
+    /// The default file: `~/.cache/innboks/cache.sqlite3`.
+    pub fn default_path() -> Option<PathBuf> {
+        crate::paths::cache_dir().map(|d| d.join(FILE_NAME))
+    }
+
+    /// Opens (or creates) the cache at `path`. A file that cannot be used (corrupt, another
+    /// version, not SQLite) is deleted and made again.
+    pub fn open(path: &Path) -> Result<Self, CacheError> {
+        if let Some(dir) = path.parent() {
+            crate::paths::create_private_dir(dir)?;
+        }
+        match Self::try_open(path) {
+            Ok(cache) => Ok(cache),
+            Err(error) => {
+                tracing::warn!(%error, path = %path.display(), "cache unusable, rebuilding it");
+                remove_files(path)?;
+                Self::try_open(path)
+            }
+        }
+    }
+
+    fn try_open(path: &Path) -> Result<Self, CacheError> {
+        if !path.exists() {
+            // Made by us first, so SQLite (and its journal, which copies the mode) keep 0600.
+            drop(crate::paths::create_private_truncate(path)?);
+        }
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))?;
+        conn.pragma_update(None, "journal_mode", "TRUNCATE")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let has_tables: bool = conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table'",
+            [],
+            |row| row.get(0),
+        )?;
+        match (version, has_tables) {
+            (v, _) if v == SCHEMA_VERSION => {}
+            (0, false) => {
+                conn.execute_batch(SCHEMA)?;
+                conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            }
+            (other, _) => return Err(CacheError::Version(other)),
+        }
+        // A quick check that the pages are readable; a corrupt file fails here or above.
+        conn.query_row("SELECT count(*) FROM lists", [], |row| row.get::<_, i64>(0))?;
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Where the file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Deletes the cache file at `path` (and its journal). True when there was one.
+    pub fn clear(path: &Path) -> std::io::Result<bool> {
+        let existed = path.exists();
+        remove_files(path)?;
+        Ok(existed)
+    }
+
+    /// The scope's cached list (empty when there is none).
+    pub fn load(&self, scope: &Scope) -> Result<CachedList, CacheError> {
+        let key = scope.key();
+        let meta: Option<(bool, Option<i64>)> = self
+            .conn
+            .query_row(
+                "SELECT complete, synced_at FROM lists WHERE scope = ?1",
+                [&key],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let Some((complete, synced_at)) = meta else {
+            return Ok(CachedList::default());
+        };
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, seq, subject, status, marked_unread, service_owner, message_sender, kind,
+                    created, last_changed, due, attachment_count, requires_confirmation, owner
+             FROM messages WHERE scope = ?1 ORDER BY last_changed DESC, seq ASC",
+        )?;
+        let messages = statement
+            .query_map([&key], |row| {
+                Ok(MessageSummary {
+                    id: row.get(0)?,
+                    seq: row.get(1)?,
+                    subject: row.get(2)?,
+                    status: status_from_db(&row.get::<_, String>(3)?),
+                    marked_unread: row.get(4)?,
+                    service_owner: row.get(5)?,
+                    message_sender: row.get(6)?,
+                    kind: MessageKind::from_text(&row.get::<_, String>(7)?),
+                    created: time_from_db(row.get(8)?),
+                    last_changed: time_from_db(row.get(9)?),
+                    due: time_from_db(row.get(10)?),
+                    attachment_count: row
+                        .get::<_, Option<i64>>(11)?
+                        .and_then(|n| usize::try_from(n).ok()),
+                    requires_confirmation: row.get(12)?,
+                    owner: row.get(13)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CachedList {
+            messages,
+            complete,
+            synced_at,
+        })
+    }
+
+    /// Writes what a sync step learned: messages added or changed, ids gone, and whether the
+    /// list is now known to its end. One transaction.
+    pub fn write(
+        &mut self,
+        scope: &Scope,
+        upsert: &[MessageSummary],
+        remove: &[String],
+        complete: Option<bool>,
+    ) -> Result<(), CacheError> {
+        let key = scope.key();
+        let now = Utc::now().timestamp();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO lists (scope, complete, synced_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(scope) DO UPDATE SET synced_at = ?3,
+                 complete = coalesce(?4, complete)",
+            params![key, complete.unwrap_or(false), now, complete],
+        )?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR REPLACE INTO messages (scope, id, seq, subject, status, marked_unread,
+                     service_owner, message_sender, kind, created, last_changed, due,
+                     attachment_count, requires_confirmation, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?;
+            for m in upsert {
+                insert.execute(params![
+                    key,
+                    m.id,
+                    m.seq,
+                    m.subject,
+                    status_to_db(&m.status),
+                    m.marked_unread,
+                    m.service_owner,
+                    m.message_sender,
+                    m.kind.label(),
+                    time_to_db(m.created),
+                    time_to_db(m.last_changed),
+                    time_to_db(m.due),
+                    m.attachment_count.and_then(|n| i64::try_from(n).ok()),
+                    m.requires_confirmation,
+                    m.owner,
+                ])?;
+            }
+            let mut delete =
+                tx.prepare_cached("DELETE FROM messages WHERE scope = ?1 AND id = ?2")?;
+            for id in remove {
+                delete.execute(params![key, id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Keeps a fetched message's body (bodies do not change; their headers come with the list).
+    pub fn store_body(&mut self, scope: &Scope, message: &Message) -> Result<(), CacheError> {
+        let json = serde_json::to_string(message).unwrap_or_default();
+        self.conn.execute(
+            "INSERT OR REPLACE INTO bodies (scope, id, message) VALUES (?1, ?2, ?3)",
+            params![scope.key(), message.summary.id, json],
+        )?;
+        Ok(())
+    }
+
+    /// A cached body, when there is one (and it still parses).
+    pub fn body(&self, scope: &Scope, id: &str) -> Result<Option<Message>, CacheError> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT message FROM bodies WHERE scope = ?1 AND id = ?2",
+                params![scope.key(), id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// Remembers who used `env` last (for `--offline`).
+    pub fn set_last_user(&mut self, env: &str, user: &str) -> Result<(), CacheError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO users (env, user) VALUES (?1, ?2)",
+            params![env, user],
+        )?;
+        Ok(())
+    }
+
+    /// Who used `env` last.
+    pub fn last_user(&self, env: &str) -> Result<Option<String>, CacheError> {
+        Ok(self
+            .conn
+            .query_row("SELECT user FROM users WHERE env = ?1", [env], |row| {
+                row.get(0)
+            })
+            .optional()?)
+    }
+}
+
+fn remove_files(path: &Path) -> std::io::Result<()> {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    for file in [path.to_path_buf(), PathBuf::from(journal)] {
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+fn time_to_db(t: Option<DateTime<Utc>>) -> Option<i64> {
+    t.map(|t| t.timestamp_millis())
+}
+
+fn time_from_db(t: Option<i64>) -> Option<DateTime<Utc>> {
+    t.and_then(DateTime::from_timestamp_millis)
+}
+
+fn status_to_db(status: &MessageStatus) -> String {
+    match status {
+        MessageStatus::Unread => "unread".into(),
+        MessageStatus::Read => "read".into(),
+        MessageStatus::Filling => "filling".into(),
+        MessageStatus::Signing => "signing".into(),
+        MessageStatus::SentAndArchived => "sent-and-archived".into(),
+        MessageStatus::Archived => "archived".into(),
+        MessageStatus::Deleted => "deleted".into(),
+        MessageStatus::Other(text) => format!("other:{text}"),
+    }
+}
+
+fn status_from_db(text: &str) -> MessageStatus {
+    match text {
+        "unread" => MessageStatus::Unread,
+        "read" => MessageStatus::Read,
+        "filling" => MessageStatus::Filling,
+        "signing" => MessageStatus::Signing,
+        "sent-and-archived" => MessageStatus::SentAndArchived,
+        "archived" => MessageStatus::Archived,
+        "deleted" => MessageStatus::Deleted,
+        other => MessageStatus::Other(other.strip_prefix("other:").unwrap_or(other).to_owned()),
+    }
+}
+
+/// A job for the cache thread.
+type Job = Box<dyn FnOnce(&mut Cache) + Send>;
+
+/// The cache on a thread of its own: jobs run one at a time, in the order sent, so the
+/// async tasks and the UI never block on the disk. Cloning shares the thread; it ends when
+/// the last handle is dropped.
+#[derive(Debug, Clone)]
+pub struct CacheHandle {
+    jobs: std::sync::mpsc::Sender<Job>,
+}
+
+impl CacheHandle {
+    /// Moves `cache` onto its thread.
+    pub fn start(mut cache: Cache) -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let spawned = std::thread::Builder::new()
+            .name("innboks-cache".into())
+            .spawn(move || {
+                while let Ok(job) = queue.recv() {
+                    job(&mut cache);
+                }
+            });
+        if let Err(error) = spawned {
+            tracing::warn!(%error, "no cache thread; going on without the cache");
+        }
+        Self { jobs }
+    }
+
+    /// Runs `job` on the cache thread, not waiting for it.
+    pub fn run(&self, job: impl FnOnce(&mut Cache) + Send + 'static) {
+        let _ = self.jobs.send(Box::new(job));
+    }
+
+    /// Runs `job` on the cache thread and waits (asynchronously) for its answer; `None`
+    /// when the thread is gone.
+    pub async fn ask<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Cache) -> T + Send + 'static,
+    ) -> Option<T> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.run(move |cache| {
+            let _ = tx.send(job(cache));
+        });
+        rx.await.ok()
+    }
+}

@@ -1,0 +1,152 @@
+//! The SQLite cache: round trip, permissions, and rebuilding a bad file.
+
+use chrono::{TimeZone, Utc};
+use innboks::cache::{Cache, Scope, SCHEMA_VERSION};
+use innboks::domain::{Folder, Message, MessageKind, MessageStatus, MessageSummary};
+
+fn scope(who: &str) -> Scope {
+    Scope {
+        env: "test".into(),
+        user: innboks::cache::user_key(&["test", "kari"]),
+        who: who.into(),
+        folder: Folder::Inbox,
+    }
+}
+
+fn summary(i: usize) -> MessageSummary {
+    MessageSummary {
+        id: format!("a{}", 7_000_000 + i),
+        subject: format!("Melding {i} – æøå «sitat»"),
+        status: match i % 4 {
+            0 => MessageStatus::Unread,
+            1 => MessageStatus::Read,
+            2 => MessageStatus::Other("Ukjent status".into()),
+            _ => MessageStatus::SentAndArchived,
+        },
+        marked_unread: i % 7 == 0,
+        service_owner: "Skatteetaten".into(),
+        message_sender: (i % 3 == 0).then(|| "Oslo kommune".into()),
+        kind: if i % 5 == 0 {
+            MessageKind::Other("Notification".into())
+        } else {
+            MessageKind::Correspondence
+        },
+        created: None,
+        last_changed: Utc
+            .with_ymd_and_hms(2026, 11, 20, 12, 0, 0)
+            .single()
+            .map(|t| t - chrono::Duration::minutes(i as i64)),
+        due: (i % 2 == 0).then(|| Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap()),
+        attachment_count: (i % 3 == 1).then_some(2),
+        requires_confirmation: i % 11 == 0,
+        owner: (i % 2 == 1).then(|| "r50020002".into()),
+        seq: i as i64,
+    }
+}
+
+#[test]
+fn a_list_and_a_body_survive_a_reopen_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("innboks").join("cache.sqlite3");
+    let messages: Vec<MessageSummary> = (0..500).map(summary).collect();
+    let body = Message {
+        summary: summary(3),
+        summary_text: Some("Kort".into()),
+        body: "Hei Kari,\n\nTekst.".into(),
+        attachments: Vec::new(),
+        archive_reference: Some("AR1".into()),
+        portal_url: Some("https://www.altinn.no/x".into()),
+        links: vec!["https://www.altinn.no/".into()],
+    };
+    {
+        let mut cache = Cache::open(&path).expect("open");
+        cache
+            .write(&scope("my"), &messages, &[], Some(true))
+            .expect("write");
+        cache.store_body(&scope("my"), &body).expect("body");
+        cache.set_last_user("test", "u1").expect("user");
+    }
+    let cache = Cache::open(&path).expect("reopen");
+    let loaded = cache.load(&scope("my")).expect("load");
+    assert_eq!(loaded.messages, messages, "identical, in order");
+    assert!(loaded.complete);
+    assert!(loaded.synced_at.is_some());
+    assert_eq!(
+        cache.body(&scope("my"), &body.summary.id).expect("body"),
+        Some(body)
+    );
+    assert_eq!(
+        cache.last_user("test").expect("user").as_deref(),
+        Some("u1")
+    );
+    assert!(
+        cache.load(&scope("r1")).expect("other").messages.is_empty(),
+        "scopes are apart"
+    );
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p)
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or(0)
+        };
+        assert_eq!(mode(&path), 0o600, "the file is the user's only");
+        assert_eq!(mode(path.parent().expect("dir")), 0o700);
+    }
+}
+
+#[test]
+fn updates_and_removals_are_applied() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cache.sqlite3");
+    let mut cache = Cache::open(&path).expect("open");
+    let s = scope("my");
+    cache
+        .write(&s, &(0..10).map(summary).collect::<Vec<_>>(), &[], None)
+        .expect("write");
+    let mut changed = summary(4);
+    changed.status = MessageStatus::Read;
+    cache
+        .write(&s, &[changed.clone()], &[summary(7).id], Some(false))
+        .expect("update");
+    let loaded = cache.load(&s).expect("load");
+    assert_eq!(loaded.messages.len(), 9);
+    assert!(!loaded.messages.iter().any(|m| m.id == summary(7).id));
+    assert_eq!(
+        loaded.messages.iter().find(|m| m.id == changed.id),
+        Some(&changed)
+    );
+    assert!(!loaded.complete);
+}
+
+#[test]
+fn a_corrupt_or_foreign_file_is_rebuilt_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cache.sqlite3");
+    std::fs::write(&path, b"this is not a database, just bytes ".repeat(200)).expect("garbage");
+    let mut cache = Cache::open(&path).expect("rebuilt");
+    assert!(cache.load(&scope("my")).expect("load").messages.is_empty());
+    cache
+        .write(&scope("my"), &[summary(1)], &[], None)
+        .expect("usable");
+    drop(cache);
+
+    // Another schema version: rebuilt, the old rows gone.
+    {
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .expect("version");
+    }
+    let cache = Cache::open(&path).expect("rebuilt again");
+    assert!(cache.load(&scope("my")).expect("load").messages.is_empty());
+    drop(cache);
+
+    assert!(Cache::clear(&path).expect("clear"));
+    assert!(!path.exists());
+    assert!(
+        !Cache::clear(&path).expect("clear again"),
+        "nothing to clear"
+    );
+}
