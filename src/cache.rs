@@ -418,6 +418,11 @@ impl CacheHandle {
         let _ = self.jobs.send(Box::new(job));
     }
 
+    /// Waits until every job sent so far has run.
+    pub async fn flush(&self) {
+        let _ = self.ask(|_| ()).await;
+    }
+
     /// Runs `job` on the cache thread and waits (asynchronously) for its answer; `None`
     /// when the thread is gone.
     pub async fn ask<T: Send + 'static>(

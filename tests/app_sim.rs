@@ -13,7 +13,7 @@ use innboks::app::{LoginFlow, LoginMethod};
 use innboks::auth::oidc::{DEFAULT_ACR, DEFAULT_SCOPES};
 use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
-use innboks::domain::MessageStatus;
+use innboks::domain::{MessageKind, MessageStatus};
 use tokio::sync::mpsc;
 
 /// How many of the person's `messages` the inbox view shows (the archived ones are in the
@@ -43,6 +43,31 @@ impl Harness {
     fn new(sim: &innboks::sim::Simulator) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         Self::with_store(sim, dir)
+    }
+
+    /// A harness with a local cache at `path` (a relaunch reuses it); returns the cache's
+    /// handle too, to wait for its writes.
+    fn with_cache(
+        sim: &innboks::sim::Simulator,
+        path: &std::path::Path,
+    ) -> (Self, innboks::cache::CacheHandle) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut harness = Self::with_store(sim, dir);
+        let cache =
+            innboks::cache::CacheHandle::start(innboks::cache::Cache::open(path).expect("cache"));
+        let runner = std::mem::replace(
+            &mut harness.runner,
+            EffectRunner::new(
+                common::client(sim),
+                harness.session.clone(),
+                AuthSettings::default(),
+                mpsc::unbounded_channel().0,
+            ),
+        );
+        harness.runner = runner.with_cache(Some(cache.clone()), false);
+        harness.app.cache_enabled = true;
+        harness.app.env = "sim".into();
+        (harness, cache)
     }
 
     /// A harness whose session store lives in `dir` (a relaunch reuses the dir).
@@ -771,4 +796,270 @@ async fn unread_skatteetaten_across_all_reportees_read_saved_archived_and_the_re
             .map(|m| &m.id)
             .collect::<Vec<_>>()
     );
+}
+
+#[tokio::test]
+async fn the_cache_opens_the_inbox_at_once_then_the_sync_brings_new_changed_and_removed() {
+    // The cache answers before the server.
+    sync_over_the_cache(Duration::from_millis(150)).await;
+}
+
+#[tokio::test]
+async fn the_sync_also_works_when_the_server_answers_before_the_cache() {
+    sync_over_the_cache(Duration::ZERO).await;
+}
+
+async fn sync_over_the_cache(latency: Duration) {
+    let sim = innboks::sim::Simulator::start(innboks::sim::SimConfig {
+        latency,
+        ..common::config(300)
+    })
+    .await
+    .expect("sim");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cache.sqlite3");
+
+    // First run: log in, read two pages, open one (its body is cached).
+    let (mut first, cache) = Harness::with_cache(&sim, &path);
+    first.login().await;
+    first.key(KeyCode::Char('G'));
+    first
+        .until("two pages", |app| {
+            app.inbox.messages.len() >= 100 && !app.inbox.is_loading()
+        })
+        .await;
+    first.key(KeyCode::Char('g'));
+    first
+        .until("the preview", |app| app.detail_message().is_some())
+        .await;
+    let before: Vec<String> = first
+        .app
+        .inbox
+        .messages
+        .iter()
+        .map(|m| m.id.clone())
+        .collect();
+    cache.flush().await;
+    drop(first);
+    drop(cache);
+
+    // Meanwhile, on the server: two new letters, one read elsewhere, one deleted elsewhere.
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    let new_ids = [
+        sim.deliver(0, "Ny melding én").expect("delivered"),
+        sim.deliver(0, "Ny melding to").expect("delivered"),
+    ];
+    let mut unread = None;
+    for id in &before[5..40] {
+        let m = client
+            .message(&session, "my", id, false)
+            .await
+            .expect("message");
+        if m.summary.is_unread() && m.summary.kind == MessageKind::Correspondence {
+            unread = Some(id.clone());
+            break;
+        }
+    }
+    let unread = unread.expect("an unread letter on the first page");
+    client
+        .message(&session, "my", &unread, true)
+        .await
+        .expect("read elsewhere");
+    let deleted = before
+        .iter()
+        .skip(10)
+        .find(|id| **id != unread)
+        .cloned()
+        .expect("one to delete");
+    client
+        .delete(&session, "my", &deleted)
+        .await
+        .expect("deleted elsewhere");
+
+    // Second run: the cached list is there before any page, then the sync fixes it.
+    let (mut second, _cache) = Harness::with_cache(&sim, &path);
+    second.login().await;
+    second
+        .until("the cache and the sync", |app| {
+            app.inbox
+                .sources
+                .iter()
+                .all(|s| !s.syncing && s.cache_request.is_none())
+                && !app.inbox.is_loading()
+        })
+        .await;
+    let ids: Vec<&str> = second
+        .app
+        .inbox
+        .messages
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
+    assert_eq!(
+        &ids[..2],
+        [new_ids[1].as_str(), new_ids[0].as_str()],
+        "new ones on top"
+    );
+    assert!(!ids.contains(&deleted.as_str()), "the deleted one is gone");
+    assert!(
+        ids.len() >= 100,
+        "the cached rows below the sync are shown: {}",
+        ids.len()
+    );
+    let read = second
+        .app
+        .inbox
+        .messages
+        .iter()
+        .find(|m| m.id == unread)
+        .expect("still here");
+    assert!(!read.is_unread(), "read elsewhere shows as read");
+    assert!(
+        matches!(&second.app.status, Some(Status::Info(t)) if t.contains("2 nye")),
+        "{:?}",
+        second.app.status
+    );
+    // The list equals the server's first 100.
+    let server = client
+        .messages_page_filtered(&session, "my", 0, Some("Status ne 'Arkivert'"))
+        .await
+        .expect("page");
+    let top: Vec<&str> = server.messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(&ids[..top.len()], &top[..]);
+}
+
+#[tokio::test]
+async fn offline_reads_only_the_cache_and_says_so() {
+    let sim = common::start(120).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cache.sqlite3");
+    let (mut online, cache) = Harness::with_cache(&sim, &path);
+    online.login().await;
+    online
+        .until("the preview", |app| app.detail_message().is_some())
+        .await;
+    let first_id = online.app.inbox.messages[0].id.clone();
+    let user = online.app.user_key.clone().expect("a user key");
+    // Let the prefetches of the online run finish first.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    cache.flush().await;
+    let scope = online.app.cache_scope("my").expect("a scope");
+    let stored = cache
+        .ask(move |c| c.load(&scope).map(|l| l.messages.len()))
+        .await;
+    assert!(
+        matches!(stored, Some(Ok(n)) if n >= 50),
+        "written: {stored:?}"
+    );
+    drop(online);
+    drop(cache);
+    let requests_before: u64 = sim.stats().requests.values().sum();
+
+    let (mut offline, _cache) = Harness::with_cache(&sim, &path);
+    let runner = std::mem::replace(
+        &mut offline.runner,
+        EffectRunner::new(
+            common::client(&sim),
+            SessionHandle::default(),
+            AuthSettings::default(),
+            mpsc::unbounded_channel().0,
+        ),
+    );
+    let cache =
+        innboks::cache::CacheHandle::start(innboks::cache::Cache::open(&path).expect("cache"));
+    offline.runner = runner.with_cache(Some(cache), true);
+    offline.app.offline = true;
+    offline.app.user_key = Some(user);
+    offline.apply(Msg::Start);
+    assert_eq!(offline.app.screen, Screen::Inbox, "no login offline");
+    offline
+        .until("the cached list", |app| app.inbox.loaded_once)
+        .await;
+    assert_eq!(offline.app.inbox.messages.len(), 50);
+    assert!(matches!(&offline.app.status, Some(Status::Info(t)) if t.contains("Frakoblet")));
+    offline
+        .until("the cached body", |app| app.detail_message().is_some())
+        .await;
+    assert_eq!(offline.app.detail.id.as_deref(), Some(first_id.as_str()));
+    // Going down does not fetch; r says why.
+    offline.key(KeyCode::Char('G'));
+    offline.key(KeyCode::Char('r'));
+    assert!(matches!(&offline.app.status, Some(Status::Error(t)) if t.contains("Frakoblet")));
+    offline.key(KeyCode::Char('a'));
+    offline
+        .until(
+            "the refusal",
+            |app| matches!(&app.status, Some(Status::Error(t)) if t.contains("Frakoblet")),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let requests_after: u64 = sim.stats().requests.values().sum();
+    assert_eq!(
+        requests_before, requests_after,
+        "nothing reached the server"
+    );
+}
+
+#[tokio::test]
+async fn holding_j_coalesces_previews_and_neighbours_are_prefetched() {
+    let sim = common::start(300).await;
+    let mut h = Harness::new(&sim);
+    h.login().await;
+    h.until("the first preview", |app| app.detail_message().is_some())
+        .await;
+    let details = |sim: &innboks::sim::Simulator| -> u64 {
+        sim.stats()
+            .requests
+            .iter()
+            .filter(|(route, _)| {
+                route.starts_with("GET")
+                    && route.contains("messages/{id}")
+                    && !route.contains("attachments")
+            })
+            .map(|(_, n)| n)
+            .sum()
+    };
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    while let Ok(msg) = h.rx.try_recv() {
+        h.apply(msg);
+    }
+    // Load 250 rows first, so 200 presses stay inside the list.
+    while h.app.inbox.messages.len() < 250 {
+        h.key(KeyCode::Char('G'));
+        h.until("a page", |app| !app.inbox.is_loading()).await;
+    }
+    h.key(KeyCode::Char('g'));
+    h.until("the top preview", |app| app.detail_message().is_some())
+        .await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    while let Ok(msg) = h.rx.try_recv() {
+        h.apply(msg);
+    }
+    let before = details(&sim);
+    for _ in 0..200 {
+        h.key(KeyCode::Char('j'));
+    }
+    assert_eq!(h.app.inbox.selected, 200);
+    h.until("the preview where the cursor stopped", |app| {
+        app.detail_message().is_some()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    while let Ok(msg) = h.rx.try_recv() {
+        h.apply(msg);
+    }
+    let fetched = details(&sim) - before;
+    assert!(fetched <= 5, "200 j presses made {fetched} body requests");
+    // The next one was fetched ahead: j shows its text at once, with no request.
+    let next = h.app.inbox.messages[h.app.inbox.selected + 1].id.clone();
+    assert!(
+        h.app.bodies.contains_key(&next),
+        "the neighbour was prefetched"
+    );
+    let before = details(&sim);
+    h.key(KeyCode::Char('j'));
+    assert!(h.app.detail_message().is_some(), "shown without waiting");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(details(&sim) - before <= 2, "only prefetches further ahead");
 }

@@ -23,10 +23,10 @@ fn summary(i: usize) -> MessageSummary {
             2 => MessageStatus::Other("Ukjent status".into()),
             _ => MessageStatus::SentAndArchived,
         },
-        marked_unread: i % 7 == 0,
+        marked_unread: i.is_multiple_of(7),
         service_owner: "Skatteetaten".into(),
-        message_sender: (i % 3 == 0).then(|| "Oslo kommune".into()),
-        kind: if i % 5 == 0 {
+        message_sender: i.is_multiple_of(3).then(|| "Oslo kommune".into()),
+        kind: if i.is_multiple_of(5) {
             MessageKind::Other("Notification".into())
         } else {
             MessageKind::Correspondence
@@ -36,9 +36,13 @@ fn summary(i: usize) -> MessageSummary {
             .with_ymd_and_hms(2026, 11, 20, 12, 0, 0)
             .single()
             .map(|t| t - chrono::Duration::minutes(i as i64)),
-        due: (i % 2 == 0).then(|| Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap()),
+        due: i.is_multiple_of(2).then(|| {
+            Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0)
+                .single()
+                .expect("date")
+        }),
         attachment_count: (i % 3 == 1).then_some(2),
-        requires_confirmation: i % 11 == 0,
+        requires_confirmation: i.is_multiple_of(11),
         owner: (i % 2 == 1).then(|| "r50020002".into()),
         seq: i as i64,
     }

@@ -551,7 +551,10 @@ async fn relaunch_resumes_from_the_store_and_logout_revokes() {
     );
     assert_eq!(stored.pid_masked.as_deref(), Some("010170*****"));
     assert!(
-        stored.user_key.as_deref().is_some_and(|k| !k.contains("01017012345") && k.len() == 24),
+        stored
+            .user_key
+            .as_deref()
+            .is_some_and(|k| !k.contains("01017012345") && k.len() == 24),
         "the cache key is a hash"
     );
     let first = SessionHandle::default();

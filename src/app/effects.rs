@@ -829,8 +829,10 @@ impl EffectRunner {
                 cache: scope,
                 prefetch,
             } => {
-                if let Some(previous) = self.message_task.take() {
-                    previous.abort();
+                if debounce {
+                    if let Some(previous) = self.message_task.take() {
+                        previous.abort();
+                    }
                 }
                 let local = self.cache.clone().zip(scope);
                 let offline = self.offline;

@@ -291,7 +291,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             // The cache follows: the row changed, or left this list (archived out of the
             // inbox, deleted), or got a new id.
             let row = app.inbox.all_loaded().find(|m| m.id == current).cloned();
-            let gone = (row.is_none() || current != id).then(|| (owner, id));
+            let gone = (row.is_none() || current != id).then_some((owner, id));
             let mut effects =
                 cache_rows(app, row.into_iter().collect(), gone.into_iter().collect());
             if matches!(action, MessageAction::Delete | MessageAction::Archive) && app.preview {
@@ -550,26 +550,59 @@ fn cache_loaded(app: &mut App, request: u64, list: crate::cache::CachedList) -> 
     let merged = app.who == ALL_REPORTEES;
     let source = &mut app.inbox.sources[index];
     source.cache_request = None;
+    let server_done = source.loaded_once && source.exhausted && !app.offline;
     if app.offline {
         source.loaded_once = true;
         source.exhausted = true;
     }
-    if list.messages.is_empty() || (source.loaded_once && !app.offline) {
+    if list.messages.is_empty() || server_done {
         if app.offline {
             app.inbox.loaded_once = true;
         }
         return Vec::new();
     }
     let who = source.who.clone();
+    let server_first = source.loaded_once && !app.offline;
     source.cached = true;
-    source.syncing = !app.offline;
+    source.syncing = !app.offline && !server_first;
     let server = app.filters.server();
     let inbox = &mut app.inbox;
+    // When the server's first page came first, only the cached rows below it are added:
+    // those within its span that it does not hold are gone.
+    let mine = |m: &MessageSummary| !merged || m.owner.as_deref() == Some(who.as_str());
+    let (present, below): (std::collections::HashMap<String, MessageSummary>, _) = if server_first {
+        let present = inbox
+            .all_loaded()
+            .filter(|m| mine(m))
+            .map(|m| (m.id.clone(), m.clone()))
+            .collect::<std::collections::HashMap<_, _>>();
+        let oldest = present.values().filter_map(|m| m.last_changed).min();
+        (present, oldest)
+    } else {
+        (Default::default(), None)
+    };
+    let mut overlap = false;
+    let mut matched = 0;
     let (mut low, mut high) = (inbox.first_seq, inbox.next_seq);
     for mut message in list.messages {
+        message.owner = merged.then(|| who.clone());
+        if server_first {
+            if let Some(known) = present.get(&message.id) {
+                let mut same = message.clone();
+                same.seq = known.seq;
+                same.attachment_count = known.attachment_count;
+                overlap |= same == *known;
+                matched += 1;
+                continue;
+            }
+            let older =
+                below.is_some_and(|oldest| message.last_changed.is_some_and(|t| t < oldest));
+            if !older {
+                continue;
+            }
+        }
         low = low.min(message.seq);
         high = high.max(message.seq + 1);
-        message.owner = merged.then(|| who.clone());
         if !FilterKey::ALL
             .iter()
             .filter(|k| !k.is_local())
@@ -585,13 +618,29 @@ fn cache_loaded(app: &mut App, request: u64, list: crate::cache::CachedList) -> 
     }
     inbox.first_seq = low;
     inbox.next_seq = high;
+    // The server's page shared nothing with the cache: more changed than one page, so the
+    // sync from the top goes on.
+    let mut effects = Vec::new();
+    if server_first && !overlap && !app.offline && !inbox.is_loading() {
+        inbox.sources[index].syncing = true;
+        let next = inbox.sources[index].next_skip;
+        effects.extend(fetch_page(app, index, next));
+    }
+    let inbox = &mut app.inbox;
     let first = !inbox.loaded_once;
     inbox.loaded_once = true;
     if !app.offline && inbox.is_loading() {
         // Tell how many new ones the sync finds.
         inbox.arrivals.get_or_insert(0);
     }
-    if let Some(synced) = list
+    if server_first {
+        // The server's rows the cache did not have are the new ones.
+        app.status = Some(Status::Info(match present.len() - matched {
+            0 => "Ingen nye meldinger.".to_owned(),
+            1 => "1 ny melding.".to_owned(),
+            n => format!("{n} nye meldinger."),
+        }));
+    } else if let Some(synced) = list
         .synced_at
         .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
     {
@@ -610,10 +659,9 @@ fn cache_loaded(app: &mut App, request: u64, list: crate::cache::CachedList) -> 
     keep_selection_visible(app);
     refresh_search(app);
     if app.preview && app.detail.id.is_none() {
-        follow_selection(app)
-    } else {
-        Vec::new()
+        effects.extend(follow_selection(app));
     }
+    effects
 }
 
 fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect> {

@@ -613,6 +613,37 @@ pub fn default_anchor() -> NaiveDateTime {
 /// The id of the hostile message that [`add_hostile`] puts second in the person's inbox.
 pub const HOSTILE_ID: &str = "a6999999";
 
+/// Delivers a new unread letter on top of mailbox `index` (a copy of the newest one with
+/// `subject`, one minute newer); returns its id. For tests of sync and refresh.
+pub fn deliver(world: &mut World, index: usize, subject: &str) -> Option<String> {
+    let mailbox = world.mailboxes.get_mut(index)?;
+    let newest = mailbox.first()?.clone();
+    let highest = mailbox
+        .iter()
+        .filter_map(|m| m.id.get(1..)?.parse::<u64>().ok())
+        .filter(|n| *n < 100_000_000)
+        .max()
+        .unwrap_or(0);
+    let id = format!("a{}", highest + 1);
+    mailbox.insert(
+        0,
+        SimMessage {
+            id: id.clone(),
+            original_id: None,
+            subject: subject.to_owned(),
+            status: SimStatus::Unread,
+            kind: "Correspondence",
+            last_changed: newest.last_changed + Duration::minutes(1),
+            created: newest.last_changed + Duration::minutes(1),
+            requires_confirmation: false,
+            required_level: 1,
+            attachments: Vec::new(),
+            ..newest
+        },
+    );
+    Some(id)
+}
+
 /// Puts a hostile message second in the person's inbox: escape sequences (a title change,
 /// an OSC 52 clipboard write, screen clearing), a bidi override and path tricks in the
 /// subject, sender and attachment names. For tests of what reaches the terminal and the disk.

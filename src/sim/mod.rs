@@ -265,6 +265,12 @@ impl Simulator {
         &self.state.faults
     }
 
+    /// Delivers a new unread letter on top of reportee `reportee`'s mailbox (0: the demo
+    /// person); returns its id.
+    pub fn deliver(&self, reportee: usize, subject: &str) -> Option<String> {
+        data::deliver(&mut lock(&self.state.world), reportee, subject)
+    }
+
     /// Ends every cookie session (as if they all expired).
     pub fn expire_sessions(&self) {
         lock(&self.state.cookies).clear();
