@@ -422,37 +422,33 @@ fn summary_json(m: &crate::domain::MessageSummary) -> serde_json::Value {
     })
 }
 
-/// Up to `limit` messages of `who`'s inbox, newest first, with the OData `filter`.
+/// Up to `limit` messages of `who`'s inbox, newest first, with the OData `filter`; pages
+/// are fetched `concurrency` at a time.
 async fn fetch_list(
     client: &Client,
     handle: &SessionHandle,
     who: &str,
     filter: Option<&str>,
     limit: usize,
+    concurrency: usize,
 ) -> Result<Vec<crate::domain::MessageSummary>, ApiError> {
-    let mut messages = Vec::new();
-    let mut skip = 0;
-    while messages.len() < limit {
-        let page = crate::app::effects::with_session(handle, |s| {
-            let client = client.clone();
-            let who = who.to_owned();
-            let filter = filter.map(str::to_owned);
-            async move {
-                client
-                    .messages_page_filtered(&s, &who, skip, filter.as_deref())
-                    .await
-            }
-        })
-        .await?;
-        skip += page.messages.len();
-        let more = page.has_more && !page.messages.is_empty();
-        messages.extend(page.messages);
-        if !more {
-            break;
-        }
-    }
-    messages.truncate(limit);
-    Ok(messages)
+    crate::sync::fetch_all(
+        |skip| {
+            crate::app::effects::with_session(handle, move |s| {
+                let client = client.clone();
+                let who = who.to_owned();
+                let filter = filter.map(str::to_owned);
+                async move {
+                    client
+                        .messages_page_filtered(&s, &who, skip, filter.as_deref())
+                        .await
+                }
+            })
+        },
+        limit,
+        concurrency,
+    )
+    .await
 }
 
 /// `innboks list`; `--reportee all` merges every reportee's inbox (newest first, each
@@ -464,6 +460,7 @@ pub async fn list(
     reportee: Option<String>,
     limit: usize,
     filter: Option<String>,
+    concurrency: usize,
 ) -> ExitCode {
     let (client, handle) = match resume(environment).await {
         Ok(ok) => ok,
@@ -489,7 +486,7 @@ pub async fn list(
         let mut merged = Vec::new();
         for party in parties {
             let mut messages =
-                match fetch_list(&client, &handle, &party.id, filter.as_deref(), limit).await {
+                match fetch_list(&client, &handle, &party.id, filter.as_deref(), limit, concurrency).await {
                     Ok(messages) => messages,
                     Err(error) => return fail_api(as_json, &error),
                 };
@@ -503,7 +500,7 @@ pub async fn list(
         merged.truncate(limit);
         merged
     } else {
-        match fetch_list(&client, &handle, &who, filter.as_deref(), limit).await {
+        match fetch_list(&client, &handle, &who, filter.as_deref(), limit, concurrency).await {
             Ok(messages) => messages,
             Err(error) => return fail_api(as_json, &error),
         }

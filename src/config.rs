@@ -37,6 +37,8 @@ pub struct ConfigFile {
     pub mouse: bool,
     /// Keep message headers and bodies in the local cache (default true).
     pub cache: Option<bool>,
+    /// Pages fetched at once when a whole list is read (default 4, at most 16).
+    pub concurrency: Option<usize>,
 }
 
 /// One environment's settings in the config file.

@@ -178,6 +178,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 reportee.clone(),
                 *limit,
                 filter.clone(),
+                file.concurrency
+                    .unwrap_or(innboks::sync::DEFAULT_CONCURRENCY)
+                    .clamp(1, 16),
             )
             .await)
         }

@@ -525,3 +525,80 @@ async fn archive_confirm_and_delete_with_the_servers_refusals() {
         matches!(&refused, ApiError::Server { status: 403, reason } if reason.contains("organisations"))
     );
 }
+
+#[tokio::test]
+async fn a_whole_list_is_read_with_at_most_n_pages_in_flight() {
+    let sim = innboks::sim::Simulator::start(innboks::sim::SimConfig {
+        latency: std::time::Duration::from_millis(40),
+        ..common::config(1000)
+    })
+    .await
+    .expect("sim");
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    let base = sim.stats().max_in_flight;
+    assert!(base <= 1);
+    let all = innboks::sync::fetch_all(
+        |skip| {
+            let (client, session) = (client.clone(), session.clone());
+            async move { client.messages_page(&session, "my", skip).await }
+        },
+        5000,
+        3,
+    )
+    .await
+    .expect("all");
+    let stats = sim.stats();
+    assert!(stats.max_in_flight <= 3, "at most 3 in flight: {}", stats.max_in_flight);
+    assert!(stats.max_in_flight >= 2, "pages overlap: {}", stats.max_in_flight);
+    let ids: std::collections::HashSet<&str> = all.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids.len(), all.len(), "no duplicates");
+    assert_eq!(all.len(), 1000, "the whole mailbox");
+    let dates: Vec<_> = all.iter().map(|m| m.last_changed).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let limited = innboks::sync::fetch_all(
+        |skip| {
+            let (client, session) = (client.clone(), session.clone());
+            async move { client.messages_page(&session, "my", skip).await }
+        },
+        120,
+        4,
+    )
+    .await
+    .expect("limited");
+    assert_eq!(limited.len(), 120);
+    assert_eq!(limited[..], all[..120]);
+}
+
+#[tokio::test]
+async fn too_many_requests_is_waited_out_as_retry_after_says() {
+    let sim = common::start(60).await;
+    let client = common::client(&sim);
+    let session = common::login(&client).await;
+    sim.faults().throttle_next(1, 1);
+    let started = std::time::Instant::now();
+    let page = client
+        .messages_page(&session, "my", 0)
+        .await
+        .expect("the page after the wait");
+    assert_eq!(page.messages.len(), 50);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(900),
+        "Retry-After: 1 was honoured"
+    );
+    let throttled: u64 = sim
+        .stats()
+        .requests
+        .iter()
+        .filter(|(k, _)| k.contains(" 429"))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(throttled, 1);
+    // A server that keeps saying 429 is not asked forever.
+    sim.faults().throttle_next(10, 0);
+    let error = client
+        .messages_page(&session, "my", 0)
+        .await
+        .expect_err("gives up");
+    assert!(matches!(error, innboks::altinn::ApiError::Server { status: 429, .. }), "{error:?}");
+}

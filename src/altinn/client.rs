@@ -83,6 +83,30 @@ pub fn reason_phrase(response: &Response) -> String {
         .unwrap_or_default()
 }
 
+/// How often a throttled (`429`) GET is retried.
+pub const THROTTLE_RETRIES: u32 = 3;
+
+/// The longest `Retry-After` waited out; a longer one is cut to this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// The wait a `Retry-After` header asks for: seconds, or an HTTP date; one second when it
+/// is missing or unreadable.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Duration {
+    let Some(value) = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Duration::from_secs(1);
+    };
+    if let Ok(seconds) = value.trim().parse::<u64>() {
+        return Duration::from_secs(seconds);
+    }
+    chrono::DateTime::parse_from_rfc2822(value.trim())
+        .ok()
+        .and_then(|at| (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().ok())
+        .unwrap_or(Duration::from_secs(1))
+}
+
 /// A short description of a transport error, without URLs' query strings or secrets.
 pub fn describe_reqwest_error(error: &reqwest::Error) -> String {
     if error.is_timeout() {
@@ -209,9 +233,18 @@ impl Client {
 
     /// Sends and turns every non-success answer into an [`ApiError`].
     async fn send(&self, builder: RequestBuilder, session: &Session) -> Result<Response, ApiError> {
-        let response = builder.send().await.map_err(|e| ApiError::Network {
+        let response = self.send_raw(builder).await?;
+        self.check(response, session).await
+    }
+
+    async fn send_raw(&self, builder: RequestBuilder) -> Result<Response, ApiError> {
+        builder.send().await.map_err(|e| ApiError::Network {
             detail: describe_reqwest_error(&e),
-        })?;
+        })
+    }
+
+    /// Turns every non-success answer into an [`ApiError`].
+    async fn check(&self, response: Response, session: &Session) -> Result<Response, ApiError> {
         let status = response.status();
         if status.is_redirection() {
             return Err(ApiError::SessionExpired);
@@ -249,14 +282,30 @@ impl Client {
         })
     }
 
+    /// Sends a GET; a `429 Too Many Requests` is waited out (its `Retry-After`, at most
+    /// [`MAX_RETRY_AFTER`]) and retried, at most [`THROTTLE_RETRIES`] times.
+    async fn get(&self, url: Url, session: &Session) -> Result<Response, ApiError> {
+        let mut attempt = 0;
+        loop {
+            let response = self
+                .send_raw(self.request(Method::GET, url.clone(), session))
+                .await?;
+            if response.status() != StatusCode::TOO_MANY_REQUESTS || attempt >= THROTTLE_RETRIES {
+                return self.check(response, session).await;
+            }
+            attempt += 1;
+            let wait = retry_after(response.headers()).min(MAX_RETRY_AFTER);
+            tracing::info!(?wait, attempt, "throttled by the server, waiting");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
     async fn get_json<T: serde::de::DeserializeOwned>(
         &self,
         url: Url,
         session: &Session,
     ) -> Result<(T, reqwest::header::HeaderMap), ApiError> {
-        let response = self
-            .send(self.request(Method::GET, url, session), session)
-            .await?;
+        let response = self.get(url, session).await?;
         let headers = response.headers().clone();
         let bytes = response.bytes().await.map_err(|e| ApiError::Network {
             detail: describe_reqwest_error(&e),

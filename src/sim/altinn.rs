@@ -95,6 +95,19 @@ async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Respo
     let body = axum::body::to_bytes(request.into_body(), 1 << 20)
         .await
         .unwrap_or_default();
+    // Counted while the answer is made, latency included (for the concurrency tests).
+    let now = state.in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    {
+        let mut stats = lock(&state.stats);
+        stats.max_in_flight = stats.max_in_flight.max(now);
+    }
+    struct Leaving<'a>(&'a std::sync::atomic::AtomicU64);
+    impl Drop for Leaving<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    let _leaving = Leaving(&state.in_flight);
     if !state.config.latency.is_zero() {
         tokio::time::sleep(state.config.latency).await;
     }
@@ -136,6 +149,13 @@ fn route(
             "other",
             status_with_reason(StatusCode::NOT_FOUND, "Not Found"),
         );
+    }
+    if let Some(seconds) = ctx.state.faults.take_throttle() {
+        let mut response = status_with_reason(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
+        if let Ok(value) = seconds.to_string().parse() {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return ("throttled", response);
     }
     if let Some(status) = ctx.state.faults.take_error() {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -87,6 +87,8 @@ pub struct Faults {
     error_next: AtomicU32,
     error_status: AtomicU16,
     malformed_next: AtomicU32,
+    throttle_next: AtomicU32,
+    retry_after: AtomicU32,
 }
 
 impl Faults {
@@ -94,6 +96,18 @@ impl Faults {
     pub fn fail_next(&self, count: u32, status: u16) {
         self.error_status.store(status, Ordering::SeqCst);
         self.error_next.store(count, Ordering::SeqCst);
+    }
+
+    /// The next `count` API requests answer `429 Too Many Requests` with `Retry-After:
+    /// seconds`.
+    pub fn throttle_next(&self, count: u32, seconds: u32) {
+        self.retry_after.store(seconds, Ordering::SeqCst);
+        self.throttle_next.store(count, Ordering::SeqCst);
+    }
+
+    /// A `Retry-After` to answer 429 with now, if one is due.
+    pub(crate) fn take_throttle(&self) -> Option<u32> {
+        Self::take(&self.throttle_next).then(|| self.retry_after.load(Ordering::SeqCst))
     }
 
     /// The next `count` API JSON answers are cut in half (malformed JSON).
@@ -137,6 +151,8 @@ pub struct Stats {
     pub reuse_detections: u64,
     /// Revocations.
     pub revocations: u64,
+    /// The most requests that were being answered at the same time.
+    pub max_in_flight: u64,
 }
 
 /// A cookie session in the simulator.
@@ -154,6 +170,8 @@ pub struct SimState {
     pub(crate) cookies: Mutex<HashMap<String, CookieSession>>,
     pub(crate) stats: Mutex<Stats>,
     pub(crate) faults: Faults,
+    /// Requests being answered now.
+    pub(crate) in_flight: std::sync::atomic::AtomicU64,
     pub(crate) keys: idporten::Keys,
     pub(crate) oidc: Mutex<idporten::OidcStore>,
     /// `http://127.0.0.1:PORT`.
@@ -213,6 +231,7 @@ impl Simulator {
             cookies: Mutex::new(HashMap::new()),
             stats: Mutex::new(Stats::default()),
             faults: Faults::default(),
+            in_flight: Default::default(),
             keys,
             oidc: Mutex::new(oidc),
             base_url: format!("http://{addr}"),
