@@ -485,11 +485,19 @@ pub async fn list(
         };
         let mut merged = Vec::new();
         for party in parties {
-            let mut messages =
-                match fetch_list(&client, &handle, &party.id, filter.as_deref(), limit, concurrency).await {
-                    Ok(messages) => messages,
-                    Err(error) => return fail_api(as_json, &error),
-                };
+            let mut messages = match fetch_list(
+                &client,
+                &handle,
+                &party.id,
+                filter.as_deref(),
+                limit,
+                concurrency,
+            )
+            .await
+            {
+                Ok(messages) => messages,
+                Err(error) => return fail_api(as_json, &error),
+            };
             for m in &mut messages {
                 m.owner = Some(party.id.clone());
             }
@@ -500,7 +508,16 @@ pub async fn list(
         merged.truncate(limit);
         merged
     } else {
-        match fetch_list(&client, &handle, &who, filter.as_deref(), limit, concurrency).await {
+        match fetch_list(
+            &client,
+            &handle,
+            &who,
+            filter.as_deref(),
+            limit,
+            concurrency,
+        )
+        .await
+        {
             Ok(messages) => messages,
             Err(error) => return fail_api(as_json, &error),
         }

@@ -549,8 +549,16 @@ async fn a_whole_list_is_read_with_at_most_n_pages_in_flight() {
     .await
     .expect("all");
     let stats = sim.stats();
-    assert!(stats.max_in_flight <= 3, "at most 3 in flight: {}", stats.max_in_flight);
-    assert!(stats.max_in_flight >= 2, "pages overlap: {}", stats.max_in_flight);
+    assert!(
+        stats.max_in_flight <= 3,
+        "at most 3 in flight: {}",
+        stats.max_in_flight
+    );
+    assert!(
+        stats.max_in_flight >= 2,
+        "pages overlap: {}",
+        stats.max_in_flight
+    );
     let ids: std::collections::HashSet<&str> = all.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids.len(), all.len(), "no duplicates");
     assert_eq!(all.len(), 1000, "the whole mailbox");
@@ -600,5 +608,8 @@ async fn too_many_requests_is_waited_out_as_retry_after_says() {
         .messages_page(&session, "my", 0)
         .await
         .expect_err("gives up");
-    assert!(matches!(error, innboks::altinn::ApiError::Server { status: 429, .. }), "{error:?}");
+    assert!(
+        matches!(error, innboks::altinn::ApiError::Server { status: 429, .. }),
+        "{error:?}"
+    );
 }

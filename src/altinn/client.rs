@@ -103,7 +103,11 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Duration {
     }
     chrono::DateTime::parse_from_rfc2822(value.trim())
         .ok()
-        .and_then(|at| (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().ok())
+        .and_then(|at| {
+            (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
+                .to_std()
+                .ok()
+        })
         .unwrap_or(Duration::from_secs(1))
 }
 

@@ -241,6 +241,8 @@ pub struct InboxState {
     pub next_seq: i64,
     /// The lowest [`MessageSummary::seq`] so far (refreshes add above it).
     pub first_seq: i64,
+    /// Unread messages loaded (see [`InboxState::unread`]).
+    pub unread_count: usize,
 }
 
 impl InboxState {
@@ -249,9 +251,16 @@ impl InboxState {
         self.messages.get(self.selected)
     }
 
-    /// Loaded unread messages (shown or hidden by a local filter).
+    /// Loaded unread messages (shown or hidden by a local filter), as last counted by
+    /// [`InboxState::recount`] (`update` recounts after every change to the list, so a
+    /// frame does not walk 100,000 rows).
     pub fn unread(&self) -> usize {
-        self.all_loaded().filter(|m| m.is_unread()).count()
+        self.unread_count
+    }
+
+    /// Counts the unread messages again.
+    pub fn recount(&mut self) {
+        self.unread_count = self.all_loaded().filter(|m| m.is_unread()).count();
     }
 
     /// Every loaded message, shown or hidden.

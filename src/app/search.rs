@@ -9,16 +9,12 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 use crate::domain::{Message, MessageSummary};
 
 /// One matching message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
     /// Index into the loaded messages.
     pub index: usize,
     /// Higher is better.
     pub score: u32,
-    /// Matched character positions in the subject.
-    pub subject: Vec<u32>,
-    /// Matched character positions in the sender.
-    pub sender: Vec<u32>,
 }
 
 /// The search in progress.
@@ -68,60 +64,121 @@ impl Search {
     }
 }
 
-/// Finds the messages matching `query`.
+fn pattern(query: &str) -> Pattern {
+    Pattern::parse(query, CaseMatching::Smart, Normalization::Smart)
+}
+
+/// Lists longer than this are searched on every core.
+const PARALLEL_FROM: usize = 20_000;
+
+/// Finds the messages matching `query`: all of them, or only those in `within` (the hits of
+/// a query this one extends, which is all a keystroke that adds a letter has to look at).
+/// Scores only; the matched letters are found for the rows on screen by [`Highlighter`].
+/// Long lists are split over the machine's cores.
 pub fn find(
     query: &str,
     messages: &[MessageSummary],
     bodies: &HashMap<String, Message>,
+    within: Option<&[Hit]>,
 ) -> Vec<Hit> {
     if query.trim().is_empty() {
         return Vec::new();
     }
-    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+    let candidates: Vec<usize> = match within {
+        Some(hits) => hits.iter().map(|h| h.index).collect(),
+        None => (0..messages.len()).collect(),
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads < 2 || candidates.len() < PARALLEL_FROM {
+        return score_all(query, messages, bodies, &candidates);
+    }
+    let chunk = candidates.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = candidates
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || score_all(query, messages, bodies, part)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Scores `candidates` (indices into `messages`, ascending) against `query`: the subject,
+/// else the sender, else the fetched body (at half weight).
+fn score_all(
+    query: &str,
+    messages: &[MessageSummary],
+    bodies: &HashMap<String, Message>,
+    candidates: &[usize],
+) -> Vec<Hit> {
+    let pattern = pattern(query);
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
-    let mut hits = Vec::new();
-    for (index, message) in messages.iter().enumerate() {
-        let mut subject = Vec::new();
-        let mut sender = Vec::new();
-        let subject_score = pattern.indices(
-            Utf32Str::new(&message.subject, &mut buf),
-            &mut matcher,
-            &mut subject,
-        );
-        let sender_score = pattern.indices(
-            Utf32Str::new(message.sender(), &mut buf),
-            &mut matcher,
-            &mut sender,
-        );
-        let body_score = bodies
-            .get(&message.id)
-            .and_then(|b| pattern.score(Utf32Str::new(&b.body, &mut buf), &mut matcher))
-            .map(|s| s / 2);
-        let score = [subject_score, sender_score, body_score]
-            .into_iter()
-            .flatten()
-            .max();
-        if let Some(score) = score {
-            if subject_score.is_none() {
-                subject.clear();
-            }
-            if sender_score.is_none() {
-                sender.clear();
-            }
-            subject.sort_unstable();
-            subject.dedup();
-            sender.sort_unstable();
-            sender.dedup();
-            hits.push(Hit {
-                index,
-                score,
-                subject,
-                sender,
-            });
+    candidates
+        .iter()
+        .filter_map(|&index| {
+            let message = messages.get(index)?;
+            let mut score = |text: &str| pattern.score(Utf32Str::new(text, &mut buf), &mut matcher);
+            let best = score(&message.subject)
+                .or_else(|| score(message.sender()))
+                .or_else(|| {
+                    bodies
+                        .get(&message.id)
+                        .and_then(|body| score(&body.body))
+                        .map(|s| s / 2)
+                })?;
+            Some(Hit { index, score: best })
+        })
+        .collect()
+}
+
+/// Finds the matched letters of a query in the texts on screen (a few dozen rows a frame).
+pub struct Highlighter {
+    pattern: Pattern,
+    matcher: Matcher,
+    buf: Vec<char>,
+}
+
+impl std::fmt::Debug for Highlighter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Highlighter")
+    }
+}
+
+impl Highlighter {
+    /// A highlighter for `query`.
+    pub fn new(query: &str) -> Self {
+        Self {
+            pattern: pattern(query),
+            matcher: Matcher::new(Config::DEFAULT),
+            buf: Vec::new(),
         }
     }
-    hits
+
+    /// The positions (in characters, sorted) of the letters of `text` the query matched;
+    /// empty when it does not match.
+    pub fn positions(&mut self, text: &str) -> Vec<u32> {
+        let mut positions = Vec::new();
+        if self
+            .pattern
+            .indices(
+                Utf32Str::new(text, &mut self.buf),
+                &mut self.matcher,
+                &mut positions,
+            )
+            .is_none()
+        {
+            return Vec::new();
+        }
+        positions.sort_unstable();
+        positions.dedup();
+        positions
+    }
 }
 
 #[cfg(test)]
@@ -155,21 +212,31 @@ mod tests {
             message("a2", "Skatteetaten", "Skattemeldingen for 2025 er klar"),
             message("a3", "Statens vegvesen", "Innkalling til EU-kontroll"),
         ];
-        let hits = find("skmld", &messages, &HashMap::new());
+        let hits = find("skmld", &messages, &HashMap::new(), None);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].index, 1);
-        assert_eq!(hits[0].subject.len(), 5);
-        let hits = find("vegvesen", &messages, &HashMap::new());
+        let mut highlighter = Highlighter::new("skmld");
+        assert_eq!(highlighter.positions(&messages[1].subject).len(), 5);
+        assert!(highlighter.positions(&messages[0].subject).is_empty());
+        let hits = find("vegvesen", &messages, &HashMap::new(), None);
         assert_eq!(hits[0].index, 2);
-        assert!(!hits[0].sender.is_empty());
+        assert!(!Highlighter::new("vegvesen")
+            .positions("Statens vegvesen")
+            .is_empty());
+        // Narrowing: a longer query looks only at the shorter one's hits, with the same result.
+        let wide = find("s", &messages, &HashMap::new(), None);
+        assert_eq!(
+            find("sk", &messages, &HashMap::new(), Some(&wide)),
+            find("sk", &messages, &HashMap::new(), None)
+        );
         let search = Search {
             query: "e".into(),
             editing: false,
-            hits: find("e", &messages, &HashMap::new()),
+            hits: find("e", &messages, &HashMap::new(), None),
         };
         assert_eq!(search.next_after(0), Some(1));
         assert_eq!(search.next_after(2), Some(0), "wraps");
         assert_eq!(search.previous_before(0), Some(2), "wraps back");
-        assert!(find("  ", &messages, &HashMap::new()).is_empty());
+        assert!(find("  ", &messages, &HashMap::new(), None).is_empty());
     }
 }

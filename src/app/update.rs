@@ -23,6 +23,22 @@ const PREFETCH_MARGIN: usize = 10;
 
 /// Applies one message to the state and returns the background work it asks for.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    // Only what arrives from the server or the cache changes what is read; keys do not.
+    let recount = matches!(
+        msg,
+        Msg::PageLoaded { .. }
+            | Msg::CacheLoaded { .. }
+            | Msg::MessageLoaded { .. }
+            | Msg::ActionDone { .. }
+    );
+    let effects = apply(app, msg);
+    if recount {
+        app.inbox.recount();
+    }
+    effects
+}
+
+fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => {
             app.spinner = app.spinner.wrapping_add(1);
@@ -1478,7 +1494,7 @@ fn resort(app: &mut App) {
 /// Recomputes the search's hits after the list changed (their indices moved).
 fn refresh_search(app: &mut App) {
     if let Some(search) = &mut app.search {
-        search.hits = search::find(&search.query, &app.inbox.messages, &app.bodies);
+        search.hits = search::find(&search.query, &app.inbox.messages, &app.bodies, None);
     }
 }
 
@@ -1489,6 +1505,8 @@ fn search_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let Some(search) = &mut app.search else {
         return Vec::new();
     };
+    // A letter added can only narrow the matches: only the previous hits are looked at.
+    let mut narrowing = false;
     match key.code {
         KeyCode::Esc => {
             app.search = None;
@@ -1502,10 +1520,14 @@ fn search_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             search.query.pop();
         }
         KeyCode::Char('u') if ctrl => search.query.clear(),
-        KeyCode::Char(c) if !ctrl => search.query.push(c),
+        KeyCode::Char(c) if !ctrl => {
+            narrowing = !search.query.trim().is_empty() && c != ' ' && !search.query.contains('!');
+            search.query.push(c);
+        }
         _ => return Vec::new(),
     }
-    search.hits = search::find(&search.query, &app.inbox.messages, &app.bodies);
+    let within = narrowing.then_some(search.hits.as_slice());
+    search.hits = search::find(&search.query, &app.inbox.messages, &app.bodies, within);
     match search.best().map(|h| h.index) {
         Some(index) => select(app, index),
         None => Vec::new(),

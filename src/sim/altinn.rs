@@ -96,7 +96,10 @@ async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Respo
         .await
         .unwrap_or_default();
     // Counted while the answer is made, latency included (for the concurrency tests).
-    let now = state.in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    let now = state
+        .in_flight
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        + 1;
     {
         let mut stats = lock(&state.stats);
         stats.max_in_flight = stats.max_in_flight.max(now);

@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::{spinner, Theme};
-use crate::app::search::Hit;
 use crate::app::{App, Focus};
 use crate::domain::MessageSummary;
 use crate::text::{fit, norwegian_date};
@@ -52,6 +51,11 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         return;
     }
     let rows = inner.height as usize;
+    let mut highlighter = app
+        .search
+        .as_ref()
+        .filter(|s| !s.hits.is_empty())
+        .map(|s| crate::app::search::Highlighter::new(&s.query));
     let merged = app.who == crate::app::ALL_REPORTEES;
     let end = (inbox.scroll + rows).min(inbox.messages.len());
     let lines: Vec<Line> = inbox.messages[inbox.scroll.min(end)..end]
@@ -59,7 +63,12 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         .enumerate()
         .map(|(offset, message)| {
             let index = inbox.scroll + offset;
-            let hit = app.search.as_ref().and_then(|s| s.hit(index));
+            let hit = app
+                .search
+                .as_ref()
+                .and_then(|s| s.hit(index))
+                .and(highlighter.as_mut())
+                .map(|h| (h.positions(&message.subject), h.positions(message.sender())));
             let marked = inbox.marked.contains(&message.id);
             let owner = merged.then(|| {
                 let who = app.owner_of(message);
@@ -114,7 +123,7 @@ fn row(
     focused: bool,
     width: usize,
     theme: &Theme,
-    hit: Option<&Hit>,
+    hit: Option<(Vec<u32>, Vec<u32>)>,
 ) -> Line<'static> {
     let unread = message.is_unread();
     let base = if unread { theme.unread } else { Style::new() };
@@ -158,8 +167,9 @@ fn row(
         ));
     }
     let highlight = theme.key.patch(base);
-    let (subject_hits, sender_hits) =
-        hit.map_or((&[][..], &[][..]), |h| (&h.subject[..], &h.sender[..]));
+    let (subject_hits, sender_hits) = hit
+        .as_ref()
+        .map_or((&[][..], &[][..]), |(s, n)| (&s[..], &n[..]));
     spans.extend(with_hits(
         message.sender(),
         sender_width,

@@ -1,0 +1,229 @@
+//! The figures BENCHMARKS.md reports: one inbox frame at 1k, 10k and 100k messages, a
+//! search keystroke over 100k, parsing a 50-message HAL page, loading 100k headers from the
+//! cache, and a full sync of 10k messages from the simulator at 50 ms latency.
+//! Run with `cargo bench`; `cargo bench -- frame` runs one group.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use innboks::app::update::update;
+use innboks::app::{App, Keymap, Msg, Screen, Source};
+use innboks::domain::{MessageKind, MessageStatus, MessageSummary};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const SENDERS: [&str; 8] = [
+    "Skatteetaten",
+    "NAV",
+    "Brønnøysundregistrene",
+    "Statens vegvesen",
+    "Statens kartverk",
+    "Oslo kommune",
+    "Lånekassen",
+    "Arbeidstilsynet",
+];
+const SUBJECTS: [&str; 8] = [
+    "Skattemeldingen for 2025 er klar",
+    "Vedtak om foreldrepenger",
+    "Årsregnskap for 2025 er mottatt",
+    "Innkalling til EU-kontroll",
+    "Tinglysing er gjennomført",
+    "Vedr. saksnr 2026/7445, byggesak",
+    "Betalingsplan for studielån 2026",
+    "Melding om tilsyn",
+];
+
+fn summary(i: usize) -> MessageSummary {
+    MessageSummary {
+        id: format!("a{}", 7_000_000 + i),
+        subject: format!("{} ({i})", SUBJECTS[i % SUBJECTS.len()]),
+        status: if i.is_multiple_of(9) {
+            MessageStatus::Unread
+        } else {
+            MessageStatus::Read
+        },
+        marked_unread: false,
+        service_owner: SENDERS[(i / 3) % SENDERS.len()].into(),
+        message_sender: None,
+        kind: MessageKind::Correspondence,
+        created: None,
+        last_changed: Utc
+            .with_ymd_and_hms(2026, 11, 20, 12, 0, 0)
+            .single()
+            .map(|t| t - chrono::Duration::minutes(i as i64 * 7)),
+        due: None,
+        attachment_count: i.is_multiple_of(4).then_some(1),
+        requires_confirmation: i.is_multiple_of(50),
+        owner: None,
+        seq: i as i64,
+    }
+}
+
+/// An inbox of `n` messages, as after loading them, at 200×50.
+fn inbox(n: usize) -> App {
+    let mut app = App::new("bench", Keymap::default());
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 200,
+            height: 50,
+        },
+    );
+    app.screen = Screen::Inbox;
+    app.user_name = Some("Kari Nordmann".into());
+    app.inbox.messages = (0..n).map(summary).collect();
+    app.inbox.loaded_once = true;
+    app.inbox.sources = vec![Source::new("my")];
+    app.inbox.selected = n / 2;
+    app.inbox.scroll = n / 2 - 10;
+    app.inbox.recount();
+    app
+}
+
+fn frames(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame 200x50");
+    for n in [1_000, 10_000, 100_000] {
+        let app = inbox(n);
+        let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+        let theme = innboks::ui::Theme::ansi();
+        group.bench_function(format!("{n} messages"), |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|frame| innboks::ui::draw(black_box(&app), &theme, frame))
+                    .expect("draw");
+            })
+        });
+    }
+    group.finish();
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn search(c: &mut Criterion) {
+    let mut app = inbox(100_000);
+    update(&mut app, key('/'));
+    for ch in "skatt".chars() {
+        update(&mut app, key(ch));
+    }
+    c.bench_function("search keystroke over 100k", |b| {
+        b.iter_batched_ref(
+            || app.clone(),
+            |app| update(app, key('e')),
+            BatchSize::LargeInput,
+        )
+    });
+}
+
+fn parse(c: &mut Criterion) {
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/page50.json"))
+        .expect("benches/page50.json");
+    c.bench_function("parse a 50-message HAL page", |b| {
+        b.iter(|| {
+            let list: innboks::altinn::model::MessageList =
+                serde_json::from_str(black_box(&page)).expect("parses");
+            list.to_page(50, false)
+        })
+    });
+}
+
+fn cache(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cache.sqlite3");
+    let scope = innboks::cache::Scope {
+        env: "bench".into(),
+        user: "u".into(),
+        who: "my".into(),
+        folder: innboks::domain::Folder::Inbox,
+    };
+    let mut cache = innboks::cache::Cache::open(&path).expect("cache");
+    let messages: Vec<MessageSummary> = (0..100_000).map(summary).collect();
+    cache
+        .write(&scope, &messages, &[], Some(true))
+        .expect("write");
+    let mut group = c.benchmark_group("cache");
+    group.sample_size(10);
+    group.bench_function("load 100k headers", |b| {
+        b.iter(|| cache.load(&scope).expect("load").messages.len())
+    });
+    group.finish();
+}
+
+fn full_sync(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = runtime
+        .block_on(innboks::sim::Simulator::start(innboks::sim::SimConfig {
+            messages: 10_000,
+            latency: Duration::from_millis(50),
+            ..Default::default()
+        }))
+        .expect("sim");
+    let client = innboks::altinn::Client::new(
+        url::Url::parse(&sim.base_url()).expect("url"),
+        innboks::auth::Secret::new(sim.api_key()),
+    )
+    .expect("client");
+    let session = runtime
+        .block_on(innboks::auth::password::login(
+            client.http(),
+            client.base(),
+            client.api_key(),
+            "demo",
+            &innboks::auth::Secret::new("demo"),
+        ))
+        .expect("login");
+    let mut group = c.benchmark_group("full sync");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(40));
+    group.bench_function("10k messages, latency 50 ms, 4 in flight", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(innboks::sync::fetch_all(
+                    |skip| {
+                        let (client, session) = (client.clone(), session.clone());
+                        async move { client.messages_page(&session, "my", skip).await }
+                    },
+                    10_000,
+                    4,
+                ))
+                .expect("sync")
+                .len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    frames,
+    search,
+    search_parts,
+    parse,
+    cache,
+    full_sync
+);
+criterion_main!(benches);
+
+fn search_parts(c: &mut Criterion) {
+    let app = inbox(100_000);
+    let bodies = std::collections::HashMap::new();
+    let messages = &app.inbox.messages;
+    let mut group = c.benchmark_group("search parts");
+    group.sample_size(10);
+    group.bench_function("full s", |b| {
+        b.iter(|| innboks::app::search::find("s", messages, &bodies, None).len())
+    });
+    group.bench_function("full skatt", |b| {
+        b.iter(|| innboks::app::search::find("skatt", messages, &bodies, None).len())
+    });
+    let wide = innboks::app::search::find("skatt", messages, &bodies, None);
+    eprintln!("skatt hits: {}", wide.len());
+    group.bench_function("within skatte", |b| {
+        b.iter(|| innboks::app::search::find("skatte", messages, &bodies, Some(&wide)).len())
+    });
+    group.finish();
+}
