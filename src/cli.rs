@@ -32,9 +32,12 @@ pub struct Cli {
         hide_env_values = true
     )]
     pub api_key: Option<String>,
-    /// Read only the local cache: nothing goes to the network (the inbox and `list`).
+    /// Read only the local cache: nothing goes to the network (the inbox).
     #[arg(long, global = true)]
     pub offline: bool,
+    /// Write when each phase of the start finished (ms since the process started) to FILE.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub startuptime: Option<PathBuf>,
     /// What to do (default: open the inbox).
     #[command(subcommand)]
     pub command: Option<Command>,

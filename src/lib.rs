@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod paths;
 pub mod sim;
+pub mod startup;
 pub mod sync;
 pub mod text;
 pub mod tui;

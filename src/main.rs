@@ -16,6 +16,7 @@ use innboks::auth::SessionHandle;
 use innboks::cli::{AttachmentAction, CacheAction, Cli, Command, ConfigAction};
 use innboks::config::{self, Environment, Overrides};
 use innboks::sim::{self, Simulator};
+use innboks::startup::StartupTimes;
 
 use innboks::{commands, paths, tui};
 
@@ -23,7 +24,8 @@ use innboks::{commands, paths, tui};
 const DEMO_PORT: u16 = 48_749;
 
 fn main() -> ExitCode {
-    match start() {
+    let started = std::time::Instant::now();
+    match start(started) {
         Ok(code) => code,
         Err(error) if error.downcast_ref::<config::ConfigError>().is_some() => {
             // A configuration problem is the user's to fix: say what and where, no backtrace.
@@ -37,15 +39,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn start() -> Result<ExitCode> {
+fn start(started: std::time::Instant) -> Result<ExitCode> {
     color_eyre::install()?;
     let cli = Cli::parse();
     init_logging();
+    let times = StartupTimes::new(started, cli.startuptime.as_deref())
+        .wrap_err("opening the --startuptime file")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .wrap_err("starting the async runtime")?;
-    runtime.block_on(run(cli))
+    runtime.block_on(run(cli, times))
 }
 
 /// Logs to `innboks.log` in the XDG state dir (0600), level from `RUST_LOG` (default info).
@@ -70,7 +74,7 @@ fn init_logging() {
         .try_init();
 }
 
-async fn run(cli: Cli) -> Result<ExitCode> {
+async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
     let config_path = match &cli.config {
         Some(path) => path.clone(),
         None => paths::config_file().ok_or_else(|| eyre!("no home directory: pass --config"))?,
@@ -89,6 +93,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             message,
         }
     })?;
+    times.mark(innboks::startup::phase::CONFIG);
     match &cli.command {
         Some(Command::Sim { port, sim }) => {
             let simulator = Simulator::start(sim.to_config(*port, None))
@@ -127,6 +132,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 api_key: innboks::auth::Secret::new(simulator.api_key()),
                 client_id: Some("innboks-demo".into()),
             };
+            times.mark(innboks::startup::phase::SIMULATOR);
             let hint = format!(
                 "Demo: brukernavn demo, passord demo · simulator på {}",
                 simulator.base_url()
@@ -142,6 +148,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     mouse: file.mouse,
                     cache: file.cache.unwrap_or(true),
                     offline: cli.offline,
+                    times,
                 },
             )
             .await;
@@ -299,6 +306,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     mouse: file.mouse,
                     cache: file.cache.unwrap_or(true),
                     offline: cli.offline,
+                    times,
                 },
             )
             .await?;
@@ -336,6 +344,8 @@ struct TuiSettings {
     cache: bool,
     /// `--offline`: only the cache.
     offline: bool,
+    /// `--startuptime`.
+    times: StartupTimes,
 }
 
 async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> {
@@ -348,6 +358,7 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         mouse,
         cache,
         offline,
+        mut times,
     } = settings;
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
     let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())?;
@@ -367,6 +378,15 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     app.env = environment.name.clone();
     let cache = if cache || offline { open_cache() } else { None };
     app.cache_enabled = cache.is_some();
+    // A stored ID-porten session names its cache, so the inbox can be drawn before the
+    // session is resumed.
+    app.user_key = SessionStore::for_env(&environment.name)
+        .and_then(|store| store.load())
+        .filter(|stored| {
+            Some(&stored.issuer) == environment.issuer.as_ref()
+                && Some(&stored.client_id) == environment.client_id.as_ref()
+        })
+        .and_then(|stored| stored.user_key);
     if offline {
         let last = cache
             .as_ref()
@@ -381,6 +401,7 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         app.offline = true;
     }
     let cache = cache.map(|(cache, _)| innboks::cache::CacheHandle::start(cache));
+    times.mark(innboks::startup::phase::CACHE);
     let auth = AuthSettings {
         env: environment.name.clone(),
         issuer: environment.issuer.clone(),
@@ -391,7 +412,7 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         acr: DEFAULT_ACR.to_owned(),
     };
     let session = SessionHandle::default();
-    tui::run(app, theme, move |tx| {
+    tui::run(app, theme, times, move |tx| {
         EffectRunner::new(client, session, auth, tx).with_cache(cache, offline)
     })
     .await

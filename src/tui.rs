@@ -16,7 +16,8 @@ use tokio::sync::mpsc;
 
 use crate::app::effects::EffectRunner;
 use crate::app::update::update;
-use crate::app::{App, Effect, Msg};
+use crate::app::{App, Effect, Msg, Screen};
+use crate::startup::{phase, StartupTimes};
 use crate::ui::{self, Theme};
 
 /// How often the spinner moves while something loads (at most 10 fps).
@@ -27,6 +28,7 @@ const TICK: Duration = Duration::from_millis(100);
 pub async fn run(
     app: App,
     theme: Theme,
+    mut times: StartupTimes,
     effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner,
 ) -> Result<()> {
     let mouse = app.mouse;
@@ -44,7 +46,8 @@ pub async fn run(
     if mouse {
         let _ = execute!(stdout(), event::EnableMouseCapture);
     }
-    let result = event_loop(&mut terminal, app, theme, effects_for).await;
+    times.mark(phase::TERMINAL);
+    let result = event_loop(&mut terminal, app, theme, times, effects_for).await;
     if mouse {
         let _ = execute!(stdout(), event::DisableMouseCapture);
     }
@@ -57,6 +60,7 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     mut app: App,
     theme: Theme,
+    mut times: StartupTimes,
     effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner,
 ) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -83,6 +87,7 @@ async fn event_loop(
         if dirty {
             draw(terminal, &app, &theme)?;
             dirty = false;
+            note_startup(&mut times, &app);
         }
         let msg = tokio::select! {
             event = events.next() => match event {
@@ -111,6 +116,24 @@ async fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Notes the start's phases that the frame just drawn shows.
+fn note_startup(times: &mut StartupTimes, app: &App) {
+    if times.has(phase::FIRST_NETWORK_PAGE) {
+        return;
+    }
+    if app.screen == Screen::Inbox {
+        if app.session_method.is_some() && !app.login.restoring {
+            times.mark(phase::SESSION);
+        }
+        if !app.inbox.messages.is_empty() {
+            times.mark(phase::FIRST_INBOX_FRAME);
+        }
+        if app.inbox.sources.iter().any(|s| s.loaded_once) && !app.offline {
+            times.mark(phase::FIRST_NETWORK_PAGE);
+        }
+    }
 }
 
 /// Runs an effect: terminal effects here, everything else in the background.

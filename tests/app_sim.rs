@@ -52,6 +52,15 @@ impl Harness {
         path: &std::path::Path,
     ) -> (Self, innboks::cache::CacheHandle) {
         let dir = tempfile::tempdir().expect("tempdir");
+        Self::with_store_and_cache(sim, dir, path)
+    }
+
+    /// A harness with both a session store in `dir` and a cache at `path`.
+    fn with_store_and_cache(
+        sim: &innboks::sim::Simulator,
+        dir: tempfile::TempDir,
+        path: &std::path::Path,
+    ) -> (Self, innboks::cache::CacheHandle) {
         let mut harness = Self::with_store(sim, dir);
         let cache =
             innboks::cache::CacheHandle::start(innboks::cache::Cache::open(path).expect("cache"));
@@ -1062,4 +1071,95 @@ async fn holding_j_coalesces_previews_and_neighbours_are_prefetched() {
     assert!(h.app.detail_message().is_some(), "shown without waiting");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(details(&sim) - before <= 2, "only prefetches further ahead");
+}
+
+#[tokio::test]
+async fn a_stored_session_opens_the_cached_inbox_before_it_is_resumed() {
+    let sim = innboks::sim::Simulator::start(sim_config(Some(0)))
+        .await
+        .expect("sim");
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let path = cache_dir.path().join("cache.sqlite3");
+    let (mut h, cache) =
+        Harness::with_store_and_cache(&sim, tempfile::tempdir().expect("dir"), &path);
+    h.apply(Msg::Start);
+    h.until("discovery", |app| {
+        app.login.device_offered.is_some() && !app.login.restoring
+    })
+    .await;
+    h.choose(LoginMethod::IdPortenDevice);
+    h.until("the inbox", |app| {
+        app.screen == Screen::Inbox && app.inbox.loaded_once
+    })
+    .await;
+    let first_ids: Vec<String> = h.app.inbox.messages.iter().map(|m| m.id.clone()).collect();
+    let saved = std::fs::read(h.store.path()).expect("session file");
+    let user = h
+        .store
+        .load()
+        .and_then(|s| s.user_key)
+        .expect("the session names its cache");
+    assert_eq!(h.app.user_key.as_deref(), Some(user.as_str()));
+    cache.flush().await;
+    h.session.clear_refresher();
+    drop(h);
+    drop(cache);
+
+    // Relaunch: the stored session's key (read at start, as main does) opens the cache.
+    let reopened = tempfile::tempdir().expect("tempdir");
+    std::fs::write(SessionStore::new(reopened.path(), "sim").path(), saved).expect("restore file");
+    let (mut h, _cache) = Harness::with_store_and_cache(&sim, reopened, &path);
+    h.app.user_key = Some(user);
+    h.apply(Msg::Start);
+    assert_eq!(
+        h.app.screen,
+        Screen::Inbox,
+        "the inbox at once, not the login"
+    );
+    assert!(h.app.login.restoring);
+    h.until("the session and the sync", |app| {
+        !app.login.restoring
+            && app.inbox.sources.iter().all(|s| s.loaded_once)
+            && !app.inbox.is_loading()
+    })
+    .await;
+    let ids: Vec<String> = h.app.inbox.messages.iter().map(|m| m.id.clone()).collect();
+    assert_eq!(ids, first_ids);
+    assert!(
+        matches!(&h.app.status, Some(Status::Info(t)) if t.contains("Ingen nye")),
+        "{:?}",
+        h.app.status
+    );
+    assert_eq!(
+        sim.stats().grants.get(innboks::sim::idporten::DEVICE_GRANT),
+        Some(&1),
+        "no second login"
+    );
+}
+
+#[tokio::test]
+async fn a_dead_stored_session_brings_the_login_over_the_cached_inbox() {
+    let sim = common::start(60).await;
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let path = cache_dir.path().join("cache.sqlite3");
+    let (mut first, cache) = Harness::with_cache(&sim, &path);
+    first.login().await;
+    let user = first.app.user_key.clone().expect("user");
+    cache.flush().await;
+    drop(first);
+    drop(cache);
+    // No session file at all: the resume fails, the cached list stays under the login.
+    let (mut h, _cache) = Harness::with_cache(&sim, &path);
+    h.app.user_key = Some(user);
+    h.apply(Msg::Start);
+    h.until("the resume to fail", |app| !app.login.restoring)
+        .await;
+    h.until("the cached rows", |app| !app.inbox.messages.is_empty())
+        .await;
+    assert_eq!(h.app.screen, Screen::Login);
+    assert!(
+        h.app.login.relogin,
+        "the login is an overlay over the kept inbox"
+    );
+    assert_eq!(h.app.inbox.messages.len(), 50);
 }

@@ -65,12 +65,19 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::CacheLoaded { request, list } => cache_loaded(app, request, list),
         Msg::Start => {
-            if app.idporten_configured {
-                app.login.restoring = true;
-                vec![Effect::Discover, Effect::RestoreSession]
-            } else {
-                Vec::new()
+            if !app.idporten_configured {
+                return Vec::new();
             }
+            app.login.restoring = true;
+            let mut effects = vec![Effect::Discover, Effect::RestoreSession];
+            if app.user_key.is_some() && app.cache_enabled {
+                // A stored session names its cache: show the inbox from it at once while
+                // the session is resumed; if that fails, the login comes over it.
+                app.screen = Screen::Inbox;
+                app.status = Some(Status::Info("Gjenopptar økten hos ID-porten …".into()));
+                effects.extend(start_list(app));
+            }
+            effects
         }
         Msg::ProviderReady { device_offered } => {
             app.login.device_offered = Some(device_offered);
@@ -112,14 +119,28 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 })
                 .unwrap_or(1);
             app.session_note = Some("ID-porten · økten ble gjenopptatt".into());
+            if app.screen == Screen::Inbox {
+                // The list is up from the cache: now bring it up to date.
+                let effects = enter_inbox(app, true);
+                app.inbox.arrivals = Some(0);
+                app.status = Some(Status::Info(
+                    "Økten er gjenopptatt – henter det nye …".into(),
+                ));
+                return effects;
+            }
             enter_inbox(app, false)
         }
         Msg::RestoreFailed { error } => {
             app.login.restoring = false;
+            let effects = if app.screen == Screen::Inbox {
+                failure(app, ApiError::SessionExpired)
+            } else {
+                Vec::new()
+            };
             if let Some(error) = error {
                 app.login.error = Some(format!("Den lagrede økten kunne ikke brukes: {error}"));
             }
-            Vec::new()
+            effects
         }
         Msg::Refresh(event) => match event {
             RefreshEvent::Refreshed { expires_at } => {
@@ -434,6 +455,10 @@ fn next_request(app: &mut App) -> u64 {
 
 /// Shows an error; an expired session brings the login form back over the kept inbox.
 fn failure(app: &mut App, error: ApiError) -> Vec<Effect> {
+    if error == ApiError::SessionExpired && app.login.restoring {
+        // A request made before the stored session is resumed: the resume decides.
+        return Vec::new();
+    }
     if error == ApiError::SessionExpired {
         app.screen = Screen::Login;
         app.login.relogin = true;
@@ -485,13 +510,19 @@ fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
         "Logget inn.".into()
     }));
     let mut effects = vec![Effect::FetchProfile];
-    if resumed && app.inbox.loaded_once {
+    if resumed && (app.inbox.loaded_once || !app.inbox.sources.is_empty()) {
+        // Pages that failed are fetched again; sources shown only from the cache so far
+        // start their sync.
         let failed: Vec<(usize, usize)> = app
             .inbox
             .sources
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| s.failed_skip.map(|skip| (i, skip)))
+            .filter_map(|(i, s)| {
+                s.failed_skip
+                    .or((!s.loaded_once && s.request.is_none()).then_some(0))
+                    .map(|skip| (i, skip))
+            })
             .collect();
         for (index, skip) in failed {
             effects.extend(fetch_page(app, index, skip));
@@ -545,7 +576,8 @@ fn start_list(app: &mut App) -> Vec<Effect> {
         }
         if app.offline {
             app.inbox.sources[index].exhausted = true;
-        } else {
+        } else if !app.login.restoring {
+            // (While a stored session is resumed, the pages wait for it.)
             effects.extend(fetch_page(app, index, 0));
         }
     }
@@ -1063,9 +1095,10 @@ fn cache_rows(app: &App, rows: Vec<MessageSummary>, removed: Vec<(String, String
 
 /// Whose inbox the loaded message `id` is in.
 fn owner_by_id(app: &App, id: &str) -> String {
-    app.inbox
-        .all_loaded()
-        .find(|m| m.id == id)
+    // Nearly always the selected one: no need to walk the list for it.
+    let selected = app.inbox.selected_message().filter(|m| m.id == id);
+    selected
+        .or_else(|| app.inbox.all_loaded().find(|m| m.id == id))
         .map_or_else(|| app.who.clone(), |m| app.owner_of(m).to_owned())
 }
 
