@@ -119,6 +119,20 @@ fn search(c: &mut Criterion) {
     });
 }
 
+fn filter(c: &mut Criterion) {
+    let mut app = inbox(100_000);
+    update(&mut app, key('f'));
+    c.bench_function(
+        "local filter on and off over 100k (needs confirmation)",
+        |b| {
+            b.iter(|| {
+                update(&mut app, key('b'));
+                update(&mut app, key('b'));
+            })
+        },
+    );
+}
+
 fn parse(c: &mut Criterion) {
     let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/page50.json"))
         .expect("benches/page50.json");
@@ -197,17 +211,6 @@ fn full_sync(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(
-    benches,
-    frames,
-    search,
-    search_parts,
-    parse,
-    cache,
-    full_sync
-);
-criterion_main!(benches);
-
 fn search_parts(c: &mut Criterion) {
     let app = inbox(100_000);
     let bodies = std::collections::HashMap::new();
@@ -227,3 +230,15 @@ fn search_parts(c: &mut Criterion) {
     });
     group.finish();
 }
+
+criterion_group!(
+    benches,
+    frames,
+    search,
+    search_parts,
+    filter,
+    parse,
+    cache,
+    full_sync
+);
+criterion_main!(benches);
