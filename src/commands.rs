@@ -473,19 +473,26 @@ pub async fn list(
         (false, f) => f,
     };
     let mut names = std::collections::HashMap::new();
-    let messages = if who == crate::app::ALL_REPORTEES {
-        let parties = match crate::app::effects::with_session(&handle, |s| {
+    let fetched: Result<Vec<crate::domain::MessageSummary>, ApiError> = async {
+        if who != crate::app::ALL_REPORTEES {
+            return fetch_list(
+                &client,
+                &handle,
+                &who,
+                filter.as_deref(),
+                limit,
+                concurrency,
+            )
+            .await;
+        }
+        let parties = crate::app::effects::with_session(&handle, |s| {
             let client = client.clone();
             async move { client.reportees(&s).await }
         })
-        .await
-        {
-            Ok(parties) => parties,
-            Err(error) => return fail_api(as_json, &error),
-        };
+        .await?;
         let mut merged = Vec::new();
         for party in parties {
-            let mut messages = match fetch_list(
+            let mut messages = fetch_list(
                 &client,
                 &handle,
                 &party.id,
@@ -493,11 +500,7 @@ pub async fn list(
                 limit,
                 concurrency,
             )
-            .await
-            {
-                Ok(messages) => messages,
-                Err(error) => return fail_api(as_json, &error),
-            };
+            .await?;
             for m in &mut messages {
                 m.owner = Some(party.id.clone());
             }
@@ -506,21 +509,12 @@ pub async fn list(
         }
         merged.sort_by_key(|m| std::cmp::Reverse(m.last_changed));
         merged.truncate(limit);
-        merged
-    } else {
-        match fetch_list(
-            &client,
-            &handle,
-            &who,
-            filter.as_deref(),
-            limit,
-            concurrency,
-        )
-        .await
-        {
-            Ok(messages) => messages,
-            Err(error) => return fail_api(as_json, &error),
-        }
+        Ok(merged)
+    }
+    .await;
+    let messages = match fetched {
+        Ok(messages) => messages,
+        Err(error) => return fail_api(as_json, &error),
     };
     if as_json {
         say!(

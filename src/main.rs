@@ -94,6 +94,18 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
         }
     })?;
     times.mark(innboks::startup::phase::CONFIG);
+    // What the inbox takes from the config file and the command line (used by the TUI only).
+    let mut tui = TuiSettings {
+        keymap,
+        hint: None,
+        loopback_port,
+        download_dir,
+        theme,
+        mouse: file.mouse,
+        cache: file.cache.unwrap_or(true),
+        offline: cli.offline,
+        times,
+    };
     match &cli.command {
         Some(Command::Sim { port, sim }) => {
             let simulator = Simulator::start(sim.to_config(*port, None))
@@ -132,7 +144,7 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                 api_key: innboks::auth::Secret::new(simulator.api_key()),
                 client_id: Some("innboks-demo".into()),
             };
-            times.mark(innboks::startup::phase::SIMULATOR);
+            tui.times.mark(innboks::startup::phase::SIMULATOR);
             let hint = format!(
                 "Demo: brukernavn demo, passord demo · simulator på {}",
                 simulator.base_url()
@@ -140,15 +152,8 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
             let result = run_tui(
                 environment,
                 TuiSettings {
-                    keymap,
                     hint: Some(hint),
-                    loopback_port,
-                    download_dir,
-                    theme,
-                    mouse: file.mouse,
-                    cache: file.cache.unwrap_or(true),
-                    offline: cli.offline,
-                    times,
+                    ..tui
                 },
             )
             .await;
@@ -295,21 +300,7 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
         }
         None => {
             let environment = environment(&cli, &file, &config_path)?;
-            run_tui(
-                environment,
-                TuiSettings {
-                    keymap,
-                    hint: None,
-                    loopback_port,
-                    download_dir,
-                    theme,
-                    mouse: file.mouse,
-                    cache: file.cache.unwrap_or(true),
-                    offline: cli.offline,
-                    times,
-                },
-            )
-            .await?;
+            run_tui(environment, tui).await?;
             Ok(ExitCode::SUCCESS)
         }
     }

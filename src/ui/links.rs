@@ -2,10 +2,9 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, Theme};
+use super::Theme;
 use crate::app::App;
 use crate::text::fit;
 
@@ -38,14 +37,5 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         "↑/↓ velg · Enter eller tall kopierer · Esc lukk",
         theme.dim,
     ));
-    let popup = centered(area, width, (lines.len() as u16 + 2).min(area.height));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .title(" Kopier lenke ")
-                .border_style(theme.border_focused),
-        ),
-        popup,
-    );
+    super::popup(frame, area, theme, "Kopier lenke", width, lines);
 }

@@ -111,6 +111,29 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// Draws `lines` in a bordered box titled `title`, at most `width` wide, centred in `area`
+/// over whatever is below it (the switcher, the link chooser).
+pub fn popup(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    title: &str,
+    width: u16,
+    lines: Vec<Line<'_>>,
+) {
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, width, height);
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            ratatui::widgets::Block::bordered()
+                .title(format!(" {title} "))
+                .border_style(theme.border_focused),
+        ),
+        rect,
+    );
+}
+
 /// A rectangle of at most `width`×`height` centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);

@@ -2,10 +2,9 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, spinner, Theme};
+use super::{spinner, Theme};
 use crate::app::{App, SwitcherEntry};
 use crate::domain::{Party, PartyKind};
 use crate::text::fit;
@@ -88,14 +87,5 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         "Skriv for å søke · ↑/↓ velg · Enter bytt · Esc lukk",
         theme.dim,
     ));
-    let popup = centered(area, width, (lines.len() as u16 + 2).min(area.height));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .title(" Representer ")
-                .border_style(theme.border_focused),
-        ),
-        popup,
-    );
+    super::popup(frame, area, theme, "Representer", width, lines);
 }
