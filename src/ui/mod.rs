@@ -84,6 +84,10 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Span::raw("· "),
         Span::styled(format!(" {} ", app.env_label), theme.badge),
     ];
+    if app.offline {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(" frakoblet ", theme.error));
+    }
     if let Some(name) = &app.user_name {
         left.push(Span::raw(format!(" · {name}")));
     }
