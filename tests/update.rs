@@ -1460,3 +1460,51 @@ fn the_mouse_selects_opens_and_scrolls_only_when_the_setting_is_on() {
     update(&mut app, mouse(MouseEventKind::ScrollDown, 5, list.y + 3));
     assert_eq!(app.inbox.selected, 2);
 }
+
+#[test]
+fn a_refresh_drops_rows_the_server_no_longer_lists() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char('f')));
+    let effects = update(&mut app, key(KeyCode::Char('u')));
+    update(&mut app, key(KeyCode::Esc));
+    let (request, _) = page_request(&effects).expect("the unread, from the server");
+    let unread: Vec<MessageSummary> = (0..30).map(summary).filter(|m| m.is_unread()).collect();
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: MessagePage {
+                messages: unread.clone(),
+                has_more: false,
+                limit_reached: false,
+                next: None,
+            },
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 10);
+    // One was read elsewhere: the filtered list from the server no longer has it.
+    let (request, _) = page_request(&update(&mut app, key(KeyCode::Char('r')))).expect("refresh");
+    let still: Vec<MessageSummary> = unread.iter().skip(1).cloned().collect();
+    let effects = update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: MessagePage {
+                messages: still,
+                has_more: false,
+                limit_reached: false,
+                next: None,
+            },
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 9);
+    assert!(!app.inbox.messages.iter().any(|m| m.id == unread[0].id));
+    assert!(
+        effects
+            .iter()
+            .all(|e| !matches!(e, Effect::WriteCache { .. })),
+        "no cache in this test"
+    );
+}

@@ -771,9 +771,10 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
         page.messages.iter().map(|m| m.id.as_str()).collect();
     // Rows the server no longer lists: inside the span of dates this page covers (from the
     // top for the first page, to the end for the last), rows of this inbox it does not hold.
-    // Only without server filters, where a row's absence means it is gone.
+    // They leave the view; the cache forgets them only without server filters (with a
+    // filter, a row may just no longer match it).
     let mut removed: Vec<(String, String)> = Vec::new();
-    if unfiltered && (received > 0 || (skip == 0 && !has_more)) {
+    if received > 0 || (skip == 0 && !has_more) {
         let newest = page.messages.iter().filter_map(|m| m.last_changed).max();
         let oldest = page.messages.iter().filter_map(|m| m.last_changed).min();
         let upper = if skip == 0 { None } else { newest };
@@ -927,7 +928,11 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
         effects.push(Effect::WriteCache {
             scope,
             upsert,
-            remove: removed.into_iter().map(|(_, id)| id).collect(),
+            remove: if unfiltered {
+                removed.into_iter().map(|(_, id)| id).collect()
+            } else {
+                Vec::new()
+            },
             complete: (unfiltered && !has_more && (skip == 0 || !from_top_again)).then_some(true),
         });
     }
