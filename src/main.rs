@@ -103,6 +103,10 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
         theme,
         mouse: file.mouse,
         cache: file.cache.unwrap_or(true),
+        concurrency: file
+            .concurrency
+            .unwrap_or(innboks::sync::DEFAULT_CONCURRENCY)
+            .clamp(1, 16),
         offline: cli.offline,
         times,
     };
@@ -333,6 +337,8 @@ struct TuiSettings {
     mouse: bool,
     /// Use the local cache.
     cache: bool,
+    /// Pages fetched at once.
+    concurrency: usize,
     /// `--offline`: only the cache.
     offline: bool,
     /// `--startuptime`.
@@ -348,6 +354,7 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         theme,
         mouse,
         cache,
+        concurrency,
         offline,
         mut times,
     } = settings;
@@ -366,6 +373,7 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     app.over_ssh = browser::over_ssh(var);
     app.download_dir = download_dir;
     app.mouse = mouse;
+    app.concurrency = concurrency;
     app.env = environment.name.clone();
     let cache = if cache || offline { open_cache() } else { None };
     app.cache_enabled = cache.is_some();

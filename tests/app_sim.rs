@@ -584,7 +584,7 @@ async fn filters_go_to_the_server_for_the_whole_mailbox_and_combine() {
 
 #[tokio::test]
 async fn needs_confirmation_is_filtered_locally_over_the_loaded_pages() {
-    let sim = common::start(300).await;
+    let sim = common::start(2000).await;
     let mut h = Harness::new(&sim);
     h.login().await;
     h.key(KeyCode::Char('f'));
@@ -1064,7 +1064,12 @@ async fn holding_j_coalesces_previews_and_neighbours_are_prefetched() {
     let next = h.app.inbox.messages[h.app.inbox.selected + 1].id.clone();
     assert!(
         h.app.bodies.contains_key(&next),
-        "the neighbour was prefetched"
+        "the neighbour was prefetched: selected {} of {}, detail {:?}, prefetching {:?}, bodies {}",
+        h.app.inbox.selected,
+        h.app.inbox.messages.len(),
+        h.app.detail.id,
+        h.app.prefetching,
+        h.app.bodies.len()
     );
     let before = details(&sim);
     h.key(KeyCode::Char('j'));

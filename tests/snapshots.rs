@@ -121,7 +121,7 @@ fn inbox_app(width: u16, height: u16) -> App {
     app.user_name = Some("Kari Nordmann".into());
     app.session_method = Some("passord");
     app.inbox.sources = vec![innboks::app::Source {
-        request: Some(1),
+        requests: vec![(1, 0)],
         ..innboks::app::Source::new("my")
     }];
     update(
@@ -138,8 +138,7 @@ fn inbox_app(width: u16, height: u16) -> App {
         },
     );
     for source in &mut app.inbox.sources {
-        source.request = None;
-        source.loading_skip = None;
+        source.requests.clear();
     }
     app.detail.request = None;
     app.bodies.insert(detail(0).summary.id.clone(), detail(0));
@@ -191,7 +190,7 @@ fn help_overlay_80x24() {
 #[test]
 fn relogin_overlay_80x24() {
     let mut app = inbox_app(80, 24);
-    app.inbox.sources[0].request = Some(77);
+    app.inbox.sources[0].requests = vec![(77, 0)];
     update(
         &mut app,
         Msg::PageFailed {

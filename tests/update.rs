@@ -1376,7 +1376,7 @@ fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
         .inbox
         .sources
         .iter()
-        .filter(|s| s.request.is_some())
+        .filter(|s| !s.requests.is_empty())
         .map(|s| s.who.as_str())
         .collect();
     assert_eq!(loading, ["r1"]);
@@ -1507,4 +1507,59 @@ fn a_refresh_drops_rows_the_server_no_longer_lists() {
             .all(|e| !matches!(e, Effect::WriteCache { .. })),
         "no cache in this test"
     );
+}
+
+#[test]
+fn at_the_end_pages_are_fetched_four_at_a_time_and_taken_in_any_order() {
+    let mut app = logged_in();
+    let effects = update(&mut app, key(KeyCode::Char('G')));
+    let pages: Vec<(u64, usize)> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FetchPage { request, skip, .. } => Some((*request, *skip)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        pages.iter().map(|(_, s)| *s).collect::<Vec<_>>(),
+        [50, 100, 150, 200],
+        "four pages in flight, no more"
+    );
+    assert!(
+        page_request(&update(&mut app, key(KeyCode::Char('G')))).is_none(),
+        "nothing more while four are on their way"
+    );
+    // The third arrives first: it waits; then the first and second: the cursor moves over all.
+    let answer = |app: &mut App, (request, skip): (u64, usize)| {
+        update(
+            app,
+            Msg::PageLoaded {
+                request,
+                skip,
+                page: page(skip..skip + 50, true),
+            },
+        )
+    };
+    answer(&mut app, pages[2]);
+    assert_eq!(app.inbox.sources[0].next_skip, 50);
+    assert_eq!(app.inbox.messages.len(), 100, "its rows are shown at once");
+    answer(&mut app, pages[0]);
+    assert_eq!(app.inbox.sources[0].next_skip, 100);
+    answer(&mut app, pages[1]);
+    assert_eq!(
+        app.inbox.sources[0].next_skip, 200,
+        "over the page that came early"
+    );
+    // The last one ends the mailbox.
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request: pages[3].0,
+            skip: 200,
+            page: page(200..230, false),
+        },
+    );
+    assert_eq!(app.inbox.sources[0].next_skip, 230);
+    assert!(app.inbox.exhausted());
+    assert_eq!(app.inbox.messages.len(), 230);
 }

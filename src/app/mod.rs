@@ -184,10 +184,11 @@ pub const ALL_REPORTEES: &str = "all";
 pub struct Source {
     /// `my` or an `r…` reportee id.
     pub who: String,
-    /// The page request in flight, if any.
-    pub request: Option<u64>,
-    /// The `$skip` of the page in flight.
-    pub loading_skip: Option<usize>,
+    /// The page requests in flight: (request id, `$skip`).
+    pub requests: Vec<(u64, usize)>,
+    /// Pages that arrived before the one at `next_skip` (several are fetched at once):
+    /// `$skip` → (messages received, more pages follow).
+    pub ahead: std::collections::BTreeMap<usize, (usize, bool)>,
     /// No more pages.
     pub exhausted: bool,
     /// At least one page has arrived.
@@ -270,7 +271,7 @@ impl InboxState {
 
     /// A page request is in flight.
     pub fn is_loading(&self) -> bool {
-        self.sources.iter().any(|s| s.request.is_some())
+        self.sources.iter().any(|s| !s.requests.is_empty())
     }
 
     /// Every source has been read to its end.
@@ -280,7 +281,10 @@ impl InboxState {
 
     /// The `$skip` of a page in flight (for "fetching page N").
     pub fn loading_skip(&self) -> Option<usize> {
-        self.sources.iter().find_map(|s| s.loading_skip)
+        self.sources
+            .iter()
+            .filter_map(|s| s.requests.iter().map(|(_, skip)| *skip).min())
+            .min()
     }
 
     /// A page failed and waits for `r`.
@@ -416,6 +420,9 @@ pub struct App {
     pub link_picker: Option<usize>,
     /// Mouse clicks and the wheel are taken (config `mouse = true`).
     pub mouse: bool,
+    /// Pages of one inbox fetched at once when more than the next is wanted (config
+    /// `concurrency`, default 4).
+    pub concurrency: usize,
 }
 
 /// Orders of the message list.
@@ -616,6 +623,7 @@ impl App {
             command: None,
             link_picker: None,
             mouse: false,
+            concurrency: crate::sync::DEFAULT_CONCURRENCY,
         }
     }
 

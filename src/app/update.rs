@@ -253,13 +253,12 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 .inbox
                 .sources
                 .iter_mut()
-                .find(|s| s.request == Some(request))
+                .find(|s| s.requests.iter().any(|(r, _)| *r == request))
             else {
                 return Vec::new();
             };
-            source.request = None;
-            source.loading_skip = None;
-            source.failed_skip = Some(skip);
+            source.requests.retain(|(r, _)| *r != request);
+            source.failed_skip = Some(source.failed_skip.map_or(skip, |f| f.min(skip)));
             let who = source.who.clone();
             app.inbox.arrivals = None;
             // A 401 on the list itself means the cookie session is no good any more.
@@ -520,7 +519,7 @@ fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
             .enumerate()
             .filter_map(|(i, s)| {
                 s.failed_skip
-                    .or((!s.loaded_once && s.request.is_none()).then_some(0))
+                    .or((!s.loaded_once && s.requests.is_empty()).then_some(0))
                     .map(|skip| (i, skip))
             })
             .collect();
@@ -717,9 +716,10 @@ fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect> {
     let Some(source) = app.inbox.sources.get_mut(index) else {
         return Vec::new();
     };
-    source.request = Some(request);
-    source.loading_skip = Some(skip);
-    source.failed_skip = None;
+    source.requests.push((request, skip));
+    if source.failed_skip == Some(skip) {
+        source.failed_skip = None;
+    }
     let link = if skip == 0 {
         None
     } else {
@@ -740,7 +740,7 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
         .inbox
         .sources
         .iter()
-        .position(|s| s.request == Some(request))
+        .position(|s| s.requests.iter().any(|(r, _)| *r == request))
     else {
         return Vec::new();
     };
@@ -756,9 +756,7 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
     }
     let inbox = &mut app.inbox;
     let source = &mut inbox.sources[index];
-    source.request = None;
-    source.loading_skip = None;
-    source.failed_skip = None;
+    source.requests.retain(|(r, _)| *r != request);
     // A page from the top over rows already here (a refresh, or the sync over the cache)
     // updates them in place and puts new ones on top.
     let from_top_again = skip == 0 && (source.loaded_once || source.cached);
@@ -877,13 +875,30 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
     if from_top_again && had_server_page {
         // New arrivals shift the server's offsets of the pages still to come.
         source.next_skip += arrived;
-    } else {
+    } else if skip <= source.next_skip {
+        // The page at the cursor: it moves on, over the pages that arrived ahead of it.
         source.next_skip = skip + received;
         source.next_link = page.next;
-        source.exhausted = !has_more;
-        if !has_more {
-            source.cached = false;
+        let mut more = has_more;
+        while more {
+            match source.ahead.remove(&source.next_skip) {
+                Some((count, after)) => {
+                    source.next_skip += count;
+                    more = after;
+                }
+                None => break,
+            }
         }
+        let cursor = source.next_skip;
+        source.ahead.retain(|skip, _| *skip > cursor);
+        source.exhausted = !more;
+        if !more {
+            source.cached = false;
+            source.ahead.clear();
+        }
+    } else {
+        // A page fetched ahead arrived first: it waits for the ones before it.
+        source.ahead.insert(skip, (received, has_more));
     }
     // The sync over the cache goes on while a page brings nothing the cache already had.
     let sync_more = source.syncing && unchanged == 0 && has_more;
@@ -937,8 +952,8 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
         });
     }
     if sync_more {
-        let next = app.inbox.sources[index].next_skip;
-        effects.extend(fetch_page(app, index, next));
+        let want = app.concurrency;
+        effects.extend(fetch_ahead(app, index, want));
     }
     if app.preview && (app.detail.id.is_none() || (at_top && !app.detail.open)) {
         effects.extend(follow_selection(app));
@@ -983,10 +998,23 @@ fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
     if app.screen != Screen::Inbox
         || app.offline
         || !inbox.loaded_once
-        || inbox.is_loading()
         || inbox.failed()
         || inbox.selected + rows < confirmed
     {
+        return Vec::new();
+    }
+    if inbox.sources.len() == 1 {
+        // One inbox: at the very end of the list, or with a local filter that shows few
+        // rows, several pages are fetched at once; otherwise the next one.
+        let at_end = inbox.selected + 1 >= inbox.messages.len();
+        let want = if at_end || app.filters.needs_confirmation {
+            app.concurrency
+        } else {
+            1
+        };
+        return fetch_ahead(app, 0, want);
+    }
+    if inbox.is_loading() {
         return Vec::new();
     }
     match next_source(app) {
@@ -996,6 +1024,45 @@ fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
         }
         None => Vec::new(),
     }
+}
+
+/// Asks for the pages after `next_skip` that are neither here nor on their way, until
+/// `want` (at most [`App::concurrency`]) are in flight; one at a time when the server gives
+/// `next` links (they cannot be fetched ahead), and never past a page that ended the list.
+fn fetch_ahead(app: &mut App, index: usize, want: usize) -> Vec<Effect> {
+    let Some(source) = app.inbox.sources.get(index) else {
+        return Vec::new();
+    };
+    if source.exhausted || (!source.loaded_once && !source.cached) {
+        return Vec::new();
+    }
+    let want = if source.next_link.is_some() {
+        1
+    } else {
+        want.clamp(1, app.concurrency.max(1))
+    };
+    let end = source
+        .ahead
+        .iter()
+        .find(|(_, (_, more))| !more)
+        .map(|(skip, _)| *skip);
+    let mut skips = Vec::new();
+    let mut skip = source.next_skip;
+    while source.requests.len() + skips.len() < want && end.is_none_or(|end| skip <= end) {
+        let busy =
+            source.requests.iter().any(|(_, s)| *s == skip) || source.ahead.contains_key(&skip);
+        if !busy {
+            skips.push(skip);
+        }
+        skip += crate::altinn::client::PAGE_SIZE;
+        if skip > source.next_skip + 64 * crate::altinn::client::PAGE_SIZE {
+            break;
+        }
+    }
+    skips
+        .into_iter()
+        .flat_map(|skip| fetch_page(app, index, skip))
+        .collect()
 }
 
 fn keep_selection_visible(app: &mut App) {
@@ -1039,8 +1106,10 @@ fn fetch_detail(app: &mut App, mark_as_read: bool, debounce: bool) -> Vec<Effect
     app.detail.request = Some(request);
     app.detail.error = None;
     let who = owner_by_id(app, &id);
-    // A preview also fetches the neighbours the cursor is likely to go to next.
+    // A preview also fetches the neighbours the cursor is likely to go to next; a newer
+    // preview replaces an older one with its prefetches (the runner aborts it).
     let prefetch = if debounce {
+        app.prefetching.clear();
         neighbours(app)
     } else {
         Vec::new()
@@ -1153,7 +1222,7 @@ fn refresh(app: &mut App) -> Vec<Effect> {
         app.status = Some(Status::Error(ApiError::Offline.to_string()));
         return Vec::new();
     }
-    if app.inbox.is_loading() {
+    if app.inbox.is_loading() && !app.inbox.failed() {
         return Vec::new();
     }
     let mut effects = Vec::new();
@@ -1169,8 +1238,15 @@ fn refresh(app: &mut App) -> Vec<Effect> {
         .sources
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| s.failed_skip.map(|skip| (i, skip)))
+        .filter_map(|(i, s)| {
+            s.failed_skip
+                .filter(|skip| !s.requests.iter().any(|(_, r)| r == skip))
+                .map(|skip| (i, skip))
+        })
         .collect();
+    if failed.is_empty() && app.inbox.is_loading() {
+        return effects;
+    }
     if failed.is_empty() {
         app.status = Some(Status::Info("Oppdaterer…".into()));
         app.inbox.arrivals = Some(0);
