@@ -666,14 +666,38 @@ fn resizing_to_tiny_sizes_keeps_the_selection_valid() {
 #[test]
 fn a_server_next_link_is_used_for_the_next_page() {
     let mut app = logged_in();
-    let (request, skip) = page_request(&update(&mut app, key(KeyCode::Char('G')))).expect("page 2");
+    // As if the first page had come with a `next` link (Altinn 2 sends none; a server may).
+    app.inbox.sources[0].next_link = Some("/api/my/messages?cursor=abc".into());
+    let effects = update(&mut app, key(KeyCode::Char('G')));
+    let pages: Vec<&Effect> = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::FetchPage { .. }))
+        .collect();
+    assert_eq!(
+        pages.len(),
+        1,
+        "a page behind a link cannot be fetched ahead"
+    );
+    let Effect::FetchPage {
+        request,
+        skip,
+        link,
+        ..
+    } = pages[0]
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (*skip, link.as_deref()),
+        (50, Some("/api/my/messages?cursor=abc"))
+    );
     let mut second = page(50..100, true);
     second.next = Some("/api/my/messages?cursor=xyz".into());
     update(
         &mut app,
         Msg::PageLoaded {
-            request,
-            skip,
+            request: *request,
+            skip: *skip,
             page: second,
         },
     );
