@@ -208,7 +208,8 @@ async fn a_server_error_is_shown_and_r_recovers() {
     let mut h = Harness::new(&sim);
     h.login().await;
     let loaded = h.app.inbox.messages.len();
-    sim.faults().fail_next(1, 500);
+    // Four pages go at once and each is tried four times before the error shows.
+    sim.faults().fail_next(16, 500);
     h.key(KeyCode::Char('G'));
     h.until("the error", |app| {
         matches!(app.status, Some(Status::Error(_)))

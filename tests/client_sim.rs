@@ -278,11 +278,23 @@ async fn server_errors_and_malformed_json_are_errors_not_panics() {
     let sim = common::start(20).await;
     let client = common::client(&sim);
     let session = common::login(&client).await;
-    sim.faults().fail_next(1, 503);
+    // One failure on the way is retried without a word.
+    sim.faults().fail_next(2, 503);
+    let page = client
+        .messages_page(&session, "my", 0)
+        .await
+        .expect("retried past two 503s");
+    assert_eq!(page.messages.len(), 20);
+    // A failure that persists is an error after 1 + 3 tries, not a storm.
+    let before: u64 = sim.stats().requests.values().sum();
+    sim.faults().fail_next(10, 503);
     let error = client
         .messages_page(&session, "my", 0)
         .await
         .expect_err("503");
+    let after: u64 = sim.stats().requests.values().sum();
+    assert_eq!(after - before, 4, "four tries, then the error");
+    sim.faults().fail_next(0, 503);
     assert_eq!(
         error,
         ApiError::Server {

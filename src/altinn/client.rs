@@ -71,6 +71,49 @@ pub struct Client {
     base: Url,
     api_key: Secret,
     language: u16,
+    retry: RetryPolicy,
+}
+
+/// How a GET that failed on the way (connection, timeout, a cut body, or a 500, 502, 503
+/// or 504) is tried again: at most `retries` more times, waiting `base`, then twice that,
+/// and so on up to `cap`, each wait with up to half again of random jitter, so many clients
+/// never retry in step. Only GETs are retried: they change nothing on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Tries after the first.
+    pub retries: u32,
+    /// The first wait.
+    pub base: Duration,
+    /// The longest wait.
+    pub cap: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            retries: 3,
+            base: Duration::from_millis(250),
+            cap: Duration::from_secs(4),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before try `attempt` (1 for the first retry), jitter included.
+    pub fn wait(&self, attempt: u32) -> Duration {
+        use rand::Rng;
+        let exponential = self
+            .base
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+            .min(self.cap);
+        let jitter = rand::thread_rng().gen_range(0.0..=0.5);
+        exponential.mul_f64(1.0 + jitter)
+    }
+}
+
+/// True for the statuses a GET is tried again after.
+fn retryable(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 500 | 502 | 503 | 504)
 }
 
 /// The non-canonical HTTP reason phrase when the server sent one, else the canonical one.
@@ -180,6 +223,7 @@ impl Client {
             base,
             api_key,
             language: 1044,
+            retry: RetryPolicy::default(),
         })
     }
 
@@ -286,20 +330,59 @@ impl Client {
         })
     }
 
-    /// Sends a GET; a `429 Too Many Requests` is waited out (its `Retry-After`, at most
-    /// [`MAX_RETRY_AFTER`]) and retried, at most [`THROTTLE_RETRIES`] times.
-    async fn get(&self, url: Url, session: &Session) -> Result<Response, ApiError> {
-        let mut attempt = 0;
+    /// Uses `policy` for GETs that fail on the way (tests use short waits).
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sends a GET and reads its body. A `429 Too Many Requests` is waited out (its
+    /// `Retry-After`, at most [`MAX_RETRY_AFTER`]) and retried, at most [`THROTTLE_RETRIES`]
+    /// times; a failure on the way is retried as [`RetryPolicy`] says. Anything else is
+    /// answered at once.
+    async fn get(
+        &self,
+        url: Url,
+        session: &Session,
+    ) -> Result<(reqwest::header::HeaderMap, Vec<u8>), ApiError> {
+        let (mut throttled, mut failed) = (0, 0);
         loop {
-            let response = self
+            let sent = self
                 .send_raw(self.request(Method::GET, url.clone(), session))
-                .await?;
-            if response.status() != StatusCode::TOO_MANY_REQUESTS || attempt >= THROTTLE_RETRIES {
-                return self.check(response, session).await;
-            }
-            attempt += 1;
-            let wait = retry_after(response.headers()).min(MAX_RETRY_AFTER);
-            tracing::info!(?wait, attempt, "throttled by the server, waiting");
+                .await;
+            let retry = match sent {
+                Ok(response)
+                    if response.status() == StatusCode::TOO_MANY_REQUESTS
+                        && throttled < THROTTLE_RETRIES =>
+                {
+                    throttled += 1;
+                    let wait = retry_after(response.headers()).min(MAX_RETRY_AFTER);
+                    tracing::info!(?wait, throttled, "throttled by the server, waiting");
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                Ok(response) if retryable(response.status()) && failed < self.retry.retries => {
+                    format!("status {}", response.status().as_u16())
+                }
+                Ok(response) => {
+                    let response = self.check(response, session).await?;
+                    let headers = response.headers().clone();
+                    match response.bytes().await {
+                        Ok(bytes) => return Ok((headers, bytes.to_vec())),
+                        Err(error) if failed < self.retry.retries => describe_reqwest_error(&error),
+                        Err(error) => {
+                            return Err(ApiError::Network {
+                                detail: describe_reqwest_error(&error),
+                            })
+                        }
+                    }
+                }
+                Err(error) if failed < self.retry.retries => error.to_string(),
+                Err(error) => return Err(error),
+            };
+            failed += 1;
+            let wait = self.retry.wait(failed);
+            tracing::info!(%retry, ?wait, failed, "GET failed on the way, trying again");
             tokio::time::sleep(wait).await;
         }
     }
@@ -309,11 +392,7 @@ impl Client {
         url: Url,
         session: &Session,
     ) -> Result<(T, reqwest::header::HeaderMap), ApiError> {
-        let response = self.get(url, session).await?;
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(|e| ApiError::Network {
-            detail: describe_reqwest_error(&e),
-        })?;
+        let (headers, bytes) = self.get(url, session).await?;
         let value = serde_json::from_slice(&bytes).map_err(|e| ApiError::Malformed {
             detail: e.to_string(),
         })?;

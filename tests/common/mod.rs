@@ -42,7 +42,15 @@ pub fn client_with_key(sim: &Simulator, key: &str) -> Client {
         Secret::new(key),
     )
     .expect("client")
+    .with_retry(FAST_RETRY)
 }
+
+/// Retries as in production, with short waits so tests stay quick.
+pub const FAST_RETRY: innboks::altinn::client::RetryPolicy = innboks::altinn::client::RetryPolicy {
+    retries: 3,
+    base: std::time::Duration::from_millis(5),
+    cap: std::time::Duration::from_millis(40),
+};
 
 /// Logs in as the demo user.
 pub async fn login(client: &Client) -> Session {
