@@ -82,6 +82,9 @@ async fn event_loop(
             perform(&mut effects, effect);
         }
     }
+    // A test hook: with INNBOKS_TEST_PANIC set, F12 panics inside the running loop, so the
+    // tests can check that a panic leaves the terminal as it found it.
+    let panic_on_f12 = std::env::var_os("INNBOKS_TEST_PANIC").is_some();
     let mut dirty = true;
     loop {
         if dirty {
@@ -101,6 +104,13 @@ async fn event_loop(
             Some(msg) = rx.recv() => msg,
             _ = tick.tick(), if app.is_busy() => Msg::Tick(std::time::SystemTime::now()),
         };
+        if panic_on_f12 {
+            if let Msg::Key(key) = &msg {
+                if key.code == crossterm::event::KeyCode::F(12) {
+                    panic!("test panic on F12 (INNBOKS_TEST_PANIC)");
+                }
+            }
+        }
         let mut batch = vec![msg];
         while let Ok(more) = rx.try_recv() {
             batch.push(more);

@@ -25,6 +25,10 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str]) -> Self {
+        Self::start_with(args, &[])
+    }
+
+    fn start_with(args: &[&str], env: &[(&str, &str)]) -> Self {
         let home = tempfile::tempdir().expect("temp home");
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -43,6 +47,9 @@ impl Session {
         cmd.env("XDG_CACHE_HOME", home.path().join("cache"));
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn innboks");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -279,4 +286,55 @@ fn demo_device_login_keeps_secrets_out_of_the_log() {
             0o700
         );
     }
+}
+
+#[test]
+fn a_panic_inside_the_running_inbox_restores_the_terminal() {
+    let mut session = Session::start_with(
+        &["demo", "--messages", "60"],
+        &[("INNBOKS_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")],
+    );
+    session.wait_for("the login screen", |s| s.contains("Brukernavn"));
+    session.send(b"demo\tdemo\r");
+    session.wait_for("the inbox", |s| s.contains("ulest /"));
+    let before = session.raw().len();
+    session.send(b"\x1b[24~");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = session.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "innboks did not exit after the panic; screen:\n{}",
+            session.contents()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        !status.success(),
+        "a panic is a failure exit, got {status:?}"
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    let raw = session.raw();
+    let after = &raw[before.min(raw.len())..];
+    let has = |needle: &[u8]| after.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        has(b"\x1b[?1049l"),
+        "the alternate screen was left after the panic"
+    );
+    assert!(
+        has(b"\x1b[?25h"),
+        "the cursor was shown again after the panic"
+    );
+    assert!(has(b"\x1b[?2004l"), "bracketed paste was turned off again");
+    let text = String::from_utf8_lossy(after);
+    assert!(
+        text.contains("test panic on F12"),
+        "the panic is reported:\n{text}"
+    );
+    assert!(
+        !text.contains(".ASPXAUTH") && !text.contains("Bearer"),
+        "no secrets:\n{text}"
+    );
 }
