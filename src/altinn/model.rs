@@ -187,11 +187,46 @@ pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
         .map(|dt| dt.with_timezone(&Utc))
 }
 
+/// The longest one-line text kept from the server (subjects, names): a screen has no use
+/// for more, and search and drawing stay cheap.
+pub const MAX_LINE_CHARS: usize = 1_000;
+
+/// The largest HTML body converted to text; longer ones are cut, and say so.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
 fn clean_opt(value: &Option<String>) -> Option<String> {
     value
         .as_deref()
-        .map(sanitize_line)
+        .map(|text| {
+            // Cut before cleaning, so a huge text costs no more than a long one.
+            let cut = match text.char_indices().nth(MAX_LINE_CHARS * 4) {
+                Some((at, _)) => &text[..at],
+                None => text,
+            };
+            sanitize_line(cut)
+                .chars()
+                .take(MAX_LINE_CHARS)
+                .collect::<String>()
+        })
         .filter(|s| !s.is_empty())
+}
+
+/// A body as text: HTML converted (at most [`MAX_BODY_BYTES`] of it), with a line saying
+/// so when the rest was cut.
+fn body_text(html: &str) -> String {
+    if html.len() <= MAX_BODY_BYTES {
+        return html_to_text(html, BODY_WIDTH);
+    }
+    let mut end = MAX_BODY_BYTES;
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut text = html_to_text(&html[..end], BODY_WIDTH);
+    text.push_str(&format!(
+        "\n\n[Meldingen er {} stor; bare den første megabyten vises her.]",
+        crate::text::human_size(html.len() as u64)
+    ));
+    text
 }
 
 impl HalMessage {
@@ -223,7 +258,7 @@ impl HalMessage {
     pub fn to_message(&self) -> Message {
         let summary = self.to_summary();
         let body = match self.body.as_deref() {
-            Some(html) if !html.trim().is_empty() => html_to_text(html, BODY_WIDTH),
+            Some(html) if !html.trim().is_empty() => body_text(html),
             _ => String::new(),
         };
         let attachments = self

@@ -30,8 +30,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .id
         .as_ref()
         .and_then(|id| app.inbox.messages.iter().find(|m| &m.id == id));
+    // Only the lines from the scroll position that fit are built: a long body costs a
+    // frame no more than a short one.
+    let window = (app.detail.scroll as usize, area.height as usize);
     let lines = match (app.detail_message(), summary) {
-        (Some(message), _) => message_lines(message, app.detail.attachment, theme),
+        (Some(message), _) => message_lines(message, app.detail.attachment, theme, window),
         (None, Some(summary)) => {
             let mut lines = header_lines(summary, theme);
             lines.push(Line::raw(""));
@@ -54,8 +57,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let paragraph = Paragraph::new(lines)
         .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((app.detail.scroll, 0));
+        .wrap(Wrap { trim: false });
     frame.render_widget(paragraph, area);
 }
 
@@ -96,7 +98,12 @@ fn header_lines(summary: &MessageSummary, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn message_lines(message: &Message, chosen: Option<usize>, theme: &Theme) -> Vec<Line<'static>> {
+fn message_lines(
+    message: &Message,
+    chosen: Option<usize>,
+    theme: &Theme,
+    (skip, rows): (usize, usize),
+) -> Vec<Line<'static>> {
     let mut lines = header_lines(&message.summary, theme);
     let describe = |i: usize, attachment: &crate::domain::Attachment| {
         let mut text = format!("[{}] {}", i + 1, attachment.file_name);
@@ -153,7 +160,21 @@ fn message_lines(message: &Message, chosen: Option<usize>, theme: &Theme) -> Vec
             .unwrap_or_else(|| "(ingen tekst)".to_owned());
         lines.push(Line::raw(text));
     } else {
-        lines.extend(message.body.lines().map(|l| Line::raw(l.to_owned())));
+        let header = lines.len();
+        let body_skip = skip.saturating_sub(header);
+        lines.extend(
+            message
+                .body
+                .lines()
+                .skip(body_skip)
+                .take(rows)
+                .map(|l| Line::raw(l.to_owned())),
+        );
+        return lines
+            .into_iter()
+            .skip(skip.min(header))
+            .take(rows)
+            .collect();
     }
-    lines
+    lines.into_iter().skip(skip).take(rows).collect()
 }
