@@ -106,10 +106,28 @@ pub fn safe_file_name(name: &str) -> String {
         .collect();
     let cleaned = cleaned.trim_start_matches(['.', ' ']).trim().to_owned();
     if cleaned.is_empty() {
-        "vedlegg".to_owned()
-    } else {
-        cleaned
+        return "vedlegg".to_owned();
     }
+    shorten_file_name(&cleaned, MAX_FILE_NAME_BYTES)
+}
+
+/// The longest file name made (bytes): file systems allow 255, and ` (12)` may be added.
+pub const MAX_FILE_NAME_BYTES: usize = 200;
+
+/// `name` cut to at most `max` bytes on a character boundary, keeping a short extension.
+fn shorten_file_name(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_owned();
+    }
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 16 => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    let mut end = max.saturating_sub(extension.len()).min(stem.len());
+    while !stem.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{extension}", stem[..end].trim_end())
 }
 
 /// A QR code as lines of half blocks (light modules drawn, as `qrencode -t UTF8` does).
@@ -257,5 +275,20 @@ mod link_tests {
             body_links(&text),
             vec!["https://www.altinn.no/", "mailto:post@skatteetaten.no"]
         );
+    }
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    use super::*;
+
+    #[test]
+    fn long_names_are_cut_and_keep_their_extension() {
+        let name = safe_file_name(&format!("{}.pdf", "æ".repeat(3000)));
+        assert!(name.len() <= MAX_FILE_NAME_BYTES, "{}", name.len());
+        assert!(name.ends_with(".pdf"));
+        let no_extension = safe_file_name(&"b".repeat(500));
+        assert_eq!(no_extension.len(), MAX_FILE_NAME_BYTES);
+        assert_eq!(safe_file_name("kort.pdf"), "kort.pdf");
     }
 }

@@ -616,6 +616,47 @@ pub const HOSTILE_ID: &str = "a6999999";
 /// Delivers a new unread letter on top of mailbox `index` (a copy of the newest one with
 /// `subject`, one minute newer); returns its id. For tests of sync and refresh.
 pub fn deliver(world: &mut World, index: usize, subject: &str) -> Option<String> {
+    deliver_with(world, index, |m| m.subject = subject.to_owned())
+}
+
+/// Like [`deliver`], with `shape` setting any field of the new message (tests of hostile
+/// content give it escape sequences, odd names and huge bodies); its attachments get ids of
+/// their own.
+pub fn deliver_with(
+    world: &mut World,
+    index: usize,
+    shape: impl FnOnce(&mut SimMessage),
+) -> Option<String> {
+    let id = deliver_plain(world, index)?;
+    let mailbox = world.mailboxes.get_mut(index)?;
+    let message = mailbox.first_mut()?;
+    shape(message);
+    message.id = id.clone();
+    let mut next = 8_500_000 + (mailbox.len() as u64) * 10;
+    if let Some(message) = world.mailboxes.get_mut(index).and_then(|m| m.first_mut()) {
+        for attachment in &mut message.attachments {
+            next += 1;
+            attachment.id = next;
+            attachment.size = attachment.bytes().len() as u64;
+        }
+    }
+    Some(id)
+}
+
+/// A text attachment named `file_name` (for tests).
+pub fn text_attachment(file_name: &str, title: &str) -> SimAttachment {
+    let mut attachment = SimAttachment {
+        id: 0,
+        name: title.to_owned(),
+        file_name: file_name.to_owned(),
+        size: 0,
+        title: title.to_owned(),
+    };
+    attachment.size = attachment.bytes().len() as u64;
+    attachment
+}
+
+fn deliver_plain(world: &mut World, index: usize) -> Option<String> {
     let mailbox = world.mailboxes.get_mut(index)?;
     let newest = mailbox.first()?.clone();
     let highest = mailbox
@@ -630,7 +671,6 @@ pub fn deliver(world: &mut World, index: usize, subject: &str) -> Option<String>
         SimMessage {
             id: id.clone(),
             original_id: None,
-            subject: subject.to_owned(),
             status: SimStatus::Unread,
             kind: "Correspondence",
             last_changed: newest.last_changed + Duration::minutes(1),

@@ -290,6 +290,16 @@ impl Simulator {
         data::deliver(&mut lock(&self.state.world), reportee, subject)
     }
 
+    /// Delivers a new message on top of reportee `reportee`'s mailbox, shaped by `shape`
+    /// (see [`data::deliver_with`]); returns its id.
+    pub fn deliver_with(
+        &self,
+        reportee: usize,
+        shape: impl FnOnce(&mut data::SimMessage),
+    ) -> Option<String> {
+        data::deliver_with(&mut lock(&self.state.world), reportee, shape)
+    }
+
     /// Ends every cookie session (as if they all expired).
     pub fn expire_sessions(&self) {
         lock(&self.state.cookies).clear();
