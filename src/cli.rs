@@ -208,6 +208,10 @@ pub struct SimArgs {
     /// Add a hostile message (escape sequences, path tricks) to test what reaches the screen.
     #[arg(long)]
     pub hostile: bool,
+    /// Random faults on the API, e.g. "5xx=0.2,429=0.05,latency=20..200,reset=0.01,
+    /// malformed=0.01,truncate=0.01,slow=0.01,content-type=0.01,seed=7".
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<crate::sim::faults::FaultSpec>,
 }
 
 impl SimArgs {
@@ -232,6 +236,7 @@ impl SimArgs {
                 .map(std::time::Duration::from_secs),
             device_flow: !self.no_device_flow,
             hostile: self.hostile,
+            faults: self.faults.clone().unwrap_or_default(),
             ..defaults
         }
     }

@@ -129,10 +129,86 @@ async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Respo
     let lower = path.to_ascii_lowercase();
     let segments: Vec<&str> = lower.trim_matches('/').split('/').collect();
     let original: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let (route, response) = route(&ctx, &method, &segments, &original, &headers, &body);
+    let api = segments.first() == Some(&"api");
+    let (route, response) = if api {
+        random_fault(&state).await
+    } else {
+        None
+    }
+    .unwrap_or_else(|| route(&ctx, &method, &segments, &original, &headers, &body));
     let key = format!("{method} {route} {}", response.status().as_u16());
     *lock(&state.stats).requests.entry(key).or_default() += 1;
+    if api && response.status() == StatusCode::OK {
+        if let Some(fault) = state.dice.body() {
+            return body_fault(response, fault).await;
+        }
+    }
     response
+}
+
+/// `--faults`: extra latency, and a random error status instead of the answer.
+async fn random_fault(state: &SimState) -> Option<(&'static str, Response)> {
+    let extra = state.dice.latency();
+    if !extra.is_zero() {
+        tokio::time::sleep(extra).await;
+    }
+    let status = state.dice.status()?;
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = status_with_reason(code, "Simulated failure");
+    if status == 429 {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    }
+    Some(("random fault", response))
+}
+
+/// `--faults`: spoils the body of a successful answer.
+async fn body_fault(response: Response, fault: super::faults::BodyFault) -> Response {
+    use super::faults::BodyFault;
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return status_with_reason(StatusCode::INTERNAL_SERVER_ERROR, "Simulated failure");
+    };
+    let half = bytes.slice(..bytes.len() / 2);
+    let body = match fault {
+        BodyFault::Malformed => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Body::from(half)
+        }
+        BodyFault::WrongType => {
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            Body::from(bytes)
+        }
+        BodyFault::Truncate | BodyFault::Reset => {
+            // Announce the whole length, send half, then fail: the connection is cut.
+            if let Ok(length) = bytes.len().to_string().parse() {
+                parts.headers.insert(header::CONTENT_LENGTH, length);
+            }
+            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+                Ok(half),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "simulated reset",
+                )),
+            ];
+            Body::from_stream(futures::stream::iter(chunks))
+        }
+        BodyFault::Slow => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            let pieces: Vec<Bytes> = bytes.chunks(512).map(Bytes::copy_from_slice).collect();
+            let stream = futures::stream::unfold(pieces.into_iter(), |mut rest| async move {
+                let piece = rest.next()?;
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                Some((Ok::<_, std::io::Error>(piece), rest))
+            });
+            Body::from_stream(stream)
+        }
+    };
+    Response::from_parts(parts, body)
 }
 
 fn route(

@@ -4,6 +4,7 @@
 
 pub mod altinn;
 pub mod data;
+pub mod faults;
 pub mod filter;
 pub mod idporten;
 
@@ -56,6 +57,8 @@ pub struct SimConfig {
     /// Keep the OpenID provider's key and grants in this file (0600), so a restarted
     /// simulator on the same port still knows its refresh tokens (`innboks demo`).
     pub state_file: Option<std::path::PathBuf>,
+    /// Random faults on the Altinn API (`--faults`).
+    pub faults: faults::FaultSpec,
 }
 
 impl Default for SimConfig {
@@ -77,6 +80,7 @@ impl Default for SimConfig {
             device_flow: true,
             state_file: None,
             hostile: false,
+            faults: faults::FaultSpec::default(),
         }
     }
 }
@@ -170,6 +174,8 @@ pub struct SimState {
     pub(crate) cookies: Mutex<HashMap<String, CookieSession>>,
     pub(crate) stats: Mutex<Stats>,
     pub(crate) faults: Faults,
+    /// The random faults' dice.
+    pub(crate) dice: faults::FaultDice,
     /// Requests being answered now.
     pub(crate) in_flight: std::sync::atomic::AtomicU64,
     pub(crate) keys: idporten::Keys,
@@ -225,6 +231,7 @@ impl Simulator {
                 .await
                 .map_err(std::io::Error::other)?
                 .map_err(std::io::Error::other)?;
+        let dice = faults::FaultDice::new(config.faults.clone());
         let state = Arc::new(SimState {
             config,
             world: Mutex::new(world),
@@ -232,6 +239,7 @@ impl Simulator {
             stats: Mutex::new(Stats::default()),
             faults: Faults::default(),
             in_flight: Default::default(),
+            dice,
             keys,
             oidc: Mutex::new(oidc),
             base_url: format!("http://{addr}"),
@@ -298,6 +306,11 @@ impl Simulator {
         shape: impl FnOnce(&mut data::SimMessage),
     ) -> Option<String> {
         data::deliver_with(&mut lock(&self.state.world), reportee, shape)
+    }
+
+    /// Puts random faults in force on the API from now on (see [`faults::FaultSpec`]).
+    pub fn set_faults(&self, spec: faults::FaultSpec) {
+        self.state.dice.set(spec);
     }
 
     /// Ends every cookie session (as if they all expired).
