@@ -557,6 +557,8 @@ fn start_list(app: &mut App) -> Vec<Effect> {
         ..InboxState::default()
     };
     app.detail = Default::default();
+    // A search's hits point into the old list.
+    app.search = None;
     if app.inbox.sources.is_empty() {
         if app.offline {
             app.status = Some(Status::Error(ApiError::Offline.to_string()));
