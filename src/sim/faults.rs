@@ -112,6 +112,9 @@ impl FromStr for FaultSpec {
     }
 }
 
+/// Which rate of a spec.
+type Rate = fn(&FaultSpec) -> f64;
+
 /// The dice: a small seeded generator shared by the running simulator, with the spec in
 /// force (tests change it while the simulator runs).
 #[derive(Debug)]
@@ -170,7 +173,7 @@ impl FaultDice {
 
     /// A fault for the body of a successful answer, if one is due.
     pub fn body(&self) -> Option<BodyFault> {
-        let kinds: [(fn(&FaultSpec) -> f64, BodyFault); 5] = [
+        let kinds: [(Rate, BodyFault); 5] = [
             (|s| s.reset, BodyFault::Reset),
             (|s| s.malformed, BodyFault::Malformed),
             (|s| s.truncate, BodyFault::Truncate),
