@@ -20,16 +20,16 @@ fn requests(sim: &innboks::sim::Simulator) -> u64 {
         .sum()
 }
 
+/// What the client must make of a fault.
+type Outcome = fn(&Result<innboks::domain::MessagePage, ApiError>) -> bool;
+
 #[tokio::test]
 async fn each_fault_alone_on_every_request() {
     let sim = common::start(60).await;
     let client = common::client(&sim);
     let session = common::login(&client).await;
     // (fault, what the client makes of it)
-    let matrix: [(
-        &str,
-        fn(&Result<innboks::domain::MessagePage, ApiError>) -> bool,
-    ); 7] = [
+    let matrix: [(&str, Outcome); 7] = [
         (
             "5xx=1",
             |r| matches!(r, Err(ApiError::Server { status, .. }) if *status >= 500),
