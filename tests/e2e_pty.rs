@@ -338,3 +338,111 @@ fn a_panic_inside_the_running_inbox_restores_the_terminal() {
         "no secrets:\n{text}"
     );
 }
+
+#[test]
+fn a_traced_session_with_refreshes_errors_and_a_panic_leaks_no_secret() {
+    const WRONG: &str = "feil-passord-som-aldri-vises-77";
+    let mut session = Session::start_with(
+        &[
+            "demo",
+            "--messages",
+            "60",
+            "--auto-approve",
+            "1",
+            "--token-ttl",
+            "4",
+            "--faults",
+            "5xx=0.2,reset=0.05,seed=3",
+        ],
+        &[
+            ("RUST_LOG", "trace"),
+            ("INNBOKS_TEST_PANIC", "1"),
+            ("RUST_BACKTRACE", "1"),
+        ],
+    );
+    session.wait_for("the login screen", |s| {
+        s.contains("ID-porten med engangskode") && !s.contains("sjekker")
+    });
+    // A wrong password first (it goes to the server, and must go nowhere else).
+    session.send(b"demo\t");
+    session.send(WRONG.as_bytes());
+    session.send(b"\r");
+    session.wait_for("the refusal", |s| s.contains("Authentication failed"));
+    // Then ID-porten with a code; tokens live 4 s, so they are refreshed while we wait.
+    session.send(b"\x1b[Z");
+    session.send(b"\x1b[Z");
+    session.send(b"\x1b[A");
+    session.send(b"\x1b[A");
+    session.send(b"\r");
+    session.wait_for("the inbox", |s| s.contains("ulest /"));
+    for _ in 0..8 {
+        session.send(b"j");
+        session.send(b"r");
+        std::thread::sleep(Duration::from_millis(1000));
+    }
+    session.wait_for("a refresh", |s| s.contains("fornyet"));
+    let before_panic = session.raw().len();
+    session.send(b"\x1b[24~");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while session.child.try_wait().expect("wait").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "innboks did not exit after the panic"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+
+    let home = session._home.path().to_owned();
+    let log = std::fs::read_to_string(home.join("state/innboks/innboks.log")).expect("log");
+    assert!(
+        log.contains("TRACE") || log.contains("DEBUG"),
+        "the log is verbose"
+    );
+    assert!(log.contains("refresh"), "refreshes are in the log");
+    let stored: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(home.join("data/innboks/session-demo.json")).expect("session"),
+    )
+    .expect("json");
+    let refresh = stored["refresh_token"]
+        .as_str()
+        .expect("refresh token")
+        .to_owned();
+    let raw = session.raw();
+    let terminal = String::from_utf8_lossy(&raw);
+    let panic_output = String::from_utf8_lossy(&raw[before_panic.min(raw.len())..]);
+    assert!(panic_output.contains("test panic on F12"), "{panic_output}");
+    for (what, text) in [("the log", &log[..]), ("the terminal", &terminal[..])] {
+        assert!(!text.contains(WRONG), "{what} holds the password");
+        assert!(!text.contains(&refresh), "{what} holds the refresh token");
+        assert!(
+            !text.contains("eyJ"),
+            "{what} holds a JWT (access or id token)"
+        );
+        assert!(!text.contains(".ASPXAUTH="), "{what} holds a cookie");
+        assert!(
+            !text.contains("code_verifier"),
+            "{what} holds a PKCE verifier"
+        );
+        // (A backtrace names the compiler's commit in its paths: `/rustc/<40 hex>/…`.)
+        let without_rustc: String = text
+            .split("/rustc/")
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    &part[part.find('/').unwrap_or(0)..]
+                }
+            })
+            .collect();
+        let longest = without_rustc
+            .split(|c: char| !c.is_ascii_hexdigit())
+            .max_by_key(|s| s.len())
+            .unwrap_or_default();
+        assert!(
+            longest.len() < 32,
+            "{what} holds a cookie-like hex value: {longest}"
+        );
+    }
+}

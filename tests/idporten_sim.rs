@@ -113,6 +113,7 @@ async fn browser_flow_through_the_loopback_listener() {
     assert!(login.redirect_uri.starts_with("http://127.0.0.1:"));
     let redirect = browser_redirect(&login.authorize_url).await;
     assert!(redirect.starts_with(&login.redirect_uri));
+    let again = redirect.clone();
     let browser = tokio::spawn(async move {
         // A forged callback with another state is refused and does not end the wait.
         let forged = redirect.replace("state=", "state=x");
@@ -128,6 +129,15 @@ async fn browser_flow_through_the_loopback_listener() {
     let params = login.wait_for_callback().await.expect("callback");
     let page = browser.await.expect("browser");
     assert!(page.contains("Innlogging mottatt"));
+    assert!(
+        reqwest::get(&again).await.is_err(),
+        "one callback only: the listener is closed after it"
+    );
+    let shown = format!("{login:?} {params:?}");
+    assert!(
+        !shown.contains(params.code.as_deref().unwrap_or("?")) && !shown.contains("verifier"),
+        "Debug hides the code and the PKCE verifier: {shown}"
+    );
     let (tokens, claims) = login.finish(params, DEFAULT_ACR).await.expect("tokens");
     assert_eq!(claims.masked_pid().as_deref(), Some("010170*****"));
     assert!(tokens.refresh_token.is_some());

@@ -18,8 +18,8 @@ use super::oidc::{map_code_error, token_set, AuthError, IdClaims, Provider, Toke
 /// The default loopback port: fixed, so it can be forwarded over SSH.
 pub const DEFAULT_PORT: u16 = 49_411;
 
-/// The parameters of the final redirect.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The parameters of the final redirect. `Debug` hides the code.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CallbackParams {
     /// The authorization code.
     pub code: Option<String>,
@@ -31,6 +31,18 @@ pub struct CallbackParams {
     pub error: Option<String>,
     /// The error's description.
     pub error_description: Option<String>,
+}
+
+impl std::fmt::Debug for CallbackParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackParams")
+            .field("code", &self.code.as_ref().map(|_| "***"))
+            .field("state", &self.state.as_ref().map(|_| "***"))
+            .field("iss", &self.iss)
+            .field("error", &self.error)
+            .field("error_description", &self.error_description)
+            .finish()
+    }
 }
 
 impl CallbackParams {
@@ -70,8 +82,8 @@ impl CallbackParams {
     }
 }
 
-/// A browser login in progress.
-#[derive(Debug)]
+/// A browser login in progress. `Debug` shows where it listens, never its state, nonce or
+/// PKCE verifier.
 pub struct BrowserLogin {
     provider: Provider,
     /// The URL to open in a browser.
@@ -86,6 +98,16 @@ pub struct BrowserLogin {
     nonce: String,
     verifier: String,
     listener: Option<tokio::net::TcpListener>,
+}
+
+impl std::fmt::Debug for BrowserLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BrowserLogin")
+            .field("redirect_uri", &self.redirect_uri)
+            .field("port", &self.port)
+            .field("fixed_port_busy", &self.fixed_port_busy)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Starts a browser login: binds the loopback listener and prepares the authorize URL

@@ -9,8 +9,7 @@ use oauth2::{DeviceCodeErrorResponseType, EmptyExtraDeviceAuthorizationFields};
 
 use super::oidc::{token_set, AuthError, IdClaims, Provider, TokenSet};
 
-/// A device login waiting for the user.
-#[derive(Debug)]
+/// A device login waiting for the user. `Debug` never shows the device code.
 pub struct DeviceLogin {
     /// The code the user types.
     pub user_code: String,
@@ -21,6 +20,16 @@ pub struct DeviceLogin {
     /// When the code expires.
     pub expires_at: SystemTime,
     details: DeviceAuthorizationResponse<EmptyExtraDeviceAuthorizationFields>,
+}
+
+impl std::fmt::Debug for DeviceLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceLogin")
+            .field("user_code", &self.user_code)
+            .field("verification_uri", &self.verification_uri)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Asks the provider for a device code.
