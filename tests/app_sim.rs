@@ -1169,3 +1169,50 @@ async fn a_dead_stored_session_brings_the_login_over_the_cached_inbox() {
     );
     assert_eq!(h.app.inbox.messages.len(), 50);
 }
+
+#[tokio::test]
+async fn a_grant_revoked_mid_session_brings_the_login_over_the_kept_inbox() {
+    let sim = innboks::sim::Simulator::start(innboks::sim::SimConfig {
+        token_ttl: Duration::from_secs(2),
+        ..sim_config(Some(0))
+    })
+    .await
+    .expect("sim");
+    let mut h = Harness::new(&sim);
+    h.apply(Msg::Start);
+    h.until("discovery", |app| {
+        app.login.device_offered.is_some() && !app.login.restoring
+    })
+    .await;
+    h.choose(LoginMethod::IdPortenDevice);
+    h.until("the inbox", |app| {
+        app.screen == Screen::Inbox && app.inbox.loaded_once
+    })
+    .await;
+    h.key(KeyCode::Char('j'));
+    let kept = h.app.inbox.messages.len();
+    let selected = h.app.inbox.selected;
+    // Logged out everywhere: the next refresh is refused with invalid_grant.
+    sim.revoke_grants();
+    h.until("the login overlay", |app| {
+        app.screen == Screen::Login && app.login.relogin
+    })
+    .await;
+    assert!(
+        h.app
+            .login
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("invalid_grant")
+                || e.contains("utløpt")
+                || e.contains("avsluttet")),
+        "says why: {:?}",
+        h.app.login.error
+    );
+    assert_eq!(
+        h.app.inbox.messages.len(),
+        kept,
+        "the inbox is kept under the login"
+    );
+    assert_eq!(h.app.inbox.selected, selected, "and the place in it");
+}

@@ -1068,6 +1068,16 @@ fn device_page(state: &SimState, params: &HashMap<String, String>, post: bool) -
     )
 }
 
+/// Revokes every grant, as if the user logged out everywhere (a test hook): the next
+/// refresh gets `invalid_grant`, and access tokens already out are refused.
+pub(crate) fn revoke_all(state: &SimState) {
+    let mut store = lock(&state.oidc);
+    let count = store.grants.values_mut().map(|g| g.revoked = true).count();
+    drop(store);
+    lock(&state.stats).revocations += count as u64;
+    persist(state);
+}
+
 fn revoke(state: &SimState, params: &HashMap<String, String>) -> Response {
     let token = params.get("token").cloned().unwrap_or_default();
     let mut store = lock(&state.oidc);

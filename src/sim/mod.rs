@@ -313,6 +313,11 @@ impl Simulator {
         self.state.dice.set(spec);
     }
 
+    /// Revokes every ID-porten grant mid-session (see [`idporten::revoke_all`]).
+    pub fn revoke_grants(&self) {
+        idporten::revoke_all(&self.state);
+    }
+
     /// Ends every cookie session (as if they all expired).
     pub fn expire_sessions(&self) {
         lock(&self.state.cookies).clear();
