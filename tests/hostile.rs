@@ -302,6 +302,14 @@ async fn every_cli_output_path_is_clean() {
             .expect("delivered");
         ids.push(id);
     }
+    // An attachment whose bytes are not UTF-8 (and hold an escape sequence).
+    let binary = sim
+        .deliver_with(0, |m| {
+            m.attachments = vec![innboks::sim::data::text_attachment("ugyldig.bin", "bin")];
+        })
+        .expect("delivered");
+    let binary_bytes = innboks::sim::data::text_attachment("ugyldig.bin", "bin").bytes();
+    assert!(String::from_utf8(binary_bytes.clone()).is_err());
     let home = tempfile::tempdir().expect("home");
     let run = |args: Vec<String>| {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_innboks"))
@@ -361,6 +369,21 @@ async fn every_cli_output_path_is_clean() {
                 serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: JSON: {e}\n{out}"));
         }
     }
+    // The binary one is listed cleanly and saved byte for byte.
+    let binary_dir = home.path().join("binary");
+    let binary_dir = binary_dir.to_string_lossy().into_owned();
+    for args in [
+        s(&["show", &binary, "--text"]),
+        s(&["attachment", "list", &binary]),
+        s(&["attachment", "save", &binary, "--all", "--out", &binary_dir]),
+    ] {
+        let (code, out, err) = tokio::task::block_in_place(|| run(args.clone()));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert_clean(&format!("{args:?}"), &out, true);
+    }
+    let saved =
+        std::fs::read(std::path::Path::new(&binary_dir).join("ugyldig.bin")).expect("saved");
+    assert_eq!(saved, binary_bytes, "byte for byte");
     // Saved files stay in the directory, under clean names.
     let saved: Vec<String> = std::fs::read_dir(&out_dir)
         .expect("saved")

@@ -206,6 +206,8 @@ impl Client {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
+            // A server that stops sending mid-answer is given up on (and the GET retried).
+            .read_timeout(Duration::from_secs(20))
             .timeout(Duration::from_secs(60))
             .user_agent(concat!("innboks/", env!("CARGO_PKG_VERSION")))
             .build()

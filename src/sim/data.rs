@@ -140,9 +140,15 @@ pub struct SimAttachment {
 }
 
 impl SimAttachment {
-    /// The file's bytes: a real one-page PDF, or plain text for `.txt` files.
+    /// The file's bytes: a real one-page PDF, plain text for `.txt` files, and bytes that
+    /// are not UTF-8 for `.bin` files (for tests).
     pub fn bytes(&self) -> Vec<u8> {
-        if self.file_name.ends_with(".txt") {
+        if self.file_name.ends_with(".bin") {
+            let mut bytes = vec![0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, 0x1b, b'[', b'2', b'J'];
+            bytes.extend_from_slice(self.title.as_bytes());
+            bytes.extend([0xed, 0xa0, 0x80]);
+            bytes
+        } else if self.file_name.ends_with(".txt") {
             format!(
                 "{}\n\nDette er et vedlegg fra Altinn-simulatoren.\n",
                 self.title
@@ -158,7 +164,9 @@ impl SimAttachment {
 
     /// The MIME type of [`SimAttachment::bytes`].
     pub fn content_type(&self) -> &'static str {
-        if self.file_name.ends_with(".txt") {
+        if self.file_name.ends_with(".bin") {
+            "application/octet-stream"
+        } else if self.file_name.ends_with(".txt") {
             "text/plain; charset=utf-8"
         } else {
             "application/pdf"
