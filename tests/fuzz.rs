@@ -4,24 +4,15 @@
 //! known-nasty inputs run every time. A failure is written to `proptest-regressions/` and
 //! replayed first afterwards; keep that file in the repository.
 
+mod common;
+
 use innboks::altinn::model::{HalMessage, MessageList};
 use innboks::text::{html_to_text, safe_file_name, sanitize_line, sanitize_multiline};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn forbidden(c: char, multiline: bool) -> bool {
-    if multiline && c == '\n' {
-        return false;
-    }
-    matches!(c,
-        '\u{0}'..='\u{1f}'
-        | '\u{7f}'..='\u{9f}'
-        | '\u{200b}' | '\u{200c}' | '\u{200e}' | '\u{200f}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{feff}'
-    )
+    common::forbidden_on_a_terminal(c, multiline)
 }
 
 /// Strings biased to the nasty: escapes, controls, bidi, zero-width, combining marks,

@@ -32,22 +32,8 @@ fn corpus() -> Vec<Entry> {
     serde_json::from_str(include_str!("hostile/corpus.json")).expect("the corpus parses")
 }
 
-/// Characters that must never reach a terminal from the network: C0 (but line breaks in
-/// multi-line output) and C1 controls, DEL, bidi embeddings, overrides and isolates,
-/// zero-width marks other than the joiner emoji need, and the BOM.
 fn forbidden(c: char, multiline: bool) -> bool {
-    if multiline && c == '\n' {
-        return false;
-    }
-    matches!(c,
-        '\u{0}'..='\u{1f}'
-        | '\u{7f}'..='\u{9f}'
-        | '\u{200b}' | '\u{200c}' | '\u{200e}' | '\u{200f}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{feff}'
-    )
+    common::forbidden_on_a_terminal(c, multiline)
 }
 
 fn assert_clean(what: &str, text: &str, multiline: bool) {

@@ -64,3 +64,22 @@ pub async fn login(client: &Client) -> Session {
     .await
     .expect("demo login works")
 }
+
+/// Characters that must never reach a terminal from the network: C0 controls (but line
+/// breaks in multi-line output), DEL and C1 controls, bidi embeddings, overrides and
+/// isolates, zero-width marks other than the joiner emoji need, and the BOM. Written out here
+/// on its own, so the tests do not trust the sanitiser's own list.
+pub fn forbidden_on_a_terminal(c: char, multiline: bool) -> bool {
+    if multiline && c == '\n' {
+        return false;
+    }
+    matches!(c,
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{200b}' | '\u{200c}' | '\u{200e}' | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{feff}'
+    )
+}
