@@ -76,13 +76,15 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
             });
             row(
                 message,
-                owner,
-                index == inbox.selected,
-                marked,
-                focused,
+                &RowState {
+                    owner,
+                    selected: index == inbox.selected,
+                    marked,
+                    focused,
+                    hit,
+                },
                 inner.width as usize,
                 theme,
-                hit,
             )
         })
         .collect();
@@ -114,17 +116,33 @@ fn with_hits(
     spans
 }
 
-#[allow(clippy::too_many_arguments)]
+/// How one row is to be drawn, besides its message.
+struct RowState<'a> {
+    /// The party's name, in the merged view.
+    owner: Option<&'a str>,
+    /// The cursor is on it.
+    selected: bool,
+    /// Marked for a bulk action.
+    marked: bool,
+    /// The list has the keys.
+    focused: bool,
+    /// The search's matched letters in the subject and the sender.
+    hit: Option<(Vec<u32>, Vec<u32>)>,
+}
+
 fn row(
     message: &MessageSummary,
-    owner: Option<&str>,
-    selected: bool,
-    marked: bool,
-    focused: bool,
+    state: &RowState<'_>,
     width: usize,
     theme: &Theme,
-    hit: Option<(Vec<u32>, Vec<u32>)>,
 ) -> Line<'static> {
+    let RowState {
+        owner,
+        selected,
+        marked,
+        focused,
+        ref hit,
+    } = *state;
     let unread = message.is_unread();
     let base = if unread { theme.unread } else { Style::new() };
     let marker = if selected { "▶" } else { " " };
