@@ -208,13 +208,14 @@ async fn a_server_error_is_shown_and_r_recovers() {
     let mut h = Harness::new(&sim);
     h.login().await;
     let loaded = h.app.inbox.messages.len();
-    // Four pages go at once and each is tried four times before the error shows.
-    sim.faults().fail_next(16, 500);
+    // The server fails until told otherwise: every page (four go at once) spends its tries.
+    sim.faults().fail_next(1_000, 500);
     h.key(KeyCode::Char('G'));
     h.until("the error", |app| {
-        matches!(app.status, Some(Status::Error(_)))
+        matches!(app.status, Some(Status::Error(_))) && !app.inbox.is_loading()
     })
     .await;
+    sim.faults().fail_next(0, 500);
     assert!(matches!(&h.app.status, Some(Status::Error(e)) if e.contains("500")));
     assert_eq!(h.app.inbox.messages.len(), loaded, "nothing lost");
     h.key(KeyCode::Char('r'));

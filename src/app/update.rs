@@ -917,7 +917,9 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
             1 => "1 ny melding.".to_owned(),
             n => format!("{n} nye meldinger."),
         }));
-    } else if !from_top_again && matches!(app.status, Some(Status::Error(_))) {
+    } else if !from_top_again && matches!(app.status, Some(Status::Error(_))) && !app.inbox.failed()
+    {
+        // A page arrived and none is failed any more: the error is over.
         app.status = None;
     }
     app.inbox.loaded_once = true;
