@@ -215,6 +215,31 @@ fn every_size_down_to_nothing_draws_without_panic() {
             },
         );
         render(&app, w, h);
+        // Every overlay at every size: help, the filter menu, the switcher, the link
+        // chooser, the command line, a search.
+        let id = app.inbox.messages[0].id.clone();
+        if let Some(message) = app.bodies.get_mut(&id) {
+            message.links = vec!["https://www.altinn.no/".into(); 3];
+        }
+        app.detail.id = Some(id);
+        app.reportees = vec![innboks::domain::Party {
+            id: "r1".into(),
+            name: "KARI NORDMANN".into(),
+            kind: innboks::domain::PartyKind::Person,
+            organisation_number: None,
+        }];
+        for keys in ["?jjj", "f", "R", "Y", ":xyz\n", "/skatt"] {
+            let mut app = app.clone();
+            for c in keys.chars() {
+                let code = if c == '\n' {
+                    KeyCode::Enter
+                } else {
+                    KeyCode::Char(c)
+                };
+                update(&mut app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+            }
+            render(&app, w, h);
+        }
         let mut app = login_app(w, h);
         update(
             &mut app,
