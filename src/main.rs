@@ -41,6 +41,7 @@ fn main() -> ExitCode {
 
 fn start(started: std::time::Instant) -> Result<ExitCode> {
     color_eyre::install()?;
+    innboks::text::quiet_converter_panics();
     let cli = Cli::parse();
     init_logging();
     let times = StartupTimes::new(started, cli.startuptime.as_deref())

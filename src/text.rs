@@ -69,11 +69,70 @@ pub fn sanitize_multiline(input: &str) -> String {
 
 /// Converts an HTML message body to wrapped plain text (links become numbered references at
 /// the end) and sanitises the result. Text that is not valid HTML is still shown, as text.
+/// Characters that never reach the screen are removed first; and should the converter still
+/// fail on what it is given (it has asserted on some emoji in tables), the tags are dropped
+/// and the text shown as it is, rather than the message being lost.
 pub fn html_to_text(html: &str, width: usize) -> String {
     let width = width.max(20);
-    let text = html2text::from_read(html.as_bytes(), width).unwrap_or_else(|_| html.to_owned());
+    let cleaned: String = html
+        .chars()
+        .filter(|c| matches!(c, '\n' | '\r' | '\t') || !is_forbidden(*c))
+        .collect();
+    CONVERTING_HTML.with(|flag| flag.set(true));
+    let converted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        html2text::from_read(cleaned.as_bytes(), width)
+    }));
+    CONVERTING_HTML.with(|flag| flag.set(false));
+    let text = match converted {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => cleaned.clone(),
+        Err(_) => {
+            tracing::warn!("HTML conversion failed; showing the text without tags");
+            without_tags(&cleaned)
+        }
+    };
     let text = sanitize_multiline(&text);
     text.trim_end().to_owned()
+}
+
+thread_local! {
+    /// Set while [`html_to_text`] runs the converter on this thread.
+    static CONVERTING_HTML: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while this thread converts HTML: a panic then is the converter's, caught and
+/// handled, and the panic hook must neither print it nor restore the terminal.
+pub fn converting_html() -> bool {
+    CONVERTING_HTML.with(std::cell::Cell::get)
+}
+
+/// Wraps the panic hook in force so that panics caught inside [`html_to_text`] pass
+/// quietly; every other panic goes to the hook as before. Call after installing hooks.
+pub fn quiet_converter_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !converting_html() {
+            previous(info);
+        }
+    }));
+}
+
+/// `html` with everything between `<` and `>` dropped (the fallback when conversion fails).
+fn without_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The links of a body made by [`html_to_text`]: its numbered references (`[1]: https://…`)
@@ -290,5 +349,26 @@ mod file_name_tests {
         let no_extension = safe_file_name(&"b".repeat(500));
         assert_eq!(no_extension.len(), MAX_FILE_NAME_BYTES);
         assert_eq!(safe_file_name("kort.pdf"), "kort.pdf");
+    }
+}
+
+#[cfg(test)]
+mod converter_tests {
+    use super::*;
+
+    #[test]
+    fn emoji_in_a_table_that_once_crashed_the_converter() {
+        // Found by tests/fuzz.rs: html2text 0.15 asserted on this.
+        let text = html_to_text(
+            "<table><tr><td>👩\u{200d}👩\u{200d}👧\u{200d}\u{200b}👩\u{200d}👩\u{200d}👧",
+            60,
+        );
+        assert!(text.contains('👩'));
+        assert!(!text.contains('\u{200b}'));
+    }
+
+    #[test]
+    fn without_tags_keeps_the_text() {
+        assert_eq!(without_tags("<p>Hei <b>Kari</b></p>").trim(), "Hei  Kari");
     }
 }

@@ -40,8 +40,10 @@ pub async fn run(
         }
         previous(info);
     }));
-    // `init` wraps the hook above with one that restores the terminal first.
+    // `init` wraps the hook above with one that restores the terminal first; a panic the
+    // HTML converter raises (and `text` catches) must not reach it.
     let mut terminal = ratatui::init();
+    crate::text::quiet_converter_panics();
     let _ = execute!(stdout(), event::EnableBracketedPaste);
     if mouse {
         let _ = execute!(stdout(), event::EnableMouseCapture);
