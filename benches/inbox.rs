@@ -79,7 +79,7 @@ fn inbox(n: usize) -> App {
     app.inbox.sources = vec![Source::new("my")];
     app.inbox.selected = n / 2;
     app.inbox.scroll = n / 2 - 10;
-    app.inbox.recount();
+    app.inbox.recount(&app.filters);
     app
 }
 

@@ -68,6 +68,18 @@ impl Soak {
         }
         let unread = inbox.all_loaded().filter(|m| m.is_unread()).count();
         assert_eq!(inbox.unread(), unread, "{}: unread count", context());
+        for key in innboks::domain::FilterKey::ALL {
+            let passing = inbox
+                .all_loaded()
+                .filter(|m| self.app.filters.passes(key, m))
+                .count();
+            assert_eq!(
+                inbox.filter_count(key),
+                passing,
+                "{}: {key:?} count",
+                context()
+            );
+        }
         let mut seen = HashSet::new();
         for m in inbox.all_loaded() {
             assert!(seen.insert(&m.id), "{}: {} twice", context(), m.id);

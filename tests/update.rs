@@ -1136,10 +1136,7 @@ fn needs_confirmation_filters_only_what_is_loaded_and_says_so() {
         "the user is told it is local: {:?}",
         app.status
     );
-    assert_eq!(
-        innboks::app::update::filter_count(&app, FilterKey::NeedsConfirmation),
-        3
-    );
+    assert_eq!(app.inbox.filter_count(FilterKey::NeedsConfirmation), 3);
     assert_eq!(
         app.inbox.unread(),
         17,

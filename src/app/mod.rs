@@ -17,7 +17,7 @@ pub use effects::Effect;
 pub use keymap::{Action, Keymap};
 pub use msg::Msg;
 
-use crate::domain::{Message, MessageSummary, Party};
+use crate::domain::{FilterKey, Filters, Message, MessageSummary, Party};
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,6 +244,9 @@ pub struct InboxState {
     pub first_seq: i64,
     /// Unread messages loaded (see [`InboxState::unread`]).
     pub unread_count: usize,
+    /// Loaded messages each filter lets through, in [`FilterKey::ALL`] order (see
+    /// [`InboxState::filter_count`]).
+    pub filter_counts: [usize; FilterKey::ALL.len()],
 }
 
 impl InboxState {
@@ -253,15 +256,41 @@ impl InboxState {
     }
 
     /// Loaded unread messages (shown or hidden by a local filter), as last counted by
-    /// [`InboxState::recount`] (`update` recounts after every change to the list, so a
-    /// frame does not walk 100,000 rows).
+    /// [`InboxState::recount`] (`update` recounts after every change to the list or the
+    /// filters, so a frame does not walk 100,000 rows).
     pub fn unread(&self) -> usize {
         self.unread_count
     }
 
-    /// Counts the unread messages again.
-    pub fn recount(&mut self) {
-        self.unread_count = self.all_loaded().filter(|m| m.is_unread()).count();
+    /// Loaded messages that filter `key` of the filters in force lets through, as last
+    /// counted by [`InboxState::recount`] (for the chips and the filter menu).
+    pub fn filter_count(&self, key: FilterKey) -> usize {
+        FilterKey::ALL
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|i| self.filter_counts.get(i))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Every loaded message, shown or hidden: how many.
+    pub fn loaded(&self) -> usize {
+        self.messages.len() + self.hidden.len()
+    }
+
+    /// Counts the unread messages, and those each of `filters` lets through, again: one
+    /// walk over the loaded rows.
+    pub fn recount(&mut self, filters: &Filters) {
+        let mut unread = 0;
+        let mut counts = [0; FilterKey::ALL.len()];
+        for message in self.all_loaded() {
+            unread += usize::from(message.is_unread());
+            for (count, key) in counts.iter_mut().zip(FilterKey::ALL) {
+                *count += usize::from(filters.passes(key, message));
+            }
+        }
+        self.unread_count = unread;
+        self.filter_counts = counts;
     }
 
     /// Every loaded message, shown or hidden.

@@ -23,7 +23,8 @@ const PREFETCH_MARGIN: usize = 10;
 
 /// Applies one message to the state and returns the background work it asks for.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
-    // Only what arrives from the server or the cache changes what is read; keys do not.
+    // The counts change with what arrives from the server or the cache, and with the
+    // filters (`set_filters` recounts); other keys leave them as they are.
     let recount = matches!(
         msg,
         Msg::PageLoaded { .. }
@@ -33,7 +34,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     );
     let effects = apply(app, msg);
     if recount {
-        app.inbox.recount();
+        app.inbox.recount(&app.filters);
     }
     effects
 }
@@ -1884,6 +1885,7 @@ fn set_filters(app: &mut App, filters: Filters) -> Vec<Effect> {
         return reload(app, note);
     }
     apply_local_filters(app);
+    app.inbox.recount(&app.filters);
     app.status = Some(Status::Info(note));
     let mut effects = Vec::new();
     if app.preview {
@@ -2006,14 +2008,6 @@ fn next_kind(app: &App) -> Option<MessageKind> {
             .and_then(|i| kinds.get(i + 1))
             .cloned(),
     }
-}
-
-/// How many loaded messages pass filter `key` alone (for the menu and the chips).
-pub fn filter_count(app: &App, key: FilterKey) -> usize {
-    app.inbox
-        .all_loaded()
-        .filter(|m| app.filters.passes(key, m))
-        .count()
 }
 
 /// Keys in the link chooser: ↑/↓ or j/k move, Enter or `y` copies, a digit copies that

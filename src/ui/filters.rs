@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{centered, Theme};
-use crate::app::update::filter_count;
 use crate::app::App;
 use crate::domain::FilterKey;
 use crate::text::fit;
@@ -28,7 +27,7 @@ fn entry(key: FilterKey) -> (&'static str, &'static str) {
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(64);
     let inner = width.saturating_sub(2) as usize;
-    let loaded = app.inbox.all_loaded().count();
+    let loaded = app.inbox.loaded();
     let mut lines = Vec::new();
     for key in crate::domain::FilterKey::ALL {
         let (letter, name) = entry(key);
@@ -48,7 +47,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             label
         };
-        let count = format!("{} av {loaded}", filter_count(app, key));
+        let count = format!("{} av {loaded}", app.inbox.filter_count(key));
         let label_width = inner.saturating_sub(6 + count.len() + 1);
         let style = if set {
             theme.key

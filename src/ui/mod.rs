@@ -97,11 +97,7 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inbox = &app.inbox;
     let more = if inbox.exhausted() { "" } else { "+" };
     let right = if inbox.loaded_once {
-        format!(
-            " {} ulest / {}{more} ",
-            inbox.unread(),
-            inbox.messages.len() + inbox.hidden.len()
-        )
+        format!(" {} ulest / {}{more} ", inbox.unread(), inbox.loaded())
     } else {
         String::new()
     };

@@ -107,7 +107,7 @@ pub fn chips(app: &App, theme: &Theme) -> Vec<Span<'static>> {
     let more = if app.inbox.exhausted() { "" } else { "+" };
     let mut spans = Vec::new();
     for (key, label) in app.filters.chips() {
-        let count = crate::app::update::filter_count(app, key);
+        let count = app.inbox.filter_count(key);
         let text = if key.is_local() {
             format!(" {label} {count} lokalt ")
         } else {
