@@ -298,6 +298,13 @@ impl InboxState {
         self.messages.iter().chain(self.hidden.iter())
     }
 
+    /// The index of the source that asked for page request `request`.
+    pub fn source_of(&self, request: u64) -> Option<usize> {
+        self.sources
+            .iter()
+            .position(|s| s.requests.iter().any(|(r, _)| *r == request))
+    }
+
     /// A page request is in flight.
     pub fn is_loading(&self) -> bool {
         self.sources.iter().any(|s| !s.requests.is_empty())

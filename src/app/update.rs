@@ -252,9 +252,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         } => {
             let Some(source) = app
                 .inbox
-                .sources
-                .iter_mut()
-                .find(|s| s.requests.iter().any(|(r, _)| *r == request))
+                .source_of(request)
+                .and_then(|i| app.inbox.sources.get_mut(i))
             else {
                 return Vec::new();
             };
@@ -739,12 +738,7 @@ fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect> {
 }
 
 fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> Vec<Effect> {
-    let Some(index) = app
-        .inbox
-        .sources
-        .iter()
-        .position(|s| s.requests.iter().any(|(r, _)| *r == request))
-    else {
+    let Some(index) = app.inbox.source_of(request) else {
         return Vec::new();
     };
     let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
@@ -1051,19 +1045,16 @@ fn fetch_ahead(app: &mut App, index: usize, want: usize) -> Vec<Effect> {
         .iter()
         .find(|(_, (_, more))| !more)
         .map(|(skip, _)| *skip);
-    let mut skips = Vec::new();
-    let mut skip = source.next_skip;
-    while source.requests.len() + skips.len() < want && end.is_none_or(|end| skip <= end) {
-        let busy =
-            source.requests.iter().any(|(_, s)| *s == skip) || source.ahead.contains_key(&skip);
-        if !busy {
-            skips.push(skip);
-        }
-        skip += crate::altinn::client::PAGE_SIZE;
-        if skip > source.next_skip + 64 * crate::altinn::client::PAGE_SIZE {
-            break;
-        }
-    }
+    // The page offsets from the cursor on, up to the end when it is known, less those on
+    // their way or already here (finitely many, so the walk ends).
+    let skips: Vec<usize> = (0..)
+        .map(|n| source.next_skip + n * crate::altinn::client::PAGE_SIZE)
+        .take_while(|skip| end.is_none_or(|end| *skip <= end))
+        .filter(|skip| {
+            !source.requests.iter().any(|(_, s)| s == skip) && !source.ahead.contains_key(skip)
+        })
+        .take(want.saturating_sub(source.requests.len()))
+        .collect();
     skips
         .into_iter()
         .flat_map(|skip| fetch_page(app, index, skip))
