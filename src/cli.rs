@@ -105,29 +105,9 @@ pub enum Command {
         mark_read: bool,
     },
     /// Archive messages (they get new `b…` ids).
-    Archive {
-        /// Message ids.
-        #[arg(required = true)]
-        ids: Vec<String>,
-        /// Whose inbox (a reportee id `r…`; default: your own).
-        #[arg(long, value_name = "ID")]
-        reportee: Option<String>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Archive(Targets),
     /// Mark messages read (Altinn has no way back to unread).
-    MarkRead {
-        /// Message ids.
-        #[arg(required = true)]
-        ids: Vec<String>,
-        /// Whose inbox (a reportee id `r…`; default: your own).
-        #[arg(long, value_name = "ID")]
-        reportee: Option<String>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    MarkRead(Targets),
     /// List the parties you can act for.
     Reportees {
         /// Print JSON.
@@ -251,6 +231,20 @@ pub enum LoginMethodArg {
     Device,
     /// Altinn user name and password (not kept between runs).
     Password,
+}
+
+/// The messages `archive` and `mark-read` act on.
+#[derive(Debug, Args)]
+pub struct Targets {
+    /// Message ids.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Whose inbox (a reportee id `r…`; default: your own).
+    #[arg(long, value_name = "ID")]
+    pub reportee: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `innboks cache …`.

@@ -13,7 +13,7 @@ use crate::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR, DEFAULT_SCOPES};
 use crate::auth::refresh::{stored_session, Refresher};
 use crate::auth::store::SessionStore;
 use crate::auth::{device, password, Secret, SessionHandle};
-use crate::cli::LoginMethodArg;
+use crate::cli::{LoginMethodArg, Targets};
 use crate::config::Environment;
 
 /// Prints a line on stdout; a closed pipe (`innboks status | head`) is not an error.
@@ -402,6 +402,19 @@ async fn resume(
     Ok((client, handle))
 }
 
+/// The start every scriptable command that reads mail shares: the saved session resumed,
+/// and whose inbox (`my` unless `--reportee`). On failure, the exit code, already reported.
+async fn begin(
+    environment: &Environment,
+    as_json: bool,
+    reportee: Option<String>,
+) -> Result<(Client, SessionHandle, String), ExitCode> {
+    match resume(environment).await {
+        Ok((client, handle)) => Ok((client, handle, reportee.unwrap_or_else(|| "my".into()))),
+        Err((message, code, exit)) => Err(fail_as(as_json, code, &message, exit)),
+    }
+}
+
 fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
     d.map_or(serde_json::Value::Null, |d| json!(d.to_rfc3339()))
 }
@@ -462,11 +475,10 @@ pub async fn list(
     filter: Option<String>,
     concurrency: usize,
 ) -> ExitCode {
-    let (client, handle) = match resume(environment).await {
-        Ok(ok) => ok,
-        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    let (client, handle, who) = match begin(environment, as_json, reportee).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
     };
-    let who = reportee.unwrap_or_else(|| "my".into());
     let filter = match (unread, filter) {
         (true, Some(f)) => Some(format!("Status eq 'Ulest' and ({f})")),
         (true, None) => Some("Status eq 'Ulest'".to_owned()),
@@ -547,48 +559,49 @@ pub async fn list(
     ExitCode::SUCCESS
 }
 
+/// What `act_on` does to each message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bulk {
+    /// `innboks archive`.
+    Archive,
+    /// `innboks mark-read`.
+    MarkRead,
+}
+
 /// `innboks archive ID…` and `innboks mark-read ID…`: one line (or JSON object) per
 /// message; the exit code is the first failure's.
-pub async fn act_on(
-    environment: &Environment,
-    ids: &[String],
-    reportee: Option<String>,
-    archive: bool,
-    as_json: bool,
-) -> ExitCode {
-    let (client, handle) = match resume(environment).await {
-        Ok(ok) => ok,
-        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+pub async fn act_on(environment: &Environment, targets: &Targets, bulk: Bulk) -> ExitCode {
+    let as_json = targets.json;
+    let (client, handle, who) = match begin(environment, as_json, targets.reportee.clone()).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
     };
-    let who = reportee.unwrap_or_else(|| "my".into());
     let mut results = Vec::new();
     let mut first_failure = None;
-    for id in ids {
-        let outcome = if archive {
-            crate::app::effects::with_session(&handle, |s| {
-                let client = client.clone();
-                let (who, id) = (who.clone(), id.clone());
-                async move { client.archive(&s, &who, &id).await }
-            })
-            .await
-        } else {
+    for id in &targets.ids {
+        let outcome = match bulk {
+            Bulk::Archive => {
+                crate::app::effects::with_session(&handle, |s| {
+                    let client = client.clone();
+                    let (who, id) = (who.clone(), id.clone());
+                    async move { client.archive(&s, &who, &id).await }
+                })
+                .await
+            }
             // Altinn marks a message read when it is fetched without markAsRead=false.
-            crate::app::effects::with_session(&handle, |s| {
-                let client = client.clone();
-                let (who, id) = (who.clone(), id.clone());
-                async move { client.message(&s, &who, &id, true).await.map(|_| None) }
-            })
-            .await
+            Bulk::MarkRead => fetch_message(&client, &handle, &who, id, true)
+                .await
+                .map(|_| None),
         };
         match outcome {
             Ok(new_id) => {
                 if as_json {
                     results.push(json!({"id": id, "ok": true, "new_id": new_id}));
                 } else {
-                    match (archive, new_id) {
-                        (true, Some(new_id)) => say!("{id}: arkivert som {new_id}"),
-                        (true, None) => say!("{id}: arkivert"),
-                        (false, _) => say!("{id}: lest"),
+                    match (bulk, new_id) {
+                        (Bulk::Archive, Some(new_id)) => say!("{id}: arkivert som {new_id}"),
+                        (Bulk::Archive, None) => say!("{id}: arkivert"),
+                        (Bulk::MarkRead, _) => say!("{id}: lest"),
                     }
                 }
             }
@@ -622,11 +635,10 @@ pub async fn show(
     as_json: bool,
     mark_read: bool,
 ) -> ExitCode {
-    let (client, handle) = match resume(environment).await {
-        Ok(ok) => ok,
-        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    let (client, handle, who) = match begin(environment, as_json, reportee).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
     };
-    let who = reportee.unwrap_or_else(|| "my".into());
     let result = fetch_message(&client, &handle, &who, id, mark_read).await;
     let message = match result {
         Ok(message) => message,
@@ -716,11 +728,10 @@ pub async fn attachment_list(
     reportee: Option<String>,
     as_json: bool,
 ) -> ExitCode {
-    let (client, handle) = match resume(environment).await {
-        Ok(ok) => ok,
-        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    let (client, handle, who) = match begin(environment, as_json, reportee).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
     };
-    let who = reportee.unwrap_or_else(|| "my".into());
     let message = match fetch_message(&client, &handle, &who, id, false).await {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
@@ -776,11 +787,10 @@ pub async fn attachment_save(
             2,
         );
     };
-    let (client, handle) = match resume(environment).await {
-        Ok(ok) => ok,
-        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    let (client, handle, who) = match begin(environment, as_json, reportee).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
     };
-    let who = reportee.unwrap_or_else(|| "my".into());
     let message = match fetch_message(&client, &handle, &who, id, false).await {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),

@@ -211,21 +211,13 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::show(&environment, id, reportee.clone(), *json, *mark_read).await)
         }
-        Some(Command::Archive {
-            ids,
-            reportee,
-            json,
-        }) => {
+        Some(Command::Archive(targets)) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, ids, reportee.clone(), true, *json).await)
+            Ok(commands::act_on(&environment, targets, commands::Bulk::Archive).await)
         }
-        Some(Command::MarkRead {
-            ids,
-            reportee,
-            json,
-        }) => {
+        Some(Command::MarkRead(targets)) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, ids, reportee.clone(), false, *json).await)
+            Ok(commands::act_on(&environment, targets, commands::Bulk::MarkRead).await)
         }
         Some(Command::Reportees { json }) => {
             let environment = environment(&cli, &file, &config_path)?;
