@@ -3,6 +3,8 @@
 //! cache, and a full sync of 10k messages from the simulator at 50 ms latency.
 //! Run with `cargo bench`; `cargo bench -- frame` runs one group.
 
+mod support;
+
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -169,44 +171,12 @@ fn cache(c: &mut Criterion) {
 
 fn full_sync(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let sim = runtime
-        .block_on(innboks::sim::Simulator::start(innboks::sim::SimConfig {
-            messages: 10_000,
-            latency: Duration::from_millis(50),
-            ..Default::default()
-        }))
-        .expect("sim");
-    let client = innboks::altinn::Client::new(
-        url::Url::parse(&sim.base_url()).expect("url"),
-        innboks::auth::Secret::new(sim.api_key()),
-    )
-    .expect("client");
-    let session = runtime
-        .block_on(innboks::auth::password::login(
-            client.http(),
-            client.base(),
-            client.api_key(),
-            "demo",
-            &innboks::auth::Secret::new("demo"),
-        ))
-        .expect("login");
+    let (_sim, client, session) = support::simulator(&runtime, 10_000, Duration::from_millis(50));
     let mut group = c.benchmark_group("full sync");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(40));
     group.bench_function("10k messages, latency 50 ms, 4 in flight", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(innboks::sync::fetch_all(
-                    |skip| {
-                        let (client, session) = (client.clone(), session.clone());
-                        async move { client.messages_page(&session, "my", skip).await }
-                    },
-                    10_000,
-                    4,
-                ))
-                .expect("sync")
-                .len()
-        })
+        b.iter(|| support::read_all(&runtime, &client, &session, 10_000).len())
     });
     group.finish();
 }

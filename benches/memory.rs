@@ -2,6 +2,8 @@
 //! the cache loads it into the app, and after a frame and a search. Prints its figures;
 //! run with `cargo bench --bench memory`.
 
+mod support;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use innboks::app::update::update;
 use innboks::app::{App, Keymap, Msg, Screen};
@@ -44,36 +46,8 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("cache.sqlite3");
     // A simulated mailbox of 100,000, written to a cache as a sync would leave it.
-    let sim = runtime
-        .block_on(innboks::sim::Simulator::start(innboks::sim::SimConfig {
-            messages: 100_000,
-            ..Default::default()
-        }))
-        .expect("sim");
-    let client = innboks::altinn::Client::new(
-        url::Url::parse(&sim.base_url()).expect("url"),
-        innboks::auth::Secret::new(sim.api_key()),
-    )
-    .expect("client");
-    let session = runtime
-        .block_on(innboks::auth::password::login(
-            client.http(),
-            client.base(),
-            client.api_key(),
-            "demo",
-            &innboks::auth::Secret::new("demo"),
-        ))
-        .expect("login");
-    let all = runtime
-        .block_on(innboks::sync::fetch_all(
-            |skip| {
-                let (client, session) = (client.clone(), session.clone());
-                async move { client.messages_page(&session, "my", skip).await }
-            },
-            100_000,
-            4,
-        ))
-        .expect("sync");
+    let (_sim, client, session) = support::simulator(&runtime, 100_000, Default::default());
+    let all = support::read_all(&runtime, &client, &session, 100_000);
     let mut cache = Cache::open(&path).expect("cache");
     cache.write(&scope, &all, &[], Some(true)).expect("write");
     drop(cache);
