@@ -78,7 +78,7 @@ fn inbox(n: usize) -> App {
     app.user_name = Some("Kari Nordmann".into());
     app.inbox.messages = (0..n).map(summary).collect();
     app.inbox.loaded_once = true;
-    app.inbox.sources = vec![Source::new("my")];
+    app.inbox.sources = vec![Source::new(innboks::domain::Inbox::Me)];
     app.inbox.selected = n / 2;
     app.inbox.scroll = n / 2 - 10;
     app.inbox.recount(&app.filters);
@@ -140,7 +140,7 @@ fn parse(c: &mut Criterion) {
         .expect("benches/page50.json");
     c.bench_function("parse a 50-message HAL page", |b| {
         b.iter(|| {
-            let list: innboks::altinn::model::MessageList =
+            let list: innboks::backend::altinn2::model::MessageList =
                 serde_json::from_str(black_box(&page)).expect("parses");
             list.to_page(50, false)
         })
@@ -153,7 +153,7 @@ fn cache(c: &mut Criterion) {
     let scope = innboks::cache::Scope {
         env: "bench".into(),
         user: "u".into(),
-        who: "my".into(),
+        inbox: innboks::domain::Inbox::Me,
         folder: innboks::domain::Folder::Inbox,
     };
     let mut cache = innboks::cache::Cache::open(&path).expect("cache");

@@ -35,7 +35,7 @@ fn main() {
     let scope = Scope {
         env: "bench".into(),
         user: "u".into(),
-        who: "my".into(),
+        inbox: innboks::domain::Inbox::Me,
         folder: Folder::Inbox,
     };
     // The figures are taken in a fresh process, so the mailbox built here does not count.

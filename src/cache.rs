@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::domain::{Folder, Message, MessageKind, MessageStatus, MessageSummary};
+pub use crate::domain::{CachedList, Scope};
+use crate::domain::{Message, MessageKind, MessageStatus, MessageSummary};
 
 /// The schema's version, kept in SQLite's `user_version`. A file with another version is
 /// rebuilt.
@@ -32,57 +33,15 @@ pub enum CacheError {
     Version(i64),
 }
 
-/// Which list a set of cached messages belongs to. `user` is a hash, never a name or an
-/// identity number.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Scope {
-    /// Environment name.
-    pub env: String,
-    /// The user's key (see [`user_key`]).
-    pub user: String,
-    /// `my` or a reportee id.
-    pub who: String,
-    /// Inbox, archive or trash bin.
-    pub folder: Folder,
-}
-
-impl Scope {
-    fn key(&self) -> String {
-        format!(
-            "{}|{}|{}|{}",
-            self.env,
-            self.user,
-            self.who,
-            self.folder.label()
-        )
-    }
-}
-
-/// A key for a user that says nothing about them: a hash of where and who.
-pub fn user_key(parts: &[&str]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.as_bytes());
-        hasher.update([0]);
-    }
-    hasher
-        .finalize()
-        .iter()
-        .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// A scope's cached list.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CachedList {
-    /// The messages, newest first (ties in the server's order).
-    pub messages: Vec<MessageSummary>,
-    /// The list was read to its end at the last sync.
-    pub complete: bool,
-    /// When the server last confirmed it (seconds since the epoch).
-    pub synced_at: Option<i64>,
+/// The row key of a scope.
+fn scope_key(scope: &Scope) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        scope.env,
+        scope.user,
+        scope.inbox.key(),
+        scope.folder.label()
+    )
 }
 
 /// An open cache file.
@@ -195,7 +154,7 @@ impl Cache {
 
     /// The scope's cached list (empty when there is none).
     pub fn load(&self, scope: &Scope) -> Result<CachedList, CacheError> {
-        let key = scope.key();
+        let key = scope_key(scope);
         let meta: Option<(bool, Option<i64>)> = self
             .conn
             .query_row(
@@ -250,7 +209,7 @@ impl Cache {
         remove: &[String],
         complete: Option<bool>,
     ) -> Result<(), CacheError> {
-        let key = scope.key();
+        let key = scope_key(scope);
         let now = Utc::now().timestamp();
         let tx = self.conn.transaction()?;
         tx.execute(
@@ -300,7 +259,7 @@ impl Cache {
         let json = serde_json::to_string(message).unwrap_or_default();
         self.conn.execute(
             "INSERT OR REPLACE INTO bodies (scope, id, message) VALUES (?1, ?2, ?3)",
-            params![scope.key(), message.summary.id, json],
+            params![scope_key(scope), message.summary.id, json],
         )?;
         Ok(())
     }
@@ -311,7 +270,7 @@ impl Cache {
             .conn
             .query_row(
                 "SELECT message FROM bodies WHERE scope = ?1 AND id = ?2",
-                params![scope.key(), id],
+                params![scope_key(scope), id],
                 |row| row.get(0),
             )
             .optional()?;

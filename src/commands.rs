@@ -7,14 +7,17 @@ use std::process::ExitCode;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::altinn::{ApiError, Client};
 use crate::auth::browser::{self, CallbackParams};
 use crate::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR, DEFAULT_SCOPES};
 use crate::auth::refresh::{stored_session, Refresher};
 use crate::auth::store::SessionStore;
-use crate::auth::{device, password, Secret, SessionHandle};
+use crate::auth::{device, SessionHandle};
+use crate::backend::altinn2::Client;
+use crate::backend::Backend;
 use crate::cli::{LoginMethodArg, Targets};
 use crate::config::Environment;
+use crate::domain::{ApiError, Cursor, Inbox, MessageAction, Query};
+use crate::secret::Secret;
 
 /// Prints a line on stdout; a closed pipe (`innboks status | head`) is not an error.
 macro_rules! say {
@@ -235,21 +238,13 @@ async fn password_login(environment: &Environment, username: Option<String>) -> 
         Ok(client) => client,
         Err(error) => return fail(&error, EXIT_NETWORK),
     };
-    match password::login(
-        client.http(),
-        client.base(),
-        client.api_key(),
-        &username,
-        &password,
-    )
-    .await
-    {
+    match client.login_with_password(&username, &password).await {
         Ok(_) => {
             say!("Innlogget som {username} med passord (sikkerhetsnivå 1).");
             say!("Passordøkter lagres ikke mellom kjøringer; bruk ID-porten for det.");
             ExitCode::SUCCESS
         }
-        Err(password::PasswordLoginError::Rejected(reason)) => {
+        Err(crate::backend::altinn2::PasswordLoginError::Rejected(reason)) => {
             fail(&format!("innlogging feilet: {reason}"), EXIT_NOT_LOGGED_IN)
         }
         Err(error) => fail(&error, EXIT_NETWORK),
@@ -355,6 +350,7 @@ fn error_code(error: &ApiError) -> (&'static str, u8) {
         ApiError::Network { .. } => ("network", EXIT_NETWORK),
         ApiError::Server { .. } | ApiError::Malformed { .. } => ("server", EXIT_NETWORK),
         ApiError::Local(_) => ("local", 1),
+        ApiError::Unsupported { .. } => ("unsupported", 2),
         ApiError::Offline => ("offline", EXIT_NETWORK),
     }
 }
@@ -374,9 +370,7 @@ fn fail_api(json_errors: bool, error: &ApiError) -> ExitCode {
 }
 
 /// The saved ID-porten session, resumed (a refresh), for the scriptable commands.
-async fn resume(
-    environment: &Environment,
-) -> Result<(Client, SessionHandle), (String, &'static str, u8)> {
+async fn resume(environment: &Environment) -> Result<Backend, (String, &'static str, u8)> {
     let not_logged_in = |why: String| (why, "not-logged-in", EXIT_NOT_LOGGED_IN);
     let store =
         store_for(environment).ok_or_else(|| not_logged_in("ingen hjemmekatalog".into()))?;
@@ -399,7 +393,7 @@ async fn resume(
     handle.set_refresher(refresher, None);
     let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())
         .map_err(|e| (e.to_string(), "local", 1))?;
-    Ok((client, handle))
+    Ok(Backend::altinn2(client, handle))
 }
 
 /// The start every scriptable command that reads mail shares: the saved session resumed,
@@ -408,9 +402,12 @@ async fn begin(
     environment: &Environment,
     as_json: bool,
     reportee: Option<String>,
-) -> Result<(Client, SessionHandle, String), ExitCode> {
+) -> Result<(Backend, Inbox), ExitCode> {
     match resume(environment).await {
-        Ok((client, handle)) => Ok((client, handle, reportee.unwrap_or_else(|| "my".into()))),
+        Ok(backend) => Ok((
+            backend,
+            reportee.as_deref().map_or(Inbox::Me, Inbox::from_key),
+        )),
         Err((message, code, exit)) => Err(fail_as(as_json, code, &message, exit)),
     }
 }
@@ -435,29 +432,17 @@ fn summary_json(m: &crate::domain::MessageSummary) -> serde_json::Value {
     })
 }
 
-/// Up to `limit` messages of `who`'s inbox, newest first, with the OData `filter`; pages
-/// are fetched `concurrency` at a time.
+/// Up to `limit` messages of `inbox`, newest first, as `query` asks; pages are fetched
+/// `concurrency` at a time.
 async fn fetch_list(
-    client: &Client,
-    handle: &SessionHandle,
-    who: &str,
-    filter: Option<&str>,
+    backend: &Backend,
+    inbox: &Inbox,
+    query: &Query,
     limit: usize,
     concurrency: usize,
 ) -> Result<Vec<crate::domain::MessageSummary>, ApiError> {
     crate::sync::fetch_all(
-        |skip| {
-            crate::app::effects::with_session(handle, move |s| {
-                let client = client.clone();
-                let who = who.to_owned();
-                let filter = filter.map(str::to_owned);
-                async move {
-                    client
-                        .messages_page_filtered(&s, &who, skip, filter.as_deref())
-                        .await
-                }
-            })
-        },
+        |skip| async move { backend.page(inbox, query, &Cursor::Offset(skip)).await },
         limit,
         concurrency,
     )
@@ -475,44 +460,29 @@ pub async fn list(
     filter: Option<String>,
     concurrency: usize,
 ) -> ExitCode {
-    let (client, handle, who) = match begin(environment, as_json, reportee).await {
+    let (backend, inbox) = match begin(environment, as_json, reportee).await {
         Ok(started) => started,
         Err(exit) => return exit,
     };
-    let filter = match (unread, filter) {
-        (true, Some(f)) => Some(format!("Status eq 'Ulest' and ({f})")),
-        (true, None) => Some("Status eq 'Ulest'".to_owned()),
-        (false, f) => f,
+    // Every message whatever its folder, as Altinn 2's plain list gives them.
+    let query = Query {
+        folder: None,
+        filters: crate::domain::Filters {
+            unread,
+            ..Default::default()
+        },
+        raw_filter: filter,
     };
     let mut names = std::collections::HashMap::new();
     let fetched: Result<Vec<crate::domain::MessageSummary>, ApiError> = async {
-        if who != crate::app::ALL_REPORTEES {
-            return fetch_list(
-                &client,
-                &handle,
-                &who,
-                filter.as_deref(),
-                limit,
-                concurrency,
-            )
-            .await;
+        if !inbox.is_all() {
+            return fetch_list(&backend, &inbox, &query, limit, concurrency).await;
         }
-        let parties = crate::app::effects::with_session(&handle, |s| {
-            let client = client.clone();
-            async move { client.reportees(&s).await }
-        })
-        .await?;
+        let parties = backend.parties().await?;
         let mut merged = Vec::new();
         for party in parties {
-            let mut messages = fetch_list(
-                &client,
-                &handle,
-                &party.id,
-                filter.as_deref(),
-                limit,
-                concurrency,
-            )
-            .await?;
+            let owner = Inbox::Party(party.id.clone());
+            let mut messages = fetch_list(&backend, &owner, &query, limit, concurrency).await?;
             for m in &mut messages {
                 m.owner = Some(party.id.clone());
             }
@@ -572,27 +542,18 @@ pub enum Bulk {
 /// message; the exit code is the first failure's.
 pub async fn act_on(environment: &Environment, targets: &Targets, bulk: Bulk) -> ExitCode {
     let as_json = targets.json;
-    let (client, handle, who) = match begin(environment, as_json, targets.reportee.clone()).await {
+    let (backend, inbox) = match begin(environment, as_json, targets.reportee.clone()).await {
         Ok(started) => started,
         Err(exit) => return exit,
     };
     let mut results = Vec::new();
     let mut first_failure = None;
     for id in &targets.ids {
-        let outcome = match bulk {
-            Bulk::Archive => {
-                crate::app::effects::with_session(&handle, |s| {
-                    let client = client.clone();
-                    let (who, id) = (who.clone(), id.clone());
-                    async move { client.archive(&s, &who, &id).await }
-                })
-                .await
-            }
-            // Altinn marks a message read when it is fetched without markAsRead=false.
-            Bulk::MarkRead => fetch_message(&client, &handle, &who, id, true)
-                .await
-                .map(|_| None),
+        let action = match bulk {
+            Bulk::Archive => MessageAction::Archive,
+            Bulk::MarkRead => MessageAction::MarkRead,
         };
+        let outcome = backend.act(&inbox, id, action).await;
         match outcome {
             Ok(new_id) => {
                 if as_json {
@@ -635,11 +596,15 @@ pub async fn show(
     as_json: bool,
     mark_read: bool,
 ) -> ExitCode {
-    let (client, handle, who) = match begin(environment, as_json, reportee).await {
+    let (backend, inbox) = match begin(environment, as_json, reportee).await {
         Ok(started) => started,
         Err(exit) => return exit,
     };
-    let result = fetch_message(&client, &handle, &who, id, mark_read).await;
+    let result = if mark_read {
+        backend.open(&inbox, id).await
+    } else {
+        backend.preview(&inbox, id).await
+    };
     let message = match result {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
@@ -681,15 +646,11 @@ pub async fn show(
 
 /// `innboks reportees`.
 pub async fn reportees(environment: &Environment, as_json: bool) -> ExitCode {
-    let (client, handle) = match resume(environment).await {
-        Ok(ok) => ok,
+    let backend = match resume(environment).await {
+        Ok(backend) => backend,
         Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
     };
-    let result = crate::app::effects::with_session(&handle, |s| {
-        let client = client.clone();
-        async move { client.reportees(&s).await }
-    })
-    .await;
+    let result = backend.parties().await;
     let parties = match result {
         Ok(parties) => parties,
         Err(error) => return fail_api(as_json, &error),
@@ -728,11 +689,11 @@ pub async fn attachment_list(
     reportee: Option<String>,
     as_json: bool,
 ) -> ExitCode {
-    let (client, handle, who) = match begin(environment, as_json, reportee).await {
+    let (backend, inbox) = match begin(environment, as_json, reportee).await {
         Ok(started) => started,
         Err(exit) => return exit,
     };
-    let message = match fetch_message(&client, &handle, &who, id, false).await {
+    let message = match backend.preview(&inbox, id).await {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
     };
@@ -753,22 +714,6 @@ pub async fn attachment_list(
     ExitCode::SUCCESS
 }
 
-async fn fetch_message(
-    client: &Client,
-    handle: &SessionHandle,
-    who: &str,
-    id: &str,
-    mark_read: bool,
-) -> Result<crate::domain::Message, ApiError> {
-    crate::app::effects::with_session(handle, |s| {
-        let client = client.clone();
-        let who = who.to_owned();
-        let id = id.to_owned();
-        async move { client.message(&s, &who, &id, mark_read).await }
-    })
-    .await
-}
-
 /// `innboks attachment save ID [ATT_ID|--all] [--out DIR]`: prints where each file went.
 pub async fn attachment_save(
     environment: &Environment,
@@ -787,11 +732,11 @@ pub async fn attachment_save(
             2,
         );
     };
-    let (client, handle, who) = match begin(environment, as_json, reportee).await {
+    let (backend, inbox) = match begin(environment, as_json, reportee).await {
         Ok(started) => started,
         Err(exit) => return exit,
     };
-    let message = match fetch_message(&client, &handle, &who, id, false).await {
+    let message = match backend.preview(&inbox, id).await {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
     };
@@ -846,14 +791,7 @@ pub async fn attachment_save(
             }
         };
         let mut file = tokio::fs::File::from_std(file);
-        let Some(session) = handle.get() else {
-            let _ = std::fs::remove_file(&path);
-            return fail_api(as_json, &ApiError::SessionExpired);
-        };
-        match client
-            .download_attachment(&session, &a.url, &mut file, |_| {})
-            .await
-        {
+        match backend.download(&a.url, &mut file, |_| {}).await {
             Ok(bytes) => {
                 saved.push(json!({"id": a.id, "path": path.display().to_string(), "bytes": bytes}))
             }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use url::Url;
 
-use crate::auth::Secret;
+use crate::secret::Secret;
 
 /// The environment variable that overrides the API key.
 pub const API_KEY_ENV: &str = "INNBOKS_API_KEY";

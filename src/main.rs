@@ -6,15 +6,16 @@ use std::sync::Mutex;
 
 use clap::Parser;
 use color_eyre::eyre::{eyre, Result, WrapErr};
-use innboks::altinn::Client;
-use innboks::app::effects::{AuthSettings, EffectRunner};
 use innboks::app::{App, Keymap};
 use innboks::auth::browser;
 use innboks::auth::oidc::{DEFAULT_ACR, DEFAULT_SCOPES};
 use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
+use innboks::backend::altinn2::Client;
+use innboks::backend::Backend;
 use innboks::cli::{AttachmentAction, CacheAction, Cli, Command, ConfigAction};
 use innboks::config::{self, Environment, Overrides};
+use innboks::runtime::{AuthSettings, Runtime};
 use innboks::sim::{self, Simulator};
 use innboks::startup::StartupTimes;
 
@@ -106,7 +107,7 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
         cache: file.cache.unwrap_or(true),
         concurrency: file
             .concurrency
-            .unwrap_or(innboks::sync::DEFAULT_CONCURRENCY)
+            .unwrap_or(innboks::domain::DEFAULT_CONCURRENCY)
             .clamp(1, 16),
         offline: cli.offline,
         times,
@@ -146,7 +147,7 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                 name: "demo".into(),
                 altinn_url: url::Url::parse(&simulator.base_url())?,
                 issuer: Some(simulator.issuer()),
-                api_key: innboks::auth::Secret::new(simulator.api_key()),
+                api_key: innboks::secret::Secret::new(simulator.api_key()),
                 client_id: Some("innboks-demo".into()),
             };
             tui.times.mark(innboks::startup::phase::SIMULATOR);
@@ -196,7 +197,7 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                 *limit,
                 filter.clone(),
                 file.concurrency
-                    .unwrap_or(innboks::sync::DEFAULT_CONCURRENCY)
+                    .unwrap_or(innboks::domain::DEFAULT_CONCURRENCY)
                     .clamp(1, 16),
             )
             .await)
@@ -403,9 +404,10 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         scopes: DEFAULT_SCOPES.to_owned(),
         acr: DEFAULT_ACR.to_owned(),
     };
-    let session = SessionHandle::default();
+    let backend = Backend::altinn2(client, SessionHandle::default());
+    app.capabilities = backend.capabilities();
     tui::run(app, theme, times, move |tx| {
-        EffectRunner::new(client, session, auth, tx).with_cache(cache, offline)
+        Runtime::new(backend, auth, tx).with_cache(cache, offline)
     })
     .await
 }

@@ -8,12 +8,7 @@ use std::future::Future;
 
 use futures::StreamExt;
 
-use crate::altinn::client::PAGE_SIZE;
-use crate::altinn::ApiError;
-use crate::domain::{MessagePage, MessageSummary};
-
-/// Pages in flight at once unless the config says otherwise (`concurrency`).
-pub const DEFAULT_CONCURRENCY: usize = 4;
+use crate::domain::{ApiError, MessagePage, MessageSummary, PAGE_SIZE};
 
 /// Fetches up to `limit` messages with `fetch(skip)`, keeping at most `concurrency` pages in
 /// flight; the answers are taken in order and duplicates (a list that shifted while it was

@@ -1,4 +1,4 @@
-//! The terminal and the event loop: the one place that knows both `app/` and `ui/`.
+//! The terminal and the event loop: the one place that knows `app/`, `ui/` and the runtime.
 //! A `tokio::select!` over terminal events, background results and a spinner tick (only
 //! while something loads); drawing happens after each batch, only when something changed,
 //! inside synchronized output.
@@ -14,9 +14,9 @@ use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use crate::app::effects::EffectRunner;
 use crate::app::update::update;
 use crate::app::{App, Effect, Msg, Screen};
+use crate::runtime::Runtime;
 use crate::startup::{phase, StartupTimes};
 use crate::ui::{self, Theme};
 
@@ -29,7 +29,7 @@ pub async fn run(
     app: App,
     theme: Theme,
     mut times: StartupTimes,
-    effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner,
+    effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> Runtime,
 ) -> Result<()> {
     let mouse = app.mouse;
     let previous = std::panic::take_hook();
@@ -63,7 +63,7 @@ async fn event_loop(
     mut app: App,
     theme: Theme,
     mut times: StartupTimes,
-    effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> EffectRunner,
+    effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> Runtime,
 ) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut effects = effects_for(tx);
@@ -149,10 +149,10 @@ fn note_startup(times: &mut StartupTimes, app: &App) {
 }
 
 /// Runs an effect: terminal effects here, everything else in the background.
-fn perform(effects: &mut EffectRunner, effect: Effect) {
+fn perform(runtime: &mut Runtime, effect: Effect) {
     match effect {
         Effect::CopyToClipboard(text) => copy_osc52(&text),
-        other => effects.run(other),
+        other => runtime.run(other),
     }
 }
 

@@ -6,14 +6,15 @@ mod common;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use innboks::app::effects::{AuthSettings, EffectRunner};
 use innboks::app::update::update;
 use innboks::app::{App, Keymap, Msg, Screen, Status};
 use innboks::app::{LoginFlow, LoginMethod};
 use innboks::auth::oidc::{DEFAULT_ACR, DEFAULT_SCOPES};
 use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
+use innboks::backend::Backend;
 use innboks::domain::{MessageKind, MessageStatus};
+use innboks::runtime::{AuthSettings, Runtime};
 use tokio::sync::mpsc;
 
 /// How many of the person's `messages` the inbox view shows (the archived ones are in the
@@ -32,7 +33,7 @@ fn inbox_size(messages: usize) -> usize {
 
 struct Harness {
     app: App,
-    runner: EffectRunner,
+    runner: Runtime,
     rx: mpsc::UnboundedReceiver<Msg>,
     session: SessionHandle,
     store: SessionStore,
@@ -66,9 +67,8 @@ impl Harness {
             innboks::cache::CacheHandle::start(innboks::cache::Cache::open(path).expect("cache"));
         let runner = std::mem::replace(
             &mut harness.runner,
-            EffectRunner::new(
-                common::client(sim),
-                harness.session.clone(),
+            Runtime::new(
+                Backend::altinn2(common::client(sim), harness.session.clone()),
                 AuthSettings::default(),
                 mpsc::unbounded_channel().0,
             ),
@@ -93,7 +93,11 @@ impl Harness {
             acr: DEFAULT_ACR.into(),
         };
         let session = SessionHandle::default();
-        let runner = EffectRunner::new(common::client(sim), session.clone(), auth, tx);
+        let runner = Runtime::new(
+            Backend::altinn2(common::client(sim), session.clone()),
+            auth,
+            tx,
+        );
         let mut app = App::new("sim", Keymap::default());
         app.idporten_configured = true;
         let mut harness = Self {
@@ -955,7 +959,7 @@ async fn offline_reads_only_the_cache_and_says_so() {
     // Let the prefetches of the online run finish first.
     tokio::time::sleep(Duration::from_millis(500)).await;
     cache.flush().await;
-    let scope = online.app.cache_scope("my").expect("a scope");
+    let scope = online.app.cache_scope(&innboks::domain::Inbox::Me).expect("a scope");
     let stored = cache
         .ask(move |c| c.load(&scope).map(|l| l.messages.len()))
         .await;
@@ -970,9 +974,8 @@ async fn offline_reads_only_the_cache_and_says_so() {
     let (mut offline, _cache) = Harness::with_cache(&sim, &path);
     let runner = std::mem::replace(
         &mut offline.runner,
-        EffectRunner::new(
-            common::client(&sim),
-            SessionHandle::default(),
+        Runtime::new(
+            Backend::altinn2(common::client(&sim), SessionHandle::default()),
             AuthSettings::default(),
             mpsc::unbounded_channel().0,
         ),

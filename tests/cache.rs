@@ -7,8 +7,8 @@ use innboks::domain::{Folder, Message, MessageKind, MessageStatus, MessageSummar
 fn scope(who: &str) -> Scope {
     Scope {
         env: "test".into(),
-        user: innboks::cache::user_key(&["test", "kari"]),
-        who: who.into(),
+        user: innboks::domain::user_key(&["test", "kari"]),
+        inbox: innboks::domain::Inbox::from_key(who),
         folder: Folder::Inbox,
     }
 }

@@ -2,9 +2,9 @@
 
 mod common;
 
-use innboks::altinn::ApiError;
-use innboks::auth::{password, Secret};
+use innboks::domain::ApiError;
 use innboks::domain::{MessageKind, MessageStatus, PartyKind};
+use innboks::secret::Secret;
 use innboks::sim::data::{World, WorldOptions};
 
 #[tokio::test]
@@ -217,15 +217,10 @@ async fn api_key_missing_or_wrong_is_explained() {
             reason: "Required header 'ApiKey' is missing.".into()
         }
     );
-    let login_error = password::login(
-        missing.http(),
-        missing.base(),
-        missing.api_key(),
-        "demo",
-        &Secret::new("demo"),
-    )
-    .await
-    .expect_err("no key, no login");
+    let login_error = missing
+        .login_with_password("demo", &Secret::new("demo"))
+        .await
+        .expect_err("no key, no login");
     assert!(login_error
         .to_string()
         .contains("Required header 'ApiKey' is missing."));
@@ -247,28 +242,18 @@ async fn api_key_missing_or_wrong_is_explained() {
 async fn bad_password_is_rejected_with_the_reason_phrase() {
     let sim = common::start(20).await;
     let client = common::client(&sim);
-    let error = password::login(
-        client.http(),
-        client.base(),
-        client.api_key(),
-        "demo",
-        &Secret::new("wrong"),
-    )
-    .await
-    .expect_err("wrong password");
+    let error = client
+        .login_with_password("demo", &Secret::new("wrong"))
+        .await
+        .expect_err("wrong password");
     assert!(
-        matches!(&error, password::PasswordLoginError::Rejected(reason) if reason == "Authentication failed")
+        matches!(&error, innboks::backend::altinn2::PasswordLoginError::Rejected(reason) if reason == "Authentication failed")
     );
     assert_eq!(sim.stats().logins_failed, 1);
-    let other = password::login(
-        client.http(),
-        client.base(),
-        client.api_key(),
-        "ola",
-        &Secret::new("ola"),
-    )
-    .await
-    .expect("the second user logs in");
+    let other = client
+        .login_with_password("ola", &Secret::new("ola"))
+        .await
+        .expect("the second user logs in");
     let parties = client.reportees(&other).await.expect("reportees");
     assert_eq!(parties[0].name, "OLA NORDMANN");
 }
@@ -354,7 +339,7 @@ async fn unreachable_server_is_a_network_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     drop(listener);
-    let client = innboks::altinn::Client::new(
+    let client = innboks::backend::altinn2::Client::new(
         url::Url::parse(&format!("http://{addr}")).expect("url"),
         Secret::new("k"),
     )
@@ -400,7 +385,7 @@ async fn a_next_link_is_followed_if_a_server_ever_sends_one() {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    let client = innboks::altinn::Client::new(
+    let client = innboks::backend::altinn2::Client::new(
         url::Url::parse(&format!("http://{addr}")).expect("url"),
         Secret::new("k"),
     )
@@ -621,7 +606,7 @@ async fn too_many_requests_is_waited_out_as_retry_after_says() {
         .await
         .expect_err("gives up");
     assert!(
-        matches!(error, innboks::altinn::ApiError::Server { status: 429, .. }),
+        matches!(error, innboks::domain::ApiError::Server { status: 429, .. }),
         "{error:?}"
     );
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use innboks::altinn::ApiError;
+use innboks::domain::ApiError;
 use innboks::sim::faults::FaultSpec;
 
 fn spec(text: &str) -> FaultSpec {

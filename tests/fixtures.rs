@@ -1,6 +1,8 @@
 //! Every example document from the API reference parses without loss.
 
-use innboks::altinn::model::{error_message_from_body, HalMessage, MessageList, ReporteeList};
+use innboks::backend::altinn2::model::{
+    error_message_from_body, HalMessage, MessageList, ReporteeList,
+};
 use innboks::domain::{MessageKind, MessageStatus, PartyKind};
 
 fn read(name: &str) -> String {

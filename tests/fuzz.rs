@@ -5,7 +5,7 @@
 
 mod common;
 
-use innboks::altinn::model::{HalMessage, MessageList};
+use innboks::backend::altinn2::model::{HalMessage, MessageList};
 use innboks::text::{html_to_text, safe_file_name, sanitize_line, sanitize_multiline};
 use proptest::prelude::*;
 use serde_json::{json, Value};

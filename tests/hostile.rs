@@ -10,9 +10,9 @@ mod common;
 
 use std::time::Duration;
 
-use innboks::altinn::model::{HalMessage, MessageList};
 use innboks::app::update::update;
 use innboks::app::{App, Keymap, Msg, Screen, Source};
+use innboks::backend::altinn2::model::{HalMessage, MessageList};
 use innboks::domain::{Message, MessagePage};
 use innboks::sim::{SimConfig, Simulator};
 use ratatui::backend::TestBackend;
@@ -206,7 +206,7 @@ fn every_hostile_document_parses_and_draws_harmlessly() {
         app.screen = Screen::Inbox;
         app.inbox.sources = vec![Source {
             requests: vec![(1, 0)],
-            ..Source::new("my")
+            ..Source::new(innboks::domain::Inbox::Me)
         }];
         update(
             &mut app,

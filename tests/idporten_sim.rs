@@ -7,12 +7,13 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use innboks::altinn::ApiError;
 use innboks::auth::browser::{self, CallbackParams};
 use innboks::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR, DEFAULT_SCOPES};
 use innboks::auth::refresh::{stored_session, Refresher};
 use innboks::auth::store::SessionStore;
-use innboks::auth::{device, Secret, Session, SessionHandle};
+use innboks::auth::{device, Session, SessionHandle};
+use innboks::domain::ApiError;
+use innboks::secret::Secret;
 use innboks::sim::{SimConfig, Simulator};
 use reqwest::header::LOCATION;
 

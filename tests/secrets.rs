@@ -4,11 +4,12 @@
 
 use std::time::{Duration, SystemTime};
 
-use innboks::app::effects::Effect;
+use innboks::app::Effect;
 use innboks::app::{App, Keymap, Msg};
 use innboks::auth::oidc::TokenSet;
 use innboks::auth::store::StoredSession;
-use innboks::auth::{Secret, Session};
+use innboks::auth::Session;
+use innboks::secret::Secret;
 
 const PASSWORD: &str = "passord-som-aldri-vises-1";
 const COOKIE: &str = "C0FFEE00DEADBEEF0123456789ABCDEF";

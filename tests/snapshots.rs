@@ -122,7 +122,7 @@ fn inbox_app(width: u16, height: u16) -> App {
     app.session_method = Some("passord");
     app.inbox.sources = vec![innboks::app::Source {
         requests: vec![(1, 0)],
-        ..innboks::app::Source::new("my")
+        ..innboks::app::Source::new(innboks::domain::Inbox::Me)
     }];
     update(
         &mut app,
@@ -196,7 +196,7 @@ fn relogin_overlay_80x24() {
         Msg::PageFailed {
             request: 77,
             skip: 0,
-            error: innboks::altinn::ApiError::SessionExpired,
+            error: innboks::domain::ApiError::SessionExpired,
         },
     );
     app.login.username = "demo".into();
@@ -415,14 +415,14 @@ fn answer_pages(
     messages: impl Fn(&str) -> Vec<MessageSummary>,
 ) {
     for effect in effects {
-        if let innboks::app::Effect::FetchPage { request, who, .. } = effect {
+        if let innboks::app::Effect::FetchPage { request, inbox, .. } = effect {
             update(
                 app,
                 Msg::PageLoaded {
                     request,
                     skip: 0,
                     page: MessagePage {
-                        messages: messages(&who),
+                        messages: messages(inbox.key()),
                         has_more: false,
                         limit_reached: false,
                         next: None,

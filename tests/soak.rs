@@ -10,10 +10,11 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use innboks::app::effects::{AuthSettings, EffectRunner};
 use innboks::app::update::update;
 use innboks::app::{App, Keymap, Msg, Screen};
 use innboks::auth::SessionHandle;
+use innboks::backend::Backend;
+use innboks::runtime::{AuthSettings, Runtime};
 use innboks::sim::data::Rng;
 use tokio::sync::mpsc;
 
@@ -21,7 +22,7 @@ const STEPS: usize = 2_000;
 
 struct Soak {
     app: App,
-    runner: EffectRunner,
+    runner: Runtime,
     rx: mpsc::UnboundedReceiver<Msg>,
 }
 
@@ -98,9 +99,8 @@ impl Soak {
 async fn two_thousand_random_actions_with_faults_on() {
     let sim = common::start(400).await;
     let (tx, rx) = mpsc::unbounded_channel();
-    let runner = EffectRunner::new(
-        common::client(&sim),
-        SessionHandle::default(),
+    let runner = Runtime::new(
+        Backend::altinn2(common::client(&sim), SessionHandle::default()),
         AuthSettings::default(),
         tx,
     );

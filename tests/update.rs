@@ -2,13 +2,14 @@
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use innboks::altinn::ApiError;
 use innboks::app::update::update;
 use innboks::app::{
     App, BrowserView, DeviceView, Effect, Focus, Keymap, LoginField, LoginFlow, LoginMethod, Msg,
     Screen, Status,
 };
 use innboks::auth::refresh::RefreshEvent;
+use innboks::domain::ApiError;
+use innboks::domain::Inbox;
 use innboks::domain::{
     FilterKey, Filters, Message, MessageKind, MessagePage, MessageStatus, MessageSummary,
 };
@@ -738,7 +739,7 @@ fn a_late_preview_does_not_undo_an_open() {
 
 #[test]
 fn archive_delete_confirm_and_mark_read_keys() {
-    use innboks::app::effects::MessageAction;
+    use innboks::domain::MessageAction;
     let mut app = logged_in();
     let effects = update(&mut app, key(KeyCode::Char('a')));
     let Some(Effect::Act {
@@ -887,13 +888,15 @@ fn reportee_switcher_filters_and_switches() {
     update(&mut app, key(KeyCode::Down));
     let effects = update(&mut app, key(KeyCode::Enter));
     assert!(app.switcher.is_none());
-    assert_eq!(app.who, "r3");
+    assert_eq!(app.whose, Inbox::Party("r3".into()));
     assert_eq!(
         app.reportee_name.as_deref(),
         Some("NORDMANN BYGG AS AVD BERGEN")
     );
     assert!(app.inbox.messages.is_empty(), "the list starts over");
-    assert!(matches!(effects.as_slice(), [Effect::FetchPage { who, skip: 0, .. }] if who == "r3"));
+    assert!(
+        matches!(effects.as_slice(), [Effect::FetchPage { inbox, skip: 0, .. }] if inbox.key() == "r3")
+    );
 
     update(&mut app, key(KeyCode::Char('R')));
     assert!(
@@ -901,13 +904,17 @@ fn reportee_switcher_filters_and_switches() {
         "the list is kept"
     );
     let effects = update(&mut app, key(KeyCode::Enter));
-    assert_eq!(app.who, "r3", "it opens on the current party");
+    assert_eq!(
+        app.whose,
+        Inbox::Party("r3".into()),
+        "it opens on the current party"
+    );
     assert_eq!(effects.len(), 1);
     update(&mut app, key(KeyCode::Char('R')));
     update(&mut app, key(KeyCode::Up));
     update(&mut app, key(KeyCode::Up));
     update(&mut app, key(KeyCode::Enter));
-    assert_eq!(app.who, "my", "the person's own inbox is `my`");
+    assert_eq!(app.whose, Inbox::Me, "the person's own inbox is `my`");
     assert_eq!(app.reportee_name, None);
     update(&mut app, key(KeyCode::Char('R')));
     update(&mut app, key(KeyCode::Esc));
@@ -1012,7 +1019,7 @@ fn y_copies_the_web_link_or_the_id() {
 
 #[test]
 fn space_marks_and_a_bulk_action_asks_once() {
-    use innboks::app::effects::MessageAction;
+    use innboks::domain::MessageAction;
     let mut app = logged_in();
     update(&mut app, key(KeyCode::Char(' ')));
     update(&mut app, key(KeyCode::Char(' ')));
@@ -1345,10 +1352,10 @@ fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
         .filter_map(|e| match e {
             Effect::FetchPage {
                 request,
-                who,
+                inbox,
                 skip: 0,
                 ..
-            } => Some((*request, who.clone())),
+            } => Some((*request, inbox.key().to_owned())),
             _ => None,
         })
         .collect();
@@ -1398,14 +1405,14 @@ fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
         .sources
         .iter()
         .filter(|s| !s.requests.is_empty())
-        .map(|s| s.who.as_str())
+        .map(|s| s.inbox.key())
         .collect();
     assert_eq!(loading, ["r1"]);
 
     // Actions on a row go to its own inbox.
     let effects = update(&mut app, key(KeyCode::Char('a')));
     assert!(
-        matches!(effects.as_slice(), [Effect::Act { who, .. }] if who == "r2"),
+        matches!(effects.as_slice(), [Effect::Act { inbox, .. }] if inbox.key() == "r2"),
         "{effects:?}"
     );
 }

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use innboks::altinn::Client;
-use innboks::auth::{Secret, Session};
+use innboks::auth::Session;
+use innboks::backend::altinn2::Client;
 use innboks::domain::MessageSummary;
+use innboks::secret::Secret;
 use innboks::sim::{SimConfig, Simulator};
 
 /// A simulator with `messages` in the demo inbox, `latency` on every request, and a client
@@ -28,13 +29,7 @@ pub fn simulator(
     )
     .expect("client");
     let session = runtime
-        .block_on(innboks::auth::password::login(
-            client.http(),
-            client.base(),
-            client.api_key(),
-            "demo",
-            &Secret::new("demo"),
-        ))
+        .block_on(client.login_with_password("demo", &Secret::new("demo")))
         .expect("login");
     (sim, client, session)
 }

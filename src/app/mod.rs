@@ -1,7 +1,8 @@
 //! The application state and its one way of changing: [`update::update`]. Nothing here
-//! does I/O or knows about the terminal; background work is requested as [`Effect`]s.
+//! does I/O or knows about the terminal; background work is requested as [`Effect`]s, which
+//! the runtime carries out.
 
-pub mod effects;
+pub mod effect;
 pub mod keymap;
 pub mod msg;
 pub mod search;
@@ -13,11 +14,13 @@ use std::time::SystemTime;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-pub use effects::Effect;
+pub use effect::Effect;
 pub use keymap::{Action, Keymap};
 pub use msg::Msg;
 
-use crate::domain::{FilterKey, Filters, Message, MessageSummary, Party};
+use crate::domain::{
+    Capabilities, FilterKey, Filters, Inbox, Message, MessageAction, MessageSummary, Party, Scope,
+};
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,16 +177,12 @@ impl LoginState {
     }
 }
 
-/// The id of the merged view over every reportee's inbox (`:all`, or «Alle» in the
-/// reportee switcher).
-pub const ALL_REPORTEES: &str = "all";
-
 /// One inbox the list pages through: the user's own, a reportee's, or one of several in
 /// the merged view. Each keeps its own `$skip` cursor.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Source {
-    /// `my` or an `r…` reportee id.
-    pub who: String,
+    /// Whose inbox (one party: the merged view has a source per party).
+    pub inbox: Inbox,
     /// The page requests in flight: (request id, `$skip`).
     pub requests: Vec<(u64, usize)>,
     /// Pages that arrived before the one at `next_skip` (several are fetched at once):
@@ -210,10 +209,10 @@ pub struct Source {
 }
 
 impl Source {
-    /// A source for `who`'s inbox, nothing loaded yet.
-    pub fn new(who: impl Into<String>) -> Self {
+    /// A source for `inbox`, nothing loaded yet.
+    pub fn new(inbox: Inbox) -> Self {
         Self {
-            who: who.into(),
+            inbox,
             ..Self::default()
         }
     }
@@ -390,8 +389,10 @@ pub struct App {
     pub user_name: Option<String>,
     /// How the user logged in (`passord`, `ID-porten`).
     pub session_method: Option<&'static str>,
-    /// Whose inbox: `my`, or an `r…` reportee id.
-    pub who: String,
+    /// Whose inbox is shown: the user's own, a party's, or all merged.
+    pub whose: Inbox,
+    /// What the backend can do (what it cannot is greyed out and explained).
+    pub capabilities: Capabilities,
     /// The reportee's name, when acting for someone else.
     pub reportee_name: Option<String>,
     /// The list.
@@ -573,8 +574,11 @@ impl App {
     }
 
     /// Whose inbox a loaded message is in: its owner in the merged view, else the one shown.
-    pub fn owner_of<'a>(&'a self, message: &'a MessageSummary) -> &'a str {
-        message.owner.as_deref().unwrap_or(&self.who)
+    pub fn owner_of(&self, message: &MessageSummary) -> Inbox {
+        match &message.owner {
+            Some(party) => Inbox::Party(party.clone()),
+            None => self.whose.clone(),
+        }
     }
 
     /// The name of the party with reportee id `id`, when known.
@@ -600,7 +604,7 @@ pub struct CommandLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingAction {
     /// What.
-    pub action: effects::MessageAction,
+    pub action: MessageAction,
     /// On which messages.
     pub ids: Vec<String>,
     /// What to call them in the question: «subject», or "5 meldinger".
@@ -626,7 +630,8 @@ impl App {
             },
             user_name: None,
             session_method: None,
-            who: "my".into(),
+            whose: Inbox::Me,
+            capabilities: Capabilities::default(),
             reportee_name: None,
             inbox: InboxState::default(),
             detail: DetailState::default(),
@@ -659,7 +664,7 @@ impl App {
             command: None,
             link_picker: None,
             mouse: false,
-            concurrency: crate::sync::DEFAULT_CONCURRENCY,
+            concurrency: crate::domain::DEFAULT_CONCURRENCY,
         }
     }
 
@@ -676,13 +681,13 @@ impl App {
         self.detail.id.as_ref().and_then(|id| self.bodies.get(id))
     }
 
-    /// The cache scope of `who`'s list in the folder shown, when the cache is in use.
-    pub fn cache_scope(&self, who: &str) -> Option<crate::cache::Scope> {
+    /// The cache scope of `inbox`'s list in the folder shown, when the cache is in use.
+    pub fn cache_scope(&self, inbox: &Inbox) -> Option<Scope> {
         let user = self.user_key.clone().filter(|_| self.cache_enabled)?;
-        Some(crate::cache::Scope {
+        Some(Scope {
             env: self.env.clone(),
             user,
-            who: who.to_owned(),
+            inbox: inbox.clone(),
             folder: self.folder,
         })
     }

@@ -5,11 +5,10 @@ use std::time::SystemTime;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use super::effects::MessageAction;
 use super::{BrowserView, DeviceView};
-use crate::altinn::ApiError;
-use crate::auth::refresh::RefreshEvent;
-use crate::domain::{Message, MessagePage, Party, Profile};
+use crate::domain::{
+    ApiError, CachedList, Message, MessageAction, MessagePage, Party, Profile, RefreshEvent,
+};
 
 /// An input or a result, fed to [`crate::app::update::update`].
 #[derive(Debug, Clone)]
@@ -80,7 +79,7 @@ pub enum Msg {
         /// The request it answers.
         request: u64,
         /// The list.
-        list: crate::cache::CachedList,
+        list: CachedList,
     },
     /// A login succeeded.
     LoggedIn {

@@ -5,18 +5,16 @@ use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::effects::MessageAction;
 use super::search::{self, Search};
 use super::{
     Action, App, Effect, Focus, LoginField, LoginFlow, LoginMethod, Msg, PendingAction, Screen,
     Status,
 };
-use super::{InboxState, Source, Switcher, SwitcherEntry, ALL_REPORTEES};
-use crate::altinn::ApiError;
-use crate::auth::refresh::RefreshEvent;
-use crate::auth::Secret;
+use super::{InboxState, Source, Switcher, SwitcherEntry};
+use crate::domain::{ApiError, CachedList, Inbox, MessageAction, RefreshEvent};
 use crate::domain::{FilterKey, Filters, Folder, MessageKind, MessageSummary, Party, PartyKind};
 use crate::domain::{MessagePage, MessageStatus};
+use crate::secret::Secret;
 
 /// Rows before the end of the loaded list at which the next page is fetched.
 const PREFETCH_MARGIN: usize = 10;
@@ -209,7 +207,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 switcher.loading = false;
                 switcher.selected = current;
             }
-            if app.who == ALL_REPORTEES && app.inbox.sources.is_empty() {
+            if app.whose.is_all() && app.inbox.sources.is_empty() {
                 return start_list(app);
             }
             Vec::new()
@@ -219,9 +217,9 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             if error == ApiError::SessionExpired {
                 return failure(app, error);
             }
-            if app.who == ALL_REPORTEES && app.inbox.sources.is_empty() {
+            if app.whose.is_all() && app.inbox.sources.is_empty() {
                 // The merged view cannot start without the parties: show the own inbox.
-                app.who = "my".into();
+                app.whose = Inbox::Me;
                 app.reportee_name = None;
                 let effects = start_list(app);
                 app.status = Some(Status::Error(format!(
@@ -259,15 +257,15 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             };
             source.requests.retain(|(r, _)| *r != request);
             source.failed_skip = Some(source.failed_skip.map_or(skip, |f| f.min(skip)));
-            let who = source.who.clone();
+            let who = source.inbox.clone();
             app.inbox.arrivals = None;
             // A 401 on the list itself means the cookie session is no good any more.
             let error = match error {
                 ApiError::NeedsIdPorten { .. } => ApiError::SessionExpired,
                 other => other,
             };
-            if app.who == ALL_REPORTEES && error != ApiError::SessionExpired {
-                let name = app.party_name(&who).unwrap_or(&who).to_owned();
+            if app.whose.is_all() && error != ApiError::SessionExpired {
+                let name = app.party_name(who.key()).unwrap_or(who.key()).to_owned();
                 app.status = Some(Status::Error(format!("{name}: {error} (r prøver igjen)")));
                 return Vec::new();
             }
@@ -539,13 +537,13 @@ fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
 /// The inboxes the list is made of: every reportee's in the merged view (once the parties
 /// are known), else the one shown.
 fn sources_for(app: &App) -> Vec<Source> {
-    if app.who == ALL_REPORTEES {
+    if app.whose.is_all() {
         app.reportees
             .iter()
-            .map(|p| Source::new(p.id.clone()))
+            .map(|p| Source::new(Inbox::Party(p.id.clone())))
             .collect()
     } else {
-        vec![Source::new(app.who.clone())]
+        vec![Source::new(app.whose.clone())]
     }
 }
 
@@ -569,7 +567,7 @@ fn start_list(app: &mut App) -> Vec<Effect> {
     }
     let mut effects = Vec::new();
     for index in 0..app.inbox.sources.len() {
-        let who = app.inbox.sources[index].who.clone();
+        let who = app.inbox.sources[index].inbox.clone();
         if let Some(scope) = app.cache_scope(&who) {
             let request = next_request(app);
             app.inbox.sources[index].cache_request = Some(request);
@@ -587,7 +585,7 @@ fn start_list(app: &mut App) -> Vec<Effect> {
 
 /// A source's cached list arrived: drawn at once, unless the server was faster. Rows the
 /// server filters would not pass are left out; the sync from the top starts (or goes on).
-fn cache_loaded(app: &mut App, request: u64, list: crate::cache::CachedList) -> Vec<Effect> {
+fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec<Effect> {
     let Some(index) = app
         .inbox
         .sources
@@ -596,7 +594,7 @@ fn cache_loaded(app: &mut App, request: u64, list: crate::cache::CachedList) -> 
     else {
         return Vec::new();
     };
-    let merged = app.who == ALL_REPORTEES;
+    let merged = app.whose.is_all();
     let source = &mut app.inbox.sources[index];
     source.cache_request = None;
     let server_done = source.loaded_once && source.exhausted && !app.offline;
@@ -610,7 +608,7 @@ fn cache_loaded(app: &mut App, request: u64, list: crate::cache::CachedList) -> 
         }
         return Vec::new();
     }
-    let who = source.who.clone();
+    let who = source.inbox.clone();
     let server_first = source.loaded_once && !app.offline;
     source.cached = true;
     source.syncing = !app.offline && !server_first;
@@ -618,7 +616,7 @@ fn cache_loaded(app: &mut App, request: u64, list: crate::cache::CachedList) -> 
     let inbox = &mut app.inbox;
     // When the server's first page came first, only the cached rows below it are added:
     // those within its span that it does not hold are gone.
-    let mine = |m: &MessageSummary| !merged || m.owner.as_deref() == Some(who.as_str());
+    let mine = |m: &MessageSummary| !merged || m.owner.as_deref() == Some(who.key());
     let (present, below): (std::collections::HashMap<String, MessageSummary>, _) = if server_first {
         let present = inbox
             .all_loaded()
@@ -634,7 +632,7 @@ fn cache_loaded(app: &mut App, request: u64, list: crate::cache::CachedList) -> 
     let mut matched = 0;
     let (mut low, mut high) = (inbox.first_seq, inbox.next_seq);
     for mut message in list.messages {
-        message.owner = merged.then(|| who.clone());
+        message.owner = merged.then(|| who.key().to_owned());
         if server_first {
             if let Some(known) = present.get(&message.id) {
                 let mut same = message.clone();
@@ -729,7 +727,7 @@ fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect> {
     };
     vec![Effect::FetchPage {
         request,
-        who: source.who.clone(),
+        inbox: source.inbox.clone(),
         skip,
         link,
         folder: app.folder,
@@ -744,7 +742,7 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
     let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
     let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
     let first_page = !app.inbox.loaded_once;
-    let merged = app.who == ALL_REPORTEES;
+    let merged = app.whose.is_all();
     let unfiltered = app.filters.server().is_empty();
     for message in &page.messages {
         if !app.known_senders.contains(&message.service_owner) {
@@ -759,7 +757,7 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
     let from_top_again = skip == 0 && (source.loaded_once || source.cached);
     let had_server_page = source.loaded_once;
     source.loaded_once = true;
-    let who = source.who.clone();
+    let who = source.inbox.clone();
     let received = page.messages.len();
     let has_more = page.has_more;
     let ids: std::collections::HashSet<&str> =
@@ -768,14 +766,14 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
     // top for the first page, to the end for the last), rows of this inbox it does not hold.
     // They leave the view; the cache forgets them only without server filters (with a
     // filter, a row may just no longer match it).
-    let mut removed: Vec<(String, String)> = Vec::new();
+    let mut removed: Vec<(Inbox, String)> = Vec::new();
     if received > 0 || (skip == 0 && !has_more) {
         let newest = page.messages.iter().filter_map(|m| m.last_changed).max();
         let oldest = page.messages.iter().filter_map(|m| m.last_changed).min();
         let upper = if skip == 0 { None } else { newest };
         let lower = if has_more { oldest } else { None };
         let gone = |m: &MessageSummary| {
-            let mine = !merged || m.owner.as_deref() == Some(who.as_str());
+            let mine = !merged || m.owner.as_deref() == Some(who.key());
             let inside = m
                 .last_changed
                 .is_some_and(|t| upper.is_none_or(|u| t < u) && lower.is_none_or(|l| t > l));
@@ -825,7 +823,7 @@ fn page_loaded(app: &mut App, request: u64, skip: usize, page: MessagePage) -> V
     let count = received as i64;
     for (position, (mut message, place)) in page.messages.into_iter().zip(placed).enumerate() {
         if merged {
-            message.owner = Some(who.clone());
+            message.owner = Some(who.key().to_owned());
         }
         match place {
             Some((hidden, i)) => {
@@ -977,7 +975,7 @@ fn next_source(app: &App) -> Option<usize> {
         .max_by_key(|(_, s)| {
             inbox
                 .all_loaded()
-                .filter(|m| m.owner.as_deref() == Some(s.who.as_str()))
+                .filter(|m| m.owner.as_deref() == Some(s.inbox.key()))
                 .filter_map(|m| m.last_changed)
                 .min()
         })
@@ -1048,7 +1046,7 @@ fn fetch_ahead(app: &mut App, index: usize, want: usize) -> Vec<Effect> {
     // The page offsets from the cursor on, up to the end when it is known, less those on
     // their way or already here (finitely many, so the walk ends).
     let skips: Vec<usize> = (0..)
-        .map(|n| source.next_skip + n * crate::altinn::client::PAGE_SIZE)
+        .map(|n| source.next_skip + n * crate::domain::PAGE_SIZE)
         .take_while(|skip| end.is_none_or(|end| *skip <= end))
         .filter(|skip| {
             !source.requests.iter().any(|(_, s)| s == skip) && !source.ahead.contains_key(skip)
@@ -1113,7 +1111,7 @@ fn fetch_detail(app: &mut App, mark_as_read: bool, debounce: bool) -> Vec<Effect
     vec![Effect::FetchMessage {
         request,
         cache: app.cache_scope(&who),
-        who,
+        inbox: who,
         id,
         mark_as_read,
         debounce,
@@ -1125,13 +1123,13 @@ fn fetch_detail(app: &mut App, mark_as_read: bool, debounce: bool) -> Vec<Effect
 const PREFETCH_AHEAD: usize = 2;
 
 /// The messages next to the selected one whose bodies are not here or on their way.
-fn neighbours(app: &mut App) -> Vec<(String, String)> {
+fn neighbours(app: &mut App) -> Vec<(Inbox, String)> {
     let selected = app.inbox.selected;
-    let wanted: Vec<(String, String)> = (selected + 1..=selected + PREFETCH_AHEAD)
+    let wanted: Vec<(Inbox, String)> = (selected + 1..=selected + PREFETCH_AHEAD)
         .chain(selected.checked_sub(1))
         .filter_map(|i| app.inbox.messages.get(i))
         .filter(|m| !app.bodies.contains_key(&m.id) && !app.prefetching.contains(&m.id))
-        .map(|m| (app.owner_of(m).to_owned(), m.id.clone()))
+        .map(|m| (app.owner_of(m), m.id.clone()))
         .collect();
     app.prefetching
         .extend(wanted.iter().map(|(_, id)| id.clone()));
@@ -1140,11 +1138,11 @@ fn neighbours(app: &mut App) -> Vec<(String, String)> {
 
 /// Writes changed rows (and removed ids) of the list shown to the cache, grouped by the
 /// inbox they belong to.
-fn cache_rows(app: &App, rows: Vec<MessageSummary>, removed: Vec<(String, String)>) -> Vec<Effect> {
-    let mut by_owner: std::collections::BTreeMap<String, (Vec<MessageSummary>, Vec<String>)> =
+fn cache_rows(app: &App, rows: Vec<MessageSummary>, removed: Vec<(Inbox, String)>) -> Vec<Effect> {
+    let mut by_owner: std::collections::BTreeMap<Inbox, (Vec<MessageSummary>, Vec<String>)> =
         Default::default();
     for row in rows {
-        let who = app.owner_of(&row).to_owned();
+        let who = app.owner_of(&row);
         by_owner.entry(who).or_default().0.push(row);
     }
     for (who, id) in removed {
@@ -1164,12 +1162,12 @@ fn cache_rows(app: &App, rows: Vec<MessageSummary>, removed: Vec<(String, String
 }
 
 /// Whose inbox the loaded message `id` is in.
-fn owner_by_id(app: &App, id: &str) -> String {
+fn owner_by_id(app: &App, id: &str) -> Inbox {
     // Nearly always the selected one: no need to walk the list for it.
     let selected = app.inbox.selected_message().filter(|m| m.id == id);
     selected
         .or_else(|| app.inbox.all_loaded().find(|m| m.id == id))
-        .map_or_else(|| app.who.clone(), |m| app.owner_of(m).to_owned())
+        .map_or_else(|| app.whose.clone(), |m| app.owner_of(m))
 }
 
 fn select(app: &mut App, index: usize) -> Vec<Effect> {
@@ -1691,9 +1689,10 @@ fn current_reportee(app: &App) -> usize {
     app.switcher_matches()
         .iter()
         .position(|entry| match entry {
-            SwitcherEntry::All => app.who == ALL_REPORTEES,
+            SwitcherEntry::All => app.whose.is_all(),
             SwitcherEntry::Party(p) => {
-                p.id == app.who || (app.who == "my" && p.kind == PartyKind::Person)
+                app.whose == Inbox::Party(p.id.clone())
+                    || (app.whose == Inbox::Me && p.kind == PartyKind::Person)
             }
         })
         .unwrap_or(0)
@@ -1703,7 +1702,11 @@ fn current_reportee(app: &App) -> usize {
 fn switch_reportee(app: &mut App, party: &Party) -> Vec<Effect> {
     let own = party.kind == PartyKind::Person
         && app.reportees.iter().position(|p| p.id == party.id) == Some(0);
-    app.who = if own { "my".into() } else { party.id.clone() };
+    app.whose = if own {
+        Inbox::Me
+    } else {
+        Inbox::Party(party.id.clone())
+    };
     app.reportee_name = (!own).then(|| party.name.clone());
     app.focus = Focus::List;
     app.status = Some(Status::Info(format!("Viser innboksen til {}.", party.name)));
@@ -1712,7 +1715,7 @@ fn switch_reportee(app: &mut App, party: &Party) -> Vec<Effect> {
 
 /// Shows every reportee's inbox merged into one list, with a column saying whose.
 fn show_all_reportees(app: &mut App) -> Vec<Effect> {
-    app.who = ALL_REPORTEES.into();
+    app.whose = Inbox::All;
     app.reportee_name = Some("alle".into());
     app.focus = Focus::List;
     app.status = Some(Status::Info(
@@ -1814,10 +1817,13 @@ fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {
         MessageAction::Archive => "Arkiverer …".into(),
         MessageAction::Delete => "Sletter …".into(),
         MessageAction::Confirm => "Bekrefter mottak …".into(),
+        MessageAction::MarkRead => "Markerer som lest …".into(),
+        MessageAction::MarkUnread => "Markerer som ulest …".into(),
+        MessageAction::Restore => "Gjenoppretter …".into(),
     }));
     vec![Effect::Act {
         request,
-        who: owner_by_id(app, &id),
+        inbox: owner_by_id(app, &id),
         id,
         action,
     }]
@@ -1829,10 +1835,10 @@ fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {
 fn mark_read(app: &mut App) -> Vec<Effect> {
     let targets = targets(app);
     let several = targets.len() > 1;
-    let unread: Vec<(String, String)> = targets
+    let unread: Vec<(String, Inbox)> = targets
         .iter()
         .filter(|m| m.is_unread())
-        .map(|m| (m.id.clone(), app.owner_of(m).to_owned()))
+        .map(|m| (m.id.clone(), app.owner_of(m)))
         .collect();
     if unread.is_empty() {
         app.status = Some(Status::Info(if several {
@@ -1856,7 +1862,7 @@ fn mark_read(app: &mut App) -> Vec<Effect> {
             Effect::FetchMessage {
                 request,
                 cache: app.cache_scope(&who),
-                who,
+                inbox: who,
                 id,
                 mark_as_read: true,
                 debounce: false,
@@ -2131,7 +2137,7 @@ fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, String> {
             Ok(show_all_reportees(app))
         }
         "me" | "meg" => {
-            app.who = "my".into();
+            app.whose = Inbox::Me;
             app.reportee_name = None;
             app.focus = Focus::List;
             app.status = Some(Status::Info("Viser din egen innboks.".into()));
@@ -2298,6 +2304,31 @@ fn action_done(app: &mut App, id: &str, action: MessageAction, new_id: Option<St
                 row.status = MessageStatus::Read;
             }
             app.status = Some(Status::Info("Mottaket er bekreftet.".into()));
+        }
+        MessageAction::MarkRead => {
+            let row = &mut app.inbox.messages[index];
+            row.marked_unread = false;
+            if row.status == MessageStatus::Unread {
+                row.status = MessageStatus::Read;
+            }
+            app.status = Some(Status::Info("Markert som lest.".into()));
+        }
+        MessageAction::MarkUnread => {
+            app.inbox.messages[index].marked_unread = true;
+            app.status = Some(Status::Info("Markert som ulest.".into()));
+        }
+        MessageAction::Restore => {
+            app.inbox.messages.remove(index);
+            app.bodies.remove(id);
+            refresh_search(app);
+            if app.detail.id.as_deref() == Some(id) {
+                app.detail = Default::default();
+                app.focus = Focus::List;
+            }
+            keep_selection_visible(app);
+            app.status = Some(Status::Info(
+                "Gjenopprettet: meldingen er tilbake i innboksen.".into(),
+            ));
         }
     }
 }

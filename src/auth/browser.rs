@@ -156,9 +156,7 @@ pub async fn start(
                 .form(&form)
                 .send()
                 .await
-                .map_err(|e| {
-                    AuthError::Network(crate::altinn::client::describe_reqwest_error(&e))
-                })?;
+                .map_err(|e| AuthError::Network(crate::http::describe_reqwest_error(&e)))?;
             let status = response.status();
             let body: serde_json::Value = response
                 .json()

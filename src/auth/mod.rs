@@ -4,48 +4,12 @@
 pub mod browser;
 pub mod device;
 pub mod oidc;
-pub mod password;
 pub mod refresh;
 pub mod store;
 
-use std::fmt;
+use crate::secret::Secret;
+
 use std::sync::{Arc, Mutex, RwLock};
-
-/// A secret string (password, cookie, token). Its `Debug` and `Display` never show the value;
-/// use [`Secret::expose`] at the one place it goes on the wire. It serialises as its value:
-/// only the session store ([`store`]) serialises one, into a 0600 file.
-#[derive(Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value, for the request that needs it. Never log or display it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// True when empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
 
 /// How the user is logged in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,6 +122,32 @@ impl SessionHandle {
     }
 }
 
+/// How a try to renew a rejected token ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renewal {
+    /// A new token is in place: retry the request.
+    Renewed,
+    /// The session is over (no refresh token, or the provider no longer knows it).
+    Ended,
+    /// The provider could not be asked (network); the session may still be good.
+    Failed,
+}
+
+impl SessionHandle {
+    /// After a 401 on `rejected`: tries to renew the token once (single flight) and says how
+    /// it went, in the words a backend needs to decide between retrying and giving up.
+    pub async fn renew(&self, rejected: &Session) -> Renewal {
+        if !matches!(rejected, Session::Bearer { .. }) {
+            return Renewal::Failed;
+        }
+        match self.refresh_after_unauthorized(rejected).await {
+            Ok(()) => Renewal::Renewed,
+            Err(oidc::AuthError::InvalidGrant(_)) => Renewal::Ended,
+            Err(_) => Renewal::Failed,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,8 +158,7 @@ mod tests {
             aspxauth: Secret::new("DEADBEEF"),
             username: "demo".into(),
         };
-        let shown = format!("{session:?} {}", Secret::new("pw"));
+        let shown = format!("{session:?}");
         assert!(!shown.contains("DEADBEEF"));
-        assert!(!shown.contains("pw"));
     }
 }

@@ -183,16 +183,13 @@ pub struct Provider {
 }
 
 fn network(error: &reqwest::Error) -> AuthError {
-    AuthError::Network(crate::altinn::client::describe_reqwest_error(error))
+    AuthError::Network(crate::http::describe_reqwest_error(error))
 }
 
 /// An HTTP client fit for OAuth: no redirects followed, sane timeouts.
 pub fn http_client() -> Result<reqwest::Client, AuthError> {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(10))
+    crate::http::client_builder()
         .timeout(Duration::from_secs(30))
-        .user_agent(concat!("innboks/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| AuthError::Local(format!("HTTP-klienten kunne ikke lages: {e}")))
 }

@@ -14,25 +14,7 @@ use super::oidc::{AuthError, Provider, TokenSet};
 use super::store::{epoch, SessionStore, StoredSession};
 use super::{Secret, Session, SessionHandle};
 
-/// What the refresher reports to the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RefreshEvent {
-    /// New tokens; the access token lives until this time.
-    Refreshed {
-        /// Expiry of the new access token.
-        expires_at: SystemTime,
-    },
-    /// A refresh failed for a passing reason (network); it is retried.
-    Retrying {
-        /// What failed.
-        error: String,
-    },
-    /// The grant is dead (revoked, expired, reused): the user must log in again.
-    Ended {
-        /// Why.
-        reason: String,
-    },
-}
+pub use crate::domain::RefreshEvent;
 
 #[derive(Debug)]
 struct Tokens {
@@ -269,7 +251,7 @@ pub fn stored_session(
         refresh_expires_at: tokens.refresh_expires_at.map(epoch),
         logged_in_at: epoch(SystemTime::now()),
         pid_masked: claims.and_then(|c| c.masked_pid()),
-        user_key: claims.map(|c| crate::cache::user_key(&[env, provider.issuer(), &c.sub])),
+        user_key: claims.map(|c| crate::domain::user_key(&[env, provider.issuer(), &c.sub])),
         saved_at: 0,
     }
 }

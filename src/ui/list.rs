@@ -56,7 +56,7 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         .as_ref()
         .filter(|s| !s.hits.is_empty())
         .map(|s| crate::app::search::Highlighter::new(&s.query));
-    let merged = app.who == crate::app::ALL_REPORTEES;
+    let merged = app.whose.is_all();
     let end = (inbox.scroll + rows).min(inbox.messages.len());
     let lines: Vec<Line> = inbox.messages[inbox.scroll.min(end)..end]
         .iter()
@@ -70,9 +70,11 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
                 .and(highlighter.as_mut())
                 .map(|h| (h.positions(&message.subject), h.positions(message.sender())));
             let marked = inbox.marked.contains(&message.id);
+            // In the merged view every message has its owner; the id stands in for a name
+            // not known yet.
             let owner = merged.then(|| {
-                let who = app.owner_of(message);
-                app.party_name(who).unwrap_or(who)
+                let id = message.owner.as_deref().unwrap_or_default();
+                app.party_name(id).unwrap_or(id)
             });
             row(
                 message,

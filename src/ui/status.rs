@@ -41,11 +41,7 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let line = if let Some(pending) = &app.confirm {
         let question = format!(
             " {} {}? y = ja, annen tast = nei",
-            match pending.action {
-                crate::app::effects::MessageAction::Delete => "Slette",
-                crate::app::effects::MessageAction::Archive => "Arkivere",
-                crate::app::effects::MessageAction::Confirm => "Bekrefte",
-            },
+            capitalized(pending.action.verb()),
             truncate(&pending.subject, width.saturating_sub(40).max(10))
         );
         Line::styled(truncate(&question, width), theme.error)
@@ -78,7 +74,7 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         );
         Line::styled(truncate(&text, width), theme.key)
     } else if let Some(skip) = app.inbox.loading_skip() {
-        let page = skip / crate::altinn::client::PAGE_SIZE + 1;
+        let page = skip / crate::domain::PAGE_SIZE + 1;
         Line::styled(
             truncate(
                 &format!(" {} Henter side {page}…", spinner(app.spinner)),
@@ -145,4 +141,13 @@ pub fn draw_hints(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         spans.push(Span::raw(format!(" {hint}")));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+/// `verb` with its first letter in upper case, to start a question.
+fn capitalized(verb: &str) -> String {
+    let mut chars = verb.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 
 use chrono::{NaiveDate, NaiveDateTime};
-use innboks::altinn::Client;
-use innboks::auth::{password, Secret, Session};
+use innboks::auth::Session;
+use innboks::backend::altinn2::Client;
+use innboks::secret::Secret;
 use innboks::sim::{SimConfig, Simulator};
 
 /// The anchor every test world uses, so mailboxes are the same on every day.
@@ -46,7 +47,7 @@ pub fn client_with_key(sim: &Simulator, key: &str) -> Client {
 }
 
 /// Retries as in production, with short waits so tests stay quick.
-pub const FAST_RETRY: innboks::altinn::client::RetryPolicy = innboks::altinn::client::RetryPolicy {
+pub const FAST_RETRY: innboks::http::RetryPolicy = innboks::http::RetryPolicy {
     retries: 3,
     base: std::time::Duration::from_millis(5),
     cap: std::time::Duration::from_millis(40),
@@ -54,15 +55,10 @@ pub const FAST_RETRY: innboks::altinn::client::RetryPolicy = innboks::altinn::cl
 
 /// Logs in as the demo user.
 pub async fn login(client: &Client) -> Session {
-    password::login(
-        client.http(),
-        client.base(),
-        client.api_key(),
-        "demo",
-        &Secret::new("demo"),
-    )
-    .await
-    .expect("demo login works")
+    client
+        .login_with_password("demo", &Secret::new("demo"))
+        .await
+        .expect("demo login works")
 }
 
 /// Characters that must never reach a terminal from the network: C0 controls (but line

@@ -12,165 +12,22 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use url::Url;
 
 use super::model::{error_message_from_body, HalMessage, HalProfile, MessageList, ReporteeList};
-use crate::auth::{Secret, Session};
-use crate::domain::{Message, MessagePage, Party, Profile};
-
-/// Altinn's page size: at most 50 items per response.
-pub const PAGE_SIZE: usize = 50;
-
-/// What went wrong talking to Altinn, in words the UI can show.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApiError {
-    /// No connection, timeout, TLS failure.
-    #[error("Får ikke kontakt med Altinn ({detail}). Trykk r for å prøve igjen.")]
-    Network {
-        /// What failed.
-        detail: String,
-    },
-    /// Not logged in or the session expired (3xx, or HTML instead of JSON).
-    #[error("Økten er utløpt. Logg inn på nytt.")]
-    SessionExpired,
-    /// 401 on a password session: the message needs a higher security level.
-    #[error("Krever innlogging med ID-porten (høyere sikkerhetsnivå): {reason}")]
-    NeedsIdPorten {
-        /// The server's reason phrase.
-        reason: String,
-    },
-    /// 401 on a bearer session.
-    #[error("Ikke autorisert: {reason}")]
-    Unauthorized {
-        /// The server's reason phrase.
-        reason: String,
-    },
-    /// Any other error status.
-    #[error("Altinn svarte {status}: {reason}")]
-    Server {
-        /// HTTP status code.
-        status: u16,
-        /// The reason phrase or error body's message.
-        reason: String,
-    },
-    /// The answer could not be understood.
-    #[error("Uforståelig svar fra Altinn: {detail}")]
-    Malformed {
-        /// What did not parse.
-        detail: String,
-    },
-    /// A local problem, e.g. writing a downloaded file.
-    #[error("{0}")]
-    Local(String),
-    /// Started with `--offline`: nothing goes to the network.
-    #[error("Frakoblet (--offline): dette trenger nett. Start innboks uten --offline.")]
-    Offline,
-}
+use crate::auth::Session;
+use crate::domain::{ApiError, Message, MessagePage, Party, Profile, PAGE_SIZE};
+use crate::http::{
+    describe_reqwest_error, reason_phrase, retry_after, retryable, RetryPolicy, MAX_RETRY_AFTER,
+    THROTTLE_RETRIES,
+};
+use crate::secret::Secret;
 
 /// The Altinn 2 REST client. Cheap to clone (the connection pool is shared).
 #[derive(Clone, Debug)]
 pub struct Client {
-    http: reqwest::Client,
-    base: Url,
-    api_key: Secret,
+    pub(super) http: reqwest::Client,
+    pub(super) base: Url,
+    pub(super) api_key: Secret,
     language: u16,
     retry: RetryPolicy,
-}
-
-/// How a GET that failed on the way (connection, timeout, a cut body, or a 500, 502, 503
-/// or 504) is tried again: at most `retries` more times, waiting `base`, then twice that,
-/// and so on up to `cap`, each wait with up to half again of random jitter, so many clients
-/// never retry in step. Only GETs are retried: they change nothing on the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Tries after the first.
-    pub retries: u32,
-    /// The first wait.
-    pub base: Duration,
-    /// The longest wait.
-    pub cap: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            retries: 3,
-            base: Duration::from_millis(250),
-            cap: Duration::from_secs(4),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The wait before try `attempt` (1 for the first retry), jitter included.
-    pub fn wait(&self, attempt: u32) -> Duration {
-        use rand::Rng;
-        let exponential = self
-            .base
-            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
-            .min(self.cap);
-        let jitter = rand::thread_rng().gen_range(0.0..=0.5);
-        exponential.mul_f64(1.0 + jitter)
-    }
-}
-
-/// True for the statuses a GET is tried again after.
-fn retryable(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 500 | 502 | 503 | 504)
-}
-
-/// The non-canonical HTTP reason phrase when the server sent one, else the canonical one.
-pub fn reason_phrase(response: &Response) -> String {
-    response
-        .extensions()
-        .get::<hyper::ext::ReasonPhrase>()
-        .map(|r| crate::text::sanitize_line(&String::from_utf8_lossy(r.as_bytes())))
-        .or_else(|| response.status().canonical_reason().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-/// How often a throttled (`429`) GET is retried.
-pub const THROTTLE_RETRIES: u32 = 3;
-
-/// The longest `Retry-After` waited out; a longer one is cut to this.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
-
-/// The wait a `Retry-After` header asks for: seconds, or an HTTP date; one second when it
-/// is missing or unreadable.
-pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Duration {
-    let Some(value) = headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Duration::from_secs(1);
-    };
-    if let Ok(seconds) = value.trim().parse::<u64>() {
-        return Duration::from_secs(seconds);
-    }
-    chrono::DateTime::parse_from_rfc2822(value.trim())
-        .ok()
-        .and_then(|at| {
-            (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
-                .to_std()
-                .ok()
-        })
-        .unwrap_or(Duration::from_secs(1))
-}
-
-/// A short description of a transport error, without URLs' query strings or secrets.
-pub fn describe_reqwest_error(error: &reqwest::Error) -> String {
-    if error.is_timeout() {
-        "tidsavbrudd".to_owned()
-    } else if error.is_connect() {
-        "tilkobling feilet".to_owned()
-    } else if error.is_decode() || error.is_body() {
-        "avbrutt svar".to_owned()
-    } else {
-        let mut text = error.to_string();
-        let mut source = std::error::Error::source(error);
-        while let Some(s) = source {
-            text = format!("{text}: {s}");
-            source = s.source();
-        }
-        text
-    }
 }
 
 /// The server's part of the filters as an OData `$filter` clause (statuses in Bokmål, as we
@@ -203,13 +60,10 @@ pub fn odata_filter(filters: &crate::domain::Filters) -> Option<String> {
 impl Client {
     /// A client for the Altinn instance at `base` (e.g. `https://www.altinn.no/`).
     pub fn new(base: Url, api_key: Secret) -> Result<Self, ApiError> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(10))
+        let http = crate::http::client_builder()
             // A server that stops sending mid-answer is given up on (and the GET retried).
             .read_timeout(Duration::from_secs(20))
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!("innboks/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ApiError::Local(format!("HTTP-klienten kunne ikke lages: {e}")))?;
         let base = if base.path().ends_with('/') {
@@ -227,21 +81,6 @@ impl Client {
             language: 1044,
             retry: RetryPolicy::default(),
         })
-    }
-
-    /// The underlying HTTP client (shared with the login flows).
-    pub fn http(&self) -> &reqwest::Client {
-        &self.http
-    }
-
-    /// The base URL.
-    pub fn base(&self) -> &Url {
-        &self.base
-    }
-
-    /// The API key.
-    pub fn api_key(&self) -> &Secret {
-        &self.api_key
     }
 
     fn url(&self, path: &str) -> Result<Url, ApiError> {

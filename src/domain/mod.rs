@@ -2,7 +2,38 @@
 //! (Altinn 2 REST today, Dialogporten later) maps its documents to them at its edge.
 //! All text in these types has been sanitised already.
 
+mod error;
+mod inbox;
+mod session;
+
+pub use error::ApiError;
+pub use inbox::{CachedList, Capabilities, Cursor, Inbox, MessageAction, Query, Scope};
+pub use session::RefreshEvent;
+
 use chrono::{DateTime, Utc};
+
+/// The page size the list asks for: Altinn 2 gives at most 50 items a response.
+pub const PAGE_SIZE: usize = 50;
+
+/// Pages in flight at once unless the config says otherwise (`concurrency`).
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// A key for a user that says nothing about them: a hash of where and who (the cache and the
+/// session store keep it, never a name or an identity number).
+pub fn user_key(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// Where a message stands, mapped from the localized status text of the server.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -1,0 +1,130 @@
+//! Effects: what `update` asks the outside world to do, as plain data. The runtime
+//! turns each into a background task that answers with a
+//! [`super::Msg`]; nothing here runs anything.
+
+use crate::domain::{Filters, Folder, Inbox, MessageAction, MessageSummary, Scope};
+use crate::secret::Secret;
+
+/// Work for the background.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Log in with Altinn user name and password.
+    PasswordLogin {
+        /// Request id.
+        request: u64,
+        /// User name.
+        username: String,
+        /// Password (sent once, never stored).
+        password: Secret,
+    },
+    /// Discover the ID-porten provider (which flows it offers).
+    Discover,
+    /// Resume a stored ID-porten session, if there is one.
+    RestoreSession,
+    /// Start an ID-porten device login.
+    StartDeviceLogin {
+        /// Request id.
+        request: u64,
+    },
+    /// Start an ID-porten browser login.
+    StartBrowserLogin {
+        /// Request id.
+        request: u64,
+        /// Open the system browser (only with a local display).
+        open_browser: bool,
+    },
+    /// A pasted redirect URL (or query) for the browser login in progress.
+    SubmitRedirect {
+        /// What was pasted.
+        text: String,
+    },
+    /// Stop the ID-porten login in progress.
+    CancelLogin,
+    /// Copy text to the clipboard (OSC 52; done by the terminal loop).
+    CopyToClipboard(String),
+    /// Archive, delete or confirm a message.
+    Act {
+        /// Request id.
+        request: u64,
+        /// Whose inbox.
+        inbox: Inbox,
+        /// Message id.
+        id: String,
+        /// What to do.
+        action: MessageAction,
+    },
+    /// Save an attachment into `dir` (never overwriting), and open it if asked.
+    SaveAttachment {
+        /// Its download link.
+        url: String,
+        /// The file name to use.
+        file_name: String,
+        /// Where.
+        dir: std::path::PathBuf,
+        /// Open it afterwards with the system opener.
+        open: bool,
+    },
+    /// Fetch the parties the user can act for.
+    FetchReportees,
+    /// Fetch the user's profile (name for the title bar).
+    FetchProfile,
+    /// Fetch one page of an inbox.
+    FetchPage {
+        /// Request id.
+        request: u64,
+        /// Whose inbox (one party, never the merged view).
+        inbox: Inbox,
+        /// `$skip`.
+        skip: usize,
+        /// The server's `next` link, followed instead of `$skip` when given.
+        link: Option<String>,
+        /// Inbox, archive or trash bin.
+        folder: Folder,
+        /// The filters (the effect sends only the server's part).
+        filters: Filters,
+    },
+    /// Fetch a message's detail.
+    FetchMessage {
+        /// Request id.
+        request: u64,
+        /// Whose inbox.
+        inbox: Inbox,
+        /// Message id.
+        id: String,
+        /// An explicit open: let the server mark it read.
+        mark_as_read: bool,
+        /// A preview: wait a moment first (the cursor may move on), and give way to a newer
+        /// preview.
+        debounce: bool,
+        /// The cache to answer previews from and keep the body in.
+        cache: Option<Scope>,
+        /// Neighbours (whose inbox, id) to fetch afterwards as previews, so the next `j` and
+        /// `Enter` need no wait; dropped with the preview when the cursor moves on.
+        prefetch: Vec<(Inbox, String)>,
+    },
+    /// Read a list from the local cache.
+    LoadCache {
+        /// Request id.
+        request: u64,
+        /// Which list.
+        scope: Scope,
+    },
+    /// Write what a sync step learned to the local cache.
+    WriteCache {
+        /// Which list.
+        scope: Scope,
+        /// Messages new or changed.
+        upsert: Vec<MessageSummary>,
+        /// Ids no longer there.
+        remove: Vec<String>,
+        /// The list is now known to its end (`Some(true)`), or not (`Some(false)`).
+        complete: Option<bool>,
+    },
+    /// Remember who used this environment last (for `--offline`).
+    RememberUser {
+        /// Environment.
+        env: String,
+        /// The user's key.
+        user: String,
+    },
+}

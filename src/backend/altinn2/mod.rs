@@ -1,0 +1,174 @@
+//! The Altinn 2 REST backend (`/api/{who}/messages`; switched off by Altinn on 19 June
+//! 2026, kept for the demo and as the original design): HAL documents ([`model`]), the HTTP
+//! client ([`client`]), the username/password login ([`password`]), and [`Altinn2`], the
+//! client and the session together behind the seam of [`crate::backend`].
+
+pub mod client;
+pub mod model;
+pub mod password;
+
+pub use client::Client;
+pub use password::PasswordLoginError;
+
+use tokio::io::AsyncWrite;
+
+use super::session::with_session;
+use crate::auth::{Renewal, Session, SessionHandle};
+use crate::domain::{
+    ApiError, Cursor, Inbox, Message, MessageAction, MessagePage, Party, Profile, Query,
+};
+use crate::secret::Secret;
+
+/// The Altinn 2 backend: a client and the session its requests carry.
+#[derive(Clone, Debug)]
+pub struct Altinn2 {
+    client: Client,
+    session: SessionHandle,
+}
+
+impl Altinn2 {
+    /// The backend over `client`, sending `session`.
+    pub fn new(client: Client, session: SessionHandle) -> Self {
+        Self { client, session }
+    }
+
+    /// The session its requests carry.
+    pub fn session(&self) -> &SessionHandle {
+        &self.session
+    }
+
+    /// Logs in with Altinn user name and password; the session is returned, not installed.
+    pub async fn password_login(
+        &self,
+        username: &str,
+        password: &Secret,
+    ) -> Result<Session, PasswordLoginError> {
+        self.client.login_with_password(username, password).await
+    }
+
+    /// The parties the user can act for.
+    pub async fn parties(&self) -> Result<Vec<Party>, ApiError> {
+        with_session(&self.session, |s| {
+            let client = self.client.clone();
+            async move { client.reportees(&s).await }
+        })
+        .await
+    }
+
+    /// The user's profile.
+    pub async fn profile(&self) -> Result<Profile, ApiError> {
+        with_session(&self.session, |s| {
+            let client = self.client.clone();
+            async move { client.profile(&s).await }
+        })
+        .await
+    }
+
+    /// One page of `inbox` (one party, never the merged view) from `cursor`.
+    pub async fn page(
+        &self,
+        inbox: &Inbox,
+        query: &Query,
+        cursor: &Cursor,
+    ) -> Result<MessagePage, ApiError> {
+        let who = inbox.key();
+        with_session(&self.session, |s| {
+            let client = self.client.clone();
+            async move {
+                match (cursor, query.folder) {
+                    (Cursor::Next(link), _) => client.messages_page_at(&s, link).await,
+                    (Cursor::Offset(skip), Some(folder)) => {
+                        client
+                            .folder_page(&s, who, folder, &query.filters, *skip)
+                            .await
+                    }
+                    (Cursor::Offset(skip), None) => {
+                        let filter = match (client::odata_filter(&query.filters), &query.raw_filter)
+                        {
+                            (Some(ours), Some(raw)) => Some(format!("{ours} and ({raw})")),
+                            (ours, raw) => ours.or_else(|| raw.clone()),
+                        };
+                        client
+                            .messages_page_filtered(&s, who, *skip, filter.as_deref())
+                            .await
+                    }
+                }
+            }
+        })
+        .await
+    }
+
+    /// A message with its body; `mark_read` lets the server mark it read (an explicit open).
+    pub async fn message(
+        &self,
+        inbox: &Inbox,
+        id: &str,
+        mark_read: bool,
+    ) -> Result<Message, ApiError> {
+        let who = inbox.key();
+        with_session(&self.session, |s| {
+            let client = self.client.clone();
+            async move { client.message(&s, who, id, mark_read).await }
+        })
+        .await
+    }
+
+    /// Does `action` to message `id`; archiving gives the message a new (`b…`) id.
+    pub async fn act(
+        &self,
+        inbox: &Inbox,
+        id: &str,
+        action: MessageAction,
+    ) -> Result<Option<String>, ApiError> {
+        let who = inbox.key();
+        match action {
+            MessageAction::MarkUnread | MessageAction::Restore => {
+                return Err(ApiError::Unsupported {
+                    what: format!("Altinn 2 kan ikke {}", action.verb()),
+                })
+            }
+            // Altinn 2 marks a message read when it is fetched without markAsRead=false.
+            MessageAction::MarkRead => return self.message(inbox, id, true).await.map(|_| None),
+            _ => {}
+        }
+        with_session(&self.session, |s| {
+            let client = self.client.clone();
+            async move {
+                match action {
+                    MessageAction::Archive => client.archive(&s, who, id).await,
+                    MessageAction::Delete => client.delete(&s, who, id).await.map(|()| None),
+                    _ => client.confirm(&s, who, id).await.map(|()| None),
+                }
+            }
+        })
+        .await
+    }
+
+    /// Streams the attachment at `url` into `out` (renewing the token once after a 401),
+    /// reporting the bytes written so far. Returns the total size.
+    pub async fn download<W: AsyncWrite + Unpin>(
+        &self,
+        url: &str,
+        out: &mut W,
+        mut progress: impl FnMut(u64),
+    ) -> Result<u64, ApiError> {
+        let Some(current) = self.session.get() else {
+            return Err(ApiError::SessionExpired);
+        };
+        let result = self
+            .client
+            .download_attachment(&current, url, out, &mut progress)
+            .await;
+        if let Err(ApiError::Unauthorized { .. }) = &result {
+            if self.session.renew(&current).await == Renewal::Renewed {
+                if let Some(fresh) = self.session.get() {
+                    return self
+                        .client
+                        .download_attachment(&fresh, url, out, &mut progress)
+                        .await;
+                }
+            }
+        }
+        result
+    }
+}

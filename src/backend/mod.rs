@@ -1,0 +1,136 @@
+//! The backend seam: where messages come from, in our own words ([`crate::domain`]). The
+//! runtime and the CLI speak to a [`Backend`]; nothing in `app/`, `ui/` or the cache looks
+//! behind it. Each backend keeps its session and renews it after a 401 ([`session`]).
+//!
+//! Enum dispatch, not a trait: the set of backends is closed and small, the methods are
+//! `async` (a trait object of async methods needs boxing of every future), and a `match`
+//! shows in one place what each backend does.
+
+pub mod altinn2;
+pub mod session;
+
+use tokio::io::AsyncWrite;
+
+use crate::auth::{Session, SessionHandle};
+use crate::domain::{
+    ApiError, Capabilities, Cursor, Inbox, Message, MessageAction, MessagePage, Party, Profile,
+    Query,
+};
+use crate::secret::Secret;
+
+pub use altinn2::PasswordLoginError;
+
+/// A backend. Cheap to clone (clients share their connection pool, sessions are shared).
+#[derive(Clone, Debug)]
+pub enum Backend {
+    /// Altinn 2 REST.
+    Altinn2(altinn2::Altinn2),
+}
+
+impl Backend {
+    /// The Altinn 2 backend over `client`, sending `session`.
+    pub fn altinn2(client: altinn2::Client, session: SessionHandle) -> Self {
+        Backend::Altinn2(altinn2::Altinn2::new(client, session))
+    }
+
+    /// What it can do.
+    pub fn capabilities(&self) -> Capabilities {
+        match self {
+            Backend::Altinn2(_) => Capabilities::default(),
+        }
+    }
+
+    /// The session its requests carry.
+    pub fn session(&self) -> &SessionHandle {
+        match self {
+            Backend::Altinn2(b) => b.session(),
+        }
+    }
+
+    /// Logs in with user name and password, where the backend has such a login; the session
+    /// is returned, not installed.
+    pub async fn password_login(
+        &self,
+        username: &str,
+        password: &Secret,
+    ) -> Result<Session, PasswordLoginError> {
+        match self {
+            Backend::Altinn2(b) => b.password_login(username, password).await,
+        }
+    }
+
+    /// The parties the user can act for.
+    pub async fn parties(&self) -> Result<Vec<Party>, ApiError> {
+        match self {
+            Backend::Altinn2(b) => b.parties().await,
+        }
+    }
+
+    /// The user's profile (the name in the title bar).
+    pub async fn profile(&self) -> Result<Profile, ApiError> {
+        match self {
+            Backend::Altinn2(b) => b.profile().await,
+        }
+    }
+
+    /// One page of one party's inbox (never [`Inbox::All`]: the merged view is read party by
+    /// party) from `cursor`.
+    pub async fn page(
+        &self,
+        inbox: &Inbox,
+        query: &Query,
+        cursor: &Cursor,
+    ) -> Result<MessagePage, ApiError> {
+        if inbox.is_all() {
+            return Err(ApiError::Local(
+                "den samlede innboksen leses aktør for aktør".into(),
+            ));
+        }
+        match self {
+            Backend::Altinn2(b) => b.page(inbox, query, cursor).await,
+        }
+    }
+
+    /// A message with its body, opened: the server marks it read.
+    pub async fn open(&self, inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
+        match self {
+            Backend::Altinn2(b) => b.message(inbox, id, true).await,
+        }
+    }
+
+    /// A message with its body, previewed: nothing changes on the server.
+    pub async fn preview(&self, inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
+        match self {
+            Backend::Altinn2(b) => b.message(inbox, id, false).await,
+        }
+    }
+
+    /// Does `action` to message `id`; returns the message's new id when it gets one.
+    pub async fn act(
+        &self,
+        inbox: &Inbox,
+        id: &str,
+        action: MessageAction,
+    ) -> Result<Option<String>, ApiError> {
+        if !self.capabilities().allows(action) {
+            return Err(ApiError::Unsupported {
+                what: action.verb().to_owned(),
+            });
+        }
+        match self {
+            Backend::Altinn2(b) => b.act(inbox, id, action).await,
+        }
+    }
+
+    /// Streams the attachment at `url` into `out`, reporting the bytes written so far.
+    pub async fn download<W: AsyncWrite + Unpin>(
+        &self,
+        url: &str,
+        out: &mut W,
+        progress: impl FnMut(u64),
+    ) -> Result<u64, ApiError> {
+        match self {
+            Backend::Altinn2(b) => b.download(url, out, progress).await,
+        }
+    }
+}

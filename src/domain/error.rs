@@ -1,0 +1,54 @@
+//! What can go wrong talking to a backend, in words the UI can show. Backend-neutral: the
+//! app and the UI match on these kinds, never on a backend's own errors.
+
+/// What went wrong talking to the server, in words the UI can show.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// No connection, timeout, TLS failure.
+    #[error("Får ikke kontakt med Altinn ({detail}). Trykk r for å prøve igjen.")]
+    Network {
+        /// What failed.
+        detail: String,
+    },
+    /// Not logged in or the session expired (3xx, or HTML instead of JSON).
+    #[error("Økten er utløpt. Logg inn på nytt.")]
+    SessionExpired,
+    /// 401 on a password session: the message needs a higher security level.
+    #[error("Krever innlogging med ID-porten (høyere sikkerhetsnivå): {reason}")]
+    NeedsIdPorten {
+        /// The server's reason phrase.
+        reason: String,
+    },
+    /// 401 on a bearer session.
+    #[error("Ikke autorisert: {reason}")]
+    Unauthorized {
+        /// The server's reason phrase.
+        reason: String,
+    },
+    /// Any other error status.
+    #[error("Altinn svarte {status}: {reason}")]
+    Server {
+        /// HTTP status code.
+        status: u16,
+        /// The reason phrase or error body's message.
+        reason: String,
+    },
+    /// The answer could not be understood.
+    #[error("Uforståelig svar fra Altinn: {detail}")]
+    Malformed {
+        /// What did not parse.
+        detail: String,
+    },
+    /// A local problem, e.g. writing a downloaded file.
+    #[error("{0}")]
+    Local(String),
+    /// The backend cannot do this (see `Capabilities`).
+    #[error("Dette kan ikke gjøres her: {what}.")]
+    Unsupported {
+        /// What was asked for.
+        what: String,
+    },
+    /// Started with `--offline`: nothing goes to the network.
+    #[error("Frakoblet (--offline): dette trenger nett. Start innboks uten --offline.")]
+    Offline,
+}

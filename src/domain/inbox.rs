@@ -1,0 +1,166 @@
+//! Whose inbox, which list of it, and what can be done to its messages: the words the app,
+//! the runtime, the cache and every backend share.
+
+use std::fmt;
+
+use super::{Filters, Folder, MessageSummary};
+
+/// Whose inbox a list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Inbox {
+    /// The logged-in person's own.
+    #[default]
+    Me,
+    /// A party the user acts for, by the backend's party id (an `r…` reportee id or an
+    /// organisation number for Altinn 2).
+    Party(String),
+    /// Every party's inbox merged into one list (`:all`, «Alle» in the switcher).
+    All,
+}
+
+impl Inbox {
+    /// Its key: `my`, `all` or the party id. The cache keys lists by it, Altinn 2 puts it in
+    /// paths, and the CLI takes it as `--reportee`.
+    pub fn key(&self) -> &str {
+        match self {
+            Inbox::Me => "my",
+            Inbox::Party(id) => id,
+            Inbox::All => "all",
+        }
+    }
+
+    /// The inbox a key names (the reverse of [`Inbox::key`]).
+    pub fn from_key(key: &str) -> Self {
+        match key {
+            "my" => Inbox::Me,
+            "all" => Inbox::All,
+            id => Inbox::Party(id.to_owned()),
+        }
+    }
+
+    /// The merged view over every party.
+    pub fn is_all(&self) -> bool {
+        matches!(self, Inbox::All)
+    }
+}
+
+impl fmt::Display for Inbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// Which cached list a set of messages belongs to: environment, user, inbox and folder.
+/// `user` is a hash ([`super::user_key`]), never a name or an identity number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Scope {
+    /// Environment name.
+    pub env: String,
+    /// The user's key.
+    pub user: String,
+    /// Whose inbox.
+    pub inbox: Inbox,
+    /// Inbox, archive or trash bin.
+    pub folder: Folder,
+}
+
+/// A scope's cached list, as the cache gives it back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CachedList {
+    /// The messages, newest first (ties in the server's order).
+    pub messages: Vec<MessageSummary>,
+    /// The list was read to its end at the last sync.
+    pub complete: bool,
+    /// When the server last confirmed it (seconds since the epoch).
+    pub synced_at: Option<i64>,
+}
+
+/// Where a page starts. Opaque to the app beyond what [`Capabilities::offset_paging`] says:
+/// Altinn 2 pages by offset (so several pages can be asked for at once), or follows a link
+/// the server gave; Dialogporten by continuation token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    /// The item offset from the top (`$skip`).
+    Offset(usize),
+    /// A link or token the server gave for the next page.
+    Next(String),
+}
+
+/// What a list asks the backend for: the folder (or every message, for the CLI), the
+/// filters the server can apply, and a backend-specific filter a script passed through.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// Inbox, archive or trash; `None` for every message whatever its folder.
+    pub folder: Option<Folder>,
+    /// The filters (each backend sends the part its server understands).
+    pub filters: Filters,
+    /// A filter in the server's own language (`innboks list --filter`, Altinn 2's OData).
+    pub raw_filter: Option<String>,
+}
+
+/// Something done to a message on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageAction {
+    /// To the archive.
+    Archive,
+    /// To the trash bin.
+    Delete,
+    /// Confirm receipt.
+    Confirm,
+    /// Mark read (Altinn 2: open it without `markAsRead=false`).
+    MarkRead,
+    /// Mark unread again (not on Altinn 2).
+    MarkUnread,
+    /// Back from the trash bin (not on Altinn 2).
+    Restore,
+}
+
+impl MessageAction {
+    /// The verb for messages to the user ("arkivere").
+    pub fn verb(self) -> &'static str {
+        match self {
+            MessageAction::Archive => "arkivere",
+            MessageAction::Delete => "slette",
+            MessageAction::Confirm => "bekrefte",
+            MessageAction::MarkRead => "merke som lest",
+            MessageAction::MarkUnread => "merke som ulest",
+            MessageAction::Restore => "gjenopprette",
+        }
+    }
+}
+
+/// What a backend can do, so the UI can grey out and explain the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Altinn username/password login.
+    pub password_login: bool,
+    /// Pages are addressed by offset, so several can be fetched at once.
+    pub offset_paging: bool,
+    /// [`MessageAction::MarkUnread`].
+    pub mark_unread: bool,
+    /// [`MessageAction::Restore`].
+    pub restore: bool,
+}
+
+impl Capabilities {
+    /// Whether `action` can be done.
+    pub fn allows(&self, action: MessageAction) -> bool {
+        match action {
+            MessageAction::MarkUnread => self.mark_unread,
+            MessageAction::Restore => self.restore,
+            _ => true,
+        }
+    }
+}
+
+impl Default for Capabilities {
+    /// Altinn 2's, the first backend's.
+    fn default() -> Self {
+        Self {
+            password_login: true,
+            offset_paging: true,
+            mark_unread: false,
+            restore: false,
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Saving an attachment: streamed into a new file that never overwrites another, with
+//! progress; a failed download leaves no partial file behind.
+
+use std::path::{Path, PathBuf};
+
+use super::Ctx;
+use crate::app::Msg;
+
+/// Saves the attachment at `url` into `dir`, and opens it if asked.
+pub(super) async fn save(
+    ctx: Ctx,
+    url: String,
+    file_name: String,
+    dir: PathBuf,
+    open: bool,
+) -> Msg {
+    match download(&ctx, &url, &file_name, &dir).await {
+        Ok(path) => {
+            let opened =
+                open && crate::auth::browser::open_in_browser(&path.to_string_lossy()).is_ok();
+            Msg::AttachmentSaved { path, opened }
+        }
+        Err(error) => Msg::AttachmentFailed { file_name, error },
+    }
+}
+
+async fn download(ctx: &Ctx, url: &str, file_name: &str, dir: &Path) -> Result<PathBuf, String> {
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| format!("kan ikke lage {}: {e}", dir.display()))?;
+    let (path, file) = crate::paths::create_unique(dir, file_name)
+        .map_err(|e| format!("kan ikke lage filen i {}: {e}", dir.display()))?;
+    let mut file = tokio::fs::File::from_std(file);
+    let mut last = 0u64;
+    let progress = |bytes: u64| {
+        if bytes - last >= 256 * 1024 {
+            last = bytes;
+            ctx.send(Msg::AttachmentProgress {
+                file_name: file_name.to_owned(),
+                bytes,
+            });
+        }
+    };
+    match ctx.backend.download(url, &mut file, progress).await {
+        Ok(_) => Ok(path),
+        Err(error) => {
+            drop(file);
+            let _ = std::fs::remove_file(&path);
+            Err(error.to_string())
+        }
+    }
+}

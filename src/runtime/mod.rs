@@ -1,0 +1,245 @@
+//! The runtime: turns each [`Effect`] that `update` asks for into a tokio task — one named
+//! `async fn` per effect, in the file of its concern — that sends a [`Msg`] back. The UI
+//! thread never waits on the network or the disk. Only `tui.rs` and the tests drive it.
+
+mod attachments;
+mod cache;
+mod inbox;
+mod login;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+pub use login::AuthSettings;
+
+use crate::app::{Effect, Msg};
+use crate::auth::oidc::Provider;
+use crate::backend::Backend;
+use crate::cache::CacheHandle;
+use crate::domain::{ApiError, Cursor, Query};
+
+/// What every effect's task may use. Cheap to clone.
+#[derive(Clone, Debug)]
+struct Ctx {
+    backend: Backend,
+    auth: Arc<AuthSettings>,
+    /// The provider, once discovered (discovery is done once per run).
+    provider: Arc<tokio::sync::Mutex<Option<Provider>>>,
+    tx: UnboundedSender<Msg>,
+    cache: Option<CacheHandle>,
+    offline: bool,
+}
+
+impl Ctx {
+    /// Sends `msg` to the app (a closed channel means the app is gone: nothing to do).
+    fn send(&self, msg: Msg) {
+        let _ = self.tx.send(msg);
+    }
+}
+
+/// Runs effects as tokio tasks against one backend.
+#[derive(Debug)]
+pub struct Runtime {
+    ctx: Ctx,
+    /// The pending preview, aborted when a newer one is asked for.
+    preview_task: Option<AbortHandle>,
+    /// The ID-porten login in progress.
+    login_task: Option<AbortHandle>,
+    /// Where pasted redirects go while a browser login waits.
+    paste_tx: Option<UnboundedSender<String>>,
+}
+
+impl Runtime {
+    /// A runtime that reports back on `tx`.
+    pub fn new(backend: Backend, auth: AuthSettings, tx: UnboundedSender<Msg>) -> Self {
+        Self {
+            ctx: Ctx {
+                backend,
+                auth: Arc::new(auth),
+                provider: Arc::default(),
+                tx,
+                cache: None,
+                offline: false,
+            },
+            preview_task: None,
+            login_task: None,
+            paste_tx: None,
+        }
+    }
+
+    /// Uses `cache` for lists and bodies; `offline` keeps everything off the network.
+    pub fn with_cache(mut self, cache: Option<CacheHandle>, offline: bool) -> Self {
+        self.ctx.cache = cache;
+        self.ctx.offline = offline;
+        self
+    }
+
+    /// Starts the effect in the background. Must be called inside a tokio runtime.
+    pub fn run(&mut self, effect: Effect) {
+        let Some(effect) = self.refuse_offline(effect) else {
+            return;
+        };
+        let ctx = self.ctx.clone();
+        match effect {
+            Effect::PasswordLogin {
+                request,
+                username,
+                password,
+            } => self.spawn(login::password(ctx, request, username, password)),
+            Effect::Discover => self.spawn(login::discover(ctx)),
+            Effect::RestoreSession => self.spawn(login::restore(ctx)),
+            Effect::StartDeviceLogin { request } => {
+                self.cancel_login();
+                self.login_task = Some(spawn_quiet(login::device(ctx, request)));
+            }
+            Effect::StartBrowserLogin {
+                request,
+                open_browser,
+            } => {
+                self.cancel_login();
+                let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
+                self.paste_tx = Some(paste_tx);
+                let login = login::browser(ctx, request, open_browser, paste_rx);
+                self.login_task = Some(spawn_quiet(login));
+            }
+            Effect::SubmitRedirect { text } => {
+                if let Some(paste) = &self.paste_tx {
+                    let _ = paste.send(text);
+                }
+            }
+            Effect::CancelLogin => self.cancel_login(),
+            // The terminal loop writes OSC 52 itself; nothing to do in the background.
+            Effect::CopyToClipboard(_) => {}
+            Effect::Act {
+                request,
+                inbox,
+                id,
+                action,
+            } => self.spawn(inbox::act(ctx, request, inbox, id, action)),
+            Effect::SaveAttachment {
+                url,
+                file_name,
+                dir,
+                open,
+            } => self.spawn(attachments::save(ctx, url, file_name, dir, open)),
+            Effect::FetchReportees => self.spawn(inbox::parties(ctx)),
+            Effect::FetchProfile => {
+                spawn_quiet(inbox::profile(ctx));
+            }
+            Effect::FetchPage {
+                request,
+                inbox,
+                skip,
+                link,
+                folder,
+                filters,
+            } => {
+                let query = Query {
+                    folder: Some(folder),
+                    filters,
+                    raw_filter: None,
+                };
+                let cursor = link.map_or(Cursor::Offset(skip), Cursor::Next);
+                self.spawn(inbox::page(ctx, request, inbox, skip, cursor, query))
+            }
+            Effect::FetchMessage {
+                request,
+                inbox,
+                id,
+                mark_as_read,
+                debounce,
+                cache,
+                prefetch,
+            } => {
+                // Only previews give way to newer ones; an explicit open always completes,
+                // so the read mark the server sets is never lost to the UI.
+                if debounce {
+                    if let Some(previous) = self.preview_task.take() {
+                        previous.abort();
+                    }
+                }
+                let fetch = inbox::MessageFetch {
+                    request,
+                    inbox,
+                    id,
+                    open: mark_as_read,
+                    debounce,
+                    scope: cache,
+                    prefetch,
+                };
+                let task = spawn_quiet(inbox::message(ctx, fetch));
+                if debounce {
+                    self.preview_task = Some(task);
+                }
+            }
+            Effect::LoadCache { request, scope } => self.spawn(cache::load(ctx, request, scope)),
+            Effect::WriteCache {
+                scope,
+                upsert,
+                remove,
+                complete,
+            } => cache::write(&ctx, scope, upsert, remove, complete),
+            Effect::RememberUser { env, user } => cache::remember_user(&ctx, env, user),
+        }
+    }
+
+    /// Spawns `task` and sends the `Msg` it ends with.
+    fn spawn(&self, task: impl Future<Output = Msg> + Send + 'static) {
+        let tx = self.ctx.tx.clone();
+        tokio::spawn(async move {
+            let _ = tx.send(task.await);
+        });
+    }
+
+    fn cancel_login(&mut self) {
+        if let Some(task) = self.login_task.take() {
+            task.abort();
+        }
+        self.paste_tx = None;
+    }
+
+    /// In `--offline` mode, answers an effect that needs the network with a failure and
+    /// returns `None`; passes every other effect through.
+    fn refuse_offline(&self, effect: Effect) -> Option<Effect> {
+        if !self.ctx.offline {
+            return Some(effect);
+        }
+        let msg = match effect {
+            Effect::FetchPage { request, skip, .. } => Msg::PageFailed {
+                request,
+                skip,
+                error: ApiError::Offline,
+            },
+            Effect::Act {
+                request, action, ..
+            } => Msg::ActionFailed {
+                request,
+                action,
+                error: ApiError::Offline,
+            },
+            Effect::FetchReportees => Msg::ReporteesFailed(ApiError::Offline),
+            Effect::SaveAttachment { file_name, .. } => Msg::AttachmentFailed {
+                file_name,
+                error: ApiError::Offline.to_string(),
+            },
+            Effect::FetchProfile | Effect::Discover | Effect::RestoreSession => return None,
+            Effect::PasswordLogin { request, .. }
+            | Effect::StartDeviceLogin { request }
+            | Effect::StartBrowserLogin { request, .. } => Msg::LoginFailed {
+                request,
+                error: ApiError::Offline.to_string(),
+            },
+            other => return Some(other),
+        };
+        self.ctx.send(msg);
+        None
+    }
+}
+
+/// Spawns a task that reports for itself (or not at all), for aborting later.
+fn spawn_quiet(task: impl Future<Output = ()> + Send + 'static) -> AbortHandle {
+    tokio::spawn(task).abort_handle()
+}
