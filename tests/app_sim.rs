@@ -959,7 +959,10 @@ async fn offline_reads_only_the_cache_and_says_so() {
     // Let the prefetches of the online run finish first.
     tokio::time::sleep(Duration::from_millis(500)).await;
     cache.flush().await;
-    let scope = online.app.cache_scope(&innboks::domain::Inbox::Me).expect("a scope");
+    let scope = online
+        .app
+        .cache_scope(&innboks::domain::Inbox::Me)
+        .expect("a scope");
     let stored = cache
         .ask(move |c| c.load(&scope).map(|l| l.messages.len()))
         .await;
