@@ -1,0 +1,314 @@
+//! Actions on messages: archive, delete, confirm, mark read, save attachments; asking
+//! first where it destroys or touches many; and what the server answered.
+
+use std::path::PathBuf;
+
+use crate::app::{App, Effect, Focus, PendingAction, Status};
+use crate::domain::MessageStatus;
+use crate::domain::MessageSummary;
+use crate::domain::{ApiError, Inbox, MessageAction};
+
+use super::detail::follow_selection;
+use super::view::{cache_rows, owner_by_id};
+use super::view::{keep_selection_visible, refresh_search};
+use super::{failure, next_request};
+
+/// Saves the chosen attachment (or all of the shown message's when none is chosen) into the
+/// download directory; `open` opens it afterwards when a local display is present, and
+/// otherwise the status line says where it was saved.
+pub(super) fn save_attachments(app: &mut App, chosen: Option<usize>, open: bool) -> Vec<Effect> {
+    let Some(dir) = app.download_dir.clone() else {
+        app.status = Some(Status::Error(
+            "Fant ingen nedlastingsmappe: sett download_dir i config.toml.".into(),
+        ));
+        return Vec::new();
+    };
+    let Some(message) = app.detail_message() else {
+        app.status = Some(Status::Info("Åpne en melding først.".into()));
+        return Vec::new();
+    };
+    let attachments: Vec<_> = match chosen {
+        Some(i) => message.attachments.get(i).into_iter().collect(),
+        None => message.attachments.iter().collect(),
+    };
+    if attachments.is_empty() {
+        app.status = Some(Status::Info("Meldingen har ingen vedlegg.".into()));
+        return Vec::new();
+    }
+    let open = open && app.can_open_browser;
+    let effects: Vec<Effect> = attachments
+        .into_iter()
+        .map(|a| Effect::SaveAttachment {
+            url: a.url.clone(),
+            file_name: a.file_name.clone(),
+            dir: dir.clone(),
+            open,
+        })
+        .collect();
+    app.status = Some(Status::Info(format!(
+        "Lagrer {} vedlegg i {} …",
+        effects.len(),
+        dir.display()
+    )));
+    effects
+}
+
+/// The messages an action applies to: the marked ones, or else the selected one.
+pub(super) fn targets(app: &App) -> Vec<&MessageSummary> {
+    if app.inbox.marked.is_empty() {
+        app.inbox.selected_message().into_iter().collect()
+    } else {
+        app.inbox
+            .messages
+            .iter()
+            .filter(|m| app.inbox.marked.contains(&m.id))
+            .collect()
+    }
+}
+
+/// Runs an action on its targets: deleting, and anything on several messages, asks once.
+pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
+    let mut targets = targets(app);
+    if action == MessageAction::Confirm {
+        let several = targets.len() > 1;
+        targets.retain(|m| m.requires_confirmation);
+        if targets.is_empty() {
+            app.status = Some(Status::Info(if several {
+                "Ingen av de merkede meldingene ber om bekreftelse.".into()
+            } else {
+                "Denne meldingen ber ikke om bekreftelse.".into()
+            }));
+            return Vec::new();
+        }
+    }
+    let ids: Vec<String> = targets.iter().map(|m| m.id.clone()).collect();
+    let subject = match targets.as_slice() {
+        [] => return Vec::new(),
+        [one] => format!("«{}»", one.subject),
+        many => format!("{} meldinger", many.len()),
+    };
+    if action == MessageAction::Delete || ids.len() > 1 {
+        app.confirm = Some(PendingAction {
+            action,
+            ids,
+            subject,
+        });
+        return Vec::new();
+    }
+    ids.into_iter()
+        .flat_map(|id| act(app, id, action))
+        .collect()
+}
+
+pub(super) fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {
+    let request = next_request(app);
+    app.status = Some(Status::Info(match action {
+        MessageAction::Archive => "Arkiverer …".into(),
+        MessageAction::Delete => "Sletter …".into(),
+        MessageAction::Confirm => "Bekrefter mottak …".into(),
+        MessageAction::MarkRead => "Markerer som lest …".into(),
+        MessageAction::MarkUnread => "Markerer som ulest …".into(),
+        MessageAction::Restore => "Gjenoppretter …".into(),
+    }));
+    vec![Effect::Act {
+        request,
+        inbox: owner_by_id(app, &id),
+        id,
+        action,
+    }]
+}
+
+/// Marks the targets (the marked messages, or else the selected one) read the way Altinn
+/// does it: by fetching each without `markAsRead=false`. There is no way back to unread,
+/// and the user is told so.
+pub(super) fn mark_read(app: &mut App) -> Vec<Effect> {
+    let targets = targets(app);
+    let several = targets.len() > 1;
+    let unread: Vec<(String, Inbox)> = targets
+        .iter()
+        .filter(|m| m.is_unread())
+        .map(|m| (m.id.clone(), app.owner_of(m)))
+        .collect();
+    if unread.is_empty() {
+        app.status = Some(Status::Info(if several {
+            "De merkede meldingene er allerede lest (Altinn kan ikke markere som ulest).".into()
+        } else {
+            "Meldingen er allerede lest (Altinn kan ikke markere som ulest).".into()
+        }));
+        return Vec::new();
+    }
+    if several {
+        app.inbox.marked.clear();
+        app.status = Some(Status::Info(format!(
+            "Markerer {} som lest (Altinn kan ikke markere som ulest igjen) …",
+            unread.len()
+        )));
+    }
+    unread
+        .into_iter()
+        .map(|(id, who)| {
+            let request = next_request(app);
+            Effect::FetchMessage {
+                request,
+                cache: app.cache_scope(&who),
+                inbox: who,
+                id,
+                mark_as_read: true,
+                debounce: false,
+                prefetch: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id: Option<String>) {
+    let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) else {
+        return;
+    };
+    match action {
+        MessageAction::Archive if app.folder == crate::domain::Folder::Inbox => {
+            // It moved to the archive view.
+            app.inbox.messages.remove(index);
+            if let Some(mut body) = app.bodies.remove(id) {
+                if let Some(new_id) = &new_id {
+                    body.summary.id = new_id.clone();
+                    body.summary.status = MessageStatus::Archived;
+                    app.bodies.insert(new_id.clone(), body);
+                }
+            }
+            if app.detail.id.as_deref() == Some(id) {
+                app.detail = Default::default();
+                app.focus = Focus::List;
+            }
+            keep_selection_visible(app);
+            refresh_search(app);
+            app.status = Some(Status::Info(match new_id {
+                Some(new_id) => format!("Flyttet til arkivet som {new_id}."),
+                None => "Flyttet til arkivet.".into(),
+            }));
+        }
+        MessageAction::Archive => {
+            let row = &mut app.inbox.messages[index];
+            row.status = MessageStatus::Archived;
+            if let Some(new_id) = new_id {
+                row.id = new_id.clone();
+                if let Some(mut body) = app.bodies.remove(id) {
+                    body.summary.id = new_id.clone();
+                    body.summary.status = MessageStatus::Archived;
+                    app.bodies.insert(new_id.clone(), body);
+                }
+                if app.detail.id.as_deref() == Some(id) {
+                    app.detail.id = Some(new_id);
+                }
+            }
+            app.status = Some(Status::Info("Arkivert.".into()));
+        }
+        MessageAction::Delete => {
+            app.inbox.messages.remove(index);
+            app.bodies.remove(id);
+            refresh_search(app);
+            if app.detail.id.as_deref() == Some(id) {
+                app.detail = Default::default();
+                app.focus = Focus::List;
+            }
+            keep_selection_visible(app);
+            app.status = Some(Status::Info(
+                "Slettet: meldingen ligger i papirkurven.".into(),
+            ));
+        }
+        MessageAction::Confirm => {
+            let row = &mut app.inbox.messages[index];
+            row.requires_confirmation = false;
+            if row.status == MessageStatus::Unread {
+                row.status = MessageStatus::Read;
+            }
+            app.status = Some(Status::Info("Mottaket er bekreftet.".into()));
+        }
+        MessageAction::MarkRead => {
+            let row = &mut app.inbox.messages[index];
+            row.marked_unread = false;
+            if row.status == MessageStatus::Unread {
+                row.status = MessageStatus::Read;
+            }
+            app.status = Some(Status::Info("Markert som lest.".into()));
+        }
+        MessageAction::MarkUnread => {
+            app.inbox.messages[index].marked_unread = true;
+            app.status = Some(Status::Info("Markert som ulest.".into()));
+        }
+        MessageAction::Restore => {
+            app.inbox.messages.remove(index);
+            app.bodies.remove(id);
+            refresh_search(app);
+            if app.detail.id.as_deref() == Some(id) {
+                app.detail = Default::default();
+                app.focus = Focus::List;
+            }
+            keep_selection_visible(app);
+            app.status = Some(Status::Info(
+                "Gjenopprettet: meldingen er tilbake i innboksen.".into(),
+            ));
+        }
+    }
+}
+
+/// An action succeeded: the list and the cache follow.
+pub(super) fn action_finished(
+    app: &mut App,
+    id: String,
+    action: MessageAction,
+    new_id: Option<String>,
+) -> Vec<Effect> {
+    let owner = owner_by_id(app, &id);
+    let current = new_id.clone().unwrap_or_else(|| id.clone());
+    action_done(app, &id, action, new_id);
+    // The cache follows: the row changed, or left this list (archived out of the
+    // inbox, deleted), or got a new id.
+    let row = app.inbox.all_loaded().find(|m| m.id == current).cloned();
+    let gone = (row.is_none() || current != id).then_some((owner, id));
+    let mut effects = cache_rows(app, row.into_iter().collect(), gone.into_iter().collect());
+    if matches!(action, MessageAction::Delete | MessageAction::Archive) && app.preview {
+        effects.extend(follow_selection(app));
+    }
+    effects
+}
+
+/// The server refused an action.
+pub(super) fn action_failed(app: &mut App, action: MessageAction, error: ApiError) -> Vec<Effect> {
+    if error == ApiError::SessionExpired {
+        return failure(app, error);
+    }
+    app.status = Some(Status::Error(format!(
+        "Kunne ikke {}: {error}",
+        action.verb()
+    )));
+    Vec::new()
+}
+
+/// Bytes of an attachment written so far.
+pub(super) fn attachment_progress(app: &mut App, file_name: String, bytes: u64) -> Vec<Effect> {
+    app.status = Some(Status::Info(format!(
+        "Lagrer {file_name}: {} …",
+        crate::text::human_size(bytes)
+    )));
+    Vec::new()
+}
+
+/// An attachment was saved (and perhaps opened).
+pub(super) fn attachment_saved(app: &mut App, path: PathBuf, opened: bool) -> Vec<Effect> {
+    let shown = path.display();
+    app.status = Some(Status::Info(if opened {
+        format!("Lagret og åpnet {shown}")
+    } else {
+        format!("Lagret {shown}")
+    }));
+    Vec::new()
+}
+
+/// An attachment could not be saved.
+pub(super) fn attachment_failed(app: &mut App, file_name: String, error: String) -> Vec<Effect> {
+    app.status = Some(Status::Error(format!(
+        "Kunne ikke lagre {file_name}: {error}"
+    )));
+    Vec::new()
+}

@@ -1,0 +1,210 @@
+//! The `:` command line: its keys, the commands (and their help rows), and running one.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::Switcher;
+use crate::app::{App, Effect, Focus, Status};
+use crate::domain::Inbox;
+use crate::domain::{Filters, Folder, MessageKind};
+
+use super::filters::set_filters;
+use super::list::reload;
+use super::pages::start_list;
+use super::reportees::{show_all_reportees, switch_reportee};
+use super::view::{keep_selection_visible, refresh_search, resort};
+
+/// Keys on the command line: Enter runs, Esc closes, Backspace on an empty line closes.
+pub(super) fn command_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let Some(line) = &mut app.command else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => app.command = None,
+        KeyCode::Backspace if line.text.is_empty() => app.command = None,
+        KeyCode::Backspace => {
+            line.text.pop();
+            line.error = None;
+        }
+        KeyCode::Char('u') if ctrl => line.text.clear(),
+        KeyCode::Char(c) if !ctrl => {
+            line.text.push(c);
+            line.error = None;
+        }
+        KeyCode::Enter => {
+            let text = line.text.clone();
+            return match run_command(app, text.trim()) {
+                Ok(effects) => {
+                    app.command = None;
+                    effects
+                }
+                Err(error) => {
+                    if let Some(line) = &mut app.command {
+                        line.error = Some(error);
+                    }
+                    Vec::new()
+                }
+            };
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The commands of the command line, for the help overlay: (command, what it does).
+pub const COMMANDS: [(&str, &str); 13] = [
+    (":inbox", "the inbox"),
+    (":archive", "the archive"),
+    (":trash", "the trash bin"),
+    (":all", "all inboxes merged"),
+    (":me", "your own inbox"),
+    (":for NAME", "act for NAME / org. no."),
+    (":unread", "only unread"),
+    (":type brev|skjema", "only letters or forms"),
+    (":sender NAME", "only from NAME"),
+    (":since / :until DATE", "date range (YYYY-MM-DD)"),
+    (":confirm-needed", "needs confirmation (local)"),
+    (":nofilter", "clear every filter"),
+    (":sort date|oldest|…", "sort order; :q quits"),
+];
+
+/// Runs a command line; an error keeps the line open with the text as typed.
+pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, String> {
+    let (name, arg) = match text.split_once(char::is_whitespace) {
+        Some((name, arg)) => (name, arg.trim()),
+        None => (text, ""),
+    };
+    let mut filters = app.filters.clone();
+    let date = |arg: &str| -> Result<chrono::DateTime<chrono::Utc>, String> {
+        let day = chrono::NaiveDate::parse_from_str(arg, "%Y-%m-%d")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(arg, "%d.%m.%Y"))
+            .map_err(|_| format!("«{arg}» er ikke en dato: skriv ÅÅÅÅ-MM-DD."))?;
+        Ok(chrono::DateTime::from_naive_utc_and_offset(
+            day.and_hms_opt(0, 0, 0).unwrap_or_default(),
+            chrono::Utc,
+        ))
+    };
+    match name.to_lowercase().as_str() {
+        "" => Ok(Vec::new()),
+        "q" | "quit" | "avslutt" => {
+            app.should_quit = true;
+            Ok(Vec::new())
+        }
+        "help" | "hjelp" | "?" => {
+            app.show_help = true;
+            Ok(Vec::new())
+        }
+        "inbox" | "innboks" => Ok(open_folder(app, Folder::Inbox)),
+        "archive" | "arkiv" => Ok(open_folder(app, Folder::Archive)),
+        "trash" | "papirkurv" => Ok(open_folder(app, Folder::Trash)),
+        "all" | "alle" => {
+            if app.reportees.len() == 1 {
+                return Err("Du representerer bare deg selv.".into());
+            }
+            Ok(show_all_reportees(app))
+        }
+        "me" | "meg" => {
+            app.whose = Inbox::Me;
+            app.reportee_name = None;
+            app.focus = Focus::List;
+            app.status = Some(Status::Info("Viser din egen innboks.".into()));
+            Ok(start_list(app))
+        }
+        "for" | "reportee" => {
+            if arg.is_empty() {
+                return Err("Skriv hvem: :for NAVN eller organisasjonsnummer.".into());
+            }
+            if app.reportees.is_empty() {
+                app.switcher = Some(Switcher {
+                    filter: arg.to_owned(),
+                    loading: true,
+                    selected: 0,
+                });
+                return Ok(vec![Effect::FetchReportees]);
+            }
+            let needle = arg.to_lowercase().replace(' ', "");
+            let party = app
+                .reportees
+                .iter()
+                .find(|p| {
+                    p.name.to_lowercase().contains(&arg.to_lowercase())
+                        || p.organisation_number.as_deref() == Some(needle.as_str())
+                        || p.id == arg
+                })
+                .cloned()
+                .ok_or_else(|| format!("Fant ingen du kan representere som passer «{arg}»."))?;
+            Ok(switch_reportee(app, &party))
+        }
+        "unread" | "ulest" | "uleste" => {
+            filters.unread = true;
+            Ok(set_filters(app, filters))
+        }
+        "type" => {
+            filters.kind = match arg.to_lowercase().as_str() {
+                "" => None,
+                "brev" | "correspondence" => Some(MessageKind::Correspondence),
+                "skjema" | "formtask" => Some(MessageKind::FormTask),
+                _ => Some(MessageKind::from_text(arg)),
+            };
+            Ok(set_filters(app, filters))
+        }
+        "sender" | "fra" | "avsender" => {
+            // Altinn's own spelling, when a loaded page has shown it.
+            filters.sender = (!arg.is_empty()).then(|| {
+                app.known_senders
+                    .iter()
+                    .find(|owner| owner.to_lowercase() == arg.to_lowercase())
+                    .cloned()
+                    .unwrap_or_else(|| arg.to_owned())
+            });
+            Ok(set_filters(app, filters))
+        }
+        "since" | "siden" | "fra-dato" => {
+            filters.since = if arg.is_empty() {
+                None
+            } else {
+                Some(date(arg)?)
+            };
+            Ok(set_filters(app, filters))
+        }
+        "until" | "til" | "til-dato" => {
+            filters.until = if arg.is_empty() {
+                None
+            } else {
+                Some(date(arg)? + chrono::Duration::days(1) - chrono::Duration::seconds(1))
+            };
+            Ok(set_filters(app, filters))
+        }
+        "confirm-needed" | "må-bekreftes" | "ma-bekreftes" => {
+            filters.needs_confirmation = true;
+            Ok(set_filters(app, filters))
+        }
+        "nofilter" | "ingen-filter" | "clear" => Ok(set_filters(app, Filters::default())),
+        "filter" => {
+            app.filter_menu = true;
+            Ok(Vec::new())
+        }
+        "sort" => {
+            app.sort = match arg.to_lowercase().as_str() {
+                "date" | "dato" | "newest" | "nyeste" => crate::app::SortOrder::NewestFirst,
+                "oldest" | "eldste" => crate::app::SortOrder::OldestFirst,
+                "sender" | "avsender" => crate::app::SortOrder::Sender,
+                "status" => crate::app::SortOrder::Status,
+                _ => return Err("Sorter etter date, oldest, sender eller status.".into()),
+            };
+            resort(app);
+            keep_selection_visible(app);
+            refresh_search(app);
+            app.status = Some(Status::Info(format!("Sortert: {}.", app.sort.label())));
+            Ok(Vec::new())
+        }
+        other => Err(format!("Ukjent kommando «{other}». Prøv :help.")),
+    }
+}
+
+/// Shows `folder` (inbox, archive or trash bin) from the top.
+pub(super) fn open_folder(app: &mut App, folder: Folder) -> Vec<Effect> {
+    app.folder = folder;
+    let note = format!("Viser {}.", folder.label().to_lowercase());
+    reload(app, note)
+}

@@ -1,0 +1,442 @@
+//! The login screen and the session: the form's keys, the ID-porten flows as they report
+//! back, a stored session resumed or ended, and the way into the inbox.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::{App, Effect, LoginField, LoginFlow, LoginMethod, Screen, Status};
+use crate::domain::{ApiError, RefreshEvent};
+use crate::secret::Secret;
+
+use super::detail::fetch_detail;
+use super::pages::{fetch_page, start_list};
+use super::{failure, next_request};
+use crate::app::{BrowserView, DeviceView};
+use crate::domain::Profile;
+
+pub(super) fn logged_in(app: &mut App, request: u64) -> Vec<Effect> {
+    if app.login.pending != Some(request) {
+        return Vec::new();
+    }
+    let resumed = app.login.relogin;
+    app.login.pending = None;
+    app.login.flow = LoginFlow::Idle;
+    app.login.password.clear();
+    app.login.error = None;
+    app.session_note = match app.login.method() {
+        LoginMethod::Password => None,
+        _ => Some("ID-porten · innlogget".into()),
+    };
+    enter_inbox(app, resumed)
+}
+
+/// Shows the inbox after a login: resumes where the user was after a re-login, else loads
+/// it from the top.
+pub(super) fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
+    app.login.relogin = false;
+    app.session_method = Some(match app.login.method() {
+        LoginMethod::Password => "passord",
+        _ => "ID-porten",
+    });
+    app.screen = Screen::Inbox;
+    app.status = Some(Status::Info(if resumed {
+        "Logget inn igjen.".into()
+    } else {
+        "Logget inn.".into()
+    }));
+    let mut effects = vec![Effect::FetchProfile];
+    if resumed && (app.inbox.loaded_once || !app.inbox.sources.is_empty()) {
+        // Pages that failed are fetched again; sources shown only from the cache so far
+        // start their sync.
+        let failed: Vec<(usize, usize)> = app
+            .inbox
+            .sources
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                s.failed_skip
+                    .or((!s.loaded_once && s.requests.is_empty()).then_some(0))
+                    .map(|skip| (i, skip))
+            })
+            .collect();
+        for (index, skip) in failed {
+            effects.extend(fetch_page(app, index, skip));
+        }
+        if app.detail.id.is_some() && app.detail_message().is_none() {
+            effects.extend(fetch_detail(app, false, false));
+        }
+    } else {
+        app.bodies.clear();
+        effects.extend(start_list(app));
+    }
+    effects
+}
+
+pub(super) fn login_field_mut(app: &mut App) -> Option<&mut String> {
+    match app.login.focused() {
+        LoginField::Username => Some(&mut app.login.username),
+        LoginField::Password => Some(&mut app.login.password),
+        LoginField::Method => None,
+    }
+}
+
+pub(super) fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
+        app.should_quit = true;
+        return Vec::new();
+    }
+    if app.login.restoring {
+        return Vec::new();
+    }
+    if let LoginFlow::Browser(_) = app.login.flow {
+        return browser_key(app, key);
+    }
+    if app.login.pending.is_some() {
+        if key.code == KeyCode::Esc {
+            return cancel_login(app);
+        }
+        return Vec::new();
+    }
+    let is_password = app.login.method() == LoginMethod::Password;
+    let order: &[LoginField] = if is_password {
+        &[
+            LoginField::Method,
+            LoginField::Username,
+            LoginField::Password,
+        ]
+    } else {
+        &[LoginField::Method]
+    };
+    let focused = if order.contains(&app.login.focused()) {
+        app.login.focused()
+    } else {
+        LoginField::Method
+    };
+    let position = order.iter().position(|f| *f == focused).unwrap_or(0);
+    let move_focus = |app: &mut App, delta: isize| {
+        let len = order.len() as isize;
+        let next = (position as isize + delta).rem_euclid(len) as usize;
+        app.login.focus = Some(order[next]);
+    };
+    match (focused, key.code) {
+        (_, KeyCode::Esc) => {
+            if app.login.error.is_some() {
+                app.login.error = None;
+            } else if !app.login.relogin {
+                app.should_quit = true;
+            }
+        }
+        (_, KeyCode::Tab) => move_focus(app, 1),
+        (_, KeyCode::BackTab) => move_focus(app, -1),
+        (LoginField::Method, KeyCode::Up | KeyCode::Char('k')) => {
+            app.login.method = app.login.method.saturating_sub(1);
+            app.login.error = None;
+        }
+        (LoginField::Method, KeyCode::Down | KeyCode::Char('j')) => {
+            app.login.method = (app.login.method + 1).min(LoginMethod::ALL.len() - 1);
+            app.login.error = None;
+        }
+        (LoginField::Method, KeyCode::Enter) => {
+            if is_password {
+                app.login.focus = Some(LoginField::Username);
+            } else {
+                return start_idporten(app);
+            }
+        }
+        (LoginField::Username, KeyCode::Enter | KeyCode::Down) => move_focus(app, 1),
+        (LoginField::Username | LoginField::Password, KeyCode::Up) => move_focus(app, -1),
+        (LoginField::Password, KeyCode::Enter) => return submit_password(app),
+        (LoginField::Username | LoginField::Password, KeyCode::Backspace) => {
+            if let Some(field) = login_field_mut(app) {
+                field.pop();
+            }
+        }
+        (LoginField::Username | LoginField::Password, KeyCode::Char('u')) if ctrl => {
+            if let Some(field) = login_field_mut(app) {
+                field.clear();
+            }
+        }
+        (LoginField::Username | LoginField::Password, KeyCode::Char(c)) if !ctrl => {
+            if let Some(field) = login_field_mut(app) {
+                field.push(c);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn cancel_login(app: &mut App) -> Vec<Effect> {
+    app.login.pending = None;
+    app.login.flow = LoginFlow::Idle;
+    app.login.error = Some("Innloggingen ble avbrutt.".into());
+    vec![Effect::CancelLogin]
+}
+
+/// Starts the selected ID-porten flow, or says why it cannot start.
+pub(super) fn start_idporten(app: &mut App) -> Vec<Effect> {
+    if !app.idporten_configured {
+        app.login.error = Some(
+            "ID-porten er ikke konfigurert for dette miljøet: sett issuer og client_id i config.toml."
+                .into(),
+        );
+        return Vec::new();
+    }
+    let device = app.login.method() == LoginMethod::IdPortenDevice;
+    if device && app.login.device_offered == Some(false) {
+        app.login.error = Some(
+            "Denne ID-porten tilbyr ikke innlogging med engangskode. Velg «ID-porten i nettleseren»."
+                .into(),
+        );
+        return Vec::new();
+    }
+    let request = next_request(app);
+    app.login.pending = Some(request);
+    app.login.flow = LoginFlow::Starting;
+    app.login.error = None;
+    if device {
+        vec![Effect::StartDeviceLogin { request }]
+    } else {
+        vec![Effect::StartBrowserLogin {
+            request,
+            open_browser: app.can_open_browser,
+        }]
+    }
+}
+
+/// Keys on the browser-login screen: `y` copies the URL, Tab moves to the paste field,
+/// Enter submits what was pasted, Esc cancels. Typing starts the paste.
+pub(super) fn browser_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let LoginFlow::Browser(view) = &mut app.login.flow else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => return cancel_login(app),
+        KeyCode::Tab | KeyCode::BackTab => view.paste_focused = !view.paste_focused,
+        KeyCode::Char('y') if !view.paste_focused && !ctrl => {
+            let url = view.url.clone();
+            app.status = Some(Status::Info(
+                "Adressen er kopiert til utklippstavlen.".into(),
+            ));
+            return vec![Effect::CopyToClipboard(url)];
+        }
+        KeyCode::Enter if !view.paste.trim().is_empty() => {
+            view.paste_error = None;
+            return vec![Effect::SubmitRedirect {
+                text: view.paste.clone(),
+            }];
+        }
+        KeyCode::Backspace if view.paste_focused => {
+            view.paste.pop();
+        }
+        KeyCode::Char('u') if ctrl => view.paste.clear(),
+        KeyCode::Char(c) if !ctrl => {
+            view.paste_focused = true;
+            view.paste.push(c);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn submit_password(app: &mut App) -> Vec<Effect> {
+    let username = app.login.username.trim().to_owned();
+    if username.is_empty() {
+        app.login.error = Some("Skriv inn brukernavn.".into());
+        app.login.focus = Some(LoginField::Username);
+        return Vec::new();
+    }
+    if app.login.password.is_empty() {
+        app.login.error = Some("Skriv inn passord.".into());
+        return Vec::new();
+    }
+    let request = next_request(app);
+    app.login.pending = Some(request);
+    app.login.error = None;
+    let password = Secret::new(std::mem::take(&mut app.login.password));
+    vec![Effect::PasswordLogin {
+        request,
+        username,
+        password,
+    }]
+}
+
+/// `--offline`: the inbox from the cache only.
+pub(super) fn start_offline(app: &mut App) -> Vec<Effect> {
+    app.screen = Screen::Inbox;
+    app.status = Some(Status::Info(
+        "Frakoblet: viser hurtigbufferen. Ingenting hentes eller sendes.".into(),
+    ));
+    start_list(app)
+}
+
+/// Who logged in, as the cache's key.
+pub(super) fn user_known(app: &mut App, user: String) -> Vec<Effect> {
+    app.user_key = Some(user.clone());
+    if app.cache_enabled {
+        vec![Effect::RememberUser {
+            env: app.env.clone(),
+            user,
+        }]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The loop has started: discovery and the stored session; with a cache for that session, the inbox at once.
+pub(super) fn start(app: &mut App) -> Vec<Effect> {
+    if !app.idporten_configured {
+        return Vec::new();
+    }
+    app.login.restoring = true;
+    let mut effects = vec![Effect::Discover, Effect::RestoreSession];
+    if app.user_key.is_some() && app.cache_enabled {
+        // A stored session names its cache: show the inbox from it at once while
+        // the session is resumed; if that fails, the login comes over it.
+        app.screen = Screen::Inbox;
+        app.status = Some(Status::Info("Gjenopptar økten hos ID-porten …".into()));
+        effects.extend(start_list(app));
+    }
+    effects
+}
+
+/// Discovery answered.
+pub(super) fn provider_ready(app: &mut App, device_offered: bool) -> Vec<Effect> {
+    app.login.device_offered = Some(device_offered);
+    app.login.provider_error = None;
+    Vec::new()
+}
+
+/// Discovery failed: the login screen says why.
+pub(super) fn provider_failed(app: &mut App, error: String) -> Vec<Effect> {
+    app.login.provider_error = Some(error);
+    Vec::new()
+}
+
+/// The device code to show, if that login is still wanted.
+pub(super) fn device_code(app: &mut App, request: u64, view: DeviceView) -> Vec<Effect> {
+    if app.login.pending == Some(request) {
+        app.login.flow = LoginFlow::Device(view);
+    }
+    Vec::new()
+}
+
+/// The browser login's URL to show, if that login is still wanted.
+pub(super) fn browser_ready(app: &mut App, request: u64, view: BrowserView) -> Vec<Effect> {
+    if app.login.pending == Some(request) {
+        app.login.flow = LoginFlow::Browser(view);
+    }
+    Vec::new()
+}
+
+/// A pasted redirect was refused; the login goes on.
+pub(super) fn paste_rejected(app: &mut App, error: String) -> Vec<Effect> {
+    if let LoginFlow::Browser(view) = &mut app.login.flow {
+        view.paste_error = Some(error);
+    }
+    Vec::new()
+}
+
+/// A stored session was resumed: the inbox, brought up to date.
+pub(super) fn session_restored(app: &mut App, method: String) -> Vec<Effect> {
+    app.login.restoring = false;
+    app.login.method = LoginMethod::ALL
+        .iter()
+        .position(|m| {
+            *m == if method == "device" {
+                LoginMethod::IdPortenDevice
+            } else {
+                LoginMethod::IdPortenBrowser
+            }
+        })
+        .unwrap_or(1);
+    app.session_note = Some("ID-porten · økten ble gjenopptatt".into());
+    if app.screen == Screen::Inbox {
+        // The list is up from the cache: now bring it up to date.
+        let effects = enter_inbox(app, true);
+        app.inbox.arrivals = Some(0);
+        app.status = Some(Status::Info(
+            "Økten er gjenopptatt – henter det nye …".into(),
+        ));
+        return effects;
+    }
+    enter_inbox(app, false)
+}
+
+/// No stored session, or it could not be resumed.
+pub(super) fn restore_failed(app: &mut App, error: Option<String>) -> Vec<Effect> {
+    app.login.restoring = false;
+    let effects = if app.screen == Screen::Inbox {
+        failure(app, ApiError::SessionExpired)
+    } else {
+        Vec::new()
+    };
+    if let Some(error) = error {
+        app.login.error = Some(format!("Den lagrede økten kunne ikke brukes: {error}"));
+    }
+    effects
+}
+
+/// News from the background refresher, for the status bar.
+pub(super) fn refresh_event(app: &mut App, event: RefreshEvent) -> Vec<Effect> {
+    match event {
+        RefreshEvent::Refreshed { expires_at } => {
+            let until = chrono::DateTime::<chrono::Utc>::from(expires_at)
+                .with_timezone(&chrono_tz::Europe::Oslo)
+                .format("%H:%M:%S");
+            app.session_note = Some(format!("ID-porten · fornyet, gyldig til {until}"));
+            Vec::new()
+        }
+        RefreshEvent::Retrying { error } => {
+            app.session_note = Some(format!(
+                "ID-porten · fornyelse feilet, prøver igjen ({error})"
+            ));
+            Vec::new()
+        }
+        RefreshEvent::Ended { reason } => {
+            let effects = failure(app, ApiError::SessionExpired);
+            app.login.error = Some(format!("Økten hos ID-porten er avsluttet ({reason}). Logg inn igjen – innboksen er tatt vare på."));
+            effects
+        }
+    }
+}
+
+/// Bracketed paste: into the browser login's paste field or the focused login field.
+pub(super) fn paste(app: &mut App, text: String) -> Vec<Effect> {
+    if let LoginFlow::Browser(view) = &mut app.login.flow {
+        view.paste = text.chars().filter(|c| !c.is_control()).collect();
+        view.paste_focused = true;
+        view.paste_error = None;
+        return Vec::new();
+    }
+    if app.screen == Screen::Login {
+        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        if let Some(field) = login_field_mut(app) {
+            field.push_str(&clean);
+        }
+    }
+    Vec::new()
+}
+
+/// A login failed: the form says why, keeps the user name and clears the password.
+pub(super) fn login_failed(app: &mut App, request: u64, error: String) -> Vec<Effect> {
+    if app.login.pending == Some(request) {
+        app.login.pending = None;
+        app.login.flow = LoginFlow::Idle;
+        app.login.error = Some(error);
+        app.login.password.clear();
+        if app.login.method() == LoginMethod::Password {
+            app.login.focus = Some(LoginField::Password);
+        }
+    }
+    Vec::new()
+}
+
+/// The user's name, for the title bar.
+pub(super) fn profile_loaded(app: &mut App, profile: Profile) -> Vec<Effect> {
+    if !profile.name.is_empty() {
+        app.user_name = Some(profile.name);
+    }
+    Vec::new()
+}

@@ -1,0 +1,140 @@
+//! `update(&mut App, Msg) -> Vec<Effect>`: the only place state changes. It never awaits
+//! and never touches the network or the disk; tests drive it directly. The dispatch here is
+//! short: each message goes to the file of its concern.
+
+mod actions;
+mod command;
+mod detail;
+mod filters;
+mod keys;
+mod list;
+mod login;
+mod overlays;
+mod pages;
+mod reportees;
+mod view;
+
+pub use command::COMMANDS;
+
+use std::time::SystemTime;
+
+use crossterm::event::KeyEventKind;
+
+use crate::app::{App, Effect, LoginField, LoginFlow, LoginMethod, Msg, Screen, Status};
+use crate::domain::ApiError;
+
+/// Applies one message to the state and returns the background work it asks for.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    // The counts change with what arrives from the server or the cache, and with the
+    // filters (`set_filters` recounts); other keys leave them as they are.
+    let recount = matches!(
+        msg,
+        Msg::PageLoaded { .. }
+            | Msg::CacheLoaded { .. }
+            | Msg::MessageLoaded { .. }
+            | Msg::ActionDone { .. }
+    );
+    let effects = apply(app, msg);
+    if recount {
+        app.inbox.recount(&app.filters);
+    }
+    effects
+}
+
+/// Hands each message to the file of its concern.
+fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Tick(now) => tick(app, now),
+        Msg::Start if app.offline => login::start_offline(app),
+        Msg::UserKnown(user) => login::user_known(app, user),
+        Msg::CacheLoaded { request, list } => pages::cache_loaded(app, request, list),
+        Msg::Start => login::start(app),
+        Msg::ProviderReady { device_offered } => login::provider_ready(app, device_offered),
+        Msg::ProviderFailed { error } => login::provider_failed(app, error),
+        Msg::DeviceCode { request, view } => login::device_code(app, request, view),
+        Msg::BrowserReady { request, view } => login::browser_ready(app, request, view),
+        Msg::PasteRejected { error } => login::paste_rejected(app, error),
+        Msg::SessionRestored { method } => login::session_restored(app, method),
+        Msg::RestoreFailed { error } => login::restore_failed(app, error),
+        Msg::Refresh(event) => login::refresh_event(app, event),
+        Msg::Resize { width, height } => list::resize(app, width, height),
+        Msg::Mouse(event) => list::mouse(app, event),
+        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(key) => match app.screen {
+            Screen::Login => login::login_key(app, key),
+            Screen::Inbox => keys::inbox_key(app, key),
+        },
+        Msg::Paste(text) => login::paste(app, text),
+        Msg::LoggedIn { request } => login::logged_in(app, request),
+        Msg::LoginFailed { request, error } => login::login_failed(app, request, error),
+        Msg::ReporteesLoaded(parties) => reportees::reportees_loaded(app, parties),
+        Msg::ReporteesFailed(error) => reportees::reportees_failed(app, error),
+        Msg::ProfileLoaded(profile) => login::profile_loaded(app, profile),
+        Msg::PageLoaded {
+            request,
+            skip,
+            page,
+        } => pages::page_loaded(app, request, skip, page),
+        Msg::PageFailed {
+            request,
+            skip,
+            error,
+        } => pages::page_failed(app, request, skip, error),
+        Msg::MessageLoaded {
+            request,
+            message,
+            marked_read,
+        } => detail::message_loaded(app, request, message, marked_read),
+        Msg::ActionDone {
+            id, action, new_id, ..
+        } => actions::action_finished(app, id, action, new_id),
+        Msg::ActionFailed { action, error, .. } => actions::action_failed(app, action, error),
+        Msg::AttachmentProgress { file_name, bytes } => {
+            actions::attachment_progress(app, file_name, bytes)
+        }
+        Msg::AttachmentSaved { path, opened } => actions::attachment_saved(app, path, opened),
+        Msg::AttachmentFailed { file_name, error } => {
+            actions::attachment_failed(app, file_name, error)
+        }
+        Msg::MessageFailed { request, error } => detail::message_failed(app, request, error),
+    }
+}
+
+pub(super) fn next_request(app: &mut App) -> u64 {
+    let id = app.next_request;
+    app.next_request += 1;
+    id
+}
+
+/// Shows an error; an expired session brings the login form back over the kept inbox.
+pub(super) fn failure(app: &mut App, error: ApiError) -> Vec<Effect> {
+    if error == ApiError::SessionExpired && app.login.restoring {
+        // A request made before the stored session is resumed: the resume decides.
+        return Vec::new();
+    }
+    if error == ApiError::SessionExpired {
+        app.screen = Screen::Login;
+        app.login.relogin = true;
+        app.login.flow = LoginFlow::Idle;
+        app.login.focus = Some(if app.login.method() != LoginMethod::Password {
+            LoginField::Method
+        } else if app.login.username.is_empty() {
+            LoginField::Username
+        } else {
+            LoginField::Password
+        });
+        app.login.error =
+            Some("Økten er utløpt. Logg inn igjen – innboksen din er tatt vare på.".into());
+        app.show_help = false;
+    } else {
+        app.status = Some(Status::Error(error.to_string()));
+    }
+    Vec::new()
+}
+
+/// The animation tick: the spinner moves and the clock is read.
+pub(super) fn tick(app: &mut App, now: SystemTime) -> Vec<Effect> {
+    app.spinner = app.spinner.wrapping_add(1);
+    app.now = now;
+    Vec::new()
+}

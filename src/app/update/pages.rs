@@ -1,0 +1,576 @@
+//! The list and its sources: starting a list (cache first, then the server), pages as they
+//! arrive (merged into the list, the cache told what changed), paging further, and failures.
+
+use crate::app::{App, Effect, Screen, Status};
+use crate::app::{InboxState, Source};
+use crate::domain::MessagePage;
+use crate::domain::{ApiError, CachedList, Inbox};
+use crate::domain::{FilterKey, MessageSummary};
+
+use super::detail::follow_selection;
+use super::view::{keep_selection_visible, refresh_search, resort};
+use super::{failure, next_request};
+
+/// Rows before the end of the loaded list at which the next page is fetched.
+pub(super) const PREFETCH_MARGIN: usize = 10;
+
+/// The inboxes the list is made of: every reportee's in the merged view (once the parties
+/// are known), else the one shown.
+pub(super) fn sources_for(app: &App) -> Vec<Source> {
+    if app.whose.is_all() {
+        app.reportees
+            .iter()
+            .map(|p| Source::new(Inbox::Party(p.id.clone())))
+            .collect()
+    } else {
+        vec![Source::new(app.whose.clone())]
+    }
+}
+
+/// Starts the list over from the top (a new inbox, folder or filter): each source's cached
+/// list is read (drawn at once when it comes) while its first page is fetched.
+pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
+    app.inbox = InboxState {
+        sources: sources_for(app),
+        ..InboxState::default()
+    };
+    app.detail = Default::default();
+    // A search's hits point into the old list.
+    app.search = None;
+    if app.inbox.sources.is_empty() {
+        if app.offline {
+            app.status = Some(Status::Error(ApiError::Offline.to_string()));
+            return Vec::new();
+        }
+        // The merged view needs the parties first; `ReporteesLoaded` goes on from here.
+        return vec![Effect::FetchReportees];
+    }
+    let mut effects = Vec::new();
+    for index in 0..app.inbox.sources.len() {
+        let who = app.inbox.sources[index].inbox.clone();
+        if let Some(scope) = app.cache_scope(&who) {
+            let request = next_request(app);
+            app.inbox.sources[index].cache_request = Some(request);
+            effects.push(Effect::LoadCache { request, scope });
+        }
+        if app.offline {
+            app.inbox.sources[index].exhausted = true;
+        } else if !app.login.restoring {
+            // (While a stored session is resumed, the pages wait for it.)
+            effects.extend(fetch_page(app, index, 0));
+        }
+    }
+    effects
+}
+
+/// A source's cached list arrived: drawn at once, unless the server was faster. Rows the
+/// server filters would not pass are left out; the sync from the top starts (or goes on).
+pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec<Effect> {
+    let Some(index) = app
+        .inbox
+        .sources
+        .iter()
+        .position(|s| s.cache_request == Some(request))
+    else {
+        return Vec::new();
+    };
+    let merged = app.whose.is_all();
+    let source = &mut app.inbox.sources[index];
+    source.cache_request = None;
+    let server_done = source.loaded_once && source.exhausted && !app.offline;
+    if app.offline {
+        source.loaded_once = true;
+        source.exhausted = true;
+    }
+    if list.messages.is_empty() || server_done {
+        if app.offline {
+            app.inbox.loaded_once = true;
+        }
+        return Vec::new();
+    }
+    let who = source.inbox.clone();
+    let server_first = source.loaded_once && !app.offline;
+    source.cached = true;
+    source.syncing = !app.offline && !server_first;
+    let server = app.filters.server();
+    let inbox = &mut app.inbox;
+    // When the server's first page came first, only the cached rows below it are added:
+    // those within its span that it does not hold are gone.
+    let mine = |m: &MessageSummary| !merged || m.owner.as_deref() == Some(who.key());
+    let (present, below): (std::collections::HashMap<String, MessageSummary>, _) = if server_first {
+        let present = inbox
+            .all_loaded()
+            .filter(|m| mine(m))
+            .map(|m| (m.id.clone(), m.clone()))
+            .collect::<std::collections::HashMap<_, _>>();
+        let oldest = present.values().filter_map(|m| m.last_changed).min();
+        (present, oldest)
+    } else {
+        (Default::default(), None)
+    };
+    let mut overlap = false;
+    let mut matched = 0;
+    let (mut low, mut high) = (inbox.first_seq, inbox.next_seq);
+    for mut message in list.messages {
+        message.owner = merged.then(|| who.key().to_owned());
+        if server_first {
+            if let Some(known) = present.get(&message.id) {
+                let mut same = message.clone();
+                same.seq = known.seq;
+                same.attachment_count = known.attachment_count;
+                overlap |= same == *known;
+                matched += 1;
+                continue;
+            }
+            let older =
+                below.is_some_and(|oldest| message.last_changed.is_some_and(|t| t < oldest));
+            if !older {
+                continue;
+            }
+        }
+        low = low.min(message.seq);
+        high = high.max(message.seq + 1);
+        if !FilterKey::ALL
+            .iter()
+            .filter(|k| !k.is_local())
+            .all(|k| server.passes(*k, &message))
+        {
+            continue;
+        }
+        if app.filters.passes_local(&message) {
+            inbox.messages.push(message);
+        } else {
+            inbox.hidden.push(message);
+        }
+    }
+    inbox.first_seq = low;
+    inbox.next_seq = high;
+    // The server's page shared nothing with the cache: more changed than one page, so the
+    // sync from the top goes on.
+    let mut effects = Vec::new();
+    if server_first && !overlap && !app.offline && !inbox.is_loading() {
+        inbox.sources[index].syncing = true;
+        let next = inbox.sources[index].next_skip;
+        effects.extend(fetch_page(app, index, next));
+    }
+    let inbox = &mut app.inbox;
+    let first = !inbox.loaded_once;
+    inbox.loaded_once = true;
+    if !app.offline && inbox.is_loading() {
+        // Tell how many new ones the sync finds.
+        inbox.arrivals.get_or_insert(0);
+    }
+    if server_first {
+        // The server's rows the cache did not have are the new ones.
+        app.status = Some(Status::Info(match present.len() - matched {
+            0 => "Ingen nye meldinger.".to_owned(),
+            1 => "1 ny melding.".to_owned(),
+            n => format!("{n} nye meldinger."),
+        }));
+    } else if let Some(synced) = list
+        .synced_at
+        .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
+    {
+        let when = crate::text::norwegian_datetime(synced);
+        app.status = Some(Status::Info(if app.offline {
+            format!("Frakoblet: viser hurtigbufferen fra {when}. Ingenting hentes eller sendes.")
+        } else {
+            format!("Viser hurtigbufferen fra {when} – henter det nye …")
+        }));
+    }
+    resort(app);
+    if first {
+        app.inbox.selected = 0;
+        app.inbox.scroll = 0;
+    }
+    keep_selection_visible(app);
+    refresh_search(app);
+    if app.preview && app.detail.id.is_none() {
+        effects.extend(follow_selection(app));
+    }
+    effects
+}
+
+pub(super) fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect> {
+    let request = next_request(app);
+    let Some(source) = app.inbox.sources.get_mut(index) else {
+        return Vec::new();
+    };
+    source.requests.push((request, skip));
+    if source.failed_skip == Some(skip) {
+        source.failed_skip = None;
+    }
+    let link = if skip == 0 {
+        None
+    } else {
+        source.next_link.clone()
+    };
+    vec![Effect::FetchPage {
+        request,
+        inbox: source.inbox.clone(),
+        skip,
+        link,
+        folder: app.folder,
+        filters: app.filters.server(),
+    }]
+}
+
+pub(super) fn page_loaded(
+    app: &mut App,
+    request: u64,
+    skip: usize,
+    page: MessagePage,
+) -> Vec<Effect> {
+    let Some(index) = app.inbox.source_of(request) else {
+        return Vec::new();
+    };
+    let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
+    let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
+    let first_page = !app.inbox.loaded_once;
+    let merged = app.whose.is_all();
+    let unfiltered = app.filters.server().is_empty();
+    for message in &page.messages {
+        if !app.known_senders.contains(&message.service_owner) {
+            app.known_senders.insert(message.service_owner.clone());
+        }
+    }
+    let inbox = &mut app.inbox;
+    let source = &mut inbox.sources[index];
+    source.requests.retain(|(r, _)| *r != request);
+    // A page from the top over rows already here (a refresh, or the sync over the cache)
+    // updates them in place and puts new ones on top.
+    let from_top_again = skip == 0 && (source.loaded_once || source.cached);
+    let had_server_page = source.loaded_once;
+    source.loaded_once = true;
+    let who = source.inbox.clone();
+    let received = page.messages.len();
+    let has_more = page.has_more;
+    let ids: std::collections::HashSet<&str> =
+        page.messages.iter().map(|m| m.id.as_str()).collect();
+    // Rows the server no longer lists: inside the span of dates this page covers (from the
+    // top for the first page, to the end for the last), rows of this inbox it does not hold.
+    // They leave the view; the cache forgets them only without server filters (with a
+    // filter, a row may just no longer match it).
+    let mut removed: Vec<(Inbox, String)> = Vec::new();
+    if received > 0 || (skip == 0 && !has_more) {
+        let newest = page.messages.iter().filter_map(|m| m.last_changed).max();
+        let oldest = page.messages.iter().filter_map(|m| m.last_changed).min();
+        let upper = if skip == 0 { None } else { newest };
+        let lower = if has_more { oldest } else { None };
+        let gone = |m: &MessageSummary| {
+            let mine = !merged || m.owner.as_deref() == Some(who.key());
+            let inside = m
+                .last_changed
+                .is_some_and(|t| upper.is_none_or(|u| t < u) && lower.is_none_or(|l| t > l));
+            mine && inside && !ids.contains(m.id.as_str())
+        };
+        for list in [&mut inbox.messages, &mut inbox.hidden] {
+            list.retain(|m| {
+                if gone(m) {
+                    removed.push((who.clone(), m.id.clone()));
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+        for (_, id) in &removed {
+            inbox.marked.remove(id);
+        }
+    }
+    drop(ids);
+    // Where each loaded message is (shown or hidden), to update known ones in place and
+    // never add one twice.
+    let placed: Vec<Option<(bool, usize)>> = {
+        let index: std::collections::HashMap<&str, (bool, usize)> = inbox
+            .messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.as_str(), (false, i)))
+            .chain(
+                inbox
+                    .hidden
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (m.id.as_str(), (true, i))),
+            )
+            .collect();
+        page.messages
+            .iter()
+            .map(|m| index.get(m.id.as_str()).copied())
+            .collect()
+    };
+    let mut arrived = 0;
+    let mut unchanged = 0;
+    let mut upsert = Vec::with_capacity(received);
+    // A refresh's new messages go on top (the server's order for equal dates).
+    let (mut top_shown, mut top_hidden) = (Vec::new(), Vec::new());
+    let count = received as i64;
+    for (position, (mut message, place)) in page.messages.into_iter().zip(placed).enumerate() {
+        if merged {
+            message.owner = Some(who.key().to_owned());
+        }
+        match place {
+            Some((hidden, i)) => {
+                let existing = if hidden {
+                    &mut inbox.hidden[i]
+                } else {
+                    &mut inbox.messages[i]
+                };
+                message.attachment_count = message.attachment_count.or(existing.attachment_count);
+                message.seq = existing.seq;
+                if *existing == message {
+                    unchanged += 1;
+                } else {
+                    upsert.push(message.clone());
+                    *existing = message;
+                }
+            }
+            None => {
+                arrived += 1;
+                message.seq = if from_top_again {
+                    inbox.first_seq - count + position as i64
+                } else {
+                    inbox.next_seq + position as i64
+                };
+                upsert.push(message.clone());
+                let shown = app.filters.passes_local(&message);
+                match (from_top_again, shown) {
+                    (true, true) => top_shown.push(message),
+                    (true, false) => top_hidden.push(message),
+                    (false, true) => inbox.messages.push(message),
+                    (false, false) => inbox.hidden.push(message),
+                }
+            }
+        }
+    }
+    if from_top_again {
+        inbox.first_seq -= count;
+    } else {
+        inbox.next_seq += count;
+    }
+    inbox.messages.splice(0..0, top_shown);
+    inbox.hidden.splice(0..0, top_hidden);
+    let source = &mut inbox.sources[index];
+    if from_top_again && had_server_page {
+        // New arrivals shift the server's offsets of the pages still to come.
+        source.next_skip += arrived;
+    } else if skip <= source.next_skip {
+        // The page at the cursor: it moves on, over the pages that arrived ahead of it.
+        source.next_skip = skip + received;
+        source.next_link = page.next;
+        let mut more = has_more;
+        while more {
+            match source.ahead.remove(&source.next_skip) {
+                Some((count, after)) => {
+                    source.next_skip += count;
+                    more = after;
+                }
+                None => break,
+            }
+        }
+        let cursor = source.next_skip;
+        source.ahead.retain(|skip, _| *skip > cursor);
+        source.exhausted = !more;
+        if !more {
+            source.cached = false;
+            source.ahead.clear();
+        }
+    } else {
+        // A page fetched ahead arrived first: it waits for the ones before it.
+        source.ahead.insert(skip, (received, has_more));
+    }
+    // The sync over the cache goes on while a page brings nothing the cache already had.
+    let sync_more = source.syncing && unchanged == 0 && has_more;
+    if !sync_more {
+        source.syncing = false;
+    }
+    if let Some(total) = &mut inbox.arrivals {
+        *total += arrived;
+    }
+    if inbox.arrivals.is_some() && !inbox.is_loading() && !sync_more {
+        let total = inbox.arrivals.take().unwrap_or(0);
+        app.status = Some(Status::Info(match total {
+            0 => "Ingen nye meldinger.".to_owned(),
+            1 => "1 ny melding.".to_owned(),
+            n => format!("{n} nye meldinger."),
+        }));
+    } else if !from_top_again && matches!(app.status, Some(Status::Error(_))) && !app.inbox.failed()
+    {
+        // A page arrived and none is failed any more: the error is over.
+        app.status = None;
+    }
+    app.inbox.loaded_once = true;
+    if page.limit_reached {
+        app.status = Some(Status::Info(
+            "Altinn nådde sin grense for antall treff: begrens datoområdet for å se eldre meldinger."
+                .into(),
+        ));
+    }
+    resort(app);
+    if first_page || (at_top && !from_top_again) {
+        // The top of the list stays the top while pages arrive (the merged view fills in
+        // from several inboxes), unless the user has moved.
+        app.inbox.selected = 0;
+        app.inbox.scroll = 0;
+    } else if let Some(id) = selected_id {
+        if let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) {
+            app.inbox.selected = index;
+        }
+    }
+    keep_selection_visible(app);
+    refresh_search(app);
+    let mut effects = Vec::new();
+    if let Some(scope) = app.cache_scope(&who) {
+        effects.push(Effect::WriteCache {
+            scope,
+            upsert,
+            remove: if unfiltered {
+                removed.into_iter().map(|(_, id)| id).collect()
+            } else {
+                Vec::new()
+            },
+            complete: (unfiltered && !has_more && (skip == 0 || !from_top_again)).then_some(true),
+        });
+    }
+    if sync_more {
+        let want = app.concurrency;
+        effects.extend(fetch_ahead(app, index, want));
+    }
+    if app.preview && (app.detail.id.is_none() || (at_top && !app.detail.open)) {
+        effects.extend(follow_selection(app));
+    }
+    effects.extend(maybe_fetch_more(app));
+    effects
+}
+
+/// The source whose next page extends the list: in the merged view, the one whose oldest
+/// loaded message is the newest, since everything above that date is complete.
+pub(super) fn next_source(app: &App) -> Option<usize> {
+    let inbox = &app.inbox;
+    let candidates = inbox
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.loaded_once && !s.exhausted);
+    if inbox.sources.len() == 1 {
+        return candidates.map(|(i, _)| i).next();
+    }
+    candidates
+        .max_by_key(|(_, s)| {
+            inbox
+                .all_loaded()
+                .filter(|m| m.owner.as_deref() == Some(s.inbox.key()))
+                .filter_map(|m| m.last_changed)
+                .min()
+        })
+        .map(|(i, _)| i)
+}
+
+pub(super) fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
+    let inbox = &app.inbox;
+    let rows = app.layout().list_rows().max(PREFETCH_MARGIN);
+    // Over a cached list, the rows the server has confirmed end where its pages end.
+    let confirmed = if inbox.sources.iter().any(|s| s.cached) {
+        let pages: usize = inbox.sources.iter().map(|s| s.next_skip).sum();
+        pages.min(inbox.messages.len())
+    } else {
+        inbox.messages.len()
+    };
+    if app.screen != Screen::Inbox
+        || app.offline
+        || !inbox.loaded_once
+        || inbox.failed()
+        || inbox.selected + rows < confirmed
+    {
+        return Vec::new();
+    }
+    if inbox.sources.len() == 1 {
+        // One inbox: at the very end of the list, or with a local filter that shows few
+        // rows, several pages are fetched at once; otherwise the next one.
+        let at_end = inbox.selected + 1 >= inbox.messages.len();
+        let want = if at_end || app.filters.needs_confirmation {
+            app.concurrency
+        } else {
+            1
+        };
+        return fetch_ahead(app, 0, want);
+    }
+    if inbox.is_loading() {
+        return Vec::new();
+    }
+    match next_source(app) {
+        Some(index) => {
+            let skip = app.inbox.sources[index].next_skip;
+            fetch_page(app, index, skip)
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Asks for the pages after `next_skip` that are neither here nor on their way, until
+/// `want` (at most [`App::concurrency`]) are in flight; one at a time when the server gives
+/// `next` links (they cannot be fetched ahead), and never past a page that ended the list.
+pub(super) fn fetch_ahead(app: &mut App, index: usize, want: usize) -> Vec<Effect> {
+    let Some(source) = app.inbox.sources.get(index) else {
+        return Vec::new();
+    };
+    if source.exhausted || (!source.loaded_once && !source.cached) {
+        return Vec::new();
+    }
+    let want = if source.next_link.is_some() {
+        1
+    } else {
+        want.clamp(1, app.concurrency.max(1))
+    };
+    let end = source
+        .ahead
+        .iter()
+        .find(|(_, (_, more))| !more)
+        .map(|(skip, _)| *skip);
+    // The page offsets from the cursor on, up to the end when it is known, less those on
+    // their way or already here (finitely many, so the walk ends).
+    let skips: Vec<usize> = (0..)
+        .map(|n| source.next_skip + n * crate::domain::PAGE_SIZE)
+        .take_while(|skip| end.is_none_or(|end| *skip <= end))
+        .filter(|skip| {
+            !source.requests.iter().any(|(_, s)| s == skip) && !source.ahead.contains_key(skip)
+        })
+        .take(want.saturating_sub(source.requests.len()))
+        .collect();
+    skips
+        .into_iter()
+        .flat_map(|skip| fetch_page(app, index, skip))
+        .collect()
+}
+
+/// A page could not be fetched: `r` retries it.
+pub(super) fn page_failed(
+    app: &mut App,
+    request: u64,
+    skip: usize,
+    error: ApiError,
+) -> Vec<Effect> {
+    let Some(source) = app
+        .inbox
+        .source_of(request)
+        .and_then(|i| app.inbox.sources.get_mut(i))
+    else {
+        return Vec::new();
+    };
+    source.requests.retain(|(r, _)| *r != request);
+    source.failed_skip = Some(source.failed_skip.map_or(skip, |f| f.min(skip)));
+    let who = source.inbox.clone();
+    app.inbox.arrivals = None;
+    // A 401 on the list itself means the cookie session is no good any more.
+    let error = match error {
+        ApiError::NeedsIdPorten { .. } => ApiError::SessionExpired,
+        other => other,
+    };
+    if app.whose.is_all() && error != ApiError::SessionExpired {
+        let name = app.party_name(who.key()).unwrap_or(who.key()).to_owned();
+        app.status = Some(Status::Error(format!("{name}: {error} (r prøver igjen)")));
+        return Vec::new();
+    }
+    failure(app, error)
+}

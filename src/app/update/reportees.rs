@@ -1,0 +1,130 @@
+//! Whose inbox: the reportee switcher, switching, the merged view over every party, and the
+//! parties as they arrive.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::SwitcherEntry;
+use crate::app::{App, Effect, Focus, Status};
+use crate::domain::{ApiError, Inbox};
+use crate::domain::{Party, PartyKind};
+
+use super::failure;
+use super::pages::start_list;
+
+/// Keys in the reportee switcher: type to filter, ↑/↓ (or C-p/C-n) to move, Enter to switch,
+/// Esc to close.
+pub(super) fn switcher_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let count = app.switcher_matches().len();
+    let Some(switcher) = &mut app.switcher else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => app.switcher = None,
+        KeyCode::Up => switcher.selected = switcher.selected.saturating_sub(1),
+        KeyCode::Char('p') if ctrl => switcher.selected = switcher.selected.saturating_sub(1),
+        KeyCode::Down => switcher.selected = (switcher.selected + 1).min(count.saturating_sub(1)),
+        KeyCode::Char('n') if ctrl => {
+            switcher.selected = (switcher.selected + 1).min(count.saturating_sub(1))
+        }
+        KeyCode::Backspace => {
+            switcher.filter.pop();
+            switcher.selected = 0;
+        }
+        KeyCode::Char(c) if !ctrl => {
+            switcher.filter.push(c);
+            switcher.selected = 0;
+        }
+        KeyCode::Enter => {
+            let selected = switcher.selected;
+            let chosen = app.switcher_matches().get(selected).map(|e| match e {
+                SwitcherEntry::All => None,
+                SwitcherEntry::Party(p) => Some((*p).clone()),
+            });
+            app.switcher = None;
+            match chosen {
+                Some(Some(party)) => return switch_reportee(app, &party),
+                Some(None) => return show_all_reportees(app),
+                None => {}
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The switcher line of the inbox shown (the switcher starts there).
+pub(super) fn current_reportee(app: &App) -> usize {
+    app.switcher_matches()
+        .iter()
+        .position(|entry| match entry {
+            SwitcherEntry::All => app.whose.is_all(),
+            SwitcherEntry::Party(p) => {
+                app.whose == Inbox::Party(p.id.clone())
+                    || (app.whose == Inbox::Me && p.kind == PartyKind::Person)
+            }
+        })
+        .unwrap_or(0)
+}
+
+/// Shows `party`'s inbox: the list starts over from the top.
+pub(super) fn switch_reportee(app: &mut App, party: &Party) -> Vec<Effect> {
+    let own = party.kind == PartyKind::Person
+        && app.reportees.iter().position(|p| p.id == party.id) == Some(0);
+    app.whose = if own {
+        Inbox::Me
+    } else {
+        Inbox::Party(party.id.clone())
+    };
+    app.reportee_name = (!own).then(|| party.name.clone());
+    app.focus = Focus::List;
+    app.status = Some(Status::Info(format!("Viser innboksen til {}.", party.name)));
+    start_list(app)
+}
+
+/// Shows every reportee's inbox merged into one list, with a column saying whose.
+pub(super) fn show_all_reportees(app: &mut App) -> Vec<Effect> {
+    app.whose = Inbox::All;
+    app.reportee_name = Some("alle".into());
+    app.focus = Focus::List;
+    app.status = Some(Status::Info(
+        "Viser innboksene til alle du representerer, samlet; en kolonne sier hvem.".into(),
+    ));
+    start_list(app)
+}
+
+/// The parties arrived: the switcher shows them; the merged view can start.
+pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect> {
+    app.reportees = parties;
+    let current = current_reportee(app);
+    if let Some(switcher) = &mut app.switcher {
+        switcher.loading = false;
+        switcher.selected = current;
+    }
+    if app.whose.is_all() && app.inbox.sources.is_empty() {
+        return start_list(app);
+    }
+    Vec::new()
+}
+
+/// The parties could not be fetched.
+pub(super) fn reportees_failed(app: &mut App, error: ApiError) -> Vec<Effect> {
+    app.switcher = None;
+    if error == ApiError::SessionExpired {
+        return failure(app, error);
+    }
+    if app.whose.is_all() && app.inbox.sources.is_empty() {
+        // The merged view cannot start without the parties: show the own inbox.
+        app.whose = Inbox::Me;
+        app.reportee_name = None;
+        let effects = start_list(app);
+        app.status = Some(Status::Error(format!(
+            "Kunne ikke hente hvem du kan representere, viser din egen innboks: {error}"
+        )));
+        return effects;
+    }
+    app.status = Some(Status::Error(format!(
+        "Kunne ikke hente hvem du kan representere: {error}"
+    )));
+    Vec::new()
+}

@@ -1,0 +1,76 @@
+//! The loaded rows as every concern needs them: whose inbox one is in, the cache told of
+//! changed ones, the selection kept in view, the chosen order, and the search hits.
+
+use crate::app::search;
+use crate::app::{App, Effect};
+use crate::domain::{Inbox, MessageSummary};
+
+/// Writes changed rows (and removed ids) of the list shown to the cache, grouped by the
+/// inbox they belong to.
+pub(super) fn cache_rows(
+    app: &App,
+    rows: Vec<MessageSummary>,
+    removed: Vec<(Inbox, String)>,
+) -> Vec<Effect> {
+    let mut by_owner: std::collections::BTreeMap<Inbox, (Vec<MessageSummary>, Vec<String>)> =
+        Default::default();
+    for row in rows {
+        let who = app.owner_of(&row);
+        by_owner.entry(who).or_default().0.push(row);
+    }
+    for (who, id) in removed {
+        by_owner.entry(who).or_default().1.push(id);
+    }
+    by_owner
+        .into_iter()
+        .filter_map(|(who, (upsert, remove))| {
+            Some(Effect::WriteCache {
+                scope: app.cache_scope(&who)?,
+                upsert,
+                remove,
+                complete: None,
+            })
+        })
+        .collect()
+}
+
+/// Whose inbox the loaded message `id` is in.
+pub(super) fn owner_by_id(app: &App, id: &str) -> Inbox {
+    // Nearly always the selected one: no need to walk the list for it.
+    let selected = app.inbox.selected_message().filter(|m| m.id == id);
+    selected
+        .or_else(|| app.inbox.all_loaded().find(|m| m.id == id))
+        .map_or_else(|| app.whose.clone(), |m| app.owner_of(m))
+}
+
+/// Scrolls the list so the selected row is on screen.
+pub(super) fn keep_selection_visible(app: &mut App) {
+    let rows = app.layout().list_rows().max(1);
+    let inbox = &mut app.inbox;
+    inbox.selected = inbox.selected.min(inbox.messages.len().saturating_sub(1));
+    if inbox.selected < inbox.scroll {
+        inbox.scroll = inbox.selected;
+    } else if inbox.selected >= inbox.scroll + rows {
+        inbox.scroll = inbox.selected + 1 - rows;
+    }
+    let max_scroll = inbox.messages.len().saturating_sub(rows);
+    inbox.scroll = inbox.scroll.min(max_scroll);
+}
+
+/// Puts the list in the chosen order, keeping the selected message selected.
+pub(super) fn resort(app: &mut App) {
+    let selected = app.inbox.selected_message().map(|m| m.id.clone());
+    app.sort.apply(&mut app.inbox.messages);
+    if let Some(id) = selected {
+        if let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) {
+            app.inbox.selected = index;
+        }
+    }
+}
+
+/// Recomputes the search's hits after the list changed (their indices moved).
+pub(super) fn refresh_search(app: &mut App) {
+    if let Some(search) = &mut app.search {
+        search.hits = search::find(&search.query, &app.inbox.messages, &app.bodies, None);
+    }
+}
