@@ -242,7 +242,7 @@ async fn an_expired_cookie_brings_back_login_and_keeps_the_place() {
     h.until("the login overlay", |app| app.screen == Screen::Login)
         .await;
     assert!(h.app.login.relogin);
-    assert_eq!(h.app.login.username, "demo");
+    assert_eq!(h.app.login.username.value(), "demo");
     h.text("demo");
     h.key(KeyCode::Enter);
     h.until("the inbox again", |app| {
@@ -404,7 +404,7 @@ async fn attachments_are_saved_without_overwriting() {
     })
     .await;
     h.key(KeyCode::Char('v'));
-    assert_eq!(h.app.detail.attachment, Some(0));
+    assert_eq!(h.app.attachment_choice(), Some(0));
     for round in 0..2 {
         h.key(KeyCode::Char('S'));
         h.until(
@@ -424,7 +424,7 @@ async fn attachments_are_saved_without_overwriting() {
         h.app.status = None;
     }
     h.key(KeyCode::Esc);
-    assert_eq!(h.app.detail.attachment, None);
+    assert_eq!(h.app.attachment_choice(), None);
 }
 
 #[tokio::test]
@@ -632,7 +632,7 @@ async fn all_reportees_merge_into_one_list_and_actions_go_to_the_right_inbox() {
     h.key(KeyCode::Char(':'));
     h.text("all");
     h.key(KeyCode::Enter);
-    assert!(h.app.command.is_none());
+    assert!(h.app.command_line().is_none());
     h.until("every inbox's first page", |app| {
         app.inbox.sources.len() == 3 && app.inbox.sources.iter().all(|s| s.loaded_once)
     })
@@ -713,10 +713,10 @@ async fn unread_skatteetaten_across_all_reportees_read_saved_archived_and_the_re
     // R, Enter on «Alle» (the first line); then two filters from the command line.
     h.key(KeyCode::Char('R'));
     h.until("the parties", |app| {
-        app.switcher.as_ref().is_some_and(|s| !s.loading)
+        app.switcher().is_some_and(|s| !s.loading)
     })
     .await;
-    while h.app.switcher.as_ref().is_some_and(|s| s.selected > 0) {
+    while h.app.switcher().is_some_and(|s| s.selected > 0) {
         h.key(KeyCode::Up);
     }
     h.key(KeyCode::Enter);
@@ -724,7 +724,11 @@ async fn unread_skatteetaten_across_all_reportees_read_saved_archived_and_the_re
         h.key(KeyCode::Char(':'));
         h.text(command);
         h.key(KeyCode::Enter);
-        assert!(h.app.command.is_none(), "{command}: {:?}", h.app.command);
+        assert!(
+            h.app.command_line().is_none(),
+            "{command}: {:?}",
+            h.app.command_line()
+        );
     }
     h.until("every inbox filtered", |app| {
         app.inbox.sources.len() == 3

@@ -121,7 +121,7 @@ fn page_request(effects: &[Effect]) -> Option<(u64, usize)> {
 fn password_login_submits_once_and_clears_the_password() {
     let mut app = App::new("test", Keymap::default());
     type_text(&mut app, "demo");
-    assert_eq!(app.login.username, "demo");
+    assert_eq!(app.login.username.value(), "demo");
     update(&mut app, key(KeyCode::Tab));
     assert_eq!(app.login.focused(), LoginField::Password);
     type_text(&mut app, "hemmelig");
@@ -165,7 +165,7 @@ fn failed_login_keeps_the_username_and_clears_the_password() {
         },
     );
     assert_eq!(app.screen, Screen::Login);
-    assert_eq!(app.login.username, "demo");
+    assert_eq!(app.login.username.value(), "demo");
     assert!(app.login.password.is_empty());
     assert_eq!(app.login.focused(), LoginField::Password);
     assert!(app
@@ -299,7 +299,7 @@ fn browser_flow_copy_paste_and_submit() {
         port: 49411,
         fixed_port_busy: false,
         opened: false,
-        paste: String::new(),
+        paste: Default::default(),
         paste_focused: false,
         paste_error: None,
     };
@@ -325,7 +325,10 @@ fn browser_flow_copy_paste_and_submit() {
     let LoginFlow::Browser(view) = &app.login.flow else {
         panic!("still in the browser flow")
     };
-    assert!(view.paste.contains("code=c"), "the pasted text is kept");
+    assert!(
+        view.paste.value().contains("code=c"),
+        "the pasted text is kept"
+    );
     assert_eq!(view.paste_error.as_deref(), Some("state stemmer ikke"));
     update(&mut app, Msg::LoggedIn { request });
     assert_eq!(app.screen, Screen::Inbox);
@@ -553,7 +556,7 @@ fn an_expired_session_brings_the_login_back_over_the_kept_inbox() {
     );
     assert_eq!(app.screen, Screen::Login);
     assert!(app.login.relogin);
-    assert_eq!(app.login.username, "demo", "username filled in");
+    assert_eq!(app.login.username.value(), "demo", "username filled in");
     assert_eq!(app.login.focused(), LoginField::Password);
     type_text(&mut app, "demo");
     let Some(Effect::PasswordLogin { request, .. }) = update(&mut app, key(KeyCode::Enter)).pop()
@@ -602,11 +605,11 @@ fn refresh_puts_new_messages_on_top_and_keeps_the_selection() {
 fn help_opens_and_closes_and_blocks_other_keys() {
     let mut app = logged_in();
     update(&mut app, key(KeyCode::Char('?')));
-    assert!(app.show_help);
+    assert!(app.help_scroll().is_some());
     update(&mut app, key(KeyCode::Char('j')));
     assert_eq!(app.inbox.selected, 0);
     update(&mut app, key(KeyCode::Esc));
-    assert!(!app.show_help);
+    assert!(app.help_scroll().is_none());
 }
 
 #[test]
@@ -775,12 +778,12 @@ fn archive_delete_confirm_and_mark_read_keys() {
         update(&mut app, key(KeyCode::Char('d'))).is_empty(),
         "delete asks first"
     );
-    assert!(app.confirm.is_some());
+    assert!(app.question().is_some());
     assert!(
         update(&mut app, key(KeyCode::Char('n'))).is_empty(),
         "any other key cancels"
     );
-    assert!(app.confirm.is_none());
+    assert!(app.question().is_none());
     assert_eq!(app.inbox.messages.len(), 49, "cancelled: nothing deleted");
     update(&mut app, key(KeyCode::Char('d')));
     let effects = update(&mut app, key(KeyCode::Char('y')));
@@ -849,7 +852,7 @@ fn reportee_switcher_filters_and_switches() {
     let mut app = logged_in();
     let effects = update(&mut app, key(KeyCode::Char('R')));
     assert_eq!(effects, vec![Effect::FetchReportees]);
-    assert!(app.switcher.as_ref().is_some_and(|s| s.loading));
+    assert!(app.switcher().is_some_and(|s| s.loading));
     let party = |id: &str, name: &str, kind: PartyKind, org: Option<&str>| Party {
         id: id.into(),
         name: name.into(),
@@ -887,7 +890,7 @@ fn reportee_switcher_filters_and_switches() {
     assert_eq!(app.switcher_matches().len(), 2);
     update(&mut app, key(KeyCode::Down));
     let effects = update(&mut app, key(KeyCode::Enter));
-    assert!(app.switcher.is_none());
+    assert!(app.switcher().is_none());
     assert_eq!(app.whose, Inbox::Party("r3".into()));
     assert_eq!(
         app.reportee_name.as_deref(),
@@ -900,7 +903,7 @@ fn reportee_switcher_filters_and_switches() {
 
     update(&mut app, key(KeyCode::Char('R')));
     assert!(
-        app.switcher.as_ref().is_some_and(|s| !s.loading),
+        app.switcher().is_some_and(|s| !s.loading),
         "the list is kept"
     );
     let effects = update(&mut app, key(KeyCode::Enter));
@@ -918,7 +921,7 @@ fn reportee_switcher_filters_and_switches() {
     assert_eq!(app.reportee_name, None);
     update(&mut app, key(KeyCode::Char('R')));
     update(&mut app, key(KeyCode::Esc));
-    assert!(app.switcher.is_none());
+    assert!(app.switcher().is_none());
 }
 
 #[test]
@@ -1033,10 +1036,7 @@ fn space_marks_and_a_bulk_action_asks_once() {
         update(&mut app, key(KeyCode::Char('a'))).is_empty(),
         "a bulk archive asks first"
     );
-    assert!(app
-        .confirm
-        .as_ref()
-        .is_some_and(|c| c.subject == "2 meldinger"));
+    assert!(app.question().is_some_and(|c| c.subject == "2 meldinger"));
     let effects = update(&mut app, key(KeyCode::Char('y')));
     let archived: Vec<String> = effects
         .iter()
@@ -1073,13 +1073,16 @@ fn the_filter_menu_sends_altinns_filters_to_the_server_and_applies_the_rest_loca
     let mut app = logged_in();
     app.now = std::time::SystemTime::now();
     assert!(update(&mut app, key(KeyCode::Char('f'))).is_empty());
-    assert!(app.filter_menu);
+    assert!(app.filter_menu_open());
 
     // Unread: Altinn filters the whole mailbox, so the list loads again.
     let filters = fetched_filters(&update(&mut app, key(KeyCode::Char('u')))).expect("reload");
     assert!(filters.unread);
     assert!(app.inbox.messages.is_empty(), "the list loads again");
-    assert!(app.filter_menu, "the menu stays open to combine filters");
+    assert!(
+        app.filter_menu_open(),
+        "the menu stays open to combine filters"
+    );
 
     // Type cycles letters → forms, and combines with unread.
     let filters = fetched_filters(&update(&mut app, key(KeyCode::Char('t')))).expect("reload");
@@ -1113,7 +1116,7 @@ fn the_filter_menu_sends_altinns_filters_to_the_server_and_applies_the_rest_loca
     let filters = fetched_filters(&update(&mut app, key(KeyCode::Char('x')))).expect("reload");
     assert!(filters.is_empty());
     update(&mut app, key(KeyCode::Esc));
-    assert!(!app.filter_menu);
+    assert!(!app.filter_menu_open());
 }
 
 #[test]
@@ -1211,15 +1214,15 @@ fn the_command_line_keeps_a_mistyped_command_and_runs_a_good_one() {
     type_text(&mut app, "trsh");
     let effects = update(&mut app, key(KeyCode::Enter));
     assert!(effects.is_empty());
-    let line = app.command.as_ref().expect("still open");
-    assert_eq!(line.text, "trsh", "nothing lost");
+    let line = app.command_line().expect("still open");
+    assert_eq!(line.text.value(), "trsh", "nothing lost");
     assert!(line.error.as_deref().is_some_and(|e| e.contains("trsh")));
     update(&mut app, key(KeyCode::Backspace));
     update(&mut app, key(KeyCode::Backspace));
     type_text(&mut app, "ash");
-    assert_eq!(app.command.as_ref().map(|l| l.text.as_str()), Some("trash"));
+    assert_eq!(app.command_line().map(|l| l.text.value()), Some("trash"));
     let effects = update(&mut app, key(KeyCode::Enter));
-    assert!(app.command.is_none());
+    assert!(app.command_line().is_none());
     assert_eq!(app.folder, innboks::domain::Folder::Trash);
     assert!(matches!(
         effects.as_slice(),
@@ -1235,8 +1238,7 @@ fn the_command_line_keeps_a_mistyped_command_and_runs_a_good_one() {
     type_text(&mut app, "since 2026-13-01");
     update(&mut app, key(KeyCode::Enter));
     assert!(app
-        .command
-        .as_ref()
+        .command_line()
         .and_then(|l| l.error.as_deref())
         .is_some_and(|e| e.contains("dato")));
     update(&mut app, ctrl('u'));
@@ -1250,10 +1252,10 @@ fn the_command_line_keeps_a_mistyped_command_and_runs_a_good_one() {
     update(&mut app, key(KeyCode::Char(':')));
     type_text(&mut app, "q");
     update(&mut app, key(KeyCode::Esc));
-    assert!(app.command.is_none() && !app.should_quit);
+    assert!(app.command_line().is_none() && !app.should_quit);
     update(&mut app, key(KeyCode::Char(':')));
     update(&mut app, key(KeyCode::Backspace));
-    assert!(app.command.is_none());
+    assert!(app.command_line().is_none());
 }
 
 #[test]
@@ -1267,7 +1269,7 @@ fn capital_y_copies_a_chosen_link_from_the_body() {
     app.bodies.insert("a1000".into(), with_links);
     app.detail.id = Some("a1000".into());
     assert!(update(&mut app, key(KeyCode::Char('Y'))).is_empty());
-    assert_eq!(app.link_picker, Some(0));
+    assert_eq!(app.link_choice(), Some(0));
     update(&mut app, key(KeyCode::Char('j')));
     let effects = update(&mut app, key(KeyCode::Enter));
     assert_eq!(
@@ -1276,7 +1278,7 @@ fn capital_y_copies_a_chosen_link_from_the_body() {
             "mailto:post@skatteetaten.no".into()
         )]
     );
-    assert!(app.link_picker.is_none());
+    assert!(app.link_choice().is_none());
     // A digit picks that link at once.
     update(&mut app, key(KeyCode::Char('Y')));
     let effects = update(&mut app, key(KeyCode::Char('1')));
@@ -1289,7 +1291,7 @@ fn capital_y_copies_a_chosen_link_from_the_body() {
     // No links: said in words.
     app.bodies.insert("a1000".into(), message(0));
     assert!(update(&mut app, key(KeyCode::Char('Y'))).is_empty());
-    assert!(app.link_picker.is_none());
+    assert!(app.link_choice().is_none());
     assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("ingen lenker")));
 }
 
@@ -1423,13 +1425,14 @@ fn the_help_overlay_scrolls_with_j_and_k_and_closes_at_the_top_again() {
     update(&mut app, key(KeyCode::Char('?')));
     update(&mut app, key(KeyCode::Char('j')));
     update(&mut app, key(KeyCode::Char('j')));
-    assert_eq!(app.help_scroll, 2);
+    assert_eq!(app.help_scroll(), Some(2));
     assert_eq!(app.inbox.selected, 0, "the list did not move");
     update(&mut app, key(KeyCode::Char('k')));
-    assert_eq!(app.help_scroll, 1);
+    assert_eq!(app.help_scroll(), Some(1));
     update(&mut app, key(KeyCode::Esc));
-    assert!(!app.show_help);
-    assert_eq!(app.help_scroll, 0);
+    assert!(app.help_scroll().is_none(), "Esc closes it");
+    update(&mut app, key(KeyCode::Char('?')));
+    assert_eq!(app.help_scroll(), Some(0), "it opens at the top again");
 }
 
 fn mouse(kind: crossterm::event::MouseEventKind, column: u16, row: u16) -> Msg {
@@ -1590,4 +1593,106 @@ fn at_the_end_pages_are_fetched_four_at_a_time_and_taken_in_any_order() {
     assert_eq!(app.inbox.sources[0].next_skip, 230);
     assert!(app.inbox.exhausted());
     assert_eq!(app.inbox.messages.len(), 230);
+}
+
+#[test]
+fn overlay_keys_go_through_the_keymap_so_they_can_be_rebound_and_help_lists_them() {
+    let mut overrides = std::collections::BTreeMap::new();
+    overrides.insert("filter_unread".to_owned(), vec!["U".to_owned()]);
+    overrides.insert("yes".to_owned(), vec!["J".to_owned()]);
+    let mut app = logged_in();
+    app.keymap = Keymap::with_overrides(&overrides).expect("valid overrides");
+    update(&mut app, key(KeyCode::Char('f')));
+    assert!(
+        fetched_filters(&update(&mut app, key(KeyCode::Char('u')))).is_none(),
+        "u is no longer bound in the menu"
+    );
+    let effects = update(&mut app, key(KeyCode::Char('U')));
+    assert!(fetched_filters(&effects).expect("reload").unread, "U is");
+    let (request, skip) = page_request(&effects).expect("the unread, from the server");
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip,
+            page: page(0..3, false),
+        },
+    );
+    update(&mut app, key(KeyCode::Esc));
+    assert!(!app.filter_menu_open());
+
+    // A question answers to the rebound yes, and y now says no.
+    update(&mut app, key(KeyCode::Char('d')));
+    assert!(app.question().is_some());
+    assert!(update(&mut app, key(KeyCode::Char('y'))).is_empty());
+    assert!(app.question().is_none(), "any other key says no");
+    update(&mut app, key(KeyCode::Char('d')));
+    let effects = update(&mut app, key(KeyCode::Char('J')));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Act { .. }]),
+        "{effects:?}"
+    );
+
+    let help = app.keymap.help();
+    let filter_menu = help
+        .iter()
+        .find(|(group, _)| *group == "Filter menu (f)")
+        .expect("the help lists the filter menu's keys");
+    assert!(filter_menu.1.contains(&("U".to_owned(), "unread only")));
+}
+
+#[test]
+fn every_field_edits_the_same_way_word_delete_cursor_and_paste() {
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "sender skatt etaten");
+    update(&mut app, ctrl('w'));
+    let line = app.command_line().expect("open");
+    assert_eq!(
+        line.text.value(),
+        "sender skatt ",
+        "C-w deletes the word before the cursor"
+    );
+    update(&mut app, key(KeyCode::Home));
+    update(&mut app, key(KeyCode::Delete));
+    update(&mut app, Msg::Paste("S".into()));
+    assert_eq!(
+        app.command_line().map(|l| l.text.value()),
+        Some("Sender skatt "),
+        "a paste lands at the cursor"
+    );
+    update(&mut app, key(KeyCode::Esc));
+
+    // The switcher's filter and the search prompt take the same keys.
+    app.reportees = vec![
+        innboks::domain::Party {
+            id: "r1".into(),
+            name: "KARI NORDMANN".into(),
+            kind: innboks::domain::PartyKind::Person,
+            organisation_number: None,
+        },
+        innboks::domain::Party {
+            id: "r2".into(),
+            name: "NORDMANN BYGG AS".into(),
+            kind: innboks::domain::PartyKind::Organisation,
+            organisation_number: Some("910000001".into()),
+        },
+    ];
+    update(&mut app, key(KeyCode::Char('R')));
+    type_text(&mut app, "bygg xx");
+    update(&mut app, ctrl('w'));
+    update(&mut app, ctrl('w'));
+    assert_eq!(app.switcher().map(|s| s.filter.value()), Some(""));
+    update(&mut app, Msg::Paste("bygg".into()));
+    assert_eq!(app.switcher_matches().len(), 1, "the pasted filter applies");
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, key(KeyCode::Char('/')));
+    type_text(&mut app, "Meldng");
+    update(&mut app, key(KeyCode::Left));
+    update(&mut app, key(KeyCode::Left));
+    type_text(&mut app, "i");
+    assert_eq!(
+        app.search.as_ref().map(|s| s.query.value()),
+        Some("Melding")
+    );
 }

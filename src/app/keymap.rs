@@ -80,11 +80,33 @@ pub enum Action {
     Command,
     /// Copy one of the links in the message body.
     CopyLink,
+    /// Filter menu: unread only (again: all).
+    FilterUnread,
+    /// Filter menu: the next type (letters, forms, …, all).
+    FilterKind,
+    /// Filter menu: only the selected message's sender (again: all).
+    FilterBySender,
+    /// Filter menu: the last 7, 30, 90, 365 days, then any date.
+    FilterDays,
+    /// Filter menu: only what needs a confirmation of receipt.
+    FilterNeedsConfirmation,
+    /// Filter menu: clear every filter.
+    FilterClear,
+    /// In a field or a chooser: take what is typed or chosen.
+    Submit,
+    /// In a field or a chooser: close it.
+    Cancel,
+    /// In a chooser that takes typing: the next line.
+    ChoiceDown,
+    /// In a chooser that takes typing: the previous line.
+    ChoiceUp,
+    /// Say yes to a question (any other key says no).
+    Yes,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 46] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -120,6 +142,17 @@ impl Action {
         Action::MarkAll,
         Action::Command,
         Action::CopyLink,
+        Action::FilterUnread,
+        Action::FilterKind,
+        Action::FilterBySender,
+        Action::FilterDays,
+        Action::FilterNeedsConfirmation,
+        Action::FilterClear,
+        Action::Submit,
+        Action::Cancel,
+        Action::ChoiceDown,
+        Action::ChoiceUp,
+        Action::Yes,
     ];
 
     /// The name used in the config's `[keys]` table.
@@ -160,6 +193,17 @@ impl Action {
             Action::MarkAll => "mark_all",
             Action::Command => "command",
             Action::CopyLink => "copy_link",
+            Action::FilterUnread => "filter_unread",
+            Action::FilterKind => "filter_type",
+            Action::FilterBySender => "filter_by_sender",
+            Action::FilterDays => "filter_days",
+            Action::FilterNeedsConfirmation => "filter_needs_confirmation",
+            Action::FilterClear => "filter_clear",
+            Action::Submit => "submit",
+            Action::Cancel => "cancel",
+            Action::ChoiceDown => "choice_down",
+            Action::ChoiceUp => "choice_up",
+            Action::Yes => "yes",
         }
     }
 
@@ -201,6 +245,17 @@ impl Action {
             Action::MarkAll => "mark all shown / none",
             Action::Command => "command line (:help)",
             Action::CopyLink => "copy a link in the body",
+            Action::FilterUnread => "unread only",
+            Action::FilterKind => "type: letters, forms, …",
+            Action::FilterBySender => "this sender only",
+            Action::FilterDays => "last 7/30/90/365 days",
+            Action::FilterNeedsConfirmation => "needs confirmation",
+            Action::FilterClear => "clear all filters",
+            Action::Submit => "take it (run, switch, keep)",
+            Action::Cancel => "close",
+            Action::ChoiceDown => "next line",
+            Action::ChoiceUp => "previous line",
+            Action::Yes => "yes (any other key: no)",
         }
     }
 
@@ -257,6 +312,100 @@ impl Action {
             | Action::Mark
             | Action::MarkAll => "Actions",
             Action::Refresh | Action::Help | Action::Quit => "General",
+            Action::FilterUnread
+            | Action::FilterKind
+            | Action::FilterBySender
+            | Action::FilterDays
+            | Action::FilterNeedsConfirmation
+            | Action::FilterClear => "Filter menu (f)",
+            Action::Submit | Action::Cancel | Action::ChoiceDown | Action::ChoiceUp => {
+                "Fields and choosers (/ : R)"
+            }
+            Action::Yes => "Questions",
+        }
+    }
+}
+
+/// Who has the keys: the inbox, or the overlay that is open. Each takes only its own
+/// actions (see [`Keymap::action_in`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The list and the detail pane.
+    Inbox,
+    /// The help overlay.
+    Help,
+    /// The filter menu.
+    Filters,
+    /// The link chooser.
+    Links,
+    /// The reportee switcher (typing filters it).
+    Switcher,
+    /// A line being typed: the command line, the search prompt.
+    Text,
+    /// A question waiting for `y`.
+    Question,
+    /// Choosing an attachment (other keys go on to the inbox).
+    Attachments,
+}
+
+impl Mode {
+    /// Whether it takes `action`.
+    pub fn takes(self, action: Action) -> bool {
+        match self {
+            Mode::Inbox => !Mode::OVERLAY_ONLY.contains(&action),
+            other => other.actions().contains(&action),
+        }
+    }
+
+    /// Actions only an overlay takes.
+    const OVERLAY_ONLY: [Action; 11] = [
+        Action::FilterUnread,
+        Action::FilterKind,
+        Action::FilterBySender,
+        Action::FilterDays,
+        Action::FilterNeedsConfirmation,
+        Action::FilterClear,
+        Action::Submit,
+        Action::Cancel,
+        Action::ChoiceDown,
+        Action::ChoiceUp,
+        Action::Yes,
+    ];
+
+    /// The actions an overlay takes (the inbox takes every other).
+    fn actions(self) -> &'static [Action] {
+        use Action::*;
+        match self {
+            Mode::Inbox => &[],
+            Mode::Help => &[
+                Help,
+                Back,
+                Quit,
+                MoveDown,
+                MoveUp,
+                PageDown,
+                HalfPageDown,
+                PageUp,
+                HalfPageUp,
+                Top,
+            ],
+            Mode::Filters => &[
+                FilterUnread,
+                FilterKind,
+                FilterBySender,
+                FilterDays,
+                FilterNeedsConfirmation,
+                FilterClear,
+                Back,
+                Open,
+                Filter,
+                Quit,
+            ],
+            Mode::Links => &[Back, Quit, MoveDown, MoveUp, Open, Copy, CopyLink],
+            Mode::Switcher => &[Submit, Cancel, ChoiceDown, ChoiceUp],
+            Mode::Text => &[Submit, Cancel],
+            Mode::Question => &[Yes],
+            Mode::Attachments => &[MoveDown, MoveUp, Open, Back],
         }
     }
 }
@@ -414,6 +563,17 @@ impl Default for Keymap {
             (Action::MarkAll, vec![Key::char('*')]),
             (Action::Command, vec![Key::char(':')]),
             (Action::CopyLink, vec![Key::char('Y')]),
+            (Action::FilterUnread, vec![Key::char('u')]),
+            (Action::FilterKind, vec![Key::char('t')]),
+            (Action::FilterBySender, vec![Key::char('s')]),
+            (Action::FilterDays, vec![Key::char('d')]),
+            (Action::FilterNeedsConfirmation, vec![Key::char('b')]),
+            (Action::FilterClear, vec![Key::char('x')]),
+            (Action::Submit, vec![Key::code(Enter)]),
+            (Action::Cancel, vec![Key::code(Esc)]),
+            (Action::ChoiceDown, vec![Key::code(Down), Key::ctrl('n')]),
+            (Action::ChoiceUp, vec![Key::code(Up), Key::ctrl('p')]),
+            (Action::Yes, vec![Key::char('y')]),
         ];
         Self { bindings }
     }
@@ -442,10 +602,17 @@ impl Keymap {
         Ok(keymap)
     }
 
-    /// The action bound to a key event, if any.
+    /// The inbox's action bound to a key event, if any.
     pub fn action_for(&self, event: &KeyEvent) -> Option<Action> {
+        self.action_in(Mode::Inbox, event)
+    }
+
+    /// The action of `mode` bound to a key event, if any: only the mode's own actions are
+    /// looked at, so a key can mean one thing in the inbox and another in an overlay.
+    pub fn action_in(&self, mode: Mode, event: &KeyEvent) -> Option<Action> {
         self.bindings
             .iter()
+            .filter(|(action, _)| mode.takes(*action))
             .find(|(_, keys)| keys.iter().any(|k| k.matches(event)))
             .map(|(action, _)| *action)
     }

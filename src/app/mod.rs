@@ -3,6 +3,7 @@
 //! the runtime carries out.
 
 pub mod effect;
+pub mod input;
 pub mod keymap;
 pub mod msg;
 pub mod search;
@@ -15,7 +16,8 @@ use std::time::SystemTime;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 pub use effect::Effect;
-pub use keymap::{Action, Keymap};
+pub use input::TextInput;
+pub use keymap::{Action, Keymap, Mode};
 pub use msg::Msg;
 
 use crate::domain::{
@@ -79,9 +81,9 @@ pub struct LoginState {
     /// Focused element.
     pub focus: Option<LoginField>,
     /// User name as typed.
-    pub username: String,
+    pub username: TextInput,
     /// Password as typed (cleared on submit and on failure).
-    pub password: String,
+    pub password: TextInput,
     /// The last error.
     pub error: Option<String>,
     /// The login request in flight.
@@ -140,7 +142,7 @@ pub struct BrowserView {
     /// The browser was opened automatically.
     pub opened: bool,
     /// The paste field.
-    pub paste: String,
+    pub paste: TextInput,
     /// The paste field has the keys (else `y` copies the URL).
     pub paste_focused: bool,
     /// Why the last paste was refused.
@@ -341,8 +343,6 @@ pub struct DetailState {
     pub scroll: u16,
     /// Opened with Enter (full pane when the preview is off).
     pub open: bool,
-    /// The chosen attachment (`v`), when choosing.
-    pub attachment: Option<usize>,
 }
 
 /// Which pane has the keys.
@@ -405,10 +405,8 @@ pub struct App {
     pub focus: Focus,
     /// The preview pane is shown.
     pub preview: bool,
-    /// The help overlay is shown.
-    pub show_help: bool,
-    /// Lines the help overlay is scrolled (when it does not fit).
-    pub help_scroll: u16,
+    /// The overlay that has the keys, if one is open.
+    pub overlay: Option<Overlay>,
     /// The status line.
     pub status: Option<Status>,
     /// Spinner frame.
@@ -431,12 +429,8 @@ pub struct App {
     pub now: SystemTime,
     /// The ID-porten session's state for the status bar.
     pub session_note: Option<String>,
-    /// A destructive action waiting for `y`.
-    pub confirm: Option<PendingAction>,
     /// The parties the user can act for, once fetched.
     pub reportees: Vec<Party>,
-    /// The reportee switcher, when open.
-    pub switcher: Option<Switcher>,
     /// Where attachments are saved.
     pub download_dir: Option<std::path::PathBuf>,
     /// The search, when one is active.
@@ -449,12 +443,6 @@ pub struct App {
     pub filters: crate::domain::Filters,
     /// Every sender (service owner) seen in a loaded page, in Altinn's spelling.
     pub known_senders: std::collections::BTreeSet<String>,
-    /// The filter menu (`f`) is open.
-    pub filter_menu: bool,
-    /// The command line (`:`), when open.
-    pub command: Option<CommandLine>,
-    /// The link chooser (`Y`): the index of the chosen body link, when open.
-    pub link_picker: Option<usize>,
     /// Mouse clicks and the wheel are taken (config `mouse = true`).
     pub mouse: bool,
     /// Pages of one inbox fetched at once when more than the next is wanted (config
@@ -528,7 +516,7 @@ impl SortOrder {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Switcher {
     /// What was typed.
-    pub filter: String,
+    pub filter: TextInput,
     /// Index into the filtered list.
     pub selected: usize,
     /// Waiting for the list.
@@ -549,9 +537,8 @@ impl App {
     /// first when there is more than one party, then the parties.
     pub fn switcher_matches(&self) -> Vec<SwitcherEntry<'_>> {
         let filter = self
-            .switcher
-            .as_ref()
-            .map(|s| s.filter.to_lowercase())
+            .switcher()
+            .map(|s| s.filter.value().to_lowercase())
             .unwrap_or_default();
         let all = self.reportees.len() > 1
             && (filter.is_empty() || "alle samlet all".contains(filter.as_str()));
@@ -595,7 +582,7 @@ impl App {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommandLine {
     /// What was typed.
-    pub text: String,
+    pub text: TextInput,
     /// Why the last command was refused.
     pub error: Option<String>,
 }
@@ -609,6 +596,106 @@ pub struct PendingAction {
     pub ids: Vec<String>,
     /// What to call them in the question: «subject», or "5 meldinger".
     pub subject: String,
+}
+
+/// What takes over the keys on top of the inbox: at most one at a time, by its type. The
+/// search prompt is not one of them: its hits outlive the typing (`n`/`N`), so it lives in
+/// [`App::search`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    /// The help (`?`), scrolled this many lines.
+    Help {
+        /// Lines scrolled.
+        scroll: u16,
+    },
+    /// The filter menu (`f`).
+    Filters,
+    /// The command line (`:`).
+    Command(CommandLine),
+    /// The link chooser (`Y`), on the chosen body link.
+    Links {
+        /// Index of the chosen link.
+        selected: usize,
+    },
+    /// The reportee switcher (`R`).
+    Switcher(Switcher),
+    /// A question before an action ("Slette …? y/n").
+    Question(PendingAction),
+    /// Choosing among the open message's attachments (`v`).
+    Attachments {
+        /// Index of the chosen attachment.
+        selected: usize,
+    },
+}
+
+impl Overlay {
+    /// The key mode it puts the keymap in.
+    pub fn mode(&self) -> Mode {
+        match self {
+            Overlay::Help { .. } => Mode::Help,
+            Overlay::Filters => Mode::Filters,
+            Overlay::Command(_) => Mode::Text,
+            Overlay::Links { .. } => Mode::Links,
+            Overlay::Switcher(_) => Mode::Switcher,
+            Overlay::Question(_) => Mode::Question,
+            Overlay::Attachments { .. } => Mode::Attachments,
+        }
+    }
+}
+
+impl App {
+    /// How far the help is scrolled, when it is open.
+    pub fn help_scroll(&self) -> Option<u16> {
+        match &self.overlay {
+            Some(Overlay::Help { scroll }) => Some(*scroll),
+            _ => None,
+        }
+    }
+
+    /// The reportee switcher, when open.
+    pub fn switcher(&self) -> Option<&Switcher> {
+        match &self.overlay {
+            Some(Overlay::Switcher(switcher)) => Some(switcher),
+            _ => None,
+        }
+    }
+
+    /// The command line, when open.
+    pub fn command_line(&self) -> Option<&CommandLine> {
+        match &self.overlay {
+            Some(Overlay::Command(line)) => Some(line),
+            _ => None,
+        }
+    }
+
+    /// The filter menu is open.
+    pub fn filter_menu_open(&self) -> bool {
+        self.overlay == Some(Overlay::Filters)
+    }
+
+    /// The chosen link, when the link chooser is open.
+    pub fn link_choice(&self) -> Option<usize> {
+        match &self.overlay {
+            Some(Overlay::Links { selected }) => Some(*selected),
+            _ => None,
+        }
+    }
+
+    /// The question waiting for `y`, when one is asked.
+    pub fn question(&self) -> Option<&PendingAction> {
+        match &self.overlay {
+            Some(Overlay::Question(pending)) => Some(pending),
+            _ => None,
+        }
+    }
+
+    /// The chosen attachment, when choosing one.
+    pub fn attachment_choice(&self) -> Option<usize> {
+        match &self.overlay {
+            Some(Overlay::Attachments { selected }) => Some(*selected),
+            _ => None,
+        }
+    }
 }
 
 impl App {
@@ -638,8 +725,7 @@ impl App {
             bodies: HashMap::new(),
             focus: Focus::List,
             preview: true,
-            show_help: false,
-            help_scroll: 0,
+            overlay: None,
             status: None,
             spinner: 0,
             keymap,
@@ -651,18 +737,13 @@ impl App {
             over_ssh: false,
             now: SystemTime::UNIX_EPOCH,
             session_note: None,
-            confirm: None,
             reportees: Vec::new(),
-            switcher: None,
             download_dir: None,
             search: None,
             sort: SortOrder::NewestFirst,
             folder: crate::domain::Folder::Inbox,
             filters: crate::domain::Filters::default(),
             known_senders: Default::default(),
-            filter_menu: false,
-            command: None,
-            link_picker: None,
             mouse: false,
             concurrency: crate::domain::DEFAULT_CONCURRENCY,
         }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
+use super::TextInput;
 use crate::domain::{Message, MessageSummary};
 
 /// One matching message.
@@ -21,7 +22,7 @@ pub struct Hit {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Search {
     /// What was typed.
-    pub query: String,
+    pub query: TextInput,
     /// Keys go to the query (after `/`, until Enter).
     pub editing: bool,
     /// Matches, in list order.

@@ -34,7 +34,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     // frame no more than a short one.
     let window = (app.detail.scroll as usize, area.height as usize);
     let lines = match (app.detail_message(), summary) {
-        (Some(message), _) => message_lines(message, app.detail.attachment, theme, window),
+        (Some(message), _) => message_lines(message, app.attachment_choice(), theme, window),
         (None, Some(summary)) => {
             let mut lines = header_lines(summary, theme);
             lines.push(Line::raw(""));

@@ -8,19 +8,29 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{centered, Theme};
-use crate::app::App;
+use crate::app::{Action, App};
 use crate::domain::FilterKey;
 use crate::text::fit;
 
-/// The menu key and the name of each filter when it is not set.
-fn entry(key: FilterKey) -> (&'static str, &'static str) {
+/// The menu's action and the name of each filter when it is not set.
+fn entry(key: FilterKey) -> (Action, &'static str) {
     match key {
-        FilterKey::Unread => ("u", "Uleste"),
-        FilterKey::Kind => ("t", "Type (brev, skjema, …)"),
-        FilterKey::Sender => ("s", "Avsender (den valgte meldingens)"),
-        FilterKey::Dates => ("d", "Dato (siste 7, 30, 90, 365 dager)"),
-        FilterKey::NeedsConfirmation => ("b", "Må bekreftes"),
+        FilterKey::Unread => (Action::FilterUnread, "Uleste"),
+        FilterKey::Kind => (Action::FilterKind, "Type (brev, skjema, …)"),
+        FilterKey::Sender => (Action::FilterBySender, "Avsender (den valgte meldingens)"),
+        FilterKey::Dates => (Action::FilterDays, "Dato (siste 7, 30, 90, 365 dager)"),
+        FilterKey::NeedsConfirmation => (Action::FilterNeedsConfirmation, "Må bekreftes"),
     }
+}
+
+/// The first key bound to `action`, as the menu shows it (the keymap decides, so a rebound
+/// key shows as bound).
+fn key_of(app: &App, action: Action) -> String {
+    app.keymap
+        .keys_for(action)
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 /// Draws the menu centred in `area`.
@@ -30,7 +40,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let loaded = app.inbox.loaded();
     let mut lines = Vec::new();
     for key in crate::domain::FilterKey::ALL {
-        let (letter, name) = entry(key);
+        let (action, name) = entry(key);
+        let letter = key_of(app, action);
         let set = app.filters.is_set(key);
         // Filters with a value say which; on/off ones need only the tick.
         let value = match key {
@@ -62,7 +73,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ]));
     }
     lines.push(Line::from(vec![
-        Span::styled(" x ", theme.key),
+        Span::styled(format!(" {} ", key_of(app, Action::FilterClear)), theme.key),
         Span::raw("  Fjern alle filtre"),
     ]));
     lines.push(Line::raw(""));
@@ -70,7 +81,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         "Altinn filtrerer hele innboksen; «lokalt» gjelder bare de lastede meldingene. Tallene er lastede meldinger som passer.",
         theme.dim,
     ));
-    lines.push(Line::styled("Esc, Enter eller f lukker", theme.dim));
+    lines.push(Line::styled(
+        format!(
+            "{}, {} eller {} lukker",
+            key_of(app, Action::Back),
+            key_of(app, Action::Open),
+            key_of(app, Action::Filter)
+        ),
+        theme.dim,
+    ));
     let height = (lines.len() as u16 + 4).min(area.height);
     let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);

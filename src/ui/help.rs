@@ -85,7 +85,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
     let scrollable = content_height > room;
     let max_scroll = content_height.saturating_sub(room);
-    let scroll = (app.help_scroll as usize).min(max_scroll);
+    let scroll = (app.help_scroll().unwrap_or(0) as usize).min(max_scroll);
     let footer = Line::styled(
         if scrollable {
             format!(

@@ -10,7 +10,7 @@ use crate::text::fit;
 
 /// Draws the chooser centred in `area`.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let (Some(chosen), Some(message)) = (app.link_picker, app.detail_message()) else {
+    let (Some(chosen), Some(message)) = (app.link_choice(), app.detail_message()) else {
         return;
     };
     let width = area.width.saturating_sub(4).min(90);

@@ -55,7 +55,7 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         .search
         .as_ref()
         .filter(|s| !s.hits.is_empty())
-        .map(|s| crate::app::search::Highlighter::new(&s.query));
+        .map(|s| crate::app::search::Highlighter::new(s.query.value()));
     let merged = app.whose.is_all();
     let end = (inbox.scroll + rows).min(inbox.messages.len());
     let lines: Vec<Line> = inbox.messages[inbox.scroll.min(end)..end]

@@ -49,24 +49,6 @@ fn wrap(text: &str, max: usize) -> Vec<String> {
     lines.into_iter().map(|l| truncate(&l, max)).collect()
 }
 
-/// The text of a field as shown: the end of it when it is longer than the field.
-fn field_text(value: &str, field_width: usize) -> String {
-    if width(value) < field_width {
-        return value.to_owned();
-    }
-    let mut tail: Vec<char> = Vec::new();
-    let mut used = 0;
-    for c in value.chars().rev() {
-        let w = width(c.encode_utf8(&mut [0; 4]));
-        if used + w >= field_width {
-            break;
-        }
-        used += w;
-        tail.push(c);
-    }
-    tail.into_iter().rev().collect()
-}
-
 fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
     let login = &app.login;
     let focused = login.focused();
@@ -101,16 +83,16 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
     rows.push(Row::new("", false));
     if login.method() == LoginMethod::Password {
         let field_width = inner_width.saturating_sub(13).max(4);
-        let masked = "•".repeat(login.password.chars().count());
-        for (label, value, field) in [
+        for (label, input, mask, field) in [
+            ("Brukernavn: ", &login.username, None, LoginField::Username),
             (
-                "Brukernavn: ",
-                login.username.as_str(),
-                LoginField::Username,
+                "Passord:    ",
+                &login.password,
+                Some('•'),
+                LoginField::Password,
             ),
-            ("Passord:    ", masked.as_str(), LoginField::Password),
         ] {
-            let shown = field_text(value, field_width);
+            let (shown, cursor) = input.view(field_width, mask);
             let style = if focused == field {
                 theme.selected
             } else {
@@ -124,7 +106,7 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
                 true,
             );
             if focused == field {
-                row.cursor = Some(width(label) + width(&shown));
+                row.cursor = Some(width(label) + cursor);
             }
             rows.push(row);
         }
@@ -331,7 +313,7 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
                 true,
             ));
             let field_width = inner_width.saturating_sub(2).max(4);
-            let shown = field_text(&view.paste, field_width);
+            let (shown, cursor) = view.paste.view(field_width, None);
             let style = if view.paste_focused {
                 theme.selected
             } else {
@@ -345,7 +327,7 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
                 true,
             );
             if view.paste_focused {
-                field.cursor = Some(2 + width(&shown));
+                field.cursor = Some(2 + cursor);
             }
             rows.push(field);
             if let Some(error) = &view.paste_error {

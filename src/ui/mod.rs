@@ -16,7 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::{App, Screen};
+use crate::app::{App, Overlay, Screen};
 pub use theme::Theme;
 
 /// The smallest terminal the inbox is laid out for.
@@ -49,17 +49,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         }
         Screen::Inbox => {
             draw_inbox(app, theme, frame, area);
-            if app.switcher.is_some() {
-                reportees::draw(app, theme, frame, area);
-            }
-            if app.filter_menu {
-                filters::draw(app, theme, frame, area);
-            }
-            if app.link_picker.is_some() {
-                links::draw(app, theme, frame, area);
-            }
-            if app.show_help {
-                help::draw(app, theme, frame, area);
+            // The status line draws the command line and the question; the attachment
+            // chooser is drawn in the detail pane.
+            match &app.overlay {
+                Some(Overlay::Switcher(_)) => reportees::draw(app, theme, frame, area),
+                Some(Overlay::Filters) => filters::draw(app, theme, frame, area),
+                Some(Overlay::Links { .. }) => links::draw(app, theme, frame, area),
+                Some(Overlay::Help { .. }) => help::draw(app, theme, frame, area),
+                Some(Overlay::Command(_) | Overlay::Question(_) | Overlay::Attachments { .. })
+                | None => {}
             }
         }
     }

@@ -30,7 +30,7 @@ fn kind(party: &Party) -> &str {
 
 /// Draws the switcher centred in `area`.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(switcher) = &app.switcher else {
+    let Some(switcher) = app.switcher() else {
         return;
     };
     let width = area.width.saturating_sub(4).min(76);
@@ -38,8 +38,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines = vec![
         Line::from(vec![
             Span::styled("Søk: ", theme.dim),
-            Span::raw(switcher.filter.clone()),
+            Span::raw(switcher.filter.split().0.to_owned()),
             Span::styled("▏", theme.key),
+            Span::raw(switcher.filter.split().1.to_owned()),
         ]),
         Line::raw(""),
     ];

@@ -13,7 +13,7 @@ use crate::text::{truncate, width};
 /// Draws the status line: the question, search, command line, progress or message on
 /// the left; the filter chips (or the session's state) on the right.
 pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
-    let chips = if app.command.is_some() {
+    let chips = if app.command_line().is_some() {
         Vec::new()
     } else {
         chips(app, theme)
@@ -28,7 +28,7 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
             (None, None) => None,
         };
         match note {
-            Some(note) if area.width > 70 && app.command.is_none() => {
+            Some(note) if area.width > 70 && app.command_line().is_none() => {
                 Line::styled(format!("{note} "), theme.dim)
             }
             _ => Line::raw(""),
@@ -38,18 +38,20 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     let width = left_area.width as usize;
-    let line = if let Some(pending) = &app.confirm {
+    let line = if let Some(pending) = app.question() {
         let question = format!(
             " {} {}? y = ja, annen tast = nei",
             capitalized(pending.action.verb()),
             truncate(&pending.subject, width.saturating_sub(40).max(10))
         );
         Line::styled(truncate(&question, width), theme.error)
-    } else if let Some(command) = &app.command {
+    } else if let Some(command) = app.command_line() {
+        let (before, after) = command.text.split();
         let mut spans = vec![
             Span::styled(" :", theme.key),
-            Span::raw(command.text.clone()),
+            Span::raw(before.to_owned()),
             Span::styled("▏", theme.key),
+            Span::raw(after.to_owned()),
         ];
         if let Some(error) = &command.error {
             spans.push(Span::styled(format!("  ✗ {error}"), theme.error));
@@ -67,9 +69,9 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         } else {
             "n/N neste/forrige · Esc fjerner".to_owned()
         };
+        let (before, after) = search.query.split();
         let text = format!(
-            " /{}{}  {count} treff · {tail}",
-            search.query,
+            " /{before}{}{after}  {count} treff · {tail}",
             if search.editing { "▏" } else { "" }
         );
         Line::styled(truncate(&text, width), theme.key)

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::app::{App, Effect, Focus, PendingAction, Status};
+use crate::app::{Action, App, Effect, Focus, Overlay, PendingAction, Status};
 use crate::domain::MessageStatus;
 use crate::domain::MessageSummary;
 use crate::domain::{ApiError, Inbox, MessageAction};
@@ -88,16 +88,34 @@ pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
         many => format!("{} meldinger", many.len()),
     };
     if action == MessageAction::Delete || ids.len() > 1 {
-        app.confirm = Some(PendingAction {
+        app.overlay = Some(Overlay::Question(PendingAction {
             action,
             ids,
             subject,
-        });
+        }));
         return Vec::new();
     }
     ids.into_iter()
         .flat_map(|id| act(app, id, action))
         .collect()
+}
+
+/// The answer to the question: only `y` says yes (not `j` for «ja»: that is "down" to a
+/// fast hand); any other key says no.
+pub(super) fn answer(app: &mut App, action: Option<Action>) -> Vec<Effect> {
+    let Some(Overlay::Question(pending)) = app.overlay.take() else {
+        return Vec::new();
+    };
+    if action == Some(Action::Yes) {
+        app.inbox.marked.clear();
+        return pending
+            .ids
+            .into_iter()
+            .flat_map(|id| act(app, id, pending.action))
+            .collect();
+    }
+    app.status = Some(Status::Info("Avbrutt.".into()));
+    Vec::new()
 }
 
 pub(super) fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {

@@ -1,9 +1,9 @@
 //! The `:` command line: its keys, the commands (and their help rows), and running one.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::app::Switcher;
-use crate::app::{App, Effect, Focus, Status};
+use crate::app::input::Edit;
+use crate::app::{Action, App, Effect, Focus, Overlay, Status, Switcher, TextInput};
 use crate::domain::Inbox;
 use crate::domain::{Filters, Folder, MessageKind};
 
@@ -13,40 +13,37 @@ use super::pages::start_list;
 use super::reportees::{show_all_reportees, switch_reportee};
 use super::view::{keep_selection_visible, refresh_search, resort};
 
-/// Keys on the command line: Enter runs, Esc closes, Backspace on an empty line closes.
-pub(super) fn command_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let Some(line) = &mut app.command else {
+/// Keys on the command line: Enter runs, Esc closes, Backspace on an empty line closes;
+/// the rest edit the line.
+pub(super) fn command_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+    let Some(Overlay::Command(line)) = &mut app.overlay else {
         return Vec::new();
     };
-    match key.code {
-        KeyCode::Esc => app.command = None,
-        KeyCode::Backspace if line.text.is_empty() => app.command = None,
-        KeyCode::Backspace => {
-            line.text.pop();
-            line.error = None;
-        }
-        KeyCode::Char('u') if ctrl => line.text.clear(),
-        KeyCode::Char(c) if !ctrl => {
-            line.text.push(c);
-            line.error = None;
-        }
-        KeyCode::Enter => {
-            let text = line.text.clone();
+    match action {
+        Some(Action::Cancel) => app.overlay = None,
+        Some(Action::Submit) => {
+            let text = line.text.value().to_owned();
             return match run_command(app, text.trim()) {
                 Ok(effects) => {
-                    app.command = None;
+                    if app.command_line().is_some() {
+                        app.overlay = None;
+                    }
                     effects
                 }
                 Err(error) => {
-                    if let Some(line) = &mut app.command {
+                    if let Some(Overlay::Command(line)) = &mut app.overlay {
                         line.error = Some(error);
                     }
                     Vec::new()
                 }
             };
         }
-        _ => {}
+        _ if key.code == KeyCode::Backspace && line.text.is_empty() => app.overlay = None,
+        _ => {
+            if line.text.handle(&key) == Edit::Changed {
+                line.error = None;
+            }
+        }
     }
     Vec::new()
 }
@@ -91,7 +88,7 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
             Ok(Vec::new())
         }
         "help" | "hjelp" | "?" => {
-            app.show_help = true;
+            app.overlay = Some(Overlay::Help { scroll: 0 });
             Ok(Vec::new())
         }
         "inbox" | "innboks" => Ok(open_folder(app, Folder::Inbox)),
@@ -115,11 +112,11 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
                 return Err("Skriv hvem: :for NAVN eller organisasjonsnummer.".into());
             }
             if app.reportees.is_empty() {
-                app.switcher = Some(Switcher {
-                    filter: arg.to_owned(),
+                app.overlay = Some(Overlay::Switcher(Switcher {
+                    filter: TextInput::new(arg),
                     loading: true,
                     selected: 0,
-                });
+                }));
                 return Ok(vec![Effect::FetchReportees]);
             }
             let needle = arg.to_lowercase().replace(' ', "");
@@ -181,7 +178,7 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
         }
         "nofilter" | "ingen-filter" | "clear" => Ok(set_filters(app, Filters::default())),
         "filter" => {
-            app.filter_menu = true;
+            app.overlay = Some(Overlay::Filters);
             Ok(Vec::new())
         }
         "sort" => {

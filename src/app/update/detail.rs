@@ -22,7 +22,9 @@ pub(super) fn follow_selection(app: &mut App) -> Vec<Effect> {
     app.detail.scroll = 0;
     app.detail.error = None;
     app.detail.request = None;
-    app.detail.attachment = None;
+    if app.attachment_choice().is_some() {
+        app.overlay = None;
+    }
     if app.detail_message().is_some() {
         return Vec::new();
     }

@@ -1,199 +1,173 @@
-//! Keys in the inbox: the overlay that is open takes them first; otherwise the keymap's
-//! action, by the focused pane.
+//! Keys in the inbox, routed in one place: a search being typed takes them first, then the
+//! overlay that is open (in its own key mode); otherwise the keymap's action goes to the
+//! whole screen, the list or the detail pane.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::search::Search;
-use crate::app::Switcher;
-use crate::app::{Action, App, Effect, Focus, Status};
+use crate::app::{
+    Action, App, CommandLine, Effect, Focus, LoginFlow, Mode, Overlay, Screen, Status, Switcher,
+    TextInput,
+};
 use crate::domain::MessageAction;
 
-use super::actions::{act, ask_or_act, mark_read, save_attachments};
+use super::actions::{answer, ask_or_act, mark_read, save_attachments};
 use super::command::{command_key, open_folder};
 use super::detail::{follow_selection, open_selected, scroll_detail};
 use super::filters::set_filters;
 use super::list::{refresh, select};
-use super::overlays::{copy_link, filter_menu_key, link_picker_key, search_key};
+use super::login::login_field_mut;
+use super::overlays::{
+    attachment_key, copy_link, filter_menu_key, help_key, link_key, search_changed, search_key,
+};
 use super::reportees::{current_reportee, switcher_key};
 use super::view::{keep_selection_visible, refresh_search, resort};
 
+/// Routes a key: the search prompt, the open overlay, or the inbox.
 pub(super) fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    if app.switcher.is_some() {
-        return switcher_key(app, key);
-    }
-    if app.command.is_some() {
-        return command_key(app, key);
-    }
-    if app.filter_menu {
-        return filter_menu_key(app, key);
-    }
-    if app.link_picker.is_some() {
-        return link_picker_key(app, key);
-    }
     if app.search.as_ref().is_some_and(|s| s.editing) {
-        return search_key(app, key);
+        let action = app.keymap.action_in(Mode::Text, &key);
+        return search_key(app, action, key);
     }
-    if let Some(chosen) = app.detail.attachment {
-        let count = app.detail_message().map_or(0, |m| m.attachments.len());
-        match key.code {
-            KeyCode::Esc => {
-                app.detail.attachment = None;
-                app.status = None;
-                return Vec::new();
-            }
-            KeyCode::Char('j') | KeyCode::Down => {
-                app.detail.attachment = Some((chosen + 1).min(count.saturating_sub(1)));
-                return Vec::new();
-            }
-            KeyCode::Char('k') | KeyCode::Up => {
-                app.detail.attachment = Some(chosen.saturating_sub(1));
-                return Vec::new();
-            }
-            KeyCode::Enter => return save_attachments(app, Some(chosen), true),
-            _ => {}
+    if let Some(mode) = app.overlay.as_ref().map(Overlay::mode) {
+        let action = app.keymap.action_in(mode, &key);
+        let handled = match mode {
+            Mode::Help => Some(help_key(app, action)),
+            Mode::Filters => Some(filter_menu_key(app, action)),
+            Mode::Links => Some(link_key(app, action, key)),
+            Mode::Switcher => Some(switcher_key(app, action, key)),
+            Mode::Text => Some(command_key(app, action, key)),
+            Mode::Question => Some(answer(app, action)),
+            // Choosing an attachment takes a few keys; the rest work as in the inbox.
+            Mode::Attachments => attachment_key(app, action),
+            Mode::Inbox => None,
+        };
+        if let Some(effects) = handled {
+            return effects;
         }
     }
-    if let Some(pending) = app.confirm.take() {
-        // Only `y` says yes (not `j` for «ja»: that is "down" to a fast hand).
-        if key.code == KeyCode::Char('y') {
-            app.inbox.marked.clear();
-            return pending
-                .ids
-                .into_iter()
-                .flat_map(|id| act(app, id, pending.action))
-                .collect();
-        }
-        app.status = Some(Status::Info("Avbrutt.".into()));
-        return Vec::new();
-    }
-    let action = app.keymap.action_for(&key);
-    if app.show_help {
-        match action {
-            Some(Action::Help | Action::Back | Action::Quit) => {
-                app.show_help = false;
-                app.help_scroll = 0;
-            }
-            Some(Action::MoveDown) => app.help_scroll = app.help_scroll.saturating_add(1),
-            Some(Action::MoveUp) => app.help_scroll = app.help_scroll.saturating_sub(1),
-            Some(Action::PageDown | Action::HalfPageDown) => {
-                app.help_scroll = app.help_scroll.saturating_add(10)
-            }
-            Some(Action::PageUp | Action::HalfPageUp) => {
-                app.help_scroll = app.help_scroll.saturating_sub(10)
-            }
-            Some(Action::Top) => app.help_scroll = 0,
-            _ => {}
-        }
-        return Vec::new();
-    }
-    let Some(action) = action else {
+    let Some(action) = app.keymap.action_for(&key) else {
         return Vec::new();
     };
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         app.should_quit = true;
         return Vec::new();
     }
-    let list_rows = app.layout().list_rows().max(1);
-    let detail_rows = app.layout().detail_rows().max(1) as isize;
-    let selected = app.inbox.selected;
     match (app.focus, action) {
-        (_, Action::Help) => {
-            app.show_help = true;
+        (Focus::List, Action::Back) if app.search.is_some() => {
+            app.search = None;
             Vec::new()
         }
-        (_, Action::Reportee) => {
-            app.switcher = Some(Switcher {
-                loading: app.reportees.is_empty(),
-                selected: current_reportee(app),
-                ..Switcher::default()
-            });
-            if app.reportees.is_empty() {
-                vec![Effect::FetchReportees]
-            } else {
-                Vec::new()
+        (Focus::List, _) if is_movement(action) || is_pane(action) => list_action(app, action),
+        (Focus::Detail, _) if is_movement(action) || is_pane(action) => detail_action(app, action),
+        _ => screen_action(app, action),
+    }
+}
+
+/// Moves the cursor or scrolls.
+fn is_movement(action: Action) -> bool {
+    matches!(
+        action,
+        Action::MoveDown
+            | Action::MoveUp
+            | Action::Top
+            | Action::Bottom
+            | Action::HalfPageDown
+            | Action::HalfPageUp
+            | Action::PageDown
+            | Action::PageUp
+    )
+}
+
+/// Means something different in the list and in the detail pane.
+fn is_pane(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Open | Action::FocusNext | Action::Back | Action::Quit
+    )
+}
+
+/// An action in the list: move the cursor, open, switch pane, quit.
+fn list_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let rows = app.layout().list_rows().max(1);
+    let selected = app.inbox.selected;
+    match action {
+        Action::MoveDown => select(app, selected + 1),
+        Action::MoveUp => select(app, selected.saturating_sub(1)),
+        Action::Top => select(app, 0),
+        Action::Bottom => select(app, usize::MAX),
+        Action::HalfPageDown => select(app, selected + rows / 2),
+        Action::HalfPageUp => select(app, selected.saturating_sub(rows / 2)),
+        Action::PageDown => select(app, selected + rows),
+        Action::PageUp => select(app, selected.saturating_sub(rows)),
+        Action::Open => open_selected(app),
+        Action::FocusNext => {
+            if app.layout().detail.is_some() && app.detail.id.is_some() {
+                app.focus = Focus::Detail;
             }
-        }
-        (_, Action::Attachments) => {
-            match app.detail_message().map(|m| m.attachments.len()) {
-                Some(0) => app.status = Some(Status::Info("Meldingen har ingen vedlegg.".into())),
-                Some(_) => {
-                    app.detail.attachment = Some(
-                        app.detail.attachment.map_or(0, |i| i + 1)
-                            % app
-                                .detail_message()
-                                .map_or(1, |m| m.attachments.len().max(1)),
-                    );
-                    app.status = Some(Status::Info(
-                        "Vedlegg: j/k velg · S lagre · o eller Enter åpne · Esc tilbake".into(),
-                    ));
-                }
-                None => app.status = Some(Status::Info("Åpne en melding først.".into())),
-            }
             Vec::new()
         }
-        (_, Action::SaveAttachment) => save_attachments(app, app.detail.attachment, false),
-        (_, Action::OpenAttachment) => {
-            save_attachments(app, Some(app.detail.attachment.unwrap_or(0)), true)
-        }
-        (_, Action::Copy) => {
-            let Some(summary) = app.inbox.selected_message() else {
-                return Vec::new();
-            };
-            let link = app
-                .bodies
-                .get(&summary.id)
-                .and_then(|m| m.portal_url.clone());
-            let (text, what) = match link {
-                Some(url) => (url, "lenken til meldingen"),
-                None => (summary.id.clone(), "meldingens id"),
-            };
-            app.status = Some(Status::Info(format!("Kopierte {what}.")));
-            vec![Effect::CopyToClipboard(text)]
-        }
-        (_, Action::Sort) => {
-            app.sort = app.sort.next();
-            resort(app);
-            keep_selection_visible(app);
-            refresh_search(app);
-            app.status = Some(Status::Info(format!("Sortert: {}.", app.sort.label())));
+        Action::Back => {
+            app.status = None;
             Vec::new()
         }
-        (_, Action::Search) => {
+        Action::Quit => {
+            app.should_quit = true;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// An action in the detail pane: scroll, or back to the list.
+fn detail_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let rows = app.layout().detail_rows().max(1) as isize;
+    match action {
+        Action::MoveDown => scroll_detail(app, 1),
+        Action::MoveUp => scroll_detail(app, -1),
+        Action::HalfPageDown => scroll_detail(app, rows / 2),
+        Action::HalfPageUp => scroll_detail(app, -(rows / 2)),
+        Action::PageDown => scroll_detail(app, rows),
+        Action::PageUp => scroll_detail(app, -rows),
+        Action::Top => app.detail.scroll = 0,
+        Action::Bottom => scroll_detail(app, isize::MAX / 2),
+        Action::FocusNext | Action::Back | Action::Quit => {
+            app.focus = Focus::List;
+            app.detail.open = false;
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// An action that means the same in either pane.
+fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Help => open(app, Overlay::Help { scroll: 0 }),
+        Action::Reportee => open_switcher(app),
+        Action::Attachments => choose_attachment(app),
+        Action::SaveAttachment => save_attachments(app, app.attachment_choice(), false),
+        Action::OpenAttachment => {
+            save_attachments(app, Some(app.attachment_choice().unwrap_or(0)), true)
+        }
+        Action::Copy => copy_reference(app),
+        Action::Sort => sort(app),
+        Action::Search => {
             app.search = Some(Search {
                 editing: true,
                 ..Search::default()
             });
             Vec::new()
         }
-        (_, Action::NextMatch | Action::PreviousMatch) => {
-            let selected = app.inbox.selected;
-            let target = app.search.as_ref().and_then(|s| {
-                if action == Action::NextMatch {
-                    s.next_after(selected)
-                } else {
-                    s.previous_before(selected)
-                }
-            });
-            match target {
-                Some(index) => select(app, index),
-                None => Vec::new(),
-            }
-        }
-        (Focus::List, Action::Back) if app.search.is_some() => {
-            app.search = None;
-            Vec::new()
-        }
-        (_, Action::Refresh) => refresh(app),
-        (_, Action::MarkRead) => mark_read(app),
-        (_, Action::Folder) => {
+        Action::NextMatch | Action::PreviousMatch => next_match(app, action),
+        Action::Refresh => refresh(app),
+        Action::MarkRead => mark_read(app),
+        Action::Folder => {
             let next = app.folder.next();
             open_folder(app, next)
         }
-        (_, Action::Filter) => {
-            app.filter_menu = true;
-            Vec::new()
-        }
-        (_, Action::FilterSender) => {
+        Action::Filter => open(app, Overlay::Filters),
+        Action::FilterSender => {
             let sender = app
                 .inbox
                 .selected_message()
@@ -205,40 +179,10 @@ pub(super) fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             };
             set_filters(app, filters)
         }
-        (_, Action::MarkAll) => {
-            let all_marked = !app.inbox.messages.is_empty()
-                && app
-                    .inbox
-                    .messages
-                    .iter()
-                    .all(|m| app.inbox.marked.contains(&m.id));
-            if all_marked {
-                app.inbox.marked.clear();
-                app.status = Some(Status::Info("Ingen merket.".into()));
-            } else {
-                let ids: Vec<String> = app.inbox.messages.iter().map(|m| m.id.clone()).collect();
-                app.inbox.marked.extend(ids);
-                app.status = Some(Status::Info(format!(
-                    "{} merket: a arkiverer, m markerer lest, d sletter. * fjerner merkingen.",
-                    app.inbox.marked.len()
-                )));
-            }
-            Vec::new()
-        }
-        (_, Action::Command) => {
-            app.command = Some(Default::default());
-            Vec::new()
-        }
-        (_, Action::CopyLink) => {
-            match app.detail_message().map(|m| m.links.len()) {
-                None => app.status = Some(Status::Info("Åpne en melding først.".into())),
-                Some(0) => app.status = Some(Status::Info("Meldingen har ingen lenker.".into())),
-                Some(1) => return copy_link(app, 0),
-                Some(_) => app.link_picker = Some(0),
-            }
-            Vec::new()
-        }
-        (_, Action::Mark) => {
+        Action::MarkAll => mark_all(app),
+        Action::Command => open(app, Overlay::Command(CommandLine::default())),
+        Action::CopyLink => choose_link(app),
+        Action::Mark => {
             if let Some(id) = app.inbox.selected_message().map(|m| m.id.clone()) {
                 if !app.inbox.marked.remove(&id) {
                     app.inbox.marked.insert(id);
@@ -247,80 +191,166 @@ pub(super) fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             let next = app.inbox.selected + 1;
             select(app, next)
         }
-        (_, Action::Archive) => ask_or_act(app, MessageAction::Archive),
-        (_, Action::Delete) => ask_or_act(app, MessageAction::Delete),
-        (_, Action::ConfirmReceipt) => ask_or_act(app, MessageAction::Confirm),
-        (_, Action::TogglePreview) => {
+        Action::Archive => ask_or_act(app, MessageAction::Archive),
+        Action::Delete => ask_or_act(app, MessageAction::Delete),
+        Action::ConfirmReceipt => ask_or_act(app, MessageAction::Confirm),
+        Action::TogglePreview => {
             app.preview = !app.preview;
             if app.preview {
-                follow_selection(app)
-            } else {
-                if !app.detail.open {
-                    app.focus = Focus::List;
-                }
-                Vec::new()
+                return follow_selection(app);
             }
-        }
-        (Focus::List, Action::MoveDown) => select(app, selected + 1),
-        (Focus::List, Action::MoveUp) => select(app, selected.saturating_sub(1)),
-        (Focus::List, Action::Top) => select(app, 0),
-        (Focus::List, Action::Bottom) => select(app, usize::MAX),
-        (Focus::List, Action::HalfPageDown) => select(app, selected + list_rows / 2),
-        (Focus::List, Action::HalfPageUp) => select(app, selected.saturating_sub(list_rows / 2)),
-        (Focus::List, Action::PageDown) => select(app, selected + list_rows),
-        (Focus::List, Action::PageUp) => select(app, selected.saturating_sub(list_rows)),
-        (Focus::List, Action::Open) => open_selected(app),
-        (Focus::List, Action::FocusNext) => {
-            if app.layout().detail.is_some() && app.detail.id.is_some() {
-                app.focus = Focus::Detail;
+            if !app.detail.open {
+                app.focus = Focus::List;
             }
             Vec::new()
         }
-        (Focus::List, Action::Back) => {
-            app.status = None;
-            Vec::new()
-        }
-        (Focus::List, Action::Quit) => {
-            app.should_quit = true;
-            Vec::new()
-        }
-        (Focus::Detail, Action::MoveDown) => {
-            scroll_detail(app, 1);
-            Vec::new()
-        }
-        (Focus::Detail, Action::MoveUp) => {
-            scroll_detail(app, -1);
-            Vec::new()
-        }
-        (Focus::Detail, Action::HalfPageDown) => {
-            scroll_detail(app, detail_rows / 2);
-            Vec::new()
-        }
-        (Focus::Detail, Action::HalfPageUp) => {
-            scroll_detail(app, -(detail_rows / 2));
-            Vec::new()
-        }
-        (Focus::Detail, Action::PageDown) => {
-            scroll_detail(app, detail_rows);
-            Vec::new()
-        }
-        (Focus::Detail, Action::PageUp) => {
-            scroll_detail(app, -detail_rows);
-            Vec::new()
-        }
-        (Focus::Detail, Action::Top) => {
-            app.detail.scroll = 0;
-            Vec::new()
-        }
-        (Focus::Detail, Action::Bottom) => {
-            scroll_detail(app, isize::MAX / 2);
-            Vec::new()
-        }
-        (Focus::Detail, Action::Open) => Vec::new(),
-        (Focus::Detail, Action::FocusNext | Action::Back | Action::Quit) => {
-            app.focus = Focus::List;
-            app.detail.open = false;
-            Vec::new()
-        }
+        _ => Vec::new(),
     }
+}
+
+/// Opens `overlay` over the inbox.
+fn open(app: &mut App, overlay: Overlay) -> Vec<Effect> {
+    app.overlay = Some(overlay);
+    Vec::new()
+}
+
+/// `R`: the switcher, on the inbox shown; the parties are fetched the first time.
+fn open_switcher(app: &mut App) -> Vec<Effect> {
+    let switcher = Switcher {
+        loading: app.reportees.is_empty(),
+        selected: current_reportee(app),
+        ..Switcher::default()
+    };
+    app.overlay = Some(Overlay::Switcher(switcher));
+    if app.reportees.is_empty() {
+        vec![Effect::FetchReportees]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `v`: choose among the open message's attachments (again: the next one).
+fn choose_attachment(app: &mut App) -> Vec<Effect> {
+    match app.detail_message().map(|m| m.attachments.len()) {
+        Some(0) => app.status = Some(Status::Info("Meldingen har ingen vedlegg.".into())),
+        Some(count) => {
+            let selected = app.attachment_choice().map_or(0, |i| i + 1) % count.max(1);
+            app.overlay = Some(Overlay::Attachments { selected });
+            app.status = Some(Status::Info(
+                "Vedlegg: j/k velg · S lagre · o eller Enter åpne · Esc tilbake".into(),
+            ));
+        }
+        None => app.status = Some(Status::Info("Åpne en melding først.".into())),
+    }
+    Vec::new()
+}
+
+/// `Y`: copy the body's only link, or choose among them.
+fn choose_link(app: &mut App) -> Vec<Effect> {
+    match app.detail_message().map(|m| m.links.len()) {
+        None => app.status = Some(Status::Info("Åpne en melding først.".into())),
+        Some(0) => app.status = Some(Status::Info("Meldingen har ingen lenker.".into())),
+        Some(1) => return copy_link(app, 0),
+        Some(_) => app.overlay = Some(Overlay::Links { selected: 0 }),
+    }
+    Vec::new()
+}
+
+/// `y`: copy the message's web link, or its id when it has none.
+fn copy_reference(app: &mut App) -> Vec<Effect> {
+    let Some(summary) = app.inbox.selected_message() else {
+        return Vec::new();
+    };
+    let link = app
+        .bodies
+        .get(&summary.id)
+        .and_then(|m| m.portal_url.clone());
+    let (text, what) = match link {
+        Some(url) => (url, "lenken til meldingen"),
+        None => (summary.id.clone(), "meldingens id"),
+    };
+    app.status = Some(Status::Info(format!("Kopierte {what}.")));
+    vec![Effect::CopyToClipboard(text)]
+}
+
+/// `s`: the next sort order, the selection kept.
+fn sort(app: &mut App) -> Vec<Effect> {
+    app.sort = app.sort.next();
+    resort(app);
+    keep_selection_visible(app);
+    refresh_search(app);
+    app.status = Some(Status::Info(format!("Sortert: {}.", app.sort.label())));
+    Vec::new()
+}
+
+/// `n`/`N`: the next or previous search hit.
+fn next_match(app: &mut App, action: Action) -> Vec<Effect> {
+    let selected = app.inbox.selected;
+    let target = app.search.as_ref().and_then(|s| {
+        if action == Action::NextMatch {
+            s.next_after(selected)
+        } else {
+            s.previous_before(selected)
+        }
+    });
+    match target {
+        Some(index) => select(app, index),
+        None => Vec::new(),
+    }
+}
+
+/// `*`: mark every message shown, or none when all are marked.
+fn mark_all(app: &mut App) -> Vec<Effect> {
+    let all_marked = !app.inbox.messages.is_empty()
+        && app
+            .inbox
+            .messages
+            .iter()
+            .all(|m| app.inbox.marked.contains(&m.id));
+    if all_marked {
+        app.inbox.marked.clear();
+        app.status = Some(Status::Info("Ingen merket.".into()));
+    } else {
+        let ids: Vec<String> = app.inbox.messages.iter().map(|m| m.id.clone()).collect();
+        app.inbox.marked.extend(ids);
+        app.status = Some(Status::Info(format!(
+            "{} merket: a arkiverer, m markerer lest, d sletter. * fjerner merkingen.",
+            app.inbox.marked.len()
+        )));
+    }
+    Vec::new()
+}
+
+/// Bracketed paste: into the field that has the keys — the browser login's paste field
+/// (replaced), a login field, the search prompt, the command line or the switcher's filter.
+pub(super) fn paste(app: &mut App, text: String) -> Vec<Effect> {
+    if let LoginFlow::Browser(view) = &mut app.login.flow {
+        view.paste = TextInput::default();
+        view.paste.insert(&text);
+        view.paste_focused = true;
+        view.paste_error = None;
+        return Vec::new();
+    }
+    if app.screen == Screen::Login {
+        if let Some(field) = login_field_mut(app) {
+            field.insert(&text);
+        }
+        return Vec::new();
+    }
+    if let Some(search) = app.search.as_mut().filter(|s| s.editing) {
+        search.query.insert(&text);
+        return search_changed(app);
+    }
+    match &mut app.overlay {
+        Some(Overlay::Command(line)) => {
+            line.text.insert(&text);
+            line.error = None;
+        }
+        Some(Overlay::Switcher(switcher)) => {
+            switcher.filter.insert(&text);
+            switcher.selected = 0;
+        }
+        _ => {}
+    }
+    Vec::new()
 }

@@ -2,7 +2,7 @@
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
-use crate::app::{App, Effect, Focus, Screen, Status};
+use crate::app::{App, Effect, Focus, Overlay, Screen, Status};
 use crate::domain::ApiError;
 
 use super::detail::{fetch_detail, follow_selection, open_selected, scroll_detail};
@@ -13,12 +13,11 @@ use super::view::keep_selection_visible;
 /// a click selects a message, and a click on the selected one opens it. Ignored with the
 /// `mouse` setting off, on the login screen and under overlays.
 pub(super) fn mouse(app: &mut App, event: MouseEvent) -> Vec<Effect> {
-    let overlay = app.show_help
-        || app.switcher.is_some()
-        || app.filter_menu
-        || app.link_picker.is_some()
-        || app.command.is_some()
-        || app.confirm.is_some();
+    // Choosing an attachment leaves the list under the pointer.
+    let overlay = app
+        .overlay
+        .as_ref()
+        .is_some_and(|o| !matches!(o, Overlay::Attachments { .. }));
     if !app.mouse || app.screen != Screen::Inbox || overlay {
         return Vec::new();
     }

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::{App, Effect, LoginField, LoginFlow, LoginMethod, Screen, Status};
+use crate::app::{App, Effect, LoginField, LoginFlow, LoginMethod, Screen, Status, TextInput};
 use crate::domain::{ApiError, RefreshEvent};
 use crate::secret::Secret;
 
@@ -71,7 +71,8 @@ pub(super) fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
     effects
 }
 
-pub(super) fn login_field_mut(app: &mut App) -> Option<&mut String> {
+/// The login field that has the keys, if a text field has them.
+pub(super) fn login_field_mut(app: &mut App) -> Option<&mut TextInput> {
     match app.login.focused() {
         LoginField::Username => Some(&mut app.login.username),
         LoginField::Password => Some(&mut app.login.password),
@@ -146,19 +147,9 @@ pub(super) fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         (LoginField::Username, KeyCode::Enter | KeyCode::Down) => move_focus(app, 1),
         (LoginField::Username | LoginField::Password, KeyCode::Up) => move_focus(app, -1),
         (LoginField::Password, KeyCode::Enter) => return submit_password(app),
-        (LoginField::Username | LoginField::Password, KeyCode::Backspace) => {
+        (LoginField::Username | LoginField::Password, _) => {
             if let Some(field) = login_field_mut(app) {
-                field.pop();
-            }
-        }
-        (LoginField::Username | LoginField::Password, KeyCode::Char('u')) if ctrl => {
-            if let Some(field) = login_field_mut(app) {
-                field.clear();
-            }
-        }
-        (LoginField::Username | LoginField::Password, KeyCode::Char(c)) if !ctrl => {
-            if let Some(field) = login_field_mut(app) {
-                field.push(c);
+                field.handle(&key);
             }
         }
         _ => {}
@@ -221,19 +212,19 @@ pub(super) fn browser_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             ));
             return vec![Effect::CopyToClipboard(url)];
         }
-        KeyCode::Enter if !view.paste.trim().is_empty() => {
+        KeyCode::Enter if !view.paste.value().trim().is_empty() => {
             view.paste_error = None;
             return vec![Effect::SubmitRedirect {
-                text: view.paste.clone(),
+                text: view.paste.value().to_owned(),
             }];
         }
-        KeyCode::Backspace if view.paste_focused => {
-            view.paste.pop();
-        }
-        KeyCode::Char('u') if ctrl => view.paste.clear(),
-        KeyCode::Char(c) if !ctrl => {
+        // Typing starts the paste; other editing keys work once it has the focus.
+        KeyCode::Char(_) if !ctrl => {
             view.paste_focused = true;
-            view.paste.push(c);
+            view.paste.handle(&key);
+        }
+        _ if view.paste_focused || ctrl => {
+            view.paste.handle(&key);
         }
         _ => {}
     }
@@ -241,7 +232,7 @@ pub(super) fn browser_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 pub(super) fn submit_password(app: &mut App) -> Vec<Effect> {
-    let username = app.login.username.trim().to_owned();
+    let username = app.login.username.value().trim().to_owned();
     if username.is_empty() {
         app.login.error = Some("Skriv inn brukernavn.".into());
         app.login.focus = Some(LoginField::Username);
@@ -254,7 +245,7 @@ pub(super) fn submit_password(app: &mut App) -> Vec<Effect> {
     let request = next_request(app);
     app.login.pending = Some(request);
     app.login.error = None;
-    let password = Secret::new(std::mem::take(&mut app.login.password));
+    let password = Secret::new(std::mem::take(&mut app.login.password).value());
     vec![Effect::PasswordLogin {
         request,
         username,
@@ -400,23 +391,6 @@ pub(super) fn refresh_event(app: &mut App, event: RefreshEvent) -> Vec<Effect> {
             effects
         }
     }
-}
-
-/// Bracketed paste: into the browser login's paste field or the focused login field.
-pub(super) fn paste(app: &mut App, text: String) -> Vec<Effect> {
-    if let LoginFlow::Browser(view) = &mut app.login.flow {
-        view.paste = text.chars().filter(|c| !c.is_control()).collect();
-        view.paste_focused = true;
-        view.paste_error = None;
-        return Vec::new();
-    }
-    if app.screen == Screen::Login {
-        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-        if let Some(field) = login_field_mut(app) {
-            field.push_str(&clean);
-        }
-    }
-    Vec::new()
 }
 
 /// A login failed: the form says why, keeps the user name and clears the password.

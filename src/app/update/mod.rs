@@ -64,7 +64,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             Screen::Login => login::login_key(app, key),
             Screen::Inbox => keys::inbox_key(app, key),
         },
-        Msg::Paste(text) => login::paste(app, text),
+        Msg::Paste(text) => keys::paste(app, text),
         Msg::LoggedIn { request } => login::logged_in(app, request),
         Msg::LoginFailed { request, error } => login::login_failed(app, request, error),
         Msg::ReporteesLoaded(parties) => reportees::reportees_loaded(app, parties),
@@ -125,7 +125,9 @@ pub(super) fn failure(app: &mut App, error: ApiError) -> Vec<Effect> {
         });
         app.login.error =
             Some("Økten er utløpt. Logg inn igjen – innboksen din er tatt vare på.".into());
-        app.show_help = false;
+        if app.help_scroll().is_some() {
+            app.overlay = None;
+        }
     } else {
         app.status = Some(Status::Error(error.to_string()));
     }

@@ -1,63 +1,96 @@
-//! Keys in the overlays that take them: the search prompt, the filter menu and the link
-//! chooser.
+//! Keys in the overlays that have no file of their own concern: the search prompt, the help,
+//! the filter menu, the link chooser and the attachment chooser.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::app::search::{self};
-use crate::app::{App, Effect, Status};
+use crate::app::input::Edit;
+use crate::app::search;
+use crate::app::{Action, App, Effect, Overlay, Status};
 use crate::domain::Filters;
 
+use super::actions::save_attachments;
 use super::filters::{next_days, next_kind, set_filters};
 use super::list::select;
 
 /// Keys while typing a search: the list follows the best match as you type; Enter keeps
 /// the matches for `n`/`N`; Esc drops the search.
-pub(super) fn search_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+pub(super) fn search_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
     let Some(search) = &mut app.search else {
         return Vec::new();
     };
-    // A letter added can only narrow the matches: only the previous hits are looked at.
-    let mut narrowing = false;
-    match key.code {
-        KeyCode::Esc => {
+    match action {
+        Some(Action::Cancel) => {
             app.search = None;
             return Vec::new();
         }
-        KeyCode::Enter => {
+        Some(Action::Submit) => {
             search.editing = false;
             return Vec::new();
         }
-        KeyCode::Backspace => {
-            search.query.pop();
-        }
-        KeyCode::Char('u') if ctrl => search.query.clear(),
-        KeyCode::Char(c) if !ctrl => {
-            narrowing = !search.query.trim().is_empty() && c != ' ' && !search.query.contains('!');
-            search.query.push(c);
-        }
-        _ => return Vec::new(),
+        _ => {}
     }
+    let before = search.query.value().to_owned();
+    if search.query.handle(&key) != Edit::Changed {
+        return Vec::new();
+    }
+    // A letter typed at the end can only narrow the matches: only the previous hits are
+    // looked at.
+    let query = search.query.value();
+    let narrowing = query.len() > before.len()
+        && query.starts_with(&before)
+        && !before.trim().is_empty()
+        && !query.ends_with(' ')
+        && !query.contains('!');
     let within = narrowing.then_some(search.hits.as_slice());
-    search.hits = search::find(&search.query, &app.inbox.messages, &app.bodies, within);
-    match search.best().map(|h| h.index) {
+    search.hits = search::find(query, &app.inbox.messages, &app.bodies, within);
+    follow_best(app)
+}
+
+/// The search text changed other than by typing at its end: every row is looked at again.
+pub(super) fn search_changed(app: &mut App) -> Vec<Effect> {
+    if let Some(search) = &mut app.search {
+        search.hits = search::find(search.query.value(), &app.inbox.messages, &app.bodies, None);
+    }
+    follow_best(app)
+}
+
+/// Selects the best search hit, if any.
+fn follow_best(app: &mut App) -> Vec<Effect> {
+    match app.search.as_ref().and_then(|s| s.best()).map(|h| h.index) {
         Some(index) => select(app, index),
         None => Vec::new(),
     }
 }
 
-/// Keys in the filter menu: each letter sets or cycles one filter at once; Esc, Enter or
-/// `f` close it.
-pub(super) fn filter_menu_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+/// Keys in the help: scroll it, or close it with `?`, Esc or `q`.
+pub(super) fn help_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
+    let Some(Overlay::Help { scroll }) = &mut app.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Some(Action::Help | Action::Back | Action::Quit) => app.overlay = None,
+        Some(Action::MoveDown) => *scroll = scroll.saturating_add(1),
+        Some(Action::MoveUp) => *scroll = scroll.saturating_sub(1),
+        Some(Action::PageDown | Action::HalfPageDown) => *scroll = scroll.saturating_add(10),
+        Some(Action::PageUp | Action::HalfPageUp) => *scroll = scroll.saturating_sub(10),
+        Some(Action::Top) => *scroll = 0,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Keys in the filter menu: each sets or cycles one filter at once; Esc, Enter, `f` or `q`
+/// close it.
+pub(super) fn filter_menu_key(app: &mut App, action: Option<Action>) -> Vec<Effect> {
     let mut filters = app.filters.clone();
-    match key.code {
-        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('f') | KeyCode::Char('q') => {
-            app.filter_menu = false;
+    match action {
+        Some(Action::Back | Action::Open | Action::Filter | Action::Quit) => {
+            app.overlay = None;
             return Vec::new();
         }
-        KeyCode::Char('u') => filters.unread = !filters.unread,
-        KeyCode::Char('t') => filters.kind = next_kind(app),
-        KeyCode::Char('s') => {
+        Some(Action::FilterUnread) => filters.unread = !filters.unread,
+        Some(Action::FilterKind) => filters.kind = next_kind(app),
+        Some(Action::FilterBySender) => {
             filters.sender = match filters.sender {
                 Some(_) => None,
                 None => app
@@ -66,47 +99,71 @@ pub(super) fn filter_menu_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                     .map(|m| m.service_owner.clone()),
             }
         }
-        KeyCode::Char('d') => {
+        Some(Action::FilterDays) => {
             let now = chrono::DateTime::<chrono::Utc>::from(app.now);
             filters.until = None;
             filters.since =
                 next_days(&app.filters, now).map(|days| now - chrono::Duration::days(days));
         }
-        KeyCode::Char('b') => filters.needs_confirmation = !filters.needs_confirmation,
-        KeyCode::Char('x') => filters = Filters::default(),
+        Some(Action::FilterNeedsConfirmation) => {
+            filters.needs_confirmation = !filters.needs_confirmation
+        }
+        Some(Action::FilterClear) => filters = Filters::default(),
         _ => return Vec::new(),
     }
     set_filters(app, filters)
 }
 
-/// Keys in the link chooser: ↑/↓ or j/k move, Enter or `y` copies, a digit copies that
+/// Keys in the link chooser: move, copy the chosen link (Enter, `y`), a digit copies that
 /// link, Esc closes.
-pub(super) fn link_picker_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+pub(super) fn link_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
     let count = app.detail_message().map_or(0, |m| m.links.len());
-    let Some(chosen) = app.link_picker else {
+    let Some(chosen) = app.link_choice() else {
         return Vec::new();
     };
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('q') => app.link_picker = None,
-        KeyCode::Down | KeyCode::Char('j') => {
-            app.link_picker = Some((chosen + 1).min(count.saturating_sub(1)))
-        }
-        KeyCode::Up | KeyCode::Char('k') => app.link_picker = Some(chosen.saturating_sub(1)),
-        KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') => return copy_link(app, chosen),
-        KeyCode::Char(c) if c.is_ascii_digit() => {
-            let number = c.to_digit(10).unwrap_or(0) as usize;
-            if (1..=count).contains(&number) {
-                return copy_link(app, number - 1);
+    let choose = |selected| Some(Overlay::Links { selected });
+    match action {
+        Some(Action::Back | Action::Quit) => app.overlay = None,
+        Some(Action::MoveDown) => app.overlay = choose((chosen + 1).min(count.saturating_sub(1))),
+        Some(Action::MoveUp) => app.overlay = choose(chosen.saturating_sub(1)),
+        Some(Action::Open | Action::Copy | Action::CopyLink) => return copy_link(app, chosen),
+        _ => {
+            // The links are numbered on screen: a digit is data, not a binding.
+            if let KeyCode::Char(c) = key.code {
+                let number = c.to_digit(10).unwrap_or(0) as usize;
+                if (1..=count).contains(&number) {
+                    return copy_link(app, number - 1);
+                }
             }
         }
-        _ => {}
     }
     Vec::new()
 }
 
+/// Keys while choosing an attachment: move, Enter opens, Esc stops choosing. `None` for the
+/// other keys, which work as in the inbox (`S` saves the chosen one).
+pub(super) fn attachment_key(app: &mut App, action: Option<Action>) -> Option<Vec<Effect>> {
+    let chosen = app.attachment_choice()?;
+    let count = app.detail_message().map_or(0, |m| m.attachments.len());
+    let choose = |selected| Some(Overlay::Attachments { selected });
+    match action {
+        Some(Action::Back) => {
+            app.overlay = None;
+            app.status = None;
+        }
+        Some(Action::MoveDown) => app.overlay = choose((chosen + 1).min(count.saturating_sub(1))),
+        Some(Action::MoveUp) => app.overlay = choose(chosen.saturating_sub(1)),
+        Some(Action::Open) => return Some(save_attachments(app, Some(chosen), true)),
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
 /// Copies body link `index` (0-based) of the shown message.
 pub(super) fn copy_link(app: &mut App, index: usize) -> Vec<Effect> {
-    app.link_picker = None;
+    if app.link_choice().is_some() {
+        app.overlay = None;
+    }
     let Some(link) = app
         .detail_message()
         .and_then(|m| m.links.get(index))

@@ -1,54 +1,47 @@
 //! Whose inbox: the reportee switcher, switching, the merged view over every party, and the
 //! parties as they arrive.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
-use crate::app::SwitcherEntry;
-use crate::app::{App, Effect, Focus, Status};
+use crate::app::input::Edit;
+use crate::app::{Action, App, Effect, Focus, Overlay, Status, SwitcherEntry};
 use crate::domain::{ApiError, Inbox};
 use crate::domain::{Party, PartyKind};
 
 use super::failure;
 use super::pages::start_list;
 
-/// Keys in the reportee switcher: type to filter, ↑/↓ (or C-p/C-n) to move, Enter to switch,
-/// Esc to close.
-pub(super) fn switcher_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+/// Keys in the reportee switcher: typing filters, ↑/↓ (or C-p/C-n) move, Enter switches,
+/// Esc closes.
+pub(super) fn switcher_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
     let count = app.switcher_matches().len();
-    let Some(switcher) = &mut app.switcher else {
+    let Some(Overlay::Switcher(switcher)) = &mut app.overlay else {
         return Vec::new();
     };
-    match key.code {
-        KeyCode::Esc => app.switcher = None,
-        KeyCode::Up => switcher.selected = switcher.selected.saturating_sub(1),
-        KeyCode::Char('p') if ctrl => switcher.selected = switcher.selected.saturating_sub(1),
-        KeyCode::Down => switcher.selected = (switcher.selected + 1).min(count.saturating_sub(1)),
-        KeyCode::Char('n') if ctrl => {
+    match action {
+        Some(Action::Cancel) => app.overlay = None,
+        Some(Action::ChoiceUp) => switcher.selected = switcher.selected.saturating_sub(1),
+        Some(Action::ChoiceDown) => {
             switcher.selected = (switcher.selected + 1).min(count.saturating_sub(1))
         }
-        KeyCode::Backspace => {
-            switcher.filter.pop();
-            switcher.selected = 0;
-        }
-        KeyCode::Char(c) if !ctrl => {
-            switcher.filter.push(c);
-            switcher.selected = 0;
-        }
-        KeyCode::Enter => {
+        Some(Action::Submit) => {
             let selected = switcher.selected;
             let chosen = app.switcher_matches().get(selected).map(|e| match e {
                 SwitcherEntry::All => None,
                 SwitcherEntry::Party(p) => Some((*p).clone()),
             });
-            app.switcher = None;
+            app.overlay = None;
             match chosen {
                 Some(Some(party)) => return switch_reportee(app, &party),
                 Some(None) => return show_all_reportees(app),
                 None => {}
             }
         }
-        _ => {}
+        _ => {
+            if switcher.filter.handle(&key) == Edit::Changed {
+                switcher.selected = 0;
+            }
+        }
     }
     Vec::new()
 }
@@ -97,7 +90,7 @@ pub(super) fn show_all_reportees(app: &mut App) -> Vec<Effect> {
 pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect> {
     app.reportees = parties;
     let current = current_reportee(app);
-    if let Some(switcher) = &mut app.switcher {
+    if let Some(Overlay::Switcher(switcher)) = &mut app.overlay {
         switcher.loading = false;
         switcher.selected = current;
     }
@@ -109,7 +102,9 @@ pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect
 
 /// The parties could not be fetched.
 pub(super) fn reportees_failed(app: &mut App, error: ApiError) -> Vec<Effect> {
-    app.switcher = None;
+    if app.switcher().is_some() {
+        app.overlay = None;
+    }
     if error == ApiError::SessionExpired {
         return failure(app, error);
     }

@@ -71,6 +71,6 @@ pub(super) fn resort(app: &mut App) {
 /// Recomputes the search's hits after the list changed (their indices moved).
 pub(super) fn refresh_search(app: &mut App) {
     if let Some(search) = &mut app.search {
-        search.hits = search::find(&search.query, &app.inbox.messages, &app.bodies, None);
+        search.hits = search::find(search.query.value(), &app.inbox.messages, &app.bodies, None);
     }
 }
