@@ -3,6 +3,7 @@
 //! the runtime carries out.
 
 pub mod effect;
+pub mod inbox;
 pub mod input;
 pub mod keymap;
 pub mod msg;
@@ -16,13 +17,12 @@ use std::time::SystemTime;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 pub use effect::Effect;
+pub use inbox::{InboxState, Merge, Source};
 pub use input::TextInput;
 pub use keymap::{Action, Keymap, Mode};
 pub use msg::Msg;
 
-use crate::domain::{
-    Capabilities, FilterKey, Filters, Inbox, Message, MessageAction, MessageSummary, Party, Scope,
-};
+use crate::domain::{Capabilities, Inbox, Message, MessageAction, MessageSummary, Party, Scope};
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,157 +176,6 @@ impl LoginState {
     /// The focused element (user name by default).
     pub fn focused(&self) -> LoginField {
         self.focus.unwrap_or(LoginField::Username)
-    }
-}
-
-/// One inbox the list pages through: the user's own, a reportee's, or one of several in
-/// the merged view. Each keeps its own `$skip` cursor.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Source {
-    /// Whose inbox (one party: the merged view has a source per party).
-    pub inbox: Inbox,
-    /// The page requests in flight: (request id, `$skip`).
-    pub requests: Vec<(u64, usize)>,
-    /// Pages that arrived before the one at `next_skip` (several are fetched at once):
-    /// `$skip` → (messages received, more pages follow).
-    pub ahead: std::collections::BTreeMap<usize, (usize, bool)>,
-    /// No more pages.
-    pub exhausted: bool,
-    /// At least one page has arrived.
-    pub loaded_once: bool,
-    /// The `$skip` of a page that failed (retried with `r`).
-    pub failed_skip: Option<usize>,
-    /// The server offset of the next page (grows by 50 a page, and by the new arrivals a
-    /// refresh finds, since they shift the server's offsets).
-    pub next_skip: usize,
-    /// The server's link to the next page, when it gives one.
-    pub next_link: Option<String>,
-    /// The list was started from the local cache: rows past `next_skip` are not confirmed
-    /// by the server yet.
-    pub cached: bool,
-    /// The sync from the top goes on while pages hold nothing the cache already had.
-    pub syncing: bool,
-    /// The cache read in flight.
-    pub cache_request: Option<u64>,
-}
-
-impl Source {
-    /// A source for `inbox`, nothing loaded yet.
-    pub fn new(inbox: Inbox) -> Self {
-        Self {
-            inbox,
-            ..Self::default()
-        }
-    }
-}
-
-/// The message list.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct InboxState {
-    /// Loaded messages that pass the filters, in the chosen order, no duplicates.
-    pub messages: Vec<MessageSummary>,
-    /// Loaded messages that a local-only filter hides (kept, so clearing it costs nothing).
-    pub hidden: Vec<MessageSummary>,
-    /// Index of the selected message.
-    pub selected: usize,
-    /// Index of the first visible row.
-    pub scroll: usize,
-    /// The inboxes the list is made of (one, or one per reportee in the merged view).
-    pub sources: Vec<Source>,
-    /// At least one page has arrived.
-    pub loaded_once: bool,
-    /// Messages marked with Space; actions apply to them when there are any.
-    pub marked: std::collections::BTreeSet<String>,
-    /// New messages found by the refresh in progress (summed over the sources).
-    pub arrivals: Option<usize>,
-    /// The next [`MessageSummary::seq`] for a message added at the end.
-    pub next_seq: i64,
-    /// The lowest [`MessageSummary::seq`] so far (refreshes add above it).
-    pub first_seq: i64,
-    /// Unread messages loaded (see [`InboxState::unread`]).
-    pub unread_count: usize,
-    /// Loaded messages each filter lets through, in [`FilterKey::ALL`] order (see
-    /// [`InboxState::filter_count`]).
-    pub filter_counts: [usize; FilterKey::ALL.len()],
-}
-
-impl InboxState {
-    /// The selected message.
-    pub fn selected_message(&self) -> Option<&MessageSummary> {
-        self.messages.get(self.selected)
-    }
-
-    /// Loaded unread messages (shown or hidden by a local filter), as last counted by
-    /// [`InboxState::recount`] (`update` recounts after every change to the list or the
-    /// filters, so a frame does not walk 100,000 rows).
-    pub fn unread(&self) -> usize {
-        self.unread_count
-    }
-
-    /// Loaded messages that filter `key` of the filters in force lets through, as last
-    /// counted by [`InboxState::recount`] (for the chips and the filter menu).
-    pub fn filter_count(&self, key: FilterKey) -> usize {
-        FilterKey::ALL
-            .iter()
-            .position(|k| *k == key)
-            .and_then(|i| self.filter_counts.get(i))
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Every loaded message, shown or hidden: how many.
-    pub fn loaded(&self) -> usize {
-        self.messages.len() + self.hidden.len()
-    }
-
-    /// Counts the unread messages, and those each of `filters` lets through, again: one
-    /// walk over the loaded rows.
-    pub fn recount(&mut self, filters: &Filters) {
-        let mut unread = 0;
-        let mut counts = [0; FilterKey::ALL.len()];
-        for message in self.all_loaded() {
-            unread += usize::from(message.is_unread());
-            for (count, key) in counts.iter_mut().zip(FilterKey::ALL) {
-                *count += usize::from(filters.passes(key, message));
-            }
-        }
-        self.unread_count = unread;
-        self.filter_counts = counts;
-    }
-
-    /// Every loaded message, shown or hidden.
-    pub fn all_loaded(&self) -> impl Iterator<Item = &MessageSummary> {
-        self.messages.iter().chain(self.hidden.iter())
-    }
-
-    /// The index of the source that asked for page request `request`.
-    pub fn source_of(&self, request: u64) -> Option<usize> {
-        self.sources
-            .iter()
-            .position(|s| s.requests.iter().any(|(r, _)| *r == request))
-    }
-
-    /// A page request is in flight.
-    pub fn is_loading(&self) -> bool {
-        self.sources.iter().any(|s| !s.requests.is_empty())
-    }
-
-    /// Every source has been read to its end.
-    pub fn exhausted(&self) -> bool {
-        !self.sources.is_empty() && self.sources.iter().all(|s| s.exhausted)
-    }
-
-    /// The `$skip` of a page in flight (for "fetching page N").
-    pub fn loading_skip(&self) -> Option<usize> {
-        self.sources
-            .iter()
-            .filter_map(|s| s.requests.iter().map(|(_, skip)| *skip).min())
-            .min()
-    }
-
-    /// A page failed and waits for `r`.
-    pub fn failed(&self) -> bool {
-        self.sources.iter().any(|s| s.failed_skip.is_some())
     }
 }
 

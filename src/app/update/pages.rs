@@ -5,7 +5,6 @@ use crate::app::{App, Effect, Screen, Status};
 use crate::app::{InboxState, Source};
 use crate::domain::MessagePage;
 use crate::domain::{ApiError, CachedList, Inbox};
-use crate::domain::{FilterKey, MessageSummary};
 
 use super::detail::follow_selection;
 use super::view::{keep_selection_visible, refresh_search, resort};
@@ -92,63 +91,15 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
     let server_first = source.loaded_once && !app.offline;
     source.cached = true;
     source.syncing = !app.offline && !server_first;
-    let server = app.filters.server();
+    let owner = merged.then(|| who.key().to_owned());
+    let cached =
+        app.inbox
+            .merge_cached(list.messages, owner.as_deref(), server_first, &app.filters);
     let inbox = &mut app.inbox;
-    // When the server's first page came first, only the cached rows below it are added:
-    // those within its span that it does not hold are gone.
-    let mine = |m: &MessageSummary| !merged || m.owner.as_deref() == Some(who.key());
-    let (present, below): (std::collections::HashMap<String, MessageSummary>, _) = if server_first {
-        let present = inbox
-            .all_loaded()
-            .filter(|m| mine(m))
-            .map(|m| (m.id.clone(), m.clone()))
-            .collect::<std::collections::HashMap<_, _>>();
-        let oldest = present.values().filter_map(|m| m.last_changed).min();
-        (present, oldest)
-    } else {
-        (Default::default(), None)
-    };
-    let mut overlap = false;
-    let mut matched = 0;
-    let (mut low, mut high) = (inbox.first_seq, inbox.next_seq);
-    for mut message in list.messages {
-        message.owner = merged.then(|| who.key().to_owned());
-        if server_first {
-            if let Some(known) = present.get(&message.id) {
-                let mut same = message.clone();
-                same.seq = known.seq;
-                same.attachment_count = known.attachment_count;
-                overlap |= same == *known;
-                matched += 1;
-                continue;
-            }
-            let older =
-                below.is_some_and(|oldest| message.last_changed.is_some_and(|t| t < oldest));
-            if !older {
-                continue;
-            }
-        }
-        low = low.min(message.seq);
-        high = high.max(message.seq + 1);
-        if !FilterKey::ALL
-            .iter()
-            .filter(|k| !k.is_local())
-            .all(|k| server.passes(*k, &message))
-        {
-            continue;
-        }
-        if app.filters.passes_local(&message) {
-            inbox.messages.push(message);
-        } else {
-            inbox.hidden.push(message);
-        }
-    }
-    inbox.first_seq = low;
-    inbox.next_seq = high;
     // The server's page shared nothing with the cache: more changed than one page, so the
     // sync from the top goes on.
     let mut effects = Vec::new();
-    if server_first && !overlap && !app.offline && !inbox.is_loading() {
+    if server_first && !cached.overlap && !app.offline && !inbox.is_loading() {
         inbox.sources[index].syncing = true;
         let next = inbox.sources[index].next_skip;
         effects.extend(fetch_page(app, index, next));
@@ -162,11 +113,7 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
     }
     if server_first {
         // The server's rows the cache did not have are the new ones.
-        app.status = Some(Status::Info(match present.len() - matched {
-            0 => "Ingen nye meldinger.".to_owned(),
-            1 => "1 ny melding.".to_owned(),
-            n => format!("{n} nye meldinger."),
-        }));
+        app.status = Some(Status::Info(arrivals_note(cached.new_on_server)));
     } else if let Some(synced) = list
         .synced_at
         .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
@@ -215,6 +162,9 @@ pub(super) fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect
     }]
 }
 
+/// A page arrived: merged into the list (rows it no longer holds dropped), the source's
+/// cursor moved, the status told what is new, the cache told what changed; the sync goes on,
+/// the preview follows, and more pages come when the screen wants them.
 pub(super) fn page_loaded(
     app: &mut App,
     request: u64,
@@ -227,181 +177,50 @@ pub(super) fn page_loaded(
     let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
     let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
     let first_page = !app.inbox.loaded_once;
-    let merged = app.whose.is_all();
     let unfiltered = app.filters.server().is_empty();
     for message in &page.messages {
         if !app.known_senders.contains(&message.service_owner) {
             app.known_senders.insert(message.service_owner.clone());
         }
     }
-    let inbox = &mut app.inbox;
-    let source = &mut inbox.sources[index];
+    let source = &mut app.inbox.sources[index];
     source.requests.retain(|(r, _)| *r != request);
     // A page from the top over rows already here (a refresh, or the sync over the cache)
     // updates them in place and puts new ones on top.
     let from_top_again = skip == 0 && (source.loaded_once || source.cached);
-    let had_server_page = source.loaded_once;
-    source.loaded_once = true;
     let who = source.inbox.clone();
-    let received = page.messages.len();
-    let has_more = page.has_more;
-    let ids: std::collections::HashSet<&str> =
-        page.messages.iter().map(|m| m.id.as_str()).collect();
-    // Rows the server no longer lists: inside the span of dates this page covers (from the
-    // top for the first page, to the end for the last), rows of this inbox it does not hold.
-    // They leave the view; the cache forgets them only without server filters (with a
-    // filter, a row may just no longer match it).
-    let mut removed: Vec<(Inbox, String)> = Vec::new();
-    if received > 0 || (skip == 0 && !has_more) {
-        let newest = page.messages.iter().filter_map(|m| m.last_changed).max();
-        let oldest = page.messages.iter().filter_map(|m| m.last_changed).min();
-        let upper = if skip == 0 { None } else { newest };
-        let lower = if has_more { oldest } else { None };
-        let gone = |m: &MessageSummary| {
-            let mine = !merged || m.owner.as_deref() == Some(who.key());
-            let inside = m
-                .last_changed
-                .is_some_and(|t| upper.is_none_or(|u| t < u) && lower.is_none_or(|l| t > l));
-            mine && inside && !ids.contains(m.id.as_str())
-        };
-        for list in [&mut inbox.messages, &mut inbox.hidden] {
-            list.retain(|m| {
-                if gone(m) {
-                    removed.push((who.clone(), m.id.clone()));
-                    false
-                } else {
-                    true
-                }
-            });
-        }
-        for (_, id) in &removed {
-            inbox.marked.remove(id);
-        }
-    }
-    drop(ids);
-    // Where each loaded message is (shown or hidden), to update known ones in place and
-    // never add one twice.
-    let placed: Vec<Option<(bool, usize)>> = {
-        let index: std::collections::HashMap<&str, (bool, usize)> = inbox
-            .messages
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.as_str(), (false, i)))
-            .chain(
-                inbox
-                    .hidden
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| (m.id.as_str(), (true, i))),
-            )
-            .collect();
-        page.messages
-            .iter()
-            .map(|m| index.get(m.id.as_str()).copied())
-            .collect()
-    };
-    let mut arrived = 0;
-    let mut unchanged = 0;
-    let mut upsert = Vec::with_capacity(received);
-    // A refresh's new messages go on top (the server's order for equal dates).
-    let (mut top_shown, mut top_hidden) = (Vec::new(), Vec::new());
-    let count = received as i64;
-    for (position, (mut message, place)) in page.messages.into_iter().zip(placed).enumerate() {
-        if merged {
-            message.owner = Some(who.key().to_owned());
-        }
-        match place {
-            Some((hidden, i)) => {
-                let existing = if hidden {
-                    &mut inbox.hidden[i]
-                } else {
-                    &mut inbox.messages[i]
-                };
-                message.attachment_count = message.attachment_count.or(existing.attachment_count);
-                message.seq = existing.seq;
-                if *existing == message {
-                    unchanged += 1;
-                } else {
-                    upsert.push(message.clone());
-                    *existing = message;
-                }
-            }
-            None => {
-                arrived += 1;
-                message.seq = if from_top_again {
-                    inbox.first_seq - count + position as i64
-                } else {
-                    inbox.next_seq + position as i64
-                };
-                upsert.push(message.clone());
-                let shown = app.filters.passes_local(&message);
-                match (from_top_again, shown) {
-                    (true, true) => top_shown.push(message),
-                    (true, false) => top_hidden.push(message),
-                    (false, true) => inbox.messages.push(message),
-                    (false, false) => inbox.hidden.push(message),
-                }
-            }
-        }
-    }
-    if from_top_again {
-        inbox.first_seq -= count;
-    } else {
-        inbox.next_seq += count;
-    }
-    inbox.messages.splice(0..0, top_shown);
-    inbox.hidden.splice(0..0, top_hidden);
-    let source = &mut inbox.sources[index];
-    if from_top_again && had_server_page {
-        // New arrivals shift the server's offsets of the pages still to come.
-        source.next_skip += arrived;
-    } else if skip <= source.next_skip {
-        // The page at the cursor: it moves on, over the pages that arrived ahead of it.
-        source.next_skip = skip + received;
-        source.next_link = page.next;
-        let mut more = has_more;
-        while more {
-            match source.ahead.remove(&source.next_skip) {
-                Some((count, after)) => {
-                    source.next_skip += count;
-                    more = after;
-                }
-                None => break,
-            }
-        }
-        let cursor = source.next_skip;
-        source.ahead.retain(|skip, _| *skip > cursor);
-        source.exhausted = !more;
-        if !more {
-            source.cached = false;
-            source.ahead.clear();
-        }
-    } else {
-        // A page fetched ahead arrived first: it waits for the ones before it.
-        source.ahead.insert(skip, (received, has_more));
-    }
+    let owner = app.whose.is_all().then(|| who.key().to_owned());
+    let (received, has_more) = (page.messages.len(), page.has_more);
+    // Rows the server no longer lists leave the view; the cache forgets them only without
+    // server filters (with a filter, a row may just no longer match it).
+    let removed = app.inbox.drop_missing(&page, skip, owner.as_deref());
+    let MessagePage {
+        messages,
+        next,
+        limit_reached,
+        ..
+    } = page;
+    let merge = app
+        .inbox
+        .merge_page(messages, owner.as_deref(), from_top_again, &app.filters);
+    let source = &mut app.inbox.sources[index];
+    source.page_arrived(
+        skip,
+        received,
+        has_more,
+        next,
+        from_top_again,
+        merge.arrived,
+    );
+    source.loaded_once = true;
     // The sync over the cache goes on while a page brings nothing the cache already had.
-    let sync_more = source.syncing && unchanged == 0 && has_more;
+    let sync_more = source.syncing && merge.unchanged == 0 && has_more;
     if !sync_more {
         source.syncing = false;
     }
-    if let Some(total) = &mut inbox.arrivals {
-        *total += arrived;
-    }
-    if inbox.arrivals.is_some() && !inbox.is_loading() && !sync_more {
-        let total = inbox.arrivals.take().unwrap_or(0);
-        app.status = Some(Status::Info(match total {
-            0 => "Ingen nye meldinger.".to_owned(),
-            1 => "1 ny melding.".to_owned(),
-            n => format!("{n} nye meldinger."),
-        }));
-    } else if !from_top_again && matches!(app.status, Some(Status::Error(_))) && !app.inbox.failed()
-    {
-        // A page arrived and none is failed any more: the error is over.
-        app.status = None;
-    }
+    report_arrivals(app, merge.arrived, from_top_again, sync_more);
     app.inbox.loaded_once = true;
-    if page.limit_reached {
+    if limit_reached {
         app.status = Some(Status::Info(
             "Altinn nådde sin grense for antall treff: begrens datoområdet for å se eldre meldinger."
                 .into(),
@@ -424,12 +243,8 @@ pub(super) fn page_loaded(
     if let Some(scope) = app.cache_scope(&who) {
         effects.push(Effect::WriteCache {
             scope,
-            upsert,
-            remove: if unfiltered {
-                removed.into_iter().map(|(_, id)| id).collect()
-            } else {
-                Vec::new()
-            },
+            upsert: merge.upsert,
+            remove: if unfiltered { removed } else { Vec::new() },
             complete: (unfiltered && !has_more && (skip == 0 || !from_top_again)).then_some(true),
         });
     }
@@ -442,6 +257,31 @@ pub(super) fn page_loaded(
     }
     effects.extend(maybe_fetch_more(app));
     effects
+}
+
+/// Counts what a refresh (or the sync) found, and says so once every page of it is here; a
+/// page that arrives ends the error of pages that are no longer failed.
+fn report_arrivals(app: &mut App, arrived: usize, from_top_again: bool, sync_more: bool) {
+    let inbox = &mut app.inbox;
+    if let Some(total) = &mut inbox.arrivals {
+        *total += arrived;
+    }
+    if inbox.arrivals.is_some() && !inbox.is_loading() && !sync_more {
+        let total = inbox.arrivals.take().unwrap_or(0);
+        app.status = Some(Status::Info(arrivals_note(total)));
+    } else if !from_top_again && matches!(app.status, Some(Status::Error(_))) && !app.inbox.failed()
+    {
+        app.status = None;
+    }
+}
+
+/// "N nye meldinger."
+fn arrivals_note(count: usize) -> String {
+    match count {
+        0 => "Ingen nye meldinger.".to_owned(),
+        1 => "1 ny melding.".to_owned(),
+        n => format!("{n} nye meldinger."),
+    }
 }
 
 /// The source whose next page extends the list: in the merged view, the one whose oldest

@@ -1,0 +1,514 @@
+//! The message list as data: the loaded rows (shown, or hidden by a local filter) and the
+//! sources they come from, each with its own paging cursor. Pages and cached lists are merged
+//! here, by methods that need no `App` and are tested on their own; `update` decides when.
+//!
+//! The invariants: no message is loaded twice; `seq` orders rows the way the server listed
+//! them (refreshes add above `first_seq`, pages below `next_seq`); a source's `next_skip` is
+//! the server offset of the next page not yet merged, and pages that arrive ahead of it wait
+//! in `ahead`; rows a source has from the cache but the server has not confirmed yet lie below
+//! its `next_skip` while `cached` is set.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::domain::{FilterKey, Filters, Inbox, MessagePage, MessageSummary};
+
+/// One inbox the list pages through: the user's own, a reportee's, or one of several in
+/// the merged view. Each keeps its own `$skip` cursor.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Source {
+    /// Whose inbox (one party: the merged view has a source per party).
+    pub inbox: Inbox,
+    /// The page requests in flight: (request id, `$skip`).
+    pub requests: Vec<(u64, usize)>,
+    /// Pages that arrived before the one at `next_skip` (several are fetched at once):
+    /// `$skip` → (messages received, more pages follow).
+    pub ahead: BTreeMap<usize, (usize, bool)>,
+    /// No more pages.
+    pub exhausted: bool,
+    /// At least one page has arrived.
+    pub loaded_once: bool,
+    /// The `$skip` of a page that failed (retried with `r`).
+    pub failed_skip: Option<usize>,
+    /// The server offset of the next page (grows by 50 a page, and by the new arrivals a
+    /// refresh finds, since they shift the server's offsets).
+    pub next_skip: usize,
+    /// The server's link to the next page, when it gives one.
+    pub next_link: Option<String>,
+    /// The list was started from the local cache: rows past `next_skip` are not confirmed
+    /// by the server yet.
+    pub cached: bool,
+    /// The sync from the top goes on while pages hold nothing the cache already had.
+    pub syncing: bool,
+    /// The cache read in flight.
+    pub cache_request: Option<u64>,
+}
+
+impl Source {
+    /// A source for `inbox`, nothing loaded yet.
+    pub fn new(inbox: Inbox) -> Self {
+        Self {
+            inbox,
+            ..Self::default()
+        }
+    }
+}
+
+/// The message list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InboxState {
+    /// Loaded messages that pass the filters, in the chosen order, no duplicates.
+    pub messages: Vec<MessageSummary>,
+    /// Loaded messages that a local-only filter hides (kept, so clearing it costs nothing).
+    pub hidden: Vec<MessageSummary>,
+    /// Index of the selected message.
+    pub selected: usize,
+    /// Index of the first visible row.
+    pub scroll: usize,
+    /// The inboxes the list is made of (one, or one per reportee in the merged view).
+    pub sources: Vec<Source>,
+    /// At least one page has arrived.
+    pub loaded_once: bool,
+    /// Messages marked with Space; actions apply to them when there are any.
+    pub marked: BTreeSet<String>,
+    /// New messages found by the refresh in progress (summed over the sources).
+    pub arrivals: Option<usize>,
+    /// The next [`MessageSummary::seq`] for a message added at the end.
+    pub next_seq: i64,
+    /// The lowest [`MessageSummary::seq`] so far (refreshes add above it).
+    pub first_seq: i64,
+    /// Unread messages loaded (see [`InboxState::unread`]).
+    pub unread_count: usize,
+    /// Loaded messages each filter lets through, in [`FilterKey::ALL`] order (see
+    /// [`InboxState::filter_count`]).
+    pub filter_counts: [usize; FilterKey::ALL.len()],
+}
+
+impl InboxState {
+    /// The selected message.
+    pub fn selected_message(&self) -> Option<&MessageSummary> {
+        self.messages.get(self.selected)
+    }
+
+    /// Loaded unread messages (shown or hidden by a local filter), as last counted by
+    /// [`InboxState::recount`] (`update` recounts after every change to the list or the
+    /// filters, so a frame does not walk 100,000 rows).
+    pub fn unread(&self) -> usize {
+        self.unread_count
+    }
+
+    /// Loaded messages that filter `key` of the filters in force lets through, as last
+    /// counted by [`InboxState::recount`] (for the chips and the filter menu).
+    pub fn filter_count(&self, key: FilterKey) -> usize {
+        FilterKey::ALL
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|i| self.filter_counts.get(i))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Every loaded message, shown or hidden: how many.
+    pub fn loaded(&self) -> usize {
+        self.messages.len() + self.hidden.len()
+    }
+
+    /// Counts the unread messages, and those each of `filters` lets through, again: one
+    /// walk over the loaded rows.
+    pub fn recount(&mut self, filters: &Filters) {
+        let mut unread = 0;
+        let mut counts = [0; FilterKey::ALL.len()];
+        for message in self.all_loaded() {
+            unread += usize::from(message.is_unread());
+            for (count, key) in counts.iter_mut().zip(FilterKey::ALL) {
+                *count += usize::from(filters.passes(key, message));
+            }
+        }
+        self.unread_count = unread;
+        self.filter_counts = counts;
+    }
+
+    /// Every loaded message, shown or hidden.
+    pub fn all_loaded(&self) -> impl Iterator<Item = &MessageSummary> {
+        self.messages.iter().chain(self.hidden.iter())
+    }
+
+    /// The index of the source that asked for page request `request`.
+    pub fn source_of(&self, request: u64) -> Option<usize> {
+        self.sources
+            .iter()
+            .position(|s| s.requests.iter().any(|(r, _)| *r == request))
+    }
+
+    /// A page request is in flight.
+    pub fn is_loading(&self) -> bool {
+        self.sources.iter().any(|s| !s.requests.is_empty())
+    }
+
+    /// Every source has been read to its end.
+    pub fn exhausted(&self) -> bool {
+        !self.sources.is_empty() && self.sources.iter().all(|s| s.exhausted)
+    }
+
+    /// The `$skip` of a page in flight (for "fetching page N").
+    pub fn loading_skip(&self) -> Option<usize> {
+        self.sources
+            .iter()
+            .filter_map(|s| s.requests.iter().map(|(_, skip)| *skip).min())
+            .min()
+    }
+
+    /// A page failed and waits for `r`.
+    pub fn failed(&self) -> bool {
+        self.sources.iter().any(|s| s.failed_skip.is_some())
+    }
+}
+
+/// What merging a page did to the list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Merge {
+    /// Messages not loaded before.
+    pub arrived: usize,
+    /// Messages loaded before and the same now.
+    pub unchanged: usize,
+    /// Messages new or changed (for the cache).
+    pub upsert: Vec<MessageSummary>,
+}
+
+/// What merging a cached list did to the list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CacheMerge {
+    /// A cached row was the same as the server's: the sync from the top has met the cache.
+    pub overlap: bool,
+    /// Rows of the server's first page the cache did not have (the new ones).
+    pub new_on_server: usize,
+}
+
+impl Source {
+    /// Moves the cursor for a page of `received` messages fetched at `skip` (`has_more`:
+    /// more follow; `next`: the server's link to them). A page from the top over rows here
+    /// already (`from_top_again`) shifts the offsets of the pages still to come by what
+    /// `arrived`; a page ahead of the cursor waits until the ones before it are here.
+    pub fn page_arrived(
+        &mut self,
+        skip: usize,
+        received: usize,
+        has_more: bool,
+        next: Option<String>,
+        from_top_again: bool,
+        arrived: usize,
+    ) {
+        if from_top_again && self.loaded_once {
+            self.next_skip += arrived;
+        } else if skip <= self.next_skip {
+            self.next_skip = skip + received;
+            self.next_link = next;
+            let mut more = has_more;
+            while more {
+                match self.ahead.remove(&self.next_skip) {
+                    Some((count, after)) => {
+                        self.next_skip += count;
+                        more = after;
+                    }
+                    None => break,
+                }
+            }
+            let cursor = self.next_skip;
+            self.ahead.retain(|skip, _| *skip > cursor);
+            self.exhausted = !more;
+            if !more {
+                self.cached = false;
+                self.ahead.clear();
+            }
+        } else {
+            self.ahead.insert(skip, (received, has_more));
+        }
+    }
+}
+
+impl InboxState {
+    /// Drops the rows of `owner` (every row when `None`) that the server no longer lists:
+    /// those inside the span of dates `page` covers (from the top for the first page, to the
+    /// end for the last) that it does not hold. Returns their ids.
+    pub fn drop_missing(
+        &mut self,
+        page: &MessagePage,
+        skip: usize,
+        owner: Option<&str>,
+    ) -> Vec<String> {
+        let mut removed = Vec::new();
+        if page.messages.is_empty() && (skip != 0 || page.has_more) {
+            return removed;
+        }
+        let ids: HashSet<&str> = page.messages.iter().map(|m| m.id.as_str()).collect();
+        let newest = page.messages.iter().filter_map(|m| m.last_changed).max();
+        let oldest = page.messages.iter().filter_map(|m| m.last_changed).min();
+        let upper = if skip == 0 { None } else { newest };
+        let lower = if page.has_more { oldest } else { None };
+        let gone = |m: &MessageSummary| {
+            let mine = owner.is_none_or(|o| m.owner.as_deref() == Some(o));
+            let inside = m
+                .last_changed
+                .is_some_and(|t| upper.is_none_or(|u| t < u) && lower.is_none_or(|l| t > l));
+            mine && inside && !ids.contains(m.id.as_str())
+        };
+        for list in [&mut self.messages, &mut self.hidden] {
+            list.retain(|m| {
+                if gone(m) {
+                    removed.push(m.id.clone());
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+        for id in &removed {
+            self.marked.remove(id);
+        }
+        removed
+    }
+
+    /// Merges a page's messages: known ones are updated in place (keeping what only a
+    /// preview told, the attachment count), new ones go below the list — or above it, for a
+    /// page from the top over rows here already (`from_top`) — shown or hidden by the local
+    /// filters. `owner` is set on each in the merged view.
+    pub fn merge_page(
+        &mut self,
+        messages: Vec<MessageSummary>,
+        owner: Option<&str>,
+        from_top: bool,
+        filters: &Filters,
+    ) -> Merge {
+        // Where each loaded message is (shown or hidden), to update known ones in place and
+        // never add one twice.
+        let placed: Vec<Option<(bool, usize)>> = {
+            let index: HashMap<&str, (bool, usize)> = self
+                .messages
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.id.as_str(), (false, i)))
+                .chain(
+                    self.hidden
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| (m.id.as_str(), (true, i))),
+                )
+                .collect();
+            messages
+                .iter()
+                .map(|m| index.get(m.id.as_str()).copied())
+                .collect()
+        };
+        let mut merge = Merge {
+            upsert: Vec::with_capacity(messages.len()),
+            ..Merge::default()
+        };
+        let (mut top_shown, mut top_hidden) = (Vec::new(), Vec::new());
+        let count = messages.len() as i64;
+        for (position, (mut message, place)) in messages.into_iter().zip(placed).enumerate() {
+            if let Some(owner) = owner {
+                message.owner = Some(owner.to_owned());
+            }
+            if let Some((hidden, i)) = place {
+                let existing = if hidden {
+                    &mut self.hidden[i]
+                } else {
+                    &mut self.messages[i]
+                };
+                message.attachment_count = message.attachment_count.or(existing.attachment_count);
+                message.seq = existing.seq;
+                if *existing == message {
+                    merge.unchanged += 1;
+                } else {
+                    merge.upsert.push(message.clone());
+                    *existing = message;
+                }
+                continue;
+            }
+            merge.arrived += 1;
+            message.seq = if from_top {
+                self.first_seq - count + position as i64
+            } else {
+                self.next_seq + position as i64
+            };
+            merge.upsert.push(message.clone());
+            match (from_top, filters.passes_local(&message)) {
+                (true, true) => top_shown.push(message),
+                (true, false) => top_hidden.push(message),
+                (false, true) => self.messages.push(message),
+                (false, false) => self.hidden.push(message),
+            }
+        }
+        if from_top {
+            self.first_seq -= count;
+        } else {
+            self.next_seq += count;
+        }
+        self.messages.splice(0..0, top_shown);
+        self.hidden.splice(0..0, top_hidden);
+        merge
+    }
+
+    /// Adds a source's cached list. When the server's first page came first
+    /// (`server_first`), only the cached rows below it are added (those within its span that
+    /// it does not hold are gone), and the rows of that page are compared with the cache.
+    /// Rows the server's filters would not pass are left out.
+    pub fn merge_cached(
+        &mut self,
+        cached: Vec<MessageSummary>,
+        owner: Option<&str>,
+        server_first: bool,
+        filters: &Filters,
+    ) -> CacheMerge {
+        let server = filters.server();
+        let mine = |m: &MessageSummary| owner.is_none_or(|o| m.owner.as_deref() == Some(o));
+        let (present, below): (HashMap<String, MessageSummary>, _) = if server_first {
+            let present = self
+                .all_loaded()
+                .filter(|m| mine(m))
+                .map(|m| (m.id.clone(), m.clone()))
+                .collect::<HashMap<_, _>>();
+            let oldest = present.values().filter_map(|m| m.last_changed).min();
+            (present, oldest)
+        } else {
+            (HashMap::new(), None)
+        };
+        let mut overlap = false;
+        let mut matched = 0;
+        let (mut low, mut high) = (self.first_seq, self.next_seq);
+        for mut message in cached {
+            message.owner = owner.map(str::to_owned);
+            if server_first {
+                if let Some(known) = present.get(&message.id) {
+                    let mut same = message.clone();
+                    same.seq = known.seq;
+                    same.attachment_count = known.attachment_count;
+                    overlap |= same == *known;
+                    matched += 1;
+                    continue;
+                }
+                let older =
+                    below.is_some_and(|oldest| message.last_changed.is_some_and(|t| t < oldest));
+                if !older {
+                    continue;
+                }
+            }
+            low = low.min(message.seq);
+            high = high.max(message.seq + 1);
+            if !FilterKey::ALL
+                .iter()
+                .filter(|k| !k.is_local())
+                .all(|k| server.passes(*k, &message))
+            {
+                continue;
+            }
+            if filters.passes_local(&message) {
+                self.messages.push(message);
+            } else {
+                self.hidden.push(message);
+            }
+        }
+        self.first_seq = low;
+        self.next_seq = high;
+        CacheMerge {
+            overlap,
+            new_on_server: present.len() - matched,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{MessageKind, MessageStatus};
+    use chrono::{TimeZone, Utc};
+
+    fn row(i: i64) -> MessageSummary {
+        MessageSummary {
+            id: format!("a{i}"),
+            subject: format!("Melding {i}"),
+            status: MessageStatus::Unread,
+            marked_unread: false,
+            service_owner: "Skatteetaten".into(),
+            message_sender: None,
+            kind: MessageKind::Correspondence,
+            created: None,
+            // Newer for smaller i, as the server lists them.
+            last_changed: Utc.timestamp_opt(2_000_000_000 - i * 60, 0).single(),
+            due: None,
+            attachment_count: None,
+            requires_confirmation: false,
+            owner: None,
+            seq: 0,
+        }
+    }
+
+    fn page(range: std::ops::Range<i64>, has_more: bool) -> MessagePage {
+        MessagePage {
+            messages: range.map(row).collect(),
+            has_more,
+            limit_reached: false,
+            next: None,
+        }
+    }
+
+    #[test]
+    fn pages_merge_without_duplicates_and_a_refresh_goes_on_top() {
+        let mut inbox = InboxState::default();
+        let filters = Filters::default();
+        let merge = inbox.merge_page(page(10..20, true).messages, None, false, &filters);
+        assert_eq!((merge.arrived, merge.unchanged), (10, 0));
+        let merge = inbox.merge_page(page(15..25, false).messages, None, false, &filters);
+        assert_eq!(
+            (merge.arrived, merge.unchanged),
+            (5, 5),
+            "the overlap is not added twice"
+        );
+        let merge = inbox.merge_page(page(8..12, true).messages, None, true, &filters);
+        assert_eq!(merge.arrived, 2);
+        let ids: Vec<&str> = inbox.messages.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(
+            &ids[..3],
+            ["a8", "a9", "a10"],
+            "new ones on top, in the server's order"
+        );
+        assert!(inbox.messages.windows(2).all(|w| w[0].seq < w[1].seq));
+    }
+
+    #[test]
+    fn rows_the_server_no_longer_lists_in_the_pages_span_are_dropped() {
+        let mut inbox = InboxState::default();
+        let filters = Filters::default();
+        inbox.merge_page(page(0..10, true).messages, None, false, &filters);
+        let mut fresh = page(0..10, true);
+        fresh.messages.retain(|m| m.id != "a3");
+        assert_eq!(inbox.drop_missing(&fresh, 0, None), ["a3"]);
+        assert_eq!(inbox.messages.len(), 9);
+        assert!(inbox.drop_missing(&page(0..0, true), 50, None).is_empty());
+    }
+
+    #[test]
+    fn the_cursor_moves_over_pages_that_arrived_ahead() {
+        let mut source = Source::new(Inbox::Me);
+        source.page_arrived(100, 50, true, None, false, 50);
+        assert_eq!(source.next_skip, 0, "a page ahead waits");
+        source.page_arrived(50, 50, true, None, false, 50);
+        source.page_arrived(0, 50, true, None, false, 50);
+        assert_eq!(source.next_skip, 150);
+        source.page_arrived(150, 20, false, None, false, 20);
+        assert!(source.exhausted);
+    }
+
+    #[test]
+    fn a_cached_list_under_a_first_server_page_adds_only_what_is_older() {
+        let mut inbox = InboxState::default();
+        let filters = Filters::default();
+        inbox.merge_page(page(0..5, true).messages, None, false, &filters);
+        let merge = inbox.merge_cached(page(3..10, false).messages, None, true, &filters);
+        assert!(merge.overlap);
+        assert_eq!(
+            merge.new_on_server, 3,
+            "a0, a1 and a2 were not in the cache"
+        );
+        assert_eq!(inbox.messages.len(), 10);
+    }
+}
