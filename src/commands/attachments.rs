@@ -1,0 +1,138 @@
+//! `innboks attachment list` and `attachment save`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use super::{begin, fail_api, fail_as};
+use crate::config::Environment;
+
+/// `innboks attachment list ID`.
+pub async fn attachment_list(
+    environment: &Environment,
+    id: &str,
+    reportee: Option<String>,
+    as_json: bool,
+) -> ExitCode {
+    let (backend, inbox) = match begin(environment, as_json, reportee).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
+    };
+    let message = match backend.preview(&inbox, id).await {
+        Ok(message) => message,
+        Err(error) => return fail_api(as_json, &error),
+    };
+    if as_json {
+        let items: Vec<_> = message
+            .attachments
+            .iter()
+            .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted}))
+            .collect();
+        say!("{}", serde_json::Value::Array(items));
+    } else {
+        for a in &message.attachments {
+            let size = a.size.map(crate::text::human_size).unwrap_or_default();
+            let encrypted = if a.encrypted { "  (kryptert)" } else { "" };
+            say!("{:10} {}  {size}{encrypted}", a.id, a.file_name);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `innboks attachment save ID [ATT_ID|--all] [--out DIR]`: prints where each file went.
+pub async fn attachment_save(
+    environment: &Environment,
+    id: &str,
+    attachment: Option<String>,
+    all: bool,
+    out: Option<std::path::PathBuf>,
+    reportee: Option<String>,
+    as_json: bool,
+) -> ExitCode {
+    let Some(dir) = out.or_else(crate::paths::download_dir) else {
+        return fail_as(
+            as_json,
+            "local",
+            "fant ingen nedlastingsmappe: bruk --out",
+            2,
+        );
+    };
+    let (backend, inbox) = match begin(environment, as_json, reportee).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
+    };
+    let message = match backend.preview(&inbox, id).await {
+        Ok(message) => message,
+        Err(error) => return fail_api(as_json, &error),
+    };
+    let chosen: Vec<_> = match (&attachment, all) {
+        (Some(wanted), _) => message
+            .attachments
+            .iter()
+            .filter(|a| &a.id == wanted)
+            .collect(),
+        (None, true) => message.attachments.iter().collect(),
+        (None, false) if message.attachments.len() == 1 => message.attachments.iter().collect(),
+        (None, false) => {
+            return fail_as(
+                as_json,
+                "usage",
+                "meldingen har flere vedlegg: oppgi et vedlegg-id eller --all",
+                2,
+            )
+        }
+    };
+    if chosen.is_empty() && all {
+        // Nothing to save is not an error for `--all`: a script gets an empty result.
+        if as_json {
+            say!("[]");
+        } else {
+            eprintln!("Meldingen har ingen vedlegg.");
+        }
+        return ExitCode::SUCCESS;
+    }
+    if chosen.is_empty() {
+        return fail_as(as_json, "not-found", "fant ikke vedlegget", 4);
+    }
+    if let Err(error) = std::fs::create_dir_all(&dir) {
+        return fail_as(
+            as_json,
+            "local",
+            &format!("kan ikke lage {}: {error}", dir.display()),
+            1,
+        );
+    }
+    let mut saved = Vec::new();
+    for a in chosen {
+        let (path, file) = match crate::paths::create_unique(&dir, &a.file_name) {
+            Ok(ok) => ok,
+            Err(error) => {
+                return fail_as(
+                    as_json,
+                    "local",
+                    &format!("kan ikke lage filen: {error}"),
+                    1,
+                )
+            }
+        };
+        let mut file = tokio::fs::File::from_std(file);
+        match backend.download(&a.url, &mut file, |_| {}).await {
+            Ok(bytes) => {
+                saved.push(json!({"id": a.id, "path": path.display().to_string(), "bytes": bytes}))
+            }
+            Err(error) => {
+                let _ = std::fs::remove_file(&path);
+                return fail_api(as_json, &error);
+            }
+        }
+    }
+    if as_json {
+        say!("{}", serde_json::Value::Array(saved));
+    } else {
+        for s in &saved {
+            say!("Lagret {}", s["path"].as_str().unwrap_or_default());
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,282 @@
+//! The scriptable mail commands: `list`, `show`, `archive`, `mark-read`, `reportees`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use super::{begin, error_code, fail_api, fail_as, resume};
+use crate::backend::Backend;
+use crate::cli::Targets;
+use crate::config::Environment;
+use crate::domain::{ApiError, Cursor, Inbox, MessageAction, Query};
+
+fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
+    d.map_or(serde_json::Value::Null, |d| json!(d.to_rfc3339()))
+}
+
+fn summary_json(m: &crate::domain::MessageSummary) -> serde_json::Value {
+    json!({
+        "id": m.id,
+        "subject": m.subject,
+        "sender": m.sender(),
+        "service_owner": m.service_owner,
+        "status": m.status.label(),
+        "unread": m.is_unread(),
+        "type": m.kind.label(),
+        "received": date(m.last_changed),
+        "due": date(m.due),
+        "requires_confirmation": m.requires_confirmation,
+        "reportee": m.owner,
+    })
+}
+
+/// Up to `limit` messages of `inbox`, newest first, as `query` asks; pages are fetched
+/// `concurrency` at a time.
+async fn fetch_list(
+    backend: &Backend,
+    inbox: &Inbox,
+    query: &Query,
+    limit: usize,
+    concurrency: usize,
+) -> Result<Vec<crate::domain::MessageSummary>, ApiError> {
+    crate::sync::fetch_all(
+        |skip| async move { backend.page(inbox, query, &Cursor::Offset(skip)).await },
+        limit,
+        concurrency,
+    )
+    .await
+}
+
+/// `innboks list`; `--reportee all` merges every reportee's inbox (newest first, each
+/// message with its `reportee`).
+pub async fn list(
+    environment: &Environment,
+    as_json: bool,
+    unread: bool,
+    reportee: Option<String>,
+    limit: usize,
+    filter: Option<String>,
+    concurrency: usize,
+) -> ExitCode {
+    let (backend, inbox) = match begin(environment, as_json, reportee).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
+    };
+    // Every message whatever its folder, as Altinn 2's plain list gives them.
+    let query = Query {
+        folder: None,
+        filters: crate::domain::Filters {
+            unread,
+            ..Default::default()
+        },
+        raw_filter: filter,
+    };
+    let mut names = std::collections::HashMap::new();
+    let fetched: Result<Vec<crate::domain::MessageSummary>, ApiError> = async {
+        if !inbox.is_all() {
+            return fetch_list(&backend, &inbox, &query, limit, concurrency).await;
+        }
+        let parties = backend.parties().await?;
+        let mut merged = Vec::new();
+        for party in parties {
+            let owner = Inbox::Party(party.id.clone());
+            let mut messages = fetch_list(&backend, &owner, &query, limit, concurrency).await?;
+            for m in &mut messages {
+                m.owner = Some(party.id.clone());
+            }
+            names.insert(party.id.clone(), party.name.clone());
+            merged.extend(messages);
+        }
+        merged.sort_by_key(|m| std::cmp::Reverse(m.last_changed));
+        merged.truncate(limit);
+        Ok(merged)
+    }
+    .await;
+    let messages = match fetched {
+        Ok(messages) => messages,
+        Err(error) => return fail_api(as_json, &error),
+    };
+    if as_json {
+        say!(
+            "{}",
+            serde_json::Value::Array(messages.iter().map(summary_json).collect())
+        );
+    } else {
+        for m in &messages {
+            let dot = if m.is_unread() { "●" } else { " " };
+            let received = m
+                .last_changed
+                .map(crate::text::norwegian_date)
+                .unwrap_or_default();
+            let owner = m
+                .owner
+                .as_ref()
+                .map(|id| {
+                    let name = names.get(id).map_or(id.as_str(), String::as_str);
+                    format!("{}  ", crate::text::fit(name, 16))
+                })
+                .unwrap_or_default();
+            say!(
+                "{dot} {received:10}  {owner}{}  {}  [{}]",
+                crate::text::fit(m.sender(), 24),
+                m.subject,
+                m.id
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// What `act_on` does to each message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bulk {
+    /// `innboks archive`.
+    Archive,
+    /// `innboks mark-read`.
+    MarkRead,
+}
+
+/// `innboks archive ID…` and `innboks mark-read ID…`: one line (or JSON object) per
+/// message; the exit code is the first failure's.
+pub async fn act_on(environment: &Environment, targets: &Targets, bulk: Bulk) -> ExitCode {
+    let as_json = targets.json;
+    let (backend, inbox) = match begin(environment, as_json, targets.reportee.clone()).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
+    };
+    let mut results = Vec::new();
+    let mut first_failure = None;
+    for id in &targets.ids {
+        let action = match bulk {
+            Bulk::Archive => MessageAction::Archive,
+            Bulk::MarkRead => MessageAction::MarkRead,
+        };
+        let outcome = backend.act(&inbox, id, action).await;
+        match outcome {
+            Ok(new_id) => {
+                if as_json {
+                    results.push(json!({"id": id, "ok": true, "new_id": new_id}));
+                } else {
+                    match (bulk, new_id) {
+                        (Bulk::Archive, Some(new_id)) => say!("{id}: arkivert som {new_id}"),
+                        (Bulk::Archive, None) => say!("{id}: arkivert"),
+                        (Bulk::MarkRead, _) => say!("{id}: lest"),
+                    }
+                }
+            }
+            Err(error) => {
+                let (code, exit) = error_code(&error);
+                if as_json {
+                    results.push(
+                        json!({"id": id, "ok": false, "code": code, "message": error.to_string()}),
+                    );
+                } else {
+                    eprintln!("{id}: {error}");
+                }
+                first_failure.get_or_insert(exit);
+            }
+        }
+    }
+    if as_json {
+        say!("{}", serde_json::Value::Array(results));
+    }
+    match first_failure {
+        Some(exit) => ExitCode::from(exit),
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// `innboks show ID`: marks the message read only with `--mark-read`.
+pub async fn show(
+    environment: &Environment,
+    id: &str,
+    reportee: Option<String>,
+    as_json: bool,
+    mark_read: bool,
+) -> ExitCode {
+    let (backend, inbox) = match begin(environment, as_json, reportee).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
+    };
+    let result = if mark_read {
+        backend.open(&inbox, id).await
+    } else {
+        backend.preview(&inbox, id).await
+    };
+    let message = match result {
+        Ok(message) => message,
+        Err(error) => return fail_api(as_json, &error),
+    };
+    if as_json {
+        let mut value = summary_json(&message.summary);
+        value["body"] = json!(message.body);
+        value["summary"] = json!(message.summary_text);
+        value["portal_url"] = json!(message.portal_url);
+        value["attachments"] = serde_json::Value::Array(
+            message
+                .attachments
+                .iter()
+                .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted}))
+                .collect(),
+        );
+        say!("{value}");
+    } else {
+        let s = &message.summary;
+        say!("Fra: {}", s.sender());
+        if let Some(received) = s.last_changed {
+            say!("Mottatt: {}", crate::text::norwegian_datetime(received));
+        }
+        say!("Status: {}   Type: {}", s.status.label(), s.kind.label());
+        say!("Emne: {}", s.subject);
+        for (i, a) in message.attachments.iter().enumerate() {
+            say!(
+                "Vedlegg [{}]: {} ({})",
+                i + 1,
+                a.file_name,
+                a.size.map(crate::text::human_size).unwrap_or_default()
+            );
+        }
+        say!();
+        say!("{}", message.body);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `innboks reportees`.
+pub async fn reportees(environment: &Environment, as_json: bool) -> ExitCode {
+    let backend = match resume(environment).await {
+        Ok(backend) => backend,
+        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+    };
+    let result = backend.parties().await;
+    let parties = match result {
+        Ok(parties) => parties,
+        Err(error) => return fail_api(as_json, &error),
+    };
+    if as_json {
+        let items: Vec<_> = parties
+            .iter()
+            .map(|p| {
+                let kind = match &p.kind {
+                    crate::domain::PartyKind::Person => "person",
+                    crate::domain::PartyKind::Organisation => "organisation",
+                    crate::domain::PartyKind::SubUnit => "sub-unit",
+                    crate::domain::PartyKind::Other(_) => "other",
+                };
+                json!({"id": p.id, "name": p.name, "kind": kind, "organisation_number": p.organisation_number})
+            })
+            .collect();
+        say!("{}", serde_json::Value::Array(items));
+    } else {
+        for p in &parties {
+            say!(
+                "{:12} {}  {}",
+                p.id,
+                p.name,
+                p.organisation_number.as_deref().unwrap_or("")
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,134 @@
+//! The non-interactive commands, for scripts and for a first login over SSH: `login`,
+//! `logout` and `status` ([`session`]); `list`, `show`, `archive`, `mark-read` and
+//! `reportees` ([`mail`]); `attachment list|save` ([`attachments`]). They share the session
+//! store with the TUI, call the backend and auth directly (never the TUI's runtime), print
+//! results on stdout (JSON with `--json`), errors as one line with a stable code and exit
+//! code, and never a secret.
+
+/// Prints a line on stdout; a closed pipe (`innboks status | head`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+mod attachments;
+mod mail;
+mod session;
+
+pub use attachments::{attachment_list, attachment_save};
+pub use mail::{act_on, list, reportees, show, Bulk};
+pub use session::{login, logout, status};
+
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use crate::auth::oidc::{self, AuthError, Provider};
+use crate::auth::refresh::Refresher;
+use crate::auth::store::SessionStore;
+use crate::auth::SessionHandle;
+use crate::backend::altinn2::Client;
+use crate::backend::Backend;
+use crate::config::Environment;
+use crate::domain::{ApiError, Inbox};
+
+/// Exit code: not logged in.
+pub const EXIT_NOT_LOGGED_IN: u8 = 3;
+
+/// Exit code: network or server trouble.
+pub const EXIT_NETWORK: u8 = 5;
+
+fn fail(error: &dyn std::fmt::Display, code: u8) -> ExitCode {
+    eprintln!("innboks: {error}");
+    ExitCode::from(code)
+}
+
+async fn discover(environment: &Environment) -> Result<Provider, AuthError> {
+    let (Some(issuer), Some(client_id)) = (&environment.issuer, &environment.client_id) else {
+        return Err(AuthError::NotOffered(format!(
+            "ID-porten er ikke konfigurert for miljøet «{}»: sett issuer og client_id (eller --issuer og --client-id).",
+            environment.name
+        )));
+    };
+    Provider::discover(&oidc::http_client()?, issuer, client_id).await
+}
+
+fn store_for(environment: &Environment) -> Option<SessionStore> {
+    SessionStore::for_env(&environment.name)
+}
+
+/// A stable, kebab-case error code for scripts (`--json` prints it on stderr).
+fn error_code(error: &ApiError) -> (&'static str, u8) {
+    match error {
+        ApiError::SessionExpired
+        | ApiError::Unauthorized { .. }
+        | ApiError::NeedsIdPorten { .. } => ("not-logged-in", EXIT_NOT_LOGGED_IN),
+        ApiError::Server { status: 404, .. } => ("not-found", 4),
+        ApiError::Server { status: 400, .. } => ("bad-request", 2),
+        ApiError::Network { .. } => ("network", EXIT_NETWORK),
+        ApiError::Server { .. } | ApiError::Malformed { .. } => ("server", EXIT_NETWORK),
+        ApiError::Local(_) => ("local", 1),
+        ApiError::Unsupported { .. } => ("unsupported", 2),
+        ApiError::Offline => ("offline", EXIT_NETWORK),
+    }
+}
+
+fn fail_as(json_errors: bool, code: &str, message: &str, exit: u8) -> ExitCode {
+    if json_errors {
+        eprintln!("{}", json!({"code": code, "message": message}));
+    } else {
+        eprintln!("innboks: {message}");
+    }
+    ExitCode::from(exit)
+}
+
+fn fail_api(json_errors: bool, error: &ApiError) -> ExitCode {
+    let (code, exit) = error_code(error);
+    fail_as(json_errors, code, &error.to_string(), exit)
+}
+
+/// The saved ID-porten session, resumed (a refresh), for the scriptable commands.
+async fn resume(
+    environment: &Environment,
+) -> Result<Backend, (String, &'static str, u8)> {
+    let not_logged_in = |why: String| (why, "not-logged-in", EXIT_NOT_LOGGED_IN);
+    let store =
+        store_for(environment).ok_or_else(|| not_logged_in("ingen hjemmekatalog".into()))?;
+    let stored = store.load().ok_or_else(|| {
+        not_logged_in(format!(
+            "ikke innlogget i «{}»: kjør innboks login",
+            environment.name
+        ))
+    })?;
+    let provider = discover(environment)
+        .await
+        .map_err(|e| (e.to_string(), "network", EXIT_NETWORK))?;
+    let handle = SessionHandle::default();
+    let refresher = Refresher::resume(provider, handle.clone(), Some(store), stored)
+        .await
+        .map_err(|e| match e {
+            AuthError::InvalidGrant(_) => not_logged_in(format!("{e} Kjør innboks login.")),
+            other => (other.to_string(), "network", EXIT_NETWORK),
+        })?;
+    handle.set_refresher(refresher, None);
+    let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())
+        .map_err(|e| (e.to_string(), "local", 1))?;
+    Ok(Backend::altinn2(client, handle))
+}
+
+/// The start every scriptable command that reads mail shares: the saved session resumed,
+/// and whose inbox (`my` unless `--reportee`). On failure, the exit code, already reported.
+async fn begin(
+    environment: &Environment,
+    as_json: bool,
+    reportee: Option<String>,
+) -> Result<(Backend, Inbox), ExitCode> {
+    match resume(environment).await {
+        Ok(backend) => Ok((
+            backend,
+            reportee.as_deref().map_or(Inbox::Me, Inbox::from_key),
+        )),
+        Err((message, code, exit)) => Err(fail_as(as_json, code, &message, exit)),
+    }
+}

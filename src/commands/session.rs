@@ -1,0 +1,307 @@
+//! `innboks login`, `logout` and `status`: the session, kept in the store the TUI uses.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use super::{discover, fail, store_for, EXIT_NETWORK, EXIT_NOT_LOGGED_IN};
+use crate::auth::browser::{self, CallbackParams};
+use crate::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR, DEFAULT_SCOPES};
+use crate::auth::refresh::{stored_session, Refresher};
+use crate::auth::store::SessionStore;
+use crate::auth::{device, SessionHandle};
+use crate::backend::altinn2::Client;
+use crate::cli::LoginMethodArg;
+use crate::config::Environment;
+use crate::secret::Secret;
+
+/// `innboks login`.
+pub async fn login(
+    environment: &Environment,
+    method: LoginMethodArg,
+    no_browser: bool,
+    username: Option<String>,
+    loopback_port: u16,
+) -> ExitCode {
+    if method == LoginMethodArg::Password {
+        return password_login(environment, username).await;
+    }
+    let provider = match discover(environment).await {
+        Ok(provider) => provider,
+        Err(error) => return fail(&error, EXIT_NETWORK),
+    };
+    let result = match method {
+        LoginMethodArg::Device => device_login(&provider).await,
+        _ => browser_login(&provider, no_browser, loopback_port).await,
+    };
+    let (tokens, claims, method_name) = match result {
+        Ok(ok) => ok,
+        Err(error) => return fail(&error, EXIT_NOT_LOGGED_IN),
+    };
+    let store = store_for(environment);
+    let stored = stored_session(
+        &environment.name,
+        &provider,
+        method_name,
+        &tokens,
+        DEFAULT_SCOPES,
+        claims.as_ref(),
+    );
+    let pid = claims.as_ref().and_then(|c| c.masked_pid());
+    if let Err(error) = Refresher::start(
+        provider,
+        SessionHandle::default(),
+        store.clone(),
+        tokens,
+        stored,
+    ) {
+        return fail(&error, EXIT_NOT_LOGGED_IN);
+    }
+    let who = pid
+        .map(|p| format!(" (fødselsnummer {p})"))
+        .unwrap_or_default();
+    say!("Innlogget med ID-porten{who}.");
+    if let Some(store) = store {
+        say!(
+            "Økten er lagret i {} (kun lesbar for deg).",
+            store.path().display()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+async fn browser_login(
+    provider: &Provider,
+    no_browser: bool,
+    loopback_port: u16,
+) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
+    let mut login =
+        browser::start(provider.clone(), loopback_port, DEFAULT_SCOPES, DEFAULT_ACR).await?;
+    let var = |name: &str| std::env::var(name).ok();
+    say!("Åpne denne adressen i en nettleser og logg inn:");
+    say!("{}", login.authorize_url);
+    if !no_browser
+        && browser::local_browser_available(var)
+        && browser::open_in_browser(&login.authorize_url).is_ok()
+    {
+        say!("(Nettleseren er åpnet.)");
+    }
+    say!("Venter på svar på {} …", login.redirect_uri);
+    if login.fixed_port_busy {
+        say!(
+            "Den faste porten var opptatt, så {} brukes denne gangen.",
+            login.port
+        );
+    }
+    if browser::over_ssh(var) {
+        say!(
+            "Over SSH: koble til med  ssh -L {0}:127.0.0.1:{0} <denne maskinen>  så når nettleseren din hit.",
+            login.port
+        );
+    }
+    say!("Eller lim inn adressen nettleseren havnet på, og trykk Enter:");
+    let _ = std::io::stdout().flush();
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let params = {
+        let callback = login.callback();
+        tokio::pin!(callback);
+        let mut stdin_open = true;
+        loop {
+            tokio::select! {
+                received = &mut callback => break received?,
+                line = lines.next_line(), if stdin_open => match line {
+                    Ok(Some(text)) if text.trim().is_empty() => {}
+                    Ok(Some(text)) => match CallbackParams::parse(&text) {
+                        Ok(params) if params.error.is_some() || login.state_matches(&params) => break params,
+                        Ok(_) => eprintln!("{}", AuthError::StateMismatch),
+                        Err(error) => eprintln!("{error}"),
+                    },
+                    _ => stdin_open = false,
+                },
+            }
+        }
+    };
+    let (tokens, claims) = login.finish(params, DEFAULT_ACR).await?;
+    Ok((tokens, Some(claims), "browser"))
+}
+
+async fn device_login(
+    provider: &Provider,
+) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
+    let login = device::start(provider, DEFAULT_SCOPES).await?;
+    say!("Gå til {} og skriv inn koden", login.verification_uri);
+    say!();
+    say!("    {}", login.user_code);
+    say!();
+    if let Some(complete) = &login.verification_uri_complete {
+        if std::io::stdout().is_terminal() {
+            say!("Eller skann denne med mobilen:");
+            for line in crate::text::qr_lines(complete) {
+                say!("{line}");
+            }
+        }
+        say!("Direkte lenke: {complete}");
+    }
+    say!("Venter på godkjenning …");
+    let _ = std::io::stdout().flush();
+    let (tokens, claims) = device::poll(provider, &login, DEFAULT_ACR).await?;
+    Ok((tokens, claims, "device"))
+}
+
+/// Reads a password without echo on a terminal, or a line from piped input.
+fn read_password(prompt: &str) -> std::io::Result<Secret> {
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    if !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(Secret::new(line.trim_end_matches(['\r', '\n'])));
+    }
+    use crossterm::event::{read, Event, KeyCode, KeyEventKind, KeyModifiers};
+    crossterm::terminal::enable_raw_mode()?;
+    let mut password = String::new();
+    let result = loop {
+        match read() {
+            Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => match key.code {
+                KeyCode::Enter => break Ok(()),
+                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    break Err(std::io::Error::other("avbrutt"))
+                }
+                KeyCode::Backspace => {
+                    password.pop();
+                }
+                KeyCode::Char(c) => password.push(c),
+                _ => {}
+            },
+            Ok(_) => {}
+            Err(error) => break Err(error),
+        }
+    };
+    let _ = crossterm::terminal::disable_raw_mode();
+    eprintln!();
+    result.map(|()| Secret::new(password))
+}
+
+async fn password_login(environment: &Environment, username: Option<String>) -> ExitCode {
+    let username = match username {
+        Some(name) => name,
+        None => {
+            eprint!("Brukernavn: ");
+            let _ = std::io::stderr().flush();
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line).is_err() {
+                return fail(&"kunne ikke lese brukernavnet", 2);
+            }
+            line.trim().to_owned()
+        }
+    };
+    let password = match read_password("Passord: ") {
+        Ok(password) => password,
+        Err(error) => return fail(&error, 2),
+    };
+    let client = match Client::new(environment.altinn_url.clone(), environment.api_key.clone()) {
+        Ok(client) => client,
+        Err(error) => return fail(&error, EXIT_NETWORK),
+    };
+    match client.login_with_password(&username, &password).await {
+        Ok(_) => {
+            say!("Innlogget som {username} med passord (sikkerhetsnivå 1).");
+            say!("Passordøkter lagres ikke mellom kjøringer; bruk ID-porten for det.");
+            ExitCode::SUCCESS
+        }
+        Err(crate::backend::altinn2::PasswordLoginError::Rejected(reason)) => {
+            fail(&format!("innlogging feilet: {reason}"), EXIT_NOT_LOGGED_IN)
+        }
+        Err(error) => fail(&error, EXIT_NETWORK),
+    }
+}
+
+/// `innboks logout`: revokes at the provider and deletes the stored session.
+pub async fn logout(environment: &Environment) -> ExitCode {
+    let Some(store) = store_for(environment) else {
+        return fail(&"ingen hjemmekatalog", 2);
+    };
+    let Some(stored) = store.load() else {
+        say!("Ikke innlogget i «{}».", environment.name);
+        return ExitCode::SUCCESS;
+    };
+    let revoked = match discover(environment).await {
+        Ok(provider) => provider.revoke(&stored.refresh_token).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = store.delete() {
+        return fail(
+            &format!("kunne ikke slette {}: {error}", store.path().display()),
+            2,
+        );
+    }
+    match revoked {
+        Ok(()) => {
+            say!("Logget ut: økten er trukket tilbake hos ID-porten og slettet her.");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            say!("Økten er slettet her, men ID-porten kunne ikke nås for å trekke den tilbake: {error}");
+            ExitCode::from(EXIT_NETWORK)
+        }
+    }
+}
+
+fn iso(epoch: u64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp(epoch as i64, 0)
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_default()
+}
+
+/// `innboks status [--json]`: who, where, how and until when. Exit 3 when not logged in.
+pub fn status(environment: &Environment, as_json: bool) -> ExitCode {
+    let store = store_for(environment);
+    let stored = store
+        .as_ref()
+        .and_then(SessionStore::load)
+        .filter(|s| !s.expired());
+    let value = match &stored {
+        Some(s) => json!({
+            "logged_in": true,
+            "env": environment.name,
+            "method": s.method,
+            "issuer": s.issuer,
+            "client_id": s.client_id,
+            "scopes": s.scopes,
+            "pid": s.pid_masked,
+            "logged_in_at": iso(s.logged_in_at),
+            "refresh_expires_at": s.refresh_expires_at.map(iso),
+            "session_file": store.as_ref().map(|st| st.path().display().to_string()),
+        }),
+        None => json!({
+            "logged_in": false,
+            "env": environment.name,
+        }),
+    };
+    if as_json {
+        say!("{value}");
+    } else if let Some(s) = &stored {
+        say!(
+            "Innlogget i «{}» med ID-porten ({}).",
+            environment.name,
+            s.method
+        );
+        if let Some(pid) = &s.pid_masked {
+            say!("Fødselsnummer: {pid}");
+        }
+        say!("Utsteder: {}  klient: {}", s.issuer, s.client_id);
+        say!("Innlogget: {}", iso(s.logged_in_at));
+        if let Some(at) = s.refresh_expires_at {
+            say!("Økten utløper uten bruk: {}", iso(at));
+        }
+    } else {
+        say!("Ikke innlogget i «{}».", environment.name);
+    }
+    if stored.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_NOT_LOGGED_IN)
+    }
+}
