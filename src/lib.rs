@@ -1,4 +1,11 @@
-//! innboks: a terminal inbox for Altinn. See `DESIGN.md` in the shared folder for the map.
+//! innboks: a terminal inbox for Altinn.
+//!
+//! `ARCHITECTURE.md` at the root of the repository is the map: the data flow (key → `Msg` →
+//! `app::update` → `Effect` → `runtime` → `Msg` → `ui::draw`), where each concern lives, the
+//! import rule (checked by `tests/architecture.rs`), and how to add a screen, an effect, a
+//! command or a backend. In short: `app/` is state and its one way of changing, `ui/` draws
+//! it, `runtime/` carries out what `update` asks for through a `backend::Backend`, `auth` and
+//! the `cache`; `commands/` are the scriptable commands; `sim/` is the simulator.
 
 pub mod app;
 pub mod auth;

@@ -192,3 +192,41 @@ fn the_reader_finds_paths_groups_and_skips_comments() {
         ["auth::Session", "auth::SessionHandle", "domain::Inbox::Me"]
     );
 }
+
+#[test]
+fn architecture_md_maps_every_module() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let mut missing = Vec::new();
+    for dir in [
+        "src",
+        "src/app",
+        "src/app/update",
+        "src/runtime",
+        "src/backend",
+        "src/commands",
+    ] {
+        for entry in std::fs::read_dir(root.join(dir))
+            .expect("readable")
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stem = name.trim_end_matches(".rs");
+            if stem == "mod" {
+                continue;
+            }
+            let named = if entry.path().is_dir() {
+                doc.contains(&format!("{stem}/"))
+            } else {
+                doc.contains(&name) || doc.contains(stem)
+            };
+            if !named {
+                missing.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not on the map in ARCHITECTURE.md: {missing:?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Key bindings: each action has a config name, a description and a group, so the help
-//! overlay and the hint bar are generated from the same table that handles keys. Defaults
-//! follow DESIGN.md; the config's `[keys]` table overrides them.
+//! overlay and the hint bar are generated from the same table that handles keys. Overlays
+//! take keys in their own [`Mode`], so they are rebound the same way. The config's `[keys]`
+//! table overrides the defaults.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -89,9 +89,7 @@ fn fail_api(json_errors: bool, error: &ApiError) -> ExitCode {
 }
 
 /// The saved ID-porten session, resumed (a refresh), for the scriptable commands.
-async fn resume(
-    environment: &Environment,
-) -> Result<Backend, (String, &'static str, u8)> {
+async fn resume(environment: &Environment) -> Result<Backend, (String, &'static str, u8)> {
     let not_logged_in = |why: String| (why, "not-logged-in", EXIT_NOT_LOGGED_IN);
     let store =
         store_for(environment).ok_or_else(|| not_logged_in("ingen hjemmekatalog".into()))?;

@@ -1,6 +1,6 @@
-//! The embedded simulator: Altinn 2 REST (and, later, an ID-porten-like OIDC provider) on
-//! 127.0.0.1, serving a deterministic synthetic mailbox. `innboks demo` runs it in-process;
-//! `innboks sim` runs it alone; the tests start it on an ephemeral port.
+//! The embedded simulator: Altinn 2 REST and an ID-porten-like OIDC provider on 127.0.0.1,
+//! serving a deterministic synthetic mailbox. `innboks demo` runs it in-process; `innboks
+//! sim` runs it alone; the tests start it on an ephemeral port.
 
 pub mod altinn;
 pub mod data;
