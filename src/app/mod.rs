@@ -6,23 +6,28 @@ pub mod effect;
 pub mod inbox;
 pub mod input;
 pub mod keymap;
+pub mod layout;
+pub mod login;
 pub mod msg;
+pub mod overlay;
 pub mod search;
 pub mod update;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::time::SystemTime;
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 
 pub use effect::Effect;
 pub use inbox::{InboxState, Merge, Source};
 pub use input::TextInput;
 pub use keymap::{Action, Keymap, Mode};
+pub use layout::PaneLayout;
+pub use login::{BrowserView, DeviceView, LoginField, LoginFlow, LoginMethod, LoginState};
 pub use msg::Msg;
+pub use overlay::{CommandLine, Overlay, PendingAction, Switcher, SwitcherEntry};
 
-use crate::domain::{Capabilities, Inbox, Message, MessageAction, MessageSummary, Party, Scope};
+use crate::domain::{Capabilities, Inbox, Message, MessageSummary, Party, Scope};
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,152 +36,6 @@ pub enum Screen {
     Login,
     /// The inbox.
     Inbox,
-}
-
-/// The ways to log in, in the order shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginMethod {
-    /// ID-porten device authorization grant.
-    IdPortenDevice,
-    /// ID-porten in a browser (authorization code + PKCE).
-    IdPortenBrowser,
-    /// Altinn user name and password.
-    Password,
-}
-
-impl LoginMethod {
-    /// All methods, in screen order.
-    pub const ALL: [LoginMethod; 3] = [
-        LoginMethod::IdPortenDevice,
-        LoginMethod::IdPortenBrowser,
-        LoginMethod::Password,
-    ];
-
-    /// The label on the login screen.
-    pub fn label(self) -> &'static str {
-        match self {
-            LoginMethod::IdPortenDevice => "ID-porten med engangskode",
-            LoginMethod::IdPortenBrowser => "ID-porten i nettleseren",
-            LoginMethod::Password => "Altinn-brukernavn og passord",
-        }
-    }
-}
-
-/// The focused element on the login screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginField {
-    /// The method list.
-    Method,
-    /// The user name field.
-    Username,
-    /// The password field.
-    Password,
-}
-
-/// The login form. The password is kept only until it is submitted.
-#[derive(Clone, Default, PartialEq)]
-pub struct LoginState {
-    /// Index into [`LoginMethod::ALL`].
-    pub method: usize,
-    /// Focused element.
-    pub focus: Option<LoginField>,
-    /// User name as typed.
-    pub username: TextInput,
-    /// Password as typed (cleared on submit and on failure).
-    pub password: TextInput,
-    /// The last error.
-    pub error: Option<String>,
-    /// The login request in flight.
-    pub pending: Option<u64>,
-    /// The session expired: the form is an overlay over a kept inbox.
-    pub relogin: bool,
-    /// An ID-porten flow in progress.
-    pub flow: LoginFlow,
-    /// Whether the provider offers the device flow (`None` until discovery answers).
-    pub device_offered: Option<bool>,
-    /// Discovery failed: why.
-    pub provider_error: Option<String>,
-    /// A stored session is being resumed.
-    pub restoring: bool,
-}
-
-/// An ID-porten login in progress.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum LoginFlow {
-    /// None.
-    #[default]
-    Idle,
-    /// Waiting for the provider (discovery, device code, PAR).
-    Starting,
-    /// The device code is shown; polling.
-    Device(DeviceView),
-    /// The authorize URL is shown; the loopback listener waits, a URL can be pasted.
-    Browser(BrowserView),
-}
-
-/// What the device-code screen shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeviceView {
-    /// The code to type.
-    pub user_code: String,
-    /// Where to type it.
-    pub verification_uri: String,
-    /// The URL with the code in it.
-    pub verification_uri_complete: Option<String>,
-    /// Its QR code as lines of text, made once when the code arrives (not per frame);
-    /// empty without a complete URL.
-    pub qr: Vec<String>,
-    /// When the code expires.
-    pub expires_at: SystemTime,
-}
-
-/// What the browser-login screen shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BrowserView {
-    /// The URL to open.
-    pub url: String,
-    /// The loopback port waiting for the redirect.
-    pub port: u16,
-    /// The preferred fixed port was taken.
-    pub fixed_port_busy: bool,
-    /// The browser was opened automatically.
-    pub opened: bool,
-    /// The paste field.
-    pub paste: TextInput,
-    /// The paste field has the keys (else `y` copies the URL).
-    pub paste_focused: bool,
-    /// Why the last paste was refused.
-    pub paste_error: Option<String>,
-}
-
-impl fmt::Debug for LoginState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoginState")
-            .field("method", &self.method)
-            .field("focus", &self.focus)
-            .field("username", &self.username)
-            .field("password", &"***")
-            .field("error", &self.error)
-            .field("pending", &self.pending)
-            .field("relogin", &self.relogin)
-            .field("flow", &self.flow)
-            .finish()
-    }
-}
-
-impl LoginState {
-    /// The selected method.
-    pub fn method(&self) -> LoginMethod {
-        LoginMethod::ALL
-            .get(self.method)
-            .copied()
-            .unwrap_or(LoginMethod::Password)
-    }
-
-    /// The focused element (user name by default).
-    pub fn focused(&self) -> LoginField {
-        self.focus.unwrap_or(LoginField::Username)
-    }
 }
 
 /// The detail pane.
@@ -361,192 +220,6 @@ impl SortOrder {
     }
 }
 
-/// The reportee switcher: type to filter, arrows to choose, Enter to switch.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Switcher {
-    /// What was typed.
-    pub filter: TextInput,
-    /// Index into the filtered list.
-    pub selected: usize,
-    /// Waiting for the list.
-    pub loading: bool,
-}
-
-/// A line in the reportee switcher.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum SwitcherEntry<'a> {
-    /// Every reportee's inbox merged into one list.
-    All,
-    /// One party's inbox.
-    Party(&'a Party),
-}
-
-impl App {
-    /// The switcher's lines matching its filter (name, org number or id): the merged view
-    /// first when there is more than one party, then the parties.
-    pub fn switcher_matches(&self) -> Vec<SwitcherEntry<'_>> {
-        let filter = self
-            .switcher()
-            .map(|s| s.filter.value().to_lowercase())
-            .unwrap_or_default();
-        let all = self.reportees.len() > 1
-            && (filter.is_empty() || "alle samlet all".contains(filter.as_str()));
-        all.then_some(SwitcherEntry::All)
-            .into_iter()
-            .chain(
-                self.reportees
-                    .iter()
-                    .filter(|p| {
-                        filter.is_empty()
-                            || p.name.to_lowercase().contains(&filter)
-                            || p.organisation_number
-                                .as_deref()
-                                .is_some_and(|n| n.contains(&filter))
-                            || p.id.to_lowercase().contains(&filter)
-                    })
-                    .map(SwitcherEntry::Party),
-            )
-            .collect()
-    }
-
-    /// Whose inbox a loaded message is in: its owner in the merged view, else the one shown.
-    pub fn owner_of(&self, message: &MessageSummary) -> Inbox {
-        match &message.owner {
-            Some(party) => Inbox::Party(party.clone()),
-            None => self.whose.clone(),
-        }
-    }
-
-    /// The name of the party with reportee id `id`, when known.
-    pub fn party_name(&self, id: &str) -> Option<&str> {
-        self.reportees
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.as_str())
-    }
-}
-
-/// The command line: what is typed after `:`, and why the last command was refused (the
-/// text stays, so a typo is fixed, not retyped).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CommandLine {
-    /// What was typed.
-    pub text: TextInput,
-    /// Why the last command was refused.
-    pub error: Option<String>,
-}
-
-/// An action that asks first ("Slette …? y/n").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingAction {
-    /// What.
-    pub action: MessageAction,
-    /// On which messages.
-    pub ids: Vec<String>,
-    /// What to call them in the question: «subject», or "5 meldinger".
-    pub subject: String,
-}
-
-/// What takes over the keys on top of the inbox: at most one at a time, by its type. The
-/// search prompt is not one of them: its hits outlive the typing (`n`/`N`), so it lives in
-/// [`App::search`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Overlay {
-    /// The help (`?`), scrolled this many lines.
-    Help {
-        /// Lines scrolled.
-        scroll: u16,
-    },
-    /// The filter menu (`f`).
-    Filters,
-    /// The command line (`:`).
-    Command(CommandLine),
-    /// The link chooser (`Y`), on the chosen body link.
-    Links {
-        /// Index of the chosen link.
-        selected: usize,
-    },
-    /// The reportee switcher (`R`).
-    Switcher(Switcher),
-    /// A question before an action ("Slette …? y/n").
-    Question(PendingAction),
-    /// Choosing among the open message's attachments (`v`).
-    Attachments {
-        /// Index of the chosen attachment.
-        selected: usize,
-    },
-}
-
-impl Overlay {
-    /// The key mode it puts the keymap in.
-    pub fn mode(&self) -> Mode {
-        match self {
-            Overlay::Help { .. } => Mode::Help,
-            Overlay::Filters => Mode::Filters,
-            Overlay::Command(_) => Mode::Text,
-            Overlay::Links { .. } => Mode::Links,
-            Overlay::Switcher(_) => Mode::Switcher,
-            Overlay::Question(_) => Mode::Question,
-            Overlay::Attachments { .. } => Mode::Attachments,
-        }
-    }
-}
-
-impl App {
-    /// How far the help is scrolled, when it is open.
-    pub fn help_scroll(&self) -> Option<u16> {
-        match &self.overlay {
-            Some(Overlay::Help { scroll }) => Some(*scroll),
-            _ => None,
-        }
-    }
-
-    /// The reportee switcher, when open.
-    pub fn switcher(&self) -> Option<&Switcher> {
-        match &self.overlay {
-            Some(Overlay::Switcher(switcher)) => Some(switcher),
-            _ => None,
-        }
-    }
-
-    /// The command line, when open.
-    pub fn command_line(&self) -> Option<&CommandLine> {
-        match &self.overlay {
-            Some(Overlay::Command(line)) => Some(line),
-            _ => None,
-        }
-    }
-
-    /// The filter menu is open.
-    pub fn filter_menu_open(&self) -> bool {
-        self.overlay == Some(Overlay::Filters)
-    }
-
-    /// The chosen link, when the link chooser is open.
-    pub fn link_choice(&self) -> Option<usize> {
-        match &self.overlay {
-            Some(Overlay::Links { selected }) => Some(*selected),
-            _ => None,
-        }
-    }
-
-    /// The question waiting for `y`, when one is asked.
-    pub fn question(&self) -> Option<&PendingAction> {
-        match &self.overlay {
-            Some(Overlay::Question(pending)) => Some(pending),
-            _ => None,
-        }
-    }
-
-    /// The chosen attachment, when choosing one.
-    pub fn attachment_choice(&self) -> Option<usize> {
-        match &self.overlay {
-            Some(Overlay::Attachments { selected }) => Some(*selected),
-            _ => None,
-        }
-    }
-}
-
 impl App {
     /// A fresh app on the login screen.
     pub fn new(env_label: impl Into<String>, keymap: Keymap) -> Self {
@@ -598,6 +271,22 @@ impl App {
         }
     }
 
+    /// Whose inbox a loaded message is in: its owner in the merged view, else the one shown.
+    pub fn owner_of(&self, message: &MessageSummary) -> Inbox {
+        match &message.owner {
+            Some(party) => Inbox::Party(party.clone()),
+            None => self.whose.clone(),
+        }
+    }
+
+    /// The name of the party with reportee id `id`, when known.
+    pub fn party_name(&self, id: &str) -> Option<&str> {
+        self.reportees
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.as_str())
+    }
+
     /// True while something is loading (the spinner ticks only then).
     pub fn is_busy(&self) -> bool {
         self.login.pending.is_some()
@@ -635,72 +324,5 @@ impl App {
             self.preview || self.detail.open,
             !self.preview && self.detail.open,
         )
-    }
-}
-
-/// Where each part of the inbox screen goes. Shared by `update` (page sizes) and `ui`
-/// (drawing), so the two always agree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PaneLayout {
-    /// Title bar.
-    pub title: Rect,
-    /// The message list (with its border), if shown.
-    pub list: Option<Rect>,
-    /// The detail pane (with its border), if shown.
-    pub detail: Option<Rect>,
-    /// Status line.
-    pub status: Rect,
-    /// Key hints.
-    pub hints: Rect,
-}
-
-impl PaneLayout {
-    /// Splits `area`: title, panes, status and hints. Wide terminals put the detail beside
-    /// the list, others below it; `detail_only` gives the detail the whole pane area.
-    pub fn new(area: Rect, show_detail: bool, detail_only: bool) -> Self {
-        let [title, body, status, hints] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(3),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        let (list, detail) = if detail_only {
-            (None, Some(body))
-        } else if !show_detail {
-            (Some(body), None)
-        } else if area.width >= 160 {
-            let [list, detail] =
-                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-                    .areas(body);
-            (Some(list), Some(detail))
-        } else {
-            // Short terminals give the list the larger share: it is where triage happens.
-            let list_share = if body.height < 20 { 60 } else { 45 };
-            let [list, detail] = Layout::vertical([
-                Constraint::Percentage(list_share),
-                Constraint::Percentage(100 - list_share),
-            ])
-            .areas(body);
-            (Some(list), Some(detail))
-        };
-        Self {
-            title,
-            list,
-            detail,
-            status,
-            hints,
-        }
-    }
-
-    /// Rows of messages visible in the list (inside its border).
-    pub fn list_rows(&self) -> usize {
-        self.list.map_or(0, |r| r.height.saturating_sub(2) as usize)
-    }
-
-    /// Rows of text visible in the detail pane (inside its border).
-    pub fn detail_rows(&self) -> usize {
-        self.detail
-            .map_or(0, |r| r.height.saturating_sub(2) as usize)
     }
 }

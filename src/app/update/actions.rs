@@ -137,8 +137,8 @@ pub(super) fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effec
 }
 
 /// Marks the targets (the marked messages, or else the selected one) read the way Altinn
-/// does it: by fetching each without `markAsRead=false`. There is no way back to unread,
-/// and the user is told so.
+/// does it: by fetching each without `markAsRead=false`. Where the backend has no way back
+/// to unread (Altinn 2), the user is told so.
 pub(super) fn mark_read(app: &mut App) -> Vec<Effect> {
     let targets = targets(app);
     let several = targets.len() > 1;
@@ -147,18 +147,27 @@ pub(super) fn mark_read(app: &mut App) -> Vec<Effect> {
         .filter(|m| m.is_unread())
         .map(|m| (m.id.clone(), app.owner_of(m)))
         .collect();
+    // What the backend cannot do is said where it matters (Altinn 2 has no way back).
+    let (no_way_back, not_again) = if app.capabilities.mark_unread {
+        ("", "")
+    } else {
+        (
+            " (Altinn kan ikke markere som ulest)",
+            " (Altinn kan ikke markere som ulest igjen)",
+        )
+    };
     if unread.is_empty() {
         app.status = Some(Status::Info(if several {
-            "De merkede meldingene er allerede lest (Altinn kan ikke markere som ulest).".into()
+            format!("De merkede meldingene er allerede lest{no_way_back}.")
         } else {
-            "Meldingen er allerede lest (Altinn kan ikke markere som ulest).".into()
+            format!("Meldingen er allerede lest{no_way_back}.")
         }));
         return Vec::new();
     }
     if several {
         app.inbox.marked.clear();
         app.status = Some(Status::Info(format!(
-            "Markerer {} som lest (Altinn kan ikke markere som ulest igjen) …",
+            "Markerer {} som lest{not_again} …",
             unread.len()
         )));
     }

@@ -1,0 +1,174 @@
+//! What takes over the keys on top of the inbox, and the state each overlay keeps.
+
+use super::{App, Mode, TextInput};
+use crate::domain::{MessageAction, Party};
+
+/// The reportee switcher: type to filter, arrows to choose, Enter to switch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Switcher {
+    /// What was typed.
+    pub filter: TextInput,
+    /// Index into the filtered list.
+    pub selected: usize,
+    /// Waiting for the list.
+    pub loading: bool,
+}
+
+/// A line in the reportee switcher.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SwitcherEntry<'a> {
+    /// Every reportee's inbox merged into one list.
+    All,
+    /// One party's inbox.
+    Party(&'a Party),
+}
+
+impl App {
+    /// The switcher's lines matching its filter (name, org number or id): the merged view
+    /// first when there is more than one party, then the parties.
+    pub fn switcher_matches(&self) -> Vec<SwitcherEntry<'_>> {
+        let filter = self
+            .switcher()
+            .map(|s| s.filter.value().to_lowercase())
+            .unwrap_or_default();
+        let all = self.reportees.len() > 1
+            && (filter.is_empty() || "alle samlet all".contains(filter.as_str()));
+        all.then_some(SwitcherEntry::All)
+            .into_iter()
+            .chain(
+                self.reportees
+                    .iter()
+                    .filter(|p| {
+                        filter.is_empty()
+                            || p.name.to_lowercase().contains(&filter)
+                            || p.organisation_number
+                                .as_deref()
+                                .is_some_and(|n| n.contains(&filter))
+                            || p.id.to_lowercase().contains(&filter)
+                    })
+                    .map(SwitcherEntry::Party),
+            )
+            .collect()
+    }
+}
+
+/// The command line: what is typed after `:`, and why the last command was refused (the
+/// text stays, so a typo is fixed, not retyped).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandLine {
+    /// What was typed.
+    pub text: TextInput,
+    /// Why the last command was refused.
+    pub error: Option<String>,
+}
+
+/// An action that asks first ("Slette …? y/n").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingAction {
+    /// What.
+    pub action: MessageAction,
+    /// On which messages.
+    pub ids: Vec<String>,
+    /// What to call them in the question: «subject», or "5 meldinger".
+    pub subject: String,
+}
+
+/// What takes over the keys on top of the inbox: at most one at a time, by its type. The
+/// search prompt is not one of them: its hits outlive the typing (`n`/`N`), so it lives in
+/// [`App::search`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    /// The help (`?`), scrolled this many lines.
+    Help {
+        /// Lines scrolled.
+        scroll: u16,
+    },
+    /// The filter menu (`f`).
+    Filters,
+    /// The command line (`:`).
+    Command(CommandLine),
+    /// The link chooser (`Y`), on the chosen body link.
+    Links {
+        /// Index of the chosen link.
+        selected: usize,
+    },
+    /// The reportee switcher (`R`).
+    Switcher(Switcher),
+    /// A question before an action ("Slette …? y/n").
+    Question(PendingAction),
+    /// Choosing among the open message's attachments (`v`).
+    Attachments {
+        /// Index of the chosen attachment.
+        selected: usize,
+    },
+}
+
+impl Overlay {
+    /// The key mode it puts the keymap in.
+    pub fn mode(&self) -> Mode {
+        match self {
+            Overlay::Help { .. } => Mode::Help,
+            Overlay::Filters => Mode::Filters,
+            Overlay::Command(_) => Mode::Text,
+            Overlay::Links { .. } => Mode::Links,
+            Overlay::Switcher(_) => Mode::Switcher,
+            Overlay::Question(_) => Mode::Question,
+            Overlay::Attachments { .. } => Mode::Attachments,
+        }
+    }
+}
+
+impl App {
+    /// How far the help is scrolled, when it is open.
+    pub fn help_scroll(&self) -> Option<u16> {
+        match &self.overlay {
+            Some(Overlay::Help { scroll }) => Some(*scroll),
+            _ => None,
+        }
+    }
+
+    /// The reportee switcher, when open.
+    pub fn switcher(&self) -> Option<&Switcher> {
+        match &self.overlay {
+            Some(Overlay::Switcher(switcher)) => Some(switcher),
+            _ => None,
+        }
+    }
+
+    /// The command line, when open.
+    pub fn command_line(&self) -> Option<&CommandLine> {
+        match &self.overlay {
+            Some(Overlay::Command(line)) => Some(line),
+            _ => None,
+        }
+    }
+
+    /// The filter menu is open.
+    pub fn filter_menu_open(&self) -> bool {
+        self.overlay == Some(Overlay::Filters)
+    }
+
+    /// The chosen link, when the link chooser is open.
+    pub fn link_choice(&self) -> Option<usize> {
+        match &self.overlay {
+            Some(Overlay::Links { selected }) => Some(*selected),
+            _ => None,
+        }
+    }
+
+    /// The question waiting for `y`, when one is asked.
+    pub fn question(&self) -> Option<&PendingAction> {
+        match &self.overlay {
+            Some(Overlay::Question(pending)) => Some(pending),
+            _ => None,
+        }
+    }
+
+    /// The chosen attachment, when choosing one.
+    pub fn attachment_choice(&self) -> Option<usize> {
+        match &self.overlay {
+            Some(Overlay::Attachments { selected }) => Some(*selected),
+            _ => None,
+        }
+    }
+}
