@@ -156,6 +156,10 @@ pub struct SimArgs {
     /// Messages in the person's mailbox (the organisations get fewer).
     #[arg(long, default_value_t = 300)]
     pub messages: usize,
+    /// Make the demo user an accountant with this many client organisations (up to
+    /// 100,000), `--messages` spread over them.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub parties: usize,
     /// Seed of the synthetic mailbox: the same seed gives the same mailbox.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
@@ -201,6 +205,7 @@ impl SimArgs {
         crate::sim::SimConfig {
             seed: self.seed,
             messages: self.messages,
+            parties: self.parties.min(100_000),
             latency: std::time::Duration::from_millis(self.latency),
             api_key: self.sim_api_key.clone(),
             port,

@@ -23,6 +23,7 @@ fn inbox_size(messages: usize) -> usize {
     let world = innboks::sim::data::World::generate(&innboks::sim::data::WorldOptions {
         seed: 42,
         messages,
+        parties: 0,
         anchor: common::anchor(),
     });
     world.mailboxes[0]
@@ -389,6 +390,7 @@ async fn attachments_are_saved_without_overwriting() {
     let world = innboks::sim::data::World::generate(&innboks::sim::data::WorldOptions {
         seed: 42,
         messages: 80,
+        parties: 0,
         anchor: common::anchor(),
     });
     let target = world.mailboxes[0]
@@ -436,6 +438,7 @@ async fn archive_then_find_it_in_the_archive_view_and_deleted_in_the_trash() {
     let world = innboks::sim::data::World::generate(&innboks::sim::data::WorldOptions {
         seed: 42,
         messages: 60,
+        parties: 0,
         anchor: common::anchor(),
     });
     let target = world.mailboxes[0]

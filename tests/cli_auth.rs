@@ -441,6 +441,7 @@ async fn attachment_list_and_save_from_the_shell() {
     let world = innboks::sim::data::World::generate(&innboks::sim::data::WorldOptions {
         seed: 42,
         messages: 40,
+        parties: 0,
         anchor: common::anchor(),
     });
     let message = world.mailboxes[0]

@@ -131,6 +131,7 @@ async fn attachment_bytes_are_the_servers() {
     let world = World::generate(&WorldOptions {
         seed: 42,
         messages: 80,
+        parties: 0,
         anchor: common::anchor(),
     });
     let expected = world.mailboxes[0]
@@ -320,6 +321,7 @@ async fn password_session_cannot_open_level_three_messages() {
     let world = World::generate(&WorldOptions {
         seed: 42,
         messages: 200,
+        parties: 0,
         anchor: common::anchor(),
     });
     let secret = world.mailboxes[0]
@@ -420,6 +422,7 @@ async fn archive_confirm_and_delete_with_the_servers_refusals() {
     let world = World::generate(&WorldOptions {
         seed: 42,
         messages: 300,
+        parties: 0,
         anchor: common::anchor(),
     });
     let person = &world.mailboxes[0];

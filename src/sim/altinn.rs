@@ -78,6 +78,7 @@ struct Ctx<'a> {
 async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let raw_query = request.uri().query().unwrap_or_default().to_owned();
     let query_raw: HashMap<String, String> =
         url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -129,13 +130,33 @@ async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Respo
     let lower = path.to_ascii_lowercase();
     let segments: Vec<&str> = lower.trim_matches('/').split('/').collect();
     let original: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let api = segments.first() == Some(&"api");
+    let altinn3 = matches!(
+        segments.first(),
+        Some(&"dialogporten" | &"correspondence" | &"serviceprovider")
+    );
+    let api = segments.first() == Some(&"api") || altinn3;
     let (route, response) = if api {
         random_fault(&state).await
     } else {
         None
     }
-    .unwrap_or_else(|| route(&ctx, &method, &segments, &original, &headers, &body));
+    .unwrap_or_else(|| {
+        if altinn3 {
+            let request = super::altinn3::Request {
+                state: &state,
+                method: &method,
+                path: &path,
+                query: url::form_urlencoded::parse(raw_query.as_bytes())
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+                    .collect(),
+                headers: &headers,
+                body: &body,
+                base: &ctx.base,
+            };
+            return super::altinn3::dispatch(&request, &segments, &original);
+        }
+        route(&ctx, &method, &segments, &original, &headers, &body)
+    });
     let key = format!("{method} {route} {}", response.status().as_u16());
     *lock(&state.stats).requests.entry(key).or_default() += 1;
     if api && response.status() == StatusCode::OK {
@@ -625,7 +646,7 @@ fn message_json(ctx: &Ctx<'_>, m: &SimMessage, who: &str, detail: bool) -> Value
         "MessageId": m.id,
         "Subject": m.subject,
         "Status": m.status.text(ctx.language),
-        "MarkedUnread": false,
+        "MarkedUnread": m.marked_unread,
         "LastChangedDateTime": fmt_date(m.last_changed),
         "CreatedDate": fmt_date(m.created),
         "LastChangedBy": m.last_changed_by,

@@ -4,6 +4,10 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
+pub use super::world::{
+    pdf, Reportee, ReporteeKind, SimAttachment, SimMessage, SimStatus, User, World,
+};
+
 /// A small, fast, deterministic generator (SplitMix64). Not for secrets.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -37,195 +41,6 @@ impl Rng {
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
-}
-
-/// A simulated Altinn user.
-#[derive(Debug, Clone)]
-pub struct User {
-    /// Login name.
-    pub username: String,
-    /// Password (simulator only).
-    pub password: String,
-    /// Full name.
-    pub name: String,
-    /// Indices into [`World::reportees`]; the first is the person themself.
-    pub reportees: Vec<usize>,
-}
-
-/// What kind of party a reportee is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReporteeKind {
-    /// A person.
-    Person,
-    /// An enterprise.
-    Enterprise,
-    /// A sub-unit.
-    Business,
-}
-
-/// A simulated reportee.
-#[derive(Debug, Clone)]
-pub struct Reportee {
-    /// `r…` id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Kind.
-    pub kind: ReporteeKind,
-    /// National identity number, for persons.
-    pub ssn: Option<String>,
-    /// Organisation number, for organisations.
-    pub org_number: Option<String>,
-    /// Parent organisation number, for sub-units.
-    pub parent_org_number: Option<String>,
-    /// `AS`, `BEDR`, …
-    pub org_form: Option<String>,
-}
-
-/// Message status in the simulator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SimStatus {
-    /// Ulest.
-    Unread,
-    /// Lest.
-    Read,
-    /// Utfylling.
-    Filling,
-    /// Signering.
-    Signing,
-    /// Sendt og arkivert.
-    SentAndArchived,
-    /// Arkivert.
-    Archived,
-    /// Slettet (in the trash bin).
-    Deleted,
-}
-
-impl SimStatus {
-    /// The status text in an Altinn language (1044 Bokmål, 2068 Nynorsk, 1033 English).
-    pub fn text(self, language: u16) -> &'static str {
-        let english = language == 1033;
-        match self {
-            Self::Unread if english => "Unread",
-            Self::Unread => "Ulest",
-            Self::Read if english => "Read",
-            Self::Read => "Lest",
-            Self::Filling if english => "Completion",
-            Self::Filling => "Utfylling",
-            Self::Signing if english => "Signing",
-            Self::Signing => "Signering",
-            Self::SentAndArchived if english => "Sent and archived",
-            Self::SentAndArchived => "Sendt og arkivert",
-            Self::Archived if english => "Archived",
-            Self::Archived => "Arkivert",
-            Self::Deleted if english => "Deleted",
-            Self::Deleted => "Slettet",
-        }
-    }
-}
-
-/// An attachment in the simulator; its bytes are made on demand from its fields.
-#[derive(Debug, Clone)]
-pub struct SimAttachment {
-    /// Numeric id.
-    pub id: u64,
-    /// Display name.
-    pub name: String,
-    /// File name.
-    pub file_name: String,
-    /// Size of [`SimAttachment::bytes`].
-    pub size: u64,
-    /// Text printed in the file.
-    pub title: String,
-}
-
-impl SimAttachment {
-    /// The file's bytes: a real one-page PDF, plain text for `.txt` files, and bytes that
-    /// are not UTF-8 for `.bin` files (for tests).
-    pub fn bytes(&self) -> Vec<u8> {
-        if self.file_name.ends_with(".bin") {
-            let mut bytes = vec![0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, 0x1b, b'[', b'2', b'J'];
-            bytes.extend_from_slice(self.title.as_bytes());
-            bytes.extend([0xed, 0xa0, 0x80]);
-            bytes
-        } else if self.file_name.ends_with(".txt") {
-            format!(
-                "{}\n\nDette er et vedlegg fra Altinn-simulatoren.\n",
-                self.title
-            )
-            .into_bytes()
-        } else {
-            pdf(&[
-                &self.title,
-                "Dokument fra Altinn-simulatoren (innboks demo).",
-            ])
-        }
-    }
-
-    /// The MIME type of [`SimAttachment::bytes`].
-    pub fn content_type(&self) -> &'static str {
-        if self.file_name.ends_with(".bin") {
-            "application/octet-stream"
-        } else if self.file_name.ends_with(".txt") {
-            "text/plain; charset=utf-8"
-        } else {
-            "application/pdf"
-        }
-    }
-}
-
-/// One simulated message.
-#[derive(Debug, Clone)]
-pub struct SimMessage {
-    /// `a…` or `b…` id.
-    pub id: String,
-    /// The `a…` id an archived message had.
-    pub original_id: Option<String>,
-    /// Subject.
-    pub subject: String,
-    /// Summary.
-    pub summary: String,
-    /// Status.
-    pub status: SimStatus,
-    /// Created (Oslo local time).
-    pub created: NaiveDateTime,
-    /// Last changed (Oslo local time).
-    pub last_changed: NaiveDateTime,
-    /// Last changed by.
-    pub last_changed_by: String,
-    /// Agency.
-    pub service_owner: String,
-    /// Specific sender.
-    pub message_sender: Option<String>,
-    /// `Correspondence` or `FormTask`.
-    pub kind: &'static str,
-    /// Service code.
-    pub service_code: String,
-    /// Service edition.
-    pub service_edition: i64,
-    /// Due date.
-    pub due: Option<NaiveDateTime>,
-    /// Archive reference.
-    pub archive_reference: Option<String>,
-    /// Security level needed to open it (a password session has level 1).
-    pub required_level: u8,
-    /// Needs a confirmation of receipt.
-    pub requires_confirmation: bool,
-    /// Attachments.
-    pub attachments: Vec<SimAttachment>,
-    /// The HTML body.
-    pub body: String,
-}
-
-/// The whole simulated world.
-#[derive(Debug, Clone)]
-pub struct World {
-    /// Users who can log in.
-    pub users: Vec<User>,
-    /// All reportees.
-    pub reportees: Vec<Reportee>,
-    /// One mailbox per reportee (same index), newest first.
-    pub mailboxes: Vec<Vec<SimMessage>>,
 }
 
 struct Template {
@@ -301,58 +116,14 @@ pub struct WorldOptions {
     pub seed: u64,
     /// Messages in the person's mailbox; the organisations get a half and a fifth of it.
     pub messages: usize,
+    /// Client organisations the demo user acts for (an accountant's), sharing `messages`.
+    pub parties: usize,
     /// The newest message's time; older ones spread over two years before it.
     pub anchor: NaiveDateTime,
 }
 
 fn norwegian_date(d: NaiveDateTime) -> String {
     d.format("%d.%m.%Y").to_string()
-}
-
-/// A one-page PDF with the given lines of text (Helvetica, WinAnsi: `æøå` print as Latin-1).
-pub fn pdf(lines: &[&str]) -> Vec<u8> {
-    let mut content = String::from("BT /F1 14 Tf 72 770 Td 18 TL\n");
-    for line in lines {
-        let escaped: String = line
-            .chars()
-            .map(|c| match c {
-                '(' | ')' | '\\' => format!("\\{c}"),
-                c if (c as u32) < 128 => c.to_string(),
-                c if (c as u32) < 256 => format!("\\{:03o}", c as u32),
-                _ => "?".to_owned(),
-            })
-            .collect();
-        content.push_str(&format!("({escaped}) Tj T*\n"));
-    }
-    content.push_str("ET\n");
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
-        format!("<< /Length {} >>\nstream\n{}endstream", content.len(), content),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_owned(),
-    ];
-    let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{}\nendobj\n", i + 1, object).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for offset in offsets {
-        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
 }
 
 impl World {
@@ -417,8 +188,27 @@ impl World {
             (options.messages / 5).max(options.messages.min(5)),
             (options.messages / 3).max(options.messages.min(5)),
         ];
+        let mut reportees = reportees;
+        let mut users = users;
+        let mut sizes = sizes.to_vec();
+        // An accountant's clients: organisations with a share of the messages each.
+        let share = options
+            .messages
+            .checked_div(options.parties)
+            .map_or(0, |n| n.max(1));
+        for n in 0..options.parties {
+            reportees.push(client_organisation(n));
+            if let Some(demo) = users.first_mut() {
+                demo.reportees.push(reportees.len() - 1);
+            }
+            sizes.push(if n * share < options.messages {
+                share
+            } else {
+                0
+            });
+        }
         let mut attachment_id = 9_000_000u64;
-        let mailboxes = reportees
+        let mailboxes: Vec<Vec<SimMessage>> = reportees
             .iter()
             .zip(sizes)
             .enumerate()
@@ -436,11 +226,72 @@ impl World {
                 )
             })
             .collect();
+        let mut altinn3 = super::store::Altinn3::default();
+        super::store::seed(&mailboxes, &mut altinn3, super::store::utc(options.anchor));
         Self {
             users,
             reportees,
             mailboxes,
+            altinn3,
         }
+    }
+}
+
+/// Client organisation `n` of an accountant: a name, and an organisation number that
+/// passes the modulus-11 check.
+fn client_organisation(n: usize) -> Reportee {
+    const FIRST: [&str; 12] = [
+        "FJORD", "NORD", "BERG", "SKOG", "HAV", "LYNG", "ELVE", "STEIN", "FOSSE", "DAL", "VIK",
+        "ÅS",
+    ];
+    const LAST: [&str; 10] = [
+        "REGNSKAP",
+        "BYGG",
+        "TRANSPORT",
+        "EIENDOM",
+        "HANDEL",
+        "FISK",
+        "DATA",
+        "MEKANISKE",
+        "BAKERI",
+        "ELEKTRO",
+    ];
+    let name = format!(
+        "{}{} {} AS",
+        FIRST[n % FIRST.len()],
+        LAST[(n / FIRST.len()) % LAST.len()],
+        n + 1
+    );
+    let mut digits: Vec<u32> = format!("9{:07}", n % 10_000_000)
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .collect();
+    let weights = [3, 2, 7, 6, 5, 4, 3, 2];
+    let check = loop {
+        let sum: u32 = digits.iter().zip(weights).map(|(d, w)| d * w).sum();
+        match 11 - sum % 11 {
+            11 => break 0,
+            10 => {
+                // No valid check digit: take the next base number.
+                let last = digits.len() - 1;
+                digits[last] = (digits[last] + 1) % 10;
+            }
+            c => break c,
+        }
+    };
+    let number: String = digits
+        .iter()
+        .chain(std::iter::once(&check))
+        .map(|d| char::from_digit(*d, 10).unwrap_or('0'))
+        .collect();
+    Reportee {
+        id: format!("r6{:07}", n),
+        name,
+        kind: ReporteeKind::Enterprise,
+        ssn: None,
+        org_number: Some(number),
+        parent_org_number: None,
+        org_form: Some("AS".into()),
     }
 }
 
@@ -560,6 +411,7 @@ fn mailbox(
                     .then(|| format!("AR{}", 3_000_000 + number % 1_000_000)),
                 required_level: if i >= 3 && template.owner.contains("NAV") && rng.chance(0.5) { 3 } else { 1 },
                 requires_confirmation: template.kind == "Correspondence" && i >= 3 && rng.chance(0.05),
+                marked_unread: false,
                 attachments,
                 body,
             }
@@ -684,6 +536,7 @@ fn deliver_plain(world: &mut World, index: usize) -> Option<String> {
             last_changed: newest.last_changed + Duration::minutes(1),
             created: newest.last_changed + Duration::minutes(1),
             requires_confirmation: false,
+            marked_unread: false,
             required_level: 1,
             attachments: Vec::new(),
             ..newest
@@ -737,6 +590,7 @@ mod tests {
         WorldOptions {
             seed: 7,
             messages,
+            parties: 0,
             anchor: NaiveDate::from_ymd_opt(2026, 11, 20)
                 .and_then(|d| d.and_hms_opt(12, 0, 0))
                 .unwrap_or_default(),

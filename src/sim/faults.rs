@@ -25,6 +25,17 @@ pub struct FaultSpec {
     pub slow: f64,
     /// `Content-Type: text/plain` on JSON (`content-type=0.01`).
     pub wrong_type: f64,
+    /// Altinn 3: a maintenance `503 text/plain` on any route (`maintenance=0.01`).
+    pub maintenance: f64,
+    /// Altinn 3: a free-text search answers `422` "too broad" (`too-broad=1`).
+    pub too_broad: f64,
+    /// Altinn 3: someone changed a dialog's labels just before (`conflict=1`): an `If-Match`
+    /// sent with the old revision gets `412`.
+    pub conflict: f64,
+    /// Altinn 3: a dialog answers `410`, deleted meanwhile (`gone=0.01`).
+    pub gone: f64,
+    /// Altinn 3: `/parties` takes this long, in ms (`parties-latency=3000`).
+    pub parties_latency: u64,
     /// The random seed (`seed=7`).
     pub seed: u64,
 }
@@ -83,6 +94,15 @@ impl FromStr for FaultSpec {
                 "truncate" => spec.truncate = rate()?,
                 "slow" => spec.slow = rate()?,
                 "content-type" => spec.wrong_type = rate()?,
+                "maintenance" => spec.maintenance = rate()?,
+                "too-broad" => spec.too_broad = rate()?,
+                "conflict" => spec.conflict = rate()?,
+                "gone" => spec.gone = rate()?,
+                "parties-latency" => {
+                    spec.parties_latency = value
+                        .parse()
+                        .map_err(|_| format!("«{part}»: parties-latency is MS"))?
+                }
                 "seed" => {
                     spec.seed = value
                         .parse()
@@ -103,7 +123,7 @@ impl FromStr for FaultSpec {
                 }
                 other => {
                     return Err(format!(
-                        "unknown fault «{other}» (5xx, 429, latency, reset, malformed, truncate, slow, content-type, seed)"
+                        "unknown fault «{other}» (5xx, 429, latency, reset, malformed, truncate, slow, content-type, maintenance, too-broad, conflict, gone, parties-latency, seed)"
                     ))
                 }
             }
@@ -169,6 +189,31 @@ impl FaultDice {
             return Some([500, 502, 503][pick as usize]);
         }
         self.roll(|s| s.throttle).then_some(429)
+    }
+
+    /// Altinn 3: a maintenance answer now.
+    pub fn maintenance(&self) -> bool {
+        self.roll(|s| s.maintenance)
+    }
+
+    /// Altinn 3: this search is "too broad".
+    pub fn too_broad(&self) -> bool {
+        self.roll(|s| s.too_broad)
+    }
+
+    /// Altinn 3: the labels were changed elsewhere just now.
+    pub fn conflict(&self) -> bool {
+        self.roll(|s| s.conflict)
+    }
+
+    /// Altinn 3: the dialog was deleted meanwhile.
+    pub fn gone(&self) -> bool {
+        self.roll(|s| s.gone)
+    }
+
+    /// Altinn 3: how long `/parties` takes.
+    pub fn parties_latency(&self) -> Duration {
+        Duration::from_millis(super::lock(&self.state).0.parties_latency)
     }
 
     /// A fault for the body of a successful answer, if one is due.

@@ -471,7 +471,7 @@ fn discovery(state: &SimState) -> Response {
         "id_token_signing_alg_values_supported": ["RS256"],
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["none"],
-        "scopes_supported": ["openid", "profile", "altinn:enduser", "altinn:instances.meta",
+        "scopes_supported": ["openid", "profile", "digdir:dialogporten", "digdir:dialogporten.noconsent", "altinn:enduser", "altinn:instances.meta",
             "altinn:instances.read", "altinn:instances.write", "altinn:reportees", "altinn:profiles.read"],
         "acr_values_supported": ["idporten-loa-substantial", "idporten-loa-high"],
         "ui_locales_supported": ["nb", "nn", "en", "se"],
@@ -606,7 +606,14 @@ fn authorize(state: &SimState, params: &HashMap<String, String>) -> Response {
         .pending
         .insert(id.clone(), (request.clone(), Instant::now()));
     match state.config.auto_approve {
-        Some(delay) if delay.is_zero() => finish_authorization(state, &id, Some(0)),
+        // Approved at once: as the user a `login_hint` names (demo or ola), else the demo user.
+        Some(delay) if delay.is_zero() => {
+            let user = params
+                .get("login_hint")
+                .and_then(|hint| user_index(hint))
+                .unwrap_or(0);
+            finish_authorization(state, &id, Some(user))
+        }
         auto => {
             let refresh = auto
                 .map(|d| format!("<meta http-equiv=\"refresh\" content=\"{};url={iss}/approve?id={id}&amp;user=demo\">", d.as_secs()))

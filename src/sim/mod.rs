@@ -3,10 +3,13 @@
 //! sim` runs it alone; the tests start it on an ephemeral port.
 
 pub mod altinn;
+pub mod altinn3;
 pub mod data;
 pub mod faults;
 pub mod filter;
 pub mod idporten;
+pub mod store;
+pub mod world;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hasher};
@@ -28,6 +31,8 @@ pub struct SimConfig {
     pub seed: u64,
     /// Messages in the person's mailbox.
     pub messages: usize,
+    /// Client organisations of the demo user (0: none; an accountant's 100,000 at most).
+    pub parties: usize,
     /// Delay added to every request.
     pub latency: Duration,
     /// The ApiKey every request must carry.
@@ -59,6 +64,8 @@ pub struct SimConfig {
     pub state_file: Option<std::path::PathBuf>,
     /// Random faults on the Altinn API (`--faults`).
     pub faults: faults::FaultSpec,
+    /// How long a Dialogporten `dialogToken` lives (Dialogporten: 600 s).
+    pub dialog_token_ttl: Duration,
 }
 
 impl Default for SimConfig {
@@ -66,6 +73,7 @@ impl Default for SimConfig {
         Self {
             seed: 2026,
             messages: 300,
+            parties: 0,
             latency: Duration::ZERO,
             api_key: "demo-api-key".into(),
             port: 0,
@@ -81,6 +89,7 @@ impl Default for SimConfig {
             state_file: None,
             hostile: false,
             faults: faults::FaultSpec::default(),
+            dialog_token_ttl: Duration::from_secs(altinn3::token::LIFETIME_SECS),
         }
     }
 }
@@ -179,6 +188,8 @@ pub struct SimState {
     /// Requests being answered now.
     pub(crate) in_flight: std::sync::atomic::AtomicU64,
     pub(crate) keys: idporten::Keys,
+    /// Dialogporten's key for dialog tokens.
+    pub(crate) dialog_keys: altinn3::token::DialogKeys,
     pub(crate) oidc: Mutex<idporten::OidcStore>,
     /// `http://127.0.0.1:PORT`.
     pub(crate) base_url: String,
@@ -218,6 +229,7 @@ impl Simulator {
         let mut world = World::generate(&WorldOptions {
             seed: config.seed,
             messages: config.messages,
+            parties: config.parties,
             anchor: config.anchor,
         });
         if config.hostile {
@@ -241,6 +253,7 @@ impl Simulator {
             in_flight: Default::default(),
             dice,
             keys,
+            dialog_keys: altinn3::token::DialogKeys::generate(),
             oidc: Mutex::new(oidc),
             base_url: format!("http://{addr}"),
         });
@@ -306,6 +319,22 @@ impl Simulator {
         shape: impl FnOnce(&mut data::SimMessage),
     ) -> Option<String> {
         data::deliver_with(&mut lock(&self.state.world), reportee, shape)
+    }
+
+    /// Every dialog of the Altinn 3 face and whether it has expired (for tests).
+    pub fn altinn3_dialogs(&self) -> Vec<(String, bool)> {
+        let mut world = lock(&self.state.world);
+        let world = &mut *world;
+        let now = chrono::Utc::now();
+        world
+            .mailboxes
+            .iter()
+            .flatten()
+            .map(|m| {
+                let state = world.altinn3.state(m);
+                (state.id.clone(), state.expires_at.is_some_and(|t| t <= now))
+            })
+            .collect()
     }
 
     /// Puts random faults in force on the API from now on (see [`faults::FaultSpec`]).
