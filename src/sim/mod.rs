@@ -1,6 +1,7 @@
-//! The embedded simulator: Altinn 2 REST and an ID-porten-like OIDC provider on 127.0.0.1,
-//! serving a deterministic synthetic mailbox. `innboks demo` runs it in-process; `innboks
-//! sim` runs it alone; the tests start it on an ephemeral port.
+//! The embedded simulator on 127.0.0.1: one deterministic synthetic mailbox served through
+//! Altinn 2 REST ([`altinn`]) and Altinn 3's Dialogporten and Correspondence ([`altinn3`]),
+//! with an ID-porten-like OIDC provider ([`idporten`]). `innboks demo` runs it in-process;
+//! `innboks sim` runs it alone; the tests start it on an ephemeral port.
 
 pub mod altinn;
 pub mod altinn3;

@@ -314,13 +314,14 @@ struct Hit {
     values: Vec<KeyValue>,
 }
 
-fn key_value(key: Key, message: &SimMessage, id: &str) -> KeyValue {
+fn key_value(key: Key, message: &SimMessage, state: &store::DialogState) -> KeyValue {
+    let id = state.id.as_str();
     match key {
         Key::ContentUpdatedAt | Key::UpdatedAt => {
             KeyValue::Time(Some(store::utc(message.last_changed)))
         }
         Key::CreatedAt => KeyValue::Time(Some(store::utc(message.created))),
-        Key::DueAt => KeyValue::Time(message.due.map(store::utc)),
+        Key::DueAt => KeyValue::Time(render::due(message, state)),
         Key::Id => KeyValue::Id(id.to_owned()),
     }
 }
@@ -666,7 +667,7 @@ fn passes(
         Some(store::utc(message.created)),
         Some(store::utc(message.last_changed)),
         Some(store::utc(message.last_changed)),
-        message.due.map(store::utc),
+        render::due(message, state),
     ];
     for ((after, before), time) in criteria.ranges.iter().zip(times) {
         if after.is_some() || before.is_some() {
@@ -732,7 +733,7 @@ fn search(request: &Request<'_>, user: &EndUser) -> Response {
             let values = criteria
                 .order
                 .iter()
-                .map(|(k, _)| key_value(*k, message, &state.id))
+                .map(|(k, _)| key_value(*k, message, state))
                 .collect();
             hits.push(Hit {
                 place: (*mailbox, i),

@@ -143,6 +143,15 @@ pub fn status(message: &SimMessage, state: &DialogState) -> &'static str {
     }
 }
 
+/// When an answer is due: the message's own date, or — for a letter that asks for a
+/// confirmation — two weeks after it came.
+pub fn due(message: &SimMessage, state: &DialogState) -> Option<DateTime<Utc>> {
+    message.due.map(store::utc).or_else(|| {
+        (status(message, state) == "RequiresAttention")
+            .then(|| store::utc(message.created) + chrono::Duration::days(14))
+    })
+}
+
 /// The labels the dialog carries: its folder, `Sent`, and — in searches only —
 /// `MarkedAsUnopened`.
 pub fn labels(message: &SimMessage, state: &DialogState, with_unopened: bool) -> Vec<Label> {
@@ -369,7 +378,7 @@ fn common(view: &View<'_>, in_search: bool) -> Value {
         "createdAt": timestamp(store::utc(message.created)),
         "updatedAt": timestamp(store::utc(message.last_changed)),
         "contentUpdatedAt": timestamp(store::utc(message.last_changed)),
-        "dueAt": message.due.map(|d| timestamp(store::utc(d))),
+        "dueAt": due(message, state).map(timestamp),
         "status": status(message, state),
         "systemLabel": store::folder_of(message.status).name(),
         "endUserContext": {"revision": state.context_revision, "systemLabels": names},
