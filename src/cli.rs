@@ -32,6 +32,10 @@ pub struct Cli {
         hide_env_values = true
     )]
     pub api_key: Option<String>,
+    /// Which Altinn: altinn3 (Dialogporten; prod and tt02) or altinn2 (switched off by Altinn
+    /// on 19 June 2026; the demo's default for now).
+    #[arg(long, global = true, value_enum, value_name = "API")]
+    pub api: Option<crate::config::Api>,
     /// Read only the local cache: nothing goes to the network (the inbox).
     #[arg(long, global = true)]
     pub offline: bool,
@@ -83,9 +87,16 @@ pub enum Command {
         /// At most this many messages.
         #[arg(long, default_value_t = 50)]
         limit: usize,
-        /// An OData `$filter` for the server, e.g. "ServiceOwner eq 'Skatteetaten'".
+        /// An OData `$filter` for the server, e.g. "ServiceOwner eq 'Skatteetaten'"
+        /// (Altinn 2).
         #[arg(long, value_name = "EXPR")]
         filter: Option<String>,
+        /// Search at Altinn: title, sender and search tags, 3 characters or more (Altinn 3).
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// Only this folder (default: every message).
+        #[arg(long, value_enum)]
+        folder: Option<FolderArg>,
     },
     /// Show one message (does not mark it read).
     Show {
@@ -106,8 +117,16 @@ pub enum Command {
     },
     /// Archive messages (they get new `b…` ids).
     Archive(Targets),
-    /// Mark messages read (Altinn has no way back to unread).
+    /// Mark messages read.
     MarkRead(Targets),
+    /// Move messages to the trash bin.
+    Delete(Targets),
+    /// Move messages back from the trash bin or the archive to the inbox (Altinn 3).
+    Restore(Targets),
+    /// Mark messages unread again (Altinn 3).
+    MarkUnread(Targets),
+    /// Confirm receipt of messages that ask for it.
+    Confirm(Targets),
     /// List the parties you can act for.
     Reportees {
         /// Print JSON.
@@ -301,4 +320,25 @@ pub enum AttachmentAction {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// A folder, for `list --folder`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FolderArg {
+    /// The inbox.
+    Inbox,
+    /// The archive.
+    Archive,
+    /// The trash bin.
+    Trash,
+}
+
+impl From<FolderArg> for crate::domain::Folder {
+    fn from(folder: FolderArg) -> Self {
+        match folder {
+            FolderArg::Inbox => Self::Inbox,
+            FolderArg::Archive => Self::Archive,
+            FolderArg::Trash => Self::Trash,
+        }
+    }
 }

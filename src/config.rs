@@ -12,6 +12,26 @@ use crate::secret::Secret;
 /// The environment variable that overrides the API key.
 pub const API_KEY_ENV: &str = "INNBOKS_API_KEY";
 
+/// Which Altinn an environment speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Api {
+    /// Altinn 2 REST (`/api/my/messages`; switched off by Altinn on 19 June 2026).
+    Altinn2,
+    /// Altinn 3: Dialogporten and Correspondence.
+    Altinn3,
+}
+
+impl Api {
+    /// The ID-porten scopes asked for by default.
+    pub fn default_scopes(self) -> &'static str {
+        match self {
+            Api::Altinn2 => "openid altinn:enduser",
+            Api::Altinn3 => "openid digdir:dialogporten",
+        }
+    }
+}
+
 /// The config file as written by the user.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,6 +73,11 @@ pub struct EnvironmentFile {
     pub api_key: Option<String>,
     /// The ID-porten client id.
     pub client_id: Option<String>,
+    /// `altinn3` (Dialogporten; the default for `prod` and `tt02`) or `altinn2`. A custom
+    /// environment without it is Altinn 2 when it has an `api_key`, else Altinn 3.
+    pub api: Option<Api>,
+    /// ID-porten scopes, space-separated (default: the API's).
+    pub scopes: Option<String>,
 }
 
 /// A resolved environment, ready to use.
@@ -68,6 +93,10 @@ pub struct Environment {
     pub api_key: Secret,
     /// The ID-porten client id, when configured.
     pub client_id: Option<String>,
+    /// Which Altinn.
+    pub api: Api,
+    /// The ID-porten scopes to ask for.
+    pub scopes: String,
 }
 
 /// Settings from the command line that win over the file.
@@ -83,6 +112,8 @@ pub struct Overrides {
     pub client_id: Option<String>,
     /// `--api-key` or `INNBOKS_API_KEY`.
     pub api_key: Option<String>,
+    /// `--api`.
+    pub api: Option<Api>,
 }
 
 /// What can be wrong with the configuration.
@@ -134,11 +165,26 @@ pub enum ConfigError {
     },
 }
 
-/// The built-in presets.
+/// The built-in presets: `prod` and `tt02` are Altinn 3 (the platform, where Dialogporten
+/// and Correspondence live); `altinn2-prod` and `altinn2-tt02` the Altinn 2 they replaced.
 pub fn preset(name: &str) -> Option<EnvironmentFile> {
-    let (altinn, issuer) = match name {
-        "prod" => ("https://www.altinn.no", "https://idporten.no"),
-        "tt02" => ("https://tt02.altinn.no", "https://test.idporten.no"),
+    let (altinn, issuer, api) = match name {
+        "prod" => (
+            "https://platform.altinn.no",
+            "https://idporten.no",
+            Api::Altinn3,
+        ),
+        "tt02" => (
+            "https://platform.tt02.altinn.no",
+            "https://test.idporten.no",
+            Api::Altinn3,
+        ),
+        "altinn2-prod" => ("https://www.altinn.no", "https://idporten.no", Api::Altinn2),
+        "altinn2-tt02" => (
+            "https://tt02.altinn.no",
+            "https://test.idporten.no",
+            Api::Altinn2,
+        ),
         _ => return None,
     };
     Some(EnvironmentFile {
@@ -146,6 +192,8 @@ pub fn preset(name: &str) -> Option<EnvironmentFile> {
         issuer: Some(issuer.into()),
         api_key: None,
         client_id: None,
+        api: Some(api),
+        scopes: None,
     })
 }
 
@@ -212,11 +260,28 @@ pub fn resolve(
         .clone()
         .filter(|k| !k.is_empty())
         .or_else(|| pick(|e| e.api_key.clone()))
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| ConfigError::MissingApiKey {
-            env: name.clone(),
-            path: config_path.display().to_string(),
-        })?;
+        .filter(|k| !k.is_empty());
+    let api = overrides
+        .api
+        .or_else(|| from_file.and_then(|e| e.api))
+        .or_else(|| base.as_ref().and_then(|e| e.api))
+        .unwrap_or(if api_key.is_some() {
+            Api::Altinn2
+        } else {
+            Api::Altinn3
+        });
+    // Altinn 2 needs an API key; Altinn 3 does not.
+    let api_key = match (api, api_key) {
+        (_, Some(key)) => key,
+        (Api::Altinn3, None) => String::new(),
+        (Api::Altinn2, None) => {
+            return Err(ConfigError::MissingApiKey {
+                env: name.clone(),
+                path: config_path.display().to_string(),
+            })
+        }
+    };
+    let scopes = pick(|e| e.scopes.clone()).unwrap_or_else(|| api.default_scopes().to_owned());
     Ok(Environment {
         altinn_url: parse_url("altinn_url", &altinn)?,
         issuer: issuer
@@ -229,6 +294,8 @@ pub fn resolve(
             .clone()
             .or_else(|| pick(|e| e.client_id.clone())),
         name,
+        api,
+        scopes,
     })
 }
 
@@ -237,17 +304,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn prod_without_key_names_the_file_and_variable() {
+    fn altinn2_without_key_names_the_file_and_variable() {
+        let overrides = Overrides {
+            env: Some("altinn2-prod".into()),
+            ..Overrides::default()
+        };
         let error = resolve(
             &ConfigFile::default(),
-            &Overrides::default(),
+            &overrides,
             Path::new("/x/config.toml"),
         )
         .expect_err("no key");
         let text = error.to_string();
         assert!(text.contains("/x/config.toml"));
         assert!(text.contains("INNBOKS_API_KEY"));
-        assert!(text.contains("[environments.prod]"));
+        assert!(text.contains("[environments.altinn2-prod]"));
+    }
+
+    #[test]
+    fn prod_is_altinn3_on_the_platform_and_needs_no_key() {
+        let env = resolve(
+            &ConfigFile::default(),
+            &Overrides::default(),
+            Path::new("c"),
+        )
+        .expect("prod");
+        assert_eq!(env.api, Api::Altinn3);
+        assert_eq!(env.altinn_url.as_str(), "https://platform.altinn.no/");
+        assert_eq!(env.scopes, "openid digdir:dialogporten");
+        let file: ConfigFile = toml::from_str(
+            "[environments.local]\naltinn_url = \"http://127.0.0.1:9\"\napi_key = \"k\"\n",
+        )
+        .expect("toml");
+        let local = Overrides {
+            env: Some("local".into()),
+            ..Overrides::default()
+        };
+        let env = resolve(&file, &local, Path::new("c")).expect("local");
+        assert_eq!(
+            env.api,
+            Api::Altinn2,
+            "a key and no api: Altinn 2, as before"
+        );
     }
 
     #[test]
@@ -258,7 +356,7 @@ mod tests {
         .expect("toml");
         let env = resolve(&file, &Overrides::default(), Path::new("c.toml")).expect("env");
         assert_eq!(env.name, "tt02");
-        assert_eq!(env.altinn_url.as_str(), "https://tt02.altinn.no/");
+        assert_eq!(env.altinn_url.as_str(), "https://platform.tt02.altinn.no/");
         assert_eq!(env.issuer.as_deref(), Some("https://test.idporten.no"));
         let overrides = Overrides {
             altinn_url: Some("http://127.0.0.1:9".into()),

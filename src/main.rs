@@ -8,11 +8,9 @@ use clap::Parser;
 use color_eyre::eyre::{eyre, Result, WrapErr};
 use innboks::app::{App, Keymap};
 use innboks::auth::browser;
-use innboks::auth::oidc::{DEFAULT_ACR, DEFAULT_SCOPES};
+use innboks::auth::oidc::DEFAULT_ACR;
 use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
-use innboks::backend::altinn2::Client;
-use innboks::backend::Backend;
 use innboks::cli::{AttachmentAction, CacheAction, Cli, Command, ConfigAction};
 use innboks::config::{self, Environment, Overrides};
 use innboks::runtime::{AuthSettings, Runtime};
@@ -149,6 +147,12 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                 issuer: Some(simulator.issuer()),
                 api_key: innboks::secret::Secret::new(simulator.api_key()),
                 client_id: Some("innboks-demo".into()),
+                api: cli.api.unwrap_or(config::Api::Altinn2),
+                scopes: cli
+                    .api
+                    .unwrap_or(config::Api::Altinn2)
+                    .default_scopes()
+                    .to_owned(),
             };
             tui.times.mark(innboks::startup::phase::SIMULATOR);
             let hint = format!(
@@ -187,20 +191,23 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
             reportee,
             limit,
             filter,
+            search,
+            folder,
         }) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::list(
-                &environment,
-                *json,
-                *unread,
-                reportee.clone(),
-                *limit,
-                filter.clone(),
-                file.concurrency
+            let options = commands::ListOptions {
+                unread: *unread,
+                reportee: reportee.clone(),
+                limit: *limit,
+                filter: filter.clone(),
+                search: search.clone(),
+                folder: folder.map(Into::into),
+                concurrency: file
+                    .concurrency
                     .unwrap_or(innboks::domain::DEFAULT_CONCURRENCY)
                     .clamp(1, 16),
-            )
-            .await)
+            };
+            Ok(commands::list(&environment, *json, options).await)
         }
         Some(Command::Show {
             id,
@@ -219,6 +226,22 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
         Some(Command::MarkRead(targets)) => {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::act_on(&environment, targets, commands::Bulk::MarkRead).await)
+        }
+        Some(Command::Delete(targets)) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::act_on(&environment, targets, commands::Bulk::Delete).await)
+        }
+        Some(Command::Restore(targets)) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::act_on(&environment, targets, commands::Bulk::Restore).await)
+        }
+        Some(Command::MarkUnread(targets)) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::act_on(&environment, targets, commands::Bulk::MarkUnread).await)
+        }
+        Some(Command::Confirm(targets)) => {
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::act_on(&environment, targets, commands::Bulk::Confirm).await)
         }
         Some(Command::Reportees { json }) => {
             let environment = environment(&cli, &file, &config_path)?;
@@ -316,6 +339,7 @@ fn environment(
         issuer: cli.issuer.clone(),
         client_id: cli.client_id.clone(),
         api_key: cli.api_key.clone(),
+        api: cli.api,
     };
     Ok(config::resolve(file, &overrides, config_path)?)
 }
@@ -353,7 +377,7 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         mut times,
     } = settings;
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
-    let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())?;
+    let backend = commands::backend_for(&environment, SessionHandle::default())?;
     let label = if environment.name == "demo" {
         "demo · simulert Altinn".to_owned()
     } else {
@@ -401,11 +425,14 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         client_id: environment.client_id.clone(),
         loopback_port,
         store: SessionStore::for_env(&environment.name),
-        scopes: DEFAULT_SCOPES.to_owned(),
+        scopes: environment.scopes.clone(),
         acr: DEFAULT_ACR.to_owned(),
     };
-    let backend = Backend::altinn2(client, SessionHandle::default());
     app.capabilities = backend.capabilities();
+    if !app.capabilities.password_login {
+        // Altinn 3 has no password login: the first ID-porten method is chosen.
+        app.login.method = 0;
+    }
     tui::run(app, theme, times, move |tx| {
         Runtime::new(backend, auth, tx).with_cache(cache, offline)
     })

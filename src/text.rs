@@ -135,6 +135,18 @@ fn without_tags(html: &str) -> String {
     out
 }
 
+/// Converts a markdown body (Altinn 3's content: GitHub-flavoured, tables, links, and raw
+/// HTML it may carry from migrated letters) to wrapped plain text the same way as
+/// [`html_to_text`]: headings, emphasis, lists and tables laid out, links numbered at the
+/// end, everything sanitised.
+pub fn markdown_to_text(markdown: &str, width: usize) -> String {
+    use pulldown_cmark::{html, Options, Parser};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut out = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut out, Parser::new_ext(markdown, options));
+    html_to_text(&out, width)
+}
+
 /// The links of a body made by [`html_to_text`]: its numbered references (`[1]: https://…`)
 /// in order, web and mail links only (never `javascript:` or `file:`).
 pub fn body_links(text: &str) -> Vec<String> {

@@ -38,7 +38,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "text",
         ],
     ),
-    ("cli", &["sim"]),
+    ("cli", &["config", "domain", "sim"]),
     ("startup", &[]),
     // The simulator stands apart: only `main` and the tests start it.
     ("sim", &["paths"]),

@@ -7,6 +7,7 @@
 //! shows in one place what each backend does.
 
 pub mod altinn2;
+pub mod altinn3;
 pub mod session;
 
 use tokio::io::AsyncWrite;
@@ -25,6 +26,8 @@ pub use altinn2::PasswordLoginError;
 pub enum Backend {
     /// Altinn 2 REST.
     Altinn2(altinn2::Altinn2),
+    /// Altinn 3: Dialogporten and Correspondence.
+    Altinn3(altinn3::Altinn3),
 }
 
 impl Backend {
@@ -33,10 +36,16 @@ impl Backend {
         Backend::Altinn2(altinn2::Altinn2::new(client, session))
     }
 
+    /// The Altinn 3 backend over `client`, sending `session`.
+    pub fn altinn3(client: altinn3::Client, session: SessionHandle) -> Self {
+        Backend::Altinn3(altinn3::Altinn3::new(client, session))
+    }
+
     /// What it can do.
     pub fn capabilities(&self) -> Capabilities {
         match self {
             Backend::Altinn2(_) => Capabilities::default(),
+            Backend::Altinn3(_) => Capabilities::altinn3(),
         }
     }
 
@@ -44,6 +53,7 @@ impl Backend {
     pub fn session(&self) -> &SessionHandle {
         match self {
             Backend::Altinn2(b) => b.session(),
+            Backend::Altinn3(b) => b.session(),
         }
     }
 
@@ -56,6 +66,9 @@ impl Backend {
     ) -> Result<Session, PasswordLoginError> {
         match self {
             Backend::Altinn2(b) => b.password_login(username, password).await,
+            Backend::Altinn3(_) => Err(PasswordLoginError::Rejected(
+                "Altinn 3 har ingen innlogging med brukernavn og passord; bruk ID-porten".into(),
+            )),
         }
     }
 
@@ -63,6 +76,7 @@ impl Backend {
     pub async fn parties(&self) -> Result<Vec<Party>, ApiError> {
         match self {
             Backend::Altinn2(b) => b.parties().await,
+            Backend::Altinn3(b) => b.parties().await,
         }
     }
 
@@ -70,6 +84,7 @@ impl Backend {
     pub async fn profile(&self) -> Result<Profile, ApiError> {
         match self {
             Backend::Altinn2(b) => b.profile().await,
+            Backend::Altinn3(b) => b.profile().await,
         }
     }
 
@@ -88,6 +103,7 @@ impl Backend {
         }
         match self {
             Backend::Altinn2(b) => b.page(inbox, query, cursor).await,
+            Backend::Altinn3(b) => b.page(inbox, query, cursor).await,
         }
     }
 
@@ -95,6 +111,7 @@ impl Backend {
     pub async fn open(&self, inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
         match self {
             Backend::Altinn2(b) => b.message(inbox, id, true).await,
+            Backend::Altinn3(b) => b.open(inbox, id).await,
         }
     }
 
@@ -102,6 +119,7 @@ impl Backend {
     pub async fn preview(&self, inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
         match self {
             Backend::Altinn2(b) => b.message(inbox, id, false).await,
+            Backend::Altinn3(b) => b.preview(inbox, id).await,
         }
     }
 
@@ -119,6 +137,7 @@ impl Backend {
         }
         match self {
             Backend::Altinn2(b) => b.act(inbox, id, action).await,
+            Backend::Altinn3(b) => b.act(inbox, id, action).await,
         }
     }
 
@@ -131,6 +150,7 @@ impl Backend {
     ) -> Result<u64, ApiError> {
         match self {
             Backend::Altinn2(b) => b.download(url, out, progress).await,
+            Backend::Altinn3(b) => b.download(url, out, progress).await,
         }
     }
 }

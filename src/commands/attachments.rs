@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use super::{begin, fail_api, fail_as};
+use super::{begin, fail_api, fail_as, read_message};
 use crate::config::Environment;
 
 /// `innboks attachment list ID`.
@@ -19,7 +19,7 @@ pub async fn attachment_list(
         Ok(started) => started,
         Err(exit) => return exit,
     };
-    let message = match backend.preview(&inbox, id).await {
+    let message = match read_message(&backend, &inbox, id, false).await {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
     };
@@ -62,7 +62,7 @@ pub async fn attachment_save(
         Ok(started) => started,
         Err(exit) => return exit,
     };
-    let message = match backend.preview(&inbox, id).await {
+    let message = match read_message(&backend, &inbox, id, false).await {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
     };

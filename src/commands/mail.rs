@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use super::{begin, error_code, fail_api, fail_as, resume};
+use super::{begin, error_code, fail_api, fail_as, read_message, resume};
 use crate::backend::Backend;
 use crate::cli::Targets;
 use crate::config::Environment;
@@ -31,8 +31,8 @@ fn summary_json(m: &crate::domain::MessageSummary) -> serde_json::Value {
     })
 }
 
-/// Up to `limit` messages of `inbox`, newest first, as `query` asks; pages are fetched
-/// `concurrency` at a time.
+/// Up to `limit` messages of `inbox`, newest first, as `query` asks: by offset, pages
+/// `concurrency` at a time (Altinn 2), or page after page by continuation token (Altinn 3).
 async fn fetch_list(
     backend: &Backend,
     inbox: &Inbox,
@@ -40,37 +40,78 @@ async fn fetch_list(
     limit: usize,
     concurrency: usize,
 ) -> Result<Vec<crate::domain::MessageSummary>, ApiError> {
-    crate::sync::fetch_all(
-        |skip| async move { backend.page(inbox, query, &Cursor::Offset(skip)).await },
-        limit,
-        concurrency,
-    )
-    .await
+    if backend.capabilities().offset_paging {
+        return crate::sync::fetch_all(
+            |skip| async move { backend.page(inbox, query, &Cursor::Offset(skip)).await },
+            limit,
+            concurrency,
+        )
+        .await;
+    }
+    let mut messages = Vec::new();
+    let mut cursor = Cursor::Offset(0);
+    loop {
+        let page = backend.page(inbox, query, &cursor).await?;
+        messages.extend(page.messages);
+        match page.next {
+            Some(next) if page.has_more && messages.len() < limit => cursor = Cursor::Next(next),
+            _ => break,
+        }
+    }
+    messages.truncate(limit);
+    Ok(messages)
+}
+
+/// What `innboks list` lists.
+#[derive(Debug, Clone, Default)]
+pub struct ListOptions {
+    /// Only unread.
+    pub unread: bool,
+    /// Whose inbox (`all` for every one).
+    pub reportee: Option<String>,
+    /// At most this many.
+    pub limit: usize,
+    /// An OData filter (Altinn 2).
+    pub filter: Option<String>,
+    /// Search at Altinn (Altinn 3).
+    pub search: Option<String>,
+    /// Only this folder.
+    pub folder: Option<crate::domain::Folder>,
+    /// Pages at once.
+    pub concurrency: usize,
 }
 
 /// `innboks list`; `--reportee all` merges every reportee's inbox (newest first, each
 /// message with its `reportee`).
-pub async fn list(
-    environment: &Environment,
-    as_json: bool,
-    unread: bool,
-    reportee: Option<String>,
-    limit: usize,
-    filter: Option<String>,
-    concurrency: usize,
-) -> ExitCode {
+pub async fn list(environment: &Environment, as_json: bool, options: ListOptions) -> ExitCode {
+    let ListOptions {
+        unread,
+        reportee,
+        limit,
+        filter,
+        search,
+        folder,
+        concurrency,
+    } = options;
     let (backend, inbox) = match begin(environment, as_json, reportee).await {
         Ok(started) => started,
         Err(exit) => return exit,
     };
-    // Every message whatever its folder, as Altinn 2's plain list gives them.
+    if search
+        .as_ref()
+        .is_some_and(|s| s.trim().chars().count() < 3)
+    {
+        return fail_as(as_json, "usage", "søket må ha minst tre tegn", 2);
+    }
+    // Every message whatever its folder unless one is asked for, as Altinn 2's plain list.
     let query = Query {
-        folder: None,
+        folder,
         filters: crate::domain::Filters {
             unread,
             ..Default::default()
         },
         raw_filter: filter,
+        search,
     };
     let mut names = std::collections::HashMap::new();
     let fetched: Result<Vec<crate::domain::MessageSummary>, ApiError> = async {
@@ -135,6 +176,14 @@ pub enum Bulk {
     Archive,
     /// `innboks mark-read`.
     MarkRead,
+    /// `innboks delete`.
+    Delete,
+    /// `innboks restore`.
+    Restore,
+    /// `innboks mark-unread`.
+    MarkUnread,
+    /// `innboks confirm`.
+    Confirm,
 }
 
 /// `innboks archive ID…` and `innboks mark-read ID…`: one line (or JSON object) per
@@ -151,6 +200,10 @@ pub async fn act_on(environment: &Environment, targets: &Targets, bulk: Bulk) ->
         let action = match bulk {
             Bulk::Archive => MessageAction::Archive,
             Bulk::MarkRead => MessageAction::MarkRead,
+            Bulk::Delete => MessageAction::Delete,
+            Bulk::Restore => MessageAction::Restore,
+            Bulk::MarkUnread => MessageAction::MarkUnread,
+            Bulk::Confirm => MessageAction::Confirm,
         };
         let outcome = backend.act(&inbox, id, action).await;
         match outcome {
@@ -162,6 +215,10 @@ pub async fn act_on(environment: &Environment, targets: &Targets, bulk: Bulk) ->
                         (Bulk::Archive, Some(new_id)) => say!("{id}: arkivert som {new_id}"),
                         (Bulk::Archive, None) => say!("{id}: arkivert"),
                         (Bulk::MarkRead, _) => say!("{id}: lest"),
+                        (Bulk::Delete, _) => say!("{id}: i papirkurven"),
+                        (Bulk::Restore, _) => say!("{id}: tilbake i innboksen"),
+                        (Bulk::MarkUnread, _) => say!("{id}: ulest"),
+                        (Bulk::Confirm, _) => say!("{id}: mottak bekreftet"),
                     }
                 }
             }
@@ -199,11 +256,7 @@ pub async fn show(
         Ok(started) => started,
         Err(exit) => return exit,
     };
-    let result = if mark_read {
-        backend.open(&inbox, id).await
-    } else {
-        backend.preview(&inbox, id).await
-    };
+    let result = read_message(&backend, &inbox, id, mark_read).await;
     let message = match result {
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),

@@ -17,7 +17,7 @@ mod mail;
 mod session;
 
 pub use attachments::{attachment_list, attachment_save};
-pub use mail::{act_on, list, reportees, show, Bulk};
+pub use mail::{act_on, list, reportees, show, Bulk, ListOptions};
 pub use session::{login, logout, status};
 
 use std::process::ExitCode;
@@ -30,7 +30,7 @@ use crate::auth::store::SessionStore;
 use crate::auth::SessionHandle;
 use crate::backend::altinn2::Client;
 use crate::backend::Backend;
-use crate::config::Environment;
+use crate::config::{Api, Environment};
 use crate::domain::{ApiError, Inbox};
 
 /// Exit code: not logged in.
@@ -110,9 +110,21 @@ async fn resume(environment: &Environment) -> Result<Backend, (String, &'static 
             other => (other.to_string(), "network", EXIT_NETWORK),
         })?;
     handle.set_refresher(refresher, None);
-    let client = Client::new(environment.altinn_url.clone(), environment.api_key.clone())
-        .map_err(|e| (e.to_string(), "local", 1))?;
-    Ok(Backend::altinn2(client, handle))
+    backend_for(environment, handle).map_err(|e| (e.to_string(), "local", 1))
+}
+
+/// The backend an environment speaks, sending `session`.
+pub fn backend_for(environment: &Environment, session: SessionHandle) -> Result<Backend, ApiError> {
+    Ok(match environment.api {
+        Api::Altinn2 => Backend::altinn2(
+            Client::new(environment.altinn_url.clone(), environment.api_key.clone())?,
+            session,
+        ),
+        Api::Altinn3 => Backend::altinn3(
+            crate::backend::altinn3::Client::new(environment.altinn_url.clone(), "nb")?,
+            session,
+        ),
+    })
 }
 
 /// The start every scriptable command that reads mail shares: the saved session resumed,
@@ -129,4 +141,22 @@ async fn begin(
         )),
         Err((message, code, exit)) => Err(fail_as(as_json, code, &message, exit)),
     }
+}
+
+/// A whole message for a command: read quietly where the backend can; where it cannot
+/// (Altinn 3 marks a dialog seen when it is fetched) it is opened, and stderr says so once.
+async fn read_message(
+    backend: &Backend,
+    inbox: &Inbox,
+    id: &str,
+    mark_read: bool,
+) -> Result<crate::domain::Message, ApiError> {
+    if mark_read {
+        return backend.open(inbox, id).await;
+    }
+    if backend.capabilities().quiet_read {
+        return backend.preview(inbox, id).await;
+    }
+    eprintln!("innboks: Altinn 3 markerer en melding som sett når den hentes.");
+    backend.open(inbox, id).await
 }

@@ -8,7 +8,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::{discover, fail, store_for, EXIT_NETWORK, EXIT_NOT_LOGGED_IN};
 use crate::auth::browser::{self, CallbackParams};
-use crate::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR, DEFAULT_SCOPES};
+use crate::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR};
 use crate::auth::refresh::{stored_session, Refresher};
 use crate::auth::store::SessionStore;
 use crate::auth::{device, SessionHandle};
@@ -33,8 +33,8 @@ pub async fn login(
         Err(error) => return fail(&error, EXIT_NETWORK),
     };
     let result = match method {
-        LoginMethodArg::Device => device_login(&provider).await,
-        _ => browser_login(&provider, no_browser, loopback_port).await,
+        LoginMethodArg::Device => device_login(&provider, &environment.scopes).await,
+        _ => browser_login(&provider, no_browser, loopback_port, &environment.scopes).await,
     };
     let (tokens, claims, method_name) = match result {
         Ok(ok) => ok,
@@ -46,7 +46,7 @@ pub async fn login(
         &provider,
         method_name,
         &tokens,
-        DEFAULT_SCOPES,
+        &environment.scopes,
         claims.as_ref(),
     );
     let pid = claims.as_ref().and_then(|c| c.masked_pid());
@@ -76,9 +76,9 @@ async fn browser_login(
     provider: &Provider,
     no_browser: bool,
     loopback_port: u16,
+    scopes: &str,
 ) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
-    let mut login =
-        browser::start(provider.clone(), loopback_port, DEFAULT_SCOPES, DEFAULT_ACR).await?;
+    let mut login = browser::start(provider.clone(), loopback_port, scopes, DEFAULT_ACR).await?;
     let var = |name: &str| std::env::var(name).ok();
     say!("Åpne denne adressen i en nettleser og logg inn:");
     say!("{}", login.authorize_url);
@@ -129,8 +129,9 @@ async fn browser_login(
 
 async fn device_login(
     provider: &Provider,
+    scopes: &str,
 ) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
-    let login = device::start(provider, DEFAULT_SCOPES).await?;
+    let login = device::start(provider, scopes).await?;
     say!("Gå til {} og skriv inn koden", login.verification_uri);
     say!();
     say!("    {}", login.user_code);

@@ -96,6 +96,9 @@ pub struct Query {
     pub filters: Filters,
     /// A filter in the server's own language (`innboks list --filter`, Altinn 2's OData).
     pub raw_filter: Option<String>,
+    /// Free text the server searches (Altinn 3: title, sender and search tags; 3 characters
+    /// or more).
+    pub search: Option<String>,
 }
 
 /// Something done to a message on the server.
@@ -140,6 +143,11 @@ pub struct Capabilities {
     pub mark_unread: bool,
     /// [`MessageAction::Restore`].
     pub restore: bool,
+    /// Free-text search at the server.
+    pub server_search: bool,
+    /// A whole message can be read without marking it read (Altinn 2's `markAsRead=false`;
+    /// Altinn 3 marks a dialog seen when it is fetched).
+    pub quiet_read: bool,
 }
 
 impl Capabilities {
@@ -161,6 +169,22 @@ impl Default for Capabilities {
             offset_paging: true,
             mark_unread: false,
             restore: false,
+            server_search: false,
+            quiet_read: true,
+        }
+    }
+}
+
+impl Capabilities {
+    /// Altinn 3's: no password login, continuation tokens, unread and restore, search.
+    pub fn altinn3() -> Self {
+        Self {
+            password_login: false,
+            offset_paging: false,
+            mark_unread: true,
+            restore: true,
+            server_search: true,
+            quiet_read: false,
         }
     }
 }

@@ -141,6 +141,7 @@ impl Runtime {
                     folder: Some(folder),
                     filters,
                     raw_filter: None,
+                    search: None,
                 };
                 let cursor = link.map_or(Cursor::Offset(skip), Cursor::Next);
                 self.spawn(inbox::page(ctx, request, inbox, skip, cursor, query))

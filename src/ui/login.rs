@@ -70,7 +70,13 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
     for (i, method) in LoginMethod::ALL.iter().enumerate() {
         let chosen = i == login.method;
         let radio = if chosen { "◉" } else { "○" };
-        let mut spans = vec![Span::raw(format!("  {radio} {}", method.label()))];
+        let unavailable = *method == LoginMethod::Password && !app.capabilities.password_login;
+        let label = Span::raw(format!("  {radio} {}", method.label()));
+        let mut spans = vec![if unavailable {
+            label.style(theme.dim)
+        } else {
+            label
+        }];
         if let Some(note) = method_note(app, *method) {
             spans.push(Span::styled(format!(" – {note}"), theme.dim));
         }
@@ -160,6 +166,7 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
 /// Why an ID-porten method cannot be used, or that it is still being checked.
 fn method_note(app: &App, method: LoginMethod) -> Option<&'static str> {
     match method {
+        LoginMethod::Password if !app.capabilities.password_login => Some("finnes ikke i Altinn 3"),
         LoginMethod::Password => None,
         _ if !app.idporten_configured => Some("ikke konfigurert"),
         LoginMethod::IdPortenDevice => {

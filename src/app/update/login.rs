@@ -232,6 +232,11 @@ pub(super) fn browser_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 pub(super) fn submit_password(app: &mut App) -> Vec<Effect> {
+    if !app.capabilities.password_login {
+        app.login.error =
+            Some("Altinn 3 har ingen innlogging med brukernavn og passord. Velg ID-porten.".into());
+        return Vec::new();
+    }
     let username = app.login.username.value().trim().to_owned();
     if username.is_empty() {
         app.login.error = Some("Skriv inn brukernavn.".into());

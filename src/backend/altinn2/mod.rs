@@ -71,6 +71,11 @@ impl Altinn2 {
         query: &Query,
         cursor: &Cursor,
     ) -> Result<MessagePage, ApiError> {
+        if query.search.is_some() {
+            return Err(ApiError::Unsupported {
+                what: "søk hos Altinn finnes bare i Altinn 3".into(),
+            });
+        }
         let who = inbox.key();
         with_session(&self.session, |s| {
             let client = self.client.clone();

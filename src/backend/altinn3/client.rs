@@ -1,0 +1,385 @@
+//! The Altinn 3 HTTP client: Dialogporten's end-user API with the ID-porten access token,
+//! and Correspondence (and other service providers' content) with a dialog's
+//! `dialogToken`. `Accept-Language` on every call; GETs retried like Altinn 2's; errors in
+//! words the UI can show (ProblemDetails read for their message).
+
+use futures::StreamExt;
+use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, ETAG, IF_MATCH};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde_json::json;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use url::Url;
+
+use super::model::{problem_text, Dialog, DialogPage, DialogTexts, Parties};
+use crate::auth::Session;
+use crate::domain::ApiError;
+use crate::http::{
+    describe_reqwest_error, retry_after, retryable, RetryPolicy, MAX_RETRY_AFTER, THROTTLE_RETRIES,
+};
+
+/// Dialogporten's answers are at most this many items a page.
+pub const MAX_LIMIT: usize = 1000;
+
+/// The Altinn 3 client. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    /// The platform: `https://platform.altinn.no/` (Dialogporten and Correspondence below).
+    base: Url,
+    /// `Accept-Language`.
+    language: String,
+    retry: RetryPolicy,
+}
+
+/// What a search asks Dialogporten for (the query string's parts).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    /// Party URNs (at most 100).
+    pub parties: Vec<String>,
+    /// A folder: `Default`, `Archive` or `Bin`.
+    pub label: Option<&'static str>,
+    /// Only unread (`isContentSeen=false`).
+    pub unread: bool,
+    /// Content updated after and before.
+    pub after: Option<chrono::DateTime<chrono::Utc>>,
+    /// See `after`.
+    pub before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Free text (3 characters or more).
+    pub text: Option<String>,
+    /// Items a page.
+    pub limit: usize,
+    /// Where the page starts.
+    pub continuation: Option<String>,
+}
+
+fn token_of(session: &Session) -> Result<&str, ApiError> {
+    match session {
+        Session::Bearer { access_token } => Ok(access_token.expose()),
+        Session::Cookie { .. } => Err(ApiError::Unsupported {
+            what: "Altinn 3 tar ikke imot passordinnlogging; logg inn med ID-porten".into(),
+        }),
+    }
+}
+
+impl Client {
+    /// A client for the platform at `base` (`https://platform.altinn.no/`), asking for texts
+    /// in `language` (`nb`, `nn`, `en`).
+    pub fn new(base: Url, language: &str) -> Result<Self, ApiError> {
+        let http = crate::http::client_builder()
+            .read_timeout(std::time::Duration::from_secs(20))
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .map_err(|e| ApiError::Local(format!("HTTP-klienten kunne ikke lages: {e}")))?;
+        let base = if base.path().ends_with('/') {
+            base
+        } else {
+            let mut b = base;
+            let path = format!("{}/", b.path());
+            b.set_path(&path);
+            b
+        };
+        Ok(Self {
+            http,
+            base,
+            language: language.to_owned(),
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// Uses `policy` for GETs that fail on the way (tests use short waits).
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The languages texts are picked in, best first.
+    pub fn languages(&self) -> Vec<&str> {
+        vec![self.language.as_str()]
+    }
+
+    fn enduser(&self, path: &str) -> Result<Url, ApiError> {
+        self.base
+            .join(&format!("dialogporten/api/v1/enduser/{path}"))
+            .map_err(|e| ApiError::Local(format!("ugyldig adresse {path}: {e}")))
+    }
+
+    fn request(&self, method: Method, url: Url, bearer: &str) -> RequestBuilder {
+        self.http
+            .request(method, url)
+            .bearer_auth(bearer)
+            .header(ACCEPT, "application/json")
+            .header(ACCEPT_LANGUAGE, &self.language)
+    }
+
+    /// A URL a document names, for a `dialogToken`: only `https`, or the platform's own
+    /// scheme and host (the simulator's `http`).
+    fn foreign(&self, url: &str) -> Result<Url, ApiError> {
+        let parsed = Url::parse(url).map_err(|_| {
+            ApiError::Local(format!(
+                "ugyldig adresse i dialogen: {}",
+                crate::text::sanitize_line(url)
+            ))
+        })?;
+        let own =
+            parsed.scheme() == self.base.scheme() && parsed.host_str() == self.base.host_str();
+        if parsed.scheme() == "https" || own {
+            Ok(parsed)
+        } else {
+            Err(ApiError::Local(
+                "dialogen viser til en adresse uten https; den hentes ikke".into(),
+            ))
+        }
+    }
+
+    /// Sends, retrying a GET that failed on the way and waiting out `429`; any other answer
+    /// is returned as it is.
+    async fn send(
+        &self,
+        build: impl Fn() -> RequestBuilder,
+        get: bool,
+    ) -> Result<(StatusCode, reqwest::header::HeaderMap, Vec<u8>), ApiError> {
+        let (mut throttled, mut failed) = (0, 0);
+        loop {
+            let retry = match build().send().await {
+                Ok(response)
+                    if response.status() == StatusCode::TOO_MANY_REQUESTS
+                        && throttled < THROTTLE_RETRIES =>
+                {
+                    throttled += 1;
+                    let wait = retry_after(response.headers()).min(MAX_RETRY_AFTER);
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                Ok(response)
+                    if get && retryable(response.status()) && failed < self.retry.retries =>
+                {
+                    format!("status {}", response.status().as_u16())
+                }
+                Ok(response) => {
+                    let (status, headers) = (response.status(), response.headers().clone());
+                    match response.bytes().await {
+                        Ok(bytes) => return Ok((status, headers, bytes.to_vec())),
+                        Err(error) if get && failed < self.retry.retries => {
+                            describe_reqwest_error(&error)
+                        }
+                        Err(error) => {
+                            return Err(ApiError::Network {
+                                detail: describe_reqwest_error(&error),
+                            })
+                        }
+                    }
+                }
+                Err(error) if get && failed < self.retry.retries => describe_reqwest_error(&error),
+                Err(error) => {
+                    return Err(ApiError::Network {
+                        detail: describe_reqwest_error(&error),
+                    })
+                }
+            };
+            failed += 1;
+            let wait = self.retry.wait(failed);
+            tracing::info!(%retry, ?wait, failed, "Altinn 3 request failed on the way, trying again");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Turns a non-success answer into an [`ApiError`] with the server's words.
+    fn check(status: StatusCode, body: &[u8]) -> Result<(), ApiError> {
+        if status.is_success() {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(body);
+        let reason = problem_text(&text)
+            .or_else(|| status.canonical_reason().map(str::to_owned))
+            .unwrap_or_default();
+        Err(match status {
+            StatusCode::UNAUTHORIZED => ApiError::Unauthorized { reason },
+            _ => ApiError::Server {
+                status: status.as_u16(),
+                reason,
+            },
+        })
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: Url,
+        bearer: &str,
+    ) -> Result<(T, Vec<u8>, reqwest::header::HeaderMap), ApiError> {
+        let (status, headers, body) = self
+            .send(|| self.request(Method::GET, url.clone(), bearer), true)
+            .await?;
+        Self::check(status, &body)?;
+        let value = serde_json::from_slice(&body).map_err(|e| ApiError::Malformed {
+            detail: e.to_string(),
+        })?;
+        Ok((value, body, headers))
+    }
+
+    /// `GET /parties`.
+    pub async fn parties(&self, session: &Session) -> Result<Parties, ApiError> {
+        let url = self.enduser("parties")?;
+        Ok(self.get_json(url, token_of(session)?).await?.0)
+    }
+
+    /// `GET /dialogs`, one page.
+    pub async fn dialogs(
+        &self,
+        session: &Session,
+        search: &Search,
+    ) -> Result<DialogPage, ApiError> {
+        let mut url = self.enduser("dialogs")?;
+        {
+            let mut q = url.query_pairs_mut();
+            for party in &search.parties {
+                q.append_pair("party", party);
+            }
+            if let Some(label) = search.label {
+                q.append_pair("systemLabel", label);
+            }
+            if search.unread {
+                q.append_pair("isContentSeen", "false");
+            }
+            let stamp = |t: chrono::DateTime<chrono::Utc>| {
+                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            };
+            if let Some(after) = search.after {
+                q.append_pair("contentUpdatedAfter", &stamp(after));
+            }
+            if let Some(before) = search.before {
+                q.append_pair("contentUpdatedBefore", &stamp(before));
+            }
+            if let Some(text) = &search.text {
+                q.append_pair("search", text);
+                q.append_pair("searchLanguageCode", &self.language);
+            }
+            q.append_pair("orderBy", "contentUpdatedAt_desc");
+            q.append_pair("limit", &search.limit.clamp(1, MAX_LIMIT).to_string());
+            if let Some(token) = &search.continuation {
+                q.append_pair("continuationToken", token);
+            }
+        }
+        Ok(self.get_json(url, token_of(session)?).await?.0)
+    }
+
+    /// `GET /dialogs/{id}`: the dialog (this marks it seen) with its texts.
+    pub async fn dialog(
+        &self,
+        session: &Session,
+        id: &str,
+    ) -> Result<(Dialog, DialogTexts), ApiError> {
+        let url = self.enduser(&format!("dialogs/{id}"))?;
+        let (dialog, body, _): (Dialog, _, _) = self.get_json(url, token_of(session)?).await?;
+        let texts = serde_json::from_slice(&body).map_err(|e| ApiError::Malformed {
+            detail: e.to_string(),
+        })?;
+        Ok((dialog, texts))
+    }
+
+    /// `PUT /dialogs/{id}/context/systemlabels` (with `If-Match` when a revision is known);
+    /// returns the new revision.
+    pub async fn set_labels(
+        &self,
+        session: &Session,
+        id: &str,
+        add: &[&str],
+        remove: &[&str],
+        revision: Option<&str>,
+    ) -> Result<Option<String>, ApiError> {
+        let url = self.enduser(&format!("dialogs/{id}/context/systemlabels"))?;
+        let bearer = token_of(session)?;
+        let body = json!({"addLabels": add, "removeLabels": remove});
+        let (status, headers, answer) = self
+            .send(
+                || {
+                    let request = self.request(Method::PUT, url.clone(), bearer).json(&body);
+                    match revision {
+                        Some(r) => request.header(IF_MATCH, r),
+                        None => request,
+                    }
+                },
+                false,
+            )
+            .await?;
+        Self::check(status, &answer)?;
+        Ok(headers
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned))
+    }
+
+    /// A dialog's content (markdown) from the URL the dialog gives, with its token.
+    pub async fn content(&self, url: &str, dialog_token: &str) -> Result<String, ApiError> {
+        let url = self.foreign(url)?;
+        let (status, _, body) = self
+            .send(
+                || self.request(Method::GET, url.clone(), dialog_token),
+                true,
+            )
+            .await?;
+        Self::check(status, &body)?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// A Correspondence call with a dialog's token (`GET` the letter, `POST …/confirm`).
+    pub async fn correspondence(
+        &self,
+        method: Method,
+        url: &str,
+        dialog_token: &str,
+    ) -> Result<(), ApiError> {
+        let url = self.foreign(url)?;
+        let get = method == Method::GET;
+        let (status, _, body) = self
+            .send(
+                || self.request(method.clone(), url.clone(), dialog_token),
+                get,
+            )
+            .await?;
+        Self::check(status, &body)
+    }
+
+    /// Streams an attachment into `out` with a dialog's token. Returns the total size.
+    pub async fn download<W: AsyncWrite + Unpin>(
+        &self,
+        url: &str,
+        dialog_token: &str,
+        out: &mut W,
+        mut progress: impl FnMut(u64),
+    ) -> Result<u64, ApiError> {
+        let url = self.foreign(url)?;
+        let response = self
+            .request(Method::GET, url, dialog_token)
+            .send()
+            .await
+            .map_err(|e| ApiError::Network {
+                detail: describe_reqwest_error(&e),
+            })?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.bytes().await.unwrap_or_default();
+            return Err(Self::check(status, &body)
+                .err()
+                .unwrap_or(ApiError::Server {
+                    status: status.as_u16(),
+                    reason: String::new(),
+                }));
+        }
+        let mut stream = response.bytes_stream();
+        let mut written = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| ApiError::Network {
+                detail: describe_reqwest_error(&e),
+            })?;
+            out.write_all(&chunk)
+                .await
+                .map_err(|e| ApiError::Local(format!("kunne ikke skrive vedlegget: {e}")))?;
+            written += chunk.len() as u64;
+            progress(written);
+        }
+        out.flush()
+            .await
+            .map_err(|e| ApiError::Local(format!("kunne ikke skrive vedlegget: {e}")))?;
+        Ok(written)
+    }
+}

@@ -1,0 +1,408 @@
+//! The Altinn 3 backend: Dialogporten's end-user API for parties, lists, dialogs and system
+//! labels, and Correspondence for letters' content, confirmations and attachments, with
+//! each dialog's `dialogToken` (altinn3-api.md). [`Altinn3`] keeps what the seam's calls do
+//! not carry: the user's own party, the last list items (for previews, which must not open a
+//! dialog, and for label revisions) and the dialog tokens.
+
+pub mod client;
+pub mod model;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use reqwest::Method;
+use tokio::io::AsyncWrite;
+
+pub use client::Client;
+
+use super::session::with_session;
+use crate::auth::SessionHandle;
+use crate::domain::{
+    ApiError, Cursor, Folder, Inbox, Message, MessageAction, MessagePage, Party, Profile, Query,
+};
+use model::{DialogListItem, DialogTexts};
+
+/// Items a page in the inbox.
+pub const PAGE_LIMIT: usize = 500;
+
+/// What the backend remembers between calls.
+#[derive(Debug, Default)]
+struct Memory {
+    /// The user's own party URN.
+    me: Option<String>,
+    /// The user's name.
+    name: Option<String>,
+    /// The last list item of each dialog seen.
+    items: HashMap<String, DialogListItem>,
+    /// Dialog tokens by dialog id, with their expiry (seconds since the epoch).
+    tokens: HashMap<String, (String, u64)>,
+    /// The dialog each attachment or content URL belongs to.
+    urls: HashMap<String, String>,
+}
+
+/// The Altinn 3 backend. Cheap to clone (the memory is shared).
+#[derive(Clone, Debug)]
+pub struct Altinn3 {
+    client: Client,
+    session: SessionHandle,
+    memory: Arc<Mutex<Memory>>,
+}
+
+fn expiry_of(token: &str) -> u64 {
+    use base64::Engine;
+    token
+        .split('.')
+        .nth(1)
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v.get("exp").and_then(serde_json::Value::as_u64))
+        .unwrap_or(0)
+}
+
+fn now_secs() -> u64 {
+    chrono::Utc::now().timestamp().max(0) as u64
+}
+
+impl Altinn3 {
+    /// The backend over `client`, sending `session`.
+    pub fn new(client: Client, session: SessionHandle) -> Self {
+        Self {
+            client,
+            session,
+            memory: Arc::default(),
+        }
+    }
+
+    /// The session its requests carry.
+    pub fn session(&self) -> &SessionHandle {
+        &self.session
+    }
+
+    fn memory(&self) -> std::sync::MutexGuard<'_, Memory> {
+        self.memory.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The parties the user can act for (the user first, sub-units after their parent).
+    pub async fn parties(&self) -> Result<Vec<Party>, ApiError> {
+        let parties = with_session(&self.session, |s| {
+            let client = self.client.clone();
+            async move { client.parties(&s).await }
+        })
+        .await?;
+        let (list, me) = parties.to_parties();
+        let mut memory = self.memory();
+        memory.me = me.clone();
+        memory.name = list
+            .iter()
+            .find(|p| Some(&p.id) == me.as_ref())
+            .map(|p| p.name.clone());
+        Ok(list)
+    }
+
+    /// The user's name (from the parties).
+    pub async fn profile(&self) -> Result<Profile, ApiError> {
+        if self.memory().name.is_none() {
+            self.parties().await?;
+        }
+        let name = self.memory().name.clone().unwrap_or_default();
+        Ok(Profile {
+            name: title_case(&name),
+        })
+    }
+
+    /// The party URN an inbox names.
+    async fn party_of(&self, inbox: &Inbox) -> Result<String, ApiError> {
+        match inbox {
+            Inbox::Party(urn) => Ok(urn.clone()),
+            Inbox::Me => {
+                if self.memory().me.is_none() {
+                    self.parties().await?;
+                }
+                self.memory().me.clone().ok_or_else(|| ApiError::Malformed {
+                    detail: "Dialogporten sa ikke hvem du er".into(),
+                })
+            }
+            Inbox::All => Err(ApiError::Local(
+                "den samlede innboksen leses aktør for aktør".into(),
+            )),
+        }
+    }
+
+    /// One page of `inbox` from `cursor`: folders are system labels; unread and dates go to
+    /// Dialogporten; type and sender are applied to what comes back.
+    pub async fn page(
+        &self,
+        inbox: &Inbox,
+        query: &Query,
+        cursor: &Cursor,
+    ) -> Result<MessagePage, ApiError> {
+        if query.raw_filter.is_some() {
+            return Err(ApiError::Unsupported {
+                what:
+                    "OData-filtre (--filter) finnes bare i Altinn 2; bruk --unread eller --search"
+                        .into(),
+            });
+        }
+        let continuation = match cursor {
+            Cursor::Offset(0) => None,
+            Cursor::Next(token) => Some(token.clone()),
+            Cursor::Offset(_) => {
+                return Err(ApiError::Unsupported {
+                    what: "Dialogporten blar med fortsettelsesnøkler, ikke med forskyvning".into(),
+                })
+            }
+        };
+        let search = client::Search {
+            parties: vec![self.party_of(inbox).await?],
+            label: query.folder.map(|f| match f {
+                Folder::Inbox => "Default",
+                Folder::Archive => "Archive",
+                Folder::Trash => "Bin",
+            }),
+            unread: query.filters.unread,
+            after: query.filters.since,
+            before: query.filters.until,
+            text: query.search.clone(),
+            limit: PAGE_LIMIT,
+            continuation,
+        };
+        let page = with_session(&self.session, |s| {
+            let (client, search) = (self.client.clone(), search.clone());
+            async move { client.dialogs(&s, &search).await }
+        })
+        .await?;
+        let languages = self.client.languages();
+        let mut mapped = page.to_page(&languages);
+        {
+            let mut memory = self.memory();
+            for item in page.items {
+                memory.items.insert(item.id.to_ascii_lowercase(), item);
+            }
+        }
+        let filters = &query.filters;
+        mapped.messages.retain(|m| {
+            filters.kind.as_ref().is_none_or(|k| &m.kind == k)
+                && filters.sender.as_ref().is_none_or(|s| {
+                    m.sender().eq_ignore_ascii_case(s) || m.service_owner.eq_ignore_ascii_case(s)
+                })
+        });
+        Ok(mapped)
+    }
+
+    /// A preview from the last list item: title, sender, summary — never a request, since
+    /// opening a dialog marks it seen for everyone who shares the inbox.
+    pub async fn preview(&self, _inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
+        let languages = self.client.languages();
+        let memory = self.memory();
+        let item = memory.items.get(&id.to_ascii_lowercase()).ok_or_else(|| {
+            ApiError::Local("ingen forhåndsvisning ennå; trykk Enter for å åpne meldingen".into())
+        })?;
+        let summary = item.to_summary(&languages);
+        let text = item
+            .content
+            .as_ref()
+            .and_then(|c| c.summary.as_ref())
+            .and_then(|s| s.line(&languages));
+        let body = format!(
+            "{}\n\n(Forhåndsvisning. Enter åpner meldingen og henter innholdet; da er den lest for alle som ser denne innboksen.)",
+            text.clone().unwrap_or_default()
+        );
+        Ok(Message {
+            summary,
+            summary_text: text,
+            body,
+            attachments: Vec::new(),
+            archive_reference: None,
+            portal_url: None,
+            links: Vec::new(),
+        })
+    }
+
+    /// Opens a dialog: `GET` it (which marks it seen), then its main content with the
+    /// dialog's token.
+    pub async fn open(&self, _inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
+        let (dialog, texts) = self.fetch_dialog(id).await?;
+        let languages = self.client.languages();
+        let token = dialog.dialog_token.clone().unwrap_or_default();
+        let body = match model::main_content_url(&texts, &languages) {
+            Some(url) if !token.is_empty() => match self.client.content(&url, &token).await {
+                Ok(markdown) => Some(markdown),
+                Err(error) => {
+                    tracing::warn!(%error, "content failed");
+                    Some(format!("*Innholdet kunne ikke hentes: {error}*"))
+                }
+            },
+            _ => None,
+        };
+        Ok(dialog.to_message(&texts, body.as_deref(), &languages))
+    }
+
+    /// `GET /dialogs/{id}`, remembering its token and the URLs it names.
+    async fn fetch_dialog(&self, id: &str) -> Result<(model::Dialog, DialogTexts), ApiError> {
+        let (dialog, texts) = with_session(&self.session, |s| {
+            let client = self.client.clone();
+            async move { client.dialog(&s, id).await }
+        })
+        .await?;
+        let key = id.to_ascii_lowercase();
+        let mut memory = self.memory();
+        if let Some(token) = &dialog.dialog_token {
+            memory
+                .tokens
+                .insert(key.clone(), (token.clone(), expiry_of(token)));
+        }
+        let urls = dialog
+            .attachments
+            .iter()
+            .chain(
+                dialog
+                    .transmissions
+                    .iter()
+                    .flat_map(|t| t.attachments.iter()),
+            )
+            .flat_map(|a| a.urls.iter().map(|u| u.url.clone()))
+            .chain(model::main_content_url(&texts, &self.client.languages()));
+        for url in urls {
+            memory.urls.insert(url, key.clone());
+        }
+        memory.items.insert(key, dialog.item.clone());
+        Ok((dialog, texts))
+    }
+
+    /// A dialog token for `id` with at least half a minute left (a new one fetched when not).
+    async fn token(&self, id: &str) -> Result<String, ApiError> {
+        let key = id.to_ascii_lowercase();
+        if let Some((token, exp)) = self.memory().tokens.get(&key).cloned() {
+            if exp > now_secs() + 30 {
+                return Ok(token);
+            }
+        }
+        let (dialog, _) = self.fetch_dialog(id).await?;
+        dialog.dialog_token.ok_or_else(|| ApiError::Malformed {
+            detail: "Dialogporten ga ingen dialogToken".into(),
+        })
+    }
+
+    /// Does `action` to dialog `id`: folders and «unread» are system labels (with the
+    /// revision last seen as `If-Match`); «read» opens it; confirm goes to Correspondence.
+    pub async fn act(
+        &self,
+        inbox: &Inbox,
+        id: &str,
+        action: MessageAction,
+    ) -> Result<Option<String>, ApiError> {
+        let (add, remove): (&[&str], &[&str]) = match action {
+            MessageAction::Archive => (&["Archive"], &[]),
+            MessageAction::Delete => (&["Bin"], &[]),
+            MessageAction::Restore => (&["Default"], &[]),
+            MessageAction::MarkUnread => (&["MarkedAsUnopened"], &[]),
+            MessageAction::MarkRead => {
+                self.fetch_dialog(id).await?;
+                return Ok(None);
+            }
+            MessageAction::Confirm => return self.confirm(inbox, id).await.map(|()| None),
+        };
+        let revision = self
+            .memory()
+            .items
+            .get(&id.to_ascii_lowercase())
+            .and_then(|i| i.end_user_context.as_ref().map(|c| c.revision.clone()))
+            .filter(|r| !r.is_empty());
+        let result = with_session(&self.session, |s| {
+            let (client, revision) = (self.client.clone(), revision.clone());
+            async move {
+                client
+                    .set_labels(&s, id, add, remove, revision.as_deref())
+                    .await
+            }
+        })
+        .await;
+        match result {
+            Ok(new_revision) => {
+                if let (Some(r), Some(item)) = (
+                    new_revision,
+                    self.memory().items.get_mut(&id.to_ascii_lowercase()),
+                ) {
+                    if let Some(context) = item.end_user_context.as_mut() {
+                        context.revision = r;
+                    }
+                }
+                Ok(None)
+            }
+            Err(ApiError::Server { status: 412, .. }) => {
+                // Someone changed it elsewhere: forget the old revision so a retry works.
+                self.memory().items.remove(&id.to_ascii_lowercase());
+                Err(ApiError::Server {
+                    status: 412,
+                    reason:
+                        "Meldingen ble endret et annet sted; last listen på nytt (r) og prøv igjen"
+                            .into(),
+                })
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Confirms receipt through Correspondence: the letter is fetched first (Correspondence
+    /// requires it), then confirmed, with the dialog's token.
+    async fn confirm(&self, _inbox: &Inbox, id: &str) -> Result<(), ApiError> {
+        let (_, texts) = self.fetch_dialog(id).await?;
+        let token = self.token(id).await?;
+        let content =
+            model::main_content_url(&texts, &self.client.languages()).ok_or_else(|| {
+                ApiError::Unsupported {
+                    what: "denne meldingen bekreftes ikke gjennom Correspondence".into(),
+                }
+            })?;
+        let letter = content
+            .trim_end_matches('/')
+            .trim_end_matches("/content")
+            .to_owned();
+        self.client
+            .correspondence(Method::GET, &letter, &token)
+            .await?;
+        self.client
+            .correspondence(Method::POST, &format!("{letter}/confirm"), &token)
+            .await
+    }
+
+    /// Streams an attachment with its dialog's token (a fresh one when needed).
+    pub async fn download<W: AsyncWrite + Unpin>(
+        &self,
+        url: &str,
+        out: &mut W,
+        progress: impl FnMut(u64),
+    ) -> Result<u64, ApiError> {
+        if url.starts_with("urn:dialogporten:") {
+            return Err(ApiError::Local(if url.ends_with("expired") {
+                "vedlegget er utløpt".into()
+            } else {
+                "du har ikke tilgang til dette vedlegget".into()
+            }));
+        }
+        let dialog = self.memory().urls.get(url).cloned().ok_or_else(|| {
+            ApiError::Local("åpne meldingen først, så hentes vedlegget med dens nøkkel".into())
+        })?;
+        let token = self.token(&dialog).await?;
+        self.client.download(url, &token, out, progress).await
+    }
+}
+
+/// `KARI NORDMANN` → `Kari Nordmann` (the register writes names in capitals).
+fn title_case(name: &str) -> String {
+    name.split(' ')
+        .map(|w| {
+            let lower = w.to_lowercase();
+            let mut chars = lower.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}

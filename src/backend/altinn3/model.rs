@@ -1,0 +1,553 @@
+//! Dialogporten's documents as we read them: forgiving (a missing field is `None`, an enum
+//! value we do not know is kept as its text), and mapped to our domain types at this edge,
+//! every text sanitised, localized values picked by language (altinn3-api.md §2.1).
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::domain::{
+    Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary, Party, PartyKind,
+};
+use crate::text::{markdown_to_text, safe_file_name, sanitize_line, sanitize_multiline};
+
+/// Width the body is wrapped at (as for Altinn 2's).
+const BODY_WIDTH: usize = 100;
+
+/// A localized text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Localization {
+    /// The text.
+    pub value: String,
+    /// `nb`, `nn`, `en`, …
+    pub language_code: String,
+}
+
+/// A text in several languages with its media type.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ContentValue {
+    /// The languages.
+    pub value: Vec<Localization>,
+    /// `text/plain`, `text/markdown`, or a front-channel embed.
+    pub media_type: String,
+}
+
+/// The best of several localizations for `languages` (best first): a match, else Bokmål,
+/// then Nynorsk, then English, then the first.
+pub fn pick<'a>(values: &'a [Localization], languages: &[&str]) -> Option<&'a str> {
+    languages
+        .iter()
+        .chain(["nb", "nn", "en"].iter())
+        .find_map(|l| {
+            values
+                .iter()
+                .find(|v| v.language_code.eq_ignore_ascii_case(l))
+        })
+        .or_else(|| values.first())
+        .map(|v| v.value.as_str())
+}
+
+impl ContentValue {
+    /// The text for `languages`, sanitised to one line.
+    pub fn line(&self, languages: &[&str]) -> Option<String> {
+        pick(&self.value, languages)
+            .map(sanitize_line)
+            .filter(|t| !t.is_empty())
+    }
+}
+
+/// The content of a search hit.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ContentSummary {
+    /// Title.
+    pub title: Option<ContentValue>,
+    /// Summary.
+    pub summary: Option<ContentValue>,
+    /// Sender's name.
+    pub sender_name: Option<ContentValue>,
+}
+
+/// The end user's context: labels and their revision.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EndUserContext {
+    /// For `If-Match`.
+    pub revision: String,
+    /// `Default`, `Bin`, `Archive`, `MarkedAsUnopened`, `Sent`.
+    pub system_labels: Vec<String>,
+}
+
+/// A search hit (`DialogListItem`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DialogListItem {
+    /// Dialog id.
+    pub id: String,
+    /// Service owner code.
+    pub org: String,
+    /// Party URN.
+    pub party: String,
+    /// `correspondenceservice`, `altinnapp`, …
+    pub service_resource_type: String,
+    /// `RequiresAttention`, `NotApplicable`, …
+    pub status: String,
+    /// Created.
+    pub created_at: Option<DateTime<Utc>>,
+    /// The content last changed (the inbox's order).
+    pub content_updated_at: Option<DateTime<Utc>>,
+    /// Due.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Labels.
+    pub end_user_context: Option<EndUserContext>,
+    /// Seen since the last content update (and not marked unread).
+    pub is_content_seen: Option<bool>,
+    /// Attachments for people.
+    pub gui_attachment_count: Option<usize>,
+    /// Texts (none for API-only dialogs).
+    pub content: Option<ContentSummary>,
+}
+
+/// A page of search hits.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DialogPage {
+    /// The hits.
+    pub items: Vec<DialogListItem>,
+    /// More follow.
+    pub has_next_page: bool,
+    /// Where the next page starts.
+    pub continuation_token: Option<String>,
+}
+
+impl DialogListItem {
+    /// The labels, as sent.
+    fn labels(&self) -> &[String] {
+        self.end_user_context
+            .as_ref()
+            .map_or(&[][..], |c| c.system_labels.as_slice())
+    }
+
+    fn has_label(&self, label: &str) -> bool {
+        self.labels().iter().any(|l| l.eq_ignore_ascii_case(label))
+    }
+
+    /// Maps to the domain summary.
+    pub fn to_summary(&self, languages: &[&str]) -> MessageSummary {
+        let content = self.content.clone().unwrap_or_default();
+        let seen = self.is_content_seen.unwrap_or(true);
+        let status = if self.has_label("Archive") {
+            MessageStatus::Archived
+        } else if self.has_label("Bin") {
+            MessageStatus::Deleted
+        } else if seen {
+            MessageStatus::Read
+        } else {
+            MessageStatus::Unread
+        };
+        let marked_unread =
+            self.has_label("MarkedAsUnopened") || (!seen && status != MessageStatus::Unread);
+        let sender = content
+            .sender_name
+            .as_ref()
+            .and_then(|s| s.line(languages))
+            .unwrap_or_else(|| sanitize_line(&self.org));
+        MessageSummary {
+            id: sanitize_line(&self.id),
+            subject: content
+                .title
+                .as_ref()
+                .and_then(|t| t.line(languages))
+                .unwrap_or_default(),
+            status,
+            marked_unread,
+            service_owner: sender,
+            message_sender: None,
+            kind: match self.service_resource_type.as_str() {
+                "correspondenceservice" => MessageKind::Correspondence,
+                "altinnapp" => MessageKind::FormTask,
+                other => MessageKind::Other(sanitize_line(other)),
+            },
+            created: self.created_at,
+            last_changed: self.content_updated_at.or(self.created_at),
+            due: self.due_at,
+            attachment_count: self.gui_attachment_count,
+            requires_confirmation: self.status == "RequiresAttention"
+                && self.service_resource_type == "correspondenceservice",
+            owner: None,
+            seq: 0,
+        }
+    }
+}
+
+impl DialogPage {
+    /// Maps to a domain page; the continuation token is the next page's cursor.
+    pub fn to_page(&self, languages: &[&str]) -> MessagePage {
+        MessagePage {
+            messages: self.items.iter().map(|i| i.to_summary(languages)).collect(),
+            has_more: self.has_next_page,
+            limit_reached: false,
+            next: self
+                .has_next_page
+                .then(|| self.continuation_token.clone())
+                .flatten(),
+        }
+    }
+}
+
+/// An attachment's link.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AttachmentUrl {
+    /// Where (or `urn:dialogporten:unauthorized|expired`).
+    pub url: String,
+    /// `Gui` or `Api`.
+    pub consumer_type: String,
+}
+
+/// An attachment.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DialogAttachment {
+    /// Id.
+    pub id: String,
+    /// Name to show.
+    pub display_name: Vec<Localization>,
+    /// File name.
+    pub name: Option<String>,
+    /// Links.
+    pub urls: Vec<AttachmentUrl>,
+}
+
+/// A browser action.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GuiAction {
+    /// Where it leads.
+    pub url: String,
+    /// `GET`, `POST`, …
+    pub http_method: String,
+    /// What it is called.
+    pub title: Vec<Localization>,
+    /// The user may do it.
+    pub is_authorized: bool,
+}
+
+/// A party in a transmission or log.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Actor {
+    /// `ServiceOwner` or `PartyRepresentative`.
+    pub actor_type: String,
+    /// A name.
+    pub actor_name: Option<String>,
+}
+
+/// A transmission's content.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TransmissionContent {
+    /// Title.
+    pub title: Option<ContentValue>,
+    /// Summary.
+    pub summary: Option<ContentValue>,
+}
+
+/// A transmission (a message within the dialog).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Transmission {
+    /// When.
+    pub created_at: Option<DateTime<Utc>>,
+    /// `Information`, `Submission`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Who.
+    pub sender: Actor,
+    /// The user may read it.
+    pub is_authorized: bool,
+    /// Texts.
+    pub content: TransmissionContent,
+    /// Files.
+    pub attachments: Vec<DialogAttachment>,
+}
+
+/// The dialog's texts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Content {
+    /// Title.
+    pub title: Option<ContentValue>,
+    /// Summary.
+    pub summary: Option<ContentValue>,
+    /// Sender's name.
+    pub sender_name: Option<ContentValue>,
+    /// More text (plain or markdown).
+    pub additional_info: Option<ContentValue>,
+    /// The main content's URL (a front-channel embed).
+    pub main_content_reference: Option<ContentValue>,
+}
+
+/// A whole dialog.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Dialog {
+    /// The fields of a search hit.
+    #[serde(flatten)]
+    pub item: DialogListItem,
+    /// The token for content, attachments and actions.
+    pub dialog_token: Option<String>,
+    /// Files.
+    pub attachments: Vec<DialogAttachment>,
+    /// The conversation.
+    pub transmissions: Vec<Transmission>,
+    /// What a person can do in a browser.
+    pub gui_actions: Vec<GuiAction>,
+}
+
+/// The texts of a whole dialog (`content` in the document, read apart from the search hit's
+/// summary of it).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DialogTexts {
+    /// Texts.
+    pub content: Content,
+}
+
+/// The URL the main content is fetched from, when it is markdown or HTML we can show.
+pub fn main_content_url(texts: &DialogTexts, languages: &[&str]) -> Option<String> {
+    let reference = texts.content.main_content_reference.as_ref()?;
+    let media = reference.media_type.to_ascii_lowercase();
+    (media.contains("frontchannelembed") && (media.contains("markdown") || media.contains("html")))
+        .then(|| pick(&reference.value, languages).map(str::to_owned))
+        .flatten()
+        .filter(|u| u.starts_with("http"))
+}
+
+fn attachment(a: &DialogAttachment, languages: &[&str]) -> Attachment {
+    let url = a
+        .urls
+        .iter()
+        .find(|u| u.consumer_type.eq_ignore_ascii_case("Api"))
+        .or_else(|| a.urls.first())
+        .map(|u| u.url.clone())
+        .unwrap_or_default();
+    let display = pick(&a.display_name, languages).map(sanitize_line);
+    let file_name = safe_file_name(
+        a.name
+            .as_deref()
+            .or(display.as_deref())
+            .unwrap_or("vedlegg"),
+    );
+    let note = match url.as_str() {
+        "urn:dialogporten:unauthorized" => " (ingen tilgang)",
+        "urn:dialogporten:expired" => " (utløpt)",
+        _ => "",
+    };
+    Attachment {
+        id: sanitize_line(&a.id),
+        name: format!("{}{note}", display.unwrap_or_else(|| file_name.clone())),
+        file_name,
+        size: None,
+        encrypted: false,
+        url,
+    }
+}
+
+impl Dialog {
+    /// Maps to a whole message: the body (markdown made text) with the transmissions as a
+    /// thread after it and the browser actions as numbered links.
+    pub fn to_message(
+        &self,
+        texts: &DialogTexts,
+        body: Option<&str>,
+        languages: &[&str],
+    ) -> Message {
+        let summary = self.item.to_summary(languages);
+        let content = &texts.content;
+        let mut markdown = String::new();
+        if let Some(body) = body {
+            markdown.push_str(body);
+            markdown.push_str("\n\n");
+        } else if let Some(info) = content
+            .additional_info
+            .as_ref()
+            .and_then(|i| pick(&i.value, languages))
+        {
+            markdown.push_str(info);
+            markdown.push_str("\n\n");
+        }
+        if !self.transmissions.is_empty() {
+            markdown.push_str("## Tråd\n\n");
+            for t in &self.transmissions {
+                let who = match t.sender.actor_type.as_str() {
+                    "ServiceOwner" => sanitize_line(&summary.service_owner),
+                    _ => t
+                        .sender
+                        .actor_name
+                        .as_deref()
+                        .map(sanitize_line)
+                        .unwrap_or_else(|| "Du".into()),
+                };
+                let when = t
+                    .created_at
+                    .map(crate::text::norwegian_datetime)
+                    .unwrap_or_default();
+                let title = t
+                    .content
+                    .title
+                    .as_ref()
+                    .and_then(|v| v.line(languages))
+                    .unwrap_or_default();
+                markdown.push_str(&format!("**{when} · {who} · {title}**\n\n"));
+                if !t.is_authorized {
+                    markdown.push_str("*Du har ikke tilgang til denne.*\n\n");
+                } else if let Some(text) =
+                    t.content.summary.as_ref().and_then(|v| v.line(languages))
+                {
+                    markdown.push_str(&format!("{text}\n\n"));
+                }
+            }
+        }
+        let actions: Vec<&GuiAction> = self
+            .gui_actions
+            .iter()
+            .filter(|a| a.is_authorized && a.url.starts_with("http"))
+            .collect();
+        if !actions.is_empty() {
+            markdown.push_str("## Handlinger (åpnes i nettleseren)\n\n");
+            for a in actions {
+                let title = pick(&a.title, languages)
+                    .map(sanitize_line)
+                    .unwrap_or_else(|| a.http_method.clone());
+                markdown.push_str(&format!("- [{title}]({})\n", a.url));
+            }
+        }
+        let text = markdown_to_text(&markdown, BODY_WIDTH);
+        let mut attachments: Vec<Attachment> = self
+            .attachments
+            .iter()
+            .map(|a| attachment(a, languages))
+            .collect();
+        for t in self.transmissions.iter() {
+            attachments.extend(t.attachments.iter().map(|a| attachment(a, languages)));
+        }
+        Message {
+            summary,
+            summary_text: content
+                .summary
+                .as_ref()
+                .and_then(|s| pick(&s.value, languages))
+                .map(sanitize_multiline),
+            links: crate::text::body_links(&text),
+            body: text,
+            attachments,
+            archive_reference: None,
+            portal_url: None,
+        }
+    }
+}
+
+/// `/parties`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Parties {
+    /// The parties.
+    pub authorized_parties: Vec<AuthorizedParty>,
+}
+
+/// A party the user may act for.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AuthorizedParty {
+    /// URN.
+    pub party: String,
+    /// Name.
+    pub name: String,
+    /// `Person` or `Organization`.
+    pub party_type: String,
+    /// Deleted in the register.
+    pub is_deleted: bool,
+    /// The user.
+    pub is_current_end_user: bool,
+    /// Listed only for its sub-units.
+    pub has_only_access_to_sub_parties: bool,
+    /// Sub-units.
+    pub sub_parties: Vec<AuthorizedParty>,
+}
+
+impl Parties {
+    /// The parties in order: the user first, then each organisation with its sub-units
+    /// right after it; deleted ones marked; parents the user reaches only through their
+    /// sub-units left out. Returns them with the user's own URN.
+    pub fn to_parties(&self) -> (Vec<Party>, Option<String>) {
+        let mut out = Vec::new();
+        let mut me = None;
+        let mut ordered: Vec<&AuthorizedParty> = self.authorized_parties.iter().collect();
+        ordered.sort_by_key(|p| !p.is_current_end_user);
+        for party in ordered {
+            if party.is_current_end_user {
+                me = Some(sanitize_line(&party.party));
+            }
+            if !party.has_only_access_to_sub_parties {
+                out.push(to_party(party, false));
+            }
+            out.extend(party.sub_parties.iter().map(|s| to_party(s, true)));
+        }
+        (out, me)
+    }
+}
+
+fn to_party(p: &AuthorizedParty, sub: bool) -> Party {
+    let urn = sanitize_line(&p.party);
+    let number = urn
+        .strip_prefix("urn:altinn:organization:identifier-no:")
+        .map(str::to_owned);
+    let name = sanitize_line(&p.name);
+    Party {
+        id: urn,
+        name: if p.is_deleted {
+            format!("{name} (slettet)")
+        } else {
+            name
+        },
+        kind: match (p.party_type.as_str(), sub) {
+            ("Person", _) => PartyKind::Person,
+            (_, true) => PartyKind::SubUnit,
+            ("Organization", false) => PartyKind::Organisation,
+            (other, _) => PartyKind::Other(sanitize_line(other)),
+        },
+        organisation_number: number,
+    }
+}
+
+/// A Correspondence or Dialogporten error's words, for the status line.
+pub fn problem_text(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let from_errors = value
+        .get("errors")
+        .and_then(|e| e.as_object())
+        .and_then(|map| {
+            map.values()
+                .filter_map(|v| v.as_array())
+                .flatten()
+                .filter_map(|m| m.as_str())
+                .next()
+                .map(str::to_owned)
+        });
+    from_errors
+        .or_else(|| {
+            value
+                .get("detail")
+                .and_then(|d| d.as_str())
+                .map(str::to_owned)
+        })
+        .or_else(|| {
+            value
+                .get("title")
+                .and_then(|d| d.as_str())
+                .map(str::to_owned)
+        })
+        .map(|t| sanitize_line(&t))
+}

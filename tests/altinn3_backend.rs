@@ -1,0 +1,260 @@
+//! The Altinn 3 backend against the simulator: parties, pages by continuation token, a
+//! preview that opens nothing, an open that reads the markdown content with the dialog's
+//! token, folders and unread as system labels, confirmation through Correspondence, and an
+//! attachment downloaded with the dialog's token.
+
+mod common;
+
+use std::time::Duration;
+
+use innboks::auth::oidc::{self, Provider};
+use innboks::auth::{device, Session, SessionHandle};
+use innboks::backend::{altinn3, Backend};
+use innboks::domain::{
+    ApiError, Cursor, Folder, Inbox, MessageAction, MessageKind, MessageStatus, Query,
+};
+use innboks::sim::{SimConfig, Simulator};
+
+async fn start(messages: usize) -> (Simulator, Backend) {
+    let sim = Simulator::start(SimConfig {
+        auto_approve: Some(Duration::ZERO),
+        device_interval: Duration::from_millis(50),
+        ..common::config(messages)
+    })
+    .await
+    .expect("sim");
+    let http = oidc::http_client().expect("http");
+    let provider = Provider::discover(&http, &sim.issuer(), "innboks")
+        .await
+        .expect("discovery");
+    let login = device::start(&provider, "openid digdir:dialogporten")
+        .await
+        .expect("code");
+    let (tokens, _) = device::poll(&provider, &login, oidc::DEFAULT_ACR)
+        .await
+        .expect("tokens");
+    let session = SessionHandle::default();
+    session.set(Some(Session::Bearer {
+        access_token: tokens.access_token,
+    }));
+    let client =
+        altinn3::Client::new(url::Url::parse(&sim.base_url()).expect("url"), "nb").expect("client");
+    (sim, Backend::altinn3(client, session))
+}
+
+fn query(folder: Folder) -> Query {
+    Query {
+        folder: Some(folder),
+        ..Query::default()
+    }
+}
+
+/// Every message of an inbox and folder, page after page.
+async fn all(
+    backend: &Backend,
+    inbox: &Inbox,
+    query: &Query,
+) -> Vec<innboks::domain::MessageSummary> {
+    let mut out = Vec::new();
+    let mut cursor = Cursor::Offset(0);
+    loop {
+        let page = backend.page(inbox, query, &cursor).await.expect("page");
+        out.extend(page.messages);
+        match page.next {
+            Some(next) if page.has_more => cursor = Cursor::Next(next),
+            _ => return out,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_altinn3_inbox_lists_previews_opens_and_files_through_labels() {
+    let (sim, backend) = start(1200).await;
+    assert!(!backend.capabilities().password_login && backend.capabilities().restore);
+    let parties = backend.parties().await.expect("parties");
+    assert_eq!(parties[0].name, "KARI NORDMANN");
+    assert!(
+        parties.iter().any(|p| p.name.ends_with("(slettet)")),
+        "a deleted org is marked"
+    );
+    assert!(
+        !parties.iter().any(|p| p.name == "NORDMANN HOLDING AS"),
+        "a sub-party-only parent is left out"
+    );
+    assert_eq!(
+        backend.profile().await.expect("profile").name,
+        "Kari Nordmann"
+    );
+
+    let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    assert!(
+        inbox.len() > 500,
+        "more than one page of 500: {}",
+        inbox.len()
+    );
+    let ids: std::collections::HashSet<&str> = inbox.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids.len(), inbox.len(), "no dialog twice");
+    assert!(
+        inbox
+            .windows(2)
+            .all(|w| w[0].last_changed >= w[1].last_changed),
+        "newest first"
+    );
+
+    let letter = inbox
+        .iter()
+        .find(|m| {
+            m.kind == MessageKind::Correspondence
+                && m.is_unread()
+                && m.attachment_count.unwrap_or(0) > 0
+        })
+        .expect("an unread letter with an attachment")
+        .clone();
+    let before = sim.stats().requests.clone();
+    let preview = backend
+        .preview(&Inbox::Me, &letter.id)
+        .await
+        .expect("preview");
+    assert_eq!(preview.summary.subject, letter.subject);
+    assert_eq!(sim.stats().requests, before, "a preview sends nothing");
+
+    let opened = backend.open(&Inbox::Me, &letter.id).await.expect("open");
+    assert!(
+        opened.body.contains("Saksnummer"),
+        "the markdown content, as text: {}",
+        opened.body
+    );
+    assert!(
+        opened.links.iter().any(|l| l.starts_with("https://")),
+        "numbered links: {:?}",
+        opened.links
+    );
+    assert!(!opened.attachments.is_empty());
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("vedlegg");
+    let mut file = tokio::fs::File::create(&path).await.expect("file");
+    let bytes = backend
+        .download(&opened.attachments[0].url, &mut file, |_| {})
+        .await
+        .expect("download");
+    assert!(bytes > 100);
+    assert!(std::fs::read(&path).expect("read").starts_with(b"%PDF"));
+    let read = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    assert!(
+        !read
+            .iter()
+            .find(|m| m.id == letter.id)
+            .expect("still there")
+            .is_unread(),
+        "opening marked it read"
+    );
+
+    // Archive, find it in the archive, restore it, mark it unread.
+    backend
+        .act(&Inbox::Me, &letter.id, MessageAction::Archive)
+        .await
+        .expect("archive");
+    let archive = all(&backend, &Inbox::Me, &query(Folder::Archive)).await;
+    assert!(archive
+        .iter()
+        .any(|m| m.id == letter.id && m.status == MessageStatus::Archived));
+    backend
+        .act(&Inbox::Me, &letter.id, MessageAction::Restore)
+        .await
+        .expect("restore");
+    backend
+        .act(&Inbox::Me, &letter.id, MessageAction::MarkUnread)
+        .await
+        .expect("unread");
+    let back = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    let again = back
+        .iter()
+        .find(|m| m.id == letter.id)
+        .expect("back in the inbox");
+    assert!(again.is_unread(), "marked unread");
+    backend
+        .act(&Inbox::Me, &letter.id, MessageAction::Delete)
+        .await
+        .expect("bin");
+    let trash = all(&backend, &Inbox::Me, &query(Folder::Trash)).await;
+    assert!(trash.iter().any(|m| m.id == letter.id));
+
+    // A letter that asks for a confirmation is confirmed through Correspondence.
+    sim.deliver_with(0, |m| {
+        m.subject = "Bekreft mottak av vedtak".into();
+        m.requires_confirmation = true;
+    });
+    let fresh = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    let needs = fresh
+        .iter()
+        .find(|m| m.requires_confirmation)
+        .expect("needs confirmation")
+        .clone();
+    backend
+        .act(&Inbox::Me, &needs.id, MessageAction::Confirm)
+        .await
+        .expect("confirm");
+    let after = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    assert!(
+        !after
+            .iter()
+            .find(|m| m.id == needs.id)
+            .expect("there")
+            .requires_confirmation
+    );
+
+    // Search at Altinn, and what Altinn 3 refuses in words.
+    let found = all(
+        &backend,
+        &Inbox::Me,
+        &Query {
+            search: Some("skattemelding".into()),
+            ..Query::default()
+        },
+    )
+    .await;
+    assert!(
+        !found.is_empty()
+            && found
+                .iter()
+                .all(|m| m.subject.to_lowercase().contains("skattemelding"))
+    );
+    let odata = backend
+        .page(
+            &Inbox::Me,
+            &Query {
+                raw_filter: Some("Status eq 'Ulest'".into()),
+                ..Query::default()
+            },
+            &Cursor::Offset(0),
+        )
+        .await;
+    assert!(matches!(odata, Err(ApiError::Unsupported { .. })));
+    let expired = backend
+        .download("urn:dialogporten:expired", &mut tokio::io::sink(), |_| {})
+        .await
+        .expect_err("expired");
+    assert!(expired.to_string().contains("utløpt"));
+}
+
+#[tokio::test]
+async fn a_stale_revision_is_refused_and_said_in_words() {
+    let (sim, backend) = start(40).await;
+    let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    let id = inbox[0].id.clone();
+    sim.set_faults("conflict=1".parse().expect("spec"));
+    let error = backend
+        .act(&Inbox::Me, &id, MessageAction::Archive)
+        .await
+        .expect_err("412");
+    assert!(matches!(error, ApiError::Server { status: 412, .. }));
+    assert!(
+        error.to_string().contains("endret et annet sted"),
+        "{error}"
+    );
+    sim.set_faults(Default::default());
+    backend
+        .act(&Inbox::Me, &id, MessageAction::Archive)
+        .await
+        .expect("a retry works");
+}
