@@ -1696,3 +1696,45 @@ fn every_field_edits_the_same_way_word_delete_cursor_and_paste() {
         Some("Melding")
     );
 }
+
+#[test]
+fn restore_and_mark_unread_act_on_altinn3_and_are_explained_on_altinn2() {
+    use innboks::domain::{Capabilities, MessageAction};
+    let mut app = logged_in();
+    assert!(update(&mut app, key(KeyCode::Char('U'))).is_empty());
+    assert!(
+        matches!(&app.status, Some(Status::Info(text)) if text.contains("Altinn 2 kan ikke merke som ulest")),
+        "{:?}",
+        app.status
+    );
+    app.capabilities = Capabilities::altinn3();
+    let effects = update(&mut app, key(KeyCode::Char('U')));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Act {
+                action: MessageAction::MarkUnread,
+                ..
+            }]
+        ),
+        "{effects:?}"
+    );
+    let effects = update(&mut app, key(KeyCode::Char('u')));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Act {
+            action: MessageAction::Restore,
+            ..
+        }]
+    ));
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "restore");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Act {
+            action: MessageAction::Restore,
+            ..
+        }]
+    ));
+}

@@ -81,6 +81,10 @@ pub enum Action {
     Command,
     /// Copy one of the links in the message body.
     CopyLink,
+    /// Back from the trash bin (or the archive) to the inbox (Altinn 3).
+    Restore,
+    /// Mark unread again (Altinn 3).
+    MarkUnread,
     /// Filter menu: unread only (again: all).
     FilterUnread,
     /// Filter menu: the next type (letters, forms, …, all).
@@ -107,7 +111,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 48] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -143,6 +147,8 @@ impl Action {
         Action::MarkAll,
         Action::Command,
         Action::CopyLink,
+        Action::Restore,
+        Action::MarkUnread,
         Action::FilterUnread,
         Action::FilterKind,
         Action::FilterBySender,
@@ -194,6 +200,8 @@ impl Action {
             Action::MarkAll => "mark_all",
             Action::Command => "command",
             Action::CopyLink => "copy_link",
+            Action::Restore => "restore",
+            Action::MarkUnread => "mark_unread",
             Action::FilterUnread => "filter_unread",
             Action::FilterKind => "filter_type",
             Action::FilterBySender => "filter_by_sender",
@@ -246,6 +254,8 @@ impl Action {
             Action::MarkAll => "mark all shown / none",
             Action::Command => "command line (:help)",
             Action::CopyLink => "copy a link in the body",
+            Action::Restore => "restore to the inbox (Altinn 3)",
+            Action::MarkUnread => "mark unread (Altinn 3)",
             Action::FilterUnread => "unread only",
             Action::FilterKind => "type: letters, forms, …",
             Action::FilterBySender => "this sender only",
@@ -311,7 +321,9 @@ impl Action {
             | Action::Delete
             | Action::ConfirmReceipt
             | Action::Mark
-            | Action::MarkAll => "Actions",
+            | Action::MarkAll
+            | Action::Restore
+            | Action::MarkUnread => "Actions",
             Action::Refresh | Action::Help | Action::Quit => "General",
             Action::FilterUnread
             | Action::FilterKind
@@ -564,6 +576,8 @@ impl Default for Keymap {
             (Action::MarkAll, vec![Key::char('*')]),
             (Action::Command, vec![Key::char(':')]),
             (Action::CopyLink, vec![Key::char('Y')]),
+            (Action::Restore, vec![Key::char('u')]),
+            (Action::MarkUnread, vec![Key::char('U')]),
             (Action::FilterUnread, vec![Key::char('u')]),
             (Action::FilterKind, vec![Key::char('t')]),
             (Action::FilterBySender, vec![Key::char('s')]),

@@ -68,6 +68,13 @@ pub(super) fn targets(app: &App) -> Vec<&MessageSummary> {
 
 /// Runs an action on its targets: deleting, and anything on several messages, asks once.
 pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
+    if !app.capabilities.allows(action) {
+        app.status = Some(Status::Info(format!(
+            "Altinn 2 kan ikke {}; det kan Altinn 3.",
+            action.verb()
+        )));
+        return Vec::new();
+    }
     let mut targets = targets(app);
     if action == MessageAction::Confirm {
         let several = targets.len() > 1;

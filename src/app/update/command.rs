@@ -5,8 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::app::input::Edit;
 use crate::app::{Action, App, Effect, Focus, Overlay, Status, Switcher, TextInput};
 use crate::domain::Inbox;
-use crate::domain::{Filters, Folder, MessageKind};
+use crate::domain::{Filters, Folder, MessageAction, MessageKind};
 
+use super::actions::ask_or_act;
 use super::filters::set_filters;
 use super::list::reload;
 use super::pages::start_list;
@@ -49,7 +50,7 @@ pub(super) fn command_key(app: &mut App, action: Option<Action>, key: KeyEvent) 
 }
 
 /// The commands of the command line, for the help overlay: (command, what it does).
-pub const COMMANDS: [(&str, &str); 13] = [
+pub const COMMANDS: [(&str, &str); 15] = [
     (":inbox", "the inbox"),
     (":archive", "the archive"),
     (":trash", "the trash bin"),
@@ -62,6 +63,8 @@ pub const COMMANDS: [(&str, &str); 13] = [
     (":since / :until DATE", "date range (YYYY-MM-DD)"),
     (":confirm-needed", "needs confirmation (local)"),
     (":nofilter", "clear every filter"),
+    (":restore", "back to the inbox (Altinn 3)"),
+    (":mark-unread", "mark unread (Altinn 3)"),
     (":sort date|oldest|…", "sort order; :q quits"),
 ];
 
@@ -177,6 +180,8 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
             Ok(set_filters(app, filters))
         }
         "nofilter" | "ingen-filter" | "clear" => Ok(set_filters(app, Filters::default())),
+        "restore" | "gjenopprett" => Ok(ask_or_act(app, MessageAction::Restore)),
+        "mark-unread" | "ulest!" | "merk-ulest" => Ok(ask_or_act(app, MessageAction::MarkUnread)),
         "filter" => {
             app.overlay = Some(Overlay::Filters);
             Ok(Vec::new())

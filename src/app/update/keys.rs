@@ -194,6 +194,8 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Archive => ask_or_act(app, MessageAction::Archive),
         Action::Delete => ask_or_act(app, MessageAction::Delete),
         Action::ConfirmReceipt => ask_or_act(app, MessageAction::Confirm),
+        Action::Restore => ask_or_act(app, MessageAction::Restore),
+        Action::MarkUnread => ask_or_act(app, MessageAction::MarkUnread),
         Action::TogglePreview => {
             app.preview = !app.preview;
             if app.preview {
