@@ -23,6 +23,14 @@ pub enum Api {
 }
 
 impl Api {
+    /// Its name in the config file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::Altinn2 => "altinn2",
+            Api::Altinn3 => "altinn3",
+        }
+    }
+
     /// The ID-porten scopes asked for by default.
     pub fn default_scopes(self) -> &'static str {
         match self {
@@ -97,6 +105,9 @@ pub struct Environment {
     pub api: Api,
     /// The ID-porten scopes to ask for.
     pub scopes: String,
+    /// What the session store and the cache are kept under: the name, with the API added
+    /// when `--api` chose another than the environment's own (so the two never mix).
+    pub key: String,
 }
 
 /// Settings from the command line that win over the file.
@@ -270,6 +281,16 @@ pub fn resolve(
         } else {
             Api::Altinn3
         });
+    let own_api = from_file
+        .and_then(|e| e.api)
+        .or_else(|| base.as_ref().and_then(|e| e.api));
+    let key = match (overrides.api, own_api) {
+        (Some(chosen), Some(own)) if chosen != own => format!("{name}+{}", chosen.name()),
+        (Some(chosen), None) if chosen == Api::Altinn3 && api_key.is_some() => {
+            format!("{name}+{}", chosen.name())
+        }
+        _ => name.clone(),
+    };
     // Altinn 2 needs an API key; Altinn 3 does not.
     let api_key = match (api, api_key) {
         (_, Some(key)) => key,
@@ -296,6 +317,7 @@ pub fn resolve(
         name,
         api,
         scopes,
+        key,
     })
 }
 

@@ -153,10 +153,19 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                     .unwrap_or(config::Api::Altinn2)
                     .default_scopes()
                     .to_owned(),
+                key: match cli.api {
+                    Some(config::Api::Altinn3) => "demo+altinn3".into(),
+                    _ => "demo".into(),
+                },
             };
             tui.times.mark(innboks::startup::phase::SIMULATOR);
             let hint = format!(
-                "Demo: brukernavn demo, passord demo · simulator på {}",
+                "{} · simulator på {}",
+                if environment.api == config::Api::Altinn3 {
+                    "Demo (Altinn 3): logg inn med ID-porten, godkjennes av seg selv"
+                } else {
+                    "Demo: brukernavn demo, passord demo"
+                },
                 simulator.base_url()
             );
             let result = run_tui(
@@ -378,7 +387,9 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     } = settings;
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
     let backend = commands::backend_for(&environment, SessionHandle::default())?;
-    let label = if environment.name == "demo" {
+    let label = if environment.name == "demo" && environment.api == config::Api::Altinn3 {
+        "demo · simulert Altinn 3".to_owned()
+    } else if environment.name == "demo" {
         "demo · simulert Altinn".to_owned()
     } else {
         environment.name.clone()
@@ -392,22 +403,23 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     app.download_dir = download_dir;
     app.mouse = mouse;
     app.concurrency = concurrency;
-    app.env = environment.name.clone();
+    app.env = environment.key.clone();
     let cache = if cache || offline { open_cache() } else { None };
     app.cache_enabled = cache.is_some();
     // A stored ID-porten session names its cache, so the inbox can be drawn before the
     // session is resumed.
-    app.user_key = SessionStore::for_env(&environment.name)
+    app.user_key = SessionStore::for_env(&environment.key)
         .and_then(|store| store.load())
         .filter(|stored| {
             Some(&stored.issuer) == environment.issuer.as_ref()
                 && Some(&stored.client_id) == environment.client_id.as_ref()
+                && stored.scopes == environment.scopes
         })
         .and_then(|stored| stored.user_key);
     if offline {
         let last = cache
             .as_ref()
-            .and_then(|(c, _)| c.last_user(&environment.name).ok().flatten());
+            .and_then(|(c, _)| c.last_user(&environment.key).ok().flatten());
         let Some(user) = last else {
             return Err(eyre!(
                 "--offline: ingen hurtigbuffer for «{}» ennå. Start innboks uten --offline og logg inn først.",
@@ -420,11 +432,11 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     let cache = cache.map(|(cache, _)| innboks::cache::CacheHandle::start(cache));
     times.mark(innboks::startup::phase::CACHE);
     let auth = AuthSettings {
-        env: environment.name.clone(),
+        env: environment.key.clone(),
         issuer: environment.issuer.clone(),
         client_id: environment.client_id.clone(),
         loopback_port,
-        store: SessionStore::for_env(&environment.name),
+        store: SessionStore::for_env(&environment.key),
         scopes: environment.scopes.clone(),
         acr: DEFAULT_ACR.to_owned(),
     };

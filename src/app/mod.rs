@@ -109,6 +109,9 @@ pub struct App {
     pub detail: DetailState,
     /// Fetched messages by id.
     pub bodies: HashMap<String, Message>,
+    /// Messages opened in full this session (where a preview shows less than an open, as on
+    /// Altinn 3, Enter fetches the rest).
+    pub opened: std::collections::HashSet<String>,
     /// Focused pane.
     pub focus: Focus,
     /// The preview pane is shown.
@@ -245,6 +248,7 @@ impl App {
             inbox: InboxState::default(),
             detail: DetailState::default(),
             bodies: HashMap::new(),
+            opened: Default::default(),
             focus: Focus::List,
             preview: true,
             overlay: None,

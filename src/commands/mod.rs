@@ -55,7 +55,7 @@ async fn discover(environment: &Environment) -> Result<Provider, AuthError> {
 }
 
 fn store_for(environment: &Environment) -> Option<SessionStore> {
-    SessionStore::for_env(&environment.name)
+    SessionStore::for_env(&environment.key)
 }
 
 /// A stable, kebab-case error code for scripts (`--json` prints it on stderr).

@@ -42,7 +42,7 @@ pub async fn login(
     };
     let store = store_for(environment);
     let stored = stored_session(
-        &environment.name,
+        &environment.key,
         &provider,
         method_name,
         &tokens,

@@ -99,7 +99,10 @@ pub(super) async fn restore(ctx: Ctx) -> Msg {
         .as_ref()
         .and_then(SessionStore::load)
         .filter(|s| {
-            Some(&s.issuer) == auth.issuer.as_ref() && Some(&s.client_id) == auth.client_id.as_ref()
+            // A session for other scopes (another API) is not this one.
+            Some(&s.issuer) == auth.issuer.as_ref()
+                && Some(&s.client_id) == auth.client_id.as_ref()
+                && s.scopes == auth.scopes
         });
     let Some(stored) = stored else {
         return Msg::RestoreFailed { error: None };

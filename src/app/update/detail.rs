@@ -82,12 +82,14 @@ pub(super) fn open_selected(app: &mut App) -> Vec<Effect> {
     let id = summary.id.clone();
     let unread = summary.is_unread();
     app.detail.open = true;
+    let id_for_check = id.clone();
     app.focus = Focus::Detail;
     if app.detail.id.as_deref() != Some(id.as_str()) {
         app.detail.id = Some(id);
         app.detail.scroll = 0;
     }
-    if unread || app.detail_message().is_none() {
+    let partial = !app.capabilities.quiet_read && !app.opened.contains(&id_for_check);
+    if unread || partial || app.detail_message().is_none() {
         fetch_detail(app, true, false)
     } else {
         Vec::new()
@@ -119,6 +121,9 @@ pub(super) fn message_loaded(
 ) -> Vec<Effect> {
     let id = message.summary.id.clone();
     app.prefetching.remove(&id);
+    if marked_read {
+        app.opened.insert(id.clone());
+    }
     let mut effects = Vec::new();
     let row = app
         .inbox
