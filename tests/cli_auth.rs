@@ -561,3 +561,98 @@ async fn hostile_names_and_text_stay_harmless_in_every_cli_output() {
     }
     assert!(!std::path::Path::new("/etc/passwd.innboks-test").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_altinn3_inbox_from_the_shell() {
+    let sim = Simulator::start(sim_config()).await.expect("sim");
+    let cli = Cli::new(&sim);
+    let a3 = |args: &[&str]| {
+        let mut all = vec!["--api", "altinn3"];
+        all.extend_from_slice(args);
+        all.into_iter().map(str::to_owned).collect::<Vec<String>>()
+    };
+    let run = |args: Vec<String>| {
+        let cli = &cli;
+        async move {
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            cli.run(&refs).await
+        }
+    };
+    let (code, out, err) = run(a3(&["login", "--method", "device"])).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, err) = run(a3(&["status", "--json"])).await;
+    assert_eq!(code, 0, "{err}");
+    let status: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(status["scopes"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("digdir:dialogporten"));
+
+    let list = |extra: &[&str]| {
+        let mut args = a3(&["list", "--json", "--limit", "1000"]);
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        run(args)
+    };
+    let (code, out, err) = list(&["--folder", "inbox"]).await;
+    assert_eq!(code, 0, "{err}");
+    let inbox: Vec<serde_json::Value> = serde_json::from_str(&out).expect("a JSON array");
+    assert!(inbox.len() > 30, "{}", inbox.len());
+    assert!(
+        inbox[0].get("requires_confirmation").is_some() && inbox[0].get("reportee").is_some(),
+        "the same keys as on Altinn 2"
+    );
+    let id = inbox[0]["id"].as_str().expect("id").to_owned();
+
+    let (code, out, err) = run(a3(&["show", &id])).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("markerer en melding som sett"),
+        "said on stderr: {err}"
+    );
+    assert!(out.contains("Saksnummer") || out.contains("Emne:"), "{out}");
+
+    for (command, folder, wanted) in [
+        ("archive", "archive", true),
+        ("restore", "inbox", true),
+        ("delete", "trash", true),
+    ] {
+        let (code, out, err) = run(a3(&[command, &id, "--json"])).await;
+        assert_eq!(code, 0, "{command}: {out}\n{err}");
+        let (_, out, _) = list(&["--folder", folder]).await;
+        let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+        assert_eq!(
+            items.iter().any(|m| m["id"] == id.as_str()),
+            wanted,
+            "{command} → {folder}"
+        );
+    }
+    run(a3(&["restore", &id])).await;
+    let (code, _, _) = run(a3(&["mark-unread", &id])).await;
+    assert_eq!(code, 0);
+    let (_, out, _) = list(&["--unread"]).await;
+    assert!(out.contains(&id), "marked unread");
+
+    let (code, out, _) = list(&["--search", "skattemelding"]).await;
+    assert_eq!(code, 0);
+    let found: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert!(!found.is_empty());
+
+    // What Altinn 3 cannot do is said with a code; Altinn 2 says what it cannot do too.
+    let (code, _, err) = run(a3(&["list", "--json", "--filter", "Status eq 'Ulest'"])).await;
+    assert_eq!(code, 2);
+    let error: serde_json::Value = serde_json::from_str(err.trim()).expect("json error");
+    assert_eq!(error["code"], "unsupported");
+    // The Altinn 2 face of the same environment keeps its own session, and says what it
+    // cannot do with the same code.
+    let (code, _, _) = cli.run(&["restore", "a1", "--json"]).await;
+    assert_eq!(
+        code, 3,
+        "not logged in to Altinn 2: the sessions are kept apart"
+    );
+    let (code, out, err) = cli.run(&["login", "--method", "device"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, _) = cli.run(&["restore", "a1", "--json"]).await;
+    assert_eq!(code, 2);
+    let results: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(results[0]["code"], "unsupported");
+}
