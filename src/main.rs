@@ -109,6 +109,7 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
             .clamp(1, 16),
         offline: cli.offline,
         times,
+        demo: false,
     };
     match &cli.command {
         Some(Command::Sim { port, sim }) => {
@@ -147,14 +148,14 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                 issuer: Some(simulator.issuer()),
                 api_key: innboks::secret::Secret::new(simulator.api_key()),
                 client_id: Some("innboks-demo".into()),
-                api: cli.api.unwrap_or(config::Api::Altinn2),
+                api: cli.api.unwrap_or(config::Api::Altinn3),
                 scopes: cli
                     .api
-                    .unwrap_or(config::Api::Altinn2)
+                    .unwrap_or(config::Api::Altinn3)
                     .default_scopes()
                     .to_owned(),
                 key: match cli.api {
-                    Some(config::Api::Altinn3) => "demo+altinn3".into(),
+                    Some(config::Api::Altinn2) => "demo+altinn2".into(),
                     _ => "demo".into(),
                 },
             };
@@ -162,7 +163,7 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
             let hint = format!(
                 "{} · simulator på {}",
                 if environment.api == config::Api::Altinn3 {
-                    "Demo (Altinn 3): logg inn med ID-porten, godkjennes av seg selv"
+                    "Demo: ID-porten (Altinn 3) godkjennes av seg selv; eller brukernavn demo, passord demo (Altinn 2)"
                 } else {
                     "Demo: brukernavn demo, passord demo"
                 },
@@ -172,6 +173,7 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                 environment,
                 TuiSettings {
                     hint: Some(hint),
+                    demo: true,
                     ..tui
                 },
             )
@@ -370,6 +372,9 @@ struct TuiSettings {
     offline: bool,
     /// `--startuptime`.
     times: StartupTimes,
+    /// The demo: Altinn 3 for ID-porten logins, the simulator's Altinn 2 face for the
+    /// password login.
+    demo: bool,
 }
 
 async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> {
@@ -384,9 +389,21 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         concurrency,
         offline,
         mut times,
+        demo,
     } = settings;
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
-    let backend = commands::backend_for(&environment, SessionHandle::default())?;
+    let backend = if demo && environment.api == config::Api::Altinn3 {
+        innboks::backend::Backend::demo(
+            innboks::backend::altinn3::Client::new(environment.altinn_url.clone(), "nb")?,
+            innboks::backend::altinn2::Client::new(
+                environment.altinn_url.clone(),
+                environment.api_key.clone(),
+            )?,
+            SessionHandle::default(),
+        )
+    } else {
+        commands::backend_for(&environment, SessionHandle::default())?
+    };
     let label = if environment.name == "demo" && environment.api == config::Api::Altinn3 {
         "demo · simulert Altinn 3".to_owned()
     } else if environment.name == "demo" {
@@ -441,6 +458,7 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         acr: DEFAULT_ACR.to_owned(),
     };
     app.capabilities = backend.capabilities();
+    app.demo_apis = matches!(backend, innboks::backend::Backend::Demo { .. });
     if !app.capabilities.password_login {
         // Altinn 3 has no password login: the first ID-porten method is chosen.
         app.login.method = 0;

@@ -101,6 +101,9 @@ pub struct App {
     pub whose: Inbox,
     /// What the backend can do (what it cannot is greyed out and explained).
     pub capabilities: Capabilities,
+    /// The demo, where ID-porten logins reach Altinn 3 and the password login Altinn 2: the
+    /// login screen says which method uses which.
+    pub demo_apis: bool,
     /// The reportee's name, when acting for someone else.
     pub reportee_name: Option<String>,
     /// The list.
@@ -244,6 +247,7 @@ impl App {
             session_method: None,
             whose: Inbox::Me,
             capabilities: Capabilities::default(),
+            demo_apis: false,
             reportee_name: None,
             inbox: InboxState::default(),
             detail: DetailState::default(),

@@ -28,6 +28,20 @@ pub enum Backend {
     Altinn2(altinn2::Altinn2),
     /// Altinn 3: Dialogporten and Correspondence.
     Altinn3(altinn3::Altinn3),
+    /// The demo: Altinn 3 for ID-porten sessions, and the simulator's Altinn 2 face of the
+    /// same mailbox for the password login (which Altinn 3 does not have).
+    Demo {
+        /// For ID-porten sessions.
+        altinn3: altinn3::Altinn3,
+        /// For the password login's cookie session.
+        altinn2: altinn2::Altinn2,
+    },
+}
+
+/// The backend a call goes to.
+enum Active<'a> {
+    Altinn2(&'a altinn2::Altinn2),
+    Altinn3(&'a altinn3::Altinn3),
 }
 
 impl Backend {
@@ -41,11 +55,27 @@ impl Backend {
         Backend::Altinn3(altinn3::Altinn3::new(client, session))
     }
 
-    /// What it can do.
+    /// The demo's backend over one simulator: Altinn 3, and Altinn 2 for password logins.
+    pub fn demo(
+        altinn3: altinn3::Client,
+        altinn2: altinn2::Client,
+        session: SessionHandle,
+    ) -> Self {
+        Backend::Demo {
+            altinn3: altinn3::Altinn3::new(altinn3, session.clone()),
+            altinn2: altinn2::Altinn2::new(altinn2, session),
+        }
+    }
+
+    /// What it can do (the demo: Altinn 3's, with the password login).
     pub fn capabilities(&self) -> Capabilities {
         match self {
             Backend::Altinn2(_) => Capabilities::default(),
             Backend::Altinn3(_) => Capabilities::altinn3(),
+            Backend::Demo { .. } => Capabilities {
+                password_login: true,
+                ..Capabilities::altinn3()
+            },
         }
     }
 
@@ -54,6 +84,19 @@ impl Backend {
         match self {
             Backend::Altinn2(b) => b.session(),
             Backend::Altinn3(b) => b.session(),
+            Backend::Demo { altinn3, .. } => altinn3.session(),
+        }
+    }
+
+    /// The backend this call goes to: the demo's by the kind of session.
+    fn active(&self) -> Active<'_> {
+        match self {
+            Backend::Altinn2(b) => Active::Altinn2(b),
+            Backend::Altinn3(b) => Active::Altinn3(b),
+            Backend::Demo { altinn3, altinn2 } => match altinn3.session().get() {
+                Some(Session::Cookie { .. }) => Active::Altinn2(altinn2),
+                _ => Active::Altinn3(altinn3),
+            },
         }
     }
 
@@ -65,7 +108,9 @@ impl Backend {
         password: &Secret,
     ) -> Result<Session, PasswordLoginError> {
         match self {
-            Backend::Altinn2(b) => b.password_login(username, password).await,
+            Backend::Altinn2(b) | Backend::Demo { altinn2: b, .. } => {
+                b.password_login(username, password).await
+            }
             Backend::Altinn3(_) => Err(PasswordLoginError::Rejected(
                 "Altinn 3 har ingen innlogging med brukernavn og passord; bruk ID-porten".into(),
             )),
@@ -74,17 +119,17 @@ impl Backend {
 
     /// The parties the user can act for.
     pub async fn parties(&self) -> Result<Vec<Party>, ApiError> {
-        match self {
-            Backend::Altinn2(b) => b.parties().await,
-            Backend::Altinn3(b) => b.parties().await,
+        match self.active() {
+            Active::Altinn2(b) => b.parties().await,
+            Active::Altinn3(b) => b.parties().await,
         }
     }
 
     /// The user's profile (the name in the title bar).
     pub async fn profile(&self) -> Result<Profile, ApiError> {
-        match self {
-            Backend::Altinn2(b) => b.profile().await,
-            Backend::Altinn3(b) => b.profile().await,
+        match self.active() {
+            Active::Altinn2(b) => b.profile().await,
+            Active::Altinn3(b) => b.profile().await,
         }
     }
 
@@ -101,25 +146,25 @@ impl Backend {
                 "den samlede innboksen leses aktør for aktør".into(),
             ));
         }
-        match self {
-            Backend::Altinn2(b) => b.page(inbox, query, cursor).await,
-            Backend::Altinn3(b) => b.page(inbox, query, cursor).await,
+        match self.active() {
+            Active::Altinn2(b) => b.page(inbox, query, cursor).await,
+            Active::Altinn3(b) => b.page(inbox, query, cursor).await,
         }
     }
 
     /// A message with its body, opened: the server marks it read.
     pub async fn open(&self, inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
-        match self {
-            Backend::Altinn2(b) => b.message(inbox, id, true).await,
-            Backend::Altinn3(b) => b.open(inbox, id).await,
+        match self.active() {
+            Active::Altinn2(b) => b.message(inbox, id, true).await,
+            Active::Altinn3(b) => b.open(inbox, id).await,
         }
     }
 
     /// A message with its body, previewed: nothing changes on the server.
     pub async fn preview(&self, inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
-        match self {
-            Backend::Altinn2(b) => b.message(inbox, id, false).await,
-            Backend::Altinn3(b) => b.preview(inbox, id).await,
+        match self.active() {
+            Active::Altinn2(b) => b.message(inbox, id, false).await,
+            Active::Altinn3(b) => b.preview(inbox, id).await,
         }
     }
 
@@ -135,9 +180,9 @@ impl Backend {
                 what: action.verb().to_owned(),
             });
         }
-        match self {
-            Backend::Altinn2(b) => b.act(inbox, id, action).await,
-            Backend::Altinn3(b) => b.act(inbox, id, action).await,
+        match self.active() {
+            Active::Altinn2(b) => b.act(inbox, id, action).await,
+            Active::Altinn3(b) => b.act(inbox, id, action).await,
         }
     }
 
@@ -148,9 +193,9 @@ impl Backend {
         out: &mut W,
         progress: impl FnMut(u64),
     ) -> Result<u64, ApiError> {
-        match self {
-            Backend::Altinn2(b) => b.download(url, out, progress).await,
-            Backend::Altinn3(b) => b.download(url, out, progress).await,
+        match self.active() {
+            Active::Altinn2(b) => b.download(url, out, progress).await,
+            Active::Altinn3(b) => b.download(url, out, progress).await,
         }
     }
 }

@@ -167,21 +167,23 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
 fn method_note(app: &App, method: LoginMethod) -> Option<&'static str> {
     match method {
         LoginMethod::Password if !app.capabilities.password_login => Some("finnes ikke i Altinn 3"),
+        LoginMethod::Password if app.demo_apis => Some("Altinn 2"),
         LoginMethod::Password => None,
         _ if !app.idporten_configured => Some("ikke konfigurert"),
         LoginMethod::IdPortenDevice => {
             match (app.login.device_offered, &app.login.provider_error) {
+                (Some(true), _) if app.demo_apis => Some("Altinn 3"),
                 (Some(true), _) => None,
                 (Some(false), _) => Some("ikke tilbudt av denne ID-porten"),
                 (None, Some(_)) => Some("ID-porten svarer ikke"),
                 (None, None) => Some("sjekker …"),
             }
         }
-        LoginMethod::IdPortenBrowser => app
-            .login
-            .provider_error
-            .as_ref()
-            .map(|_| "ID-porten svarer ikke"),
+        LoginMethod::IdPortenBrowser => match &app.login.provider_error {
+            Some(_) => Some("ID-porten svarer ikke"),
+            None if app.demo_apis => Some("Altinn 3"),
+            None => None,
+        },
     }
 }
 
