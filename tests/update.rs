@@ -993,6 +993,13 @@ fn sort_cycles_and_keeps_the_selection() {
     update(&mut app, key(KeyCode::Char('s')));
     assert!(app.inbox.messages[0].is_unread(), "unread first");
     update(&mut app, key(KeyCode::Char('s')));
+    assert_eq!(app.sort, innboks::app::SortOrder::Due, "then by due date");
+    assert!(app
+        .inbox
+        .messages
+        .windows(2)
+        .all(|w| (w[0].due.is_none(), w[0].due) <= (w[1].due.is_none(), w[1].due)));
+    update(&mut app, key(KeyCode::Char('s')));
     assert_eq!(app.sort, innboks::app::SortOrder::NewestFirst);
     assert!(app
         .inbox
@@ -1737,4 +1744,39 @@ fn restore_and_mark_unread_act_on_altinn3_and_are_explained_on_altinn2() {
             ..
         }]
     ));
+}
+
+#[test]
+fn search_at_altinn_goes_to_the_server_on_altinn3_and_due_dates_sort() {
+    use innboks::domain::Capabilities;
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "search skatt");
+    update(&mut app, key(KeyCode::Enter));
+    let line = app
+        .command_line()
+        .expect("refused on Altinn 2, the line kept");
+    assert!(line
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("Altinn 3")));
+    update(&mut app, key(KeyCode::Esc));
+    app.capabilities = Capabilities::altinn3();
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "search skatt");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let filters = fetched_filters(&effects).expect("the list asks Altinn again");
+    assert_eq!(filters.search.as_deref(), Some("skatt"));
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("Søk hos Altinn")));
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "nosearch");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert_eq!(fetched_filters(&effects).expect("again").search, None);
+
+    // Due dates: soonest first, none last.
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "sort due");
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.sort, innboks::app::SortOrder::Due);
 }

@@ -398,6 +398,7 @@ impl InboxState {
                 .iter()
                 .filter(|k| !k.is_local())
                 .all(|k| server.passes(*k, &message))
+                || !server.passes_search(&message)
             {
                 continue;
             }

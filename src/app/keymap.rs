@@ -245,7 +245,7 @@ impl Action {
             Action::Search => "search (fuzzy)",
             Action::NextMatch => "next match",
             Action::PreviousMatch => "previous match",
-            Action::Sort => "sort: date, sender, status",
+            Action::Sort => "sort: date, sender, status, due",
             Action::Copy => "copy web link or id",
             Action::Mark => "mark for a bulk action",
             Action::Folder => "inbox / archive / trash",

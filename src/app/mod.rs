@@ -176,6 +176,8 @@ pub enum SortOrder {
     Sender,
     /// Unread first, then by status, then newest first.
     Status,
+    /// By due date (soonest first; those without one last), then newest first.
+    Due,
 }
 
 impl SortOrder {
@@ -185,7 +187,8 @@ impl SortOrder {
             SortOrder::NewestFirst => SortOrder::OldestFirst,
             SortOrder::OldestFirst => SortOrder::Sender,
             SortOrder::Sender => SortOrder::Status,
-            SortOrder::Status => SortOrder::NewestFirst,
+            SortOrder::Status => SortOrder::Due,
+            SortOrder::Due => SortOrder::NewestFirst,
         }
     }
 
@@ -196,6 +199,7 @@ impl SortOrder {
             SortOrder::OldestFirst => "eldste først",
             SortOrder::Sender => "avsender",
             SortOrder::Status => "status (ulest først)",
+            SortOrder::Due => "frist (nærmeste først)",
         }
     }
 
@@ -212,6 +216,13 @@ impl SortOrder {
                 a.sender()
                     .to_lowercase()
                     .cmp(&b.sender().to_lowercase())
+                    .then(b.last_changed.cmp(&a.last_changed))
+                    .then(a.seq.cmp(&b.seq))
+            }),
+            SortOrder::Due => messages.sort_by(|a, b| {
+                let due = |m: &MessageSummary| (m.due.is_none(), m.due);
+                due(a)
+                    .cmp(&due(b))
                     .then(b.last_changed.cmp(&a.last_changed))
                     .then(a.seq.cmp(&b.seq))
             }),

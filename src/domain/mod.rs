@@ -279,6 +279,8 @@ pub struct Filters {
     pub until: Option<DateTime<Utc>>,
     /// Only messages that ask for a confirmation of receipt (local: applies to what is loaded).
     pub needs_confirmation: bool,
+    /// Free text Altinn searches for (Altinn 3: title, sender and search tags).
+    pub search: Option<String>,
 }
 
 /// One of the filters, as a chip in the status bar and a line in the filter menu.
@@ -324,6 +326,17 @@ impl Filters {
             needs_confirmation: false,
             ..self.clone()
         }
+    }
+
+    /// Whether `message` could be a hit of the server's search (its words in the subject or
+    /// the sender): for rows from the cache while a search is in force.
+    pub fn passes_search(&self, message: &MessageSummary) -> bool {
+        self.search.as_ref().is_none_or(|text| {
+            let needle = text.trim().to_lowercase();
+            message.subject.to_lowercase().contains(&needle)
+                || message.sender().to_lowercase().contains(&needle)
+                || message.service_owner.to_lowercase().contains(&needle)
+        })
     }
 
     /// Whether `key` is set.

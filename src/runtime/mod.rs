@@ -139,9 +139,9 @@ impl Runtime {
             } => {
                 let query = Query {
                     folder: Some(folder),
+                    search: filters.search.clone(),
                     filters,
                     raw_filter: None,
-                    search: None,
                 };
                 let cursor = link.map_or(Cursor::Offset(skip), Cursor::Next);
                 self.spawn(inbox::page(ctx, request, inbox, skip, cursor, query))

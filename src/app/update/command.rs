@@ -50,7 +50,7 @@ pub(super) fn command_key(app: &mut App, action: Option<Action>, key: KeyEvent) 
 }
 
 /// The commands of the command line, for the help overlay: (command, what it does).
-pub const COMMANDS: [(&str, &str); 15] = [
+pub const COMMANDS: [(&str, &str); 16] = [
     (":inbox", "the inbox"),
     (":archive", "the archive"),
     (":trash", "the trash bin"),
@@ -63,6 +63,7 @@ pub const COMMANDS: [(&str, &str); 15] = [
     (":since / :until DATE", "date range (YYYY-MM-DD)"),
     (":confirm-needed", "needs confirmation (local)"),
     (":nofilter", "clear every filter"),
+    (":search TEXT", "search at Altinn; :nosearch (Altinn 3)"),
     (":restore", "back to the inbox (Altinn 3)"),
     (":mark-unread", "mark unread (Altinn 3)"),
     (":sort date|oldest|…", "sort order; :q quits"),
@@ -180,6 +181,22 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
             Ok(set_filters(app, filters))
         }
         "nofilter" | "ingen-filter" | "clear" => Ok(set_filters(app, Filters::default())),
+        "search" | "søk" => {
+            if !app.capabilities.server_search {
+                return Err(
+                    "Søk hos Altinn finnes bare i Altinn 3; / søker i det som er lastet.".into(),
+                );
+            }
+            if arg.chars().count() < 3 {
+                return Err("Skriv minst tre tegn: :search TEKST".into());
+            }
+            filters.search = Some(arg.to_owned());
+            Ok(set_filters(app, filters))
+        }
+        "nosearch" | "ingen-søk" => {
+            filters.search = None;
+            Ok(set_filters(app, filters))
+        }
         "restore" | "gjenopprett" => Ok(ask_or_act(app, MessageAction::Restore)),
         "mark-unread" | "ulest!" | "merk-ulest" => Ok(ask_or_act(app, MessageAction::MarkUnread)),
         "filter" => {
@@ -192,7 +209,8 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
                 "oldest" | "eldste" => crate::app::SortOrder::OldestFirst,
                 "sender" | "avsender" => crate::app::SortOrder::Sender,
                 "status" => crate::app::SortOrder::Status,
-                _ => return Err("Sorter etter date, oldest, sender eller status.".into()),
+                "due" | "frist" => crate::app::SortOrder::Due,
+                _ => return Err("Sorter etter date, oldest, sender, status eller due.".into()),
             };
             resort(app);
             keep_selection_visible(app);

@@ -32,8 +32,17 @@ pub(super) fn set_filters(app: &mut App, filters: Filters) -> Vec<Effect> {
 /// The status line after a filter change: what is set, and where it applies.
 pub(super) fn filter_note(filters: &Filters) -> String {
     let chips = filters.chips();
+    let searching = filters
+        .search
+        .as_ref()
+        .map(|text| format!("Søk hos Altinn: «{text}». "))
+        .unwrap_or_default();
     if chips.is_empty() {
-        return "Ingen filtre.".into();
+        return if searching.is_empty() {
+            "Ingen filtre.".into()
+        } else {
+            format!("{searching}:nosearch viser alt igjen.")
+        };
     }
     let names: Vec<&str> = chips.iter().map(|(_, label)| label.as_str()).collect();
     let local: Vec<&str> = chips
@@ -53,7 +62,7 @@ pub(super) fn filter_note(filters: &Filters) -> String {
             local.join("», «")
         ),
     };
-    format!("Filter: {} – {whence}.", names.join(", "))
+    format!("{searching}Filter: {} – {whence}.", names.join(", "))
 }
 
 /// Splits the loaded messages into shown and hidden by the local filters, keeping the

@@ -174,7 +174,16 @@ impl Altinn3 {
             let (client, search) = (self.client.clone(), search.clone());
             async move { client.dialogs(&s, &search).await }
         })
-        .await?;
+        .await
+        .map_err(|error| match error {
+            ApiError::Server { status: 422, .. } => ApiError::Server {
+                status: 422,
+                reason:
+                    "søket traff for mye; snevre det inn med en dato (:since) eller en annen aktør"
+                        .into(),
+            },
+            other => other,
+        })?;
         let languages = self.client.languages();
         let mut mapped = page.to_page(&languages);
         {
@@ -225,7 +234,20 @@ impl Altinn3 {
     /// Opens a dialog: `GET` it (which marks it seen), then its main content with the
     /// dialog's token.
     pub async fn open(&self, _inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
-        let (dialog, texts) = self.fetch_dialog(id).await?;
+        let (dialog, texts) = self.fetch_dialog(id).await.map_err(|error| match error {
+            ApiError::Server {
+                status: 404,
+                reason,
+            } if reason.contains("expired") => ApiError::Server {
+                status: 404,
+                reason: format!("meldingen er utløpt og finnes ikke lenger ({reason})"),
+            },
+            ApiError::Server { status: 410, .. } => ApiError::Server {
+                status: 410,
+                reason: "meldingen er slettet".into(),
+            },
+            other => other,
+        })?;
         let languages = self.client.languages();
         let token = dialog.dialog_token.clone().unwrap_or_default();
         let body = match model::main_content_url(&texts, &languages) {
