@@ -258,3 +258,42 @@ async fn a_stale_revision_is_refused_and_said_in_words() {
         .await
         .expect("a retry works");
 }
+
+#[tokio::test]
+async fn hostile_markdown_and_titles_reach_the_screen_harmless() {
+    let (sim, backend) = start(20).await;
+    let table: String = (0..10_000)
+        .map(|i| format!("<tr><th>rad {i}</th><td>verdi</td></tr>"))
+        .collect();
+    sim.deliver_with(0, |m| {
+        m.subject = "Viktig\u{1b}]0;pwned\u{7} melding \u{202e}fdp.exe\u{1b}[2J".into();
+        m.summary = "\u{1b}[31mrød\u{1b}[0m".into();
+        m.body = format!(
+            "<p>Klikk <a href=\"javascript:alert(1)\">her\u{1b}]8;;https://evil.example\u{7}</a> og \
+             <a href=\"data:text/html,<script>x</script>\">der</a>.</p>\
+             <p><script>alert(2)</script><img src=x onerror=alert(3)>Rå HTML</p>\
+             <p>\u{1b}]52;c;ZXZpbA==\u{7}utklipp</p><table>{table}</table>"
+        );
+    });
+    let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    let hostile = inbox
+        .iter()
+        .find(|m| m.subject.starts_with("Viktig"))
+        .expect("delivered");
+    let bad = |text: &str, multiline: bool| {
+        text.chars()
+            .find(|c| common::forbidden_on_a_terminal(*c, multiline))
+    };
+    assert_eq!(bad(&hostile.subject, false), None, "{:?}", hostile.subject);
+    let opened = backend.open(&Inbox::Me, &hostile.id).await.expect("open");
+    assert_eq!(bad(&opened.body, true), None);
+    assert!(opened.body.contains("rad 9999"), "the whole table");
+    assert!(!opened.body.contains("<script>"), "no raw tags");
+    assert!(
+        opened.links.iter().all(|l| l.starts_with("https://")
+            || l.starts_with("http://")
+            || l.starts_with("mailto:")),
+        "only web and mail links can be copied: {:?}",
+        opened.links
+    );
+}
