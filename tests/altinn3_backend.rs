@@ -37,8 +37,9 @@ async fn start(messages: usize) -> (Simulator, Backend) {
     session.set(Some(Session::Bearer {
         access_token: tokens.access_token,
     }));
-    let client =
-        altinn3::Client::new(url::Url::parse(&sim.base_url()).expect("url"), "nb").expect("client");
+    let client = altinn3::Client::new(url::Url::parse(&sim.base_url()).expect("url"), "nb")
+        .expect("client")
+        .with_retry(common::FAST_RETRY);
     (sim, Backend::altinn3(client, session))
 }
 
@@ -295,5 +296,74 @@ async fn hostile_markdown_and_titles_reach_the_screen_harmless() {
             || l.starts_with("mailto:")),
         "only web and mail links can be copied: {:?}",
         opened.links
+    );
+}
+
+fn dialog_requests(sim: &Simulator) -> u64 {
+    sim.stats()
+        .requests
+        .iter()
+        .filter(|(k, _)| k.contains("/enduser/dialogs"))
+        .map(|(_, n)| n)
+        .sum()
+}
+
+#[tokio::test]
+async fn the_fault_matrix_against_the_altinn3_backend() {
+    use innboks::domain::MessagePage;
+    let (sim, backend) = start(60).await;
+    let first = backend
+        .page(&Inbox::Me, &query(Folder::Inbox), &Cursor::Offset(0))
+        .await
+        .expect("clean");
+    let count = first.messages.len();
+    type Outcome = fn(&Result<MessagePage, ApiError>, usize) -> bool;
+    let matrix: [(&str, Outcome); 8] = [
+        (
+            "5xx=1",
+            |r, _| matches!(r, Err(ApiError::Server { status, .. }) if *status >= 500),
+        ),
+        ("reset=1", |r, _| matches!(r, Err(ApiError::Network { .. }))),
+        ("truncate=1", |r, _| {
+            matches!(r, Err(ApiError::Network { .. }))
+        }),
+        ("malformed=1", |r, _| {
+            matches!(r, Err(ApiError::Malformed { .. }))
+        }),
+        ("slow=1", |r, n| {
+            r.as_ref().is_ok_and(|p| p.messages.len() == n)
+        }),
+        ("content-type=1", |r, n| {
+            r.as_ref().is_ok_and(|p| p.messages.len() == n)
+        }),
+        ("latency=20..40", |r, n| {
+            r.as_ref().is_ok_and(|p| p.messages.len() == n)
+        }),
+        ("maintenance=1", |r, _| {
+            matches!(r, Err(ApiError::Server { status: 503, .. }))
+        }),
+    ];
+    for (fault, expected) in matrix {
+        sim.set_faults(fault.parse().expect("spec"));
+        let before = dialog_requests(&sim);
+        let result = backend
+            .page(&Inbox::Me, &query(Folder::Inbox), &Cursor::Offset(0))
+            .await;
+        let tries = dialog_requests(&sim) - before;
+        sim.set_faults(Default::default());
+        assert!(expected(&result, count), "{fault}: {result:?}");
+        assert!(tries <= 4, "{fault}: {tries} tries, bounded");
+        if let Err(error) = &result {
+            assert!(!error.to_string().is_empty());
+        }
+    }
+    // 429 is waited out.
+    sim.faults().throttle_next(1, 1);
+    let page = backend
+        .page(&Inbox::Me, &query(Folder::Inbox), &Cursor::Offset(0))
+        .await;
+    assert!(
+        page.is_ok_and(|p| p.messages.len() == count),
+        "after Retry-After"
     );
 }
