@@ -556,3 +556,78 @@ fn attachment_list_80x24() {
     press(&mut app, 'v');
     insta::assert_snapshot!(render(&app, 80, 24).backend());
 }
+
+/// A dialog as Dialogporten gives it (a form with a thread and browser actions), with its
+/// main content, made into the message the detail pane shows.
+fn altinn3_message() -> Message {
+    use innboks::backend::altinn3::model::{Dialog, DialogTexts};
+    let document = serde_json::json!({
+        "id": "019a1c2e-5f3b-7a10-9c4e-2b7d8e9f0a11",
+        "org": "skd",
+        "party": "urn:altinn:person:identifier-no:01017012345",
+        "serviceResourceType": "correspondenceservice",
+        "status": "RequiresAttention",
+        "createdAt": "2026-11-18T07:12:44.5170000Z",
+        "contentUpdatedAt": "2026-11-18T07:12:44.5170000Z",
+        "dueAt": "2026-12-02T07:12:44.5170000Z",
+        "isContentSeen": true,
+        "endUserContext": {"revision": "8f1c0a52-3d0e-4c8e-9d55-2a1f6e7b9c01", "systemLabels": ["Default"]},
+        "content": {
+            "title": {"value": [{"value": "Varsel om endring av skattefastsetting", "languageCode": "nb"}], "mediaType": "text/plain"},
+            "summary": {"value": [{"value": "Du kan uttale deg før vi treffer vedtak.", "languageCode": "nb"}], "mediaType": "text/plain"},
+            "senderName": {"value": [{"value": "Skatteetaten", "languageCode": "nb"}], "mediaType": "text/plain"}
+        },
+        "attachments": [{"id": "a1", "displayName": [{"value": "Varsel", "languageCode": "nb"}], "name": "varsel.pdf",
+                         "urls": [{"url": "https://platform.altinn.no/correspondence/api/v1/correspondence/c1/attachment/a1/download", "consumerType": "Gui"}]}],
+        "transmissions": [
+            {"createdAt": "2026-11-18T07:12:44.5170000Z", "type": "Information", "sender": {"actorType": "ServiceOwner"}, "isAuthorized": true,
+             "content": {"title": {"value": [{"value": "Varsel sendt", "languageCode": "nb"}], "mediaType": "text/plain"},
+                         "summary": {"value": [{"value": "Fristen for å uttale seg er 02.12.2026.", "languageCode": "nb"}], "mediaType": "text/plain"}}},
+            {"createdAt": "2026-11-19T10:00:00.0000000Z", "type": "Decision", "sender": {"actorType": "ServiceOwner"}, "isAuthorized": false,
+             "content": {"title": {"value": [{"value": "Vedtak", "languageCode": "nb"}], "mediaType": "text/plain"}}}
+        ],
+        "guiActions": [
+            {"url": "https://platform.altinn.no/correspondence/api/v1/correspondence/c1/confirm", "httpMethod": "POST", "isAuthorized": true,
+             "title": [{"value": "Bekreft", "languageCode": "nb"}]}
+        ]
+    });
+    let dialog: Dialog = serde_json::from_value(document.clone()).expect("a dialog");
+    let texts: DialogTexts = serde_json::from_value(document).expect("its texts");
+    let body = "## Varsel\n\nVi vurderer å endre skattefastsettingen din for **2025**.\n\n| Saksnummer | 2026/4711 |\n|---|---|\n| Frist | 02.12.2026 |\n\nLes mer på [skatteetaten.no](https://www.skatteetaten.no/).\n";
+    dialog.to_message(&texts, Some(body), &["nb"])
+}
+
+#[test]
+fn altinn3_detail_with_a_thread_and_actions_120x60() {
+    let mut app = inbox_app(120, 60);
+    app.capabilities = innboks::domain::Capabilities::altinn3();
+    let message = altinn3_message();
+    let id = app.inbox.messages[0].id.clone();
+    app.bodies.insert(
+        id,
+        Message {
+            summary: app.inbox.messages[0].clone(),
+            ..message
+        },
+    );
+    // Scrolled to the thread and the actions.
+    app.detail.scroll = 14;
+    insta::assert_snapshot!(render(&app, 120, 60).backend());
+}
+
+#[test]
+fn altinn3_login_80x24() {
+    let mut app = App::new("prod", Keymap::default());
+    app.capabilities = innboks::domain::Capabilities::altinn3();
+    app.login.method = 0;
+    app.idporten_configured = true;
+    app.login.device_offered = Some(true);
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}

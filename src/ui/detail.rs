@@ -168,7 +168,7 @@ fn message_lines(
                 .lines()
                 .skip(body_skip)
                 .take(rows)
-                .map(|l| Line::raw(l.to_owned())),
+                .map(|l| body_line(l, theme)),
         );
         return lines
             .into_iter()
@@ -177,4 +177,32 @@ fn message_lines(
             .collect();
     }
     lines.into_iter().skip(skip).take(rows).collect()
+}
+
+/// A line of a body as text converters write it, styled: a heading (`## Tråd`) without its
+/// marks, and `**strong**` text in bold; everything else as it is.
+fn body_line(line: &str, theme: &Theme) -> Line<'static> {
+    let trimmed = line.trim_start();
+    let hashes = trimmed.chars().take_while(|c| *c == '#').count();
+    if (1..=6).contains(&hashes) && trimmed[hashes..].starts_with(' ') {
+        return Line::styled(trimmed[hashes..].trim().to_owned(), theme.title);
+    }
+    let pieces: Vec<&str> = line.split("**").collect();
+    if pieces.len() < 3 || pieces.len() % 2 == 0 {
+        return Line::raw(line.to_owned());
+    }
+    Line::from(
+        pieces
+            .into_iter()
+            .enumerate()
+            .filter(|(_, piece)| !piece.is_empty())
+            .map(|(i, piece)| {
+                if i % 2 == 1 {
+                    Span::styled(piece.to_owned(), theme.title)
+                } else {
+                    Span::raw(piece.to_owned())
+                }
+            })
+            .collect::<Vec<_>>(),
+    )
 }
