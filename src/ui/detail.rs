@@ -188,7 +188,7 @@ fn body_line(line: &str, theme: &Theme) -> Line<'static> {
         return Line::styled(trimmed[hashes..].trim().to_owned(), theme.title);
     }
     let pieces: Vec<&str> = line.split("**").collect();
-    if pieces.len() < 3 || pieces.len() % 2 == 0 {
+    if pieces.len() < 3 || pieces.len().is_multiple_of(2) {
         return Line::raw(line.to_owned());
     }
     Line::from(
