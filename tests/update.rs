@@ -1780,3 +1780,97 @@ fn search_at_altinn_goes_to_the_server_on_altinn3_and_due_dates_sort() {
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.sort, innboks::app::SortOrder::Due);
 }
+
+#[test]
+fn altinn3_merges_every_party_in_groups_of_a_hundred_a_few_at_a_time() {
+    use innboks::domain::{Capabilities, Party, PartyKind};
+    let mut app = logged_in();
+    app.capabilities = Capabilities::altinn3();
+    app.concurrency = 2;
+    let parties: Vec<Party> = (0..450)
+        .map(|i| Party {
+            id: format!("urn:altinn:organization:identifier-no:9{i:08}"),
+            name: format!("KLIENT {i} AS"),
+            kind: PartyKind::Organisation,
+            organisation_number: None,
+        })
+        .collect();
+    update(&mut app, Msg::ReporteesLoaded(parties.clone()));
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "all");
+    let mut effects = update(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        app.inbox.sources.len(),
+        5,
+        "450 parties in groups of at most 100"
+    );
+    let mut answered = 0;
+    let mut owners = std::collections::BTreeSet::new();
+    loop {
+        let pages: Vec<(u64, Vec<String>)> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::FetchPage {
+                    request,
+                    inbox: Inbox::Group { parties, .. },
+                    skip: 0,
+                    ..
+                } => Some((*request, parties.clone())),
+                _ => None,
+            })
+            .collect();
+        let in_flight = app
+            .inbox
+            .sources
+            .iter()
+            .filter(|s| !s.requests.is_empty())
+            .count();
+        assert!(
+            in_flight <= 2,
+            "never more than `concurrency` in flight: {in_flight}"
+        );
+        if pages.is_empty() {
+            break;
+        }
+        effects = Vec::new();
+        for (request, group) in pages {
+            assert!(group.len() <= 100);
+            let messages = group
+                .iter()
+                .take(2)
+                .enumerate()
+                .map(|(i, party)| {
+                    let mut m = summary(answered * 10 + i);
+                    m.id = format!("d-{party}");
+                    m.owner = Some(party.clone());
+                    m
+                })
+                .collect();
+            effects.extend(update(
+                &mut app,
+                Msg::PageLoaded {
+                    request,
+                    skip: 0,
+                    page: MessagePage {
+                        messages,
+                        has_more: false,
+                        limit_reached: false,
+                        next: None,
+                    },
+                },
+            ));
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 5, "every group answered");
+    for m in &app.inbox.messages {
+        owners.insert(m.owner.clone().expect("every row says whose"));
+    }
+    assert_eq!(app.inbox.messages.len(), 10);
+    assert_eq!(owners.len(), 10, "the rows keep the party the backend gave");
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("alle 5 har svart")),
+        "{:?}",
+        app.status
+    );
+}

@@ -163,6 +163,49 @@ impl InboxState {
     }
 }
 
+/// Whose rows a source's page holds, as the merge needs to know: every row (one inbox
+/// shown), one party's (stamped with it in the merged view), or the rows of a group of
+/// parties (stamped by the backend with each one's party).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows<'a> {
+    /// The list shows one inbox: every row is this source's.
+    All,
+    /// One party's inbox in the merged view.
+    Party(&'a str),
+    /// Several parties' inboxes in the merged view.
+    Parties(&'a [String]),
+}
+
+impl Rows<'_> {
+    /// Whether row `m` is this source's.
+    pub fn owns(&self, m: &MessageSummary) -> bool {
+        match self {
+            Rows::All => true,
+            Rows::Party(owner) => m.owner.as_deref() == Some(owner),
+            Rows::Parties(parties) => m.owner.as_ref().is_some_and(|o| parties.contains(o)),
+        }
+    }
+
+    /// The owner to stamp on this source's rows, when the source decides it.
+    fn stamp(&self) -> Option<&str> {
+        match self {
+            Rows::Party(owner) => Some(owner),
+            _ => None,
+        }
+    }
+}
+
+impl Source {
+    /// Whose rows this source's pages hold (`merged`: the list is the merged view).
+    pub fn rows(&self, merged: bool) -> Rows<'_> {
+        match (&self.inbox, merged) {
+            (_, false) => Rows::All,
+            (Inbox::Group { parties, .. }, true) => Rows::Parties(parties),
+            (inbox, true) => Rows::Party(inbox.key()),
+        }
+    }
+}
+
 /// What merging a page did to the list.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Merge {
@@ -226,15 +269,10 @@ impl Source {
 }
 
 impl InboxState {
-    /// Drops the rows of `owner` (every row when `None`) that the server no longer lists:
+    /// Drops the rows of the source (`rows`) that the server no longer lists:
     /// those inside the span of dates `page` covers (from the top for the first page, to the
     /// end for the last) that it does not hold. Returns their ids.
-    pub fn drop_missing(
-        &mut self,
-        page: &MessagePage,
-        skip: usize,
-        owner: Option<&str>,
-    ) -> Vec<String> {
+    pub fn drop_missing(&mut self, page: &MessagePage, skip: usize, rows: Rows<'_>) -> Vec<String> {
         let mut removed = Vec::new();
         if page.messages.is_empty() && (skip != 0 || page.has_more) {
             return removed;
@@ -245,7 +283,7 @@ impl InboxState {
         let upper = if skip == 0 { None } else { newest };
         let lower = if page.has_more { oldest } else { None };
         let gone = |m: &MessageSummary| {
-            let mine = owner.is_none_or(|o| m.owner.as_deref() == Some(o));
+            let mine = rows.owns(m);
             let inside = m
                 .last_changed
                 .is_some_and(|t| upper.is_none_or(|u| t < u) && lower.is_none_or(|l| t > l));
@@ -270,11 +308,12 @@ impl InboxState {
     /// Merges a page's messages: known ones are updated in place (keeping what only a
     /// preview told, the attachment count), new ones go below the list — or above it, for a
     /// page from the top over rows here already (`from_top`) — shown or hidden by the local
-    /// filters. `owner` is set on each in the merged view.
+    /// filters. The source's party is set on each in the merged view (a group's rows come
+    /// with theirs).
     pub fn merge_page(
         &mut self,
         messages: Vec<MessageSummary>,
-        owner: Option<&str>,
+        rows: Rows<'_>,
         from_top: bool,
         filters: &Filters,
     ) -> Merge {
@@ -304,6 +343,7 @@ impl InboxState {
         };
         let (mut top_shown, mut top_hidden) = (Vec::new(), Vec::new());
         let count = messages.len() as i64;
+        let owner = rows.stamp();
         for (position, (mut message, place)) in messages.into_iter().zip(placed).enumerate() {
             if let Some(owner) = owner {
                 message.owner = Some(owner.to_owned());
@@ -355,12 +395,13 @@ impl InboxState {
     pub fn merge_cached(
         &mut self,
         cached: Vec<MessageSummary>,
-        owner: Option<&str>,
+        rows: Rows<'_>,
         server_first: bool,
         filters: &Filters,
     ) -> CacheMerge {
         let server = filters.server();
-        let mine = |m: &MessageSummary| owner.is_none_or(|o| m.owner.as_deref() == Some(o));
+        let owner = rows.stamp();
+        let mine = |m: &MessageSummary| rows.owns(m);
         let (present, below): (HashMap<String, MessageSummary>, _) = if server_first {
             let present = self
                 .all_loaded()
@@ -376,7 +417,11 @@ impl InboxState {
         let mut matched = 0;
         let (mut low, mut high) = (self.first_seq, self.next_seq);
         for mut message in cached {
-            message.owner = owner.map(str::to_owned);
+            if let Some(owner) = owner {
+                message.owner = Some(owner.to_owned());
+            } else if rows == Rows::All {
+                message.owner = None;
+            }
             if server_first {
                 if let Some(known) = present.get(&message.id) {
                     let mut same = message.clone();
@@ -456,15 +501,15 @@ mod tests {
     fn pages_merge_without_duplicates_and_a_refresh_goes_on_top() {
         let mut inbox = InboxState::default();
         let filters = Filters::default();
-        let merge = inbox.merge_page(page(10..20, true).messages, None, false, &filters);
+        let merge = inbox.merge_page(page(10..20, true).messages, Rows::All, false, &filters);
         assert_eq!((merge.arrived, merge.unchanged), (10, 0));
-        let merge = inbox.merge_page(page(15..25, false).messages, None, false, &filters);
+        let merge = inbox.merge_page(page(15..25, false).messages, Rows::All, false, &filters);
         assert_eq!(
             (merge.arrived, merge.unchanged),
             (5, 5),
             "the overlap is not added twice"
         );
-        let merge = inbox.merge_page(page(8..12, true).messages, None, true, &filters);
+        let merge = inbox.merge_page(page(8..12, true).messages, Rows::All, true, &filters);
         assert_eq!(merge.arrived, 2);
         let ids: Vec<&str> = inbox.messages.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(
@@ -479,12 +524,14 @@ mod tests {
     fn rows_the_server_no_longer_lists_in_the_pages_span_are_dropped() {
         let mut inbox = InboxState::default();
         let filters = Filters::default();
-        inbox.merge_page(page(0..10, true).messages, None, false, &filters);
+        inbox.merge_page(page(0..10, true).messages, Rows::All, false, &filters);
         let mut fresh = page(0..10, true);
         fresh.messages.retain(|m| m.id != "a3");
-        assert_eq!(inbox.drop_missing(&fresh, 0, None), ["a3"]);
+        assert_eq!(inbox.drop_missing(&fresh, 0, Rows::All), ["a3"]);
         assert_eq!(inbox.messages.len(), 9);
-        assert!(inbox.drop_missing(&page(0..0, true), 50, None).is_empty());
+        assert!(inbox
+            .drop_missing(&page(0..0, true), 50, Rows::All)
+            .is_empty());
     }
 
     #[test]
@@ -503,8 +550,8 @@ mod tests {
     fn a_cached_list_under_a_first_server_page_adds_only_what_is_older() {
         let mut inbox = InboxState::default();
         let filters = Filters::default();
-        inbox.merge_page(page(0..5, true).messages, None, false, &filters);
-        let merge = inbox.merge_cached(page(3..10, false).messages, None, true, &filters);
+        inbox.merge_page(page(0..5, true).messages, Rows::All, false, &filters);
+        let merge = inbox.merge_cached(page(3..10, false).messages, Rows::All, true, &filters);
         assert!(merge.overlap);
         assert_eq!(
             merge.new_on_server, 3,

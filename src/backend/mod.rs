@@ -146,6 +146,11 @@ impl Backend {
                 "den samlede innboksen leses aktør for aktør".into(),
             ));
         }
+        if matches!(inbox, Inbox::Group { .. }) && self.capabilities().offset_paging {
+            return Err(ApiError::Unsupported {
+                what: "Altinn 2 søker i én aktørs innboks om gangen".into(),
+            });
+        }
         match self.active() {
             Active::Altinn2(b) => b.page(inbox, query, cursor).await,
             Active::Altinn3(b) => b.page(inbox, query, cursor).await,

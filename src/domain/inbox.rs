@@ -16,6 +16,14 @@ pub enum Inbox {
     Party(String),
     /// Every party's inbox merged into one list (`:all`, «Alle» in the switcher).
     All,
+    /// Several parties' inboxes searched together (a part of the merged view on Altinn 3,
+    /// where one search takes up to 100 parties).
+    Group {
+        /// A key that names the group (for the cache).
+        key: String,
+        /// The parties' ids.
+        parties: Vec<String>,
+    },
 }
 
 impl Inbox {
@@ -26,6 +34,28 @@ impl Inbox {
             Inbox::Me => "my",
             Inbox::Party(id) => id,
             Inbox::All => "all",
+            Inbox::Group { key, .. } => key,
+        }
+    }
+
+    /// A group of `parties`, keyed by a hash of their ids (so a cached group list is found
+    /// again when the same parties are grouped again).
+    pub fn group(parties: Vec<String>) -> Self {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for party in &parties {
+            hasher.update(party.as_bytes());
+            hasher.update([0]);
+        }
+        let hash: String = hasher
+            .finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Inbox::Group {
+            key: format!("group-{hash}"),
+            parties,
         }
     }
 

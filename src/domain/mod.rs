@@ -15,6 +15,9 @@ use chrono::{DateTime, Utc};
 /// The page size the list asks for: Altinn 2 gives at most 50 items a response.
 pub const PAGE_SIZE: usize = 50;
 
+/// Parties one search takes at most (Dialogporten's `maxPartyFilterValues`).
+pub const MAX_PARTIES_PER_SEARCH: usize = 100;
+
 /// Pages in flight at once unless the config says otherwise (`concurrency`).
 pub const DEFAULT_CONCURRENCY: usize = 4;
 

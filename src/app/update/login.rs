@@ -8,7 +8,7 @@ use crate::domain::{ApiError, RefreshEvent};
 use crate::secret::Secret;
 
 use super::detail::fetch_detail;
-use super::pages::{fetch_page, start_list};
+use super::pages::{fetch_page, fetch_unloaded, start_list};
 use super::{failure, next_request};
 use crate::app::{BrowserView, DeviceView};
 use crate::domain::Profile;
@@ -52,15 +52,12 @@ pub(super) fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
             .sources
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| {
-                s.failed_skip
-                    .or((!s.loaded_once && s.requests.is_empty()).then_some(0))
-                    .map(|skip| (i, skip))
-            })
+            .filter_map(|(i, s)| s.failed_skip.map(|skip| (i, skip)))
             .collect();
         for (index, skip) in failed {
             effects.extend(fetch_page(app, index, skip));
         }
+        effects.extend(fetch_unloaded(app));
         if app.detail.id.is_some() && app.detail_message().is_none() {
             effects.extend(fetch_detail(app, false, false));
         }

@@ -4,6 +4,7 @@
 use crate::app::{App, Effect, Screen, Status};
 use crate::app::{InboxState, Source};
 use crate::domain::MessagePage;
+use crate::domain::MAX_PARTIES_PER_SEARCH;
 use crate::domain::{ApiError, CachedList, Inbox};
 
 use super::detail::follow_selection;
@@ -16,13 +17,75 @@ pub(super) const PREFETCH_MARGIN: usize = 10;
 /// The inboxes the list is made of: every reportee's in the merged view (once the parties
 /// are known), else the one shown.
 pub(super) fn sources_for(app: &App) -> Vec<Source> {
-    if app.whose.is_all() {
-        app.reportees
+    if !app.whose.is_all() {
+        return vec![Source::new(app.whose.clone())];
+    }
+    if app.capabilities.offset_paging {
+        // Altinn 2 lists one party's inbox at a time.
+        return app
+            .reportees
             .iter()
             .map(|p| Source::new(Inbox::Party(p.id.clone())))
-            .collect()
-    } else {
-        vec![Source::new(app.whose.clone())]
+            .collect();
+    }
+    // Altinn 3 searches up to 100 parties at once: the merged view is a few such groups.
+    app.reportees
+        .chunks(MAX_PARTIES_PER_SEARCH)
+        .map(|chunk| Source::new(Inbox::group(chunk.iter().map(|p| p.id.clone()).collect())))
+        .collect()
+}
+
+/// Asks for the first page of sources that have none yet, keeping at most
+/// [`App::concurrency`] requests in flight (the merged view over many parties starts a few
+/// at a time and goes on as they answer).
+pub(super) fn fetch_unloaded(app: &mut App) -> Vec<Effect> {
+    if app.offline || app.login.restoring {
+        return Vec::new();
+    }
+    let in_flight = app
+        .inbox
+        .sources
+        .iter()
+        .filter(|s| !s.requests.is_empty())
+        .count();
+    let room = app.concurrency.max(1).saturating_sub(in_flight);
+    let waiting: Vec<usize> = app
+        .inbox
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            !s.loaded_once && s.requests.is_empty() && s.failed_skip.is_none() && !s.exhausted
+        })
+        .map(|(i, _)| i)
+        .take(room)
+        .collect();
+    waiting
+        .into_iter()
+        .flat_map(|index| fetch_page(app, index, 0))
+        .collect()
+}
+
+/// "Alle: 3 av 10 har svart …" while the merged view's sources answer for the first time,
+/// when there are more of them than are asked at once; "… alle 10 har svart." at the end.
+fn note_answers(app: &mut App) {
+    let sources = &app.inbox.sources;
+    if sources.len() <= app.concurrency.max(1) {
+        return;
+    }
+    let answered = sources.iter().filter(|s| s.loaded_once).count();
+    let waiting =
+        matches!(&app.status, Some(Status::Info(t)) if t.starts_with("Alle: ") && t.ends_with('…'));
+    if answered < sources.len() {
+        app.status = Some(Status::Info(format!(
+            "Alle: {answered} av {} har svart …",
+            sources.len()
+        )));
+    } else if waiting {
+        app.status = Some(Status::Info(format!(
+            "Alle: alle {} har svart.",
+            sources.len()
+        )));
     }
 }
 
@@ -54,11 +117,10 @@ pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
         }
         if app.offline {
             app.inbox.sources[index].exhausted = true;
-        } else if !app.login.restoring {
-            // (While a stored session is resumed, the pages wait for it.)
-            effects.extend(fetch_page(app, index, 0));
         }
     }
+    // (While a stored session is resumed, the pages wait for it.)
+    effects.extend(fetch_unloaded(app));
     effects
 }
 
@@ -87,14 +149,16 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
         }
         return Vec::new();
     }
-    let who = source.inbox.clone();
     let server_first = source.loaded_once && !app.offline;
     source.cached = true;
     source.syncing = !app.offline && !server_first;
-    let owner = merged.then(|| who.key().to_owned());
-    let cached =
-        app.inbox
-            .merge_cached(list.messages, owner.as_deref(), server_first, &app.filters);
+    let source = app.inbox.sources[index].clone();
+    let cached = app.inbox.merge_cached(
+        list.messages,
+        source.rows(merged),
+        server_first,
+        &app.filters,
+    );
     let inbox = &mut app.inbox;
     // The server's page shared nothing with the cache: more changed than one page, so the
     // sync from the top goes on.
@@ -189,11 +253,13 @@ pub(super) fn page_loaded(
     // updates them in place and puts new ones on top.
     let from_top_again = skip == 0 && (source.loaded_once || source.cached);
     let who = source.inbox.clone();
-    let owner = app.whose.is_all().then(|| who.key().to_owned());
+    let merged = app.whose.is_all();
+    let source = app.inbox.sources[index].clone();
+    let rows = source.rows(merged);
     let (received, has_more) = (page.messages.len(), page.has_more);
     // Rows the server no longer lists leave the view; the cache forgets them only without
     // server filters (with a filter, a row may just no longer match it).
-    let removed = app.inbox.drop_missing(&page, skip, owner.as_deref());
+    let removed = app.inbox.drop_missing(&page, skip, rows);
     let MessagePage {
         messages,
         next,
@@ -202,7 +268,7 @@ pub(super) fn page_loaded(
     } = page;
     let merge = app
         .inbox
-        .merge_page(messages, owner.as_deref(), from_top_again, &app.filters);
+        .merge_page(messages, rows, from_top_again, &app.filters);
     let source = &mut app.inbox.sources[index];
     source.page_arrived(
         skip,
@@ -252,6 +318,8 @@ pub(super) fn page_loaded(
         let want = app.concurrency;
         effects.extend(fetch_ahead(app, index, want));
     }
+    effects.extend(fetch_unloaded(app));
+    note_answers(app);
     if app.preview && (app.detail.id.is_none() || (at_top && !app.detail.open)) {
         effects.extend(follow_selection(app));
     }
@@ -300,7 +368,7 @@ pub(super) fn next_source(app: &App) -> Option<usize> {
         .max_by_key(|(_, s)| {
             inbox
                 .all_loaded()
-                .filter(|m| m.owner.as_deref() == Some(s.inbox.key()))
+                .filter(|m| s.rows(true).owns(m))
                 .filter_map(|m| m.last_changed)
                 .min()
         })

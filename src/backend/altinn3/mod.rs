@@ -114,17 +114,22 @@ impl Altinn3 {
         })
     }
 
-    /// The party URN an inbox names.
-    async fn party_of(&self, inbox: &Inbox) -> Result<String, ApiError> {
+    /// The party URNs an inbox names.
+    async fn parties_of(&self, inbox: &Inbox) -> Result<Vec<String>, ApiError> {
         match inbox {
-            Inbox::Party(urn) => Ok(urn.clone()),
+            Inbox::Party(urn) => Ok(vec![urn.clone()]),
+            Inbox::Group { parties, .. } => Ok(parties.clone()),
             Inbox::Me => {
                 if self.memory().me.is_none() {
                     self.parties().await?;
                 }
-                self.memory().me.clone().ok_or_else(|| ApiError::Malformed {
-                    detail: "Dialogporten sa ikke hvem du er".into(),
-                })
+                self.memory()
+                    .me
+                    .clone()
+                    .map(|me| vec![me])
+                    .ok_or_else(|| ApiError::Malformed {
+                        detail: "Dialogporten sa ikke hvem du er".into(),
+                    })
             }
             Inbox::All => Err(ApiError::Local(
                 "den samlede innboksen leses aktør for aktør".into(),
@@ -157,7 +162,7 @@ impl Altinn3 {
             }
         };
         let search = client::Search {
-            parties: vec![self.party_of(inbox).await?],
+            parties: self.parties_of(inbox).await?,
             label: query.folder.map(|f| match f {
                 Folder::Inbox => "Default",
                 Folder::Archive => "Archive",
@@ -186,6 +191,12 @@ impl Altinn3 {
         })?;
         let languages = self.client.languages();
         let mut mapped = page.to_page(&languages);
+        if matches!(inbox, Inbox::Group { .. }) {
+            // A group's rows each say whose they are.
+            for (summary, item) in mapped.messages.iter_mut().zip(&page.items) {
+                summary.owner = Some(crate::text::sanitize_line(&item.party));
+            }
+        }
         {
             let mut memory = self.memory();
             for item in page.items {
