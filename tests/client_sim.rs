@@ -613,3 +613,61 @@ async fn too_many_requests_is_waited_out_as_retry_after_says() {
         "{error:?}"
     );
 }
+
+/// A host where Altinn 2 is gone (switched off on 19 June 2026): lists answer 404 or a web
+/// page, and both the inbox and the password login say so in words, with the way out.
+#[tokio::test]
+async fn a_switched_off_altinn2_host_is_explained() {
+    use axum::http::{header, StatusCode};
+    use axum::routing::{get, post};
+    let page = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    let app = axum::Router::new()
+        .route(
+            "/api/reportees",
+            get(move || async move { (page, "<html>Altinn 3</html>") }),
+        )
+        .route(
+            "/api/authentication/authenticatewithpassword",
+            post(|| async { StatusCode::NOT_FOUND }),
+        )
+        .fallback(|| async { (StatusCode::NOT_FOUND, "Not Found") });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let client = innboks::backend::altinn2::Client::new(
+        url::Url::parse(&format!("http://{addr}")).expect("url"),
+        Secret::new("k"),
+    )
+    .expect("client");
+    let bearer = innboks::auth::Session::Bearer {
+        access_token: Secret::new("t"),
+    };
+    let list = client
+        .messages_page(&bearer, "my", 0)
+        .await
+        .expect_err("no Altinn 2 here");
+    assert!(matches!(list, ApiError::Retired { .. }), "{list:?}");
+    let words = list.to_string();
+    assert!(words.contains("19. juni 2026"), "{words}");
+    assert!(words.contains("--env prod"), "{words}");
+    let parties = client.reportees(&bearer).await.expect_err("a web page");
+    assert!(matches!(parties, ApiError::Retired { .. }), "{parties:?}");
+    // A single message's 404 still means that message is gone.
+    let one = client
+        .message(&bearer, "my", "a1", false)
+        .await
+        .expect_err("gone");
+    assert!(
+        matches!(one, ApiError::Server { status: 404, .. }),
+        "{one:?}"
+    );
+    let login = client
+        .login_with_password("demo", &Secret::new("pw"))
+        .await
+        .expect_err("no password login here");
+    assert!(login.to_string().contains("19. juni 2026"), "{login}");
+}

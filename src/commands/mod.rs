@@ -71,6 +71,7 @@ fn error_code(error: &ApiError) -> (&'static str, u8) {
         ApiError::Local(_) => ("local", 1),
         ApiError::Unsupported { .. } => ("unsupported", 2),
         ApiError::Offline => ("offline", EXIT_NETWORK),
+        ApiError::Retired { .. } => ("altinn2-switched-off", EXIT_NETWORK),
     }
 }
 

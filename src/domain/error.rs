@@ -48,6 +48,16 @@ pub enum ApiError {
         /// What was asked for.
         what: String,
     },
+    /// An Altinn 2 host that no longer serves its API (404, a web page or no answer):
+    /// Altinn 2 was switched off on 19 June 2026.
+    #[error(
+        "Altinn 2 ble slått av 19. juni 2026 ({detail}). Brevene ligger nå i Altinn 3: \
+         start med --env prod (eller --env tt02), eller sett api = \"altinn3\" i miljøet."
+    )]
+    Retired {
+        /// What the host answered.
+        detail: String,
+    },
     /// Started with `--offline`: nothing goes to the network.
     #[error("Frakoblet (--offline): dette trenger nett. Start innboks uten --offline.")]
     Offline,

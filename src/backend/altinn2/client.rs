@@ -28,6 +28,9 @@ pub struct Client {
     pub(super) api_key: Secret,
     language: u16,
     retry: RetryPolicy,
+    /// The base is one of Altinn's own hosts, where Altinn 2 no longer answers: no answer
+    /// at all is then best explained by the switch-off.
+    on_altinn_host: bool,
 }
 
 /// The server's part of the filters as an OData `$filter` clause (statuses in Bokmål, as we
@@ -74,12 +77,16 @@ impl Client {
             b.set_path(&path);
             b
         };
+        let on_altinn_host = base
+            .host_str()
+            .is_some_and(|host| host == "altinn.no" || host.ends_with(".altinn.no"));
         Ok(Self {
             http,
             base,
             api_key,
             language: 1044,
             retry: RetryPolicy::default(),
+            on_altinn_host,
         })
     }
 
@@ -228,6 +235,47 @@ impl Client {
         }
     }
 
+    /// What a failed list or reportee request means when the host no longer serves
+    /// Altinn 2: a 404 on a list, a web page where a bearer token should get JSON, or (on
+    /// Altinn's own hosts) no answer at all. A single message's 404 is not mapped: that
+    /// message is gone.
+    pub(super) fn explain_switch_off(&self, session: &Session, error: ApiError) -> ApiError {
+        match error {
+            ApiError::Server { status: 404, .. } => ApiError::Retired {
+                detail: format!("{} svarte 404", self.host()),
+            },
+            ApiError::SessionExpired if matches!(session, Session::Bearer { .. }) => {
+                ApiError::Retired {
+                    detail: format!("{} svarte med en nettside", self.host()),
+                }
+            }
+            ApiError::Network { detail } if self.on_altinn_host => ApiError::Retired { detail },
+            other => other,
+        }
+    }
+
+    /// The base's host, for messages.
+    pub(super) fn host(&self) -> String {
+        self.base.host_str().unwrap_or("serveren").to_owned()
+    }
+
+    /// Whether the base is one of Altinn's own hosts.
+    pub(super) fn on_altinn_host(&self) -> bool {
+        self.on_altinn_host
+    }
+
+    /// A GET of a list (messages, trash, reportees), with its failures explained by
+    /// [`Client::explain_switch_off`].
+    async fn get_list<T: serde::de::DeserializeOwned>(
+        &self,
+        url: Url,
+        session: &Session,
+    ) -> Result<(T, reqwest::header::HeaderMap), ApiError> {
+        self.get_json(url, session)
+            .await
+            .map_err(|error| self.explain_switch_off(session, error))
+    }
+
     async fn get_json<T: serde::de::DeserializeOwned>(
         &self,
         url: Url,
@@ -267,7 +315,7 @@ impl Client {
         if let Some(filter) = filter {
             url.query_pairs_mut().append_pair("$filter", filter);
         }
-        let (list, headers): (MessageList, _) = self.get_json(url, session).await?;
+        let (list, headers): (MessageList, _) = self.get_list(url, session).await?;
         Ok(list.to_page(PAGE_SIZE, headers.contains_key("X-Warning-LimitReached")))
     }
 
@@ -301,7 +349,7 @@ impl Client {
                 let mut url = self.url(&format!("api/{who}/messages/trashbin"))?;
                 url.query_pairs_mut()
                     .append_pair("language", &self.language.to_string());
-                let (list, _): (MessageList, _) = self.get_json(url, session).await?;
+                let (list, _): (MessageList, _) = self.get_list(url, session).await?;
                 let mut page = list.to_page(usize::MAX, false);
                 page.has_more = false;
                 Ok(page)
@@ -317,7 +365,7 @@ impl Client {
         link: &str,
     ) -> Result<MessagePage, ApiError> {
         let url = self.same_origin(link)?;
-        let (list, headers): (MessageList, _) = self.get_json(url, session).await?;
+        let (list, headers): (MessageList, _) = self.get_list(url, session).await?;
         Ok(list.to_page(PAGE_SIZE, headers.contains_key("X-Warning-LimitReached")))
     }
 
@@ -390,7 +438,7 @@ impl Client {
         let mut url = self.url("api/reportees")?;
         url.query_pairs_mut()
             .append_pair("language", &self.language.to_string());
-        let (list, _): (ReporteeList, _) = self.get_json(url, session).await?;
+        let (list, _): (ReporteeList, _) = self.get_list(url, session).await?;
         Ok(list
             .embedded
             .reportees

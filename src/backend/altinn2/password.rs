@@ -6,6 +6,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, SET_COOKIE};
 
 use super::Client;
 use crate::auth::Session;
+use crate::domain::ApiError;
 use crate::http::{describe_reqwest_error, reason_phrase};
 use crate::secret::Secret;
 
@@ -23,6 +24,9 @@ pub enum PasswordLoginError {
         /// Reason phrase.
         reason: String,
     },
+    /// The host no longer serves Altinn 2 (switched off on 19 June 2026).
+    #[error(transparent)]
+    SwitchedOff(crate::domain::ApiError),
     /// The server could not be reached.
     #[error("Får ikke kontakt med {url}: {detail}")]
     Network {
@@ -57,11 +61,29 @@ impl Client {
             .body(body.to_string())
             .send()
             .await
-            .map_err(|e| PasswordLoginError::Network {
-                url: url.to_string(),
-                detail: describe_reqwest_error(&e),
+            .map_err(|e| {
+                let detail = describe_reqwest_error(&e);
+                if self.on_altinn_host() {
+                    PasswordLoginError::SwitchedOff(ApiError::Retired { detail })
+                } else {
+                    PasswordLoginError::Network {
+                        url: url.to_string(),
+                        detail,
+                    }
+                }
             })?;
         let status = response.status();
+        let is_html = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/html"));
+        if status == reqwest::StatusCode::NOT_FOUND || (status.is_success() && is_html) {
+            let answer = if is_html { "med en nettside" } else { "404" };
+            return Err(PasswordLoginError::SwitchedOff(ApiError::Retired {
+                detail: format!("{} svarte {answer}", self.host()),
+            }));
+        }
         let reason = reason_phrase(&response);
         if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
             return Err(PasswordLoginError::Rejected(reason));
