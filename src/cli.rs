@@ -127,6 +127,15 @@ pub enum Command {
     MarkUnread(Targets),
     /// Confirm receipt of messages that ask for it.
     Confirm(Targets),
+    /// Delete messages in the trash bin for good (Altinn 3; asks first unless `--yes`).
+    Purge {
+        /// The messages.
+        #[command(flatten)]
+        targets: Targets,
+        /// Do not ask (needed when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
     /// List the parties you can act for.
     Reportees {
         /// Print JSON.

@@ -254,6 +254,13 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::act_on(&environment, targets, commands::Bulk::Confirm).await)
         }
+        Some(Command::Purge { targets, yes }) => {
+            if !*yes && !commands::ask_to_purge(targets.ids.len()) {
+                return Ok(ExitCode::from(2));
+            }
+            let environment = environment(&cli, &file, &config_path)?;
+            Ok(commands::act_on(&environment, targets, commands::Bulk::Purge).await)
+        }
         Some(Command::Reportees { json }) => {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::reportees(&environment, *json).await)
@@ -459,8 +466,9 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     };
     app.capabilities = backend.capabilities();
     app.demo_apis = matches!(backend, innboks::backend::Backend::Demo { .. });
-    if !app.capabilities.password_login {
-        // Altinn 3 has no password login: the first ID-porten method is chosen.
+    if !app.capabilities.password_login || app.demo_apis {
+        // Altinn 3 has no password login, and the demo shows Altinn 3 first: the first
+        // ID-porten method is chosen (the demo's password login is two steps down).
         app.login.method = 0;
     }
     tui::run(app, theme, times, move |tx| {

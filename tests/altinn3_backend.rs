@@ -367,3 +367,66 @@ async fn the_fault_matrix_against_the_altinn3_backend() {
         "after Retry-After"
     );
 }
+
+/// Purge is for the trash bin only; it goes to Correspondence with the dialog's token, is
+/// refused in words before a required confirmation, and leaves the dialog gone for good.
+#[tokio::test]
+async fn a_letter_is_purged_only_from_the_trash_and_is_then_gone() {
+    let (sim, backend) = start(40).await;
+    sim.deliver_with(0, |m| {
+        m.subject = "Bekreft mottak før sletting".into();
+        m.requires_confirmation = true;
+    });
+    let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    let letter = inbox
+        .iter()
+        .find(|m| m.kind == MessageKind::Correspondence && !m.requires_confirmation)
+        .expect("a letter")
+        .clone();
+    let not_yet = backend
+        .act(&Inbox::Me, &letter.id, MessageAction::Purge)
+        .await
+        .expect_err("not from the inbox");
+    assert!(matches!(not_yet, ApiError::Unsupported { .. }), "{not_yet}");
+    assert!(not_yet.to_string().contains("papirkurven"), "{not_yet}");
+    backend
+        .act(&Inbox::Me, &letter.id, MessageAction::Delete)
+        .await
+        .expect("to the bin");
+    backend
+        .act(&Inbox::Me, &letter.id, MessageAction::Purge)
+        .await
+        .expect("purged");
+    let trash = all(&backend, &Inbox::Me, &query(Folder::Trash)).await;
+    assert!(
+        !trash.iter().any(|m| m.id == letter.id),
+        "gone from the bin"
+    );
+    let gone = backend
+        .open(&Inbox::Me, &letter.id)
+        .await
+        .expect_err("gone for good");
+    assert!(
+        matches!(gone, ApiError::Server { status: 410, .. }),
+        "{gone:?}"
+    );
+
+    // Correspondence refuses a purge before the confirmation it asks for, in our words.
+    let needs = inbox
+        .iter()
+        .find(|m| m.requires_confirmation)
+        .expect("needs confirmation")
+        .clone();
+    backend
+        .act(&Inbox::Me, &needs.id, MessageAction::Delete)
+        .await
+        .expect("to the bin");
+    let refused = backend
+        .act(&Inbox::Me, &needs.id, MessageAction::Purge)
+        .await
+        .expect_err("confirm first");
+    assert!(
+        refused.to_string().contains("mottaket må bekreftes"),
+        "{refused}"
+    );
+}

@@ -632,6 +632,28 @@ async fn the_altinn3_inbox_from_the_shell() {
     let (_, out, _) = list(&["--unread"]).await;
     assert!(out.contains(&id), "marked unread");
 
+    // Purge: from the trash only, and after a question (a script says --yes).
+    let letter = inbox
+        .iter()
+        .filter(|m| m["type"] == "Correspondence" && m["requires_confirmation"] == false)
+        .filter_map(|m| m["id"].as_str())
+        .find(|m| *m != id)
+        .expect("a letter")
+        .to_owned();
+    let (code, _, err) = run(a3(&["purge", &letter])).await;
+    assert_eq!(code, 2, "no terminal to ask on: {err}");
+    assert!(err.contains("--yes"), "{err}");
+    let (code, out, _) = run(a3(&["purge", &letter, "--yes", "--json"])).await;
+    assert_eq!(code, 2, "not in the trash: {out}");
+    let results: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(results[0]["code"], "unsupported");
+    run(a3(&["delete", &letter])).await;
+    let (code, out, err) = run(a3(&["purge", &letter, "--yes"])).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("slettet for godt"), "{out}");
+    let (_, out, _) = list(&["--folder", "trash"]).await;
+    assert!(!out.contains(&letter), "gone from the trash");
+
     let (code, out, _) = list(&["--search", "skattemelding"]).await;
     assert_eq!(code, 0);
     let found: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");

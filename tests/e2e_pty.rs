@@ -128,13 +128,19 @@ impl Drop for Session {
 fn demo_login_read_and_quit_restores_the_terminal() {
     let mut session = Session::start(&["demo", "--messages", "120"]);
     let login = session.wait_for("the login screen", |s| {
-        s.contains("Logg inn") && s.contains("Brukernavn")
+        s.contains("Logg inn") && s.contains("passord – Altinn 2")
     });
+    assert!(
+        login.contains("◉ ID-porten med engangskode"),
+        "the demo starts on Altinn 3's ID-porten:\n{login}"
+    );
     assert!(
         login.contains("demo"),
         "demo credentials are shown:\n{login}"
     );
 
+    // The demo starts on ID-porten (Altinn 3); the password method is two steps down.
+    session.send(b"\x1b[B\x1b[B");
     session.send(b"demo");
     session.send(b"\t");
     session.send(b"hemmelig-feil-passord");
@@ -294,8 +300,8 @@ fn a_panic_inside_the_running_inbox_restores_the_terminal() {
         &["demo", "--messages", "60"],
         &[("INNBOKS_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")],
     );
-    session.wait_for("the login screen", |s| s.contains("Brukernavn"));
-    session.send(b"demo\tdemo\r");
+    session.wait_for("the login screen", |s| s.contains("passord – Altinn 2"));
+    session.send(b"\x1b[B\x1b[Bdemo\tdemo\r");
     session.wait_for("the inbox", |s| s.contains("ulest /"));
     let before = session.raw().len();
     session.send(b"\x1b[24~");
@@ -364,7 +370,7 @@ fn a_traced_session_with_refreshes_errors_and_a_panic_leaks_no_secret() {
         s.contains("ID-porten med engangskode") && !s.contains("sjekker")
     });
     // A wrong password first (it goes to the server, and must go nowhere else).
-    session.send(b"demo\t");
+    session.send(b"\x1b[B\x1b[Bdemo\t");
     session.send(WRONG.as_bytes());
     session.send(b"\r");
     session.wait_for("the refusal", |s| s.contains("Authentication failed"));

@@ -1874,3 +1874,61 @@ fn altinn3_merges_every_party_in_groups_of_a_hundred_a_few_at_a_time() {
         app.status
     );
 }
+
+/// In the trash bin, `d` deletes for good after a question (Altinn 3), and says why not on
+/// Altinn 2; `:purge` outside the bin is refused in words.
+#[test]
+fn delete_in_the_trash_purges_after_a_question() {
+    use innboks::domain::{Capabilities, Folder, MessageAction};
+    let mut app = logged_in();
+    update(&mut app, key(KeyCode::Char(':')));
+    type_text(&mut app, "purge");
+    app.capabilities = Capabilities::altinn3();
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("Bare meldinger i papirkurven")),
+        "{:?}",
+        app.status
+    );
+    app.folder = Folder::Trash;
+    app.capabilities = Capabilities::default();
+    assert!(update(&mut app, key(KeyCode::Char('d'))).is_empty());
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("Altinn 2 kan ikke slette for godt")),
+        "{:?}",
+        app.status
+    );
+    app.capabilities = Capabilities::altinn3();
+    let first = app.inbox.messages[0].id.clone();
+    assert!(
+        update(&mut app, key(KeyCode::Char('d'))).is_empty(),
+        "asks first"
+    );
+    assert!(
+        matches!(app.question(), Some(p) if p.action == MessageAction::Purge),
+        "{:?}",
+        app.overlay
+    );
+    let effects = update(&mut app, key(KeyCode::Char('y')));
+    let [Effect::Act {
+        request,
+        id,
+        action: MessageAction::Purge,
+        ..
+    }] = effects.as_slice()
+    else {
+        panic!("purge expected, got {effects:?}");
+    };
+    assert_eq!(id, &first);
+    update(
+        &mut app,
+        Msg::ActionDone {
+            request: *request,
+            id: id.clone(),
+            action: MessageAction::Purge,
+            new_id: None,
+        },
+    );
+    assert!(app.inbox.messages.iter().all(|m| m.id != first));
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("Slettet for godt")));
+}

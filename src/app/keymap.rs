@@ -236,7 +236,7 @@ impl Action {
             Action::Quit => "quit",
             Action::MarkRead => "mark read",
             Action::Archive => "archive",
-            Action::Delete => "delete (asks first)",
+            Action::Delete => "delete / purge in trash",
             Action::ConfirmReceipt => "confirm receipt",
             Action::Reportee => "act for (reportee)",
             Action::Attachments => "choose attachment",

@@ -184,6 +184,27 @@ pub enum Bulk {
     MarkUnread,
     /// `innboks confirm`.
     Confirm,
+    /// `innboks purge`.
+    Purge,
+}
+
+/// Asks on the terminal before deleting `count` messages for good; without a terminal to
+/// ask on, says to pass `--yes`. True for a yes.
+pub fn ask_to_purge(count: usize) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        eprintln!("innboks: purge sletter for godt og spør først; bruk --yes fra et skript");
+        return false;
+    }
+    eprint!("Slette {count} melding(er) for godt? Det kan ikke angres. [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let yes = std::io::stdin().lock().read_line(&mut answer).is_ok()
+        && matches!(answer.trim(), "y" | "Y" | "j" | "J" | "ja" | "yes");
+    if !yes {
+        eprintln!("innboks: avbrutt");
+    }
+    yes
 }
 
 /// `innboks archive ID…` and `innboks mark-read ID…`: one line (or JSON object) per
@@ -204,6 +225,7 @@ pub async fn act_on(environment: &Environment, targets: &Targets, bulk: Bulk) ->
             Bulk::Restore => MessageAction::Restore,
             Bulk::MarkUnread => MessageAction::MarkUnread,
             Bulk::Confirm => MessageAction::Confirm,
+            Bulk::Purge => MessageAction::Purge,
         };
         let outcome = backend.act(&inbox, id, action).await;
         match outcome {
@@ -219,6 +241,7 @@ pub async fn act_on(environment: &Environment, targets: &Targets, bulk: Bulk) ->
                         (Bulk::Restore, _) => say!("{id}: tilbake i innboksen"),
                         (Bulk::MarkUnread, _) => say!("{id}: ulest"),
                         (Bulk::Confirm, _) => say!("{id}: mottak bekreftet"),
+                        (Bulk::Purge, _) => say!("{id}: slettet for godt"),
                     }
                 }
             }

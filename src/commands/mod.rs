@@ -17,7 +17,7 @@ mod mail;
 mod session;
 
 pub use attachments::{attachment_list, attachment_save};
-pub use mail::{act_on, list, reportees, show, Bulk, ListOptions};
+pub use mail::{act_on, ask_to_purge, list, reportees, show, Bulk, ListOptions};
 pub use session::{login, logout, status};
 
 use std::process::ExitCode;

@@ -146,6 +146,8 @@ pub enum MessageAction {
     MarkUnread,
     /// Back from the trash bin (not on Altinn 2).
     Restore,
+    /// Gone for good, from the trash bin only (Correspondence's purge; not on Altinn 2).
+    Purge,
 }
 
 impl MessageAction {
@@ -158,6 +160,7 @@ impl MessageAction {
             MessageAction::MarkRead => "merke som lest",
             MessageAction::MarkUnread => "merke som ulest",
             MessageAction::Restore => "gjenopprette",
+            MessageAction::Purge => "slette for godt",
         }
     }
 }
@@ -173,6 +176,8 @@ pub struct Capabilities {
     pub mark_unread: bool,
     /// [`MessageAction::Restore`].
     pub restore: bool,
+    /// [`MessageAction::Purge`].
+    pub purge: bool,
     /// Free-text search at the server.
     pub server_search: bool,
     /// A whole message can be read without marking it read (Altinn 2's `markAsRead=false`;
@@ -186,6 +191,7 @@ impl Capabilities {
         match action {
             MessageAction::MarkUnread => self.mark_unread,
             MessageAction::Restore => self.restore,
+            MessageAction::Purge => self.purge,
             _ => true,
         }
     }
@@ -199,6 +205,7 @@ impl Default for Capabilities {
             offset_paging: true,
             mark_unread: false,
             restore: false,
+            purge: false,
             server_search: false,
             quiet_read: true,
         }
@@ -213,6 +220,7 @@ impl Capabilities {
             offset_paging: false,
             mark_unread: true,
             restore: true,
+            purge: true,
             server_search: true,
             quiet_read: false,
         }

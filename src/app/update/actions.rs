@@ -75,6 +75,26 @@ pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
         )));
         return Vec::new();
     }
+    // In the trash bin, deleting means for good (where the backend can).
+    let action = match (action, app.folder) {
+        (MessageAction::Delete, crate::domain::Folder::Trash) if app.capabilities.purge => {
+            MessageAction::Purge
+        }
+        (MessageAction::Delete, crate::domain::Folder::Trash) => {
+            app.status = Some(Status::Info(
+                "Meldingen ligger allerede i papirkurven; Altinn 2 kan ikke slette for godt."
+                    .into(),
+            ));
+            return Vec::new();
+        }
+        (MessageAction::Purge, folder) if folder != crate::domain::Folder::Trash => {
+            app.status = Some(Status::Info(
+                "Bare meldinger i papirkurven kan slettes for godt: slett den først (d).".into(),
+            ));
+            return Vec::new();
+        }
+        (action, _) => action,
+    };
     let mut targets = targets(app);
     if action == MessageAction::Confirm {
         let several = targets.len() > 1;
@@ -94,7 +114,7 @@ pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
         [one] => format!("«{}»", one.subject),
         many => format!("{} meldinger", many.len()),
     };
-    if action == MessageAction::Delete || ids.len() > 1 {
+    if matches!(action, MessageAction::Delete | MessageAction::Purge) || ids.len() > 1 {
         app.overlay = Some(Overlay::Question(PendingAction {
             action,
             ids,
@@ -134,6 +154,7 @@ pub(super) fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effec
         MessageAction::MarkRead => "Markerer som lest …".into(),
         MessageAction::MarkUnread => "Markerer som ulest …".into(),
         MessageAction::Restore => "Gjenoppretter …".into(),
+        MessageAction::Purge => "Sletter for godt …".into(),
     }));
     vec![Effect::Act {
         request,
@@ -270,7 +291,7 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
             app.inbox.messages[index].marked_unread = true;
             app.status = Some(Status::Info("Markert som ulest.".into()));
         }
-        MessageAction::Restore => {
+        MessageAction::Restore | MessageAction::Purge => {
             app.inbox.messages.remove(index);
             app.bodies.remove(id);
             refresh_search(app);
@@ -279,9 +300,11 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
                 app.focus = Focus::List;
             }
             keep_selection_visible(app);
-            app.status = Some(Status::Info(
-                "Gjenopprettet: meldingen er tilbake i innboksen.".into(),
-            ));
+            app.status = Some(Status::Info(if action == MessageAction::Purge {
+                "Slettet for godt.".into()
+            } else {
+                "Gjenopprettet: meldingen er tilbake i innboksen.".into()
+            }));
         }
     }
 }
@@ -301,7 +324,11 @@ pub(super) fn action_finished(
     let row = app.inbox.all_loaded().find(|m| m.id == current).cloned();
     let gone = (row.is_none() || current != id).then_some((owner, id));
     let mut effects = cache_rows(app, row.into_iter().collect(), gone.into_iter().collect());
-    if matches!(action, MessageAction::Delete | MessageAction::Archive) && app.preview {
+    if matches!(
+        action,
+        MessageAction::Delete | MessageAction::Archive | MessageAction::Purge
+    ) && app.preview
+    {
         effects.extend(follow_selection(app));
     }
     effects

@@ -50,7 +50,7 @@ pub(super) fn command_key(app: &mut App, action: Option<Action>, key: KeyEvent) 
 }
 
 /// The commands of the command line, for the help overlay: (command, what it does).
-pub const COMMANDS: [(&str, &str); 16] = [
+pub const COMMANDS: [(&str, &str); 17] = [
     (":inbox", "the inbox"),
     (":archive", "the archive"),
     (":trash", "the trash bin"),
@@ -66,6 +66,7 @@ pub const COMMANDS: [(&str, &str); 16] = [
     (":search TEXT", "search at Altinn; :nosearch (Altinn 3)"),
     (":restore", "back to the inbox (Altinn 3)"),
     (":mark-unread", "mark unread (Altinn 3)"),
+    (":purge", "delete for good, in the trash (Altinn 3)"),
     (":sort date|oldest|…", "sort order; :q quits"),
 ];
 
@@ -198,6 +199,7 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
             Ok(set_filters(app, filters))
         }
         "restore" | "gjenopprett" => Ok(ask_or_act(app, MessageAction::Restore)),
+        "purge" | "slett-for-godt" => Ok(ask_or_act(app, MessageAction::Purge)),
         "mark-unread" | "ulest!" | "merk-ulest" => Ok(ask_or_act(app, MessageAction::MarkUnread)),
         "filter" => {
             app.overlay = Some(Overlay::Filters);

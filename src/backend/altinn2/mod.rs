@@ -127,7 +127,7 @@ impl Altinn2 {
     ) -> Result<Option<String>, ApiError> {
         let who = inbox.key();
         match action {
-            MessageAction::MarkUnread | MessageAction::Restore => {
+            MessageAction::MarkUnread | MessageAction::Restore | MessageAction::Purge => {
                 return Err(ApiError::Unsupported {
                     what: format!("Altinn 2 kan ikke {}", action.verb()),
                 })

@@ -338,6 +338,7 @@ impl Altinn3 {
                 return Ok(None);
             }
             MessageAction::Confirm => return self.confirm(inbox, id).await.map(|()| None),
+            MessageAction::Purge => return self.purge(id).await.map(|()| None),
         };
         let revision = self
             .memory()
@@ -380,21 +381,52 @@ impl Altinn3 {
         }
     }
 
-    /// Confirms receipt through Correspondence: the letter is fetched first (Correspondence
-    /// requires it), then confirmed, with the dialog's token.
-    async fn confirm(&self, _inbox: &Inbox, id: &str) -> Result<(), ApiError> {
-        let (_, texts) = self.fetch_dialog(id).await?;
-        let token = self.token(id).await?;
+    /// The Correspondence letter behind dialog `id` (its content address without
+    /// `/content`), with the dialog fetched and its token ready; `what` says the action for
+    /// a dialog that is no letter.
+    async fn letter(&self, id: &str, what: &str) -> Result<(model::Dialog, String), ApiError> {
+        let (dialog, texts) = self.fetch_dialog(id).await?;
         let content =
             model::main_content_url(&texts, &self.client.languages()).ok_or_else(|| {
                 ApiError::Unsupported {
-                    what: "denne meldingen bekreftes ikke gjennom Correspondence".into(),
+                    what: format!("denne meldingen {what} ikke gjennom Correspondence"),
                 }
             })?;
         let letter = content
             .trim_end_matches('/')
             .trim_end_matches("/content")
             .to_owned();
+        Ok((dialog, letter))
+    }
+
+    /// Deletes a letter for good through Correspondence (`DELETE …/purge`), and only from
+    /// the trash bin: a purge cannot be undone, so it must have been deleted first.
+    async fn purge(&self, id: &str) -> Result<(), ApiError> {
+        let (dialog, letter) = self.letter(id, "slettes for godt").await?;
+        let in_bin = dialog
+            .item
+            .end_user_context
+            .as_ref()
+            .is_some_and(|c| c.system_labels.iter().any(|l| l == "Bin"));
+        if !in_bin {
+            return Err(ApiError::Unsupported {
+                what: "bare meldinger i papirkurven kan slettes for godt; slett den først (d)"
+                    .into(),
+            });
+        }
+        let token = self.token(id).await?;
+        self.client
+            .correspondence(Method::DELETE, &format!("{letter}/purge"), &token)
+            .await?;
+        self.memory().items.remove(&id.to_ascii_lowercase());
+        Ok(())
+    }
+
+    /// Confirms receipt through Correspondence: the letter is fetched first (Correspondence
+    /// requires it), then confirmed, with the dialog's token.
+    async fn confirm(&self, _inbox: &Inbox, id: &str) -> Result<(), ApiError> {
+        let (_, letter) = self.letter(id, "bekreftes").await?;
+        let token = self.token(id).await?;
         self.client
             .correspondence(Method::GET, &letter, &token)
             .await?;

@@ -525,6 +525,13 @@ fn to_party(p: &AuthorizedParty, sub: bool) -> Party {
 /// A Correspondence or Dialogporten error's words, for the status line.
 pub fn problem_text(body: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    if let Some(words) = value
+        .get("errorCode")
+        .and_then(serde_json::Value::as_u64)
+        .and_then(correspondence_error)
+    {
+        return Some(words.to_owned());
+    }
     let from_errors = value
         .get("errors")
         .and_then(|e| e.as_object())
@@ -550,4 +557,20 @@ pub fn problem_text(body: &str) -> Option<String> {
                 .map(str::to_owned)
         })
         .map(|t| sanitize_line(&t))
+}
+
+/// Correspondence's recipient-side error codes (`Errors.cs`), in the user's words; the rest
+/// keep the server's own `detail`.
+fn correspondence_error(code: u64) -> Option<&'static str> {
+    Some(match code {
+        1014 => "meldingen er allerede slettet for godt",
+        1024 | 1025 => "meldingen må åpnes først",
+        1026 => "mottaket må bekreftes (b) før meldingen kan slettes for godt",
+        1040 => "meldingen er allerede lest",
+        1041 => "mottaket er allerede bekreftet",
+        1043 => "meldingen hører til en forsendelse og kan ikke slettes for seg",
+        2019 => "vedlegget er slettet",
+        2020 => "vedlegget er utløpt",
+        _ => return None,
+    })
 }
