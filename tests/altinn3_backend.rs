@@ -131,6 +131,14 @@ async fn the_altinn3_inbox_lists_previews_opens_and_files_through_labels() {
         opened.links
     );
     assert!(!opened.attachments.is_empty());
+    assert!(
+        opened
+            .history
+            .iter()
+            .any(|e| e.what == "Opprettet" && e.at.is_some()),
+        "the activities, in words: {:?}",
+        opened.history
+    );
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("vedlegg");
     let mut file = tokio::fs::File::create(&path).await.expect("file");

@@ -61,6 +61,7 @@ fn a_list_and_a_body_survive_a_reopen_unchanged() {
         archive_reference: Some("AR1".into()),
         portal_url: Some("https://www.altinn.no/x".into()),
         links: vec!["https://www.altinn.no/".into()],
+        history: Vec::new(),
     };
     {
         let mut cache = Cache::open(&path).expect("open");

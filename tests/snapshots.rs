@@ -88,6 +88,7 @@ fn detail(i: usize) -> Message {
         archive_reference: None,
         portal_url: None,
         links: Vec::new(),
+        history: Vec::new(),
     }
 }
 
@@ -586,6 +587,17 @@ fn altinn3_message() -> Message {
             {"createdAt": "2026-11-19T10:00:00.0000000Z", "type": "Decision", "sender": {"actorType": "ServiceOwner"}, "isAuthorized": false,
              "content": {"title": {"value": [{"value": "Vedtak", "languageCode": "nb"}], "mediaType": "text/plain"}}}
         ],
+        "activities": [
+            {"id": "019a1c2e-6000-7000-8000-000000000003", "createdAt": "2026-11-20T08:30:00.0000000Z", "type": "CorrespondenceOpened",
+             "performedBy": {"actorType": "PartyRepresentative", "actorName": "KARI NORDMANN"}},
+            {"id": "019a1c2e-6000-7000-8000-000000000001", "createdAt": "2026-11-18T07:12:44.5170000Z", "type": "DialogCreated",
+             "performedBy": {"actorType": "ServiceOwner"}},
+            {"id": "019a1c2e-6000-7000-8000-000000000002", "createdAt": "2026-11-19T10:00:00.0000000Z", "type": "Information",
+             "performedBy": {"actorType": "ServiceOwner"},
+             "description": [{"value": "Saken er \u{1b}[31moverført\u{1b}[0m til klagenemnda", "languageCode": "nb"}]},
+            {"id": "019a1c2e-6000-7000-8000-000000000004", "createdAt": "2026-11-21T09:00:00.0000000Z", "type": "SomethingNew",
+             "performedBy": {"actorType": "PartyRepresentative"}}
+        ],
         "guiActions": [
             {"url": "https://platform.altinn.no/correspondence/api/v1/correspondence/c1/confirm", "httpMethod": "POST", "isAuthorized": true,
              "title": [{"value": "Bekreft", "languageCode": "nb"}]}
@@ -613,6 +625,31 @@ fn altinn3_detail_with_a_thread_and_actions_120x60() {
     // Scrolled to the thread and the actions.
     app.detail.scroll = 14;
     insta::assert_snapshot!(render(&app, 120, 60).backend());
+}
+
+/// `H`: the dialog's activities, oldest first, in words (an unknown type as sent, escape
+/// sequences in a description made harmless).
+#[test]
+fn altinn3_history_80x24() {
+    let mut app = inbox_app(80, 24);
+    app.capabilities = innboks::domain::Capabilities::altinn3();
+    let id = app.inbox.messages[0].id.clone();
+    app.bodies.insert(
+        id.clone(),
+        Message {
+            summary: app.inbox.messages[0].clone(),
+            ..altinn3_message()
+        },
+    );
+    app.opened.insert(id.clone());
+    app.detail.id = Some(id);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('H'), KeyModifiers::SHIFT)),
+    );
+    assert!(app.detail.history, "H shows the history");
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!(screen.backend());
 }
 
 #[test]

@@ -63,6 +63,7 @@ fn message(i: usize) -> Message {
         archive_reference: None,
         portal_url: None,
         links: Vec::new(),
+        history: Vec::new(),
     }
 }
 
@@ -1931,4 +1932,40 @@ fn delete_in_the_trash_purges_after_a_question() {
     );
     assert!(app.inbox.messages.iter().all(|m| m.id != first));
     assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("Slettet for godt")));
+}
+
+/// `H` shows the history the open fetched, and again shows the text; where there is none,
+/// the status line says why (Altinn 2 has none; an Altinn 3 preview has not opened it yet).
+#[test]
+fn capital_h_toggles_the_history_and_says_why_there_is_none() {
+    use innboks::domain::{Capabilities, HistoryEntry};
+    let mut app = logged_in();
+    app.bodies.insert("a1000".into(), message(0));
+    app.detail.id = Some("a1000".into());
+    assert!(update(&mut app, key(KeyCode::Char('H'))).is_empty());
+    assert!(!app.detail.history);
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("Altinn 2 gir ingen historikk")),
+        "{:?}",
+        app.status
+    );
+    app.capabilities = Capabilities::altinn3();
+    update(&mut app, key(KeyCode::Char('H')));
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("når meldingen åpnes")),
+        "{:?}",
+        app.status
+    );
+    let mut opened = message(0);
+    opened.history = vec![HistoryEntry {
+        at: None,
+        what: "Opprettet".into(),
+        by: Some("Skatteetaten".into()),
+    }];
+    app.bodies.insert("a1000".into(), opened);
+    app.opened.insert("a1000".into());
+    update(&mut app, key(KeyCode::Char('H')));
+    assert!(app.detail.history, "shown");
+    update(&mut app, key(KeyCode::Char('H')));
+    assert!(!app.detail.history, "and the text again");
 }

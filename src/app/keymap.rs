@@ -85,6 +85,8 @@ pub enum Action {
     Restore,
     /// Mark unread again (Altinn 3).
     MarkUnread,
+    /// The shown message's history (Altinn 3's activities), instead of its text.
+    History,
     /// Filter menu: unread only (again: all).
     FilterUnread,
     /// Filter menu: the next type (letters, forms, …, all).
@@ -111,7 +113,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 49] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -149,6 +151,7 @@ impl Action {
         Action::CopyLink,
         Action::Restore,
         Action::MarkUnread,
+        Action::History,
         Action::FilterUnread,
         Action::FilterKind,
         Action::FilterBySender,
@@ -202,6 +205,7 @@ impl Action {
             Action::CopyLink => "copy_link",
             Action::Restore => "restore",
             Action::MarkUnread => "mark_unread",
+            Action::History => "history",
             Action::FilterUnread => "filter_unread",
             Action::FilterKind => "filter_type",
             Action::FilterBySender => "filter_by_sender",
@@ -256,6 +260,7 @@ impl Action {
             Action::CopyLink => "copy a link in the body",
             Action::Restore => "restore to the inbox (Altinn 3)",
             Action::MarkUnread => "mark unread (Altinn 3)",
+            Action::History => "history (Altinn 3)",
             Action::FilterUnread => "unread only",
             Action::FilterKind => "type: letters, forms, …",
             Action::FilterBySender => "this sender only",
@@ -315,7 +320,8 @@ impl Action {
             | Action::FilterSender
             | Action::Attachments
             | Action::SaveAttachment
-            | Action::OpenAttachment => "Messages",
+            | Action::OpenAttachment
+            | Action::History => "Messages",
             Action::MarkRead
             | Action::Archive
             | Action::Delete
@@ -578,6 +584,7 @@ impl Default for Keymap {
             (Action::CopyLink, vec![Key::char('Y')]),
             (Action::Restore, vec![Key::char('u')]),
             (Action::MarkUnread, vec![Key::char('U')]),
+            (Action::History, vec![Key::char('H')]),
             (Action::FilterUnread, vec![Key::char('u')]),
             (Action::FilterKind, vec![Key::char('t')]),
             (Action::FilterBySender, vec![Key::char('s')]),

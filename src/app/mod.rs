@@ -51,6 +51,8 @@ pub struct DetailState {
     pub scroll: u16,
     /// Opened with Enter (full pane when the preview is off).
     pub open: bool,
+    /// The history (`H`) is shown instead of the text.
+    pub history: bool,
 }
 
 /// Which pane has the keys.

@@ -296,6 +296,13 @@ pub async fn show(
                 .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted}))
                 .collect(),
         );
+        value["history"] = serde_json::Value::Array(
+            message
+                .history
+                .iter()
+                .map(|e| json!({"at": date(e.at), "what": e.what, "by": e.by}))
+                .collect(),
+        );
         say!("{value}");
     } else {
         let s = &message.summary;

@@ -188,6 +188,20 @@ pub struct Message {
     pub portal_url: Option<String>,
     /// The web and mail links in the body, numbered from 1 as the body shows them.
     pub links: Vec<String>,
+    /// What happened to it, oldest first (Altinn 3's activities; empty on Altinn 2).
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One event in a message's history.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HistoryEntry {
+    /// When.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What happened, in words (sanitised).
+    pub what: String,
+    /// Who did it, when said (sanitised).
+    pub by: Option<String>,
 }
 
 /// A file attached to a message.

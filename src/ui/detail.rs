@@ -34,6 +34,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     // frame no more than a short one.
     let window = (app.detail.scroll as usize, area.height as usize);
     let lines = match (app.detail_message(), summary) {
+        (Some(message), _) if app.detail.history => history_lines(message, theme, window),
         (Some(message), _) => message_lines(message, app.attachment_choice(), theme, window),
         (None, Some(summary)) => {
             let mut lines = header_lines(summary, theme);
@@ -175,6 +176,39 @@ fn message_lines(
             .skip(skip.min(header))
             .take(rows)
             .collect();
+    }
+    lines.into_iter().skip(skip).take(rows).collect()
+}
+
+/// The header and the message's history (`H`), oldest first.
+fn history_lines(
+    message: &Message,
+    theme: &Theme,
+    (skip, rows): (usize, usize),
+) -> Vec<Line<'static>> {
+    let mut lines = header_lines(&message.summary, theme);
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Historikk", theme.title),
+        label("  (H viser teksten igjen)", theme),
+    ]));
+    for entry in &message.history {
+        let mut spans = vec![
+            Span::styled(
+                entry
+                    .at
+                    .map(norwegian_datetime)
+                    .unwrap_or_else(|| "–".repeat(16)),
+                theme.dim,
+            ),
+            Span::raw("  "),
+            Span::raw(entry.what.clone()),
+        ];
+        if let Some(by) = &entry.by {
+            spans.push(label(" · ", theme));
+            spans.push(Span::raw(by.clone()));
+        }
+        lines.push(Line::from(spans));
     }
     lines.into_iter().skip(skip).take(rows).collect()
 }

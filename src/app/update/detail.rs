@@ -1,7 +1,7 @@
 //! The detail pane: previews that follow the cursor (with the neighbours fetched ahead),
 //! explicit opens, scrolling, and the bodies as they arrive.
 
-use crate::app::{App, Effect, Focus};
+use crate::app::{App, Effect, Focus, Status};
 use crate::domain::MessageStatus;
 use crate::domain::{ApiError, Inbox};
 
@@ -20,6 +20,7 @@ pub(super) fn follow_selection(app: &mut App) -> Vec<Effect> {
     }
     app.detail.id = Some(id);
     app.detail.scroll = 0;
+    app.detail.history = false;
     app.detail.error = None;
     app.detail.request = None;
     if app.attachment_choice().is_some() {
@@ -87,6 +88,7 @@ pub(super) fn open_selected(app: &mut App) -> Vec<Effect> {
     if app.detail.id.as_deref() != Some(id.as_str()) {
         app.detail.id = Some(id);
         app.detail.scroll = 0;
+        app.detail.history = false;
     }
     let partial = !app.capabilities.quiet_read && !app.opened.contains(&id_for_check);
     if unread || partial || app.detail_message().is_none() {
@@ -170,5 +172,32 @@ pub(super) fn message_failed(app: &mut App, request: u64, error: ApiError) -> Ve
         return failure(app, error);
     }
     app.detail.error = Some(error.to_string());
+    Vec::new()
+}
+
+/// `H`: the shown message's history instead of its text, and back. Only what the open
+/// fetched is shown (Altinn 3's activities); a preview has none yet, Altinn 2 has none.
+pub(super) fn toggle_history(app: &mut App) -> Vec<Effect> {
+    if app.detail.history {
+        app.detail.history = false;
+        app.detail.scroll = 0;
+        return Vec::new();
+    }
+    let Some(message) = app.detail_message() else {
+        app.status = Some(Status::Info("Åpne en melding først (Enter).".into()));
+        return Vec::new();
+    };
+    if message.history.is_empty() {
+        app.status = Some(Status::Info(if app.capabilities.quiet_read {
+            "Altinn 2 gir ingen historikk for meldinger.".into()
+        } else if app.opened.contains(&message.summary.id) {
+            "Meldingen har ingen historikk.".into()
+        } else {
+            "Historikken kommer når meldingen åpnes (Enter).".into()
+        }));
+        return Vec::new();
+    }
+    app.detail.history = true;
+    app.detail.scroll = 0;
     Vec::new()
 }

@@ -196,6 +196,7 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ConfirmReceipt => ask_or_act(app, MessageAction::Confirm),
         Action::Restore => ask_or_act(app, MessageAction::Restore),
         Action::MarkUnread => ask_or_act(app, MessageAction::MarkUnread),
+        Action::History => super::detail::toggle_history(app),
         Action::TogglePreview => {
             app.preview = !app.preview;
             if app.preview {

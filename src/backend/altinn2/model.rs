@@ -290,6 +290,7 @@ impl HalMessage {
             })
             .collect();
         Message {
+            history: Vec::new(),
             summary,
             summary_text: clean_opt(&self.summary),
             links: crate::text::body_links(&body),

@@ -239,6 +239,7 @@ impl Altinn3 {
             archive_reference: None,
             portal_url: None,
             links: Vec::new(),
+            history: Vec::new(),
         })
     }
 

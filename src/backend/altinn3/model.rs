@@ -304,6 +304,65 @@ pub struct Dialog {
     pub transmissions: Vec<Transmission>,
     /// What a person can do in a browser.
     pub gui_actions: Vec<GuiAction>,
+    /// What happened to it.
+    pub activities: Vec<Activity>,
+}
+
+/// An entry of a dialog's activity log.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Activity {
+    /// When.
+    pub created_at: Option<DateTime<Utc>>,
+    /// `DialogCreated`, `CorrespondenceOpened`, … (unknown ones kept as sent).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Who.
+    pub performed_by: Actor,
+    /// Free text, for `Information`.
+    pub description: Vec<Localization>,
+}
+
+impl Activity {
+    /// The entry in words: the type in Norwegian (an unknown one as sent), and the
+    /// description after it; the service owner's actions name `owner`.
+    fn to_entry(&self, owner: &str, languages: &[&str]) -> crate::domain::HistoryEntry {
+        let kind = match self.kind.as_str() {
+            "DialogCreated" => "Opprettet",
+            "DialogClosed" => "Avsluttet",
+            "Information" => "Informasjon",
+            "TransmissionOpened" => "Forsendelse åpnet",
+            "PaymentMade" => "Betalt",
+            "SignatureProvided" => "Signert",
+            "DialogOpened" => "Åpnet",
+            "DialogDeleted" => "Slettet",
+            "DialogRestored" => "Gjenopprettet",
+            "SentToSigning" => "Sendt til signering",
+            "SentToFormFill" => "Sendt til utfylling",
+            "SentToSendIn" => "Sendt til innsending",
+            "SentToPayment" => "Sendt til betaling",
+            "FormSubmitted" => "Skjema sendt inn",
+            "FormSaved" => "Skjema lagret",
+            "CorrespondenceOpened" => "Brevet er åpnet",
+            "CorrespondenceConfirmed" => "Mottak bekreftet",
+            other => other,
+        };
+        let mut what = sanitize_line(kind);
+        if let Some(text) = pick(&self.description, languages) {
+            what.push_str(": ");
+            what.push_str(&sanitize_line(text));
+        }
+        let by = match self.performed_by.actor_type.as_str() {
+            "ServiceOwner" => Some(owner.to_owned()),
+            _ => self.performed_by.actor_name.as_deref().map(sanitize_line),
+        }
+        .filter(|b| !b.is_empty());
+        crate::domain::HistoryEntry {
+            at: self.created_at,
+            what,
+            by,
+        }
+    }
 }
 
 /// The texts of a whole dialog (`content` in the document, read apart from the search hit's
@@ -365,6 +424,7 @@ impl Dialog {
         languages: &[&str],
     ) -> Message {
         let summary = self.item.to_summary(languages);
+        let summary_owner = sanitize_line(&summary.service_owner);
         let content = &texts.content;
         let mut markdown = String::new();
         if let Some(body) = body {
@@ -445,6 +505,15 @@ impl Dialog {
             attachments,
             archive_reference: None,
             portal_url: None,
+            history: {
+                let mut history: Vec<_> = self
+                    .activities
+                    .iter()
+                    .map(|a| a.to_entry(&summary_owner, languages))
+                    .collect();
+                history.sort_by_key(|e| e.at);
+                history
+            },
         }
     }
 }
