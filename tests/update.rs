@@ -1644,9 +1644,9 @@ fn overlay_keys_go_through_the_keymap_so_they_can_be_rebound_and_help_lists_them
     let help = app.keymap.help();
     let filter_menu = help
         .iter()
-        .find(|(group, _)| *group == "Filter menu (f)")
+        .find(|(group, _)| *group == "Filtermenyen (f)")
         .expect("the help lists the filter menu's keys");
-    assert!(filter_menu.1.contains(&("U".to_owned(), "unread only")));
+    assert!(filter_menu.1.contains(&("U".to_owned(), "bare uleste")));
 }
 
 #[test]

@@ -223,71 +223,71 @@ impl Action {
     /// What it does, for the help overlay.
     pub fn description(self) -> &'static str {
         match self {
-            Action::MoveDown => "next message / scroll down",
-            Action::MoveUp => "previous message / scroll up",
-            Action::Top => "first message",
-            Action::Bottom => "last loaded message",
-            Action::HalfPageDown => "half page down",
-            Action::HalfPageUp => "half page up",
-            Action::PageDown => "page down",
-            Action::PageUp => "page up",
-            Action::Open => "open (marks it read)",
-            Action::Back => "back / close",
-            Action::FocusNext => "switch pane",
-            Action::TogglePreview => "toggle preview pane",
-            Action::Refresh => "refresh / retry",
-            Action::Help => "this help",
-            Action::Quit => "quit",
-            Action::MarkRead => "mark read",
-            Action::Archive => "archive",
-            Action::Delete => "delete / purge in trash",
-            Action::ConfirmReceipt => "confirm receipt",
-            Action::Reportee => "act for (reportee)",
-            Action::Attachments => "choose attachment",
-            Action::SaveAttachment => "save attachment(s)",
-            Action::OpenAttachment => "open attachment",
-            Action::Search => "search (fuzzy)",
-            Action::NextMatch => "next match",
-            Action::PreviousMatch => "previous match",
-            Action::Sort => "sort: date, sender, status, due",
-            Action::Copy => "copy web link or id",
-            Action::Mark => "mark for a bulk action",
-            Action::Folder => "inbox / archive / trash",
-            Action::Filter => "filter menu",
-            Action::FilterSender => "only this sender",
-            Action::MarkAll => "mark all shown / none",
-            Action::Command => "command line (:help)",
-            Action::CopyLink => "copy a link in the body",
-            Action::Restore => "restore to the inbox (Altinn 3)",
-            Action::MarkUnread => "mark unread (Altinn 3)",
-            Action::History => "history (Altinn 3)",
-            Action::FilterUnread => "unread only",
-            Action::FilterKind => "type: letters, forms, …",
-            Action::FilterBySender => "this sender only",
-            Action::FilterDays => "last 7/30/90/365 days",
-            Action::FilterNeedsConfirmation => "needs confirmation",
-            Action::FilterClear => "clear all filters",
-            Action::Submit => "take it (run, switch, keep)",
-            Action::Cancel => "close",
-            Action::ChoiceDown => "next line",
-            Action::ChoiceUp => "previous line",
-            Action::Yes => "yes (any other key: no)",
+            Action::MoveDown => "neste melding / rull ned",
+            Action::MoveUp => "forrige melding / rull opp",
+            Action::Top => "første melding",
+            Action::Bottom => "siste lastede melding",
+            Action::HalfPageDown => "en halv side ned",
+            Action::HalfPageUp => "en halv side opp",
+            Action::PageDown => "en side ned",
+            Action::PageUp => "en side opp",
+            Action::Open => "åpne (blir lest)",
+            Action::Back => "tilbake / lukk",
+            Action::FocusNext => "bytt rute",
+            Action::TogglePreview => "forhåndsvisning av/på",
+            Action::Refresh => "oppdater / prøv igjen",
+            Action::Help => "denne hjelpen",
+            Action::Quit => "avslutt",
+            Action::MarkRead => "merk som lest",
+            Action::Archive => "arkiver",
+            Action::Delete => "slett (i papirkurven: for godt)",
+            Action::ConfirmReceipt => "bekreft mottak",
+            Action::Reportee => "opptre for (aktør)",
+            Action::Attachments => "velg vedlegg",
+            Action::SaveAttachment => "lagre vedlegg",
+            Action::OpenAttachment => "åpne vedlegg",
+            Action::Search => "søk i listen",
+            Action::NextMatch => "neste treff",
+            Action::PreviousMatch => "forrige treff",
+            Action::Sort => "sorter: dato, frist, …",
+            Action::Copy => "kopier nettlenke eller id",
+            Action::Mark => "merk for massehandling",
+            Action::Folder => "innboks, arkiv, papirkurv",
+            Action::Filter => "filtermeny",
+            Action::FilterSender => "bare denne avsenderen",
+            Action::MarkAll => "merk alle viste / ingen",
+            Action::Command => "kommandolinje (:help)",
+            Action::CopyLink => "kopier en lenke i teksten",
+            Action::Restore => "tilbake til innboksen (Altinn 3)",
+            Action::MarkUnread => "merk som ulest (Altinn 3)",
+            Action::History => "historikk (Altinn 3)",
+            Action::FilterUnread => "bare uleste",
+            Action::FilterKind => "type: brev, skjema, …",
+            Action::FilterBySender => "bare denne avsenderen",
+            Action::FilterDays => "siste 7/30/90/365 dager",
+            Action::FilterNeedsConfirmation => "må bekreftes",
+            Action::FilterClear => "fjern alle filtre",
+            Action::Submit => "bruk (kjør, bytt, behold)",
+            Action::Cancel => "lukk",
+            Action::ChoiceDown => "neste linje",
+            Action::ChoiceUp => "forrige linje",
+            Action::Yes => "ja (annen tast: nei)",
         }
     }
 
     /// The short word in the hint bar.
     pub fn hint(self) -> &'static str {
         match self {
-            Action::MoveDown | Action::MoveUp => "move",
-            Action::Open => "open",
-            Action::Back => "back",
-            Action::FocusNext => "pane",
-            Action::TogglePreview => "preview",
-            Action::Refresh => "refresh",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::Reportee => "reportee",
-            Action::Search => "search",
+            Action::MoveDown | Action::MoveUp => "flytt",
+            Action::Open => "åpne",
+            Action::Back => "tilbake",
+            Action::FocusNext => "rute",
+            Action::TogglePreview => "forhåndsvisning",
+            Action::Refresh => "oppdater",
+            Action::Help => "hjelp",
+            Action::Quit => "avslutt",
+            Action::Reportee => "aktør",
+            Action::Search => "søk",
             _ => "",
         }
     }
@@ -306,7 +306,7 @@ impl Action {
             | Action::Search
             | Action::NextMatch
             | Action::PreviousMatch
-            | Action::Sort => "Navigation",
+            | Action::Sort => "Flytte",
             Action::Open
             | Action::Back
             | Action::FocusNext
@@ -321,7 +321,7 @@ impl Action {
             | Action::Attachments
             | Action::SaveAttachment
             | Action::OpenAttachment
-            | Action::History => "Messages",
+            | Action::History => "Meldinger",
             Action::MarkRead
             | Action::Archive
             | Action::Delete
@@ -329,18 +329,18 @@ impl Action {
             | Action::Mark
             | Action::MarkAll
             | Action::Restore
-            | Action::MarkUnread => "Actions",
-            Action::Refresh | Action::Help | Action::Quit => "General",
+            | Action::MarkUnread => "Handlinger",
+            Action::Refresh | Action::Help | Action::Quit => "Generelt",
             Action::FilterUnread
             | Action::FilterKind
             | Action::FilterBySender
             | Action::FilterDays
             | Action::FilterNeedsConfirmation
-            | Action::FilterClear => "Filter menu (f)",
+            | Action::FilterClear => "Filtermenyen (f)",
             Action::Submit | Action::Cancel | Action::ChoiceDown | Action::ChoiceUp => {
-                "Fields and choosers (/ : R)"
+                "Felt og velgere (/ : R)"
             }
-            Action::Yes => "Questions",
+            Action::Yes => "Spørsmål",
         }
     }
 }
@@ -677,7 +677,7 @@ impl Keymap {
         groups
     }
 
-    /// The hint bar: `j/k move · Enter open · …`, from the bindings.
+    /// The hint bar: `j/k flytt · Enter åpne · …`, from the bindings.
     pub fn hints(&self) -> Vec<(String, &'static str)> {
         let pair = format!(
             "{}/{}",

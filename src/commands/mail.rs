@@ -310,7 +310,7 @@ pub async fn show(
         if let Some(received) = s.last_changed {
             say!("Mottatt: {}", crate::text::norwegian_datetime(received));
         }
-        say!("Status: {}   Type: {}", s.status.label(), s.kind.label());
+        say!("Status: {}   Type: {}", s.status.label(), s.kind.display());
         say!("Emne: {}", s.subject);
         for (i, a) in message.attachments.iter().enumerate() {
             say!(

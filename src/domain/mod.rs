@@ -110,11 +110,20 @@ impl MessageKind {
         }
     }
 
-    /// The label shown in the UI.
+    /// The server's name for it (Altinn 2's `Type`; the cache and `--json` keep it).
     pub fn label(&self) -> &str {
         match self {
             Self::Correspondence => "Correspondence",
             Self::FormTask => "FormTask",
+            Self::Other(text) => text,
+        }
+    }
+
+    /// The word shown on the screen (`Brev`, `Skjema`, or an unknown type as sent).
+    pub fn display(&self) -> &str {
+        match self {
+            Self::Correspondence => "Brev",
+            Self::FormTask => "Skjema",
             Self::Other(text) => text,
         }
     }

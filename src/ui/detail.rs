@@ -77,7 +77,7 @@ fn header_lines(summary: &MessageSummary, theme: &Theme) -> Vec<Line<'static>> {
     }
     let mut second = vec![
         label("Type: ", theme),
-        Span::raw(summary.kind.label().to_owned()),
+        Span::raw(summary.kind.display().to_owned()),
         label("   Status: ", theme),
         Span::raw(summary.status.label().to_owned()),
     ];

@@ -42,7 +42,7 @@ fn group_lines(groups: &[Group], theme: &Theme) -> Vec<Line<'static>> {
 fn groups(app: &App) -> Vec<Group> {
     let mut groups = app.keymap.help();
     groups.push((
-        "Commands (:)",
+        "Kommandoer (:)",
         COMMANDS
             .iter()
             .map(|(command, what)| ((*command).to_owned(), *what))

@@ -117,10 +117,18 @@ pub fn chips(app: &App, theme: &Theme) -> Vec<Span<'static>> {
     spans
 }
 
-/// Draws the key hints: `j/k move · Enter open · … · ? help · q quit`. When they do not all
-/// fit, the least needed go first, so `? help` and `q quit` stay visible.
+/// Draws the key hints: `j/k flytt · Enter åpne · … · ? hjelp · q avslutt`. When they do not all
+/// fit, the least needed go first, so `? hjelp` and `q avslutt` stay visible.
 pub fn draw_hints(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
-    const DROP_FIRST: [&str; 5] = ["pane", "back", "preview", "refresh", "open"];
+    use crate::app::Action;
+    let drop_first = [
+        Action::FocusNext,
+        Action::Back,
+        Action::TogglePreview,
+        Action::Refresh,
+        Action::Open,
+    ]
+    .map(Action::hint);
     let mut hints = app.keymap.hints();
     let cost = |hints: &[(String, &str)]| -> usize {
         hints
@@ -128,7 +136,7 @@ pub fn draw_hints(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
             .map(|(keys, hint)| width(keys) + 1 + width(hint) + 3)
             .sum::<usize>()
     };
-    for name in DROP_FIRST {
+    for name in drop_first {
         if cost(&hints) <= area.width as usize {
             break;
         }
