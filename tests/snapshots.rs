@@ -376,6 +376,62 @@ fn reportee_switcher_80x24() {
     insta::assert_snapshot!(render(&app, 80, 24).backend());
 }
 
+/// Many parties: the switcher shows a screenful around the selection, with its footer, and
+/// finds a party by name, org. number or a person's national identity number.
+#[test]
+fn reportee_switcher_scrolls_to_the_selection_80x24() {
+    use innboks::domain::{Party, PartyKind};
+    let mut app = inbox_app(80, 24);
+    let mut parties = vec![Party {
+        id: "urn:altinn:person:identifier-no:01017012345".into(),
+        name: "KARI NORDMANN".into(),
+        kind: PartyKind::Person,
+        organisation_number: None,
+    }];
+    parties.extend((0..500).map(|i| {
+        let number = format!("{}", 310_000_000 + i);
+        Party {
+            id: format!("urn:altinn:organization:identifier-no:{number}"),
+            name: format!("KLIENT {i} AS"),
+            kind: PartyKind::Organisation,
+            organisation_number: Some(number),
+        }
+    }));
+    update(&mut app, Msg::ReporteesLoaded(parties));
+    let press = |app: &mut App, code: KeyCode| {
+        update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    };
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+    );
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Down);
+    }
+    let screen = render(&app, 80, 24);
+    let text = format!("{:?}", screen.backend());
+    assert!(
+        text.contains("KLIENT 38 AS"),
+        "the selection shows:\n{text}"
+    );
+    assert!(text.contains("Enter bytt"), "and the footer:\n{text}");
+    insta::assert_snapshot!(screen.backend());
+    for c in "0101701".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(app.switcher_matches().len(), 1, "a person by national id");
+    for _ in 0..7 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    for c in "310000042".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert!(
+        matches!(app.switcher_matches().as_slice(), [innboks::app::SwitcherEntry::Party(p)] if p.name == "KLIENT 42 AS"),
+        "an organisation by number"
+    );
+}
+
 #[test]
 fn search_highlighting_80x24() {
     let mut app = inbox_app(80, 24);

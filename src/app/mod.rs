@@ -147,6 +147,10 @@ pub struct App {
     pub session_note: Option<String>,
     /// The parties the user can act for, once fetched.
     pub reportees: Vec<Party>,
+    /// Each party's search text in lower case (name, org. number, an Altinn 2 id), made
+    /// once when the parties arrive, so a keystroke in the switcher over 100,000 parties
+    /// lowercases nothing ([`App::index_reportees`]).
+    pub reportee_keys: Vec<String>,
     /// Where attachments are saved.
     pub download_dir: Option<std::path::PathBuf>,
     /// The search, when one is active.
@@ -281,6 +285,7 @@ impl App {
             now: SystemTime::UNIX_EPOCH,
             session_note: None,
             reportees: Vec::new(),
+            reportee_keys: Vec::new(),
             download_dir: None,
             search: None,
             sort: SortOrder::NewestFirst,

@@ -23,7 +23,32 @@ pub enum SwitcherEntry<'a> {
     Party(&'a Party),
 }
 
+/// A party's search text in lower case: name, org. number, and its id (of an Altinn 3 URN
+/// only the identifier after the last `:`, a national identity number for a person: the
+/// rest would match every `urn` typed).
+fn search_key(party: &Party) -> String {
+    let mut key = party.name.to_lowercase();
+    if let Some(number) = &party.organisation_number {
+        key.push('\u{1f}');
+        key.push_str(number);
+    }
+    let id = match party.id.strip_prefix("urn:") {
+        Some(urn) => urn.rsplit(':').next().unwrap_or_default(),
+        None => party.id.as_str(),
+    };
+    if party.organisation_number.as_deref() != Some(id) {
+        key.push('\u{1f}');
+        key.push_str(&id.to_lowercase());
+    }
+    key
+}
+
 impl App {
+    /// Makes the switcher's search text for the parties (see [`App::reportee_keys`]).
+    pub fn index_reportees(&mut self) {
+        self.reportee_keys = self.reportees.iter().map(search_key).collect();
+    }
+
     /// The switcher's lines matching its filter (name, org number or id): the merged view
     /// first when there is more than one party, then the parties.
     pub fn switcher_matches(&self) -> Vec<SwitcherEntry<'_>> {
@@ -33,20 +58,23 @@ impl App {
             .unwrap_or_default();
         let all = self.reportees.len() > 1
             && (filter.is_empty() || "alle samlet all".contains(filter.as_str()));
+        let indexed = self.reportee_keys.len() == self.reportees.len();
+        let matches = |i: usize, party: &Party| {
+            filter.is_empty()
+                || if indexed {
+                    self.reportee_keys[i].contains(&filter)
+                } else {
+                    search_key(party).contains(&filter)
+                }
+        };
         all.then_some(SwitcherEntry::All)
             .into_iter()
             .chain(
                 self.reportees
                     .iter()
-                    .filter(|p| {
-                        filter.is_empty()
-                            || p.name.to_lowercase().contains(&filter)
-                            || p.organisation_number
-                                .as_deref()
-                                .is_some_and(|n| n.contains(&filter))
-                            || p.id.to_lowercase().contains(&filter)
-                    })
-                    .map(SwitcherEntry::Party),
+                    .enumerate()
+                    .filter(|(i, p)| matches(*i, p))
+                    .map(|(_, p)| SwitcherEntry::Party(p)),
             )
             .collect()
     }

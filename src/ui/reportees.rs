@@ -54,7 +54,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         if matches.is_empty() {
             lines.push(Line::styled("Ingen treff.", theme.dim));
         }
-        for (i, entry) in matches.iter().enumerate() {
+        // Only the lines that fit, scrolled so the selected one shows: a keystroke over
+        // 100,000 parties formats a screenful, not the whole list.
+        let rows = (area.height as usize).saturating_sub(6).max(1);
+        let first = (switcher.selected + 1).saturating_sub(rows);
+        for (i, entry) in matches.iter().enumerate().skip(first).take(rows) {
             let text = match entry {
                 SwitcherEntry::All => format!(
                     "{} {}",

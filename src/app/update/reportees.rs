@@ -89,6 +89,7 @@ pub(super) fn show_all_reportees(app: &mut App) -> Vec<Effect> {
 /// The parties arrived: the switcher shows them; the merged view can start.
 pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect> {
     app.reportees = parties;
+    app.index_reportees();
     let current = current_reportee(app);
     if let Some(Overlay::Switcher(switcher)) = &mut app.overlay {
         switcher.loading = false;

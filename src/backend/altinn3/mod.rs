@@ -22,8 +22,12 @@ use crate::domain::{
 };
 use model::{DialogListItem, DialogTexts};
 
-/// Items a page in the inbox.
-pub const PAGE_LIMIT: usize = 500;
+/// Items a page in the inbox (Dialogporten's most).
+pub const PAGE_LIMIT: usize = 1000;
+
+/// Items in the first page of a group of «Alle»: enough for a screen once the groups are
+/// merged, small enough that every group answers fast; the next pages are full.
+pub const GROUP_FIRST_PAGE_LIMIT: usize = 100;
 
 /// What the backend remembers between calls.
 #[derive(Debug, Default)]
@@ -172,7 +176,11 @@ impl Altinn3 {
             after: query.filters.since,
             before: query.filters.until,
             text: query.search.clone(),
-            limit: PAGE_LIMIT,
+            limit: if continuation.is_none() && matches!(inbox, Inbox::Group { .. }) {
+                GROUP_FIRST_PAGE_LIMIT
+            } else {
+                PAGE_LIMIT
+            },
             continuation,
         };
         let page = with_session(&self.session, |s| {

@@ -1,0 +1,236 @@
+//! The Altinn 3 figures BENCHMARKS.md reports: a full sync of one party's 10,000 dialogs at
+//! 50 ms latency (pages of 1,000 by continuation token), the first screen of «Alle» over
+//! 1,000 parties (10 groups of 100, the app's own scheduling through `update` and the
+//! runtime), and a keystroke in the reportee switcher over 100,000 parties.
+//! Run with `cargo bench --bench altinn3`.
+
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use innboks::app::update::update;
+use innboks::app::{App, Keymap, Msg, Screen};
+use innboks::auth::oidc::{self, Provider};
+use innboks::auth::{device, Session, SessionHandle};
+use innboks::backend::{altinn3, Backend};
+use innboks::domain::{Capabilities, Cursor, Inbox, Party, PartyKind, Query};
+use innboks::runtime::{AuthSettings, Runtime};
+use innboks::sim::{SimConfig, Simulator};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+/// A simulator with `messages` dialogs (shared over `parties` client organisations when
+/// there are any), `latency` on every request, and the Altinn 3 backend logged in with
+/// ID-porten's device flow.
+fn simulator(
+    runtime: &tokio::runtime::Runtime,
+    messages: usize,
+    parties: usize,
+    latency: Duration,
+) -> (Simulator, Backend) {
+    runtime.block_on(async {
+        let sim = Simulator::start(SimConfig {
+            messages,
+            parties,
+            auto_approve: Some(Duration::ZERO),
+            device_interval: Duration::from_millis(20),
+            ..SimConfig::default()
+        })
+        .await
+        .expect("sim");
+        let http = oidc::http_client().expect("http");
+        let provider = Provider::discover(&http, &sim.issuer(), "innboks")
+            .await
+            .expect("discovery");
+        let login = device::start(&provider, "openid digdir:dialogporten")
+            .await
+            .expect("code");
+        let (tokens, _) = device::poll(&provider, &login, oidc::DEFAULT_ACR)
+            .await
+            .expect("tokens");
+        let session = SessionHandle::default();
+        session.set(Some(Session::Bearer {
+            access_token: tokens.access_token,
+        }));
+        let client = altinn3::Client::new(url::Url::parse(&sim.base_url()).expect("url"), "nb")
+            .expect("client");
+        // Latency from here on: the login is not what is measured.
+        sim.set_faults(
+            format!("latency={}", latency.as_millis())
+                .parse()
+                .expect("a latency"),
+        );
+        (sim, Backend::altinn3(client, session))
+    })
+}
+
+/// Every dialog of the user's own inbox, page after page, as `innboks list` walks them.
+async fn read_all(backend: &Backend) -> usize {
+    let (mut count, mut cursor) = (0, Cursor::Offset(0));
+    loop {
+        let page = backend
+            .page(&Inbox::Me, &Query::default(), &cursor)
+            .await
+            .expect("page");
+        count += page.messages.len();
+        match page.next {
+            Some(next) if page.has_more => cursor = Cursor::Next(next),
+            _ => return count,
+        }
+    }
+}
+
+fn full_sync(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (_sim, backend) = simulator(&runtime, 10_000, 0, Duration::from_millis(50));
+    let total = runtime.block_on(read_all(&backend));
+    eprintln!("altinn3 full sync: {total} dialogs");
+    let mut group = c.benchmark_group("altinn3 full sync");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(30));
+    group.bench_function("10k dialogs, latency 50 ms", |b| {
+        b.iter(|| runtime.block_on(read_all(&backend)))
+    });
+    group.finish();
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// An app logged in to Altinn 3 with `parties` known, at 120×40.
+fn logged_in(parties: Vec<Party>) -> App {
+    let mut app = App::new("bench", Keymap::default());
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    app.screen = Screen::Inbox;
+    app.capabilities = Capabilities::altinn3();
+    app.user_name = Some("Kari Nordmann".into());
+    // As the parties arrive in the product, search index and all.
+    update(&mut app, Msg::ReporteesLoaded(parties));
+    app
+}
+
+/// `:all`, then the app and its runtime until every group has answered its first page:
+/// the first screen of «Alle», merged newest first. Returns the time it took.
+fn first_screen_of_all(
+    runtime: &tokio::runtime::Runtime,
+    backend: &Backend,
+    parties: &[Party],
+) -> Duration {
+    runtime.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut runner = Runtime::new(backend.clone(), AuthSettings::default(), tx);
+        let mut app = logged_in(parties.to_vec());
+        let start = Instant::now();
+        let mut effects = Vec::new();
+        effects.extend(update(&mut app, key(KeyCode::Char(':'))));
+        for c in "all".chars() {
+            effects.extend(update(&mut app, key(KeyCode::Char(c))));
+        }
+        effects.extend(update(&mut app, key(KeyCode::Enter)));
+        for effect in effects {
+            runner.run(effect);
+        }
+        loop {
+            let done =
+                !app.inbox.sources.is_empty() && app.inbox.sources.iter().all(|s| s.loaded_once);
+            if done {
+                return start.elapsed();
+            }
+            let msg = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+                .await
+                .expect("the groups answer")
+                .expect("the runtime lives");
+            for effect in update(&mut app, msg) {
+                if !matches!(effect, innboks::app::Effect::CopyToClipboard(_)) {
+                    runner.run(effect);
+                }
+            }
+        }
+    })
+}
+
+fn all_parties(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (sim, backend) = simulator(&runtime, 20_000, 1_000, Duration::from_millis(50));
+    let parties = runtime.block_on(backend.parties()).expect("parties");
+    let groups = parties
+        .len()
+        .div_ceil(innboks::domain::MAX_PARTIES_PER_SEARCH);
+    eprintln!("«Alle»: {} parties in {groups} groups", parties.len());
+    let once = first_screen_of_all(&runtime, &backend, &parties);
+    eprintln!(
+        "«Alle» first screen once: {once:?}; most requests in flight at once: {}",
+        sim.stats().max_in_flight
+    );
+    let mut group = c.benchmark_group("altinn3 «Alle»");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("first screen, 1,000 parties, latency 50 ms", |b| {
+        b.iter_custom(|iterations| {
+            (0..iterations)
+                .map(|_| first_screen_of_all(&runtime, &backend, &parties))
+                .sum()
+        })
+    });
+    group.finish();
+}
+
+/// 100,000 parties the way `/parties` gives an accountant's clients.
+fn many_parties(n: usize) -> Vec<Party> {
+    let mut parties = vec![Party {
+        id: "urn:altinn:person:identifier-no:01017012345".into(),
+        name: "KARI NORDMANN".into(),
+        kind: PartyKind::Person,
+        organisation_number: None,
+    }];
+    parties.extend((0..n).map(|i| {
+        let number = format!("{:09}", 310_000_000 + i);
+        Party {
+            id: format!("urn:altinn:organization:identifier-no:{number}"),
+            name: format!(
+                "KLIENT {i} {} AS",
+                ["REGNSKAP", "BYGG", "EIENDOM", "HOLDING"][i % 4]
+            ),
+            kind: PartyKind::Organisation,
+            organisation_number: Some(number),
+        }
+    }));
+    parties
+}
+
+fn switcher(c: &mut Criterion) {
+    let mut app = logged_in(many_parties(100_000));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let theme = innboks::ui::Theme::ansi();
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+    );
+    let mut group = c.benchmark_group("reportee switcher");
+    group.sample_size(20);
+    // One keystroke that narrows the filter and one that widens it again, each with the
+    // frame that shows it: what the user waits for.
+    group.bench_function("keystroke + frame over 100k parties", |b| {
+        b.iter(|| {
+            update(&mut app, key(KeyCode::Char('7')));
+            terminal
+                .draw(|frame| innboks::ui::draw(&app, &theme, frame))
+                .expect("draw");
+            update(&mut app, key(KeyCode::Backspace));
+            terminal
+                .draw(|frame| innboks::ui::draw(&app, &theme, frame))
+                .expect("draw");
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, full_sync, all_parties, switcher);
+criterion_main!(benches);
