@@ -452,3 +452,39 @@ fn a_traced_session_with_refreshes_errors_and_a_panic_leaks_no_secret() {
         );
     }
 }
+
+/// The demo's default, Altinn 3, in the real binary: ID-porten with a code (approved by the
+/// simulator), a dialog opened with its thread and history, archived, found in the archive,
+/// restored and marked unread again.
+#[test]
+fn demo_altinn3_open_history_archive_restore_and_unread() {
+    let mut session = Session::start(&["demo", "--messages", "60", "--auto-approve", "0"]);
+    session.wait_for("the login screen", |s| {
+        s.contains("◉ ID-porten med engangskode") && !s.contains("sjekker")
+    });
+    session.send(b"\r");
+    let inbox = session.wait_for("the Altinn 3 inbox", |s| s.contains("ulest /"));
+    assert!(inbox.contains("simulert Altinn 3"), "{inbox}");
+    session.send(b"\r");
+    session.wait_for("the opened dialog", |s| s.contains("Status: Lest"));
+    session.send(b"H");
+    let history = session.wait_for("its history", |s| s.contains("Historikk"));
+    assert!(history.contains("Opprettet"), "{history}");
+    session.send(b"H\x1b");
+    session.send(b"a");
+    session.wait_for("archived", |s| s.contains("Flyttet til arkivet"));
+    session.send(b":archive\r");
+    session.wait_for("the archive", |s| s.contains("┌ Arkiv"));
+    session.send(b"u");
+    session.wait_for("restored", |s| s.contains("Gjenopprettet"));
+    session.send(b":inbox\r");
+    session.wait_for("the inbox again", |s| s.contains("┌ Innboks"));
+    session.send(b"U");
+    session.wait_for("marked unread", |s| s.contains("Markert som ulest"));
+    session.send(b"q");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while session.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "innboks did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
