@@ -1,5 +1,6 @@
 //! The Altinn 3 figures BENCHMARKS.md reports: a full sync of one party's 10,000 dialogs at
-//! 50 ms latency (pages of 1,000 by continuation token), the first screen of «Alle» over
+//! 50 ms latency (pages of 1,000 by continuation token), a refresh of an unchanged
+//! 100,000-dialog mailbox (`updatedAfter`), the first screen of «Alle» over
 //! 1,000 parties (10 groups of 100, the app's own scheduling through `update` and the
 //! runtime), and a keystroke in the reportee switcher over 100,000 parties.
 //! Run with `cargo bench --bench altinn3`.
@@ -90,6 +91,35 @@ fn full_sync(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(30));
     group.bench_function("10k dialogs, latency 50 ms", |b| {
         b.iter(|| runtime.block_on(read_all(&backend)))
+    });
+    group.finish();
+}
+
+/// A refresh of one party's unchanged 100,000-dialog mailbox: `updatedAfter` the newest
+/// row, answered with nothing, in one request.
+fn unchanged(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (_sim, backend) = simulator(&runtime, 100_000, 0, Duration::from_millis(50));
+    let query = Query {
+        folder: Some(innboks::domain::Folder::Inbox),
+        ..Query::default()
+    };
+    let first = runtime
+        .block_on(backend.page(&Inbox::Me, &query, &Cursor::Offset(0)))
+        .expect("first page");
+    let changes = Query {
+        updated_after: first.messages.iter().filter_map(|m| m.last_changed).max(),
+        ..query
+    };
+    let mut group = c.benchmark_group("altinn3 incremental sync");
+    group.sample_size(20);
+    group.bench_function("unchanged 100k mailbox, latency 50 ms", |b| {
+        b.iter(|| {
+            let page = runtime
+                .block_on(backend.page(&Inbox::Me, &changes, &Cursor::Offset(0)))
+                .expect("changes");
+            assert!(page.messages.len() <= 1 && !page.has_more);
+        })
     });
     group.finish();
 }
@@ -232,5 +262,5 @@ fn switcher(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, full_sync, all_parties, switcher);
+criterion_group!(benches, full_sync, unchanged, all_parties, switcher);
 criterion_main!(benches);

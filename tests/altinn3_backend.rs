@@ -434,3 +434,44 @@ async fn a_letter_is_purged_only_from_the_trash_and_is_then_gone() {
         "{refused}"
     );
 }
+
+/// An incremental sync: `updatedAfter` the newest row gives nothing when nothing changed,
+/// in one request, and just the new dialog when one arrives.
+#[tokio::test]
+async fn only_what_changed_since_the_newest_row() {
+    let (sim, backend) = start(300).await;
+    let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    let newest = inbox.iter().filter_map(|m| m.last_changed).max();
+    let changes = Query {
+        updated_after: newest,
+        ..query(Folder::Inbox)
+    };
+    let before = dialog_requests(&sim);
+    let nothing = backend
+        .page(&Inbox::Me, &changes, &Cursor::Offset(0))
+        .await
+        .expect("changes");
+    assert_eq!(dialog_requests(&sim) - before, 1, "one request");
+    assert!(
+        nothing.messages.iter().all(|m| m.last_changed == newest),
+        "at most the newest second again: {:?}",
+        nothing.messages.len()
+    );
+    assert!(!nothing.has_more);
+    sim.deliver_with(0, |m| m.subject = "Ny melding etter synk".into());
+    let new = backend
+        .page(&Inbox::Me, &changes, &Cursor::Offset(0))
+        .await
+        .expect("changes");
+    assert!(
+        new.messages
+            .iter()
+            .any(|m| m.subject == "Ny melding etter synk"),
+        "the new dialog"
+    );
+    assert!(
+        new.messages.len() <= 2,
+        "and little else: {}",
+        new.messages.len()
+    );
+}

@@ -1969,3 +1969,95 @@ fn capital_h_toggles_the_history_and_says_why_there_is_none() {
     update(&mut app, key(KeyCode::Char('H')));
     assert!(!app.detail.history, "and the text again");
 }
+
+/// On Altinn 3, `r` asks only for what changed since the newest row: an empty answer drops
+/// nothing and keeps the cursor, a new dialog goes on top, and every fifth time the first
+/// page comes again in full (to reconcile what an incremental sync cannot see).
+#[test]
+fn refresh_on_altinn3_is_incremental_with_a_full_sync_now_and_then() {
+    use innboks::domain::Capabilities;
+    let mut app = logged_in();
+    app.capabilities = Capabilities::altinn3();
+    let newest = app
+        .inbox
+        .messages
+        .iter()
+        .filter_map(|m| m.last_changed)
+        .max();
+    let since_of = |effects: &[Effect]| {
+        effects.iter().find_map(|e| match e {
+            Effect::FetchPage {
+                request,
+                skip: 0,
+                since,
+                ..
+            } => Some((*request, *since)),
+            _ => None,
+        })
+    };
+    let (request, since) = since_of(&update(&mut app, key(KeyCode::Char('r')))).expect("a refresh");
+    assert_eq!(since, newest, "only what changed since the newest row");
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: page(0..0, false),
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 50, "nothing dropped");
+    assert_eq!(app.inbox.sources[0].next_skip, 50, "the cursor stays");
+    assert!(!app.inbox.is_loading());
+
+    let (request, _) = since_of(&update(&mut app, key(KeyCode::Char('r')))).expect("again");
+    let mut fresh = summary(500);
+    fresh.last_changed = Utc.with_ymd_and_hms(2026, 11, 21, 8, 0, 0).single();
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: MessagePage {
+                messages: vec![fresh],
+                has_more: false,
+                limit_reached: false,
+                next: None,
+            },
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 51);
+    assert_eq!(app.inbox.messages[0].id, "a1500", "the new one on top");
+    assert_eq!(app.inbox.sources[0].next_skip, 51, "offsets shifted by it");
+
+    let mut kinds = Vec::new();
+    for _ in 0..5 {
+        let (request, since) =
+            since_of(&update(&mut app, key(KeyCode::Char('r')))).expect("a refresh");
+        kinds.push(since.is_some());
+        // An incremental answer: nothing changed; a full one: the rows as they are.
+        let answer = if since.is_some() {
+            page(0..0, false)
+        } else {
+            MessagePage {
+                messages: app.inbox.messages.clone(),
+                has_more: true,
+                limit_reached: false,
+                next: None,
+            }
+        };
+        update(
+            &mut app,
+            Msg::PageLoaded {
+                request,
+                skip: 0,
+                page: answer,
+            },
+        );
+        assert_eq!(app.inbox.messages.len(), 51, "nothing lost");
+    }
+    assert_eq!(
+        kinds,
+        vec![true, true, true, false, true],
+        "the fifth sync after a full one is full again"
+    );
+}

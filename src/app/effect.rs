@@ -82,6 +82,8 @@ pub enum Effect {
         folder: Folder,
         /// The filters (the effect sends only the server's part).
         filters: Filters,
+        /// Only what changed after this (an incremental sync from the top; Altinn 3).
+        since: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Fetch a message's detail.
     FetchMessage {

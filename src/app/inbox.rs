@@ -41,6 +41,11 @@ pub struct Source {
     pub syncing: bool,
     /// The cache read in flight.
     pub cache_request: Option<u64>,
+    /// The incremental sync in flight (only what changed since the newest row; Altinn 3).
+    pub changes_request: Option<u64>,
+    /// Incremental syncs since the last full one from the top (which reconciles what they
+    /// cannot see: labels changed and dialogs deleted elsewhere).
+    pub quick_syncs: u32,
 }
 
 impl Source {
@@ -240,7 +245,9 @@ impl Source {
         from_top_again: bool,
         arrived: usize,
     ) {
-        if from_top_again && self.loaded_once {
+        // (With nothing paged yet, e.g. after an incremental sync over the cache, a page
+        // from the top starts the cursor instead.)
+        if from_top_again && self.loaded_once && self.next_skip > 0 {
             self.next_skip += arrived;
         } else if skip <= self.next_skip {
             self.next_skip = skip + received;

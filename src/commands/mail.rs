@@ -105,6 +105,7 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
     }
     // Every message whatever its folder unless one is asked for, as Altinn 2's plain list.
     let query = Query {
+        updated_after: None,
         folder,
         filters: crate::domain::Filters {
             unread,

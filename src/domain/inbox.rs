@@ -129,6 +129,8 @@ pub struct Query {
     /// Free text the server searches (Altinn 3: title, sender and search tags; 3 characters
     /// or more).
     pub search: Option<String>,
+    /// Only what changed after this (Altinn 3's `updatedAfter`): an incremental sync.
+    pub updated_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Something done to a message on the server.

@@ -136,12 +136,14 @@ impl Runtime {
                 link,
                 folder,
                 filters,
+                since,
             } => {
                 let query = Query {
                     folder: Some(folder),
                     search: filters.search.clone(),
                     filters,
                     raw_filter: None,
+                    updated_after: since,
                 };
                 let cursor = link.map_or(Cursor::Offset(skip), Cursor::Next);
                 self.spawn(inbox::page(ctx, request, inbox, skip, cursor, query))

@@ -6,7 +6,7 @@ use crate::app::{App, Effect, Focus, Overlay, Screen, Status};
 use crate::domain::ApiError;
 
 use super::detail::{fetch_detail, follow_selection, open_selected, scroll_detail};
-use super::pages::{fetch_page, maybe_fetch_more, start_list};
+use super::pages::{fetch_page, maybe_fetch_more, start_list, sync_from_top};
 use super::view::keep_selection_visible;
 
 /// A click or the wheel: the wheel scrolls the pane under the pointer (three rows a notch);
@@ -125,7 +125,7 @@ pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
         app.status = Some(Status::Info("Oppdaterer…".into()));
         app.inbox.arrivals = Some(0);
         for index in 0..app.inbox.sources.len() {
-            effects.extend(fetch_page(app, index, 0));
+            effects.extend(sync_from_top(app, index));
         }
     } else {
         app.status = Some(Status::Info("Prøver igjen…".into()));

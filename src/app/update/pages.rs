@@ -202,6 +202,53 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
     effects
 }
 
+/// Incremental syncs between two full ones from the top.
+pub const FULL_SYNC_EVERY: u32 = 5;
+
+/// A refresh of source `index` from the top: on Altinn 3, with rows here and no server
+/// filter, only what changed since the newest row (one short request when nothing did);
+/// every [`FULL_SYNC_EVERY`]th time, and elsewhere, the first page again.
+pub(super) fn sync_from_top(app: &mut App, index: usize) -> Vec<Effect> {
+    let merged = app.whose.is_all();
+    let Some(source) = app.inbox.sources.get(index) else {
+        return Vec::new();
+    };
+    let eligible = !app.capabilities.offset_paging
+        && app.filters.server().is_empty()
+        && (source.loaded_once || source.cached)
+        && source.quick_syncs < FULL_SYNC_EVERY;
+    let rows = source.rows(merged);
+    let newest = eligible
+        .then(|| {
+            app.inbox
+                .all_loaded()
+                .filter(|m| rows.owns(m))
+                .filter_map(|m| m.last_changed)
+                .max()
+        })
+        .flatten();
+    let Some(since) = newest else {
+        if let Some(source) = app.inbox.sources.get_mut(index) {
+            source.quick_syncs = 0;
+        }
+        return fetch_page(app, index, 0);
+    };
+    let request = next_request(app);
+    let source = &mut app.inbox.sources[index];
+    source.requests.push((request, 0));
+    source.changes_request = Some(request);
+    source.quick_syncs += 1;
+    vec![Effect::FetchPage {
+        request,
+        inbox: source.inbox.clone(),
+        skip: 0,
+        link: None,
+        folder: app.folder,
+        filters: app.filters.server(),
+        since: Some(since),
+    }]
+}
+
 pub(super) fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect> {
     let request = next_request(app);
     let Some(source) = app.inbox.sources.get_mut(index) else {
@@ -223,7 +270,52 @@ pub(super) fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect
         link,
         folder: app.folder,
         filters: app.filters.server(),
+        since: None,
     }]
+}
+
+/// An incremental sync's answer: what changed is merged in place and new dialogs go on
+/// top; nothing is dropped (the page is no span of the list) and the cursor stays. More
+/// changes than a page hold: the first page again, in full.
+fn changes_loaded(app: &mut App, index: usize, page: MessagePage) -> Vec<Effect> {
+    let merged = app.whose.is_all();
+    let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
+    let source = &mut app.inbox.sources[index];
+    source.changes_request = None;
+    source.loaded_once = true;
+    let source = source.clone();
+    let who = source.inbox.clone();
+    let rows = source.rows(merged);
+    let too_many = page.has_more;
+    let merge = app
+        .inbox
+        .merge_page(page.messages, rows, true, &app.filters);
+    if merge.arrived > 0 && app.inbox.sources[index].next_skip > 0 {
+        app.inbox.sources[index].next_skip += merge.arrived;
+    }
+    report_arrivals(app, merge.arrived, true, too_many);
+    resort(app);
+    if let Some(position) =
+        selected_id.and_then(|id| app.inbox.messages.iter().position(|m| m.id == id))
+    {
+        app.inbox.selected = position;
+    }
+    keep_selection_visible(app);
+    refresh_search(app);
+    let mut effects = Vec::new();
+    if let Some(scope) = app.cache_scope(&who) {
+        effects.push(Effect::WriteCache {
+            scope,
+            upsert: merge.upsert,
+            remove: Vec::new(),
+            complete: None,
+        });
+    }
+    if too_many {
+        app.inbox.sources[index].quick_syncs = 0;
+        effects.extend(fetch_page(app, index, 0));
+    }
+    effects
 }
 
 /// A page arrived: merged into the list (rows it no longer holds dropped), the source's
@@ -238,6 +330,12 @@ pub(super) fn page_loaded(
     let Some(index) = app.inbox.source_of(request) else {
         return Vec::new();
     };
+    if app.inbox.sources[index].changes_request == Some(request) {
+        app.inbox.sources[index]
+            .requests
+            .retain(|(r, _)| *r != request);
+        return changes_loaded(app, index, page);
+    }
     let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
     let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
     let first_page = !app.inbox.loaded_once;

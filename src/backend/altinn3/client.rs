@@ -44,6 +44,8 @@ pub struct Search {
     pub after: Option<chrono::DateTime<chrono::Utc>>,
     /// See `after`.
     pub before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only dialogs changed in any way after this (an incremental sync).
+    pub updated_after: Option<chrono::DateTime<chrono::Utc>>,
     /// Free text (3 characters or more).
     pub text: Option<String>,
     /// Items a page.
@@ -248,6 +250,11 @@ impl Client {
             }
             if let Some(before) = search.before {
                 q.append_pair("contentUpdatedBefore", &stamp(before));
+            }
+            if let Some(after) = search.updated_after {
+                // Whole seconds, rounded down: a dialog changed in the same second comes
+                // again and is merged, rather than missed.
+                q.append_pair("updatedAfter", &stamp(after));
             }
             if let Some(text) = &search.text {
                 q.append_pair("search", text);

@@ -175,6 +175,7 @@ impl Altinn3 {
             unread: query.filters.unread,
             after: query.filters.since,
             before: query.filters.until,
+            updated_after: query.updated_after,
             text: query.search.clone(),
             limit: if continuation.is_none() && matches!(inbox, Inbox::Group { .. }) {
                 GROUP_FIRST_PAGE_LIMIT

@@ -631,6 +631,22 @@ fn parse_token(text: &str, order: &[(Key, bool)]) -> Result<Vec<KeyValue>, Strin
 }
 
 /// Whether a dialog passes the criteria (other than party).
+/// The created, updated and content-updated ranges, which depend on the message alone.
+fn message_times_pass(criteria: &Criteria, message: &SimMessage) -> bool {
+    let times = [
+        store::utc(message.created),
+        store::utc(message.last_changed),
+        store::utc(message.last_changed),
+    ];
+    criteria
+        .ranges
+        .iter()
+        .zip(times)
+        .all(|((after, before), time)| {
+            !after.is_some_and(|a| time < a) && !before.is_some_and(|b| time > b)
+        })
+}
+
 fn passes(
     criteria: &Criteria,
     message: &SimMessage,
@@ -723,6 +739,11 @@ fn search(request: &Request<'_>, user: &EndUser) -> Response {
             continue;
         };
         for (i, message) in messages.iter().enumerate() {
+            // The date ranges that need only the message first: an incremental sync over
+            // 100,000 dialogs looks up the state of the few that changed.
+            if !message_times_pass(&criteria, message) {
+                continue;
+            }
             let state = world.altinn3.state(message);
             store::reconcile(message, state);
             if !passes(&criteria, message, state, now)
