@@ -2,7 +2,7 @@
 //! refreshes) through the real `update` and effect runner against the simulator with faults
 //! on. After every step the invariants hold: no panic, the selection and scroll inside the
 //! list, the unread count true to the rows, no message twice. Seeded (`SOAK_SEED`): a
-//! failure repeats.
+//! failure repeats. The walk runs against both backends, Altinn 2 and Altinn 3.
 
 mod common;
 
@@ -124,6 +124,66 @@ async fn two_thousand_random_actions_with_faults_on() {
     while soak.app.screen != Screen::Inbox || !soak.app.inbox.loaded_once {
         soak.settle(Duration::from_secs(5)).await;
     }
+    walk(&mut soak, &sim).await;
+}
+
+/// The same walk against the Altinn 3 backend: Dialogporten and Correspondence, pages by
+/// continuation token, «Alle» as groups, previews from the list, opens that read the
+/// markdown content with the dialog's token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_thousand_random_actions_with_faults_on_altinn3() {
+    use innboks::auth::oidc::{self, Provider};
+    use innboks::auth::{device, Session};
+    let sim = innboks::sim::Simulator::start(innboks::sim::SimConfig {
+        auto_approve: Some(Duration::ZERO),
+        device_interval: Duration::from_millis(20),
+        ..common::config(400)
+    })
+    .await
+    .expect("sim");
+    let http = oidc::http_client().expect("http");
+    let provider = Provider::discover(&http, &sim.issuer(), "innboks")
+        .await
+        .expect("discovery");
+    let login = device::start(&provider, "openid digdir:dialogporten")
+        .await
+        .expect("code");
+    let (tokens, _) = device::poll(&provider, &login, oidc::DEFAULT_ACR)
+        .await
+        .expect("tokens");
+    let session = SessionHandle::default();
+    session.set(Some(Session::Bearer {
+        access_token: tokens.access_token,
+    }));
+    let client = innboks::backend::altinn3::Client::new(
+        url::Url::parse(&sim.base_url()).expect("url"),
+        "nb",
+    )
+    .expect("client")
+    .with_retry(common::FAST_RETRY);
+    let (tx, rx) = mpsc::unbounded_channel();
+    let backend = Backend::altinn3(client, session);
+    let mut app = App::new("soak", Keymap::default());
+    app.capabilities = backend.capabilities();
+    let runner = Runtime::new(backend, AuthSettings::default(), tx);
+    let mut soak = Soak { app, runner, rx };
+    soak.apply(Msg::Resize {
+        width: 100,
+        height: 30,
+    });
+    // As after a resumed ID-porten session.
+    soak.apply(Msg::SessionRestored {
+        method: "device".into(),
+    });
+    while soak.app.screen != Screen::Inbox || !soak.app.inbox.loaded_once {
+        soak.settle(Duration::from_secs(5)).await;
+    }
+    walk(&mut soak, &sim).await;
+}
+
+/// Faults on, 2,000 random steps with the invariants checked after each; then faults off,
+/// and the list comes back whole.
+async fn walk(soak: &mut Soak, sim: &innboks::sim::Simulator) {
     sim.set_faults(
         "5xx=0.1,reset=0.03,truncate=0.03,malformed=0.02,slow=0.03,content-type=0.03,latency=0..5,seed=5"
             .parse()
