@@ -1874,6 +1874,47 @@ fn altinn3_merges_every_party_in_groups_of_a_hundred_a_few_at_a_time() {
         "{:?}",
         app.status
     );
+
+    // A refresh asks every group again, incrementally, no more than `concurrency` at once.
+    let mut effects = update(&mut app, key(KeyCode::Char('r')));
+    let mut refreshed = 0;
+    loop {
+        let pages: Vec<u64> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::FetchPage {
+                    request,
+                    since: Some(_),
+                    ..
+                } => Some(*request),
+                _ => None,
+            })
+            .collect();
+        let in_flight = app
+            .inbox
+            .sources
+            .iter()
+            .filter(|s| !s.requests.is_empty())
+            .count();
+        assert!(in_flight <= 2, "a refresh in flight: {in_flight}");
+        if pages.is_empty() {
+            break;
+        }
+        effects = Vec::new();
+        for request in pages {
+            effects.extend(update(
+                &mut app,
+                Msg::PageLoaded {
+                    request,
+                    skip: 0,
+                    page: page(0..0, false),
+                },
+            ));
+            refreshed += 1;
+        }
+    }
+    assert_eq!(refreshed, 5, "every group refreshed");
+    assert_eq!(app.inbox.messages.len(), 10, "nothing lost");
 }
 
 /// In the trash bin, `d` deletes for good after a question (Altinn 3), and says why not on

@@ -46,6 +46,8 @@ pub struct Source {
     /// Incremental syncs since the last full one from the top (which reconciles what they
     /// cannot see: labels changed and dialogs deleted elsewhere).
     pub quick_syncs: u32,
+    /// A refresh waits for room (at most `concurrency` sources ask at once).
+    pub refresh_pending: bool,
 }
 
 impl Source {

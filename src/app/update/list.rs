@@ -6,7 +6,7 @@ use crate::app::{App, Effect, Focus, Overlay, Screen, Status};
 use crate::domain::ApiError;
 
 use super::detail::{fetch_detail, follow_selection, open_selected, scroll_detail};
-use super::pages::{fetch_page, maybe_fetch_more, start_list, sync_from_top};
+use super::pages::{fetch_page, fetch_unloaded, maybe_fetch_more, start_list};
 use super::view::keep_selection_visible;
 
 /// A click or the wheel: the wheel scrolls the pane under the pointer (three rows a notch);
@@ -124,9 +124,11 @@ pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
     if failed.is_empty() {
         app.status = Some(Status::Info("Oppdaterer…".into()));
         app.inbox.arrivals = Some(0);
-        for index in 0..app.inbox.sources.len() {
-            effects.extend(sync_from_top(app, index));
+        // Every source refreshes, at most `concurrency` at once (the rest as they answer).
+        for source in &mut app.inbox.sources {
+            source.refresh_pending = true;
         }
+        effects.extend(fetch_unloaded(app));
     } else {
         app.status = Some(Status::Info("Prøver igjen…".into()));
         for (index, skip) in failed {

@@ -55,14 +55,21 @@ pub(super) fn fetch_unloaded(app: &mut App) -> Vec<Effect> {
         .iter()
         .enumerate()
         .filter(|(_, s)| {
-            !s.loaded_once && s.requests.is_empty() && s.failed_skip.is_none() && !s.exhausted
+            s.requests.is_empty()
+                && (s.refresh_pending || !s.loaded_once && s.failed_skip.is_none() && !s.exhausted)
         })
         .map(|(i, _)| i)
         .take(room)
         .collect();
     waiting
         .into_iter()
-        .flat_map(|index| fetch_page(app, index, 0))
+        .flat_map(|index| {
+            if std::mem::take(&mut app.inbox.sources[index].refresh_pending) {
+                sync_from_top(app, index)
+            } else {
+                fetch_page(app, index, 0)
+            }
+        })
         .collect()
 }
 
@@ -315,6 +322,7 @@ fn changes_loaded(app: &mut App, index: usize, page: MessagePage) -> Vec<Effect>
         app.inbox.sources[index].quick_syncs = 0;
         effects.extend(fetch_page(app, index, 0));
     }
+    effects.extend(fetch_unloaded(app));
     effects
 }
 
