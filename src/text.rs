@@ -20,10 +20,70 @@ fn is_forbidden(c: char) -> bool {
     )
 }
 
-/// Sanitises a single-line remote string (subject, sender name, file name): every control
-/// character, line break and tab becomes nothing or a space, runs of spaces fold to one, and
-/// the ends are trimmed.
+/// Removes whole terminal escape sequences (CSI `ESC [ … final`, OSC and other strings
+/// ending in BEL or `ESC \`, and two-character `ESC x`), so that what is left of an attack
+/// is not shown as `[31m` after the ESC itself is dropped. Returns the input untouched when
+/// it holds no ESC.
+fn strip_escapes(input: &str) -> std::borrow::Cow<'_, str> {
+    if !input.contains(['\u{1b}', '\u{9b}', '\u{9d}']) {
+        return std::borrow::Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        // The one-character C1 introducers CSI and OSC stand for `ESC [` and `ESC ]`.
+        let kind = match c {
+            '\u{1b}' => chars.next(),
+            '\u{9b}' => Some('['),
+            '\u{9d}' => Some(']'),
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        match kind {
+            // CSI: parameters and intermediates, then one final byte.
+            // (Anything else ends it unconsumed: text after a broken one is kept.)
+            Some('[') => {
+                while let Some(&c) = chars.peek() {
+                    if ('\u{20}'..='\u{3f}').contains(&c) {
+                        chars.next();
+                        continue;
+                    }
+                    if ('\u{40}'..='\u{7e}').contains(&c) {
+                        chars.next();
+                    }
+                    break;
+                }
+            }
+            // OSC, DCS, SOS, PM, APC: a string until BEL or ST (`ESC \`), or until a line
+            // ends (an unterminated one does not swallow the rest of a body).
+            Some(']' | 'P' | 'X' | '^' | '_') => {
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' || c == '\n' {
+                        if c == '\n' {
+                            out.push(c);
+                        }
+                        break;
+                    }
+                    if c == '\u{1b}' && chars.peek() == Some(&'\\') {
+                        chars.next();
+                        break;
+                    }
+                }
+            }
+            // Any other escape is two characters long.
+            _ => {}
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Sanitises a single-line remote string (subject, sender name, file name): every escape
+/// sequence and control character goes, line breaks and tabs become spaces, runs of spaces
+/// fold to one, and the ends are trimmed.
 pub fn sanitize_line(input: &str) -> String {
+    let input = strip_escapes(input);
     let mut out = String::with_capacity(input.len());
     let mut last_space = true;
     for c in input.chars() {
@@ -55,6 +115,7 @@ pub fn sanitize_line(input: &str) -> String {
 /// are kept, tabs become four spaces, `\r` is dropped, and everything [`sanitize_line`] would
 /// remove is removed.
 pub fn sanitize_multiline(input: &str) -> String {
+    let input = strip_escapes(input);
     let mut out = String::with_capacity(input.len());
     for c in input.chars() {
         match c {
@@ -74,7 +135,7 @@ pub fn sanitize_multiline(input: &str) -> String {
 /// and the text shown as it is, rather than the message being lost.
 pub fn html_to_text(html: &str, width: usize) -> String {
     let width = width.max(20);
-    let cleaned: String = html
+    let cleaned: String = strip_escapes(html)
         .chars()
         .filter(|c| matches!(c, '\n' | '\r' | '\t') || !is_forbidden(*c))
         .collect();
@@ -281,6 +342,22 @@ pub fn human_size(bytes: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn escape_sequences_go_whole() {
+        assert_eq!(
+            sanitize_line("Saken er \u{1b}[31moverført\u{1b}[0m til \u{1b}]8;;https://x.example\u{7}nemnda\u{1b}]8;;\u{1b}\\ i dag\u{1b}c"),
+            "Saken er overført til nemnda i dag"
+        );
+        assert_eq!(sanitize_multiline("a\u{1b}[2J\nb"), "a\nb");
+        assert_eq!(sanitize_line("uten escape"), "uten escape");
+        assert_eq!(
+            sanitize_multiline("a\u{1b}]8;;uavsluttet\nneste linje\u{1b}[æøå"),
+            "a\nneste linjeæøå",
+            "a broken sequence keeps the text after it"
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -290,7 +367,8 @@ mod tests {
         assert!(!clean.contains('\u{1b}'));
         assert!(!clean.contains('\u{202e}'));
         assert!(!clean.contains('\u{9b}'));
-        assert_eq!(clean, "Hei]52;c;ZXZpbA==[2J gnp.exe31m");
+        // Whole sequences go, not just their first byte (no `[2J` left on the screen).
+        assert_eq!(clean, "Hei gnp.exe");
     }
 
     #[test]
@@ -303,7 +381,7 @@ mod tests {
 
     #[test]
     fn multiline_keeps_lines() {
-        assert_eq!(sanitize_multiline("a\r\nb\u{1b}[31m\tc"), "a\nb[31m    c");
+        assert_eq!(sanitize_multiline("a\r\nb\u{1b}[31m\tc"), "a\nb    c");
     }
 
     #[test]
