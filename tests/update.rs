@@ -2012,7 +2012,7 @@ fn capital_h_toggles_the_history_and_says_why_there_is_none() {
 }
 
 /// On Altinn 3, `r` asks only for what changed since the newest row: an empty answer drops
-/// nothing and keeps the cursor, a new dialog goes on top, and every fifth time the first
+/// nothing and keeps the cursor, a new dialog goes on top, and after five of these the first
 /// page comes again in full (to reconcile what an incremental sync cannot see).
 #[test]
 fn refresh_on_altinn3_is_incremental_with_a_full_sync_now_and_then() {
@@ -2099,6 +2099,6 @@ fn refresh_on_altinn3_is_incremental_with_a_full_sync_now_and_then() {
     assert_eq!(
         kinds,
         vec![true, true, true, false, true],
-        "the fifth sync after a full one is full again"
+        "after five incremental syncs the next is full"
     );
 }

@@ -209,12 +209,12 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
     effects
 }
 
-/// Incremental syncs between two full ones from the top.
+/// Incremental syncs in a row before the next refresh is a full one from the top.
 pub const FULL_SYNC_EVERY: u32 = 5;
 
 /// A refresh of source `index` from the top: on Altinn 3, with rows here and no server
 /// filter, only what changed since the newest row (one short request when nothing did);
-/// every [`FULL_SYNC_EVERY`]th time, and elsewhere, the first page again.
+/// after [`FULL_SYNC_EVERY`] of those, and elsewhere, the first page again.
 pub(super) fn sync_from_top(app: &mut App, index: usize) -> Vec<Effect> {
     let merged = app.whose.is_all();
     let Some(source) = app.inbox.sources.get(index) else {
