@@ -338,6 +338,11 @@ pub(super) fn page_loaded(
     let Some(index) = app.inbox.source_of(request) else {
         return Vec::new();
     };
+    for message in &page.messages {
+        if !app.known_senders.contains(&message.service_owner) {
+            app.known_senders.insert(message.service_owner.clone());
+        }
+    }
     if app.inbox.sources[index].changes_request == Some(request) {
         app.inbox.sources[index]
             .requests
@@ -348,11 +353,6 @@ pub(super) fn page_loaded(
     let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
     let first_page = !app.inbox.loaded_once;
     let unfiltered = app.filters.server().is_empty();
-    for message in &page.messages {
-        if !app.known_senders.contains(&message.service_owner) {
-            app.known_senders.insert(message.service_owner.clone());
-        }
-    }
     let source = &mut app.inbox.sources[index];
     source.requests.retain(|(r, _)| *r != request);
     // A page from the top over rows already here (a refresh, or the sync over the cache)
