@@ -301,6 +301,54 @@ async fn hostile_markdown_and_titles_reach_the_screen_harmless() {
         "only web and mail links can be copied: {:?}",
         opened.links
     );
+
+    // And on the screen: the list row, the detail pane with its thread, and the history.
+    use innboks::app::update::update;
+    use innboks::app::{App, Keymap, Msg, Screen};
+    let mut app = App::new("demo", Keymap::default());
+    app.capabilities = backend.capabilities();
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    app.screen = Screen::Inbox;
+    app.inbox.messages = vec![hostile.clone()];
+    app.inbox.sources = vec![innboks::app::Source::new(Inbox::Me)];
+    app.inbox.loaded_once = true;
+    app.opened.insert(hostile.id.clone());
+    app.bodies.insert(hostile.id.clone(), opened.clone());
+    app.detail.id = Some(hostile.id.clone());
+    let theme = innboks::ui::Theme::ansi();
+    for history in [false, true] {
+        app.detail.history = history;
+        for scroll in [0u16, 40, 2_000] {
+            app.detail.scroll = scroll;
+            let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))
+                .expect("terminal");
+            terminal
+                .draw(|frame| innboks::ui::draw(&app, &theme, frame))
+                .expect("draw");
+            let cells: String = terminal
+                .backend()
+                .buffer()
+                .content()
+                .iter()
+                .map(|cell| cell.symbol())
+                .collect();
+            assert_eq!(
+                bad(&cells, false),
+                None,
+                "history {history}, scroll {scroll}"
+            );
+            assert!(
+                !cells.contains("[2J") && !cells.contains("]52;"),
+                "no remnants"
+            );
+        }
+    }
 }
 
 fn dialog_requests(sim: &Simulator) -> u64 {
