@@ -8,6 +8,7 @@
 
 pub mod altinn2;
 pub mod altinn3;
+pub mod download;
 pub mod session;
 
 use tokio::io::AsyncWrite;

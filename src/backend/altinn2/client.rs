@@ -5,10 +5,9 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::AsyncWrite;
 use url::Url;
 
 use super::model::{error_message_from_body, HalMessage, HalProfile, MessageList, ReporteeList};
@@ -461,27 +460,12 @@ impl Client {
         session: &Session,
         href: &str,
         out: &mut W,
-        mut progress: impl FnMut(u64),
+        progress: impl FnMut(u64),
     ) -> Result<u64, ApiError> {
         let url = self.same_origin(href)?;
         let response = self
             .send(self.request(Method::GET, url, session), session)
             .await?;
-        let mut stream = response.bytes_stream();
-        let mut written = 0u64;
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| ApiError::Network {
-                detail: describe_reqwest_error(&e),
-            })?;
-            out.write_all(&chunk)
-                .await
-                .map_err(|e| ApiError::Local(format!("kunne ikke skrive vedlegget: {e}")))?;
-            written += chunk.len() as u64;
-            progress(written);
-        }
-        out.flush()
-            .await
-            .map_err(|e| ApiError::Local(format!("kunne ikke skrive vedlegget: {e}")))?;
-        Ok(written)
+        crate::backend::download::stream_into(response, out, progress).await
     }
 }

@@ -3,11 +3,10 @@
 //! `dialogToken`. `Accept-Language` on every call; GETs retried like Altinn 2's; errors in
 //! words the UI can show (ProblemDetails read for their message).
 
-use futures::StreamExt;
 use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, ETAG, IF_MATCH};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::json;
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::AsyncWrite;
 use url::Url;
 
 use super::model::{problem_text, Dialog, DialogPage, DialogTexts, Parties};
@@ -352,7 +351,7 @@ impl Client {
         url: &str,
         dialog_token: &str,
         out: &mut W,
-        mut progress: impl FnMut(u64),
+        progress: impl FnMut(u64),
     ) -> Result<u64, ApiError> {
         let url = self.foreign(url)?;
         let response = self
@@ -372,21 +371,6 @@ impl Client {
                     reason: String::new(),
                 }));
         }
-        let mut stream = response.bytes_stream();
-        let mut written = 0u64;
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| ApiError::Network {
-                detail: describe_reqwest_error(&e),
-            })?;
-            out.write_all(&chunk)
-                .await
-                .map_err(|e| ApiError::Local(format!("kunne ikke skrive vedlegget: {e}")))?;
-            written += chunk.len() as u64;
-            progress(written);
-        }
-        out.flush()
-            .await
-            .map_err(|e| ApiError::Local(format!("kunne ikke skrive vedlegget: {e}")))?;
-        Ok(written)
+        crate::backend::download::stream_into(response, out, progress).await
     }
 }
