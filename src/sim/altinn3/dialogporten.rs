@@ -631,7 +631,8 @@ fn parse_token(text: &str, order: &[(Key, bool)]) -> Result<Vec<KeyValue>, Strin
 }
 
 /// Whether a dialog passes the criteria (other than party).
-/// The created, updated and content-updated ranges, which depend on the message alone.
+/// The created, updated and content-updated ranges, which depend on the message alone
+/// (checked before its state is looked up; `passes` checks the due range).
 fn message_times_pass(criteria: &Criteria, message: &SimMessage) -> bool {
     let times = [
         store::utc(message.created),
@@ -679,18 +680,15 @@ fn passes(
     {
         return false;
     }
-    let times = [
-        Some(store::utc(message.created)),
-        Some(store::utc(message.last_changed)),
-        Some(store::utc(message.last_changed)),
-        render::due(message, state),
-    ];
-    for ((after, before), time) in criteria.ranges.iter().zip(times) {
-        if after.is_some() || before.is_some() {
-            let Some(time) = time else { return false };
-            if after.is_some_and(|a| time < a) || before.is_some_and(|b| time > b) {
-                return false;
-            }
+    // The message's own dates were checked first (`message_times_pass`); the due date
+    // needs the state, and a dialog without one fails a due range.
+    let (after, before) = criteria.ranges[3];
+    if after.is_some() || before.is_some() {
+        let Some(due) = render::due(message, state) else {
+            return false;
+        };
+        if after.is_some_and(|a| due < a) || before.is_some_and(|b| due > b) {
+            return false;
         }
     }
     if let Some(search) = &criteria.search {
