@@ -202,6 +202,31 @@ pub struct World {
     pub altinn3: Altinn3,
 }
 
+impl World {
+    /// The message key of dialog `id`. A message delivered since the last look has no
+    /// Altinn 3 state yet: every message's is made first when the id is not known.
+    pub fn dialog_key(&mut self, id: &str) -> Option<String> {
+        self.key(id, Altinn3::key_of_dialog)
+    }
+
+    /// The message key of correspondence `id` (see [`World::dialog_key`]).
+    pub fn correspondence_key(&mut self, id: &str) -> Option<String> {
+        self.key(id, Altinn3::key_of_correspondence)
+    }
+
+    fn key(
+        &mut self,
+        id: &str,
+        lookup: for<'a> fn(&'a Altinn3, &str) -> Option<&'a str>,
+    ) -> Option<String> {
+        if let Some(key) = lookup(&self.altinn3, id) {
+            return Some(key.to_owned());
+        }
+        self.altinn3.index(&self.mailboxes);
+        lookup(&self.altinn3, id).map(str::to_owned)
+    }
+}
+
 /// A one-page PDF with the given lines of text (Helvetica, WinAnsi: `æøå` print as Latin-1).
 pub fn pdf(lines: &[&str]) -> Vec<u8> {
     let mut content = String::from("BT /F1 14 Tf 72 770 Td 18 TL\n");

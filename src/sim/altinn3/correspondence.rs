@@ -117,19 +117,7 @@ fn locate(request: &Request<'_>, world: &mut World, id: &str) -> Result<Place, B
             "The requested correspondence was not found",
         ))
     };
-    let key = match world.altinn3.key_of_correspondence(id) {
-        Some(key) => key.to_owned(),
-        None => {
-            let World {
-                mailboxes, altinn3, ..
-            } = world;
-            altinn3.index(mailboxes);
-            altinn3
-                .key_of_correspondence(id)
-                .map(str::to_owned)
-                .ok_or_else(not_found)?
-        }
-    };
+    let key = world.correspondence_key(id).ok_or_else(not_found)?;
     let place = store::find(&world.mailboxes, &key).ok_or_else(not_found)?;
     let message = &world.mailboxes[place.0][place.1];
     let state = world.altinn3.state(message);
@@ -405,13 +393,7 @@ pub(crate) fn embed(
     if claims.i != dialog.to_ascii_lowercase() {
         return (route, no_access());
     }
-    let key = {
-        let World {
-            mailboxes, altinn3, ..
-        } = world;
-        altinn3.index(mailboxes);
-        altinn3.key_of_dialog(dialog).map(str::to_owned)
-    };
+    let key = world.dialog_key(dialog);
     let Some((mb, i)) = key.and_then(|k| store::find(&world.mailboxes, &k)) else {
         return (route, error(404, 1001, "Not found"));
     };

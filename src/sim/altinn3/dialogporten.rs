@@ -837,19 +837,7 @@ fn locate(
             )],
         ))
     };
-    let key = match world.altinn3.key_of_dialog(id) {
-        Some(key) => key.to_owned(),
-        None => {
-            let World {
-                mailboxes, altinn3, ..
-            } = world;
-            altinn3.index(mailboxes);
-            altinn3
-                .key_of_dialog(id)
-                .map(str::to_owned)
-                .ok_or_else(not_found)?
-        }
-    };
+    let key = world.dialog_key(id).ok_or_else(not_found)?;
     let place = store::find(&world.mailboxes, &key).ok_or_else(not_found)?;
     if !authorized(world, user.user)
         .iter()
@@ -1291,21 +1279,12 @@ fn lookup(request: &Request<'_>, user: &EndUser) -> Response {
     let lower = reference.to_ascii_lowercase();
     let mut guard = lock(&request.state.world);
     let world = &mut *guard;
-    {
-        let World {
-            mailboxes, altinn3, ..
-        } = world;
-        altinn3.index(mailboxes);
-    }
     let key = if let Some(id) = lower.strip_prefix("urn:altinn:correspondence-id:") {
-        world.altinn3.key_of_correspondence(id).map(str::to_owned)
+        world.correspondence_key(id)
     } else if let Some(id) = lower.strip_prefix("urn:altinn:dialog-id:") {
-        world.altinn3.key_of_dialog(id).map(str::to_owned)
+        world.dialog_key(id)
     } else if let Some(rest) = lower.strip_prefix("urn:altinn:instance-id:") {
-        rest.split('/')
-            .nth(1)
-            .and_then(|id| world.altinn3.key_of_dialog(id))
-            .map(str::to_owned)
+        rest.split('/').nth(1).and_then(|id| world.dialog_key(id))
     } else {
         return problem(
             request,
