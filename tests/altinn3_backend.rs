@@ -5,42 +5,16 @@
 
 mod common;
 
-use std::time::Duration;
-
-use innboks::auth::oidc::{self, Provider};
-use innboks::auth::{device, Session, SessionHandle};
-use innboks::backend::{altinn3, Backend};
+use innboks::backend::Backend;
 use innboks::domain::{
     ApiError, Cursor, Folder, Inbox, MessageAction, MessageKind, MessageStatus, Query,
 };
-use innboks::sim::{SimConfig, Simulator};
+use innboks::sim::Simulator;
 
 async fn start(messages: usize) -> (Simulator, Backend) {
-    let sim = Simulator::start(SimConfig {
-        auto_approve: Some(Duration::ZERO),
-        device_interval: Duration::from_millis(50),
-        ..common::config(messages)
-    })
-    .await
-    .expect("sim");
-    let http = oidc::http_client().expect("http");
-    let provider = Provider::discover(&http, &sim.issuer(), "innboks")
-        .await
-        .expect("discovery");
-    let login = device::start(&provider, "openid digdir:dialogporten")
-        .await
-        .expect("code");
-    let (tokens, _) = device::poll(&provider, &login, oidc::DEFAULT_ACR)
-        .await
-        .expect("tokens");
-    let session = SessionHandle::default();
-    session.set(Some(Session::Bearer {
-        access_token: tokens.access_token,
-    }));
-    let client = altinn3::Client::new(url::Url::parse(&sim.base_url()).expect("url"), "nb")
-        .expect("client")
-        .with_retry(common::FAST_RETRY);
-    (sim, Backend::altinn3(client, session))
+    let sim = common::start_altinn3(messages).await;
+    let backend = common::altinn3_backend(&sim).await;
+    (sim, backend)
 }
 
 fn query(folder: Folder) -> Query {

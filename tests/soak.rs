@@ -132,37 +132,9 @@ async fn two_thousand_random_actions_with_faults_on() {
 /// markdown content with the dialog's token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_random_actions_with_faults_on_altinn3() {
-    use innboks::auth::oidc::{self, Provider};
-    use innboks::auth::{device, Session};
-    let sim = innboks::sim::Simulator::start(innboks::sim::SimConfig {
-        auto_approve: Some(Duration::ZERO),
-        device_interval: Duration::from_millis(20),
-        ..common::config(400)
-    })
-    .await
-    .expect("sim");
-    let http = oidc::http_client().expect("http");
-    let provider = Provider::discover(&http, &sim.issuer(), "innboks")
-        .await
-        .expect("discovery");
-    let login = device::start(&provider, "openid digdir:dialogporten")
-        .await
-        .expect("code");
-    let (tokens, _) = device::poll(&provider, &login, oidc::DEFAULT_ACR)
-        .await
-        .expect("tokens");
-    let session = SessionHandle::default();
-    session.set(Some(Session::Bearer {
-        access_token: tokens.access_token,
-    }));
-    let client = innboks::backend::altinn3::Client::new(
-        url::Url::parse(&sim.base_url()).expect("url"),
-        "nb",
-    )
-    .expect("client")
-    .with_retry(common::FAST_RETRY);
+    let sim = common::start_altinn3(400).await;
     let (tx, rx) = mpsc::unbounded_channel();
-    let backend = Backend::altinn3(client, session);
+    let backend = common::altinn3_backend(&sim).await;
     let mut app = App::new("soak", Keymap::default());
     app.capabilities = backend.capabilities();
     let runner = Runtime::new(backend, AuthSettings::default(), tx);

@@ -79,3 +79,43 @@ pub fn forbidden_on_a_terminal(c: char, multiline: bool) -> bool {
         | '\u{feff}'
     )
 }
+
+/// A simulator for `messages` messages that approves ID-porten codes at once, for the
+/// Altinn 3 backend.
+pub async fn start_altinn3(messages: usize) -> Simulator {
+    Simulator::start(SimConfig {
+        auto_approve: Some(std::time::Duration::ZERO),
+        device_interval: std::time::Duration::from_millis(20),
+        ..config(messages)
+    })
+    .await
+    .expect("the simulator starts")
+}
+
+/// The Altinn 3 backend logged in to `sim` with ID-porten's device flow (`openid
+/// digdir:dialogporten`), retrying as [`FAST_RETRY`] does.
+pub async fn altinn3_backend(sim: &Simulator) -> innboks::backend::Backend {
+    use innboks::auth::oidc::{self, Provider};
+    use innboks::auth::{device, SessionHandle};
+    let http = oidc::http_client().expect("http");
+    let provider = Provider::discover(&http, &sim.issuer(), "innboks")
+        .await
+        .expect("discovery");
+    let login = device::start(&provider, "openid digdir:dialogporten")
+        .await
+        .expect("code");
+    let (tokens, _) = device::poll(&provider, &login, oidc::DEFAULT_ACR)
+        .await
+        .expect("tokens");
+    let session = SessionHandle::default();
+    session.set(Some(Session::Bearer {
+        access_token: tokens.access_token,
+    }));
+    let client = innboks::backend::altinn3::Client::new(
+        url::Url::parse(&sim.base_url()).expect("url"),
+        "nb",
+    )
+    .expect("client")
+    .with_retry(FAST_RETRY);
+    innboks::backend::Backend::altinn3(client, session)
+}
