@@ -380,18 +380,7 @@ async fn a_next_link_is_followed_if_a_server_ever_sends_one() {
                 )
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let client = innboks::backend::altinn2::Client::new(
-        url::Url::parse(&format!("http://{addr}")).expect("url"),
-        Secret::new("k"),
-    )
-    .expect("client");
+    let client = serve(app).await;
     let session = innboks::auth::Session::Cookie {
         aspxauth: Secret::new("x"),
         username: "demo".into(),
@@ -631,18 +620,7 @@ async fn a_switched_off_altinn2_host_is_explained() {
             post(|| async { StatusCode::NOT_FOUND }),
         )
         .fallback(|| async { (StatusCode::NOT_FOUND, "Not Found") });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let client = innboks::backend::altinn2::Client::new(
-        url::Url::parse(&format!("http://{addr}")).expect("url"),
-        Secret::new("k"),
-    )
-    .expect("client");
+    let client = serve(app).await;
     let bearer = innboks::auth::Session::Bearer {
         access_token: Secret::new("t"),
     };
@@ -670,4 +648,20 @@ async fn a_switched_off_altinn2_host_is_explained() {
         .await
         .expect_err("no password login here");
     assert!(login.to_string().contains("19. juni 2026"), "{login}");
+}
+
+/// Serves `app` on an ephemeral loopback port, with an Altinn 2 client pointed at it.
+async fn serve(app: axum::Router) -> innboks::backend::altinn2::Client {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    innboks::backend::altinn2::Client::new(
+        url::Url::parse(&format!("http://{addr}")).expect("url"),
+        Secret::new("k"),
+    )
+    .expect("client")
 }
