@@ -281,6 +281,25 @@ pub(super) fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect
     }]
 }
 
+/// After rows were merged: the chosen order again, the selection on the message it was on
+/// (`None`: the top), in view, and the search's hits found again.
+fn settle_rows(app: &mut App, selected_id: Option<String>) {
+    resort(app);
+    match selected_id {
+        Some(id) => {
+            if let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) {
+                app.inbox.selected = index;
+            }
+        }
+        None => {
+            app.inbox.selected = 0;
+            app.inbox.scroll = 0;
+        }
+    }
+    keep_selection_visible(app);
+    refresh_search(app);
+}
+
 /// An incremental sync's answer: what changed is merged in place and new dialogs go on
 /// top; nothing is dropped (the page is no span of the list) and the cursor stays. More
 /// changes than a page hold: the first page again, in full.
@@ -301,14 +320,7 @@ fn changes_loaded(app: &mut App, index: usize, page: MessagePage) -> Vec<Effect>
         app.inbox.sources[index].next_skip += merge.arrived;
     }
     report_arrivals(app, merge.arrived, true, too_many);
-    resort(app);
-    if let Some(position) =
-        selected_id.and_then(|id| app.inbox.messages.iter().position(|m| m.id == id))
-    {
-        app.inbox.selected = position;
-    }
-    keep_selection_visible(app);
-    refresh_search(app);
+    settle_rows(app, selected_id);
     let mut effects = Vec::new();
     if let Some(scope) = app.cache_scope(&who) {
         effects.push(Effect::WriteCache {
@@ -398,19 +410,10 @@ pub(super) fn page_loaded(
                 .into(),
         ));
     }
-    resort(app);
-    if first_page || (at_top && !from_top_again) {
-        // The top of the list stays the top while pages arrive (the merged view fills in
-        // from several inboxes), unless the user has moved.
-        app.inbox.selected = 0;
-        app.inbox.scroll = 0;
-    } else if let Some(id) = selected_id {
-        if let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) {
-            app.inbox.selected = index;
-        }
-    }
-    keep_selection_visible(app);
-    refresh_search(app);
+    // The top of the list stays the top while pages arrive (the merged view fills in from
+    // several inboxes), unless the user has moved.
+    let top = first_page || (at_top && !from_top_again);
+    settle_rows(app, if top { None } else { selected_id });
     let mut effects = Vec::new();
     if let Some(scope) = app.cache_scope(&who) {
         effects.push(Effect::WriteCache {
