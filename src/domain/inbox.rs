@@ -180,6 +180,8 @@ pub struct Capabilities {
     pub restore: bool,
     /// [`MessageAction::Purge`].
     pub purge: bool,
+    /// A message's history (Altinn 3's activities) comes with it when it is opened.
+    pub history: bool,
     /// Free-text search at the server.
     pub server_search: bool,
     /// A whole message can be read without marking it read (Altinn 2's `markAsRead=false`;
@@ -208,6 +210,7 @@ impl Default for Capabilities {
             mark_unread: false,
             restore: false,
             purge: false,
+            history: false,
             server_search: false,
             quiet_read: true,
         }
@@ -223,6 +226,7 @@ impl Capabilities {
             mark_unread: true,
             restore: true,
             purge: true,
+            history: true,
             server_search: true,
             quiet_read: false,
         }

@@ -188,7 +188,7 @@ pub(super) fn toggle_history(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     if message.history.is_empty() {
-        app.status = Some(Status::Info(if app.capabilities.quiet_read {
+        app.status = Some(Status::Info(if !app.capabilities.history {
             "Altinn 2 gir ingen historikk for meldinger.".into()
         } else if app.opened.contains(&message.summary.id) {
             "Meldingen har ingen historikk.".into()
