@@ -13,7 +13,7 @@ pub use super::world::{
     initial_state, message_key, new_revision, utc, uuid4, uuid7, Activity, ActorRef, Altinn3,
     CorrespondenceStatus, DialogState, Label, LabelEntry, Place, SeenEntry, Transmission,
 };
-use super::world::{Reportee, ReporteeKind, SimMessage, SimStatus};
+use super::world::{Reportee, ReporteeKind, SimMessage, SimStatus, World};
 
 /// A party's URN: `urn:altinn:person:identifier-no:…` or `…organization:identifier-no:…`.
 pub fn party_urn(reportee: &Reportee) -> String {
@@ -438,4 +438,23 @@ pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<
     if let Some(message) = pick(0, &|m| m.kind == "Correspondence", 7) {
         altinn3.state(message).min_level = 4;
     }
+}
+
+/// The simulated users' names, by index.
+pub fn names(world: &World) -> Vec<String> {
+    world.users.iter().map(|u| u.name.clone()).collect()
+}
+
+/// The parties `user` may see, as (URN, mailbox index).
+pub fn authorized(world: &World, user: usize) -> Vec<(String, usize)> {
+    world
+        .users
+        .get(user)
+        .map(|u| {
+            u.reportees
+                .iter()
+                .filter_map(|&r| world.reportees.get(r).map(|p| (party_urn(p), r)))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -8,6 +8,7 @@
 pub mod correspondence;
 pub mod dialogporten;
 mod render;
+mod search;
 pub mod token;
 
 use axum::body::Bytes;
