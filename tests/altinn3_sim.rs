@@ -179,8 +179,12 @@ impl Altinn3 {
     }
 
     async fn get(&self, template: &str, path: &str) -> Answer {
-        let token = self.token.clone();
-        self.send(Method::GET, template, path, Some(&token), &[], None)
+        self.get_as(template, path, Some(&self.token)).await
+    }
+
+    /// A GET with another token (or none).
+    async fn get_as(&self, template: &str, path: &str, token: Option<&str>) -> Answer {
+        self.send(Method::GET, template, path, token, &[], None)
             .await
     }
 
@@ -344,14 +348,7 @@ async fn done_when_a_device_login_lists_opens_reads_archives_and_finds_it_archiv
         .expect("a dialogToken")
         .to_owned();
     let content = a3
-        .send(
-            Method::GET,
-            "",
-            &path_of(&content_url(&opened.body)),
-            Some(&token),
-            &[],
-            None,
-        )
+        .get_as("", &path_of(&content_url(&opened.body)), Some(&token))
         .await;
     assert_eq!(content.status, 200);
     assert!(content.headers[CONTENT_TYPE]
@@ -863,14 +860,7 @@ async fn correspondence_reads_confirms_and_purges_in_order_and_dialogporten_foll
     let dialog = a3.dialog(&lid).await.body;
     let token = dialog["dialogToken"].as_str().expect("token").to_owned();
     let body = a3
-        .send(
-            Method::GET,
-            "",
-            &path_of(&content_url(&dialog)),
-            Some(&token),
-            &[],
-            None,
-        )
+        .get_as("", &path_of(&content_url(&dialog)), Some(&token))
         .await;
     assert_eq!(body.status, 200);
     let again = a3.dialog(&lid).await.body;
@@ -895,13 +885,10 @@ async fn the_checks_of_a_dialog_come_in_dialogportens_order() {
     let kari_only = items[0]["id"].as_str().expect("id").to_owned();
     let ola = browser_token_for_ola(&a3.sim).await;
     let forbidden = a3
-        .send(
-            Method::GET,
+        .get_as(
             "/api/v1/enduser/dialogs/{dialogId}",
             &format!("/dialogporten/api/v1/enduser/dialogs/{kari_only}"),
             Some(&ola),
-            &[],
-            None,
         )
         .await;
     assert_eq!(forbidden.status, 403);
@@ -937,25 +924,19 @@ async fn the_checks_of_a_dialog_come_in_dialogportens_order() {
     let level4 = level4.expect("a level-4 letter");
     let high = browser_token(&a3.sim, "idporten-loa-high").await;
     let opened = a3
-        .send(
-            Method::GET,
+        .get_as(
             "/api/v1/enduser/dialogs/{dialogId}",
             &format!("/dialogporten/api/v1/enduser/dialogs/{level4}"),
             Some(&high),
-            &[],
-            None,
         )
         .await;
     assert_eq!(opened.status, 200);
 
     // No token, a token without the scope.
     let none = a3
-        .send(
-            Method::GET,
+        .get_as(
             "/api/v1/enduser/parties",
             "/dialogporten/api/v1/enduser/parties",
-            None,
-            &[],
             None,
         )
         .await;
@@ -963,13 +944,10 @@ async fn the_checks_of_a_dialog_come_in_dialogportens_order() {
     assert!(none.text.is_empty(), "401 has no body");
     let altinn2_token = device_token(&a3.sim, "openid altinn:enduser").await;
     let wrong_scope = a3
-        .send(
-            Method::GET,
+        .get_as(
             "/api/v1/enduser/parties",
             "/dialogporten/api/v1/enduser/parties",
             Some(&altinn2_token),
-            &[],
-            None,
         )
         .await;
     assert_eq!(wrong_scope.status, 403);
@@ -1148,12 +1126,9 @@ async fn parties_transmissions_logs_lookup_limits_and_expired_dialogs() {
         .any(|p| p["party"] == ME && p["isCurrentEndUser"] == true));
 
     let limits = a3
-        .send(
-            Method::GET,
+        .get_as(
             "/api/v1/metadata/limits",
             "/dialogporten/api/v1/metadata/limits",
-            None,
-            &[],
             None,
         )
         .await;
