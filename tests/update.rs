@@ -1820,12 +1820,7 @@ fn altinn3_merges_every_party_in_groups_of_a_hundred_a_few_at_a_time() {
                 _ => None,
             })
             .collect();
-        let in_flight = app
-            .inbox
-            .sources
-            .iter()
-            .filter(|s| !s.requests.is_empty())
-            .count();
+        let in_flight = app.inbox.sources_in_flight();
         assert!(
             in_flight <= 2,
             "never more than `concurrency` in flight: {in_flight}"
@@ -1890,12 +1885,7 @@ fn altinn3_merges_every_party_in_groups_of_a_hundred_a_few_at_a_time() {
                 _ => None,
             })
             .collect();
-        let in_flight = app
-            .inbox
-            .sources
-            .iter()
-            .filter(|s| !s.requests.is_empty())
-            .count();
+        let in_flight = app.inbox.sources_in_flight();
         assert!(in_flight <= 2, "a refresh in flight: {in_flight}");
         if pages.is_empty() {
             break;

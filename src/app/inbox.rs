@@ -151,6 +151,14 @@ impl InboxState {
         self.sources.iter().any(|s| !s.requests.is_empty())
     }
 
+    /// How many sources have a page request in flight (at most `concurrency`).
+    pub fn sources_in_flight(&self) -> usize {
+        self.sources
+            .iter()
+            .filter(|s| !s.requests.is_empty())
+            .count()
+    }
+
     /// Every source has been read to its end.
     pub fn exhausted(&self) -> bool {
         !self.sources.is_empty() && self.sources.iter().all(|s| s.exhausted)

@@ -42,13 +42,10 @@ pub(super) fn fetch_unloaded(app: &mut App) -> Vec<Effect> {
     if app.offline || app.login.restoring {
         return Vec::new();
     }
-    let in_flight = app
-        .inbox
-        .sources
-        .iter()
-        .filter(|s| !s.requests.is_empty())
-        .count();
-    let room = app.concurrency.max(1).saturating_sub(in_flight);
+    let room = app
+        .concurrency
+        .max(1)
+        .saturating_sub(app.inbox.sources_in_flight());
     let waiting: Vec<usize> = app
         .inbox
         .sources
