@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub use crate::domain::{CachedList, Scope};
-use crate::domain::{Message, MessageKind, MessageStatus, MessageSummary};
+use crate::domain::{Message, MessageKind, MessageStatus, MessageSummary, Party, PartyKind};
 
 /// The schema's version, kept in SQLite's `user_version`. A file with another version is
 /// rebuilt.
@@ -87,6 +87,21 @@ CREATE TABLE IF NOT EXISTS users (
 );
 ";
 
+/// Tables added after version 1 without changing what the others hold: made in place, so an
+/// older file keeps its lists.
+const ADDED: &str = "
+CREATE TABLE IF NOT EXISTS parties (
+    env TEXT NOT NULL,
+    user TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    organisation_number TEXT,
+    PRIMARY KEY (env, user, position)
+) WITHOUT ROWID;
+";
+
 impl Cache {
     /// The default file: `~/.cache/innboks/cache.sqlite3`.
     pub fn default_path() -> Option<PathBuf> {
@@ -132,6 +147,7 @@ impl Cache {
             }
             (other, _) => return Err(CacheError::Version(other)),
         }
+        conn.execute_batch(ADDED)?;
         // A quick check that the pages are readable; a corrupt file fails here or above.
         conn.query_row("SELECT count(*) FROM lists", [], |row| row.get::<_, i64>(0))?;
         Ok(Self {
@@ -277,6 +293,58 @@ impl Cache {
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
+    /// The parties `user` could act for in `env` when last asked, in the server's order
+    /// (empty when never asked).
+    pub fn parties(&self, env: &str, user: &str) -> Result<Vec<Party>, CacheError> {
+        let mut select = self.conn.prepare_cached(
+            "SELECT id, name, kind, organisation_number FROM parties
+             WHERE env = ?1 AND user = ?2 ORDER BY position",
+        )?;
+        let rows = select.query_map(params![env, user], |row| {
+            Ok(Party {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                kind: kind_from_db(&row.get::<_, String>(2)?),
+                organisation_number: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Keeps the parties the server just gave, in place of those kept before. One
+    /// transaction.
+    pub fn set_parties(
+        &mut self,
+        env: &str,
+        user: &str,
+        parties: &[Party],
+    ) -> Result<(), CacheError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM parties WHERE env = ?1 AND user = ?2",
+            params![env, user],
+        )?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO parties (env, user, position, id, name, kind, organisation_number)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for (position, party) in parties.iter().enumerate() {
+                insert.execute(params![
+                    env,
+                    user,
+                    i64::try_from(position).unwrap_or(i64::MAX),
+                    party.id,
+                    party.name,
+                    kind_to_db(&party.kind),
+                    party.organisation_number,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Remembers who used `env` last (for `--offline`).
     pub fn set_last_user(&mut self, env: &str, user: &str) -> Result<(), CacheError> {
         self.conn.execute(
@@ -316,6 +384,24 @@ fn time_to_db(t: Option<DateTime<Utc>>) -> Option<i64> {
 
 fn time_from_db(t: Option<i64>) -> Option<DateTime<Utc>> {
     t.and_then(DateTime::from_timestamp_millis)
+}
+
+fn kind_to_db(kind: &PartyKind) -> &str {
+    match kind {
+        PartyKind::Person => "person",
+        PartyKind::Organisation => "organisation",
+        PartyKind::SubUnit => "subunit",
+        PartyKind::Other(raw) => raw,
+    }
+}
+
+fn kind_from_db(text: &str) -> PartyKind {
+    match text {
+        "person" => PartyKind::Person,
+        "organisation" => PartyKind::Organisation,
+        "subunit" => PartyKind::SubUnit,
+        raw => PartyKind::Other(raw.to_owned()),
+    }
 }
 
 fn status_to_db(status: &MessageStatus) -> String {

@@ -1026,6 +1026,94 @@ async fn offline_reads_only_the_cache_and_says_so() {
 }
 
 #[tokio::test]
+async fn the_parties_are_kept_so_the_switcher_and_the_merged_view_work_offline() {
+    let sim = common::start(120).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cache.sqlite3");
+    let (mut online, cache) = Harness::with_cache(&sim, &path);
+    online.login().await;
+    online.key(KeyCode::Char(':'));
+    online.text("all");
+    online.key(KeyCode::Enter);
+    online
+        .until("every inbox's first page", |app| {
+            app.inbox.sources.len() == 3 && app.inbox.sources.iter().all(|s| s.loaded_once)
+        })
+        .await;
+    let parties = online.app.reportees.clone();
+    let merged: Vec<String> = online
+        .app
+        .inbox
+        .messages
+        .iter()
+        .map(|m| m.id.clone())
+        .collect();
+    let user = online.app.user_key.clone().expect("a user key");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    cache.flush().await;
+    drop(online);
+    drop(cache);
+    let requests_before: u64 = sim.stats().requests.values().sum();
+
+    let (mut offline, _cache) = Harness::with_cache(&sim, &path);
+    let runner = std::mem::replace(
+        &mut offline.runner,
+        Runtime::new(
+            Backend::altinn2(common::client(&sim), SessionHandle::default()),
+            AuthSettings::default(),
+            mpsc::unbounded_channel().0,
+        ),
+    );
+    let cache =
+        innboks::cache::CacheHandle::start(innboks::cache::Cache::open(&path).expect("cache"));
+    offline.runner = runner.with_cache(Some(cache), true);
+    offline.app.offline = true;
+    offline.app.user_key = Some(user);
+    offline.apply(Msg::Start);
+    offline
+        .until("the cached list", |app| app.inbox.loaded_once)
+        .await;
+    // The switcher lists the parties kept from the online run, not an error.
+    offline.key(KeyCode::Char('R'));
+    offline
+        .until("the kept parties", |app| {
+            app.switcher().is_some_and(|s| !s.loading)
+        })
+        .await;
+    assert_eq!(offline.app.reportees, parties);
+    assert!(offline.app.reportees_cached);
+    offline.key(KeyCode::Esc);
+    // «Alle» is the cached lists of every party, merged as online.
+    offline.key(KeyCode::Char(':'));
+    offline.text("all");
+    offline.key(KeyCode::Enter);
+    offline
+        .until("every inbox's cached list", |app| {
+            app.inbox.sources.len() == 3
+                && app.inbox.sources.iter().all(|s| s.cache_request.is_none())
+                && app.inbox.messages.len() >= merged.len()
+        })
+        .await;
+    assert!(offline.app.whose.is_all());
+    let shown: Vec<String> = offline.app.inbox.messages[..merged.len()]
+        .iter()
+        .map(|m| m.id.clone())
+        .collect();
+    assert_eq!(shown, merged, "the same merged list as online");
+    assert!(
+        !matches!(&offline.app.status, Some(Status::Error(_))),
+        "{:?}",
+        offline.app.status
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let requests_after: u64 = sim.stats().requests.values().sum();
+    assert_eq!(
+        requests_before, requests_after,
+        "nothing reached the server"
+    );
+}
+
+#[tokio::test]
 async fn holding_j_coalesces_previews_and_neighbours_are_prefetched() {
     let sim = common::start(300).await;
     let mut h = Harness::new(&sim);

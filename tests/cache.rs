@@ -103,6 +103,47 @@ fn a_list_and_a_body_survive_a_reopen_unchanged() {
 }
 
 #[test]
+fn the_parties_are_kept_in_order_and_replaced_whole() {
+    use innboks::domain::{Party, PartyKind};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cache.sqlite3");
+    let party = |i: usize, kind: PartyKind| Party {
+        id: format!("{}", 50_000_000 + i),
+        name: format!("FIRMA {i} – «æøå»"),
+        organisation_number: (kind != PartyKind::Person).then(|| format!("{}", 910_000_000 + i)),
+        kind,
+    };
+    let parties: Vec<Party> = [
+        PartyKind::Person,
+        PartyKind::Organisation,
+        PartyKind::SubUnit,
+        PartyKind::Other("Ukjent".into()),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, kind)| party(i, kind))
+    .chain((4..1_000).map(|i| party(i, PartyKind::Organisation)))
+    .collect();
+    let mut cache = Cache::open(&path).expect("open");
+    assert!(cache.parties("test", "kari").expect("read").is_empty());
+    cache.set_parties("test", "kari", &parties).expect("write");
+    cache
+        .set_parties("test", "ola", &parties[..1])
+        .expect("write another user's");
+    drop(cache);
+    let mut cache = Cache::open(&path).expect("reopen");
+    assert_eq!(cache.parties("test", "kari").expect("read"), parties);
+    assert_eq!(cache.parties("test", "ola").expect("read"), parties[..1]);
+    cache
+        .set_parties("test", "kari", &parties[10..20])
+        .expect("replace");
+    assert_eq!(
+        cache.parties("test", "kari").expect("read"),
+        parties[10..20]
+    );
+}
+
+#[test]
 fn updates_and_removals_are_applied() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("cache.sqlite3");

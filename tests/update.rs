@@ -852,7 +852,7 @@ fn reportee_switcher_filters_and_switches() {
     use innboks::domain::{Party, PartyKind};
     let mut app = logged_in();
     let effects = update(&mut app, key(KeyCode::Char('R')));
-    assert_eq!(effects, vec![Effect::FetchReportees]);
+    assert_eq!(effects, vec![Effect::FetchReportees { cached: None }]);
     assert!(app.switcher().is_some_and(|s| s.loading));
     let party = |id: &str, name: &str, kind: PartyKind, org: Option<&str>| Party {
         id: id.into(),
@@ -1332,6 +1332,74 @@ fn star_marks_all_and_m_reads_every_marked_unread_message() {
 }
 
 #[test]
+fn the_merged_view_starts_on_the_kept_parties_and_again_when_the_server_has_others() {
+    use innboks::domain::{Party, PartyKind};
+    let mut app = logged_in();
+    app.cache_enabled = true;
+    app.user_key = Some("u".into());
+    type_text(&mut app, ":all");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::FetchReportees { cached: Some(s) }] if s.user == "u"),
+        "{effects:?}"
+    );
+    let party = |id: &str| Party {
+        id: id.into(),
+        name: format!("PART {id}"),
+        kind: PartyKind::Organisation,
+        organisation_number: None,
+    };
+    let kept = vec![party("r1"), party("r2")];
+    let pages = |effects: &[Effect]| -> Vec<String> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::FetchPage { inbox, .. } => Some(inbox.key().to_owned()),
+                _ => None,
+            })
+            .collect()
+    };
+    let effects = update(&mut app, Msg::CachedReporteesLoaded(kept.clone()));
+    assert_eq!(pages(&effects), ["r1", "r2"], "the kept parties start it");
+    assert!(app.reportees_cached);
+    // The server agrees: nothing starts over.
+    let effects = update(&mut app, Msg::ReporteesLoaded(kept.clone()));
+    assert!(pages(&effects).is_empty(), "{effects:?}");
+    assert!(!app.reportees_cached);
+    // The cache's come late: the server's stay.
+    let effects = update(&mut app, Msg::CachedReporteesLoaded(vec![party("r9")]));
+    assert!(effects.is_empty());
+    assert_eq!(app.reportees, kept);
+
+    // Next time the server has one more: the merged view starts over with it.
+    let mut app = logged_in();
+    app.cache_enabled = true;
+    app.user_key = Some("u".into());
+    type_text(&mut app, ":all");
+    update(&mut app, key(KeyCode::Enter));
+    update(&mut app, Msg::CachedReporteesLoaded(kept.clone()));
+    let mut more = kept.clone();
+    more.push(party("r3"));
+    let effects = update(&mut app, Msg::ReporteesLoaded(more));
+    assert_eq!(pages(&effects), ["r1", "r2", "r3"]);
+    assert_eq!(app.inbox.sources.len(), 3);
+    // A failure after the kept parties leaves them in use, with a word.
+    let mut app = logged_in();
+    update(&mut app, Msg::CachedReporteesLoaded(kept.clone()));
+    update(&mut app, Msg::ReporteesFailed(ApiError::Offline));
+    assert_eq!(app.reportees, kept);
+    update(
+        &mut app,
+        Msg::ReporteesFailed(ApiError::Server {
+            status: 503,
+            reason: "nede".into(),
+        }),
+    );
+    assert_eq!(app.reportees, kept);
+    assert!(matches!(&app.status, Some(Status::Error(t)) if t.contains("hurtigbufferen")));
+}
+
+#[test]
 fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
     use innboks::domain::{Party, PartyKind};
     let mut app = logged_in();
@@ -1341,7 +1409,7 @@ fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
     let effects = update(&mut app, key(KeyCode::Enter));
     assert_eq!(
         effects,
-        vec![Effect::FetchReportees],
+        vec![Effect::FetchReportees { cached: None }],
         "the parties come first"
     );
     let party = |id: &str, kind: PartyKind| Party {

@@ -64,8 +64,11 @@ pub enum Effect {
         /// Open it afterwards with the system opener.
         open: bool,
     },
-    /// Fetch the parties the user can act for.
-    FetchReportees,
+    /// Fetch the parties the user can act for; those the cache kept (`cached`) come first.
+    FetchReportees {
+        /// Where the cache keeps them, when it is in use.
+        cached: Option<crate::domain::PartiesScope>,
+    },
     /// Fetch the user's profile (name for the title bar).
     FetchProfile,
     /// Fetch one page of an inbox.

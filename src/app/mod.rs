@@ -27,7 +27,7 @@ pub use login::{BrowserView, DeviceView, LoginField, LoginFlow, LoginMethod, Log
 pub use msg::Msg;
 pub use overlay::{CommandLine, Overlay, PendingAction, Switcher, SwitcherEntry};
 
-use crate::domain::{Capabilities, Inbox, Message, MessageSummary, Party, Scope};
+use crate::domain::{Capabilities, Inbox, Message, MessageSummary, PartiesScope, Party, Scope};
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +151,8 @@ pub struct App {
     /// once when the parties arrive, so a keystroke in the switcher over 100,000 parties
     /// lowercases nothing ([`App::index_reportees`]).
     pub reportee_keys: Vec<String>,
+    /// The parties are the cache's, not yet confirmed by the server.
+    pub reportees_cached: bool,
     /// Where attachments are saved.
     pub download_dir: Option<std::path::PathBuf>,
     /// The search, when one is active.
@@ -285,6 +287,7 @@ impl App {
             now: SystemTime::UNIX_EPOCH,
             session_note: None,
             reportees: Vec::new(),
+            reportees_cached: false,
             reportee_keys: Vec::new(),
             download_dir: None,
             search: None,
@@ -324,6 +327,19 @@ impl App {
     /// The message shown in the detail pane, when fetched.
     pub fn detail_message(&self) -> Option<&Message> {
         self.detail.id.as_ref().and_then(|id| self.bodies.get(id))
+    }
+
+    /// Asks for the parties: the cache's first, when it is in use.
+    pub fn fetch_reportees(&self) -> Effect {
+        let cached = self
+            .user_key
+            .clone()
+            .filter(|_| self.cache_enabled)
+            .map(|user| PartiesScope {
+                env: self.env.clone(),
+                user,
+            });
+        Effect::FetchReportees { cached }
     }
 
     /// The cache scope of `inbox`'s list in the folder shown, when the cache is in use.

@@ -97,6 +97,8 @@ pub enum Msg {
     ProfileLoaded(Profile),
     /// The parties the user can act for.
     ReporteesLoaded(Vec<Party>),
+    /// The parties the cache kept from the last time (the server's come after).
+    CachedReporteesLoaded(Vec<Party>),
     /// The reportee list could not be fetched.
     ReporteesFailed(ApiError),
     /// A page of the inbox arrived.

@@ -94,6 +94,15 @@ pub struct Scope {
     pub folder: Folder,
 }
 
+/// Whose parties the cache keeps: an environment and a user's key (as in [`Scope`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartiesScope {
+    /// Environment name.
+    pub env: String,
+    /// The user's key.
+    pub user: String,
+}
+
 /// A scope's cached list, as the cache gives it back.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CachedList {

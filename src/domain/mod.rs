@@ -7,7 +7,9 @@ mod inbox;
 mod session;
 
 pub use error::ApiError;
-pub use inbox::{CachedList, Capabilities, Cursor, Inbox, MessageAction, Query, Scope};
+pub use inbox::{
+    CachedList, Capabilities, Cursor, Inbox, MessageAction, PartiesScope, Query, Scope,
+};
 pub use session::RefreshEvent;
 
 use chrono::{DateTime, Utc};

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::app::Msg;
-use crate::domain::{MessageSummary, Scope};
+use crate::domain::{MessageSummary, PartiesScope, Party, Scope};
 
 /// Reads a list from the cache (an empty one when there is no cache or it fails).
 pub(super) async fn load(ctx: Ctx, request: u64, scope: Scope) -> Msg {
@@ -46,6 +46,33 @@ pub(super) fn remember_user(ctx: &Ctx, env: String, user: String) {
     if let Some(local) = &ctx.cache {
         local.run(move |cache| {
             if let Err(error) = cache.set_last_user(&env, &user) {
+                tracing::warn!(%error, "cache write failed");
+            }
+        });
+    }
+}
+
+/// The parties the cache kept for `scope` (none when there is no cache or it fails).
+pub(super) async fn parties(ctx: &Ctx, scope: PartiesScope) -> Vec<Party> {
+    let Some(local) = ctx.cache.clone() else {
+        return Vec::new();
+    };
+    local
+        .ask(move |cache| cache.parties(&scope.env, &scope.user))
+        .await
+        .and_then(|result| {
+            result
+                .map_err(|error| tracing::warn!(%error, "cache read failed"))
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Keeps the server's parties for next time.
+pub(super) fn keep_parties(ctx: &Ctx, scope: PartiesScope, parties: Vec<Party>) {
+    if let Some(local) = &ctx.cache {
+        local.run(move |cache| {
+            if let Err(error) = cache.set_parties(&scope.env, &scope.user, &parties) {
                 tracing::warn!(%error, "cache write failed");
             }
         });

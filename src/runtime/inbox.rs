@@ -3,18 +3,33 @@
 
 use std::time::Duration;
 
-use super::Ctx;
+use super::{cache, Ctx};
 use crate::app::Msg;
-use crate::domain::{ApiError, Cursor, Inbox, Message, MessageAction, Query, Scope};
+use crate::domain::{ApiError, Cursor, Inbox, Message, MessageAction, PartiesScope, Query, Scope};
 
 /// How long a preview waits for the cursor to stop before it is fetched, so holding `j`
 /// fetches only where the cursor stops.
 pub const PREVIEW_DEBOUNCE: Duration = Duration::from_millis(120);
 
-/// The parties the user can act for.
-pub(super) async fn parties(ctx: Ctx) -> Msg {
+/// The parties the user can act for: those the cache kept first (at once, and offline),
+/// then the server's, which the cache keeps for next time.
+pub(super) async fn parties(ctx: Ctx, cached: Option<PartiesScope>) -> Msg {
+    if let Some(scope) = &cached {
+        let kept = cache::parties(&ctx, scope.clone()).await;
+        if !kept.is_empty() {
+            ctx.send(Msg::CachedReporteesLoaded(kept));
+        }
+    }
+    if ctx.offline {
+        return Msg::ReporteesFailed(ApiError::Offline);
+    }
     match ctx.backend.parties().await {
-        Ok(parties) => Msg::ReporteesLoaded(parties),
+        Ok(parties) => {
+            if let Some(scope) = cached {
+                cache::keep_parties(&ctx, scope, parties.clone());
+            }
+            Msg::ReporteesLoaded(parties)
+        }
         Err(error) => Msg::ReporteesFailed(error),
     }
 }

@@ -125,7 +125,7 @@ impl Runtime {
                 dir,
                 open,
             } => self.spawn(attachments::save(ctx, url, file_name, dir, open)),
-            Effect::FetchReportees => self.spawn(inbox::parties(ctx)),
+            Effect::FetchReportees { cached } => self.spawn(inbox::parties(ctx, cached)),
             Effect::FetchProfile => {
                 spawn_quiet(inbox::profile(ctx));
             }
@@ -223,7 +223,6 @@ impl Runtime {
                 action,
                 error: ApiError::Offline,
             },
-            Effect::FetchReportees => Msg::ReporteesFailed(ApiError::Offline),
             Effect::SaveAttachment { file_name, .. } => Msg::AttachmentFailed {
                 file_name,
                 error: ApiError::Offline.to_string(),

@@ -122,7 +122,7 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
                     loading: true,
                     selected: 0,
                 }));
-                return Ok(vec![Effect::FetchReportees]);
+                return Ok(vec![app.fetch_reportees()]);
             }
             let needle = arg.to_lowercase().replace(' ', "");
             let party = app

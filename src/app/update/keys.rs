@@ -226,7 +226,7 @@ fn open_switcher(app: &mut App) -> Vec<Effect> {
     };
     app.overlay = Some(Overlay::Switcher(switcher));
     if app.reportees.is_empty() {
-        vec![Effect::FetchReportees]
+        vec![app.fetch_reportees()]
     } else {
         Vec::new()
     }

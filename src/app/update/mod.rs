@@ -68,6 +68,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::LoggedIn { request } => login::logged_in(app, request),
         Msg::LoginFailed { request, error } => login::login_failed(app, request, error),
         Msg::ReporteesLoaded(parties) => reportees::reportees_loaded(app, parties),
+        Msg::CachedReporteesLoaded(parties) => reportees::cached_reportees_loaded(app, parties),
         Msg::ReporteesFailed(error) => reportees::reportees_failed(app, error),
         Msg::ProfileLoaded(profile) => login::profile_loaded(app, profile),
         Msg::PageLoaded {

@@ -104,12 +104,9 @@ pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
     // A search's hits point into the old list.
     app.search = None;
     if app.inbox.sources.is_empty() {
-        if app.offline {
-            app.status = Some(Status::Error(ApiError::Offline.to_string()));
-            return Vec::new();
-        }
-        // The merged view needs the parties first; `ReporteesLoaded` goes on from here.
-        return vec![Effect::FetchReportees];
+        // The merged view needs the parties first (the cache's will do offline);
+        // `ReporteesLoaded` goes on from here.
+        return vec![app.fetch_reportees()];
     }
     let mut effects = Vec::new();
     for index in 0..app.inbox.sources.len() {

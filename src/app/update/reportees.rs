@@ -86,10 +86,27 @@ pub(super) fn show_all_reportees(app: &mut App) -> Vec<Effect> {
     start_list(app)
 }
 
-/// The parties arrived: the switcher shows them; the merged view can start.
+/// The parties the cache kept arrived: shown and used until the server's come (unless they
+/// came first).
+pub(super) fn cached_reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect> {
+    if !app.reportees.is_empty() || parties.is_empty() {
+        return Vec::new();
+    }
+    let effects = reportees_loaded(app, parties);
+    app.reportees_cached = true;
+    effects
+}
+
+/// The parties arrived: the switcher shows them; the merged view can start — or, when it
+/// started from the cache's parties and they changed, start over with the server's.
 pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect> {
+    let changed = app.reportees_cached && app.reportees != parties;
+    app.reportees_cached = false;
     app.reportees = parties;
     app.index_reportees();
+    if changed && app.whose.is_all() {
+        return start_list(app);
+    }
     let current = current_reportee(app);
     if let Some(Overlay::Switcher(switcher)) = &mut app.overlay {
         switcher.loading = false;
@@ -101,8 +118,17 @@ pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect
     Vec::new()
 }
 
-/// The parties could not be fetched.
+/// The parties could not be fetched: the cache's stay in use when there are any (offline,
+/// quietly), else the merged view gives way to the own inbox.
 pub(super) fn reportees_failed(app: &mut App, error: ApiError) -> Vec<Effect> {
+    if app.reportees_cached && error != ApiError::SessionExpired {
+        if error != ApiError::Offline {
+            app.status = Some(Status::Error(format!(
+                "Kunne ikke hente hvem du kan representere, bruker listen fra hurtigbufferen: {error}"
+            )));
+        }
+        return Vec::new();
+    }
     if app.switcher().is_some() {
         app.overlay = None;
     }
