@@ -1496,6 +1496,111 @@ fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
 }
 
 #[test]
+fn the_merged_view_asks_the_inbox_a_gap_may_be_in_before_the_user_reaches_it() {
+    use innboks::domain::{Party, PartyKind};
+    let mut app = logged_in();
+    type_text(&mut app, ":all");
+    update(&mut app, key(KeyCode::Enter));
+    let party = |id: &str, kind: PartyKind| Party {
+        id: id.into(),
+        name: format!("PART {id}"),
+        kind,
+        organisation_number: None,
+    };
+    let effects = update(
+        &mut app,
+        Msg::ReporteesLoaded(vec![
+            party("r1", PartyKind::Person),
+            party("r2", PartyKind::Organisation),
+        ]),
+    );
+    let requests: Vec<u64> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FetchPage { request, .. } => Some(*request),
+            _ => None,
+        })
+        .collect();
+    // r1 gave ten letters, a day apart from 24 November, and has more; r2 300, two hours
+    // apart from 25 November back into October.
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 25, 0, 0, 0)
+        .single()
+        .expect("date");
+    let spaced = |range: std::ops::Range<usize>, hours: i64, from: chrono::Duration| {
+        let mut p = page(range, true);
+        for (n, m) in p.messages.iter_mut().enumerate() {
+            m.last_changed = Some(start - from - chrono::Duration::hours(hours * n as i64));
+        }
+        p
+    };
+    let loaded = |app: &mut App, request: u64, page: MessagePage| {
+        update(
+            app,
+            Msg::PageLoaded {
+                request,
+                skip: 0,
+                page,
+            },
+        )
+    };
+    loaded(
+        &mut app,
+        requests[0],
+        spaced(0..10, 24, chrono::Duration::days(1)),
+    );
+    loaded(
+        &mut app,
+        requests[1],
+        spaced(500..800, 2, chrono::Duration::zero()),
+    );
+    assert_eq!(app.inbox.messages.len(), 310);
+    // Below r1's oldest letter (15 November, midnight) r1 may have more in between: the top
+    // 131 rows (r2's 121 from 25 to 15 November, both midnights included, and r1's ten) are
+    // all that is settled.
+    assert_eq!(app.inbox.settled, 131);
+    let rows = app.layout().list_rows();
+    assert!(
+        rows + 10 < 131,
+        "the screen is shorter than the settled part"
+    );
+    let asked = |app: &App| -> Vec<String> {
+        app.inbox
+            .sources
+            .iter()
+            .filter(|s| !s.requests.is_empty())
+            .map(|s| s.inbox.key().to_owned())
+            .collect()
+    };
+    while app.inbox.selected + rows < 131 {
+        let effects = update(&mut app, key(KeyCode::Char('j')));
+        if app.inbox.selected + rows < 131 {
+            assert!(
+                page_request(&effects).is_none(),
+                "at row {}",
+                app.inbox.selected
+            );
+        }
+    }
+    // Near the line, far from the end of the 310 loaded rows, r1 is asked for more.
+    assert_eq!(asked(&app), ["r1"]);
+    let request = app.inbox.sources[0].requests[0].0;
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 10,
+            page: spaced(10..20, 12, chrono::Duration::days(10)),
+        },
+    );
+    // r1's next ten (15 to 10 November, twelve hours apart) are merged in where they belong.
+    let dates: Vec<_> = app.inbox.messages.iter().map(|m| m.last_changed).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    assert_eq!(app.inbox.messages.len(), 320);
+    assert!(app.inbox.settled > 131, "{}", app.inbox.settled);
+}
+
+#[test]
 fn the_help_overlay_scrolls_with_j_and_k_and_closes_at_the_top_again() {
     let mut app = logged_in();
     update(&mut app, key(KeyCode::Char('?')));

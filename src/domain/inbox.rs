@@ -21,7 +21,7 @@ pub enum Inbox {
     Group {
         /// A key that names the group (for the cache).
         key: String,
-        /// The parties' ids.
+        /// The parties' ids, sorted (made by [`Inbox::group`]).
         parties: Vec<String>,
     },
 }
@@ -38,9 +38,12 @@ impl Inbox {
         }
     }
 
-    /// A group of `parties`, keyed by a hash of their ids (so a cached group list is found
-    /// again when the same parties are grouped again).
-    pub fn group(parties: Vec<String>) -> Self {
+    /// A group of `parties`, kept sorted (so whether a row is the group's is a binary
+    /// search) and keyed by a hash of their ids (so a cached group list is found again when
+    /// the same parties are grouped again).
+    pub fn group(mut parties: Vec<String>) -> Self {
+        parties.sort_unstable();
+        parties.dedup();
         use sha2::{Digest, Sha256};
         let mut hasher = Sha256::new();
         for party in &parties {

@@ -456,7 +456,9 @@ fn arrivals_note(count: usize) -> String {
 }
 
 /// The source whose next page extends the list: in the merged view, the one whose oldest
-/// loaded message is the newest, since everything above that date is complete.
+/// loaded message is the newest, since everything above that date is complete (the k-way
+/// merge: each source gave a short first page, and more is asked of one at a time, where
+/// the list needs it).
 pub(super) fn next_source(app: &App) -> Option<usize> {
     let inbox = &app.inbox;
     let candidates = inbox
@@ -467,14 +469,9 @@ pub(super) fn next_source(app: &App) -> Option<usize> {
     if inbox.sources.len() == 1 {
         return candidates.map(|(i, _)| i).next();
     }
+    let floors = inbox.floors(app.whose.is_all());
     candidates
-        .max_by_key(|(_, s)| {
-            inbox
-                .all_loaded()
-                .filter(|m| s.rows(true).owns(m))
-                .filter_map(|m| m.last_changed)
-                .min()
-        })
+        .max_by_key(|(i, _)| floors.get(*i).copied().flatten())
         .map(|(i, _)| i)
 }
 
@@ -482,12 +479,17 @@ pub(super) fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
     let inbox = &app.inbox;
     let rows = app.layout().list_rows().max(PREFETCH_MARGIN);
     // Over a cached list, the rows the server has confirmed end where its pages end.
-    let confirmed = if inbox.sources.iter().any(|s| s.cached) {
+    let mut confirmed = if inbox.sources.iter().any(|s| s.cached) {
         let pages: usize = inbox.sources.iter().map(|s| s.next_skip).sum();
         pages.min(inbox.messages.len())
     } else {
         inbox.messages.len()
     };
+    // In the merged view newest first, rows below the line where a source may still add
+    // some are not settled either: scrolling near it asks that source for more.
+    if inbox.sources.len() > 1 {
+        confirmed = confirmed.min(inbox.settled);
+    }
     if app.screen != Screen::Inbox
         || app.offline
         || !inbox.loaded_once

@@ -2,7 +2,7 @@
 //! changed ones, the selection kept in view, the chosen order, and the search hits.
 
 use crate::app::search;
-use crate::app::{App, Effect};
+use crate::app::{App, Effect, SortOrder};
 use crate::domain::{Inbox, MessageSummary};
 
 /// Writes changed rows (and removed ids) of the list shown to the cache, grouped by the
@@ -61,6 +61,12 @@ pub(super) fn keep_selection_visible(app: &mut App) {
 pub(super) fn resort(app: &mut App) {
     let selected = app.inbox.selected_message().map(|m| m.id.clone());
     app.sort.apply(&mut app.inbox.messages);
+    // Worked out here, once per change to the rows, not per keystroke.
+    app.inbox.settled = if app.inbox.sources.len() > 1 && app.sort == SortOrder::NewestFirst {
+        app.inbox.settled_rows(app.whose.is_all())
+    } else {
+        app.inbox.messages.len()
+    };
     if let Some(id) = selected {
         if let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) {
             app.inbox.selected = index;
