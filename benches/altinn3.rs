@@ -2,7 +2,8 @@
 //! 50 ms latency (pages of 1,000 by continuation token), a refresh of an unchanged
 //! 100,000-dialog mailbox (`updatedAfter`), the first screen of «Alle» over
 //! 1,000 parties (10 groups of 100, the app's own scheduling through `update` and the
-//! runtime), and a keystroke in the reportee switcher over 100,000 parties.
+//! runtime), a keystroke in the reportee switcher over 100,000 parties, and «Alle» over
+//! 100,000 parties (1,000 groups).
 //! Run with `cargo bench --bench altinn3`.
 
 use std::time::{Duration, Instant};
@@ -146,13 +147,21 @@ fn logged_in(parties: Vec<Party>) -> App {
     app
 }
 
+/// What the walk of «Alle» measured.
+struct AllWalk {
+    /// `:all` to the first rows on screen.
+    first_rows: Duration,
+    /// `:all` to every group's first page merged.
+    all_answered: Duration,
+    /// The longest one `update` took meanwhile (the UI waits that long for a key).
+    slowest_update: Duration,
+    /// The app at the end.
+    app: App,
+}
+
 /// `:all`, then the app and its runtime until every group has answered its first page:
-/// the first screen of «Alle», merged newest first. Returns the time it took.
-fn first_screen_of_all(
-    runtime: &tokio::runtime::Runtime,
-    backend: &Backend,
-    parties: &[Party],
-) -> Duration {
+/// the first screen of «Alle», merged newest first.
+fn walk_all(runtime: &tokio::runtime::Runtime, backend: &Backend, parties: &[Party]) -> AllWalk {
     runtime.block_on(async {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut runner = Runtime::new(backend.clone(), AuthSettings::default(), tx);
@@ -167,23 +176,44 @@ fn first_screen_of_all(
         for effect in effects {
             runner.run(effect);
         }
+        let (mut first_rows, mut slowest_update) = (None, Duration::ZERO);
         loop {
+            if first_rows.is_none() && !app.inbox.messages.is_empty() {
+                first_rows = Some(start.elapsed());
+            }
             let done =
                 !app.inbox.sources.is_empty() && app.inbox.sources.iter().all(|s| s.loaded_once);
             if done {
-                return start.elapsed();
+                return AllWalk {
+                    first_rows: first_rows.unwrap_or_default(),
+                    all_answered: start.elapsed(),
+                    slowest_update,
+                    app,
+                };
             }
-            let msg = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+            let msg = tokio::time::timeout(Duration::from_secs(120), rx.recv())
                 .await
                 .expect("the groups answer")
                 .expect("the runtime lives");
-            for effect in update(&mut app, msg) {
+            let before = Instant::now();
+            let effects = update(&mut app, msg);
+            slowest_update = slowest_update.max(before.elapsed());
+            for effect in effects {
                 if !matches!(effect, innboks::app::Effect::CopyToClipboard(_)) {
                     runner.run(effect);
                 }
             }
         }
     })
+}
+
+/// The time `:all` takes to every group's first page merged.
+fn first_screen_of_all(
+    runtime: &tokio::runtime::Runtime,
+    backend: &Backend,
+    parties: &[Party],
+) -> Duration {
+    walk_all(runtime, backend, parties).all_answered
 }
 
 fn all_parties(c: &mut Criterion) {
@@ -262,5 +292,79 @@ fn switcher(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, full_sync, unchanged, all_parties, switcher);
+/// «Alle» over 100,000 parties (1,000 groups): the parties from `/parties`, then one walk
+/// through `update` and the runtime until every group has answered (printed: first rows,
+/// all answered, the slowest `update`, requests in flight), and, measured by criterion, one
+/// more page merged into that 1,000-source list: what a key waits for while the rest
+/// arrive.
+fn hundred_thousand_parties(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (sim, backend) = simulator(&runtime, 100_000, 100_000, Duration::from_millis(50));
+    let start = Instant::now();
+    let parties = runtime.block_on(backend.parties()).expect("parties");
+    eprintln!(
+        "«Alle» 100k: {} parties from /parties in {:?}",
+        parties.len(),
+        start.elapsed()
+    );
+    let walk = walk_all(&runtime, &backend, &parties);
+    let app = walk.app;
+    let dates: Vec<_> = app.inbox.messages.iter().map(|m| m.last_changed).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    eprintln!(
+        "«Alle» 100k: {} groups; first rows after {:?}, all answered after {:?}; \
+         slowest update {:?}; {} rows, {} settled; most requests in flight {}",
+        app.inbox.sources.len(),
+        walk.first_rows,
+        walk.all_answered,
+        walk.slowest_update,
+        app.inbox.messages.len(),
+        app.inbox.settled,
+        sim.stats().max_in_flight
+    );
+    // One more group's page of 100, as the last ones arrive.
+    let page = runtime
+        .block_on(backend.page(
+            &app.inbox.sources[0].inbox,
+            &Query {
+                folder: Some(innboks::domain::Folder::Inbox),
+                ..Query::default()
+            },
+            &Cursor::Offset(0),
+        ))
+        .expect("a group's page");
+    let mut group = c.benchmark_group("altinn3 «Alle» 100k parties");
+    group.sample_size(20);
+    group.bench_function("a group's page merged into 1,000 sources", |b| {
+        b.iter_batched(
+            || {
+                let mut app = app.clone();
+                app.inbox.sources[0].requests.push((u64::MAX, 0));
+                app.inbox.sources[0].loaded_once = false;
+                app
+            },
+            |mut app| {
+                update(
+                    &mut app,
+                    Msg::PageLoaded {
+                        request: u64::MAX,
+                        skip: 0,
+                        page: page.clone(),
+                    },
+                )
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    full_sync,
+    unchanged,
+    all_parties,
+    switcher,
+    hundred_thousand_parties
+);
 criterion_main!(benches);

@@ -50,6 +50,9 @@ pub struct Source {
     pub quick_syncs: u32,
     /// A refresh waits for room (at most `concurrency` sources ask at once).
     pub refresh_pending: bool,
+    /// The oldest row of the pages the server gave in order: where its next page goes on
+    /// (rows of its own older than this may still come). See [`Source::page_arrived`].
+    pub floor: Option<DateTime<Utc>>,
 }
 
 impl Source {
@@ -96,6 +99,14 @@ pub struct InboxState {
 }
 
 impl InboxState {
+    /// A list over `sources`, nothing loaded yet.
+    pub fn new(sources: Vec<Source>) -> Self {
+        Self {
+            sources,
+            ..Self::default()
+        }
+    }
+
     /// The selected message.
     pub fn selected_message(&self) -> Option<&MessageSummary> {
         self.messages.get(self.selected)
@@ -182,53 +193,16 @@ impl InboxState {
         self.sources.iter().any(|s| s.failed_skip.is_some())
     }
 
-    /// Each source's oldest loaded row (`None`: none yet), in one walk over the rows (the
-    /// merged view over 100,000 parties has 1,000 sources and as many rows as they gave).
-    pub fn floors(&self, merged: bool) -> Vec<Option<DateTime<Utc>>> {
-        let mut floors = vec![None; self.sources.len()];
-        let oldest = |floor: &mut Option<DateTime<Utc>>, t: DateTime<Utc>| {
-            *floor = Some(floor.map_or(t, |f: DateTime<Utc>| f.min(t)));
-        };
-        if !merged {
-            if let Some(floor) = floors.first_mut() {
-                self.all_loaded()
-                    .filter_map(|m| m.last_changed)
-                    .for_each(|t| oldest(floor, t));
-            }
-            return floors;
-        }
-        let source_of: HashMap<&str, usize> = self
-            .sources
-            .iter()
-            .enumerate()
-            .flat_map(|(i, s)| match &s.inbox {
-                Inbox::Group { parties, .. } => parties.iter().map(|p| (p.as_str(), i)).collect(),
-                inbox => vec![(inbox.key(), i)],
-            })
-            .collect();
-        for m in self.all_loaded() {
-            let source = m.owner.as_deref().and_then(|o| source_of.get(o));
-            if let (Some(floor), Some(t)) =
-                (source.and_then(|&i| floors.get_mut(i)), m.last_changed)
-            {
-                oldest(floor, t);
-            }
-        }
-        floors
-    }
-
     /// How many rows at the top of the merged list, newest first, no source can add to:
     /// those no older than the newest of the oldest rows of the sources that have more.
     /// Below that line another page of that source may belong in between — the k-way merge
     /// asks it next (see `next_source` in `update`).
-    pub fn settled_rows(&self, merged: bool) -> usize {
-        let floors = self.floors(merged);
+    pub fn settled_rows(&self) -> usize {
         let line = self
             .sources
             .iter()
-            .zip(&floors)
-            .filter(|(s, _)| !s.exhausted)
-            .filter_map(|(_, floor)| *floor)
+            .filter(|s| !s.exhausted)
+            .filter_map(|s| s.floor)
             .max();
         match line {
             None => self.messages.len(),
@@ -349,6 +323,27 @@ impl Source {
     }
 }
 
+impl Source {
+    /// Lowers the floor to the oldest row (`oldest`) of a page fetched at `skip`, before
+    /// [`Source::page_arrived`] moves the cursor. It moves down with pages in order (a page
+    /// from the top sets it only when there is none); one that came ahead of its turn does
+    /// not move it, so the floor errs high — rows then count as unsettled a little early,
+    /// never the reverse.
+    pub fn lower_floor(
+        &mut self,
+        skip: usize,
+        from_top_again: bool,
+        oldest: Option<DateTime<Utc>>,
+    ) {
+        if skip <= self.next_skip && (!from_top_again || self.floor.is_none()) {
+            self.floor = match (self.floor, oldest) {
+                (Some(floor), Some(t)) => Some(floor.min(t)),
+                (floor, t) => floor.or(t),
+            };
+        }
+    }
+}
+
 impl InboxState {
     /// Drops the rows of the source (`rows`) that the server no longer lists:
     /// those inside the span of dates `page` covers (from the top for the first page, to the
@@ -398,25 +393,23 @@ impl InboxState {
         from_top: bool,
         filters: &Filters,
     ) -> Merge {
-        // Where each loaded message is (shown or hidden), to update known ones in place and
-        // never add one twice.
+        // Where each of the page's messages is loaded already (shown or hidden), to update
+        // known ones in place and never add one twice: one walk over the rows, looking each
+        // up among the page's few (not an index of 100,000 rows made for every page).
         let placed: Vec<Option<(bool, usize)>> = {
-            let index: HashMap<&str, (bool, usize)> = self
-                .messages
-                .iter()
-                .enumerate()
-                .map(|(i, m)| (m.id.as_str(), (false, i)))
-                .chain(
-                    self.hidden
-                        .iter()
-                        .enumerate()
-                        .map(|(i, m)| (m.id.as_str(), (true, i))),
-                )
-                .collect();
-            messages
-                .iter()
-                .map(|m| index.get(m.id.as_str()).copied())
-                .collect()
+            let mut wanted: HashMap<&str, usize> = HashMap::with_capacity(messages.len());
+            for (position, m) in messages.iter().enumerate() {
+                wanted.entry(m.id.as_str()).or_insert(position);
+            }
+            let mut placed = vec![None; messages.len()];
+            let rows = (self.messages.iter().enumerate()).map(|(i, m)| (m, (false, i)));
+            let hidden = (self.hidden.iter().enumerate()).map(|(i, m)| (m, (true, i)));
+            for (m, place) in rows.chain(hidden) {
+                if let Some(slot) = wanted.get(m.id.as_str()).and_then(|&p| placed.get_mut(p)) {
+                    *slot = Some(place);
+                }
+            }
+            placed
         };
         let mut merge = Merge {
             upsert: Vec::with_capacity(messages.len()),
@@ -425,7 +418,12 @@ impl InboxState {
         let (mut top_shown, mut top_hidden) = (Vec::new(), Vec::new());
         let count = messages.len() as i64;
         let owner = rows.stamp();
+        // (A page that lists a message twice adds it once.)
+        let mut seen: HashSet<String> = HashSet::with_capacity(messages.len());
         for (position, (mut message, place)) in messages.into_iter().zip(placed).enumerate() {
+            if !seen.insert(message.id.clone()) {
+                continue;
+            }
             if let Some(owner) = owner {
                 message.owner = Some(owner.to_owned());
             }
@@ -599,6 +597,18 @@ mod tests {
             "new ones on top, in the server's order"
         );
         assert!(inbox.messages.windows(2).all(|w| w[0].seq < w[1].seq));
+        // A page that lists a message twice, new or known, adds it once.
+        let mut twice = page(30..32, true).messages;
+        twice.extend(page(30..32, true).messages);
+        twice.extend(page(20..21, true).messages);
+        twice.extend(page(20..21, true).messages);
+        let merge = inbox.merge_page(twice, Rows::All, false, &filters);
+        assert_eq!((merge.arrived, merge.unchanged), (2, 1));
+        let mut ids: Vec<&str> = inbox.messages.iter().map(|m| m.id.as_str()).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "no row twice");
     }
 
     #[test]

@@ -96,10 +96,7 @@ fn note_answers(app: &mut App) {
 /// Starts the list over from the top (a new inbox, folder or filter): each source's cached
 /// list is read (drawn at once when it comes) while its first page is fetched.
 pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
-    app.inbox = InboxState {
-        sources: sources_for(app),
-        ..InboxState::default()
-    };
+    app.inbox = InboxState::new(sources_for(app));
     app.detail = Default::default();
     // A search's hits point into the old list.
     app.search = None;
@@ -369,6 +366,7 @@ pub(super) fn page_loaded(
     let source = app.inbox.sources[index].clone();
     let rows = source.rows(merged);
     let (received, has_more) = (page.messages.len(), page.has_more);
+    let oldest = page.messages.iter().filter_map(|m| m.last_changed).min();
     // Rows the server no longer lists leave the view; the cache forgets them only without
     // server filters (with a filter, a row may just no longer match it).
     let removed = app.inbox.drop_missing(&page, skip, rows);
@@ -382,6 +380,7 @@ pub(super) fn page_loaded(
         .inbox
         .merge_page(messages, rows, from_top_again, &app.filters);
     let source = &mut app.inbox.sources[index];
+    source.lower_floor(skip, from_top_again, oldest);
     source.page_arrived(
         skip,
         received,
@@ -469,10 +468,7 @@ pub(super) fn next_source(app: &App) -> Option<usize> {
     if inbox.sources.len() == 1 {
         return candidates.map(|(i, _)| i).next();
     }
-    let floors = inbox.floors(app.whose.is_all());
-    candidates
-        .max_by_key(|(i, _)| floors.get(*i).copied().flatten())
-        .map(|(i, _)| i)
+    candidates.max_by_key(|(_, s)| s.floor).map(|(i, _)| i)
 }
 
 pub(super) fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {

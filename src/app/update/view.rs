@@ -63,7 +63,7 @@ pub(super) fn resort(app: &mut App) {
     app.sort.apply(&mut app.inbox.messages);
     // Worked out here, once per change to the rows, not per keystroke.
     app.inbox.settled = if app.inbox.sources.len() > 1 && app.sort == SortOrder::NewestFirst {
-        app.inbox.settled_rows(app.whose.is_all())
+        app.inbox.settled_rows()
     } else {
         app.inbox.messages.len()
     };

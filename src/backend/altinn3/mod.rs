@@ -25,9 +25,10 @@ use model::{DialogListItem, DialogTexts};
 /// Items a page in the inbox (Dialogporten's most).
 pub const PAGE_LIMIT: usize = 1000;
 
-/// Items in the first page of a group of «Alle»: enough for a screen once the groups are
-/// merged, small enough that every group answers fast; the next pages are full.
-pub const GROUP_FIRST_PAGE_LIMIT: usize = 100;
+/// Items in the first page of a group of «Alle»: enough for a screen (50 rows) once the
+/// groups are merged, few enough that every group answers fast and 1,000 groups stay light
+/// to merge; the next pages, asked for where the list needs them, are full.
+pub const GROUP_FIRST_PAGE_LIMIT: usize = 50;
 
 /// What the backend remembers between calls.
 #[derive(Debug, Default)]

@@ -160,22 +160,30 @@ fn parties(request: &Request<'_>, user: &EndUser) -> Response {
         .iter()
         .filter_map(|&r| world.reportees.get(r))
         .collect();
+    // Sub-units under their parent when the user has the parent too (by maps: an
+    // accountant's 100,000 parties are one walk, not one walk each).
+    let orgs: std::collections::HashSet<&str> =
+        own.iter().filter_map(|o| o.org_number.as_deref()).collect();
+    let mut subs_of: std::collections::HashMap<&str, Vec<Value>> = Default::default();
+    for sub in &own {
+        if let Some(parent) = sub.parent_org_number.as_deref() {
+            subs_of
+                .entry(parent)
+                .or_default()
+                .push(party_json(sub, false, false, false));
+        }
+    }
     let mut list: Vec<Value> = Vec::new();
     for (i, party) in own.iter().enumerate() {
         if party
             .parent_org_number
-            .as_ref()
-            .is_some_and(|p| own.iter().any(|o| o.org_number.as_ref() == Some(p)))
+            .as_deref()
+            .is_some_and(|p| orgs.contains(p))
         {
             continue;
         }
         let mut value = party_json(party, i == 0, false, false);
-        let subs: Vec<Value> = own
-            .iter()
-            .filter(|s| s.parent_org_number.is_some() && s.parent_org_number == party.org_number)
-            .map(|s| party_json(s, false, false, false))
-            .collect();
-        if !subs.is_empty() {
+        if let Some(subs) = party.org_number.as_deref().and_then(|o| subs_of.remove(o)) {
             value["subParties"] = Value::Array(subs);
         }
         list.push(value);

@@ -13,7 +13,7 @@ use super::render::{self, View};
 use super::{dialogporten_json, problem, timestamp, EndUser, Request};
 use crate::sim::data::SimMessage;
 use crate::sim::lock;
-use crate::sim::store::{self, authorized, names, Label, Place};
+use crate::sim::store::{self, authorized_among, names, Label, Place};
 
 /// At most this many values of `party` (`/api/v1/metadata/limits`).
 pub const MAX_PARTIES: usize = 100;
@@ -503,10 +503,7 @@ pub(super) fn search(request: &Request<'_>, user: &EndUser) -> Response {
     let now = Utc::now();
     let mut guard = lock(&request.state.world);
     let world = &mut *guard;
-    let parties: Vec<(String, usize)> = authorized(world, user.user)
-        .into_iter()
-        .filter(|(urn, _)| criteria.parties.is_empty() || criteria.parties.contains(urn))
-        .collect();
+    let parties = authorized_among(world, user.user, &criteria.parties);
     let mut hits: Vec<Hit> = Vec::new();
     for (_, mailbox) in &parties {
         let Some(messages) = world.mailboxes.get(*mailbox) else {
