@@ -497,3 +497,44 @@ async fn only_what_changed_since_the_newest_row() {
         new.messages.len()
     );
 }
+
+#[tokio::test]
+async fn a_sender_seen_before_is_asked_of_dialogporten_by_its_org_code() {
+    let (_sim, backend) = start(2_500).await;
+    let inbox_query = query(Folder::Inbox);
+    // The whole inbox, unfiltered, teaches the backend who sends what.
+    let everything = all(&backend, &Inbox::Me, &inbox_query).await;
+    assert!(everything.len() > 1_000, "more than one page");
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for m in &everything {
+        *counts.entry(m.sender().to_owned()).or_default() += 1;
+    }
+    let (sender, count) = counts
+        .iter()
+        .filter(|(_, n)| **n < 1_000)
+        .max_by_key(|(_, n)| **n)
+        .map(|(s, n)| (s.clone(), *n))
+        .expect("a sender");
+    let mut filtered = inbox_query.clone();
+    filtered.filters.sender = Some(sender.to_uppercase());
+    // One page holds all of them: Dialogporten filtered by `org`, not the client a page of
+    // everything at a time.
+    let page = backend
+        .page(&Inbox::Me, &filtered, &Cursor::Offset(0))
+        .await
+        .expect("page");
+    assert!(!page.has_more, "{sender}: {count} in one page");
+    assert_eq!(page.messages.len(), count, "{sender}");
+    assert!(page
+        .messages
+        .iter()
+        .all(|m| m.sender().eq_ignore_ascii_case(&sender)));
+    // A sender never seen is still filtered, by name, on what comes back.
+    let mut unknown = inbox_query.clone();
+    unknown.filters.sender = Some("Ingen slik avsender".into());
+    let page = backend
+        .page(&Inbox::Me, &unknown, &Cursor::Offset(0))
+        .await
+        .expect("page");
+    assert!(page.messages.is_empty());
+}

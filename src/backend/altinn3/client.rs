@@ -19,6 +19,9 @@ use crate::http::{
 /// Dialogporten's answers are at most this many items a page.
 pub const MAX_LIMIT: usize = 1000;
 
+/// Service owners one search may name (`org`, DP-limits).
+pub const MAX_ORGS: usize = 20;
+
 /// The Altinn 3 client. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -47,6 +50,8 @@ pub struct Search {
     pub updated_after: Option<chrono::DateTime<chrono::Utc>>,
     /// Free text (3 characters or more).
     pub text: Option<String>,
+    /// Only these service owners (org codes, at most 20).
+    pub orgs: Vec<String>,
     /// Items a page.
     pub limit: usize,
     /// Where the page starts.
@@ -237,6 +242,9 @@ impl Client {
             }
             if let Some(label) = search.label {
                 q.append_pair("systemLabel", label);
+            }
+            for org in search.orgs.iter().take(MAX_ORGS) {
+                q.append_pair("org", org);
             }
             if search.unread {
                 q.append_pair("isContentSeen", "false");

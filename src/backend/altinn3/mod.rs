@@ -7,7 +7,7 @@
 pub mod client;
 pub mod model;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use reqwest::Method;
@@ -43,6 +43,9 @@ struct Memory {
     tokens: HashMap<String, (String, u64)>,
     /// The dialog each attachment or content URL belongs to.
     urls: HashMap<String, String>,
+    /// The service owners' codes seen under each sender name (lower case), so a sender
+    /// filter can be asked of Dialogporten (`org`) rather than applied to every page.
+    sender_orgs: HashMap<String, BTreeSet<String>>,
 }
 
 /// The Altinn 3 backend. Cheap to clone (the memory is shared).
@@ -142,8 +145,9 @@ impl Altinn3 {
         }
     }
 
-    /// One page of `inbox` from `cursor`: folders are system labels; unread and dates go to
-    /// Dialogporten; type and sender are applied to what comes back.
+    /// One page of `inbox` from `cursor`: folders are system labels; unread, dates and a
+    /// sender seen before (by its service owners' codes) go to Dialogporten; type and
+    /// sender are also applied to what comes back.
     pub async fn page(
         &self,
         inbox: &Inbox,
@@ -166,7 +170,18 @@ impl Altinn3 {
                 })
             }
         };
+        // A sender seen before is asked for by its service owners' codes; the rows are
+        // still checked by name below (a sender never seen is filtered here only).
+        let orgs: Vec<String> = query
+            .filters
+            .sender
+            .as_ref()
+            .and_then(|name| self.memory().sender_orgs.get(&name.to_lowercase()).cloned())
+            .filter(|orgs| orgs.len() <= client::MAX_ORGS)
+            .map(|orgs| orgs.into_iter().collect())
+            .unwrap_or_default();
         let search = client::Search {
+            orgs,
             parties: self.parties_of(inbox).await?,
             label: query.folder.map(|f| match f {
                 Folder::Inbox => "Default",
@@ -209,6 +224,15 @@ impl Altinn3 {
         }
         {
             let mut memory = self.memory();
+            for (summary, item) in mapped.messages.iter().zip(&page.items) {
+                if !item.org.is_empty() {
+                    memory
+                        .sender_orgs
+                        .entry(summary.sender().to_lowercase())
+                        .or_default()
+                        .insert(item.org.clone());
+                }
+            }
             for item in page.items {
                 memory.items.insert(item.id.to_ascii_lowercase(), item);
             }
