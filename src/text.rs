@@ -322,6 +322,13 @@ pub fn norwegian_date(date: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
+/// Day and month as Norwegians write them (`02.12`), in Norwegian time: a due date in a row.
+pub fn short_date(date: chrono::DateTime<chrono::Utc>) -> String {
+    date.with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%d.%m")
+        .to_string()
+}
+
 /// Date and time as Norwegians write it (`17.11.2026 14:05`), in Norwegian time.
 pub fn norwegian_datetime(date: chrono::DateTime<chrono::Utc>) -> String {
     date.with_timezone(&chrono_tz::Europe::Oslo)

@@ -724,3 +724,103 @@ fn altinn3_login_80x24() {
     );
     insta::assert_snapshot!(render(&app, 80, 24).backend());
 }
+
+/// The Altinn 3 inbox in «Alle»: rows made by the backend's own mapping from Dialogporten
+/// list items of three parties (one asks for attention with a due date, one is a form, one
+/// is unread), merged newest first with a column saying whose.
+#[test]
+fn altinn3_all_parties_inbox_100x16() {
+    use innboks::backend::altinn3::model::DialogPage;
+    use innboks::domain::{Inbox, Party, PartyKind};
+    let mut app = App::new("prod", Keymap::default());
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 16,
+        },
+    );
+    app.screen = Screen::Inbox;
+    app.capabilities = innboks::domain::Capabilities::altinn3();
+    app.user_name = Some("Kari Nordmann".into());
+    app.session_method = Some("ID-porten");
+    let kari = "urn:altinn:person:identifier-no:01017012345";
+    let bygg = "urn:altinn:organization:identifier-no:310000001";
+    let regnskap = "urn:altinn:organization:identifier-no:310000002";
+    let party = |id: &str, name: &str, kind: PartyKind| Party {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        organisation_number: None,
+    };
+    update(
+        &mut app,
+        Msg::ReporteesLoaded(vec![
+            party(kari, "KARI NORDMANN", PartyKind::Person),
+            party(bygg, "NORDMANN BYGG AS", PartyKind::Organisation),
+            party(regnskap, "FJORD REGNSKAP AS", PartyKind::Organisation),
+        ]),
+    );
+    app.whose = Inbox::All;
+    app.reportee_name = Some("alle".into());
+    let group = Inbox::group(vec![kari.into(), bygg.into(), regnskap.into()]);
+    app.inbox = innboks::app::InboxState::new(vec![innboks::app::Source {
+        requests: vec![(1, 0)],
+        ..innboks::app::Source::new(group)
+    }]);
+    let text = |t: &str| serde_json::json!({"value": [{"value": t, "languageCode": "nb"}], "mediaType": "text/plain"});
+    let item = |n: u32,
+                party: &str,
+                org: &str,
+                sender: &str,
+                title: &str,
+                kind: &str,
+                status: &str,
+                seen: bool,
+                due: Option<&str>| {
+        serde_json::json!({
+            "id": format!("019a1c2e-5f3b-7a10-9c4e-2b7d8e9f0a{n:02}"),
+            "org": org,
+            "party": party,
+            "serviceResourceType": kind,
+            "status": status,
+            "createdAt": format!("2026-11-{:02}T07:12:44Z", 25 - n),
+            "contentUpdatedAt": format!("2026-11-{:02}T07:12:44Z", 25 - n),
+            "dueAt": due,
+            "isContentSeen": seen,
+            "guiAttachmentCount": n % 3,
+            "endUserContext": {"revision": "8f1c0a52-3d0e-4c8e-9d55-2a1f6e7b9c01", "systemLabels": ["Default"]},
+            "content": {"title": text(title), "senderName": text(sender)}
+        })
+    };
+    let page: DialogPage = serde_json::from_value(serde_json::json!({
+        "items": [
+            item(1, kari, "skd", "Skatteetaten", "Varsel om endring av skattefastsetting", "correspondenceservice", "RequiresAttention", false, Some("2026-12-02T07:12:44Z")),
+            item(2, bygg, "brg", "Brønnøysundregistrene", "Årsregnskap for 2025 er mottatt", "correspondenceservice", "NotApplicable", true, None),
+            item(3, regnskap, "skd", "Skatteetaten", "A-melding for oktober", "altinnapp", "InProgress", true, Some("2026-12-05T23:59:00Z")),
+            item(4, bygg, "nav", "NAV", "Refusjonskrav for sykepenger", "correspondenceservice", "NotApplicable", false, None),
+            item(5, kari, "svv", "Statens vegvesen", "Innkalling til EU-kontroll for EL 12345", "correspondenceservice", "NotApplicable", true, None)
+        ],
+        "hasNextPage": false
+    }))
+    .expect("a page");
+    let mut page = page.to_page(&["nb"]);
+    // The backend stamps a group's rows with each one's party.
+    for (m, party) in page
+        .messages
+        .iter_mut()
+        .zip([kari, bygg, regnskap, bygg, kari])
+    {
+        m.owner = Some(party.into());
+    }
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request: 1,
+            skip: 0,
+            page,
+        },
+    );
+    app.detail.request = None;
+    insta::assert_snapshot!(render(&app, 100, 16).backend());
+}

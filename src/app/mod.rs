@@ -151,6 +151,9 @@ pub struct App {
     /// once when the parties arrive, so a keystroke in the switcher over 100,000 parties
     /// lowercases nothing ([`App::index_reportees`]).
     pub reportee_keys: Vec<String>,
+    /// Each party's place in `reportees` by id ([`App::index_reportees`]): the merged view
+    /// names the owner of every row drawn.
+    pub reportee_index: HashMap<String, usize>,
     /// The parties are the cache's, not yet confirmed by the server.
     pub reportees_cached: bool,
     /// Where attachments are saved.
@@ -288,6 +291,7 @@ impl App {
             session_note: None,
             reportees: Vec::new(),
             reportees_cached: false,
+            reportee_index: HashMap::new(),
             reportee_keys: Vec::new(),
             download_dir: None,
             search: None,
@@ -310,10 +314,12 @@ impl App {
 
     /// The name of the party with reportee id `id`, when known.
     pub fn party_name(&self, id: &str) -> Option<&str> {
-        self.reportees
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.as_str())
+        match self.reportee_index.get(id) {
+            Some(&i) => self.reportees.get(i).filter(|p| p.id == id),
+            // (Parties set without the index, as some tests do.)
+            None => self.reportees.iter().find(|p| p.id == id),
+        }
+        .map(|p| p.name.as_str())
     }
 
     /// True while something is loading (the spinner ticks only then).

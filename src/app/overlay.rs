@@ -47,6 +47,12 @@ impl App {
     /// Makes the switcher's search text for the parties (see [`App::reportee_keys`]).
     pub fn index_reportees(&mut self) {
         self.reportee_keys = self.reportees.iter().map(search_key).collect();
+        self.reportee_index = self
+            .reportees
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
     }
 
     /// The switcher's lines matching its filter (name, org number or id): the merged view

@@ -1,6 +1,7 @@
 //! The message list: one row per message (unread marker, date, sender, subject, attachment
 //! count), built only for the visible window.
 
+use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -10,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use super::{spinner, Theme};
 use crate::app::{App, Focus};
 use crate::domain::MessageSummary;
-use crate::text::{fit, norwegian_date};
+use crate::text::{fit, norwegian_date, short_date};
 
 /// Draws the list pane into `area`.
 pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
@@ -84,6 +85,7 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
                     marked,
                     focused,
                     hit,
+                    now: app.now.into(),
                 },
                 inner.width as usize,
                 theme,
@@ -130,6 +132,8 @@ struct RowState<'a> {
     focused: bool,
     /// The search's matched letters in the subject and the sender.
     hit: Option<(Vec<u32>, Vec<u32>)>,
+    /// The time as of the last tick (a due date to come stands out; drawing reads no clock).
+    now: DateTime<Utc>,
 }
 
 fn row(
@@ -144,6 +148,7 @@ fn row(
         marked,
         focused,
         ref hit,
+        now,
     } = *state;
     let unread = message.is_unread();
     let base = if unread { theme.unread } else { Style::new() };
@@ -163,6 +168,12 @@ fn row(
         _ => String::new(),
     };
     let att_width = if attachments.is_empty() { 0 } else { 4 };
+    // "frist 02.12" after the subject when there is room: to come stands out, past is dim.
+    let due = message
+        .due
+        .filter(|_| width >= 70)
+        .map(|due| (format!(" frist {}", short_date(due)), due >= now));
+    let due_width = due.as_ref().map_or(0, |(text, _)| text.chars().count());
     let owner_width = match owner {
         Some(_) => (width / 7).clamp(6, 16),
         None => 0,
@@ -170,7 +181,7 @@ fn row(
     let fixed =
         3 + if show_date { 12 } else { 0 } + if owner.is_some() { owner_width + 1 } else { 0 };
     let sender_width = (width / 4).clamp(8, 24);
-    let subject_width = width.saturating_sub(fixed + sender_width + 1 + att_width);
+    let subject_width = width.saturating_sub(fixed + sender_width + 1 + att_width + due_width);
     let mut spans = vec![Span::raw(marker), Span::styled(format!("{dot} "), base)];
     if show_date {
         let date = message.last_changed.map(norwegian_date).unwrap_or_default();
@@ -205,6 +216,12 @@ fn row(
         base,
         highlight,
     ));
+    if let Some((text, to_come)) = due {
+        spans.push(Span::styled(
+            text,
+            if to_come { theme.key } else { theme.dim },
+        ));
+    }
     if att_width > 0 {
         spans.push(Span::styled(fit(&attachments, att_width), theme.dim));
     }
