@@ -148,6 +148,13 @@ impl Harness {
         }
     }
 
+    /// Feeds whatever has arrived to `update`, waiting for nothing.
+    fn drain(&mut self) {
+        while let Ok(msg) = self.rx.try_recv() {
+            self.apply(msg);
+        }
+    }
+
     async fn login(&mut self) {
         self.text("demo");
         self.key(KeyCode::Tab);
@@ -1243,6 +1250,79 @@ async fn a_stored_session_opens_the_cached_inbox_before_it_is_resumed() {
         Some(&1),
         "no second login"
     );
+}
+
+/// A stored ID-porten session the provider no longer knows, and no cache to show (a first
+/// run, `cache = false`, or after `innboks cache clear`): the login comes, not a spinner.
+#[tokio::test]
+async fn a_stored_session_the_provider_forgot_and_no_cache_bring_the_login() {
+    let sim = innboks::sim::Simulator::start(sim_config(Some(0)))
+        .await
+        .expect("sim");
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let (mut h, cache) = Harness::with_store_and_cache(
+        &sim,
+        tempfile::tempdir().expect("dir"),
+        &cache_dir.path().join("cache.sqlite3"),
+    );
+    h.apply(Msg::Start);
+    h.until("discovery", |app| {
+        app.login.device_offered.is_some() && !app.login.restoring
+    })
+    .await;
+    h.choose(LoginMethod::IdPortenDevice);
+    h.until("the inbox", |app| {
+        app.screen == Screen::Inbox && app.inbox.loaded_once
+    })
+    .await;
+    let saved = std::fs::read(h.store.path()).expect("session file");
+    let user = h.store.load().and_then(|s| s.user_key).expect("a user key");
+    h.session.clear_refresher();
+    drop(h);
+    drop(cache);
+    // Logged out everywhere since.
+    sim.revoke_grants();
+
+    for cache_enabled in [true, false] {
+        let reopened = tempfile::tempdir().expect("tempdir");
+        std::fs::write(SessionStore::new(reopened.path(), "sim").path(), &saved)
+            .expect("restore file");
+        // An empty cache (cleared), or none at all.
+        let empty = tempfile::tempdir().expect("tempdir");
+        let (mut h, _cache) =
+            Harness::with_store_and_cache(&sim, reopened, &empty.path().join("cache.sqlite3"));
+        h.app.cache_enabled = cache_enabled;
+        h.app.user_key = Some(user.clone());
+        h.apply(Msg::Start);
+        h.until("the login", |app| {
+            app.screen == Screen::Login && !app.login.restoring
+        })
+        .await;
+        // Nothing is left waiting: no spinner over an empty inbox.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        h.drain();
+        assert_eq!(h.app.screen, Screen::Login, "cache {cache_enabled}");
+        assert!(!h.app.is_busy(), "cache {cache_enabled}: nothing spins");
+        assert!(
+            !h.app.login.relogin,
+            "cache {cache_enabled}: the login on its own, not over an empty inbox"
+        );
+        assert!(!h.app.inbox.loaded_once && h.app.inbox.sources.is_empty());
+        assert!(
+            h.app
+                .login
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("økten")),
+            "says why: {:?}",
+            h.app.login.error
+        );
+        assert_eq!(
+            h.app.login.method(),
+            LoginMethod::IdPortenDevice,
+            "the method the session used"
+        );
+    }
 }
 
 #[tokio::test]

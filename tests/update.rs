@@ -215,7 +215,13 @@ fn id_porten_needs_configuration_and_an_offered_flow() {
     app.idporten_configured = true;
     let effects = update(&mut app, Msg::Start);
     assert_eq!(effects, vec![Effect::Discover, Effect::RestoreSession]);
-    update(&mut app, Msg::RestoreFailed { error: None });
+    update(
+        &mut app,
+        Msg::RestoreFailed {
+            error: None,
+            method: None,
+        },
+    );
     update(
         &mut app,
         Msg::ProviderReady {

@@ -68,6 +68,8 @@ pub enum Msg {
     RestoreFailed {
         /// Why, when there was a session to resume.
         error: Option<String>,
+        /// How that session was made (`browser` or `device`), to offer the same again.
+        method: Option<String>,
     },
     /// News from the background refresher.
     Refresh(RefreshEvent),

@@ -105,7 +105,10 @@ pub(super) async fn restore(ctx: Ctx) -> Msg {
                 && s.scopes == auth.scopes
         });
     let Some(stored) = stored else {
-        return Msg::RestoreFailed { error: None };
+        return Msg::RestoreFailed {
+            error: None,
+            method: None,
+        };
     };
     let method = stored.method.clone();
     let user = stored.user_key.clone();
@@ -129,6 +132,7 @@ pub(super) async fn restore(ctx: Ctx) -> Msg {
             tracing::warn!(%error, "session not resumed");
             Msg::RestoreFailed {
                 error: Some(error.to_string()),
+                method: Some(method),
             }
         }
     }

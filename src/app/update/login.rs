@@ -334,16 +334,7 @@ pub(super) fn paste_rejected(app: &mut App, error: String) -> Vec<Effect> {
 /// A stored session was resumed: the inbox, brought up to date.
 pub(super) fn session_restored(app: &mut App, method: String) -> Vec<Effect> {
     app.login.restoring = false;
-    app.login.method = LoginMethod::ALL
-        .iter()
-        .position(|m| {
-            *m == if method == "device" {
-                LoginMethod::IdPortenDevice
-            } else {
-                LoginMethod::IdPortenBrowser
-            }
-        })
-        .unwrap_or(1);
+    select_stored_method(app, &method);
     app.session_note = Some("ID-porten · økten ble gjenopptatt".into());
     if app.screen == Screen::Inbox {
         // The list is up from the cache: now bring it up to date.
@@ -357,11 +348,34 @@ pub(super) fn session_restored(app: &mut App, method: String) -> Vec<Effect> {
     enter_inbox(app, false)
 }
 
-/// No stored session, or it could not be resumed.
-pub(super) fn restore_failed(app: &mut App, error: Option<String>) -> Vec<Effect> {
+/// Selects the login method a stored session was made with (`device` or `browser`).
+fn select_stored_method(app: &mut App, method: &str) {
+    let wanted = if method == "device" {
+        LoginMethod::IdPortenDevice
+    } else {
+        LoginMethod::IdPortenBrowser
+    };
+    if let Some(index) = LoginMethod::ALL.iter().position(|m| *m == wanted) {
+        app.login.method = index;
+    }
+}
+
+/// No stored session, or it could not be resumed: the login, on the method the session
+/// was made with — over the inbox when the cache showed one, else on its own (an empty
+/// inbox that says it is fetching would wait for nothing).
+pub(super) fn restore_failed(
+    app: &mut App,
+    error: Option<String>,
+    method: Option<String>,
+) -> Vec<Effect> {
     app.login.restoring = false;
+    if let Some(method) = &method {
+        select_stored_method(app, method);
+    }
     let effects = if app.screen == Screen::Inbox {
-        failure(app, ApiError::SessionExpired)
+        let effects = failure(app, ApiError::SessionExpired);
+        super::login_alone_over_nothing(app);
+        effects
     } else {
         Vec::new()
     };

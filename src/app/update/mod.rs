@@ -55,7 +55,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::BrowserReady { request, view } => login::browser_ready(app, request, view),
         Msg::PasteRejected { error } => login::paste_rejected(app, error),
         Msg::SessionRestored { method } => login::session_restored(app, method),
-        Msg::RestoreFailed { error } => login::restore_failed(app, error),
+        Msg::RestoreFailed { error, method } => login::restore_failed(app, error, method),
         Msg::Refresh(event) => login::refresh_event(app, event),
         Msg::Resize { width, height } => list::resize(app, width, height),
         Msg::Mouse(event) => list::mouse(app, event),
@@ -133,6 +133,19 @@ pub(super) fn failure(app: &mut App, error: ApiError) -> Vec<Effect> {
         app.status = Some(Status::Error(error.to_string()));
     }
     Vec::new()
+}
+
+/// The re-login over an inbox that has nothing to keep — no rows, and no cached list on its
+/// way — becomes the login on its own (an empty inbox behind it would say it is fetching,
+/// and wait for nothing).
+pub(super) fn login_alone_over_nothing(app: &mut App) {
+    let nothing = app.inbox.messages.is_empty()
+        && app.inbox.hidden.is_empty()
+        && app.inbox.sources.iter().all(|s| s.cache_request.is_none());
+    if app.screen == Screen::Login && app.login.relogin && nothing {
+        app.login.relogin = false;
+        app.inbox = Default::default();
+    }
 }
 
 /// The animation tick: the spinner moves and the clock is read.

@@ -145,6 +145,8 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
         if app.offline {
             app.inbox.loaded_once = true;
         }
+        // (The stored session failed before the cache answered, and it had nothing.)
+        super::login_alone_over_nothing(app);
         return Vec::new();
     }
     let server_first = source.loaded_once && !app.offline;
