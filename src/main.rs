@@ -111,6 +111,11 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
         times,
         demo: false,
     };
+    // How the scriptable commands use the cache.
+    let usage = commands::CacheUse {
+        offline: cli.offline,
+        enabled: file.cache.unwrap_or(true),
+    };
     match &cli.command {
         Some(Command::Sim { port, sim }) => {
             let simulator = Simulator::start(sim.to_config(*port, None))
@@ -217,6 +222,7 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                     .concurrency
                     .unwrap_or(innboks::domain::DEFAULT_CONCURRENCY)
                     .clamp(1, 16),
+                cache: usage,
             };
             Ok(commands::list(&environment, *json, options).await)
         }
@@ -228,42 +234,42 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
             ..
         }) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::show(&environment, id, reportee.clone(), *json, *mark_read).await)
+            Ok(commands::show(&environment, id, reportee.clone(), *json, *mark_read, usage).await)
         }
         Some(Command::Archive(targets)) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::Archive).await)
+            Ok(commands::act_on(&environment, targets, commands::Bulk::Archive, usage).await)
         }
         Some(Command::MarkRead(targets)) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::MarkRead).await)
+            Ok(commands::act_on(&environment, targets, commands::Bulk::MarkRead, usage).await)
         }
         Some(Command::Delete(targets)) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::Delete).await)
+            Ok(commands::act_on(&environment, targets, commands::Bulk::Delete, usage).await)
         }
         Some(Command::Restore(targets)) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::Restore).await)
+            Ok(commands::act_on(&environment, targets, commands::Bulk::Restore, usage).await)
         }
         Some(Command::MarkUnread(targets)) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::MarkUnread).await)
+            Ok(commands::act_on(&environment, targets, commands::Bulk::MarkUnread, usage).await)
         }
         Some(Command::Confirm(targets)) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::Confirm).await)
+            Ok(commands::act_on(&environment, targets, commands::Bulk::Confirm, usage).await)
         }
         Some(Command::Purge { targets, yes }) => {
             if !*yes && !commands::ask_to_purge(targets.ids.len()) {
                 return Ok(ExitCode::from(2));
             }
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::Purge).await)
+            Ok(commands::act_on(&environment, targets, commands::Bulk::Purge, usage).await)
         }
         Some(Command::Reportees { json }) => {
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::reportees(&environment, *json).await)
+            Ok(commands::reportees(&environment, *json, usage).await)
         }
         Some(Command::Cache { action }) => {
             let Some(path) = innboks::cache::Cache::default_path() else {
@@ -291,7 +297,8 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(match action {
                 AttachmentAction::List { id, reportee, json } => {
-                    commands::attachment_list(&environment, id, reportee.clone(), *json).await
+                    commands::attachment_list(&environment, id, reportee.clone(), *json, usage)
+                        .await
                 }
                 AttachmentAction::Save {
                     id,
@@ -301,14 +308,18 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                     reportee,
                     json,
                 } => {
+                    let which = commands::Which {
+                        attachment: attachment.clone(),
+                        all: *all,
+                        out: out.clone(),
+                    };
                     commands::attachment_save(
                         &environment,
                         id,
-                        attachment.clone(),
-                        *all,
-                        out.clone(),
+                        which,
                         reportee.clone(),
                         *json,
+                        usage,
                     )
                     .await
                 }

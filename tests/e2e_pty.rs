@@ -488,3 +488,133 @@ fn demo_altinn3_open_history_archive_restore_and_unread() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// What a script fetched is there offline: `list`, `show`, `attachment list` and
+/// `reportees` with `--offline` answer from the cache with the simulator gone, actions
+/// refuse, and the inbox started with `--offline` shows the rows the script's `list` kept.
+#[test]
+fn offline_commands_and_the_offline_inbox_show_what_a_script_fetched() {
+    use std::process::{Command, Stdio};
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = runtime
+        .block_on(innboks::sim::Simulator::start(innboks::sim::SimConfig {
+            auto_approve: Some(Duration::from_secs(0)),
+            device_interval: Duration::from_secs(1),
+            messages: 40,
+            ..innboks::sim::SimConfig::default()
+        }))
+        .expect("sim");
+    let home = tempfile::tempdir().expect("home");
+    let dirs = [
+        ("HOME", home.path().to_path_buf()),
+        ("XDG_CONFIG_HOME", home.path().join("config")),
+        ("XDG_DATA_HOME", home.path().join("data")),
+        ("XDG_STATE_HOME", home.path().join("state")),
+        ("XDG_CACHE_HOME", home.path().join("cache")),
+    ];
+    let (base, issuer) = (sim.base_url(), sim.issuer());
+    let where_ = [
+        "--env",
+        "local",
+        "--altinn-url",
+        &base,
+        "--issuer",
+        &issuer,
+        "--api-key",
+        "demo-api-key",
+        "--client-id",
+        "innboks",
+    ];
+    let run = |args: &[&str]| -> (i32, String, String) {
+        let output = Command::new(env!("CARGO_BIN_EXE_innboks"))
+            .args(where_)
+            .args(args)
+            .envs(dirs.iter().map(|(k, v)| (*k, v.as_os_str())))
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run innboks");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let json = |text: &str| -> serde_json::Value { serde_json::from_str(text).expect("JSON") };
+
+    // Offline before anything was fetched: one plain line, the offline code.
+    let (code, _, err) = run(&["--offline", "list", "--json"]);
+    assert_eq!(code, 5, "{err}");
+    assert_eq!(json(err.trim())["code"], "offline", "{err}");
+
+    let (code, out, err) = run(&["login", "--method", "device"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, online, err) = run(&["list", "--json", "--limit", "30"]);
+    assert_eq!(code, 0, "{err}");
+    let online = json(&online);
+    let ids: Vec<&str> = online
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 30);
+    let (code, shown, err) = run(&["show", ids[0], "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, parties, err) = run(&["reportees", "--json"]);
+    assert_eq!(code, 0, "{err}");
+
+    // The network is gone.
+    runtime.block_on(sim.stop());
+    let (code, out, err) = run(&["--offline", "list", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let offline = json(&out);
+    let offline_ids: Vec<&str> = offline
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    assert_eq!(offline_ids, ids, "the same list, from the cache");
+    let (code, out, err) = run(&["--offline", "list", "--json", "--unread"]);
+    assert_eq!(code, 0, "{err}");
+    let unread = json(&out);
+    let unread = unread.as_array().expect("array");
+    assert!(unread.iter().all(|m| m["unread"] == true));
+    let expected_unread = online
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|m| m["unread"] == true)
+        .count();
+    assert_eq!(unread.len(), expected_unread);
+    let (code, out, err) = run(&["--offline", "show", ids[0], "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)["body"], json(&shown)["body"]);
+    let (code, out, err) = run(&["--offline", "attachment", "list", ids[0], "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out), json(&shown)["attachments"]);
+    let (code, out, err) = run(&["--offline", "reportees", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out), json(&parties));
+    let (code, _, err) = run(&["--offline", "show", ids[1], "--json"]);
+    assert_eq!(code, 5, "never opened here: {err}");
+    let (code, _, err) = run(&["--offline", "archive", ids[0], "--json"]);
+    assert_eq!(code, 5, "{err}");
+    assert_eq!(json(err.trim())["code"], "offline", "{err}");
+
+    // The inbox offline shows what the script fetched.
+    let subject = online[0]["subject"].as_str().expect("subject").to_owned();
+    let mut args: Vec<&str> = vec!["--offline"];
+    args.extend(where_);
+    let env: Vec<(&str, &str)> = dirs
+        .iter()
+        .map(|(k, v)| (*k, v.to_str().expect("utf-8 path")))
+        .collect();
+    let mut tui = Session::start_with(&args, &env);
+    let start: String = subject.chars().take(20).collect();
+    let screen = tui.wait_for("the cached list", |s| s.contains(&start));
+    assert!(screen.contains("Frakoblet"), "{screen}");
+    tui.send(b"q");
+}

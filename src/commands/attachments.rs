@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use super::{begin, fail_api, fail_as, read_message};
+use super::mail::fetch_message;
+use super::{begin, fail_api, fail_as, read_message, CacheUse, Started};
 use crate::config::Environment;
 
 /// `innboks attachment list ID`.
@@ -14,14 +15,11 @@ pub async fn attachment_list(
     id: &str,
     reportee: Option<String>,
     as_json: bool,
+    usage: CacheUse,
 ) -> ExitCode {
-    let (backend, inbox) = match begin(environment, as_json, reportee).await {
-        Ok(started) => started,
-        Err(exit) => return exit,
-    };
-    let message = match read_message(&backend, &inbox, id, false).await {
+    let message = match fetch_message(environment, id, reportee, as_json, false, usage).await {
         Ok(message) => message,
-        Err(error) => return fail_api(as_json, &error),
+        Err(exit) => return exit,
     };
     if as_json {
         let items: Vec<_> = message
@@ -40,16 +38,31 @@ pub async fn attachment_list(
     ExitCode::SUCCESS
 }
 
+/// Which attachments `attachment save` saves, and where.
+#[derive(Debug, Clone, Default)]
+pub struct Which {
+    /// This one (`ATT_ID`).
+    pub attachment: Option<String>,
+    /// Every one (`--all`).
+    pub all: bool,
+    /// Into this directory (`--out`; the download directory without it).
+    pub out: Option<std::path::PathBuf>,
+}
+
 /// `innboks attachment save ID [ATT_ID|--all] [--out DIR]`: prints where each file went.
 pub async fn attachment_save(
     environment: &Environment,
     id: &str,
-    attachment: Option<String>,
-    all: bool,
-    out: Option<std::path::PathBuf>,
+    which: Which,
     reportee: Option<String>,
     as_json: bool,
+    usage: CacheUse,
 ) -> ExitCode {
+    let Which {
+        attachment,
+        all,
+        out,
+    } = which;
     let Some(dir) = out.or_else(crate::paths::download_dir) else {
         return fail_as(
             as_json,
@@ -58,7 +71,10 @@ pub async fn attachment_save(
             2,
         );
     };
-    let (backend, inbox) = match begin(environment, as_json, reportee).await {
+    if usage.offline {
+        return fail_api(as_json, &crate::domain::ApiError::Offline);
+    }
+    let Started { backend, inbox, .. } = match begin(environment, as_json, reportee, usage).await {
         Ok(started) => started,
         Err(exit) => return exit,
     };

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use super::{begin, error_code, fail_api, fail_as, read_message, resume};
+use super::{begin, begin_offline, error_code, fail_api, fail_as, inbox_of, read_message, resume};
+use super::{CacheUse, Started};
 use crate::backend::Backend;
 use crate::cli::Targets;
 use crate::config::Environment;
@@ -79,11 +80,24 @@ pub struct ListOptions {
     pub folder: Option<crate::domain::Folder>,
     /// Pages at once.
     pub concurrency: usize,
+    /// `--offline`, and whether the cache is on.
+    pub cache: CacheUse,
 }
 
 /// `innboks list`; `--reportee all` merges every reportee's inbox (newest first, each
-/// message with its `reportee`).
+/// message with its `reportee`). What it fetches is kept in the cache; `--offline` lists
+/// what the cache holds.
 pub async fn list(environment: &Environment, as_json: bool, options: ListOptions) -> ExitCode {
+    if options
+        .search
+        .as_ref()
+        .is_some_and(|s| s.trim().chars().count() < 3)
+    {
+        return fail_as(as_json, "usage", "søket må ha minst tre tegn", 2);
+    }
+    if options.cache.offline {
+        return list_offline(environment, as_json, &options);
+    }
     let ListOptions {
         unread,
         reportee,
@@ -92,17 +106,16 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
         search,
         folder,
         concurrency,
+        cache,
     } = options;
-    let (backend, inbox) = match begin(environment, as_json, reportee).await {
+    let Started {
+        backend,
+        inbox,
+        mut local,
+    } = match begin(environment, as_json, reportee, cache).await {
         Ok(started) => started,
         Err(exit) => return exit,
     };
-    if search
-        .as_ref()
-        .is_some_and(|s| s.trim().chars().count() < 3)
-    {
-        return fail_as(as_json, "usage", "søket må ha minst tre tegn", 2);
-    }
     // Every message whatever its folder unless one is asked for, as Altinn 2's plain list.
     let query = Query {
         updated_after: None,
@@ -120,6 +133,9 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
             return fetch_list(&backend, &inbox, &query, limit, concurrency).await;
         }
         let parties = backend.parties().await?;
+        if let Some(local) = &mut local {
+            local.keep_parties(&parties);
+        }
         let mut merged = Vec::new();
         for party in parties {
             let owner = Inbox::Party(party.id.clone());
@@ -139,35 +155,88 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
         Ok(messages) => messages,
         Err(error) => return fail_api(as_json, &error),
     };
+    if let Some(local) = &mut local {
+        local.keep_list(&inbox, &messages);
+    }
+    print_list(&messages, &names, as_json);
+    ExitCode::SUCCESS
+}
+
+/// `innboks list --offline`: what the cache holds, filtered as the server would have.
+fn list_offline(environment: &Environment, as_json: bool, options: &ListOptions) -> ExitCode {
+    if options.filter.is_some() {
+        return fail_as(
+            as_json,
+            "usage",
+            "--filter er et OData-filter hos Altinn og virker ikke med --offline",
+            2,
+        );
+    }
+    let local = match begin_offline(environment, as_json) {
+        Ok(local) => local,
+        Err(exit) => return exit,
+    };
+    let inbox = inbox_of(options.reportee.clone());
+    let filters = crate::domain::Filters {
+        search: options.search.clone(),
+        ..Default::default()
+    };
+    let mut names = std::collections::HashMap::new();
+    let mut messages = if inbox.is_all() {
+        let mut merged = Vec::new();
+        for party in local.parties() {
+            let owner = Inbox::Party(party.id.clone());
+            merged.extend(local.list(&owner, options.folder).into_iter().map(|mut m| {
+                m.owner = Some(party.id.clone());
+                m
+            }));
+            names.insert(party.id.clone(), party.name.clone());
+        }
+        merged.sort_by_key(|m| std::cmp::Reverse(m.last_changed));
+        merged
+    } else {
+        local.list(&inbox, options.folder)
+    };
+    messages.retain(|m| (!options.unread || m.is_unread()) && filters.passes_search(m));
+    messages.truncate(options.limit);
+    print_list(&messages, &names, as_json);
+    ExitCode::SUCCESS
+}
+
+/// The list on stdout: a JSON array, or a line a message.
+fn print_list(
+    messages: &[crate::domain::MessageSummary],
+    names: &std::collections::HashMap<String, String>,
+    as_json: bool,
+) {
     if as_json {
         say!(
             "{}",
             serde_json::Value::Array(messages.iter().map(summary_json).collect())
         );
-    } else {
-        for m in &messages {
-            let dot = if m.is_unread() { "●" } else { " " };
-            let received = m
-                .last_changed
-                .map(crate::text::norwegian_date)
-                .unwrap_or_default();
-            let owner = m
-                .owner
-                .as_ref()
-                .map(|id| {
-                    let name = names.get(id).map_or(id.as_str(), String::as_str);
-                    format!("{}  ", crate::text::fit(name, 16))
-                })
-                .unwrap_or_default();
-            say!(
-                "{dot} {received:10}  {owner}{}  {}  [{}]",
-                crate::text::fit(m.sender(), 24),
-                m.subject,
-                m.id
-            );
-        }
+        return;
     }
-    ExitCode::SUCCESS
+    for m in messages {
+        let dot = if m.is_unread() { "●" } else { " " };
+        let received = m
+            .last_changed
+            .map(crate::text::norwegian_date)
+            .unwrap_or_default();
+        let owner = m
+            .owner
+            .as_ref()
+            .map(|id| {
+                let name = names.get(id).map_or(id.as_str(), String::as_str);
+                format!("{}  ", crate::text::fit(name, 16))
+            })
+            .unwrap_or_default();
+        say!(
+            "{dot} {received:10}  {owner}{}  {}  [{}]",
+            crate::text::fit(m.sender(), 24),
+            m.subject,
+            m.id
+        );
+    }
 }
 
 /// What `act_on` does to each message.
@@ -210,12 +279,21 @@ pub fn ask_to_purge(count: usize) -> bool {
 
 /// `innboks archive ID…` and `innboks mark-read ID…`: one line (or JSON object) per
 /// message; the exit code is the first failure's.
-pub async fn act_on(environment: &Environment, targets: &Targets, bulk: Bulk) -> ExitCode {
+pub async fn act_on(
+    environment: &Environment,
+    targets: &Targets,
+    bulk: Bulk,
+    usage: CacheUse,
+) -> ExitCode {
     let as_json = targets.json;
-    let (backend, inbox) = match begin(environment, as_json, targets.reportee.clone()).await {
-        Ok(started) => started,
-        Err(exit) => return exit,
-    };
+    if usage.offline {
+        return fail_api(as_json, &ApiError::Offline);
+    }
+    let Started { backend, inbox, .. } =
+        match begin(environment, as_json, targets.reportee.clone(), usage).await {
+            Ok(started) => started,
+            Err(exit) => return exit,
+        };
     let mut results = Vec::new();
     let mut first_failure = None;
     for id in &targets.ids {
@@ -275,16 +353,53 @@ pub async fn show(
     reportee: Option<String>,
     as_json: bool,
     mark_read: bool,
+    usage: CacheUse,
 ) -> ExitCode {
-    let (backend, inbox) = match begin(environment, as_json, reportee).await {
-        Ok(started) => started,
+    let message = match fetch_message(environment, id, reportee, as_json, mark_read, usage).await {
+        Ok(message) => message,
         Err(exit) => return exit,
     };
-    let result = read_message(&backend, &inbox, id, mark_read).await;
-    let message = match result {
-        Ok(message) => message,
-        Err(error) => return fail_api(as_json, &error),
-    };
+    print_message(&message, as_json);
+    ExitCode::SUCCESS
+}
+
+/// A whole message for `show` and `attachment list`: fetched (and kept in the cache), or
+/// with `--offline` the one the cache kept. On failure, the exit code, already reported.
+pub(super) async fn fetch_message(
+    environment: &Environment,
+    id: &str,
+    reportee: Option<String>,
+    as_json: bool,
+    mark_read: bool,
+    usage: CacheUse,
+) -> Result<crate::domain::Message, ExitCode> {
+    if usage.offline {
+        let local = begin_offline(environment, as_json)?;
+        return local.body(&inbox_of(reportee), id).ok_or_else(|| {
+            fail_as(
+                as_json,
+                "offline",
+                &format!("--offline: {id} er ikke i hurtigbufferen (den er aldri åpnet her)"),
+                super::EXIT_NETWORK,
+            )
+        });
+    }
+    let Started {
+        backend,
+        inbox,
+        mut local,
+    } = begin(environment, as_json, reportee, usage).await?;
+    let message = read_message(&backend, &inbox, id, mark_read)
+        .await
+        .map_err(|error| fail_api(as_json, &error))?;
+    if let Some(local) = &mut local {
+        local.keep_body(&inbox, &message);
+    }
+    Ok(message)
+}
+
+/// A message on stdout: a JSON object, or its header lines and body.
+fn print_message(message: &crate::domain::Message, as_json: bool) {
     if as_json {
         let mut value = summary_json(&message.summary);
         value["body"] = json!(message.body);
@@ -324,19 +439,29 @@ pub async fn show(
         say!();
         say!("{}", message.body);
     }
-    ExitCode::SUCCESS
 }
 
 /// `innboks reportees`.
-pub async fn reportees(environment: &Environment, as_json: bool) -> ExitCode {
-    let backend = match resume(environment).await {
-        Ok(backend) => backend,
-        Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
-    };
-    let result = backend.parties().await;
-    let parties = match result {
-        Ok(parties) => parties,
-        Err(error) => return fail_api(as_json, &error),
+pub async fn reportees(environment: &Environment, as_json: bool, usage: CacheUse) -> ExitCode {
+    let parties = if usage.offline {
+        match begin_offline(environment, as_json) {
+            Ok(local) => local.parties(),
+            Err(exit) => return exit,
+        }
+    } else {
+        let (backend, user) = match resume(environment).await {
+            Ok(started) => started,
+            Err((message, code, exit)) => return fail_as(as_json, code, &message, exit),
+        };
+        match backend.parties().await {
+            Ok(parties) => {
+                if let Some(mut local) = super::local::Local::for_user(environment, user, usage) {
+                    local.keep_parties(&parties);
+                }
+                parties
+            }
+            Err(error) => return fail_api(as_json, &error),
+        }
     };
     if as_json {
         let items: Vec<_> = parties

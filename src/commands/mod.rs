@@ -13,10 +13,12 @@ macro_rules! say {
 }
 
 mod attachments;
+mod local;
 mod mail;
 mod session;
 
-pub use attachments::{attachment_list, attachment_save};
+pub use attachments::{attachment_list, attachment_save, Which};
+pub use local::CacheUse;
 pub use mail::{act_on, ask_to_purge, list, reportees, show, Bulk, ListOptions};
 pub use session::{login, logout, status};
 
@@ -89,8 +91,11 @@ fn fail_api(json_errors: bool, error: &ApiError) -> ExitCode {
     fail_as(json_errors, code, &error.to_string(), exit)
 }
 
-/// The saved ID-porten session, resumed (a refresh), for the scriptable commands.
-async fn resume(environment: &Environment) -> Result<Backend, (String, &'static str, u8)> {
+/// The saved ID-porten session, resumed (a refresh), for the scriptable commands; with the
+/// key of the user it names (for the cache).
+async fn resume(
+    environment: &Environment,
+) -> Result<(Backend, Option<String>), (String, &'static str, u8)> {
     let not_logged_in = |why: String| (why, "not-logged-in", EXIT_NOT_LOGGED_IN);
     let store =
         store_for(environment).ok_or_else(|| not_logged_in("ingen hjemmekatalog".into()))?;
@@ -100,6 +105,7 @@ async fn resume(environment: &Environment) -> Result<Backend, (String, &'static 
             environment.name
         ))
     })?;
+    let user = stored.user_key.clone();
     let provider = discover(environment)
         .await
         .map_err(|e| (e.to_string(), "network", EXIT_NETWORK))?;
@@ -111,7 +117,8 @@ async fn resume(environment: &Environment) -> Result<Backend, (String, &'static 
             other => (other.to_string(), "network", EXIT_NETWORK),
         })?;
     handle.set_refresher(refresher, None);
-    backend_for(environment, handle).map_err(|e| (e.to_string(), "local", 1))
+    let backend = backend_for(environment, handle).map_err(|e| (e.to_string(), "local", 1))?;
+    Ok((backend, user))
 }
 
 /// The backend an environment speaks, sending `session`.
@@ -128,20 +135,43 @@ pub fn backend_for(environment: &Environment, session: SessionHandle) -> Result<
     })
 }
 
+/// What a scriptable command that reads mail starts with.
+struct Started {
+    /// The backend, logged in.
+    backend: Backend,
+    /// Whose inbox (`my` unless `--reportee`).
+    inbox: Inbox,
+    /// The cache of the user the session names, when it is in use.
+    local: Option<local::Local>,
+}
+
 /// The start every scriptable command that reads mail shares: the saved session resumed,
-/// and whose inbox (`my` unless `--reportee`). On failure, the exit code, already reported.
+/// and whose inbox. On failure, the exit code, already reported.
 async fn begin(
     environment: &Environment,
     as_json: bool,
     reportee: Option<String>,
-) -> Result<(Backend, Inbox), ExitCode> {
+    usage: CacheUse,
+) -> Result<Started, ExitCode> {
     match resume(environment).await {
-        Ok(backend) => Ok((
+        Ok((backend, user)) => Ok(Started {
             backend,
-            reportee.as_deref().map_or(Inbox::Me, Inbox::from_key),
-        )),
+            inbox: inbox_of(reportee),
+            local: local::Local::for_user(environment, user, usage),
+        }),
         Err((message, code, exit)) => Err(fail_as(as_json, code, &message, exit)),
     }
+}
+
+/// Whose inbox `--reportee` names (`my` without it).
+fn inbox_of(reportee: Option<String>) -> Inbox {
+    reportee.as_deref().map_or(Inbox::Me, Inbox::from_key)
+}
+
+/// `--offline`: the cache alone, or the exit code of why there is none (already reported).
+fn begin_offline(environment: &Environment, as_json: bool) -> Result<local::Local, ExitCode> {
+    local::Local::offline(environment)
+        .map_err(|message| fail_as(as_json, "offline", &message, EXIT_NETWORK))
 }
 
 /// A whole message for a command: read quietly where the backend can; where it cannot
