@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use clap::Parser;
-use color_eyre::eyre::{eyre, Result, WrapErr};
+use color_eyre::eyre::{Result, WrapErr};
 use innboks::app::{App, Keymap};
 use innboks::auth::browser;
 use innboks::auth::oidc::DEFAULT_ACR;
@@ -13,6 +13,7 @@ use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
 use innboks::cli::{AttachmentAction, CacheAction, Cli, Command, ConfigAction};
 use innboks::config::{self, Environment, Overrides};
+use innboks::exit::Expected;
 use innboks::runtime::{AuthSettings, Runtime};
 use innboks::sim::{self, Simulator};
 use innboks::startup::StartupTimes;
@@ -24,16 +25,31 @@ const DEMO_PORT: u16 = 48_749;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    // (Whether errors go out as JSON: the flag is the command's, so it is looked for here.)
+    let json = std::env::args().any(|a| a == "--json");
     match start(started) {
         Ok(code) => code,
-        Err(error) if error.downcast_ref::<config::ConfigError>().is_some() => {
-            // A configuration problem is the user's to fix: say what and where, no backtrace.
-            eprintln!("innboks: {error}");
-            ExitCode::from(2)
-        }
-        Err(report) => {
-            eprintln!("Error: {report:?}");
-            ExitCode::FAILURE
+        Err(error) => {
+            // Conditions the user can fix are one line and a documented exit code; a report
+            // with a backtrace is for bugs.
+            let expected = match error.downcast_ref::<config::ConfigError>() {
+                Some(config) => Some(Expected {
+                    message: config.to_string(),
+                    code: "config",
+                    exit: innboks::exit::EXIT_USAGE,
+                }),
+                None => error.downcast_ref::<Expected>().cloned(),
+            };
+            match expected {
+                Some(expected) => {
+                    eprintln!("{}", expected.line(json));
+                    ExitCode::from(expected.exit)
+                }
+                None => {
+                    eprintln!("Error: {error:?}");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }
@@ -77,7 +93,11 @@ fn init_logging() {
 async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
     let config_path = match &cli.config {
         Some(path) => path.clone(),
-        None => paths::config_file().ok_or_else(|| eyre!("no home directory: pass --config"))?,
+        None => paths::config_file().ok_or_else(|| {
+            Expected::local(
+                "fant ingen hjemmekatalog: oppgi konfigurasjonsfilen med --config".into(),
+            )
+        })?,
     };
     let file = config::load(&config_path)?;
     let keymap =
@@ -273,7 +293,9 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
         }
         Some(Command::Cache { action }) => {
             let Some(path) = innboks::cache::Cache::default_path() else {
-                return Err(eyre!("no home directory"));
+                return Err(
+                    Expected::local("fant ingen hjemmekatalog for hurtigbufferen".into()).into(),
+                );
             };
             match action {
                 CacheAction::Path => println!("{}", path.display()),
@@ -281,7 +303,11 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                     Ok(true) => println!("Slettet {}.", path.display()),
                     Ok(false) => println!("Ingen hurtigbuffer å slette ({}).", path.display()),
                     Err(error) => {
-                        return Err(eyre!("kunne ikke slette {}: {error}", path.display()))
+                        return Err(Expected::local(format!(
+                            "kunne ikke slette {}: {error}",
+                            path.display()
+                        ))
+                        .into())
                     }
                 },
             }
@@ -456,10 +482,11 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
             .as_ref()
             .and_then(|(c, _)| c.last_user(&environment.key).ok().flatten());
         let Some(user) = last else {
-            return Err(eyre!(
+            return Err(Expected::offline(format!(
                 "--offline: ingen hurtigbuffer for «{}» ennå. Start innboks uten --offline og logg inn først.",
                 environment.name
-            ));
+            ))
+            .into());
         };
         app.user_key = Some(user);
         app.offline = true;
@@ -481,6 +508,12 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         // Altinn 3 has no password login, and the demo shows Altinn 3 first: the first
         // ID-porten method is chosen (the demo's password login is two steps down).
         app.login.method = 0;
+    }
+    {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+            return Err(Expected::no_terminal().into());
+        }
     }
     tui::run(app, theme, times, move |tx| {
         Runtime::new(backend, auth, tx).with_cache(cache, offline)

@@ -678,3 +678,55 @@ async fn the_altinn3_inbox_from_the_shell() {
     let results: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(results[0]["code"], "unsupported");
 }
+
+/// Expected conditions are one plain line and their exit code, never a report with a
+/// backtrace: `--offline` with nothing cached, the inbox without a terminal, an unknown
+/// environment, a missing API key.
+#[test]
+fn expected_conditions_are_one_line_and_an_exit_code() {
+    let home = tempfile::tempdir().expect("home");
+    let run = |args: &[&str]| -> (i32, String) {
+        let output = Command::new(env!("CARGO_BIN_EXE_innboks"))
+            .args(args)
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env_remove("INNBOKS_API_KEY")
+            .env_remove("RUST_BACKTRACE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run innboks");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    for (args, exit, words) in [
+        (&["--offline"][..], 5, "hurtigbuffer"),
+        (&["--env", "prod"][..], 2, "terminal"),
+        (&["demo"][..], 2, "terminal"),
+        (&["--env", "nowhere", "list"][..], 2, "nowhere"),
+        (&["--env", "altinn2-prod", "list"][..], 2, "ApiKey"),
+        (&["--offline", "list"][..], 5, "hurtigbuffer"),
+        (&["list"][..], 3, "innlogget"),
+    ] {
+        let (code, err) = run(args);
+        assert_eq!(code, exit, "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(
+            err.starts_with("innboks: ") && err.contains(words),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !err.contains("BACKTRACE") && !err.contains('\u{1b}'),
+            "{args:?}: {err}"
+        );
+    }
+    // With --json, the line is the JSON error.
+    let (code, err) = run(&["--offline", "list", "--json"]);
+    assert_eq!(code, 5);
+    let error: serde_json::Value = serde_json::from_str(err.trim()).expect("JSON");
+    assert_eq!(error["code"], "offline");
+}
