@@ -208,6 +208,28 @@ pub fn preset(name: &str) -> Option<EnvironmentFile> {
     })
 }
 
+impl Environment {
+    /// What the header calls it: the name, and the host when the URL is not the one a
+    /// preset of that name has (`prod · 127.0.0.1:8080`), so an overridden `prod` never
+    /// passes for the real one.
+    pub fn label(&self) -> String {
+        let preset = preset(&self.name)
+            .and_then(|p| p.altinn_url)
+            .and_then(|u| Url::parse(&u).ok());
+        if preset
+            .as_ref()
+            .is_none_or(|p| p.host_str() == self.altinn_url.host_str())
+        {
+            return self.name.clone();
+        }
+        let host = self.altinn_url.host_str().unwrap_or("?");
+        match self.altinn_url.port() {
+            Some(port) => format!("{} · {host}:{port}", self.name),
+            None => format!("{} · {host}", self.name),
+        }
+    }
+}
+
 /// Reads the config file; a missing file is an empty config.
 pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
     match std::fs::read_to_string(path) {
@@ -341,6 +363,39 @@ mod tests {
         assert!(text.contains("/x/config.toml"));
         assert!(text.contains("INNBOKS_API_KEY"));
         assert!(text.contains("[environments.altinn2-prod]"));
+    }
+
+    #[test]
+    fn the_label_names_the_host_when_a_presets_url_is_overridden() {
+        let path = Path::new("c");
+        let prod = resolve(&ConfigFile::default(), &Overrides::default(), path).expect("prod");
+        assert_eq!(prod.label(), "prod");
+        let elsewhere = Overrides {
+            altinn_url: Some("http://127.0.0.1:8080".into()),
+            ..Overrides::default()
+        };
+        let moved = resolve(&ConfigFile::default(), &elsewhere, path).expect("prod elsewhere");
+        assert_eq!(moved.label(), "prod · 127.0.0.1:8080");
+        let tt02 = Overrides {
+            env: Some("tt02".into()),
+            altinn_url: Some("https://altinn.example.no/".into()),
+            ..Overrides::default()
+        };
+        let moved = resolve(&ConfigFile::default(), &tt02, path).expect("tt02 elsewhere");
+        assert_eq!(moved.label(), "tt02 · altinn.example.no");
+        let file: ConfigFile =
+            toml::from_str("[environments.local]\naltinn_url = \"http://127.0.0.1:9\"\n")
+                .expect("toml");
+        let local = Overrides {
+            env: Some("local".into()),
+            ..Overrides::default()
+        };
+        let env = resolve(&file, &local, path).expect("local");
+        assert_eq!(
+            env.label(),
+            "local",
+            "an environment of its own is its name"
+        );
     }
 
     #[test]

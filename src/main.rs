@@ -453,7 +453,7 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     } else if environment.name == "demo" {
         "demo · simulert Altinn".to_owned()
     } else {
-        environment.name.clone()
+        environment.label()
     };
     let mut app = App::new(label, keymap);
     app.login_hint = hint;
