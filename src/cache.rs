@@ -235,11 +235,23 @@ impl Cache {
             params![key, complete.unwrap_or(false), now, complete],
         )?;
         {
+            // An attachment count only a preview told (Altinn 2's list has none) is kept when
+            // the row comes again without one.
             let mut insert = tx.prepare_cached(
-                "INSERT OR REPLACE INTO messages (scope, id, seq, subject, status, marked_unread,
+                "INSERT INTO messages (scope, id, seq, subject, status, marked_unread,
                      service_owner, message_sender, kind, created, last_changed, due,
                      attachment_count, requires_confirmation, owner)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 ON CONFLICT(scope, id) DO UPDATE SET seq = excluded.seq,
+                     subject = excluded.subject, status = excluded.status,
+                     marked_unread = excluded.marked_unread,
+                     service_owner = excluded.service_owner,
+                     message_sender = excluded.message_sender, kind = excluded.kind,
+                     created = excluded.created, last_changed = excluded.last_changed,
+                     due = excluded.due,
+                     attachment_count = coalesce(excluded.attachment_count, attachment_count),
+                     requires_confirmation = excluded.requires_confirmation,
+                     owner = excluded.owner",
             )?;
             for m in upsert {
                 insert.execute(params![

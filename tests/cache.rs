@@ -144,6 +144,32 @@ fn the_parties_are_kept_in_order_and_replaced_whole() {
 }
 
 #[test]
+fn an_attachment_count_a_preview_told_is_kept_when_the_list_says_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("open");
+    let mut row = summary(1);
+    row.attachment_count = Some(2);
+    cache
+        .write(&scope("my"), &[row.clone()], &[], None)
+        .expect("write");
+    // The next sync lists it again, without a count (Altinn 2's list has none).
+    let mut listed = row.clone();
+    listed.attachment_count = None;
+    listed.subject = "Nytt emne".into();
+    cache
+        .write(&scope("my"), &[listed], &[], None)
+        .expect("write");
+    let loaded = cache.load(&scope("my")).expect("load").messages;
+    assert_eq!(loaded[0].attachment_count, Some(2));
+    assert_eq!(loaded[0].subject, "Nytt emne", "the rest is the list's");
+    // A count that is known to have changed replaces it.
+    row.attachment_count = Some(0);
+    cache.write(&scope("my"), &[row], &[], None).expect("write");
+    let loaded = cache.load(&scope("my")).expect("load").messages;
+    assert_eq!(loaded[0].attachment_count, Some(0));
+}
+
+#[test]
 fn updates_and_removals_are_applied() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("cache.sqlite3");

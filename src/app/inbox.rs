@@ -494,6 +494,9 @@ impl InboxState {
         };
         let mut overlap = false;
         let mut matched = 0;
+        // Attachment counts the cache knew (from a preview) for rows the server listed
+        // without one: given back to those rows after the walk.
+        let mut counts: Vec<(String, usize)> = Vec::new();
         let (mut low, mut high) = (self.first_seq, self.next_seq);
         for mut message in cached {
             if let Some(owner) = owner {
@@ -508,6 +511,10 @@ impl InboxState {
                     same.attachment_count = known.attachment_count;
                     overlap |= same == *known;
                     matched += 1;
+                    if let (None, Some(count)) = (known.attachment_count, message.attachment_count)
+                    {
+                        counts.push((message.id.clone(), count));
+                    }
                     continue;
                 }
                 let older =
@@ -530,6 +537,14 @@ impl InboxState {
                 self.messages.push(message);
             } else {
                 self.hidden.push(message);
+            }
+        }
+        if !counts.is_empty() {
+            let counts: HashMap<String, usize> = counts.into_iter().collect();
+            for row in self.messages.iter_mut().chain(self.hidden.iter_mut()) {
+                if let Some(&count) = counts.get(&row.id) {
+                    row.attachment_count = Some(count);
+                }
             }
         }
         self.first_seq = low;
@@ -649,5 +664,22 @@ mod tests {
             "a0, a1 and a2 were not in the cache"
         );
         assert_eq!(inbox.messages.len(), 10);
+    }
+
+    #[test]
+    fn an_attachment_count_the_cache_knew_survives_a_server_page_that_came_first() {
+        let mut inbox = InboxState::default();
+        let filters = Filters::default();
+        // Altinn 2's list says nothing of attachments.
+        let mut server = page(0..5, true).messages;
+        server.iter_mut().for_each(|m| m.attachment_count = None);
+        inbox.merge_page(server, Rows::All, false, &filters);
+        // A preview had told the cache a1 has two.
+        let mut cached = page(0..5, true).messages;
+        cached.iter_mut().for_each(|m| m.attachment_count = None);
+        cached[1].attachment_count = Some(2);
+        inbox.merge_cached(cached, Rows::All, true, &filters);
+        let a1 = inbox.messages.iter().find(|m| m.id == "a1").expect("a1");
+        assert_eq!(a1.attachment_count, Some(2));
     }
 }
