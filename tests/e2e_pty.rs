@@ -489,50 +489,62 @@ fn demo_altinn3_open_history_archive_restore_and_unread() {
     }
 }
 
-/// What a script fetched is there offline: `list`, `show`, `attachment list` and
-/// `reportees` with `--offline` answer from the cache with the simulator gone, actions
-/// refuse, and the inbox started with `--offline` shows the rows the script's `list` kept.
-#[test]
-fn offline_commands_and_the_offline_inbox_show_what_a_script_fetched() {
-    use std::process::{Command, Stdio};
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let sim = runtime
-        .block_on(innboks::sim::Simulator::start(innboks::sim::SimConfig {
-            auto_approve: Some(Duration::from_secs(0)),
-            device_interval: Duration::from_secs(1),
-            messages: 40,
-            ..innboks::sim::SimConfig::default()
-        }))
-        .expect("sim");
-    let home = tempfile::tempdir().expect("home");
-    let dirs = [
-        ("HOME", home.path().to_path_buf()),
-        ("XDG_CONFIG_HOME", home.path().join("config")),
-        ("XDG_DATA_HOME", home.path().join("data")),
-        ("XDG_STATE_HOME", home.path().join("state")),
-        ("XDG_CACHE_HOME", home.path().join("cache")),
-    ];
-    let (base, issuer) = (sim.base_url(), sim.issuer());
-    let where_ = [
-        "--env",
-        "local",
-        "--altinn-url",
-        &base,
-        "--issuer",
-        &issuer,
-        "--api-key",
-        "demo-api-key",
-        "--client-id",
-        "innboks",
-    ];
-    let run = |args: &[&str]| -> (i32, String, String) {
-        let output = Command::new(env!("CARGO_BIN_EXE_innboks"))
-            .args(where_)
+/// A private home logged in (device flow) to a simulator of its own, for running the real
+/// binary's commands — piped, or in a pty as a person would.
+struct Shell {
+    home: tempfile::TempDir,
+    place: Vec<String>,
+}
+
+impl Shell {
+    /// Logs in to `sim` from a fresh home.
+    fn logged_in(sim: &innboks::sim::Simulator) -> Self {
+        let shell = Self {
+            home: tempfile::tempdir().expect("home"),
+            place: [
+                "--env",
+                "local",
+                "--altinn-url",
+                &sim.base_url(),
+                "--issuer",
+                &sim.issuer(),
+                "--api-key",
+                "demo-api-key",
+                "--client-id",
+                "innboks",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        };
+        let (code, out, err) = shell.run(&["login", "--method", "device"]);
+        assert_eq!(code, 0, "{out}\n{err}");
+        shell
+    }
+
+    /// The XDG directories of the home.
+    fn dirs(&self) -> Vec<(&'static str, String)> {
+        let home = self.home.path();
+        [
+            ("HOME", home.to_path_buf()),
+            ("XDG_CONFIG_HOME", home.join("config")),
+            ("XDG_DATA_HOME", home.join("data")),
+            ("XDG_STATE_HOME", home.join("state")),
+            ("XDG_CACHE_HOME", home.join("cache")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_string_lossy().into_owned()))
+        .collect()
+    }
+
+    /// `innboks ARGS` with stdout and stderr piped: (exit code, stdout, stderr).
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_innboks"))
+            .args(&self.place)
             .args(args)
-            .envs(dirs.iter().map(|(k, v)| (*k, v.as_os_str())))
+            .envs(self.dirs())
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
-            .stdin(Stdio::null())
+            .stdin(std::process::Stdio::null())
             .output()
             .expect("run innboks");
         (
@@ -540,16 +552,52 @@ fn offline_commands_and_the_offline_inbox_show_what_a_script_fetched() {
             String::from_utf8_lossy(&output.stdout).into_owned(),
             String::from_utf8_lossy(&output.stderr).into_owned(),
         )
-    };
-    let json = |text: &str| -> serde_json::Value { serde_json::from_str(text).expect("JSON") };
+    }
 
-    // Offline before anything was fetched: one plain line, the offline code.
-    let (code, _, err) = run(&["--offline", "list", "--json"]);
+    /// `innboks FLAGS… ARGS` in a pseudo-terminal (`before`: flags before the place).
+    fn in_pty(&self, before: &[&str], args: &[&str]) -> Session {
+        let mut all: Vec<&str> = before.to_vec();
+        all.extend(self.place.iter().map(String::as_str));
+        all.extend(args);
+        let dirs = self.dirs();
+        let env: Vec<(&str, &str)> = dirs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Session::start_with(&all, &env)
+    }
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).expect("JSON")
+}
+
+/// A simulator of `messages` messages that approves device logins at once.
+fn simulator(runtime: &tokio::runtime::Runtime, messages: usize) -> innboks::sim::Simulator {
+    runtime
+        .block_on(innboks::sim::Simulator::start(innboks::sim::SimConfig {
+            auto_approve: Some(Duration::from_secs(0)),
+            device_interval: Duration::from_secs(1),
+            messages,
+            ..innboks::sim::SimConfig::default()
+        }))
+        .expect("sim")
+}
+
+/// What a script fetched is there offline: `list`, `show`, `attachment list` and
+/// `reportees` with `--offline` answer from the cache with the simulator gone, actions
+/// refuse, and the inbox started with `--offline` shows the rows the script's `list` kept.
+#[test]
+fn offline_commands_and_the_offline_inbox_show_what_a_script_fetched() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = simulator(&runtime, 40);
+    let shell = Shell::logged_in(&sim);
+    // Offline where nothing was ever fetched: one plain line, the offline code.
+    let fresh = Shell {
+        home: tempfile::tempdir().expect("home"),
+        place: shell.place.clone(),
+    };
+    let (code, _, err) = fresh.run(&["--offline", "list", "--json"]);
     assert_eq!(code, 5, "{err}");
     assert_eq!(json(err.trim())["code"], "offline", "{err}");
-
-    let (code, out, err) = run(&["login", "--method", "device"]);
-    assert_eq!(code, 0, "{out}\n{err}");
+    let run = |args: &[&str]| shell.run(args);
     let (code, online, err) = run(&["list", "--json", "--limit", "30"]);
     assert_eq!(code, 0, "{err}");
     let online = json(&online);
@@ -606,15 +654,31 @@ fn offline_commands_and_the_offline_inbox_show_what_a_script_fetched() {
 
     // The inbox offline shows what the script fetched.
     let subject = online[0]["subject"].as_str().expect("subject").to_owned();
-    let mut args: Vec<&str> = vec!["--offline"];
-    args.extend(where_);
-    let env: Vec<(&str, &str)> = dirs
-        .iter()
-        .map(|(k, v)| (*k, v.to_str().expect("utf-8 path")))
-        .collect();
-    let mut tui = Session::start_with(&args, &env);
+    let mut tui = shell.in_pty(&["--offline"], &[]);
     let start: String = subject.chars().take(20).collect();
     let screen = tui.wait_for("the cached list", |s| s.contains(&start));
     assert!(screen.contains("Frakoblet"), "{screen}");
     tui.send(b"q");
+}
+
+/// `list` of many pages says how far it has come on stderr when that is a terminal, and
+/// erases the line at the end; piped, stderr stays clean and stdout is only the JSON.
+#[test]
+fn a_long_list_shows_progress_on_a_terminal_and_none_when_piped() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = simulator(&runtime, 3_000);
+    let shell = Shell::logged_in(&sim);
+    sim.set_faults("latency=150".parse().expect("a latency"));
+    let tui = shell.in_pty(&[], &["list", "--limit", "3000"]);
+    tui.wait_for("the progress line", |s| s.contains("Henter meldinger"));
+    let screen = tui.wait_for("the list", |s| s.contains("[a"));
+    // The child wrote the list after erasing the progress line.
+    let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
+    let erased = raw.rfind("\r\u{1b}[2K").expect("the line erased");
+    let first_row = raw.find("[a").expect("a row");
+    assert!(erased < first_row, "erased before the list: {screen}");
+    let (code, out, err) = shell.run(&["list", "--json", "--limit", "3000"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "nothing on a piped stderr: {err:?}");
+    assert_eq!(json(&out).as_array().map(Vec::len), Some(3000));
 }

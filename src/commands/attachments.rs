@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use super::mail::fetch_message;
+use super::progress::Progress;
 use super::{begin, fail_api, fail_as, read_message, CacheUse, Started};
 use crate::config::Environment;
 
@@ -120,7 +121,9 @@ pub async fn attachment_save(
         );
     }
     let mut saved = Vec::new();
-    for a in chosen {
+    let progress = Progress::new();
+    let count = chosen.len();
+    for (n, a) in chosen.into_iter().enumerate() {
         let (path, file) = match crate::paths::create_unique(&dir, &a.file_name) {
             Ok(ok) => ok,
             Err(error) => {
@@ -133,7 +136,15 @@ pub async fn attachment_save(
             }
         };
         let mut file = tokio::fs::File::from_std(file);
-        match backend.download(&a.url, &mut file, |_| {}).await {
+        let name = crate::text::fit(&a.file_name, 40);
+        let report = |bytes: u64| {
+            progress.say(&format!(
+                "Lagrer vedlegg {} av {count}: {name} ({})",
+                n + 1,
+                crate::text::human_size(bytes)
+            ));
+        };
+        match backend.download(&a.url, &mut file, report).await {
             Ok(bytes) => {
                 saved.push(json!({"id": a.id, "path": path.display().to_string(), "bytes": bytes}))
             }
@@ -143,6 +154,7 @@ pub async fn attachment_save(
             }
         }
     }
+    drop(progress);
     if as_json {
         say!("{}", serde_json::Value::Array(saved));
     } else {

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
+use super::progress::Progress;
 use super::{begin, begin_offline, error_code, fail_api, fail_as, inbox_of, read_message, resume};
 use super::{CacheUse, Started};
 use crate::backend::Backend;
@@ -40,10 +41,23 @@ async fn fetch_list(
     query: &Query,
     limit: usize,
     concurrency: usize,
+    progress: &Progress,
 ) -> Result<Vec<crate::domain::MessageSummary>, ApiError> {
+    let fetched = std::cell::Cell::new(0usize);
+    let note = |count: usize| {
+        fetched.set(fetched.get() + count);
+        progress.say(&format!("Henter meldinger … {} så langt", fetched.get()));
+    };
     if backend.capabilities().offset_paging {
         return crate::sync::fetch_all(
-            |skip| async move { backend.page(inbox, query, &Cursor::Offset(skip)).await },
+            |skip| {
+                let note = &note;
+                async move {
+                    let page = backend.page(inbox, query, &Cursor::Offset(skip)).await?;
+                    note(page.messages.len());
+                    Ok(page)
+                }
+            },
             limit,
             concurrency,
         )
@@ -53,6 +67,7 @@ async fn fetch_list(
     let mut cursor = Cursor::Offset(0);
     loop {
         let page = backend.page(inbox, query, &cursor).await?;
+        note(page.messages.len());
         messages.extend(page.messages);
         match page.next {
             Some(next) if page.has_more && messages.len() < limit => cursor = Cursor::Next(next),
@@ -128,18 +143,22 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
         search,
     };
     let mut names = std::collections::HashMap::new();
+    let progress = Progress::new();
     let fetched: Result<Vec<crate::domain::MessageSummary>, ApiError> = async {
         if !inbox.is_all() {
-            return fetch_list(&backend, &inbox, &query, limit, concurrency).await;
+            return fetch_list(&backend, &inbox, &query, limit, concurrency, &progress).await;
         }
         let parties = backend.parties().await?;
         if let Some(local) = &mut local {
             local.keep_parties(&parties);
         }
         let mut merged = Vec::new();
-        for party in parties {
+        let count = parties.len();
+        for (n, party) in parties.into_iter().enumerate() {
+            progress.say(&format!("Henter meldinger … aktør {} av {count}", n + 1));
             let owner = Inbox::Party(party.id.clone());
-            let mut messages = fetch_list(&backend, &owner, &query, limit, concurrency).await?;
+            let mut messages =
+                fetch_list(&backend, &owner, &query, limit, concurrency, &progress).await?;
             for m in &mut messages {
                 m.owner = Some(party.id.clone());
             }
@@ -151,6 +170,7 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
         Ok(merged)
     }
     .await;
+    drop(progress);
     let messages = match fetched {
         Ok(messages) => messages,
         Err(error) => return fail_api(as_json, &error),

@@ -15,6 +15,7 @@ macro_rules! say {
 mod attachments;
 mod local;
 mod mail;
+mod progress;
 mod session;
 
 pub use attachments::{attachment_list, attachment_save, Which};
