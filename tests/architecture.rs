@@ -10,6 +10,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The bottom: words, text and plumbing.
     ("secret", &[]),
     ("text", &[]),
+    ("exit", &[]),
     ("paths", &["text"]),
     ("domain", &["text"]),
     ("http", &["text"]),
