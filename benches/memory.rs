@@ -84,7 +84,14 @@ fn measure(runtime: &tokio::runtime::Runtime, path: &std::path::Path, scope: Sco
     drop(effects);
     // `Start` asked for the cache; answer it with what was just read.
     let request = app.inbox.sources[0].cache_request.expect("asked the cache");
-    update(&mut app, Msg::CacheLoaded { request, list });
+    update(
+        &mut app,
+        Msg::CacheLoaded {
+            request,
+            list,
+            more: false,
+        },
+    );
     let loaded = rss_mb();
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 50)).expect("terminal");

@@ -19,11 +19,21 @@ const COLS: u16 = 160;
 
 /// A header as a sync leaves it in the cache.
 fn summary(i: usize) -> MessageSummary {
-    let senders = ["Skatteetaten", "NAV", "Statens vegvesen", "Oslo kommune", "Brønnøysundregistrene"];
+    let senders = [
+        "Skatteetaten",
+        "NAV",
+        "Statens vegvesen",
+        "Oslo kommune",
+        "Brønnøysundregistrene",
+    ];
     MessageSummary {
         id: format!("a{}", 10_000_000 + i),
         subject: format!("Melding nummer {i} om saken din – vedtak og frister"),
-        status: if i % 9 == 0 { MessageStatus::Unread } else { MessageStatus::Read },
+        status: if i % 9 == 0 {
+            MessageStatus::Unread
+        } else {
+            MessageStatus::Read
+        },
         marked_unread: false,
         service_owner: senders[i % senders.len()].into(),
         message_sender: None,
@@ -44,7 +54,11 @@ fn summary(i: usize) -> MessageSummary {
 /// A home whose cache holds `count` messages of the user who used `local` last.
 fn home_with(count: usize) -> tempfile::TempDir {
     let home = tempfile::tempdir().expect("home");
-    let path = home.path().join("cache").join("innboks").join("cache.sqlite3");
+    let path = home
+        .path()
+        .join("cache")
+        .join("innboks")
+        .join("cache.sqlite3");
     let mut cache = Cache::open(&path).expect("cache");
     let scope = Scope {
         env: "local".into(),

@@ -87,9 +87,11 @@ CREATE TABLE IF NOT EXISTS users (
 );
 ";
 
-/// Tables added after version 1 without changing what the others hold: made in place, so an
-/// older file keeps its lists.
+/// Tables and indexes added after version 1 without changing what the others hold: made in
+/// place, so an older file keeps its lists. The index gives the newest rows of a list at
+/// once, for the first frame.
 const ADDED: &str = "
+CREATE INDEX IF NOT EXISTS messages_newest ON messages (scope, last_changed DESC, seq);
 CREATE TABLE IF NOT EXISTS parties (
     env TEXT NOT NULL,
     user TEXT NOT NULL,
@@ -170,6 +172,27 @@ impl Cache {
 
     /// The scope's cached list (empty when there is none).
     pub fn load(&self, scope: &Scope) -> Result<CachedList, CacheError> {
+        let mut whole = CachedList::default();
+        self.load_in_parts(scope, usize::MAX, usize::MAX, |part, _| {
+            whole.complete = part.complete;
+            whole.synced_at = part.synced_at;
+            whole.messages.extend(part.messages);
+        })?;
+        Ok(whole)
+    }
+
+    /// The scope's cached list, newest first, handed to `each` in parts as one ordered
+    /// query reads it (`more`: another part follows): the first `head` rows (a screen's
+    /// worth, read from the index at once, so the first frame waits for nothing else), then
+    /// parts of `part` rows, so the whole list never sits in memory twice. One query, so a
+    /// write waits for it and no row is seen twice. A scope never written is one empty part.
+    pub fn load_in_parts(
+        &self,
+        scope: &Scope,
+        head: usize,
+        part: usize,
+        mut each: impl FnMut(CachedList, bool),
+    ) -> Result<(), CacheError> {
         let key = scope_key(scope);
         let meta: Option<(bool, Option<i64>)> = self
             .conn
@@ -180,40 +203,50 @@ impl Cache {
             )
             .optional()?;
         let Some((complete, synced_at)) = meta else {
-            return Ok(CachedList::default());
+            each(CachedList::default(), false);
+            return Ok(());
         };
         let mut statement = self.conn.prepare_cached(
             "SELECT id, seq, subject, status, marked_unread, service_owner, message_sender, kind,
                     created, last_changed, due, attachment_count, requires_confirmation, owner
              FROM messages WHERE scope = ?1 ORDER BY last_changed DESC, seq ASC",
         )?;
-        let messages = statement
-            .query_map([&key], |row| {
-                Ok(MessageSummary {
-                    id: row.get(0)?,
-                    seq: row.get(1)?,
-                    subject: row.get(2)?,
-                    status: status_from_db(&row.get::<_, String>(3)?),
-                    marked_unread: row.get(4)?,
-                    service_owner: row.get(5)?,
-                    message_sender: row.get(6)?,
-                    kind: MessageKind::from_text(&row.get::<_, String>(7)?),
-                    created: time_from_db(row.get(8)?),
-                    last_changed: time_from_db(row.get(9)?),
-                    due: time_from_db(row.get(10)?),
-                    attachment_count: row
-                        .get::<_, Option<i64>>(11)?
-                        .and_then(|n| usize::try_from(n).ok()),
-                    requires_confirmation: row.get(12)?,
-                    owner: row.get(13)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(CachedList {
+        let rows = statement.query_map([&key], |row| {
+            Ok(MessageSummary {
+                id: row.get(0)?,
+                seq: row.get(1)?,
+                subject: row.get(2)?,
+                status: status_from_db(&row.get::<_, String>(3)?),
+                marked_unread: row.get(4)?,
+                service_owner: row.get(5)?,
+                message_sender: row.get(6)?,
+                kind: MessageKind::from_text(&row.get::<_, String>(7)?),
+                created: time_from_db(row.get(8)?),
+                last_changed: time_from_db(row.get(9)?),
+                due: time_from_db(row.get(10)?),
+                attachment_count: row
+                    .get::<_, Option<i64>>(11)?
+                    .and_then(|n| usize::try_from(n).ok()),
+                requires_confirmation: row.get(12)?,
+                owner: row.get(13)?,
+            })
+        })?;
+        let part_of = |messages| CachedList {
             messages,
             complete,
             synced_at,
-        })
+        };
+        let mut size = head.max(1);
+        let mut buffer = Vec::with_capacity(size.min(65_536));
+        for row in rows {
+            buffer.push(row?);
+            if buffer.len() >= size {
+                each(part_of(std::mem::take(&mut buffer)), true);
+                size = part.max(1);
+            }
+        }
+        each(part_of(buffer), false);
+        Ok(())
     }
 
     /// Writes what a sync step learned: messages added or changed, ids gone, and whether the

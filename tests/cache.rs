@@ -222,3 +222,32 @@ fn a_corrupt_or_foreign_file_is_rebuilt_not_a_crash() {
         "nothing to clear"
     );
 }
+
+#[test]
+fn a_list_read_in_parts_is_the_whole_list_newest_first_in_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("open");
+    let rows: Vec<MessageSummary> = (0..1_234).map(summary).collect();
+    cache
+        .write(&scope("my"), &rows, &[], Some(true))
+        .expect("write");
+    let whole = cache.load(&scope("my")).expect("load");
+    let mut parts = Vec::new();
+    cache
+        .load_in_parts(&scope("my"), 100, 500, |list, more| {
+            parts.push((list.messages, more))
+        })
+        .expect("parts");
+    let sizes: Vec<(usize, bool)> = parts.iter().map(|(m, more)| (m.len(), *more)).collect();
+    assert_eq!(sizes, [(100, true), (500, true), (500, true), (134, false)]);
+    let joined: Vec<MessageSummary> = parts.into_iter().flat_map(|(m, _)| m).collect();
+    assert_eq!(joined, whole.messages);
+    // A list never written is one empty, last part.
+    let mut empty = Vec::new();
+    cache
+        .load_in_parts(&scope("r1"), 100, 500, |list, more| {
+            empty.push((list.messages.len(), more))
+        })
+        .expect("parts");
+    assert_eq!(empty, [(0, false)]);
+}

@@ -2271,3 +2271,86 @@ fn refresh_on_altinn3_is_incremental_with_a_full_sync_now_and_then() {
         "after five incremental syncs the next is full"
     );
 }
+
+/// The cached list comes in parts: the first (what the screen needs) is drawn at once, the
+/// rest adds older rows below without moving the cursor, and `G` pressed meanwhile says it
+/// waits, then lands on the last row of the whole list.
+#[test]
+fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
+    use innboks::domain::CachedList;
+    let mut app = App::new("test", Keymap::default());
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    app.cache_enabled = true;
+    app.user_key = Some("u".into());
+    app.idporten_configured = true;
+    let effects = update(&mut app, Msg::Start);
+    let (request, head) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadCache { request, head, .. } => Some((*request, *head)),
+            _ => None,
+        })
+        .expect("the cache asked");
+    assert!(
+        head >= app.layout().list_rows(),
+        "a screen's worth first: {head}"
+    );
+    let part = |range: std::ops::Range<usize>| CachedList {
+        messages: range.map(summary).collect(),
+        complete: true,
+        synced_at: Some(1_764_000_000),
+    };
+    update(
+        &mut app,
+        Msg::CacheLoaded {
+            request,
+            list: part(0..100),
+            more: true,
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 100, "drawn at once");
+    assert_eq!(app.inbox.selected, 0);
+    update(&mut app, key(KeyCode::Char('j')));
+    update(&mut app, key(KeyCode::Char('j')));
+    let on = app.inbox.selected_message().map(|m| m.id.clone());
+    update(
+        &mut app,
+        Msg::CacheLoaded {
+            request,
+            list: part(100..300),
+            more: true,
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 300);
+    assert_eq!(
+        app.inbox.selected_message().map(|m| m.id.clone()),
+        on,
+        "the cursor stays on its message"
+    );
+    update(&mut app, key(KeyCode::Char('G')));
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("resten")),
+        "{:?}",
+        app.status
+    );
+    update(
+        &mut app,
+        Msg::CacheLoaded {
+            request,
+            list: part(300..450),
+            more: false,
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 450);
+    assert_eq!(
+        app.inbox.selected, 449,
+        "G lands on the last row of the whole list"
+    );
+    assert!(app.inbox.sources[0].cache_request.is_none());
+}

@@ -113,6 +113,8 @@ pub enum Effect {
         request: u64,
         /// Which list.
         scope: Scope,
+        /// Rows in the first part (what the screen needs); the rest follows in parts.
+        head: usize,
     },
     /// Write what a sync step learned to the local cache.
     WriteCache {

@@ -88,6 +88,8 @@ pub struct InboxState {
     pub next_seq: i64,
     /// The lowest [`MessageSummary::seq`] so far (refreshes add above it).
     pub first_seq: i64,
+    /// `G` was pressed while a cached list was still being read: the last row when it is.
+    pub end_asked: bool,
     /// Rows at the top no source can add to any more ([`InboxState::settled_rows`]), as
     /// of the last change to the rows.
     pub settled: usize,
@@ -481,13 +483,21 @@ impl InboxState {
         let server = filters.server();
         let owner = rows.stamp();
         let mine = |m: &MessageSummary| rows.owns(m);
+        // The source's rows here that a cached row could be (no older than the oldest of
+        // this part: a part of a long list is compared with its own span, not all of it),
+        // and the oldest of all its rows here.
         let (present, below): (HashMap<String, MessageSummary>, _) = if server_first {
-            let present = self
-                .all_loaded()
-                .filter(|m| mine(m))
-                .map(|m| (m.id.clone(), m.clone()))
-                .collect::<HashMap<_, _>>();
-            let oldest = present.values().filter_map(|m| m.last_changed).min();
+            let floor = cached.iter().filter_map(|m| m.last_changed).min();
+            let mut present = HashMap::new();
+            let mut oldest = None;
+            for m in self.all_loaded().filter(|m| mine(m)) {
+                if let Some(t) = m.last_changed {
+                    oldest = Some(oldest.map_or(t, |o: chrono::DateTime<Utc>| o.min(t)));
+                }
+                if floor.is_none_or(|f| m.last_changed.is_none_or(|t| t >= f)) {
+                    present.insert(m.id.clone(), m.clone());
+                }
+            }
             (present, oldest)
         } else {
             (HashMap::new(), None)

@@ -80,8 +80,10 @@ pub enum Msg {
     CacheLoaded {
         /// The request it answers.
         request: u64,
-        /// The list.
+        /// The list, or the next part of it (newest first, each part older than the last).
         list: CachedList,
+        /// Another part follows.
+        more: bool,
     },
     /// A login succeeded.
     LoggedIn {

@@ -4,24 +4,44 @@ use super::Ctx;
 use crate::app::Msg;
 use crate::domain::{MessageSummary, PartiesScope, Party, Scope};
 
-/// Reads a list from the cache (an empty one when there is no cache or it fails).
-pub(super) async fn load(ctx: Ctx, request: u64, scope: Scope) -> Msg {
+/// Rows in each part after the first: the whole list never sits in memory twice.
+const CACHE_PART: usize = 20_000;
+
+/// Reads a list from the cache in parts, on the cache's thread: the first `head` rows at
+/// once (the first frame), then the rest (an empty list when there is no cache or it
+/// fails).
+pub(super) fn load(ctx: &Ctx, request: u64, scope: Scope, head: usize) {
     let Some(local) = ctx.cache.clone() else {
-        return Msg::CacheLoaded {
+        ctx.send(Msg::CacheLoaded {
             request,
             list: Default::default(),
-        };
+            more: false,
+        });
+        return;
     };
-    let list = local
-        .ask(move |cache| cache.load(&scope))
-        .await
-        .and_then(|result| {
-            result
-                .map_err(|error| tracing::warn!(%error, "cache read failed"))
-                .ok()
-        })
-        .unwrap_or_default();
-    Msg::CacheLoaded { request, list }
+    let tx = ctx.tx.clone();
+    local.run(move |cache| {
+        let mut ended = false;
+        let result = cache.load_in_parts(&scope, head, CACHE_PART, |list, more| {
+            ended = !more;
+            let _ = tx.send(Msg::CacheLoaded {
+                request,
+                list,
+                more,
+            });
+        });
+        if let Err(error) = result {
+            tracing::warn!(%error, "cache read failed");
+        }
+        if !ended {
+            // (A failure part way: the list ends where it got to.)
+            let _ = tx.send(Msg::CacheLoaded {
+                request,
+                list: Default::default(),
+                more: false,
+            });
+        }
+    });
 }
 
 /// Writes what a sync step learned.

@@ -178,7 +178,11 @@ impl Runtime {
                     self.preview_task = Some(task);
                 }
             }
-            Effect::LoadCache { request, scope } => self.spawn(cache::load(ctx, request, scope)),
+            Effect::LoadCache {
+                request,
+                scope,
+                head,
+            } => cache::load(&ctx, request, scope, head),
             Effect::WriteCache {
                 scope,
                 upsert,

@@ -87,6 +87,23 @@ fn is_pane(action: Action) -> bool {
     )
 }
 
+/// `G`: the last row — or, while the rest of a cached list is still being read, the last
+/// row once it is all here (the status says so meanwhile).
+fn to_the_end(app: &mut App) -> Vec<Effect> {
+    if app
+        .inbox
+        .sources
+        .iter()
+        .any(|s| s.cached && s.cache_request.is_some())
+    {
+        app.inbox.end_asked = true;
+        app.status = Some(Status::Info(
+            "Leser resten av listen fra hurtigbufferen – går til bunnen når den er lest …".into(),
+        ));
+    }
+    select(app, usize::MAX)
+}
+
 /// An action in the list: move the cursor, open, switch pane, quit.
 fn list_action(app: &mut App, action: Action) -> Vec<Effect> {
     let rows = app.layout().list_rows().max(1);
@@ -95,7 +112,7 @@ fn list_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::MoveDown => select(app, selected + 1),
         Action::MoveUp => select(app, selected.saturating_sub(1)),
         Action::Top => select(app, 0),
-        Action::Bottom => select(app, usize::MAX),
+        Action::Bottom => to_the_end(app),
         Action::HalfPageDown => select(app, selected + rows / 2),
         Action::HalfPageUp => select(app, selected.saturating_sub(rows / 2)),
         Action::PageDown => select(app, selected + rows),

@@ -47,7 +47,11 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => tick(app, now),
         Msg::Start if app.offline => login::start_offline(app),
         Msg::UserKnown(user) => login::user_known(app, user),
-        Msg::CacheLoaded { request, list } => pages::cache_loaded(app, request, list),
+        Msg::CacheLoaded {
+            request,
+            list,
+            more,
+        } => pages::cache_loaded(app, request, list, more),
         Msg::Start => login::start(app),
         Msg::ProviderReady { device_offered } => login::provider_ready(app, device_offered),
         Msg::ProviderFailed { error } => login::provider_failed(app, error),

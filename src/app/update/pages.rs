@@ -106,12 +106,19 @@ pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
         return vec![app.fetch_reportees()];
     }
     let mut effects = Vec::new();
+    // The first part of each cached list is what the screen needs (and a margin); the rest
+    // follows in the background.
+    let head = (app.layout().list_rows() + PREFETCH_MARGIN).max(50) * 2;
     for index in 0..app.inbox.sources.len() {
         let who = app.inbox.sources[index].inbox.clone();
         if let Some(scope) = app.cache_scope(&who) {
             let request = next_request(app);
             app.inbox.sources[index].cache_request = Some(request);
-            effects.push(Effect::LoadCache { request, scope });
+            effects.push(Effect::LoadCache {
+                request,
+                scope,
+                head,
+            });
         }
         if app.offline {
             app.inbox.sources[index].exhausted = true;
@@ -122,9 +129,16 @@ pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
     effects
 }
 
-/// A source's cached list arrived: drawn at once, unless the server was faster. Rows the
-/// server filters would not pass are left out; the sync from the top starts (or goes on).
-pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec<Effect> {
+/// A part of a source's cached list arrived: drawn at once, unless the server was faster.
+/// The first part is what the screen needs; the later ones (`more` until the last) add
+/// older rows in the background. Rows the server filters would not pass are left out; the
+/// sync from the top starts (or goes on).
+pub(super) fn cache_loaded(
+    app: &mut App,
+    request: u64,
+    list: CachedList,
+    more: bool,
+) -> Vec<Effect> {
     let Some(index) = app
         .inbox
         .sources
@@ -135,7 +149,11 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
     };
     let merged = app.whose.is_all();
     let source = &mut app.inbox.sources[index];
-    source.cache_request = None;
+    if !more {
+        source.cache_request = None;
+    }
+    // (A later part: the first one already drew, told and started what it had to.)
+    let later_part = source.cached;
     let server_done = source.loaded_once && source.exhausted && !app.offline;
     if app.offline {
         source.loaded_once = true;
@@ -144,6 +162,9 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
     if list.messages.is_empty() || server_done {
         if app.offline {
             app.inbox.loaded_once = true;
+        }
+        if !more && go_to_end_if_asked(app) && app.preview {
+            return follow_selection(app);
         }
         // (The stored session failed before the cache answered, and it had nothing.)
         super::login_alone_over_nothing(app);
@@ -163,7 +184,7 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
     // The server's page shared nothing with the cache: more changed than one page, so the
     // sync from the top goes on.
     let mut effects = Vec::new();
-    if server_first && !cached.overlap && !app.offline && !inbox.is_loading() {
+    if server_first && !later_part && !cached.overlap && !app.offline && !inbox.is_loading() {
         inbox.sources[index].syncing = true;
         let next = inbox.sources[index].next_skip;
         effects.extend(fetch_page(app, index, next));
@@ -175,7 +196,9 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
         // Tell how many new ones the sync finds.
         inbox.arrivals.get_or_insert(0);
     }
-    if server_first {
+    if later_part {
+        // The status said what it had to with the first part.
+    } else if server_first {
         // The server's rows the cache did not have are the new ones.
         app.status = Some(Status::Info(arrivals_note(cached.new_on_server)));
     } else if let Some(synced) = list
@@ -196,10 +219,27 @@ pub(super) fn cache_loaded(app: &mut App, request: u64, list: CachedList) -> Vec
     }
     keep_selection_visible(app);
     refresh_search(app);
-    if app.preview && app.detail.id.is_none() {
+    let moved = !more && go_to_end_if_asked(app);
+    if app.preview && (app.detail.id.is_none() || moved) {
         effects.extend(follow_selection(app));
     }
     effects
+}
+
+/// `G` pressed while the cached list was still being read: now that it all is, the last
+/// row. True when the cursor moved.
+fn go_to_end_if_asked(app: &mut App) -> bool {
+    let reading = app.inbox.sources.iter().any(|s| s.cache_request.is_some());
+    if !app.inbox.end_asked || reading {
+        return false;
+    }
+    app.inbox.end_asked = false;
+    app.inbox.selected = app.inbox.messages.len().saturating_sub(1);
+    keep_selection_visible(app);
+    if matches!(&app.status, Some(Status::Info(t)) if t.starts_with("Leser resten")) {
+        app.status = None;
+    }
+    true
 }
 
 /// Incremental syncs in a row before the next refresh is a full one from the top.
