@@ -29,7 +29,7 @@ fn summary(i: usize) -> MessageSummary {
     MessageSummary {
         id: format!("a{}", 10_000_000 + i),
         subject: format!("Melding nummer {i} om saken din – vedtak og frister"),
-        status: if i % 9 == 0 {
+        status: if i.is_multiple_of(9) {
             MessageStatus::Unread
         } else {
             MessageStatus::Read
@@ -44,7 +44,7 @@ fn summary(i: usize) -> MessageSummary {
             .single()
             .map(|t| t - chrono::Duration::minutes(i as i64)),
         due: None,
-        attachment_count: (i % 4 == 0).then_some(1),
+        attachment_count: i.is_multiple_of(4).then_some(1),
         requires_confirmation: false,
         owner: None,
         seq: i as i64,
