@@ -69,6 +69,7 @@ fn debug_of_every_secret_holder_is_redacted() {
         pid_masked: Some("010170*****".into()),
         user_key: Some("abc".into()),
         saved_at: 0,
+        token_in: Default::default(),
     };
     assert_hidden("StoredSession", &format!("{stored:?}"));
 

@@ -154,6 +154,8 @@ pub struct App {
     /// Each party's place in `reportees` by id ([`App::index_reportees`]): the merged view
     /// names the owner of every row drawn.
     pub reportee_index: HashMap<String, usize>,
+    /// The status line has said the refresh token is in the session file (said once).
+    pub told_kept_in_file: bool,
     /// The parties are the cache's, not yet confirmed by the server.
     pub reportees_cached: bool,
     /// Where attachments are saved.
@@ -291,6 +293,7 @@ impl App {
             session_note: None,
             reportees: Vec::new(),
             reportees_cached: false,
+            told_kept_in_file: false,
             reportee_index: HashMap::new(),
             reportee_keys: Vec::new(),
             download_dir: None,

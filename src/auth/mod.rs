@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod device;
+pub mod keyring;
 pub mod oidc;
 pub mod refresh;
 pub mod store;

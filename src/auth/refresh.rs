@@ -253,6 +253,7 @@ pub fn stored_session(
         pid_masked: claims.and_then(|c| c.masked_pid()),
         user_key: claims.map(|c| crate::domain::user_key(&[env, provider.issuer(), &c.sub])),
         saved_at: 0,
+        token_in: Default::default(),
     }
 }
 

@@ -1,6 +1,7 @@
-//! The persisted ID-porten session: the refresh token and its metadata in a 0600 file in the
-//! XDG data dir (directory 0700), written atomically, under a file lock so two instances never
-//! refresh the same token. Never the password, never the access token.
+//! The persisted ID-porten session: its metadata in a 0600 file in the XDG data dir
+//! (directory 0700), written atomically, under a file lock so two instances never refresh the
+//! same token; the refresh token in the OS keyring when one answers ([`super::keyring`]),
+//! else in that file. Never the password, never the access token.
 
 use std::fs;
 use std::io::Write;
@@ -43,6 +44,31 @@ pub struct StoredSession {
     pub user_key: Option<String>,
     /// When this file was last written.
     pub saved_at: u64,
+    /// Where the refresh token is: in this file, or in the OS keyring (then the file's
+    /// `refresh_token` is empty).
+    #[serde(default)]
+    pub token_in: TokenPlace,
+}
+
+/// Where the refresh token is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenPlace {
+    /// The session file (0600): no keyring answered.
+    #[default]
+    File,
+    /// The OS keyring.
+    Keyring,
+}
+
+impl TokenPlace {
+    /// `"file"` or `"keyring"` (`status --json`'s `store`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenPlace::File => "file",
+            TokenPlace::Keyring => "keyring",
+        }
+    }
 }
 
 impl std::fmt::Debug for StoredSession {
@@ -78,6 +104,9 @@ impl StoredSession {
 #[derive(Debug, Clone)]
 pub struct SessionStore {
     path: PathBuf,
+    /// The refresh token may go to the OS keyring (the stores the program uses; tests'
+    /// stores keep it in the file).
+    keyring: bool,
 }
 
 /// Held while refreshing; the lock is released when it is dropped.
@@ -102,12 +131,31 @@ impl SessionStore {
             .collect();
         Self {
             path: dir.join(format!("session-{safe}.json")),
+            keyring: false,
         }
     }
 
-    /// The store for `env` in the XDG data dir, if there is a home.
+    /// The store for `env` in the XDG data dir, if there is a home: the refresh token in the
+    /// OS keyring when one answers (`INNBOKS_KEYRING=off` keeps it in the file).
     pub fn for_env(env: &str) -> Option<Self> {
-        paths::data_dir().map(|dir| Self::new(&dir, env))
+        let keyring = std::env::var("INNBOKS_KEYRING").map_or(true, |v| v != "off");
+        paths::data_dir().map(|dir| Self::new(&dir, env).with_keyring(keyring))
+    }
+
+    /// The same store, with the refresh token in the OS keyring when one answers (`on`).
+    pub fn with_keyring(mut self, on: bool) -> Self {
+        self.keyring = on;
+        self
+    }
+
+    /// The refresh token goes to the OS keyring when one answers.
+    pub fn uses_keyring(&self) -> bool {
+        self.keyring
+    }
+
+    /// The keyring entry's account: the session file's path (one per home and environment).
+    fn account(&self) -> String {
+        self.path.display().to_string()
     }
 
     /// The session file.
@@ -119,8 +167,24 @@ impl SessionStore {
         self.path.with_extension("lock")
     }
 
-    /// Reads the stored session. A missing, unreadable or old-format file is no session.
+    /// Reads the stored session, its refresh token from wherever it is. A missing,
+    /// unreadable or old-format file is no session, as is a token in a keyring that does not
+    /// answer now.
     pub fn load(&self) -> Option<StoredSession> {
+        let mut stored = self.describe()?;
+        if stored.token_in == TokenPlace::Keyring {
+            let Some(token) = super::keyring::fetch(&self.account()) else {
+                tracing::warn!("the session's refresh token is in a keyring that did not answer");
+                return None;
+            };
+            stored.refresh_token = token;
+        }
+        Some(stored)
+    }
+
+    /// The stored session as the file has it, without asking the keyring for the token (for
+    /// `status`: who, where, until when).
+    pub fn describe(&self) -> Option<StoredSession> {
         let text = fs::read_to_string(&self.path).ok()?;
         match serde_json::from_str::<StoredSession>(&text) {
             Ok(stored) if stored.version == VERSION => Some(stored),
@@ -145,6 +209,15 @@ impl SessionStore {
         let mut file = paths::create_private_truncate(&tmp)?;
         let mut stored = session.clone();
         stored.saved_at = epoch(SystemTime::now());
+        // The token to the keyring when one takes it; else (no keyring, or it stopped
+        // answering) to the file, so moving between the two never loses the session.
+        stored.token_in =
+            if self.keyring && super::keyring::store(&self.account(), &session.refresh_token) {
+                stored.refresh_token = Secret::new(String::new());
+                TokenPlace::Keyring
+            } else {
+                TokenPlace::File
+            };
         let text = serde_json::to_vec_pretty(&stored).map_err(std::io::Error::other)?;
         file.write_all(&text)?;
         file.sync_all()?;
@@ -152,8 +225,15 @@ impl SessionStore {
         fs::rename(&tmp, &self.path)
     }
 
-    /// Deletes the stored session (logout, or a dead grant).
+    /// Deletes the stored session (logout, or a dead grant), from the keyring too.
     pub fn delete(&self) -> std::io::Result<()> {
+        if self.keyring
+            && self
+                .describe()
+                .is_some_and(|s| s.token_in == TokenPlace::Keyring)
+        {
+            super::keyring::forget(&self.account());
+        }
         match fs::remove_file(&self.path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
@@ -189,6 +269,7 @@ mod tests {
             pid_masked: Some("010170*****".into()),
             user_key: None,
             saved_at: 0,
+            token_in: Default::default(),
         }
     }
 

@@ -261,7 +261,7 @@ pub fn status(environment: &Environment, as_json: bool) -> ExitCode {
     let store = store_for(environment);
     let stored = store
         .as_ref()
-        .and_then(SessionStore::load)
+        .and_then(SessionStore::describe)
         .filter(|s| !s.expired());
     let value = match &stored {
         Some(s) => json!({
@@ -275,6 +275,7 @@ pub fn status(environment: &Environment, as_json: bool) -> ExitCode {
             "logged_in_at": iso(s.logged_in_at),
             "refresh_expires_at": s.refresh_expires_at.map(iso),
             "session_file": store.as_ref().map(|st| st.path().display().to_string()),
+            "store": s.token_in.name(),
         }),
         None => json!({
             "logged_in": false,
@@ -297,6 +298,19 @@ pub fn status(environment: &Environment, as_json: bool) -> ExitCode {
         if let Some(at) = s.refresh_expires_at {
             say!("Økten utløper uten bruk: {}", iso(at));
         }
+        say!(
+            "Fornyelsesnøkkelen ligger {}.",
+            match s.token_in {
+                crate::auth::store::TokenPlace::Keyring => "i nøkkelringen".to_owned(),
+                crate::auth::store::TokenPlace::File => format!(
+                    "i øktfilen (0600; fant ingen nøkkelring){}",
+                    store
+                        .as_ref()
+                        .map(|st| format!(": {}", st.path().display()))
+                        .unwrap_or_default()
+                ),
+            }
+        );
     } else {
         say!("Ikke innlogget i «{}».", environment.name);
     }

@@ -15,6 +15,8 @@ pub enum RefreshEvent {
         /// What failed.
         error: String,
     },
+    /// No keyring answered: the refresh token is kept in the session file (0600).
+    KeptInFile,
     /// The grant is dead (revoked, expired, reused): the user must log in again.
     Ended {
         /// Why.

@@ -122,6 +122,7 @@ pub(super) async fn restore(ctx: Ctx) -> Msg {
     match result {
         Ok(refresher) => {
             tracing::info!(%method, "session resumed");
+            tell_where_kept(&ctx);
             start_schedule(&session, refresher, &ctx.tx);
             if let Some(user) = user {
                 ctx.send(Msg::UserKnown(user));
@@ -245,6 +246,7 @@ fn report_login(ctx: &Ctx, request: u64, method: &str, result: Result<(), AuthEr
     let msg = match result {
         Ok(()) => {
             tracing::info!(method, "logged in");
+            tell_where_kept(ctx);
             Msg::LoggedIn { request }
         }
         Err(error) => {
@@ -256,6 +258,20 @@ fn report_login(ctx: &Ctx, request: u64, method: &str, result: Result<(), AuthEr
         }
     };
     ctx.send(msg);
+}
+
+/// Says (once a run; the app decides) when the refresh token went to the session file
+/// because no keyring answered.
+fn tell_where_kept(ctx: &Ctx) {
+    let in_file = ctx.auth.store.as_ref().is_some_and(|store| {
+        store.uses_keyring()
+            && store
+                .describe()
+                .is_some_and(|s| s.token_in == crate::auth::store::TokenPlace::File)
+    });
+    if in_file {
+        ctx.send(Msg::Refresh(crate::domain::RefreshEvent::KeptInFile));
+    }
 }
 
 /// Runs the refresher's schedule in the background, reporting its news to the app.

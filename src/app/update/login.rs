@@ -401,6 +401,14 @@ pub(super) fn refresh_event(app: &mut App, event: RefreshEvent) -> Vec<Effect> {
             ));
             Vec::new()
         }
+        RefreshEvent::KeptInFile => {
+            if !std::mem::replace(&mut app.told_kept_in_file, true) {
+                app.status = Some(Status::Info(
+                    "Fant ingen nøkkelring: fornyelsesnøkkelen er lagret i øktfilen (0600).".into(),
+                ));
+            }
+            Vec::new()
+        }
         RefreshEvent::Ended { reason } => {
             let effects = failure(app, ApiError::SessionExpired);
             app.login.error = Some(format!("Økten hos ID-porten er avsluttet ({reason}). Logg inn igjen – innboksen er tatt vare på."));
