@@ -148,6 +148,26 @@ impl Harness {
         }
     }
 
+    /// A harness started with `--offline` over the cache at `path`, as `user` left it.
+    fn offline(sim: &innboks::sim::Simulator, path: &std::path::Path, user: String) -> Self {
+        let (mut offline, _) = Self::with_cache(sim, path);
+        let runner = std::mem::replace(
+            &mut offline.runner,
+            Runtime::new(
+                Backend::altinn2(common::client(sim), SessionHandle::default()),
+                AuthSettings::default(),
+                mpsc::unbounded_channel().0,
+            ),
+        );
+        let cache =
+            innboks::cache::CacheHandle::start(innboks::cache::Cache::open(path).expect("cache"));
+        offline.runner = runner.with_cache(Some(cache), true);
+        offline.app.offline = true;
+        offline.app.user_key = Some(user);
+        offline.apply(Msg::Start);
+        offline
+    }
+
     /// Feeds whatever has arrived to `update`, waiting for nothing.
     fn drain(&mut self) {
         while let Ok(msg) = self.rx.try_recv() {
@@ -988,21 +1008,7 @@ async fn offline_reads_only_the_cache_and_says_so() {
     drop(cache);
     let requests_before: u64 = sim.stats().requests.values().sum();
 
-    let (mut offline, _cache) = Harness::with_cache(&sim, &path);
-    let runner = std::mem::replace(
-        &mut offline.runner,
-        Runtime::new(
-            Backend::altinn2(common::client(&sim), SessionHandle::default()),
-            AuthSettings::default(),
-            mpsc::unbounded_channel().0,
-        ),
-    );
-    let cache =
-        innboks::cache::CacheHandle::start(innboks::cache::Cache::open(&path).expect("cache"));
-    offline.runner = runner.with_cache(Some(cache), true);
-    offline.app.offline = true;
-    offline.app.user_key = Some(user);
-    offline.apply(Msg::Start);
+    let mut offline = Harness::offline(&sim, &path, user);
     assert_eq!(offline.app.screen, Screen::Inbox, "no login offline");
     offline
         .until("the cached list", |app| app.inbox.loaded_once)
@@ -1062,21 +1068,7 @@ async fn the_parties_are_kept_so_the_switcher_and_the_merged_view_work_offline()
     drop(cache);
     let requests_before: u64 = sim.stats().requests.values().sum();
 
-    let (mut offline, _cache) = Harness::with_cache(&sim, &path);
-    let runner = std::mem::replace(
-        &mut offline.runner,
-        Runtime::new(
-            Backend::altinn2(common::client(&sim), SessionHandle::default()),
-            AuthSettings::default(),
-            mpsc::unbounded_channel().0,
-        ),
-    );
-    let cache =
-        innboks::cache::CacheHandle::start(innboks::cache::Cache::open(&path).expect("cache"));
-    offline.runner = runner.with_cache(Some(cache), true);
-    offline.app.offline = true;
-    offline.app.user_key = Some(user);
-    offline.apply(Msg::Start);
+    let mut offline = Harness::offline(&sim, &path, user);
     offline
         .until("the cached list", |app| app.inbox.loaded_once)
         .await;

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{native_pty_system, Child, CommandBuilder, PtySize};
 
+mod common;
+
 const ROWS: u16 = 30;
 const COLS: u16 = 100;
 
@@ -523,17 +525,7 @@ impl Shell {
 
     /// The XDG directories of the home.
     fn dirs(&self) -> Vec<(&'static str, String)> {
-        let home = self.home.path();
-        [
-            ("HOME", home.to_path_buf()),
-            ("XDG_CONFIG_HOME", home.join("config")),
-            ("XDG_DATA_HOME", home.join("data")),
-            ("XDG_STATE_HOME", home.join("state")),
-            ("XDG_CACHE_HOME", home.join("cache")),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k, v.to_string_lossy().into_owned()))
-        .collect()
+        common::home_env(self.home.path())
     }
 
     /// `innboks ARGS` with stdout and stderr piped: (exit code, stdout, stderr).

@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use innboks::sim::{SimConfig, Simulator};
 
+mod common;
+
 fn have(tool: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
@@ -21,16 +23,10 @@ fn have(tool: &str) -> bool {
 
 /// The place flags and XDG directories of a private home.
 fn script_env(home: &Path, sim: &Simulator) -> Vec<(String, String)> {
-    let mut env: Vec<(String, String)> = [
-        ("HOME", home.to_path_buf()),
-        ("XDG_CONFIG_HOME", home.join("config")),
-        ("XDG_DATA_HOME", home.join("data")),
-        ("XDG_STATE_HOME", home.join("state")),
-        ("XDG_CACHE_HOME", home.join("cache")),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.display().to_string()))
-    .collect();
+    let mut env: Vec<(String, String)> = common::home_env(home)
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
     env.push(("INNBOKS".into(), env!("CARGO_BIN_EXE_innboks").into()));
     env.push((
         "PLACE".into(),

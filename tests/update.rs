@@ -1405,9 +1405,23 @@ fn the_merged_view_starts_on_the_kept_parties_and_again_when_the_server_has_othe
     assert!(matches!(&app.status, Some(Status::Error(t)) if t.contains("hurtigbufferen")));
 }
 
+/// The parties `r1` (the user) and `r2` (an organisation) arrive.
+fn two_parties() -> Msg {
+    use innboks::domain::{Party, PartyKind};
+    let party = |id: &str, kind: PartyKind| Party {
+        id: id.into(),
+        name: format!("PART {id}"),
+        kind,
+        organisation_number: None,
+    };
+    Msg::ReporteesLoaded(vec![
+        party("r1", PartyKind::Person),
+        party("r2", PartyKind::Organisation),
+    ])
+}
+
 #[test]
 fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
-    use innboks::domain::{Party, PartyKind};
     let mut app = logged_in();
     let effects = update(&mut app, key(KeyCode::Char(':')));
     assert!(effects.is_empty());
@@ -1418,19 +1432,7 @@ fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
         vec![Effect::FetchReportees { cached: None }],
         "the parties come first"
     );
-    let party = |id: &str, kind: PartyKind| Party {
-        id: id.into(),
-        name: format!("PART {id}"),
-        kind,
-        organisation_number: None,
-    };
-    let effects = update(
-        &mut app,
-        Msg::ReporteesLoaded(vec![
-            party("r1", PartyKind::Person),
-            party("r2", PartyKind::Organisation),
-        ]),
-    );
+    let effects = update(&mut app, two_parties());
     let requests: Vec<(u64, String)> = effects
         .iter()
         .filter_map(|e| match e {
@@ -1503,23 +1505,10 @@ fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
 
 #[test]
 fn the_merged_view_asks_the_inbox_a_gap_may_be_in_before_the_user_reaches_it() {
-    use innboks::domain::{Party, PartyKind};
     let mut app = logged_in();
     type_text(&mut app, ":all");
     update(&mut app, key(KeyCode::Enter));
-    let party = |id: &str, kind: PartyKind| Party {
-        id: id.into(),
-        name: format!("PART {id}"),
-        kind,
-        organisation_number: None,
-    };
-    let effects = update(
-        &mut app,
-        Msg::ReporteesLoaded(vec![
-            party("r1", PartyKind::Person),
-            party("r2", PartyKind::Organisation),
-        ]),
-    );
+    let effects = update(&mut app, two_parties());
     let requests: Vec<u64> = effects
         .iter()
         .filter_map(|e| match e {

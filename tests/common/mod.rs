@@ -119,3 +119,18 @@ pub async fn altinn3_backend(sim: &Simulator) -> innboks::backend::Backend {
     .with_retry(FAST_RETRY);
     innboks::backend::Backend::altinn3(client, session)
 }
+
+/// The environment of a private home for the real binary: `HOME` and the XDG directories
+/// under it, so nothing of the machine's own config, session, cache or log is touched.
+pub fn home_env(home: &std::path::Path) -> Vec<(&'static str, String)> {
+    [
+        ("HOME", home.to_path_buf()),
+        ("XDG_CONFIG_HOME", home.join("config")),
+        ("XDG_DATA_HOME", home.join("data")),
+        ("XDG_STATE_HOME", home.join("state")),
+        ("XDG_CACHE_HOME", home.join("cache")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.display().to_string()))
+    .collect()
+}
