@@ -41,6 +41,8 @@ impl Cli {
             .env("XDG_CONFIG_HOME", self.home.path().join("config"))
             .env("XDG_DATA_HOME", self.home.path().join("data"))
             .env("XDG_STATE_HOME", self.home.path().join("state"))
+            // (A developer's own keyring is not for tests; tests/keyring.rs makes its own.)
+            .env("INNBOKS_KEYRING", "off")
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
             .env_remove("INNBOKS_API_KEY");
@@ -692,6 +694,7 @@ fn expected_conditions_are_one_line_and_an_exit_code() {
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("INNBOKS_KEYRING", "off")
             .env("XDG_CACHE_HOME", home.path().join("cache"))
             .env_remove("INNBOKS_API_KEY")
             .env_remove("RUST_BACKTRACE")

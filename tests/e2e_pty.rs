@@ -46,6 +46,8 @@ impl Session {
         cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
         cmd.env("XDG_DATA_HOME", home.path().join("data"));
         cmd.env("XDG_STATE_HOME", home.path().join("state"));
+        // (A developer's own keyring is not for tests; tests/keyring.rs makes its own.)
+        cmd.env("INNBOKS_KEYRING", "off");
         cmd.env("XDG_CACHE_HOME", home.path().join("cache"));
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
@@ -534,6 +536,7 @@ impl Shell {
             .args(&self.place)
             .args(args)
             .envs(self.dirs())
+            .env("INNBOKS_KEYRING", "off")
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
             .stdin(std::process::Stdio::null())

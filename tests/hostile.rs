@@ -316,6 +316,7 @@ async fn every_cli_output_path_is_clean() {
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("INNBOKS_KEYRING", "off")
             .env("XDG_CACHE_HOME", home.path().join("cache"))
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
