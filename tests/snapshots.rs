@@ -824,3 +824,12 @@ fn altinn3_all_parties_inbox_100x16() {
     app.detail.request = None;
     insta::assert_snapshot!(render(&app, 100, 16).backend());
 }
+
+/// Offline at 60×15: the header says so first, before what a narrow line cuts.
+#[test]
+fn offline_inbox_60x15() {
+    let mut app = inbox_app(60, 15);
+    app.offline = true;
+    app.env_label = "demo · simulert Altinn 3".into();
+    insta::assert_snapshot!(render(&app, 60, 15).backend());
+}

@@ -77,15 +77,13 @@ fn draw_inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let mut left = vec![
-        Span::styled(" innboks ", theme.title),
-        Span::raw("· "),
-        Span::styled(format!(" {} ", app.env_label), theme.badge),
-    ];
+    let mut left = vec![Span::styled(" innboks ", theme.title), Span::raw("· ")];
+    // Offline first: on a narrow terminal the rest of the line is what gets cut.
     if app.offline {
-        left.push(Span::raw(" "));
         left.push(Span::styled(" frakoblet ", theme.error));
+        left.push(Span::raw(" "));
     }
+    left.push(Span::styled(format!(" {} ", app.env_label), theme.badge));
     if let Some(name) = &app.user_name {
         left.push(Span::raw(format!(" · {name}")));
     }
@@ -102,11 +100,36 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let right_width = u16::try_from(crate::text::width(&right)).unwrap_or(0);
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
-    frame.render_widget(Paragraph::new(Line::from(left)), left_area);
+    // (Cut with `…` and a space before the count, never run into it mid-word.)
+    let room = usize::from(left_area.width).saturating_sub(1);
+    frame.render_widget(Paragraph::new(Line::from(fit_spans(left, room))), left_area);
     frame.render_widget(
         Paragraph::new(Line::styled(right, theme.title)).alignment(Alignment::Right),
         right_area,
     );
+}
+
+/// `spans` cut to `width` columns, the span that crosses the edge ending in `…`.
+fn fit_spans(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
+    let mut used = 0;
+    let mut out = Vec::new();
+    for span in spans {
+        let w = crate::text::width(&span.content);
+        if used + w <= width {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let rest = width.saturating_sub(used);
+        if rest > 0 {
+            out.push(Span::styled(
+                crate::text::truncate(&span.content, rest),
+                span.style,
+            ));
+        }
+        break;
+    }
+    out
 }
 
 /// Draws `lines` in a bordered box titled `title`, at most `width` wide, centred in `area`
