@@ -470,7 +470,8 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     // A stored ID-porten session names its cache, so the inbox can be drawn before the
     // session is resumed.
     app.user_key = SessionStore::for_env(&environment.key)
-        .and_then(|store| store.load())
+        // (What the file says: the token, perhaps in a keyring, is not needed for this.)
+        .and_then(|store| store.describe())
         .filter(|stored| {
             Some(&stored.issuer) == environment.issuer.as_ref()
                 && Some(&stored.client_id) == environment.client_id.as_ref()

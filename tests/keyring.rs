@@ -172,4 +172,12 @@ $INNBOKS $PLACE status --json > status.json
         json_file(&home.path().join("status.json"))["store"],
         "keyring"
     );
+
+    // Logging out where the keyring holding the token does not answer still deletes the
+    // session here (and says it could not be revoked).
+    let logout = outside(&["logout"]);
+    assert_eq!(logout.status.code(), Some(5), "{logout:?}");
+    let status = outside(&["status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).expect("status JSON");
+    assert_eq!(status["logged_in"], false, "{status}");
 }

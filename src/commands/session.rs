@@ -224,13 +224,18 @@ pub async fn logout(environment: &Environment) -> ExitCode {
     let Some(store) = store_for(environment) else {
         return fail(&"ingen hjemmekatalog", 2);
     };
-    let Some(stored) = store.load() else {
+    if store.describe().is_none() {
         say!("Ikke innlogget i «{}».", environment.name);
         return ExitCode::SUCCESS;
-    };
-    let revoked = match discover(environment).await {
-        Ok(provider) => provider.revoke(&stored.refresh_token).await,
-        Err(error) => Err(error),
+    }
+    // The token to revoke; a keyring that holds it but does not answer now still lets the
+    // session be deleted here.
+    let revoked = match (store.load(), discover(environment).await) {
+        (Some(stored), Ok(provider)) => provider.revoke(&stored.refresh_token).await,
+        (None, _) => Err(crate::auth::oidc::AuthError::NotOffered(
+            "nøkkelringen svarte ikke, så fornyelsesnøkkelen kunne ikke leses".into(),
+        )),
+        (_, Err(error)) => Err(error),
     };
     if let Err(error) = store.delete() {
         return fail(
@@ -244,7 +249,7 @@ pub async fn logout(environment: &Environment) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            say!("Økten er slettet her, men ID-porten kunne ikke nås for å trekke den tilbake: {error}");
+            say!("Økten er slettet her, men den kunne ikke trekkes tilbake hos ID-porten: {error}");
             ExitCode::from(EXIT_NETWORK)
         }
     }

@@ -94,10 +94,12 @@ pub(super) async fn discover(ctx: Ctx) -> Msg {
 /// Resumes the stored ID-porten session of this environment, if there is one.
 pub(super) async fn restore(ctx: Ctx) -> Msg {
     let auth = &ctx.auth;
-    let stored = auth
-        .store
-        .as_ref()
-        .and_then(SessionStore::load)
+    // (The keyring blocks for up to its deadline: not on the runtime's threads.)
+    let store = auth.store.clone();
+    let stored = tokio::task::spawn_blocking(move || store.as_ref().and_then(SessionStore::load))
+        .await
+        .ok()
+        .flatten()
         .filter(|s| {
             // A session for other scopes (another API) is not this one.
             Some(&s.issuer) == auth.issuer.as_ref()
