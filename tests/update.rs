@@ -2343,3 +2343,74 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
     );
     assert!(app.inbox.sources[0].cache_request.is_none());
 }
+
+/// A server page that comes while the rest of the cached list is being read waits for it:
+/// rows the cache had further down are not counted as new.
+#[test]
+fn a_server_page_waits_for_the_rest_of_the_cached_list() {
+    use innboks::domain::CachedList;
+    let mut app = App::new("test", Keymap::default());
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    app.cache_enabled = true;
+    app.user_key = Some("u".into());
+    app.idporten_configured = true;
+    let effects = update(&mut app, Msg::Start);
+    let cache = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadCache { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the cache asked");
+    let part = |range: std::ops::Range<usize>| CachedList {
+        messages: range.map(summary).collect(),
+        complete: true,
+        synced_at: Some(1_764_000_000),
+    };
+    update(
+        &mut app,
+        Msg::CacheLoaded {
+            request: cache,
+            list: part(0..20),
+            more: true,
+        },
+    );
+    let effects = update(
+        &mut app,
+        Msg::SessionRestored {
+            method: "device".into(),
+        },
+    );
+    let (request, _) = page_request(&effects).expect("the first page");
+    // The server's first 50: the 20 drawn and 30 the cache has further down.
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: page(0..50, true),
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 20, "the page waits");
+    update(
+        &mut app,
+        Msg::CacheLoaded {
+            request: cache,
+            list: part(20..120),
+            more: false,
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 120);
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("Ingen nye")),
+        "nothing new: {:?}",
+        app.status
+    );
+    assert!(!app.inbox.is_loading());
+}

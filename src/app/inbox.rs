@@ -50,6 +50,9 @@ pub struct Source {
     pub quick_syncs: u32,
     /// A refresh waits for room (at most `concurrency` sources ask at once).
     pub refresh_pending: bool,
+    /// A page of the server's that came while the cache was still being read: (request,
+    /// `$skip`, page), merged when the last part is here.
+    pub held_page: Option<(u64, usize, MessagePage)>,
     /// The oldest row of the pages the server gave in order: where its next page goes on
     /// (rows of its own older than this may still come). See [`Source::page_arrived`].
     pub floor: Option<DateTime<Utc>>,

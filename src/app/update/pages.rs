@@ -163,12 +163,16 @@ pub(super) fn cache_loaded(
         if app.offline {
             app.inbox.loaded_once = true;
         }
+        let mut effects = Vec::new();
         if !more && go_to_end_if_asked(app) && app.preview {
-            return follow_selection(app);
+            effects.extend(follow_selection(app));
         }
         // (The stored session failed before the cache answered, and it had nothing.)
         super::login_alone_over_nothing(app);
-        return Vec::new();
+        if !more {
+            effects.extend(release_held_page(app, index));
+        }
+        return effects;
     }
     let server_first = source.loaded_once && !app.offline;
     source.cached = true;
@@ -223,7 +227,23 @@ pub(super) fn cache_loaded(
     if app.preview && (app.detail.id.is_none() || moved) {
         effects.extend(follow_selection(app));
     }
+    if !more {
+        effects.extend(release_held_page(app, index));
+    }
     effects
+}
+
+/// The server's page that waited for the rest of source `index`'s cached list, merged now.
+fn release_held_page(app: &mut App, index: usize) -> Vec<Effect> {
+    match app
+        .inbox
+        .sources
+        .get_mut(index)
+        .and_then(|s| s.held_page.take())
+    {
+        Some((request, skip, page)) => page_loaded(app, request, skip, page),
+        None => Vec::new(),
+    }
 }
 
 /// `G` pressed while the cached list was still being read: now that it all is, the last
@@ -393,6 +413,14 @@ pub(super) fn page_loaded(
             .requests
             .retain(|(r, _)| *r != request);
         return changes_loaded(app, index, page);
+    }
+    let source = &mut app.inbox.sources[index];
+    if source.cached && source.cache_request.is_some() {
+        // The rest of the cached list is still being read: the page waits for it, so it is
+        // compared with all of it (not counted as new where it only reaches past the part
+        // drawn first).
+        source.held_page = Some((request, skip, page));
+        return Vec::new();
     }
     let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
     let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
