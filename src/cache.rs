@@ -92,6 +92,10 @@ CREATE TABLE IF NOT EXISTS users (
 /// once, for the first frame.
 const ADDED: &str = "
 CREATE INDEX IF NOT EXISTS messages_newest ON messages (scope, last_changed DESC, seq);
+CREATE TABLE IF NOT EXISTS reconciled (
+    scope TEXT PRIMARY KEY,
+    at INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS parties (
     env TEXT NOT NULL,
     user TEXT NOT NULL,
@@ -176,6 +180,7 @@ impl Cache {
         self.load_in_parts(scope, usize::MAX, usize::MAX, |part, _| {
             whole.complete = part.complete;
             whole.synced_at = part.synced_at;
+            whole.reconciled_at = part.reconciled_at;
             whole.messages.extend(part.messages);
         })?;
         Ok(whole)
@@ -206,6 +211,14 @@ impl Cache {
             each(CachedList::default(), false);
             return Ok(());
         };
+        let reconciled_at: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT at FROM reconciled WHERE scope = ?1",
+                [&key],
+                |row| row.get(0),
+            )
+            .optional()?;
         let mut statement = self.conn.prepare_cached(
             "SELECT id, seq, subject, status, marked_unread, service_owner, message_sender, kind,
                     created, last_changed, due, attachment_count, requires_confirmation, owner
@@ -235,6 +248,7 @@ impl Cache {
             messages,
             complete,
             synced_at,
+            reconciled_at,
         };
         let mut size = head.max(1);
         let mut buffer = Vec::with_capacity(size.min(65_536));
@@ -312,6 +326,15 @@ impl Cache {
             }
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Notes that a first page from the server has just reconciled the scope's list.
+    pub fn mark_reconciled(&mut self, scope: &Scope) -> Result<(), CacheError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO reconciled (scope, at) VALUES (?1, ?2)",
+            params![scope_key(scope), Utc::now().timestamp()],
+        )?;
         Ok(())
     }
 

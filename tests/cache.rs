@@ -251,3 +251,24 @@ fn a_list_read_in_parts_is_the_whole_list_newest_first_in_order() {
         .expect("parts");
     assert_eq!(empty, [(0, false)]);
 }
+
+#[test]
+fn a_reconcile_is_remembered_per_list() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("open");
+    cache
+        .write(&scope("my"), &[summary(1)], &[], None)
+        .expect("write");
+    assert_eq!(cache.load(&scope("my")).expect("load").reconciled_at, None);
+    cache.mark_reconciled(&scope("my")).expect("mark");
+    let at = cache.load(&scope("my")).expect("load").reconciled_at;
+    assert!(at.is_some_and(|t| (chrono::Utc::now().timestamp() - t).abs() < 60));
+    cache
+        .write(&scope("r1"), &[summary(2)], &[], None)
+        .expect("write");
+    assert_eq!(
+        cache.load(&scope("r1")).expect("load").reconciled_at,
+        None,
+        "per list"
+    );
+}

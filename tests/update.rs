@@ -2294,6 +2294,7 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
         messages: range.map(summary).collect(),
         complete: true,
         synced_at: Some(1_764_000_000),
+        reconciled_at: None,
     };
     update(
         &mut app,
@@ -2372,6 +2373,7 @@ fn a_server_page_waits_for_the_rest_of_the_cached_list() {
         messages: range.map(summary).collect(),
         complete: true,
         synced_at: Some(1_764_000_000),
+        reconciled_at: None,
     };
     update(
         &mut app,
@@ -2413,4 +2415,105 @@ fn a_server_page_waits_for_the_rest_of_the_cached_list() {
         app.status
     );
     assert!(!app.inbox.is_loading());
+}
+
+/// On Altinn 3, a start over a cached list that a first page reconciled a little while ago
+/// asks only for what changed since its newest row; one reconciled long ago (or never)
+/// asks for the first page again, and that page is noted as the reconcile.
+#[test]
+fn a_start_over_a_recently_reconciled_cache_asks_only_for_what_changed() {
+    use innboks::domain::CachedList;
+    let start_with = |reconciled_ago: Option<u64>| -> (App, Vec<Effect>) {
+        let mut app = App::new("test", Keymap::default());
+        update(
+            &mut app,
+            Msg::Resize {
+                width: 100,
+                height: 30,
+            },
+        );
+        app.capabilities = innboks::domain::Capabilities::altinn3();
+        app.cache_enabled = true;
+        app.user_key = Some("u".into());
+        app.idporten_configured = true;
+        let effects = update(&mut app, Msg::Start);
+        let cache = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::LoadCache { request, .. } => Some(*request),
+                _ => None,
+            })
+            .expect("the cache asked");
+        let now = innboks::domain::epoch_seconds(app.now);
+        update(
+            &mut app,
+            Msg::CacheLoaded {
+                request: cache,
+                list: CachedList {
+                    messages: (0..30).map(summary).collect(),
+                    complete: false,
+                    synced_at: Some(now),
+                    reconciled_at: reconciled_ago.map(|ago| now - ago as i64),
+                },
+                more: false,
+            },
+        );
+        let effects = update(
+            &mut app,
+            Msg::SessionRestored {
+                method: "device".into(),
+            },
+        );
+        (app, effects)
+    };
+    let since = |effects: &[Effect]| {
+        effects.iter().find_map(|e| match e {
+            Effect::FetchPage { since, .. } => Some(*since),
+            _ => None,
+        })
+    };
+    let newest = summary(0).last_changed;
+    let (mut app, effects) = start_with(Some(600));
+    assert_eq!(
+        since(&effects),
+        Some(newest),
+        "ten minutes ago: only the changes"
+    );
+    // Nothing changed: the cached rows are taken as they are while the user reads them; the
+    // first page comes when the end is near.
+    let (request, _) = page_request(&effects).expect("the changes");
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: page(0..0, false),
+        },
+    );
+    assert!(page_request(&update(&mut app, key(KeyCode::Char('j')))).is_none());
+    let effects = update(&mut app, key(KeyCode::Char('G')));
+    assert_eq!(since(&effects), Some(None), "near the end: the first page");
+    let (_, effects) = start_with(Some(7 * 3600));
+    assert_eq!(
+        since(&effects),
+        Some(None),
+        "seven hours ago: the first page"
+    );
+    let (mut app, effects) = start_with(None);
+    assert_eq!(since(&effects), Some(None), "never: the first page");
+    let (request, _) = page_request(&effects).expect("the first page");
+    let effects = update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: page(0..30, true),
+        },
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::MarkReconciled { .. })),
+        "{effects:?}"
+    );
 }

@@ -127,6 +127,11 @@ pub enum Effect {
         /// The list is now known to its end (`Some(true)`), or not (`Some(false)`).
         complete: Option<bool>,
     },
+    /// Note in the cache that a first page from the server has reconciled a list.
+    MarkReconciled {
+        /// Which list.
+        scope: Scope,
+    },
     /// Remember who used this environment last (for `--offline`).
     RememberUser {
         /// Environment.

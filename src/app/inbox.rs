@@ -50,6 +50,12 @@ pub struct Source {
     pub quick_syncs: u32,
     /// A refresh waits for room (at most `concurrency` sources ask at once).
     pub refresh_pending: bool,
+    /// The sync of the cached list started with only what changed (within the reconcile
+    /// window): its rows are taken as they are until a first page starts the paging.
+    pub started_by_changes: bool,
+    /// When a first page last reconciled the cached list (seconds since the epoch), as the
+    /// cache said.
+    pub reconciled_at: Option<i64>,
     /// A page of the server's that came while the cache was still being read: (request,
     /// `$skip`, page), merged when the last part is here.
     pub held_page: Option<(u64, usize, MessagePage)>,

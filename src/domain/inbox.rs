@@ -115,6 +115,9 @@ pub struct CachedList {
     pub complete: bool,
     /// When the server last confirmed it (seconds since the epoch).
     pub synced_at: Option<i64>,
+    /// When a first page from the server last reconciled it (seconds since the epoch):
+    /// labels changed and dialogs deleted elsewhere are seen only then.
+    pub reconciled_at: Option<i64>,
 }
 
 /// Where a page starts. Opaque to the app beyond what [`Capabilities::offset_paging`] says:

@@ -245,6 +245,12 @@ pub enum PartyKind {
     Other(String),
 }
 
+/// Seconds since the epoch (0 for a time before it), as the cache keeps times.
+pub fn epoch_seconds(time: std::time::SystemTime) -> i64 {
+    time.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
 /// Someone the user can act for (a reportee): themself or an organisation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Party {

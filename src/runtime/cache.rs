@@ -98,3 +98,14 @@ pub(super) fn keep_parties(ctx: &Ctx, scope: PartiesScope, parties: Vec<Party>) 
         });
     }
 }
+
+/// Notes that a first page from the server has reconciled `scope`'s list.
+pub(super) fn mark_reconciled(ctx: &Ctx, scope: Scope) {
+    if let Some(local) = &ctx.cache {
+        local.run(move |cache| {
+            if let Err(error) = cache.mark_reconciled(&scope) {
+                tracing::warn!(%error, "cache write failed");
+            }
+        });
+    }
+}

@@ -190,6 +190,7 @@ impl Runtime {
                 complete,
             } => cache::write(&ctx, scope, upsert, remove, complete),
             Effect::RememberUser { env, user } => cache::remember_user(&ctx, env, user),
+            Effect::MarkReconciled { scope } => cache::mark_reconciled(&ctx, scope),
         }
     }
 

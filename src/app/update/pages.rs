@@ -61,13 +61,30 @@ pub(super) fn fetch_unloaded(app: &mut App) -> Vec<Effect> {
     waiting
         .into_iter()
         .flat_map(|index| {
-            if std::mem::take(&mut app.inbox.sources[index].refresh_pending) {
+            let source = &mut app.inbox.sources[index];
+            let refresh = std::mem::take(&mut source.refresh_pending);
+            if refresh || recently_reconciled(source, app.now) {
                 sync_from_top(app, index)
             } else {
                 fetch_page(app, index, 0)
             }
         })
         .collect()
+}
+
+/// A first page from the server reconciles a cached list at least this often; a start in
+/// between asks only for what changed since the newest cached row (Altinn 3).
+pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
+/// The source shows a cached list (not yet synced this run) that a first page reconciled
+/// less than [`RECONCILE_EVERY`] ago: its sync may start with only what changed.
+fn recently_reconciled(source: &Source, now: std::time::SystemTime) -> bool {
+    let now = crate::domain::epoch_seconds(now);
+    source.cached
+        && !source.loaded_once
+        && source
+            .reconciled_at
+            .is_some_and(|at| now.saturating_sub(at) < RECONCILE_EVERY.as_secs() as i64)
 }
 
 /// "Alle: 3 av 10 har svart …" while the merged view's sources answer for the first time,
@@ -175,6 +192,9 @@ pub(super) fn cache_loaded(
         return effects;
     }
     let server_first = source.loaded_once && !app.offline;
+    if !later_part {
+        source.reconciled_at = list.reconciled_at;
+    }
     source.cached = true;
     source.syncing = !app.offline && !server_first;
     let source = app.inbox.sources[index].clone();
@@ -297,6 +317,7 @@ pub(super) fn sync_from_top(app: &mut App, index: usize) -> Vec<Effect> {
     let source = &mut app.inbox.sources[index];
     source.requests.push((request, 0));
     source.changes_request = Some(request);
+    source.started_by_changes |= !source.loaded_once;
     source.quick_syncs += 1;
     vec![Effect::FetchPage {
         request,
@@ -408,12 +429,6 @@ pub(super) fn page_loaded(
             app.known_senders.insert(message.service_owner.clone());
         }
     }
-    if app.inbox.sources[index].changes_request == Some(request) {
-        app.inbox.sources[index]
-            .requests
-            .retain(|(r, _)| *r != request);
-        return changes_loaded(app, index, page);
-    }
     let source = &mut app.inbox.sources[index];
     if source.cached && source.cache_request.is_some() {
         // The rest of the cached list is still being read: the page waits for it, so it is
@@ -421,6 +436,10 @@ pub(super) fn page_loaded(
         // drawn first).
         source.held_page = Some((request, skip, page));
         return Vec::new();
+    }
+    if source.changes_request == Some(request) {
+        source.requests.retain(|(r, _)| *r != request);
+        return changes_loaded(app, index, page);
     }
     let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
     let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
@@ -450,6 +469,10 @@ pub(super) fn page_loaded(
         .inbox
         .merge_page(messages, rows, from_top_again, &app.filters);
     let source = &mut app.inbox.sources[index];
+    if skip == 0 {
+        // The paging cursor starts here: rows below it are confirmed as pages come.
+        source.started_by_changes = false;
+    }
     source.lower_floor(skip, from_top_again, oldest);
     source.page_arrived(
         skip,
@@ -479,6 +502,12 @@ pub(super) fn page_loaded(
     settle_rows(app, if top { None } else { selected_id });
     let mut effects = Vec::new();
     if let Some(scope) = app.cache_scope(&who) {
+        if skip == 0 && unfiltered {
+            // A first page, whole: what changed elsewhere at the top is reconciled.
+            effects.push(Effect::MarkReconciled {
+                scope: scope.clone(),
+            });
+        }
         effects.push(Effect::WriteCache {
             scope,
             upsert: merge.upsert,
@@ -545,7 +574,10 @@ pub(super) fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
     let inbox = &app.inbox;
     let rows = app.layout().list_rows().max(PREFETCH_MARGIN);
     // Over a cached list, the rows the server has confirmed end where its pages end.
-    let mut confirmed = if inbox.sources.iter().any(|s| s.cached) {
+    // (A cached list whose sync started with only what changed, within the reconcile
+    // window, is taken as it is until the user nears its end.)
+    let trusted = inbox.sources.len() == 1 && inbox.sources[0].started_by_changes;
+    let mut confirmed = if inbox.sources.iter().any(|s| s.cached) && !trusted {
         let pages: usize = inbox.sources.iter().map(|s| s.next_skip).sum();
         pages.min(inbox.messages.len())
     } else {
