@@ -168,6 +168,21 @@ impl Harness {
         offline
     }
 
+    /// Starts, waits for discovery, and logs in with ID-porten's device flow (the
+    /// simulator approves it) until the inbox's first page is here.
+    async fn device_login(&mut self) {
+        self.apply(Msg::Start);
+        self.until("discovery", |app| {
+            app.login.device_offered.is_some() && !app.login.restoring
+        })
+        .await;
+        self.choose(LoginMethod::IdPortenDevice);
+        self.until("the inbox", |app| {
+            app.screen == Screen::Inbox && app.inbox.loaded_once
+        })
+        .await;
+    }
+
     /// Feeds whatever has arrived to `update`, waiting for nothing.
     fn drain(&mut self) {
         while let Ok(msg) = self.rx.try_recv() {
@@ -1189,16 +1204,7 @@ async fn a_stored_session_opens_the_cached_inbox_before_it_is_resumed() {
     let path = cache_dir.path().join("cache.sqlite3");
     let (mut h, cache) =
         Harness::with_store_and_cache(&sim, tempfile::tempdir().expect("dir"), &path);
-    h.apply(Msg::Start);
-    h.until("discovery", |app| {
-        app.login.device_offered.is_some() && !app.login.restoring
-    })
-    .await;
-    h.choose(LoginMethod::IdPortenDevice);
-    h.until("the inbox", |app| {
-        app.screen == Screen::Inbox && app.inbox.loaded_once
-    })
-    .await;
+    h.device_login().await;
     let first_ids: Vec<String> = h.app.inbox.messages.iter().map(|m| m.id.clone()).collect();
     let saved = std::fs::read(h.store.path()).expect("session file");
     let user = h
@@ -1257,16 +1263,7 @@ async fn a_stored_session_the_provider_forgot_and_no_cache_bring_the_login() {
         tempfile::tempdir().expect("dir"),
         &cache_dir.path().join("cache.sqlite3"),
     );
-    h.apply(Msg::Start);
-    h.until("discovery", |app| {
-        app.login.device_offered.is_some() && !app.login.restoring
-    })
-    .await;
-    h.choose(LoginMethod::IdPortenDevice);
-    h.until("the inbox", |app| {
-        app.screen == Screen::Inbox && app.inbox.loaded_once
-    })
-    .await;
+    h.device_login().await;
     let saved = std::fs::read(h.store.path()).expect("session file");
     let user = h.store.load().and_then(|s| s.user_key).expect("a user key");
     h.session.clear_refresher();
@@ -1353,16 +1350,7 @@ async fn a_grant_revoked_mid_session_brings_the_login_over_the_kept_inbox() {
     .await
     .expect("sim");
     let mut h = Harness::new(&sim);
-    h.apply(Msg::Start);
-    h.until("discovery", |app| {
-        app.login.device_offered.is_some() && !app.login.restoring
-    })
-    .await;
-    h.choose(LoginMethod::IdPortenDevice);
-    h.until("the inbox", |app| {
-        app.screen == Screen::Inbox && app.inbox.loaded_once
-    })
-    .await;
+    h.device_login().await;
     h.key(KeyCode::Char('j'));
     let kept = h.app.inbox.messages.len();
     let selected = h.app.inbox.selected;
