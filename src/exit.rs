@@ -18,7 +18,8 @@ pub struct Expected {
 /// Exit code: a usage or configuration problem, or no terminal for the inbox.
 pub const EXIT_USAGE: u8 = 2;
 
-/// Exit code: nothing to show offline, or the network or server failed.
+/// Exit code: nothing to show offline, or the network or server failed (the commands'
+/// too).
 pub const EXIT_NETWORK: u8 = 5;
 
 impl Expected {

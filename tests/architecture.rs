@@ -35,8 +35,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
-            "auth", "backend", "cache", "cli", "config", "domain", "paths", "secret", "sync",
-            "text",
+            "auth", "backend", "cache", "cli", "config", "domain", "exit", "paths", "secret",
+            "sync", "text",
         ],
     ),
     ("cli", &["config", "domain", "sim"]),

@@ -25,8 +25,6 @@ pub use session::{login, logout, status};
 
 use std::process::ExitCode;
 
-use serde_json::json;
-
 use crate::auth::oidc::{self, AuthError, Provider};
 use crate::auth::refresh::Refresher;
 use crate::auth::store::SessionStore;
@@ -39,8 +37,7 @@ use crate::domain::{ApiError, Inbox};
 /// Exit code: not logged in.
 pub const EXIT_NOT_LOGGED_IN: u8 = 3;
 
-/// Exit code: network or server trouble.
-pub const EXIT_NETWORK: u8 = 5;
+pub use crate::exit::EXIT_NETWORK;
 
 fn fail(error: &dyn std::fmt::Display, code: u8) -> ExitCode {
     eprintln!("innboks: {error}");
@@ -78,12 +75,14 @@ fn error_code(error: &ApiError) -> (&'static str, u8) {
     }
 }
 
-fn fail_as(json_errors: bool, code: &str, message: &str, exit: u8) -> ExitCode {
-    if json_errors {
-        eprintln!("{}", json!({"code": code, "message": message}));
-    } else {
-        eprintln!("innboks: {message}");
-    }
+/// Reports an expected condition (one line, JSON with `--json`) and gives its exit code.
+fn fail_as(json_errors: bool, code: &'static str, message: &str, exit: u8) -> ExitCode {
+    let expected = crate::exit::Expected {
+        message: message.to_owned(),
+        code,
+        exit,
+    };
+    eprintln!("{}", expected.line(json_errors));
     ExitCode::from(exit)
 }
 
