@@ -223,12 +223,12 @@ fn every_size_down_to_nothing_draws_without_panic() {
             message.links = vec!["https://www.altinn.no/".into(); 3];
         }
         app.detail.id = Some(id);
-        app.reportees = vec![innboks::domain::Party {
+        app.set_reportees(vec![innboks::domain::Party {
             id: "r1".into(),
             name: "KARI NORDMANN".into(),
             kind: innboks::domain::PartyKind::Person,
             organisation_number: None,
-        }];
+        }]);
         for keys in ["?jjj", "f", "R", "Y", ":xyz\n", "/skatt"] {
             let mut app = app.clone();
             for c in keys.chars() {
@@ -343,7 +343,7 @@ fn browser_screen_over_ssh_100x30() {
 fn reportee_switcher_80x24() {
     use innboks::domain::{Party, PartyKind};
     let mut app = inbox_app(80, 24);
-    app.reportees = vec![
+    app.set_reportees(vec![
         Party {
             id: "r50010001".into(),
             name: "KARI NORDMANN".into(),
@@ -362,7 +362,7 @@ fn reportee_switcher_80x24() {
             kind: PartyKind::SubUnit,
             organisation_number: Some("973456789".into()),
         },
-    ];
+    ]);
     update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
@@ -521,7 +521,7 @@ fn filter_menu_and_chips_80x24() {
 fn all_reportees_merged_with_a_reportee_column_120x40() {
     use innboks::domain::{Party, PartyKind};
     let mut app = inbox_app(120, 40);
-    app.reportees = vec![
+    app.set_reportees(vec![
         Party {
             id: "r50010001".into(),
             name: "KARI NORDMANN".into(),
@@ -534,7 +534,7 @@ fn all_reportees_merged_with_a_reportee_column_120x40() {
             kind: PartyKind::Organisation,
             organisation_number: Some("912345678".into()),
         },
-    ];
+    ]);
     press(&mut app, ':');
     for c in "all".chars() {
         press(&mut app, c);

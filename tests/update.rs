@@ -1840,7 +1840,7 @@ fn every_field_edits_the_same_way_word_delete_cursor_and_paste() {
     update(&mut app, key(KeyCode::Esc));
 
     // The switcher's filter and the search prompt take the same keys.
-    app.reportees = vec![
+    app.set_reportees(vec![
         innboks::domain::Party {
             id: "r1".into(),
             name: "KARI NORDMANN".into(),
@@ -1853,7 +1853,7 @@ fn every_field_edits_the_same_way_word_delete_cursor_and_paste() {
             kind: innboks::domain::PartyKind::Organisation,
             organisation_number: Some("910000001".into()),
         },
-    ];
+    ]);
     update(&mut app, key(KeyCode::Char('R')));
     type_text(&mut app, "bygg xx");
     update(&mut app, ctrl('w'));

@@ -149,9 +149,9 @@ pub struct App {
     pub reportees: Vec<Party>,
     /// Each party's search text in lower case (name, org. number, an Altinn 2 id), made
     /// once when the parties arrive, so a keystroke in the switcher over 100,000 parties
-    /// lowercases nothing ([`App::index_reportees`]).
+    /// lowercases nothing ([`App::set_reportees`]).
     pub reportee_keys: Vec<String>,
-    /// Each party's place in `reportees` by id ([`App::index_reportees`]): the merged view
+    /// Each party's place in `reportees` by id ([`App::set_reportees`]): the merged view
     /// names the owner of every row drawn.
     pub reportee_index: HashMap<String, usize>,
     /// The status line has said the refresh token is in the session file (said once).
@@ -317,12 +317,10 @@ impl App {
 
     /// The name of the party with reportee id `id`, when known.
     pub fn party_name(&self, id: &str) -> Option<&str> {
-        match self.reportee_index.get(id) {
-            Some(&i) => self.reportees.get(i).filter(|p| p.id == id),
-            // (Parties set without the index, as some tests do.)
-            None => self.reportees.iter().find(|p| p.id == id),
-        }
-        .map(|p| p.name.as_str())
+        self.reportee_index
+            .get(id)
+            .and_then(|&i| self.reportees.get(i))
+            .map(|p| p.name.as_str())
     }
 
     /// True while something is loading (the spinner ticks only then).

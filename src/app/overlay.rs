@@ -44,8 +44,11 @@ fn search_key(party: &Party) -> String {
 }
 
 impl App {
-    /// Makes the switcher's search text for the parties (see [`App::reportee_keys`]).
-    pub fn index_reportees(&mut self) {
+    /// Sets the parties the user can act for, with what is looked up in them: each one's
+    /// search text for the switcher ([`App::reportee_keys`]) and each id's place
+    /// ([`App::reportee_index`]). The one way to set them, so the three always agree.
+    pub fn set_reportees(&mut self, parties: Vec<Party>) {
+        self.reportees = parties;
         self.reportee_keys = self.reportees.iter().map(search_key).collect();
         self.reportee_index = self
             .reportees
@@ -64,14 +67,12 @@ impl App {
             .unwrap_or_default();
         let all = self.reportees.len() > 1
             && (filter.is_empty() || "alle samlet all".contains(filter.as_str()));
-        let indexed = self.reportee_keys.len() == self.reportees.len();
-        let matches = |i: usize, party: &Party| {
+        let matches = |i: usize| {
             filter.is_empty()
-                || if indexed {
-                    self.reportee_keys[i].contains(&filter)
-                } else {
-                    search_key(party).contains(&filter)
-                }
+                || self
+                    .reportee_keys
+                    .get(i)
+                    .is_some_and(|k| k.contains(&filter))
         };
         all.then_some(SwitcherEntry::All)
             .into_iter()
@@ -79,7 +80,7 @@ impl App {
                 self.reportees
                     .iter()
                     .enumerate()
-                    .filter(|(i, p)| matches(*i, p))
+                    .filter(|(i, _)| matches(*i))
                     .map(|(_, p)| SwitcherEntry::Party(p)),
             )
             .collect()

@@ -102,8 +102,7 @@ pub(super) fn cached_reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec
 pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect> {
     let changed = app.reportees_cached && app.reportees != parties;
     app.reportees_cached = false;
-    app.reportees = parties;
-    app.index_reportees();
+    app.set_reportees(parties);
     if changed && app.whose.is_all() {
         return start_list(app);
     }
