@@ -149,7 +149,14 @@ impl Refresher {
             }
             None => None,
         };
-        if let Some(stored) = self.store.as_ref().and_then(SessionStore::load) {
+        // (The store may ask the OS keyring, which blocks: not on the runtime's threads.)
+        let store = self.store.clone();
+        let latest =
+            tokio::task::spawn_blocking(move || store.as_ref().and_then(SessionStore::load))
+                .await
+                .ok()
+                .flatten();
+        if let Some(stored) = latest {
             if stored.issuer == tokens.stored.issuer && stored.refresh_token != tokens.refresh_token
             {
                 // Another instance rotated it: continue from the newest token.
@@ -164,8 +171,11 @@ impl Refresher {
                     .unwrap_or_else(|| tokens.refresh_token.clone());
                 tokens.stored.refresh_token = rotated.clone();
                 tokens.stored.refresh_expires_at = set.refresh_expires_at.map(epoch);
-                if let Some(store) = &self.store {
-                    if let Err(error) = store.save(&tokens.stored) {
+                // Saved before the new access token is used (and off the runtime's threads).
+                if let Some(store) = self.store.clone() {
+                    let stored = tokens.stored.clone();
+                    let saved = tokio::task::spawn_blocking(move || store.save(&stored)).await;
+                    if let Ok(Err(error)) = saved {
                         tracing::warn!(%error, "rotated refresh token not saved");
                     }
                 }
