@@ -99,17 +99,17 @@ impl Local {
     /// row in the folder its status names. Rows are added or updated, never removed: a
     /// command's list may be filtered or cut short.
     pub(super) fn keep_list(&mut self, inbox: &Inbox, messages: &[MessageSummary]) {
-        let mut scopes: Vec<(Scope, Vec<MessageSummary>)> = Vec::new();
+        let mut scopes: std::collections::HashMap<Scope, Vec<MessageSummary>> =
+            std::collections::HashMap::new();
         for message in messages {
             let whose = match (&message.owner, inbox.is_all()) {
                 (Some(party), true) => Inbox::Party(party.clone()),
                 _ => inbox.clone(),
             };
-            let scope = self.scope(&whose, folder_of(message));
-            match scopes.iter_mut().find(|(s, _)| *s == scope) {
-                Some((_, rows)) => rows.push(message.clone()),
-                None => scopes.push((scope, vec![message.clone()])),
-            }
+            scopes
+                .entry(self.scope(&whose, folder_of(message)))
+                .or_default()
+                .push(message.clone());
         }
         for (scope, rows) in scopes {
             if let Err(error) = self.cache.write(&scope, &rows, &[], None) {
