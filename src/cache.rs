@@ -4,6 +4,7 @@
 //! is versioned; an old, foreign or corrupt file is deleted and built again, never a crash.
 //! Blocking: call it from a blocking task, never from the UI thread.
 
+use crate::i18n::tr;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -23,13 +24,13 @@ pub const FILE_NAME: &str = "cache.sqlite3";
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
     /// SQLite said no.
-    #[error("hurtigbufferen: {0}")]
+    #[error("{}", tr!("hurtigbufferen: {error}", error = .0))]
     Sqlite(#[from] rusqlite::Error),
     /// The file or its directory.
-    #[error("hurtigbufferen: {0}")]
+    #[error("{}", tr!("hurtigbufferen: {error}", error = .0))]
     Io(#[from] std::io::Error),
     /// A file that is not ours or of another schema version.
-    #[error("hurtigbufferen har feil format (versjon {0})")]
+    #[error("{}", tr!("hurtigbufferen har feil format (versjon {version})", version = .0))]
     Version(i64),
 }
 

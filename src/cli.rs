@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::i18n::tr;
+
 /// A terminal inbox for Altinn.
 #[derive(Debug, Parser)]
 #[command(name = "innboks", version, about, long_about = None)]
@@ -33,12 +35,16 @@ pub struct Cli {
     )]
     pub api_key: Option<String>,
     /// Which Altinn: altinn3 (Dialogporten; prod and tt02) or altinn2 (switched off by Altinn
-    /// on 19 June 2026; the demo's default for now).
+    /// on 19 June 2026; the demo still simulates it).
     #[arg(long, global = true, value_enum, value_name = "API")]
     pub api: Option<crate::config::Api>,
     /// Read only the local cache: nothing goes to the network (the inbox).
     #[arg(long, global = true)]
     pub offline: bool,
+    /// Language: nb (bokmål), nn (nynorsk) or en (English); default: the config's, else the
+    /// locale's.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
     /// Write when each phase of the start finished (ms since the process started) to FILE.
     #[arg(long, global = true, value_name = "FILE")]
     pub startuptime: Option<PathBuf>,
@@ -348,6 +354,133 @@ impl From<FolderArg> for crate::domain::Folder {
             FolderArg::Inbox => Self::Inbox,
             FolderArg::Archive => Self::Archive,
             FolderArg::Trash => Self::Trash,
+        }
+    }
+}
+
+/// The command line in the language in use: clap's help is written in English (the doc
+/// comments above), so each text is looked up by its English in the catalogue; clap's own
+/// headings and its help and version flags are replaced by ours.
+pub fn command() -> clap::Command {
+    localize(<Cli as clap::CommandFactory>::command(), true)
+}
+
+/// Parses the command line with [`command`]; a mistake or `--help` ends the process, as
+/// clap does.
+pub fn parse() -> Cli {
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+}
+
+/// Every help text clap shows (`tests/i18n.rs` checks each has its catalogue row).
+pub fn help_texts() -> Vec<String> {
+    fn walk(command: &clap::Command, out: &mut Vec<String>) {
+        out.extend(command.get_about().map(ToString::to_string));
+        for arg in command.get_arguments() {
+            out.extend(arg.get_help().map(ToString::to_string));
+        }
+        for sub in command.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&<Cli as clap::CommandFactory>::command(), &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn localize(mut command: clap::Command, root: bool) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let say = |english: &str| {
+        crate::i18n::from_english(english)
+            .unwrap_or(english)
+            .to_owned()
+    };
+    if let Some(about) = command.get_about().map(ToString::to_string) {
+        command = command.about(say(&about));
+    }
+    let ids: Vec<(clap::Id, Option<String>, bool, Vec<String>)> = command
+        .get_arguments()
+        .map(|arg| {
+            let values = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| v.get_help().is_some())
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            (
+                arg.get_id().clone(),
+                arg.get_help().map(ToString::to_string),
+                arg.is_positional(),
+                values,
+            )
+        })
+        .collect();
+    for (id, help, positional, values) in ids {
+        command = command.mut_arg(id, |arg| {
+            let mut arg = arg.help_heading(if positional {
+                tr!("Argumenter")
+            } else {
+                tr!("Valg")
+            });
+            if let Some(help) = help {
+                let mut text = say(&help);
+                if !values.is_empty() {
+                    // (A value's own help is clap's, in English: the names say enough.)
+                    text = format!("{text} [{}]", values.join(", "));
+                    arg = arg.hide_possible_values(true);
+                }
+                arg = arg.help(text);
+            }
+            arg
+        });
+    }
+    command = command
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .help_template(format!(
+            "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+            tr!("Bruk:")
+        ))
+        .subcommand_help_heading(tr!("Kommandoer"))
+        .subcommand_value_name(tr!("KOMMANDO"))
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help(tr!("Vis hjelpen"))
+                .help_heading(tr!("Valg")),
+        );
+    if root {
+        command = command.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(tr!("Vis versjonen"))
+                .help_heading(tr!("Valg")),
+        );
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(name, |sub| localize(sub, false));
+    }
+    command
+}
+
+#[cfg(test)]
+mod dump {
+    #[test]
+    #[ignore]
+    fn dump_help_texts() {
+        for text in super::help_texts() {
+            println!("HELP\t{}", text.replace('\n', "\\n"));
         }
     }
 }

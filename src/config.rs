@@ -1,6 +1,7 @@
 //! Configuration: a TOML file at the XDG config path, environment presets (`prod`, `tt02`)
 //! plus custom ones, and command-line overrides.
 
+use crate::i18n::tr;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -56,6 +57,9 @@ pub struct ConfigFile {
     pub loopback_port: Option<u16>,
     /// Where attachments are saved (default: the XDG download dir).
     pub download_dir: Option<std::path::PathBuf>,
+    /// The language on screen and asked of the servers: `nb` (default), `nn` or `en`;
+    /// without it, the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`) decides.
+    pub language: Option<String>,
     /// Colours: `ansi` (default, follows your terminal's palette), `light`, or `none`.
     /// `NO_COLOR` always means none.
     pub theme: Option<String>,
@@ -131,7 +135,7 @@ pub struct Overrides {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file exists but cannot be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("{}", tr!("kan ikke lese {path}: {source}", path = .path.display(), source = .source))]
     Read {
         /// The file.
         path: PathBuf,
@@ -139,7 +143,7 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     /// The file is not valid TOML or has unknown keys.
-    #[error("{path} is not valid: {message}")]
+    #[error("{}", tr!("{path} er ikke gyldig: {message}", path = .path.display(), message = .message))]
     Parse {
         /// The file.
         path: PathBuf,
@@ -147,9 +151,7 @@ pub enum ConfigError {
         message: String,
     },
     /// No such environment.
-    #[error(
-        "unknown environment '{name}': use prod, tt02, or add [environments.{name}] to {path}"
-    )]
+    #[error("{}", tr!("ukjent miljø «{name}»: bruk prod, tt02, eller legg til [environments.{name}] i {path}", name = .name, path = .path))]
     UnknownEnvironment {
         /// The name asked for.
         name: String,
@@ -157,7 +159,7 @@ pub enum ConfigError {
         path: String,
     },
     /// A URL that does not parse.
-    #[error("invalid {what} '{value}': {message}")]
+    #[error("{}", tr!("ugyldig {what} «{value}»: {message}", what = .what, value = .value, message = .message))]
     BadUrl {
         /// Which setting.
         what: &'static str,
@@ -167,7 +169,7 @@ pub enum ConfigError {
         message: String,
     },
     /// No API key for this environment.
-    #[error("ApiKey missing for environment '{env}': set api_key under [environments.{env}] in {path}, or set INNBOKS_API_KEY, or pass --api-key")]
+    #[error("{}", tr!("API-nøkkel mangler for miljøet «{env}»: sett api_key under [environments.{env}] i {path}, eller sett INNBOKS_API_KEY, eller bruk --api-key", env = .env, path = .path))]
     MissingApiKey {
         /// The environment.
         env: String,

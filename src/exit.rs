@@ -3,6 +3,8 @@
 //! as `{"code", "message"}` with `--json` — with a documented exit code. Reports with
 //! backtraces are for bugs only.
 
+use crate::i18n::tr;
+
 /// An expected condition, with its stable code for scripts and its exit code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -35,10 +37,17 @@ impl Expected {
     /// The inbox asked for where there is no terminal to draw it in.
     pub fn no_terminal() -> Self {
         Self {
-            message: "innboks trenger en terminal for innboksen (inn- eller utdata er ikke en terminal); \
-                      fra skript: innboks list, show, archive … (se innboks --help)"
-                .into(),
+            message: tr!("innboks trenger en terminal for innboksen (inn- eller utdata er ikke en terminal); fra skript: innboks list, show, archive … (se innboks --help)").into(),
             code: "no-terminal",
+            exit: EXIT_USAGE,
+        }
+    }
+
+    /// A value on the command line or in the config that is none of the allowed.
+    pub fn usage(message: String) -> Self {
+        Self {
+            message,
+            code: "usage",
             exit: EXIT_USAGE,
         }
     }

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every server we talk to (the backends and ID-porten): one client
 //! builder, the retry policy for GETs, `Retry-After`, and transport errors in the user's words.
 
+use crate::i18n::tr;
 use std::time::Duration;
 
 use reqwest::{Response, StatusCode};
@@ -98,11 +99,11 @@ pub fn reason_phrase(response: &Response) -> String {
 /// A short description of a transport error, without URLs' query strings or secrets.
 pub fn describe_reqwest_error(error: &reqwest::Error) -> String {
     if error.is_timeout() {
-        "tidsavbrudd".to_owned()
+        tr!("tidsavbrudd").to_owned()
     } else if error.is_connect() {
-        "tilkobling feilet".to_owned()
+        tr!("tilkobling feilet").to_owned()
     } else if error.is_decode() || error.is_body() {
-        "avbrutt svar".to_owned()
+        tr!("avbrutt svar").to_owned()
     } else {
         let mut text = error.to_string();
         let mut source = std::error::Error::source(error);

@@ -17,6 +17,7 @@ pub mod config;
 pub mod domain;
 pub mod exit;
 pub mod http;
+pub mod i18n;
 pub mod paths;
 pub mod runtime;
 pub mod secret;

@@ -4,7 +4,6 @@
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr};
 use innboks::app::{App, Keymap};
 use innboks::auth::browser;
@@ -14,11 +13,12 @@ use innboks::auth::SessionHandle;
 use innboks::cli::{AttachmentAction, CacheAction, Cli, Command, ConfigAction};
 use innboks::config::{self, Environment, Overrides};
 use innboks::exit::Expected;
+use innboks::i18n::Lang;
 use innboks::runtime::{AuthSettings, Runtime};
 use innboks::sim::{self, Simulator};
 use innboks::startup::StartupTimes;
 
-use innboks::{commands, paths, tui};
+use innboks::{commands, paths, tr, tui};
 
 /// The demo simulator's port: fixed, so the issuer (and a saved session) survive a relaunch.
 const DEMO_PORT: u16 = 48_749;
@@ -57,7 +57,9 @@ fn main() -> ExitCode {
 fn start(started: std::time::Instant) -> Result<ExitCode> {
     color_eyre::install()?;
     innboks::text::quiet_converter_panics();
-    let cli = Cli::parse();
+    // (Before parsing: `--help` and clap's errors are in the language too.)
+    innboks::i18n::set(early_language());
+    let cli = innboks::cli::parse();
     init_logging();
     let times = StartupTimes::new(started, cli.startuptime.as_deref())
         .wrap_err("opening the --startuptime file")?;
@@ -66,6 +68,31 @@ fn start(started: std::time::Instant) -> Result<ExitCode> {
         .build()
         .wrap_err("starting the async runtime")?;
     runtime.block_on(run(cli, times))
+}
+
+/// The language as far as it can be known before the command line is parsed: `--lang`
+/// among the arguments, the config file's `language`, the locale. A wrong value is said
+/// once the command line is parsed ([`run`]).
+fn early_language() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let value_of = |flag: &str| {
+        let prefix = format!("{flag}=");
+        args.iter().enumerate().find_map(|(i, arg)| {
+            if arg == flag {
+                args.get(i + 1).cloned()
+            } else {
+                arg.strip_prefix(&prefix).map(str::to_owned)
+            }
+        })
+    };
+    let configured = value_of("--config")
+        .map(std::path::PathBuf::from)
+        .or_else(paths::config_file)
+        .and_then(|path| config::load(&path).ok())
+        .and_then(|file| file.language);
+    let var = |name: &str| std::env::var(name).ok();
+    innboks::i18n::choose(value_of("--lang").as_deref(), configured.as_deref(), var)
+        .unwrap_or_default()
 }
 
 /// Logs to `innboks.log` in the XDG state dir (0600), level from `RUST_LOG` (default info).
@@ -95,11 +122,15 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
         Some(path) => path.clone(),
         None => paths::config_file().ok_or_else(|| {
             Expected::local(
-                "fant ingen hjemmekatalog: oppgi konfigurasjonsfilen med --config".into(),
+                tr!("fant ingen hjemmekatalog: oppgi konfigurasjonsfilen med --config").into(),
             )
         })?,
     };
     let file = config::load(&config_path)?;
+    let var = |name: &str| std::env::var(name).ok();
+    let lang = innboks::i18n::choose(cli.lang.as_deref(), file.language.as_deref(), var)
+        .map_err(Expected::usage)?;
+    innboks::i18n::set(lang);
     let keymap =
         Keymap::with_overrides(&file.keys).map_err(|message| config::ConfigError::Parse {
             path: config_path.clone(),
@@ -143,10 +174,16 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                 .wrap_err("starting the simulator")?;
             println!("{}", simulator.base_url());
             println!("ApiKey: {}", simulator.api_key());
-            println!("Brukere: demo/demo (Kari Nordmann), ola/ola (Ola Nordmann)");
+            println!(
+                "{}",
+                tr!("Brukere: demo/demo (Kari Nordmann), ola/ola (Ola Nordmann)")
+            );
             println!("ID-porten (issuer): {}", simulator.issuer());
-            println!("Statistikk: {}/__sim/stats", simulator.base_url());
-            println!("Ctrl-C stopper simulatoren.");
+            println!(
+                "{}",
+                tr!("Statistikk: {url}/__sim/stats", url = simulator.base_url())
+            );
+            println!("{}", tr!("Ctrl-C stopper simulatoren."));
             tokio::signal::ctrl_c()
                 .await
                 .wrap_err("waiting for Ctrl-C")?;
@@ -185,14 +222,14 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
                 },
             };
             tui.times.mark(innboks::startup::phase::SIMULATOR);
-            let hint = format!(
-                "{} · simulator på {}",
-                if environment.api == config::Api::Altinn3 {
-                    "Demo: ID-porten (Altinn 3) godkjennes av seg selv; eller brukernavn demo, passord demo (Altinn 2)"
+            let hint = tr!(
+                "{how} · simulator på {url}",
+                how = if environment.api == config::Api::Altinn3 {
+                    tr!("Demo: ID-porten (Altinn 3) godkjennes av seg selv; eller brukernavn demo, passord demo (Altinn 2)")
                 } else {
-                    "Demo: brukernavn demo, passord demo"
+                    tr!("Demo: brukernavn demo, passord demo")
                 },
-                simulator.base_url()
+                url = simulator.base_url()
             );
             let result = run_tui(
                 environment,
@@ -293,19 +330,27 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
         }
         Some(Command::Cache { action }) => {
             let Some(path) = innboks::cache::Cache::default_path() else {
-                return Err(
-                    Expected::local("fant ingen hjemmekatalog for hurtigbufferen".into()).into(),
-                );
+                return Err(Expected::local(
+                    tr!("fant ingen hjemmekatalog for hurtigbufferen").into(),
+                )
+                .into());
             };
             match action {
                 CacheAction::Path => println!("{}", path.display()),
                 CacheAction::Clear => match innboks::cache::Cache::clear(&path) {
-                    Ok(true) => println!("Slettet {}.", path.display()),
-                    Ok(false) => println!("Ingen hurtigbuffer å slette ({}).", path.display()),
+                    Ok(true) => println!("{}", tr!("Slettet {path}.", path = path.display())),
+                    Ok(false) => println!(
+                        "{}",
+                        tr!(
+                            "Ingen hurtigbuffer å slette ({path}).",
+                            path = path.display()
+                        )
+                    ),
                     Err(error) => {
-                        return Err(Expected::local(format!(
-                            "kunne ikke slette {}: {error}",
-                            path.display()
+                        return Err(Expected::local(tr!(
+                            "kunne ikke slette {path}: {error}",
+                            path = path.display(),
+                            error
                         ))
                         .into())
                     }
@@ -438,7 +483,10 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
     tracing::info!(env = %environment.name, url = %environment.altinn_url, "starting the inbox");
     let backend = if demo && environment.api == config::Api::Altinn3 {
         innboks::backend::Backend::demo(
-            innboks::backend::altinn3::Client::new(environment.altinn_url.clone(), "nb")?,
+            innboks::backend::altinn3::Client::new(
+                environment.altinn_url.clone(),
+                innboks::i18n::current().code(),
+            )?,
             innboks::backend::altinn2::Client::new(
                 environment.altinn_url.clone(),
                 environment.api_key.clone(),
@@ -449,9 +497,9 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         commands::backend_for(&environment, SessionHandle::default())?
     };
     let label = if environment.name == "demo" && environment.api == config::Api::Altinn3 {
-        "demo · simulert Altinn 3".to_owned()
+        tr!("demo · simulert Altinn 3").to_owned()
     } else if environment.name == "demo" {
-        "demo · simulert Altinn".to_owned()
+        tr!("demo · simulert Altinn").to_owned()
     } else {
         environment.label()
     };
@@ -483,9 +531,9 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
             .as_ref()
             .and_then(|(c, _)| c.last_user(&environment.key).ok().flatten());
         let Some(user) = last else {
-            return Err(Expected::offline(format!(
-                "--offline: ingen hurtigbuffer for «{}» ennå. Start innboks uten --offline og logg inn først.",
-                environment.name
+            return Err(Expected::offline(tr!(
+                "--offline: ingen hurtigbuffer for «{env}» ennå. Start innboks uten --offline og logg inn først.",
+                env = environment.name
             ))
             .into());
         };

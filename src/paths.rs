@@ -1,6 +1,7 @@
 //! Where innboks keeps its files (XDG on Linux, the platform's places elsewhere), and helpers
 //! that create them private to the user (directories 0700, files 0600).
 
+use crate::i18n::tr;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -106,7 +107,7 @@ pub fn create_unique(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> 
             Err(e) => return Err(e),
         }
     }
-    Err(io::Error::other("too many files with that name"))
+    Err(io::Error::other(tr!("for mange filer med det navnet")))
 }
 
 /// Where attachments are saved: the XDG download dir, else `~/Downloads`.

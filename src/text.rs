@@ -3,6 +3,8 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::i18n::{self, tr, Lang};
+
 /// True for characters that must never reach the terminal from remote text: C0 and C1
 /// controls (ESC starts every escape sequence), DEL, bidi embeddings/overrides/isolates,
 /// and invisible zero-width characters that can hide text. ZWJ (U+200D) is kept because
@@ -238,7 +240,7 @@ pub fn safe_file_name(name: &str) -> String {
         .collect();
     let cleaned = cleaned.trim_start_matches(['.', ' ']).trim().to_owned();
     if cleaned.is_empty() {
-        return "vedlegg".to_owned();
+        return tr!("vedlegg").to_owned();
     }
     shorten_file_name(&cleaned, MAX_FILE_NAME_BYTES)
 }
@@ -314,36 +316,53 @@ pub fn fit(s: &str, cols: usize) -> String {
     out
 }
 
-/// A date as Norwegians write it (`17.11.2026`), in Norwegian time whatever the machine's
-/// zone, so every user sees the dates Altinn shows.
-pub fn norwegian_date(date: chrono::DateTime<chrono::Utc>) -> String {
-    date.with_timezone(&chrono_tz::Europe::Oslo)
-        .format("%d.%m.%Y")
-        .to_string()
+/// A date as the language writes it (`17.11.2026`, `17 Nov 2026`), in Norwegian time
+/// whatever the machine's zone, so every user sees the dates Altinn shows.
+pub fn date_text(date: chrono::DateTime<chrono::Utc>) -> String {
+    oslo(date, "%d.%m.%Y", "%d %b %Y")
 }
 
-/// Day and month as Norwegians write them (`02.12`), in Norwegian time: a due date in a row.
+/// How many columns [`date_text`] takes: a list's date column.
+pub fn date_width() -> usize {
+    match i18n::current() {
+        Lang::En => 11,
+        Lang::Nb | Lang::Nn => 10,
+    }
+}
+
+/// Day and month (`02.12`, `2 Dec`), in Norwegian time: a due date in a row.
 pub fn short_date(date: chrono::DateTime<chrono::Utc>) -> String {
+    oslo(date, "%d.%m", "%-d %b")
+}
+
+/// Date and time (`17.11.2026 14:05`, `17 Nov 2026 14:05`), in Norwegian time.
+pub fn date_time_text(date: chrono::DateTime<chrono::Utc>) -> String {
+    oslo(date, "%d.%m.%Y %H:%M", "%d %b %Y %H:%M")
+}
+
+/// `date` in Norwegian time, in the Norwegian or the English pattern.
+fn oslo(date: chrono::DateTime<chrono::Utc>, norwegian: &str, english: &str) -> String {
+    let pattern = match i18n::current() {
+        Lang::En => english,
+        Lang::Nb | Lang::Nn => norwegian,
+    };
     date.with_timezone(&chrono_tz::Europe::Oslo)
-        .format("%d.%m")
+        .format(pattern)
         .to_string()
 }
 
-/// Date and time as Norwegians write it (`17.11.2026 14:05`), in Norwegian time.
-pub fn norwegian_datetime(date: chrono::DateTime<chrono::Utc>) -> String {
-    date.with_timezone(&chrono_tz::Europe::Oslo)
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
-}
-
-/// A byte count in the units people read: `34 kB`, `1.2 MB`.
+/// A byte count in the units people read: `34 kB`, `1,2 MB` (`1.2 MB` in English).
 pub fn human_size(bytes: u64) -> String {
     if bytes < 1000 {
         format!("{bytes} B")
     } else if bytes < 1_000_000 {
         format!("{} kB", bytes.div_ceil(1000))
     } else {
-        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+        let megabytes = format!("{:.1}", bytes as f64 / 1_000_000.0);
+        match i18n::current() {
+            Lang::En => format!("{megabytes} MB"),
+            Lang::Nb | Lang::Nn => format!("{} MB", megabytes.replace('.', ",")),
+        }
     }
 }
 

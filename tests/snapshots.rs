@@ -102,7 +102,7 @@ fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
 
 fn login_app(width: u16, height: u16) -> App {
     let mut app = App::new("demo", Keymap::default());
-    app.login_hint = Some("Demo: brukernavn demo, passord demo".into());
+    app.login_hint = Some(innboks::tr!("Demo: brukernavn demo, passord demo").into());
     app.idporten_configured = true;
     app.login.device_offered = Some(true);
     update(&mut app, Msg::Resize { width, height });
@@ -120,7 +120,7 @@ fn inbox_app(width: u16, height: u16) -> App {
     update(&mut app, Msg::Resize { width, height });
     app.screen = Screen::Inbox;
     app.user_name = Some("Kari Nordmann".into());
-    app.session_method = Some("passord");
+    app.session_method = Some(innboks::tr!("passord"));
     app.inbox.sources = vec![innboks::app::Source {
         requests: vec![(1, 0)],
         ..innboks::app::Source::new(innboks::domain::Inbox::Me)
@@ -832,4 +832,135 @@ fn offline_inbox_60x15() {
     app.offline = true;
     app.env_label = "demo · simulert Altinn 3".into();
     insta::assert_snapshot!(render(&app, 60, 15).backend());
+}
+
+/// Chrome words that say a screen is in Norwegian (none of them is in the test data).
+const NORWEGIAN: &[&str] = &[
+    "Henter",
+    "meldinger",
+    "Meldinger",
+    "Innboks",
+    "ulest",
+    "Logg inn",
+    "lukker",
+    "hjelpen",
+    "avslutt",
+    "Fra:",
+    "Mottatt:",
+    "Vedlegg:",
+    "velg",
+    "merket",
+    "Søk",
+    "frist ",
+    "bekreft",
+    "papirkurv",
+    "Avsender",
+    "Filtre",
+    "Kommandoer",
+    "innlogget",
+    "Brukernavn",
+    "Miljø",
+    "Trykk",
+    "tilbake",
+    "åpne",
+    "Flytte",
+    "Handlinger",
+    "Generelt",
+    "forrige",
+    "neste",
+    "Historikk",
+    "Tråd",
+    "lagre",
+    "passord",
+];
+
+/// Chrome words that say a screen is in English.
+const ENGLISH: &[&str] = &[
+    "Fetching",
+    "messages",
+    "Message",
+    "unread /",
+    "Press",
+    "Search",
+    "Choose",
+    "choose",
+    "Inbox",
+    "Help",
+    "close",
+    "Open",
+    "From:",
+    "Received",
+    "Attachments",
+    "marked",
+    "Log in",
+    "Username",
+    "Environment",
+    "next",
+    "previous",
+    "quit",
+    "History",
+    "Thread",
+    "save",
+    "password",
+];
+
+/// The screens drawn in each language: built and drawn in it, since `update` words its
+/// status lines as it goes.
+fn screens_in(lang: innboks::i18n::Lang) -> Vec<(String, String)> {
+    let _lang = innboks::i18n::scoped(lang);
+    let draw = |app: &App, w: u16, h: u16| format!("{}", render(app, w, h).backend());
+    let mut screens = Vec::new();
+    screens.push(("login_80x24", draw(&login_app(80, 24), 80, 24)));
+    screens.push(("inbox_120x40", draw(&inbox_app(120, 40), 120, 40)));
+    let mut help = inbox_app(100, 80);
+    press(&mut help, '?');
+    screens.push(("help_100x80", draw(&help, 100, 80)));
+    let mut filters = inbox_app(80, 24);
+    press(&mut filters, 'f');
+    screens.push(("filter_menu_80x24", draw(&filters, 80, 24)));
+    let mut attachments = inbox_app(80, 24);
+    attachments.detail.id = Some(attachments.inbox.messages[0].id.clone());
+    press(&mut attachments, 'v');
+    screens.push(("attachments_80x24", draw(&attachments, 80, 24)));
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
+    let device = innboks::app::DeviceView {
+        user_code: "BDWP-HQPK".into(),
+        verification_uri: "https://login.example/device".into(),
+        verification_uri_complete: None,
+        qr: Vec::new(),
+        expires_at: now + std::time::Duration::from_secs(581),
+    };
+    let device = flow_app(80, 24, innboks::app::LoginFlow::Device(device), 0);
+    screens.push(("device_code_80x24", draw(&device, 80, 24)));
+    let mut thread = inbox_app(120, 60);
+    thread.capabilities = innboks::domain::Capabilities::altinn3();
+    let id = thread.inbox.messages[0].id.clone();
+    let summary = thread.inbox.messages[0].clone();
+    thread.bodies.insert(
+        id,
+        Message {
+            summary,
+            ..altinn3_message()
+        },
+    );
+    thread.detail.scroll = 14;
+    screens.push(("altinn3_thread_120x60", draw(&thread, 120, 60)));
+    screens
+        .into_iter()
+        .map(|(name, text)| (format!("{}_{name}", lang.code()), text))
+        .collect()
+}
+
+/// One language at a time: the English screens hold none of the Norwegian chrome words and
+/// the bokmål ones none of the English; every screen is a snapshot in both.
+#[test]
+fn screens_in_bokmal_and_english_hold_one_language_each() {
+    use innboks::i18n::Lang;
+    for (lang, foreign) in [(Lang::Nb, ENGLISH), (Lang::En, NORWEGIAN)] {
+        for (name, text) in screens_in(lang) {
+            let found: Vec<&&str> = foreign.iter().filter(|w| text.contains(**w)).collect();
+            assert!(found.is_empty(), "{name} has {found:?}:\n{text}");
+            insta::assert_snapshot!(name, text);
+        }
+    }
 }

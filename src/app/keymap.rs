@@ -3,6 +3,7 @@
 //! take keys in their own [`Mode`], so they are rebound the same way. The config's `[keys]`
 //! table overrides the defaults.
 
+use crate::i18n::tr;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -223,71 +224,71 @@ impl Action {
     /// What it does, for the help overlay.
     pub fn description(self) -> &'static str {
         match self {
-            Action::MoveDown => "neste melding / rull ned",
-            Action::MoveUp => "forrige melding / rull opp",
-            Action::Top => "første melding",
-            Action::Bottom => "siste lastede melding",
-            Action::HalfPageDown => "en halv side ned",
-            Action::HalfPageUp => "en halv side opp",
-            Action::PageDown => "en side ned",
-            Action::PageUp => "en side opp",
-            Action::Open => "åpne (blir lest)",
-            Action::Back => "tilbake / lukk",
-            Action::FocusNext => "bytt rute",
-            Action::TogglePreview => "forhåndsvisning av/på",
-            Action::Refresh => "oppdater / prøv igjen",
-            Action::Help => "denne hjelpen",
-            Action::Quit => "avslutt",
-            Action::MarkRead => "merk som lest",
-            Action::Archive => "arkiver",
-            Action::Delete => "slett (i papirkurven: for godt)",
-            Action::ConfirmReceipt => "bekreft mottak",
-            Action::Reportee => "opptre for (aktør)",
-            Action::Attachments => "velg vedlegg",
-            Action::SaveAttachment => "lagre vedlegg",
-            Action::OpenAttachment => "åpne vedlegg",
-            Action::Search => "søk i listen",
-            Action::NextMatch => "neste treff",
-            Action::PreviousMatch => "forrige treff",
-            Action::Sort => "sorter: dato, frist, …",
-            Action::Copy => "kopier nettlenke eller id",
-            Action::Mark => "merk for massehandling",
-            Action::Folder => "innboks, arkiv, papirkurv",
-            Action::Filter => "filtermeny",
-            Action::FilterSender => "bare denne avsenderen",
-            Action::MarkAll => "merk alle viste / ingen",
-            Action::Command => "kommandolinje (:help)",
-            Action::CopyLink => "kopier en lenke i teksten",
-            Action::Restore => "tilbake til innboksen (Altinn 3)",
-            Action::MarkUnread => "merk som ulest (Altinn 3)",
-            Action::History => "historikk (Altinn 3)",
-            Action::FilterUnread => "bare uleste",
-            Action::FilterKind => "type: brev, skjema, …",
-            Action::FilterBySender => "bare denne avsenderen",
-            Action::FilterDays => "siste 7/30/90/365 dager",
-            Action::FilterNeedsConfirmation => "må bekreftes",
-            Action::FilterClear => "fjern alle filtre",
-            Action::Submit => "bruk (kjør, bytt, behold)",
-            Action::Cancel => "lukk",
-            Action::ChoiceDown => "neste linje",
-            Action::ChoiceUp => "forrige linje",
-            Action::Yes => "ja (annen tast: nei)",
+            Action::MoveDown => tr!("neste melding / rull ned"),
+            Action::MoveUp => tr!("forrige melding / rull opp"),
+            Action::Top => tr!("første melding"),
+            Action::Bottom => tr!("siste lastede melding"),
+            Action::HalfPageDown => tr!("en halv side ned"),
+            Action::HalfPageUp => tr!("en halv side opp"),
+            Action::PageDown => tr!("en side ned"),
+            Action::PageUp => tr!("en side opp"),
+            Action::Open => tr!("åpne (blir lest)"),
+            Action::Back => tr!("tilbake / lukk"),
+            Action::FocusNext => tr!("bytt rute"),
+            Action::TogglePreview => tr!("forhåndsvisning av/på"),
+            Action::Refresh => tr!("oppdater / prøv igjen"),
+            Action::Help => tr!("denne hjelpen"),
+            Action::Quit => tr!("avslutt"),
+            Action::MarkRead => tr!("merk som lest"),
+            Action::Archive => tr!("arkiver"),
+            Action::Delete => tr!("slett (i papirkurven: for godt)"),
+            Action::ConfirmReceipt => tr!("bekreft mottak"),
+            Action::Reportee => tr!("opptre for (aktør)"),
+            Action::Attachments => tr!("velg vedlegg"),
+            Action::SaveAttachment => tr!("lagre vedlegg"),
+            Action::OpenAttachment => tr!("åpne vedlegg"),
+            Action::Search => tr!("søk i listen"),
+            Action::NextMatch => tr!("neste treff"),
+            Action::PreviousMatch => tr!("forrige treff"),
+            Action::Sort => tr!("sorter: dato, frist, …"),
+            Action::Copy => tr!("kopier nettlenke eller id"),
+            Action::Mark => tr!("merk for massehandling"),
+            Action::Folder => tr!("innboks, arkiv, papirkurv"),
+            Action::Filter => tr!("filtermeny"),
+            Action::FilterSender => tr!("bare denne avsenderen"),
+            Action::MarkAll => tr!("merk alle viste / ingen"),
+            Action::Command => tr!("kommandolinje (:help)"),
+            Action::CopyLink => tr!("kopier en lenke i teksten"),
+            Action::Restore => tr!("tilbake til innboksen (Altinn 3)"),
+            Action::MarkUnread => tr!("merk som ulest (Altinn 3)"),
+            Action::History => tr!("historikk (Altinn 3)"),
+            Action::FilterUnread => tr!("bare uleste"),
+            Action::FilterKind => tr!("type: brev, skjema, …"),
+            Action::FilterBySender => tr!("bare denne avsenderen"),
+            Action::FilterDays => tr!("siste 7/30/90/365 dager"),
+            Action::FilterNeedsConfirmation => tr!("må bekreftes"),
+            Action::FilterClear => tr!("fjern alle filtre"),
+            Action::Submit => tr!("bruk (kjør, bytt, behold)"),
+            Action::Cancel => tr!("lukk"),
+            Action::ChoiceDown => tr!("neste linje"),
+            Action::ChoiceUp => tr!("forrige linje"),
+            Action::Yes => tr!("ja (annen tast: nei)"),
         }
     }
 
     /// The short word in the hint bar.
     pub fn hint(self) -> &'static str {
         match self {
-            Action::MoveDown | Action::MoveUp => "flytt",
-            Action::Open => "åpne",
-            Action::Back => "tilbake",
-            Action::FocusNext => "rute",
-            Action::TogglePreview => "forhåndsvisning",
-            Action::Refresh => "oppdater",
-            Action::Help => "hjelp",
-            Action::Quit => "avslutt",
-            Action::Reportee => "aktør",
-            Action::Search => "søk",
+            Action::MoveDown | Action::MoveUp => tr!("flytt"),
+            Action::Open => tr!("åpne"),
+            Action::Back => tr!("tilbake"),
+            Action::FocusNext => tr!("rute"),
+            Action::TogglePreview => tr!("forhåndsvisning"),
+            Action::Refresh => tr!("oppdater"),
+            Action::Help => tr!("hjelp"),
+            Action::Quit => tr!("avslutt"),
+            Action::Reportee => tr!("aktør"),
+            Action::Search => tr!("søk"),
             _ => "",
         }
     }
@@ -306,7 +307,7 @@ impl Action {
             | Action::Search
             | Action::NextMatch
             | Action::PreviousMatch
-            | Action::Sort => "Flytte",
+            | Action::Sort => tr!("Flytte"),
             Action::Open
             | Action::Back
             | Action::FocusNext
@@ -321,7 +322,7 @@ impl Action {
             | Action::Attachments
             | Action::SaveAttachment
             | Action::OpenAttachment
-            | Action::History => "Meldinger",
+            | Action::History => tr!("Meldinger"),
             Action::MarkRead
             | Action::Archive
             | Action::Delete
@@ -329,18 +330,18 @@ impl Action {
             | Action::Mark
             | Action::MarkAll
             | Action::Restore
-            | Action::MarkUnread => "Handlinger",
-            Action::Refresh | Action::Help | Action::Quit => "Generelt",
+            | Action::MarkUnread => tr!("Handlinger"),
+            Action::Refresh | Action::Help | Action::Quit => tr!("Generelt"),
             Action::FilterUnread
             | Action::FilterKind
             | Action::FilterBySender
             | Action::FilterDays
             | Action::FilterNeedsConfirmation
-            | Action::FilterClear => "Filtermenyen (f)",
+            | Action::FilterClear => tr!("Filtermenyen (f)"),
             Action::Submit | Action::Cancel | Action::ChoiceDown | Action::ChoiceUp => {
-                "Felt og velgere (/ : R)"
+                tr!("Felt og velgere (/ : R)")
             }
-            Action::Yes => "Spørsmål",
+            Action::Yes => tr!("Spørsmål"),
         }
     }
 }
@@ -503,7 +504,7 @@ impl Key {
                 let mut chars = rest.chars();
                 match (chars.next(), chars.next()) {
                     (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
-                    _ => return Err(format!("unknown key '{text}'")),
+                    _ => return Err(tr!("ukjent tast «{text}»", text)),
                 }
             }
         };
@@ -610,7 +611,7 @@ impl Keymap {
                 .iter()
                 .copied()
                 .find(|a| a.name() == name)
-                .ok_or_else(|| format!("unknown action '{name}'"))?;
+                .ok_or_else(|| tr!("ukjent handling «{name}»", name))?;
             let keys = keys
                 .iter()
                 .map(|k| Key::parse(k))

@@ -1,5 +1,6 @@
 //! The login screen's state: the methods, the form, and an ID-porten flow in progress.
 
+use crate::i18n::tr;
 use std::fmt;
 use std::time::SystemTime;
 
@@ -27,9 +28,9 @@ impl LoginMethod {
     /// The label on the login screen.
     pub fn label(self) -> &'static str {
         match self {
-            LoginMethod::IdPortenDevice => "ID-porten med engangskode",
-            LoginMethod::IdPortenBrowser => "ID-porten i nettleseren",
-            LoginMethod::Password => "Altinn-brukernavn og passord",
+            LoginMethod::IdPortenDevice => tr!("ID-porten med engangskode"),
+            LoginMethod::IdPortenBrowser => tr!("ID-porten i nettleseren"),
+            LoginMethod::Password => tr!("Altinn-brukernavn og passord"),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod overlay;
 pub mod search;
 pub mod update;
 
+use crate::i18n::tr;
 use std::collections::HashMap;
 use std::time::SystemTime;
 
@@ -208,11 +209,11 @@ impl SortOrder {
     /// Its name in the status line.
     pub fn label(self) -> &'static str {
         match self {
-            SortOrder::NewestFirst => "nyeste først",
-            SortOrder::OldestFirst => "eldste først",
-            SortOrder::Sender => "avsender",
-            SortOrder::Status => "status (ulest først)",
-            SortOrder::Due => "frist (nærmeste først)",
+            SortOrder::NewestFirst => tr!("nyeste først"),
+            SortOrder::OldestFirst => tr!("eldste først"),
+            SortOrder::Sender => tr!("avsender"),
+            SortOrder::Status => tr!("status (ulest først)"),
+            SortOrder::Due => tr!("frist (nærmeste først)"),
         }
     }
 

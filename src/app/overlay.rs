@@ -2,6 +2,7 @@
 
 use super::{App, Mode, TextInput};
 use crate::domain::{MessageAction, Party};
+use crate::i18n::tr;
 
 /// The reportee switcher: type to filter, arrows to choose, Enter to switch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,7 +67,9 @@ impl App {
             .map(|s| s.filter.value().to_lowercase())
             .unwrap_or_default();
         let all = self.reportees.len() > 1
-            && (filter.is_empty() || "alle samlet all".contains(filter.as_str()));
+            && (filter.is_empty()
+                || tr!("alle samlet").contains(filter.as_str())
+                || "all".contains(filter.as_str()));
         let matches = |i: usize| {
             filter.is_empty()
                 || self

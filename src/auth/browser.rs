@@ -3,6 +3,7 @@
 //! `ssh -L PORT:127.0.0.1:PORT` works; any free port when it is taken). When no browser can
 //! reach the loopback, the final redirect URL (or just its query) can be pasted instead.
 
+use crate::i18n::tr;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -75,7 +76,7 @@ impl CallbackParams {
         let params = Self::from_pairs(url::form_urlencoded::parse(query.as_bytes()));
         if params.code.is_none() && params.error.is_none() {
             return Err(AuthError::Protocol(
-                "fant verken code eller error i adressen som ble limt inn".into(),
+                tr!("fant verken code eller error i adressen som ble limt inn").into(),
             ));
         }
         Ok(params)
@@ -124,7 +125,7 @@ pub async fn start(
             Err(_) => (
                 tokio::net::TcpListener::bind(("127.0.0.1", 0))
                     .await
-                    .map_err(|e| AuthError::Local(format!("kan ikke lytte på 127.0.0.1: {e}")))?,
+                    .map_err(|e| AuthError::Local(tr!("kan ikke lytte på 127.0.0.1: {e}", e)))?,
                 preferred_port != 0,
             ),
         };
@@ -148,7 +149,7 @@ pub async fn start(
                 ("code_challenge", challenge.as_str()),
                 ("code_challenge_method", "S256"),
                 ("acr_values", acr),
-                ("ui_locales", "nb"),
+                ("ui_locales", crate::i18n::current().code()),
             ];
             let response = provider
                 .http()
@@ -163,8 +164,10 @@ pub async fn start(
                 .await
                 .map_err(|e| AuthError::Protocol(format!("PAR: {e}")))?;
             let Some(request_uri) = body.get("request_uri").and_then(|v| v.as_str()) else {
-                return Err(AuthError::Protocol(format!(
-                    "PAR answered {status}: {body}"
+                return Err(AuthError::Protocol(tr!(
+                    "PAR svarte {status}: {body}",
+                    status,
+                    body
                 )));
             };
             let mut url = url::Url::parse(&provider.metadata.authorization_endpoint)
@@ -183,7 +186,7 @@ pub async fn start(
                 .set_pkce_challenge(challenge)
                 .add_extra_param("nonce", &nonce)
                 .add_extra_param("acr_values", acr)
-                .add_extra_param("ui_locales", "nb")
+                .add_extra_param("ui_locales", crate::i18n::current().code())
                 .url();
             url.to_string()
         }
@@ -219,16 +222,23 @@ async fn serve_one_callback(
                         .map(|(k, v)| (k.as_str().into(), v.as_str().into())),
                 );
                 if params.state.as_deref() != Some(expected.as_str()) {
-                    return (StatusCode::BAD_REQUEST, Html("<h1>Ugyldig state</h1>"))
+                    return (
+                        StatusCode::BAD_REQUEST,
+                        Html(format!("<h1>{}</h1>", tr!("Ugyldig state"))),
+                    )
                         .into_response();
                 }
                 let sender = slot.lock().ok().and_then(|mut s| s.take());
                 match sender {
                     Some(sender) => {
                         let _ = sender.send(params);
-                        Html(DONE_PAGE).into_response()
+                        Html(done_page()).into_response()
                     }
-                    None => (StatusCode::GONE, Html("<h1>Allerede mottatt</h1>")).into_response(),
+                    None => (
+                        StatusCode::GONE,
+                        Html(format!("<h1>{}</h1>", tr!("Allerede mottatt"))),
+                    )
+                        .into_response(),
                 }
             }
         }),
@@ -238,7 +248,7 @@ async fn serve_one_callback(
     });
     let result = rx
         .await
-        .map_err(|_| AuthError::Local("lytteren stoppet".into()));
+        .map_err(|_| AuthError::Local(tr!("lytteren stoppet").into()));
     // Give the browser its page, then close the port.
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     server.abort();
@@ -293,10 +303,16 @@ pub fn open_in_browser(url: &str) -> std::io::Result<()> {
         .map(|_| ())
 }
 
-const DONE_PAGE: &str =
-    "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>innboks</title>\
-<body style=\"font-family:sans-serif;margin:3em\"><h1>Innlogging mottatt</h1>\
-<p>Du kan lukke denne fanen og gå tilbake til terminalen.</p></body></html>";
+/// The page the browser lands on, in the language in use.
+fn done_page() -> String {
+    format!(
+        "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>innboks</title>\
+<body style=\"font-family:sans-serif;margin:3em\"><h1>{}</h1><p>{}</p></body></html>",
+        crate::i18n::current().code(),
+        tr!("Innlogging mottatt"),
+        tr!("Du kan lukke denne fanen og gå tilbake til terminalen."),
+    )
+}
 
 impl BrowserLogin {
     /// The loopback server as a future of its own (it owns the listener): resolves with the
@@ -308,8 +324,8 @@ impl BrowserLogin {
         let listener = self.listener.take();
         let expected = self.state.clone();
         async move {
-            let listener =
-                listener.ok_or_else(|| AuthError::Local("lytteren er allerede brukt".into()))?;
+            let listener = listener
+                .ok_or_else(|| AuthError::Local(tr!("lytteren er allerede brukt").into()))?;
             serve_one_callback(listener, expected).await
         }
     }
@@ -353,7 +369,7 @@ impl BrowserLogin {
         }
         let code = params
             .code
-            .ok_or_else(|| AuthError::Protocol("ingen code i svaret".into()))?;
+            .ok_or_else(|| AuthError::Protocol(tr!("ingen code i svaret").into()))?;
         let client = self.provider.oauth_client(Some(&self.redirect_uri))?;
         let response = client
             .exchange_code(AuthorizationCode::new(code))
@@ -365,7 +381,7 @@ impl BrowserLogin {
             .extra_fields()
             .id_token
             .clone()
-            .ok_or_else(|| AuthError::IdToken("the token response has no id_token".into()))?;
+            .ok_or_else(|| AuthError::IdToken(tr!("tokensvaret har ingen id_token").into()))?;
         let claims = self
             .provider
             .validate_id_token(&raw_id, Some(&self.nonce), min_acr)?;

@@ -2,6 +2,7 @@
 //! document advertises it (production ID-porten does not). The user reads a code or scans a
 //! QR code on another device; we poll the token endpoint, slowing down when told to.
 
+use crate::i18n::tr;
 use std::time::SystemTime;
 
 use oauth2::{DeviceAuthorizationResponse, RequestTokenError, Scope};
@@ -36,7 +37,7 @@ impl std::fmt::Debug for DeviceLogin {
 pub async fn start(provider: &Provider, scopes: &str) -> Result<DeviceLogin, AuthError> {
     if !provider.device_flow_offered() {
         return Err(AuthError::NotOffered(
-            "Denne ID-porten tilbyr ikke innlogging med engangskode. Bruk nettleseren.".into(),
+            tr!("Denne ID-porten tilbyr ikke innlogging med engangskode. Bruk nettleseren.").into(),
         ));
     }
     let client = provider.oauth_client(None)?;
@@ -77,7 +78,7 @@ pub async fn poll(
         .map_err(|e| match e {
             RequestTokenError::ServerResponse(r) => match r.error() {
                 DeviceCodeErrorResponseType::AccessDenied => {
-                    AuthError::Denied("brukeren avviste innloggingen".into())
+                    AuthError::Denied(tr!("brukeren avviste innloggingen").into())
                 }
                 DeviceCodeErrorResponseType::ExpiredToken => AuthError::Expired,
                 other => AuthError::Protocol(other.to_string()),

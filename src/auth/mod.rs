@@ -8,6 +8,7 @@ pub mod oidc;
 pub mod refresh;
 pub mod store;
 
+use crate::i18n::tr;
 use crate::secret::Secret;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -33,7 +34,7 @@ impl Session {
     /// A short description for the status bar, without secrets.
     pub fn method_label(&self) -> &'static str {
         match self {
-            Self::Cookie { .. } => "passord",
+            Self::Cookie { .. } => tr!("passord"),
             Self::Bearer { .. } => "ID-porten",
         }
     }
@@ -114,11 +115,13 @@ impl SessionHandle {
         rejected: &Session,
     ) -> Result<(), oidc::AuthError> {
         let Session::Bearer { access_token } = rejected else {
-            return Err(oidc::AuthError::InvalidGrant("not a bearer session".into()));
+            return Err(oidc::AuthError::InvalidGrant(
+                tr!("ikke en bearer-økt").into(),
+            ));
         };
         let refresher = self
             .refresher()
-            .ok_or_else(|| oidc::AuthError::InvalidGrant("no refresh token".into()))?;
+            .ok_or_else(|| oidc::AuthError::InvalidGrant(tr!("ingen fornyelsesnøkkel").into()))?;
         refresher.refresh(Some(access_token)).await.map(|_| ())
     }
 }

@@ -2,6 +2,7 @@
 //! string), the JWKS, id_token validation (signature, `iss`, `aud`, `exp`, `nonce`, `acr`),
 //! the `oauth2` client configured from the metadata, token refresh and revocation.
 
+use crate::i18n::tr;
 use std::time::{Duration, SystemTime};
 
 use jsonwebtoken::jwk::JwkSet;
@@ -29,13 +30,13 @@ pub const DEFAULT_ACR: &str = "idporten-loa-substantial";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
     /// The provider could not be reached.
-    #[error("Får ikke kontakt med ID-porten ({0}).")]
+    #[error("{}", tr!("Får ikke kontakt med ID-porten ({detail}).", detail = .0))]
     Network(String),
     /// The provider answered something we cannot use.
-    #[error("Uventet svar fra ID-porten: {0}")]
+    #[error("{}", tr!("Uventet svar fra ID-porten: {detail}", detail = .0))]
     Protocol(String),
     /// Discovery named another issuer than configured.
-    #[error("ID-porten oppga utsteder «{got}», men «{expected}» er konfigurert.")]
+    #[error("{}", tr!("ID-porten oppga utsteder «{got}», men «{expected}» er konfigurert.", got = .got, expected = .expected))]
     IssuerMismatch {
         /// Configured.
         expected: String,
@@ -43,22 +44,22 @@ pub enum AuthError {
         got: String,
     },
     /// The redirect's `state` is not ours (a forged or stale redirect).
-    #[error("Svaret fra ID-porten hører ikke til denne innloggingen (state stemmer ikke).")]
+    #[error("{}", tr!("Svaret fra ID-porten hører ikke til denne innloggingen (state stemmer ikke)."))]
     StateMismatch,
     /// The redirect's `iss` is missing or not our issuer (RFC 9207 mix-up defence).
-    #[error("Svaret fra ID-porten kom fra feil utsteder (iss stemmer ikke).")]
+    #[error("{}", tr!("Svaret fra ID-porten kom fra feil utsteder (iss stemmer ikke)."))]
     WrongIssuer,
     /// The user or the provider said no.
-    #[error("Innloggingen ble avvist: {0}")]
+    #[error("{}", tr!("Innloggingen ble avvist: {reason}", reason = .0))]
     Denied(String),
     /// The device code expired before it was used.
-    #[error("Koden gikk ut før innloggingen ble fullført. Prøv igjen.")]
+    #[error("{}", tr!("Koden gikk ut før innloggingen ble fullført. Prøv igjen."))]
     Expired,
     /// The refresh token or grant is dead (revoked, expired or reused): log in again.
-    #[error("Økten hos ID-porten er avsluttet ({0}). Logg inn igjen.")]
+    #[error("{}", tr!("Økten hos ID-porten er avsluttet ({reason}). Logg inn igjen.", reason = .0))]
     InvalidGrant(String),
     /// The id_token failed validation.
-    #[error("ID-token ble avvist: {0}")]
+    #[error("{}", tr!("ID-token ble avvist: {reason}", reason = .0))]
     IdToken(String),
     /// The provider does not offer this flow.
     #[error("{0}")]
@@ -191,7 +192,7 @@ pub fn http_client() -> Result<reqwest::Client, AuthError> {
     crate::http::client_builder()
         .timeout(Duration::from_secs(30))
         .build()
-        .map_err(|e| AuthError::Local(format!("HTTP-klienten kunne ikke lages: {e}")))
+        .map_err(|e| AuthError::Local(tr!("HTTP-klienten kunne ikke lages: {e}", e)))
 }
 
 fn map_token_error<RE: std::error::Error>(
@@ -259,15 +260,15 @@ impl Provider {
         let url = format!("{issuer}/.well-known/openid-configuration");
         let response = http.get(&url).send().await.map_err(|e| network(&e))?;
         if !response.status().is_success() {
-            return Err(AuthError::Protocol(format!(
-                "discovery answered {}",
-                response.status()
+            return Err(AuthError::Protocol(tr!(
+                "discovery svarte {status}",
+                status = response.status()
             )));
         }
         let metadata: Metadata = response
             .json()
             .await
-            .map_err(|e| AuthError::Protocol(format!("discovery document: {e}")))?;
+            .map_err(|e| AuthError::Protocol(tr!("discovery-dokumentet: {e}", e)))?;
         if metadata.issuer != issuer {
             return Err(AuthError::IssuerMismatch {
                 expected: issuer.to_owned(),
@@ -308,7 +309,7 @@ impl Provider {
     /// The `oauth2` client, with `redirect` when the flow has one.
     pub fn oauth_client(&self, redirect: Option<&str>) -> Result<OAuthClient, AuthError> {
         let bad = |what: &str, e: oauth2::url::ParseError| {
-            AuthError::Protocol(format!("{what} in discovery: {e}"))
+            AuthError::Protocol(tr!("{what} i discovery: {e}", what, e))
         };
         let mut client = oauth2::Client::new(ClientId::new(self.client_id.clone()))
             .set_auth_uri(
@@ -360,7 +361,7 @@ impl Provider {
             Some(kid) => self.keys.find(kid),
             None => self.keys.keys.first(),
         }
-        .ok_or_else(|| AuthError::IdToken("no matching key in the JWKS".into()))?;
+        .ok_or_else(|| AuthError::IdToken(tr!("ingen passende nøkkel i JWKS").into()))?;
         let key = DecodingKey::from_jwk(jwk).map_err(|e| AuthError::IdToken(e.to_string()))?;
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[self.issuer()]);
@@ -372,7 +373,7 @@ impl Provider {
             .claims;
         if let Some(expected) = nonce {
             if claims.nonce.as_deref() != Some(expected) {
-                return Err(AuthError::IdToken("nonce does not match".into()));
+                return Err(AuthError::IdToken(tr!("nonce stemmer ikke").into()));
             }
         }
         if self
@@ -383,8 +384,10 @@ impl Provider {
         {
             let got = claims.acr.as_deref().unwrap_or_default();
             if acr_rank(got) < acr_rank(min_acr) {
-                return Err(AuthError::IdToken(format!(
-                    "level {got:?} is below {min_acr}"
+                return Err(AuthError::IdToken(tr!(
+                    "nivået «{got}» er under {min_acr}",
+                    got,
+                    min_acr
                 )));
             }
         }
@@ -431,9 +434,9 @@ impl Provider {
         if response.status().is_success() {
             Ok(())
         } else {
-            Err(AuthError::Protocol(format!(
-                "revocation answered {}",
-                response.status()
+            Err(AuthError::Protocol(tr!(
+                "tilbakekallingen svarte {status}",
+                status = response.status()
             )))
         }
     }

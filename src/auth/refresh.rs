@@ -5,6 +5,7 @@
 //! is used, and the stored token is re-read under that lock, so two instances never use the
 //! same refresh token twice.
 
+use crate::i18n::tr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -58,7 +59,7 @@ impl Refresher {
         let refresh_token = tokens
             .refresh_token
             .clone()
-            .ok_or_else(|| AuthError::Protocol("ID-porten ga ingen refresh token".into()))?;
+            .ok_or_else(|| AuthError::Protocol(tr!("ID-porten ga ingen refresh token").into()))?;
         let mut stored = stored;
         stored.refresh_token = refresh_token.clone();
         stored.refresh_expires_at = tokens.refresh_expires_at.map(epoch);
@@ -95,7 +96,9 @@ impl Refresher {
             if let Some(store) = &store {
                 let _ = store.delete();
             }
-            return Err(AuthError::InvalidGrant("refresh token expired".into()));
+            return Err(AuthError::InvalidGrant(
+                tr!("fornyelsesnøkkelen er utløpt").into(),
+            ));
         }
         let refresher = Arc::new(Self {
             provider,

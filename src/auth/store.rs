@@ -3,6 +3,7 @@
 //! same token; the refresh token in the OS keyring when one answers ([`super::keyring`]),
 //! else in that file. Never the password, never the access token.
 
+use crate::i18n::tr;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -201,7 +202,7 @@ impl SessionStore {
         let dir = self
             .path
             .parent()
-            .ok_or_else(|| std::io::Error::other("session path has no directory"))?;
+            .ok_or_else(|| std::io::Error::other(tr!("øktfilen har ingen mappe")))?;
         paths::create_private_dir(dir)?;
         let tmp = self
             .path

@@ -1,6 +1,7 @@
 //! Writing a download's body to its file as it arrives, for every backend: the bytes so far
 //! go to `progress`, a broken stream is a network error and a failed write a local one.
 
+use crate::i18n::tr;
 use futures::StreamExt;
 use reqwest::Response;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -15,7 +16,7 @@ pub async fn stream_into<W: AsyncWrite + Unpin>(
     mut progress: impl FnMut(u64),
 ) -> Result<u64, ApiError> {
     let write_failed =
-        |e: std::io::Error| ApiError::Local(format!("kunne ikke skrive vedlegget: {e}"));
+        |e: std::io::Error| ApiError::Local(tr!("kunne ikke skrive vedlegget: {e}", e));
     let mut stream = response.bytes_stream();
     let mut written = 0u64;
     while let Some(chunk) = stream.next().await {

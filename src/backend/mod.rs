@@ -11,6 +11,7 @@ pub mod altinn3;
 pub mod download;
 pub mod session;
 
+use crate::i18n::tr;
 use tokio::io::AsyncWrite;
 
 use crate::auth::{Session, SessionHandle};
@@ -113,7 +114,8 @@ impl Backend {
                 b.password_login(username, password).await
             }
             Backend::Altinn3(_) => Err(PasswordLoginError::Rejected(
-                "Altinn 3 har ingen innlogging med brukernavn og passord; bruk ID-porten".into(),
+                tr!("Altinn 3 har ingen innlogging med brukernavn og passord; bruk ID-porten")
+                    .into(),
             )),
         }
     }
@@ -144,12 +146,12 @@ impl Backend {
     ) -> Result<MessagePage, ApiError> {
         if inbox.is_all() {
             return Err(ApiError::Local(
-                "den samlede innboksen leses aktør for aktør".into(),
+                tr!("den samlede innboksen leses aktør for aktør").into(),
             ));
         }
         if matches!(inbox, Inbox::Group { .. }) && self.capabilities().offset_paging {
             return Err(ApiError::Unsupported {
-                what: "Altinn 2 søker i én aktørs innboks om gangen".into(),
+                what: tr!("Altinn 2 søker i én aktørs innboks om gangen").into(),
             });
         }
         match self.active() {

@@ -1,5 +1,6 @@
 //! `innboks attachment list` and `attachment save`.
 
+use crate::i18n::tr;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -32,7 +33,11 @@ pub async fn attachment_list(
     } else {
         for a in &message.attachments {
             let size = a.size.map(crate::text::human_size).unwrap_or_default();
-            let encrypted = if a.encrypted { "  (kryptert)" } else { "" };
+            let encrypted = if a.encrypted {
+                format!(" {}", tr!(" (kryptert)"))
+            } else {
+                String::new()
+            };
             say!("{:10} {}  {size}{encrypted}", a.id, a.file_name);
         }
     }
@@ -68,7 +73,7 @@ pub async fn attachment_save(
         return fail_as(
             as_json,
             "local",
-            "fant ingen nedlastingsmappe: bruk --out",
+            tr!("fant ingen nedlastingsmappe: bruk --out"),
             2,
         );
     };
@@ -95,7 +100,7 @@ pub async fn attachment_save(
             return fail_as(
                 as_json,
                 "usage",
-                "meldingen har flere vedlegg: oppgi et vedlegg-id eller --all",
+                tr!("meldingen har flere vedlegg: oppgi et vedlegg-id eller --all"),
                 2,
             )
         }
@@ -105,18 +110,18 @@ pub async fn attachment_save(
         if as_json {
             say!("[]");
         } else {
-            eprintln!("Meldingen har ingen vedlegg.");
+            eprintln!("{}", tr!("Meldingen har ingen vedlegg."));
         }
         return ExitCode::SUCCESS;
     }
     if chosen.is_empty() {
-        return fail_as(as_json, "not-found", "fant ikke vedlegget", 4);
+        return fail_as(as_json, "not-found", tr!("fant ikke vedlegget"), 4);
     }
     if let Err(error) = std::fs::create_dir_all(&dir) {
         return fail_as(
             as_json,
             "local",
-            &format!("kan ikke lage {}: {error}", dir.display()),
+            &tr!("kan ikke lage {dir}: {e}", dir = dir.display(), e = error),
             1,
         );
     }
@@ -130,7 +135,7 @@ pub async fn attachment_save(
                 return fail_as(
                     as_json,
                     "local",
-                    &format!("kan ikke lage filen: {error}"),
+                    &tr!("kan ikke lage filen: {error}", error),
                     1,
                 )
             }
@@ -138,10 +143,12 @@ pub async fn attachment_save(
         let mut file = tokio::fs::File::from_std(file);
         let name = crate::text::fit(&a.file_name, 40);
         let report = |bytes: u64| {
-            progress.say(&format!(
-                "Lagrer vedlegg {} av {count}: {name} ({})",
-                n + 1,
-                crate::text::human_size(bytes)
+            progress.say(&tr!(
+                "Lagrer vedlegg {n} av {count}: {name} ({size})",
+                n = n + 1,
+                count,
+                name,
+                size = crate::text::human_size(bytes)
             ));
         };
         match backend.download(&a.url, &mut file, report).await {
@@ -159,7 +166,13 @@ pub async fn attachment_save(
         say!("{}", serde_json::Value::Array(saved));
     } else {
         for s in &saved {
-            say!("Lagret {}", s["path"].as_str().unwrap_or_default());
+            say!(
+                "{}",
+                tr!(
+                    "Lagret {shown}",
+                    shown = s["path"].as_str().unwrap_or_default()
+                )
+            );
         }
     }
     ExitCode::SUCCESS

@@ -6,6 +6,7 @@
 use crate::cache::{Cache, CacheError, Scope};
 use crate::config::Environment;
 use crate::domain::{Folder, Inbox, Message, MessageStatus, MessageSummary, Party};
+use crate::i18n::tr;
 
 /// How a command uses the cache: `--offline` answers from it alone; otherwise what is
 /// fetched is kept there, unless the config says `cache = false`.
@@ -37,7 +38,7 @@ fn open() -> Result<Cache, CacheError> {
     let path = Cache::default_path().ok_or_else(|| {
         CacheError::Io(std::io::Error::new(
             std::io::ErrorKind::NotFound,
-            "ingen hjemmekatalog",
+            tr!("ingen hjemmekatalog"),
         ))
     })?;
     Cache::open(&path)
@@ -69,9 +70,9 @@ impl Local {
     /// there is none.
     pub(super) fn offline(environment: &Environment) -> Result<Self, String> {
         let none = || {
-            format!(
-                "--offline: ingen hurtigbuffer for «{}» ennå. Kjør kommandoen uten --offline først.",
-                environment.name
+            tr!(
+                "--offline: ingen hurtigbuffer for «{env}» ennå. Kjør kommandoen uten --offline først.",
+                env = environment.name
             )
         };
         let cache = open().map_err(|error| format!("--offline: {error}"))?;

@@ -1,5 +1,6 @@
 //! The scriptable mail commands: `list`, `show`, `archive`, `mark-read`, `reportees`.
 
+use crate::i18n::tr;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -46,7 +47,10 @@ async fn fetch_list(
     let fetched = std::cell::Cell::new(0usize);
     let note = |count: usize| {
         fetched.set(fetched.get() + count);
-        progress.say(&format!("Henter meldinger … {} så langt", fetched.get()));
+        progress.say(&tr!(
+            "Henter meldinger … {count} så langt",
+            count = crate::i18n::number(fetched.get())
+        ));
     };
     if backend.capabilities().offset_paging {
         return crate::sync::fetch_all(
@@ -108,7 +112,7 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
         .as_ref()
         .is_some_and(|s| s.trim().chars().count() < 3)
     {
-        return fail_as(as_json, "usage", "søket må ha minst tre tegn", 2);
+        return fail_as(as_json, "usage", tr!("søket må ha minst tre tegn"), 2);
     }
     if options.cache.offline {
         return list_offline(environment, as_json, &options);
@@ -155,7 +159,11 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
         let mut merged = Vec::new();
         let count = parties.len();
         for (n, party) in parties.into_iter().enumerate() {
-            progress.say(&format!("Henter meldinger … aktør {} av {count}", n + 1));
+            progress.say(&tr!(
+                "Henter meldinger … aktør {n} av {count}",
+                n = n + 1,
+                count
+            ));
             let owner = Inbox::Party(party.id.clone());
             let mut messages =
                 fetch_list(&backend, &owner, &query, limit, concurrency, &progress).await?;
@@ -188,7 +196,7 @@ fn list_offline(environment: &Environment, as_json: bool, options: &ListOptions)
         return fail_as(
             as_json,
             "usage",
-            "--filter er et OData-filter hos Altinn og virker ikke med --offline",
+            tr!("--filter er et OData-filter hos Altinn og virker ikke med --offline"),
             2,
         );
     }
@@ -240,7 +248,7 @@ fn print_list(
         let dot = if m.is_unread() { "●" } else { " " };
         let received = m
             .last_changed
-            .map(crate::text::norwegian_date)
+            .map(crate::text::date_text)
             .unwrap_or_default();
         let owner = m
             .owner
@@ -251,10 +259,11 @@ fn print_list(
             })
             .unwrap_or_default();
         say!(
-            "{dot} {received:10}  {owner}{}  {}  [{}]",
+            "{dot} {received:width$}  {owner}{}  {}  [{}]",
             crate::text::fit(m.sender(), 24),
             m.subject,
-            m.id
+            m.id,
+            width = crate::text::date_width()
         );
     }
 }
@@ -283,16 +292,25 @@ pub enum Bulk {
 pub fn ask_to_purge(count: usize) -> bool {
     use std::io::{BufRead, IsTerminal, Write};
     if !std::io::stdin().is_terminal() {
-        eprintln!("innboks: purge sletter for godt og spør først; bruk --yes fra et skript");
+        eprintln!(
+            "innboks: {}",
+            tr!("purge sletter for godt og spør først; bruk --yes fra et skript")
+        );
         return false;
     }
-    eprint!("Slette {count} melding(er) for godt? Det kan ikke angres. [y/N] ");
+    eprint!(
+        "{} ",
+        tr!(
+            "Slette {count} melding(er) for godt? Det kan ikke angres. [y/N]",
+            count
+        )
+    );
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     let yes = std::io::stdin().lock().read_line(&mut answer).is_ok()
         && matches!(answer.trim(), "y" | "Y" | "j" | "J" | "ja" | "yes");
     if !yes {
-        eprintln!("innboks: avbrutt");
+        eprintln!("innboks: {}", tr!("avbrutt"));
     }
     yes
 }
@@ -333,14 +351,16 @@ pub async fn act_on(
                     results.push(json!({"id": id, "ok": true, "new_id": new_id}));
                 } else {
                     match (bulk, new_id) {
-                        (Bulk::Archive, Some(new_id)) => say!("{id}: arkivert som {new_id}"),
-                        (Bulk::Archive, None) => say!("{id}: arkivert"),
-                        (Bulk::MarkRead, _) => say!("{id}: lest"),
-                        (Bulk::Delete, _) => say!("{id}: i papirkurven"),
-                        (Bulk::Restore, _) => say!("{id}: tilbake i innboksen"),
-                        (Bulk::MarkUnread, _) => say!("{id}: ulest"),
-                        (Bulk::Confirm, _) => say!("{id}: mottak bekreftet"),
-                        (Bulk::Purge, _) => say!("{id}: slettet for godt"),
+                        (Bulk::Archive, Some(new_id)) => {
+                            say!("{id}: {}", tr!("arkivert som {new_id}", new_id))
+                        }
+                        (Bulk::Archive, None) => say!("{id}: {}", tr!("arkivert")),
+                        (Bulk::MarkRead, _) => say!("{id}: {}", tr!("lest")),
+                        (Bulk::Delete, _) => say!("{id}: {}", tr!("i papirkurven")),
+                        (Bulk::Restore, _) => say!("{id}: {}", tr!("tilbake i innboksen")),
+                        (Bulk::MarkUnread, _) => say!("{id}: {}", tr!("ulest")),
+                        (Bulk::Confirm, _) => say!("{id}: {}", tr!("mottak bekreftet")),
+                        (Bulk::Purge, _) => say!("{id}: {}", tr!("slettet for godt")),
                     }
                 }
             }
@@ -399,7 +419,10 @@ pub(super) async fn fetch_message(
             fail_as(
                 as_json,
                 "offline",
-                &format!("--offline: {id} er ikke i hurtigbufferen (den er aldri åpnet her)"),
+                &tr!(
+                    "--offline: {id} er ikke i hurtigbufferen (den er aldri åpnet her)",
+                    id
+                ),
                 super::EXIT_NETWORK,
             )
         });
@@ -442,18 +465,31 @@ fn print_message(message: &crate::domain::Message, as_json: bool) {
         say!("{value}");
     } else {
         let s = &message.summary;
-        say!("Fra: {}", s.sender());
+        say!("{}", tr!("Fra: {sender}", sender = s.sender()));
         if let Some(received) = s.last_changed {
-            say!("Mottatt: {}", crate::text::norwegian_datetime(received));
+            say!(
+                "{}",
+                tr!("Mottatt: {at}", at = crate::text::date_time_text(received))
+            );
         }
-        say!("Status: {}   Type: {}", s.status.label(), s.kind.display());
-        say!("Emne: {}", s.subject);
+        say!(
+            "{}",
+            tr!(
+                "Status: {status}   Type: {kind}",
+                status = s.status.shown(),
+                kind = s.kind.display()
+            )
+        );
+        say!("{}", tr!("Emne: {subject}", subject = s.subject));
         for (i, a) in message.attachments.iter().enumerate() {
             say!(
-                "Vedlegg [{}]: {} ({})",
-                i + 1,
-                a.file_name,
-                a.size.map(crate::text::human_size).unwrap_or_default()
+                "{}",
+                tr!(
+                    "Vedlegg [{n}]: {name} ({size})",
+                    n = i + 1,
+                    name = a.file_name,
+                    size = a.size.map(crate::text::human_size).unwrap_or_default()
+                )
             );
         }
         say!();

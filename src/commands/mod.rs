@@ -23,6 +23,7 @@ pub use local::CacheUse;
 pub use mail::{act_on, ask_to_purge, list, reportees, show, Bulk, ListOptions};
 pub use session::{login, logout, status};
 
+use crate::i18n::tr;
 use std::process::ExitCode;
 
 use crate::auth::oidc::{self, AuthError, Provider};
@@ -46,9 +47,9 @@ fn fail(error: &dyn std::fmt::Display, code: u8) -> ExitCode {
 
 async fn discover(environment: &Environment) -> Result<Provider, AuthError> {
     let (Some(issuer), Some(client_id)) = (&environment.issuer, &environment.client_id) else {
-        return Err(AuthError::NotOffered(format!(
-            "ID-porten er ikke konfigurert for miljøet «{}»: sett issuer og client_id (eller --issuer og --client-id).",
-            environment.name
+        return Err(AuthError::NotOffered(tr!(
+            "ID-porten er ikke konfigurert for miljøet «{env}»: sett issuer og client_id (eller --issuer og --client-id).",
+            env = environment.name
         )));
     };
     Provider::discover(&oidc::http_client()?, issuer, client_id).await
@@ -98,11 +99,11 @@ async fn resume(
 ) -> Result<(Backend, Option<String>), (String, &'static str, u8)> {
     let not_logged_in = |why: String| (why, "not-logged-in", EXIT_NOT_LOGGED_IN);
     let store =
-        store_for(environment).ok_or_else(|| not_logged_in("ingen hjemmekatalog".into()))?;
+        store_for(environment).ok_or_else(|| not_logged_in(tr!("ingen hjemmekatalog").into()))?;
     let stored = store.load().ok_or_else(|| {
-        not_logged_in(format!(
-            "ikke innlogget i «{}»: kjør innboks login",
-            environment.name
+        not_logged_in(tr!(
+            "ikke innlogget i «{env}»: kjør innboks login",
+            env = environment.name
         ))
     })?;
     let user = stored.user_key.clone();
@@ -113,7 +114,7 @@ async fn resume(
     let refresher = Refresher::resume(provider, handle.clone(), Some(store), stored)
         .await
         .map_err(|e| match e {
-            AuthError::InvalidGrant(_) => not_logged_in(format!("{e} Kjør innboks login.")),
+            AuthError::InvalidGrant(_) => not_logged_in(tr!("{e} Kjør innboks login.", e)),
             other => (other.to_string(), "network", EXIT_NETWORK),
         })?;
     handle.set_refresher(refresher, None);
@@ -129,7 +130,10 @@ pub fn backend_for(environment: &Environment, session: SessionHandle) -> Result<
             session,
         ),
         Api::Altinn3 => Backend::altinn3(
-            crate::backend::altinn3::Client::new(environment.altinn_url.clone(), "nb")?,
+            crate::backend::altinn3::Client::new(
+                environment.altinn_url.clone(),
+                crate::i18n::current().code(),
+            )?,
             session,
         ),
     })
@@ -188,6 +192,9 @@ async fn read_message(
     if backend.capabilities().quiet_read {
         return backend.preview(inbox, id).await;
     }
-    eprintln!("innboks: Altinn 3 markerer en melding som sett når den hentes.");
+    eprintln!(
+        "innboks: {}",
+        tr!("Altinn 3 markerer en melding som sett når den hentes.")
+    );
     backend.open(inbox, id).await
 }

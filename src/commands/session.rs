@@ -1,5 +1,6 @@
 //! `innboks login`, `logout` and `status`: the session, kept in the store the TUI uses.
 
+use crate::i18n::tr;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -60,13 +61,16 @@ pub async fn login(
         return fail(&error, EXIT_NOT_LOGGED_IN);
     }
     let who = pid
-        .map(|p| format!(" (fødselsnummer {p})"))
+        .map(|p| tr!(" (fødselsnummer {p})", p))
         .unwrap_or_default();
-    say!("Innlogget med ID-porten{who}.");
+    say!("{}", tr!("Innlogget med ID-porten{who}.", who));
     if let Some(store) = store {
         say!(
-            "Økten er lagret i {} (kun lesbar for deg).",
-            store.path().display()
+            "{}",
+            tr!(
+                "Økten er lagret i {path} (kun lesbar for deg).",
+                path = store.path().display()
+            )
         );
     }
     ExitCode::SUCCESS
@@ -80,28 +84,37 @@ async fn browser_login(
 ) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
     let mut login = browser::start(provider.clone(), loopback_port, scopes, DEFAULT_ACR).await?;
     let var = |name: &str| std::env::var(name).ok();
-    say!("Åpne denne adressen i en nettleser og logg inn:");
+    say!("{}", tr!("Åpne denne adressen i en nettleser og logg inn:"));
     say!("{}", login.authorize_url);
     if !no_browser
         && browser::local_browser_available(var)
         && browser::open_in_browser(&login.authorize_url).is_ok()
     {
-        say!("(Nettleseren er åpnet.)");
+        say!("{}", tr!("(Nettleseren er åpnet.)"));
     }
-    say!("Venter på svar på {} …", login.redirect_uri);
+    say!(
+        "{}",
+        tr!("Venter på svar på {uri} …", uri = login.redirect_uri)
+    );
     if login.fixed_port_busy {
         say!(
-            "Den faste porten var opptatt, så {} brukes denne gangen.",
-            login.port
+            "{}",
+            tr!(
+                "Den faste porten var opptatt, så {port} brukes denne gangen.",
+                port = login.port
+            )
         );
     }
     if browser::over_ssh(var) {
         say!(
-            "Over SSH: koble til med  ssh -L {0}:127.0.0.1:{0} <denne maskinen>  så når nettleseren din hit.",
-            login.port
+            "{}",
+            tr!("Over SSH: koble til med  ssh -L {port}:127.0.0.1:{port} <denne maskinen>  så når nettleseren din hit.", port = login.port)
         );
     }
-    say!("Eller lim inn adressen nettleseren havnet på, og trykk Enter:");
+    say!(
+        "{}",
+        tr!("Eller lim inn adressen nettleseren havnet på, og trykk Enter:")
+    );
     let _ = std::io::stdout().flush();
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let params = {
@@ -132,20 +145,26 @@ async fn device_login(
     scopes: &str,
 ) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
     let login = device::start(provider, scopes).await?;
-    say!("Gå til {} og skriv inn koden", login.verification_uri);
+    say!(
+        "{}",
+        tr!(
+            "Gå til {uri} og skriv inn koden",
+            uri = login.verification_uri
+        )
+    );
     say!();
     say!("    {}", login.user_code);
     say!();
     if let Some(complete) = &login.verification_uri_complete {
         if std::io::stdout().is_terminal() {
-            say!("Eller skann denne med mobilen:");
+            say!("{}", tr!("Eller skann denne med mobilen:"));
             for line in crate::text::qr_lines(complete) {
                 say!("{line}");
             }
         }
-        say!("Direkte lenke: {complete}");
+        say!("{}", tr!("Direkte lenke: {complete}", complete));
     }
-    say!("Venter på godkjenning …");
+    say!("{}", tr!("Venter på godkjenning …"));
     let _ = std::io::stdout().flush();
     let (tokens, claims) = device::poll(provider, &login, DEFAULT_ACR).await?;
     Ok((tokens, claims, "device"))
@@ -168,7 +187,7 @@ fn read_password(prompt: &str) -> std::io::Result<Secret> {
             Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => match key.code {
                 KeyCode::Enter => break Ok(()),
                 KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    break Err(std::io::Error::other("avbrutt"))
+                    break Err(std::io::Error::other(tr!("avbrutt")))
                 }
                 KeyCode::Backspace => {
                     password.pop();
@@ -189,16 +208,16 @@ async fn password_login(environment: &Environment, username: Option<String>) -> 
     let username = match username {
         Some(name) => name,
         None => {
-            eprint!("Brukernavn: ");
+            eprint!("{} ", tr!("Brukernavn: ").trim_end());
             let _ = std::io::stderr().flush();
             let mut line = String::new();
             if std::io::stdin().read_line(&mut line).is_err() {
-                return fail(&"kunne ikke lese brukernavnet", 2);
+                return fail(&tr!("kunne ikke lese brukernavnet"), 2);
             }
             line.trim().to_owned()
         }
     };
-    let password = match read_password("Passord: ") {
+    let password = match read_password(&format!("{} ", tr!("Passord:    ").trim_end())) {
         Ok(password) => password,
         Err(error) => return fail(&error, 2),
     };
@@ -208,13 +227,23 @@ async fn password_login(environment: &Environment, username: Option<String>) -> 
     };
     match client.login_with_password(&username, &password).await {
         Ok(_) => {
-            say!("Innlogget som {username} med passord (sikkerhetsnivå 1).");
-            say!("Passordøkter lagres ikke mellom kjøringer; bruk ID-porten for det.");
+            say!(
+                "{}",
+                tr!(
+                    "Innlogget som {username} med passord (sikkerhetsnivå 1).",
+                    username
+                )
+            );
+            say!(
+                "{}",
+                tr!("Passordøkter lagres ikke mellom kjøringer; bruk ID-porten for det.")
+            );
             ExitCode::SUCCESS
         }
-        Err(crate::backend::altinn2::PasswordLoginError::Rejected(reason)) => {
-            fail(&format!("innlogging feilet: {reason}"), EXIT_NOT_LOGGED_IN)
-        }
+        Err(crate::backend::altinn2::PasswordLoginError::Rejected(reason)) => fail(
+            &tr!("innlogging feilet: {reason}", reason),
+            EXIT_NOT_LOGGED_IN,
+        ),
         Err(error) => fail(&error, EXIT_NETWORK),
     }
 }
@@ -222,10 +251,13 @@ async fn password_login(environment: &Environment, username: Option<String>) -> 
 /// `innboks logout`: revokes at the provider and deletes the stored session.
 pub async fn logout(environment: &Environment) -> ExitCode {
     let Some(store) = store_for(environment) else {
-        return fail(&"ingen hjemmekatalog", 2);
+        return fail(&tr!("ingen hjemmekatalog"), 2);
     };
     if store.describe().is_none() {
-        say!("Ikke innlogget i «{}».", environment.name);
+        say!(
+            "{}",
+            tr!("Ikke innlogget i «{env}».", env = environment.name)
+        );
         return ExitCode::SUCCESS;
     }
     // The token to revoke; a keyring that holds it but does not answer now still lets the
@@ -233,23 +265,30 @@ pub async fn logout(environment: &Environment) -> ExitCode {
     let revoked = match (store.load(), discover(environment).await) {
         (Some(stored), Ok(provider)) => provider.revoke(&stored.refresh_token).await,
         (None, _) => Err(crate::auth::oidc::AuthError::NotOffered(
-            "nøkkelringen svarte ikke, så fornyelsesnøkkelen kunne ikke leses".into(),
+            tr!("nøkkelringen svarte ikke, så fornyelsesnøkkelen kunne ikke leses").into(),
         )),
         (_, Err(error)) => Err(error),
     };
     if let Err(error) = store.delete() {
         return fail(
-            &format!("kunne ikke slette {}: {error}", store.path().display()),
+            &tr!(
+                "kunne ikke slette {path}: {error}",
+                path = store.path().display(),
+                error
+            ),
             2,
         );
     }
     match revoked {
         Ok(()) => {
-            say!("Logget ut: økten er trukket tilbake hos ID-porten og slettet her.");
+            say!(
+                "{}",
+                tr!("Logget ut: økten er trukket tilbake hos ID-porten og slettet her.")
+            );
             ExitCode::SUCCESS
         }
         Err(error) => {
-            say!("Økten er slettet her, men den kunne ikke trekkes tilbake hos ID-porten: {error}");
+            say!("{}", tr!("Økten er slettet her, men den kunne ikke trekkes tilbake hos ID-porten: {error}", error));
             ExitCode::from(EXIT_NETWORK)
         }
     }
@@ -291,33 +330,48 @@ pub fn status(environment: &Environment, as_json: bool) -> ExitCode {
         say!("{value}");
     } else if let Some(s) = &stored {
         say!(
-            "Innlogget i «{}» med ID-porten ({}).",
-            environment.name,
-            s.method
+            "{}",
+            tr!(
+                "Innlogget i «{env}» med ID-porten ({method}).",
+                env = environment.name,
+                method = s.method
+            )
         );
         if let Some(pid) = &s.pid_masked {
-            say!("Fødselsnummer: {pid}");
-        }
-        say!("Utsteder: {}  klient: {}", s.issuer, s.client_id);
-        say!("Innlogget: {}", iso(s.logged_in_at));
-        if let Some(at) = s.refresh_expires_at {
-            say!("Økten utløper uten bruk: {}", iso(at));
+            say!("{}", tr!("Fødselsnummer: {pid}", pid));
         }
         say!(
-            "Fornyelsesnøkkelen ligger {}.",
+            "{}",
+            tr!(
+                "Utsteder: {issuer}  klient: {client}",
+                issuer = s.issuer,
+                client = s.client_id
+            )
+        );
+        say!("{}", tr!("Innlogget: {at}", at = iso(s.logged_in_at)));
+        if let Some(at) = s.refresh_expires_at {
+            say!("{}", tr!("Økten utløper uten bruk: {at}", at = iso(at)));
+        }
+        let path = store
+            .as_ref()
+            .map(|st| format!(": {}", st.path().display()))
+            .unwrap_or_default();
+        say!(
+            "{}",
             match s.token_in {
-                crate::auth::store::TokenPlace::Keyring => "i nøkkelringen".to_owned(),
-                crate::auth::store::TokenPlace::File => format!(
-                    "i øktfilen (0600; fant ingen nøkkelring){}",
-                    store
-                        .as_ref()
-                        .map(|st| format!(": {}", st.path().display()))
-                        .unwrap_or_default()
+                crate::auth::store::TokenPlace::Keyring =>
+                    tr!("Fornyelsesnøkkelen ligger i nøkkelringen.").to_owned(),
+                crate::auth::store::TokenPlace::File => tr!(
+                    "Fornyelsesnøkkelen ligger i øktfilen (0600; fant ingen nøkkelring){path}.",
+                    path
                 ),
             }
         );
     } else {
-        say!("Ikke innlogget i «{}».", environment.name);
+        say!(
+            "{}",
+            tr!("Ikke innlogget i «{env}».", env = environment.name)
+        );
     }
     if stored.is_some() {
         ExitCode::SUCCESS

@@ -1,6 +1,7 @@
 //! Whose inbox, which list of it, and what can be done to its messages: the words the app,
 //! the runtime, the cache and every backend share.
 
+use crate::i18n::tr;
 use std::fmt;
 
 use super::{Filters, Folder, MessageSummary};
@@ -168,16 +169,16 @@ pub enum MessageAction {
 }
 
 impl MessageAction {
-    /// The verb for messages to the user ("arkivere").
+    /// The verb for messages to the user (tr!("arkivere")).
     pub fn verb(self) -> &'static str {
         match self {
-            MessageAction::Archive => "arkivere",
-            MessageAction::Delete => "slette",
-            MessageAction::Confirm => "bekrefte",
-            MessageAction::MarkRead => "merke som lest",
-            MessageAction::MarkUnread => "merke som ulest",
-            MessageAction::Restore => "gjenopprette",
-            MessageAction::Purge => "slette for godt",
+            MessageAction::Archive => tr!("arkivere"),
+            MessageAction::Delete => tr!("slette"),
+            MessageAction::Confirm => tr!("bekrefte"),
+            MessageAction::MarkRead => tr!("merke som lest"),
+            MessageAction::MarkUnread => tr!("merke som ulest"),
+            MessageAction::Restore => tr!("gjenopprette"),
+            MessageAction::Purge => tr!("slette for godt"),
         }
     }
 }

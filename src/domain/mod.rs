@@ -12,6 +12,7 @@ pub use inbox::{
 };
 pub use session::RefreshEvent;
 
+use crate::i18n::tr;
 use chrono::{DateTime, Utc};
 
 /// The page size the list asks for: Altinn 2 gives at most 50 items a response.
@@ -76,7 +77,21 @@ impl MessageStatus {
         }
     }
 
-    /// The Norwegian (Bokmål) label shown in the UI.
+    /// The status in the language in use, for the screen.
+    pub fn shown(&self) -> &str {
+        match self {
+            Self::Unread => tr!("Ulest"),
+            Self::Read => tr!("Lest"),
+            Self::Filling => tr!("Utfylling"),
+            Self::Signing => tr!("Signering"),
+            Self::SentAndArchived => tr!("Sendt og arkivert"),
+            Self::Archived => tr!("Arkivert"),
+            Self::Deleted => tr!("Slettet"),
+            Self::Other(text) => text,
+        }
+    }
+
+    /// The Norwegian (bokmål) label whatever the language: stable for scripts (`--json`).
     pub fn label(&self) -> &str {
         match self {
             Self::Unread => "Ulest",
@@ -124,8 +139,8 @@ impl MessageKind {
     /// The word shown on the screen (`Brev`, `Skjema`, or an unknown type as sent).
     pub fn display(&self) -> &str {
         match self {
-            Self::Correspondence => "Brev",
-            Self::FormTask => "Skjema",
+            Self::Correspondence => tr!("Brev"),
+            Self::FormTask => tr!("Skjema"),
             Self::Other(text) => text,
         }
     }
@@ -286,7 +301,16 @@ impl Folder {
         }
     }
 
-    /// Its name on screen.
+    /// Its name on screen, in the language in use.
+    pub fn title(self) -> &'static str {
+        match self {
+            Folder::Inbox => tr!("Innboks"),
+            Folder::Archive => tr!("Arkiv"),
+            Folder::Trash => tr!("Papirkurv"),
+        }
+    }
+
+    /// Its Norwegian name whatever the language: part of a cache key, so never translated.
     pub fn label(self) -> &'static str {
         match self {
             Folder::Inbox => "Innboks",
@@ -421,23 +445,23 @@ impl Filters {
             return None;
         }
         Some(match key {
-            FilterKey::Unread => "uleste".into(),
+            FilterKey::Unread => tr!("uleste").into(),
             FilterKey::Kind => match self.kind.as_ref()? {
-                MessageKind::Correspondence => "brev".into(),
-                MessageKind::FormTask => "skjema".into(),
+                MessageKind::Correspondence => tr!("brev").into(),
+                MessageKind::FormTask => tr!("skjema").into(),
                 MessageKind::Other(text) => text.clone(),
             },
-            FilterKey::Sender => format!("fra {}", self.sender.as_deref()?),
+            FilterKey::Sender => tr!("fra {sender}", sender = self.sender.as_deref()?),
             FilterKey::Dates => {
-                let day = |t: DateTime<Utc>| crate::text::norwegian_date(t);
+                let day = |t: DateTime<Utc>| crate::text::date_text(t);
                 match (self.since, self.until) {
                     (Some(since), Some(until)) => format!("{}–{}", day(since), day(until)),
-                    (Some(since), None) => format!("siden {}", day(since)),
-                    (None, Some(until)) => format!("til {}", day(until)),
+                    (Some(since), None) => tr!("siden {date}", date = day(since)),
+                    (None, Some(until)) => tr!("til {date}", date = day(until)),
                     (None, None) => return None,
                 }
             }
-            FilterKey::NeedsConfirmation => "må bekreftes".into(),
+            FilterKey::NeedsConfirmation => tr!("må bekreftes").into(),
         })
     }
 

@@ -1,6 +1,7 @@
 //! Saving an attachment: streamed into a new file that never overwrites another, with
 //! progress; a failed download leaves no partial file behind.
 
+use crate::i18n::tr;
 use std::path::{Path, PathBuf};
 
 use super::Ctx;
@@ -27,9 +28,9 @@ pub(super) async fn save(
 async fn download(ctx: &Ctx, url: &str, file_name: &str, dir: &Path) -> Result<PathBuf, String> {
     tokio::fs::create_dir_all(dir)
         .await
-        .map_err(|e| format!("kan ikke lage {}: {e}", dir.display()))?;
+        .map_err(|e| tr!("kan ikke lage {dir}: {e}", dir = dir.display(), e))?;
     let (path, file) = crate::paths::create_unique(dir, file_name)
-        .map_err(|e| format!("kan ikke lage filen i {}: {e}", dir.display()))?;
+        .map_err(|e| tr!("kan ikke lage filen i {dir}: {e}", dir = dir.display(), e))?;
     let mut file = tokio::fs::File::from_std(file);
     let mut last = 0u64;
     let progress = |bytes: u64| {

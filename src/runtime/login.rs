@@ -1,6 +1,7 @@
 //! Effects of logging in: the password login, ID-porten discovery, the device and browser
 //! flows, resuming a stored session, and keeping a session alive afterwards.
 
+use crate::i18n::tr;
 use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -43,7 +44,7 @@ async fn provider_for(ctx: &Ctx) -> Result<Provider, AuthError> {
     let auth = &ctx.auth;
     let (Some(issuer), Some(client_id)) = (&auth.issuer, &auth.client_id) else {
         return Err(AuthError::NotOffered(
-            "ID-porten er ikke konfigurert: sett issuer og client_id for miljøet i config.toml."
+            tr!("ID-porten er ikke konfigurert: sett issuer og client_id for miljøet i config.toml.")
                 .into(),
         ));
     };

@@ -1,5 +1,6 @@
 //! The detail pane: headers, attachments, and the body as wrapped text.
 
+use crate::i18n::tr;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -8,15 +9,18 @@ use ratatui::Frame;
 use super::{spinner, Theme};
 use crate::app::{App, Focus};
 use crate::domain::{Message, MessageSummary};
-use crate::text::{human_size, norwegian_date, norwegian_datetime};
+use crate::text::{date_text, date_time_text, human_size};
 
 /// Draws the detail pane into `area`.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let loading = app.detail.request.is_some();
     let title = if loading {
-        format!(" Melding · henter {} ", spinner(app.spinner))
+        tr!(
+            " Melding · henter {spinner} ",
+            spinner = spinner(app.spinner)
+        )
     } else {
-        " Melding ".to_owned()
+        tr!(" Melding ").to_owned()
     };
     let block = Block::bordered()
         .title(title)
@@ -42,17 +46,20 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             match &app.detail.error {
                 Some(error) => {
                     lines.push(Line::styled(error.clone(), theme.error));
-                    lines.push(Line::styled("Trykk r for å prøve igjen.", theme.dim));
+                    lines.push(Line::styled(tr!("Trykk r for å prøve igjen."), theme.dim));
                 }
                 None => lines.push(Line::styled(
-                    format!("{} Henter meldingen…", spinner(app.spinner)),
+                    tr!(
+                        "{spinner} Henter meldingen…",
+                        spinner = spinner(app.spinner)
+                    ),
                     theme.dim,
                 )),
             }
             lines
         }
         (None, None) => vec![Line::styled(
-            "Velg en melding med j/k, og åpne den med Enter.",
+            tr!("Velg en melding med j/k, og åpne den med Enter."),
             theme.dim,
         )],
     };
@@ -68,30 +75,30 @@ fn label(text: &'static str, theme: &Theme) -> Span<'static> {
 
 fn header_lines(summary: &MessageSummary, theme: &Theme) -> Vec<Line<'static>> {
     let mut first = vec![
-        label("Fra: ", theme),
+        label(tr!("Fra: "), theme),
         Span::raw(summary.sender().to_owned()),
     ];
     if let Some(date) = summary.last_changed {
-        first.push(label("   Mottatt: ", theme));
-        first.push(Span::raw(norwegian_datetime(date)));
+        first.push(label(tr!("   Mottatt: "), theme));
+        first.push(Span::raw(date_time_text(date)));
     }
     let mut second = vec![
-        label("Type: ", theme),
+        label(tr!("Type: "), theme),
         Span::raw(summary.kind.display().to_owned()),
-        label("   Status: ", theme),
-        Span::raw(summary.status.label().to_owned()),
+        label(tr!("   Status: "), theme),
+        Span::raw(summary.status.shown().to_owned()),
     ];
     if let Some(due) = summary.due {
-        second.push(label("   Frist: ", theme));
-        second.push(Span::raw(norwegian_date(due)));
+        second.push(label(tr!("   Frist: "), theme));
+        second.push(Span::raw(date_text(due)));
     }
     if summary.requires_confirmation {
-        second.push(Span::styled("   Krever bekreftelse (c)", theme.key));
+        second.push(Span::styled(tr!("   Krever bekreftelse (c)"), theme.key));
     }
     let mut lines = vec![Line::from(first), Line::from(second)];
     if summary.message_sender.is_some() && summary.sender() != summary.service_owner {
         lines.push(Line::from(vec![
-            label("Tjenesteeier: ", theme),
+            label(tr!("Tjenesteeier: "), theme),
             Span::raw(summary.service_owner.clone()),
         ]));
     }
@@ -112,7 +119,7 @@ fn message_lines(
             text.push_str(&format!(" ({})", human_size(size)));
         }
         if attachment.encrypted {
-            text.push_str(" (kryptert)");
+            text.push_str(tr!(" (kryptert)"));
         }
         text
     };
@@ -121,7 +128,7 @@ fn message_lines(
         Some(chosen) if !message.attachments.is_empty() => {
             lines.push(
                 label(
-                    "Vedlegg (j/k velg · S lagre · o åpne · Esc tilbake):",
+                    tr!("Vedlegg (j/k velg · S lagre · o åpne · Esc tilbake):"),
                     theme,
                 )
                 .into(),
@@ -136,7 +143,7 @@ fn message_lines(
             }
         }
         _ if !message.attachments.is_empty() => {
-            let mut spans = vec![label("Vedlegg: ", theme)];
+            let mut spans = vec![label(tr!("Vedlegg: "), theme)];
             for (i, attachment) in message.attachments.iter().enumerate() {
                 if i > 0 {
                     spans.push(Span::raw("  "));
@@ -149,7 +156,7 @@ fn message_lines(
     }
     if let Some(reference) = &message.archive_reference {
         lines.push(Line::from(vec![
-            label("Arkivreferanse: ", theme),
+            label(tr!("Arkivreferanse: "), theme),
             Span::raw(reference.clone()),
         ]));
     }
@@ -158,7 +165,7 @@ fn message_lines(
         let text = message
             .summary_text
             .clone()
-            .unwrap_or_else(|| "(ingen tekst)".to_owned());
+            .unwrap_or_else(|| tr!("(ingen tekst)").to_owned());
         lines.push(Line::raw(text));
     } else {
         let header = lines.len();
@@ -189,15 +196,15 @@ fn history_lines(
     let mut lines = header_lines(&message.summary, theme);
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
-        Span::styled("Historikk", theme.title),
-        label("  (H viser teksten igjen)", theme),
+        Span::styled(tr!("Historikk"), theme.title),
+        label(tr!("  (H viser teksten igjen)"), theme),
     ]));
     for entry in &message.history {
         let mut spans = vec![
             Span::styled(
                 entry
                     .at
-                    .map(norwegian_datetime)
+                    .map(date_time_text)
                     .unwrap_or_else(|| "–".repeat(16)),
                 theme.dim,
             ),

@@ -2,6 +2,7 @@
 //! loaded messages it lets through; says which filters Altinn applies to the whole mailbox
 //! and which only to what is loaded.
 
+use crate::i18n::tr;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -15,11 +16,14 @@ use crate::text::fit;
 /// The menu's action and the name of each filter when it is not set.
 fn entry(key: FilterKey) -> (Action, &'static str) {
     match key {
-        FilterKey::Unread => (Action::FilterUnread, "Uleste"),
-        FilterKey::Kind => (Action::FilterKind, "Type (brev, skjema, …)"),
-        FilterKey::Sender => (Action::FilterBySender, "Avsender (den valgte meldingens)"),
-        FilterKey::Dates => (Action::FilterDays, "Dato (siste 7, 30, 90, 365 dager)"),
-        FilterKey::NeedsConfirmation => (Action::FilterNeedsConfirmation, "Må bekreftes"),
+        FilterKey::Unread => (Action::FilterUnread, tr!("Uleste")),
+        FilterKey::Kind => (Action::FilterKind, tr!("Type (brev, skjema, …)")),
+        FilterKey::Sender => (
+            Action::FilterBySender,
+            tr!("Avsender (den valgte meldingens)"),
+        ),
+        FilterKey::Dates => (Action::FilterDays, tr!("Dato (siste 7, 30, 90, 365 dager)")),
+        FilterKey::NeedsConfirmation => (Action::FilterNeedsConfirmation, tr!("Må bekreftes")),
     }
 }
 
@@ -54,11 +58,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             None => name.to_owned(),
         };
         let label = if key.is_local() {
-            format!("{label} (lokalt)")
+            tr!("{label} (lokalt)", label)
         } else {
             label
         };
-        let count = format!("{} av {loaded}", app.inbox.filter_count(key));
+        let count = tr!(
+            "{count} av {loaded}",
+            count = crate::i18n::number(app.inbox.filter_count(key)),
+            loaded
+        );
         let label_width = inner.saturating_sub(6 + count.len() + 1);
         let style = if set {
             theme.key
@@ -74,19 +82,19 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::from(vec![
         Span::styled(format!(" {} ", key_of(app, Action::FilterClear)), theme.key),
-        Span::raw("  Fjern alle filtre"),
+        Span::raw(tr!("  Fjern alle filtre")),
     ]));
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "Altinn filtrerer hele innboksen; «lokalt» gjelder bare de lastede meldingene. Tallene er lastede meldinger som passer.",
+        tr!("Altinn filtrerer hele innboksen; «lokalt» gjelder bare de lastede meldingene. Tallene er lastede meldinger som passer."),
         theme.dim,
     ));
     lines.push(Line::styled(
-        format!(
-            "{}, {} eller {} lukker",
-            key_of(app, Action::Back),
-            key_of(app, Action::Open),
-            key_of(app, Action::Filter)
+        tr!(
+            "{back}, {open} eller {filter} lukker",
+            back = key_of(app, Action::Back),
+            open = key_of(app, Action::Open),
+            filter = key_of(app, Action::Filter)
         ),
         theme.dim,
     ));
@@ -96,7 +104,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::bordered()
-                .title(" Filtre ")
+                .title(tr!(" Filtre "))
                 .border_style(theme.border_focused),
         ),
         popup,

@@ -2,13 +2,14 @@
 //! the command line. In two columns when one would not fit the height; scrolled with j/k
 //! when even two do not.
 
+use crate::i18n::tr;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::{centered, Theme};
-use crate::app::update::COMMANDS;
+use crate::app::update::commands;
 use crate::app::App;
 use crate::text::fit;
 
@@ -42,8 +43,8 @@ fn group_lines(groups: &[Group], theme: &Theme) -> Vec<Line<'static>> {
 fn groups(app: &App) -> Vec<Group> {
     let mut groups = app.keymap.help();
     groups.push((
-        "Kommandoer (:)",
-        COMMANDS
+        tr!("Kommandoer (:)"),
+        commands()
             .iter()
             .map(|(command, what)| ((*command).to_owned(), *what))
             .collect(),
@@ -55,7 +56,7 @@ fn groups(app: &App) -> Vec<Group> {
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let groups = groups(app);
     let block = Block::bordered()
-        .title(" Hjelp – taster ")
+        .title(tr!(" Hjelp – taster "))
         .border_style(theme.border_focused);
     let one_column = group_lines(&groups, theme);
     // Room for the text: the popup's borders, a blank line and the footer take four rows.
@@ -88,13 +89,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let scroll = (app.help_scroll().unwrap_or(0) as usize).min(max_scroll);
     let footer = Line::styled(
         if scrollable {
-            format!(
-                "j/k blar ({}/{}) · ? eller Esc lukker hjelpen",
-                scroll + room.min(content_height),
-                content_height
+            tr!(
+                "j/k blar ({at}/{of}) · ? eller Esc lukker hjelpen",
+                at = scroll + room.min(content_height),
+                of = content_height
             )
         } else {
-            "? eller Esc lukker hjelpen".to_owned()
+            tr!("? eller Esc lukker hjelpen").to_owned()
         },
         theme.dim,
     );

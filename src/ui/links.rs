@@ -1,5 +1,6 @@
 //! The link chooser (`Y`): the body's numbered links; the chosen one is copied.
 
+use crate::i18n::tr;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
@@ -34,8 +35,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .collect();
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "↑/↓ velg · Enter eller tall kopierer · Esc lukk",
+        tr!("↑/↓ velg · Enter eller tall kopierer · Esc lukk"),
         theme.dim,
     ));
-    super::popup(frame, area, theme, "Kopier lenke", width, lines);
+    super::popup(frame, area, theme, tr!("Kopier lenke"), width, lines);
 }

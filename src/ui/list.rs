@@ -1,6 +1,7 @@
 //! The message list: one row per message (unread marker, date, sender, subject, attachment
 //! count), built only for the visible window.
 
+use crate::i18n::tr;
 use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -11,18 +12,26 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use super::{spinner, Theme};
 use crate::app::{App, Focus};
 use crate::domain::MessageSummary;
-use crate::text::{fit, norwegian_date, short_date};
+use crate::text::{date_text, date_width, fit, short_date};
 
 /// Draws the list pane into `area`.
 pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let inbox = &app.inbox;
-    let folder = app.folder.label();
+    let folder = app.folder.title();
     let mut title = match inbox.marked.len() {
         0 => format!(" {folder} "),
-        n => format!(" {folder} · {n} merket "),
+        n => tr!(
+            " {folder} · {n} merket ",
+            folder,
+            n = crate::i18n::number(n)
+        ),
     };
     if inbox.is_loading() {
-        title = format!(" {folder} · henter {} ", spinner(app.spinner));
+        title = tr!(
+            " {folder} · henter {spinner} ",
+            folder,
+            spinner = spinner(app.spinner)
+        );
     }
     let focused = app.focus == Focus::List;
     let block = Block::bordered().title(title).border_style(if focused {
@@ -37,16 +46,19 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     }
     if inbox.messages.is_empty() {
         let text = if inbox.is_loading() || !inbox.loaded_once {
-            format!("{} Henter meldinger…", spinner(app.spinner))
+            tr!(
+                "{spinner} Henter meldinger…",
+                spinner = spinner(app.spinner)
+            )
         } else if !inbox.hidden.is_empty() {
-            format!(
-                "Ingen av de {} lastede meldingene passer filteret.",
-                inbox.hidden.len()
+            tr!(
+                "Ingen av de {count} lastede meldingene passer filteret.",
+                count = crate::i18n::number(inbox.hidden.len())
             )
         } else if !app.filters.is_empty() {
-            "Ingen meldinger passer filteret (f endrer det).".to_owned()
+            tr!("Ingen meldinger passer filteret (f endrer det).").to_owned()
         } else {
-            "Ingen meldinger.".to_owned()
+            tr!("Ingen meldinger.").to_owned()
         };
         Paragraph::new(Line::styled(text, theme.dim)).render(inner, buf);
         return;
@@ -172,21 +184,22 @@ fn row(
     let due = message
         .due
         .filter(|_| width >= 70)
-        .map(|due| (format!(" frist {}", short_date(due)), due >= now));
+        .map(|due| (tr!(" frist {date}", date = short_date(due)), due >= now));
     let due_width = due.as_ref().map_or(0, |(text, _)| text.chars().count());
     let owner_width = match owner {
         Some(_) => (width / 7).clamp(6, 16),
         None => 0,
     };
-    let fixed =
-        3 + if show_date { 12 } else { 0 } + if owner.is_some() { owner_width + 1 } else { 0 };
+    let fixed = 3
+        + if show_date { date_width() + 2 } else { 0 }
+        + if owner.is_some() { owner_width + 1 } else { 0 };
     let sender_width = (width / 4).clamp(8, 24);
     let subject_width = width.saturating_sub(fixed + sender_width + 1 + att_width + due_width);
     let mut spans = vec![Span::raw(marker), Span::styled(format!("{dot} "), base)];
     if show_date {
-        let date = message.last_changed.map(norwegian_date).unwrap_or_default();
+        let date = message.last_changed.map(date_text).unwrap_or_default();
         spans.push(Span::styled(
-            format!("{} ", fit(&date, 10)),
+            format!("{} ", fit(&date, date_width())),
             theme.dim.patch(base),
         ));
         spans.push(Span::raw(" "));

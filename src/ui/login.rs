@@ -2,6 +2,7 @@
 //! when a session expired, as an overlay over the kept inbox. On short terminals the
 //! decorative lines go first, so the fields, the error and the demo hint always show.
 
+use crate::i18n::tr;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -54,18 +55,18 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
     let focused = login.focused();
     let mut rows = vec![
         Row::new(
-            Line::styled("innboks – Altinn-innboksen i terminalen", theme.title),
+            Line::styled(tr!("innboks – Altinn-innboksen i terminalen"), theme.title),
             false,
         ),
         Row::new(
             Line::from(vec![
-                Span::styled("Miljø: ", theme.dim),
+                Span::styled(tr!("Miljø: "), theme.dim),
                 Span::styled(format!(" {} ", app.env_label), theme.badge),
             ]),
             true,
         ),
         Row::new("", false),
-        Row::new(Line::styled("Logg inn med", theme.dim), false),
+        Row::new(Line::styled(tr!("Logg inn med"), theme.dim), false),
     ];
     for (i, method) in LoginMethod::ALL.iter().enumerate() {
         let chosen = i == login.method;
@@ -90,9 +91,14 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
     if login.method() == LoginMethod::Password {
         let field_width = inner_width.saturating_sub(13).max(4);
         for (label, input, mask, field) in [
-            ("Brukernavn: ", &login.username, None, LoginField::Username),
             (
-                "Passord:    ",
+                tr!("Brukernavn: "),
+                &login.username,
+                None,
+                LoginField::Username,
+            ),
+            (
+                tr!("Passord:    "),
                 &login.password,
                 Some('•'),
                 LoginField::Password,
@@ -119,10 +125,10 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
     } else {
         let text = match (login.method(), app.can_open_browser) {
             (LoginMethod::IdPortenDevice, _) => {
-                "Enter viser en kode du taster inn (eller skanner) på mobil eller PC."
+                tr!("Enter viser en kode du taster inn (eller skanner) på mobil eller PC.")
             }
-            (_, true) => "Enter åpner innloggingen i nettleseren.",
-            (_, false) => "Enter viser adressen du åpner i en nettleser.",
+            (_, true) => tr!("Enter åpner innloggingen i nettleseren."),
+            (_, false) => tr!("Enter viser adressen du åpner i en nettleser."),
         };
         for line in wrap(text, inner_width) {
             rows.push(Row::new(Line::styled(line, theme.dim), true));
@@ -131,12 +137,18 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
     rows.push(Row::new("", false));
     if login.restoring {
         rows.push(Row::new(
-            format!("{} Gjenoppretter den lagrede økten…", spinner(app.spinner)),
+            tr!(
+                "{spinner} Gjenoppretter den lagrede økten…",
+                spinner = spinner(app.spinner)
+            ),
             true,
         ));
     } else if login.pending.is_some() {
         rows.push(Row::new(
-            format!("{} Logger inn…  (Esc avbryter)", spinner(app.spinner)),
+            tr!(
+                "{spinner} Logger inn…  (Esc avbryter)",
+                spinner = spinner(app.spinner)
+            ),
             true,
         ));
     } else if let Some(error) = &login.error {
@@ -153,7 +165,7 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
     rows.push(Row::new(
         Line::styled(
             truncate(
-                "Tab neste felt · ↑/↓ velg · Enter logg inn · Esc avslutt",
+                tr!("Tab neste felt · ↑/↓ velg · Enter logg inn · Esc avslutt"),
                 inner_width,
             ),
             theme.dim,
@@ -166,21 +178,23 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
 /// Why an ID-porten method cannot be used, or that it is still being checked.
 fn method_note(app: &App, method: LoginMethod) -> Option<&'static str> {
     match method {
-        LoginMethod::Password if !app.capabilities.password_login => Some("finnes ikke i Altinn 3"),
+        LoginMethod::Password if !app.capabilities.password_login => {
+            Some(tr!("finnes ikke i Altinn 3"))
+        }
         LoginMethod::Password if app.demo_apis => Some("Altinn 2"),
         LoginMethod::Password => None,
-        _ if !app.idporten_configured => Some("ikke konfigurert"),
+        _ if !app.idporten_configured => Some(tr!("ikke konfigurert")),
         LoginMethod::IdPortenDevice => {
             match (app.login.device_offered, &app.login.provider_error) {
                 (Some(true), _) if app.demo_apis => Some("Altinn 3"),
                 (Some(true), _) => None,
-                (Some(false), _) => Some("ikke tilbudt av denne ID-porten"),
-                (None, Some(_)) => Some("ID-porten svarer ikke"),
-                (None, None) => Some("sjekker …"),
+                (Some(false), _) => Some(tr!("ikke tilbudt av denne ID-porten")),
+                (None, Some(_)) => Some(tr!("ID-porten svarer ikke")),
+                (None, None) => Some(tr!("sjekker …")),
             }
         }
         LoginMethod::IdPortenBrowser => match &app.login.provider_error {
-            Some(_) => Some("ID-porten svarer ikke"),
+            Some(_) => Some(tr!("ID-porten svarer ikke")),
             None if app.demo_apis => Some("Altinn 3"),
             None => None,
         },
@@ -207,19 +221,19 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
     match &app.login.flow {
         LoginFlow::Idle => {}
         LoginFlow::Starting => rows.push(Row::new(
-            format!(
-                "{} Kontakter ID-porten…  (Esc avbryter)",
-                spinner(app.spinner)
+            tr!(
+                "{spinner} Kontakter ID-porten…  (Esc avbryter)",
+                spinner = spinner(app.spinner)
             ),
             true,
         )),
         LoginFlow::Device(view) => {
-            rows.push(Row::new(Line::styled("Gå til", theme.dim), true));
+            rows.push(Row::new(Line::styled(tr!("Gå til"), theme.dim), true));
             for line in chop(&view.verification_uri, inner_width) {
                 rows.push(Row::new(Line::styled(line, theme.key), true));
             }
             rows.push(Row::new(
-                Line::styled("og skriv inn koden", theme.dim),
+                Line::styled(tr!("og skriv inn koden"), theme.dim),
                 true,
             ));
             rows.push(Row::new("", false));
@@ -243,7 +257,10 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
                 .as_secs();
             rows.push(Row::new(
                 Line::styled(
-                    format!("Koden gjelder i {}:{:02} til.", left / 60, left % 60),
+                    tr!(
+                        "Koden gjelder i {time} til.",
+                        time = format!("{}:{:02}", left / 60, left % 60)
+                    ),
                     theme.dim,
                 ),
                 true,
@@ -256,7 +273,7 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
                     && qr.iter().all(|l| width(l) <= inner_width)
                 {
                     rows.push(Row::new(
-                        Line::styled("Eller skann med mobilen:", theme.dim),
+                        Line::styled(tr!("Eller skann med mobilen:"), theme.dim),
                         true,
                     ));
                     for line in qr {
@@ -265,18 +282,18 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
                 }
             }
             rows.push(Row::new(
-                format!(
-                    "{} Venter på godkjenning …   Esc avbryter",
-                    spinner(app.spinner)
+                tr!(
+                    "{spinner} Venter på godkjenning …   Esc avbryter",
+                    spinner = spinner(app.spinner)
                 ),
                 true,
             ));
         }
         LoginFlow::Browser(view) => {
             let opened = if view.opened {
-                "Nettleseren er åpnet. Fullfør innloggingen der, eller åpne adressen selv:"
+                tr!("Nettleseren er åpnet. Fullfør innloggingen der, eller åpne adressen selv:")
             } else {
-                "Åpne denne adressen i en nettleser og logg inn:"
+                tr!("Åpne denne adressen i en nettleser og logg inn:")
             };
             for line in wrap(opened, inner_width) {
                 rows.push(Row::new(Line::styled(line, theme.dim), true));
@@ -285,20 +302,26 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
                 rows.push(Row::new(Line::styled(line, theme.key), true));
             }
             rows.push(Row::new(
-                Line::styled("y kopierer adressen · Tab går til limefeltet", theme.dim),
+                Line::styled(
+                    tr!("y kopierer adressen · Tab går til limefeltet"),
+                    theme.dim,
+                ),
                 true,
             ));
             rows.push(Row::new("", false));
-            let waiting = format!("Venter på svar på http://127.0.0.1:{}/callback", view.port);
+            let waiting = tr!(
+                "Venter på svar på http://127.0.0.1:{port}/callback",
+                port = view.port
+            );
             rows.push(Row::new(
                 format!("{} {waiting}", spinner(app.spinner)),
                 true,
             ));
             if view.fixed_port_busy {
                 for line in wrap(
-                    &format!(
-                        "Den faste porten var opptatt, så {} brukes denne gangen.",
-                        view.port
+                    &tr!(
+                        "Den faste porten var opptatt, så {port} brukes denne gangen.",
+                        port = view.port
                     ),
                     inner_width,
                 ) {
@@ -307,10 +330,7 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
             }
             if app.over_ssh {
                 for line in wrap(
-                    &format!(
-                        "Over SSH: koble til med  ssh -L {0}:127.0.0.1:{0} <denne maskinen>  så når nettleseren din hit.",
-                        view.port
-                    ),
+                    &tr!("Over SSH: koble til med  ssh -L {port}:127.0.0.1:{port} <denne maskinen>  så når nettleseren din hit.", port = view.port),
                     inner_width,
                 ) {
                     rows.push(Row::new(line, true));
@@ -318,7 +338,10 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
             }
             rows.push(Row::new("", false));
             rows.push(Row::new(
-                Line::styled("Eller lim inn adressen nettleseren havnet på:", theme.dim),
+                Line::styled(
+                    tr!("Eller lim inn adressen nettleseren havnet på:"),
+                    theme.dim,
+                ),
                 true,
             ));
             let field_width = inner_width.saturating_sub(2).max(4);
@@ -345,7 +368,7 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
                 }
             }
             rows.push(Row::new(
-                Line::styled("Enter sender · Esc avbryter", theme.dim),
+                Line::styled(tr!("Enter sender · Esc avbryter"), theme.dim),
                 false,
             ));
         }
@@ -367,8 +390,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let mut rows = vec![Row::new(
             Line::styled(
                 match app.login.method() {
-                    LoginMethod::IdPortenDevice => "ID-porten – innlogging med kode",
-                    _ => "ID-porten – innlogging i nettleseren",
+                    LoginMethod::IdPortenDevice => tr!("ID-porten – innlogging med kode"),
+                    _ => tr!("ID-porten – innlogging i nettleseren"),
                 },
                 theme.title,
             ),
@@ -393,9 +416,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let popup = centered(area, box_width, height);
     frame.render_widget(Clear, popup);
     let title = if app.login.relogin {
-        " Logg inn igjen "
+        tr!(" Logg inn igjen ")
     } else {
-        " Logg inn "
+        tr!(" Logg inn ")
     };
     // The flow screens have no side borders, so the URL can be selected without them.
     let block = if in_flow {

@@ -11,6 +11,7 @@ pub mod reportees;
 pub mod status;
 pub mod theme;
 
+use crate::i18n::tr;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -33,9 +34,10 @@ pub fn spinner(frame: usize) -> &'static str {
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
-        let text = Paragraph::new(format!(
-            "Terminalen er for liten ({}×{}). Gjør vinduet større.",
-            area.width, area.height
+        let text = Paragraph::new(tr!(
+            "Terminalen er for liten ({width}×{height}). Gjør vinduet større.",
+            width = area.width,
+            height = area.height
         ))
         .wrap(ratatui::widgets::Wrap { trim: true });
         frame.render_widget(text, area);
@@ -80,7 +82,7 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut left = vec![Span::styled(" innboks ", theme.title), Span::raw("· ")];
     // Offline first: on a narrow terminal the rest of the line is what gets cut.
     if app.offline {
-        left.push(Span::styled(" frakoblet ", theme.error));
+        left.push(Span::styled(tr!(" frakoblet "), theme.error));
         left.push(Span::raw(" "));
     }
     left.push(Span::styled(format!(" {} ", app.env_label), theme.badge));
@@ -88,12 +90,17 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::raw(format!(" · {name}")));
     }
     if let Some(reportee) = &app.reportee_name {
-        left.push(Span::raw(format!(" (for: {reportee})")));
+        left.push(Span::raw(tr!(" (for: {reportee})", reportee)));
     }
     let inbox = &app.inbox;
     let more = if inbox.exhausted() { "" } else { "+" };
     let right = if inbox.loaded_once {
-        format!(" {} ulest / {}{more} ", inbox.unread(), inbox.loaded())
+        tr!(
+            " {unread} ulest / {loaded}{more} ",
+            unread = crate::i18n::number(inbox.unread()),
+            loaded = crate::i18n::number(inbox.loaded()),
+            more
+        )
     } else {
         String::new()
     };

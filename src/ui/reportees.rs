@@ -1,5 +1,6 @@
 //! The reportee switcher (`R`): who the user can act for, filtered as they type.
 
+use crate::i18n::tr;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
@@ -21,9 +22,9 @@ fn spaced(number: &str) -> String {
 
 fn kind(party: &Party) -> &str {
     match &party.kind {
-        PartyKind::Person => "person",
-        PartyKind::Organisation => "virksomhet",
-        PartyKind::SubUnit => "underenhet",
+        PartyKind::Person => tr!("person"),
+        PartyKind::Organisation => tr!("virksomhet"),
+        PartyKind::SubUnit => tr!("underenhet"),
         PartyKind::Other(text) => text,
     }
 }
@@ -37,7 +38,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = width.saturating_sub(2) as usize;
     let mut lines = vec![
         Line::from(vec![
-            Span::styled("Søk: ", theme.dim),
+            Span::styled(tr!("Søk: "), theme.dim),
             Span::raw(switcher.filter.split().0.to_owned()),
             Span::styled("▏", theme.key),
             Span::raw(switcher.filter.split().1.to_owned()),
@@ -46,13 +47,16 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     ];
     if switcher.loading {
         lines.push(Line::styled(
-            format!("{} Henter hvem du kan representere …", spinner(app.spinner)),
+            tr!(
+                "{spinner} Henter hvem du kan representere …",
+                spinner = spinner(app.spinner)
+            ),
             theme.dim,
         ));
     } else {
         let matches = app.switcher_matches();
         if matches.is_empty() {
-            lines.push(Line::styled("Ingen treff.", theme.dim));
+            lines.push(Line::styled(tr!("Ingen treff."), theme.dim));
         }
         // Only the lines that fit, scrolled so the selected one shows: a keystroke over
         // 100,000 parties formats a screenful, not the whole list.
@@ -62,14 +66,17 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             let text = match entry {
                 SwitcherEntry::All => format!(
                     "{} {}",
-                    fit("Alle", inner.saturating_sub(34).max(10)),
-                    format_args!("samlet innboks for {} parter", app.reportees.len())
+                    fit(tr!("Alle"), inner.saturating_sub(34).max(10)),
+                    tr!(
+                        "samlet innboks for {count} parter",
+                        count = crate::i18n::number(app.reportees.len())
+                    )
                 ),
                 SwitcherEntry::Party(party) => {
                     let number = party
                         .organisation_number
                         .as_deref()
-                        .map(|n| format!("org.nr. {}", spaced(n)))
+                        .map(|n| tr!("org.nr. {number}", number = spaced(n)))
                         .unwrap_or_default();
                     format!(
                         "{} {}  {}",
@@ -89,8 +96,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "Skriv for å søke · ↑/↓ velg · Enter bytt · Esc lukk",
+        tr!("Skriv for å søke · ↑/↓ velg · Enter bytt · Esc lukk"),
         theme.dim,
     ));
-    super::popup(frame, area, theme, "Representer", width, lines);
+    super::popup(frame, area, theme, tr!("Representer"), width, lines);
 }

@@ -1,6 +1,7 @@
 //! The status line (loading, errors, notices) and the key-hint bar generated from the
 //! keymap.
 
+use crate::i18n::tr;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -24,7 +25,7 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     } else {
         let note = match (&app.session_note, app.session_method) {
             (Some(note), _) => Some(note.clone()),
-            (None, Some(method)) => Some(format!("innlogget med {method}")),
+            (None, Some(method)) => Some(tr!("innlogget med {method}", method)),
             (None, None) => None,
         };
         match note {
@@ -39,10 +40,10 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     let width = left_area.width as usize;
     let line = if let Some(pending) = app.question() {
-        let question = format!(
-            " {} {}? y = ja, annen tast = nei",
-            capitalized(pending.action.verb()),
-            truncate(&pending.subject, width.saturating_sub(40).max(10))
+        let question = tr!(
+            " {verb} {subject}? y = ja, annen tast = nei",
+            verb = capitalized(pending.action.verb()),
+            subject = truncate(&pending.subject, width.saturating_sub(40).max(10))
         );
         Line::styled(truncate(&question, width), theme.error)
     } else if let Some(command) = app.command_line() {
@@ -57,7 +58,7 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
             spans.push(Span::styled(format!("  ✗ {error}"), theme.error));
         } else if command.text.is_empty() {
             spans.push(Span::styled(
-                "  :help viser kommandoene · Esc avbryter",
+                tr!("  :help viser kommandoene · Esc avbryter"),
                 theme.dim,
             ));
         }
@@ -65,21 +66,29 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     } else if let Some(search) = &app.search {
         let count = search.hits.len();
         let tail = if search.editing {
-            "Enter beholder · Esc avbryter".to_owned()
+            tr!("Enter beholder · Esc avbryter").to_owned()
         } else {
-            "n/N neste/forrige · Esc fjerner".to_owned()
+            tr!("n/N neste/forrige · Esc fjerner").to_owned()
         };
         let (before, after) = search.query.split();
-        let text = format!(
-            " /{before}{}{after}  {count} treff · {tail}",
-            if search.editing { "▏" } else { "" }
+        let text = tr!(
+            " /{before}{cursor}{after}  {count} treff · {tail}",
+            before,
+            cursor = if search.editing { "▏" } else { "" },
+            after,
+            count,
+            tail
         );
         Line::styled(truncate(&text, width), theme.key)
     } else if let Some(skip) = app.inbox.loading_skip() {
         let page = skip / crate::domain::PAGE_SIZE + 1;
         Line::styled(
             truncate(
-                &format!(" {} Henter side {page}…", spinner(app.spinner)),
+                &tr!(
+                    " {spinner} Henter side {page}…",
+                    spinner = spinner(app.spinner),
+                    page
+                ),
                 width,
             ),
             theme.dim,
@@ -107,9 +116,13 @@ pub fn chips(app: &App, theme: &Theme) -> Vec<Span<'static>> {
     for (key, label) in app.filters.chips() {
         let count = app.inbox.filter_count(key);
         let text = if key.is_local() {
-            format!(" {label} {count} lokalt ")
+            tr!(
+                " {label} {count} lokalt ",
+                label,
+                count = crate::i18n::number(count)
+            )
         } else {
-            format!(" {label} {count}{more} ")
+            format!(" {label} {}{more} ", crate::i18n::number(count))
         };
         spans.push(Span::styled(text, theme.badge));
         spans.push(Span::raw(" "));

@@ -1,6 +1,7 @@
 //! Colours: the 16 ANSI colours by default (so the user's terminal theme decides the actual
 //! shades), and no colour at all when `NO_COLOR` is set.
 
+use crate::i18n::tr;
 use ratatui::style::{Color, Modifier, Style};
 
 /// The styles the UI draws with.
@@ -64,7 +65,12 @@ impl Theme {
             "ansi" | "dark" | "default" => Self::ansi(),
             "light" => Self::light(),
             "none" | "mono" | "monochrome" => Self::monochrome(),
-            other => return Err(format!("unknown theme '{other}': use ansi, light or none")),
+            other => {
+                return Err(tr!(
+                    "ukjent tema «{other}»: bruk ansi, light eller none",
+                    other
+                ))
+            }
         };
         Ok(match std::env::var_os("NO_COLOR") {
             Some(v) if !v.is_empty() => Self::monochrome(),

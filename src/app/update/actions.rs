@@ -1,6 +1,7 @@
 //! Actions on messages: archive, delete, confirm, mark read, save attachments; asking
 //! first where it destroys or touches many; and what the server answered.
 
+use crate::i18n::tr;
 use std::path::PathBuf;
 
 use crate::app::{Action, App, Effect, Focus, Overlay, PendingAction, Status};
@@ -19,12 +20,12 @@ use super::{failure, next_request};
 pub(super) fn save_attachments(app: &mut App, chosen: Option<usize>, open: bool) -> Vec<Effect> {
     let Some(dir) = app.download_dir.clone() else {
         app.status = Some(Status::Error(
-            "Fant ingen nedlastingsmappe: sett download_dir i config.toml.".into(),
+            tr!("Fant ingen nedlastingsmappe: sett download_dir i config.toml.").into(),
         ));
         return Vec::new();
     };
     let Some(message) = app.detail_message() else {
-        app.status = Some(Status::Info("Åpne en melding først.".into()));
+        app.status = Some(Status::Info(tr!("Åpne en melding først.").into()));
         return Vec::new();
     };
     let attachments: Vec<_> = match chosen {
@@ -32,7 +33,7 @@ pub(super) fn save_attachments(app: &mut App, chosen: Option<usize>, open: bool)
         None => message.attachments.iter().collect(),
     };
     if attachments.is_empty() {
-        app.status = Some(Status::Info("Meldingen har ingen vedlegg.".into()));
+        app.status = Some(Status::Info(tr!("Meldingen har ingen vedlegg.").into()));
         return Vec::new();
     }
     let open = open && app.can_open_browser;
@@ -45,10 +46,10 @@ pub(super) fn save_attachments(app: &mut App, chosen: Option<usize>, open: bool)
             open,
         })
         .collect();
-    app.status = Some(Status::Info(format!(
-        "Lagrer {} vedlegg i {} …",
-        effects.len(),
-        dir.display()
+    app.status = Some(Status::Info(tr!(
+        "Lagrer {count} vedlegg i {dir} …",
+        count = effects.len(),
+        dir = dir.display()
     )));
     effects
 }
@@ -69,9 +70,9 @@ pub(super) fn targets(app: &App) -> Vec<&MessageSummary> {
 /// Runs an action on its targets: deleting, and anything on several messages, asks once.
 pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
     if !app.capabilities.allows(action) {
-        app.status = Some(Status::Info(format!(
-            "Altinn 2 kan ikke {}; det kan Altinn 3.",
-            action.verb()
+        app.status = Some(Status::Info(tr!(
+            "Altinn 2 kan ikke {verb}; det kan Altinn 3.",
+            verb = action.verb()
         )));
         return Vec::new();
     }
@@ -82,14 +83,15 @@ pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
         }
         (MessageAction::Delete, crate::domain::Folder::Trash) => {
             app.status = Some(Status::Info(
-                "Meldingen ligger allerede i papirkurven; Altinn 2 kan ikke slette for godt."
+                tr!("Meldingen ligger allerede i papirkurven; Altinn 2 kan ikke slette for godt.")
                     .into(),
             ));
             return Vec::new();
         }
         (MessageAction::Purge, folder) if folder != crate::domain::Folder::Trash => {
             app.status = Some(Status::Info(
-                "Bare meldinger i papirkurven kan slettes for godt: slett den først (d).".into(),
+                tr!("Bare meldinger i papirkurven kan slettes for godt: slett den først (d).")
+                    .into(),
             ));
             return Vec::new();
         }
@@ -101,9 +103,9 @@ pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
         targets.retain(|m| m.requires_confirmation);
         if targets.is_empty() {
             app.status = Some(Status::Info(if several {
-                "Ingen av de merkede meldingene ber om bekreftelse.".into()
+                tr!("Ingen av de merkede meldingene ber om bekreftelse.").into()
             } else {
-                "Denne meldingen ber ikke om bekreftelse.".into()
+                tr!("Denne meldingen ber ikke om bekreftelse.").into()
             }));
             return Vec::new();
         }
@@ -111,8 +113,8 @@ pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
     let ids: Vec<String> = targets.iter().map(|m| m.id.clone()).collect();
     let subject = match targets.as_slice() {
         [] => return Vec::new(),
-        [one] => format!("«{}»", one.subject),
-        many => format!("{} meldinger", many.len()),
+        [one] => tr!("«{subject}»", subject = one.subject),
+        many => tr!("{count} meldinger", count = crate::i18n::number(many.len())),
     };
     if matches!(action, MessageAction::Delete | MessageAction::Purge) || ids.len() > 1 {
         app.overlay = Some(Overlay::Question(PendingAction {
@@ -141,20 +143,20 @@ pub(super) fn answer(app: &mut App, action: Option<Action>) -> Vec<Effect> {
             .flat_map(|id| act(app, id, pending.action))
             .collect();
     }
-    app.status = Some(Status::Info("Avbrutt.".into()));
+    app.status = Some(Status::Info(tr!("Avbrutt.").into()));
     Vec::new()
 }
 
 pub(super) fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {
     let request = next_request(app);
     app.status = Some(Status::Info(match action {
-        MessageAction::Archive => "Arkiverer …".into(),
-        MessageAction::Delete => "Sletter …".into(),
-        MessageAction::Confirm => "Bekrefter mottak …".into(),
-        MessageAction::MarkRead => "Markerer som lest …".into(),
-        MessageAction::MarkUnread => "Markerer som ulest …".into(),
-        MessageAction::Restore => "Gjenoppretter …".into(),
-        MessageAction::Purge => "Sletter for godt …".into(),
+        MessageAction::Archive => tr!("Arkiverer …").into(),
+        MessageAction::Delete => tr!("Sletter …").into(),
+        MessageAction::Confirm => tr!("Bekrefter mottak …").into(),
+        MessageAction::MarkRead => tr!("Markerer som lest …").into(),
+        MessageAction::MarkUnread => tr!("Markerer som ulest …").into(),
+        MessageAction::Restore => tr!("Gjenoppretter …").into(),
+        MessageAction::Purge => tr!("Sletter for godt …").into(),
     }));
     vec![Effect::Act {
         request,
@@ -180,23 +182,27 @@ pub(super) fn mark_read(app: &mut App) -> Vec<Effect> {
         ("", "")
     } else {
         (
-            " (Altinn kan ikke markere som ulest)",
-            " (Altinn kan ikke markere som ulest igjen)",
+            tr!(" (Altinn kan ikke markere som ulest)"),
+            tr!(" (Altinn kan ikke markere som ulest igjen)"),
         )
     };
     if unread.is_empty() {
         app.status = Some(Status::Info(if several {
-            format!("De merkede meldingene er allerede lest{no_way_back}.")
+            tr!(
+                "De merkede meldingene er allerede lest{no_way_back}.",
+                no_way_back
+            )
         } else {
-            format!("Meldingen er allerede lest{no_way_back}.")
+            tr!("Meldingen er allerede lest{no_way_back}.", no_way_back)
         }));
         return Vec::new();
     }
     if several {
         app.inbox.marked.clear();
-        app.status = Some(Status::Info(format!(
-            "Markerer {} som lest{not_again} …",
-            unread.len()
+        app.status = Some(Status::Info(tr!(
+            "Markerer {count} som lest{not_again} …",
+            count = unread.len(),
+            not_again
         )));
     }
     unread
@@ -238,8 +244,8 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
             keep_selection_visible(app);
             refresh_search(app);
             app.status = Some(Status::Info(match new_id {
-                Some(new_id) => format!("Flyttet til arkivet som {new_id}."),
-                None => "Flyttet til arkivet.".into(),
+                Some(new_id) => tr!("Flyttet til arkivet som {new_id}.", new_id),
+                None => tr!("Flyttet til arkivet.").into(),
             }));
         }
         MessageAction::Archive => {
@@ -256,7 +262,7 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
                     app.detail.id = Some(new_id);
                 }
             }
-            app.status = Some(Status::Info("Arkivert.".into()));
+            app.status = Some(Status::Info(tr!("Arkivert.").into()));
         }
         MessageAction::Delete => {
             app.inbox.messages.remove(index);
@@ -268,7 +274,7 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
             }
             keep_selection_visible(app);
             app.status = Some(Status::Info(
-                "Slettet: meldingen ligger i papirkurven.".into(),
+                tr!("Slettet: meldingen ligger i papirkurven.").into(),
             ));
         }
         MessageAction::Confirm => {
@@ -277,7 +283,7 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
             if row.status == MessageStatus::Unread {
                 row.status = MessageStatus::Read;
             }
-            app.status = Some(Status::Info("Mottaket er bekreftet.".into()));
+            app.status = Some(Status::Info(tr!("Mottaket er bekreftet.").into()));
         }
         MessageAction::MarkRead => {
             let row = &mut app.inbox.messages[index];
@@ -285,11 +291,11 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
             if row.status == MessageStatus::Unread {
                 row.status = MessageStatus::Read;
             }
-            app.status = Some(Status::Info("Markert som lest.".into()));
+            app.status = Some(Status::Info(tr!("Markert som lest.").into()));
         }
         MessageAction::MarkUnread => {
             app.inbox.messages[index].marked_unread = true;
-            app.status = Some(Status::Info("Markert som ulest.".into()));
+            app.status = Some(Status::Info(tr!("Markert som ulest.").into()));
         }
         MessageAction::Restore | MessageAction::Purge => {
             app.inbox.messages.remove(index);
@@ -301,9 +307,9 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
             }
             keep_selection_visible(app);
             app.status = Some(Status::Info(if action == MessageAction::Purge {
-                "Slettet for godt.".into()
+                tr!("Slettet for godt.").into()
             } else {
-                "Gjenopprettet: meldingen er tilbake i innboksen.".into()
+                tr!("Gjenopprettet: meldingen er tilbake i innboksen.").into()
             }));
         }
     }
@@ -339,18 +345,20 @@ pub(super) fn action_failed(app: &mut App, action: MessageAction, error: ApiErro
     if error == ApiError::SessionExpired {
         return failure(app, error);
     }
-    app.status = Some(Status::Error(format!(
-        "Kunne ikke {}: {error}",
-        action.verb()
+    app.status = Some(Status::Error(tr!(
+        "Kunne ikke {verb}: {error}",
+        verb = action.verb(),
+        error
     )));
     Vec::new()
 }
 
 /// Bytes of an attachment written so far.
 pub(super) fn attachment_progress(app: &mut App, file_name: String, bytes: u64) -> Vec<Effect> {
-    app.status = Some(Status::Info(format!(
-        "Lagrer {file_name}: {} …",
-        crate::text::human_size(bytes)
+    app.status = Some(Status::Info(tr!(
+        "Lagrer {file_name}: {size} …",
+        file_name,
+        size = crate::text::human_size(bytes)
     )));
     Vec::new()
 }
@@ -359,17 +367,19 @@ pub(super) fn attachment_progress(app: &mut App, file_name: String, bytes: u64) 
 pub(super) fn attachment_saved(app: &mut App, path: PathBuf, opened: bool) -> Vec<Effect> {
     let shown = path.display();
     app.status = Some(Status::Info(if opened {
-        format!("Lagret og åpnet {shown}")
+        tr!("Lagret og åpnet {shown}", shown)
     } else {
-        format!("Lagret {shown}")
+        tr!("Lagret {shown}", shown)
     }));
     Vec::new()
 }
 
 /// An attachment could not be saved.
 pub(super) fn attachment_failed(app: &mut App, file_name: String, error: String) -> Vec<Effect> {
-    app.status = Some(Status::Error(format!(
-        "Kunne ikke lagre {file_name}: {error}"
+    app.status = Some(Status::Error(tr!(
+        "Kunne ikke lagre {file_name}: {error}",
+        file_name,
+        error
     )));
     Vec::new()
 }

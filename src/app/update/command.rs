@@ -1,5 +1,6 @@
 //! The `:` command line: its keys, the commands (and their help rows), and running one.
 
+use crate::i18n::tr;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::app::input::Edit;
@@ -50,25 +51,30 @@ pub(super) fn command_key(app: &mut App, action: Option<Action>, key: KeyEvent) 
 }
 
 /// The commands of the command line, for the help overlay: (command, what it does).
-pub const COMMANDS: [(&str, &str); 17] = [
-    (":inbox", "innboksen"),
-    (":archive", "arkivet"),
-    (":trash", "papirkurven"),
-    (":all", "alle innbokser samlet"),
-    (":me", "din egen innboks"),
-    (":for NAVN", "opptre for NAVN / org.nr."),
-    (":unread", "bare uleste"),
-    (":type brev|skjema", "bare brev eller skjema"),
-    (":sender NAVN", "bare fra NAVN"),
-    (":since / :until DATO", "datoer (ÅÅÅÅ-MM-DD)"),
-    (":confirm-needed", "må bekreftes (lokalt)"),
-    (":nofilter", "fjern alle filtre"),
-    (":search TEKST", "søk hos Altinn; :nosearch (Altinn 3)"),
-    (":restore", "tilbake til innboksen (Altinn 3)"),
-    (":mark-unread", "merk som ulest (Altinn 3)"),
-    (":purge", "slett for godt, i papirkurven (Altinn 3)"),
-    (":sort date|oldest|…", "sortering; :q avslutter"),
-];
+pub fn commands() -> [(&'static str, &'static str); 17] {
+    [
+        (":inbox", tr!("innboksen")),
+        (":archive", tr!("arkivet")),
+        (":trash", tr!("papirkurven")),
+        (":all", tr!("alle innbokser samlet")),
+        (":me", tr!("din egen innboks")),
+        (tr!(":for NAVN"), tr!("opptre for NAVN / org.nr.")),
+        (":unread", tr!("bare uleste")),
+        (tr!(":type brev|skjema"), tr!("bare brev eller skjema")),
+        (tr!(":sender NAVN"), tr!("bare fra NAVN")),
+        (tr!(":since / :until DATO"), tr!("datoer (ÅÅÅÅ-MM-DD)")),
+        (":confirm-needed", tr!("må bekreftes (lokalt)")),
+        (":nofilter", tr!("fjern alle filtre")),
+        (
+            tr!(":search TEKST"),
+            tr!("søk hos Altinn; :nosearch (Altinn 3)"),
+        ),
+        (":restore", tr!("tilbake til innboksen (Altinn 3)")),
+        (":mark-unread", tr!("merk som ulest (Altinn 3)")),
+        (":purge", tr!("slett for godt, i papirkurven (Altinn 3)")),
+        (":sort date|oldest|…", tr!("sortering; :q avslutter")),
+    ]
+}
 
 /// Runs a command line; an error keeps the line open with the text as typed.
 pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, String> {
@@ -80,7 +86,7 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
     let date = |arg: &str| -> Result<chrono::DateTime<chrono::Utc>, String> {
         let day = chrono::NaiveDate::parse_from_str(arg, "%Y-%m-%d")
             .or_else(|_| chrono::NaiveDate::parse_from_str(arg, "%d.%m.%Y"))
-            .map_err(|_| format!("«{arg}» er ikke en dato: skriv ÅÅÅÅ-MM-DD."))?;
+            .map_err(|_| tr!("«{arg}» er ikke en dato: skriv ÅÅÅÅ-MM-DD.", arg))?;
         Ok(chrono::DateTime::from_naive_utc_and_offset(
             day.and_hms_opt(0, 0, 0).unwrap_or_default(),
             chrono::Utc,
@@ -101,7 +107,7 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
         "trash" | "papirkurv" => Ok(open_folder(app, Folder::Trash)),
         "all" | "alle" => {
             if app.reportees.len() == 1 {
-                return Err("Du representerer bare deg selv.".into());
+                return Err(tr!("Du representerer bare deg selv.").into());
             }
             Ok(show_all_reportees(app))
         }
@@ -109,12 +115,12 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
             app.whose = Inbox::Me;
             app.reportee_name = None;
             app.focus = Focus::List;
-            app.status = Some(Status::Info("Viser din egen innboks.".into()));
+            app.status = Some(Status::Info(tr!("Viser din egen innboks.").into()));
             Ok(start_list(app))
         }
         "for" | "reportee" => {
             if arg.is_empty() {
-                return Err("Skriv hvem: :for NAVN eller organisasjonsnummer.".into());
+                return Err(tr!("Skriv hvem: :for NAVN eller organisasjonsnummer.").into());
             }
             if app.reportees.is_empty() {
                 app.overlay = Some(Overlay::Switcher(Switcher {
@@ -134,7 +140,7 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
                         || p.id == arg
                 })
                 .cloned()
-                .ok_or_else(|| format!("Fant ingen du kan representere som passer «{arg}»."))?;
+                .ok_or_else(|| tr!("Fant ingen du kan representere som passer «{arg}».", arg))?;
             Ok(switch_reportee(app, &party))
         }
         "unread" | "ulest" | "uleste" => {
@@ -144,8 +150,10 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
         "type" => {
             filters.kind = match arg.to_lowercase().as_str() {
                 "" => None,
-                "brev" | "correspondence" => Some(MessageKind::Correspondence),
-                "skjema" | "formtask" => Some(MessageKind::FormTask),
+                "brev" | "letter" | "letters" | "correspondence" => {
+                    Some(MessageKind::Correspondence)
+                }
+                "skjema" | "form" | "forms" | "formtask" => Some(MessageKind::FormTask),
                 _ => Some(MessageKind::from_text(arg)),
             };
             Ok(set_filters(app, filters))
@@ -184,12 +192,13 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
         "nofilter" | "ingen-filter" | "clear" => Ok(set_filters(app, Filters::default())),
         "search" | "søk" => {
             if !app.capabilities.server_search {
-                return Err(
-                    "Søk hos Altinn finnes bare i Altinn 3; / søker i det som er lastet.".into(),
-                );
+                return Err(tr!(
+                    "Søk hos Altinn finnes bare i Altinn 3; / søker i det som er lastet."
+                )
+                .into());
             }
             if arg.chars().count() < 3 {
-                return Err("Skriv minst tre tegn: :search TEKST".into());
+                return Err(tr!("Skriv minst tre tegn: :search TEKST").into());
             }
             filters.search = Some(arg.to_owned());
             Ok(set_filters(app, filters))
@@ -212,21 +221,24 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
                 "sender" | "avsender" => crate::app::SortOrder::Sender,
                 "status" => crate::app::SortOrder::Status,
                 "due" | "frist" => crate::app::SortOrder::Due,
-                _ => return Err("Sorter etter date, oldest, sender, status eller due.".into()),
+                _ => return Err(tr!("Sorter etter date, oldest, sender, status eller due.").into()),
             };
             resort(app);
             keep_selection_visible(app);
             refresh_search(app);
-            app.status = Some(Status::Info(format!("Sortert: {}.", app.sort.label())));
+            app.status = Some(Status::Info(tr!(
+                "Sortert: {order}.",
+                order = app.sort.label()
+            )));
             Ok(Vec::new())
         }
-        other => Err(format!("Ukjent kommando «{other}». Prøv :help.")),
+        other => Err(tr!("Ukjent kommando «{other}». Prøv :help.", other)),
     }
 }
 
 /// Shows `folder` (inbox, archive or trash bin) from the top.
 pub(super) fn open_folder(app: &mut App, folder: Folder) -> Vec<Effect> {
     app.folder = folder;
-    let note = format!("Viser {}.", folder.label().to_lowercase());
+    let note = tr!("Viser {folder}.", folder = folder.title().to_lowercase());
     reload(app, note)
 }

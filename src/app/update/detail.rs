@@ -4,6 +4,7 @@
 use crate::app::{App, Effect, Focus, Status};
 use crate::domain::MessageStatus;
 use crate::domain::{ApiError, Inbox};
+use crate::i18n::tr;
 
 use super::view::{cache_rows, owner_by_id};
 use super::{failure, next_request};
@@ -184,16 +185,16 @@ pub(super) fn toggle_history(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let Some(message) = app.detail_message() else {
-        app.status = Some(Status::Info("Åpne en melding først (Enter).".into()));
+        app.status = Some(Status::Info(tr!("Åpne en melding først (Enter).").into()));
         return Vec::new();
     };
     if message.history.is_empty() {
         app.status = Some(Status::Info(if !app.capabilities.history {
-            "Altinn 2 gir ingen historikk for meldinger.".into()
+            tr!("Altinn 2 gir ingen historikk for meldinger.").into()
         } else if app.opened.contains(&message.summary.id) {
-            "Meldingen har ingen historikk.".into()
+            tr!("Meldingen har ingen historikk.").into()
         } else {
-            "Historikken kommer når meldingen åpnes (Enter).".into()
+            tr!("Historikken kommer når meldingen åpnes (Enter).").into()
         }));
         return Vec::new();
     }

@@ -3,6 +3,7 @@
 
 use crate::app::{App, Effect, Status};
 use crate::domain::{Filters, MessageKind};
+use crate::i18n::tr;
 
 use super::detail::follow_selection;
 use super::list::reload;
@@ -35,13 +36,13 @@ pub(super) fn filter_note(filters: &Filters) -> String {
     let searching = filters
         .search
         .as_ref()
-        .map(|text| format!("Søk hos Altinn: «{text}». "))
+        .map(|text| tr!("Søk hos Altinn: «{text}». ", text))
         .unwrap_or_default();
     if chips.is_empty() {
         return if searching.is_empty() {
-            "Ingen filtre.".into()
+            tr!("Ingen filtre.").into()
         } else {
-            format!("{searching}:nosearch viser alt igjen.")
+            tr!("{searching}:nosearch viser alt igjen.", searching)
         };
     }
     let names: Vec<&str> = chips.iter().map(|(_, label)| label.as_str()).collect();
@@ -52,17 +53,22 @@ pub(super) fn filter_note(filters: &Filters) -> String {
         .collect();
     let server = chips.len() - local.len();
     let whence = match (server, local.is_empty()) {
-        (0, _) => format!(
-            "«{}» gjelder bare de lastede meldingene (Altinn kan ikke filtrere på det)",
-            local.join("», «")
+        (0, _) => tr!(
+            "«{names}» gjelder bare de lastede meldingene (Altinn kan ikke filtrere på det)",
+            names = local.join(tr!("», «"))
         ),
-        (_, true) => "Altinn filtrerer hele innboksen".into(),
-        (_, false) => format!(
-            "Altinn filtrerer hele innboksen, «{}» bare de lastede",
-            local.join("», «")
+        (_, true) => tr!("Altinn filtrerer hele innboksen").into(),
+        (_, false) => tr!(
+            "Altinn filtrerer hele innboksen, «{names}» bare de lastede",
+            names = local.join(tr!("», «"))
         ),
     };
-    format!("{searching}Filter: {} – {whence}.", names.join(", "))
+    tr!(
+        "{searching}Filter: {names} – {whence}.",
+        searching,
+        names = names.join(", "),
+        whence
+    )
 }
 
 /// Splits the loaded messages into shown and hidden by the local filters, keeping the

@@ -2,6 +2,7 @@
 //! overlay that is open (in its own key mode); otherwise the keymap's action goes to the
 //! whole screen, the list or the detail pane.
 
+use crate::i18n::tr;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::search::Search;
@@ -98,7 +99,8 @@ fn to_the_end(app: &mut App) -> Vec<Effect> {
     {
         app.inbox.end_asked = true;
         app.status = Some(Status::Info(
-            "Leser resten av listen fra hurtigbufferen – går til bunnen når den er lest …".into(),
+            tr!("Leser resten av listen fra hurtigbufferen – går til bunnen når den er lest …")
+                .into(),
         ));
     }
     select(app, usize::MAX)
@@ -252,15 +254,15 @@ fn open_switcher(app: &mut App) -> Vec<Effect> {
 /// `v`: choose among the open message's attachments (again: the next one).
 fn choose_attachment(app: &mut App) -> Vec<Effect> {
     match app.detail_message().map(|m| m.attachments.len()) {
-        Some(0) => app.status = Some(Status::Info("Meldingen har ingen vedlegg.".into())),
+        Some(0) => app.status = Some(Status::Info(tr!("Meldingen har ingen vedlegg.").into())),
         Some(count) => {
             let selected = app.attachment_choice().map_or(0, |i| i + 1) % count.max(1);
             app.overlay = Some(Overlay::Attachments { selected });
             app.status = Some(Status::Info(
-                "Vedlegg: j/k velg · S lagre · o eller Enter åpne · Esc tilbake".into(),
+                tr!("Vedlegg: j/k velg · S lagre · o eller Enter åpne · Esc tilbake").into(),
             ));
         }
-        None => app.status = Some(Status::Info("Åpne en melding først.".into())),
+        None => app.status = Some(Status::Info(tr!("Åpne en melding først.").into())),
     }
     Vec::new()
 }
@@ -268,8 +270,8 @@ fn choose_attachment(app: &mut App) -> Vec<Effect> {
 /// `Y`: copy the body's only link, or choose among them.
 fn choose_link(app: &mut App) -> Vec<Effect> {
     match app.detail_message().map(|m| m.links.len()) {
-        None => app.status = Some(Status::Info("Åpne en melding først.".into())),
-        Some(0) => app.status = Some(Status::Info("Meldingen har ingen lenker.".into())),
+        None => app.status = Some(Status::Info(tr!("Åpne en melding først.").into())),
+        Some(0) => app.status = Some(Status::Info(tr!("Meldingen har ingen lenker.").into())),
         Some(1) => return copy_link(app, 0),
         Some(_) => app.overlay = Some(Overlay::Links { selected: 0 }),
     }
@@ -286,10 +288,10 @@ fn copy_reference(app: &mut App) -> Vec<Effect> {
         .get(&summary.id)
         .and_then(|m| m.portal_url.clone());
     let (text, what) = match link {
-        Some(url) => (url, "lenken til meldingen"),
-        None => (summary.id.clone(), "meldingens id"),
+        Some(url) => (url, tr!("lenken til meldingen")),
+        None => (summary.id.clone(), tr!("meldingens id")),
     };
-    app.status = Some(Status::Info(format!("Kopierte {what}.")));
+    app.status = Some(Status::Info(tr!("Kopierte {what}.", what)));
     vec![Effect::CopyToClipboard(text)]
 }
 
@@ -299,7 +301,10 @@ fn sort(app: &mut App) -> Vec<Effect> {
     resort(app);
     keep_selection_visible(app);
     refresh_search(app);
-    app.status = Some(Status::Info(format!("Sortert: {}.", app.sort.label())));
+    app.status = Some(Status::Info(tr!(
+        "Sortert: {order}.",
+        order = app.sort.label()
+    )));
     Vec::new()
 }
 
@@ -329,13 +334,13 @@ fn mark_all(app: &mut App) -> Vec<Effect> {
             .all(|m| app.inbox.marked.contains(&m.id));
     if all_marked {
         app.inbox.marked.clear();
-        app.status = Some(Status::Info("Ingen merket.".into()));
+        app.status = Some(Status::Info(tr!("Ingen merket.").into()));
     } else {
         let ids: Vec<String> = app.inbox.messages.iter().map(|m| m.id.clone()).collect();
         app.inbox.marked.extend(ids);
-        app.status = Some(Status::Info(format!(
-            "{} merket: a arkiverer, m markerer lest, d sletter. * fjerner merkingen.",
-            app.inbox.marked.len()
+        app.status = Some(Status::Info(tr!(
+            "{count} merket: a arkiverer, m markerer lest, d sletter. * fjerner merkingen.",
+            count = crate::i18n::number(app.inbox.marked.len())
         )));
     }
     Vec::new()

@@ -1,5 +1,6 @@
 //! The message list: selection, scrolling, the mouse, refresh and order.
 
+use crate::i18n::tr;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use crate::app::{App, Effect, Focus, Overlay, Screen, Status};
@@ -122,7 +123,7 @@ pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
         return effects;
     }
     if failed.is_empty() {
-        app.status = Some(Status::Info("Oppdaterer…".into()));
+        app.status = Some(Status::Info(tr!("Oppdaterer…").into()));
         app.inbox.arrivals = Some(0);
         // Every source refreshes, at most `concurrency` at once (the rest as they answer).
         for source in &mut app.inbox.sources {
@@ -130,7 +131,7 @@ pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
         }
         effects.extend(fetch_unloaded(app));
     } else {
-        app.status = Some(Status::Info("Prøver igjen…".into()));
+        app.status = Some(Status::Info(tr!("Prøver igjen…").into()));
         for (index, skip) in failed {
             effects.extend(fetch_page(app, index, skip));
         }

@@ -1,6 +1,7 @@
 //! The login screen and the session: the form's keys, the ID-porten flows as they report
 //! back, a stored session resumed or ended, and the way into the inbox.
 
+use crate::i18n::tr;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::{App, Effect, LoginField, LoginFlow, LoginMethod, Screen, Status, TextInput};
@@ -24,7 +25,7 @@ pub(super) fn logged_in(app: &mut App, request: u64) -> Vec<Effect> {
     app.login.error = None;
     app.session_note = match app.login.method() {
         LoginMethod::Password => None,
-        _ => Some("ID-porten · innlogget".into()),
+        _ => Some(tr!("ID-porten · innlogget").into()),
     };
     enter_inbox(app, resumed)
 }
@@ -34,14 +35,14 @@ pub(super) fn logged_in(app: &mut App, request: u64) -> Vec<Effect> {
 pub(super) fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
     app.login.relogin = false;
     app.session_method = Some(match app.login.method() {
-        LoginMethod::Password => "passord",
+        LoginMethod::Password => tr!("passord"),
         _ => "ID-porten",
     });
     app.screen = Screen::Inbox;
     app.status = Some(Status::Info(if resumed {
-        "Logget inn igjen.".into()
+        tr!("Logget inn igjen.").into()
     } else {
-        "Logget inn.".into()
+        tr!("Logget inn.").into()
     }));
     let mut effects = vec![Effect::FetchProfile];
     if resumed && (app.inbox.loaded_once || !app.inbox.sources.is_empty()) {
@@ -157,7 +158,7 @@ pub(super) fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 pub(super) fn cancel_login(app: &mut App) -> Vec<Effect> {
     app.login.pending = None;
     app.login.flow = LoginFlow::Idle;
-    app.login.error = Some("Innloggingen ble avbrutt.".into());
+    app.login.error = Some(tr!("Innloggingen ble avbrutt.").into());
     vec![Effect::CancelLogin]
 }
 
@@ -165,7 +166,7 @@ pub(super) fn cancel_login(app: &mut App) -> Vec<Effect> {
 pub(super) fn start_idporten(app: &mut App) -> Vec<Effect> {
     if !app.idporten_configured {
         app.login.error = Some(
-            "ID-porten er ikke konfigurert for dette miljøet: sett issuer og client_id i config.toml."
+            tr!("ID-porten er ikke konfigurert for dette miljøet: sett issuer og client_id i config.toml.")
                 .into(),
         );
         return Vec::new();
@@ -173,7 +174,7 @@ pub(super) fn start_idporten(app: &mut App) -> Vec<Effect> {
     let device = app.login.method() == LoginMethod::IdPortenDevice;
     if device && app.login.device_offered == Some(false) {
         app.login.error = Some(
-            "Denne ID-porten tilbyr ikke innlogging med engangskode. Velg «ID-porten i nettleseren»."
+            tr!("Denne ID-porten tilbyr ikke innlogging med engangskode. Velg «ID-porten i nettleseren».")
                 .into(),
         );
         return Vec::new();
@@ -205,7 +206,7 @@ pub(super) fn browser_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('y') if !view.paste_focused && !ctrl => {
             let url = view.url.clone();
             app.status = Some(Status::Info(
-                "Adressen er kopiert til utklippstavlen.".into(),
+                tr!("Adressen er kopiert til utklippstavlen.").into(),
             ));
             return vec![Effect::CopyToClipboard(url)];
         }
@@ -230,18 +231,19 @@ pub(super) fn browser_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 
 pub(super) fn submit_password(app: &mut App) -> Vec<Effect> {
     if !app.capabilities.password_login {
-        app.login.error =
-            Some("Altinn 3 har ingen innlogging med brukernavn og passord. Velg ID-porten.".into());
+        app.login.error = Some(
+            tr!("Altinn 3 har ingen innlogging med brukernavn og passord. Velg ID-porten.").into(),
+        );
         return Vec::new();
     }
     let username = app.login.username.value().trim().to_owned();
     if username.is_empty() {
-        app.login.error = Some("Skriv inn brukernavn.".into());
+        app.login.error = Some(tr!("Skriv inn brukernavn.").into());
         app.login.focus = Some(LoginField::Username);
         return Vec::new();
     }
     if app.login.password.is_empty() {
-        app.login.error = Some("Skriv inn passord.".into());
+        app.login.error = Some(tr!("Skriv inn passord.").into());
         return Vec::new();
     }
     let request = next_request(app);
@@ -259,7 +261,7 @@ pub(super) fn submit_password(app: &mut App) -> Vec<Effect> {
 pub(super) fn start_offline(app: &mut App) -> Vec<Effect> {
     app.screen = Screen::Inbox;
     app.status = Some(Status::Info(
-        "Frakoblet: viser hurtigbufferen. Ingenting hentes eller sendes.".into(),
+        tr!("Frakoblet: viser hurtigbufferen. Ingenting hentes eller sendes.").into(),
     ));
     start_list(app)
 }
@@ -288,7 +290,7 @@ pub(super) fn start(app: &mut App) -> Vec<Effect> {
         // A stored session names its cache: show the inbox from it at once while
         // the session is resumed; if that fails, the login comes over it.
         app.screen = Screen::Inbox;
-        app.status = Some(Status::Info("Gjenopptar økten hos ID-porten …".into()));
+        app.status = Some(Status::Info(tr!("Gjenopptar økten hos ID-porten …").into()));
         effects.extend(start_list(app));
     }
     effects
@@ -335,13 +337,13 @@ pub(super) fn paste_rejected(app: &mut App, error: String) -> Vec<Effect> {
 pub(super) fn session_restored(app: &mut App, method: String) -> Vec<Effect> {
     app.login.restoring = false;
     select_stored_method(app, &method);
-    app.session_note = Some("ID-porten · økten ble gjenopptatt".into());
+    app.session_note = Some(tr!("ID-porten · økten ble gjenopptatt").into());
     if app.screen == Screen::Inbox {
         // The list is up from the cache: now bring it up to date.
         let effects = enter_inbox(app, true);
         app.inbox.arrivals = Some(0);
         app.status = Some(Status::Info(
-            "Økten er gjenopptatt – henter det nye …".into(),
+            tr!("Økten er gjenopptatt – henter det nye …").into(),
         ));
         return effects;
     }
@@ -380,7 +382,7 @@ pub(super) fn restore_failed(
         Vec::new()
     };
     if let Some(error) = error {
-        app.login.error = Some(format!("Den lagrede økten kunne ikke brukes: {error}"));
+        app.login.error = Some(tr!("Den lagrede økten kunne ikke brukes: {error}", error));
     }
     effects
 }
@@ -392,26 +394,28 @@ pub(super) fn refresh_event(app: &mut App, event: RefreshEvent) -> Vec<Effect> {
             let until = chrono::DateTime::<chrono::Utc>::from(expires_at)
                 .with_timezone(&chrono_tz::Europe::Oslo)
                 .format("%H:%M:%S");
-            app.session_note = Some(format!("ID-porten · fornyet, gyldig til {until}"));
+            app.session_note = Some(tr!("ID-porten · fornyet, gyldig til {until}", until));
             Vec::new()
         }
         RefreshEvent::Retrying { error } => {
-            app.session_note = Some(format!(
-                "ID-porten · fornyelse feilet, prøver igjen ({error})"
+            app.session_note = Some(tr!(
+                "ID-porten · fornyelse feilet, prøver igjen ({error})",
+                error
             ));
             Vec::new()
         }
         RefreshEvent::KeptInFile => {
             if !std::mem::replace(&mut app.told_kept_in_file, true) {
                 app.status = Some(Status::Info(
-                    "Fant ingen nøkkelring: fornyelsesnøkkelen er lagret i øktfilen (0600).".into(),
+                    tr!("Fant ingen nøkkelring: fornyelsesnøkkelen er lagret i øktfilen (0600).")
+                        .into(),
                 ));
             }
             Vec::new()
         }
         RefreshEvent::Ended { reason } => {
             let effects = failure(app, ApiError::SessionExpired);
-            app.login.error = Some(format!("Økten hos ID-porten er avsluttet ({reason}). Logg inn igjen – innboksen er tatt vare på."));
+            app.login.error = Some(tr!("Økten hos ID-porten er avsluttet ({reason}). Logg inn igjen – innboksen er tatt vare på.", reason));
             effects
         }
     }

@@ -14,8 +14,9 @@ mod pages;
 mod reportees;
 mod view;
 
-pub use command::COMMANDS;
+pub use command::commands;
 
+use crate::i18n::tr;
 use std::time::SystemTime;
 
 use crossterm::event::KeyEventKind;
@@ -129,7 +130,7 @@ pub(super) fn failure(app: &mut App, error: ApiError) -> Vec<Effect> {
             LoginField::Password
         });
         app.login.error =
-            Some("Økten er utløpt. Logg inn igjen – innboksen din er tatt vare på.".into());
+            Some(tr!("Økten er utløpt. Logg inn igjen – innboksen din er tatt vare på.").into());
         if app.help_scroll().is_some() {
             app.overlay = None;
         }

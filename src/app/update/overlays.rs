@@ -1,6 +1,7 @@
 //! Keys in the overlays that have no file of their own concern: the search prompt, the help,
 //! the filter menu, the link chooser and the attachment chooser.
 
+use crate::i18n::tr;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::app::input::Edit;
@@ -171,6 +172,6 @@ pub(super) fn copy_link(app: &mut App, index: usize) -> Vec<Effect> {
     else {
         return Vec::new();
     };
-    app.status = Some(Status::Info(format!("Kopierte lenke [{}].", index + 1)));
+    app.status = Some(Status::Info(tr!("Kopierte lenke [{n}].", n = index + 1)));
     vec![Effect::CopyToClipboard(link)]
 }

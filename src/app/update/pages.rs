@@ -6,6 +6,7 @@ use crate::app::{InboxState, Source};
 use crate::domain::MessagePage;
 use crate::domain::MAX_PARTIES_PER_SEARCH;
 use crate::domain::{ApiError, CachedList, Inbox};
+use crate::i18n::tr;
 
 use super::detail::follow_selection;
 use super::view::{keep_selection_visible, refresh_search, resort};
@@ -95,17 +96,20 @@ fn note_answers(app: &mut App) {
         return;
     }
     let answered = sources.iter().filter(|s| s.loaded_once).count();
-    let waiting =
-        matches!(&app.status, Some(Status::Info(t)) if t.starts_with("Alle: ") && t.ends_with('…'));
+    let all = tr!("Alle");
+    let waiting = matches!(&app.status, Some(Status::Info(t)) if t.starts_with(&format!("{all}: ")) && t.ends_with('…'));
     if answered < sources.len() {
-        app.status = Some(Status::Info(format!(
-            "Alle: {answered} av {} har svart …",
-            sources.len()
+        app.status = Some(Status::Info(tr!(
+            "{all}: {answered} av {total} har svart …",
+            all,
+            answered,
+            total = sources.len()
         )));
     } else if waiting {
-        app.status = Some(Status::Info(format!(
-            "Alle: alle {} har svart.",
-            sources.len()
+        app.status = Some(Status::Info(tr!(
+            "{all}: alle {total} har svart.",
+            all,
+            total = sources.len()
         )));
     }
 }
@@ -229,11 +233,14 @@ pub(super) fn cache_loaded(
         .synced_at
         .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
     {
-        let when = crate::text::norwegian_datetime(synced);
+        let when = crate::text::date_time_text(synced);
         app.status = Some(Status::Info(if app.offline {
-            format!("Frakoblet: viser hurtigbufferen fra {when}. Ingenting hentes eller sendes.")
+            tr!(
+                "Frakoblet: viser hurtigbufferen fra {when}. Ingenting hentes eller sendes.",
+                when
+            )
         } else {
-            format!("Viser hurtigbufferen fra {when} – henter det nye …")
+            tr!("Viser hurtigbufferen fra {when} – henter det nye …", when)
         }));
     }
     resort(app);
@@ -276,7 +283,8 @@ fn go_to_end_if_asked(app: &mut App) -> bool {
     app.inbox.end_asked = false;
     app.inbox.selected = app.inbox.messages.len().saturating_sub(1);
     keep_selection_visible(app);
-    if matches!(&app.status, Some(Status::Info(t)) if t.starts_with("Leser resten")) {
+    if matches!(&app.status, Some(Status::Info(t)) if t == tr!("Leser resten av listen fra hurtigbufferen – går til bunnen når den er lest …"))
+    {
         app.status = None;
     }
     true
@@ -492,7 +500,7 @@ pub(super) fn page_loaded(
     app.inbox.loaded_once = true;
     if limit_reached {
         app.status = Some(Status::Info(
-            "Altinn nådde sin grense for antall treff: begrens datoområdet for å se eldre meldinger."
+            tr!("Altinn nådde sin grense for antall treff: begrens datoområdet for å se eldre meldinger.")
                 .into(),
         ));
     }
@@ -547,9 +555,9 @@ fn report_arrivals(app: &mut App, arrived: usize, from_top_again: bool, sync_mor
 /// "N nye meldinger."
 fn arrivals_note(count: usize) -> String {
     match count {
-        0 => "Ingen nye meldinger.".to_owned(),
-        1 => "1 ny melding.".to_owned(),
-        n => format!("{n} nye meldinger."),
+        0 => tr!("Ingen nye meldinger.").to_owned(),
+        1 => tr!("1 ny melding.").to_owned(),
+        n => tr!("{n} nye meldinger.", n = crate::i18n::number(n)),
     }
 }
 
@@ -680,7 +688,11 @@ pub(super) fn page_failed(
     };
     if app.whose.is_all() && error != ApiError::SessionExpired {
         let name = app.party_name(who.key()).unwrap_or(who.key()).to_owned();
-        app.status = Some(Status::Error(format!("{name}: {error} (r prøver igjen)")));
+        app.status = Some(Status::Error(tr!(
+            "{name}: {error} (r prøver igjen)",
+            name,
+            error
+        )));
         return Vec::new();
     }
     failure(app, error)

@@ -1,6 +1,7 @@
 //! Whose inbox: the reportee switcher, switching, the merged view over every party, and the
 //! parties as they arrive.
 
+use crate::i18n::tr;
 use crossterm::event::KeyEvent;
 
 use crate::app::input::Edit;
@@ -71,17 +72,20 @@ pub(super) fn switch_reportee(app: &mut App, party: &Party) -> Vec<Effect> {
     };
     app.reportee_name = (!own).then(|| party.name.clone());
     app.focus = Focus::List;
-    app.status = Some(Status::Info(format!("Viser innboksen til {}.", party.name)));
+    app.status = Some(Status::Info(tr!(
+        "Viser innboksen til {name}.",
+        name = party.name
+    )));
     start_list(app)
 }
 
 /// Shows every reportee's inbox merged into one list, with a column saying whose.
 pub(super) fn show_all_reportees(app: &mut App) -> Vec<Effect> {
     app.whose = Inbox::All;
-    app.reportee_name = Some("alle".into());
+    app.reportee_name = Some(tr!("alle").into());
     app.focus = Focus::List;
     app.status = Some(Status::Info(
-        "Viser innboksene til alle du representerer, samlet; en kolonne sier hvem.".into(),
+        tr!("Viser innboksene til alle du representerer, samlet; en kolonne sier hvem.").into(),
     ));
     start_list(app)
 }
@@ -122,9 +126,7 @@ pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect
 pub(super) fn reportees_failed(app: &mut App, error: ApiError) -> Vec<Effect> {
     if app.reportees_cached && error != ApiError::SessionExpired {
         if error != ApiError::Offline {
-            app.status = Some(Status::Error(format!(
-                "Kunne ikke hente hvem du kan representere, bruker listen fra hurtigbufferen: {error}"
-            )));
+            app.status = Some(Status::Error(tr!("Kunne ikke hente hvem du kan representere, bruker listen fra hurtigbufferen: {error}", error)));
         }
         return Vec::new();
     }
@@ -139,13 +141,15 @@ pub(super) fn reportees_failed(app: &mut App, error: ApiError) -> Vec<Effect> {
         app.whose = Inbox::Me;
         app.reportee_name = None;
         let effects = start_list(app);
-        app.status = Some(Status::Error(format!(
-            "Kunne ikke hente hvem du kan representere, viser din egen innboks: {error}"
+        app.status = Some(Status::Error(tr!(
+            "Kunne ikke hente hvem du kan representere, viser din egen innboks: {error}",
+            error
         )));
         return effects;
     }
-    app.status = Some(Status::Error(format!(
-        "Kunne ikke hente hvem du kan representere: {error}"
+    app.status = Some(Status::Error(tr!(
+        "Kunne ikke hente hvem du kan representere: {error}",
+        error
     )));
     Vec::new()
 }

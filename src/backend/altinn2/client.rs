@@ -3,6 +3,7 @@
 //! never followed (a 3xx or an HTML answer means the session is gone), and the server's reason
 //! phrase kept in errors.
 
+use crate::i18n::tr;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
@@ -67,7 +68,7 @@ impl Client {
             .read_timeout(Duration::from_secs(20))
             .timeout(Duration::from_secs(60))
             .build()
-            .map_err(|e| ApiError::Local(format!("HTTP-klienten kunne ikke lages: {e}")))?;
+            .map_err(|e| ApiError::Local(tr!("HTTP-klienten kunne ikke lages: {e}", e)))?;
         let base = if base.path().ends_with('/') {
             base
         } else {
@@ -83,7 +84,7 @@ impl Client {
             http,
             base,
             api_key,
-            language: 1044,
+            language: crate::i18n::current().altinn2_code(),
             retry: RetryPolicy::default(),
             on_altinn_host,
         })
@@ -92,7 +93,7 @@ impl Client {
     fn url(&self, path: &str) -> Result<Url, ApiError> {
         self.base
             .join(path.trim_start_matches('/'))
-            .map_err(|e| ApiError::Local(format!("ugyldig adresse {path}: {e}")))
+            .map_err(|e| ApiError::Local(tr!("ugyldig adresse {path}: {e}", path, e)))
     }
 
     /// Resolves a link from a document against our own base: only its path and query are
@@ -241,11 +242,11 @@ impl Client {
     pub(super) fn explain_switch_off(&self, session: &Session, error: ApiError) -> ApiError {
         match error {
             ApiError::Server { status: 404, .. } => ApiError::Retired {
-                detail: format!("{} svarte 404", self.host()),
+                detail: tr!("{host} svarte 404", host = self.host()),
             },
             ApiError::SessionExpired if matches!(session, Session::Bearer { .. }) => {
                 ApiError::Retired {
-                    detail: format!("{} svarte med en nettside", self.host()),
+                    detail: tr!("{host} svarte med en nettside", host = self.host()),
                 }
             }
             ApiError::Network { detail } if self.on_altinn_host => ApiError::Retired { detail },

@@ -10,6 +10,7 @@ pub mod password;
 pub use client::Client;
 pub use password::PasswordLoginError;
 
+use crate::i18n::tr;
 use tokio::io::AsyncWrite;
 
 use super::session::with_session;
@@ -73,7 +74,7 @@ impl Altinn2 {
     ) -> Result<MessagePage, ApiError> {
         if query.search.is_some() {
             return Err(ApiError::Unsupported {
-                what: "søk hos Altinn finnes bare i Altinn 3".into(),
+                what: tr!("søk hos Altinn finnes bare i Altinn 3").into(),
             });
         }
         let who = inbox.key();
@@ -129,7 +130,7 @@ impl Altinn2 {
         match action {
             MessageAction::MarkUnread | MessageAction::Restore | MessageAction::Purge => {
                 return Err(ApiError::Unsupported {
-                    what: format!("Altinn 2 kan ikke {}", action.verb()),
+                    what: tr!("Altinn 2 kan ikke {verb}", verb = action.verb()),
                 })
             }
             // Altinn 2 marks a message read when it is fetched without markAsRead=false.

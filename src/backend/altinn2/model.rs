@@ -4,6 +4,7 @@
 //! arrive as strings (and the reverse) are accepted, one link where an array is expected is
 //! accepted, and unknown enum texts are kept raw.
 
+use crate::i18n::tr;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Oslo;
 use serde::{Deserialize, Deserializer};
@@ -222,9 +223,9 @@ fn body_text(html: &str) -> String {
         end -= 1;
     }
     let mut text = html_to_text(&html[..end], BODY_WIDTH);
-    text.push_str(&format!(
-        "\n\n[Meldingen er {} stor; bare den første megabyten vises her.]",
-        crate::text::human_size(html.len() as u64)
+    text.push_str(&tr!(
+        "\n\n[Meldingen er {size} stor; bare den første megabyten vises her.]",
+        size = crate::text::human_size(html.len() as u64)
     ));
     text
 }
@@ -277,7 +278,7 @@ impl HalMessage {
                     link.file_name
                         .as_deref()
                         .or(name.as_deref())
-                        .unwrap_or("vedlegg"),
+                        .unwrap_or(tr!("vedlegg")),
                 );
                 Attachment {
                     id: sanitize_line(id),

@@ -2,6 +2,7 @@
 //! which answers with an `.ASPXAUTH` cookie (security level 1). The password is sent once
 //! and never stored.
 
+use crate::i18n::tr;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, SET_COOKIE};
 
 use super::Client;
@@ -14,10 +15,10 @@ use crate::secret::Secret;
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordLoginError {
     /// Wrong user name or password (the server's reason phrase).
-    #[error("Innlogging feilet: {0}")]
+    #[error("{}", tr!("Innlogging feilet: {reason}", reason = .0))]
     Rejected(String),
     /// The server answered, but not with a session cookie.
-    #[error("Serveren svarte {status} uten innloggingscookie: {reason}")]
+    #[error("{}", tr!("Serveren svarte {status} uten innloggingscookie: {reason}", status = .status, reason = .reason))]
     NoCookie {
         /// HTTP status.
         status: u16,
@@ -28,7 +29,7 @@ pub enum PasswordLoginError {
     #[error(transparent)]
     SwitchedOff(crate::domain::ApiError),
     /// The server could not be reached.
-    #[error("Får ikke kontakt med {url}: {detail}")]
+    #[error("{}", tr!("Får ikke kontakt med {url}: {detail}", url = .url, detail = .detail))]
     Network {
         /// Where we tried.
         url: String,
@@ -79,9 +80,13 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/html"));
         if status == reqwest::StatusCode::NOT_FOUND || (status.is_success() && is_html) {
-            let answer = if is_html { "med en nettside" } else { "404" };
+            let answer = if is_html {
+                tr!("med en nettside")
+            } else {
+                "404"
+            };
             return Err(PasswordLoginError::SwitchedOff(ApiError::Retired {
-                detail: format!("{} svarte {answer}", self.host()),
+                detail: tr!("{host} svarte {answer}", host = self.host(), answer),
             }));
         }
         let reason = reason_phrase(&response);

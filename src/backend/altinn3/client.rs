@@ -3,6 +3,7 @@
 //! `dialogToken`. `Accept-Language` on every call; GETs retried like Altinn 2's; errors in
 //! words the UI can show (ProblemDetails read for their message).
 
+use crate::i18n::tr;
 use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, ETAG, IF_MATCH};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::json;
@@ -62,7 +63,7 @@ fn token_of(session: &Session) -> Result<&str, ApiError> {
     match session {
         Session::Bearer { access_token } => Ok(access_token.expose()),
         Session::Cookie { .. } => Err(ApiError::Unsupported {
-            what: "Altinn 3 tar ikke imot passordinnlogging; logg inn med ID-porten".into(),
+            what: tr!("Altinn 3 tar ikke imot passordinnlogging; logg inn med ID-porten").into(),
         }),
     }
 }
@@ -75,7 +76,7 @@ impl Client {
             .read_timeout(std::time::Duration::from_secs(20))
             .timeout(std::time::Duration::from_secs(60))
             .build()
-            .map_err(|e| ApiError::Local(format!("HTTP-klienten kunne ikke lages: {e}")))?;
+            .map_err(|e| ApiError::Local(tr!("HTTP-klienten kunne ikke lages: {e}", e)))?;
         let base = if base.path().ends_with('/') {
             base
         } else {
@@ -106,7 +107,7 @@ impl Client {
     fn enduser(&self, path: &str) -> Result<Url, ApiError> {
         self.base
             .join(&format!("dialogporten/api/v1/enduser/{path}"))
-            .map_err(|e| ApiError::Local(format!("ugyldig adresse {path}: {e}")))
+            .map_err(|e| ApiError::Local(tr!("ugyldig adresse {path}: {e}", path, e)))
     }
 
     fn request(&self, method: Method, url: Url, bearer: &str) -> RequestBuilder {
@@ -121,9 +122,9 @@ impl Client {
     /// scheme and host (the simulator's `http`).
     fn foreign(&self, url: &str) -> Result<Url, ApiError> {
         let parsed = Url::parse(url).map_err(|_| {
-            ApiError::Local(format!(
-                "ugyldig adresse i dialogen: {}",
-                crate::text::sanitize_line(url)
+            ApiError::Local(tr!(
+                "ugyldig adresse i dialogen: {url}",
+                url = crate::text::sanitize_line(url)
             ))
         })?;
         let own =
@@ -132,7 +133,7 @@ impl Client {
             Ok(parsed)
         } else {
             Err(ApiError::Local(
-                "dialogen viser til en adresse uten https; den hentes ikke".into(),
+                tr!("dialogen viser til en adresse uten https; den hentes ikke").into(),
             ))
         }
     }

@@ -7,6 +7,7 @@
 pub mod client;
 pub mod model;
 
+use crate::i18n::tr;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -136,11 +137,11 @@ impl Altinn3 {
                     .clone()
                     .map(|me| vec![me])
                     .ok_or_else(|| ApiError::Malformed {
-                        detail: "Dialogporten sa ikke hvem du er".into(),
+                        detail: tr!("Dialogporten sa ikke hvem du er").into(),
                     })
             }
             Inbox::All => Err(ApiError::Local(
-                "den samlede innboksen leses aktør for aktør".into(),
+                tr!("den samlede innboksen leses aktør for aktør").into(),
             )),
         }
     }
@@ -156,9 +157,10 @@ impl Altinn3 {
     ) -> Result<MessagePage, ApiError> {
         if query.raw_filter.is_some() {
             return Err(ApiError::Unsupported {
-                what:
+                what: tr!(
                     "OData-filtre (--filter) finnes bare i Altinn 2; bruk --unread eller --search"
-                        .into(),
+                )
+                .into(),
             });
         }
         let continuation = match cursor {
@@ -166,7 +168,8 @@ impl Altinn3 {
             Cursor::Next(token) => Some(token.clone()),
             Cursor::Offset(_) => {
                 return Err(ApiError::Unsupported {
-                    what: "Dialogporten blar med fortsettelsesnøkler, ikke med forskyvning".into(),
+                    what: tr!("Dialogporten blar med fortsettelsesnøkler, ikke med forskyvning")
+                        .into(),
                 })
             }
         };
@@ -208,9 +211,10 @@ impl Altinn3 {
         .map_err(|error| match error {
             ApiError::Server { status: 422, .. } => ApiError::Server {
                 status: 422,
-                reason:
+                reason: tr!(
                     "søket traff for mye; snevre det inn med en dato (:since) eller en annen aktør"
-                        .into(),
+                )
+                .into(),
             },
             other => other,
         })?;
@@ -253,7 +257,9 @@ impl Altinn3 {
         let languages = self.client.languages();
         let memory = self.memory();
         let item = memory.items.get(&id.to_ascii_lowercase()).ok_or_else(|| {
-            ApiError::Local("ingen forhåndsvisning ennå; trykk Enter for å åpne meldingen".into())
+            ApiError::Local(
+                tr!("ingen forhåndsvisning ennå; trykk Enter for å åpne meldingen").into(),
+            )
         })?;
         let summary = item.to_summary(&languages);
         let text = item
@@ -261,9 +267,9 @@ impl Altinn3 {
             .as_ref()
             .and_then(|c| c.summary.as_ref())
             .and_then(|s| s.line(&languages));
-        let body = format!(
-            "{}\n\n(Forhåndsvisning. Enter åpner meldingen og henter innholdet; da er den lest for alle som ser denne innboksen.)",
-            text.clone().unwrap_or_default()
+        let body = tr!(
+            "{text}\n\n(Forhåndsvisning. Enter åpner meldingen og henter innholdet; da er den lest for alle som ser denne innboksen.)",
+            text = text.clone().unwrap_or_default()
         );
         Ok(Message {
             summary,
@@ -286,11 +292,14 @@ impl Altinn3 {
                 reason,
             } if reason.contains("expired") => ApiError::Server {
                 status: 404,
-                reason: format!("meldingen er utløpt og finnes ikke lenger ({reason})"),
+                reason: tr!(
+                    "meldingen er utløpt og finnes ikke lenger ({reason})",
+                    reason
+                ),
             },
             ApiError::Server { status: 410, .. } => ApiError::Server {
                 status: 410,
-                reason: "meldingen er slettet".into(),
+                reason: tr!("meldingen er slettet").into(),
             },
             other => other,
         })?;
@@ -301,7 +310,7 @@ impl Altinn3 {
                 Ok(markdown) => Some(markdown),
                 Err(error) => {
                     tracing::warn!(%error, "content failed");
-                    Some(format!("*Innholdet kunne ikke hentes: {error}*"))
+                    Some(tr!("*Innholdet kunne ikke hentes: {error}*", error))
                 }
             },
             _ => None,
@@ -351,7 +360,7 @@ impl Altinn3 {
         }
         let (dialog, _) = self.fetch_dialog(id).await?;
         dialog.dialog_token.ok_or_else(|| ApiError::Malformed {
-            detail: "Dialogporten ga ingen dialogToken".into(),
+            detail: tr!("Dialogporten ga ingen dialogToken").into(),
         })
     }
 
@@ -407,9 +416,10 @@ impl Altinn3 {
                 self.memory().items.remove(&id.to_ascii_lowercase());
                 Err(ApiError::Server {
                     status: 412,
-                    reason:
+                    reason: tr!(
                         "Meldingen ble endret et annet sted; last listen på nytt (r) og prøv igjen"
-                            .into(),
+                    )
+                    .into(),
                 })
             }
             Err(error) => Err(error),
@@ -417,14 +427,14 @@ impl Altinn3 {
     }
 
     /// The Correspondence letter behind dialog `id` (its content address without
-    /// `/content`), with the dialog fetched and its token ready; `what` says the action for
-    /// a dialog that is no letter.
-    async fn letter(&self, id: &str, what: &str) -> Result<(model::Dialog, String), ApiError> {
+    /// `/content`), with the dialog fetched and its token ready; `refusal` is what to say
+    /// of a dialog that is no letter.
+    async fn letter(&self, id: &str, refusal: &str) -> Result<(model::Dialog, String), ApiError> {
         let (dialog, texts) = self.fetch_dialog(id).await?;
         let content =
             model::main_content_url(&texts, &self.client.languages()).ok_or_else(|| {
                 ApiError::Unsupported {
-                    what: format!("denne meldingen {what} ikke gjennom Correspondence"),
+                    what: refusal.to_owned(),
                 }
             })?;
         let letter = content
@@ -437,7 +447,12 @@ impl Altinn3 {
     /// Deletes a letter for good through Correspondence (`DELETE …/purge`), and only from
     /// the trash bin: a purge cannot be undone, so it must have been deleted first.
     async fn purge(&self, id: &str) -> Result<(), ApiError> {
-        let (dialog, letter) = self.letter(id, "slettes for godt").await?;
+        let (dialog, letter) = self
+            .letter(
+                id,
+                tr!("denne meldingen kan ikke slettes for godt gjennom Correspondence"),
+            )
+            .await?;
         let in_bin = dialog
             .item
             .end_user_context
@@ -445,7 +460,7 @@ impl Altinn3 {
             .is_some_and(|c| c.system_labels.iter().any(|l| l == "Bin"));
         if !in_bin {
             return Err(ApiError::Unsupported {
-                what: "bare meldinger i papirkurven kan slettes for godt; slett den først (d)"
+                what: tr!("bare meldinger i papirkurven kan slettes for godt; slett den først (d)")
                     .into(),
             });
         }
@@ -460,7 +475,12 @@ impl Altinn3 {
     /// Confirms receipt through Correspondence: the letter is fetched first (Correspondence
     /// requires it), then confirmed, with the dialog's token.
     async fn confirm(&self, _inbox: &Inbox, id: &str) -> Result<(), ApiError> {
-        let (_, letter) = self.letter(id, "bekreftes").await?;
+        let (_, letter) = self
+            .letter(
+                id,
+                tr!("denne meldingen kan ikke bekreftes gjennom Correspondence"),
+            )
+            .await?;
         let token = self.token(id).await?;
         self.client
             .correspondence(Method::GET, &letter, &token)
@@ -479,13 +499,13 @@ impl Altinn3 {
     ) -> Result<u64, ApiError> {
         if url.starts_with("urn:dialogporten:") {
             return Err(ApiError::Local(if url.ends_with("expired") {
-                "vedlegget er utløpt".into()
+                tr!("vedlegget er utløpt").into()
             } else {
-                "du har ikke tilgang til dette vedlegget".into()
+                tr!("du har ikke tilgang til dette vedlegget").into()
             }));
         }
         let dialog = self.memory().urls.get(url).cloned().ok_or_else(|| {
-            ApiError::Local("åpne meldingen først, så hentes vedlegget med dens nøkkel".into())
+            ApiError::Local(tr!("åpne meldingen først, så hentes vedlegget med dens nøkkel").into())
         })?;
         let token = self.token(&dialog).await?;
         self.client.download(url, &token, out, progress).await

@@ -2,6 +2,7 @@
 //! value we do not know is kept as its text), and mapped to our domain types at this edge,
 //! every text sanitised, localized values picked by language (altinn3-api.md §2.1).
 
+use crate::i18n::tr;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -328,23 +329,23 @@ impl Activity {
     /// description after it; the service owner's actions name `owner`.
     fn to_entry(&self, owner: &str, languages: &[&str]) -> crate::domain::HistoryEntry {
         let kind = match self.kind.as_str() {
-            "DialogCreated" => "Opprettet",
-            "DialogClosed" => "Avsluttet",
-            "Information" => "Informasjon",
-            "TransmissionOpened" => "Forsendelse åpnet",
-            "PaymentMade" => "Betalt",
-            "SignatureProvided" => "Signert",
-            "DialogOpened" => "Åpnet",
-            "DialogDeleted" => "Slettet",
-            "DialogRestored" => "Gjenopprettet",
-            "SentToSigning" => "Sendt til signering",
-            "SentToFormFill" => "Sendt til utfylling",
-            "SentToSendIn" => "Sendt til innsending",
-            "SentToPayment" => "Sendt til betaling",
-            "FormSubmitted" => "Skjema sendt inn",
-            "FormSaved" => "Skjema lagret",
-            "CorrespondenceOpened" => "Brevet er åpnet",
-            "CorrespondenceConfirmed" => "Mottak bekreftet",
+            "DialogCreated" => tr!("Opprettet"),
+            "DialogClosed" => tr!("Avsluttet"),
+            "Information" => tr!("Informasjon"),
+            "TransmissionOpened" => tr!("Forsendelse åpnet"),
+            "PaymentMade" => tr!("Betalt"),
+            "SignatureProvided" => tr!("Signert"),
+            "DialogOpened" => tr!("Åpnet"),
+            "DialogDeleted" => tr!("Slettet"),
+            "DialogRestored" => tr!("Gjenopprettet"),
+            "SentToSigning" => tr!("Sendt til signering"),
+            "SentToFormFill" => tr!("Sendt til utfylling"),
+            "SentToSendIn" => tr!("Sendt til innsending"),
+            "SentToPayment" => tr!("Sendt til betaling"),
+            "FormSubmitted" => tr!("Skjema sendt inn"),
+            "FormSaved" => tr!("Skjema lagret"),
+            "CorrespondenceOpened" => tr!("Brevet er åpnet"),
+            "CorrespondenceConfirmed" => tr!("Mottak bekreftet"),
             other => other,
         };
         let mut what = sanitize_line(kind);
@@ -397,11 +398,11 @@ fn attachment(a: &DialogAttachment, languages: &[&str]) -> Attachment {
         a.name
             .as_deref()
             .or(display.as_deref())
-            .unwrap_or("vedlegg"),
+            .unwrap_or(tr!("vedlegg")),
     );
     let note = match url.as_str() {
-        "urn:dialogporten:unauthorized" => " (ingen tilgang)",
-        "urn:dialogporten:expired" => " (utløpt)",
+        "urn:dialogporten:unauthorized" => tr!(" (ingen tilgang)"),
+        "urn:dialogporten:expired" => tr!(" (utløpt)"),
         _ => "",
     };
     Attachment {
@@ -439,7 +440,7 @@ impl Dialog {
             markdown.push_str("\n\n");
         }
         if !self.transmissions.is_empty() {
-            markdown.push_str("## Tråd\n\n");
+            markdown.push_str(&format!("## {}\n\n", tr!("Tråd")));
             for t in &self.transmissions {
                 let who = match t.sender.actor_type.as_str() {
                     "ServiceOwner" => sanitize_line(&summary.service_owner),
@@ -448,11 +449,11 @@ impl Dialog {
                         .actor_name
                         .as_deref()
                         .map(sanitize_line)
-                        .unwrap_or_else(|| "Du".into()),
+                        .unwrap_or_else(|| tr!("Du").into()),
                 };
                 let when = t
                     .created_at
-                    .map(crate::text::norwegian_datetime)
+                    .map(crate::text::date_time_text)
                     .unwrap_or_default();
                 let title = t
                     .content
@@ -462,7 +463,7 @@ impl Dialog {
                     .unwrap_or_default();
                 markdown.push_str(&format!("**{when} · {who} · {title}**\n\n"));
                 if !t.is_authorized {
-                    markdown.push_str("*Du har ikke tilgang til denne.*\n\n");
+                    markdown.push_str(&format!("*{}*\n\n", tr!("Du har ikke tilgang til denne.")));
                 } else if let Some(text) =
                     t.content.summary.as_ref().and_then(|v| v.line(languages))
                 {
@@ -476,7 +477,10 @@ impl Dialog {
             .filter(|a| a.is_authorized && a.url.starts_with("http"))
             .collect();
         if !actions.is_empty() {
-            markdown.push_str("## Handlinger (åpnes i nettleseren)\n\n");
+            markdown.push_str(&format!(
+                "## {}\n\n",
+                tr!("Handlinger (åpnes i nettleseren)")
+            ));
             for a in actions {
                 let title = pick(&a.title, languages)
                     .map(sanitize_line)
@@ -577,7 +581,7 @@ fn to_party(p: &AuthorizedParty, sub: bool) -> Party {
     Party {
         id: urn,
         name: if p.is_deleted {
-            format!("{name} (slettet)")
+            tr!("{name} (slettet)", name)
         } else {
             name
         },
@@ -632,14 +636,14 @@ pub fn problem_text(body: &str) -> Option<String> {
 /// keep the server's own `detail`.
 fn correspondence_error(code: u64) -> Option<&'static str> {
     Some(match code {
-        1014 => "meldingen er allerede slettet for godt",
-        1024 | 1025 => "meldingen må åpnes først",
-        1026 => "mottaket må bekreftes (b) før meldingen kan slettes for godt",
-        1040 => "meldingen er allerede lest",
-        1041 => "mottaket er allerede bekreftet",
-        1043 => "meldingen hører til en forsendelse og kan ikke slettes for seg",
-        2019 => "vedlegget er slettet",
-        2020 => "vedlegget er utløpt",
+        1014 => tr!("meldingen er allerede slettet for godt"),
+        1024 | 1025 => tr!("meldingen må åpnes først"),
+        1026 => tr!("mottaket må bekreftes (b) før meldingen kan slettes for godt"),
+        1040 => tr!("meldingen er allerede lest"),
+        1041 => tr!("mottaket er allerede bekreftet"),
+        1043 => tr!("meldingen hører til en forsendelse og kan ikke slettes for seg"),
+        2019 => tr!("vedlegget er slettet"),
+        2020 => tr!("vedlegget er utløpt"),
         _ => return None,
     })
 }
