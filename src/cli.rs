@@ -473,14 +473,3 @@ fn localize(mut command: clap::Command, root: bool) -> clap::Command {
     }
     command
 }
-
-#[cfg(test)]
-mod dump {
-    #[test]
-    #[ignore]
-    fn dump_help_texts() {
-        for text in super::help_texts() {
-            println!("HELP\t{}", text.replace('\n', "\\n"));
-        }
-    }
-}

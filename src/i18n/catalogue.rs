@@ -396,7 +396,7 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["Utfylling", "Utfylling", "Being filled in"],
     ["Signering", "Signering", "Signing"],
     ["Sendt og arkivert", "Sendt og arkivert", "Sent and archived"],
-    ["Arkivert", "-", "-"],
+    ["Arkivert", "Arkivert", "Archived"],
     ["Slettet", "Sletta", "Deleted"],
     ["Brev", "Brev", "Letter"],
     ["Skjema", "Skjema", "Form"],

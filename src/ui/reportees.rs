@@ -62,11 +62,18 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         // 100,000 parties formats a screenful, not the whole list.
         let rows = (area.height as usize).saturating_sub(6).max(1);
         let first = (switcher.selected + 1).saturating_sub(rows);
+        // The kind column is as wide as the language's longest word for one.
+        let kind_width = [tr!("person"), tr!("virksomhet"), tr!("underenhet")]
+            .iter()
+            .map(|word| crate::text::width(word))
+            .max()
+            .unwrap_or(10);
+        let name_width = inner.saturating_sub(24 + kind_width).max(10);
         for (i, entry) in matches.iter().enumerate().skip(first).take(rows) {
             let text = match entry {
                 SwitcherEntry::All => format!(
                     "{} {}",
-                    fit(tr!("Alle"), inner.saturating_sub(34).max(10)),
+                    fit(tr!("Alle"), name_width),
                     tr!(
                         "samlet innboks for {count} parter",
                         count = crate::i18n::number(app.reportees.len())
@@ -80,8 +87,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                         .unwrap_or_default();
                     format!(
                         "{} {}  {}",
-                        fit(&party.name, inner.saturating_sub(34).max(10)),
-                        fit(kind(party), 10),
+                        fit(&party.name, name_width),
+                        fit(kind(party), kind_width),
                         number
                     )
                 }
