@@ -401,7 +401,7 @@ fn localize(mut command: clap::Command, root: bool) -> clap::Command {
     if let Some(about) = command.get_about().map(ToString::to_string) {
         command = command.about(say(&about));
     }
-    let ids: Vec<(clap::Id, Option<String>, bool, Vec<String>)> = command
+    let ids: Vec<(clap::Id, Option<String>, &'static str, Vec<String>)> = command
         .get_arguments()
         .map(|arg| {
             let values = arg
@@ -410,21 +410,25 @@ fn localize(mut command: clap::Command, root: bool) -> clap::Command {
                 .filter(|v| v.get_help().is_some())
                 .map(|v| v.get_name().to_owned())
                 .collect();
+            // Global options under a heading of their own, after the command's.
+            let heading = if arg.is_positional() {
+                tr!("Argumenter")
+            } else if arg.is_global_set() {
+                tr!("Felles valg")
+            } else {
+                tr!("Valg")
+            };
             (
                 arg.get_id().clone(),
                 arg.get_help().map(ToString::to_string),
-                arg.is_positional(),
+                heading,
                 values,
             )
         })
         .collect();
-    for (id, help, positional, values) in ids {
+    for (id, help, heading, values) in ids {
         command = command.mut_arg(id, |arg| {
-            let mut arg = arg.help_heading(if positional {
-                tr!("Argumenter")
-            } else {
-                tr!("Valg")
-            });
+            let mut arg = arg.help_heading(heading);
             if let Some(help) = help {
                 let mut text = say(&help);
                 if !values.is_empty() {

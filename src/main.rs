@@ -397,12 +397,12 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
             })
         }
         Some(Command::Completions { shell }) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = innboks::cli::command();
             clap_complete::generate(*shell, &mut command, "innboks", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Man) => {
-            let command = <Cli as clap::CommandFactory>::command();
+            let command = innboks::cli::command();
             let mut page = Vec::new();
             clap_mangen::Man::new(command)
                 .render(&mut page)

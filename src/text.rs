@@ -430,6 +430,9 @@ mod tests {
     fn sizes() {
         assert_eq!(human_size(999), "999 B");
         assert_eq!(human_size(34_000), "34 kB");
+        // A decimal comma in Norwegian, a point in English.
+        assert_eq!(human_size(1_234_567), "1,2 MB");
+        let _english = crate::i18n::scoped(crate::i18n::Lang::En);
         assert_eq!(human_size(1_234_567), "1.2 MB");
     }
 }

@@ -27,6 +27,7 @@ impl Cli {
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_innboks"));
         command
+            .envs(common::LOCALE)
             .args([
                 "--env",
                 "local",
@@ -697,6 +698,7 @@ fn expected_conditions_are_one_line_and_an_exit_code() {
             .env("INNBOKS_KEYRING", "off")
             .env("XDG_CACHE_HOME", home.path().join("cache"))
             .env_remove("INNBOKS_API_KEY")
+            .envs(common::LOCALE)
             .env_remove("RUST_BACKTRACE")
             .stdin(Stdio::null())
             .output()

@@ -51,6 +51,9 @@ impl Session {
         cmd.env("XDG_CACHE_HOME", home.path().join("cache"));
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (key, value) in common::LOCALE {
+            cmd.env(key, value);
+        }
         for (key, value) in env {
             cmd.env(key, value);
         }
@@ -676,4 +679,77 @@ fn a_long_list_shows_progress_on_a_terminal_and_none_when_piped() {
     assert_eq!(code, 0, "{err}");
     assert!(err.is_empty(), "nothing on a piped stderr: {err:?}");
     assert_eq!(json(&out).as_array().map(Vec::len), Some(3000));
+}
+
+/// One language at a time, chosen as a user would: the locale (`LANG=en_US.UTF-8`) makes
+/// the whole inbox English, `--lang nn` wins over it, and a config's `language` over the
+/// locale; scripts get the same JSON in every language, while their text follows it.
+#[test]
+fn the_language_comes_from_the_locale_the_flag_or_the_config() {
+    let demo = ["demo", "--messages", "30", "--auto-approve", "0"];
+    let mut english = Session::start_with(&demo, &[("LANG", "en_US.UTF-8")]);
+    english.wait_for("the English login", |s| {
+        s.contains("Log in with") && s.contains("◉ ID-porten with a one-time code")
+    });
+    english.send(b"\r");
+    let inbox = english.wait_for("the English inbox", |s| s.contains("unread /"));
+    for word in ["┌ Inbox", "j/k move", "? help", "simulated Altinn 3"] {
+        assert!(inbox.contains(word), "{word}:\n{inbox}");
+    }
+    english.send(b"?");
+    let help = english.wait_for("the help", |s| s.contains("Help – keys"));
+    for word in ["next message", "Moving", "Messages"] {
+        assert!(help.contains(word), "{word}:\n{help}");
+    }
+    for word in ["meldinger", "Innboks", "hjelp", "Henter"] {
+        assert!(!help.contains(word), "{word}:\n{help}");
+    }
+    english.send(b"\x1bq");
+
+    let mut nynorsk = Session::start_with(
+        &["--lang", "nn", "demo", "--messages", "30"],
+        &[("LANG", "en_US.UTF-8")],
+    );
+    nynorsk.wait_for("the nynorsk login", |s| {
+        s.contains("Logg inn med") && s.contains("ID-porten med eingongskode")
+    });
+    nynorsk.send(b"\x1b");
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = simulator(&runtime, 20);
+    let shell = Shell::logged_in(&sim);
+    let (code, bokmal, _) = shell.run(&["list", "--json"]);
+    assert_eq!(code, 0);
+    let (code, english, _) = shell.run(&["--lang", "en", "list", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        json(&bokmal),
+        json(&english),
+        "JSON is the same in every language"
+    );
+    let (_, text, _) = shell.run(&[
+        "--lang",
+        "en",
+        "show",
+        json(&bokmal)[0]["id"].as_str().expect("an id"),
+    ]);
+    assert!(
+        text.contains("From: ") && text.contains("Received: "),
+        "{text}"
+    );
+    let config = shell.home.path().join("config/innboks/config.toml");
+    std::fs::create_dir_all(config.parent().expect("a dir")).expect("config dir");
+    std::fs::write(&config, "language = \"en\"\n").expect("config");
+    let (_, status, _) = shell.run(&["status"]);
+    assert!(
+        status.contains("Logged in to “local” with ID-porten"),
+        "{status}"
+    );
+    std::fs::write(&config, "language = \"de\"\n").expect("config");
+    let (code, _, err) = shell.run(&["status", "--json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("language tar nb, nn eller en, ikke «de»."),
+        "{err}"
+    );
 }

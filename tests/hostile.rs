@@ -299,6 +299,7 @@ async fn every_cli_output_path_is_clean() {
     let home = tempfile::tempdir().expect("home");
     let run = |args: Vec<String>| {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_innboks"))
+            .envs(common::LOCALE)
             .args([
                 "--env",
                 "local",

@@ -673,4 +673,6 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["Hvem sin innboks (en aktør-id `r…`; standard: din egen)", "Kven sin innboks (ein aktør-id `r…`; standard: din eigen)", "Whose inbox (a reportee id `r…`; default: your own)"],
     ["Hvem sin innboks: en aktør-id (`r…`), eller `all` for alle aktørenes innbokser samlet (standard: din egen)", "Kven sin innboks: ein aktør-id (`r…`), eller `all` for innboksane til alle aktørane samla (standard: din eigen)", "Whose inbox: a reportee id (`r…`), or `all` for every reportee's inbox merged (default: your own)"],
     ["Skriv når hver fase av oppstarten var ferdig (ms siden prosessen startet) til FIL", "Skriv når kvar fase av oppstarten var ferdig (ms sidan prosessen starta) til FIL", "Write when each phase of the start finished (ms since the process started) to FILE"],
+    // src/cli.rs
+    ["Felles valg", "Felles val", "Global options"],
 ];

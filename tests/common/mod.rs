@@ -123,6 +123,7 @@ pub async fn altinn3_backend(sim: &Simulator) -> innboks::backend::Backend {
 /// The environment of a private home for the real binary: `HOME` and the XDG directories
 /// under it, so nothing of the machine's own config, session, cache or log is touched.
 pub fn home_env(home: &std::path::Path) -> Vec<(&'static str, String)> {
+    let locale = LOCALE.iter().map(|(k, v)| (*k, v.to_string()));
     [
         ("HOME", home.to_path_buf()),
         ("XDG_CONFIG_HOME", home.join("config")),
@@ -132,5 +133,11 @@ pub fn home_env(home: &std::path::Path) -> Vec<(&'static str, String)> {
     ]
     .into_iter()
     .map(|(k, v)| (k, v.display().to_string()))
+    .chain(locale)
     .collect()
 }
+
+/// The locale every run of the binary gets: bokmål, whatever the machine's own (the tests
+/// read its Norwegian; an empty variable counts as unset).
+pub const LOCALE: [(&str, &str); 3] =
+    [("LANG", "nb_NO.UTF-8"), ("LC_ALL", ""), ("LC_MESSAGES", "")];
