@@ -99,6 +99,20 @@ fn frames(c: &mut Criterion) {
             })
         });
     }
+    // The same frame in English: every word through the catalogue, dates the English way.
+    {
+        let _english = innboks::i18n::scoped(innboks::i18n::Lang::En);
+        let app = inbox(100_000);
+        let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+        let theme = innboks::ui::Theme::ansi();
+        group.bench_function("100000 messages, English", |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|frame| innboks::ui::draw(black_box(&app), &theme, frame))
+                    .expect("draw");
+            })
+        });
+    }
     group.finish();
 }
 

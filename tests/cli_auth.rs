@@ -713,7 +713,7 @@ fn expected_conditions_are_one_line_and_an_exit_code() {
         (&["--env", "prod"][..], 2, "terminal"),
         (&["demo"][..], 2, "terminal"),
         (&["--env", "nowhere", "list"][..], 2, "nowhere"),
-        (&["--env", "altinn2-prod", "list"][..], 2, "ApiKey"),
+        (&["--env", "altinn2-prod", "list"][..], 2, "API-nøkkel"),
         (&["--offline", "list"][..], 5, "hurtigbuffer"),
         (&["list"][..], 3, "innlogget"),
     ] {
