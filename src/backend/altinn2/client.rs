@@ -33,9 +33,21 @@ pub struct Client {
     on_altinn_host: bool,
 }
 
-/// The server's part of the filters as an OData `$filter` clause (statuses in Bokmål, as we
-/// ask for `language=1044`); `None` when there is nothing for the server to filter.
-pub fn odata_filter(filters: &crate::domain::Filters) -> Option<String> {
+/// A status as Altinn 2 writes it in `language`: `$filter` compares the localized text
+/// (`Ulest` in bokmål and nynorsk, `Unread` in English).
+fn status_text(status: crate::domain::MessageStatus, language: u16) -> &'static str {
+    use crate::domain::MessageStatus;
+    match (status, language == 1033) {
+        (MessageStatus::Unread, false) => "Ulest",
+        (MessageStatus::Unread, true) => "Unread",
+        (MessageStatus::Archived, true) => "Archived",
+        _ => "Arkivert",
+    }
+}
+
+/// The server's part of the filters as an OData `$filter` clause (statuses in the
+/// `language` the list is asked in); `None` when there is nothing for the server to filter.
+pub fn odata_filter(filters: &crate::domain::Filters, language: u16) -> Option<String> {
     let quote = |text: &str| format!("'{}'", text.replace('\'', "''"));
     let at = |t: chrono::DateTime<chrono::Utc>| {
         let local = t.with_timezone(&chrono_tz::Europe::Oslo);
@@ -43,7 +55,8 @@ pub fn odata_filter(filters: &crate::domain::Filters) -> Option<String> {
     };
     let mut clauses = Vec::new();
     if filters.unread {
-        clauses.push("Status eq 'Ulest'".to_owned());
+        let unread = status_text(crate::domain::MessageStatus::Unread, language);
+        clauses.push(format!("Status eq '{unread}'"));
     }
     if let Some(kind) = &filters.kind {
         clauses.push(format!("Type eq {}", quote(kind.label())));
@@ -61,7 +74,13 @@ pub fn odata_filter(filters: &crate::domain::Filters) -> Option<String> {
 }
 
 impl Client {
-    /// A client for the Altinn instance at `base` (e.g. `https://www.altinn.no/`).
+    /// Altinn 2's number for the language the client asks in (1044, 2068 or 1033).
+    pub fn language(&self) -> u16 {
+        self.language
+    }
+
+    /// A client for the Altinn instance at `base` (e.g. `https://www.altinn.no/`), asking in
+    /// the language in use.
     pub fn new(base: Url, api_key: Secret) -> Result<Self, ApiError> {
         let http = crate::http::client_builder()
             // A server that stops sending mid-answer is given up on (and the GET retried).
@@ -330,18 +349,19 @@ impl Client {
         skip: usize,
     ) -> Result<MessagePage, ApiError> {
         use crate::domain::Folder;
-        let with_preset = |base: &str| match odata_filter(filters) {
+        let archived = status_text(crate::domain::MessageStatus::Archived, self.language);
+        let with_preset = |base: &str| match odata_filter(filters, self.language) {
             Some(extra) => format!("{base} and {extra}"),
             None => base.to_owned(),
         };
         match folder {
             Folder::Inbox => {
-                let filter = with_preset("Status ne 'Arkivert'");
+                let filter = with_preset(&format!("Status ne '{archived}'"));
                 self.messages_page_filtered(session, who, skip, Some(&filter))
                     .await
             }
             Folder::Archive => {
-                let filter = with_preset("Status eq 'Arkivert'");
+                let filter = with_preset(&format!("Status eq '{archived}'"));
                 self.messages_page_filtered(session, who, skip, Some(&filter))
                     .await
             }

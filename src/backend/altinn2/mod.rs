@@ -89,8 +89,10 @@ impl Altinn2 {
                             .await
                     }
                     (Cursor::Offset(skip), None) => {
-                        let filter = match (client::odata_filter(&query.filters), &query.raw_filter)
-                        {
+                        let filter = match (
+                            client::odata_filter(&query.filters, client.language()),
+                            &query.raw_filter,
+                        ) {
                             (Some(ours), Some(raw)) => Some(format!("{ours} and ({raw})")),
                             (ours, raw) => ours.or_else(|| raw.clone()),
                         };
