@@ -126,6 +126,10 @@ fn start(home: &std::path::Path, count: usize) -> Start {
         cmd.env(key, home.join(dir));
     }
     cmd.env("TERM", "xterm-256color");
+    // Bokmål, whatever the machine's locale: the count below is written the bokmål way.
+    cmd.env("LANG", "nb_NO.UTF-8");
+    cmd.env("LC_ALL", "");
+    cmd.env("LC_MESSAGES", "");
     let started = Instant::now();
     let mut child = pair.slave.spawn_command(cmd).expect("spawn");
     drop(pair.slave);
@@ -143,7 +147,7 @@ fn start(home: &std::path::Path, count: usize) -> Start {
             sink.lock().expect("parser").process(&buf[..n]);
         }
     });
-    let total = format!("/ {count}");
+    let total = format!("/ {}", innboks::i18n::number(count));
     let wait_for = |check: &dyn Fn(&str) -> bool| -> Duration {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
