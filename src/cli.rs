@@ -362,7 +362,7 @@ impl From<FolderArg> for crate::domain::Folder {
 /// comments above), so each text is looked up by its English in the catalogue; clap's own
 /// headings and its help and version flags are replaced by ours.
 pub fn command() -> clap::Command {
-    localize(<Cli as clap::CommandFactory>::command(), true)
+    localize(<Cli as clap::CommandFactory>::command(), "innboks")
 }
 
 /// Parses the command line with [`command`]; a mistake or `--help` ends the process, as
@@ -379,6 +379,7 @@ pub fn help_texts() -> Vec<String> {
         out.extend(command.get_about().map(ToString::to_string));
         for arg in command.get_arguments() {
             out.extend(arg.get_help().map(ToString::to_string));
+            out.extend(value_names(arg));
         }
         for sub in command.get_subcommands() {
             walk(sub, out);
@@ -391,7 +392,42 @@ pub fn help_texts() -> Vec<String> {
     out
 }
 
-fn localize(mut command: clap::Command, root: bool) -> clap::Command {
+/// What clap would add after an option's help, `[default: 50]` and `[env: NAME]`, in the
+/// language in use.
+fn notes(arg: &clap::Arg) -> String {
+    let mut notes = String::new();
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    // (A flag's `false` is no news.)
+    if !defaults.is_empty() && arg.get_action().takes_values() {
+        notes.push_str(&tr!(" [standard: {value}]", value = defaults.join(", ")));
+    }
+    if let Some(name) = arg.get_env() {
+        notes.push_str(&tr!(
+            " [miljøvariabel: {name}]",
+            name = name.to_string_lossy()
+        ));
+    }
+    notes
+}
+
+/// The names an option's values are shown by (`<NAME>`): given, or clap's from the field.
+fn value_names(arg: &clap::Arg) -> Vec<String> {
+    if !arg.get_action().takes_values() {
+        return Vec::new();
+    }
+    match arg.get_value_names() {
+        Some(names) => names.iter().map(ToString::to_string).collect(),
+        None => vec![arg.get_id().as_str().to_uppercase()],
+    }
+}
+
+/// `command` in the language in use; `path` is how it is called (`innboks list`).
+fn localize(mut command: clap::Command, path: &str) -> clap::Command {
+    let root = !path.contains(' ');
     use clap::{Arg, ArgAction};
     let say = |english: &str| {
         crate::i18n::from_english(english)
@@ -401,15 +437,26 @@ fn localize(mut command: clap::Command, root: bool) -> clap::Command {
     if let Some(about) = command.get_about().map(ToString::to_string) {
         command = command.about(say(&about));
     }
-    let ids: Vec<(clap::Id, Option<String>, &'static str, Vec<String>)> = command
+    type Found = (
+        clap::Id,
+        Option<String>,
+        &'static str,
+        Vec<String>,
+        Vec<String>,
+        String,
+    );
+    let ids: Vec<Found> = command
         .get_arguments()
         .map(|arg| {
-            let values = arg
-                .get_possible_values()
-                .iter()
-                .filter(|v| v.get_help().is_some())
-                .map(|v| v.get_name().to_owned())
-                .collect();
+            let values = if arg.get_action().takes_values() {
+                arg.get_possible_values()
+                    .iter()
+                    .filter(|v| !v.is_hide_set())
+                    .map(|v| v.get_name().to_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            };
             // Global options under a heading of their own, after the command's.
             let heading = if arg.is_positional() {
                 tr!("Argumenter")
@@ -423,20 +470,38 @@ fn localize(mut command: clap::Command, root: bool) -> clap::Command {
                 arg.get_help().map(ToString::to_string),
                 heading,
                 values,
+                value_names(arg),
+                notes(arg),
             )
         })
         .collect();
-    for (id, help, heading, values) in ids {
+    for (id, help, heading, values, names, notes) in ids {
         command = command.mut_arg(id, |arg| {
             let mut arg = arg.help_heading(heading);
+            // (Every name has its row, `tests/i18n.rs` checks; clap keeps its own otherwise.)
+            let translated: Option<Vec<&'static str>> = names
+                .iter()
+                .map(|name| crate::i18n::from_english(name))
+                .collect();
+            if let Some(translated) = translated.filter(|t| !t.is_empty()) {
+                arg = arg.value_names(translated);
+            }
             if let Some(help) = help {
                 let mut text = say(&help);
                 if !values.is_empty() {
-                    // (A value's own help is clap's, in English: the names say enough.)
+                    // (clap would list them in English, with their help in English: the
+                    // names say enough.)
                     text = format!("{text} [{}]", values.join(", "));
                     arg = arg.hide_possible_values(true);
                 }
-                arg = arg.help(text);
+                // clap's `[default: …]` and `[env: …]`, in the language.
+                arg = arg.help(format!("{text}{notes}"));
+                if arg.get_action().takes_values() {
+                    arg = arg.hide_default_value(true);
+                }
+                if arg.get_env().is_some() {
+                    arg = arg.hide_env(true);
+                }
             }
             arg
         });
@@ -473,7 +538,16 @@ fn localize(mut command: clap::Command, root: bool) -> clap::Command {
         .map(|sub| sub.get_name().to_owned())
         .collect();
     for name in names {
-        command = command.mut_subcommand(name, |sub| localize(sub, false));
+        let sub_path = format!("{path} {name}");
+        command = command.mut_subcommand(name, |sub| localize(sub, &sub_path));
     }
-    command
+    // clap's usage line, with `[OPTIONS]` in the language.
+    let usage = command.clone().render_usage().to_string();
+    let rest = usage
+        .split_once(": ")
+        .map_or(usage.as_str(), |(_, line)| line)
+        .split_once(' ')
+        .map_or("", |(_, rest)| rest)
+        .replace("[OPTIONS]", tr!("[VALG]"));
+    command.override_usage(format!("{path} {rest}").trim_end().to_owned())
 }

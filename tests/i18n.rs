@@ -170,4 +170,35 @@ fn the_command_lines_help_is_in_the_language() {
             assert!(help.contains(word), "{lang}: no {word:?} in\n{help}");
         }
     }
+    // A command's own help: the usage line, value names, defaults and the global options.
+    for (lang, words) in [
+        (
+            Lang::Nb,
+            [
+                "Bruk: innboks list [VALG]",
+                "--limit <ANTALL>",
+                "[standard: 50]",
+                "Felles valg",
+            ],
+        ),
+        (
+            Lang::En,
+            [
+                "Usage: innboks list [OPTIONS]",
+                "--limit <LIMIT>",
+                "[default: 50]",
+                "Global options",
+            ],
+        ),
+    ] {
+        let _lang = i18n::scoped(lang);
+        let mut command = innboks::cli::command();
+        // (Built, as clap does before it shows help: the global options reach the commands.)
+        command.build();
+        let list = command.find_subcommand_mut("list").expect("list");
+        let help = list.render_help().to_string();
+        for word in words {
+            assert!(help.contains(word), "{lang}: no {word:?} in\n{help}");
+        }
+    }
 }
