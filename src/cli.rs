@@ -475,9 +475,19 @@ fn localize(mut command: clap::Command, path: &str) -> clap::Command {
             )
         })
         .collect();
+    let order: Vec<String> = command
+        .get_positionals()
+        .map(|arg| arg.get_id().to_string())
+        .collect();
     for (id, help, heading, values, names, notes) in ids {
+        let id_name = id.to_string();
         command = command.mut_arg(id, |arg| {
             let mut arg = arg.help_heading(heading);
+            // Under a heading of ours clap sorts by display order, then by name: arguments
+            // keep the order they are given in.
+            if let Some(position) = order.iter().position(|other| *other == id_name) {
+                arg = arg.display_order(position);
+            }
             // (Every name has its row, `tests/i18n.rs` checks; clap keeps its own otherwise.)
             let translated: Option<Vec<&'static str>> = names
                 .iter()
