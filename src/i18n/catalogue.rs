@@ -594,7 +594,7 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["demo · simulert Altinn", "demo · simulert Altinn", "demo · simulated Altinn"],
     ["--offline: ingen hurtigbuffer for «{env}» ennå. Start innboks uten --offline og logg inn først.", "--offline: inkje mellomlager for «{env}» enno. Start innboks utan --offline og logg inn først.", "--offline: no cache for “{env}” yet. Start innboks without --offline and log in first."],
     ["fant ingen hjemmekatalog: oppgi konfigurasjonsfilen med --config", "fann ingen heimekatalog: oppgi konfigurasjonsfila med --config", "found no home directory: give the config file with --config"],
-    // src/cli.rs
+    // src/cli/localized.rs
     ["Argumenter", "Argument", "Arguments"],
     ["Valg", "Val", "Options"],
     ["Bruk:", "Bruk:", "Usage:"],
@@ -602,7 +602,7 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["KOMMANDO", "KOMMANDO", "COMMAND"],
     ["Vis hjelpen", "Vis hjelpa", "Print help"],
     ["Vis versjonen", "Vis versjonen", "Print version"],
-    // src/cli.rs: clap's help, looked up by its English (the doc comments)
+    // src/cli/mod.rs: clap's help, looked up by its English (the doc comments)
     ["En terminalinnboks for Altinn, det offentlige Norges portal", "Ein terminalinnboks for Altinn, portalen til det offentlege Noreg", "A terminal inbox for Altinn, Norway's public-sector portal"],
     ["Legg til en fiendtlig melding (escape-sekvenser, stitriks) for å teste hva som når skjermen", "Legg til ei fiendtleg melding (escape-sekvensar, stitriks) for å teste kva som når skjermen", "Add a hostile message (escape sequences, path tricks) to test what reaches the screen"],
     ["Altinn-API-nøkkel, i stedet for konfigurasjonsfilens", "Altinn-API-nøkkel, i staden for den i konfigurasjonsfila", "Altinn API key, overriding the config file's"],
@@ -673,9 +673,9 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["Hvem sin innboks (en aktør-id `r…`; standard: din egen)", "Kven sin innboks (ein aktør-id `r…`; standard: din eigen)", "Whose inbox (a reportee id `r…`; default: your own)"],
     ["Hvem sin innboks: en aktør-id (`r…`), eller `all` for alle aktørenes innbokser samlet (standard: din egen)", "Kven sin innboks: ein aktør-id (`r…`), eller `all` for innboksane til alle aktørane samla (standard: din eigen)", "Whose inbox: a reportee id (`r…`), or `all` for every reportee's inbox merged (default: your own)"],
     ["Skriv når hver fase av oppstarten var ferdig (ms siden prosessen startet) til FIL", "Skriv når kvar fase av oppstarten var ferdig (ms sidan prosessen starta) til FIL", "Write when each phase of the start finished (ms since the process started) to FILE"],
-    // src/cli.rs
+    // src/cli/localized.rs
     ["Felles valg", "Felles val", "Global options"],
-    // src/cli.rs: the names clap shows an option's values by (`<NAME>`)
+    // src/cli/localized.rs: the names clap shows an option's values by (`<NAME>`)
     ["API", "API", "API"],
     ["DATO", "DATO", "DATE"],
     ["KATALOG", "KATALOG", "DIR"],
@@ -700,10 +700,10 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["TEKST", "TEKST", "TEXT"],
     ["URL", "URL", "URL"],
     ["BRUKERNAVN", "BRUKARNAMN", "USERNAME"],
-    // src/cli.rs
+    // src/cli/localized.rs
     [" [standard: {value}]", " [standard: {value}]", " [default: {value}]"],
     [" [miljøvariabel: {name}]", " [miljøvariabel: {name}]", " [env: {name}]"],
-    // src/cli.rs
+    // src/cli/localized.rs
     ["[VALG]", "[VAL]", "[OPTIONS]"],
     ["ID-ER", "ID-AR", "IDS"],
     ["VEDLEGG", "VEDLEGG", "ATTACHMENT"],
