@@ -58,7 +58,8 @@ fn start(started: std::time::Instant) -> Result<ExitCode> {
     color_eyre::install()?;
     innboks::text::quiet_converter_panics();
     // (Before parsing: `--help` and clap's errors are in the language too.)
-    innboks::i18n::set(early_language());
+    let early = EarlyConfig::read();
+    innboks::i18n::set(early.language());
     let cli = innboks::cli::parse();
     init_logging();
     let times = StartupTimes::new(started, cli.startuptime.as_deref())
@@ -67,32 +68,64 @@ fn start(started: std::time::Instant) -> Result<ExitCode> {
         .enable_all()
         .build()
         .wrap_err("starting the async runtime")?;
-    runtime.block_on(run(cli, times))
+    runtime.block_on(run(cli, times, early))
 }
 
-/// The language as far as it can be known before the command line is parsed: `--lang`
-/// among the arguments, the config file's `language`, the locale. A wrong value is said
-/// once the command line is parsed ([`run`]).
-fn early_language() -> Lang {
-    let args: Vec<String> = std::env::args().collect();
-    let value_of = |flag: &str| {
-        let prefix = format!("{flag}=");
-        args.iter().enumerate().find_map(|(i, arg)| {
-            if arg == flag {
-                args.get(i + 1).cloned()
-            } else {
-                arg.strip_prefix(&prefix).map(str::to_owned)
-            }
-        })
-    };
-    let configured = value_of("--config")
-        .map(std::path::PathBuf::from)
-        .or_else(paths::config_file)
-        .and_then(|path| config::load(&path).ok())
-        .and_then(|file| file.language);
-    let var = |name: &str| std::env::var(name).ok();
-    innboks::i18n::choose(value_of("--lang").as_deref(), configured.as_deref(), var)
-        .unwrap_or_default()
+/// The config file and `--lang` as far as they can be known before the command line is
+/// parsed (read from the arguments as they are): the language `--help` is in. The file is
+/// read once; [`run`] takes it when clap finds the same path, and reports its errors.
+struct EarlyConfig {
+    /// `--lang`'s value.
+    lang: Option<String>,
+    /// `--config`'s path, else the default one; with what reading it gave.
+    file: Option<(
+        std::path::PathBuf,
+        Result<config::ConfigFile, config::ConfigError>,
+    )>,
+}
+
+impl EarlyConfig {
+    fn read() -> Self {
+        let args: Vec<String> = std::env::args().collect();
+        let value_of = |flag: &str| {
+            let prefix = format!("{flag}=");
+            args.iter().enumerate().find_map(|(i, arg)| {
+                if arg == flag {
+                    args.get(i + 1).cloned()
+                } else {
+                    arg.strip_prefix(&prefix).map(str::to_owned)
+                }
+            })
+        };
+        let path = value_of("--config")
+            .map(std::path::PathBuf::from)
+            .or_else(paths::config_file);
+        Self {
+            lang: value_of("--lang"),
+            file: path.map(|path| {
+                let file = config::load(&path);
+                (path, file)
+            }),
+        }
+    }
+
+    /// `--lang`, the config's `language`, the locale; a wrong value is said by [`run`].
+    fn language(&self) -> Lang {
+        let configured = match &self.file {
+            Some((_, Ok(file))) => file.language.as_deref(),
+            _ => None,
+        };
+        let var = |name: &str| std::env::var(name).ok();
+        innboks::i18n::choose(self.lang.as_deref(), configured, var).unwrap_or_default()
+    }
+
+    /// The config file at `path`: the one read already, or read now.
+    fn load(self, path: &std::path::Path) -> Result<config::ConfigFile, config::ConfigError> {
+        match self.file {
+            Some((read, file)) if read == path => file,
+            _ => config::load(path),
+        }
+    }
 }
 
 /// Logs to `innboks.log` in the XDG state dir (0600), level from `RUST_LOG` (default info).
@@ -117,7 +150,7 @@ fn init_logging() {
         .try_init();
 }
 
-async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
+async fn run(cli: Cli, mut times: StartupTimes, early: EarlyConfig) -> Result<ExitCode> {
     let config_path = match &cli.config {
         Some(path) => path.clone(),
         None => paths::config_file().ok_or_else(|| {
@@ -126,7 +159,7 @@ async fn run(cli: Cli, mut times: StartupTimes) -> Result<ExitCode> {
             )
         })?,
     };
-    let file = config::load(&config_path)?;
+    let file = early.load(&config_path)?;
     let var = |name: &str| std::env::var(name).ok();
     let lang = innboks::i18n::choose(cli.lang.as_deref(), file.language.as_deref(), var)
         .map_err(Expected::usage)?;
