@@ -13,11 +13,16 @@ pub fn command() -> Command {
     localize(<Cli as clap::CommandFactory>::command(), "innboks")
 }
 
-/// Parses the command line with [`command`]; a mistake or `--help` ends the process, as
-/// clap does.
+/// Parses the command line; a mistake, `--help` or `--version` ends the process, as clap
+/// does, in the language in use. Most starts print nothing of clap's, so the command is
+/// made in the language (every usage line rendered, every text looked up) only when clap
+/// is to speak: the same arguments are then parsed again by [`command`].
 pub fn parse() -> Cli {
-    use clap::FromArgMatches;
-    let matches = command().get_matches();
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(_) => command().get_matches(),
+    };
     Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
 }
 
