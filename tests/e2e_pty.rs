@@ -567,6 +567,15 @@ fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).expect("JSON")
 }
 
+/// The ids of a `list --json`, in order.
+fn ids_of(list: &serde_json::Value) -> Vec<String> {
+    list.as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|m| m["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// A simulator of `messages` messages that approves device logins at once.
 fn simulator(runtime: &tokio::runtime::Runtime, messages: usize) -> innboks::sim::Simulator {
     runtime
@@ -599,12 +608,8 @@ fn offline_commands_and_the_offline_inbox_show_what_a_script_fetched() {
     let (code, online, err) = run(&["list", "--json", "--limit", "30"]);
     assert_eq!(code, 0, "{err}");
     let online = json(&online);
-    let ids: Vec<&str> = online
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter_map(|m| m["id"].as_str())
-        .collect();
+    let ids = ids_of(&online);
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     assert_eq!(ids.len(), 30);
     let (code, shown, err) = run(&["show", ids[0], "--json"]);
     assert_eq!(code, 0, "{err}");
@@ -615,14 +620,7 @@ fn offline_commands_and_the_offline_inbox_show_what_a_script_fetched() {
     runtime.block_on(sim.stop());
     let (code, out, err) = run(&["--offline", "list", "--json"]);
     assert_eq!(code, 0, "{err}");
-    let offline = json(&out);
-    let offline_ids: Vec<&str> = offline
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter_map(|m| m["id"].as_str())
-        .collect();
-    assert_eq!(offline_ids, ids, "the same list, from the cache");
+    assert_eq!(ids_of(&json(&out)), ids, "the same list, from the cache");
     let (code, out, err) = run(&["--offline", "list", "--json", "--unread"]);
     assert_eq!(code, 0, "{err}");
     let unread = json(&out);
@@ -746,10 +744,7 @@ fn the_language_comes_from_the_locale_the_flag_or_the_config() {
     let unread = |lang: &str| {
         let (code, out, err) = shell.run(&["--lang", lang, "list", "--unread", "--json"]);
         assert_eq!(code, 0, "{err}");
-        rows(&out)
-            .iter()
-            .map(|m| m["id"].as_str().unwrap_or_default().to_owned())
-            .collect::<Vec<_>>()
+        ids_of(&json(&out))
     };
     assert!(!unread("nb").is_empty());
     assert_eq!(unread("nb"), unread("en"));
@@ -759,6 +754,14 @@ fn the_language_comes_from_the_locale_the_flag_or_the_config() {
         text.contains("From: ") && text.contains("Received: "),
         "{text}"
     );
+    // The binary's own --help (clap speaks only then, so the command is made in the
+    // language only then) and clap's mistakes.
+    let (code, help, _) = shell.run(&["list", "--help"]);
+    assert_eq!(code, 0);
+    assert!(help.contains("Bruk: innboks list [VALG]"), "{help}");
+    let (code, _, err) = shell.run(&["--lang", "en", "list", "--bogus"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Usage: innboks list [OPTIONS]"), "{err}");
     let config = shell.home.path().join("config/innboks/config.toml");
     std::fs::create_dir_all(config.parent().expect("a dir")).expect("config dir");
     std::fs::write(&config, "language = \"en\"\n").expect("config");
