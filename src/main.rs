@@ -280,6 +280,7 @@ async fn run(cli: Cli, mut times: StartupTimes, early: EarlyConfig) -> Result<Ex
             method,
             no_browser,
             username,
+            level,
         }) => {
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::login(
@@ -288,6 +289,7 @@ async fn run(cli: Cli, mut times: StartupTimes, early: EarlyConfig) -> Result<Ex
                 *no_browser,
                 username.clone(),
                 loopback_port,
+                level.acr(),
             )
             .await)
         }
@@ -307,7 +309,7 @@ async fn run(cli: Cli, mut times: StartupTimes, early: EarlyConfig) -> Result<Ex
                 limit: *limit,
                 filter: filter.clone(),
                 search: search.clone(),
-                folder: folder.map(Into::into),
+                folder: folder.folder(),
                 concurrency: file
                     .concurrency
                     .unwrap_or(innboks::domain::DEFAULT_CONCURRENCY)

@@ -9,13 +9,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use innboks::app::update::update;
 use innboks::app::{App, Keymap, Msg, Screen, Status};
 use innboks::app::{LoginFlow, LoginMethod};
-use innboks::auth::oidc::{DEFAULT_ACR, DEFAULT_SCOPES};
+use innboks::auth::oidc::DEFAULT_ACR;
 use innboks::auth::store::SessionStore;
 use innboks::auth::SessionHandle;
 use innboks::backend::Backend;
 use innboks::domain::{MessageKind, MessageStatus};
 use innboks::runtime::{AuthSettings, Runtime};
 use tokio::sync::mpsc;
+
+/// The scopes of an ID-porten login to Altinn 2's API (this harness runs the Altinn 2
+/// face).
+const SCOPES: &str = "openid altinn:enduser";
 
 /// How many of the person's `messages` the inbox view shows (the archived ones are in the
 /// archive view).
@@ -90,7 +94,7 @@ impl Harness {
             client_id: Some("innboks".into()),
             loopback_port: 0,
             store: Some(store.clone()),
-            scopes: DEFAULT_SCOPES.into(),
+            scopes: SCOPES.into(),
             acr: DEFAULT_ACR.into(),
         };
         let session = SessionHandle::default();

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use innboks::auth::browser::{self, CallbackParams};
-use innboks::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR, DEFAULT_SCOPES};
+use innboks::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR};
 use innboks::auth::refresh::{stored_session, Refresher};
 use innboks::auth::store::SessionStore;
 use innboks::auth::{device, Session, SessionHandle};
@@ -16,6 +16,10 @@ use innboks::domain::ApiError;
 use innboks::secret::Secret;
 use innboks::sim::{SimConfig, Simulator};
 use reqwest::header::LOCATION;
+
+/// The scopes of an ID-porten login to Altinn 2's API (these tests use the Altinn 2 face
+/// to see a token work).
+const SCOPES: &str = "openid altinn:enduser";
 
 fn config(auto_approve: Option<u64>) -> SimConfig {
     SimConfig {
@@ -53,7 +57,7 @@ async fn browser_redirect(url: &str) -> String {
 /// Logs in with the browser flow via paste-back and returns the tokens.
 async fn browser_login(sim: &Simulator) -> (Provider, oidc::TokenSet) {
     let provider = provider(sim).await;
-    let login = browser::start(provider.clone(), 0, DEFAULT_SCOPES, DEFAULT_ACR)
+    let login = browser::start(provider.clone(), 0, SCOPES, DEFAULT_ACR)
         .await
         .expect("start");
     let redirect = browser_redirect(&login.authorize_url).await;
@@ -93,7 +97,7 @@ async fn discovery_checks_the_exact_issuer() {
     .expect("sim");
     let provider = self::provider(&without).await;
     assert!(!provider.device_flow_offered());
-    let error = device::start(&provider, DEFAULT_SCOPES)
+    let error = device::start(&provider, SCOPES)
         .await
         .expect_err("not offered");
     assert!(matches!(error, AuthError::NotOffered(_)));
@@ -104,7 +108,7 @@ async fn discovery_checks_the_exact_issuer() {
 async fn browser_flow_through_the_loopback_listener() {
     let sim = Simulator::start(config(Some(0))).await.expect("sim");
     let provider = provider(&sim).await;
-    let mut login = browser::start(provider, 0, DEFAULT_SCOPES, DEFAULT_ACR)
+    let mut login = browser::start(provider, 0, SCOPES, DEFAULT_ACR)
         .await
         .expect("start");
     assert!(
@@ -166,7 +170,7 @@ async fn browser_flow_through_the_loopback_listener() {
 async fn paste_back_state_and_iss_are_checked() {
     let sim = Simulator::start(config(Some(0))).await.expect("sim");
     let provider = provider(&sim).await;
-    let login = browser::start(provider.clone(), 0, DEFAULT_SCOPES, DEFAULT_ACR)
+    let login = browser::start(provider.clone(), 0, SCOPES, DEFAULT_ACR)
         .await
         .expect("start");
     let redirect = browser_redirect(&login.authorize_url).await;
@@ -177,7 +181,7 @@ async fn paste_back_state_and_iss_are_checked() {
         AuthError::StateMismatch
     );
 
-    let login = browser::start(provider.clone(), 0, DEFAULT_SCOPES, DEFAULT_ACR)
+    let login = browser::start(provider.clone(), 0, SCOPES, DEFAULT_ACR)
         .await
         .expect("start");
     let redirect = browser_redirect(&login.authorize_url).await;
@@ -196,7 +200,7 @@ async fn paste_back_state_and_iss_are_checked() {
         AuthError::WrongIssuer
     );
 
-    let login = browser::start(provider, 0, DEFAULT_SCOPES, DEFAULT_ACR)
+    let login = browser::start(provider, 0, SCOPES, DEFAULT_ACR)
         .await
         .expect("start");
     let redirect = browser_redirect(&login.authorize_url).await;
@@ -212,7 +216,7 @@ async fn paste_back_state_and_iss_are_checked() {
 async fn denied_on_the_approval_page() {
     let sim = Simulator::start(config(None)).await.expect("sim");
     let provider = provider(&sim).await;
-    let login = browser::start(provider, 0, DEFAULT_SCOPES, DEFAULT_ACR)
+    let login = browser::start(provider, 0, SCOPES, DEFAULT_ACR)
         .await
         .expect("start");
     let page = no_redirects()
@@ -316,9 +320,7 @@ async fn provider_rejects_bad_pkce_and_bad_requests() {
 async fn device_flow_approved_automatically() {
     let sim = Simulator::start(config(Some(1))).await.expect("sim");
     let provider = provider(&sim).await;
-    let login = device::start(&provider, DEFAULT_SCOPES)
-        .await
-        .expect("device code");
+    let login = device::start(&provider, SCOPES).await.expect("device code");
     assert_eq!(login.user_code.len(), 9, "XXXX-XXXX");
     assert!(login
         .verification_uri_complete
@@ -348,9 +350,7 @@ async fn device_flow_denied_expired_and_slow_down() {
     .await
     .expect("sim");
     let provider = provider(&sim).await;
-    let login = device::start(&provider, DEFAULT_SCOPES)
-        .await
-        .expect("device code");
+    let login = device::start(&provider, SCOPES).await.expect("device code");
     let deny = no_redirects()
         .post(format!("{}/device", sim.issuer()))
         .form(&[("user_code", login.user_code.as_str()), ("user", "deny")])
@@ -363,9 +363,7 @@ async fn device_flow_denied_expired_and_slow_down() {
         .expect_err("denied");
     assert!(matches!(error, AuthError::Denied(_)));
 
-    let login = device::start(&provider, DEFAULT_SCOPES)
-        .await
-        .expect("device code");
+    let login = device::start(&provider, SCOPES).await.expect("device code");
     let error = device::poll(&provider, &login, DEFAULT_ACR)
         .await
         .expect_err("expires");
@@ -431,7 +429,7 @@ async fn concurrent_401s_cause_exactly_one_refresh() {
     let sim = Simulator::start(config(Some(0))).await.expect("sim");
     let (provider, tokens) = browser_login(&sim).await;
     let handle = SessionHandle::default();
-    let stored = stored_session("test", &provider, "browser", &tokens, DEFAULT_SCOPES, None);
+    let stored = stored_session("test", &provider, "browser", &tokens, SCOPES, None);
     let refresher =
         Refresher::start(provider, handle.clone(), None, tokens, stored).expect("refresher");
     handle.set_refresher(refresher, None);
@@ -462,7 +460,7 @@ async fn expired_access_token_gets_401_then_refresh_and_retry_works() {
     .expect("sim");
     let (provider, tokens) = browser_login(&sim).await;
     let handle = SessionHandle::default();
-    let stored = stored_session("test", &provider, "browser", &tokens, DEFAULT_SCOPES, None);
+    let stored = stored_session("test", &provider, "browser", &tokens, SCOPES, None);
     let refresher =
         Refresher::start(provider, handle.clone(), None, tokens, stored).expect("refresher");
     handle.set_refresher(refresher, None);
@@ -496,7 +494,7 @@ async fn a_session_outlives_many_token_lifetimes() {
     .expect("sim");
     let (provider, tokens) = browser_login(&sim).await;
     let handle = SessionHandle::default();
-    let stored = stored_session("test", &provider, "browser", &tokens, DEFAULT_SCOPES, None);
+    let stored = stored_session("test", &provider, "browser", &tokens, SCOPES, None);
     let refresher =
         Refresher::start(provider, handle.clone(), None, tokens, stored).expect("refresher");
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
@@ -552,7 +550,7 @@ async fn relaunch_resumes_from_the_store_and_logout_revokes() {
         &provider,
         "browser",
         &tokens,
-        DEFAULT_SCOPES,
+        SCOPES,
         Some(&innboks::auth::oidc::IdClaims {
             sub: "sub-1".into(),
             pid: Some("01017012345".into()),
@@ -638,7 +636,7 @@ async fn a_restarted_simulator_with_a_state_file_keeps_its_grants() {
     let sim = Simulator::start(settings.clone()).await.expect("sim");
     let (provider, tokens) = browser_login(&sim).await;
     let store = SessionStore::new(dir.path(), "demo");
-    let stored = stored_session("demo", &provider, "browser", &tokens, DEFAULT_SCOPES, None);
+    let stored = stored_session("demo", &provider, "browser", &tokens, SCOPES, None);
     Refresher::start(
         provider,
         SessionHandle::default(),
@@ -675,4 +673,70 @@ async fn a_restarted_simulator_with_a_state_file_keeps_its_grants() {
         .messages_page(&session, "my", 0)
         .await
         .expect("its key signs valid tokens");
+}
+
+#[tokio::test]
+async fn without_a_refresh_token_the_session_lives_as_long_as_its_access_token() {
+    let sim = Simulator::start(SimConfig {
+        refresh_tokens: false,
+        token_ttl: Duration::from_secs(2),
+        ..config(Some(0))
+    })
+    .await
+    .expect("sim");
+    let (provider, tokens) = browser_login(&sim).await;
+    assert!(
+        tokens.refresh_token.is_none(),
+        "a public client may get none"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path(), "demo");
+    let handle = SessionHandle::default();
+    let stored = stored_session("demo", &provider, "browser", &tokens, SCOPES, None);
+    let refresher = Refresher::start(
+        provider.clone(),
+        handle.clone(),
+        Some(store.clone()),
+        tokens,
+        stored,
+    )
+    .expect("the login succeeds without one");
+    assert!(!refresher.renews().await);
+    let kept = store.load().expect("kept for its lifetime");
+    assert!(!kept.refresh && kept.refresh_expires_at.is_some());
+    // A second run takes the kept access token while it lives.
+    let again = SessionHandle::default();
+    Refresher::resume(provider.clone(), again.clone(), Some(store.clone()), kept)
+        .await
+        .expect("resumed from the kept token");
+    common::client(&sim)
+        .messages_page(&again.get().expect("a session"), "my", 0)
+        .await
+        .expect("the kept token works");
+    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(refresher.clone().run(move |event| {
+        let _ = tx.send(event);
+    }));
+    let first = events.recv().await.expect("told once");
+    assert!(
+        matches!(
+            first,
+            innboks::auth::refresh::RefreshEvent::WithoutRefresh { .. }
+        ),
+        "{first:?}"
+    );
+    let ended = tokio::time::timeout(Duration::from_secs(10), events.recv())
+        .await
+        .expect("ends with the token")
+        .expect("an event");
+    match ended {
+        innboks::auth::refresh::RefreshEvent::Ended { reason } => {
+            assert!(reason.contains("fornyelsesnøkkel"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    task.await.expect("the schedule stops");
+    assert!(handle.get().is_none(), "the session is gone");
+    assert!(store.load().is_none(), "and so is the kept token");
+    assert_eq!(sim.stats().refreshes, 0, "no refresh was tried");
 }

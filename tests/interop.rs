@@ -14,8 +14,11 @@ use std::time::Duration;
 
 use innboks::auth::browser;
 use innboks::auth::device;
-use innboks::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR, DEFAULT_SCOPES};
+use innboks::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+
+/// The scopes innboks asks ID-porten for (Dialogporten's).
+const SCOPES: &str = "openid digdir:dialogporten";
 
 fn interop_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop")
@@ -229,7 +232,7 @@ async fn oidc_provider_interop() {
         .is_some());
 
     // Browser flow: PAR, the provider's login and consent, back to our loopback listener.
-    let mut login = browser::start(provider.clone(), 0, DEFAULT_SCOPES, DEFAULT_ACR)
+    let mut login = browser::start(provider.clone(), 0, SCOPES, DEFAULT_ACR)
         .await
         .expect("start");
     assert!(login.authorize_url.contains("request_uri="), "PAR is used");
@@ -272,9 +275,7 @@ async fn oidc_provider_interop() {
     );
 
     // Device flow: the user enters the code on the provider's page; we poll.
-    let device_login = device::start(&provider, DEFAULT_SCOPES)
-        .await
-        .expect("device code");
+    let device_login = device::start(&provider, SCOPES).await.expect("device code");
     let verify = device_login
         .verification_uri_complete
         .clone()

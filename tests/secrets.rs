@@ -65,6 +65,8 @@ fn debug_of_every_secret_holder_is_redacted() {
         method: "browser".into(),
         refresh_token: Secret::new(REFRESH),
         refresh_expires_at: None,
+        refresh: true,
+        acr: None,
         logged_in_at: 0,
         pid_masked: Some("010170*****".into()),
         user_key: Some("abc".into()),

@@ -84,6 +84,7 @@ fn detail(i: usize) -> Message {
             size: Some(34_000),
             encrypted: false,
             url: "http://127.0.0.1/api/my/messages/a7000000/attachments/9912001".into(),
+            bundle: false,
         }],
         archive_reference: None,
         portal_url: None,
@@ -617,7 +618,7 @@ fn attachment_list_80x24() {
 /// A dialog as Dialogporten gives it (a form with a thread and browser actions), with its
 /// main content, made into the message the detail pane shows.
 fn altinn3_message() -> Message {
-    use innboks::backend::altinn3::model::{Dialog, DialogTexts};
+    use innboks::backend::altinn3::model::{Dialog, DialogTexts, Fetched};
     let document = serde_json::json!({
         "id": "019a1c2e-5f3b-7a10-9c4e-2b7d8e9f0a11",
         "org": "skd",
@@ -656,13 +657,26 @@ fn altinn3_message() -> Message {
         ],
         "guiActions": [
             {"url": "https://platform.altinn.no/correspondence/api/v1/correspondence/c1/confirm", "httpMethod": "POST", "isAuthorized": true,
-             "title": [{"value": "Bekreft", "languageCode": "nb"}]}
+             "title": [{"value": "Bekreft", "languageCode": "nb"}]},
+            {"url": "https://www.skatteetaten.no/uttalelse?id=c1", "httpMethod": "GET", "isAuthorized": true,
+             "title": [{"value": "Gi uttalelse", "languageCode": "nb"}]},
+            {"url": "https://platform.altinn.no/correspondence/api/v1/correspondence/c1/forward", "httpMethod": "POST", "isAuthorized": true,
+             "title": [{"value": "Videresend", "languageCode": "nb"}]}
+        ],
+        "apiActions": [
+            {"action": "write", "name": "confirmCorrespondence", "isAuthorized": true,
+             "endpoints": [{"url": "https://platform.altinn.no/correspondence/api/v1/correspondence/c1/confirm", "httpMethod": "POST"}]}
         ]
     });
     let dialog: Dialog = serde_json::from_value(document.clone()).expect("a dialog");
     let texts: DialogTexts = serde_json::from_value(document).expect("its texts");
     let body = "## Varsel\n\nVi vurderer å endre skattefastsettingen din for **2025**.\n\n| Saksnummer | 2026/4711 |\n|---|---|\n| Frist | 02.12.2026 |\n\nLes mer på [skatteetaten.no](https://www.skatteetaten.no/).\n";
-    dialog.to_message(&texts, Some(body), &["nb"])
+    let fetched = Fetched {
+        body: Some(body.into()),
+        transmissions: Vec::new(),
+        web_address: Some("https://af.altinn.no/inbox/019a1c2e-5f3b-7a10-9c4e-2b7d8e9f0a11".into()),
+    };
+    dialog.to_message(&texts, &fetched, &["nb"])
 }
 
 #[test]

@@ -251,9 +251,12 @@ fn device_flow_starts_shows_the_code_and_esc_cancels() {
     update(&mut app, key(KeyCode::BackTab));
     update(&mut app, key(KeyCode::Up));
     update(&mut app, key(KeyCode::Up));
-    let Some(Effect::StartDeviceLogin { request }) = update(&mut app, key(KeyCode::Enter)).pop()
+    let Some(Effect::StartDeviceLogin {
+        request,
+        high: false,
+    }) = update(&mut app, key(KeyCode::Enter)).pop()
     else {
-        panic!("device login expected");
+        panic!("device login at the usual level expected");
     };
     assert_eq!(app.login.flow, LoginFlow::Starting);
     let view = DeviceView {
@@ -296,9 +299,10 @@ fn browser_flow_copy_paste_and_submit() {
     let Some(Effect::StartBrowserLogin {
         request,
         open_browser,
+        high: false,
     }) = update(&mut app, key(KeyCode::Enter)).pop()
     else {
-        panic!("browser login expected");
+        panic!("browser login at the usual level expected");
     };
     assert!(!open_browser, "no browser without a local display");
     let view = BrowserView {
@@ -374,6 +378,82 @@ fn a_dead_id_porten_session_brings_back_login_with_the_same_method() {
         .error
         .as_deref()
         .is_some_and(|e| e.contains("invalid_grant")));
+}
+
+#[test]
+fn a_letter_at_the_high_level_brings_a_step_up_login_and_opens_after_it() {
+    let mut app = App::new("test", Keymap::default());
+    app.idporten_configured = true;
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    let effects = update(
+        &mut app,
+        Msg::SessionRestored {
+            method: "browser".into(),
+        },
+    );
+    let request = page_request(&effects).expect("the first page").0;
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: page(0..50, true),
+        },
+    );
+    let id = app.inbox.messages[0].id.clone();
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchMessage { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("opened");
+    update(
+        &mut app,
+        Msg::MessageFailed {
+            request,
+            error: ApiError::LevelTooLow,
+        },
+    );
+    assert!(
+        app.detail
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("tast L")),
+        "{:?}",
+        app.detail.error
+    );
+    assert_eq!(app.screen, Screen::Inbox, "said, not forced");
+    update(&mut app, key(KeyCode::Char('L')));
+    assert_eq!(app.screen, Screen::Login);
+    assert!(app.login.relogin, "over the kept inbox");
+    assert_eq!(app.inbox.messages.len(), 50);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let Some(Effect::StartBrowserLogin {
+        request,
+        high: true,
+        ..
+    }) = effects.last().cloned()
+    else {
+        panic!("a browser login at the high level, got {effects:?}");
+    };
+    let effects = update(&mut app, Msg::LoggedIn { request });
+    assert_eq!(app.screen, Screen::Inbox);
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::FetchMessage { id: opened, mark_as_read: true, .. } if *opened == id
+        )),
+        "the letter opens again: {effects:?}"
+    );
+    assert!(app.login.step_up.is_none(), "the next login asks as usual");
 }
 
 #[test]

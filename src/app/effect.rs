@@ -25,6 +25,8 @@ pub enum Effect {
     StartDeviceLogin {
         /// Request id.
         request: u64,
+        /// At the high level of assurance (a step-up).
+        high: bool,
     },
     /// Start an ID-porten browser login.
     StartBrowserLogin {
@@ -32,6 +34,8 @@ pub enum Effect {
         request: u64,
         /// Open the system browser (only with a local display).
         open_browser: bool,
+        /// At the high level of assurance (a step-up).
+        high: bool,
     },
     /// A pasted redirect URL (or query) for the browser login in progress.
     SubmitRedirect {

@@ -88,6 +88,9 @@ pub enum Action {
     MarkUnread,
     /// The shown message's history (Altinn 3's activities), instead of its text.
     History,
+    /// Log in again at ID-porten's high level, for a letter that needs it, keeping the
+    /// inbox (Altinn 3).
+    StepUp,
     /// Filter menu: unread only (again: all).
     FilterUnread,
     /// Filter menu: the next type (letters, forms, …, all).
@@ -114,7 +117,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 50] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -153,6 +156,7 @@ impl Action {
         Action::Restore,
         Action::MarkUnread,
         Action::History,
+        Action::StepUp,
         Action::FilterUnread,
         Action::FilterKind,
         Action::FilterBySender,
@@ -207,6 +211,7 @@ impl Action {
             Action::Restore => "restore",
             Action::MarkUnread => "mark_unread",
             Action::History => "history",
+            Action::StepUp => "step_up",
             Action::FilterUnread => "filter_unread",
             Action::FilterKind => "filter_type",
             Action::FilterBySender => "filter_by_sender",
@@ -262,6 +267,7 @@ impl Action {
             Action::Restore => tr!("tilbake til innboksen (Altinn 3)"),
             Action::MarkUnread => tr!("merk som ulest (Altinn 3)"),
             Action::History => tr!("historikk (Altinn 3)"),
+            Action::StepUp => tr!("logg inn på høyt nivå (Altinn 3)"),
             Action::FilterUnread => tr!("bare uleste"),
             Action::FilterKind => tr!("type: brev, skjema, …"),
             Action::FilterBySender => tr!("bare denne avsenderen"),
@@ -322,7 +328,8 @@ impl Action {
             | Action::Attachments
             | Action::SaveAttachment
             | Action::OpenAttachment
-            | Action::History => tr!("Meldinger"),
+            | Action::History
+            | Action::StepUp => tr!("Meldinger"),
             Action::MarkRead
             | Action::Archive
             | Action::Delete
@@ -586,6 +593,7 @@ impl Default for Keymap {
             (Action::Restore, vec![Key::char('u')]),
             (Action::MarkUnread, vec![Key::char('U')]),
             (Action::History, vec![Key::char('H')]),
+            (Action::StepUp, vec![Key::char('L')]),
             (Action::FilterUnread, vec![Key::char('u')]),
             (Action::FilterKind, vec![Key::char('t')]),
             (Action::FilterBySender, vec![Key::char('s')]),

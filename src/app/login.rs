@@ -71,6 +71,9 @@ pub struct LoginState {
     pub provider_error: Option<String>,
     /// A stored session is being resumed.
     pub restoring: bool,
+    /// Ask ID-porten for the high level of assurance (a step-up for a letter that needs
+    /// it); the message to open again once logged in.
+    pub step_up: Option<String>,
 }
 
 /// An ID-porten login in progress.

@@ -35,6 +35,15 @@ impl std::fmt::Debug for DeviceLogin {
 
 /// Asks the provider for a device code.
 pub async fn start(provider: &Provider, scopes: &str) -> Result<DeviceLogin, AuthError> {
+    start_at(provider, scopes, crate::domain::DEFAULT_ACR).await
+}
+
+/// [`start`] at a level of assurance (`acr_values`: `idporten-loa-high` for a step-up).
+pub async fn start_at(
+    provider: &Provider,
+    scopes: &str,
+    acr: &str,
+) -> Result<DeviceLogin, AuthError> {
     if !provider.device_flow_offered() {
         return Err(AuthError::NotOffered(
             tr!("Denne ID-porten tilbyr ikke innlogging med engangskode. Bruk nettleseren.").into(),
@@ -45,6 +54,7 @@ pub async fn start(provider: &Provider, scopes: &str) -> Result<DeviceLogin, Aut
         .exchange_device_code()
         .map_err(|e| AuthError::NotOffered(e.to_string()))?
         .add_scopes(scopes.split(' ').map(|s| Scope::new(s.to_owned())))
+        .add_extra_param("acr_values", acr)
         .request_async(provider.http())
         .await
         .map_err(|e| match e {

@@ -20,11 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Secret;
 
-/// The scopes innboks asks for: OpenID plus Altinn's end-user scope.
-pub const DEFAULT_SCOPES: &str = "openid altinn:enduser";
-
-/// The level of assurance asked for.
-pub const DEFAULT_ACR: &str = "idporten-loa-substantial";
+pub use crate::domain::{DEFAULT_ACR, HIGH_ACR};
 
 /// What can go wrong logging in with OpenID.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -19,7 +19,9 @@ pub use crate::domain::RefreshEvent;
 
 #[derive(Debug)]
 struct Tokens {
-    refresh_token: Secret,
+    /// `None` when ID-porten gave no refresh token: the session then ends with the access
+    /// token.
+    refresh_token: Option<Secret>,
     access_token: Secret,
     expires_at: SystemTime,
     lifetime: Duration,
@@ -47,8 +49,9 @@ pub fn refresh_due(expires_at: SystemTime, lifetime: Duration) -> SystemTime {
 const MIN_PAUSE: Duration = Duration::from_secs(1);
 
 impl Refresher {
-    /// Takes over a fresh token set from a login, persists the refresh token, and puts the
-    /// access token into the shared session.
+    /// Takes over a fresh token set from a login, persists the refresh token (or, when
+    /// ID-porten gave none, the access token for its own lifetime), and puts the access
+    /// token into the shared session.
     pub fn start(
         provider: Provider,
         session: SessionHandle,
@@ -56,13 +59,20 @@ impl Refresher {
         tokens: TokenSet,
         stored: StoredSession,
     ) -> Result<Arc<Self>, AuthError> {
-        let refresh_token = tokens
-            .refresh_token
-            .clone()
-            .ok_or_else(|| AuthError::Protocol(tr!("ID-porten ga ingen refresh token").into()))?;
         let mut stored = stored;
-        stored.refresh_token = refresh_token.clone();
-        stored.refresh_expires_at = tokens.refresh_expires_at.map(epoch);
+        match &tokens.refresh_token {
+            Some(refresh_token) => {
+                stored.refresh_token = refresh_token.clone();
+                stored.refresh_expires_at = tokens.refresh_expires_at.map(epoch);
+                stored.refresh = true;
+            }
+            None => {
+                tracing::info!("no refresh token: the session lasts as long as the access token");
+                stored.refresh_token = tokens.access_token.clone();
+                stored.refresh_expires_at = Some(epoch(tokens.expires_at));
+                stored.refresh = false;
+            }
+        }
         if let Some(store) = &store {
             if let Err(error) = store.save(&stored) {
                 tracing::warn!(%error, "session not saved; it will not survive a restart");
@@ -76,7 +86,7 @@ impl Refresher {
             session,
             store,
             tokens: Mutex::new(Tokens {
-                refresh_token,
+                refresh_token: tokens.refresh_token,
                 access_token: tokens.access_token,
                 expires_at: tokens.expires_at,
                 lifetime: tokens.lifetime,
@@ -85,7 +95,8 @@ impl Refresher {
         }))
     }
 
-    /// Resumes a stored session: refreshes at once to get an access token.
+    /// Resumes a stored session: refreshes at once to get an access token (or, for a
+    /// session without a refresh token, takes the kept access token while it lives).
     pub async fn resume(
         provider: Provider,
         session: SessionHandle,
@@ -96,16 +107,43 @@ impl Refresher {
             if let Some(store) = &store {
                 let _ = store.delete();
             }
-            return Err(AuthError::InvalidGrant(
-                tr!("fornyelsesnøkkelen er utløpt").into(),
-            ));
+            return Err(AuthError::InvalidGrant(if stored.refresh {
+                tr!("fornyelsesnøkkelen er utløpt").into()
+            } else {
+                ended_without_refresh().into()
+            }));
+        }
+        if !stored.refresh {
+            let expires_at = stored
+                .refresh_expires_at
+                .map_or_else(SystemTime::now, |at| {
+                    std::time::UNIX_EPOCH + Duration::from_secs(at)
+                });
+            let access_token = stored.refresh_token.clone();
+            session.set(Some(Session::Bearer {
+                access_token: access_token.clone(),
+            }));
+            return Ok(Arc::new(Self {
+                provider,
+                session,
+                store,
+                tokens: Mutex::new(Tokens {
+                    refresh_token: None,
+                    access_token,
+                    expires_at,
+                    lifetime: expires_at
+                        .duration_since(SystemTime::now())
+                        .unwrap_or_default(),
+                    stored,
+                }),
+            }));
         }
         let refresher = Arc::new(Self {
             provider,
             session,
             store,
             tokens: Mutex::new(Tokens {
-                refresh_token: stored.refresh_token.clone(),
+                refresh_token: Some(stored.refresh_token.clone()),
                 access_token: Secret::default(),
                 expires_at: SystemTime::now(),
                 lifetime: Duration::from_secs(120),
@@ -114,6 +152,19 @@ impl Refresher {
         });
         refresher.refresh(None).await?;
         Ok(refresher)
+    }
+
+    /// The session renews itself (ID-porten gave a refresh token).
+    pub async fn renews(&self) -> bool {
+        self.tokens.lock().await.refresh_token.is_some()
+    }
+
+    /// Ends a session that cannot be renewed: forgets it here and in the store.
+    fn end(&self) {
+        if let Some(store) = &self.store {
+            let _ = store.delete();
+        }
+        self.session.set(None);
     }
 
     /// The provider.
@@ -159,19 +210,24 @@ impl Refresher {
                 .await
                 .ok()
                 .flatten();
+        let Some(current) = tokens.refresh_token.clone() else {
+            // Nothing to renew with: the session ends with its access token.
+            self.end();
+            return Err(AuthError::InvalidGrant(ended_without_refresh().into()));
+        };
+        let mut current = current;
         if let Some(stored) = latest {
-            if stored.issuer == tokens.stored.issuer && stored.refresh_token != tokens.refresh_token
+            if stored.issuer == tokens.stored.issuer
+                && stored.refresh
+                && stored.refresh_token != current
             {
                 // Another instance rotated it: continue from the newest token.
-                tokens.refresh_token = stored.refresh_token;
+                current = stored.refresh_token;
             }
         }
-        match self.provider.refresh(&tokens.refresh_token).await {
+        match self.provider.refresh(&current).await {
             Ok(set) => {
-                let rotated = set
-                    .refresh_token
-                    .clone()
-                    .unwrap_or_else(|| tokens.refresh_token.clone());
+                let rotated = set.refresh_token.clone().unwrap_or_else(|| current.clone());
                 tokens.stored.refresh_token = rotated.clone();
                 tokens.stored.refresh_expires_at = set.refresh_expires_at.map(epoch);
                 // Saved before the new access token is used (and off the runtime's threads).
@@ -182,7 +238,7 @@ impl Refresher {
                         tracing::warn!(%error, "rotated refresh token not saved");
                     }
                 }
-                tokens.refresh_token = rotated;
+                tokens.refresh_token = Some(rotated);
                 tokens.access_token = set.access_token.clone();
                 tokens.expires_at = set.expires_at;
                 tokens.lifetime = set.lifetime;
@@ -194,10 +250,7 @@ impl Refresher {
             }
             Err(AuthError::InvalidGrant(reason)) => {
                 tracing::warn!(%reason, "refresh token rejected: session ended");
-                if let Some(store) = &self.store {
-                    let _ = store.delete();
-                }
-                self.session.set(None);
+                self.end();
                 Err(AuthError::InvalidGrant(reason))
             }
             Err(error) => Err(error),
@@ -207,17 +260,34 @@ impl Refresher {
     /// Logs out: revokes the grant at the provider and forgets the session here.
     pub async fn logout(&self) -> Result<(), AuthError> {
         let tokens = self.tokens.lock().await;
-        let result = self.provider.revoke(&tokens.refresh_token).await;
-        if let Some(store) = &self.store {
-            let _ = store.delete();
-        }
-        self.session.set(None);
+        let result = match &tokens.refresh_token {
+            Some(refresh_token) => self.provider.revoke(refresh_token).await,
+            None => Ok(()),
+        };
+        self.end();
         result
     }
 
     /// Runs the refresh schedule until the grant ends, reporting to `events`. Network
     /// failures are retried with growing pauses (2 s doubling up to 30 s).
     pub async fn run(self: Arc<Self>, events: impl Fn(RefreshEvent) + Send + 'static) {
+        let (renews, expires_at) = {
+            let tokens = self.tokens.lock().await;
+            (tokens.refresh_token.is_some(), tokens.expires_at)
+        };
+        if !renews {
+            // Said once; then the session ends when its access token does.
+            events(RefreshEvent::WithoutRefresh { expires_at });
+            let wait = expires_at
+                .duration_since(SystemTime::now())
+                .unwrap_or_default();
+            tokio::time::sleep(wait).await;
+            self.end();
+            events(RefreshEvent::Ended {
+                reason: ended_without_refresh().into(),
+            });
+            return;
+        }
         let mut backoff = Duration::from_secs(2);
         loop {
             let due = self.next_due().await;
@@ -244,6 +314,11 @@ impl Refresher {
     }
 }
 
+/// Why a session without a refresh token ended.
+fn ended_without_refresh() -> &'static str {
+    tr!("ID-porten ga ingen fornyelsesnøkkel, så økten varte så lenge tilgangsnøkkelen")
+}
+
 /// The stored-session template for a fresh login.
 pub fn stored_session(
     env: &str,
@@ -262,6 +337,8 @@ pub fn stored_session(
         method: method.to_owned(),
         refresh_token: tokens.refresh_token.clone().unwrap_or_default(),
         refresh_expires_at: tokens.refresh_expires_at.map(epoch),
+        refresh: tokens.refresh_token.is_some(),
+        acr: claims.and_then(|c| c.acr.clone()),
         logged_in_at: epoch(SystemTime::now()),
         pid_masked: claims.and_then(|c| c.masked_pid()),
         user_key: claims.map(|c| crate::domain::user_key(&[env, provider.issuer(), &c.sub])),

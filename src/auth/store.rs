@@ -1,7 +1,8 @@
 //! The persisted ID-porten session: its metadata in a 0600 file in the XDG data dir
 //! (directory 0700), written atomically, under a file lock so two instances never refresh the
 //! same token; the refresh token in the OS keyring when one answers ([`super::keyring`]),
-//! else in that file. Never the password, never the access token.
+//! else in that file. Never the password; the access token only when ID-porten gave no
+//! refresh token, in the refresh token's place and for its own few minutes.
 
 use crate::i18n::tr;
 use std::fs;
@@ -32,10 +33,20 @@ pub struct StoredSession {
     pub scopes: String,
     /// `browser` or `device`.
     pub method: String,
-    /// The current (rotated) refresh token.
+    /// The current (rotated) refresh token; when ID-porten gave none (`refresh` false), the
+    /// access token, kept only for its own lifetime.
     pub refresh_token: Secret,
-    /// When the refresh token expires without use (seconds since the epoch), if known.
+    /// When the kept token expires (the refresh token without use, or the access token),
+    /// in seconds since the epoch, if known.
     pub refresh_expires_at: Option<u64>,
+    /// ID-porten gave a refresh token: the session renews itself. Without one it lives as
+    /// long as its access token.
+    #[serde(default = "renews")]
+    pub refresh: bool,
+    /// The level of assurance of the login (`acr`: `idporten-loa-substantial` or
+    /// `idporten-loa-high`), when ID-porten said.
+    #[serde(default)]
+    pub acr: Option<String>,
     /// When the login happened (seconds since the epoch).
     pub logged_in_at: u64,
     /// The national identity number, masked.
@@ -82,8 +93,13 @@ impl std::fmt::Debug for StoredSession {
             .field("method", &self.method)
             .field("refresh_token", &self.refresh_token)
             .field("refresh_expires_at", &self.refresh_expires_at)
+            .field("refresh", &self.refresh)
             .finish()
     }
+}
+
+fn renews() -> bool {
+    true
 }
 
 /// Seconds since the epoch.
@@ -266,6 +282,8 @@ mod tests {
             method: "browser".into(),
             refresh_token: Secret::new("rt-secret-value"),
             refresh_expires_at: Some(epoch(SystemTime::now()) + 600),
+            refresh: true,
+            acr: None,
             logged_in_at: 1,
             pid_masked: Some("010170*****".into()),
             user_key: None,

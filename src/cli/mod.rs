@@ -71,6 +71,9 @@ pub enum Command {
         /// User name for the password method (asked for when missing).
         #[arg(long)]
         username: Option<String>,
+        /// Level of assurance: high opens letters that need it (BankID and the like).
+        #[arg(long, value_enum, default_value_t = LevelArg::Substantial)]
+        level: LevelArg,
     },
     /// Log out: revoke the session at ID-porten and delete it here.
     Logout,
@@ -102,9 +105,9 @@ pub enum Command {
         /// Search at Altinn: title, sender and search tags, 3 characters or more (Altinn 3).
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
-        /// Only this folder (default: every message).
-        #[arg(long, value_enum)]
-        folder: Option<FolderArg>,
+        /// Which folder: the inbox unless another (or all) is asked for.
+        #[arg(long, value_enum, default_value_t = FolderArg::Inbox)]
+        folder: FolderArg,
     },
     /// Show one message (does not mark it read).
     Show {
@@ -228,6 +231,13 @@ pub struct SimArgs {
     /// Add a hostile message (escape sequences, path tricks) to test what reaches the screen.
     #[arg(long)]
     pub hostile: bool,
+    /// Issue no refresh tokens to public clients (as ID-porten may do for a client
+    /// without a secret): a session then lives as long as its access token.
+    #[arg(long)]
+    pub no_refresh_tokens: bool,
+    /// Parties one Dialogporten search may name (told by /api/v1/metadata/limits).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub party_limit: usize,
     /// Random faults on the API, e.g. "5xx=0.2,429=0.05,latency=20..200,reset=0.01,
     /// malformed=0.01,truncate=0.01,slow=0.01,content-type=0.01,seed=7".
     #[arg(long, value_name = "SPEC")]
@@ -258,7 +268,28 @@ impl SimArgs {
             device_flow: !self.no_device_flow,
             hostile: self.hostile,
             faults: self.faults.clone().unwrap_or_default(),
+            refresh_tokens: !self.no_refresh_tokens,
+            party_limit: self.party_limit.clamp(1, 1000),
             ..defaults
+        }
+    }
+}
+
+/// ID-porten's levels of assurance for `innboks login --level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LevelArg {
+    /// Substantial (idporten-loa-substantial), what most mail needs.
+    Substantial,
+    /// High (idporten-loa-high), for letters that need it.
+    High,
+}
+
+impl LevelArg {
+    /// The `acr_values` ID-porten is asked for.
+    pub fn acr(self) -> &'static str {
+        match self {
+            LevelArg::Substantial => crate::domain::DEFAULT_ACR,
+            LevelArg::High => crate::domain::HIGH_ACR,
         }
     }
 }
@@ -348,14 +379,25 @@ pub enum FolderArg {
     Archive,
     /// The trash bin.
     Trash,
+    /// Forms started and not sent (Altinn 3).
+    Drafts,
+    /// What you have sent something in (Altinn 3).
+    Sent,
+    /// Every folder.
+    All,
 }
 
-impl From<FolderArg> for crate::domain::Folder {
-    fn from(folder: FolderArg) -> Self {
-        match folder {
-            FolderArg::Inbox => Self::Inbox,
-            FolderArg::Archive => Self::Archive,
-            FolderArg::Trash => Self::Trash,
+impl FolderArg {
+    /// The folder it names; `None` for every folder.
+    pub fn folder(self) -> Option<crate::domain::Folder> {
+        use crate::domain::Folder;
+        match self {
+            FolderArg::Inbox => Some(Folder::Inbox),
+            FolderArg::Archive => Some(Folder::Archive),
+            FolderArg::Trash => Some(Folder::Trash),
+            FolderArg::Drafts => Some(Folder::Drafts),
+            FolderArg::Sent => Some(Folder::Sent),
+            FolderArg::All => None,
         }
     }
 }

@@ -27,7 +27,7 @@ pub async fn attachment_list(
         let items: Vec<_> = message
             .attachments
             .iter()
-            .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted}))
+            .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted, "all_attachments": a.bundle}))
             .collect();
         say!("{}", serde_json::Value::Array(items));
     } else {
@@ -94,8 +94,11 @@ pub async fn attachment_save(
             .iter()
             .filter(|a| &a.id == wanted)
             .collect(),
-        (None, true) => message.attachments.iter().collect(),
-        (None, false) if message.attachments.len() == 1 => message.attachments.iter().collect(),
+        // Each file once: the letter's own zip of them all is saved only when asked for.
+        (None, true) => message.attachments.iter().filter(|a| !a.bundle).collect(),
+        (None, false) if message.attachments.iter().filter(|a| !a.bundle).count() == 1 => {
+            message.attachments.iter().filter(|a| !a.bundle).collect()
+        }
         (None, false) => {
             return fail_as(
                 as_json,

@@ -452,7 +452,7 @@ fn print_message(message: &crate::domain::Message, as_json: bool) {
             message
                 .attachments
                 .iter()
-                .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted}))
+                .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted, "all_attachments": a.bundle}))
                 .collect(),
         );
         value["history"] = serde_json::Value::Array(
@@ -481,16 +481,13 @@ fn print_message(message: &crate::domain::Message, as_json: bool) {
             )
         );
         say!("{}", tr!("Emne: {subject}", subject = s.subject));
+        // Attachments are `#n`, so they are not taken for the body's links (`[n]`).
         for (i, a) in message.attachments.iter().enumerate() {
-            say!(
-                "{}",
-                tr!(
-                    "Vedlegg [{n}]: {name} ({size})",
-                    n = i + 1,
-                    name = a.file_name,
-                    size = a.size.map(crate::text::human_size).unwrap_or_default()
-                )
-            );
+            let line = tr!("Vedlegg #{n}: {name}", n = i + 1, name = a.file_name);
+            match a.size {
+                Some(size) => say!("{line} ({})", crate::text::human_size(size)),
+                None => say!("{line}"),
+            }
         }
         say!();
         say!("{}", message.body);

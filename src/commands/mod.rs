@@ -73,6 +73,7 @@ fn error_code(error: &ApiError) -> (&'static str, u8) {
         ApiError::Unsupported { .. } => ("unsupported", 2),
         ApiError::Offline => ("offline", EXIT_NETWORK),
         ApiError::Retired { .. } => ("altinn2-switched-off", EXIT_NETWORK),
+        ApiError::LevelTooLow => ("level-too-low", EXIT_NOT_LOGGED_IN),
     }
 }
 

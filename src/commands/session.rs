@@ -9,7 +9,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::{discover, fail, store_for, EXIT_NETWORK, EXIT_NOT_LOGGED_IN};
 use crate::auth::browser::{self, CallbackParams};
-use crate::auth::oidc::{self, AuthError, Provider, DEFAULT_ACR};
+use crate::auth::oidc::{self, AuthError, Provider};
 use crate::auth::refresh::{stored_session, Refresher};
 use crate::auth::store::SessionStore;
 use crate::auth::{device, SessionHandle};
@@ -25,6 +25,7 @@ pub async fn login(
     no_browser: bool,
     username: Option<String>,
     loopback_port: u16,
+    acr: &str,
 ) -> ExitCode {
     if method == LoginMethodArg::Password {
         return password_login(environment, username).await;
@@ -34,8 +35,17 @@ pub async fn login(
         Err(error) => return fail(&error, EXIT_NETWORK),
     };
     let result = match method {
-        LoginMethodArg::Device => device_login(&provider, &environment.scopes).await,
-        _ => browser_login(&provider, no_browser, loopback_port, &environment.scopes).await,
+        LoginMethodArg::Device => device_login(&provider, &environment.scopes, acr).await,
+        _ => {
+            browser_login(
+                &provider,
+                no_browser,
+                loopback_port,
+                &environment.scopes,
+                acr,
+            )
+            .await
+        }
     };
     let (tokens, claims, method_name) = match result {
         Ok(ok) => ok,
@@ -51,6 +61,7 @@ pub async fn login(
         claims.as_ref(),
     );
     let pid = claims.as_ref().and_then(|c| c.masked_pid());
+    let renews = tokens.refresh_token.is_some();
     if let Err(error) = Refresher::start(
         provider,
         SessionHandle::default(),
@@ -64,6 +75,12 @@ pub async fn login(
         .map(|p| tr!(" (fødselsnummer {p})", p))
         .unwrap_or_default();
     say!("{}", tr!("Innlogget med ID-porten{who}.", who));
+    if !renews {
+        say!(
+            "{}",
+            tr!("ID-porten ga ingen fornyelsesnøkkel: økten varer bare så lenge tilgangsnøkkelen (noen minutter), så må du logge inn igjen.")
+        );
+    }
     if let Some(store) = store {
         say!(
             "{}",
@@ -81,8 +98,9 @@ async fn browser_login(
     no_browser: bool,
     loopback_port: u16,
     scopes: &str,
+    acr: &str,
 ) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
-    let mut login = browser::start(provider.clone(), loopback_port, scopes, DEFAULT_ACR).await?;
+    let mut login = browser::start(provider.clone(), loopback_port, scopes, acr).await?;
     let var = |name: &str| std::env::var(name).ok();
     say!("{}", tr!("Åpne denne adressen i en nettleser og logg inn:"));
     say!("{}", login.authorize_url);
@@ -136,15 +154,16 @@ async fn browser_login(
             }
         }
     };
-    let (tokens, claims) = login.finish(params, DEFAULT_ACR).await?;
+    let (tokens, claims) = login.finish(params, acr).await?;
     Ok((tokens, Some(claims), "browser"))
 }
 
 async fn device_login(
     provider: &Provider,
     scopes: &str,
+    acr: &str,
 ) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
-    let login = device::start(provider, scopes).await?;
+    let login = device::start_at(provider, scopes, acr).await?;
     say!(
         "{}",
         tr!(
@@ -166,7 +185,7 @@ async fn device_login(
     }
     say!("{}", tr!("Venter på godkjenning …"));
     let _ = std::io::stdout().flush();
-    let (tokens, claims) = device::poll(provider, &login, DEFAULT_ACR).await?;
+    let (tokens, claims) = device::poll(provider, &login, acr).await?;
     Ok((tokens, claims, "device"))
 }
 
@@ -300,6 +319,15 @@ fn iso(epoch: u64) -> String {
         .unwrap_or_default()
 }
 
+/// `substantial` or `high` (`status --json`'s `level`), or the `acr` as ID-porten sent it.
+fn level_name(acr: &str) -> &str {
+    match acr {
+        "idporten-loa-high" => "high",
+        "idporten-loa-substantial" => "substantial",
+        other => other,
+    }
+}
+
 /// `innboks status [--json]`: who, where, how and until when. Exit 3 when not logged in.
 pub fn status(environment: &Environment, as_json: bool) -> ExitCode {
     let store = store_for(environment);
@@ -318,6 +346,8 @@ pub fn status(environment: &Environment, as_json: bool) -> ExitCode {
             "pid": s.pid_masked,
             "logged_in_at": iso(s.logged_in_at),
             "refresh_expires_at": s.refresh_expires_at.map(iso),
+            "refresh": s.refresh,
+            "level": s.acr.as_deref().map(level_name),
             "session_file": store.as_ref().map(|st| st.path().display().to_string()),
             "store": s.token_in.name(),
         }),
@@ -349,8 +379,19 @@ pub fn status(environment: &Environment, as_json: bool) -> ExitCode {
             )
         );
         say!("{}", tr!("Innlogget: {at}", at = iso(s.logged_in_at)));
-        if let Some(at) = s.refresh_expires_at {
-            say!("{}", tr!("Økten utløper uten bruk: {at}", at = iso(at)));
+        if let Some(level) = s.acr.as_deref().map(level_name) {
+            say!("{}", tr!("Sikkerhetsnivå: {level}", level));
+        }
+        match (s.refresh, s.refresh_expires_at) {
+            (true, Some(at)) => say!("{}", tr!("Økten utløper uten bruk: {at}", at = iso(at))),
+            (false, at) => say!(
+                "{}",
+                tr!(
+                    "ID-porten ga ingen fornyelsesnøkkel: økten varer til {at}, så må du logge inn igjen.",
+                    at = at.map(iso).unwrap_or_default()
+                )
+            ),
+            (true, None) => {}
         }
         let path = store
             .as_ref()

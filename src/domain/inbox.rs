@@ -203,6 +203,8 @@ pub struct Capabilities {
     /// A whole message can be read without marking it read (Altinn 2's `markAsRead=false`;
     /// Altinn 3 marks a dialog seen when it is fetched).
     pub quiet_read: bool,
+    /// Drafts and sent are views of their own ([`super::Folder::Drafts`], `Sent`).
+    pub views: bool,
 }
 
 impl Capabilities {
@@ -229,6 +231,7 @@ impl Default for Capabilities {
             history: false,
             server_search: false,
             quiet_read: true,
+            views: false,
         }
     }
 }
@@ -245,6 +248,7 @@ impl Capabilities {
             history: true,
             server_search: true,
             quiet_read: false,
+            views: true,
         }
     }
 }

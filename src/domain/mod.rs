@@ -10,7 +10,7 @@ pub use error::ApiError;
 pub use inbox::{
     CachedList, Capabilities, Cursor, Inbox, MessageAction, PartiesScope, Query, Scope,
 };
-pub use session::RefreshEvent;
+pub use session::{RefreshEvent, DEFAULT_ACR, HIGH_ACR};
 
 use crate::i18n::tr;
 use chrono::{DateTime, Utc};
@@ -245,6 +245,10 @@ pub struct Attachment {
     pub encrypted: bool,
     /// Where to download it.
     pub url: String,
+    /// Every other attachment in one file (Correspondence's "all attachments" zip): one
+    /// choice of its own, never saved again beside them.
+    #[serde(default)]
+    pub bundle: bool,
 }
 
 /// What kind of party a reportee is.
@@ -289,15 +293,21 @@ pub enum Folder {
     Archive,
     /// The trash bin.
     Trash,
+    /// Forms the user started and has not sent (Altinn 3's status `Draft`).
+    Drafts,
+    /// Dialogs the user has sent something in (Altinn 3's label `Sent`).
+    Sent,
 }
 
 impl Folder {
-    /// The next folder for the view key.
-    pub fn next(self) -> Self {
+    /// The next folder for the view key (`views`: the backend has drafts and sent).
+    pub fn next(self, views: bool) -> Self {
         match self {
             Folder::Inbox => Folder::Archive,
             Folder::Archive => Folder::Trash,
-            Folder::Trash => Folder::Inbox,
+            Folder::Trash if views => Folder::Drafts,
+            Folder::Drafts => Folder::Sent,
+            Folder::Trash | Folder::Sent => Folder::Inbox,
         }
     }
 
@@ -307,6 +317,8 @@ impl Folder {
             Folder::Inbox => tr!("Innboks"),
             Folder::Archive => tr!("Arkiv"),
             Folder::Trash => tr!("Papirkurv"),
+            Folder::Drafts => tr!("Utkast"),
+            Folder::Sent => tr!("Sendt"),
         }
     }
 
@@ -316,6 +328,8 @@ impl Folder {
             Folder::Inbox => "Innboks",
             Folder::Archive => "Arkiv",
             Folder::Trash => "Papirkurv",
+            Folder::Drafts => "Utkast",
+            Folder::Sent => "Sendt",
         }
     }
 }

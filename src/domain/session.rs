@@ -2,6 +2,13 @@
 
 use std::time::SystemTime;
 
+/// The level of assurance asked of ID-porten unless the user asks for more.
+pub const DEFAULT_ACR: &str = "idporten-loa-substantial";
+
+/// The high level of assurance, which some letters need (Dialogporten answers `403`
+/// "Altinn authentication level too low." below it).
+pub const HIGH_ACR: &str = "idporten-loa-high";
+
 /// What the refresher reports to the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshEvent {
@@ -14,6 +21,12 @@ pub enum RefreshEvent {
     Retrying {
         /// What failed.
         error: String,
+    },
+    /// ID-porten gave no refresh token: the session ends with its access token, at this
+    /// time, and the login comes back.
+    WithoutRefresh {
+        /// When the access token (and so the session) expires.
+        expires_at: SystemTime,
     },
     /// No keyring answered: the refresh token is kept in the session file (0600).
     KeptInFile,

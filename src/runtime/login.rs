@@ -142,11 +142,21 @@ pub(super) async fn restore(ctx: Ctx) -> Msg {
     }
 }
 
+/// The level of assurance a login asks for: the environment's, or the high one for a
+/// step-up.
+pub(super) fn acr_for(ctx: &Ctx, high: bool) -> String {
+    if high {
+        crate::domain::HIGH_ACR.to_owned()
+    } else {
+        ctx.auth.acr.clone()
+    }
+}
+
 /// The device flow: shows the code, polls until approved, then keeps the session alive.
-pub(super) async fn device(ctx: Ctx, request: u64) {
+pub(super) async fn device(ctx: Ctx, request: u64, acr: String) {
     let result: Result<(), AuthError> = async {
         let provider = provider_for(&ctx).await?;
-        let login = device::start(&provider, &ctx.auth.scopes).await?;
+        let login = device::start_at(&provider, &ctx.auth.scopes, &acr).await?;
         ctx.send(Msg::DeviceCode {
             request,
             view: DeviceView {
@@ -161,7 +171,7 @@ pub(super) async fn device(ctx: Ctx, request: u64) {
                 expires_at: login.expires_at,
             },
         });
-        let (tokens, claims) = device::poll(&provider, &login, &ctx.auth.acr).await?;
+        let (tokens, claims) = device::poll(&provider, &login, &acr).await?;
         keep_alive(&ctx, provider, tokens, "device", claims.as_ref())
     }
     .await;
@@ -175,12 +185,13 @@ pub(super) async fn browser(
     request: u64,
     open_browser: bool,
     mut paste_rx: UnboundedReceiver<String>,
+    acr: String,
 ) {
     let result: Result<(), AuthError> = async {
         let auth = &ctx.auth;
         let provider = provider_for(&ctx).await?;
         let mut login =
-            browser::start(provider.clone(), auth.loopback_port, &auth.scopes, &auth.acr).await?;
+            browser::start(provider.clone(), auth.loopback_port, &auth.scopes, &acr).await?;
         let opened = open_browser && browser::open_in_browser(&login.authorize_url).is_ok();
         ctx.send(Msg::BrowserReady {
             request,
@@ -212,7 +223,7 @@ pub(super) async fn browser(
                 }
             }
         };
-        let (tokens, claims) = login.finish(params, &auth.acr).await?;
+        let (tokens, claims) = login.finish(params, &acr).await?;
         keep_alive(&ctx, provider, tokens, "browser", Some(&claims))
     }
     .await;

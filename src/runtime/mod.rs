@@ -91,18 +91,21 @@ impl Runtime {
             } => self.spawn(login::password(ctx, request, username, password)),
             Effect::Discover => self.spawn(login::discover(ctx)),
             Effect::RestoreSession => self.spawn(login::restore(ctx)),
-            Effect::StartDeviceLogin { request } => {
+            Effect::StartDeviceLogin { request, high } => {
                 self.cancel_login();
-                self.login_task = Some(spawn_quiet(login::device(ctx, request)));
+                let acr = login::acr_for(&ctx, high);
+                self.login_task = Some(spawn_quiet(login::device(ctx, request, acr)));
             }
             Effect::StartBrowserLogin {
                 request,
                 open_browser,
+                high,
             } => {
                 self.cancel_login();
                 let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
                 self.paste_tx = Some(paste_tx);
-                let login = login::browser(ctx, request, open_browser, paste_rx);
+                let acr = login::acr_for(&ctx, high);
+                let login = login::browser(ctx, request, open_browser, paste_rx, acr);
                 self.login_task = Some(spawn_quiet(login));
             }
             Effect::SubmitRedirect { text } => {
@@ -234,7 +237,7 @@ impl Runtime {
             },
             Effect::FetchProfile | Effect::Discover | Effect::RestoreSession => return None,
             Effect::PasswordLogin { request, .. }
-            | Effect::StartDeviceLogin { request }
+            | Effect::StartDeviceLogin { request, .. }
             | Effect::StartBrowserLogin { request, .. } => Msg::LoginFailed {
                 request,
                 error: ApiError::Offline.to_string(),

@@ -132,7 +132,13 @@ async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Respo
     let original: Vec<&str> = path.trim_matches('/').split('/').collect();
     let altinn3 = matches!(
         segments.first(),
-        Some(&"dialogporten" | &"correspondence" | &"serviceprovider")
+        Some(
+            &"dialogporten"
+                | &"correspondence"
+                | &"serviceprovider"
+                | &"storage"
+                | &"authentication"
+        )
     );
     let api = segments.first() == Some(&"api") || altinn3;
     let (route, response) = if api {

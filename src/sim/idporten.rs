@@ -158,6 +158,8 @@ struct Device {
     user_code: String,
     client_id: String,
     scope: String,
+    /// The level asked for (`acr_values`).
+    acr: String,
     created: Instant,
     expires: Instant,
     interval: Duration,
@@ -729,7 +731,8 @@ fn count_error(state: &SimState, error: &str) {
         .or_default() += 1;
 }
 
-/// Issues an access token (and, on a new grant, an id token) plus a fresh refresh token.
+/// Issues an access token (and, on a new grant, an id token) plus a fresh refresh token
+/// unless the simulator issues none.
 fn issue_tokens(state: &SimState, grant_id: &str, nonce: Option<&str>) -> Response {
     let grant = match lock(&state.oidc).grants.get(grant_id) {
         Some(grant) => grant.clone(),
@@ -757,24 +760,28 @@ fn issue_tokens(state: &SimState, grant_id: &str, nonce: Option<&str>) -> Respon
         jti: random_hex(8),
     };
     let access_token = state.keys.sign(&base);
-    let refresh_token = random_hex(32);
-    let refresh_expires = (Instant::now() + state.config.refresh_ttl).min(grant.ends);
-    lock(&state.oidc).refresh_tokens.insert(
-        refresh_token.clone(),
-        RefreshRecord {
-            grant: grant_id.to_owned(),
-            expires: refresh_expires,
-            used: false,
-        },
-    );
     let mut body = json!({
         "access_token": access_token,
         "token_type": "Bearer",
         "expires_in": state.config.token_ttl.as_secs(),
-        "refresh_token": refresh_token,
-        "refresh_token_expires_in": state.config.refresh_ttl.as_secs(),
         "scope": grant.scope,
     });
+    // A public client may get no refresh token (`--no-refresh-tokens`): the session then
+    // lives as long as the access token.
+    if state.config.refresh_tokens {
+        let refresh_token = random_hex(32);
+        let refresh_expires = (Instant::now() + state.config.refresh_ttl).min(grant.ends);
+        lock(&state.oidc).refresh_tokens.insert(
+            refresh_token.clone(),
+            RefreshRecord {
+                grant: grant_id.to_owned(),
+                expires: refresh_expires,
+                used: false,
+            },
+        );
+        body["refresh_token"] = json!(refresh_token);
+        body["refresh_token_expires_in"] = json!(state.config.refresh_ttl.as_secs());
+    }
     if let Some(nonce) = nonce {
         let id_claims = Claims {
             aud: grant.client_id.clone(),
@@ -962,10 +969,10 @@ fn device_grant(state: &SimState, client_id: &str, device_code: &str) -> GrantRe
         }
         DeviceStatus::Pending => Err(("authorization_pending", "waiting for the user".into())),
         DeviceStatus::Approved(user) => {
-            let scope = device.scope.clone();
+            let (scope, acr) = (device.scope.clone(), device.acr.clone());
             store.devices.remove(device_code);
             drop(store);
-            let id = new_grant(state, user, client_id, &scope, "idporten-loa-substantial");
+            let id = new_grant(state, user, client_id, &scope, &acr);
             count_grant(state, DEVICE_GRANT);
             Ok(issue_tokens(state, &id, Some("")))
         }
@@ -988,6 +995,17 @@ fn device_authorization(state: &SimState, params: &HashMap<String, String>) -> R
         .get("scope")
         .cloned()
         .unwrap_or_else(|| "openid".into());
+    let acr = match params.get("acr_values").map(String::as_str) {
+        None | Some("") | Some("idporten-loa-substantial") => "idporten-loa-substantial",
+        Some("idporten-loa-high") => "idporten-loa-high",
+        Some(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "unsupported acr_values",
+            )
+        }
+    };
     let letters: Vec<char> = "BCDFGHJKLMNPQRSTVWXZ".chars().collect();
     let raw = random_hex(8);
     let user_code: String = raw
@@ -1012,6 +1030,7 @@ fn device_authorization(state: &SimState, params: &HashMap<String, String>) -> R
             user_code: user_code.clone(),
             client_id,
             scope,
+            acr: acr.to_owned(),
             created: Instant::now(),
             expires: Instant::now() + ttl,
             interval: state.config.device_interval,

@@ -67,6 +67,12 @@ pub struct SimConfig {
     pub faults: faults::FaultSpec,
     /// How long a Dialogporten `dialogToken` lives (Dialogporten: 600 s).
     pub dialog_token_ttl: Duration,
+    /// Issue refresh tokens to public clients (`--no-refresh-tokens`: none, as Digdir's
+    /// token documentation describes for clients without a secret).
+    pub refresh_tokens: bool,
+    /// Parties one Dialogporten search may name (`maxPartyFilterValues`, answered by
+    /// `/api/v1/metadata/limits`).
+    pub party_limit: usize,
 }
 
 impl Default for SimConfig {
@@ -91,6 +97,8 @@ impl Default for SimConfig {
             hostile: false,
             faults: faults::FaultSpec::default(),
             dialog_token_ttl: Duration::from_secs(altinn3::token::LIFETIME_SECS),
+            refresh_tokens: true,
+            party_limit: 100,
         }
     }
 }

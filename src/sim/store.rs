@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 
 pub use super::world::{
     initial_state, message_key, new_revision, utc, uuid4, uuid7, Activity, ActorRef, Altinn3,
-    CorrespondenceStatus, DialogState, Label, LabelEntry, Place, SeenEntry, Transmission,
+    CorrespondenceStatus, DataElement, DialogState, Label, LabelEntry, Origin, Place, SeenEntry,
+    Transmission,
 };
 use super::world::{Reportee, ReporteeKind, SimMessage, SimStatus, World};
 
@@ -334,7 +335,7 @@ pub fn translations(message: &SimMessage) -> Vec<(&'static str, String, String, 
 
 /// Seeds what only Altinn 3 has, on messages chosen by their place (the same seed gives the
 /// same choices): translations, an app dialog with transmissions (one the user may not
-/// read), an API-only dialog, an expired attachment, dialogs that expire (one already has),
+/// read), a draft, an API-only dialog, an expired attachment, dialogs that expire (one already has),
 /// and a resource that needs level 4.
 pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<Utc>) {
     altinn3.index(mailboxes);
@@ -351,8 +352,12 @@ pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<
             .get(mailbox)
             .and_then(|m| m.iter().filter(|x| test(x)).nth(nth))
     };
-    // The organisation's first form becomes an app dialog with a conversation.
-    if let Some(form) = pick(1, &|m| m.kind == "FormTask", 0) {
+    // The organisation's first sent form becomes an app dialog with a conversation.
+    if let Some(form) = pick(
+        1,
+        &|m| m.kind == "FormTask" && m.status == SimStatus::SentAndArchived,
+        0,
+    ) {
         let owner = form.service_owner.clone();
         let state = altinn3.state(form);
         let at = utc(form.created);
@@ -366,6 +371,7 @@ pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<
                 title: vec![("nb", format!("Informasjon fra {owner}"))],
                 summary: vec![("nb", "Skjemaet er klart til utfylling.".into())],
                 authorized: true,
+                receipt: false,
                 body: Some(format!(
                     "## Informasjon\n\nSkjemaet er opprettet av {owner}.\n\n| Frist | Status |\n|---|---|\n| 30 dager | Åpen |\n\nSe [veiledningen](https://www.altinn.no/) før du fyller ut.\n"
                 )),
@@ -376,11 +382,21 @@ pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<
                 at: at + chrono::Duration::hours(2),
                 kind: "Submission",
                 by: ActorRef::Person(0),
-                title: vec![("nb", "Innsendt skjema".into())],
-                summary: vec![("nb", "Skjemaet ble sendt inn.".into())],
+                title: vec![
+                    ("nb", "Innsending #1".into()),
+                    ("nn", "Innsending #1".into()),
+                    ("en", "Submission #1".into()),
+                ],
+                summary: Vec::new(),
                 authorized: true,
                 body: None,
-                attachments: Vec::new(),
+                receipt: true,
+                attachments: vec![DataElement {
+                    data_type: Some("ref-data-as-pdf"),
+                    file_name: "Skjema.pdf".into(),
+                    media_type: "application/pdf",
+                    api: false,
+                }],
             },
             Transmission {
                 id: uuid7(at + chrono::Duration::hours(3), &format!("tr|3|{key}")),
@@ -391,10 +407,13 @@ pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<
                 summary: vec![("nb", "Bare daglig leder kan lese dette.".into())],
                 authorized: false,
                 body: Some("Taushetsbelagt innhold.\n".into()),
-                attachments: vec!["vedtak.pdf".into()],
+                receipt: false,
+                attachments: vec![DataElement::pdf("vedtak.pdf")],
             },
         ];
         state.sent = true;
+        // (A submission the form had before is replaced by this conversation.)
+        state.activities.retain(|a| a.transmission.is_none());
         let transmissions: Vec<(String, DateTime<Utc>, &'static str)> = state
             .transmissions
             .iter()
@@ -417,6 +436,19 @@ pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<
                 transmission: Some(id),
                 description: None,
             });
+        }
+    }
+    // A form the user started and has not sent: a draft, in a view of its own.
+    let filling = mailboxes
+        .iter()
+        .skip(1)
+        .flatten()
+        .filter(|m| m.kind == "FormTask" && m.status == SimStatus::Filling);
+    for message in filling {
+        let state = altinn3.state(message);
+        if state.transmissions.is_empty() {
+            state.draft = true;
+            break;
         }
     }
     // A message only machines read.

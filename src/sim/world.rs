@@ -388,8 +388,48 @@ pub struct Transmission {
     pub authorized: bool,
     /// The markdown body, served at its content reference.
     pub body: Option<String>,
-    /// Attachment file names (served by the simulated service provider).
-    pub attachments: Vec<String>,
+    /// An app's submission: its content is the receipt Storage's Dialogporten adapter
+    /// serves (`/storage/dialogporten/api/v1/receipt/…`), not `body`.
+    pub receipt: bool,
+    /// Its files.
+    pub attachments: Vec<DataElement>,
+}
+
+/// A file of a transmission: an app's data element, or a service provider's file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataElement {
+    /// The app's data type id (`ref-data-as-pdf`, `model`): the attachment's `name`, as
+    /// the dialogporten adapter sends it. `None` for a service provider's file.
+    pub data_type: Option<&'static str>,
+    /// The file's name (the attachment's `displayName`).
+    pub file_name: String,
+    /// Its media type.
+    pub media_type: &'static str,
+    /// Listed with an `Api` URL (Altinn Storage: form data), not a `Gui` one (the portal).
+    pub api: bool,
+}
+
+impl DataElement {
+    /// A service provider's PDF.
+    pub fn pdf(file_name: &str) -> Self {
+        Self {
+            data_type: None,
+            file_name: file_name.to_owned(),
+            media_type: "application/pdf",
+            api: false,
+        }
+    }
+}
+
+/// Who made a dialog, which decides its shape (altinn3-production.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A Correspondence letter (Correspondence's Dialogporten mapper).
+    Letter,
+    /// An Altinn app instance (the dialogporten adapter): forms and their receipts.
+    App,
+    /// Another service owner's own system: content on its own host, GET actions only.
+    Owner,
 }
 
 /// A correspondence status (`CorrespondenceStatusExt`).
@@ -462,6 +502,10 @@ pub struct DialogState {
     pub min_level: u8,
     /// The folder before the bin, to restore to.
     pub before_bin: Option<SimStatus>,
+    /// Who made the dialog.
+    pub origin: Origin,
+    /// A form the user started and has not sent (`Draft`).
+    pub draft: bool,
 }
 
 impl DialogState {
@@ -539,7 +583,8 @@ pub fn message_key(message: &SimMessage) -> &str {
 pub fn initial_state(message: &SimMessage) -> DialogState {
     let key = message_key(message);
     let created = utc(message.created);
-    let correspondence = (message.kind == "Correspondence").then(|| uuid4(&format!("c|{key}")));
+    let origin = origin_of(message);
+    let correspondence = (origin == Origin::Letter).then(|| uuid4(&format!("c|{key}")));
     let mut activities = vec![Activity {
         id: uuid7(created, &format!("act|created|{key}")),
         at: created,
@@ -566,17 +611,29 @@ pub fn initial_state(message: &SimMessage) -> DialogState {
             });
         }
     }
+    let id = uuid7(created, &format!("d|{key}"));
+    let transmissions = submissions(message, &id);
+    for t in &transmissions {
+        activities.push(Activity {
+            id: uuid7(t.at, &format!("act|{}", t.id)),
+            at: t.at,
+            kind: "FormSubmitted",
+            by: t.by.clone(),
+            transmission: Some(t.id.clone()),
+            description: None,
+        });
+    }
     DialogState {
-        id: uuid7(created, &format!("d|{key}")),
+        id,
         correspondence,
         revision: uuid4(&format!("rev|{key}")),
         context_revision: uuid4(&format!("ctx|{key}")),
-        sent: false,
+        sent: !transmissions.is_empty(),
         seen,
         seen_log: Vec::new(),
         label_log: Vec::new(),
         activities,
-        transmissions: Vec::new(),
+        transmissions,
         statuses,
         deleted: false,
         api_only: false,
@@ -585,7 +642,74 @@ pub fn initial_state(message: &SimMessage) -> DialogState {
         translations: Vec::new(),
         min_level: message.required_level.max(3),
         before_bin: None,
+        origin,
+        draft: false,
     }
+}
+
+/// Who made the dialog of `message`: forms are Altinn app instances; Statens vegvesen
+/// serves its letters from its own system; the rest are Correspondence letters.
+fn origin_of(message: &SimMessage) -> Origin {
+    if message.kind == "FormTask" {
+        Origin::App
+    } else if message.service_owner == "Statens vegvesen" {
+        Origin::Owner
+    } else {
+        Origin::Letter
+    }
+}
+
+/// The submission of a form that was sent, as the dialogporten adapter makes it
+/// ("Innsending #1" by the person who sent it, its receipt behind the content reference,
+/// the form as a PDF in the portal and its data in Storage).
+fn submissions(message: &SimMessage, dialog: &str) -> Vec<Transmission> {
+    if origin_of(message) != Origin::App || message.status != SimStatus::SentAndArchived {
+        return Vec::new();
+    }
+    let at = utc(message.last_changed);
+    let pdf_name: String = message
+        .subject
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == ' ' || c == '-' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    vec![Transmission {
+        id: uuid7(at, &format!("submission|1|{dialog}")),
+        at,
+        kind: "Submission",
+        by: ActorRef::Person(0),
+        title: vec![
+            ("nb", "Innsending #1".into()),
+            ("nn", "Innsending #1".into()),
+            ("en", "Submission #1".into()),
+        ],
+        summary: Vec::new(),
+        authorized: true,
+        body: None,
+        receipt: true,
+        attachments: vec![
+            DataElement {
+                data_type: Some("ref-data-as-pdf"),
+                file_name: format!("{pdf_name}.pdf"),
+                media_type: "application/pdf",
+                api: false,
+            },
+            DataElement {
+                data_type: Some("model"),
+                file_name: "model".into(),
+                media_type: "application/xml",
+                api: true,
+            },
+        ],
+    }]
 }
 
 /// Where a message lives: (mailbox index, position in it).

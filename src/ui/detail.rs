@@ -114,7 +114,8 @@ fn message_lines(
 ) -> Vec<Line<'static>> {
     let mut lines = header_lines(&message.summary, theme);
     let describe = |i: usize, attachment: &crate::domain::Attachment| {
-        let mut text = format!("[{}] {}", i + 1, attachment.file_name);
+        // `#n`, so an attachment is not taken for the body's link `[n]`.
+        let mut text = format!("#{} {}", i + 1, attachment.file_name);
         if let Some(size) = attachment.size {
             text.push_str(&format!(" ({})", human_size(size)));
         }

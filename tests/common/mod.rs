@@ -95,18 +95,22 @@ pub async fn start_altinn3(messages: usize) -> Simulator {
 /// The Altinn 3 backend logged in to `sim` with ID-porten's device flow (`openid
 /// digdir:dialogporten`), retrying as [`FAST_RETRY`] does.
 pub async fn altinn3_backend(sim: &Simulator) -> innboks::backend::Backend {
+    altinn3_backend_at(sim, innboks::auth::oidc::DEFAULT_ACR).await
+}
+
+/// [`altinn3_backend`] logged in at the level of assurance `acr`.
+#[allow(dead_code)]
+pub async fn altinn3_backend_at(sim: &Simulator, acr: &str) -> innboks::backend::Backend {
     use innboks::auth::oidc::{self, Provider};
     use innboks::auth::{device, SessionHandle};
     let http = oidc::http_client().expect("http");
     let provider = Provider::discover(&http, &sim.issuer(), "innboks")
         .await
         .expect("discovery");
-    let login = device::start(&provider, "openid digdir:dialogporten")
+    let login = device::start_at(&provider, "openid digdir:dialogporten", acr)
         .await
         .expect("code");
-    let (tokens, _) = device::poll(&provider, &login, oidc::DEFAULT_ACR)
-        .await
-        .expect("tokens");
+    let (tokens, _) = device::poll(&provider, &login, acr).await.expect("tokens");
     let session = SessionHandle::default();
     session.set(Some(Session::Bearer {
         access_token: tokens.access_token,

@@ -30,7 +30,7 @@ const configuration = {
     pushedAuthorizationRequests: { enabled: true },
   },
   pkce: { required: () => true },
-  scopes: ['openid', 'offline_access', 'altinn:enduser'],
+  scopes: ['openid', 'offline_access', 'digdir:dialogporten'],
   rotateRefreshToken: true,
   issueRefreshToken: async () => true,
   ttl: { AccessToken: 120, IdToken: 120, RefreshToken: 600, DeviceCode: 600, Grant: 7200, Session: 7200, Interaction: 600 },

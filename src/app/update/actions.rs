@@ -28,9 +28,11 @@ pub(super) fn save_attachments(app: &mut App, chosen: Option<usize>, open: bool)
         app.status = Some(Status::Info(tr!("Åpne en melding først.").into()));
         return Vec::new();
     };
+    // "All of them" saves each file once: the letter's own zip of them all is a choice of
+    // its own, not one more file beside them.
     let attachments: Vec<_> = match chosen {
         Some(i) => message.attachments.get(i).into_iter().collect(),
-        None => message.attachments.iter().collect(),
+        None => message.attachments.iter().filter(|a| !a.bundle).collect(),
     };
     if attachments.is_empty() {
         app.status = Some(Status::Info(tr!("Meldingen har ingen vedlegg.").into()));

@@ -51,11 +51,12 @@ pub(super) fn command_key(app: &mut App, action: Option<Action>, key: KeyEvent) 
 }
 
 /// The commands of the command line, for the help overlay: (command, what it does).
-pub fn commands() -> [(&'static str, &'static str); 17] {
+pub fn commands() -> [(&'static str, &'static str); 18] {
     [
         (":inbox", tr!("innboksen")),
         (":archive", tr!("arkivet")),
         (":trash", tr!("papirkurven")),
+        (":drafts / :sent", tr!("utkast, sendt (Altinn 3)")),
         (":all", tr!("alle innbokser samlet")),
         (":me", tr!("din egen innboks")),
         (tr!(":for NAVN"), tr!("opptre for NAVN / org.nr.")),
@@ -105,6 +106,11 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
         "inbox" | "innboks" => Ok(open_folder(app, Folder::Inbox)),
         "archive" | "arkiv" => Ok(open_folder(app, Folder::Archive)),
         "trash" | "papirkurv" => Ok(open_folder(app, Folder::Trash)),
+        "drafts" | "utkast" if app.capabilities.views => Ok(open_folder(app, Folder::Drafts)),
+        "sent" | "sendt" if app.capabilities.views => Ok(open_folder(app, Folder::Sent)),
+        "drafts" | "utkast" | "sent" | "sendt" => {
+            Err(tr!("Utkast og sendt finnes bare i Altinn 3.").into())
+        }
         "all" | "alle" => {
             if app.reportees.len() == 1 {
                 return Err(tr!("Du representerer bare deg selv.").into());

@@ -182,7 +182,7 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Refresh => refresh(app),
         Action::MarkRead => mark_read(app),
         Action::Folder => {
-            let next = app.folder.next();
+            let next = app.folder.next(app.capabilities.views);
             open_folder(app, next)
         }
         Action::Filter => open(app, Overlay::Filters),
@@ -216,6 +216,7 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Restore => ask_or_act(app, MessageAction::Restore),
         Action::MarkUnread => ask_or_act(app, MessageAction::MarkUnread),
         Action::History => super::detail::toggle_history(app),
+        Action::StepUp => super::login::step_up(app),
         Action::TogglePreview => {
             app.preview = !app.preview;
             if app.preview {

@@ -27,7 +27,14 @@ pub(super) fn logged_in(app: &mut App, request: u64) -> Vec<Effect> {
         LoginMethod::Password => None,
         _ => Some(tr!("ID-porten · innlogget").into()),
     };
-    enter_inbox(app, resumed)
+    let reopen = app.login.step_up.take().filter(|id| !id.is_empty());
+    let mut effects = enter_inbox(app, resumed);
+    if reopen.is_some_and(|id| app.detail.id.as_ref() == Some(&id)) {
+        // The letter that needed the higher level opens now.
+        app.detail.open = true;
+        effects.extend(super::detail::fetch_detail(app, true, false));
+    }
+    effects
 }
 
 /// Shows the inbox after a login: resumes where the user was after a re-login, else loads
@@ -183,14 +190,37 @@ pub(super) fn start_idporten(app: &mut App) -> Vec<Effect> {
     app.login.pending = Some(request);
     app.login.flow = LoginFlow::Starting;
     app.login.error = None;
+    let high = app.login.step_up.is_some();
     if device {
-        vec![Effect::StartDeviceLogin { request }]
+        vec![Effect::StartDeviceLogin { request, high }]
     } else {
         vec![Effect::StartBrowserLogin {
             request,
             open_browser: app.can_open_browser,
+            high,
         }]
     }
+}
+
+/// `L`: a letter needs the high level of assurance; the login comes over the kept inbox,
+/// asks ID-porten for that level, and the message opens again afterwards.
+pub(super) fn step_up(app: &mut App) -> Vec<Effect> {
+    if app.login.method() == LoginMethod::Password || !app.idporten_configured {
+        app.status = Some(Status::Info(
+            tr!("Høyt sikkerhetsnivå finnes bare med ID-porten (Altinn 3).").into(),
+        ));
+        return Vec::new();
+    }
+    app.login.step_up = Some(app.detail.id.clone().unwrap_or_default());
+    app.screen = Screen::Login;
+    app.login.relogin = true;
+    app.login.flow = LoginFlow::Idle;
+    app.login.focus = Some(LoginField::Method);
+    app.login.error = Some(
+        tr!("Logg inn med ID-porten på høyt sikkerhetsnivå (for eksempel BankID). Innboksen er tatt vare på, og meldingen åpnes igjen etterpå.")
+            .into(),
+    );
+    Vec::new()
 }
 
 /// Keys on the browser-login screen: `y` copies the URL, Tab moves to the paste field,
@@ -402,6 +432,17 @@ pub(super) fn refresh_event(app: &mut App, event: RefreshEvent) -> Vec<Effect> {
                 "ID-porten · fornyelse feilet, prøver igjen ({error})",
                 error
             ));
+            Vec::new()
+        }
+        RefreshEvent::WithoutRefresh { expires_at } => {
+            let until = chrono::DateTime::<chrono::Utc>::from(expires_at)
+                .with_timezone(&chrono_tz::Europe::Oslo)
+                .format("%H:%M");
+            app.session_note = Some(tr!("ID-porten · uten fornyelse, gyldig til {until}", until));
+            app.status = Some(Status::Info(tr!(
+                "ID-porten ga ingen fornyelsesnøkkel: økten varer til {until}, så kommer innloggingen tilbake (innboksen tas vare på).",
+                until
+            )));
             Vec::new()
         }
         RefreshEvent::KeptInFile => {

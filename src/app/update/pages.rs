@@ -545,10 +545,29 @@ fn report_arrivals(app: &mut App, arrived: usize, from_top_again: bool, sync_mor
     }
     if inbox.arrivals.is_some() && !inbox.is_loading() && !sync_more {
         let total = inbox.arrivals.take().unwrap_or(0);
-        app.status = Some(Status::Info(arrivals_note(total)));
+        // A search at Altinn says what it found, not what is new since the last look.
+        let note = match &app.filters.search {
+            Some(text) => hits_note(inbox.loaded(), !inbox.exhausted(), text),
+            None => arrivals_note(total),
+        };
+        app.status = Some(Status::Info(note));
     } else if !from_top_again && matches!(app.status, Some(Status::Error(_))) && !app.inbox.failed()
     {
         app.status = None;
+    }
+}
+
+/// "N treff på «skatt»." (with `+` when more pages may hold more).
+fn hits_note(count: usize, more: bool, text: &str) -> String {
+    let more = if more { "+" } else { "" };
+    match count {
+        0 => tr!("Ingen treff på «{text}».", text),
+        n => tr!(
+            "{n}{more} treff på «{text}».",
+            n = crate::i18n::number(n),
+            more,
+            text
+        ),
     }
 }
 

@@ -73,6 +73,18 @@ pub fn odata_filter(filters: &crate::domain::Filters, language: u16) -> Option<S
     (!clauses.is_empty()).then(|| clauses.join(" and "))
 }
 
+/// The `$filter` clause that makes the message list a folder (the inbox: not archived; the
+/// archive: archived), in the language asked in; `None` for a folder that is not one.
+pub fn folder_clause(folder: crate::domain::Folder, language: u16) -> Option<String> {
+    use crate::domain::Folder;
+    let archived = status_text(crate::domain::MessageStatus::Archived, language);
+    match folder {
+        Folder::Inbox => Some(format!("Status ne '{archived}'")),
+        Folder::Archive => Some(format!("Status eq '{archived}'")),
+        Folder::Trash | Folder::Drafts | Folder::Sent => None,
+    }
+}
+
 impl Client {
     /// Altinn 2's number for the language the client asks in (1044, 2068 or 1033).
     pub fn language(&self) -> u16 {
@@ -349,22 +361,20 @@ impl Client {
         skip: usize,
     ) -> Result<MessagePage, ApiError> {
         use crate::domain::Folder;
-        let archived = status_text(crate::domain::MessageStatus::Archived, self.language);
         let with_preset = |base: &str| match odata_filter(filters, self.language) {
             Some(extra) => format!("{base} and {extra}"),
             None => base.to_owned(),
         };
         match folder {
-            Folder::Inbox => {
-                let filter = with_preset(&format!("Status ne '{archived}'"));
+            Folder::Inbox | Folder::Archive => {
+                let clause = folder_clause(folder, self.language).unwrap_or_default();
+                let filter = with_preset(&clause);
                 self.messages_page_filtered(session, who, skip, Some(&filter))
                     .await
             }
-            Folder::Archive => {
-                let filter = with_preset(&format!("Status eq '{archived}'"));
-                self.messages_page_filtered(session, who, skip, Some(&filter))
-                    .await
-            }
+            Folder::Drafts | Folder::Sent => Err(ApiError::Unsupported {
+                what: tr!("utkast og sendt finnes bare i Altinn 3").into(),
+            }),
             Folder::Trash => {
                 let mut url = self.url(&format!("api/{who}/messages/trashbin"))?;
                 url.query_pairs_mut()

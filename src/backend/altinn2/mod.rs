@@ -81,21 +81,33 @@ impl Altinn2 {
         with_session(&self.session, |s| {
             let client = self.client.clone();
             async move {
-                match (cursor, query.folder) {
-                    (Cursor::Next(link), _) => client.messages_page_at(&s, link).await,
-                    (Cursor::Offset(skip), Some(folder)) => {
+                let language = client.language();
+                match (cursor, query.folder, &query.raw_filter) {
+                    (Cursor::Next(link), ..) => client.messages_page_at(&s, link).await,
+                    (Cursor::Offset(skip), Some(folder), None) => {
                         client
                             .folder_page(&s, who, folder, &query.filters, *skip)
                             .await
                     }
-                    (Cursor::Offset(skip), None) => {
-                        let filter = match (
-                            client::odata_filter(&query.filters, client.language()),
-                            &query.raw_filter,
-                        ) {
-                            (Some(ours), Some(raw)) => Some(format!("{ours} and ({raw})")),
-                            (ours, raw) => ours.or_else(|| raw.clone()),
+                    (Cursor::Offset(skip), folder, raw) => {
+                        // A raw `$filter` goes with the folder's own clause and ours.
+                        let clause = match folder {
+                            Some(folder) => {
+                                Some(client::folder_clause(folder, language).ok_or_else(|| {
+                                    ApiError::Unsupported {
+                                        what: tr!("--filter går ikke sammen med denne mappen")
+                                            .into(),
+                                    }
+                                })?)
+                            }
+                            None => None,
                         };
+                        let parts: Vec<String> = clause
+                            .into_iter()
+                            .chain(client::odata_filter(&query.filters, language))
+                            .chain(raw.iter().map(|r| format!("({r})")))
+                            .collect();
+                        let filter = (!parts.is_empty()).then(|| parts.join(" and "));
                         client
                             .messages_page_filtered(&s, who, *skip, filter.as_deref())
                             .await

@@ -287,6 +287,7 @@ impl HalMessage {
                     size: link.filesize,
                     encrypted: link.encrypted,
                     url: link.href.clone(),
+                    bundle: false,
                 }
             })
             .collect();

@@ -27,6 +27,9 @@ pub const MAX_ORGS: usize = 20;
 #[derive(Clone, Debug)]
 pub struct Client {
     http: reqwest::Client,
+    /// For files: no total timeout (a large file on a slow line takes as long as it takes),
+    /// a read timeout instead, and no redirects (a redirect is a page for a browser).
+    files: reqwest::Client,
     /// The platform: `https://platform.altinn.no/` (Dialogporten and Correspondence below).
     base: Url,
     /// `Accept-Language`.
@@ -57,6 +60,39 @@ pub struct Search {
     pub limit: usize,
     /// Where the page starts.
     pub continuation: Option<String>,
+    /// Leave out dialogs meant for programs only (`isApiOnly`), as the web inbox does.
+    pub exclude_api_only: bool,
+    /// Only dialogs with one of these statuses (none: any).
+    pub statuses: Vec<&'static str>,
+}
+
+/// What Dialogporten's end-user search may name at most (`/api/v1/metadata/limits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Parties one search may name (`maxPartyFilterValues`).
+    pub parties: usize,
+    /// Service owners one search may name (`maxOrgFilterValues`).
+    pub orgs: usize,
+}
+
+impl Default for Limits {
+    /// Dialogporten's defaults, for when it does not say.
+    fn default() -> Self {
+        Self {
+            parties: crate::domain::MAX_PARTIES_PER_SEARCH,
+            orgs: MAX_ORGS,
+        }
+    }
+}
+
+/// Why a file could not be fetched with the dialog's token.
+#[derive(Debug)]
+pub enum FileRefusal {
+    /// The URL does not take the dialog's token (`401`, `403`) or sends a browser
+    /// elsewhere (a redirect): another URL, or the browser, must do.
+    Refused,
+    /// Anything else.
+    Failed(ApiError),
 }
 
 fn token_of(session: &Session) -> Result<&str, ApiError> {
@@ -77,6 +113,11 @@ impl Client {
             .timeout(std::time::Duration::from_secs(60))
             .build()
             .map_err(|e| ApiError::Local(tr!("HTTP-klienten kunne ikke lages: {e}", e)))?;
+        let files = crate::http::client_builder()
+            .read_timeout(std::time::Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ApiError::Local(tr!("HTTP-klienten kunne ikke lages: {e}", e)))?;
         let base = if base.path().ends_with('/') {
             base
         } else {
@@ -87,6 +128,7 @@ impl Client {
         };
         Ok(Self {
             http,
+            files,
             base,
             language: language.to_owned(),
             retry: RetryPolicy::default(),
@@ -110,12 +152,66 @@ impl Client {
             .map_err(|e| ApiError::Local(tr!("ugyldig adresse {path}: {e}", path, e)))
     }
 
+    /// A request for JSON (Dialogporten's API).
     fn request(&self, method: Method, url: Url, bearer: &str) -> RequestBuilder {
+        self.plain_request(method, url, bearer)
+            .header(ACCEPT, "application/json")
+    }
+
+    /// A request for whatever the URL serves (content, a file, an action's answer).
+    fn plain_request(&self, method: Method, url: Url, bearer: &str) -> RequestBuilder {
         self.http
             .request(method, url)
             .bearer_auth(bearer)
-            .header(ACCEPT, "application/json")
             .header(ACCEPT_LANGUAGE, &self.language)
+    }
+
+    /// Where a dialog is in Altinn's web inbox (Arbeidsflate), for production and TT02 and
+    /// for the simulator on this machine; `None` for other platforms.
+    pub fn web_address(&self, dialog: &str) -> Option<String> {
+        let inbox = match self.base.host_str()? {
+            "platform.altinn.no" => "https://af.altinn.no/inbox/".to_owned(),
+            "platform.tt02.altinn.no" => "https://af.tt.altinn.no/inbox/".to_owned(),
+            "127.0.0.1" | "localhost" => format!("{}af/inbox/", self.base),
+            _ => return None,
+        };
+        Some(format!("{inbox}{dialog}"))
+    }
+
+    /// `GET /api/v1/metadata/limits` (no token): what one search may name.
+    pub async fn limits(&self) -> Result<Limits, ApiError> {
+        let url = self
+            .base
+            .join("dialogporten/api/v1/metadata/limits")
+            .map_err(|e| ApiError::Local(e.to_string()))?;
+        let (status, _, body) = self
+            .send(
+                || {
+                    self.http
+                        .get(url.clone())
+                        .header(ACCEPT, "application/json")
+                },
+                true,
+            )
+            .await?;
+        Self::check(status, &body)?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| ApiError::Malformed {
+                detail: e.to_string(),
+            })?;
+        let search = &value["endUserSearch"];
+        let read = |key: &str, fallback: usize| {
+            search[key]
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|n| (1..=1000).contains(n))
+                .unwrap_or(fallback)
+        };
+        let defaults = Limits::default();
+        Ok(Limits {
+            parties: read("maxPartyFilterValues", defaults.parties),
+            orgs: read("maxOrgFilterValues", defaults.orgs),
+        })
     }
 
     /// A URL a document names, for a `dialogToken`: only `https`, or the platform's own
@@ -201,6 +297,9 @@ impl Client {
             .unwrap_or_default();
         Err(match status {
             StatusCode::UNAUTHORIZED => ApiError::Unauthorized { reason },
+            StatusCode::FORBIDDEN if reason.contains("authentication level too low") => {
+                ApiError::LevelTooLow
+            }
             _ => ApiError::Server {
                 status: status.as_u16(),
                 reason,
@@ -264,6 +363,12 @@ impl Client {
                 // again and is merged, rather than missed.
                 q.append_pair("updatedAfter", &stamp(after));
             }
+            for status in &search.statuses {
+                q.append_pair("status", status);
+            }
+            if search.exclude_api_only {
+                q.append_pair("excludeApiOnly", "true");
+            }
             if let Some(text) = &search.text {
                 q.append_pair("search", text);
                 q.append_pair("searchLanguageCode", &self.language);
@@ -323,12 +428,13 @@ impl Client {
             .map(str::to_owned))
     }
 
-    /// A dialog's content (markdown) from the URL the dialog gives, with its token.
+    /// A dialog's content or a transmission's (markdown or HTML) from the URL the dialog
+    /// gives, with its token.
     pub async fn content(&self, url: &str, dialog_token: &str) -> Result<String, ApiError> {
         let url = self.foreign(url)?;
         let (status, _, body) = self
             .send(
-                || self.request(Method::GET, url.clone(), dialog_token),
+                || self.plain_request(Method::GET, url.clone(), dialog_token),
                 true,
             )
             .await?;
@@ -336,8 +442,9 @@ impl Client {
         Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
-    /// A Correspondence call with a dialog's token (`GET` the letter, `POST …/confirm`).
-    pub async fn correspondence(
+    /// An API action the dialog offers, with its token: its URL and method as the dialog
+    /// names them (`GET` the letter, `POST` to confirm, `DELETE` to purge).
+    pub async fn action(
         &self,
         method: Method,
         url: &str,
@@ -347,39 +454,56 @@ impl Client {
         let get = method == Method::GET;
         let (status, _, body) = self
             .send(
-                || self.request(method.clone(), url.clone(), dialog_token),
+                || self.plain_request(method.clone(), url.clone(), dialog_token),
                 get,
             )
             .await?;
         Self::check(status, &body)
     }
 
-    /// Streams an attachment into `out` with a dialog's token. Returns the total size.
+    /// Streams an attachment into `out` with a dialog's token. Returns the total size; a
+    /// URL that does not take the token is [`FileRefusal::Refused`], so another can be
+    /// tried. Waits as long as bytes keep coming (a read timeout, no total one).
     pub async fn download<W: AsyncWrite + Unpin>(
         &self,
         url: &str,
         dialog_token: &str,
         out: &mut W,
         progress: impl FnMut(u64),
-    ) -> Result<u64, ApiError> {
-        let url = self.foreign(url)?;
+    ) -> Result<u64, FileRefusal> {
+        let url = self.foreign(url).map_err(FileRefusal::Failed)?;
         let response = self
-            .request(Method::GET, url, dialog_token)
+            .files
+            .get(url)
+            .bearer_auth(dialog_token)
+            .header(ACCEPT_LANGUAGE, &self.language)
             .send()
             .await
-            .map_err(|e| ApiError::Network {
-                detail: describe_reqwest_error(&e),
+            .map_err(|e| {
+                FileRefusal::Failed(ApiError::Network {
+                    detail: describe_reqwest_error(&e),
+                })
             })?;
         let status = response.status();
+        if status.is_redirection()
+            || status == StatusCode::UNAUTHORIZED
+            || status == StatusCode::FORBIDDEN
+        {
+            return Err(FileRefusal::Refused);
+        }
         if !status.is_success() {
             let body = response.bytes().await.unwrap_or_default();
-            return Err(Self::check(status, &body)
-                .err()
-                .unwrap_or(ApiError::Server {
-                    status: status.as_u16(),
-                    reason: String::new(),
-                }));
+            return Err(FileRefusal::Failed(
+                Self::check(status, &body)
+                    .err()
+                    .unwrap_or(ApiError::Server {
+                        status: status.as_u16(),
+                        reason: String::new(),
+                    }),
+            ));
         }
-        crate::backend::download::stream_into(response, out, progress).await
+        crate::backend::download::stream_into(response, out, progress)
+            .await
+            .map_err(FileRefusal::Failed)
     }
 }

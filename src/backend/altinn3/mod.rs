@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod model;
+mod orgs;
 
 use crate::i18n::tr;
 use std::collections::{BTreeSet, HashMap};
@@ -31,6 +32,15 @@ pub const PAGE_LIMIT: usize = 1000;
 /// to merge; the next pages, asked for where the list needs them, are full.
 pub const GROUP_FIRST_PAGE_LIMIT: usize = 50;
 
+/// The statuses Arbeidsflate's inbox asks for (everything but drafts).
+const INBOX_STATUSES: [&str; 5] = [
+    "NotApplicable",
+    "InProgress",
+    "Awaiting",
+    "RequiresAttention",
+    "Completed",
+];
+
 /// What the backend remembers between calls.
 #[derive(Debug, Default)]
 struct Memory {
@@ -44,6 +54,8 @@ struct Memory {
     tokens: HashMap<String, (String, u64)>,
     /// The dialog each attachment or content URL belongs to.
     urls: HashMap<String, String>,
+    /// An attachment's other URLs, to try when its first does not take the dialog token.
+    alternatives: HashMap<String, Vec<String>>,
     /// The service owners' codes seen under each sender name (lower case), so a sender
     /// filter can be asked of Dialogporten (`org`) rather than applied to every page.
     sender_orgs: HashMap<String, BTreeSet<String>>,
@@ -186,10 +198,12 @@ impl Altinn3 {
         let search = client::Search {
             orgs,
             parties: self.parties_of(inbox).await?,
-            label: query.folder.map(|f| match f {
-                Folder::Inbox => "Default",
-                Folder::Archive => "Archive",
-                Folder::Trash => "Bin",
+            label: query.folder.and_then(|f| match f {
+                Folder::Inbox => Some("Default"),
+                Folder::Archive => Some("Archive"),
+                Folder::Trash => Some("Bin"),
+                Folder::Sent => Some("Sent"),
+                Folder::Drafts => None,
             }),
             unread: query.filters.unread,
             after: query.filters.since,
@@ -202,6 +216,14 @@ impl Altinn3 {
                 PAGE_LIMIT
             },
             continuation,
+            // What the web inbox asks for: no dialogs for programs only, and in the inbox
+            // no drafts (they have a view of their own).
+            exclude_api_only: true,
+            statuses: match query.folder {
+                Some(Folder::Inbox) => INBOX_STATUSES.to_vec(),
+                Some(Folder::Drafts) => vec!["Draft"],
+                _ => Vec::new(),
+            },
         };
         let page = with_session(&self.session, |s| {
             let (client, search) = (self.client.clone(), search.clone());
@@ -283,8 +305,9 @@ impl Altinn3 {
         })
     }
 
-    /// Opens a dialog: `GET` it (which marks it seen), then its main content with the
-    /// dialog's token.
+    /// Opens a dialog: `GET` it (which marks it seen), then its main content and each
+    /// transmission's body with the dialog's token (a body that cannot be fetched says so
+    /// in its place).
     pub async fn open(&self, _inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
         let (dialog, texts) = self.fetch_dialog(id).await.map_err(|error| match error {
             ApiError::Server {
@@ -306,16 +329,40 @@ impl Altinn3 {
         let languages = self.client.languages();
         let token = dialog.dialog_token.clone().unwrap_or_default();
         let body = match model::main_content_url(&texts, &languages) {
-            Some(url) if !token.is_empty() => match self.client.content(&url, &token).await {
-                Ok(markdown) => Some(markdown),
-                Err(error) => {
-                    tracing::warn!(%error, "content failed");
-                    Some(tr!("*Innholdet kunne ikke hentes: {error}*", error))
-                }
-            },
+            Some(embed) if !token.is_empty() => Some(self.embedded(embed, &token).await),
             _ => None,
         };
-        Ok(dialog.to_message(&texts, body.as_deref(), &languages))
+        let mut transmissions = Vec::with_capacity(dialog.transmissions.len());
+        for t in &dialog.transmissions {
+            let embed = t
+                .content
+                .content_reference
+                .as_ref()
+                .filter(|_| t.is_authorized && !token.is_empty())
+                .and_then(|r| model::embed_url(r, &languages));
+            transmissions.push(match embed {
+                Some(embed) => Some(self.embedded(embed, &token).await),
+                None => None,
+            });
+        }
+        let fetched = model::Fetched {
+            body,
+            transmissions,
+            web_address: self.client.web_address(&dialog.item.id),
+        };
+        Ok(dialog.to_message(&texts, &fetched, &languages))
+    }
+
+    /// A front-channel embed fetched with the dialog's token, as markdown for the message
+    /// (in words when it could not be fetched).
+    async fn embedded(&self, (url, kind): (String, model::Embed), token: &str) -> String {
+        match self.client.content(&url, token).await {
+            Ok(text) => model::embed_markdown(Some(kind), &text),
+            Err(error) => {
+                tracing::warn!(%error, "content failed");
+                tr!("*Innholdet kunne ikke hentes: {error}*", error)
+            }
+        }
     }
 
     /// `GET /dialogs/{id}`, remembering its token and the URLs it names.
@@ -332,6 +379,7 @@ impl Altinn3 {
                 .tokens
                 .insert(key.clone(), (token.clone(), expiry_of(token)));
         }
+        let languages = self.client.languages();
         let urls = dialog
             .attachments
             .iter()
@@ -342,9 +390,14 @@ impl Altinn3 {
                     .flat_map(|t| t.attachments.iter()),
             )
             .flat_map(|a| a.urls.iter().map(|u| u.url.clone()))
-            .chain(model::main_content_url(&texts, &self.client.languages()));
+            .chain(model::main_content_url(&texts, &languages).map(|(url, _)| url));
         for url in urls {
             memory.urls.insert(url, key.clone());
+        }
+        for (attachment, others) in dialog.attachments_with_urls(&languages) {
+            if !others.is_empty() {
+                memory.alternatives.insert(attachment.url, others);
+            }
         }
         memory.items.insert(key, dialog.item.clone());
         Ok((dialog, texts))
@@ -426,33 +479,18 @@ impl Altinn3 {
         }
     }
 
-    /// The Correspondence letter behind dialog `id` (its content address without
-    /// `/content`), with the dialog fetched and its token ready; `refusal` is what to say
-    /// of a dialog that is no letter.
-    async fn letter(&self, id: &str, refusal: &str) -> Result<(model::Dialog, String), ApiError> {
-        let (dialog, texts) = self.fetch_dialog(id).await?;
-        let content =
-            model::main_content_url(&texts, &self.client.languages()).ok_or_else(|| {
-                ApiError::Unsupported {
-                    what: refusal.to_owned(),
-                }
-            })?;
-        let letter = content
-            .trim_end_matches('/')
-            .trim_end_matches("/content")
-            .to_owned();
-        Ok((dialog, letter))
-    }
-
-    /// Deletes a letter for good through Correspondence (`DELETE …/purge`), and only from
-    /// the trash bin: a purge cannot be undone, so it must have been deleted first.
+    /// Deletes a letter for good with the dialog's own `purgeCorrespondence` action, and
+    /// only from the trash bin: a purge cannot be undone, so it must have been deleted
+    /// first.
     async fn purge(&self, id: &str) -> Result<(), ApiError> {
-        let (dialog, letter) = self
-            .letter(
-                id,
-                tr!("denne meldingen kan ikke slettes for godt gjennom Correspondence"),
-            )
-            .await?;
+        let (dialog, _) = self.fetch_dialog(id).await?;
+        let url = dialog
+            .api_endpoint("purgeCorrespondence", "DELETE")
+            .ok_or_else(|| ApiError::Unsupported {
+                what: tr!("denne meldingen kan ikke slettes for godt herfra (den tilbyr det ikke)")
+                    .into(),
+            })?
+            .to_owned();
         let in_bin = dialog
             .item
             .end_user_context
@@ -465,37 +503,40 @@ impl Altinn3 {
             });
         }
         let token = self.token(id).await?;
-        self.client
-            .correspondence(Method::DELETE, &format!("{letter}/purge"), &token)
-            .await?;
+        self.client.action(Method::DELETE, &url, &token).await?;
         self.memory().items.remove(&id.to_ascii_lowercase());
         Ok(())
     }
 
-    /// Confirms receipt through Correspondence: the letter is fetched first (Correspondence
-    /// requires it), then confirmed, with the dialog's token.
+    /// Confirms receipt with the dialog's own `confirmCorrespondence` action; the letter is
+    /// fetched first through its `getCorrespondence` action (Correspondence requires it).
     async fn confirm(&self, _inbox: &Inbox, id: &str) -> Result<(), ApiError> {
-        let (_, letter) = self
-            .letter(
-                id,
-                tr!("denne meldingen kan ikke bekreftes gjennom Correspondence"),
-            )
-            .await?;
+        let (dialog, _) = self.fetch_dialog(id).await?;
+        let confirm = dialog
+            .api_endpoint("confirmCorrespondence", "POST")
+            .ok_or_else(|| ApiError::Unsupported {
+                what: tr!("denne meldingen ber ikke om bekreftelse av mottak (eller den er gitt)")
+                    .into(),
+            })?
+            .to_owned();
+        let letter = dialog
+            .api_endpoint("getCorrespondence", "GET")
+            .map(str::to_owned);
         let token = self.token(id).await?;
-        self.client
-            .correspondence(Method::GET, &letter, &token)
-            .await?;
-        self.client
-            .correspondence(Method::POST, &format!("{letter}/confirm"), &token)
-            .await
+        if let Some(letter) = letter {
+            self.client.action(Method::GET, &letter, &token).await?;
+        }
+        self.client.action(Method::POST, &confirm, &token).await
     }
 
-    /// Streams an attachment with its dialog's token (a fresh one when needed).
+    /// Streams an attachment with its dialog's token (a fresh one when needed): its first
+    /// URL, then the others it has; when none takes the token, says to open it in the
+    /// browser.
     pub async fn download<W: AsyncWrite + Unpin>(
         &self,
         url: &str,
         out: &mut W,
-        progress: impl FnMut(u64),
+        mut progress: impl FnMut(u64),
     ) -> Result<u64, ApiError> {
         if url.starts_with("urn:dialogporten:") {
             return Err(ApiError::Local(if url.ends_with("expired") {
@@ -504,11 +545,38 @@ impl Altinn3 {
                 tr!("du har ikke tilgang til dette vedlegget").into()
             }));
         }
-        let dialog = self.memory().urls.get(url).cloned().ok_or_else(|| {
+        let (dialog, others) = {
+            let memory = self.memory();
+            (
+                memory.urls.get(url).cloned(),
+                memory.alternatives.get(url).cloned().unwrap_or_default(),
+            )
+        };
+        let dialog = dialog.ok_or_else(|| {
             ApiError::Local(tr!("åpne meldingen først, så hentes vedlegget med dens nøkkel").into())
         })?;
         let token = self.token(&dialog).await?;
-        self.client.download(url, &token, out, progress).await
+        for candidate in std::iter::once(url.to_owned()).chain(others) {
+            match self
+                .client
+                .download(&candidate, &token, out, &mut progress)
+                .await
+            {
+                Ok(bytes) => return Ok(bytes),
+                Err(client::FileRefusal::Refused) => {
+                    tracing::info!("an attachment URL refused the dialog token; trying the next");
+                }
+                Err(client::FileRefusal::Failed(error)) => return Err(error),
+            }
+        }
+        let address = self
+            .client
+            .web_address(&dialog)
+            .unwrap_or_else(|| crate::text::sanitize_line(url));
+        Err(ApiError::Local(tr!(
+            "dette vedlegget kan bare åpnes i nettleseren: {address}",
+            address
+        )))
     }
 }
 

@@ -153,6 +153,10 @@ impl DialogListItem {
             .sender_name
             .as_ref()
             .and_then(|s| s.line(languages))
+            .or_else(|| {
+                let language = languages.first().copied().unwrap_or("nb");
+                super::orgs::name(&self.org, language).map(str::to_owned)
+            })
             .unwrap_or_else(|| sanitize_line(&self.org));
         MessageSummary {
             id: sanitize_line(&self.id),
@@ -205,6 +209,8 @@ pub struct AttachmentUrl {
     pub url: String,
     /// `Gui` or `Api`.
     pub consumer_type: String,
+    /// The file's media type, when the sender said.
+    pub media_type: Option<String>,
 }
 
 /// An attachment.
@@ -215,7 +221,8 @@ pub struct DialogAttachment {
     pub id: String,
     /// Name to show.
     pub display_name: Vec<Localization>,
-    /// File name.
+    /// A logical name, not a file name: Correspondence sends none, the app adapter the
+    /// data type id (`ref-data-as-pdf`).
     pub name: Option<String>,
     /// Links.
     pub urls: Vec<AttachmentUrl>,
@@ -233,6 +240,52 @@ pub struct GuiAction {
     pub title: Vec<Localization>,
     /// The user may do it.
     pub is_authorized: bool,
+    /// It deletes the dialog (Correspondence's purge, an app's delete).
+    pub is_delete_dialog_action: bool,
+}
+
+/// An action for a program: what it is called and where to send it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ApiAction {
+    /// `read`, `write`, …
+    pub action: String,
+    /// Its name (`confirmCorrespondence`, `purgeCorrespondence`, …), when it has one.
+    pub name: Option<String>,
+    /// The user may do it.
+    pub is_authorized: bool,
+    /// Where, by method and version.
+    pub endpoints: Vec<ApiEndpoint>,
+}
+
+/// One endpoint of an API action.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ApiEndpoint {
+    /// Where (`urn:dialogporten:unauthorized` when the user may not).
+    pub url: String,
+    /// `GET`, `POST`, `DELETE`, …
+    pub http_method: String,
+    /// Going away: used only when no other endpoint does the same.
+    pub deprecated: bool,
+}
+
+impl Dialog {
+    /// The URL of the API action named `name` for `method`, when the dialog offers it to
+    /// this user (an endpoint not deprecated first).
+    pub fn api_endpoint(&self, name: &str, method: &str) -> Option<&str> {
+        let action = self
+            .api_actions
+            .iter()
+            .find(|a| a.is_authorized && a.name.as_deref() == Some(name))?;
+        let mut endpoints: Vec<&ApiEndpoint> = action
+            .endpoints
+            .iter()
+            .filter(|e| e.http_method.eq_ignore_ascii_case(method) && e.url.starts_with("http"))
+            .collect();
+        endpoints.sort_by_key(|e| e.deprecated);
+        endpoints.first().map(|e| e.url.as_str())
+    }
 }
 
 /// A party in a transmission or log.
@@ -253,6 +306,9 @@ pub struct TransmissionContent {
     pub title: Option<ContentValue>,
     /// Summary.
     pub summary: Option<ContentValue>,
+    /// Where its body is (a front-channel embed: markdown or HTML), fetched with the
+    /// dialog's token.
+    pub content_reference: Option<ContentValue>,
 }
 
 /// A transmission (a message within the dialog).
@@ -305,6 +361,8 @@ pub struct Dialog {
     pub transmissions: Vec<Transmission>,
     /// What a person can do in a browser.
     pub gui_actions: Vec<GuiAction>,
+    /// What a program can do (by name, with URL and method).
+    pub api_actions: Vec<ApiAction>,
     /// What happened to it.
     pub activities: Vec<Activity>,
 }
@@ -375,73 +433,237 @@ pub struct DialogTexts {
     pub content: Content,
 }
 
-/// The URL the main content is fetched from, when it is markdown or HTML we can show.
-pub fn main_content_url(texts: &DialogTexts, languages: &[&str]) -> Option<String> {
-    let reference = texts.content.main_content_reference.as_ref()?;
-    let media = reference.media_type.to_ascii_lowercase();
-    (media.contains("frontchannelembed") && (media.contains("markdown") || media.contains("html")))
-        .then(|| pick(&reference.value, languages).map(str::to_owned))
-        .flatten()
-        .filter(|u| u.starts_with("http"))
+/// What a front-channel embed holds, by its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Embed {
+    /// Markdown (`…;type=text/markdown`, `…+json;type=markdown`).
+    Markdown,
+    /// HTML (`…;type=text/html`).
+    Html,
 }
 
-fn attachment(a: &DialogAttachment, languages: &[&str]) -> Attachment {
-    let url = a
-        .urls
-        .iter()
-        .find(|u| u.consumer_type.eq_ignore_ascii_case("Api"))
-        .or_else(|| a.urls.first())
-        .map(|u| u.url.clone())
-        .unwrap_or_default();
+/// The URL of a front-channel embed and what it holds, when it is markdown or HTML we can
+/// show and an address we may fetch.
+pub fn embed_url(reference: &ContentValue, languages: &[&str]) -> Option<(String, Embed)> {
+    let media = reference.media_type.to_ascii_lowercase();
+    if !media.contains("frontchannelembed") {
+        return None;
+    }
+    let kind = if media.contains("markdown") {
+        Embed::Markdown
+    } else if media.contains("html") {
+        Embed::Html
+    } else {
+        return None;
+    };
+    pick(&reference.value, languages)
+        .filter(|u| u.starts_with("http"))
+        .map(|u| (u.to_owned(), kind))
+}
+
+/// The URL the main content is fetched from, when it is markdown or HTML we can show.
+pub fn main_content_url(texts: &DialogTexts, languages: &[&str]) -> Option<(String, Embed)> {
+    embed_url(texts.content.main_content_reference.as_ref()?, languages)
+}
+
+/// A fetched embed as part of the markdown a message is made of: markdown as it is, HTML as
+/// a block of its own (both end in the one sanitiser), plain text escaped.
+pub fn embed_markdown(kind: Option<Embed>, text: &str) -> String {
+    match kind {
+        Some(Embed::Markdown) => text.to_owned(),
+        Some(Embed::Html) => format!("<div>\n{text}\n</div>"),
+        None => text
+            .lines()
+            .map(|line| {
+                let mut out = String::with_capacity(line.len());
+                for c in line.chars() {
+                    if "\\`*_{}[]()#+-.!<>|~".contains(c) {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out
+            })
+            .collect::<Vec<_>>()
+            .join("  \n"),
+    }
+}
+
+/// The extension a media type's files have (`application/pdf` → `pdf`), for the ones
+/// letters and forms carry.
+fn extension_for(media_type: &str) -> Option<&'static str> {
+    let media = media_type.split(';').next()?.trim().to_ascii_lowercase();
+    Some(match media.as_str() {
+        "application/pdf" => "pdf",
+        "application/xml" | "text/xml" => "xml",
+        "application/json" => "json",
+        "application/zip" | "application/x-zip-compressed" => "zip",
+        "text/plain" => "txt",
+        "text/csv" => "csv",
+        "text/html" => "html",
+        "text/markdown" => "md",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/bmp" => "bmp",
+        "application/msword" => "doc",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+        "application/vnd.ms-excel" => "xls",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        "application/vnd.ms-powerpoint" => "ppt",
+        _ => return None,
+    })
+}
+
+/// A file name for an attachment: its display name (else its logical name), with the
+/// extension its media type has when the name does not end in it already.
+pub fn file_name_for(
+    display: Option<&str>,
+    name: Option<&str>,
+    media_type: Option<&str>,
+) -> String {
+    let base = display
+        .filter(|d| !d.trim().is_empty())
+        .or(name)
+        .unwrap_or(tr!("vedlegg"));
+    let base = safe_file_name(base);
+    match media_type.and_then(extension_for) {
+        Some(extension)
+            if !base
+                .to_ascii_lowercase()
+                .ends_with(&format!(".{extension}")) =>
+        {
+            safe_file_name(&format!("{base}.{extension}"))
+        }
+        _ => base,
+    }
+}
+
+/// A dialog's attachment: named from its display name and media type; its URLs in the
+/// order to try them (`Gui` first: Correspondence's take the dialog token; then `Api`).
+/// Correspondence's "all attachments" zip is marked as the bundle it is.
+fn attachment(a: &DialogAttachment, languages: &[&str]) -> (Attachment, Vec<String>) {
+    let mut urls: Vec<&AttachmentUrl> = a.urls.iter().collect();
+    urls.sort_by_key(|u| !u.consumer_type.eq_ignore_ascii_case("Gui"));
+    let url = urls.first().map(|u| u.url.clone()).unwrap_or_default();
+    let media = urls.iter().find_map(|u| u.media_type.as_deref());
     let display = pick(&a.display_name, languages).map(sanitize_line);
-    let file_name = safe_file_name(
-        a.name
-            .as_deref()
-            .or(display.as_deref())
-            .unwrap_or(tr!("vedlegg")),
-    );
+    let file_name = file_name_for(display.as_deref(), a.name.as_deref(), media);
     let note = match url.as_str() {
         "urn:dialogporten:unauthorized" => tr!(" (ingen tilgang)"),
         "urn:dialogporten:expired" => tr!(" (utløpt)"),
         _ => "",
     };
-    Attachment {
-        id: sanitize_line(&a.id),
-        name: format!("{}{note}", display.unwrap_or_else(|| file_name.clone())),
-        file_name,
-        size: None,
-        encrypted: false,
-        url,
-    }
+    let bundle = media.is_some_and(|m| m.eq_ignore_ascii_case("application/zip"))
+        && url.ends_with("/attachments/downloadall");
+    let alternatives = urls.iter().skip(1).map(|u| u.url.clone()).collect();
+    (
+        Attachment {
+            id: sanitize_line(&a.id),
+            name: format!("{}{note}", display.unwrap_or_else(|| file_name.clone())),
+            file_name,
+            size: None,
+            encrypted: false,
+            url,
+            bundle,
+        },
+        alternatives,
+    )
+}
+
+/// What a dialog's GUI actions become on the screen: GET ones are links; the POST and
+/// DELETE ones innboks does itself are named with their key; the rest can only be done in
+/// the browser.
+#[derive(Debug, Default)]
+struct Actions {
+    links: Vec<(String, String)>,
+    by_key: Vec<(String, &'static str)>,
+    browser_only: Vec<String>,
 }
 
 impl Dialog {
+    fn actions(&self, languages: &[&str]) -> Actions {
+        let mut out = Actions::default();
+        for a in self.gui_actions.iter().filter(|a| a.is_authorized) {
+            let title = pick(&a.title, languages)
+                .map(sanitize_line)
+                .unwrap_or_else(|| sanitize_line(&a.http_method));
+            let method = a.http_method.to_ascii_uppercase();
+            if method == "GET" || method.is_empty() {
+                if a.url.starts_with("http") {
+                    out.links.push((title, a.url.clone()));
+                }
+            } else if a.is_delete_dialog_action {
+                out.by_key
+                    .push((title, tr!("d (slett; i papirkurven: for godt)")));
+            } else if method == "POST"
+                && self
+                    .api_endpoint("confirmCorrespondence", "POST")
+                    .is_some_and(|u| u == a.url)
+            {
+                out.by_key.push((title, tr!("c (bekreft mottak)")));
+            } else {
+                out.browser_only.push(title);
+            }
+        }
+        out
+    }
+}
+
+/// What opening a dialog fetched besides the dialog: its main content and each
+/// transmission's body (in the transmissions' order), as markdown fragments, and the
+/// dialog's address in the web inbox.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    /// The main content.
+    pub body: Option<String>,
+    /// Each transmission's body, when it has one and it was fetched.
+    pub transmissions: Vec<Option<String>>,
+    /// The dialog in Altinn's web inbox (Arbeidsflate).
+    pub web_address: Option<String>,
+}
+
+impl Dialog {
+    /// Every attachment, the dialog's and then each transmission's, with the other URLs
+    /// to try for each.
+    pub fn attachments_with_urls(&self, languages: &[&str]) -> Vec<(Attachment, Vec<String>)> {
+        self.attachments
+            .iter()
+            .chain(self.transmissions.iter().flat_map(|t| t.attachments.iter()))
+            .map(|a| attachment(a, languages))
+            .collect()
+    }
+
     /// Maps to a whole message: the body (markdown made text) with the transmissions as a
-    /// thread after it and the browser actions as numbered links.
+    /// thread after it (each with its fetched body), the browser actions as numbered
+    /// links, and what innboks does itself or only the browser can.
     pub fn to_message(
         &self,
         texts: &DialogTexts,
-        body: Option<&str>,
+        fetched: &Fetched,
         languages: &[&str],
     ) -> Message {
         let summary = self.item.to_summary(languages);
         let summary_owner = sanitize_line(&summary.service_owner);
         let content = &texts.content;
         let mut markdown = String::new();
-        if let Some(body) = body {
+        if let Some(body) = &fetched.body {
             markdown.push_str(body);
             markdown.push_str("\n\n");
-        } else if let Some(info) = content
-            .additional_info
-            .as_ref()
-            .and_then(|i| pick(&i.value, languages))
-        {
-            markdown.push_str(info);
-            markdown.push_str("\n\n");
+        } else if let Some(info) = content.additional_info.as_ref() {
+            if let Some(text) = pick(&info.value, languages) {
+                let kind = info
+                    .media_type
+                    .to_ascii_lowercase()
+                    .contains("markdown")
+                    .then_some(Embed::Markdown);
+                markdown.push_str(&embed_markdown(kind, text));
+                markdown.push_str("\n\n");
+            }
         }
         if !self.transmissions.is_empty() {
             markdown.push_str(&format!("## {}\n\n", tr!("Tråd")));
-            for t in &self.transmissions {
+            for (i, t) in self.transmissions.iter().enumerate() {
                 let who = match t.sender.actor_type.as_str() {
                     "ServiceOwner" => sanitize_line(&summary.service_owner),
                     _ => t
@@ -461,42 +683,66 @@ impl Dialog {
                     .as_ref()
                     .and_then(|v| v.line(languages))
                     .unwrap_or_default();
-                markdown.push_str(&format!("**{when} · {who} · {title}**\n\n"));
+                markdown.push_str(&format!(
+                    "**{} · {} · {}**\n\n",
+                    embed_markdown(None, &when),
+                    embed_markdown(None, &who),
+                    embed_markdown(None, &title)
+                ));
                 if !t.is_authorized {
                     markdown.push_str(&format!("*{}*\n\n", tr!("Du har ikke tilgang til denne.")));
-                } else if let Some(text) =
-                    t.content.summary.as_ref().and_then(|v| v.line(languages))
-                {
-                    markdown.push_str(&format!("{text}\n\n"));
+                    continue;
+                }
+                if let Some(text) = t.content.summary.as_ref().and_then(|v| v.line(languages)) {
+                    markdown.push_str(&embed_markdown(None, &text));
+                    markdown.push_str("\n\n");
+                }
+                if let Some(Some(body)) = fetched.transmissions.get(i) {
+                    markdown.push_str(body);
+                    markdown.push_str("\n\n");
                 }
             }
         }
-        let actions: Vec<&GuiAction> = self
-            .gui_actions
-            .iter()
-            .filter(|a| a.is_authorized && a.url.starts_with("http"))
-            .collect();
-        if !actions.is_empty() {
+        let actions = self.actions(languages);
+        if !actions.links.is_empty() {
             markdown.push_str(&format!(
                 "## {}\n\n",
                 tr!("Handlinger (åpnes i nettleseren)")
             ));
-            for a in actions {
-                let title = pick(&a.title, languages)
-                    .map(sanitize_line)
-                    .unwrap_or_else(|| a.http_method.clone());
-                markdown.push_str(&format!("- [{title}]({})\n", a.url));
+            for (title, url) in &actions.links {
+                markdown.push_str(&format!("- [{}]({url})\n", embed_markdown(None, title)));
+            }
+            markdown.push('\n');
+        }
+        if !actions.by_key.is_empty() {
+            markdown.push_str(&format!("## {}\n\n", tr!("Handlinger i innboks")));
+            for (title, key) in &actions.by_key {
+                markdown.push_str(&format!(
+                    "- {}: {}\n",
+                    embed_markdown(None, title),
+                    embed_markdown(None, key)
+                ));
+            }
+            markdown.push('\n');
+        }
+        if !actions.browser_only.is_empty() {
+            markdown.push_str(&format!("## {}\n\n", tr!("Bare i nettleseren")));
+            for title in &actions.browser_only {
+                markdown.push_str(&format!("- {}\n", embed_markdown(None, title)));
+            }
+            if let Some(address) = &fetched.web_address {
+                markdown.push_str(&format!(
+                    "\n{} <{address}>\n",
+                    tr!("Åpne meldingen i Altinn:")
+                ));
             }
         }
         let text = markdown_to_text(&markdown, BODY_WIDTH);
-        let mut attachments: Vec<Attachment> = self
-            .attachments
-            .iter()
-            .map(|a| attachment(a, languages))
+        let attachments = self
+            .attachments_with_urls(languages)
+            .into_iter()
+            .map(|(a, _)| a)
             .collect();
-        for t in self.transmissions.iter() {
-            attachments.extend(t.attachments.iter().map(|a| attachment(a, languages)));
-        }
         Message {
             summary,
             summary_text: content
@@ -508,7 +754,7 @@ impl Dialog {
             body: text,
             attachments,
             archive_reference: None,
-            portal_url: None,
+            portal_url: fetched.web_address.clone(),
             history: {
                 let mut history: Vec<_> = self
                     .activities

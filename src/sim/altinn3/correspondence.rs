@@ -2,7 +2,7 @@
 //! content as markdown (the first read sets `Read` and opens the dialog), mark as read,
 //! confirm, purge, and attachment download. It accepts the dialog's `dialogToken` and
 //! refuses a plain ID-porten token (`401`, error code 4001), as the real service does.
-//! Also the simulated service provider's front-channel embeds of transmissions.
+//! "All attachments" as one zip.
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -49,6 +49,10 @@ pub(crate) fn route(
             "/correspondence/api/v1/correspondence/{id}/purge",
             purge(request, id),
         ),
+        (Method::GET, ["api", "v1", "correspondence", _, "attachments", "downloadall"]) => (
+            "/correspondence/api/v1/correspondence/{id}/attachments/downloadall",
+            download_all(request, id),
+        ),
         (Method::GET, ["api", "v1", "correspondence", _, "attachment", _, "download"]) => (
             "/correspondence/api/v1/correspondence/{id}/attachment/{id}/download",
             download(request, id, original.get(5).copied().unwrap_or_default()),
@@ -61,7 +65,7 @@ pub(crate) fn route(
 }
 
 /// A Correspondence error: ProblemDetails with the service's `errorCode`.
-fn error(status: u16, code: u16, detail: &str) -> Response {
+pub(crate) fn error(status: u16, code: u16, detail: &str) -> Response {
     let (section, title) = match status {
         401 => ("15.5.2", "Unauthorized"),
         404 => ("15.5.5", "Not Found"),
@@ -88,12 +92,12 @@ fn error(status: u16, code: u16, detail: &str) -> Response {
         .into_response()
 }
 
-fn no_access() -> Response {
+pub(crate) fn no_access() -> Response {
     error(401, 4001, "You must use an Altinn token, DialogToken or log in to IDPorten as the reciever of the correspondence")
 }
 
 /// The dialog token of the request, verified: Dialogporten's signature, not expired, `read`.
-fn dialog_claims(request: &Request<'_>) -> Result<DialogClaims, Box<Response>> {
+pub(crate) fn dialog_claims(request: &Request<'_>) -> Result<DialogClaims, Box<Response>> {
     let token = bearer(request.headers).ok_or_else(|| Box::new(no_access()))?;
     let issuer = format!("{}/api/v1", request.dialogporten());
     let claims = request
@@ -370,71 +374,43 @@ fn download(request: &Request<'_>, id: &str, attachment: &str) -> Response {
     })
 }
 
-/// `GET /serviceprovider/fce/{dialog}/{transmission}`: a transmission's body, and
-/// `…/attachment/{dialog}/{transmission}/{n}` its attachment, for its dialog's token (the
-/// simulated service provider's front-channel embed and files).
-pub(crate) fn embed(
-    request: &Request<'_>,
-    dialog: &str,
-    transmission: &str,
-    attachment: Option<usize>,
-) -> (&'static str, Response) {
-    let route = if attachment.is_some() {
-        "/serviceprovider/attachment/{id}/{id}/{n}"
-    } else {
-        "/serviceprovider/fce/{id}/{id}"
-    };
-    let claims = match dialog_claims(request) {
-        Ok(claims) => claims,
-        Err(response) => return (route, *response),
-    };
-    let mut guard = lock(&request.state.world);
-    let world = &mut *guard;
-    if claims.i != dialog.to_ascii_lowercase() {
-        return (route, no_access());
-    }
-    let key = world.dialog_key(dialog);
-    let Some((mb, i)) = key.and_then(|k| store::find(&world.mailboxes, &k)) else {
-        return (route, error(404, 1001, "Not found"));
-    };
-    let state = world.altinn3.state(&world.mailboxes[mb][i]);
-    let wanted = transmission.to_ascii_lowercase();
-    match state.transmissions.iter().find(|t| t.id == wanted) {
-        Some(t) if !t.authorized => (route, no_access()),
-        Some(t) if attachment.is_some() => match attachment.and_then(|i| t.attachments.get(i)) {
-            Some(name) => {
-                let title = format!(
-                    "{name} ({})",
-                    t.title.first().map(|(_, v)| v.as_str()).unwrap_or_default()
-                );
-                let bytes = crate::sim::data::pdf(&[&title]);
-                (
-                    route,
-                    (
-                        StatusCode::OK,
-                        [(header::CONTENT_TYPE, "application/pdf")],
-                        bytes,
-                    )
-                        .into_response(),
-                )
-            }
-            None => (
-                route,
-                error(404, 2001, "The requested attachment was not found"),
-            ),
-        },
-        Some(t) => {
-            let body = t.body.clone().unwrap_or_default();
-            (
-                route,
-                (
-                    StatusCode::OK,
-                    [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                    body,
-                )
-                    .into_response(),
-            )
+/// `GET /{id}/attachments/downloadall`: every attachment that has not expired, in one zip
+/// named after the title (Correspondence's `DownloadAll`).
+fn download_all(request: &Request<'_>, id: &str) -> Response {
+    with_letter(request, id, |message, state, _| {
+        let files: Vec<(String, Vec<u8>)> = message
+            .attachments
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !state.expired_attachments.contains(i))
+            .map(|(_, a)| (a.file_name.clone(), a.bytes()))
+            .collect();
+        if message.attachments.len() < 2 {
+            return error(404, 2001, "The requested attachment was not found");
         }
-        None => (route, error(404, 1001, "Not found")),
-    }
+        add_status(state, CorrespondenceStatus::AttachmentsDownloaded);
+        let slug: String = message
+            .subject
+            .to_lowercase()
+            .replace(' ', "-")
+            .chars()
+            .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+            .take(100)
+            .collect();
+        let name = if slug.is_empty() {
+            "correspondence-attachments".to_owned()
+        } else {
+            slug
+        };
+        let mut response = (StatusCode::OK, super::zip::stored(&files)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/zip"),
+        );
+        if let Ok(value) = format!("attachment; filename*=UTF-8''{name}.zip").parse() {
+            headers.insert(header::CONTENT_DISPOSITION, value);
+        }
+        response
+    })
 }

@@ -10,7 +10,7 @@ use chrono::Utc;
 use serde_json::{json, Value};
 
 use super::render::{self, View};
-use super::search::{search, MAX_OTHER, MAX_PARTIES};
+use super::search::{search, MAX_OTHER};
 use super::token::DialogClaims;
 use super::{dialogporten_json, end_user, problem, timestamp, EndUser, Request};
 use crate::sim::data::{Reportee, ReporteeKind, World};
@@ -26,7 +26,7 @@ pub(crate) fn route(
     let get = request.method == axum::http::Method::GET;
     match seg {
         ["api", "v1", "metadata", "limits"] if get => {
-            ("/dialogporten/api/v1/metadata/limits", limits())
+            ("/dialogporten/api/v1/metadata/limits", limits(request))
         }
         ["api", "v1", ".well-known", "jwks.json"] if get => (
             "/dialogporten/api/v1/.well-known/jwks.json",
@@ -100,14 +100,15 @@ fn enduser(
     }
 }
 
-/// `GET /api/v1/metadata/limits` (no authentication).
-fn limits() -> Response {
+/// `GET /api/v1/metadata/limits` (no authentication): the limits the search enforces.
+fn limits(request: &Request<'_>) -> Response {
+    let max_parties = request.state.config.party_limit;
     dialogporten_json(
         StatusCode::OK,
         json!({
-            "endUserSearch": {"maxPartyFilterValues": MAX_PARTIES, "maxServiceResourceFilterValues": MAX_OTHER,
+            "endUserSearch": {"maxPartyFilterValues": max_parties, "maxServiceResourceFilterValues": MAX_OTHER,
                               "maxOrgFilterValues": MAX_OTHER, "maxExtendedStatusFilterValues": MAX_OTHER},
-            "serviceOwnerSearch": {"maxPartyFilterValues": MAX_PARTIES, "maxServiceResourceFilterValues": MAX_OTHER,
+            "serviceOwnerSearch": {"maxPartyFilterValues": MAX_OTHER, "maxServiceResourceFilterValues": MAX_OTHER,
                                    "maxExtendedStatusFilterValues": MAX_OTHER},
         }),
     )

@@ -1,15 +1,18 @@
 //! Altinn 3 as the simulator serves it, over the same mailbox as the Altinn 2 face:
-//! Dialogporten's end-user API under `/dialogporten/api/v1/` ([`dialogporten`]) and
+//! Dialogporten's end-user API under `/dialogporten/api/v1/` ([`dialogporten`]),
 //! Correspondence's recipient API under `/correspondence/api/v1/correspondence/`
-//! ([`correspondence`]), as altinn3-api.md describes them. This file holds what both
+//! ([`correspondence`]), as altinn3-api.md describes them, and what other URLs in a
+//! dialog lead to ([`provider`]: service providers, app receipts, Storage, the portal). This file holds what both
 //! share: routing, the wire rules (camelCase, nulls omitted, UTC timestamps with seven
 //! fractional digits, `Accept-Language` pruning, ProblemDetails), and the end user.
 
 pub mod correspondence;
 pub mod dialogporten;
+mod provider;
 mod render;
 mod search;
 pub mod token;
+mod zip;
 
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -92,16 +95,11 @@ pub(crate) fn dispatch(
     match segments.first() {
         Some(&"dialogporten") => dialogporten::route(request, &segments[1..], &original[1..]),
         Some(&"correspondence") => correspondence::route(request, &segments[1..], &original[1..]),
-        Some(&"serviceprovider") if request.method == Method::GET => match original {
-            [_, "fce", dialog, transmission] => {
-                correspondence::embed(request, dialog, transmission, None)
-            }
-            [_, "attachment", dialog, transmission, index] => {
-                let index = index.parse().unwrap_or(usize::MAX);
-                correspondence::embed(request, dialog, transmission, Some(index))
-            }
-            _ => ("other", StatusCode::NOT_FOUND.into_response()),
-        },
+        Some(&"serviceprovider" | &"storage" | &"authentication")
+            if request.method == Method::GET =>
+        {
+            provider::route(request, original)
+        }
         _ => ("other", StatusCode::NOT_FOUND.into_response()),
     }
 }

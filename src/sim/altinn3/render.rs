@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use super::timestamp;
 use crate::sim::data::{Reportee, SimMessage, SimStatus};
 use crate::sim::store::{
-    self, Activity, ActorRef, DialogState, Label, LabelEntry, SeenEntry, Transmission,
+    self, Activity, ActorRef, DataElement, DialogState, Label, LabelEntry, Origin, SeenEntry,
+    Transmission,
 };
 
 /// What a dialog is rendered with.
@@ -120,22 +121,28 @@ pub fn service_resource(message: &SimMessage) -> String {
 }
 
 /// The resource's type in the resource registry (lower case on the wire).
-fn resource_type(message: &SimMessage) -> &'static str {
-    if message.kind == "FormTask" {
-        "altinnapp"
-    } else {
-        "correspondenceservice"
+fn resource_type(state: &DialogState) -> &'static str {
+    match state.origin {
+        Origin::App => "altinnapp",
+        Origin::Letter => "correspondenceservice",
+        Origin::Owner => "genericaccessresource",
     }
 }
 
-/// The dialog's status.
+/// The dialog's status: an app's from its process (the adapter's `GetStatus`: a form the
+/// user started is a `Draft`, one being filled in or signed `InProgress`, a sent one
+/// `Completed`); a letter that asks for a confirmation `RequiresAttention` until it has
+/// one.
 pub fn status(message: &SimMessage, state: &DialogState) -> &'static str {
-    match (message.kind, message.status) {
-        ("FormTask", SimStatus::Filling) => "InProgress",
-        ("FormTask", SimStatus::Signing) => "Awaiting",
-        ("FormTask", _) => "Completed",
-        _ if message.requires_confirmation
-            && !state.has_status(store::CorrespondenceStatus::Confirmed) =>
+    match state.origin {
+        Origin::App => match message.status {
+            SimStatus::Filling if state.draft => "Draft",
+            SimStatus::Filling | SimStatus::Signing => "InProgress",
+            _ => "Completed",
+        },
+        Origin::Letter
+            if message.requires_confirmation
+                && !state.has_status(store::CorrespondenceStatus::Confirmed) =>
         {
             "RequiresAttention"
         }
@@ -260,71 +267,200 @@ pub fn attachment_id(message: &SimMessage, index: usize) -> String {
     store::uuid4(&format!("att|{}|{numeric}", store::message_key(message)))
 }
 
-/// The message's attachments as dialog attachments (expired links masked).
-fn attachments(view: &View<'_>) -> Value {
-    let message = view.message;
-    Value::Array(
-        message
-            .attachments
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                let id = attachment_id(message, i);
-                let expired = view.state.expired_attachments.contains(&i);
-                let url = if expired {
-                    "urn:dialogporten:expired".to_owned()
-                } else {
-                    correspondence_url(view, &format!("/attachment/{id}/download"))
-                };
-                json!({
-                    "id": id,
-                    "displayName": [{"value": a.name, "languageCode": "nb"}],
-                    "name": a.file_name,
-                    "urls": [{"id": store::uuid4(&format!("url|{id}")), "url": url,
-                              "mediaType": a.content_type().split(';').next().unwrap_or_default(),
-                              "consumerType": "Gui"}],
-                    "expiresAt": expired.then(|| timestamp(view.now - chrono::Duration::days(1))),
-                })
-            })
-            .collect(),
+/// The party's numeric id in Altinn's register (`r50001234` → `50001234`).
+fn party_id<'a>(view: &View<'a>) -> &'a str {
+    view.party.id.trim_start_matches('r')
+}
+
+/// A data element's URL in Altinn Storage (the dialog id stands for the instance's).
+pub fn storage_data_url(view: &View<'_>, element: &str) -> String {
+    format!(
+        "{}/storage/api/v1/instances/{}/{}/data/{element}",
+        view.base,
+        party_id(view),
+        view.state.id
     )
 }
 
-/// A transmission (`search`: the shape of the transmissions list).
+/// The way a person reaches a platform URL in the portal: through the authentication
+/// redirect (the adapter's `ToPortalUri`).
+fn portal(view: &View<'_>, target: &str) -> String {
+    let goto: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
+    format!(
+        "{}/authentication/api/v1/authentication?goto={goto}",
+        view.base
+    )
+}
+
+/// `nb`, `nn` or `en`: the first of them asked for (Bokmål when none was).
+fn language_code(view: &View<'_>) -> &'static str {
+    view.languages
+        .unwrap_or_default()
+        .iter()
+        .find_map(|l| ["nb", "nn", "en"].into_iter().find(|c| c == l))
+        .unwrap_or("nb")
+}
+
+/// A file's media type from its extension, as Correspondence's mapper finds it (`None`
+/// for one it does not know: the field is then left out).
+fn media_type_of(file_name: &str) -> Option<&'static str> {
+    let extension = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "pdf" => "application/pdf",
+        "xml" => "application/xml",
+        "txt" => "text/plain",
+        "zip" => "application/zip",
+        "csv" => "text/csv",
+        "json" => "application/json",
+        _ => return None,
+    })
+}
+
+/// One attachment: `name` only when given (Correspondence sends none), one URL.
+fn attachment_json(
+    id: &str,
+    display: Value,
+    name: Option<&str>,
+    url: &str,
+    media: Option<&str>,
+    consumer: &str,
+) -> Value {
+    json!({
+        "id": id,
+        "displayName": display,
+        "name": name,
+        "urls": [{"id": store::uuid4(&format!("url|{id}")), "url": url, "mediaType": media,
+                  "consumerType": consumer}],
+    })
+}
+
+/// The message's attachments as its dialog's (expired links masked), in the shape of the
+/// dialog's maker: a letter's with a display name and a Gui URL to Correspondence, and
+/// "all attachments" as a zip first when there are two or more; an app's (the service
+/// owner's files that stay on the dialog) by data type with a portal URL; another service
+/// owner's on its own host.
+fn attachments(view: &View<'_>) -> Value {
+    let message = view.message;
+    let mut list: Vec<Value> = message
+        .attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let id = attachment_id(message, i);
+            let expired = view.state.expired_attachments.contains(&i);
+            let display = localizations(&[("nb", a.name.clone())], view.languages);
+            let media = media_type_of(&a.file_name);
+            let mut value = match view.state.origin {
+                Origin::Letter => {
+                    let url = correspondence_url(view, &format!("/attachment/{id}/download"));
+                    attachment_json(&id, display, None, &url, media, "Gui")
+                }
+                Origin::App => {
+                    let url = portal(view, &storage_data_url(view, &id));
+                    attachment_json(&id, display, Some("tilleggsdokument"), &url, media, "Gui")
+                }
+                Origin::Owner => {
+                    let url = format!(
+                        "{}/serviceprovider/attachment/{}/main/{i}?download=true",
+                        view.base, view.state.id
+                    );
+                    attachment_json(&id, display, Some(&a.file_name), &url, media, "Gui")
+                }
+            };
+            if expired {
+                value["urls"][0]["url"] = json!("urn:dialogporten:expired");
+                value["expiresAt"] = json!(timestamp(view.now - chrono::Duration::days(1)));
+            }
+            value
+        })
+        .collect();
+    if view.state.origin == Origin::Letter && message.attachments.len() >= 2 {
+        let id = store::uuid4(&format!("all|{}", view.state.id));
+        let display = localizations(
+            &[
+                ("nb", "Alle vedlegg".to_owned()),
+                ("nn", "Alle vedlegg".to_owned()),
+                ("en", "All attachments".to_owned()),
+            ],
+            view.languages,
+        );
+        let url = correspondence_url(view, "/attachments/downloadall");
+        list.insert(
+            0,
+            attachment_json(&id, display, None, &url, Some("application/zip"), "Gui"),
+        );
+    }
+    Value::Array(list)
+}
+
+/// A transmission's file: an app's data element by its data type (the form as a PDF in the
+/// portal, its data in Storage), or a service provider's file on its own host.
+fn data_element(t: &Transmission, i: usize, element: &DataElement, view: &View<'_>) -> Value {
+    let id = store::uuid4(&format!("tatt|{}|{i}", t.id));
+    let display = json!([{"value": element.file_name, "languageCode": "nb"}]);
+    let url = match element.data_type {
+        _ if !t.authorized => "urn:dialogporten:unauthorized".to_owned(),
+        Some(_) if element.api => storage_data_url(view, &id),
+        Some(_) => portal(view, &storage_data_url(view, &id)),
+        None => format!(
+            "{}/serviceprovider/attachment/{}/{}/{i}",
+            view.base, view.state.id, t.id
+        ),
+    };
+    let consumer = if element.api { "Api" } else { "Gui" };
+    attachment_json(
+        &id,
+        display,
+        element.data_type,
+        &url,
+        Some(element.media_type),
+        consumer,
+    )
+}
+
+/// A transmission (`search`: the shape of the transmissions list). A submission's content
+/// is its receipt at Storage's Dialogporten adapter; a service provider's is on its own
+/// host, with a query string as such URLs have.
 pub fn transmission(t: &Transmission, view: &View<'_>, search: bool) -> Value {
-    let reference = t.body.as_ref().map(|_| {
-        let url = if t.authorized {
+    let reference = (t.receipt || t.body.is_some()).then(|| {
+        let url = if !t.authorized {
+            "urn:dialogporten:unauthorized".to_owned()
+        } else if t.receipt {
             format!(
-                "{}/serviceprovider/fce/{}/{}",
-                view.base, view.state.id, t.id
+                "{}/storage/dialogporten/api/v1/receipt/{}/{}?lang={}",
+                view.base,
+                view.state.id,
+                t.id,
+                language_code(view)
             )
         } else {
-            "urn:dialogporten:unauthorized".to_owned()
+            format!(
+                "{}/serviceprovider/fce/{}/{}?languageCode={}",
+                view.base,
+                view.state.id,
+                t.id,
+                language_code(view)
+            )
         };
         json!({"value": [{"value": url, "languageCode": "nb"}],
-               "mediaType": "application/vnd.dialogporten.frontchannelembed-url;type=text/markdown",
-               "isAuthorized": t.authorized})
+               "mediaType": "application/vnd.dialogporten.frontchannelembed-url;type=text/markdown"})
     });
     let attachments: Vec<Value> = t
         .attachments
         .iter()
         .enumerate()
-        .map(|(i, name)| {
-            let id = store::uuid4(&format!("tatt|{}|{i}", t.id));
-            let url = if t.authorized {
-                format!(
-                    "{}/serviceprovider/attachment/{}/{}/{i}",
-                    view.base, view.state.id, t.id
-                )
-            } else {
-                "urn:dialogporten:unauthorized".to_owned()
-            };
-            json!({"id": id, "displayName": [{"value": name, "languageCode": "nb"}],
-                   "name": name,
-                   "urls": [{"id": store::uuid4(&format!("turl|{id}")), "url": url,
-                             "mediaType": "application/pdf", "consumerType": "Gui"}]})
-        })
+        .map(|(i, element)| data_element(t, i, element, view))
         .collect();
+    let summary = (!t.summary.is_empty()).then(|| {
+        content_value(
+            &t.summary
+                .iter()
+                .map(|(l, v)| (*l, v.clone()))
+                .collect::<Vec<_>>(),
+            "text/plain",
+            view,
+        )
+    });
     let mut value = json!({
         "id": t.id,
         "createdAt": timestamp(t.at),
@@ -334,7 +470,7 @@ pub fn transmission(t: &Transmission, view: &View<'_>, search: bool) -> Value {
         "sender": actor(&t.by, view),
         "content": {
             "title": content_value(&t.title.iter().map(|(l, v)| (*l, v.clone())).collect::<Vec<_>>(), "text/plain", view),
-            "summary": content_value(&t.summary.iter().map(|(l, v)| (*l, v.clone())).collect::<Vec<_>>(), "text/plain", view),
+            "summary": summary,
             "contentReference": reference,
         },
         "attachments": (!attachments.is_empty()).then_some(attachments),
@@ -372,7 +508,7 @@ fn common(view: &View<'_>, in_search: bool) -> Value {
         "id": state.id,
         "org": store::org_code(message),
         "serviceResource": service_resource(message),
-        "serviceResourceType": resource_type(message),
+        "serviceResourceType": resource_type(state),
         "party": store::party_urn(view.party),
         "externalReference": message.archive_reference,
         "createdAt": timestamp(store::utc(message.created)),
@@ -400,7 +536,7 @@ pub fn list_item(view: &View<'_>) -> Value {
         value["content"] = json!({
             "title": content_value(&titles, "text/plain", view),
             "summary": content_value(&summaries, "text/plain", view),
-            "senderName": content_value(&[("nb", sender(view.message))], "text/plain", view),
+            "senderName": sender_name(view),
         });
     }
     value["guiAttachmentCount"] = json!(view.message.attachments.len());
@@ -422,26 +558,39 @@ pub fn dialog(view: &View<'_>, revision: &str, token: String) -> Value {
     let mut content = json!({
         "title": content_value(&titles, "text/plain", view),
         "summary": content_value(&summaries, "text/plain", view),
-        "senderName": content_value(&[("nb", sender(message))], "text/plain", view),
+        "senderName": sender_name(view),
     });
-    if state.correspondence.is_some() {
-        let url = correspondence_url(view, "/content");
-        let mut languages = vec![("nb", url.clone())];
-        for (l, ..) in &state.translations {
-            languages.push((l, url.clone()));
+    let embed = "application/vnd.dialogporten.frontchannelembed-url;type=text/markdown";
+    match state.origin {
+        Origin::Letter => {
+            let url = correspondence_url(view, "/content");
+            let mut languages = vec![("nb", url.clone())];
+            for (l, ..) in &state.translations {
+                languages.push((l, url.clone()));
+            }
+            content["mainContentReference"] = json!({
+                "value": localizations(&languages, view.languages),
+                "mediaType": embed,
+                "isAuthorized": true,
+            });
         }
-        content["mainContentReference"] = json!({
-            "value": localizations(&languages, view.languages),
-            "mediaType": "application/vnd.dialogporten.frontchannelembed-url;type=text/markdown",
-            "isAuthorized": true,
-        });
-    } else {
-        content["additionalInfo"] = content_value(
-            &[("nb", store::markdown(&message.body))],
-            "text/markdown",
-            view,
-        );
+        Origin::Owner => {
+            let url = format!(
+                "{}/serviceprovider/fce/{}/main?languageCode={}",
+                view.base,
+                state.id,
+                language_code(view)
+            );
+            content["mainContentReference"] = json!({
+                "value": [{"value": url, "languageCode": "nb"}],
+                "mediaType": embed,
+                "isAuthorized": true,
+            });
+        }
+        // An app's dialog has no main content: what was sent is in its transmissions.
+        Origin::App => {}
     }
+    let _ = message;
     value["revision"] = json!(revision);
     value["content"] = content;
     value["dialogToken"] = json!(token);
@@ -466,58 +615,193 @@ pub fn dialog(view: &View<'_>, revision: &str, token: String) -> Value {
     value
 }
 
-/// What a person can do in the browser: confirm and purge a letter, open a form.
+/// The sender's name: a letter's and another service owner's say it; an app's dialog has
+/// none (the service owner's name is looked up by its code).
+fn sender_name(view: &View<'_>) -> Value {
+    match view.state.origin {
+        Origin::App => Value::Null,
+        _ => content_value(&[("nb", sender(view.message))], "text/plain", view),
+    }
+}
+
+/// A GUI action.
+fn gui_action(
+    view: &View<'_>,
+    name: &str,
+    (action, priority, method): (&str, &str, &str),
+    url: String,
+    title: Value,
+) -> Value {
+    json!({
+        "id": store::uuid4(&format!("gui|{}|{name}", view.state.id)), "action": action,
+        "priority": priority, "httpMethod": method, "url": url, "isAuthorized": true,
+        "isDeleteDialogAction": name == "delete", "title": title,
+    })
+}
+
+/// A title in Bokmål, Nynorsk and English.
+fn titled(nb: &str, nn: &str, en: &str) -> Value {
+    json!([{"value": nb, "languageCode": "nb"},
+           {"value": nn, "languageCode": "nn"},
+           {"value": en, "languageCode": "en"}])
+}
+
+/// What a person can do in the browser, as each maker gives it: a letter's confirm (POST)
+/// and delete (DELETE) to Correspondence, without prompts; an app's "go to the form" (GET,
+/// through the portal) and delete (DELETE, to the adapter); another service owner's GET
+/// to its own service.
 fn gui_actions(view: &View<'_>) -> Value {
     let message = view.message;
     let state = view.state;
-    let id = |name: &str| store::uuid4(&format!("gui|{}|{name}", state.id));
-    let title = |nb: &str, en: &str| json!([{"value": nb, "languageCode": "nb"}, {"value": en, "languageCode": "en"}]);
     let mut actions = Vec::new();
-    if state.correspondence.is_none() {
-        actions.push(json!({
-            "id": id("open"), "action": "read", "priority": "Primary", "httpMethod": "GET",
-            "url": format!("{}/apps/{}/instances/{}", view.base, store::org_code(message), state.id),
-            "isAuthorized": true, "isDeleteDialogAction": false,
-            "title": title("Gå til skjemaet", "Go to the form"),
-        }));
-        return Value::Array(actions);
+    match state.origin {
+        Origin::Letter => {
+            if message.requires_confirmation
+                && !state.has_status(store::CorrespondenceStatus::Confirmed)
+            {
+                actions.push(gui_action(
+                    view,
+                    "confirm",
+                    ("read", "Primary", "POST"),
+                    correspondence_url(view, "/confirm"),
+                    titled("Bekreft", "Bekreft", "Confirm"),
+                ));
+            }
+            actions.push(gui_action(
+                view,
+                "delete",
+                ("read", "Tertiary", "DELETE"),
+                correspondence_url(view, "/purge"),
+                titled("Slett", "Slett", "Purge"),
+            ));
+        }
+        Origin::App => {
+            let archived = message.status == SimStatus::SentAndArchived;
+            let (target, title) = if archived {
+                (
+                    format!("{}/receipt/{}/{}", view.base, party_id(view), state.id),
+                    titled(
+                        "Se innsendt skjema",
+                        "Sjå innsendt skjema",
+                        "See submitted form",
+                    ),
+                )
+            } else {
+                (
+                    format!(
+                        "{}/apps/{}/#/instance/{}/{}",
+                        view.base,
+                        store::org_code(message),
+                        party_id(view),
+                        state.id
+                    ),
+                    titled(
+                        "Gå til skjemautfylling",
+                        "Gå til skjemautfylling",
+                        "Go to form completion",
+                    ),
+                )
+            };
+            actions.push(gui_action(
+                view,
+                "goto",
+                ("read", "Primary", "GET"),
+                portal(view, &target),
+                title,
+            ));
+            actions.push(gui_action(
+                view,
+                "delete",
+                ("delete", "Secondary", "DELETE"),
+                format!(
+                    "{}/storage/dialogporten/api/v1/instance/{}/{}",
+                    view.base,
+                    party_id(view),
+                    state.id
+                ),
+                titled("Slett", "Slett", "Delete"),
+            ));
+        }
+        Origin::Owner => actions.push(gui_action(
+            view,
+            "goto",
+            ("read", "Primary", "GET"),
+            format!(
+                "{}/serviceprovider/tjeneste/{}?lang={}",
+                view.base,
+                state.id,
+                language_code(view)
+            ),
+            titled(
+                &format!("Gå til {}", message.service_owner),
+                &format!("Gå til {}", message.service_owner),
+                &format!("Go to {}", message.service_owner),
+            ),
+        )),
     }
-    if message.requires_confirmation && !state.has_status(store::CorrespondenceStatus::Confirmed) {
-        actions.push(json!({
-            "id": id("confirm"), "action": "read", "priority": "Primary", "httpMethod": "POST",
-            "url": correspondence_url(view, "/confirm"), "isAuthorized": true,
-            "isDeleteDialogAction": false, "title": title("Bekreft", "Confirm"),
-        }));
-    }
-    actions.push(json!({
-        "id": id("purge"), "action": "read", "priority": "Tertiary", "httpMethod": "DELETE",
-        "url": correspondence_url(view, "/purge"), "isAuthorized": true,
-        "isDeleteDialogAction": true, "title": title("Slett", "Purge"),
-        "prompt": title("Vil du slette meldingen for godt?", "Delete the message for good?"),
-    }));
     Value::Array(actions)
 }
 
-/// What a program can do: Correspondence's routes for this letter.
+/// What a program can do: a letter's Correspondence routes by name (the letter, purge,
+/// confirm while it is needed, each attachment); an app's one unnamed read of its
+/// instance; another service owner's none.
 fn api_actions(view: &View<'_>) -> Value {
-    if view.state.correspondence.is_none() {
-        return json!([]);
-    }
     let state = view.state;
-    let action = |name: &str, act: &str, method: &str, path: &str| {
-        let id = store::uuid4(&format!("api|{}|{name}", state.id));
+    let action = |name: Option<&str>, act: &str, method: &str, url: String| {
+        let id = store::uuid4(&format!("api|{}|{}|{url}", state.id, name.unwrap_or("-")));
         json!({"id": id, "action": act, "name": name, "isAuthorized": true,
                "endpoints": [{"id": store::uuid4(&format!("ep|{id}")), "httpMethod": method,
-                              "url": correspondence_url(view, path), "deprecated": false}]})
+                              "url": url, "deprecated": false}]})
     };
-    let mut actions = vec![
-        action("getCorrespondence", "read", "GET", ""),
-        action("purgeCorrespondence", "write", "DELETE", "/purge"),
-    ];
-    if view.message.requires_confirmation
-        && !state.has_status(store::CorrespondenceStatus::Confirmed)
-    {
-        actions.push(action("confirmCorrespondence", "write", "POST", "/confirm"));
+    match state.origin {
+        Origin::Letter => {
+            let mut actions = vec![
+                action(
+                    Some("getCorrespondence"),
+                    "read",
+                    "GET",
+                    correspondence_url(view, ""),
+                ),
+                action(
+                    Some("purgeCorrespondence"),
+                    "write",
+                    "DELETE",
+                    correspondence_url(view, "/purge"),
+                ),
+            ];
+            if view.message.requires_confirmation
+                && !state.has_status(store::CorrespondenceStatus::Confirmed)
+            {
+                actions.push(action(
+                    Some("confirmCorrespondence"),
+                    "write",
+                    "POST",
+                    correspondence_url(view, "/confirm"),
+                ));
+            }
+            for i in 0..view.message.attachments.len() {
+                let id = attachment_id(view.message, i);
+                actions.push(action(
+                    Some("downloadCorrespondenceAttachment"),
+                    "read",
+                    "GET",
+                    correspondence_url(view, &format!("/attachment/{id}/download")),
+                ));
+            }
+            Value::Array(actions)
+        }
+        Origin::App => json!([action(
+            None,
+            "read",
+            "GET",
+            format!(
+                "{}/apps/{}/instances/{}/{}",
+                view.base,
+                store::org_code(view.message),
+                party_id(view),
+                state.id
+            )
+        )]),
+        Origin::Owner => json!([]),
     }
-    Value::Array(actions)
 }

@@ -15,8 +15,6 @@ use crate::sim::data::SimMessage;
 use crate::sim::lock;
 use crate::sim::store::{self, authorized_among, names, Label, Place};
 
-/// At most this many values of `party` (`/api/v1/metadata/limits`).
-pub const MAX_PARTIES: usize = 100;
 /// At most this many values of `serviceResource`, `org` and `extendedStatus`.
 pub const MAX_OTHER: usize = 20;
 
@@ -183,10 +181,11 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
             "Either ServiceResource or Party must be specified.".into(),
         ));
     }
-    if parties.len() > MAX_PARTIES {
+    let max_parties = request.state.config.party_limit;
+    if parties.len() > max_parties {
         errors.push((
             "Party",
-            format!("Maximum {MAX_PARTIES} unique party values allowed."),
+            format!("Maximum {max_parties} unique party values allowed."),
         ));
     }
     for party in &parties {
