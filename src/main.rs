@@ -539,6 +539,7 @@ async fn run_tui(environment: Environment, settings: TuiSettings) -> Result<()> 
         environment.label()
     };
     let mut app = App::new(label, keymap);
+    app.demo = environment.name == "demo" && environment.api == config::Api::Altinn3;
     app.login_hint = hint;
     app.idporten_configured = environment.issuer.is_some() && environment.client_id.is_some();
     let var = |name: &str| std::env::var(name).ok();

@@ -491,3 +491,46 @@ mod converter_tests {
         assert_eq!(without_tags("<p>Hei <b>Kari</b></p>").trim(), "Hei  Kari");
     }
 }
+
+/// A line of a body made by [`html_to_text`] in pieces, each marked when it is emphasised:
+/// a heading (`## Tråd`) whole, `**strong**` and a line in `*emphasis*` without their
+/// marks. The screen styles the marked pieces; plain text (`show --text`) joins them.
+pub fn body_pieces(line: &str) -> Vec<(bool, String)> {
+    let trimmed = line.trim_start();
+    let hashes = trimmed.chars().take_while(|c| *c == '#').count();
+    if (1..=6).contains(&hashes) && trimmed[hashes..].starts_with(' ') {
+        return vec![(true, trimmed[hashes..].trim().to_owned())];
+    }
+    let inner = trimmed.trim_end();
+    if inner.len() > 2
+        && inner.starts_with('*')
+        && inner.ends_with('*')
+        && !inner.starts_with("**")
+        && !inner.starts_with("* ")
+    {
+        return vec![(true, inner[1..inner.len() - 1].to_owned())];
+    }
+    let pieces: Vec<&str> = line.split("**").collect();
+    if pieces.len() < 3 || pieces.len().is_multiple_of(2) {
+        return vec![(false, line.to_owned())];
+    }
+    pieces
+        .into_iter()
+        .enumerate()
+        .filter(|(_, piece)| !piece.is_empty())
+        .map(|(i, piece)| (i % 2 == 1, piece.to_owned()))
+        .collect()
+}
+
+/// A body as plain text, as the screen shows it but without styles (`show --text`).
+pub fn plain_body(body: &str) -> String {
+    body.lines()
+        .map(|line| {
+            body_pieces(line)
+                .into_iter()
+                .map(|(_, text)| text)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

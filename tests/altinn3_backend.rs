@@ -53,6 +53,11 @@ async fn the_altinn3_inbox_lists_previews_opens_and_files_through_labels() {
         "a deleted org is marked"
     );
     assert!(
+        !parties.iter().any(|p| p.name.contains("(SLETTET)")),
+        "and marked once: {:?}",
+        parties.iter().map(|p| &p.name).collect::<Vec<_>>()
+    );
+    assert!(
         !parties.iter().any(|p| p.name == "NORDMANN HOLDING AS"),
         "a sub-party-only parent is left out"
     );

@@ -84,6 +84,12 @@ async fn a_sent_form_shows_its_receipt_in_the_thread() {
         "{:?}",
         sim.stats().requests
     );
+    // `show --text` prints the thread as the screen shows it, not as raw markdown.
+    let text = innboks::text::plain_body(&opened.body);
+    assert!(
+        text.contains("Tråd") && !text.contains("## ") && !text.contains("**"),
+        "{text}"
+    );
     // The form's files: named by their display names, never a bare data type id.
     assert!(!opened.attachments.is_empty());
     for a in &opened.attachments {

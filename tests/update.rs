@@ -200,6 +200,32 @@ fn empty_fields_are_explained_not_sent() {
 }
 
 #[test]
+fn enter_on_an_empty_user_name_says_so_and_the_demo_says_which_altinn() {
+    let mut app = App::new("demo · simulert Altinn 3", Keymap::default());
+    app.demo = true;
+    assert_eq!(app.login.focused(), LoginField::Username);
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    assert_eq!(app.login.focused(), LoginField::Username, "stays");
+    assert!(app
+        .login
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("brukernavn")));
+    type_text(&mut app, "demo");
+    update(&mut app, key(KeyCode::Enter));
+    type_text(&mut app, "demo");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let Some(Effect::PasswordLogin { request, .. }) = effects.first() else {
+        panic!("a password login, got {effects:?}");
+    };
+    update(&mut app, Msg::LoggedIn { request: *request });
+    assert_eq!(
+        app.env_label, "demo · simulert Altinn 2",
+        "a password session is the demo's Altinn 2 face"
+    );
+}
+
+#[test]
 fn id_porten_needs_configuration_and_an_offered_flow() {
     let mut app = App::new("test", Keymap::default());
     update(&mut app, key(KeyCode::BackTab));

@@ -80,6 +80,8 @@ pub enum Status {
 pub struct App {
     /// Environment label in the title (`demo`, `prod`, `tt02`, …).
     pub env_label: String,
+    /// The embedded simulator's demo, whose label says which Altinn the session is on.
+    pub demo: bool,
     /// Environment name (the cache is kept per environment).
     pub env: String,
     /// The logged-in user's cache key (a hash), once known.
@@ -258,6 +260,7 @@ impl App {
         Self {
             env: env_label.clone(),
             env_label,
+            demo: false,
             user_key: None,
             cache_enabled: false,
             offline: false,

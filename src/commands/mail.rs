@@ -490,7 +490,8 @@ fn print_message(message: &crate::domain::Message, as_json: bool) {
             }
         }
         say!();
-        say!("{}", message.body);
+        // The body as the screen shows it, without its marks (`## `, `**`).
+        say!("{}", crate::text::plain_body(&message.body));
     }
 }
 

@@ -736,4 +736,5 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["--filter går ikke sammen med denne mappen", "--filter går ikkje saman med denne mappa", "--filter does not go with this folder"],
     ["Ingen treff på «{text}».", "Ingen treff på «{text}».", "No hits for “{text}”."],
     ["{n}{more} treff på «{text}».", "{n}{more} treff på «{text}».", "{n}{more} hits for “{text}”."],
+    ["demo · simulert Altinn 2", "demo · simulert Altinn 2", "demo · simulated Altinn 2"],
 ];

@@ -224,25 +224,14 @@ fn history_lines(
 /// A line of a body as text converters write it, styled: a heading (`## Tråd`) without its
 /// marks, and `**strong**` text in bold; everything else as it is.
 fn body_line(line: &str, theme: &Theme) -> Line<'static> {
-    let trimmed = line.trim_start();
-    let hashes = trimmed.chars().take_while(|c| *c == '#').count();
-    if (1..=6).contains(&hashes) && trimmed[hashes..].starts_with(' ') {
-        return Line::styled(trimmed[hashes..].trim().to_owned(), theme.title);
-    }
-    let pieces: Vec<&str> = line.split("**").collect();
-    if pieces.len() < 3 || pieces.len().is_multiple_of(2) {
-        return Line::raw(line.to_owned());
-    }
     Line::from(
-        pieces
+        crate::text::body_pieces(line)
             .into_iter()
-            .enumerate()
-            .filter(|(_, piece)| !piece.is_empty())
-            .map(|(i, piece)| {
-                if i % 2 == 1 {
-                    Span::styled(piece.to_owned(), theme.title)
+            .map(|(strong, text)| {
+                if strong {
+                    Span::styled(text, theme.title)
                 } else {
-                    Span::raw(piece.to_owned())
+                    Span::raw(text)
                 }
             })
             .collect::<Vec<_>>(),

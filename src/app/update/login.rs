@@ -45,6 +45,14 @@ pub(super) fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
         LoginMethod::Password => tr!("passord"),
         _ => "ID-porten",
     });
+    if app.demo {
+        // The demo's two faces: a password session is Altinn 2's, ID-porten Altinn 3's.
+        app.env_label = match app.login.method() {
+            LoginMethod::Password => tr!("demo · simulert Altinn 2"),
+            _ => tr!("demo · simulert Altinn 3"),
+        }
+        .into();
+    }
     app.screen = Screen::Inbox;
     app.status = Some(Status::Info(if resumed {
         tr!("Logget inn igjen.").into()
@@ -148,6 +156,10 @@ pub(super) fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             } else {
                 return start_idporten(app);
             }
+        }
+        (LoginField::Username, KeyCode::Enter) if app.login.username.value().trim().is_empty() => {
+            // Said, not skipped: Enter on an empty name would otherwise seem to do nothing.
+            app.login.error = Some(tr!("Skriv inn brukernavn.").into());
         }
         (LoginField::Username, KeyCode::Enter | KeyCode::Down) => move_focus(app, 1),
         (LoginField::Username | LoginField::Password, KeyCode::Up) => move_focus(app, -1),

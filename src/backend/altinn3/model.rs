@@ -826,8 +826,12 @@ fn to_party(p: &AuthorizedParty, sub: bool) -> Party {
     let name = sanitize_line(&p.name);
     Party {
         id: urn,
+        // The register may already say so in capitals: said once, in the language in use.
         name: if p.is_deleted {
-            tr!("{name} (slettet)", name)
+            let bare = name
+                .strip_suffix("(SLETTET)")
+                .map_or(name.as_str(), str::trim_end);
+            tr!("{name} (slettet)", name = bare)
         } else {
             name
         },
