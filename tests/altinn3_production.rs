@@ -337,3 +337,45 @@ async fn the_search_limits_come_from_dialogporten() {
     assert_eq!(limits.parties, 7);
     assert_eq!(limits.orgs, 20);
 }
+
+#[tokio::test]
+async fn pages_start_at_a_hundred_grow_when_quick_and_shrink_after_a_server_error() {
+    let (sim, backend) = start(2500).await;
+    let inbox = query(Folder::Inbox);
+    let first = backend
+        .page(&Inbox::Me, &inbox, &Cursor::Offset(0))
+        .await
+        .expect("first page");
+    assert_eq!(first.messages.len(), 100, "a first page is a hundred");
+    let next = |page: &innboks::domain::MessagePage| Cursor::Next(page.next.clone().expect("more"));
+    let second = backend
+        .page(&Inbox::Me, &inbox, &next(&first))
+        .await
+        .expect("second page");
+    assert_eq!(
+        second.messages.len(),
+        1000,
+        "a quick answer earns a large page"
+    );
+    // Every try of the next large page fails on the server: it is asked again smaller.
+    sim.faults().fail_next(4, 500);
+    let third = backend
+        .page(&Inbox::Me, &inbox, &next(&second))
+        .await
+        .expect("asked again smaller");
+    assert_eq!(third.messages.len(), 100);
+    assert_eq!(
+        sim.stats().requests.get("GET fault 500"),
+        Some(&4),
+        "the large page, tried as GETs are: {:?}",
+        sim.stats().requests
+    );
+    let ids: std::collections::HashSet<&str> = first
+        .messages
+        .iter()
+        .chain(&second.messages)
+        .chain(&third.messages)
+        .map(|m| m.id.as_str())
+        .collect();
+    assert_eq!(ids.len(), 1200, "no dialog twice, none skipped");
+}

@@ -735,3 +735,74 @@ fn expected_conditions_are_one_line_and_an_exit_code() {
     let error: serde_json::Value = serde_json::from_str(err.trim()).expect("JSON");
     assert_eq!(error["code"], "offline");
 }
+
+/// Altinn 3 from the shell as production needs it: `status --json` says the level and
+/// whether the session renews itself, `login --level high` asks ID-porten for the high
+/// level, `list --reportee all` searches the parties in groups of Dialogporten's limit
+/// (not one request a party), and drafts have a folder of their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_altinn3_shell_says_the_level_groups_parties_and_lists_drafts() {
+    let sim = Simulator::start(sim_config()).await.expect("sim");
+    let cli = Cli::new(&sim);
+    let run = |args: &[&str]| {
+        let mut all = vec!["--api", "altinn3"];
+        all.extend_from_slice(args);
+        let all: Vec<String> = all.into_iter().map(str::to_owned).collect();
+        let cli = &cli;
+        async move {
+            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+            cli.run(&refs).await
+        }
+    };
+    let (code, out, err) = run(&["login", "--method", "device"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (_, out, _) = run(&["status", "--json"]).await;
+    let status: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(status["level"], "substantial");
+    assert_eq!(status["refresh"], true);
+    let (code, out, err) = run(&["login", "--method", "device", "--level", "high"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (_, out, _) = run(&["status", "--json"]).await;
+    let status: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(status["level"], "high");
+
+    let before = sim
+        .stats()
+        .requests
+        .get("GET /api/v1/enduser/dialogs 200")
+        .copied()
+        .unwrap_or(0);
+    let (code, out, err) = run(&["list", "--json", "--reportee", "all", "--folder", "all"]).await;
+    assert_eq!(code, 0, "{err}");
+    let all: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    let owners: std::collections::BTreeSet<&str> =
+        all.iter().filter_map(|m| m["reportee"].as_str()).collect();
+    assert!(owners.len() >= 2, "rows of several parties: {owners:?}");
+    let searches = sim
+        .stats()
+        .requests
+        .get("GET /api/v1/enduser/dialogs 200")
+        .copied()
+        .unwrap_or(0)
+        - before;
+    let (_, parties, _) = run(&["reportees", "--json"]).await;
+    let parties: Vec<serde_json::Value> = serde_json::from_str(&parties).expect("json");
+    assert!(
+        searches < parties.len() as u64,
+        "{searches} searches for {} parties: one group, page by page",
+        parties.len()
+    );
+    let (code, out, err) =
+        run(&["list", "--json", "--reportee", "all", "--folder", "drafts"]).await;
+    assert_eq!(code, 0, "{err}");
+    let drafts: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert!(!drafts.is_empty(), "a draft");
+    let (_, out, _) = run(&["list", "--json", "--reportee", "all"]).await;
+    let inbox: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert!(
+        drafts
+            .iter()
+            .all(|d| inbox.iter().all(|m| m["id"] != d["id"])),
+        "the inbox, the default folder, holds no draft"
+    );
+}

@@ -178,6 +178,8 @@ pub struct App {
     /// Pages of one inbox fetched at once when more than the next is wanted (config
     /// `concurrency`, default 4).
     pub concurrency: usize,
+    /// Parties one search may name: «Alle» on Altinn 3 is groups of this many.
+    pub party_limit: usize,
 }
 
 /// Orders of the message list.
@@ -308,6 +310,7 @@ impl App {
             known_senders: Default::default(),
             mouse: false,
             concurrency: crate::domain::DEFAULT_CONCURRENCY,
+            party_limit: crate::domain::MAX_PARTIES_PER_SEARCH,
         }
     }
 

@@ -103,6 +103,8 @@ pub enum Msg {
     ReporteesLoaded(Vec<Party>),
     /// The parties the cache kept from the last time (the server's come after).
     CachedReporteesLoaded(Vec<Party>),
+    /// How many parties one search may name (Dialogporten's `/metadata/limits`).
+    PartyLimit(usize),
     /// The reportee list could not be fetched.
     ReporteesFailed(ApiError),
     /// A page of the inbox arrived.

@@ -160,6 +160,15 @@ impl Backend {
         }
     }
 
+    /// How many parties one search may name: Dialogporten's limit (read once from
+    /// `/metadata/limits`); Altinn 2 lists one party at a time.
+    pub async fn party_limit(&self) -> usize {
+        match self.active() {
+            Active::Altinn2(_) => 1,
+            Active::Altinn3(b) => b.limits().await.parties,
+        }
+    }
+
     /// A message with its body, opened: the server marks it read.
     pub async fn open(&self, inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
         match self.active() {

@@ -158,19 +158,27 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
         }
         let mut merged = Vec::new();
         let count = parties.len();
-        for (n, party) in parties.into_iter().enumerate() {
+        names.extend(parties.iter().map(|p| (p.id.clone(), p.name.clone())));
+        // Altinn 3 searches as many parties at once as Dialogporten allows; Altinn 2 one.
+        let group = backend.party_limit().await.max(1);
+        for (n, chunk) in parties.chunks(group).enumerate() {
             progress.say(&tr!(
                 "Henter meldinger … aktør {n} av {count}",
-                n = n + 1,
+                n = (n * group + chunk.len()).min(count),
                 count
             ));
-            let owner = Inbox::Party(party.id.clone());
+            let owner = match chunk {
+                [one] => Inbox::Party(one.id.clone()),
+                many => Inbox::group(many.iter().map(|p| p.id.clone()).collect()),
+            };
             let mut messages =
                 fetch_list(&backend, &owner, &query, limit, concurrency, &progress).await?;
             for m in &mut messages {
-                m.owner = Some(party.id.clone());
+                // A group's rows say whose they are; a single party's are that party's.
+                if m.owner.is_none() || matches!(owner, Inbox::Party(_)) {
+                    m.owner = Some(owner.key().to_owned());
+                }
             }
-            names.insert(party.id.clone(), party.name.clone());
             merged.extend(messages);
         }
         merged.sort_by_key(|m| std::cmp::Reverse(m.last_changed));

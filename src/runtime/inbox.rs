@@ -28,6 +28,7 @@ pub(super) async fn parties(ctx: Ctx, cached: Option<PartiesScope>) -> Msg {
             if let Some(scope) = cached {
                 cache::keep_parties(&ctx, scope, parties.clone());
             }
+            ctx.send(Msg::PartyLimit(ctx.backend.party_limit().await));
             Msg::ReporteesLoaded(parties)
         }
         Err(error) => Msg::ReporteesFailed(error),

@@ -74,6 +74,10 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::LoginFailed { request, error } => login::login_failed(app, request, error),
         Msg::ReporteesLoaded(parties) => reportees::reportees_loaded(app, parties),
         Msg::CachedReporteesLoaded(parties) => reportees::cached_reportees_loaded(app, parties),
+        Msg::PartyLimit(limit) => {
+            app.party_limit = limit.max(1);
+            Vec::new()
+        }
         Msg::ReporteesFailed(error) => reportees::reportees_failed(app, error),
         Msg::ProfileLoaded(profile) => login::profile_loaded(app, profile),
         Msg::PageLoaded {

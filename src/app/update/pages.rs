@@ -4,7 +4,6 @@
 use crate::app::{App, Effect, Screen, Status};
 use crate::app::{InboxState, Source};
 use crate::domain::MessagePage;
-use crate::domain::MAX_PARTIES_PER_SEARCH;
 use crate::domain::{ApiError, CachedList, Inbox};
 use crate::i18n::tr;
 
@@ -29,9 +28,10 @@ pub(super) fn sources_for(app: &App) -> Vec<Source> {
             .map(|p| Source::new(Inbox::Party(p.id.clone())))
             .collect();
     }
-    // Altinn 3 searches up to 100 parties at once: the merged view is a few such groups.
+    // Altinn 3 searches as many parties at once as Dialogporten allows (100): the merged
+    // view is a few such groups.
     app.reportees
-        .chunks(MAX_PARTIES_PER_SEARCH)
+        .chunks(app.party_limit.max(1))
         .map(|chunk| Source::new(Inbox::group(chunk.iter().map(|p| p.id.clone()).collect())))
         .collect()
 }

@@ -343,7 +343,7 @@ impl Client {
             if let Some(label) = search.label {
                 q.append_pair("systemLabel", label);
             }
-            for org in search.orgs.iter().take(MAX_ORGS) {
+            for org in &search.orgs {
                 q.append_pair("org", org);
             }
             if search.unread {

@@ -24,8 +24,15 @@ use crate::domain::{
 };
 use model::{DialogListItem, DialogTexts};
 
-/// Items a page in the inbox (Dialogporten's most).
-pub const PAGE_LIMIT: usize = 1000;
+/// Items in a first page, and in any page until pages answer quickly (Arbeidsflate asks
+/// for 100; a heavy search can time out in production, Altinn/dialogporten#4128).
+pub const PAGE_LIMIT: usize = 100;
+
+/// Items a page once the last one answered within [`FAST_PAGE`] (Dialogporten's most).
+pub const LARGE_PAGE_LIMIT: usize = 1000;
+
+/// A page that answers within this earns a larger next one.
+const FAST_PAGE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Items in the first page of a group of «Alle»: enough for a screen (50 rows) once the
 /// groups are merged, few enough that every group answers fast and 1,000 groups stay light
@@ -59,6 +66,10 @@ struct Memory {
     /// The service owners' codes seen under each sender name (lower case), so a sender
     /// filter can be asked of Dialogporten (`org`) rather than applied to every page.
     sender_orgs: HashMap<String, BTreeSet<String>>,
+    /// The last page answered quickly: the next may be large.
+    fast: bool,
+    /// What one search may name, once Dialogporten has said.
+    limits: Option<client::Limits>,
 }
 
 /// The Altinn 3 backend. Cheap to clone (the memory is shared).
@@ -122,6 +133,24 @@ impl Altinn3 {
             .find(|p| Some(&p.id) == me.as_ref())
             .map(|p| p.name.clone());
         Ok(list)
+    }
+
+    /// What one search may name: Dialogporten's `/metadata/limits`, asked once; its
+    /// defaults when it does not answer.
+    pub async fn limits(&self) -> client::Limits {
+        if let Some(limits) = self.memory().limits {
+            return limits;
+        }
+        match self.client.limits().await {
+            Ok(limits) => {
+                self.memory().limits = Some(limits);
+                limits
+            }
+            Err(error) => {
+                tracing::info!(%error, "no search limits from Dialogporten; using its defaults");
+                client::Limits::default()
+            }
+        }
     }
 
     /// The user's name (from the parties).
@@ -192,7 +221,7 @@ impl Altinn3 {
             .sender
             .as_ref()
             .and_then(|name| self.memory().sender_orgs.get(&name.to_lowercase()).cloned())
-            .filter(|orgs| orgs.len() <= client::MAX_ORGS)
+            .filter(|orgs| orgs.len() <= self.memory().limits.unwrap_or_default().orgs)
             .map(|orgs| orgs.into_iter().collect())
             .unwrap_or_default();
         let search = client::Search {
@@ -210,10 +239,10 @@ impl Altinn3 {
             before: query.filters.until,
             updated_after: query.updated_after,
             text: query.search.clone(),
-            limit: if continuation.is_none() && matches!(inbox, Inbox::Group { .. }) {
-                GROUP_FIRST_PAGE_LIMIT
-            } else {
-                PAGE_LIMIT
+            limit: match (&continuation, inbox) {
+                (None, Inbox::Group { .. }) => GROUP_FIRST_PAGE_LIMIT,
+                (Some(_), _) if self.memory().fast => LARGE_PAGE_LIMIT,
+                _ => PAGE_LIMIT,
             },
             continuation,
             // What the web inbox asks for: no dialogs for programs only, and in the inbox
@@ -225,12 +254,33 @@ impl Altinn3 {
                 _ => Vec::new(),
             },
         };
-        let page = with_session(&self.session, |s| {
-            let (client, search) = (self.client.clone(), search.clone());
-            async move { client.dialogs(&s, &search).await }
-        })
-        .await
-        .map_err(|error| match error {
+        let started = std::time::Instant::now();
+        let ask = |search: client::Search| {
+            with_session(&self.session, move |s| {
+                let (client, search) = (self.client.clone(), search.clone());
+                async move { client.dialogs(&s, &search).await }
+            })
+        };
+        let page = match ask(search.clone()).await {
+            // A large page that failed on the server is asked again smaller.
+            Err(ApiError::Server {
+                status: 500 | 504, ..
+            }) if search.limit > PAGE_LIMIT => {
+                tracing::info!(
+                    limit = search.limit,
+                    "a large page failed; asking for a smaller one"
+                );
+                self.memory().fast = false;
+                ask(client::Search {
+                    limit: PAGE_LIMIT,
+                    ..search
+                })
+                .await
+            }
+            other => other,
+        };
+        self.memory().fast = page.is_ok() && started.elapsed() < FAST_PAGE;
+        let page = page.map_err(|error| match error {
             ApiError::Server { status: 422, .. } => ApiError::Server {
                 status: 422,
                 reason: tr!(

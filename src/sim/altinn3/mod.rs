@@ -105,8 +105,22 @@ pub(crate) fn dispatch(
 }
 
 /// Altinn 3's own faults (`--faults maintenance=…,parties-latency=…`): a maintenance
-/// `503 text/plain` on any route.
+/// `503 text/plain` on any route; and a test's (`Faults::fail_next`, `throttle_next`).
 fn fault(state: &SimState, _segments: &[&str]) -> Option<(&'static str, Response)> {
+    if let Some(seconds) = state.faults.take_throttle() {
+        return Some((
+            "throttled",
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, seconds.to_string())],
+            )
+                .into_response(),
+        ));
+    }
+    if let Some(status) = state.faults.take_error() {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return Some(("fault", (status, "Simulated failure").into_response()));
+    }
     state.dice.maintenance().then(|| {
         (
             "maintenance",
