@@ -760,11 +760,28 @@ async fn the_altinn3_shell_says_the_level_groups_parties_and_lists_drafts() {
     let status: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(status["level"], "substantial");
     assert_eq!(status["refresh"], true);
+    // A letter that needs the high level says so, with how to log in for it.
+    let (_, out, _) = run(&["list", "--json", "--limit", "60"]).await;
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    let mut high = None;
+    for m in &listed {
+        let id = m["id"].as_str().expect("id");
+        let (code, _, err) = run(&["show", id, "--json"]).await;
+        if err.contains("level-too-low") {
+            assert_eq!(code, 3, "{err}");
+            assert!(err.contains("--level high"), "{err}");
+            high = Some(id.to_owned());
+            break;
+        }
+    }
+    let high = high.expect("a letter at the high level");
     let (code, out, err) = run(&["login", "--method", "device", "--level", "high"]).await;
     assert_eq!(code, 0, "{out}\n{err}");
     let (_, out, _) = run(&["status", "--json"]).await;
     let status: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(status["level"], "high");
+    let (code, _, err) = run(&["show", &high, "--json"]).await;
+    assert_eq!(code, 0, "opens after a high login: {err}");
 
     let before = sim
         .stats()

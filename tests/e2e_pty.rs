@@ -500,6 +500,49 @@ fn demo_altinn3_open_history_archive_restore_and_unread() {
     }
 }
 
+/// Altinn 3 as production may serve it, in the real binary: a letter that needs the high
+/// level says so, `L` logs in at that level over the kept inbox and the letter opens; with
+/// `--no-refresh-tokens` a login works, says once that it lasts as long as its access
+/// token, and the login comes back over the inbox when that runs out.
+#[test]
+fn demo_a_high_level_letter_after_a_step_up_and_a_session_without_refresh() {
+    let mut session = Session::start(&[
+        "demo",
+        "--auto-approve",
+        "0",
+        "--no-refresh-tokens",
+        "--token-ttl",
+        "15",
+    ]);
+    session.wait_for("the login screen", |s| {
+        s.contains("◉ ID-porten med engangskode") && !s.contains("sjekker")
+    });
+    session.send(b"\r");
+    let inbox = session.wait_for("the inbox, said once to last", |s| {
+        counts_shown(s) && s.contains("ingen fornyelsesnøkkel")
+    });
+    assert!(inbox.contains("simulert Altinn 3"), "{inbox}");
+    // The seventh letter of the demo's mailbox (seed 2026) needs the high level.
+    for _ in 0..6 {
+        session.send(b"j");
+    }
+    session.send(b"\r");
+    session.wait_for("the level said", |s| s.contains("krever innlogging på høyt"));
+    session.send(b"L");
+    session.wait_for("the step-up login", |s| s.contains("Logg inn igjen"));
+    session.send(b"\r");
+    session.wait_for("the letter, opened at the high level", |s| {
+        s.contains("Saksnummer") && s.contains("Vedlegg: #1") && !s.contains("Logg inn igjen")
+    });
+    let ended = session.wait_for("the login back when the token ran out", |s| {
+        s.contains("Logg inn igjen") && s.contains("fornyelsesnøkkel")
+    });
+    assert!(ended.contains("tatt vare på"), "{ended}");
+    session.send(b"\r");
+    session.wait_for("the inbox again", |s| counts_shown(s) && !s.contains("Logg inn igjen"));
+    session.send(b"q");
+}
+
 /// A private home logged in (device flow) to a simulator of its own, for running the real
 /// binary's commands — piped, or in a pty as a person would.
 struct Shell {

@@ -452,9 +452,14 @@ fn a_letter_at_the_high_level_brings_a_step_up_login_and_opens_after_it() {
         app.detail
             .error
             .as_deref()
-            .is_some_and(|e| e.contains("tast L")),
+            .is_some_and(|e| e.contains("Tast L")),
         "{:?}",
         app.detail.error
+    );
+    assert!(
+        matches!(&app.status, Some(Status::Error(e)) if e.contains("høyt sikkerhetsnivå")),
+        "and on the status line, over a preview: {:?}",
+        app.status
     );
     assert_eq!(app.screen, Screen::Inbox, "said, not forced");
     update(&mut app, key(KeyCode::Char('L')));

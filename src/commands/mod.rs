@@ -90,7 +90,14 @@ fn fail_as(json_errors: bool, code: &'static str, message: &str, exit: u8) -> Ex
 
 fn fail_api(json_errors: bool, error: &ApiError) -> ExitCode {
     let (code, exit) = error_code(error);
-    fail_as(json_errors, code, &error.to_string(), exit)
+    let message = match error {
+        ApiError::LevelTooLow => format!(
+            "{error} {}",
+            tr!("Logg inn på høyt nivå med: innboks login --level high")
+        ),
+        other => other.to_string(),
+    };
+    fail_as(json_errors, code, &message, exit)
 }
 
 /// The saved ID-porten session, resumed (a refresh), for the scriptable commands; with the

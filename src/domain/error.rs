@@ -59,7 +59,7 @@ pub enum ApiError {
     },
     /// `403` "Altinn authentication level too low.": the dialog needs a login at the high
     /// level of assurance (`idporten-loa-high`).
-    #[error("{}", tr!("Denne meldingen krever innlogging på høyt sikkerhetsnivå. Logg inn på nytt på høyt nivå (tast L, eller innboks login --level high)."))]
+    #[error("{}", tr!("Denne meldingen krever innlogging på høyt sikkerhetsnivå (for eksempel BankID)."))]
     LevelTooLow,
     /// Started with `--offline`: nothing goes to the network.
     #[error("{}", tr!("Frakoblet (--offline): dette trenger nett. Start innboks uten --offline."))]

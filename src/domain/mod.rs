@@ -113,6 +113,8 @@ pub enum MessageKind {
     Correspondence,
     /// A form to fill in or that was submitted.
     FormTask,
+    /// A service owner's own dialog (Altinn 3: neither a Correspondence letter nor an app).
+    Dialog,
     /// A type we do not know, kept raw.
     Other(String),
 }
@@ -123,6 +125,7 @@ impl MessageKind {
         match text {
             "Correspondence" => Self::Correspondence,
             "FormTask" => Self::FormTask,
+            "Dialog" => Self::Dialog,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -132,6 +135,7 @@ impl MessageKind {
         match self {
             Self::Correspondence => "Correspondence",
             Self::FormTask => "FormTask",
+            Self::Dialog => "Dialog",
             Self::Other(text) => text,
         }
     }
@@ -141,6 +145,7 @@ impl MessageKind {
         match self {
             Self::Correspondence => tr!("Brev"),
             Self::FormTask => tr!("Skjema"),
+            Self::Dialog => tr!("Melding"),
             Self::Other(text) => text,
         }
     }
@@ -463,6 +468,7 @@ impl Filters {
             FilterKey::Kind => match self.kind.as_ref()? {
                 MessageKind::Correspondence => tr!("brev").into(),
                 MessageKind::FormTask => tr!("skjema").into(),
+                MessageKind::Dialog => tr!("melding").into(),
                 MessageKind::Other(text) => text.clone(),
             },
             FilterKey::Sender => tr!("fra {sender}", sender = self.sender.as_deref()?),

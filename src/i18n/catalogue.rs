@@ -697,7 +697,9 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["MELDINGER", "MELDINGAR", "MESSAGES"],
     ["METODE", "METODE", "METHOD"],
     ["NIVÅ", "NIVÅ", "LEVEL"],
-    ["Denne meldingen krever innlogging på høyt sikkerhetsnivå. Logg inn på nytt på høyt nivå (tast L, eller innboks login --level high).", "Denne meldinga krev innlogging på høgt tryggleiksnivå. Logg inn på nytt på høgt nivå (tast L, eller innboks login --level high).", "This message needs a login at the high level of assurance. Log in again at the high level (press L, or innboks login --level high)."],
+    ["Denne meldingen krever innlogging på høyt sikkerhetsnivå (for eksempel BankID).", "Denne meldinga krev innlogging på høgt tryggleiksnivå (til dømes BankID).", "This message needs a login at the high level of assurance (BankID, for example)."],
+    ["Tast L for å logge inn på høyt nivå; innboksen tas vare på.", "Tast L for å logge inn på høgt nivå; innboksen blir teken vare på.", "Press L to log in at the high level; the inbox is kept."],
+    ["Logg inn på høyt nivå med: innboks login --level high", "Logg inn på høgt nivå med: innboks login --level high", "Log in at the high level with: innboks login --level high"],
     ["MS", "MS", "MS"],
     ["N", "N", "N"],
     ["NAVN", "NAMN", "NAME"],
@@ -737,4 +739,6 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["Ingen treff på «{text}».", "Ingen treff på «{text}».", "No hits for “{text}”."],
     ["{n}{more} treff på «{text}».", "{n}{more} treff på «{text}».", "{n}{more} hits for “{text}”."],
     ["demo · simulert Altinn 2", "demo · simulert Altinn 2", "demo · simulated Altinn 2"],
+    ["Melding", "Melding", "Message"],
+    ["melding", "melding", "message"],
 ];

@@ -172,7 +172,16 @@ pub(super) fn message_failed(app: &mut App, request: u64, error: ApiError) -> Ve
     if error == ApiError::SessionExpired {
         return failure(app, error);
     }
-    app.detail.error = Some(error.to_string());
+    let text = match error {
+        ApiError::LevelTooLow => format!(
+            "{error} {}",
+            tr!("Tast L for å logge inn på høyt nivå; innboksen tas vare på.")
+        ),
+        other => other.to_string(),
+    };
+    // (Over a preview the pane keeps showing it: the status line says why the open failed.)
+    app.status = Some(Status::Error(text.clone()));
+    app.detail.error = Some(text);
     Vec::new()
 }
 

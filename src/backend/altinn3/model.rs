@@ -172,6 +172,7 @@ impl DialogListItem {
             kind: match self.service_resource_type.as_str() {
                 "correspondenceservice" => MessageKind::Correspondence,
                 "altinnapp" => MessageKind::FormTask,
+                "genericaccessresource" => MessageKind::Dialog,
                 other => MessageKind::Other(sanitize_line(other)),
             },
             created: self.created_at,
