@@ -1425,3 +1425,137 @@ fn the_checker_refuses_unknown_fields_wrong_types_and_wrong_enum_values() {
         .expect_err("refused");
     assert!(errors.iter().any(|e| e.contains("status")), "{errors:?}");
 }
+
+/// The three kinds of dialog production has, as their makers make them, each checked
+/// against the OpenAPI document: a letter (display names and no file names, `apiActions` by
+/// name, POST and DELETE GUI actions), a form (no main content, a submission whose receipt
+/// takes the dialog token only, files by data type id), a draft, another service owner's
+/// dialog (its own host, GET only), and `excludeApiOnly`.
+#[tokio::test]
+async fn every_kind_of_dialog_is_shaped_as_its_maker_makes_it() {
+    let a3 = Altinn3::start(config(300)).await;
+    let mut items = a3
+        .walk(&format!("party={}&limit=1000", urlencode(ME)))
+        .await;
+    items.extend(
+        a3.walk(&format!("party={}&limit=1000", urlencode(BYGG)))
+            .await,
+    );
+    let of = |kind: &str| {
+        items
+            .iter()
+            .filter(|i| i["serviceResourceType"] == kind)
+            .collect::<Vec<_>>()
+    };
+
+    // A letter.
+    let letter = of("correspondenceservice")
+        .into_iter()
+        .find(|i| i["guiAttachmentCount"].as_u64().unwrap_or(0) > 0)
+        .expect("a letter with an attachment");
+    let dialog = a3.dialog(letter["id"].as_str().expect("id")).await.body;
+    let attachment = &dialog["attachments"][0];
+    assert!(attachment.get("name").is_none(), "{attachment}");
+    assert_eq!(attachment["urls"][0]["consumerType"], "Gui");
+    let names: Vec<&str> = dialog["apiActions"]
+        .as_array()
+        .expect("apiActions")
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"getCorrespondence") && names.contains(&"purgeCorrespondence"),
+        "{names:?}"
+    );
+    assert!(dialog["guiActions"]
+        .as_array()
+        .expect("guiActions")
+        .iter()
+        .all(|a| a.get("prompt").is_none()));
+
+    // A sent form and its receipt.
+    let form = of("altinnapp")
+        .into_iter()
+        .find(|i| i["status"] == "Completed")
+        .expect("a sent form");
+    let dialog = a3.dialog(form["id"].as_str().expect("id")).await.body;
+    assert!(dialog["content"].get("mainContentReference").is_none());
+    assert!(dialog["content"].get("senderName").is_none());
+    let submission = dialog["transmissions"]
+        .as_array()
+        .expect("transmissions")
+        .iter()
+        .find(|t| t["type"] == "Submission")
+        .expect("a submission");
+    let receipt = path_of(
+        submission["content"]["contentReference"]["value"][0]["value"]
+            .as_str()
+            .expect("a content reference"),
+    );
+    assert!(
+        receipt.starts_with("/storage/dialogporten/api/v1/receipt/"),
+        "{receipt}"
+    );
+    let token = dialog["dialogToken"].as_str().expect("token").to_owned();
+    let answer = a3
+        .send(Method::GET, "", &receipt, Some(&token), &[], None)
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert!(answer.text.contains("Referansenummer"), "{}", answer.text);
+    let plain = a3.token.clone();
+    let refused = a3
+        .send(Method::GET, "", &receipt, Some(&plain), &[], None)
+        .await;
+    assert_eq!(
+        refused.status, 401,
+        "the receipt takes the dialog token only"
+    );
+    let files = submission["attachments"].as_array().expect("files");
+    assert!(files.iter().any(|f| f["name"] == "ref-data-as-pdf"));
+    assert!(files
+        .iter()
+        .all(|f| f["urls"][0]["mediaType"].as_str().is_some()));
+    assert!(dialog["endUserContext"]["systemLabels"]
+        .as_array()
+        .expect("labels")
+        .iter()
+        .any(|l| l == "Sent"));
+
+    // A draft.
+    assert!(
+        of("altinnapp").iter().any(|i| i["status"] == "Draft"),
+        "a draft among the forms"
+    );
+
+    // Another service owner's dialog.
+    let other = of("genericaccessresource")
+        .into_iter()
+        .next()
+        .expect("another service owner's dialog");
+    let dialog = a3.dialog(other["id"].as_str().expect("id")).await.body;
+    let content = content_url(&dialog);
+    assert!(
+        content.contains("/serviceprovider/") && content.contains('?'),
+        "{content}"
+    );
+    assert!(dialog["apiActions"].as_array().is_none_or(Vec::is_empty));
+    assert!(dialog["guiActions"]
+        .as_array()
+        .expect("guiActions")
+        .iter()
+        .all(|a| a["httpMethod"] == "GET"));
+
+    // API-only dialogs stay out when asked to.
+    let all_org = a3
+        .walk(&format!("party={}&limit=1000", urlencode(BYGG)))
+        .await;
+    let without = a3
+        .walk(&format!(
+            "party={}&limit=1000&excludeApiOnly=true",
+            urlencode(BYGG)
+        ))
+        .await;
+    assert!(all_org.iter().any(|i| i["isApiOnly"] == true));
+    assert!(without.iter().all(|i| i["isApiOnly"] == false));
+    assert_eq!(all_org.len(), without.len() + 1);
+}

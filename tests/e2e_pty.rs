@@ -527,7 +527,9 @@ fn demo_a_high_level_letter_after_a_step_up_and_a_session_without_refresh() {
         session.send(b"j");
     }
     session.send(b"\r");
-    session.wait_for("the level said", |s| s.contains("krever innlogging på høyt"));
+    session.wait_for("the level said", |s| {
+        s.contains("krever innlogging på høyt")
+    });
     session.send(b"L");
     session.wait_for("the step-up login", |s| s.contains("Logg inn igjen"));
     session.send(b"\r");
@@ -539,7 +541,9 @@ fn demo_a_high_level_letter_after_a_step_up_and_a_session_without_refresh() {
     });
     assert!(ended.contains("tatt vare på"), "{ended}");
     session.send(b"\r");
-    session.wait_for("the inbox again", |s| counts_shown(s) && !s.contains("Logg inn igjen"));
+    session.wait_for("the inbox again", |s| {
+        counts_shown(s) && !s.contains("Logg inn igjen")
+    });
     session.send(b"q");
 }
 
