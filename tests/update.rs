@@ -2048,6 +2048,21 @@ fn search_at_altinn_goes_to_the_server_on_altinn3_and_due_dates_sort() {
     let filters = fetched_filters(&effects).expect("the list asks Altinn again");
     assert_eq!(filters.search.as_deref(), Some("skatt"));
     assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("Søk hos Altinn")));
+    // What the search found is said as hits, not as new messages.
+    let request = page_request(&effects).expect("a first page").0;
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: page(0..39, false),
+        },
+    );
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("39 treff på «skatt»")),
+        "{:?}",
+        app.status
+    );
     update(&mut app, key(KeyCode::Char(':')));
     type_text(&mut app, "nosearch");
     let effects = update(&mut app, key(KeyCode::Enter));

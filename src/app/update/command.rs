@@ -207,7 +207,10 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
                 return Err(tr!("Skriv minst tre tegn: :search TEKST").into());
             }
             filters.search = Some(arg.to_owned());
-            Ok(set_filters(app, filters))
+            let effects = set_filters(app, filters);
+            // Its first answer is said as hits (`report_arrivals` in pages.rs).
+            app.inbox.arrivals = Some(0);
+            Ok(effects)
         }
         "nosearch" | "ingen-søk" => {
             filters.search = None;
