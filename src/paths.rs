@@ -110,6 +110,37 @@ pub fn create_unique(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> 
     Err(io::Error::other(tr!("for mange filer med det navnet")))
 }
 
+/// A saved file without an extension takes the one the server's name for it has
+/// (`Content-Disposition`): renamed to a name of its own, never over another file.
+/// Returns where it is now.
+pub fn with_extension_of(path: &Path, server_name: Option<&str>) -> PathBuf {
+    let has_extension = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.rsplit_once('.'))
+        .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty());
+    let extension = server_name
+        .and_then(|n| n.rsplit_once('.'))
+        .filter(|(stem, ext)| !stem.is_empty() && !ext.is_empty() && ext.len() <= 10)
+        .map(|(_, ext)| ext.to_owned());
+    let (Some(extension), false, Some(dir), Some(name)) = (
+        extension,
+        has_extension,
+        path.parent(),
+        path.file_name().and_then(|n| n.to_str()),
+    ) else {
+        return path.to_path_buf();
+    };
+    match create_unique(dir, &format!("{name}.{extension}")) {
+        Ok((renamed, _)) if fs::rename(path, &renamed).is_ok() => renamed,
+        Ok((renamed, _)) => {
+            let _ = fs::remove_file(renamed);
+            path.to_path_buf()
+        }
+        Err(_) => path.to_path_buf(),
+    }
+}
+
 /// Where attachments are saved: the XDG download dir, else `~/Downloads`.
 pub fn download_dir() -> Option<PathBuf> {
     let user = directories::UserDirs::new()?;

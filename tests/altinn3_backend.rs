@@ -120,7 +120,8 @@ async fn the_altinn3_inbox_lists_previews_opens_and_files_through_labels() {
     let bytes = backend
         .download(&opened.attachments[0].url, &mut file, |_| {})
         .await
-        .expect("download");
+        .expect("download")
+        .bytes;
     assert!(bytes > 100);
     assert!(std::fs::read(&path).expect("read").starts_with(b"%PDF"));
     let read = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;

@@ -154,7 +154,14 @@ async fn a_letters_attachments_save_with_real_names_and_all_of_them_is_one_choic
         .download(&bundles[0].url, &mut zip, |_| {})
         .await
         .expect("the zip");
-    assert!(bytes > 0 && zip.starts_with(b"PK\x03\x04"), "a zip");
+    assert!(bytes.bytes > 0 && zip.starts_with(b"PK\x03\x04"), "a zip");
+    assert!(
+        bytes
+            .file_name
+            .as_deref()
+            .is_some_and(|n| n.ends_with(".zip")),
+        "the server's name: {bytes:?}"
+    );
     let single = opened
         .attachments
         .iter()
@@ -378,4 +385,36 @@ async fn pages_start_at_a_hundred_grow_when_quick_and_shrink_after_a_server_erro
         .map(|m| m.id.as_str())
         .collect();
     assert_eq!(ids.len(), 1200, "no dialog twice, none skipped");
+}
+
+#[tokio::test]
+async fn a_file_without_a_media_type_takes_the_extension_the_server_names() {
+    let (sim, backend) = start(20).await;
+    sim.deliver_with(0, |m| {
+        m.subject = "Rådata".into();
+        m.attachments = vec![innboks::sim::data::text_attachment(
+            "rapport.bin",
+            "Rapport",
+        )];
+    });
+    let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    let letter = inbox.iter().find(|m| m.subject == "Rådata").expect("there");
+    let opened = backend.open(&Inbox::Me, &letter.id).await.expect("open");
+    let file = &opened.attachments[0];
+    assert_eq!(
+        file.file_name, "Rapport",
+        "no media type, no extension guessed"
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let (path, out) = innboks::paths::create_unique(dir.path(), &file.file_name).expect("file");
+    let mut out = tokio::fs::File::from_std(out);
+    let downloaded = backend
+        .download(&file.url, &mut out, |_| {})
+        .await
+        .expect("download");
+    drop(out);
+    assert_eq!(downloaded.file_name.as_deref(), Some("rapport.bin"));
+    let saved = innboks::paths::with_extension_of(&path, downloaded.file_name.as_deref());
+    assert_eq!(saved, dir.path().join("Rapport.bin"));
+    assert!(saved.exists() && !path.exists(), "renamed, not copied");
 }

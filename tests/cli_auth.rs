@@ -809,6 +809,52 @@ async fn the_altinn3_shell_says_the_level_groups_parties_and_lists_drafts() {
         "{searches} searches for {} parties: one group, page by page",
         parties.len()
     );
+    // «All of them» saves each file once: the letter's own zip is a choice of its own.
+    sim.deliver_with(0, |m| {
+        m.subject = "To vedlegg".into();
+        m.attachments = vec![
+            innboks::sim::data::text_attachment("vedtak.pdf", "Vedtak"),
+            innboks::sim::data::text_attachment("rapport.bin", "Rapport"),
+        ];
+    });
+    let (_, out, _) = run(&["list", "--json"]).await;
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    let two = listed
+        .iter()
+        .find(|m| m["subject"] == "To vedlegg")
+        .and_then(|m| m["id"].as_str())
+        .expect("delivered")
+        .to_owned();
+    let dir = tempfile::tempdir().expect("dir");
+    let out_dir = dir.path().display().to_string();
+    let (code, out, err) = run(&[
+        "attachment",
+        "save",
+        &two,
+        "--all",
+        "--out",
+        &out_dir,
+        "--json",
+    ])
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let saved: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    let mut names: Vec<String> = saved
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .filter_map(|p| {
+            std::path::Path::new(p)
+                .file_name()?
+                .to_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["Rapport.bin", "Vedtak.pdf"],
+        "each file once, by its real name"
+    );
     let (code, out, err) =
         run(&["list", "--json", "--reportee", "all", "--folder", "drafts"]).await;
     assert_eq!(code, 0, "{err}");

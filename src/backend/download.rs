@@ -9,6 +9,40 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use crate::domain::ApiError;
 use crate::http::describe_reqwest_error;
 
+/// What a download wrote: its size, and the file name the server gave
+/// (`Content-Disposition`), made safe, when it gave one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Downloaded {
+    /// Bytes written.
+    pub bytes: u64,
+    /// The server's file name for it.
+    pub file_name: Option<String>,
+}
+
+/// The file name of a `Content-Disposition` header: `filename*=UTF-8''…` (percent-encoded)
+/// before `filename="…"`; made safe for the disk.
+pub fn disposition_name(header: &str) -> Option<String> {
+    let parts: Vec<&str> = header.split(';').map(str::trim).collect();
+    let extended = parts.iter().find_map(|p| {
+        let value = p.strip_prefix("filename*=")?;
+        let encoded = value.split_once("''").map_or(value, |(_, v)| v);
+        let bytes: Vec<u8> = url::form_urlencoded::parse(format!("x={encoded}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned().into_bytes())?;
+        String::from_utf8(bytes).ok()
+    });
+    let plain = || {
+        parts.iter().find_map(|p| {
+            let value = p.strip_prefix("filename=")?;
+            Some(value.trim_matches('"').to_owned())
+        })
+    };
+    extended
+        .or_else(plain)
+        .filter(|name| !name.trim().is_empty())
+        .map(|name| crate::text::safe_file_name(&name))
+}
+
 /// Streams the body of a successful `response` into `out`. Returns the total size.
 pub async fn stream_into<W: AsyncWrite + Unpin>(
     response: Response,

@@ -209,7 +209,7 @@ impl Backend {
         url: &str,
         out: &mut W,
         progress: impl FnMut(u64),
-    ) -> Result<u64, ApiError> {
+    ) -> Result<download::Downloaded, ApiError> {
         match self.active() {
             Active::Altinn2(b) => b.download(url, out, progress).await,
             Active::Altinn3(b) => b.download(url, out, progress).await,

@@ -155,8 +155,10 @@ pub async fn attachment_save(
             ));
         };
         match backend.download(&a.url, &mut file, report).await {
-            Ok(bytes) => {
-                saved.push(json!({"id": a.id, "path": path.display().to_string(), "bytes": bytes}))
+            Ok(downloaded) => {
+                drop(file);
+                let path = crate::paths::with_extension_of(&path, downloaded.file_name.as_deref());
+                saved.push(json!({"id": a.id, "path": path.display().to_string(), "bytes": downloaded.bytes}))
             }
             Err(error) => {
                 let _ = std::fs::remove_file(&path);

@@ -43,7 +43,13 @@ async fn download(ctx: &Ctx, url: &str, file_name: &str, dir: &Path) -> Result<P
         }
     };
     match ctx.backend.download(url, &mut file, progress).await {
-        Ok(_) => Ok(path),
+        Ok(downloaded) => {
+            drop(file);
+            Ok(crate::paths::with_extension_of(
+                &path,
+                downloaded.file_name.as_deref(),
+            ))
+        }
         Err(error) => {
             drop(file);
             let _ = std::fs::remove_file(&path);

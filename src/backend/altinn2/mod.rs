@@ -171,7 +171,7 @@ impl Altinn2 {
         url: &str,
         out: &mut W,
         mut progress: impl FnMut(u64),
-    ) -> Result<u64, ApiError> {
+    ) -> Result<super::download::Downloaded, ApiError> {
         let Some(current) = self.session.get() else {
             return Err(ApiError::SessionExpired);
         };
@@ -179,16 +179,23 @@ impl Altinn2 {
             .client
             .download_attachment(&current, url, out, &mut progress)
             .await;
-        if let Err(ApiError::Unauthorized { .. }) = &result {
-            if self.session.renew(&current).await == Renewal::Renewed {
-                if let Some(fresh) = self.session.get() {
-                    return self
-                        .client
-                        .download_attachment(&fresh, url, out, &mut progress)
-                        .await;
+        let bytes = match result {
+            Err(ApiError::Unauthorized { reason }) => {
+                match (self.session.renew(&current).await, self.session.get()) {
+                    (Renewal::Renewed, Some(fresh)) => {
+                        self.client
+                            .download_attachment(&fresh, url, out, &mut progress)
+                            .await?
+                    }
+                    _ => return Err(ApiError::Unauthorized { reason }),
                 }
             }
-        }
-        result
+            other => other?,
+        };
+        // (Altinn 2's file names come with the message.)
+        Ok(super::download::Downloaded {
+            bytes,
+            file_name: None,
+        })
     }
 }

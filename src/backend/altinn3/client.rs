@@ -470,7 +470,7 @@ impl Client {
         dialog_token: &str,
         out: &mut W,
         progress: impl FnMut(u64),
-    ) -> Result<u64, FileRefusal> {
+    ) -> Result<crate::backend::download::Downloaded, FileRefusal> {
         let url = self.foreign(url).map_err(FileRefusal::Failed)?;
         let response = self
             .files
@@ -502,8 +502,14 @@ impl Client {
                     }),
             ));
         }
-        crate::backend::download::stream_into(response, out, progress)
+        let file_name = response
+            .headers()
+            .get(reqwest::header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::backend::download::disposition_name);
+        let bytes = crate::backend::download::stream_into(response, out, progress)
             .await
-            .map_err(FileRefusal::Failed)
+            .map_err(FileRefusal::Failed)?;
+        Ok(crate::backend::download::Downloaded { bytes, file_name })
     }
 }

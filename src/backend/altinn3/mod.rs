@@ -17,6 +17,7 @@ use tokio::io::AsyncWrite;
 
 pub use client::Client;
 
+use super::download::Downloaded;
 use super::session::with_session;
 use crate::auth::SessionHandle;
 use crate::domain::{
@@ -587,7 +588,7 @@ impl Altinn3 {
         url: &str,
         out: &mut W,
         mut progress: impl FnMut(u64),
-    ) -> Result<u64, ApiError> {
+    ) -> Result<Downloaded, ApiError> {
         if url.starts_with("urn:dialogporten:") {
             return Err(ApiError::Local(if url.ends_with("expired") {
                 tr!("vedlegget er utløpt").into()
@@ -612,7 +613,7 @@ impl Altinn3 {
                 .download(&candidate, &token, out, &mut progress)
                 .await
             {
-                Ok(bytes) => return Ok(bytes),
+                Ok(downloaded) => return Ok(downloaded),
                 Err(client::FileRefusal::Refused) => {
                     tracing::info!("an attachment URL refused the dialog token; trying the next");
                 }
