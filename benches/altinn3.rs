@@ -1,5 +1,5 @@
 //! The Altinn 3 figures BENCHMARKS.md reports: a full sync of one party's 10,000 dialogs at
-//! 50 ms latency (pages of 1,000 by continuation token), a refresh of an unchanged
+//! 50 ms latency (a first page of 100, then 1,000 by continuation token), a refresh of an unchanged
 //! 100,000-dialog mailbox (`updatedAfter`), the first screen of «Alle» over
 //! 1,000 parties (10 groups of 100, the app's own scheduling through `update` and the
 //! runtime), a keystroke in the reportee switcher over 100,000 parties, and «Alle» over
