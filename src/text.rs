@@ -522,6 +522,43 @@ pub fn body_pieces(line: &str) -> Vec<(bool, String)> {
         .collect()
 }
 
+/// `text` made by [`html_to_text`] with its link numbers moved up by `by` (`[…][1]` and
+/// `[1]: …` become `[…][4]` and `[4]: …`), so several texts can share one list of links.
+pub fn shift_link_numbers(text: &str, by: usize) -> String {
+    if by == 0 {
+        return text.to_owned();
+    }
+    let shift = |digits: &str| digits.parse::<usize>().map(|n| (n + by).to_string());
+    text.lines()
+        .map(|line| {
+            // A footnote line: `[n]: url`.
+            if let Some((number, rest)) = line.strip_prefix('[').and_then(|r| r.split_once("]: ")) {
+                if let Ok(shifted) = shift(number) {
+                    return format!("[{shifted}]: {rest}");
+                }
+            }
+            // References: `][n]`.
+            let mut out = String::with_capacity(line.len() + 4);
+            let mut rest = line;
+            while let Some(at) = rest.find("][") {
+                out.push_str(&rest[..at + 2]);
+                rest = &rest[at + 2..];
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                match (rest[digits.len()..].starts_with(']'), shift(&digits)) {
+                    (true, Ok(shifted)) if !digits.is_empty() => {
+                        out.push_str(&shifted);
+                        rest = &rest[digits.len()..];
+                    }
+                    _ => {}
+                }
+            }
+            out.push_str(rest);
+            out
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A body as plain text, as the screen shows it but without styles (`show --text`).
 pub fn plain_body(body: &str) -> String {
     body.lines()
@@ -533,4 +570,24 @@ pub fn plain_body(body: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod link_numbers {
+    use super::*;
+
+    #[test]
+    fn a_threads_links_follow_the_bodys() {
+        let text = "Se [veiledningen][1] og [skjemaet][2].\n\n[1]: https://a.no/\n[2]: https://b.no/x?y=[1]";
+        let shifted = shift_link_numbers(text, 3);
+        assert_eq!(
+            shifted,
+            "Se [veiledningen][4] og [skjemaet][5].\n\n[4]: https://a.no/\n[5]: https://b.no/x?y=[1]"
+        );
+        assert_eq!(
+            body_links(&shifted),
+            ["https://a.no/", "https://b.no/x?y=[1]"]
+        );
+        assert_eq!(shift_link_numbers("[a][b] ][x] [1]", 2), "[a][b] ][x] [1]");
+    }
 }

@@ -66,15 +66,15 @@ async fn a_sent_form_shows_its_receipt_in_the_thread() {
     assert!(sent.iter().all(|m| m.kind == MessageKind::FormTask));
     let form = &sent[0];
     let opened = backend.open(&org, &form.id).await.expect("open");
+    let submission = opened
+        .thread
+        .iter()
+        .find(|e| e.title == "Innsending #1")
+        .expect("the submission in the thread");
     assert!(
-        opened.body.contains("Innsending #1"),
-        "the submission in the thread: {}",
-        opened.body
-    );
-    assert!(
-        opened.body.contains("Referansenummer") && opened.body.contains("Dato sendt"),
+        submission.text.contains("Referansenummer") && submission.text.contains("Dato sendt"),
         "the receipt's text, fetched with the dialog token: {}",
-        opened.body
+        submission.text
     );
     assert!(
         requests(
@@ -84,11 +84,27 @@ async fn a_sent_form_shows_its_receipt_in_the_thread() {
         "{:?}",
         sim.stats().requests
     );
-    // `show --text` prints the thread as the screen shows it, not as raw markdown.
-    let text = innboks::text::plain_body(&opened.body);
+    // The thread is kept apart from the body (its headings are drawn in the language in
+    // use), and its text is shown as the screen shows it, not as raw markdown.
     assert!(
-        text.contains("Tråd") && !text.contains("## ") && !text.contains("**"),
-        "{text}"
+        !opened.body.contains("Innsending #1") && !opened.body.contains("Tråd"),
+        "{}",
+        opened.body
+    );
+    for entry in &opened.thread {
+        let text = innboks::text::plain_body(&entry.text);
+        assert!(!text.contains("## ") && !text.contains("**"), "{text}");
+    }
+    // Links in the thread are numbered after the body's, one list for the link chooser.
+    let numbered: Vec<String> = opened
+        .thread
+        .iter()
+        .flat_map(|e| innboks::text::body_links(&e.text))
+        .collect();
+    assert!(
+        numbered.iter().all(|l| opened.links.contains(l)),
+        "{numbered:?} in {:?}",
+        opened.links
     );
     // The form's files: named by their display names, never a bare data type id.
     assert!(!opened.attachments.is_empty());

@@ -62,6 +62,7 @@ fn a_list_and_a_body_survive_a_reopen_unchanged() {
         portal_url: Some("https://www.altinn.no/x".into()),
         links: vec!["https://www.altinn.no/".into()],
         history: Vec::new(),
+        thread: Vec::new(),
     };
     {
         let mut cache = Cache::open(&path).expect("open");

@@ -90,6 +90,7 @@ fn detail(i: usize) -> Message {
         portal_url: None,
         links: Vec::new(),
         history: Vec::new(),
+        thread: Vec::new(),
     }
 }
 

@@ -64,6 +64,7 @@ fn message(i: usize) -> Message {
         portal_url: None,
         links: Vec::new(),
         history: Vec::new(),
+        thread: Vec::new(),
     }
 }
 

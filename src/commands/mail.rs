@@ -463,6 +463,13 @@ fn print_message(message: &crate::domain::Message, as_json: bool) {
                 .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted, "all_attachments": a.bundle}))
                 .collect(),
         );
+        value["thread"] = serde_json::Value::Array(
+            message
+                .thread
+                .iter()
+                .map(|e| json!({"at": date(e.at), "from": e.from, "title": e.title, "text": e.text, "readable": e.readable}))
+                .collect(),
+        );
         value["history"] = serde_json::Value::Array(
             message
                 .history
@@ -498,8 +505,22 @@ fn print_message(message: &crate::domain::Message, as_json: bool) {
             }
         }
         say!();
-        // The body as the screen shows it, without its marks (`## `, `**`).
+        // The body as the screen shows it, without its marks (`## `, `**`), then the thread.
         say!("{}", crate::text::plain_body(&message.body));
+        if !message.thread.is_empty() {
+            say!();
+            say!("{}", tr!("Tråd"));
+            for entry in &message.thread {
+                say!();
+                say!("{}", entry.heading());
+                if !entry.readable {
+                    say!("{}", tr!("Du har ikke tilgang til denne."));
+                } else if !entry.text.is_empty() {
+                    say!();
+                    say!("{}", crate::text::plain_body(&entry.text));
+                }
+            }
+        }
     }
 }
 

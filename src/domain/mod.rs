@@ -222,6 +222,44 @@ pub struct Message {
     /// What happened to it, oldest first (Altinn 3's activities; empty on Altinn 2).
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// The messages within it, oldest first (Altinn 3's transmissions), apart from the
+    /// body: their headings are the screen's, in the language in use.
+    #[serde(default)]
+    pub thread: Vec<ThreadEntry>,
+}
+
+impl ThreadEntry {
+    /// Its heading, in the language in use: `18.11.2026 08:12 · Skatteetaten · Varsel sendt`.
+    pub fn heading(&self) -> String {
+        let when = self.at.map(crate::text::date_time_text).unwrap_or_default();
+        let from = self.from.clone().unwrap_or_else(|| tr!("Du").to_owned());
+        format!("{when} · {from} · {}", self.title)
+    }
+
+    /// Lines it takes on the screen: a blank, its heading, and a blank and its text (or a
+    /// line saying it may not be read).
+    pub fn line_count(&self) -> usize {
+        match (self.readable, self.text.is_empty()) {
+            (false, _) => 3,
+            (true, true) => 2,
+            (true, false) => 3 + self.text.lines().count(),
+        }
+    }
+}
+
+/// One message within a dialog (an Altinn 3 transmission).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ThreadEntry {
+    /// When it was sent.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who sent it (sanitised); `None`: the user.
+    pub from: Option<String>,
+    /// Its title (sanitised).
+    pub title: String,
+    /// Its text (summary and fetched content, as text; links numbered after the body's).
+    pub text: String,
+    /// The user may read it.
+    pub readable: bool,
 }
 
 /// One event in a message's history.

@@ -171,6 +171,7 @@ fn message_lines(
     } else {
         let header = lines.len();
         let body_skip = skip.saturating_sub(header);
+        let before = lines.len();
         lines.extend(
             message
                 .body
@@ -179,6 +180,16 @@ fn message_lines(
                 .take(rows)
                 .map(|l| body_line(l, theme)),
         );
+        let shown = lines.len() - before;
+        if shown < rows && !message.thread.is_empty() {
+            let thread_skip = body_skip.saturating_sub(message.body.lines().count());
+            lines.extend(
+                thread_lines(message, theme)
+                    .into_iter()
+                    .skip(thread_skip)
+                    .take(rows - shown),
+            );
+        }
         return lines
             .into_iter()
             .skip(skip.min(header))
@@ -219,6 +230,25 @@ fn history_lines(
         lines.push(Line::from(spans));
     }
     lines.into_iter().skip(skip).take(rows).collect()
+}
+
+/// The thread after the body: its heading, and each message with when, who and what.
+fn thread_lines(message: &Message, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::raw(""), Line::styled(tr!("Tråd"), theme.title)];
+    for entry in &message.thread {
+        out.push(Line::raw(""));
+        out.push(Line::styled(entry.heading(), theme.title));
+        if !entry.readable {
+            out.push(Line::styled(
+                tr!("Du har ikke tilgang til denne."),
+                theme.dim,
+            ));
+        } else if !entry.text.is_empty() {
+            out.push(Line::raw(""));
+            out.extend(entry.text.lines().map(|l| body_line(l, theme)));
+        }
+    }
+    out
 }
 
 /// A line of a body as text converters write it, styled: a heading (`## Tråd`) without its

@@ -8,7 +8,7 @@ use crate::i18n::tr;
 
 use super::view::{cache_rows, owner_by_id};
 use super::{failure, next_request};
-use crate::domain::Message;
+use crate::domain::{Message, ThreadEntry};
 
 /// Points the detail pane at the selected message and fetches it as a preview
 /// (`markAsRead=false`, debounced) unless it is already fetched.
@@ -102,7 +102,12 @@ pub(super) fn open_selected(app: &mut App) -> Vec<Effect> {
 /// Lines in the detail pane's content, for clamping the scroll position.
 pub(super) fn detail_lines(app: &App) -> usize {
     app.detail_message().map_or(0, |m| {
-        m.body.lines().count() + 6 + m.attachments.len().min(1)
+        let thread = if m.thread.is_empty() {
+            0
+        } else {
+            2 + m.thread.iter().map(ThreadEntry::line_count).sum::<usize>()
+        };
+        m.body.lines().count() + 6 + m.attachments.len().min(1) + thread
     })
 }
 

@@ -293,6 +293,7 @@ impl HalMessage {
             .collect();
         Message {
             history: Vec::new(),
+            thread: Vec::new(),
             summary,
             summary_text: clean_opt(&self.summary),
             links: crate::text::body_links(&body),

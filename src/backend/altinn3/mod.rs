@@ -353,6 +353,7 @@ impl Altinn3 {
             portal_url: None,
             links: Vec::new(),
             history: Vec::new(),
+            thread: Vec::new(),
         })
     }
 

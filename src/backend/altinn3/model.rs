@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::domain::{
     Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary, Party, PartyKind,
+    ThreadEntry,
 };
 use crate::text::{markdown_to_text, safe_file_name, sanitize_line, sanitize_multiline};
 
@@ -611,6 +612,52 @@ impl Dialog {
     }
 }
 
+impl Transmission {
+    /// The entry of a message's thread: who, when, what, and its text (the summary, then
+    /// the content fetched from its reference), as text.
+    fn to_entry(
+        &self,
+        owner: &str,
+        fetched: Option<&Option<String>>,
+        languages: &[&str],
+    ) -> ThreadEntry {
+        let from = match self.sender.actor_type.as_str() {
+            "ServiceOwner" => Some(owner.to_owned()),
+            _ => self.sender.actor_name.as_deref().map(sanitize_line),
+        };
+        let title = self
+            .content
+            .title
+            .as_ref()
+            .and_then(|v| v.line(languages))
+            .unwrap_or_default();
+        let mut markdown = String::new();
+        if self.is_authorized {
+            if let Some(text) = self
+                .content
+                .summary
+                .as_ref()
+                .and_then(|v| v.line(languages))
+            {
+                markdown.push_str(&embed_markdown(None, &text));
+                markdown.push_str("\n\n");
+            }
+            if let Some(Some(body)) = fetched {
+                markdown.push_str(body);
+            }
+        }
+        ThreadEntry {
+            at: self.created_at,
+            from,
+            title,
+            text: markdown_to_text(&markdown, BODY_WIDTH)
+                .trim_end()
+                .to_owned(),
+            readable: self.is_authorized,
+        }
+    }
+}
+
 /// What opening a dialog fetched besides the dialog: its main content and each
 /// transmission's body (in the transmissions' order), as markdown fragments, and the
 /// dialog's address in the web inbox.
@@ -662,48 +709,6 @@ impl Dialog {
                 markdown.push_str("\n\n");
             }
         }
-        if !self.transmissions.is_empty() {
-            markdown.push_str(&format!("## {}\n\n", tr!("Tråd")));
-            for (i, t) in self.transmissions.iter().enumerate() {
-                let who = match t.sender.actor_type.as_str() {
-                    "ServiceOwner" => sanitize_line(&summary.service_owner),
-                    _ => t
-                        .sender
-                        .actor_name
-                        .as_deref()
-                        .map(sanitize_line)
-                        .unwrap_or_else(|| tr!("Du").into()),
-                };
-                let when = t
-                    .created_at
-                    .map(crate::text::date_time_text)
-                    .unwrap_or_default();
-                let title = t
-                    .content
-                    .title
-                    .as_ref()
-                    .and_then(|v| v.line(languages))
-                    .unwrap_or_default();
-                markdown.push_str(&format!(
-                    "**{} · {} · {}**\n\n",
-                    embed_markdown(None, &when),
-                    embed_markdown(None, &who),
-                    embed_markdown(None, &title)
-                ));
-                if !t.is_authorized {
-                    markdown.push_str(&format!("*{}*\n\n", tr!("Du har ikke tilgang til denne.")));
-                    continue;
-                }
-                if let Some(text) = t.content.summary.as_ref().and_then(|v| v.line(languages)) {
-                    markdown.push_str(&embed_markdown(None, &text));
-                    markdown.push_str("\n\n");
-                }
-                if let Some(Some(body)) = fetched.transmissions.get(i) {
-                    markdown.push_str(body);
-                    markdown.push_str("\n\n");
-                }
-            }
-        }
         let actions = self.actions(languages);
         if !actions.links.is_empty() {
             markdown.push_str(&format!(
@@ -739,6 +744,21 @@ impl Dialog {
             }
         }
         let text = markdown_to_text(&markdown, BODY_WIDTH);
+        let mut links = crate::text::body_links(&text);
+        let thread = self
+            .transmissions
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let entry = t.to_entry(&summary_owner, fetched.transmissions.get(i), languages);
+                let entry = ThreadEntry {
+                    text: crate::text::shift_link_numbers(&entry.text, links.len()),
+                    ..entry
+                };
+                links.extend(crate::text::body_links(&entry.text));
+                entry
+            })
+            .collect();
         let attachments = self
             .attachments_with_urls(languages)
             .into_iter()
@@ -751,11 +771,12 @@ impl Dialog {
                 .as_ref()
                 .and_then(|s| pick(&s.value, languages))
                 .map(sanitize_multiline),
-            links: crate::text::body_links(&text),
+            links,
             body: text,
             attachments,
             archive_reference: None,
             portal_url: fetched.web_address.clone(),
+            thread,
             history: {
                 let mut history: Vec<_> = self
                     .activities
