@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::{all, query};
+
 use innboks::backend::Backend;
 use innboks::domain::{
     ApiError, Cursor, Folder, Inbox, MessageAction, MessageKind, MessageStatus, Query,
@@ -15,31 +17,6 @@ async fn start(messages: usize) -> (Simulator, Backend) {
     let sim = common::start_altinn3(messages).await;
     let backend = common::altinn3_backend(&sim).await;
     (sim, backend)
-}
-
-fn query(folder: Folder) -> Query {
-    Query {
-        folder: Some(folder),
-        ..Query::default()
-    }
-}
-
-/// Every message of an inbox and folder, page after page.
-async fn all(
-    backend: &Backend,
-    inbox: &Inbox,
-    query: &Query,
-) -> Vec<innboks::domain::MessageSummary> {
-    let mut out = Vec::new();
-    let mut cursor = Cursor::Offset(0);
-    loop {
-        let page = backend.page(inbox, query, &cursor).await.expect("page");
-        out.extend(page.messages);
-        match page.next {
-            Some(next) if page.has_more => cursor = Cursor::Next(next),
-            _ => return out,
-        }
-    }
 }
 
 #[tokio::test]

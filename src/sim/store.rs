@@ -10,9 +10,9 @@
 use chrono::{DateTime, Utc};
 
 pub use super::world::{
-    initial_state, message_key, new_revision, utc, uuid4, uuid7, Activity, ActorRef, Altinn3,
-    CorrespondenceStatus, DataElement, DialogState, Label, LabelEntry, Origin, Place, SeenEntry,
-    Transmission,
+    initial_state, message_key, new_revision, submission, utc, uuid4, uuid7, Activity, ActorRef,
+    Altinn3, CorrespondenceStatus, DataElement, DialogState, Label, LabelEntry, Origin, Place,
+    SeenEntry, Transmission,
 };
 use super::world::{Reportee, ReporteeKind, SimMessage, SimStatus, World};
 
@@ -377,27 +377,12 @@ pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<
                 )),
                 attachments: Vec::new(),
             },
-            Transmission {
-                id: uuid7(at + chrono::Duration::hours(2), &format!("tr|2|{key}")),
-                at: at + chrono::Duration::hours(2),
-                kind: "Submission",
-                by: ActorRef::Person(0),
-                title: vec![
-                    ("nb", "Innsending #1".into()),
-                    ("nn", "Innsending #1".into()),
-                    ("en", "Submission #1".into()),
-                ],
-                summary: Vec::new(),
-                authorized: true,
-                body: None,
-                receipt: true,
-                attachments: vec![DataElement {
-                    data_type: Some("ref-data-as-pdf"),
-                    file_name: "Skjema.pdf".into(),
-                    media_type: "application/pdf",
-                    api: false,
-                }],
-            },
+            submission(
+                uuid7(at + chrono::Duration::hours(2), &format!("tr|2|{key}")),
+                at + chrono::Duration::hours(2),
+                "Skjema.pdf".into(),
+                false,
+            ),
             Transmission {
                 id: uuid7(at + chrono::Duration::hours(3), &format!("tr|3|{key}")),
                 at: at + chrono::Duration::hours(3),

@@ -681,8 +681,34 @@ fn submissions(message: &SimMessage, dialog: &str) -> Vec<Transmission> {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    vec![Transmission {
-        id: uuid7(at, &format!("submission|1|{dialog}")),
+    vec![submission(
+        uuid7(at, &format!("submission|1|{dialog}")),
+        at,
+        format!("{pdf_name}.pdf"),
+        true,
+    )]
+}
+
+/// A form's submission as the dialogporten adapter makes it: «Innsending #1» by the person
+/// who sent it, its receipt behind the content reference, the form as `pdf` in the portal
+/// and, with `data`, the form's data in Storage.
+pub fn submission(id: String, at: DateTime<Utc>, pdf: String, data: bool) -> Transmission {
+    let mut attachments = vec![DataElement {
+        data_type: Some("ref-data-as-pdf"),
+        file_name: pdf,
+        media_type: "application/pdf",
+        api: false,
+    }];
+    if data {
+        attachments.push(DataElement {
+            data_type: Some("model"),
+            file_name: "model".into(),
+            media_type: "application/xml",
+            api: true,
+        });
+    }
+    Transmission {
+        id,
         at,
         kind: "Submission",
         by: ActorRef::Person(0),
@@ -695,21 +721,8 @@ fn submissions(message: &SimMessage, dialog: &str) -> Vec<Transmission> {
         authorized: true,
         body: None,
         receipt: true,
-        attachments: vec![
-            DataElement {
-                data_type: Some("ref-data-as-pdf"),
-                file_name: format!("{pdf_name}.pdf"),
-                media_type: "application/pdf",
-                api: false,
-            },
-            DataElement {
-                data_type: Some("model"),
-                file_name: "model".into(),
-                media_type: "application/xml",
-                api: true,
-            },
-        ],
-    }]
+        attachments,
+    }
 }
 
 /// Where a message lives: (mailbox index, position in it).

@@ -145,3 +145,30 @@ pub fn home_env(home: &std::path::Path) -> Vec<(&'static str, String)> {
 /// read its Norwegian; an empty variable counts as unset).
 pub const LOCALE: [(&str, &str); 3] =
     [("LANG", "nb_NO.UTF-8"), ("LC_ALL", ""), ("LC_MESSAGES", "")];
+
+/// A query for one folder.
+pub fn query(folder: innboks::domain::Folder) -> innboks::domain::Query {
+    innboks::domain::Query {
+        folder: Some(folder),
+        ..innboks::domain::Query::default()
+    }
+}
+
+/// Every message of an inbox and folder, page after page (by continuation token).
+pub async fn all(
+    backend: &innboks::backend::Backend,
+    inbox: &innboks::domain::Inbox,
+    query: &innboks::domain::Query,
+) -> Vec<innboks::domain::MessageSummary> {
+    use innboks::domain::Cursor;
+    let mut out = Vec::new();
+    let mut cursor = Cursor::Offset(0);
+    loop {
+        let page = backend.page(inbox, query, &cursor).await.expect("page");
+        out.extend(page.messages);
+        match page.next {
+            Some(next) if page.has_more => cursor = Cursor::Next(next),
+            _ => return out,
+        }
+    }
+}
