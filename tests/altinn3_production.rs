@@ -102,6 +102,14 @@ async fn a_sent_form_shows_its_receipt_in_the_thread() {
         error.to_string().contains("nettleseren") && error.to_string().contains("/af/inbox/"),
         "{error}"
     );
+    let address = error
+        .to_string()
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let page = reqwest::get(&address).await.expect("the web inbox's page");
+    assert_eq!(page.status(), 200, "{address}");
     // Confirm and purge are a letter's: a form does not offer them, and that is said.
     for action in [MessageAction::Confirm, MessageAction::Purge] {
         let refused = backend

@@ -138,6 +138,7 @@ async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Respo
                 | &"serviceprovider"
                 | &"storage"
                 | &"authentication"
+                | &"af"
         )
     );
     let api = segments.first() == Some(&"api") || altinn3;

@@ -95,7 +95,7 @@ pub(crate) fn dispatch(
     match segments.first() {
         Some(&"dialogporten") => dialogporten::route(request, &segments[1..], &original[1..]),
         Some(&"correspondence") => correspondence::route(request, &segments[1..], &original[1..]),
-        Some(&"serviceprovider" | &"storage" | &"authentication")
+        Some(&"serviceprovider" | &"storage" | &"authentication" | &"af")
             if request.method == Method::GET =>
         {
             provider::route(request, original)

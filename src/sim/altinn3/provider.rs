@@ -3,7 +3,8 @@
 //! strings as such URLs have), the receipts of app submissions at Storage's Dialogporten
 //! adapter (`/storage/dialogporten/api/v1/receipt/…`, for the dialog token only), Altinn
 //! Storage's data elements (which do not take a dialog token), and the portal's
-//! authentication redirect and pages (for a browser, not for a program).
+//! authentication redirect and pages, Arbeidsflate's included (for a browser, not for a
+//! program).
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,8 +17,8 @@ use crate::sim::data::SimMessage;
 use crate::sim::lock;
 use crate::sim::store::{self, DialogState};
 
-/// Routes a GET under `/serviceprovider`, `/storage` or `/authentication` (segments lower
-/// case, `original` as sent).
+/// Routes a GET under `/serviceprovider`, `/storage`, `/authentication` or `/af` (segments
+/// lower case, `original` as sent).
 pub(crate) fn route(request: &Request<'_>, original: &[&str]) -> (&'static str, Response) {
     let lower: Vec<String> = original.iter().map(|s| s.to_ascii_lowercase()).collect();
     let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
@@ -48,6 +49,7 @@ pub(crate) fn route(request: &Request<'_>, original: &[&str]) -> (&'static str, 
             ("/authentication/api/v1/authentication", to_login(request))
         }
         ["authentication", "login"] => ("/authentication/login", page("innloggingen")),
+        ["af", "inbox", _] => ("/af/inbox/{id}", page("meldingen i Arbeidsflate")),
         _ => ("other", error(404, 1001, "Not found")),
     }
 }
