@@ -463,6 +463,12 @@ fn a_letter_at_the_high_level_brings_a_step_up_login_and_opens_after_it() {
         app.status
     );
     assert_eq!(app.screen, Screen::Inbox, "said, not forced");
+    // Esc turns it down: the session there is still works.
+    update(&mut app, key(KeyCode::Char('L')));
+    assert_eq!(app.screen, Screen::Login);
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Inbox, "Esc goes back");
+    assert!(app.login.step_up.is_none());
     update(&mut app, key(KeyCode::Char('L')));
     assert_eq!(app.screen, Screen::Login);
     assert!(app.login.relogin, "over the kept inbox");

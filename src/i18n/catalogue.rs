@@ -741,4 +741,5 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["demo · simulert Altinn 2", "demo · simulert Altinn 2", "demo · simulated Altinn 2"],
     ["Melding", "Melding", "Message"],
     ["melding", "melding", "message"],
+    ["Ingen innlogging på høyt nivå; økten du har, gjelder fortsatt.", "Inga innlogging på høgt nivå; økta du har, gjeld framleis.", "No login at the high level; the session you have still holds."],
 ];

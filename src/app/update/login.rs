@@ -133,6 +133,16 @@ pub(super) fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         app.login.focus = Some(order[next]);
     };
     match (focused, key.code) {
+        (_, KeyCode::Esc) if app.login.step_up.is_some() => {
+            // A step-up is a choice: the session it would replace still works.
+            app.login.step_up = None;
+            app.login.relogin = false;
+            app.login.error = None;
+            app.screen = Screen::Inbox;
+            app.status = Some(Status::Info(
+                tr!("Ingen innlogging på høyt nivå; økten du har, gjelder fortsatt.").into(),
+            ));
+        }
         (_, KeyCode::Esc) => {
             if app.login.error.is_some() {
                 app.login.error = None;

@@ -37,7 +37,8 @@ const FAST_PAGE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Items in the first page of a group of «Alle»: enough for a screen (50 rows) once the
 /// groups are merged, few enough that every group answers fast and 1,000 groups stay light
-/// to merge; the next pages, asked for where the list needs them, are full.
+/// to merge; the next pages, asked for where the list needs them, are as large as
+/// [`PAGE_LIMIT`] or, once pages answer quickly, [`LARGE_PAGE_LIMIT`].
 pub const GROUP_FIRST_PAGE_LIMIT: usize = 50;
 
 /// The statuses Arbeidsflate's inbox asks for (everything but drafts).
