@@ -113,44 +113,44 @@ impl Refresher {
                 ended_without_refresh().into()
             }));
         }
-        if !stored.refresh {
-            let expires_at = stored
+        let renews = stored.refresh;
+        // A session without a refresh token kept its access token, for as long as it lives.
+        let (refresh_token, access_token, expires_at) = if renews {
+            let kept = stored.refresh_token.clone();
+            (Some(kept), Secret::default(), SystemTime::now())
+        } else {
+            let until = stored
                 .refresh_expires_at
                 .map_or_else(SystemTime::now, |at| {
                     std::time::UNIX_EPOCH + Duration::from_secs(at)
                 });
-            let access_token = stored.refresh_token.clone();
             session.set(Some(Session::Bearer {
-                access_token: access_token.clone(),
+                access_token: stored.refresh_token.clone(),
             }));
-            return Ok(Arc::new(Self {
-                provider,
-                session,
-                store,
-                tokens: Mutex::new(Tokens {
-                    refresh_token: None,
-                    access_token,
-                    expires_at,
-                    lifetime: expires_at
-                        .duration_since(SystemTime::now())
-                        .unwrap_or_default(),
-                    stored,
-                }),
-            }));
-        }
+            (None, stored.refresh_token.clone(), until)
+        };
+        let lifetime = if renews {
+            Duration::from_secs(120)
+        } else {
+            expires_at
+                .duration_since(SystemTime::now())
+                .unwrap_or_default()
+        };
         let refresher = Arc::new(Self {
             provider,
             session,
             store,
             tokens: Mutex::new(Tokens {
-                refresh_token: Some(stored.refresh_token.clone()),
-                access_token: Secret::default(),
-                expires_at: SystemTime::now(),
-                lifetime: Duration::from_secs(120),
+                refresh_token,
+                access_token,
+                expires_at,
+                lifetime,
                 stored,
             }),
         });
-        refresher.refresh(None).await?;
+        if renews {
+            refresher.refresh(None).await?;
+        }
         Ok(refresher)
     }
 
@@ -187,6 +187,11 @@ impl Refresher {
                 return Ok(tokens.expires_at);
             }
         }
+        let Some(mut current) = tokens.refresh_token.clone() else {
+            // Nothing to renew with: the session ends with its access token.
+            self.end();
+            return Err(AuthError::InvalidGrant(ended_without_refresh().into()));
+        };
         let _lock = match &self.store {
             Some(store) => {
                 let store = store.clone();
@@ -210,12 +215,6 @@ impl Refresher {
                 .await
                 .ok()
                 .flatten();
-        let Some(current) = tokens.refresh_token.clone() else {
-            // Nothing to renew with: the session ends with its access token.
-            self.end();
-            return Err(AuthError::InvalidGrant(ended_without_refresh().into()));
-        };
-        let mut current = current;
         if let Some(stored) = latest {
             if stored.issuer == tokens.stored.issuer
                 && stored.refresh
