@@ -385,19 +385,23 @@ impl Altinn3 {
             Some(embed) if !token.is_empty() => Some(self.embedded(embed, &token).await),
             _ => None,
         };
-        let mut transmissions = Vec::with_capacity(dialog.transmissions.len());
-        for t in &dialog.transmissions {
+        // The transmissions' bodies at once: each is a request of its own.
+        let transmissions = futures::future::join_all(dialog.transmissions.iter().map(|t| {
             let embed = t
                 .content
                 .content_reference
                 .as_ref()
                 .filter(|_| t.is_authorized && !token.is_empty())
                 .and_then(|r| model::embed_url(r, &languages));
-            transmissions.push(match embed {
-                Some(embed) => Some(self.embedded(embed, &token).await),
-                None => None,
-            });
-        }
+            let token = &token;
+            async move {
+                match embed {
+                    Some(embed) => Some(self.embedded(embed, token).await),
+                    None => None,
+                }
+            }
+        }))
+        .await;
         let fetched = model::Fetched {
             body,
             transmissions,
@@ -432,25 +436,23 @@ impl Altinn3 {
                 .tokens
                 .insert(key.clone(), (token.clone(), expiry_of(token)));
         }
-        let languages = self.client.languages();
-        let urls = dialog
-            .attachments
-            .iter()
-            .chain(
-                dialog
-                    .transmissions
-                    .iter()
-                    .flat_map(|t| t.attachments.iter()),
-            )
-            .flat_map(|a| a.urls.iter().map(|u| u.url.clone()))
-            .chain(model::main_content_url(&texts, &languages).map(|(url, _)| url));
-        for url in urls {
-            memory.urls.insert(url, key.clone());
-        }
-        for (attachment, others) in dialog.attachments_with_urls(&languages) {
-            if !others.is_empty() {
-                memory.alternatives.insert(attachment.url, others);
+        for attachment in dialog.all_attachments() {
+            let urls: Vec<String> = attachment
+                .urls_to_try()
+                .into_iter()
+                .map(|u| u.url.clone())
+                .collect();
+            for url in &urls {
+                memory.urls.insert(url.clone(), key.clone());
             }
+            if let [first, others @ ..] = urls.as_slice() {
+                if !others.is_empty() {
+                    memory.alternatives.insert(first.clone(), others.to_vec());
+                }
+            }
+        }
+        if let Some((url, _)) = model::main_content_url(&texts, &self.client.languages()) {
+            memory.urls.insert(url, key.clone());
         }
         memory.items.insert(key, dialog.item.clone());
         Ok((dialog, texts))
@@ -537,13 +539,11 @@ impl Altinn3 {
     /// first.
     async fn purge(&self, id: &str) -> Result<(), ApiError> {
         let (dialog, _) = self.fetch_dialog(id).await?;
-        let url = dialog
-            .api_endpoint("purgeCorrespondence", "DELETE")
-            .ok_or_else(|| ApiError::Unsupported {
-                what: tr!("denne meldingen kan ikke slettes for godt herfra (den tilbyr det ikke)")
-                    .into(),
-            })?
-            .to_owned();
+        let url = dialog.offered(
+            "purgeCorrespondence",
+            "DELETE",
+            tr!("denne meldingen kan ikke slettes for godt herfra (den tilbyr det ikke)"),
+        )?;
         let in_bin = dialog
             .item
             .end_user_context
@@ -565,13 +565,11 @@ impl Altinn3 {
     /// fetched first through its `getCorrespondence` action (Correspondence requires it).
     async fn confirm(&self, _inbox: &Inbox, id: &str) -> Result<(), ApiError> {
         let (dialog, _) = self.fetch_dialog(id).await?;
-        let confirm = dialog
-            .api_endpoint("confirmCorrespondence", "POST")
-            .ok_or_else(|| ApiError::Unsupported {
-                what: tr!("denne meldingen ber ikke om bekreftelse av mottak (eller den er gitt)")
-                    .into(),
-            })?
-            .to_owned();
+        let confirm = dialog.offered(
+            "confirmCorrespondence",
+            "POST",
+            tr!("denne meldingen ber ikke om bekreftelse av mottak (eller den er gitt)"),
+        )?;
         let letter = dialog
             .api_endpoint("getCorrespondence", "GET")
             .map(str::to_owned);

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::domain::{
-    Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary, Party, PartyKind,
-    ThreadEntry,
+    ApiError, Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary, Party,
+    PartyKind, ThreadEntry,
 };
 use crate::text::{markdown_to_text, safe_file_name, sanitize_line, sanitize_multiline};
 
@@ -541,12 +541,20 @@ pub fn file_name_for(
     }
 }
 
-/// A dialog's attachment: named from its display name and media type; its URLs in the
-/// order to try them (`Gui` first: Correspondence's take the dialog token; then `Api`).
-/// Correspondence's "all attachments" zip is marked as the bundle it is.
-fn attachment(a: &DialogAttachment, languages: &[&str]) -> (Attachment, Vec<String>) {
-    let mut urls: Vec<&AttachmentUrl> = a.urls.iter().collect();
-    urls.sort_by_key(|u| !u.consumer_type.eq_ignore_ascii_case("Gui"));
+impl DialogAttachment {
+    /// Its URLs in the order to try them: `Gui` first (Correspondence's take the dialog
+    /// token), then `Api`.
+    pub fn urls_to_try(&self) -> Vec<&AttachmentUrl> {
+        let mut urls: Vec<&AttachmentUrl> = self.urls.iter().collect();
+        urls.sort_by_key(|u| !u.consumer_type.eq_ignore_ascii_case("Gui"));
+        urls
+    }
+}
+
+/// A dialog's attachment, named from its display name and media type, at the first of its
+/// URLs to try; Correspondence's "all attachments" zip is marked as the bundle it is.
+fn attachment(a: &DialogAttachment, languages: &[&str]) -> Attachment {
+    let urls = a.urls_to_try();
     let url = urls.first().map(|u| u.url.clone()).unwrap_or_default();
     let media = urls.iter().find_map(|u| u.media_type.as_deref());
     let display = pick(&a.display_name, languages).map(sanitize_line);
@@ -558,19 +566,15 @@ fn attachment(a: &DialogAttachment, languages: &[&str]) -> (Attachment, Vec<Stri
     };
     let bundle = media.is_some_and(|m| m.eq_ignore_ascii_case("application/zip"))
         && url.ends_with("/attachments/downloadall");
-    let alternatives = urls.iter().skip(1).map(|u| u.url.clone()).collect();
-    (
-        Attachment {
-            id: sanitize_line(&a.id),
-            name: format!("{}{note}", display.unwrap_or_else(|| file_name.clone())),
-            file_name,
-            size: None,
-            encrypted: false,
-            url,
-            bundle,
-        },
-        alternatives,
-    )
+    Attachment {
+        id: sanitize_line(&a.id),
+        name: format!("{}{note}", display.unwrap_or_else(|| file_name.clone())),
+        file_name,
+        size: None,
+        encrypted: false,
+        url,
+        bundle,
+    }
 }
 
 /// What a dialog's GUI actions become on the screen: GET ones are links; the POST and
@@ -615,12 +619,7 @@ impl Dialog {
 impl Transmission {
     /// The entry of a message's thread: who, when, what, and its text (the summary, then
     /// the content fetched from its reference), as text.
-    fn to_entry(
-        &self,
-        owner: &str,
-        fetched: Option<&Option<String>>,
-        languages: &[&str],
-    ) -> ThreadEntry {
+    fn to_entry(&self, owner: &str, fetched: Option<&str>, languages: &[&str]) -> ThreadEntry {
         let from = match self.sender.actor_type.as_str() {
             "ServiceOwner" => Some(owner.to_owned()),
             _ => self.sender.actor_name.as_deref().map(sanitize_line),
@@ -642,7 +641,7 @@ impl Transmission {
                 markdown.push_str(&embed_markdown(None, &text));
                 markdown.push_str("\n\n");
             }
-            if let Some(Some(body)) = fetched {
+            if let Some(body) = fetched {
                 markdown.push_str(body);
             }
         }
@@ -656,6 +655,19 @@ impl Transmission {
             readable: self.is_authorized,
         }
     }
+}
+
+/// A list under its heading, when it has items.
+fn push_list(markdown: &mut String, heading: &str, items: impl Iterator<Item = String>) {
+    let items: Vec<String> = items.collect();
+    if items.is_empty() {
+        return;
+    }
+    markdown.push_str(&format!("## {heading}\n\n"));
+    for item in items {
+        markdown.push_str(&format!("- {item}\n"));
+    }
+    markdown.push('\n');
 }
 
 /// What opening a dialog fetched besides the dialog: its main content and each
@@ -672,19 +684,27 @@ pub struct Fetched {
 }
 
 impl Dialog {
-    /// Every attachment, the dialog's and then each transmission's, with the other URLs
-    /// to try for each.
-    pub fn attachments_with_urls(&self, languages: &[&str]) -> Vec<(Attachment, Vec<String>)> {
+    /// Every attachment as the dialog sends it: the dialog's, then each transmission's.
+    pub fn all_attachments(&self) -> impl Iterator<Item = &DialogAttachment> {
         self.attachments
             .iter()
             .chain(self.transmissions.iter().flat_map(|t| t.attachments.iter()))
-            .map(|a| attachment(a, languages))
-            .collect()
     }
 
-    /// Maps to a whole message: the body (markdown made text) with the transmissions as a
-    /// thread after it (each with its fetched body), the browser actions as numbered
-    /// links, and what innboks does itself or only the browser can.
+    /// The URL of the API action named `name` for `method`, or `refusal` in words when
+    /// the dialog does not offer it to this user.
+    pub fn offered(&self, name: &str, method: &str, refusal: &str) -> Result<String, ApiError> {
+        self.api_endpoint(name, method)
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::Unsupported {
+                what: refusal.to_owned(),
+            })
+    }
+
+    /// Maps to a whole message: the body (the main content, markdown made text) with the
+    /// actions after it (browser links numbered, what innboks does itself, what only the
+    /// browser can), and the transmissions as its thread, apart (each with its fetched
+    /// body, its links numbered after the body's).
     pub fn to_message(
         &self,
         texts: &DialogTexts,
@@ -710,38 +730,33 @@ impl Dialog {
             }
         }
         let actions = self.actions(languages);
-        if !actions.links.is_empty() {
+        let plain = |text: &str| embed_markdown(None, text);
+        push_list(
+            &mut markdown,
+            tr!("Handlinger (åpnes i nettleseren)"),
+            actions
+                .links
+                .iter()
+                .map(|(title, url)| format!("[{}]({url})", plain(title))),
+        );
+        push_list(
+            &mut markdown,
+            tr!("Handlinger i innboks"),
+            actions
+                .by_key
+                .iter()
+                .map(|(title, key)| format!("{}: {}", plain(title), plain(key))),
+        );
+        push_list(
+            &mut markdown,
+            tr!("Bare i nettleseren"),
+            actions.browser_only.iter().map(|title| plain(title)),
+        );
+        if let (false, Some(address)) = (actions.browser_only.is_empty(), &fetched.web_address) {
             markdown.push_str(&format!(
-                "## {}\n\n",
-                tr!("Handlinger (åpnes i nettleseren)")
+                "{} <{address}>\n",
+                tr!("Åpne meldingen i Altinn:")
             ));
-            for (title, url) in &actions.links {
-                markdown.push_str(&format!("- [{}]({url})\n", embed_markdown(None, title)));
-            }
-            markdown.push('\n');
-        }
-        if !actions.by_key.is_empty() {
-            markdown.push_str(&format!("## {}\n\n", tr!("Handlinger i innboks")));
-            for (title, key) in &actions.by_key {
-                markdown.push_str(&format!(
-                    "- {}: {}\n",
-                    embed_markdown(None, title),
-                    embed_markdown(None, key)
-                ));
-            }
-            markdown.push('\n');
-        }
-        if !actions.browser_only.is_empty() {
-            markdown.push_str(&format!("## {}\n\n", tr!("Bare i nettleseren")));
-            for title in &actions.browser_only {
-                markdown.push_str(&format!("- {}\n", embed_markdown(None, title)));
-            }
-            if let Some(address) = &fetched.web_address {
-                markdown.push_str(&format!(
-                    "\n{} <{address}>\n",
-                    tr!("Åpne meldingen i Altinn:")
-                ));
-            }
         }
         let text = markdown_to_text(&markdown, BODY_WIDTH);
         let mut links = crate::text::body_links(&text);
@@ -750,7 +765,8 @@ impl Dialog {
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let entry = t.to_entry(&summary_owner, fetched.transmissions.get(i), languages);
+                let body = fetched.transmissions.get(i).and_then(Option::as_deref);
+                let entry = t.to_entry(&summary_owner, body, languages);
                 let entry = ThreadEntry {
                     text: crate::text::shift_link_numbers(&entry.text, links.len()),
                     ..entry
@@ -760,9 +776,8 @@ impl Dialog {
             })
             .collect();
         let attachments = self
-            .attachments_with_urls(languages)
-            .into_iter()
-            .map(|(a, _)| a)
+            .all_attachments()
+            .map(|a| attachment(a, languages))
             .collect();
         Message {
             summary,
