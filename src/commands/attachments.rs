@@ -27,7 +27,7 @@ pub async fn attachment_list(
         let items: Vec<_> = message
             .attachments
             .iter()
-            .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted, "all_attachments": a.bundle}))
+            .map(super::mail::attachment_json)
             .collect();
         say!("{}", serde_json::Value::Array(items));
     } else {
@@ -88,17 +88,16 @@ pub async fn attachment_save(
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
     };
+    // Each file once: the letter's own zip of them all is saved only when asked for.
+    let files: Vec<_> = message.attachments.iter().filter(|a| !a.bundle).collect();
     let chosen: Vec<_> = match (&attachment, all) {
         (Some(wanted), _) => message
             .attachments
             .iter()
             .filter(|a| &a.id == wanted)
             .collect(),
-        // Each file once: the letter's own zip of them all is saved only when asked for.
-        (None, true) => message.attachments.iter().filter(|a| !a.bundle).collect(),
-        (None, false) if message.attachments.iter().filter(|a| !a.bundle).count() == 1 => {
-            message.attachments.iter().filter(|a| !a.bundle).collect()
-        }
+        (None, true) => files,
+        (None, false) if files.len() == 1 => files,
         (None, false) => {
             return fail_as(
                 as_json,

@@ -18,6 +18,12 @@ fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
     d.map_or(serde_json::Value::Null, |d| json!(d.to_rfc3339()))
 }
 
+/// An attachment as `show --json` and `attachment list --json` print it.
+pub(super) fn attachment_json(a: &crate::domain::Attachment) -> serde_json::Value {
+    json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size,
+           "encrypted": a.encrypted, "all_attachments": a.bundle})
+}
+
 fn summary_json(m: &crate::domain::MessageSummary) -> serde_json::Value {
     json!({
         "id": m.id,
@@ -456,13 +462,8 @@ fn print_message(message: &crate::domain::Message, as_json: bool) {
         value["body"] = json!(message.body);
         value["summary"] = json!(message.summary_text);
         value["portal_url"] = json!(message.portal_url);
-        value["attachments"] = serde_json::Value::Array(
-            message
-                .attachments
-                .iter()
-                .map(|a| json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size, "encrypted": a.encrypted, "all_attachments": a.bundle}))
-                .collect(),
-        );
+        value["attachments"] =
+            serde_json::Value::Array(message.attachments.iter().map(attachment_json).collect());
         value["thread"] = serde_json::Value::Array(
             message
                 .thread
