@@ -228,6 +228,21 @@ pub struct Message {
     pub thread: Vec<ThreadEntry>,
 }
 
+/// One message within a dialog (an Altinn 3 transmission).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ThreadEntry {
+    /// When it was sent.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who sent it (sanitised); `None`: the user.
+    pub from: Option<String>,
+    /// Its title (sanitised).
+    pub title: String,
+    /// Its text (summary and fetched content, as text; links numbered after the body's).
+    pub text: String,
+    /// The user may read it.
+    pub readable: bool,
+}
+
 impl ThreadEntry {
     /// Its heading, in the language in use: `18.11.2026 08:12 · Skatteetaten · Varsel sendt`.
     pub fn heading(&self) -> String {
@@ -245,21 +260,6 @@ impl ThreadEntry {
             (true, false) => 3 + self.text.lines().count(),
         }
     }
-}
-
-/// One message within a dialog (an Altinn 3 transmission).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ThreadEntry {
-    /// When it was sent.
-    pub at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Who sent it (sanitised); `None`: the user.
-    pub from: Option<String>,
-    /// Its title (sanitised).
-    pub title: String,
-    /// Its text (summary and fetched content, as text; links numbered after the body's).
-    pub text: String,
-    /// The user may read it.
-    pub readable: bool,
 }
 
 /// One event in a message's history.
