@@ -216,73 +216,8 @@ impl Altinn3 {
                 })
             }
         };
-        // A sender seen before is asked for by its service owners' codes; the rows are
-        // still checked by name below (a sender never seen is filtered here only).
-        let orgs: Vec<String> = query
-            .filters
-            .sender
-            .as_ref()
-            .and_then(|name| self.memory().sender_orgs.get(&name.to_lowercase()).cloned())
-            .filter(|orgs| orgs.len() <= self.memory().limits.unwrap_or_default().orgs)
-            .map(|orgs| orgs.into_iter().collect())
-            .unwrap_or_default();
-        let search = client::Search {
-            orgs,
-            parties: self.parties_of(inbox).await?,
-            label: query.folder.and_then(|f| match f {
-                Folder::Inbox => Some("Default"),
-                Folder::Archive => Some("Archive"),
-                Folder::Trash => Some("Bin"),
-                Folder::Sent => Some("Sent"),
-                Folder::Drafts => None,
-            }),
-            unread: query.filters.unread,
-            after: query.filters.since,
-            before: query.filters.until,
-            updated_after: query.updated_after,
-            text: query.search.clone(),
-            limit: match (&continuation, inbox) {
-                (None, Inbox::Group { .. }) => GROUP_FIRST_PAGE_LIMIT,
-                (Some(_), _) if self.memory().fast => LARGE_PAGE_LIMIT,
-                _ => PAGE_LIMIT,
-            },
-            continuation,
-            // What the web inbox asks for: no dialogs for programs only, and in the inbox
-            // no drafts (they have a view of their own).
-            exclude_api_only: true,
-            statuses: match query.folder {
-                Some(Folder::Inbox) => INBOX_STATUSES.to_vec(),
-                Some(Folder::Drafts) => vec!["Draft"],
-                _ => Vec::new(),
-            },
-        };
-        let started = std::time::Instant::now();
-        let ask = |search: client::Search| {
-            with_session(&self.session, move |s| {
-                let (client, search) = (self.client.clone(), search.clone());
-                async move { client.dialogs(&s, &search).await }
-            })
-        };
-        let page = match ask(search.clone()).await {
-            // A large page that failed on the server is asked again smaller.
-            Err(ApiError::Server {
-                status: 500 | 504, ..
-            }) if search.limit > PAGE_LIMIT => {
-                tracing::info!(
-                    limit = search.limit,
-                    "a large page failed; asking for a smaller one"
-                );
-                self.memory().fast = false;
-                ask(client::Search {
-                    limit: PAGE_LIMIT,
-                    ..search
-                })
-                .await
-            }
-            other => other,
-        };
-        self.memory().fast = page.is_ok() && started.elapsed() < FAST_PAGE;
-        let page = page.map_err(|error| match error {
+        let search = self.search_for(inbox, query, continuation).await?;
+        let page = self.ask(search).await.map_err(|error| match error {
             ApiError::Server { status: 422, .. } => ApiError::Server {
                 status: 422,
                 reason: tr!(
@@ -323,6 +258,89 @@ impl Altinn3 {
                 })
         });
         Ok(mapped)
+    }
+
+    /// What to ask Dialogporten for one page of `inbox`: the filters it applies, a folder as
+    /// its system label (drafts by status), what the web inbox leaves out, and a page as
+    /// large as the last answer's speed allows.
+    async fn search_for(
+        &self,
+        inbox: &Inbox,
+        query: &Query,
+        continuation: Option<String>,
+    ) -> Result<client::Search, ApiError> {
+        // A sender seen before is asked for by its service owners' codes; the rows are
+        // still checked by name below (a sender never seen is filtered here only).
+        let orgs: Vec<String> = query
+            .filters
+            .sender
+            .as_ref()
+            .and_then(|name| self.memory().sender_orgs.get(&name.to_lowercase()).cloned())
+            .filter(|orgs| orgs.len() <= self.memory().limits.unwrap_or_default().orgs)
+            .map(|orgs| orgs.into_iter().collect())
+            .unwrap_or_default();
+        Ok(client::Search {
+            orgs,
+            parties: self.parties_of(inbox).await?,
+            label: query.folder.and_then(|f| match f {
+                Folder::Inbox => Some("Default"),
+                Folder::Archive => Some("Archive"),
+                Folder::Trash => Some("Bin"),
+                Folder::Sent => Some("Sent"),
+                Folder::Drafts => None,
+            }),
+            unread: query.filters.unread,
+            after: query.filters.since,
+            before: query.filters.until,
+            updated_after: query.updated_after,
+            text: query.search.clone(),
+            limit: match (&continuation, inbox) {
+                (None, Inbox::Group { .. }) => GROUP_FIRST_PAGE_LIMIT,
+                (Some(_), _) if self.memory().fast => LARGE_PAGE_LIMIT,
+                _ => PAGE_LIMIT,
+            },
+            continuation,
+            // What the web inbox asks for: no dialogs for programs only, and in the inbox
+            // no drafts (they have a view of their own).
+            exclude_api_only: true,
+            statuses: match query.folder {
+                Some(Folder::Inbox) => INBOX_STATUSES.to_vec(),
+                Some(Folder::Drafts) => vec!["Draft"],
+                _ => Vec::new(),
+            },
+        })
+    }
+
+    /// One search, with a large page that failed on the server asked again smaller; how
+    /// quickly it answered decides the next page's size.
+    async fn ask(&self, search: client::Search) -> Result<model::DialogPage, ApiError> {
+        let started = std::time::Instant::now();
+        let ask = |search: client::Search| {
+            with_session(&self.session, move |s| {
+                let (client, search) = (self.client.clone(), search.clone());
+                async move { client.dialogs(&s, &search).await }
+            })
+        };
+        let page = match ask(search.clone()).await {
+            // A large page that failed on the server is asked again smaller.
+            Err(ApiError::Server {
+                status: 500 | 504, ..
+            }) if search.limit > PAGE_LIMIT => {
+                tracing::info!(
+                    limit = search.limit,
+                    "a large page failed; asking for a smaller one"
+                );
+                self.memory().fast = false;
+                ask(client::Search {
+                    limit: PAGE_LIMIT,
+                    ..search
+                })
+                .await
+            }
+            other => other,
+        };
+        self.memory().fast = page.is_ok() && started.elapsed() < FAST_PAGE;
+        page
     }
 
     /// A preview from the last list item: title, sender, summary — never a request, since
