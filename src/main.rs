@@ -328,36 +328,13 @@ async fn run(cli: Cli, mut times: StartupTimes, early: EarlyConfig) -> Result<Ex
             let environment = environment(&cli, &file, &config_path)?;
             Ok(commands::show(&environment, id, reportee.clone(), *json, *mark_read, usage).await)
         }
-        Some(Command::Archive(targets)) => {
-            let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::Archive, usage).await)
-        }
-        Some(Command::MarkRead(targets)) => {
-            let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::MarkRead, usage).await)
-        }
-        Some(Command::Delete(targets)) => {
-            let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::Delete, usage).await)
-        }
-        Some(Command::Restore(targets)) => {
-            let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::Restore, usage).await)
-        }
-        Some(Command::MarkUnread(targets)) => {
-            let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::MarkUnread, usage).await)
-        }
-        Some(Command::Confirm(targets)) => {
-            let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::Confirm, usage).await)
-        }
-        Some(Command::Purge { targets, yes }) => {
-            if !*yes && !commands::ask_to_purge(targets.ids.len()) {
+        Some(Command::Verb(verb)) => {
+            let asks = verb.action.verb().asks == innboks::domain::Asks::Always;
+            if asks && !verb.yes && !commands::ask_to_purge(verb.targets.ids.len()) {
                 return Ok(ExitCode::from(2));
             }
             let environment = environment(&cli, &file, &config_path)?;
-            Ok(commands::act_on(&environment, targets, commands::Bulk::Purge, usage).await)
+            Ok(commands::act_on(&environment, &verb.targets, verb.action, usage).await)
         }
         Some(Command::Reportees { json }) => {
             let environment = environment(&cli, &file, &config_path)?;

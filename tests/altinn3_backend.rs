@@ -22,7 +22,7 @@ async fn start(messages: usize) -> (Simulator, Backend) {
 #[tokio::test]
 async fn the_altinn3_inbox_lists_previews_opens_and_files_through_labels() {
     let (sim, backend) = start(1200).await;
-    assert!(!backend.capabilities().password_login && backend.capabilities().restore);
+    assert!(!backend.capabilities().password_login && backend.capabilities().altinn3_verbs);
     let parties = backend.parties().await.expect("parties");
     assert_eq!(parties[0].name, "KARI NORDMANN");
     assert!(

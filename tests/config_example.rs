@@ -9,7 +9,7 @@ fn example_config_parses_and_names_every_action() {
     let file: ConfigFile = toml::from_str(text).expect("the example config parses");
     assert!(file.environments.contains_key("prod"));
     Keymap::with_overrides(&file.keys).expect("its key table is valid");
-    for action in Action::ALL {
+    for action in Action::all() {
         assert!(
             text.contains(&format!("# {} = ", action.name())),
             "{} is documented",

@@ -9,6 +9,8 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::domain::{MessageAction, Needs};
+
 /// Something the user can ask for in the inbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
@@ -42,14 +44,9 @@ pub enum Action {
     Help,
     /// Quit (at the top level).
     Quit,
-    /// Mark the selected message read without opening it.
-    MarkRead,
-    /// Archive the selected message.
-    Archive,
-    /// Delete the selected message (asks first).
-    Delete,
-    /// Confirm receipt, where the sender asks for it.
-    ConfirmReceipt,
+    /// A verb on the selected (or marked) messages: its key, name and help are its row in
+    /// the verb table ([`MessageAction::verb`]).
+    Verb(MessageAction),
     /// Switch reportee (act for an organisation).
     Reportee,
     /// Choose among the open message's attachments.
@@ -82,10 +79,6 @@ pub enum Action {
     Command,
     /// Copy one of the links in the message body.
     CopyLink,
-    /// Back from the trash bin (or the archive) to the inbox (Altinn 3).
-    Restore,
-    /// Mark unread again (Altinn 3).
-    MarkUnread,
     /// The shown message's history (Altinn 3's activities), instead of its text.
     History,
     /// Log in again at ID-porten's high level, for a letter that needs it, keeping the
@@ -116,8 +109,26 @@ pub enum Action {
 }
 
 impl Action {
-    /// Every action, in help order.
-    pub const ALL: [Action; 50] = [
+    /// Every action, in help order: moving and general keys, the verbs every backend does,
+    /// the rest of the inbox's, the verbs only some do, the overlays'.
+    pub fn all() -> Vec<Action> {
+        let verbs = |needs: Needs| {
+            MessageAction::ALL
+                .into_iter()
+                .filter(move |action| action.verb().needs == needs)
+                .map(Action::Verb)
+        };
+        Self::FIRST
+            .into_iter()
+            .chain(verbs(Needs::Nothing))
+            .chain(Self::MIDDLE)
+            .chain(verbs(Needs::Altinn3))
+            .chain(Self::LAST)
+            .collect()
+    }
+
+    /// The actions before the verbs, in help order.
+    const FIRST: [Action; 15] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -133,10 +144,10 @@ impl Action {
         Action::Refresh,
         Action::Help,
         Action::Quit,
-        Action::MarkRead,
-        Action::Archive,
-        Action::Delete,
-        Action::ConfirmReceipt,
+    ];
+
+    /// The inbox's actions between the verbs every backend does and the rest.
+    const MIDDLE: [Action; 16] = [
         Action::Reportee,
         Action::Attachments,
         Action::SaveAttachment,
@@ -153,8 +164,10 @@ impl Action {
         Action::MarkAll,
         Action::Command,
         Action::CopyLink,
-        Action::Restore,
-        Action::MarkUnread,
+    ];
+
+    /// The actions after the verbs.
+    const LAST: [Action; 13] = [
         Action::History,
         Action::StepUp,
         Action::FilterUnread,
@@ -188,10 +201,7 @@ impl Action {
             Action::Refresh => "refresh",
             Action::Help => "help",
             Action::Quit => "quit",
-            Action::MarkRead => "mark_read",
-            Action::Archive => "archive",
-            Action::Delete => "delete",
-            Action::ConfirmReceipt => "confirm_receipt",
+            Action::Verb(action) => action.verb().key_name,
             Action::Reportee => "reportee",
             Action::Attachments => "attachments",
             Action::SaveAttachment => "save_attachment",
@@ -208,8 +218,6 @@ impl Action {
             Action::MarkAll => "mark_all",
             Action::Command => "command",
             Action::CopyLink => "copy_link",
-            Action::Restore => "restore",
-            Action::MarkUnread => "mark_unread",
             Action::History => "history",
             Action::StepUp => "step_up",
             Action::FilterUnread => "filter_unread",
@@ -244,10 +252,7 @@ impl Action {
             Action::Refresh => tr!("oppdater / prøv igjen"),
             Action::Help => tr!("denne hjelpen"),
             Action::Quit => tr!("avslutt"),
-            Action::MarkRead => tr!("merk som lest"),
-            Action::Archive => tr!("arkiver"),
-            Action::Delete => tr!("slett (i papirkurven: for godt)"),
-            Action::ConfirmReceipt => tr!("bekreft mottak"),
+            Action::Verb(action) => action.verb().help,
             Action::Reportee => tr!("opptre for (aktør)"),
             Action::Attachments => tr!("velg vedlegg"),
             Action::SaveAttachment => tr!("lagre vedlegg"),
@@ -264,8 +269,6 @@ impl Action {
             Action::MarkAll => tr!("merk alle viste / ingen"),
             Action::Command => tr!("kommandolinje (:help)"),
             Action::CopyLink => tr!("kopier en lenke i teksten"),
-            Action::Restore => tr!("tilbake til innboksen (Altinn 3)"),
-            Action::MarkUnread => tr!("merk som ulest (Altinn 3)"),
             Action::History => tr!("historikk (Altinn 3)"),
             Action::StepUp => tr!("logg inn på høyt nivå (Altinn 3)"),
             Action::FilterUnread => tr!("bare uleste"),
@@ -330,14 +333,7 @@ impl Action {
             | Action::OpenAttachment
             | Action::History
             | Action::StepUp => tr!("Meldinger"),
-            Action::MarkRead
-            | Action::Archive
-            | Action::Delete
-            | Action::ConfirmReceipt
-            | Action::Mark
-            | Action::MarkAll
-            | Action::Restore
-            | Action::MarkUnread => tr!("Handlinger"),
+            Action::Verb(_) | Action::Mark | Action::MarkAll => tr!("Handlinger"),
             Action::Refresh | Action::Help | Action::Quit => tr!("Generelt"),
             Action::FilterUnread
             | Action::FilterKind
@@ -570,10 +566,6 @@ impl Default for Keymap {
             (Action::Refresh, vec![Key::char('r')]),
             (Action::Help, vec![Key::char('?')]),
             (Action::Quit, vec![Key::char('q'), Key::ctrl('c')]),
-            (Action::MarkRead, vec![Key::char('m')]),
-            (Action::Archive, vec![Key::char('a')]),
-            (Action::Delete, vec![Key::char('d')]),
-            (Action::ConfirmReceipt, vec![Key::char('c')]),
             (Action::Reportee, vec![Key::char('R')]),
             (Action::Attachments, vec![Key::char('v')]),
             (Action::SaveAttachment, vec![Key::char('S')]),
@@ -590,8 +582,6 @@ impl Default for Keymap {
             (Action::MarkAll, vec![Key::char('*')]),
             (Action::Command, vec![Key::char(':')]),
             (Action::CopyLink, vec![Key::char('Y')]),
-            (Action::Restore, vec![Key::char('u')]),
-            (Action::MarkUnread, vec![Key::char('U')]),
             (Action::History, vec![Key::char('H')]),
             (Action::StepUp, vec![Key::char('L')]),
             (Action::FilterUnread, vec![Key::char('u')]),
@@ -606,7 +596,13 @@ impl Default for Keymap {
             (Action::ChoiceUp, vec![Key::code(Up), Key::ctrl('p')]),
             (Action::Yes, vec![Key::char('y')]),
         ];
-        Self { bindings }
+        let verbs = MessageAction::ALL.into_iter().map(|action| {
+            let keys = action.verb().key.map(Key::char).into_iter().collect();
+            (Action::Verb(action), keys)
+        });
+        Self {
+            bindings: bindings.into_iter().chain(verbs).collect(),
+        }
     }
 }
 
@@ -615,9 +611,8 @@ impl Keymap {
     pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Self, String> {
         let mut keymap = Self::default();
         for (name, keys) in overrides {
-            let action = Action::ALL
-                .iter()
-                .copied()
+            let action = Action::all()
+                .into_iter()
                 .find(|a| a.name() == name)
                 .ok_or_else(|| tr!("ukjent handling «{name}»", name))?;
             let keys = keys
@@ -670,7 +665,11 @@ impl Keymap {
     /// Help rows grouped: (group, [(keys, description)]).
     pub fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         let mut groups: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
-        for action in Action::ALL {
+        for action in Action::all() {
+            // (A verb with no key, as purge by default, is on the `:` line's help instead.)
+            if self.keys_for(action).is_empty() {
+                continue;
+            }
             let keys = self
                 .keys_for(action)
                 .iter()
@@ -744,7 +743,7 @@ mod tests {
         );
         assert_eq!(
             keymap.action_for(&press(KeyCode::Char('d'), KeyModifiers::NONE)),
-            Some(Action::Delete),
+            Some(Action::Verb(MessageAction::Delete)),
             "Ctrl makes another key"
         );
         assert_eq!(

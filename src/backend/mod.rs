@@ -194,7 +194,7 @@ impl Backend {
     ) -> Result<Option<String>, ApiError> {
         if !self.capabilities().allows(action) {
             return Err(ApiError::Unsupported {
-                what: action.verb().to_owned(),
+                what: action.infinitive().to_owned(),
             });
         }
         match self.active() {

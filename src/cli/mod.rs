@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 mod localized;
+mod verbs;
 
 pub use localized::{command, help_texts, parse};
+pub use verbs::VerbCommand;
 
 /// A terminal inbox for Altinn.
 #[derive(Debug, Parser)]
@@ -126,27 +128,9 @@ pub enum Command {
         #[arg(long)]
         mark_read: bool,
     },
-    /// Archive messages (they get new `b…` ids).
-    Archive(Targets),
-    /// Mark messages read.
-    MarkRead(Targets),
-    /// Move messages to the trash bin.
-    Delete(Targets),
-    /// Move messages back from the trash bin or the archive to the inbox (Altinn 3).
-    Restore(Targets),
-    /// Mark messages unread again (Altinn 3).
-    MarkUnread(Targets),
-    /// Confirm receipt of messages that ask for it.
-    Confirm(Targets),
-    /// Delete messages in the trash bin for good (Altinn 3; asks first unless `--yes`).
-    Purge {
-        /// The messages.
-        #[command(flatten)]
-        targets: Targets,
-        /// Do not ask (needed when stdin is not a terminal).
-        #[arg(long)]
-        yes: bool,
-    },
+    /// The verbs on messages (`archive`, `mark-read`, `delete`, …), from the verb table.
+    #[command(flatten)]
+    Verb(VerbCommand),
     /// List the parties you can act for.
     Reportees {
         /// Print JSON.
@@ -305,7 +289,7 @@ pub enum LoginMethodArg {
     Password,
 }
 
-/// The messages `archive` and `mark-read` act on.
+/// The messages a verb (`archive`, `mark-read`, …) is done to.
 #[derive(Debug, Args)]
 pub struct Targets {
     /// Message ids.

@@ -282,25 +282,6 @@ fn print_list(
     }
 }
 
-/// What `act_on` does to each message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bulk {
-    /// `innboks archive`.
-    Archive,
-    /// `innboks mark-read`.
-    MarkRead,
-    /// `innboks delete`.
-    Delete,
-    /// `innboks restore`.
-    Restore,
-    /// `innboks mark-unread`.
-    MarkUnread,
-    /// `innboks confirm`.
-    Confirm,
-    /// `innboks purge`.
-    Purge,
-}
-
 /// Asks on the terminal before deleting `count` messages for good; without a terminal to
 /// ask on, says to pass `--yes`. True for a yes.
 pub fn ask_to_purge(count: usize) -> bool {
@@ -329,12 +310,12 @@ pub fn ask_to_purge(count: usize) -> bool {
     yes
 }
 
-/// `innboks archive ID…` and `innboks mark-read ID…`: one line (or JSON object) per
-/// message; the exit code is the first failure's.
+/// `innboks archive ID…`, `innboks mark-read ID…` and the other verbs: one line (or JSON
+/// object) per message; the exit code is the first failure's.
 pub async fn act_on(
     environment: &Environment,
     targets: &Targets,
-    bulk: Bulk,
+    action: MessageAction,
     usage: CacheUse,
 ) -> ExitCode {
     let as_json = targets.json;
@@ -349,32 +330,16 @@ pub async fn act_on(
     let mut results = Vec::new();
     let mut first_failure = None;
     for id in &targets.ids {
-        let action = match bulk {
-            Bulk::Archive => MessageAction::Archive,
-            Bulk::MarkRead => MessageAction::MarkRead,
-            Bulk::Delete => MessageAction::Delete,
-            Bulk::Restore => MessageAction::Restore,
-            Bulk::MarkUnread => MessageAction::MarkUnread,
-            Bulk::Confirm => MessageAction::Confirm,
-            Bulk::Purge => MessageAction::Purge,
-        };
         let outcome = backend.act(&inbox, id, action).await;
         match outcome {
             Ok(new_id) => {
                 if as_json {
                     results.push(json!({"id": id, "ok": true, "new_id": new_id}));
                 } else {
-                    match (bulk, new_id) {
-                        (Bulk::Archive, Some(new_id)) => {
-                            say!("{id}: {}", tr!("arkivert som {new_id}", new_id))
-                        }
-                        (Bulk::Archive, None) => say!("{id}: {}", tr!("arkivert")),
-                        (Bulk::MarkRead, _) => say!("{id}: {}", tr!("lest")),
-                        (Bulk::Delete, _) => say!("{id}: {}", tr!("i papirkurven")),
-                        (Bulk::Restore, _) => say!("{id}: {}", tr!("tilbake i innboksen")),
-                        (Bulk::MarkUnread, _) => say!("{id}: {}", tr!("ulest")),
-                        (Bulk::Confirm, _) => say!("{id}: {}", tr!("mottak bekreftet")),
-                        (Bulk::Purge, _) => say!("{id}: {}", tr!("slettet for godt")),
+                    let done = action.verb().done_short;
+                    match new_id {
+                        Some(new_id) => say!("{id}: {}", tr!("{done} som {new_id}", done, new_id)),
+                        None => say!("{id}: {done}"),
                     }
                 }
             }

@@ -20,7 +20,7 @@ mod session;
 
 pub use attachments::{attachment_list, attachment_save, Which};
 pub use local::CacheUse;
-pub use mail::{act_on, ask_to_purge, list, reportees, show, Bulk, ListOptions};
+pub use mail::{act_on, ask_to_purge, list, reportees, show, ListOptions};
 pub use session::{login, logout, status};
 
 use crate::i18n::tr;

@@ -1,9 +1,9 @@
 //! Whose inbox, which list of it, and what can be done to its messages: the words the app,
 //! the runtime, the cache and every backend share.
 
-use crate::i18n::tr;
 use std::fmt;
 
+use super::verbs::{MessageAction, Needs};
 use super::{Filters, Folder, MessageSummary};
 
 /// Whose inbox a list shows.
@@ -149,40 +149,6 @@ pub struct Query {
     pub updated_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// Something done to a message on the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MessageAction {
-    /// To the archive.
-    Archive,
-    /// To the trash bin.
-    Delete,
-    /// Confirm receipt.
-    Confirm,
-    /// Mark read (Altinn 2: open it without `markAsRead=false`).
-    MarkRead,
-    /// Mark unread again (not on Altinn 2).
-    MarkUnread,
-    /// Back from the trash bin (not on Altinn 2).
-    Restore,
-    /// Gone for good, from the trash bin only (Correspondence's purge; not on Altinn 2).
-    Purge,
-}
-
-impl MessageAction {
-    /// The verb for messages to the user (tr!("arkivere")).
-    pub fn verb(self) -> &'static str {
-        match self {
-            MessageAction::Archive => tr!("arkivere"),
-            MessageAction::Delete => tr!("slette"),
-            MessageAction::Confirm => tr!("bekrefte"),
-            MessageAction::MarkRead => tr!("merke som lest"),
-            MessageAction::MarkUnread => tr!("merke som ulest"),
-            MessageAction::Restore => tr!("gjenopprette"),
-            MessageAction::Purge => tr!("slette for godt"),
-        }
-    }
-}
-
 /// What a backend can do, so the UI can grey out and explain the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
@@ -190,12 +156,8 @@ pub struct Capabilities {
     pub password_login: bool,
     /// Pages are addressed by offset, so several can be fetched at once.
     pub offset_paging: bool,
-    /// [`MessageAction::MarkUnread`].
-    pub mark_unread: bool,
-    /// [`MessageAction::Restore`].
-    pub restore: bool,
-    /// [`MessageAction::Purge`].
-    pub purge: bool,
+    /// The verbs only Altinn 3 does ([`Needs::Altinn3`]: restore, mark unread, purge).
+    pub altinn3_verbs: bool,
     /// A message's history (Altinn 3's activities) comes with it when it is opened.
     pub history: bool,
     /// Free-text search at the server.
@@ -208,13 +170,11 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
-    /// Whether `action` can be done.
+    /// Whether `action` can be done: what its row in the verb table needs.
     pub fn allows(&self, action: MessageAction) -> bool {
-        match action {
-            MessageAction::MarkUnread => self.mark_unread,
-            MessageAction::Restore => self.restore,
-            MessageAction::Purge => self.purge,
-            _ => true,
+        match action.verb().needs {
+            Needs::Nothing => true,
+            Needs::Altinn3 => self.altinn3_verbs,
         }
     }
 }
@@ -225,9 +185,7 @@ impl Default for Capabilities {
         Self {
             password_login: true,
             offset_paging: true,
-            mark_unread: false,
-            restore: false,
-            purge: false,
+            altinn3_verbs: false,
             history: false,
             server_search: false,
             quiet_read: true,
@@ -242,9 +200,7 @@ impl Capabilities {
         Self {
             password_login: false,
             offset_paging: false,
-            mark_unread: true,
-            restore: true,
-            purge: true,
+            altinn3_verbs: true,
             history: true,
             server_search: true,
             quiet_read: false,

@@ -5,12 +5,12 @@
 mod error;
 mod inbox;
 mod session;
+mod verbs;
 
 pub use error::ApiError;
-pub use inbox::{
-    CachedList, Capabilities, Cursor, Inbox, MessageAction, PartiesScope, Query, Scope,
-};
+pub use inbox::{CachedList, Capabilities, Cursor, Inbox, PartiesScope, Query, Scope};
 pub use session::{RefreshEvent, DEFAULT_ACR, HIGH_ACR};
+pub use verbs::{Asks, MessageAction, Needs, Then, Verb, Wanted};
 
 use crate::i18n::tr;
 use chrono::{DateTime, Utc};

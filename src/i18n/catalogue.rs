@@ -562,7 +562,7 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["Henter meldinger … aktør {n} av {count}", "Hentar meldingar … aktør {n} av {count}", "Fetching messages … party {n} of {count}"],
     ["purge sletter for godt og spør først; bruk --yes fra et skript", "purge slettar for godt og spør først; bruk --yes frå eit skript", "purge deletes for good and asks first; use --yes from a script"],
     ["Slette {count} melding(er) for godt? Det kan ikke angres. [y/N]", "Slette {count} melding(ar) for godt? Det kan ikkje angrast. [y/N]", "Delete {count} message(s) for good? It cannot be undone. [y/N]"],
-    ["arkivert som {new_id}", "arkivert som {new_id}", "archived as {new_id}"],
+    ["{done} som {new_id}", "{done} som {new_id}", "{done} as {new_id}"],
     ["arkivert", "arkivert", "archived"],
     ["lest", "lesen", "read"],
     ["i papirkurven", "i papirkorga", "in the trash"],

@@ -42,13 +42,7 @@ fn group_lines(groups: &[Group], theme: &Theme) -> Vec<Line<'static>> {
 /// The bindings' groups, then the commands.
 fn groups(app: &App) -> Vec<Group> {
     let mut groups = app.keymap.help();
-    groups.push((
-        tr!("Kommandoer (:)"),
-        commands()
-            .iter()
-            .map(|(command, what)| ((*command).to_owned(), *what))
-            .collect(),
-    ));
+    groups.push((tr!("Kommandoer (:)"), commands()));
     groups
 }
 

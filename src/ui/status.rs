@@ -42,7 +42,7 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let line = if let Some(pending) = app.question() {
         let question = tr!(
             " {verb} {subject}? y = ja, annen tast = nei",
-            verb = capitalized(pending.action.verb()),
+            verb = capitalized(pending.action.infinitive()),
             subject = truncate(&pending.subject, width.saturating_sub(40).max(10))
         );
         Line::styled(truncate(&question, width), theme.error)

@@ -5,9 +5,8 @@ use crate::i18n::tr;
 use std::path::PathBuf;
 
 use crate::app::{Action, App, Effect, Focus, Overlay, PendingAction, Status};
-use crate::domain::MessageStatus;
-use crate::domain::MessageSummary;
-use crate::domain::{ApiError, Inbox, MessageAction};
+use crate::domain::{ApiError, Asks, Folder, Inbox, MessageAction, Then, Verb};
+use crate::domain::{MessageStatus, MessageSummary};
 
 use super::detail::follow_selection;
 use super::view::{cache_rows, owner_by_id};
@@ -69,46 +68,40 @@ pub(super) fn targets(app: &App) -> Vec<&MessageSummary> {
     }
 }
 
-/// Runs an action on its targets: deleting, and anything on several messages, asks once.
+/// Runs a verb on its targets as its row in the verb table says: refused where the backend
+/// cannot, another verb in the trash bin, only the messages that want it, asking first where
+/// it destroys or touches many.
 pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
     if !app.capabilities.allows(action) {
         app.status = Some(Status::Info(tr!(
             "Altinn 2 kan ikke {verb}; det kan Altinn 3.",
-            verb = action.verb()
+            verb = action.infinitive()
         )));
         return Vec::new();
     }
-    // In the trash bin, deleting means for good (where the backend can).
-    let action = match (action, app.folder) {
-        (MessageAction::Delete, crate::domain::Folder::Trash) if app.capabilities.purge => {
-            MessageAction::Purge
-        }
-        (MessageAction::Delete, crate::domain::Folder::Trash) => {
-            app.status = Some(Status::Info(
-                tr!("Meldingen ligger allerede i papirkurven; Altinn 2 kan ikke slette for godt.")
-                    .into(),
-            ));
-            return Vec::new();
-        }
-        (MessageAction::Purge, folder) if folder != crate::domain::Folder::Trash => {
-            app.status = Some(Status::Info(
-                tr!("Bare meldinger i papirkurven kan slettes for godt: slett den først (d).")
-                    .into(),
-            ));
-            return Vec::new();
-        }
-        (action, _) => action,
+    // Reading is fetching the whole message, as Altinn does it.
+    if action == MessageAction::MarkRead {
+        return mark_read(app);
+    }
+    let Some(verb) = verb_here(app, action.verb()) else {
+        return Vec::new();
     };
-    let mut targets = targets(app);
-    if action == MessageAction::Confirm {
+    let bulk = verb.bulk && !app.inbox.marked.is_empty();
+    let mut targets = if bulk {
+        targets(app)
+    } else {
+        app.inbox.selected_message().into_iter().collect()
+    };
+    if let Some(wanted) = verb.wanted {
         let several = targets.len() > 1;
-        targets.retain(|m| m.requires_confirmation);
+        targets.retain(|m| (wanted.by)(m));
         if targets.is_empty() {
-            app.status = Some(Status::Info(if several {
-                tr!("Ingen av de merkede meldingene ber om bekreftelse.").into()
+            let said = if several {
+                wanted.none_marked
             } else {
-                tr!("Denne meldingen ber ikke om bekreftelse.").into()
-            }));
+                wanted.not_this
+            };
+            app.status = Some(Status::Info(said.into()));
             return Vec::new();
         }
     }
@@ -118,17 +111,39 @@ pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
         [one] => tr!("«{subject}»", subject = one.subject),
         many => tr!("{count} meldinger", count = crate::i18n::number(many.len())),
     };
-    if matches!(action, MessageAction::Delete | MessageAction::Purge) || ids.len() > 1 {
+    if verb.asks != Asks::Never || ids.len() > 1 {
         app.overlay = Some(Overlay::Question(PendingAction {
-            action,
+            action: verb.action,
             ids,
             subject,
         }));
         return Vec::new();
     }
     ids.into_iter()
-        .flat_map(|id| act(app, id, action))
+        .flat_map(|id| act(app, id, verb.action))
         .collect()
+}
+
+/// The verb as it is meant in the folder shown: another in the trash bin (delete there is
+/// for good, where the backend can), or none where it is not done here (said why).
+fn verb_here(app: &mut App, verb: Verb) -> Option<Verb> {
+    if let Some(refusal) = verb.refused_in(app.folder) {
+        app.status = Some(Status::Info(refusal.into()));
+        return None;
+    }
+    match verb.in_trash {
+        Some(instead) if app.folder == Folder::Trash && app.capabilities.allows(instead) => {
+            Some(instead.verb())
+        }
+        Some(_) if app.folder == Folder::Trash => {
+            app.status = Some(Status::Info(
+                tr!("Meldingen ligger allerede i papirkurven; Altinn 2 kan ikke slette for godt.")
+                    .into(),
+            ));
+            None
+        }
+        _ => Some(verb),
+    }
 }
 
 /// The answer to the question: only `y` says yes (not `j` for «ja»: that is "down" to a
@@ -151,15 +166,7 @@ pub(super) fn answer(app: &mut App, action: Option<Action>) -> Vec<Effect> {
 
 pub(super) fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effect> {
     let request = next_request(app);
-    app.status = Some(Status::Info(match action {
-        MessageAction::Archive => tr!("Arkiverer …").into(),
-        MessageAction::Delete => tr!("Sletter …").into(),
-        MessageAction::Confirm => tr!("Bekrefter mottak …").into(),
-        MessageAction::MarkRead => tr!("Markerer som lest …").into(),
-        MessageAction::MarkUnread => tr!("Markerer som ulest …").into(),
-        MessageAction::Restore => tr!("Gjenoppretter …").into(),
-        MessageAction::Purge => tr!("Sletter for godt …").into(),
-    }));
+    app.status = Some(Status::Info(action.verb().doing.into()));
     vec![Effect::Act {
         request,
         inbox: owner_by_id(app, &id),
@@ -171,7 +178,7 @@ pub(super) fn act(app: &mut App, id: String, action: MessageAction) -> Vec<Effec
 /// Marks the targets (the marked messages, or else the selected one) read the way Altinn
 /// does it: by fetching each without `markAsRead=false`. Where the backend has no way back
 /// to unread (Altinn 2), the user is told so.
-pub(super) fn mark_read(app: &mut App) -> Vec<Effect> {
+fn mark_read(app: &mut App) -> Vec<Effect> {
     let targets = targets(app);
     let several = targets.len() > 1;
     let unread: Vec<(String, Inbox)> = targets
@@ -180,7 +187,7 @@ pub(super) fn mark_read(app: &mut App) -> Vec<Effect> {
         .map(|m| (m.id.clone(), app.owner_of(m)))
         .collect();
     // What the backend cannot do is said where it matters (Altinn 2 has no way back).
-    let (no_way_back, not_again) = if app.capabilities.mark_unread {
+    let (no_way_back, not_again) = if app.capabilities.allows(MessageAction::MarkUnread) {
         ("", "")
     } else {
         (
@@ -224,14 +231,15 @@ pub(super) fn mark_read(app: &mut App) -> Vec<Effect> {
         .collect()
 }
 
+/// What a verb the server said yes to does to its row, as its row in the verb table says.
 pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id: Option<String>) {
     let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) else {
         return;
     };
-    match action {
-        MessageAction::Archive if app.folder == crate::domain::Folder::Inbox => {
+    let verb = action.verb();
+    match verb.then {
+        Then::Archived if app.folder == Folder::Inbox => {
             // It moved to the archive view.
-            app.inbox.messages.remove(index);
             if let Some(mut body) = app.bodies.remove(id) {
                 if let Some(new_id) = &new_id {
                     body.summary.id = new_id.clone();
@@ -239,18 +247,14 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
                     app.bodies.insert(new_id.clone(), body);
                 }
             }
-            if app.detail.id.as_deref() == Some(id) {
-                app.detail = Default::default();
-                app.focus = Focus::List;
-            }
-            keep_selection_visible(app);
-            refresh_search(app);
+            leave(app, index, id);
             app.status = Some(Status::Info(match new_id {
                 Some(new_id) => tr!("Flyttet til arkivet som {new_id}.", new_id),
                 None => tr!("Flyttet til arkivet.").into(),
             }));
+            return;
         }
-        MessageAction::Archive => {
+        Then::Archived => {
             let row = &mut app.inbox.messages[index];
             row.status = MessageStatus::Archived;
             if let Some(new_id) = new_id {
@@ -264,57 +268,39 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
                     app.detail.id = Some(new_id);
                 }
             }
-            app.status = Some(Status::Info(tr!("Arkivert.").into()));
         }
-        MessageAction::Delete => {
-            app.inbox.messages.remove(index);
+        Then::Leaves => {
             app.bodies.remove(id);
-            refresh_search(app);
-            if app.detail.id.as_deref() == Some(id) {
-                app.detail = Default::default();
-                app.focus = Focus::List;
-            }
-            keep_selection_visible(app);
-            app.status = Some(Status::Info(
-                tr!("Slettet: meldingen ligger i papirkurven.").into(),
-            ));
+            leave(app, index, id);
         }
-        MessageAction::Confirm => {
+        Then::Confirmed => {
             let row = &mut app.inbox.messages[index];
             row.requires_confirmation = false;
             if row.status == MessageStatus::Unread {
                 row.status = MessageStatus::Read;
             }
-            app.status = Some(Status::Info(tr!("Mottaket er bekreftet.").into()));
         }
-        MessageAction::MarkRead => {
+        Then::Read => {
             let row = &mut app.inbox.messages[index];
             row.marked_unread = false;
             if row.status == MessageStatus::Unread {
                 row.status = MessageStatus::Read;
             }
-            app.status = Some(Status::Info(tr!("Markert som lest.").into()));
         }
-        MessageAction::MarkUnread => {
-            app.inbox.messages[index].marked_unread = true;
-            app.status = Some(Status::Info(tr!("Markert som ulest.").into()));
-        }
-        MessageAction::Restore | MessageAction::Purge => {
-            app.inbox.messages.remove(index);
-            app.bodies.remove(id);
-            refresh_search(app);
-            if app.detail.id.as_deref() == Some(id) {
-                app.detail = Default::default();
-                app.focus = Focus::List;
-            }
-            keep_selection_visible(app);
-            app.status = Some(Status::Info(if action == MessageAction::Purge {
-                tr!("Slettet for godt.").into()
-            } else {
-                tr!("Gjenopprettet: meldingen er tilbake i innboksen.").into()
-            }));
-        }
+        Then::Unread => app.inbox.messages[index].marked_unread = true,
     }
+    app.status = Some(Status::Info(verb.done.into()));
+}
+
+/// The row at `index` (message `id`) leaves the list; the detail closes if it showed it.
+fn leave(app: &mut App, index: usize, id: &str) {
+    app.inbox.messages.remove(index);
+    refresh_search(app);
+    if app.detail.id.as_deref() == Some(id) {
+        app.detail = Default::default();
+        app.focus = Focus::List;
+    }
+    keep_selection_visible(app);
 }
 
 /// An action succeeded: the list and the cache follow.
@@ -332,11 +318,7 @@ pub(super) fn action_finished(
     let row = app.inbox.all_loaded().find(|m| m.id == current).cloned();
     let gone = (row.is_none() || current != id).then_some((owner, id));
     let mut effects = cache_rows(app, row.into_iter().collect(), gone.into_iter().collect());
-    if matches!(
-        action,
-        MessageAction::Delete | MessageAction::Archive | MessageAction::Purge
-    ) && app.preview
-    {
+    if matches!(action.verb().then, Then::Leaves | Then::Archived) && app.preview {
         effects.extend(follow_selection(app));
     }
     effects
@@ -349,7 +331,7 @@ pub(super) fn action_failed(app: &mut App, action: MessageAction, error: ApiErro
     }
     app.status = Some(Status::Error(tr!(
         "Kunne ikke {verb}: {error}",
-        verb = action.verb(),
+        verb = action.infinitive(),
         error
     )));
     Vec::new()

@@ -50,9 +50,15 @@ pub(super) fn command_key(app: &mut App, action: Option<Action>, key: KeyEvent) 
     Vec::new()
 }
 
-/// The commands of the command line, for the help overlay: (command, what it does).
-pub fn commands() -> [(&'static str, &'static str); 18] {
-    [
+/// The commands of the command line, for the help overlay: (command, what it does); the
+/// verbs' rows come from the verb table.
+pub fn commands() -> Vec<(String, &'static str)> {
+    let verbs = MessageAction::ALL.into_iter().filter_map(|action| {
+        let verb = action.verb();
+        let name = verb.commands.first()?;
+        Some((format!(":{name}"), verb.help))
+    });
+    let fixed = [
         (":inbox", tr!("innboksen")),
         (":archive", tr!("arkivet")),
         (":trash", tr!("papirkurven")),
@@ -70,11 +76,15 @@ pub fn commands() -> [(&'static str, &'static str); 18] {
             tr!(":search TEKST"),
             tr!("søk hos Altinn; :nosearch (Altinn 3)"),
         ),
-        (":restore", tr!("tilbake til innboksen (Altinn 3)")),
-        (":mark-unread", tr!("merk som ulest (Altinn 3)")),
-        (":purge", tr!("slett for godt, i papirkurven (Altinn 3)")),
-        (":sort date|oldest|…", tr!("sortering; :q avslutter")),
-    ]
+    ];
+    let sort = (":sort date|oldest|…", tr!("sortering; :q avslutter"));
+    let owned = |(name, help): (&str, &'static str)| (name.to_owned(), help);
+    fixed
+        .into_iter()
+        .map(owned)
+        .chain(verbs)
+        .chain([owned(sort)])
+        .collect()
 }
 
 /// Runs a command line; an error keeps the line open with the text as typed.
@@ -216,9 +226,6 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
             filters.search = None;
             Ok(set_filters(app, filters))
         }
-        "restore" | "gjenopprett" => Ok(ask_or_act(app, MessageAction::Restore)),
-        "purge" | "slett-for-godt" => Ok(ask_or_act(app, MessageAction::Purge)),
-        "mark-unread" | "ulest!" | "merk-ulest" => Ok(ask_or_act(app, MessageAction::MarkUnread)),
         "filter" => {
             app.overlay = Some(Overlay::Filters);
             Ok(Vec::new())
@@ -241,7 +248,10 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
             )));
             Ok(Vec::new())
         }
-        other => Err(tr!("Ukjent kommando «{other}». Prøv :help.", other)),
+        other => match MessageAction::from_command(other) {
+            Some(action) => Ok(ask_or_act(app, action)),
+            None => Err(tr!("Ukjent kommando «{other}». Prøv :help.", other)),
+        },
     }
 }
 

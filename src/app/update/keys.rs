@@ -10,9 +10,8 @@ use crate::app::{
     Action, App, CommandLine, Effect, Focus, LoginFlow, Mode, Overlay, Screen, Status, Switcher,
     TextInput,
 };
-use crate::domain::MessageAction;
 
-use super::actions::{answer, ask_or_act, mark_read, save_attachments};
+use super::actions::{answer, ask_or_act, save_attachments};
 use super::command::{command_key, open_folder};
 use super::detail::{follow_selection, open_selected, scroll_detail};
 use super::filters::set_filters;
@@ -180,7 +179,6 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::NextMatch | Action::PreviousMatch => next_match(app, action),
         Action::Refresh => refresh(app),
-        Action::MarkRead => mark_read(app),
         Action::Folder => {
             let next = app.folder.next(app.capabilities.views);
             open_folder(app, next)
@@ -210,11 +208,7 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
             let next = app.inbox.selected + 1;
             select(app, next)
         }
-        Action::Archive => ask_or_act(app, MessageAction::Archive),
-        Action::Delete => ask_or_act(app, MessageAction::Delete),
-        Action::ConfirmReceipt => ask_or_act(app, MessageAction::Confirm),
-        Action::Restore => ask_or_act(app, MessageAction::Restore),
-        Action::MarkUnread => ask_or_act(app, MessageAction::MarkUnread),
+        Action::Verb(action) => ask_or_act(app, action),
         Action::History => super::detail::toggle_history(app),
         Action::StepUp => super::login::step_up(app),
         Action::TogglePreview => {

@@ -143,25 +143,34 @@ impl Altinn2 {
         let who = inbox.key();
         match action {
             MessageAction::MarkUnread | MessageAction::Restore | MessageAction::Purge => {
-                return Err(ApiError::Unsupported {
-                    what: tr!("Altinn 2 kan ikke {verb}", verb = action.verb()),
+                Err(ApiError::Unsupported {
+                    what: tr!("Altinn 2 kan ikke {verb}", verb = action.infinitive()),
                 })
             }
             // Altinn 2 marks a message read when it is fetched without markAsRead=false.
-            MessageAction::MarkRead => return self.message(inbox, id, true).await.map(|_| None),
-            _ => {}
-        }
-        with_session(&self.session, |s| {
-            let client = self.client.clone();
-            async move {
-                match action {
-                    MessageAction::Archive => client.archive(&s, who, id).await,
-                    MessageAction::Delete => client.delete(&s, who, id).await.map(|()| None),
-                    _ => client.confirm(&s, who, id).await.map(|()| None),
-                }
+            MessageAction::MarkRead => self.message(inbox, id, true).await.map(|_| None),
+            MessageAction::Archive => {
+                with_session(&self.session, |s| {
+                    let client = self.client.clone();
+                    async move { client.archive(&s, who, id).await }
+                })
+                .await
             }
-        })
-        .await
+            MessageAction::Delete => {
+                with_session(&self.session, |s| {
+                    let client = self.client.clone();
+                    async move { client.delete(&s, who, id).await.map(|()| None) }
+                })
+                .await
+            }
+            MessageAction::Confirm => {
+                with_session(&self.session, |s| {
+                    let client = self.client.clone();
+                    async move { client.confirm(&s, who, id).await.map(|()| None) }
+                })
+                .await
+            }
+        }
     }
 
     /// Streams the attachment at `url` into `out` (renewing the token once after a 401),
