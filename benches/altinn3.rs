@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use innboks::app::update::update;
-use innboks::app::{App, Keymap, Msg, Screen};
+use innboks::app::{App, Msg, Screen};
 use innboks::auth::oidc::{self, Provider};
 use innboks::auth::{device, Session, SessionHandle};
 use innboks::backend::{altinn3, Backend};
@@ -131,7 +131,7 @@ fn key(code: KeyCode) -> Msg {
 
 /// An app logged in to Altinn 3 with `parties` known, at 120×40.
 fn logged_in(parties: Vec<Party>) -> App {
-    let mut app = App::new("bench", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("bench"));
     update(
         &mut app,
         Msg::Resize {
@@ -140,7 +140,7 @@ fn logged_in(parties: Vec<Party>) -> App {
         },
     );
     app.screen = Screen::Inbox;
-    app.capabilities = Capabilities::altinn3();
+    app.settings.capabilities = Capabilities::altinn3();
     app.user_name = Some("Kari Nordmann".into());
     // As the parties arrive in the product, search index and all.
     update(&mut app, Msg::ReporteesLoaded(parties));

@@ -12,7 +12,7 @@ use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use innboks::app::update::update;
-use innboks::app::{App, Keymap, Msg, Screen, Source};
+use innboks::app::{App, Msg, Screen, Source};
 use innboks::domain::{MessageKind, MessageStatus, MessageSummary};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -66,7 +66,7 @@ fn summary(i: usize) -> MessageSummary {
 
 /// An inbox of `n` messages, as after loading them, at 200×50.
 fn inbox(n: usize) -> App {
-    let mut app = App::new("bench", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("bench"));
     update(
         &mut app,
         Msg::Resize {

@@ -6,7 +6,7 @@ mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use innboks::app::update::update;
-use innboks::app::{App, Keymap, Msg, Screen};
+use innboks::app::{App, Msg, Screen};
 use innboks::cache::{Cache, CacheHandle, Scope};
 use innboks::domain::Folder;
 
@@ -66,10 +66,10 @@ fn measure(runtime: &tokio::runtime::Runtime, path: &std::path::Path, scope: Sco
         .expect("thread")
         .expect("load");
     let count = list.messages.len();
-    let mut app = App::new("bench", Keymap::default());
-    app.cache_enabled = true;
+    let mut app = App::new(innboks::app::Settings::new("bench"));
+    app.settings.cache_enabled = true;
     app.user_key = Some("u".into());
-    app.env = "bench".into();
+    app.settings.env = "bench".into();
     update(
         &mut app,
         Msg::Resize {
@@ -78,7 +78,7 @@ fn measure(runtime: &tokio::runtime::Runtime, path: &std::path::Path, scope: Sco
         },
     );
     // As at a start with a stored ID-porten session: the inbox is drawn from the cache.
-    app.idporten_configured = true;
+    app.settings.idporten_configured = true;
     let effects = update(&mut app, Msg::Start);
     assert_eq!(app.screen, Screen::Inbox);
     drop(effects);

@@ -18,6 +18,7 @@ pub mod domain;
 pub mod exit;
 pub mod http;
 pub mod i18n;
+pub mod launch;
 pub mod paths;
 pub mod runtime;
 pub mod secret;

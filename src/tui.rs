@@ -31,7 +31,7 @@ pub async fn run(
     mut times: StartupTimes,
     effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> Runtime,
 ) -> Result<()> {
-    let mouse = app.mouse;
+    let mouse = app.settings.mouse;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(stdout(), event::DisableBracketedPaste);
@@ -142,7 +142,7 @@ fn note_startup(times: &mut StartupTimes, app: &App) {
         if !app.inbox.messages.is_empty() {
             times.mark(phase::FIRST_INBOX_FRAME);
         }
-        if app.inbox.sources.iter().any(|s| s.loaded_once) && !app.offline {
+        if app.inbox.sources.iter().any(|s| s.loaded_once) && !app.settings.offline {
             times.mark(phase::FIRST_NETWORK_PAGE);
         }
     }

@@ -261,9 +261,9 @@ async fn hostile_markdown_and_titles_reach_the_screen_harmless() {
 
     // And on the screen: the list row, the detail pane with its thread, and the history.
     use innboks::app::update::update;
-    use innboks::app::{App, Keymap, Msg, Screen};
-    let mut app = App::new("demo", Keymap::default());
-    app.capabilities = backend.capabilities();
+    use innboks::app::{App, Msg, Screen};
+    let mut app = App::new(innboks::app::Settings::new("demo"));
+    app.settings.capabilities = backend.capabilities();
     update(
         &mut app,
         Msg::Resize {

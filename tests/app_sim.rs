@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use innboks::app::update::update;
-use innboks::app::{App, Keymap, Msg, Screen, Status};
+use innboks::app::{App, Msg, Screen, Status};
 use innboks::app::{LoginFlow, LoginMethod};
 use innboks::auth::oidc::DEFAULT_ACR;
 use innboks::auth::store::SessionStore;
@@ -79,8 +79,8 @@ impl Harness {
             ),
         );
         harness.runner = runner.with_cache(Some(cache.clone()), false);
-        harness.app.cache_enabled = true;
-        harness.app.env = "sim".into();
+        harness.app.settings.cache_enabled = true;
+        harness.app.settings.env = "sim".into();
         (harness, cache)
     }
 
@@ -103,8 +103,8 @@ impl Harness {
             auth,
             tx,
         );
-        let mut app = App::new("sim", Keymap::default());
-        app.idporten_configured = true;
+        let mut app = App::new(innboks::app::Settings::new("sim"));
+        app.settings.idporten_configured = true;
         let mut harness = Self {
             app,
             runner,
@@ -166,7 +166,7 @@ impl Harness {
         let cache =
             innboks::cache::CacheHandle::start(innboks::cache::Cache::open(path).expect("cache"));
         offline.runner = runner.with_cache(Some(cache), true);
-        offline.app.offline = true;
+        offline.app.settings.offline = true;
         offline.app.user_key = Some(user);
         offline.apply(Msg::Start);
         offline
@@ -306,10 +306,7 @@ async fn an_expired_cookie_brings_back_login_and_keeps_the_place() {
 impl Harness {
     fn choose(&mut self, method: LoginMethod) {
         self.key(KeyCode::BackTab);
-        self.app.login.method = LoginMethod::ALL
-            .iter()
-            .position(|m| *m == method)
-            .expect("method");
+        self.app.login.method = method;
         self.key(KeyCode::Enter);
     }
 }
@@ -354,7 +351,10 @@ async fn device_login_from_the_login_screen() {
         h.session.get(),
         Some(innboks::auth::Session::Bearer { .. })
     ));
-    assert_eq!(h.store.load().map(|s| s.method), Some("device".into()));
+    assert_eq!(
+        h.store.load().map(|s| s.method),
+        Some(LoginMethod::IdPortenDevice)
+    );
 }
 
 #[tokio::test]
@@ -403,7 +403,10 @@ async fn browser_login_by_paste_then_relaunch_without_login() {
         app.screen == Screen::Inbox && app.inbox.loaded_once
     })
     .await;
-    assert_eq!(h.store.load().map(|s| s.method), Some("browser".into()));
+    assert_eq!(
+        h.store.load().map(|s| s.method),
+        Some(LoginMethod::IdPortenBrowser)
+    );
     // The first instance quits; its refresher stops with it.
     let saved = std::fs::read(h.store.path()).expect("session file");
     h.session.clear_refresher();
@@ -431,7 +434,7 @@ async fn attachments_are_saved_without_overwriting() {
     let sim = common::start(80).await;
     let mut h = Harness::new(&sim);
     let downloads = tempfile::tempdir().expect("downloads");
-    h.app.download_dir = Some(downloads.path().to_owned());
+    h.app.settings.download_dir = Some(downloads.path().to_owned());
     h.login().await;
     let world = innboks::sim::data::World::generate(&innboks::sim::data::WorldOptions {
         seed: 42,
@@ -757,7 +760,7 @@ async fn unread_skatteetaten_across_all_reportees_read_saved_archived_and_the_re
     let sim = common::start(200).await;
     let downloads = tempfile::tempdir().expect("tempdir");
     let mut h = Harness::new(&sim);
-    h.app.download_dir = Some(downloads.path().to_owned());
+    h.app.settings.download_dir = Some(downloads.path().to_owned());
     h.login().await;
     // R, Enter on «Alle» (the first line); then two filters from the command line.
     h.key(KeyCode::Char('R'));
@@ -1284,7 +1287,7 @@ async fn a_stored_session_the_provider_forgot_and_no_cache_bring_the_login() {
         let empty = tempfile::tempdir().expect("tempdir");
         let (mut h, _cache) =
             Harness::with_store_and_cache(&sim, reopened, &empty.path().join("cache.sqlite3"));
-        h.app.cache_enabled = cache_enabled;
+        h.app.settings.cache_enabled = cache_enabled;
         h.app.user_key = Some(user.clone());
         h.apply(Msg::Start);
         h.until("the login", |app| {
@@ -1311,7 +1314,7 @@ async fn a_stored_session_the_provider_forgot_and_no_cache_bring_the_login() {
             h.app.login.error
         );
         assert_eq!(
-            h.app.login.method(),
+            h.app.login.method,
             LoginMethod::IdPortenDevice,
             "the method the session used"
         );

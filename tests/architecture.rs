@@ -48,6 +48,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("cli", &["config", "domain", "i18n", "sim"]),
+    // What main starts besides the scripts: the inbox, the demo, the simulator.
+    (
+        "launch",
+        &[
+            "app", "auth", "backend", "cache", "cli", "commands", "config", "domain", "exit",
+            "i18n", "paths", "runtime", "secret", "sim", "startup", "tui", "ui",
+        ],
+    ),
+    // main parses and hands over (it names the library as `innboks::`).
+    (
+        "main",
+        &[
+            "cli", "commands", "config", "exit", "i18n", "launch", "paths", "startup", "text",
+        ],
+    ),
     ("startup", &[]),
     // The simulator stands apart: only `main` and the tests start it.
     ("sim", &["paths"]),
@@ -88,11 +103,16 @@ fn code_of(text: &str) -> String {
 /// Every `crate::a::b…` path in `code`, as its segments, plus the names in a `{…}` group
 /// right after it (`crate::auth::{Session, Renewal}`).
 fn crate_paths(code: &str) -> Vec<Vec<String>> {
+    paths_after(code, "crate::")
+}
+
+/// Every path after `prefix` (`crate::`, or `innboks::` in the binary).
+fn paths_after(code: &str, prefix: &str) -> Vec<Vec<String>> {
     let mut paths = Vec::new();
     let mut rest = code;
-    while let Some(at) = rest.find("crate::") {
+    while let Some(at) = rest.find(prefix) {
         let before = rest[..at].chars().last();
-        rest = &rest[at + "crate::".len()..];
+        rest = &rest[at + prefix.len()..];
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
             continue; // `innboks_crate::` and the like
         }
@@ -125,7 +145,7 @@ fn module_of(src: &Path, file: &Path) -> Option<String> {
     let relative = file.strip_prefix(src).ok()?;
     let first = relative.components().next()?.as_os_str().to_str()?;
     let name = first.trim_end_matches(".rs").to_owned();
-    (!matches!(name.as_str(), "lib" | "main")).then_some(name)
+    (name != "lib").then_some(name)
 }
 
 #[test]
@@ -152,7 +172,12 @@ fn every_module_names_only_what_its_layer_may() {
             .unwrap_or(file)
             .display()
             .to_string();
-        for path in crate_paths(&code) {
+        let prefix = if module == "main" {
+            "innboks::"
+        } else {
+            "crate::"
+        };
+        for path in paths_after(&code, prefix) {
             let Some(target) = path.first() else { continue };
             // `tr!` is i18n's macro; Rust puts an exported macro at the crate's root.
             let target = if target == "tr" {
@@ -208,40 +233,83 @@ fn the_reader_finds_paths_groups_and_skips_comments() {
     );
 }
 
+/// Every path the module map of ARCHITECTURE.md names, from `src/`: an entry (`app/`,
+/// `cache.rs`) at the start of a line opens its folder for what follows on its lines
+/// (`mod.rs`, `inbox.rs` …), and an entry indented under a folder is inside it.
+fn mapped_paths(doc: &str) -> BTreeSet<String> {
+    let map = doc
+        .split("## Module map")
+        .nth(1)
+        .and_then(|rest| rest.split("```").nth(1))
+        .expect("ARCHITECTURE.md has a module map in a code block");
+    let mut paths = BTreeSet::new();
+    // (indent, folder) of the entries the current line is inside.
+    let mut folders: Vec<(usize, String)> = Vec::new();
+    let mut here = String::new();
+    for line in map.lines().skip(1) {
+        let indent = line.len() - line.trim_start().len();
+        let first = line.split_whitespace().next().unwrap_or_default();
+        let entry = (first.ends_with('/') || first.ends_with(".rs"))
+            && line.trim_start()[first.len()..].starts_with("  ");
+        if entry {
+            while folders.last().is_some_and(|(i, _)| *i >= indent) {
+                folders.pop();
+            }
+            let parent: String = folders.iter().map(|(_, f)| f.as_str()).collect();
+            if let Some(folder) = first.strip_suffix('/') {
+                folders.push((indent, format!("{folder}/")));
+                here = format!("{parent}{folder}/");
+            } else {
+                here = parent;
+            }
+        }
+        for word in line.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '/'))
+        {
+            let word = word.trim_end_matches('.');
+            if word.ends_with(".rs") || (word.ends_with('/') && word.len() > 1) {
+                paths.insert(format!("{here}{word}"));
+            }
+        }
+    }
+    paths
+}
+
 #[test]
 fn architecture_md_maps_every_module() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let doc = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let mapped = mapped_paths(&doc);
+    let src = root.join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
     let mut missing = Vec::new();
-    for dir in [
-        "src",
-        "src/app",
-        "src/app/update",
-        "src/runtime",
-        "src/backend",
-        "src/commands",
-    ] {
-        for entry in std::fs::read_dir(root.join(dir))
-            .expect("readable")
-            .flatten()
-        {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let stem = name.trim_end_matches(".rs");
-            if stem == "mod" {
-                continue;
-            }
-            let named = if entry.path().is_dir() {
-                doc.contains(&format!("{stem}/"))
-            } else {
-                doc.contains(&name) || doc.contains(stem)
-            };
-            if !named {
-                missing.push(format!("{dir}/{name}"));
-            }
+    for file in files {
+        let relative = file.strip_prefix(&src).expect("under src");
+        let path = relative.to_string_lossy().replace('\\', "/");
+        if !mapped.contains(&path) {
+            missing.push(path);
         }
     }
     assert!(
         missing.is_empty(),
-        "not on the map in ARCHITECTURE.md: {missing:?}"
+        "not on the map in ARCHITECTURE.md (by its path): {missing:?}"
     );
+}
+
+#[test]
+fn the_map_reader_follows_folders() {
+    let doc = "## Module map\n```\nsrc/\n  main.rs        the start\n  app/           state: mod.rs, inbox.rs\n                 (more), input.rs\n    update/      update(): mod.rs, pages.rs\n  cache.rs       sqlite; paths.rs: XDG\n```\n";
+    let mapped = mapped_paths(doc);
+    for path in [
+        "main.rs",
+        "app/mod.rs",
+        "app/inbox.rs",
+        "app/input.rs",
+        "app/update/pages.rs",
+        "cache.rs",
+        "paths.rs",
+    ] {
+        assert!(mapped.contains(path), "{path} in {mapped:?}");
+    }
+    assert!(!mapped.contains("app/cache.rs"));
 }

@@ -11,7 +11,7 @@ mod common;
 use std::time::Duration;
 
 use innboks::app::update::update;
-use innboks::app::{App, Keymap, Msg, Screen, Source};
+use innboks::app::{App, Msg, Screen, Source};
 use innboks::backend::altinn2::model::{HalMessage, MessageList};
 use innboks::domain::{Message, MessagePage};
 use innboks::sim::{SimConfig, Simulator};
@@ -201,7 +201,7 @@ fn every_hostile_document_parses_and_draws_harmlessly() {
     }
 
     for (width, height) in [(80, 24), (120, 40), (40, 10), (200, 50)] {
-        let mut app = App::new("hostile", Keymap::default());
+        let mut app = App::new(innboks::app::Settings::new("hostile"));
         update(&mut app, Msg::Resize { width, height });
         app.screen = Screen::Inbox;
         app.inbox.sources = vec![Source {

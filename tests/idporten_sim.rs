@@ -429,7 +429,14 @@ async fn concurrent_401s_cause_exactly_one_refresh() {
     let sim = Simulator::start(config(Some(0))).await.expect("sim");
     let (provider, tokens) = browser_login(&sim).await;
     let handle = SessionHandle::default();
-    let stored = stored_session("test", &provider, "browser", &tokens, SCOPES, None);
+    let stored = stored_session(
+        "test",
+        &provider,
+        innboks::domain::LoginMethod::IdPortenBrowser,
+        &tokens,
+        SCOPES,
+        None,
+    );
     let refresher =
         Refresher::start(provider, handle.clone(), None, tokens, stored).expect("refresher");
     handle.set_refresher(refresher, None);
@@ -460,7 +467,14 @@ async fn expired_access_token_gets_401_then_refresh_and_retry_works() {
     .expect("sim");
     let (provider, tokens) = browser_login(&sim).await;
     let handle = SessionHandle::default();
-    let stored = stored_session("test", &provider, "browser", &tokens, SCOPES, None);
+    let stored = stored_session(
+        "test",
+        &provider,
+        innboks::domain::LoginMethod::IdPortenBrowser,
+        &tokens,
+        SCOPES,
+        None,
+    );
     let refresher =
         Refresher::start(provider, handle.clone(), None, tokens, stored).expect("refresher");
     handle.set_refresher(refresher, None);
@@ -494,7 +508,14 @@ async fn a_session_outlives_many_token_lifetimes() {
     .expect("sim");
     let (provider, tokens) = browser_login(&sim).await;
     let handle = SessionHandle::default();
-    let stored = stored_session("test", &provider, "browser", &tokens, SCOPES, None);
+    let stored = stored_session(
+        "test",
+        &provider,
+        innboks::domain::LoginMethod::IdPortenBrowser,
+        &tokens,
+        SCOPES,
+        None,
+    );
     let refresher =
         Refresher::start(provider, handle.clone(), None, tokens, stored).expect("refresher");
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
@@ -548,7 +569,7 @@ async fn relaunch_resumes_from_the_store_and_logout_revokes() {
     let stored = stored_session(
         "demo",
         &provider,
-        "browser",
+        innboks::domain::LoginMethod::IdPortenBrowser,
         &tokens,
         SCOPES,
         Some(&innboks::auth::oidc::IdClaims {
@@ -577,7 +598,7 @@ async fn relaunch_resumes_from_the_store_and_logout_revokes() {
     .expect("start");
     drop(refresher);
     let on_disk = store.load().expect("saved");
-    assert_eq!(on_disk.method, "browser");
+    assert_eq!(on_disk.method.code(), "browser");
     let text = std::fs::read_to_string(store.path()).expect("file");
     let access = match first.get() {
         Some(Session::Bearer { access_token }) => access_token,
@@ -636,7 +657,14 @@ async fn a_restarted_simulator_with_a_state_file_keeps_its_grants() {
     let sim = Simulator::start(settings.clone()).await.expect("sim");
     let (provider, tokens) = browser_login(&sim).await;
     let store = SessionStore::new(dir.path(), "demo");
-    let stored = stored_session("demo", &provider, "browser", &tokens, SCOPES, None);
+    let stored = stored_session(
+        "demo",
+        &provider,
+        innboks::domain::LoginMethod::IdPortenBrowser,
+        &tokens,
+        SCOPES,
+        None,
+    );
     Refresher::start(
         provider,
         SessionHandle::default(),
@@ -692,7 +720,14 @@ async fn without_a_refresh_token_the_session_lives_as_long_as_its_access_token()
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SessionStore::new(dir.path(), "demo");
     let handle = SessionHandle::default();
-    let stored = stored_session("demo", &provider, "browser", &tokens, SCOPES, None);
+    let stored = stored_session(
+        "demo",
+        &provider,
+        innboks::domain::LoginMethod::IdPortenBrowser,
+        &tokens,
+        SCOPES,
+        None,
+    );
     let refresher = Refresher::start(
         provider.clone(),
         handle.clone(),

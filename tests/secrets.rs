@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use innboks::app::Effect;
-use innboks::app::{App, Keymap, Msg};
+use innboks::app::{App, Msg};
 use innboks::auth::oidc::TokenSet;
 use innboks::auth::store::StoredSession;
 use innboks::auth::Session;
@@ -62,7 +62,7 @@ fn debug_of_every_secret_holder_is_redacted() {
         issuer: "https://idporten.no".into(),
         client_id: "c".into(),
         scopes: "openid".into(),
-        method: "browser".into(),
+        method: innboks::domain::LoginMethod::IdPortenBrowser,
         refresh_token: Secret::new(REFRESH),
         refresh_expires_at: None,
         refresh: true,
@@ -76,7 +76,7 @@ fn debug_of_every_secret_holder_is_redacted() {
     assert_hidden("StoredSession", &format!("{stored:?}"));
 
     // The login form while the password is typed, and the effect that sends it.
-    let mut app = App::new("test", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("test"));
     for c in "kari".chars() {
         innboks::app::update::update(&mut app, key(c));
     }

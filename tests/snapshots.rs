@@ -4,7 +4,7 @@
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use innboks::app::update::update;
-use innboks::app::{App, Keymap, Msg, Screen};
+use innboks::app::{App, Msg, Screen};
 use innboks::domain::{
     Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary,
 };
@@ -103,9 +103,9 @@ fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
 }
 
 fn login_app(width: u16, height: u16) -> App {
-    let mut app = App::new("demo", Keymap::default());
-    app.login_hint = Some(innboks::tr!("Demo: brukernavn demo, passord demo").into());
-    app.idporten_configured = true;
+    let mut app = App::new(innboks::app::Settings::new("demo"));
+    app.settings.login_hint = Some(innboks::tr!("Demo: brukernavn demo, passord demo").into());
+    app.settings.idporten_configured = true;
     app.login.device_offered = Some(true);
     update(&mut app, Msg::Resize { width, height });
     for c in "demo".chars() {
@@ -118,7 +118,7 @@ fn login_app(width: u16, height: u16) -> App {
 }
 
 fn inbox_app(width: u16, height: u16) -> App {
-    let mut app = App::new("demo", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("demo"));
     update(&mut app, Msg::Resize { width, height });
     app.screen = Screen::Inbox;
     app.user_name = Some("Kari Nordmann".into());
@@ -279,7 +279,12 @@ fn long_and_wide_text_is_cut_by_display_width() {
     insta::assert_snapshot!(terminal.backend());
 }
 
-fn flow_app(width: u16, height: u16, flow: innboks::app::LoginFlow, method: usize) -> App {
+fn flow_app(
+    width: u16,
+    height: u16,
+    flow: innboks::app::LoginFlow,
+    method: innboks::domain::LoginMethod,
+) -> App {
     let mut app = login_app(width, height);
     let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
     app.now = now;
@@ -301,7 +306,12 @@ fn device_code_screen_100x45() {
         qr: innboks::text::qr_lines("http://127.0.0.1:8700/idporten/device?user_code=BDWP-HQPK"),
         expires_at: now + std::time::Duration::from_secs(581),
     };
-    let app = flow_app(100, 45, innboks::app::LoginFlow::Device(view), 0);
+    let app = flow_app(
+        100,
+        45,
+        innboks::app::LoginFlow::Device(view),
+        innboks::domain::LoginMethod::IdPortenDevice,
+    );
     insta::assert_snapshot!(render(&app, 100, 45).backend());
 }
 
@@ -315,7 +325,12 @@ fn device_code_screen_without_room_for_the_qr_80x24() {
         qr: innboks::text::qr_lines("https://login.example/device?user_code=BDWP-HQPK"),
         expires_at: now + std::time::Duration::from_secs(60),
     };
-    let app = flow_app(80, 24, innboks::app::LoginFlow::Device(view), 0);
+    let app = flow_app(
+        80,
+        24,
+        innboks::app::LoginFlow::Device(view),
+        innboks::domain::LoginMethod::IdPortenDevice,
+    );
     let text = format!("{}", render(&app, 80, 24).backend());
     assert!(
         text.contains("B D W P - H Q P K"),
@@ -336,8 +351,13 @@ fn browser_screen_over_ssh_100x30() {
         paste_focused: true,
         paste_error: Some("Svaret fra ID-porten hører ikke til denne innloggingen (state stemmer ikke).".into()),
     };
-    let mut app = flow_app(100, 30, innboks::app::LoginFlow::Browser(view), 1);
-    app.over_ssh = true;
+    let mut app = flow_app(
+        100,
+        30,
+        innboks::app::LoginFlow::Browser(view),
+        innboks::domain::LoginMethod::IdPortenBrowser,
+    );
+    app.settings.over_ssh = true;
     insta::assert_snapshot!(render(&app, 100, 30).backend());
 }
 
@@ -683,7 +703,7 @@ fn altinn3_message() -> Message {
 #[test]
 fn altinn3_detail_with_a_thread_and_actions_120x60() {
     let mut app = inbox_app(120, 60);
-    app.capabilities = innboks::domain::Capabilities::altinn3();
+    app.settings.capabilities = innboks::domain::Capabilities::altinn3();
     let message = altinn3_message();
     let id = app.inbox.messages[0].id.clone();
     app.bodies.insert(
@@ -703,7 +723,7 @@ fn altinn3_detail_with_a_thread_and_actions_120x60() {
 #[test]
 fn altinn3_history_80x24() {
     let mut app = inbox_app(80, 24);
-    app.capabilities = innboks::domain::Capabilities::altinn3();
+    app.settings.capabilities = innboks::domain::Capabilities::altinn3();
     let id = app.inbox.messages[0].id.clone();
     app.bodies.insert(
         id.clone(),
@@ -725,10 +745,10 @@ fn altinn3_history_80x24() {
 
 #[test]
 fn altinn3_login_80x24() {
-    let mut app = App::new("prod", Keymap::default());
-    app.capabilities = innboks::domain::Capabilities::altinn3();
-    app.login.method = 0;
-    app.idporten_configured = true;
+    let mut app = App::new(innboks::app::Settings::new("prod"));
+    app.settings.capabilities = innboks::domain::Capabilities::altinn3();
+    app.login.method = innboks::domain::LoginMethod::IdPortenDevice;
+    app.settings.idporten_configured = true;
     app.login.device_offered = Some(true);
     update(
         &mut app,
@@ -747,7 +767,7 @@ fn altinn3_login_80x24() {
 fn altinn3_all_parties_inbox_100x16() {
     use innboks::backend::altinn3::model::DialogPage;
     use innboks::domain::{Inbox, Party, PartyKind};
-    let mut app = App::new("prod", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("prod"));
     update(
         &mut app,
         Msg::Resize {
@@ -756,7 +776,7 @@ fn altinn3_all_parties_inbox_100x16() {
         },
     );
     app.screen = Screen::Inbox;
-    app.capabilities = innboks::domain::Capabilities::altinn3();
+    app.settings.capabilities = innboks::domain::Capabilities::altinn3();
     app.user_name = Some("Kari Nordmann".into());
     app.session_method = Some("ID-porten");
     let kari = "urn:altinn:person:identifier-no:01017012345";
@@ -844,7 +864,7 @@ fn altinn3_all_parties_inbox_100x16() {
 #[test]
 fn offline_inbox_60x15() {
     let mut app = inbox_app(60, 15);
-    app.offline = true;
+    app.settings.offline = true;
     app.env_label = "demo · simulert Altinn 3".into();
     insta::assert_snapshot!(render(&app, 60, 15).backend());
 }
@@ -945,10 +965,15 @@ fn screens_in(lang: innboks::i18n::Lang) -> Vec<(String, String)> {
         qr: Vec::new(),
         expires_at: now + std::time::Duration::from_secs(581),
     };
-    let device = flow_app(80, 24, innboks::app::LoginFlow::Device(device), 0);
+    let device = flow_app(
+        80,
+        24,
+        innboks::app::LoginFlow::Device(device),
+        innboks::domain::LoginMethod::IdPortenDevice,
+    );
     screens.push(("device_code_80x24", draw(&device, 80, 24)));
     let mut thread = inbox_app(120, 60);
-    thread.capabilities = innboks::domain::Capabilities::altinn3();
+    thread.settings.capabilities = innboks::domain::Capabilities::altinn3();
     let id = thread.inbox.messages[0].id.clone();
     let summary = thread.inbox.messages[0].clone();
     thread.bodies.insert(

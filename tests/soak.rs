@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use innboks::app::update::update;
-use innboks::app::{App, Keymap, Msg, Screen};
+use innboks::app::{App, Msg, Screen};
 use innboks::auth::SessionHandle;
 use innboks::backend::Backend;
 use innboks::runtime::{AuthSettings, Runtime};
@@ -105,7 +105,7 @@ async fn two_thousand_random_actions_with_faults_on() {
         tx,
     );
     let mut soak = Soak {
-        app: App::new("soak", Keymap::default()),
+        app: App::new(innboks::app::Settings::new("soak")),
         runner,
         rx,
     };
@@ -135,8 +135,8 @@ async fn two_thousand_random_actions_with_faults_on_altinn3() {
     let sim = common::start_altinn3(400).await;
     let (tx, rx) = mpsc::unbounded_channel();
     let backend = common::altinn3_backend(&sim).await;
-    let mut app = App::new("soak", Keymap::default());
-    app.capabilities = backend.capabilities();
+    let mut app = App::new(innboks::app::Settings::new("soak"));
+    app.settings.capabilities = backend.capabilities();
     let runner = Runtime::new(backend, AuthSettings::default(), tx);
     let mut soak = Soak { app, runner, rx };
     soak.apply(Msg::Resize {
@@ -145,7 +145,7 @@ async fn two_thousand_random_actions_with_faults_on_altinn3() {
     });
     // As after a resumed ID-porten session.
     soak.apply(Msg::SessionRestored {
-        method: "device".into(),
+        method: innboks::domain::LoginMethod::IdPortenDevice,
     });
     while soak.app.screen != Screen::Inbox || !soak.app.inbox.loaded_once {
         soak.settle(Duration::from_secs(5)).await;

@@ -76,7 +76,7 @@ fn type_text(app: &mut App, text: &str) {
 
 /// An app logged in with the first page loaded (50 messages, more to come).
 fn logged_in() -> App {
-    let mut app = App::new("test", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("test"));
     update(
         &mut app,
         Msg::Resize {
@@ -121,7 +121,7 @@ fn page_request(effects: &[Effect]) -> Option<(u64, usize)> {
 
 #[test]
 fn password_login_submits_once_and_clears_the_password() {
-    let mut app = App::new("test", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("test"));
     type_text(&mut app, "demo");
     assert_eq!(app.login.username.value(), "demo");
     update(&mut app, key(KeyCode::Tab));
@@ -151,7 +151,7 @@ fn password_login_submits_once_and_clears_the_password() {
 
 #[test]
 fn failed_login_keeps_the_username_and_clears_the_password() {
-    let mut app = App::new("test", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("test"));
     type_text(&mut app, "demo");
     update(&mut app, key(KeyCode::Tab));
     type_text(&mut app, "feil");
@@ -180,7 +180,7 @@ fn failed_login_keeps_the_username_and_clears_the_password() {
 
 #[test]
 fn empty_fields_are_explained_not_sent() {
-    let mut app = App::new("test", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("test"));
     update(&mut app, key(KeyCode::Tab));
     assert_eq!(app.login.focused(), LoginField::Password);
     assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
@@ -202,8 +202,8 @@ fn empty_fields_are_explained_not_sent() {
 
 #[test]
 fn enter_on_an_empty_user_name_says_so_and_the_demo_says_which_altinn() {
-    let mut app = App::new("demo · simulert Altinn 3", Keymap::default());
-    app.demo = true;
+    let mut app = App::new(innboks::app::Settings::new("demo · simulert Altinn 3"));
+    app.settings.demo = true;
     assert_eq!(app.login.focused(), LoginField::Username);
     assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
     assert_eq!(app.login.focused(), LoginField::Username, "stays");
@@ -228,7 +228,7 @@ fn enter_on_an_empty_user_name_says_so_and_the_demo_says_which_altinn() {
 
 #[test]
 fn id_porten_needs_configuration_and_an_offered_flow() {
-    let mut app = App::new("test", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("test"));
     update(&mut app, key(KeyCode::BackTab));
     assert_eq!(app.login.focused(), LoginField::Method);
     update(&mut app, key(KeyCode::Up));
@@ -239,7 +239,7 @@ fn id_porten_needs_configuration_and_an_offered_flow() {
         .as_deref()
         .is_some_and(|e| e.contains("ikke konfigurert")));
 
-    app.idporten_configured = true;
+    app.settings.idporten_configured = true;
     let effects = update(&mut app, Msg::Start);
     assert_eq!(effects, vec![Effect::Discover, Effect::RestoreSession]);
     update(
@@ -256,7 +256,7 @@ fn id_porten_needs_configuration_and_an_offered_flow() {
         },
     );
     update(&mut app, key(KeyCode::Up));
-    assert_eq!(app.login.method(), LoginMethod::IdPortenDevice);
+    assert_eq!(app.login.method, LoginMethod::IdPortenDevice);
     assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
     assert!(app
         .login
@@ -267,8 +267,8 @@ fn id_porten_needs_configuration_and_an_offered_flow() {
 
 #[test]
 fn device_flow_starts_shows_the_code_and_esc_cancels() {
-    let mut app = App::new("test", Keymap::default());
-    app.idporten_configured = true;
+    let mut app = App::new(innboks::app::Settings::new("test"));
+    app.settings.idporten_configured = true;
     update(
         &mut app,
         Msg::ProviderReady {
@@ -318,9 +318,9 @@ fn device_flow_starts_shows_the_code_and_esc_cancels() {
 
 #[test]
 fn browser_flow_copy_paste_and_submit() {
-    let mut app = App::new("test", Keymap::default());
-    app.idporten_configured = true;
-    app.can_open_browser = false;
+    let mut app = App::new(innboks::app::Settings::new("test"));
+    app.settings.idporten_configured = true;
+    app.settings.can_open_browser = false;
     update(&mut app, key(KeyCode::BackTab));
     update(&mut app, key(KeyCode::Up));
     let Some(Effect::StartBrowserLogin {
@@ -375,8 +375,8 @@ fn browser_flow_copy_paste_and_submit() {
 
 #[test]
 fn a_dead_id_porten_session_brings_back_login_with_the_same_method() {
-    let mut app = App::new("test", Keymap::default());
-    app.idporten_configured = true;
+    let mut app = App::new(innboks::app::Settings::new("test"));
+    app.settings.idporten_configured = true;
     update(
         &mut app,
         Msg::Resize {
@@ -387,7 +387,7 @@ fn a_dead_id_porten_session_brings_back_login_with_the_same_method() {
     update(
         &mut app,
         Msg::SessionRestored {
-            method: "device".into(),
+            method: innboks::domain::LoginMethod::IdPortenDevice,
         },
     );
     assert_eq!(app.screen, Screen::Inbox);
@@ -399,7 +399,7 @@ fn a_dead_id_porten_session_brings_back_login_with_the_same_method() {
     );
     assert_eq!(app.screen, Screen::Login);
     assert!(app.login.relogin);
-    assert_eq!(app.login.method(), LoginMethod::IdPortenDevice);
+    assert_eq!(app.login.method, LoginMethod::IdPortenDevice);
     assert!(app
         .login
         .error
@@ -409,8 +409,8 @@ fn a_dead_id_porten_session_brings_back_login_with_the_same_method() {
 
 #[test]
 fn a_letter_at_the_high_level_brings_a_step_up_login_and_opens_after_it() {
-    let mut app = App::new("test", Keymap::default());
-    app.idporten_configured = true;
+    let mut app = App::new(innboks::app::Settings::new("test"));
+    app.settings.idporten_configured = true;
     update(
         &mut app,
         Msg::Resize {
@@ -421,7 +421,7 @@ fn a_letter_at_the_high_level_brings_a_step_up_login_and_opens_after_it() {
     let effects = update(
         &mut app,
         Msg::SessionRestored {
-            method: "browser".into(),
+            method: innboks::domain::LoginMethod::IdPortenBrowser,
         },
     );
     let request = page_request(&effects).expect("the first page").0;
@@ -496,7 +496,7 @@ fn a_letter_at_the_high_level_brings_a_step_up_login_and_opens_after_it() {
 
 #[test]
 fn login_loads_the_first_page_and_previews_the_first_message() {
-    let mut app = App::new("test", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("test"));
     type_text(&mut app, "demo");
     update(&mut app, key(KeyCode::Tab));
     type_text(&mut app, "demo");
@@ -1459,7 +1459,7 @@ fn star_marks_all_and_m_reads_every_marked_unread_message() {
 fn the_merged_view_starts_on_the_kept_parties_and_again_when_the_server_has_others() {
     use innboks::domain::{Party, PartyKind};
     let mut app = logged_in();
-    app.cache_enabled = true;
+    app.settings.cache_enabled = true;
     app.user_key = Some("u".into());
     type_text(&mut app, ":all");
     let effects = update(&mut app, key(KeyCode::Enter));
@@ -1497,7 +1497,7 @@ fn the_merged_view_starts_on_the_kept_parties_and_again_when_the_server_has_othe
 
     // Next time the server has one more: the merged view starts over with it.
     let mut app = logged_in();
-    app.cache_enabled = true;
+    app.settings.cache_enabled = true;
     app.user_key = Some("u".into());
     type_text(&mut app, ":all");
     update(&mut app, key(KeyCode::Enter));
@@ -1750,7 +1750,7 @@ fn the_mouse_selects_opens_and_scrolls_only_when_the_setting_is_on() {
     );
     assert_eq!(app.inbox.selected, 0);
 
-    app.mouse = true;
+    app.settings.mouse = true;
     update(
         &mut app,
         mouse(MouseEventKind::Down(MouseButton::Left), 5, list.y + 3),
@@ -1895,7 +1895,7 @@ fn overlay_keys_go_through_the_keymap_so_they_can_be_rebound_and_help_lists_them
     overrides.insert("filter_unread".to_owned(), vec!["U".to_owned()]);
     overrides.insert("yes".to_owned(), vec!["J".to_owned()]);
     let mut app = logged_in();
-    app.keymap = Keymap::with_overrides(&overrides).expect("valid overrides");
+    app.settings.keymap = Keymap::with_overrides(&overrides).expect("valid overrides");
     update(&mut app, key(KeyCode::Char('f')));
     assert!(
         fetched_filters(&update(&mut app, key(KeyCode::Char('u')))).is_none(),
@@ -1927,7 +1927,7 @@ fn overlay_keys_go_through_the_keymap_so_they_can_be_rebound_and_help_lists_them
         "{effects:?}"
     );
 
-    let help = app.keymap.help();
+    let help = app.settings.keymap.help();
     let filter_menu = help
         .iter()
         .find(|(group, _)| *group == "Filtermenyen (f)")
@@ -2001,7 +2001,7 @@ fn restore_and_mark_unread_act_on_altinn3_and_are_explained_on_altinn2() {
         "{:?}",
         app.status
     );
-    app.capabilities = Capabilities::altinn3();
+    app.settings.capabilities = Capabilities::altinn3();
     let effects = update(&mut app, key(KeyCode::Char('U')));
     assert!(
         matches!(
@@ -2048,7 +2048,7 @@ fn search_at_altinn_goes_to_the_server_on_altinn3_and_due_dates_sort() {
         .as_deref()
         .is_some_and(|e| e.contains("Altinn 3")));
     update(&mut app, key(KeyCode::Esc));
-    app.capabilities = Capabilities::altinn3();
+    app.settings.capabilities = Capabilities::altinn3();
     update(&mut app, key(KeyCode::Char(':')));
     type_text(&mut app, "search skatt");
     let effects = update(&mut app, key(KeyCode::Enter));
@@ -2087,8 +2087,8 @@ fn search_at_altinn_goes_to_the_server_on_altinn3_and_due_dates_sort() {
 fn altinn3_merges_every_party_in_groups_of_a_hundred_a_few_at_a_time() {
     use innboks::domain::{Capabilities, Party, PartyKind};
     let mut app = logged_in();
-    app.capabilities = Capabilities::altinn3();
-    app.concurrency = 2;
+    app.settings.capabilities = Capabilities::altinn3();
+    app.settings.concurrency = 2;
     let parties: Vec<Party> = (0..450)
         .map(|i| Party {
             id: format!("urn:altinn:organization:identifier-no:9{i:08}"),
@@ -2216,7 +2216,7 @@ fn delete_in_the_trash_purges_after_a_question() {
     let mut app = logged_in();
     update(&mut app, key(KeyCode::Char(':')));
     type_text(&mut app, "purge");
-    app.capabilities = Capabilities::altinn3();
+    app.settings.capabilities = Capabilities::altinn3();
     assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
     assert!(
         matches!(&app.status, Some(Status::Info(t)) if t.contains("Bare meldinger i papirkurven")),
@@ -2224,14 +2224,14 @@ fn delete_in_the_trash_purges_after_a_question() {
         app.status
     );
     app.folder = Folder::Trash;
-    app.capabilities = Capabilities::default();
+    app.settings.capabilities = Capabilities::default();
     assert!(update(&mut app, key(KeyCode::Char('d'))).is_empty());
     assert!(
         matches!(&app.status, Some(Status::Info(t)) if t.contains("Altinn 2 kan ikke slette for godt")),
         "{:?}",
         app.status
     );
-    app.capabilities = Capabilities::altinn3();
+    app.settings.capabilities = Capabilities::altinn3();
     let first = app.inbox.messages[0].id.clone();
     assert!(
         update(&mut app, key(KeyCode::Char('d'))).is_empty(),
@@ -2281,7 +2281,7 @@ fn capital_h_toggles_the_history_and_says_why_there_is_none() {
         "{:?}",
         app.status
     );
-    app.capabilities = Capabilities::altinn3();
+    app.settings.capabilities = Capabilities::altinn3();
     update(&mut app, key(KeyCode::Char('H')));
     assert!(
         matches!(&app.status, Some(Status::Info(t)) if t.contains("når meldingen åpnes")),
@@ -2309,7 +2309,7 @@ fn capital_h_toggles_the_history_and_says_why_there_is_none() {
 fn refresh_on_altinn3_is_incremental_with_a_full_sync_now_and_then() {
     use innboks::domain::Capabilities;
     let mut app = logged_in();
-    app.capabilities = Capabilities::altinn3();
+    app.settings.capabilities = Capabilities::altinn3();
     let newest = app
         .inbox
         .messages
@@ -2400,7 +2400,7 @@ fn refresh_on_altinn3_is_incremental_with_a_full_sync_now_and_then() {
 #[test]
 fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
     use innboks::domain::CachedList;
-    let mut app = App::new("test", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("test"));
     update(
         &mut app,
         Msg::Resize {
@@ -2408,9 +2408,9 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
             height: 30,
         },
     );
-    app.cache_enabled = true;
+    app.settings.cache_enabled = true;
     app.user_key = Some("u".into());
-    app.idporten_configured = true;
+    app.settings.idporten_configured = true;
     let effects = update(&mut app, Msg::Start);
     let (request, head) = effects
         .iter()
@@ -2483,7 +2483,7 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
 #[test]
 fn a_server_page_waits_for_the_rest_of_the_cached_list() {
     use innboks::domain::CachedList;
-    let mut app = App::new("test", Keymap::default());
+    let mut app = App::new(innboks::app::Settings::new("test"));
     update(
         &mut app,
         Msg::Resize {
@@ -2491,9 +2491,9 @@ fn a_server_page_waits_for_the_rest_of_the_cached_list() {
             height: 30,
         },
     );
-    app.cache_enabled = true;
+    app.settings.cache_enabled = true;
     app.user_key = Some("u".into());
-    app.idporten_configured = true;
+    app.settings.idporten_configured = true;
     let effects = update(&mut app, Msg::Start);
     let cache = effects
         .iter()
@@ -2519,7 +2519,7 @@ fn a_server_page_waits_for_the_rest_of_the_cached_list() {
     let effects = update(
         &mut app,
         Msg::SessionRestored {
-            method: "device".into(),
+            method: innboks::domain::LoginMethod::IdPortenDevice,
         },
     );
     let (request, _) = page_request(&effects).expect("the first page");
@@ -2557,7 +2557,7 @@ fn a_server_page_waits_for_the_rest_of_the_cached_list() {
 fn a_start_over_a_recently_reconciled_cache_asks_only_for_what_changed() {
     use innboks::domain::CachedList;
     let start_with = |reconciled_ago: Option<u64>| -> (App, Vec<Effect>) {
-        let mut app = App::new("test", Keymap::default());
+        let mut app = App::new(innboks::app::Settings::new("test"));
         update(
             &mut app,
             Msg::Resize {
@@ -2565,10 +2565,10 @@ fn a_start_over_a_recently_reconciled_cache_asks_only_for_what_changed() {
                 height: 30,
             },
         );
-        app.capabilities = innboks::domain::Capabilities::altinn3();
-        app.cache_enabled = true;
+        app.settings.capabilities = innboks::domain::Capabilities::altinn3();
+        app.settings.cache_enabled = true;
         app.user_key = Some("u".into());
-        app.idporten_configured = true;
+        app.settings.idporten_configured = true;
         let effects = update(&mut app, Msg::Start);
         let cache = effects
             .iter()
@@ -2594,7 +2594,7 @@ fn a_start_over_a_recently_reconciled_cache_asks_only_for_what_changed() {
         let effects = update(
             &mut app,
             Msg::SessionRestored {
-                method: "device".into(),
+                method: innboks::domain::LoginMethod::IdPortenDevice,
             },
         );
         (app, effects)

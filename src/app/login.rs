@@ -1,39 +1,10 @@
 //! The login screen's state: the methods, the form, and an ID-porten flow in progress.
 
-use crate::i18n::tr;
 use std::fmt;
 use std::time::SystemTime;
 
 use super::TextInput;
-
-/// The ways to log in, in the order shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginMethod {
-    /// ID-porten device authorization grant.
-    IdPortenDevice,
-    /// ID-porten in a browser (authorization code + PKCE).
-    IdPortenBrowser,
-    /// Altinn user name and password.
-    Password,
-}
-
-impl LoginMethod {
-    /// All methods, in screen order.
-    pub const ALL: [LoginMethod; 3] = [
-        LoginMethod::IdPortenDevice,
-        LoginMethod::IdPortenBrowser,
-        LoginMethod::Password,
-    ];
-
-    /// The label on the login screen.
-    pub fn label(self) -> &'static str {
-        match self {
-            LoginMethod::IdPortenDevice => tr!("ID-porten med engangskode"),
-            LoginMethod::IdPortenBrowser => tr!("ID-porten i nettleseren"),
-            LoginMethod::Password => tr!("Altinn-brukernavn og passord"),
-        }
-    }
-}
+pub use crate::domain::LoginMethod;
 
 /// The focused element on the login screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +20,8 @@ pub enum LoginField {
 /// The login form. The password is kept only until it is submitted.
 #[derive(Clone, Default, PartialEq)]
 pub struct LoginState {
-    /// Index into [`LoginMethod::ALL`].
-    pub method: usize,
+    /// The method chosen.
+    pub method: LoginMethod,
     /// Focused element.
     pub focus: Option<LoginField>,
     /// User name as typed.
@@ -141,14 +112,6 @@ impl fmt::Debug for LoginState {
 }
 
 impl LoginState {
-    /// The selected method.
-    pub fn method(&self) -> LoginMethod {
-        LoginMethod::ALL
-            .get(self.method)
-            .copied()
-            .unwrap_or(LoginMethod::Password)
-    }
-
     /// The focused element (user name by default).
     pub fn focused(&self) -> LoginField {
         self.focus.unwrap_or(LoginField::Username)

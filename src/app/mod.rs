@@ -11,6 +11,7 @@ pub mod login;
 pub mod msg;
 pub mod overlay;
 pub mod search;
+pub mod settings;
 pub mod update;
 
 use crate::i18n::tr;
@@ -27,8 +28,9 @@ pub use layout::PaneLayout;
 pub use login::{BrowserView, DeviceView, LoginField, LoginFlow, LoginMethod, LoginState};
 pub use msg::Msg;
 pub use overlay::{CommandLine, Overlay, PendingAction, Switcher, SwitcherEntry};
+pub use settings::Settings;
 
-use crate::domain::{Capabilities, Inbox, Message, MessageSummary, PartiesScope, Party, Scope};
+use crate::domain::{Inbox, Message, MessageSummary, PartiesScope, Party, Scope};
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,22 +80,14 @@ pub enum Status {
 /// The whole application state.
 #[derive(Debug, Clone)]
 pub struct App {
-    /// Environment label in the title (`demo`, `prod`, `tt02`, …).
+    /// What it was started with (the config, the command line, the backend).
+    pub settings: Settings,
+    /// The title's environment label (the demo's says which Altinn once logged in).
     pub env_label: String,
-    /// The embedded simulator's demo, whose label says which Altinn the session is on.
-    pub demo: bool,
-    /// Environment name (the cache is kept per environment).
-    pub env: String,
     /// The logged-in user's cache key (a hash), once known.
     pub user_key: Option<String>,
-    /// The local cache is used (config `cache = true`, the default).
-    pub cache_enabled: bool,
-    /// Started with `--offline`: only the cache, nothing from the network.
-    pub offline: bool,
     /// Bodies asked for ahead of the cursor and not arrived yet.
     pub prefetching: std::collections::HashSet<String>,
-    /// A line shown on the login screen (e.g. demo credentials).
-    pub login_hint: Option<String>,
     /// The screen.
     pub screen: Screen,
     /// The login form.
@@ -104,11 +98,6 @@ pub struct App {
     pub session_method: Option<&'static str>,
     /// Whose inbox is shown: the user's own, a party's, or all merged.
     pub whose: Inbox,
-    /// What the backend can do (what it cannot is greyed out and explained).
-    pub capabilities: Capabilities,
-    /// The demo, where ID-porten logins reach Altinn 3 and the password login Altinn 2: the
-    /// login screen says which method uses which.
-    pub demo_apis: bool,
     /// The reportee's name, when acting for someone else.
     pub reportee_name: Option<String>,
     /// The list.
@@ -130,20 +119,12 @@ pub struct App {
     pub status: Option<Status>,
     /// Spinner frame.
     pub spinner: usize,
-    /// Key bindings.
-    pub keymap: Keymap,
     /// Terminal size.
     pub size: (u16, u16),
     /// Set when the app should exit.
     pub should_quit: bool,
     /// The next request id.
     pub next_request: u64,
-    /// ID-porten is configured (issuer and client id).
-    pub idporten_configured: bool,
-    /// A browser can be opened here (local display, not SSH).
-    pub can_open_browser: bool,
-    /// Running over SSH (show the `ssh -L` hint).
-    pub over_ssh: bool,
     /// The time, as of the last tick (for countdowns; drawing never reads the clock).
     pub now: SystemTime,
     /// The ID-porten session's state for the status bar.
@@ -161,8 +142,6 @@ pub struct App {
     pub told_kept_in_file: bool,
     /// The parties are the cache's, not yet confirmed by the server.
     pub reportees_cached: bool,
-    /// Where attachments are saved.
-    pub download_dir: Option<std::path::PathBuf>,
     /// The search, when one is active.
     pub search: Option<search::Search>,
     /// How the list is sorted (kept for the session).
@@ -173,11 +152,6 @@ pub struct App {
     pub filters: crate::domain::Filters,
     /// Every sender (service owner) seen in a loaded page, in Altinn's spelling.
     pub known_senders: std::collections::BTreeSet<String>,
-    /// Mouse clicks and the wheel are taken (config `mouse = true`).
-    pub mouse: bool,
-    /// Pages of one inbox fetched at once when more than the next is wanted (config
-    /// `concurrency`, default 4).
-    pub concurrency: usize,
     /// Parties one search may name: «Alle» on Altinn 3 is groups of this many.
     pub party_limit: usize,
 }
@@ -257,27 +231,26 @@ impl SortOrder {
 
 impl App {
     /// A fresh app on the login screen.
-    pub fn new(env_label: impl Into<String>, keymap: Keymap) -> Self {
-        let env_label = env_label.into();
+    pub fn new(settings: Settings) -> Self {
+        // Altinn 3 has no password login, and the demo shows Altinn 3 first: the first
+        // ID-porten method is chosen then (the demo's password login is two steps down).
+        let method = if !settings.capabilities.password_login || settings.demo_apis {
+            LoginMethod::IdPortenDevice
+        } else {
+            LoginMethod::Password
+        };
         Self {
-            env: env_label.clone(),
-            env_label,
-            demo: false,
+            env_label: settings.env_label.clone(),
             user_key: None,
-            cache_enabled: false,
-            offline: false,
             prefetching: Default::default(),
-            login_hint: None,
             screen: Screen::Login,
             login: LoginState {
-                method: 2,
+                method,
                 ..LoginState::default()
             },
             user_name: None,
             session_method: None,
             whose: Inbox::Me,
-            capabilities: Capabilities::default(),
-            demo_apis: false,
             reportee_name: None,
             inbox: InboxState::default(),
             detail: DetailState::default(),
@@ -288,13 +261,9 @@ impl App {
             overlay: None,
             status: None,
             spinner: 0,
-            keymap,
             size: (80, 24),
             should_quit: false,
             next_request: 1,
-            idporten_configured: false,
-            can_open_browser: false,
-            over_ssh: false,
             now: SystemTime::UNIX_EPOCH,
             session_note: None,
             reportees: Vec::new(),
@@ -302,15 +271,13 @@ impl App {
             told_kept_in_file: false,
             reportee_index: HashMap::new(),
             reportee_keys: Vec::new(),
-            download_dir: None,
             search: None,
             sort: SortOrder::NewestFirst,
             folder: crate::domain::Folder::Inbox,
             filters: crate::domain::Filters::default(),
             known_senders: Default::default(),
-            mouse: false,
-            concurrency: crate::domain::DEFAULT_CONCURRENCY,
             party_limit: crate::domain::MAX_PARTIES_PER_SEARCH,
+            settings,
         }
     }
 
@@ -348,9 +315,9 @@ impl App {
         let cached = self
             .user_key
             .clone()
-            .filter(|_| self.cache_enabled)
+            .filter(|_| self.settings.cache_enabled)
             .map(|user| PartiesScope {
-                env: self.env.clone(),
+                env: self.settings.env.clone(),
                 user,
             });
         Effect::FetchReportees { cached }
@@ -358,9 +325,12 @@ impl App {
 
     /// The cache scope of `inbox`'s list in the folder shown, when the cache is in use.
     pub fn cache_scope(&self, inbox: &Inbox) -> Option<Scope> {
-        let user = self.user_key.clone().filter(|_| self.cache_enabled)?;
+        let user = self
+            .user_key
+            .clone()
+            .filter(|_| self.settings.cache_enabled)?;
         Some(Scope {
-            env: self.env.clone(),
+            env: self.settings.env.clone(),
             user,
             inbox: inbox.clone(),
             folder: self.folder,

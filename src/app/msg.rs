@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use super::{BrowserView, DeviceView};
+use super::{BrowserView, DeviceView, LoginMethod};
 use crate::domain::{
     ApiError, CachedList, Message, MessageAction, MessagePage, Party, Profile, RefreshEvent,
 };
@@ -62,14 +62,14 @@ pub enum Msg {
     /// A stored session was resumed: straight to the inbox.
     SessionRestored {
         /// `browser` or `device`.
-        method: String,
+        method: LoginMethod,
     },
     /// No stored session, or it could not be resumed.
     RestoreFailed {
         /// Why, when there was a session to resume.
         error: Option<String>,
         /// How that session was made (`browser` or `device`), to offer the same again.
-        method: Option<String>,
+        method: Option<LoginMethod>,
     },
     /// News from the background refresher.
     Refresh(RefreshEvent),

@@ -322,7 +322,7 @@ fn ended_without_refresh() -> &'static str {
 pub fn stored_session(
     env: &str,
     provider: &Provider,
-    method: &str,
+    method: crate::domain::LoginMethod,
     tokens: &TokenSet,
     scopes: &str,
     claims: Option<&super::oidc::IdClaims>,
@@ -333,7 +333,7 @@ pub fn stored_session(
         issuer: provider.issuer().to_owned(),
         client_id: provider.client_id.clone(),
         scopes: tokens.scope.clone().unwrap_or_else(|| scopes.to_owned()),
-        method: method.to_owned(),
+        method,
         refresh_token: tokens.refresh_token.clone().unwrap_or_default(),
         refresh_expires_at: tokens.refresh_expires_at.map(epoch),
         refresh: tokens.refresh_token.is_some(),

@@ -13,6 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::Secret;
+use crate::domain::LoginMethod;
 use crate::paths;
 
 /// The file format version.
@@ -31,8 +32,8 @@ pub struct StoredSession {
     pub client_id: String,
     /// Granted scopes.
     pub scopes: String,
-    /// `browser` or `device`.
-    pub method: String,
+    /// How it was made (`browser` or `device` in the file).
+    pub method: LoginMethod,
     /// The current (rotated) refresh token; when ID-porten gave none (`refresh` false), the
     /// access token, kept only for its own lifetime.
     pub refresh_token: Secret,
@@ -279,7 +280,7 @@ mod tests {
             issuer: "http://127.0.0.1:1/idporten".into(),
             client_id: "innboks".into(),
             scopes: "openid altinn:enduser".into(),
-            method: "browser".into(),
+            method: LoginMethod::IdPortenBrowser,
             refresh_token: Secret::new("rt-secret-value"),
             refresh_expires_at: Some(epoch(SystemTime::now()) + 600),
             refresh: true,

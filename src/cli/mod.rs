@@ -62,6 +62,24 @@ pub struct Cli {
 pub enum Command {
     /// Open the inbox against the built-in simulator (no account needed; log in with demo/demo).
     Demo(SimArgs),
+    /// The commands for scripts (and a first login over SSH): `main` hands them to
+    /// `commands::dispatch`.
+    #[command(flatten)]
+    Script(Script),
+    /// Run the simulator alone; prints its base URL on the first line.
+    Sim {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// The simulator's settings.
+        #[command(flatten)]
+        sim: SimArgs,
+    },
+}
+
+/// The commands that run without the inbox's screen.
+#[derive(Debug, Subcommand)]
+pub enum Script {
     /// Log in without the TUI and keep the session (ID-porten) for later runs.
     Login {
         /// How to log in.
@@ -162,15 +180,6 @@ pub enum Command {
     },
     /// Print the manual page (roff).
     Man,
-    /// Run the simulator alone; prints its base URL on the first line.
-    Sim {
-        /// Port on 127.0.0.1 (0 picks a free one).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// The simulator's settings.
-        #[command(flatten)]
-        sim: SimArgs,
-    },
 }
 
 /// Settings of the simulator.

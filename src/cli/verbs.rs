@@ -73,6 +73,7 @@ fn of(action: MessageAction) -> Command {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Cli, Command, Script};
     use super::*;
     use clap::Parser;
 
@@ -81,12 +82,11 @@ mod tests {
         for action in MessageAction::ALL {
             let verb = action.verb();
             let always = verb.asks == Asks::Always;
-            let parsed =
-                super::super::Cli::try_parse_from(["innboks", verb.subcommand, "a1", "--yes"]);
+            let parsed = Cli::try_parse_from(["innboks", verb.subcommand, "a1", "--yes"]);
             match parsed {
                 Ok(cli) => {
                     assert!(always, "{} takes --yes", verb.subcommand);
-                    let Some(super::super::Command::Verb(command)) = cli.command else {
+                    let Some(Command::Script(Script::Verb(command))) = cli.command else {
                         panic!("{} is not a verb", verb.subcommand);
                     };
                     assert_eq!((command.action, command.yes), (action, true));

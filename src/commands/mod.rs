@@ -13,12 +13,14 @@ macro_rules! say {
 }
 
 mod attachments;
+mod dispatch;
 mod local;
 mod mail;
 mod progress;
 mod session;
 
 pub use attachments::{attachment_list, attachment_save, Which};
+pub use dispatch::{dispatch, Context};
 pub use local::CacheUse;
 pub use mail::{act_on, ask_to_purge, list, reportees, show, ListOptions};
 pub use session::{login, logout, status};

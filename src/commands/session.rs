@@ -16,6 +16,7 @@ use crate::auth::{device, SessionHandle};
 use crate::backend::altinn2::Client;
 use crate::cli::LoginMethodArg;
 use crate::config::Environment;
+use crate::domain::LoginMethod;
 use crate::secret::Secret;
 
 /// `innboks login`.
@@ -99,7 +100,7 @@ async fn browser_login(
     loopback_port: u16,
     scopes: &str,
     acr: &str,
-) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
+) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, LoginMethod), AuthError> {
     let mut login = browser::start(provider.clone(), loopback_port, scopes, acr).await?;
     let var = |name: &str| std::env::var(name).ok();
     say!("{}", tr!("Åpne denne adressen i en nettleser og logg inn:"));
@@ -155,14 +156,14 @@ async fn browser_login(
         }
     };
     let (tokens, claims) = login.finish(params, acr).await?;
-    Ok((tokens, Some(claims), "browser"))
+    Ok((tokens, Some(claims), LoginMethod::IdPortenBrowser))
 }
 
 async fn device_login(
     provider: &Provider,
     scopes: &str,
     acr: &str,
-) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, &'static str), AuthError> {
+) -> Result<(oidc::TokenSet, Option<oidc::IdClaims>, LoginMethod), AuthError> {
     let login = device::start_at(provider, scopes, acr).await?;
     say!(
         "{}",
@@ -186,7 +187,7 @@ async fn device_login(
     say!("{}", tr!("Venter på godkjenning …"));
     let _ = std::io::stdout().flush();
     let (tokens, claims) = device::poll(provider, &login, acr).await?;
-    Ok((tokens, claims, "device"))
+    Ok((tokens, claims, LoginMethod::IdPortenDevice))
 }
 
 /// Reads a password without echo on a terminal, or a line from piped input.

@@ -9,7 +9,7 @@ mod verbs;
 
 pub use error::ApiError;
 pub use inbox::{CachedList, Capabilities, Cursor, Inbox, PartiesScope, Query, Scope};
-pub use session::{RefreshEvent, DEFAULT_ACR, HIGH_ACR};
+pub use session::{LoginMethod, RefreshEvent, DEFAULT_ACR, HIGH_ACR};
 pub use verbs::{Asks, MessageAction, Needs, Then, Verb, Wanted};
 
 use crate::i18n::tr;

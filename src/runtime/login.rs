@@ -14,6 +14,7 @@ use crate::auth::oidc::{AuthError, IdClaims, Provider, TokenSet};
 use crate::auth::refresh::{stored_session, Refresher};
 use crate::auth::store::SessionStore;
 use crate::auth::SessionHandle;
+use crate::domain::LoginMethod;
 use crate::secret::Secret;
 
 /// How to reach ID-porten for this environment.
@@ -113,7 +114,7 @@ pub(super) async fn restore(ctx: Ctx) -> Msg {
             method: None,
         };
     };
-    let method = stored.method.clone();
+    let method = stored.method;
     let user = stored.user_key.clone();
     let session = ctx.backend.session().clone();
     let result = match provider_for(&ctx).await {
@@ -172,10 +173,16 @@ pub(super) async fn device(ctx: Ctx, request: u64, acr: String) {
             },
         });
         let (tokens, claims) = device::poll(&provider, &login, &acr).await?;
-        keep_alive(&ctx, provider, tokens, "device", claims.as_ref())
+        keep_alive(
+            &ctx,
+            provider,
+            tokens,
+            LoginMethod::IdPortenDevice,
+            claims.as_ref(),
+        )
     }
     .await;
-    report_login(&ctx, request, "device", result);
+    report_login(&ctx, request, LoginMethod::IdPortenDevice, result);
 }
 
 /// The browser flow: shows the URL (and opens it when asked), then waits for the redirect
@@ -224,10 +231,10 @@ pub(super) async fn browser(
             }
         };
         let (tokens, claims) = login.finish(params, &acr).await?;
-        keep_alive(&ctx, provider, tokens, "browser", Some(&claims))
+        keep_alive(&ctx, provider, tokens, LoginMethod::IdPortenBrowser, Some(&claims))
     }
     .await;
-    report_login(&ctx, request, "browser", result);
+    report_login(&ctx, request, LoginMethod::IdPortenBrowser, result);
 }
 
 /// Hands a fresh token set to a new refresher and starts its schedule.
@@ -235,7 +242,7 @@ fn keep_alive(
     ctx: &Ctx,
     provider: Provider,
     tokens: TokenSet,
-    method: &str,
+    method: LoginMethod,
     claims: Option<&IdClaims>,
 ) -> Result<(), AuthError> {
     let auth = &ctx.auth;
@@ -256,15 +263,15 @@ fn keep_alive(
 }
 
 /// Tells the app how an ID-porten login ended.
-fn report_login(ctx: &Ctx, request: u64, method: &str, result: Result<(), AuthError>) {
+fn report_login(ctx: &Ctx, request: u64, method: LoginMethod, result: Result<(), AuthError>) {
     let msg = match result {
         Ok(()) => {
-            tracing::info!(method, "logged in");
+            tracing::info!(%method, "logged in");
             tell_where_kept(ctx);
             Msg::LoggedIn { request }
         }
         Err(error) => {
-            tracing::warn!(method, %error, "login failed");
+            tracing::warn!(%method, %error, "login failed");
             Msg::LoginFailed {
                 request,
                 error: error.to_string(),

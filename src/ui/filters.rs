@@ -30,7 +30,8 @@ fn entry(key: FilterKey) -> (Action, &'static str) {
 /// The first key bound to `action`, as the menu shows it (the keymap decides, so a rebound
 /// key shows as bound).
 fn key_of(app: &App, action: Action) -> String {
-    app.keymap
+    app.settings
+        .keymap
         .keys_for(action)
         .first()
         .map(ToString::to_string)

@@ -41,7 +41,7 @@ fn group_lines(groups: &[Group], theme: &Theme) -> Vec<Line<'static>> {
 
 /// The bindings' groups, then the commands.
 fn groups(app: &App) -> Vec<Group> {
-    let mut groups = app.keymap.help();
+    let mut groups = app.settings.keymap.help();
     groups.push((tr!("Kommandoer (:)"), commands()));
     groups
 }

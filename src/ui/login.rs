@@ -68,10 +68,11 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
         Row::new("", false),
         Row::new(Line::styled(tr!("Logg inn med"), theme.dim), false),
     ];
-    for (i, method) in LoginMethod::ALL.iter().enumerate() {
-        let chosen = i == login.method;
+    for method in LoginMethod::ALL.iter() {
+        let chosen = *method == login.method;
         let radio = if chosen { "◉" } else { "○" };
-        let unavailable = *method == LoginMethod::Password && !app.capabilities.password_login;
+        let unavailable =
+            *method == LoginMethod::Password && !app.settings.capabilities.password_login;
         let label = Span::raw(format!("  {radio} {}", method.label()));
         let mut spans = vec![if unavailable {
             label.style(theme.dim)
@@ -88,7 +89,7 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
         rows.push(Row::new(line, true));
     }
     rows.push(Row::new("", false));
-    if login.method() == LoginMethod::Password {
+    if login.method == LoginMethod::Password {
         let field_width = inner_width.saturating_sub(13).max(4);
         for (label, input, mask, field) in [
             (
@@ -123,7 +124,7 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
             rows.push(row);
         }
     } else {
-        let text = match (login.method(), app.can_open_browser) {
+        let text = match (login.method, app.settings.can_open_browser) {
             (LoginMethod::IdPortenDevice, _) => {
                 tr!("Enter viser en kode du taster inn (eller skanner) på mobil eller PC.")
             }
@@ -156,7 +157,7 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
             rows.push(Row::new(Line::styled(line, theme.error), true));
         }
     }
-    if let Some(hint) = &app.login_hint {
+    if let Some(hint) = &app.settings.login_hint {
         for line in wrap(hint, inner_width).into_iter().take(2) {
             rows.push(Row::new(Line::styled(line, theme.key), true));
         }
@@ -178,15 +179,15 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
 /// Why an ID-porten method cannot be used, or that it is still being checked.
 fn method_note(app: &App, method: LoginMethod) -> Option<&'static str> {
     match method {
-        LoginMethod::Password if !app.capabilities.password_login => {
+        LoginMethod::Password if !app.settings.capabilities.password_login => {
             Some(tr!("finnes ikke i Altinn 3"))
         }
-        LoginMethod::Password if app.demo_apis => Some("Altinn 2"),
+        LoginMethod::Password if app.settings.demo_apis => Some("Altinn 2"),
         LoginMethod::Password => None,
-        _ if !app.idporten_configured => Some(tr!("ikke konfigurert")),
+        _ if !app.settings.idporten_configured => Some(tr!("ikke konfigurert")),
         LoginMethod::IdPortenDevice => {
             match (app.login.device_offered, &app.login.provider_error) {
-                (Some(true), _) if app.demo_apis => Some("Altinn 3"),
+                (Some(true), _) if app.settings.demo_apis => Some("Altinn 3"),
                 (Some(true), _) => None,
                 (Some(false), _) => Some(tr!("ikke tilbudt av denne ID-porten")),
                 (None, Some(_)) => Some(tr!("ID-porten svarer ikke")),
@@ -195,7 +196,7 @@ fn method_note(app: &App, method: LoginMethod) -> Option<&'static str> {
         }
         LoginMethod::IdPortenBrowser => match &app.login.provider_error {
             Some(_) => Some(tr!("ID-porten svarer ikke")),
-            None if app.demo_apis => Some("Altinn 3"),
+            None if app.settings.demo_apis => Some("Altinn 3"),
             None => None,
         },
     }
@@ -328,7 +329,7 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
                     rows.push(Row::new(Line::styled(line, theme.dim), true));
                 }
             }
-            if app.over_ssh {
+            if app.settings.over_ssh {
                 for line in wrap(
                     &tr!("Over SSH: koble til med  ssh -L {port}:127.0.0.1:{port} <denne maskinen>  så når nettleseren din hit.", port = view.port),
                     inner_width,
@@ -389,7 +390,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut rows = if in_flow {
         let mut rows = vec![Row::new(
             Line::styled(
-                match app.login.method() {
+                match app.login.method {
                     LoginMethod::IdPortenDevice => tr!("ID-porten – innlogging med kode"),
                     _ => tr!("ID-porten – innlogging i nettleseren"),
                 },

@@ -81,7 +81,7 @@ fn draw_inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut left = vec![Span::styled(" innboks ", theme.title), Span::raw("· ")];
     // Offline first: on a narrow terminal the rest of the line is what gets cut.
-    if app.offline {
+    if app.settings.offline {
         left.push(Span::styled(tr!(" frakoblet "), theme.error));
         left.push(Span::raw(" "));
     }

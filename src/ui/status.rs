@@ -142,7 +142,7 @@ pub fn draw_hints(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         Action::Open,
     ]
     .map(Action::hint);
-    let mut hints = app.keymap.hints();
+    let mut hints = app.settings.keymap.hints();
     let cost = |hints: &[(String, &str)]| -> usize {
         hints
             .iter()

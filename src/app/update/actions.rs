@@ -17,7 +17,7 @@ use super::{failure, next_request};
 /// download directory; `open` opens it afterwards when a local display is present, and
 /// otherwise the status line says where it was saved.
 pub(super) fn save_attachments(app: &mut App, chosen: Option<usize>, open: bool) -> Vec<Effect> {
-    let Some(dir) = app.download_dir.clone() else {
+    let Some(dir) = app.settings.download_dir.clone() else {
         app.status = Some(Status::Error(
             tr!("Fant ingen nedlastingsmappe: sett download_dir i config.toml.").into(),
         ));
@@ -37,7 +37,7 @@ pub(super) fn save_attachments(app: &mut App, chosen: Option<usize>, open: bool)
         app.status = Some(Status::Info(tr!("Meldingen har ingen vedlegg.").into()));
         return Vec::new();
     }
-    let open = open && app.can_open_browser;
+    let open = open && app.settings.can_open_browser;
     let effects: Vec<Effect> = attachments
         .into_iter()
         .map(|a| Effect::SaveAttachment {
@@ -72,7 +72,7 @@ pub(super) fn targets(app: &App) -> Vec<&MessageSummary> {
 /// cannot, another verb in the trash bin, only the messages that want it, asking first where
 /// it destroys or touches many.
 pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
-    if !app.capabilities.allows(action) {
+    if !app.settings.capabilities.allows(action) {
         app.status = Some(Status::Info(tr!(
             "Altinn 2 kan ikke {verb}; det kan Altinn 3.",
             verb = action.infinitive()
@@ -132,7 +132,9 @@ fn verb_here(app: &mut App, verb: Verb) -> Option<Verb> {
         return None;
     }
     match verb.in_trash {
-        Some(instead) if app.folder == Folder::Trash && app.capabilities.allows(instead) => {
+        Some(instead)
+            if app.folder == Folder::Trash && app.settings.capabilities.allows(instead) =>
+        {
             Some(instead.verb())
         }
         Some(_) if app.folder == Folder::Trash => {
@@ -187,7 +189,7 @@ fn mark_read(app: &mut App) -> Vec<Effect> {
         .map(|m| (m.id.clone(), app.owner_of(m)))
         .collect();
     // What the backend cannot do is said where it matters (Altinn 2 has no way back).
-    let (no_way_back, not_again) = if app.capabilities.allows(MessageAction::MarkUnread) {
+    let (no_way_back, not_again) = if app.settings.capabilities.allows(MessageAction::MarkUnread) {
         ("", "")
     } else {
         (

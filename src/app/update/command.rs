@@ -116,8 +116,10 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
         "inbox" | "innboks" => Ok(open_folder(app, Folder::Inbox)),
         "archive" | "arkiv" => Ok(open_folder(app, Folder::Archive)),
         "trash" | "papirkurv" => Ok(open_folder(app, Folder::Trash)),
-        "drafts" | "utkast" if app.capabilities.views => Ok(open_folder(app, Folder::Drafts)),
-        "sent" | "sendt" if app.capabilities.views => Ok(open_folder(app, Folder::Sent)),
+        "drafts" | "utkast" if app.settings.capabilities.views => {
+            Ok(open_folder(app, Folder::Drafts))
+        }
+        "sent" | "sendt" if app.settings.capabilities.views => Ok(open_folder(app, Folder::Sent)),
         "drafts" | "utkast" | "sent" | "sendt" => {
             Err(tr!("Utkast og sendt finnes bare i Altinn 3.").into())
         }
@@ -207,7 +209,7 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
         }
         "nofilter" | "ingen-filter" | "clear" => Ok(set_filters(app, Filters::default())),
         "search" | "søk" => {
-            if !app.capabilities.server_search {
+            if !app.settings.capabilities.server_search {
                 return Err(tr!(
                     "Søk hos Altinn finnes bare i Altinn 3; / søker i det som er lastet."
                 )

@@ -91,7 +91,7 @@ pub(super) fn open_selected(app: &mut App) -> Vec<Effect> {
         app.detail.scroll = 0;
         app.detail.history = false;
     }
-    let partial = !app.capabilities.quiet_read && !app.opened.contains(&id_for_check);
+    let partial = !app.settings.capabilities.quiet_read && !app.opened.contains(&id_for_check);
     if unread || partial || app.detail_message().is_none() {
         fetch_detail(app, true, false)
     } else {
@@ -203,7 +203,7 @@ pub(super) fn toggle_history(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     if message.history.is_empty() {
-        app.status = Some(Status::Info(if !app.capabilities.history {
+        app.status = Some(Status::Info(if !app.settings.capabilities.history {
             tr!("Altinn 2 gir ingen historikk for meldinger.").into()
         } else if app.opened.contains(&message.summary.id) {
             tr!("Meldingen har ingen historikk.").into()

@@ -26,11 +26,11 @@ use super::view::{keep_selection_visible, refresh_search, resort};
 /// Routes a key: the search prompt, the open overlay, or the inbox.
 pub(super) fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if app.search.as_ref().is_some_and(|s| s.editing) {
-        let action = app.keymap.action_in(Mode::Text, &key);
+        let action = app.settings.keymap.action_in(Mode::Text, &key);
         return search_key(app, action, key);
     }
     if let Some(mode) = app.overlay.as_ref().map(Overlay::mode) {
-        let action = app.keymap.action_in(mode, &key);
+        let action = app.settings.keymap.action_in(mode, &key);
         let handled = match mode {
             Mode::Help => Some(help_key(app, action)),
             Mode::Filters => Some(filter_menu_key(app, action)),
@@ -46,7 +46,7 @@ pub(super) fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             return effects;
         }
     }
-    let Some(action) = app.keymap.action_for(&key) else {
+    let Some(action) = app.settings.keymap.action_for(&key) else {
         return Vec::new();
     };
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
@@ -180,7 +180,7 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::NextMatch | Action::PreviousMatch => next_match(app, action),
         Action::Refresh => refresh(app),
         Action::Folder => {
-            let next = app.folder.next(app.capabilities.views);
+            let next = app.folder.next(app.settings.capabilities.views);
             open_folder(app, next)
         }
         Action::Filter => open(app, Overlay::Filters),

@@ -19,7 +19,7 @@ pub(super) fn mouse(app: &mut App, event: MouseEvent) -> Vec<Effect> {
         .overlay
         .as_ref()
         .is_some_and(|o| !matches!(o, Overlay::Attachments { .. }));
-    if !app.mouse || app.screen != Screen::Inbox || overlay {
+    if !app.settings.mouse || app.screen != Screen::Inbox || overlay {
         return Vec::new();
     }
     let layout = app.layout();
@@ -93,7 +93,7 @@ pub(super) fn select(app: &mut App, index: usize) -> Vec<Effect> {
 
 /// `r`: retries the pages that failed, or else asks every source for its newest page.
 pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
-    if app.offline {
+    if app.settings.offline {
         app.status = Some(Status::Error(ApiError::Offline.to_string()));
         return Vec::new();
     }

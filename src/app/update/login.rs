@@ -23,7 +23,7 @@ pub(super) fn logged_in(app: &mut App, request: u64) -> Vec<Effect> {
     app.login.flow = LoginFlow::Idle;
     app.login.password.clear();
     app.login.error = None;
-    app.session_note = match app.login.method() {
+    app.session_note = match app.login.method {
         LoginMethod::Password => None,
         _ => Some(tr!("ID-porten · innlogget").into()),
     };
@@ -41,13 +41,13 @@ pub(super) fn logged_in(app: &mut App, request: u64) -> Vec<Effect> {
 /// it from the top.
 pub(super) fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
     app.login.relogin = false;
-    app.session_method = Some(match app.login.method() {
+    app.session_method = Some(match app.login.method {
         LoginMethod::Password => tr!("passord"),
         _ => "ID-porten",
     });
-    if app.demo {
+    if app.settings.demo {
         // The demo's two faces: a password session is Altinn 2's, ID-porten Altinn 3's.
-        app.env_label = match app.login.method() {
+        app.env_label = match app.login.method {
             LoginMethod::Password => tr!("demo · simulert Altinn 2"),
             _ => tr!("demo · simulert Altinn 3"),
         }
@@ -111,7 +111,7 @@ pub(super) fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         return Vec::new();
     }
-    let is_password = app.login.method() == LoginMethod::Password;
+    let is_password = app.login.method == LoginMethod::Password;
     let order: &[LoginField] = if is_password {
         &[
             LoginField::Method,
@@ -153,11 +153,11 @@ pub(super) fn login_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         (_, KeyCode::Tab) => move_focus(app, 1),
         (_, KeyCode::BackTab) => move_focus(app, -1),
         (LoginField::Method, KeyCode::Up | KeyCode::Char('k')) => {
-            app.login.method = app.login.method.saturating_sub(1);
+            app.login.method = app.login.method.moved(-1);
             app.login.error = None;
         }
         (LoginField::Method, KeyCode::Down | KeyCode::Char('j')) => {
-            app.login.method = (app.login.method + 1).min(LoginMethod::ALL.len() - 1);
+            app.login.method = app.login.method.moved(1);
             app.login.error = None;
         }
         (LoginField::Method, KeyCode::Enter) => {
@@ -193,14 +193,14 @@ pub(super) fn cancel_login(app: &mut App) -> Vec<Effect> {
 
 /// Starts the selected ID-porten flow, or says why it cannot start.
 pub(super) fn start_idporten(app: &mut App) -> Vec<Effect> {
-    if !app.idporten_configured {
+    if !app.settings.idporten_configured {
         app.login.error = Some(
             tr!("ID-porten er ikke konfigurert for dette miljøet: sett issuer og client_id i config.toml.")
                 .into(),
         );
         return Vec::new();
     }
-    let device = app.login.method() == LoginMethod::IdPortenDevice;
+    let device = app.login.method == LoginMethod::IdPortenDevice;
     if device && app.login.device_offered == Some(false) {
         app.login.error = Some(
             tr!("Denne ID-porten tilbyr ikke innlogging med engangskode. Velg «ID-porten i nettleseren».")
@@ -218,7 +218,7 @@ pub(super) fn start_idporten(app: &mut App) -> Vec<Effect> {
     } else {
         vec![Effect::StartBrowserLogin {
             request,
-            open_browser: app.can_open_browser,
+            open_browser: app.settings.can_open_browser,
             high,
         }]
     }
@@ -227,7 +227,7 @@ pub(super) fn start_idporten(app: &mut App) -> Vec<Effect> {
 /// `L`: a letter needs the high level of assurance; the login comes over the kept inbox,
 /// asks ID-porten for that level, and the message opens again afterwards.
 pub(super) fn step_up(app: &mut App) -> Vec<Effect> {
-    if app.login.method() == LoginMethod::Password || !app.idporten_configured {
+    if app.login.method == LoginMethod::Password || !app.settings.idporten_configured {
         app.status = Some(Status::Info(
             tr!("Høyt sikkerhetsnivå finnes bare med ID-porten (Altinn 3).").into(),
         ));
@@ -282,7 +282,7 @@ pub(super) fn browser_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 pub(super) fn submit_password(app: &mut App) -> Vec<Effect> {
-    if !app.capabilities.password_login {
+    if !app.settings.capabilities.password_login {
         app.login.error = Some(
             tr!("Altinn 3 har ingen innlogging med brukernavn og passord. Velg ID-porten.").into(),
         );
@@ -321,9 +321,9 @@ pub(super) fn start_offline(app: &mut App) -> Vec<Effect> {
 /// Who logged in, as the cache's key.
 pub(super) fn user_known(app: &mut App, user: String) -> Vec<Effect> {
     app.user_key = Some(user.clone());
-    if app.cache_enabled {
+    if app.settings.cache_enabled {
         vec![Effect::RememberUser {
-            env: app.env.clone(),
+            env: app.settings.env.clone(),
             user,
         }]
     } else {
@@ -333,12 +333,12 @@ pub(super) fn user_known(app: &mut App, user: String) -> Vec<Effect> {
 
 /// The loop has started: discovery and the stored session; with a cache for that session, the inbox at once.
 pub(super) fn start(app: &mut App) -> Vec<Effect> {
-    if !app.idporten_configured {
+    if !app.settings.idporten_configured {
         return Vec::new();
     }
     app.login.restoring = true;
     let mut effects = vec![Effect::Discover, Effect::RestoreSession];
-    if app.user_key.is_some() && app.cache_enabled {
+    if app.user_key.is_some() && app.settings.cache_enabled {
         // A stored session names its cache: show the inbox from it at once while
         // the session is resumed; if that fails, the login comes over it.
         app.screen = Screen::Inbox;
@@ -386,9 +386,9 @@ pub(super) fn paste_rejected(app: &mut App, error: String) -> Vec<Effect> {
 }
 
 /// A stored session was resumed: the inbox, brought up to date.
-pub(super) fn session_restored(app: &mut App, method: String) -> Vec<Effect> {
+pub(super) fn session_restored(app: &mut App, method: LoginMethod) -> Vec<Effect> {
     app.login.restoring = false;
-    select_stored_method(app, &method);
+    app.login.method = method;
     app.session_note = Some(tr!("ID-porten · økten ble gjenopptatt").into());
     if app.screen == Screen::Inbox {
         // The list is up from the cache: now bring it up to date.
@@ -402,29 +402,17 @@ pub(super) fn session_restored(app: &mut App, method: String) -> Vec<Effect> {
     enter_inbox(app, false)
 }
 
-/// Selects the login method a stored session was made with (`device` or `browser`).
-fn select_stored_method(app: &mut App, method: &str) {
-    let wanted = if method == "device" {
-        LoginMethod::IdPortenDevice
-    } else {
-        LoginMethod::IdPortenBrowser
-    };
-    if let Some(index) = LoginMethod::ALL.iter().position(|m| *m == wanted) {
-        app.login.method = index;
-    }
-}
-
 /// No stored session, or it could not be resumed: the login, on the method the session
 /// was made with — over the inbox when the cache showed one, else on its own (an empty
 /// inbox that says it is fetching would wait for nothing).
 pub(super) fn restore_failed(
     app: &mut App,
     error: Option<String>,
-    method: Option<String>,
+    method: Option<LoginMethod>,
 ) -> Vec<Effect> {
     app.login.restoring = false;
-    if let Some(method) = &method {
-        select_stored_method(app, method);
+    if let Some(method) = method {
+        app.login.method = method;
     }
     let effects = if app.screen == Screen::Inbox {
         let effects = failure(app, ApiError::SessionExpired);
@@ -491,7 +479,7 @@ pub(super) fn login_failed(app: &mut App, request: u64, error: String) -> Vec<Ef
         app.login.flow = LoginFlow::Idle;
         app.login.error = Some(error);
         app.login.password.clear();
-        if app.login.method() == LoginMethod::Password {
+        if app.login.method == LoginMethod::Password {
             app.login.focus = Some(LoginField::Password);
         }
     }

@@ -46,7 +46,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => tick(app, now),
-        Msg::Start if app.offline => login::start_offline(app),
+        Msg::Start if app.settings.offline => login::start_offline(app),
         Msg::UserKnown(user) => login::user_known(app, user),
         Msg::CacheLoaded {
             request,
@@ -126,7 +126,7 @@ pub(super) fn failure(app: &mut App, error: ApiError) -> Vec<Effect> {
         app.screen = Screen::Login;
         app.login.relogin = true;
         app.login.flow = LoginFlow::Idle;
-        app.login.focus = Some(if app.login.method() != LoginMethod::Password {
+        app.login.focus = Some(if app.login.method != LoginMethod::Password {
             LoginField::Method
         } else if app.login.username.is_empty() {
             LoginField::Username

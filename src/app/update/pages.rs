@@ -20,7 +20,7 @@ pub(super) fn sources_for(app: &App) -> Vec<Source> {
     if !app.whose.is_all() {
         return vec![Source::new(app.whose.clone())];
     }
-    if app.capabilities.offset_paging {
+    if app.settings.capabilities.offset_paging {
         // Altinn 2 lists one party's inbox at a time.
         return app
             .reportees
@@ -40,10 +40,11 @@ pub(super) fn sources_for(app: &App) -> Vec<Source> {
 /// [`App::concurrency`] requests in flight (the merged view over many parties starts a few
 /// at a time and goes on as they answer).
 pub(super) fn fetch_unloaded(app: &mut App) -> Vec<Effect> {
-    if app.offline || app.login.restoring {
+    if app.settings.offline || app.login.restoring {
         return Vec::new();
     }
     let room = app
+        .settings
         .concurrency
         .max(1)
         .saturating_sub(app.inbox.sources_in_flight());
@@ -92,7 +93,7 @@ fn recently_reconciled(source: &Source, now: std::time::SystemTime) -> bool {
 /// when there are more of them than are asked at once; "… alle 10 har svart." at the end.
 fn note_answers(app: &mut App) {
     let sources = &app.inbox.sources;
-    if sources.len() <= app.concurrency.max(1) {
+    if sources.len() <= app.settings.concurrency.max(1) {
         return;
     }
     let answered = sources.iter().filter(|s| s.loaded_once).count();
@@ -141,7 +142,7 @@ pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
                 head,
             });
         }
-        if app.offline {
+        if app.settings.offline {
             app.inbox.sources[index].exhausted = true;
         }
     }
@@ -175,13 +176,13 @@ pub(super) fn cache_loaded(
     }
     // (A later part: the first one already drew, told and started what it had to.)
     let later_part = source.cached;
-    let server_done = source.loaded_once && source.exhausted && !app.offline;
-    if app.offline {
+    let server_done = source.loaded_once && source.exhausted && !app.settings.offline;
+    if app.settings.offline {
         source.loaded_once = true;
         source.exhausted = true;
     }
     if list.messages.is_empty() || server_done {
-        if app.offline {
+        if app.settings.offline {
             app.inbox.loaded_once = true;
         }
         let mut effects = Vec::new();
@@ -195,12 +196,12 @@ pub(super) fn cache_loaded(
         }
         return effects;
     }
-    let server_first = source.loaded_once && !app.offline;
+    let server_first = source.loaded_once && !app.settings.offline;
     if !later_part {
         source.reconciled_at = list.reconciled_at;
     }
     source.cached = true;
-    source.syncing = !app.offline && !server_first;
+    source.syncing = !app.settings.offline && !server_first;
     let source = app.inbox.sources[index].clone();
     let cached = app.inbox.merge_cached(
         list.messages,
@@ -212,7 +213,12 @@ pub(super) fn cache_loaded(
     // The server's page shared nothing with the cache: more changed than one page, so the
     // sync from the top goes on.
     let mut effects = Vec::new();
-    if server_first && !later_part && !cached.overlap && !app.offline && !inbox.is_loading() {
+    if server_first
+        && !later_part
+        && !cached.overlap
+        && !app.settings.offline
+        && !inbox.is_loading()
+    {
         inbox.sources[index].syncing = true;
         let next = inbox.sources[index].next_skip;
         effects.extend(fetch_page(app, index, next));
@@ -220,7 +226,7 @@ pub(super) fn cache_loaded(
     let inbox = &mut app.inbox;
     let first = !inbox.loaded_once;
     inbox.loaded_once = true;
-    if !app.offline && inbox.is_loading() {
+    if !app.settings.offline && inbox.is_loading() {
         // Tell how many new ones the sync finds.
         inbox.arrivals.get_or_insert(0);
     }
@@ -234,7 +240,7 @@ pub(super) fn cache_loaded(
         .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
     {
         let when = crate::text::date_time_text(synced);
-        app.status = Some(Status::Info(if app.offline {
+        app.status = Some(Status::Info(if app.settings.offline {
             tr!(
                 "Frakoblet: viser hurtigbufferen fra {when}. Ingenting hentes eller sendes.",
                 when
@@ -301,7 +307,7 @@ pub(super) fn sync_from_top(app: &mut App, index: usize) -> Vec<Effect> {
     let Some(source) = app.inbox.sources.get(index) else {
         return Vec::new();
     };
-    let eligible = !app.capabilities.offset_paging
+    let eligible = !app.settings.capabilities.offset_paging
         && app.filters.server().is_empty()
         && (source.loaded_once || source.cached)
         && source.quick_syncs < FULL_SYNC_EVERY;
@@ -524,7 +530,7 @@ pub(super) fn page_loaded(
         });
     }
     if sync_more {
-        let want = app.concurrency;
+        let want = app.settings.concurrency;
         effects.extend(fetch_ahead(app, index, want));
     }
     effects.extend(fetch_unloaded(app));
@@ -616,7 +622,7 @@ pub(super) fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
         confirmed = confirmed.min(inbox.settled);
     }
     if app.screen != Screen::Inbox
-        || app.offline
+        || app.settings.offline
         || !inbox.loaded_once
         || inbox.failed()
         || inbox.selected + rows < confirmed
@@ -628,7 +634,7 @@ pub(super) fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
         // rows, several pages are fetched at once; otherwise the next one.
         let at_end = inbox.selected + 1 >= inbox.messages.len();
         let want = if at_end || app.filters.needs_confirmation {
-            app.concurrency
+            app.settings.concurrency
         } else {
             1
         };
@@ -659,7 +665,7 @@ pub(super) fn fetch_ahead(app: &mut App, index: usize, want: usize) -> Vec<Effec
     let want = if source.next_link.is_some() {
         1
     } else {
-        want.clamp(1, app.concurrency.max(1))
+        want.clamp(1, app.settings.concurrency.max(1))
     };
     let end = source
         .ahead

@@ -1,0 +1,205 @@
+//! The scriptable commands by name: `main` hands each here with what they share, and each
+//! arm calls the one function that does it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use crate::cli::{AttachmentAction, CacheAction, ConfigAction, Script, VerbCommand};
+use crate::config::{self, ConfigFile, Environment, Overrides};
+use crate::domain::Asks;
+use crate::exit::Expected;
+use crate::i18n::tr;
+
+use super::{CacheUse, ListOptions, Which};
+
+/// What every command shares: the config file, the command line's overrides of it, and how
+/// the cache is used.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The config file as read.
+    pub file: ConfigFile,
+    /// Where it is (or would be).
+    pub config_path: PathBuf,
+    /// The command line's `--env`, `--altinn-url` and the like.
+    pub overrides: Overrides,
+    /// `--offline` and the config's `cache`.
+    pub usage: CacheUse,
+}
+
+impl Context {
+    /// The environment the config file and the command line name.
+    pub fn environment(&self) -> Result<Environment> {
+        Ok(config::resolve(
+            &self.file,
+            &self.overrides,
+            &self.config_path,
+        )?)
+    }
+
+    /// Pages fetched at once (the config's `concurrency`, 1 to 16).
+    pub fn concurrency(&self) -> usize {
+        self.file
+            .concurrency
+            .unwrap_or(crate::domain::DEFAULT_CONCURRENCY)
+            .clamp(1, 16)
+    }
+
+    /// The loopback port of the browser login.
+    pub fn loopback_port(&self) -> u16 {
+        self.file
+            .loopback_port
+            .unwrap_or(crate::auth::browser::DEFAULT_PORT)
+    }
+}
+
+/// Runs `script`.
+pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
+    let usage = context.usage;
+    match script {
+        Script::Login {
+            method,
+            no_browser,
+            username,
+            level,
+        } => {
+            let environment = context.environment()?;
+            let port = context.loopback_port();
+            Ok(super::login(
+                &environment,
+                method,
+                no_browser,
+                username,
+                port,
+                level.acr(),
+            )
+            .await)
+        }
+        Script::Logout => Ok(super::logout(&context.environment()?).await),
+        Script::Status { json } => Ok(super::status(&context.environment()?, json)),
+        Script::List {
+            json,
+            unread,
+            reportee,
+            limit,
+            filter,
+            search,
+            folder,
+        } => {
+            let options = ListOptions {
+                unread,
+                reportee,
+                limit,
+                filter,
+                search,
+                folder: folder.folder(),
+                concurrency: context.concurrency(),
+                cache: usage,
+            };
+            Ok(super::list(&context.environment()?, json, options).await)
+        }
+        Script::Show {
+            id,
+            reportee,
+            json,
+            mark_read,
+            ..
+        } => {
+            let environment = context.environment()?;
+            Ok(super::show(&environment, &id, reportee, json, mark_read, usage).await)
+        }
+        Script::Verb(verb) => verb_on(verb, context).await,
+        Script::Reportees { json } => {
+            Ok(super::reportees(&context.environment()?, json, usage).await)
+        }
+        Script::Cache { action } => cache(action),
+        Script::Config {
+            action: ConfigAction::Path,
+        } => {
+            println!("{}", context.config_path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Script::Attachment { action } => attachment(action, context).await,
+        Script::Completions { shell } => {
+            let mut command = crate::cli::command();
+            clap_complete::generate(shell, &mut command, "innboks", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Script::Man => man(),
+    }
+}
+
+/// `innboks archive ID…` and the other verbs: a verb that always asks asks first.
+async fn verb_on(verb: VerbCommand, context: &Context) -> Result<ExitCode> {
+    let asks = verb.action.verb().asks == Asks::Always;
+    if asks && !verb.yes && !super::ask_to_purge(verb.targets.ids.len()) {
+        return Ok(ExitCode::from(2));
+    }
+    let environment = context.environment()?;
+    Ok(super::act_on(&environment, &verb.targets, verb.action, context.usage).await)
+}
+
+/// `innboks attachment list|save`.
+async fn attachment(action: AttachmentAction, context: &Context) -> Result<ExitCode> {
+    let environment = context.environment()?;
+    let usage = context.usage;
+    Ok(match action {
+        AttachmentAction::List { id, reportee, json } => {
+            super::attachment_list(&environment, &id, reportee, json, usage).await
+        }
+        AttachmentAction::Save {
+            id,
+            attachment,
+            all,
+            out,
+            reportee,
+            json,
+        } => {
+            let which = Which {
+                attachment,
+                all,
+                out,
+            };
+            super::attachment_save(&environment, &id, which, reportee, json, usage).await
+        }
+    })
+}
+
+/// `innboks cache path|clear`.
+fn cache(action: CacheAction) -> Result<ExitCode> {
+    let Some(path) = crate::cache::Cache::default_path() else {
+        let error = Expected::local(tr!("fant ingen hjemmekatalog for hurtigbufferen").into());
+        return Err(error.into());
+    };
+    match action {
+        CacheAction::Path => println!("{}", path.display()),
+        CacheAction::Clear => match crate::cache::Cache::clear(&path) {
+            Ok(true) => println!("{}", tr!("Slettet {path}.", path = path.display())),
+            Ok(false) => println!(
+                "{}",
+                tr!(
+                    "Ingen hurtigbuffer å slette ({path}).",
+                    path = path.display()
+                )
+            ),
+            Err(error) => {
+                let path = path.display();
+                let said = tr!("kunne ikke slette {path}: {error}", path, error);
+                return Err(Expected::local(said).into());
+            }
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `innboks man`: the manual page in roff.
+fn man() -> Result<ExitCode> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(crate::cli::command())
+        .render(&mut page)
+        .wrap_err("rendering the manual page")?;
+    // A closed pipe (`innboks man | head`) is not an error.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), &page);
+    Ok(ExitCode::SUCCESS)
+}
