@@ -78,6 +78,71 @@ fn no_key_twice() {
     assert!(twice.is_empty(), "rows with the same bokmål: {twice:#?}");
 }
 
+/// Two rows whose bokmål differs where English cannot, each with why; every other English
+/// text is one row's. (A shared English is a hazard: `i18n::from_english`, which turns
+/// clap's English help into the language in use, takes the first row that has it.)
+const SAME_ENGLISH: &[(&str, &str, &str)] = &[
+    (
+        "merk som lest",
+        "merke som lest",
+        "a key's hint is imperative, the question's verb infinitive (“Merke som lest «…»?”)",
+    ),
+    (
+        "arkiver",
+        "arkivere",
+        "a key's hint is imperative, the question's verb infinitive (“Arkivere «…»?”)",
+    ),
+    (
+        "Uleste",
+        "Ulest",
+        "the filter menu's heading is plural (the messages), a message's status singular",
+    ),
+    (
+        "uleste",
+        "ulest",
+        "the filter chip counts messages (plural); `innboks mark-unread` says one is (singular)",
+    ),
+    (
+        " {unread} ulest / {loaded}{more} ",
+        " {unread} uleste / {loaded}{more} ",
+        "the two forms of one plural: English “unread” does not inflect",
+    ),
+];
+
+#[test]
+fn no_two_rows_share_an_english_text() {
+    let mut rows: HashMap<&str, Vec<&str>> = HashMap::new();
+    for row in ENTRIES {
+        rows.entry(row[2]).or_default().push(row[0]);
+    }
+    let allowed = |keys: &[&str]| {
+        SAME_ENGLISH
+            .iter()
+            .any(|(a, b, _)| keys.len() == 2 && keys.contains(a) && keys.contains(b))
+    };
+    let mut shared: Vec<(&str, &Vec<&str>)> = rows
+        .iter()
+        .filter(|(_, keys)| keys.len() > 1 && !allowed(keys))
+        .map(|(english, keys)| (*english, keys))
+        .collect();
+    shared.sort();
+    assert!(shared.is_empty(), "rows with the same English: {shared:#?}");
+    // Each exception is still two rows of one English, and none is clap's help, which is
+    // looked up by its English.
+    let help: BTreeSet<String> = innboks::cli::help_texts().into_iter().collect();
+    for (a, b, why) in SAME_ENGLISH {
+        let english = |key: &str| {
+            ENTRIES
+                .iter()
+                .find(|row| row[0] == key)
+                .map(|row| row[2])
+                .unwrap_or_else(|| panic!("no row {key:?} ({why})"))
+        };
+        assert_eq!(english(a), english(b), "{a:?} and {b:?}: {why}");
+        assert!(!help.contains(english(a)), "{a:?} is clap's help: {why}");
+    }
+}
+
 #[test]
 fn every_row_is_used_and_every_text_has_a_row() {
     let used = texts_in_source();
