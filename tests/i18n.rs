@@ -7,7 +7,8 @@ use std::path::Path;
 
 use innboks::i18n::{self, Lang, ENTRIES};
 
-/// Every `tr!("…")` text in `src/`, unescaped as the compiler reads it.
+/// Every `tr!("…")` text in `src/` (both of a plural's, `tr!(one: "…", other: "…", …)`),
+/// unescaped as the compiler reads it.
 fn texts_in_source() -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
@@ -24,27 +25,42 @@ fn texts_in_source() -> BTreeSet<String> {
         let code = std::fs::read_to_string(&path).expect("a readable file");
         let mut rest = code.as_str();
         while let Some(at) = rest.find("tr!(") {
-            rest = rest[at + 4..].trim_start();
-            let Some(body) = rest.strip_prefix('"') else {
-                continue;
-            };
-            let mut text = String::new();
-            let mut chars = body.chars();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => break,
-                    '\\' => match chars.next() {
-                        Some('n') => text.push('\n'),
-                        Some(other) => text.push(other),
-                        None => break,
-                    },
-                    c => text.push(c),
+            rest = &rest[at + 4..];
+            let args = rest.trim_start();
+            if let Some(plural) = args.strip_prefix("one:") {
+                let Some((one, after)) = literal(plural) else {
+                    continue;
+                };
+                found.insert(one);
+                let after = after.trim_start().trim_start_matches(',').trim_start();
+                if let Some((other, _)) = after.strip_prefix("other:").and_then(literal) {
+                    found.insert(other);
                 }
+            } else if let Some((text, _)) = literal(args) {
+                found.insert(text);
             }
-            found.insert(text);
         }
     }
     found
+}
+
+/// The string literal `code` starts with (after blanks), unescaped, and the code after it.
+fn literal(code: &str) -> Option<(String, &str)> {
+    let body = code.trim_start().strip_prefix('"')?;
+    let mut text = String::new();
+    let mut chars = body.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => return Some((text, &body[at + 1..])),
+            '\\' => match chars.next() {
+                Some((_, 'n')) => text.push('\n'),
+                Some((_, other)) => text.push(other),
+                None => break,
+            },
+            c => text.push(c),
+        }
+    }
+    None
 }
 
 #[test]

@@ -212,7 +212,7 @@ pub const ENTRIES: &[[&str; 3]] = &[
     // src/app/update/pages.rs
     ["Altinn nådde sin grense for antall treff: begrens datoområdet for å se eldre meldinger.", "Altinn nådde grensa si for tal på treff: avgrens datoområdet for å sjå eldre meldingar.", "Altinn reached its limit of hits: narrow the dates to see older messages."],
     ["Ingen nye meldinger.", "Ingen nye meldingar.", "No new messages."],
-    ["1 ny melding.", "1 ny melding.", "1 new message."],
+    ["{n} ny melding.", "{n} ny melding.", "{n} new message."],
     ["Alle", "Alle", "All"],
     ["{all}: {answered} av {total} har svart …", "{all}: {answered} av {total} har svart …", "{all}: {answered} of {total} have answered …"],
     ["{all}: alle {total} har svart.", "{all}: alle {total} har svart.", "{all}: all {total} have answered."],

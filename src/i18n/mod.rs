@@ -5,9 +5,10 @@
 //! is the key, so the code reads as the screen does. [`catalogue`] holds each key's nynorsk
 //! and English. The key is looked up while the crate compiles (a `const`), so a text without
 //! its translations does not build, and so does a `tr!` whose arguments are not the row's
-//! `{placeholders}` in all three languages ([`check_arguments`]). `tests/i18n.rs` checks
-//! that every entry's placeholders agree, that none is left unused, and that no two rows
-//! share an English text but where the test says why.
+//! `{placeholders}` in all three languages ([`check_arguments`]). A count picks one of two
+//! rows, `tr!(one: …, other: …, n)` (1 singular, else plural, in all three). `tests/i18n.rs`
+//! checks that every entry's placeholders agree, that none is left unused, and that no two
+//! rows share an English text but where the test says why.
 //!
 //! The language is chosen once at start ([`choose`]), from `--lang`, the config's `language`
 //! or the locale; a test picks one for its own thread with [`scoped`].
@@ -367,6 +368,16 @@ impl Message {
     }
 }
 
+/// The row of a plural's two ([`tr!`](crate::tr)`(one: …, other: …)`) for `count`: in
+/// bokmål, nynorsk and English alike 1 is singular, 0 and the rest plural.
+pub fn plural(count: usize, one: usize, other: usize) -> usize {
+    if count == 1 {
+        one
+    } else {
+        other
+    }
+}
+
 /// Row `index` in the language in use.
 pub fn text(index: usize) -> &'static str {
     ENTRIES[index][current().column()]
@@ -424,6 +435,11 @@ pub fn placeholders(template: &str) -> Vec<&str> {
 /// `tr!("{n} nye meldinger.", n = count)` (or just `n` for `n = n`) is a `String`.
 /// The bokmål text is the key; `src/i18n/catalogue.rs` holds the row.
 ///
+/// A count has two rows, one for 1 and one for the rest:
+/// `tr!(one: "{n} ny melding.", other: "{n} nye meldinger.", n = count)`. The first argument
+/// is the count (a `usize`): it picks the row and is shown as [`number`](crate::i18n::number)
+/// writes it in the language.
+///
 /// Arguments and placeholders are checked while compiling
 /// ([`check_arguments`](crate::i18n::check_arguments)): a wrong name does not build,
 ///
@@ -446,17 +462,24 @@ pub fn placeholders(template: &str) -> Vec<&str> {
 /// let _ = innboks::tr!("{n} nye meldinger.", n, more);
 /// ```
 ///
-/// nor a text with a placeholder and no arguments at all:
+/// nor a text with a placeholder and no arguments at all, nor a plural whose forms disagree:
 ///
 /// ```compile_fail,E0080
 /// let _ = innboks::tr!("{n} nye meldinger.");
 /// ```
 ///
-/// while the right one does:
+/// ```compile_fail,E0080
+/// let _ = innboks::tr!(one: "Ingen meldinger.", other: "{n} nye meldinger.", n = 2);
+/// ```
+///
+/// while the right ones do:
 ///
 /// ```
 /// let _lang = innboks::i18n::scoped(innboks::i18n::Lang::En);
 /// assert_eq!(innboks::tr!("{n} nye meldinger.", n = 3), "3 new messages.");
+/// let arrived = |n: usize| innboks::tr!(one: "{n} ny melding.", other: "{n} nye meldinger.", n);
+/// assert_eq!(arrived(1), "1 new message.");
+/// assert_eq!(arrived(12_345), "12,345 new messages.");
 /// ```
 #[macro_export]
 macro_rules! tr {
@@ -471,6 +494,29 @@ macro_rules! tr {
         $crate::i18n::fill(
             $crate::i18n::text(INDEX),
             &[$((stringify!($name), &$crate::tr!(@value $name $($value)?) as &dyn ::std::fmt::Display)),+],
+        )
+    }};
+    (
+        one: $one:literal,
+        other: $other:literal,
+        $count:ident $(= $count_value:expr)?
+        $(, $name:ident $(= $value:expr)?)* $(,)?
+    ) => {{
+        const ONE: usize = $crate::i18n::index_of($one);
+        const OTHER: usize = $crate::i18n::index_of($other);
+        const NAMES: &[&str] = &[stringify!($count) $(, stringify!($name))*];
+        const _: () = $crate::i18n::check_arguments(ONE, NAMES);
+        const _: () = $crate::i18n::check_arguments(OTHER, NAMES);
+        let count: usize = $crate::tr!(@value $count $($count_value)?);
+        $crate::i18n::fill(
+            $crate::i18n::text($crate::i18n::plural(count, ONE, OTHER)),
+            &[
+                (stringify!($count), &$crate::i18n::number(count) as &dyn ::std::fmt::Display)
+                $(, (
+                    stringify!($name),
+                    &$crate::tr!(@value $name $($value)?) as &dyn ::std::fmt::Display,
+                ))*
+            ],
         )
     }};
     (@value $name:ident) => { $name };
@@ -529,6 +575,53 @@ mod tests {
         );
         assert_eq!(fill("ingen {x}", &[]), "ingen {x}");
         assert_eq!(placeholders("{n} nye, {m}"), vec!["n", "m"]);
+    }
+
+    /// The header's count as it was written by hand before (`if n == 1`), in each language;
+    /// the count is written as `number` writes it.
+    #[test]
+    fn a_count_of_one_is_singular_and_any_other_plural() {
+        let header = |n: usize| {
+            tr!(
+                one: " {unread} ulest / {loaded}{more} ",
+                other: " {unread} uleste / {loaded}{more} ",
+                unread = n,
+                loaded = 50,
+                more = "+"
+            )
+        };
+        let arrived = |n: usize| tr!(one: "{n} ny melding.", other: "{n} nye meldinger.", n);
+        for (lang, one, fourteen, none, many) in [
+            (
+                Lang::Nb,
+                " 1 ulest / 50+ ",
+                " 14 uleste / 50+ ",
+                "0 nye meldinger.",
+                "1\u{a0}234 nye meldinger.",
+            ),
+            (
+                Lang::Nn,
+                " 1 ulesen / 50+ ",
+                " 14 ulesne / 50+ ",
+                "0 nye meldingar.",
+                "1\u{a0}234 nye meldingar.",
+            ),
+            (
+                Lang::En,
+                " 1 unread / 50+ ",
+                " 14 unread / 50+ ",
+                "0 new messages.",
+                "1,234 new messages.",
+            ),
+        ] {
+            let _lang = scoped(lang);
+            assert_eq!(header(1), one);
+            assert_eq!(header(14), fourteen);
+            assert_eq!(arrived(0), none);
+            assert_eq!(arrived(1_234), many);
+        }
+        let _lang = scoped(Lang::Nb);
+        assert_eq!(arrived(1), "1 ny melding.");
     }
 
     #[test]
