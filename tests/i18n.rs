@@ -7,7 +7,8 @@ use std::path::Path;
 
 use innboks::i18n::{self, Lang, ENTRIES};
 
-/// Every `tr!("…")` text in `src/`, unescaped as the compiler reads it.
+/// Every `tr!("…")` text in `src/` (both of a plural's, `tr!(one: "…", other: "…", …)`),
+/// unescaped as the compiler reads it.
 fn texts_in_source() -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
@@ -24,27 +25,42 @@ fn texts_in_source() -> BTreeSet<String> {
         let code = std::fs::read_to_string(&path).expect("a readable file");
         let mut rest = code.as_str();
         while let Some(at) = rest.find("tr!(") {
-            rest = rest[at + 4..].trim_start();
-            let Some(body) = rest.strip_prefix('"') else {
-                continue;
-            };
-            let mut text = String::new();
-            let mut chars = body.chars();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => break,
-                    '\\' => match chars.next() {
-                        Some('n') => text.push('\n'),
-                        Some(other) => text.push(other),
-                        None => break,
-                    },
-                    c => text.push(c),
+            rest = &rest[at + 4..];
+            let args = rest.trim_start();
+            if let Some(plural) = args.strip_prefix("one:") {
+                let Some((one, after)) = literal(plural) else {
+                    continue;
+                };
+                found.insert(one);
+                let after = after.trim_start().trim_start_matches(',').trim_start();
+                if let Some((other, _)) = after.strip_prefix("other:").and_then(literal) {
+                    found.insert(other);
                 }
+            } else if let Some((text, _)) = literal(args) {
+                found.insert(text);
             }
-            found.insert(text);
         }
     }
     found
+}
+
+/// The string literal `code` starts with (after blanks), unescaped, and the code after it.
+fn literal(code: &str) -> Option<(String, &str)> {
+    let body = code.trim_start().strip_prefix('"')?;
+    let mut text = String::new();
+    let mut chars = body.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => return Some((text, &body[at + 1..])),
+            '\\' => match chars.next() {
+                Some((_, 'n')) => text.push('\n'),
+                Some((_, other)) => text.push(other),
+                None => break,
+            },
+            c => text.push(c),
+        }
+    }
+    None
 }
 
 #[test]
@@ -76,6 +92,71 @@ fn no_key_twice() {
         .map(|row| row[0])
         .collect();
     assert!(twice.is_empty(), "rows with the same bokmål: {twice:#?}");
+}
+
+/// Two rows whose bokmål differs where English cannot, each with why; every other English
+/// text is one row's. (A shared English is a hazard: `i18n::from_english`, which turns
+/// clap's English help into the language in use, takes the first row that has it.)
+const SAME_ENGLISH: &[(&str, &str, &str)] = &[
+    (
+        "merk som lest",
+        "merke som lest",
+        "a key's hint is imperative, the question's verb infinitive (“Merke som lest «…»?”)",
+    ),
+    (
+        "arkiver",
+        "arkivere",
+        "a key's hint is imperative, the question's verb infinitive (“Arkivere «…»?”)",
+    ),
+    (
+        "Uleste",
+        "Ulest",
+        "the filter menu's heading is plural (the messages), a message's status singular",
+    ),
+    (
+        "uleste",
+        "ulest",
+        "the filter chip counts messages (plural); `innboks mark-unread` says one is (singular)",
+    ),
+    (
+        " {unread} ulest / {loaded}{more} ",
+        " {unread} uleste / {loaded}{more} ",
+        "the two forms of one plural: English “unread” does not inflect",
+    ),
+];
+
+#[test]
+fn no_two_rows_share_an_english_text() {
+    let mut rows: HashMap<&str, Vec<&str>> = HashMap::new();
+    for row in ENTRIES {
+        rows.entry(row[2]).or_default().push(row[0]);
+    }
+    let allowed = |keys: &[&str]| {
+        SAME_ENGLISH
+            .iter()
+            .any(|(a, b, _)| keys.len() == 2 && keys.contains(a) && keys.contains(b))
+    };
+    let mut shared: Vec<(&str, &Vec<&str>)> = rows
+        .iter()
+        .filter(|(_, keys)| keys.len() > 1 && !allowed(keys))
+        .map(|(english, keys)| (*english, keys))
+        .collect();
+    shared.sort();
+    assert!(shared.is_empty(), "rows with the same English: {shared:#?}");
+    // Each exception is still two rows of one English, and none is clap's help, which is
+    // looked up by its English.
+    let help: BTreeSet<String> = innboks::cli::help_texts().into_iter().collect();
+    for (a, b, why) in SAME_ENGLISH {
+        let english = |key: &str| {
+            ENTRIES
+                .iter()
+                .find(|row| row[0] == key)
+                .map(|row| row[2])
+                .unwrap_or_else(|| panic!("no row {key:?} ({why})"))
+        };
+        assert_eq!(english(a), english(b), "{a:?} and {b:?}: {why}");
+        assert!(!help.contains(english(a)), "{a:?} is clap's help: {why}");
+    }
 }
 
 #[test]

@@ -296,7 +296,8 @@ pub fn ask_to_purge(count: usize) -> bool {
     eprint!(
         "{} ",
         tr!(
-            "Slette {count} melding(er) for godt? Det kan ikke angres. [y/N]",
+            one: "Slette {count} melding for godt? Det kan ikke angres. [y/N]",
+            other: "Slette {count} meldinger for godt? Det kan ikke angres. [y/N]",
             count
         )
     );

@@ -212,7 +212,7 @@ pub const ENTRIES: &[[&str; 3]] = &[
     // src/app/update/pages.rs
     ["Altinn nådde sin grense for antall treff: begrens datoområdet for å se eldre meldinger.", "Altinn nådde grensa si for tal på treff: avgrens datoområdet for å sjå eldre meldingar.", "Altinn reached its limit of hits: narrow the dates to see older messages."],
     ["Ingen nye meldinger.", "Ingen nye meldingar.", "No new messages."],
-    ["1 ny melding.", "1 ny melding.", "1 new message."],
+    ["{n} ny melding.", "{n} ny melding.", "{n} new message."],
     ["Alle", "Alle", "All"],
     ["{all}: {answered} av {total} har svart …", "{all}: {answered} av {total} har svart …", "{all}: {answered} of {total} have answered …"],
     ["{all}: alle {total} har svart.", "{all}: alle {total} har svart.", "{all}: all {total} have answered."],
@@ -561,7 +561,8 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["Henter meldinger … {count} så langt", "Hentar meldingar … {count} så langt", "Fetching messages … {count} so far"],
     ["Henter meldinger … aktør {n} av {count}", "Hentar meldingar … aktør {n} av {count}", "Fetching messages … party {n} of {count}"],
     ["purge sletter for godt og spør først; bruk --yes fra et skript", "purge slettar for godt og spør først; bruk --yes frå eit skript", "purge deletes for good and asks first; use --yes from a script"],
-    ["Slette {count} melding(er) for godt? Det kan ikke angres. [y/N]", "Slette {count} melding(ar) for godt? Det kan ikkje angrast. [y/N]", "Delete {count} message(s) for good? It cannot be undone. [y/N]"],
+    ["Slette {count} melding for godt? Det kan ikke angres. [y/N]", "Slette {count} melding for godt? Det kan ikkje angrast. [y/N]", "Delete {count} message for good? It cannot be undone. [y/N]"],
+    ["Slette {count} meldinger for godt? Det kan ikke angres. [y/N]", "Slette {count} meldingar for godt? Det kan ikkje angrast. [y/N]", "Delete {count} messages for good? It cannot be undone. [y/N]"],
     ["{done} som {new_id}", "{done} som {new_id}", "{done} as {new_id}"],
     ["arkivert", "arkivert", "archived"],
     ["lest", "lesen", "read"],

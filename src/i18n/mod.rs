@@ -4,8 +4,11 @@
 //! A text is written where it is used, in bokmål, inside [`tr!`](crate::tr): the bokmål text
 //! is the key, so the code reads as the screen does. [`catalogue`] holds each key's nynorsk
 //! and English. The key is looked up while the crate compiles (a `const`), so a text without
-//! its translations does not build; `tests/i18n.rs` checks that every entry's placeholders
-//! agree and that none is left unused.
+//! its translations does not build, and so does a `tr!` whose arguments are not the row's
+//! `{placeholders}` in all three languages ([`check_arguments`]). A count picks one of two
+//! rows, `tr!(one: …, other: …, n)` (1 singular, else plural, in all three). `tests/i18n.rs`
+//! checks that every entry's placeholders agree, that none is left unused, and that no two
+//! rows share an English text but where the test says why.
 //!
 //! The language is chosen once at start ([`choose`]), from `--lang`, the config's `language`
 //! or the locale; a test picks one for its own thread with [`scoped`].
@@ -181,6 +184,200 @@ const fn bytes_equal(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
+/// Stops the build where a `tr!`'s arguments and its row disagree: each `{name}` in any of
+/// the row's three texts needs an argument `name` (else it would be shown as it is), and each
+/// argument must be a `{name}` in all three (else a language silently drops it). `tr!` calls
+/// it in a `const`, so the error points at the `tr!`, and nothing of it is left at run time.
+///
+/// Placeholders are read as [`fill`] reads them: from a `{` to the next `}`. The catalogue
+/// has no literal braces and no way to escape one.
+pub const fn check_arguments(index: usize, names: &[&str]) {
+    let row = &ENTRIES[index];
+    let mut column = 0;
+    while column < row.len() {
+        let text = row[column].as_bytes();
+        let mut at = 0;
+        while let Some((start, end)) = next_placeholder(text, at) {
+            if !names_contain(names, text, start, end) {
+                let name = match std::str::from_utf8(text.split_at(end).0.split_at(start).1) {
+                    Ok(name) => name,
+                    Err(_) => "?",
+                };
+                let message = Message::new()
+                    .key(row[0])
+                    .push("the ")
+                    .push(COLUMN_NAMES[column])
+                    .push(" text has {")
+                    .push(name)
+                    .push("}, but no argument is called ")
+                    .push(name);
+                panic!("{}", message.as_str());
+            }
+            at = end + 1;
+        }
+        let mut i = 0;
+        while i < names.len() {
+            let name = names[i].as_bytes();
+            if !has_placeholder(text, name) {
+                let message = Message::new()
+                    .key(row[0])
+                    .push("the argument ")
+                    .push(names[i])
+                    .push(" is not {")
+                    .push(names[i])
+                    .push("} in the ")
+                    .push(COLUMN_NAMES[column])
+                    .push(" text");
+                panic!("{}", message.as_str());
+            }
+            let mut j = i + 1;
+            while j < names.len() {
+                if bytes_equal(name, names[j].as_bytes()) {
+                    let message = Message::new()
+                        .key(row[0])
+                        .push("the argument ")
+                        .push(names[i])
+                        .push(" is given twice");
+                    panic!("{}", message.as_str());
+                }
+                j += 1;
+            }
+            i += 1;
+        }
+        column += 1;
+    }
+}
+
+/// The catalogue's columns, as a build error names them.
+const COLUMN_NAMES: [&str; 3] = ["bokmål", "nynorsk", "English"];
+
+/// The next `{name}` in `text` from `at`, as the byte range of `name`.
+const fn next_placeholder(text: &[u8], at: usize) -> Option<(usize, usize)> {
+    let mut open = at;
+    while open < text.len() && text[open] != b'{' {
+        open += 1;
+    }
+    let mut close = open + 1;
+    while close < text.len() && text[close] != b'}' {
+        close += 1;
+    }
+    if close < text.len() {
+        Some((open + 1, close))
+    } else {
+        None
+    }
+}
+
+/// Whether `text[start..end]` is one of `names`.
+const fn names_contain(names: &[&str], text: &[u8], start: usize, end: usize) -> bool {
+    let mut i = 0;
+    while i < names.len() {
+        if range_is(text, start, end, names[i].as_bytes()) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether `text` has the placeholder `{name}`.
+const fn has_placeholder(text: &[u8], name: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some((start, end)) = next_placeholder(text, at) {
+        if range_is(text, start, end, name) {
+            return true;
+        }
+        at = end + 1;
+    }
+    false
+}
+
+/// Whether `text[start..end]` is `name`.
+const fn range_is(text: &[u8], start: usize, end: usize, name: &[u8]) -> bool {
+    if end - start != name.len() {
+        return false;
+    }
+    let mut k = 0;
+    while k < name.len() {
+        if text[start + k] != name[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+/// A build error's text, made while compiling (a `const fn` cannot `format!`).
+struct Message {
+    bytes: [u8; 512],
+    len: usize,
+}
+
+impl Message {
+    const fn new() -> Self {
+        Self {
+            bytes: [0; 512],
+            len: 0,
+        }
+    }
+
+    /// The opening naming the `tr!` by its key (a long one cut short).
+    const fn key(self, key: &str) -> Self {
+        let mut cut = key.len();
+        let mut more = "";
+        if cut > 120 {
+            cut = 120;
+            // (Back to the start of a character.)
+            while cut > 0 && key.as_bytes()[cut] & 0xC0 == 0x80 {
+                cut -= 1;
+            }
+            more = "…";
+        }
+        let key = match std::str::from_utf8(key.as_bytes().split_at(cut).0) {
+            Ok(key) => key,
+            Err(_) => "?",
+        };
+        self.push("tr!(\"").push(key).push(more).push("\"): ")
+    }
+
+    /// `self` and `text` after it (what does not fit is left out, by whole characters).
+    const fn push(mut self, text: &str) -> Self {
+        let text = text.as_bytes();
+        let mut take = self.bytes.len() - self.len;
+        if take >= text.len() {
+            take = text.len();
+        } else {
+            while take > 0 && text[take] & 0xC0 == 0x80 {
+                take -= 1;
+            }
+        }
+        let mut i = 0;
+        while i < take {
+            self.bytes[self.len] = text[i];
+            self.len += 1;
+            i += 1;
+        }
+        self
+    }
+
+    const fn as_str(&self) -> &str {
+        match std::str::from_utf8(self.bytes.split_at(self.len).0) {
+            Ok(text) => text,
+            Err(_) => "this tr! and its catalogue row disagree",
+        }
+    }
+}
+
+/// The row of a plural's two ([`tr!`](crate::tr)`(one: …, other: …)`) for `count`: in
+/// bokmål, nynorsk and English alike 1 is singular, 0 and the rest plural.
+pub fn plural(count: usize, one: usize, other: usize) -> usize {
+    if count == 1 {
+        one
+    } else {
+        other
+    }
+}
+
 /// Row `index` in the language in use.
 pub fn text(index: usize) -> &'static str {
     ENTRIES[index][current().column()]
@@ -237,17 +434,89 @@ pub fn placeholders(template: &str) -> Vec<&str> {
 /// A text in the language in use: `tr!("Ingen meldinger.")` is a `&'static str`;
 /// `tr!("{n} nye meldinger.", n = count)` (or just `n` for `n = n`) is a `String`.
 /// The bokmål text is the key; `src/i18n/catalogue.rs` holds the row.
+///
+/// A count has two rows, one for 1 and one for the rest:
+/// `tr!(one: "{n} ny melding.", other: "{n} nye meldinger.", n = count)`. The first argument
+/// is the count (a `usize`): it picks the row and is shown as [`number`](crate::i18n::number)
+/// writes it in the language.
+///
+/// Arguments and placeholders are checked while compiling
+/// ([`check_arguments`](crate::i18n::check_arguments)): a wrong name does not build,
+///
+/// ```compile_fail,E0080
+/// let count = 3;
+/// let _ = innboks::tr!("{n} nye meldinger.", count);
+/// ```
+///
+/// nor a missing argument,
+///
+/// ```compile_fail,E0080
+/// let (n, text) = (3, "skatt");
+/// let _ = innboks::tr!("{n}{more} treff på «{text}».", n, text);
+/// ```
+///
+/// nor one no text shows,
+///
+/// ```compile_fail,E0080
+/// let (n, more) = (3, "+");
+/// let _ = innboks::tr!("{n} nye meldinger.", n, more);
+/// ```
+///
+/// nor a text with a placeholder and no arguments at all, nor a plural whose forms disagree:
+///
+/// ```compile_fail,E0080
+/// let _ = innboks::tr!("{n} nye meldinger.");
+/// ```
+///
+/// ```compile_fail,E0080
+/// let _ = innboks::tr!(one: "Ingen meldinger.", other: "{n} nye meldinger.", n = 2);
+/// ```
+///
+/// while the right ones do:
+///
+/// ```
+/// let _lang = innboks::i18n::scoped(innboks::i18n::Lang::En);
+/// assert_eq!(innboks::tr!("{n} nye meldinger.", n = 3), "3 new messages.");
+/// let arrived = |n: usize| innboks::tr!(one: "{n} ny melding.", other: "{n} nye meldinger.", n);
+/// assert_eq!(arrived(1), "1 new message.");
+/// assert_eq!(arrived(12_345), "12,345 new messages.");
+/// ```
 #[macro_export]
 macro_rules! tr {
     ($key:literal) => {{
         const INDEX: usize = $crate::i18n::index_of($key);
+        const _: () = $crate::i18n::check_arguments(INDEX, &[]);
         $crate::i18n::text(INDEX)
     }};
     ($key:literal, $($name:ident $(= $value:expr)?),+ $(,)?) => {{
         const INDEX: usize = $crate::i18n::index_of($key);
+        const _: () = $crate::i18n::check_arguments(INDEX, &[$(stringify!($name)),+]);
         $crate::i18n::fill(
             $crate::i18n::text(INDEX),
             &[$((stringify!($name), &$crate::tr!(@value $name $($value)?) as &dyn ::std::fmt::Display)),+],
+        )
+    }};
+    (
+        one: $one:literal,
+        other: $other:literal,
+        $count:ident $(= $count_value:expr)?
+        $(, $name:ident $(= $value:expr)?)* $(,)?
+    ) => {{
+        const ONE: usize = $crate::i18n::index_of($one);
+        const OTHER: usize = $crate::i18n::index_of($other);
+        const NAMES: &[&str] = &[stringify!($count) $(, stringify!($name))*];
+        const _: () = $crate::i18n::check_arguments(ONE, NAMES);
+        const _: () = $crate::i18n::check_arguments(OTHER, NAMES);
+        let count: usize = $crate::tr!(@value $count $($count_value)?);
+        $crate::i18n::fill(
+            $crate::i18n::text($crate::i18n::plural(count, ONE, OTHER)),
+            &[
+                (stringify!($count), &$crate::i18n::number(count) as &dyn ::std::fmt::Display)
+                $(, (
+                    stringify!($name),
+                    &$crate::tr!(@value $name $($value)?) as &dyn ::std::fmt::Display,
+                ))*
+            ],
         )
     }};
     (@value $name:ident) => { $name };
@@ -306,6 +575,53 @@ mod tests {
         );
         assert_eq!(fill("ingen {x}", &[]), "ingen {x}");
         assert_eq!(placeholders("{n} nye, {m}"), vec!["n", "m"]);
+    }
+
+    /// The header's count as it was written by hand before (`if n == 1`), in each language;
+    /// the count is written as `number` writes it.
+    #[test]
+    fn a_count_of_one_is_singular_and_any_other_plural() {
+        let header = |n: usize| {
+            tr!(
+                one: " {unread} ulest / {loaded}{more} ",
+                other: " {unread} uleste / {loaded}{more} ",
+                unread = n,
+                loaded = 50,
+                more = "+"
+            )
+        };
+        let arrived = |n: usize| tr!(one: "{n} ny melding.", other: "{n} nye meldinger.", n);
+        for (lang, one, fourteen, none, many) in [
+            (
+                Lang::Nb,
+                " 1 ulest / 50+ ",
+                " 14 uleste / 50+ ",
+                "0 nye meldinger.",
+                "1\u{a0}234 nye meldinger.",
+            ),
+            (
+                Lang::Nn,
+                " 1 ulesen / 50+ ",
+                " 14 ulesne / 50+ ",
+                "0 nye meldingar.",
+                "1\u{a0}234 nye meldingar.",
+            ),
+            (
+                Lang::En,
+                " 1 unread / 50+ ",
+                " 14 unread / 50+ ",
+                "0 new messages.",
+                "1,234 new messages.",
+            ),
+        ] {
+            let _lang = scoped(lang);
+            assert_eq!(header(1), one);
+            assert_eq!(header(14), fourteen);
+            assert_eq!(arrived(0), none);
+            assert_eq!(arrived(1_234), many);
+        }
+        let _lang = scoped(Lang::Nb);
+        assert_eq!(arrived(1), "1 ny melding.");
     }
 
     #[test]

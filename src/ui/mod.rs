@@ -95,15 +95,13 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inbox = &app.inbox;
     let more = if inbox.exhausted() { "" } else { "+" };
     let right = if inbox.loaded_once {
-        let (unread, loaded) = (
-            crate::i18n::number(inbox.unread()),
-            crate::i18n::number(inbox.loaded()),
-        );
-        if inbox.unread() == 1 {
-            tr!(" {unread} ulest / {loaded}{more} ", unread, loaded, more)
-        } else {
-            tr!(" {unread} uleste / {loaded}{more} ", unread, loaded, more)
-        }
+        tr!(
+            one: " {unread} ulest / {loaded}{more} ",
+            other: " {unread} uleste / {loaded}{more} ",
+            unread = inbox.unread(),
+            loaded = crate::i18n::number(inbox.loaded()),
+            more
+        )
     } else {
         String::new()
     };

@@ -581,8 +581,7 @@ fn hits_note(count: usize, more: bool, text: &str) -> String {
 fn arrivals_note(count: usize) -> String {
     match count {
         0 => tr!("Ingen nye meldinger.").to_owned(),
-        1 => tr!("1 ny melding.").to_owned(),
-        n => tr!("{n} nye meldinger.", n = crate::i18n::number(n)),
+        n => tr!(one: "{n} ny melding.", other: "{n} nye meldinger.", n),
     }
 }
 
