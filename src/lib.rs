@@ -2,7 +2,7 @@
 //!
 //! `ARCHITECTURE.md` at the root of the repository is the map: the data flow (key → `Msg` →
 //! `app::update` → `Effect` → `runtime` → `Msg` → `ui::draw`), where each concern lives, the
-//! import rule (checked by `tests/architecture.rs`), and how to add a screen, an effect, a
+//! import rule (checked by `tests/source_architecture.rs`), and how to add a screen, an effect, a
 //! command or a backend. In short: `app/` is state and its one way of changing, `ui/` draws
 //! it, `runtime/` carries out what `update` asks for through a `backend::Backend`, `auth` and
 //! the `cache`; `commands/` are the scriptable commands; `sim/` is the simulator.

@@ -477,7 +477,7 @@ mod converter_tests {
 
     #[test]
     fn emoji_in_a_table_that_once_crashed_the_converter() {
-        // Found by tests/fuzz.rs: html2text 0.15 asserted on this.
+        // Found by tests/text_fuzz.rs: html2text 0.15 asserted on this.
         let text = html_to_text(
             "<table><tr><td>👩\u{200d}👩\u{200d}👧\u{200d}\u{200b}👩\u{200d}👩\u{200d}👧",
             60,

@@ -42,7 +42,7 @@ impl Cli {
             .env("XDG_CONFIG_HOME", self.home.path().join("config"))
             .env("XDG_DATA_HOME", self.home.path().join("data"))
             .env("XDG_STATE_HOME", self.home.path().join("state"))
-            // (A developer's own keyring is not for tests; tests/keyring.rs makes its own.)
+            // (A developer's own keyring is not for tests; tests/auth_keyring.rs makes its own.)
             .env("INNBOKS_KEYRING", "off")
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")

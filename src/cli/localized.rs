@@ -26,7 +26,7 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
 }
 
-/// Every English text clap would show of ours: abouts, helps, value names (`tests/i18n.rs`
+/// Every English text clap would show of ours: abouts, helps, value names (`tests/source_i18n.rs`
 /// checks each has its catalogue row).
 pub fn help_texts() -> Vec<String> {
     fn walk(command: &Command, out: &mut Vec<String>) {
@@ -175,7 +175,7 @@ impl ArgText {
             id,
             help,
             heading,
-            // (Every name has its row, `tests/i18n.rs` checks; clap keeps its own otherwise.)
+            // (Every name has its row, `tests/source_i18n.rs` checks; clap keeps its own otherwise.)
             value_names: value_names(arg)
                 .iter()
                 .map(|name| i18n::from_english(name))

@@ -1,5 +1,5 @@
 //! Every text innboks shows, one row each: bokmål (the key, as written in `tr!`), nynorsk,
-//! English. Placeholders (`{name}`) are the same in all three; `tests/i18n.rs` checks that,
+//! English. Placeholders (`{name}`) are the same in all three; `tests/source_i18n.rs` checks that,
 //! and that each row is still used. English quotes with “ ”, Norwegian with « ».
 
 /// The rows: `[bokmål, nynorsk, English]`.

@@ -6,7 +6,7 @@
 //! and English. The key is looked up while the crate compiles (a `const`), so a text without
 //! its translations does not build, and so does a `tr!` whose arguments are not the row's
 //! `{placeholders}` in all three languages ([`check_arguments`]). A count picks one of two
-//! rows, `tr!(one: …, other: …, n)` (1 singular, else plural, in all three). `tests/i18n.rs`
+//! rows, `tr!(one: …, other: …, n)` (1 singular, else plural, in all three). `tests/source_i18n.rs`
 //! checks that every entry's placeholders agree, that none is left unused, and that no two
 //! rows share an English text but where the test says why.
 //!

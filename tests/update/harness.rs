@@ -1,0 +1,130 @@
+//! What every test of `update` starts from: a logged-in app, pages, messages and keys.
+
+pub use chrono::{TimeZone, Utc};
+pub use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+pub use innboks::app::update::update;
+pub use innboks::app::{
+    App, BrowserView, DeviceView, Effect, Focus, Keymap, LoginField, LoginFlow, LoginMethod, Msg,
+    Screen, Status,
+};
+pub use innboks::auth::refresh::RefreshEvent;
+pub use innboks::domain::ApiError;
+pub use innboks::domain::Inbox;
+pub use innboks::domain::{
+    FilterKey, Filters, Message, MessageKind, MessagePage, MessageStatus, MessageSummary,
+};
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+pub fn summary(i: usize) -> MessageSummary {
+    MessageSummary {
+        id: format!("a{}", 1000 + i),
+        subject: format!("Melding {i}"),
+        status: if i.is_multiple_of(3) {
+            MessageStatus::Unread
+        } else {
+            MessageStatus::Read
+        },
+        marked_unread: false,
+        service_owner: "Skatteetaten".into(),
+        message_sender: None,
+        kind: MessageKind::Correspondence,
+        created: None,
+        last_changed: Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).single(),
+        due: None,
+        attachment_count: None,
+        requires_confirmation: false,
+        owner: None,
+        seq: 0,
+    }
+}
+
+pub fn page(range: std::ops::Range<usize>, has_more: bool) -> MessagePage {
+    MessagePage {
+        messages: range.map(summary).collect(),
+        has_more,
+        limit_reached: false,
+        next: None,
+    }
+}
+
+pub fn message(i: usize) -> Message {
+    Message {
+        summary: summary(i),
+        summary_text: None,
+        body: "Hei.\nTekst.".into(),
+        attachments: Vec::new(),
+        archive_reference: None,
+        portal_url: None,
+        links: Vec::new(),
+        history: Vec::new(),
+        thread: Vec::new(),
+    }
+}
+
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, key(KeyCode::Char(c)));
+    }
+}
+
+/// An app logged in with the first page loaded (50 messages, more to come).
+pub fn logged_in() -> App {
+    let mut app = App::new(innboks::app::Settings::new("test"));
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    type_text(&mut app, "demo");
+    update(&mut app, key(KeyCode::Tab));
+    type_text(&mut app, "demo");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let Some(Effect::PasswordLogin { request, .. }) = effects.first() else {
+        panic!("login effect expected, got {effects:?}");
+    };
+    let effects = update(&mut app, Msg::LoggedIn { request: *request });
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchPage {
+                request, skip: 0, ..
+            } => Some(*request),
+            _ => None,
+        })
+        .expect("first page requested");
+    update(
+        &mut app,
+        Msg::PageLoaded {
+            request,
+            skip: 0,
+            page: page(0..50, true),
+        },
+    );
+    app
+}
+
+pub fn page_request(effects: &[Effect]) -> Option<(u64, usize)> {
+    effects.iter().find_map(|e| match e {
+        Effect::FetchPage { request, skip, .. } => Some((*request, *skip)),
+        _ => None,
+    })
+}
+
+/// The filters in the first `FetchPage` of `effects`.
+pub fn fetched_filters(effects: &[Effect]) -> Option<Filters> {
+    effects.iter().find_map(|e| match e {
+        Effect::FetchPage {
+            skip: 0, filters, ..
+        } => Some(filters.clone()),
+        _ => None,
+    })
+}

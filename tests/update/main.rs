@@ -1,0 +1,13 @@
+//! `update` driven directly, without a terminal or a network: one module per concern, all
+//! starting from the same harness (`harness.rs`).
+
+mod harness;
+
+mod detail;
+mod filters;
+mod list;
+mod login;
+mod merged;
+mod overlays;
+mod sync;
+mod verbs;
