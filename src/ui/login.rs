@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::{centered, spinner, Theme};
-use crate::app::{App, LoginField, LoginFlow, LoginMethod};
+use crate::app::{App, BrowserView, DeviceView, LoginField, LoginFlow, LoginMethod};
 use crate::text::{fit, truncate, width};
 
 /// One line of the form.
@@ -52,7 +52,6 @@ fn wrap(text: &str, max: usize) -> Vec<String> {
 
 fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
     let login = &app.login;
-    let focused = login.focused();
     let mut rows = vec![
         Row::new(
             Line::styled(tr!("innboks – Altinn-innboksen i terminalen"), theme.title),
@@ -68,6 +67,55 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
         Row::new("", false),
         Row::new(Line::styled(tr!("Logg inn med"), theme.dim), false),
     ];
+    rows.extend(method_rows(app, theme));
+    rows.push(Row::new("", false));
+    rows.extend(form_rows(app, theme, inner_width));
+    rows.push(Row::new("", false));
+    if login.restoring {
+        rows.push(Row::new(
+            tr!(
+                "{spinner} Gjenoppretter den lagrede økten…",
+                spinner = spinner(app.spinner)
+            ),
+            true,
+        ));
+    } else if login.pending.is_some() {
+        rows.push(Row::new(
+            tr!(
+                "{spinner} Logger inn…  (Esc avbryter)",
+                spinner = spinner(app.spinner)
+            ),
+            true,
+        ));
+    } else if let Some(error) = &login.error {
+        for line in wrap(error, inner_width).into_iter().take(3) {
+            rows.push(Row::new(Line::styled(line, theme.error), true));
+        }
+    }
+    if let Some(hint) = &app.settings.login_hint {
+        for line in wrap(hint, inner_width).into_iter().take(2) {
+            rows.push(Row::new(Line::styled(line, theme.key), true));
+        }
+    }
+    rows.push(Row::new("", false));
+    rows.push(Row::new(
+        Line::styled(
+            truncate(
+                tr!("Tab neste felt · ↑/↓ velg · Enter logg inn · Esc avslutt"),
+                inner_width,
+            ),
+            theme.dim,
+        ),
+        false,
+    ));
+    rows
+}
+
+/// The methods, the chosen one marked (and selected while the list has the keys).
+fn method_rows(app: &App, theme: &Theme) -> Vec<Row> {
+    let login = &app.login;
+    let focused = login.focused();
+    let mut rows = Vec::new();
     for method in LoginMethod::ALL.iter() {
         let chosen = *method == login.method;
         let radio = if chosen { "◉" } else { "○" };
@@ -88,7 +136,14 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
         }
         rows.push(Row::new(line, true));
     }
-    rows.push(Row::new("", false));
+    rows
+}
+
+/// The password form's fields, or what Enter does for an ID-porten method.
+fn form_rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
+    let login = &app.login;
+    let focused = login.focused();
+    let mut rows = Vec::new();
     if login.method == LoginMethod::Password {
         let field_width = inner_width.saturating_sub(13).max(4);
         for (label, input, mask, field) in [
@@ -135,44 +190,6 @@ fn rows(app: &App, theme: &Theme, inner_width: usize) -> Vec<Row> {
             rows.push(Row::new(Line::styled(line, theme.dim), true));
         }
     }
-    rows.push(Row::new("", false));
-    if login.restoring {
-        rows.push(Row::new(
-            tr!(
-                "{spinner} Gjenoppretter den lagrede økten…",
-                spinner = spinner(app.spinner)
-            ),
-            true,
-        ));
-    } else if login.pending.is_some() {
-        rows.push(Row::new(
-            tr!(
-                "{spinner} Logger inn…  (Esc avbryter)",
-                spinner = spinner(app.spinner)
-            ),
-            true,
-        ));
-    } else if let Some(error) = &login.error {
-        for line in wrap(error, inner_width).into_iter().take(3) {
-            rows.push(Row::new(Line::styled(line, theme.error), true));
-        }
-    }
-    if let Some(hint) = &app.settings.login_hint {
-        for line in wrap(hint, inner_width).into_iter().take(2) {
-            rows.push(Row::new(Line::styled(line, theme.key), true));
-        }
-    }
-    rows.push(Row::new("", false));
-    rows.push(Row::new(
-        Line::styled(
-            truncate(
-                tr!("Tab neste felt · ↑/↓ velg · Enter logg inn · Esc avslutt"),
-                inner_width,
-            ),
-            theme.dim,
-        ),
-        false,
-    ));
     rows
 }
 
@@ -228,152 +245,172 @@ fn flow_rows(app: &App, theme: &Theme, inner_width: usize, room: usize) -> Vec<R
             ),
             true,
         )),
-        LoginFlow::Device(view) => {
-            rows.push(Row::new(Line::styled(tr!("Gå til"), theme.dim), true));
-            for line in chop(&view.verification_uri, inner_width) {
-                rows.push(Row::new(Line::styled(line, theme.key), true));
-            }
+        LoginFlow::Device(view) => rows.extend(device_rows(app, theme, view, inner_width, room)),
+        LoginFlow::Browser(view) => rows.extend(browser_rows(app, theme, view, inner_width)),
+    }
+    rows
+}
+
+/// The device flow: where to go, the code, how long it lasts, the QR code when it fits.
+fn device_rows(
+    app: &App,
+    theme: &Theme,
+    view: &DeviceView,
+    inner_width: usize,
+    room: usize,
+) -> Vec<Row> {
+    let mut rows = Vec::new();
+    rows.push(Row::new(Line::styled(tr!("Gå til"), theme.dim), true));
+    for line in chop(&view.verification_uri, inner_width) {
+        rows.push(Row::new(Line::styled(line, theme.key), true));
+    }
+    rows.push(Row::new(
+        Line::styled(tr!("og skriv inn koden"), theme.dim),
+        true,
+    ));
+    rows.push(Row::new("", false));
+    let spaced: String = view
+        .user_code
+        .chars()
+        .map(|c| format!("{c} "))
+        .collect::<String>();
+    rows.push(Row::new(
+        Line::styled(
+            format!("   {}  ", spaced.trim_end()),
+            theme.selected.patch(theme.title),
+        ),
+        true,
+    ));
+    rows.push(Row::new("", false));
+    let left = view
+        .expires_at
+        .duration_since(app.now)
+        .unwrap_or_default()
+        .as_secs();
+    rows.push(Row::new(
+        Line::styled(
+            tr!(
+                "Koden gjelder i {time} til.",
+                time = format!("{}:{:02}", left / 60, left % 60)
+            ),
+            theme.dim,
+        ),
+        true,
+    ));
+    {
+        let qr = &view.qr;
+        // The QR code only when it fits whole; a cut one cannot be scanned.
+        if !qr.is_empty() && qr.len() + 8 <= room && qr.iter().all(|l| width(l) <= inner_width) {
             rows.push(Row::new(
-                Line::styled(tr!("og skriv inn koden"), theme.dim),
+                Line::styled(tr!("Eller skann med mobilen:"), theme.dim),
                 true,
             ));
-            rows.push(Row::new("", false));
-            let spaced: String = view
-                .user_code
-                .chars()
-                .map(|c| format!("{c} "))
-                .collect::<String>();
-            rows.push(Row::new(
-                Line::styled(
-                    format!("   {}  ", spaced.trim_end()),
-                    theme.selected.patch(theme.title),
-                ),
-                true,
-            ));
-            rows.push(Row::new("", false));
-            let left = view
-                .expires_at
-                .duration_since(app.now)
-                .unwrap_or_default()
-                .as_secs();
-            rows.push(Row::new(
-                Line::styled(
-                    tr!(
-                        "Koden gjelder i {time} til.",
-                        time = format!("{}:{:02}", left / 60, left % 60)
-                    ),
-                    theme.dim,
-                ),
-                true,
-            ));
-            {
-                let qr = &view.qr;
-                // The QR code only when it fits whole; a cut one cannot be scanned.
-                if !qr.is_empty()
-                    && qr.len() + 8 <= room
-                    && qr.iter().all(|l| width(l) <= inner_width)
-                {
-                    rows.push(Row::new(
-                        Line::styled(tr!("Eller skann med mobilen:"), theme.dim),
-                        true,
-                    ));
-                    for line in qr {
-                        rows.push(Row::new(line.clone(), true));
-                    }
-                }
+            for line in qr {
+                rows.push(Row::new(line.clone(), true));
             }
-            rows.push(Row::new(
-                tr!(
-                    "{spinner} Venter på godkjenning …   Esc avbryter",
-                    spinner = spinner(app.spinner)
-                ),
-                true,
-            ));
-        }
-        LoginFlow::Browser(view) => {
-            let opened = if view.opened {
-                tr!("Nettleseren er åpnet. Fullfør innloggingen der, eller åpne adressen selv:")
-            } else {
-                tr!("Åpne denne adressen i en nettleser og logg inn:")
-            };
-            for line in wrap(opened, inner_width) {
-                rows.push(Row::new(Line::styled(line, theme.dim), true));
-            }
-            for line in chop(&view.url, inner_width) {
-                rows.push(Row::new(Line::styled(line, theme.key), true));
-            }
-            rows.push(Row::new(
-                Line::styled(
-                    tr!("y kopierer adressen · Tab går til limefeltet"),
-                    theme.dim,
-                ),
-                true,
-            ));
-            rows.push(Row::new("", false));
-            let waiting = tr!(
-                "Venter på svar på http://127.0.0.1:{port}/callback",
-                port = view.port
-            );
-            rows.push(Row::new(
-                format!("{} {waiting}", spinner(app.spinner)),
-                true,
-            ));
-            if view.fixed_port_busy {
-                for line in wrap(
-                    &tr!(
-                        "Den faste porten var opptatt, så {port} brukes denne gangen.",
-                        port = view.port
-                    ),
-                    inner_width,
-                ) {
-                    rows.push(Row::new(Line::styled(line, theme.dim), true));
-                }
-            }
-            if app.settings.over_ssh {
-                for line in wrap(
-                    &tr!("Over SSH: koble til med  ssh -L {port}:127.0.0.1:{port} <denne maskinen>  så når nettleseren din hit.", port = view.port),
-                    inner_width,
-                ) {
-                    rows.push(Row::new(line, true));
-                }
-            }
-            rows.push(Row::new("", false));
-            rows.push(Row::new(
-                Line::styled(
-                    tr!("Eller lim inn adressen nettleseren havnet på:"),
-                    theme.dim,
-                ),
-                true,
-            ));
-            let field_width = inner_width.saturating_sub(2).max(4);
-            let (shown, cursor) = view.paste.view(field_width, None);
-            let style = if view.paste_focused {
-                theme.selected
-            } else {
-                theme.dim
-            };
-            let mut field = Row::new(
-                Line::from(vec![
-                    Span::raw("> "),
-                    Span::styled(fit(&shown, field_width), style),
-                ]),
-                true,
-            );
-            if view.paste_focused {
-                field.cursor = Some(2 + cursor);
-            }
-            rows.push(field);
-            if let Some(error) = &view.paste_error {
-                for line in wrap(error, inner_width).into_iter().take(2) {
-                    rows.push(Row::new(Line::styled(line, theme.error), true));
-                }
-            }
-            rows.push(Row::new(
-                Line::styled(tr!("Enter sender · Esc avbryter"), theme.dim),
-                false,
-            ));
         }
     }
+    rows.push(Row::new(
+        tr!(
+            "{spinner} Venter på godkjenning …   Esc avbryter",
+            spinner = spinner(app.spinner)
+        ),
+        true,
+    ));
+    rows
+}
+
+/// The browser flow: the address, the loopback port (and SSH's tunnel), the paste field.
+fn browser_rows(app: &App, theme: &Theme, view: &BrowserView, inner_width: usize) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let opened = if view.opened {
+        tr!("Nettleseren er åpnet. Fullfør innloggingen der, eller åpne adressen selv:")
+    } else {
+        tr!("Åpne denne adressen i en nettleser og logg inn:")
+    };
+    for line in wrap(opened, inner_width) {
+        rows.push(Row::new(Line::styled(line, theme.dim), true));
+    }
+    for line in chop(&view.url, inner_width) {
+        rows.push(Row::new(Line::styled(line, theme.key), true));
+    }
+    rows.push(Row::new(
+        Line::styled(
+            tr!("y kopierer adressen · Tab går til limefeltet"),
+            theme.dim,
+        ),
+        true,
+    ));
+    rows.push(Row::new("", false));
+    let waiting = tr!(
+        "Venter på svar på http://127.0.0.1:{port}/callback",
+        port = view.port
+    );
+    rows.push(Row::new(
+        format!("{} {waiting}", spinner(app.spinner)),
+        true,
+    ));
+    if view.fixed_port_busy {
+        for line in wrap(
+            &tr!(
+                "Den faste porten var opptatt, så {port} brukes denne gangen.",
+                port = view.port
+            ),
+            inner_width,
+        ) {
+            rows.push(Row::new(Line::styled(line, theme.dim), true));
+        }
+    }
+    if app.settings.over_ssh {
+        for line in wrap(
+                &tr!("Over SSH: koble til med  ssh -L {port}:127.0.0.1:{port} <denne maskinen>  så når nettleseren din hit.", port = view.port),
+                inner_width,
+            ) {
+                rows.push(Row::new(line, true));
+            }
+    }
+    rows.push(Row::new("", false));
+    rows.push(Row::new(
+        Line::styled(
+            tr!("Eller lim inn adressen nettleseren havnet på:"),
+            theme.dim,
+        ),
+        true,
+    ));
+    rows.extend(paste_rows(theme, view, inner_width));
+    rows
+}
+
+/// The field the browser's final address is pasted into, and what it said of the last one.
+fn paste_rows(theme: &Theme, view: &BrowserView, inner_width: usize) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let field_width = inner_width.saturating_sub(2).max(4);
+    let (shown, cursor) = view.paste.view(field_width, None);
+    let style = if view.paste_focused {
+        theme.selected
+    } else {
+        theme.dim
+    };
+    let mut field = Row::new(
+        Line::from(vec![
+            Span::raw("> "),
+            Span::styled(fit(&shown, field_width), style),
+        ]),
+        true,
+    );
+    if view.paste_focused {
+        field.cursor = Some(2 + cursor);
+    }
+    rows.push(field);
+    if let Some(error) = &view.paste_error {
+        for line in wrap(error, inner_width).into_iter().take(2) {
+            rows.push(Row::new(Line::styled(line, theme.error), true));
+        }
+    }
+    rows.push(Row::new(
+        Line::styled(tr!("Enter sender · Esc avbryter"), theme.dim),
+        false,
+    ));
     rows
 }
 

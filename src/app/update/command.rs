@@ -93,17 +93,14 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
         Some((name, arg)) => (name, arg.trim()),
         None => (text, ""),
     };
-    let mut filters = app.filters.clone();
-    let date = |arg: &str| -> Result<chrono::DateTime<chrono::Utc>, String> {
-        let day = chrono::NaiveDate::parse_from_str(arg, "%Y-%m-%d")
-            .or_else(|_| chrono::NaiveDate::parse_from_str(arg, "%d.%m.%Y"))
-            .map_err(|_| tr!("«{arg}» er ikke en dato: skriv ÅÅÅÅ-MM-DD.", arg))?;
-        Ok(chrono::DateTime::from_naive_utc_and_offset(
-            day.and_hms_opt(0, 0, 0).unwrap_or_default(),
-            chrono::Utc,
-        ))
-    };
-    match name.to_lowercase().as_str() {
+    let name = name.to_lowercase();
+    if let Some(result) = view_command(app, &name, arg) {
+        return result;
+    }
+    if let Some(result) = filter_command(app, &name, arg) {
+        return result;
+    }
+    match name.as_str() {
         "" => Ok(Vec::new()),
         "q" | "quit" | "avslutt" => {
             app.should_quit = true;
@@ -113,6 +110,21 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
             app.overlay = Some(Overlay::Help { scroll: 0 });
             Ok(Vec::new())
         }
+        "filter" => {
+            app.overlay = Some(Overlay::Filters);
+            Ok(Vec::new())
+        }
+        "sort" => sort_by(app, arg),
+        other => match MessageAction::from_command(other) {
+            Some(action) => Ok(ask_or_act(app, action)),
+            None => Err(tr!("Ukjent kommando «{other}». Prøv :help.", other)),
+        },
+    }
+}
+
+/// The commands that choose what is shown: a folder, whose inbox; `None` for another name.
+fn view_command(app: &mut App, name: &str, arg: &str) -> Option<Result<Vec<Effect>, String>> {
+    Some(match name {
         "inbox" | "innboks" => Ok(open_folder(app, Folder::Inbox)),
         "archive" | "arkiv" => Ok(open_folder(app, Folder::Archive)),
         "trash" | "papirkurv" => Ok(open_folder(app, Folder::Trash)),
@@ -125,7 +137,7 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
         }
         "all" | "alle" => {
             if app.reportees.len() == 1 {
-                return Err(tr!("Du representerer bare deg selv.").into());
+                return Some(Err(tr!("Du representerer bare deg selv.").into()));
             }
             Ok(show_all_reportees(app))
         }
@@ -136,46 +148,44 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
             app.status = Some(Status::Info(tr!("Viser din egen innboks.").into()));
             Ok(start_list(app))
         }
-        "for" | "reportee" => {
-            if arg.is_empty() {
-                return Err(tr!("Skriv hvem: :for NAVN eller organisasjonsnummer.").into());
-            }
-            if app.reportees.is_empty() {
-                app.overlay = Some(Overlay::Switcher(Switcher {
-                    filter: TextInput::new(arg),
-                    loading: true,
-                    selected: 0,
-                }));
-                return Ok(vec![app.fetch_reportees()]);
-            }
-            let needle = arg.to_lowercase().replace(' ', "");
-            let party = app
-                .reportees
-                .iter()
-                .find(|p| {
-                    p.name.to_lowercase().contains(&arg.to_lowercase())
-                        || p.organisation_number.as_deref() == Some(needle.as_str())
-                        || p.id == arg
-                })
-                .cloned()
-                .ok_or_else(|| tr!("Fant ingen du kan representere som passer «{arg}».", arg))?;
-            Ok(switch_reportee(app, &party))
-        }
-        "unread" | "ulest" | "uleste" => {
-            filters.unread = true;
-            Ok(set_filters(app, filters))
-        }
-        "type" => {
-            filters.kind = match arg.to_lowercase().as_str() {
-                "" => None,
-                "brev" | "letter" | "letters" | "correspondence" => {
-                    Some(MessageKind::Correspondence)
-                }
-                "skjema" | "form" | "forms" | "formtask" => Some(MessageKind::FormTask),
-                _ => Some(MessageKind::from_text(arg)),
-            };
-            Ok(set_filters(app, filters))
-        }
+        "for" | "reportee" => act_for(app, arg),
+        _ => return None,
+    })
+}
+
+/// `:for NAVN`: acts for the party whose name, organisation number or id it is.
+fn act_for(app: &mut App, arg: &str) -> Result<Vec<Effect>, String> {
+    if arg.is_empty() {
+        return Err(tr!("Skriv hvem: :for NAVN eller organisasjonsnummer.").into());
+    }
+    if app.reportees.is_empty() {
+        app.overlay = Some(Overlay::Switcher(Switcher {
+            filter: TextInput::new(arg),
+            loading: true,
+            selected: 0,
+        }));
+        return Ok(vec![app.fetch_reportees()]);
+    }
+    let needle = arg.to_lowercase().replace(' ', "");
+    let party = app
+        .reportees
+        .iter()
+        .find(|p| {
+            p.name.to_lowercase().contains(&arg.to_lowercase())
+                || p.organisation_number.as_deref() == Some(needle.as_str())
+                || p.id == arg
+        })
+        .cloned()
+        .ok_or_else(|| tr!("Fant ingen du kan representere som passer «{arg}».", arg))?;
+    Ok(switch_reportee(app, &party))
+}
+
+/// The commands that set a filter; `None` for another name.
+fn filter_command(app: &mut App, name: &str, arg: &str) -> Option<Result<Vec<Effect>, String>> {
+    let mut filters = app.filters.clone();
+    match name {
+        "unread" | "ulest" | "uleste" => filters.unread = true,
+        "type" => filters.kind = kind_named(arg),
         "sender" | "fra" | "avsender" => {
             // Altinn's own spelling, when a loaded page has shown it.
             filters.sender = (!arg.is_empty()).then(|| {
@@ -185,76 +195,84 @@ pub(super) fn run_command(app: &mut App, text: &str) -> Result<Vec<Effect>, Stri
                     .cloned()
                     .unwrap_or_else(|| arg.to_owned())
             });
-            Ok(set_filters(app, filters))
         }
-        "since" | "siden" | "fra-dato" => {
-            filters.since = if arg.is_empty() {
-                None
-            } else {
-                Some(date(arg)?)
-            };
-            Ok(set_filters(app, filters))
-        }
-        "until" | "til" | "til-dato" => {
-            filters.until = if arg.is_empty() {
-                None
-            } else {
-                Some(date(arg)? + chrono::Duration::days(1) - chrono::Duration::seconds(1))
-            };
-            Ok(set_filters(app, filters))
-        }
-        "confirm-needed" | "må-bekreftes" | "ma-bekreftes" => {
-            filters.needs_confirmation = true;
-            Ok(set_filters(app, filters))
-        }
-        "nofilter" | "ingen-filter" | "clear" => Ok(set_filters(app, Filters::default())),
-        "search" | "søk" => {
-            if !app.settings.capabilities.server_search {
-                return Err(tr!(
-                    "Søk hos Altinn finnes bare i Altinn 3; / søker i det som er lastet."
-                )
-                .into());
-            }
-            if arg.chars().count() < 3 {
-                return Err(tr!("Skriv minst tre tegn: :search TEKST").into());
-            }
-            filters.search = Some(arg.to_owned());
-            let effects = set_filters(app, filters);
-            // Its first answer is said as hits (`report_arrivals` in pages.rs).
-            app.inbox.arrivals = Some(0);
-            Ok(effects)
-        }
-        "nosearch" | "ingen-søk" => {
-            filters.search = None;
-            Ok(set_filters(app, filters))
-        }
-        "filter" => {
-            app.overlay = Some(Overlay::Filters);
-            Ok(Vec::new())
-        }
-        "sort" => {
-            app.sort = match arg.to_lowercase().as_str() {
-                "date" | "dato" | "newest" | "nyeste" => crate::app::SortOrder::NewestFirst,
-                "oldest" | "eldste" => crate::app::SortOrder::OldestFirst,
-                "sender" | "avsender" => crate::app::SortOrder::Sender,
-                "status" => crate::app::SortOrder::Status,
-                "due" | "frist" => crate::app::SortOrder::Due,
-                _ => return Err(tr!("Sorter etter date, oldest, sender, status eller due.").into()),
-            };
-            resort(app);
-            keep_selection_visible(app);
-            refresh_search(app);
-            app.status = Some(Status::Info(tr!(
-                "Sortert: {order}.",
-                order = app.sort.label()
-            )));
-            Ok(Vec::new())
-        }
-        other => match MessageAction::from_command(other) {
-            Some(action) => Ok(ask_or_act(app, action)),
-            None => Err(tr!("Ukjent kommando «{other}». Prøv :help.", other)),
+        "since" | "siden" | "fra-dato" => match optional_date(arg) {
+            Ok(day) => filters.since = day,
+            Err(error) => return Some(Err(error)),
         },
+        "until" | "til" | "til-dato" => match optional_date(arg) {
+            Ok(day) => {
+                let end_of_day = chrono::Duration::days(1) - chrono::Duration::seconds(1);
+                filters.until = day.map(|day| day + end_of_day);
+            }
+            Err(error) => return Some(Err(error)),
+        },
+        "confirm-needed" | "må-bekreftes" | "ma-bekreftes" => filters.needs_confirmation = true,
+        "nofilter" | "ingen-filter" | "clear" => filters = Filters::default(),
+        "search" | "søk" => return Some(search_at_altinn(app, filters, arg)),
+        "nosearch" | "ingen-søk" => filters.search = None,
+        _ => return None,
     }
+    Some(Ok(set_filters(app, filters)))
+}
+
+/// `:type brev|skjema|…`: the kind named (none for an empty name).
+fn kind_named(arg: &str) -> Option<MessageKind> {
+    match arg.to_lowercase().as_str() {
+        "" => None,
+        "brev" | "letter" | "letters" | "correspondence" => Some(MessageKind::Correspondence),
+        "skjema" | "form" | "forms" | "formtask" => Some(MessageKind::FormTask),
+        _ => Some(MessageKind::from_text(arg)),
+    }
+}
+
+/// A day typed as ÅÅÅÅ-MM-DD or DD.MM.ÅÅÅÅ, at its start; none for an empty argument.
+fn optional_date(arg: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+    if arg.is_empty() {
+        return Ok(None);
+    }
+    let day = chrono::NaiveDate::parse_from_str(arg, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(arg, "%d.%m.%Y"))
+        .map_err(|_| tr!("«{arg}» er ikke en dato: skriv ÅÅÅÅ-MM-DD.", arg))?;
+    Ok(Some(chrono::DateTime::from_naive_utc_and_offset(
+        day.and_hms_opt(0, 0, 0).unwrap_or_default(),
+        chrono::Utc,
+    )))
+}
+
+/// `:search TEKST`: Altinn 3 searches title, sender and search tags.
+fn search_at_altinn(app: &mut App, mut filters: Filters, arg: &str) -> Result<Vec<Effect>, String> {
+    if !app.settings.capabilities.server_search {
+        return Err(
+            tr!("Søk hos Altinn finnes bare i Altinn 3; / søker i det som er lastet.").into(),
+        );
+    }
+    if arg.chars().count() < 3 {
+        return Err(tr!("Skriv minst tre tegn: :search TEKST").into());
+    }
+    filters.search = Some(arg.to_owned());
+    let effects = set_filters(app, filters);
+    // Its first answer is said as hits (`report_arrivals` in pages.rs).
+    app.inbox.arrivals = Some(0);
+    Ok(effects)
+}
+
+/// `:sort date|oldest|sender|status|due`.
+fn sort_by(app: &mut App, arg: &str) -> Result<Vec<Effect>, String> {
+    app.sort = match arg.to_lowercase().as_str() {
+        "date" | "dato" | "newest" | "nyeste" => crate::app::SortOrder::NewestFirst,
+        "oldest" | "eldste" => crate::app::SortOrder::OldestFirst,
+        "sender" | "avsender" => crate::app::SortOrder::Sender,
+        "status" => crate::app::SortOrder::Status,
+        "due" | "frist" => crate::app::SortOrder::Due,
+        _ => return Err(tr!("Sorter etter date, oldest, sender, status eller due.").into()),
+    };
+    resort(app);
+    keep_selection_visible(app);
+    refresh_search(app);
+    let order = app.sort.label();
+    app.status = Some(Status::Info(tr!("Sortert: {order}.", order)));
+    Ok(Vec::new())
 }
 
 /// Shows `folder` (inbox, archive or trash bin) from the top.
