@@ -9,7 +9,9 @@ use serde_json::json;
 use super::mail::fetch_message;
 use super::progress::Progress;
 use super::{begin, fail_api, fail_as, read_message, CacheUse, Started};
+use crate::backend::Backend;
 use crate::config::Environment;
+use crate::domain::Attachment;
 
 /// `innboks attachment list ID`.
 pub async fn attachment_list(
@@ -88,26 +90,11 @@ pub async fn attachment_save(
         Ok(message) => message,
         Err(error) => return fail_api(as_json, &error),
     };
-    // Each file once: the letter's own zip of them all is saved only when asked for.
-    let files: Vec<_> = message.attachments.iter().filter(|a| !a.bundle).collect();
-    let chosen: Vec<_> = match (&attachment, all) {
-        (Some(wanted), _) => message
-            .attachments
-            .iter()
-            .filter(|a| &a.id == wanted)
-            .collect(),
-        (None, true) => files,
-        (None, false) if files.len() == 1 => files,
-        (None, false) => {
-            return fail_as(
-                as_json,
-                "usage",
-                tr!("meldingen har flere vedlegg: oppgi et vedlegg-id eller --all"),
-                2,
-            )
-        }
+    let chosen = match choose(&message.attachments, attachment.as_deref(), all) {
+        Ok(chosen) => chosen,
+        Err((code, said, exit)) => return fail_as(as_json, code, said, exit),
     };
-    if chosen.is_empty() && all {
+    if chosen.is_empty() {
         // Nothing to save is not an error for `--all`: a script gets an empty result.
         if as_json {
             say!("[]");
@@ -115,9 +102,6 @@ pub async fn attachment_save(
             eprintln!("{}", tr!("Meldingen har ingen vedlegg."));
         }
         return ExitCode::SUCCESS;
-    }
-    if chosen.is_empty() {
-        return fail_as(as_json, "not-found", tr!("fant ikke vedlegget"), 4);
     }
     if let Err(error) = std::fs::create_dir_all(&dir) {
         return fail_as(
@@ -127,21 +111,65 @@ pub async fn attachment_save(
             1,
         );
     }
+    let saved = match save_each(&backend, &chosen, &dir, as_json).await {
+        Ok(saved) => saved,
+        Err(exit) => return exit,
+    };
+    if as_json {
+        say!("{}", serde_json::Value::Array(saved));
+    } else {
+        for s in &saved {
+            let shown = s["path"].as_str().unwrap_or_default();
+            say!("{}", tr!("Lagret {shown}", shown));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// The attachments asked for: the one named, or every file with `--all` (an empty list
+/// when there is none), or the only file; else why not: (error code, text, exit code).
+fn choose<'a>(
+    attachments: &'a [Attachment],
+    wanted: Option<&str>,
+    all: bool,
+) -> Result<Vec<&'a Attachment>, (&'static str, &'static str, u8)> {
+    // Each file once: the letter's own zip of them all is saved only when asked for.
+    let files: Vec<_> = attachments.iter().filter(|a| !a.bundle).collect();
+    let chosen: Vec<_> = match (wanted, all) {
+        (Some(wanted), _) => attachments.iter().filter(|a| a.id == wanted).collect(),
+        (None, true) => return Ok(files),
+        (None, false) if files.len() == 1 => files,
+        (None, false) => {
+            let said = tr!("meldingen har flere vedlegg: oppgi et vedlegg-id eller --all");
+            return Err(("usage", said, 2));
+        }
+    };
+    if chosen.is_empty() {
+        return Err(("not-found", tr!("fant ikke vedlegget"), 4));
+    }
+    Ok(chosen)
+}
+
+/// Downloads each of `chosen` into a new file in `dir`, saying how far it has come; what
+/// was saved as JSON (`id`, `path`, `bytes`), or the exit after the first failure.
+async fn save_each(
+    backend: &Backend,
+    chosen: &[&Attachment],
+    dir: &std::path::Path,
+    as_json: bool,
+) -> Result<Vec<serde_json::Value>, ExitCode> {
     let mut saved = Vec::new();
     let progress = Progress::new();
     let count = chosen.len();
-    for (n, a) in chosen.into_iter().enumerate() {
-        let (path, file) = match crate::paths::create_unique(&dir, &a.file_name) {
-            Ok(ok) => ok,
-            Err(error) => {
-                return fail_as(
-                    as_json,
-                    "local",
-                    &tr!("kan ikke lage filen: {error}", error),
-                    1,
-                )
-            }
-        };
+    for (n, a) in chosen.iter().enumerate() {
+        let (path, file) = crate::paths::create_unique(dir, &a.file_name).map_err(|error| {
+            fail_as(
+                as_json,
+                "local",
+                &tr!("kan ikke lage filen: {error}", error),
+                1,
+            )
+        })?;
         let mut file = tokio::fs::File::from_std(file);
         let name = crate::text::fit(&a.file_name, 40);
         let report = |bytes: u64| {
@@ -157,27 +185,14 @@ pub async fn attachment_save(
             Ok(downloaded) => {
                 drop(file);
                 let path = crate::paths::with_extension_of(&path, downloaded.file_name.as_deref());
-                saved.push(json!({"id": a.id, "path": path.display().to_string(), "bytes": downloaded.bytes}))
+                let path = path.display().to_string();
+                saved.push(json!({"id": a.id, "path": path, "bytes": downloaded.bytes}))
             }
             Err(error) => {
                 let _ = std::fs::remove_file(&path);
-                return fail_api(as_json, &error);
+                return Err(fail_api(as_json, &error));
             }
         }
     }
-    drop(progress);
-    if as_json {
-        say!("{}", serde_json::Value::Array(saved));
-    } else {
-        for s in &saved {
-            say!(
-                "{}",
-                tr!(
-                    "Lagret {shown}",
-                    shown = s["path"].as_str().unwrap_or_default()
-                )
-            );
-        }
-    }
-    ExitCode::SUCCESS
+    Ok(saved)
 }

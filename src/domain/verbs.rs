@@ -134,110 +134,13 @@ impl MessageAction {
     /// The verb's row (its texts in the language in use).
     pub fn verb(self) -> Verb {
         match self {
-            MessageAction::MarkRead => Verb {
-                key_name: "mark_read",
-                key: Some('m'),
-                subcommand: "mark-read",
-                about: "Mark messages read",
-                help: tr!("merk som lest"),
-                infinitive: tr!("merke som lest"),
-                doing: tr!("Markerer som lest …"),
-                done: tr!("Markert som lest."),
-                done_short: tr!("lest"),
-                then: Then::Read,
-                ..Verb::plain(self)
-            },
-            MessageAction::Archive => Verb {
-                key_name: "archive",
-                key: Some('a'),
-                subcommand: "archive",
-                about: "Archive messages (they get new `b…` ids)",
-                help: tr!("arkiver"),
-                infinitive: tr!("arkivere"),
-                doing: tr!("Arkiverer …"),
-                done: tr!("Arkivert."),
-                done_short: tr!("arkivert"),
-                then: Then::Archived,
-                ..Verb::plain(self)
-            },
-            MessageAction::Delete => Verb {
-                key_name: "delete",
-                key: Some('d'),
-                subcommand: "delete",
-                about: "Move messages to the trash bin",
-                help: tr!("slett (i papirkurven: for godt)"),
-                infinitive: tr!("slette"),
-                doing: tr!("Sletter …"),
-                done: tr!("Slettet: meldingen ligger i papirkurven."),
-                done_short: tr!("i papirkurven"),
-                asks: Asks::InInbox,
-                in_trash: Some(MessageAction::Purge),
-                ..Verb::plain(self)
-            },
-            MessageAction::Confirm => Verb {
-                key_name: "confirm_receipt",
-                key: Some('c'),
-                subcommand: "confirm",
-                about: "Confirm receipt of messages that ask for it",
-                help: tr!("bekreft mottak"),
-                infinitive: tr!("bekrefte"),
-                doing: tr!("Bekrefter mottak …"),
-                done: tr!("Mottaket er bekreftet."),
-                done_short: tr!("mottak bekreftet"),
-                wanted: Some(Wanted {
-                    by: |message| message.requires_confirmation,
-                    none_marked: tr!("Ingen av de merkede meldingene ber om bekreftelse."),
-                    not_this: tr!("Denne meldingen ber ikke om bekreftelse."),
-                }),
-                then: Then::Confirmed,
-                ..Verb::plain(self)
-            },
-            MessageAction::Restore => Verb {
-                key_name: "restore",
-                key: Some('u'),
-                commands: &["restore", "gjenopprett"],
-                subcommand: "restore",
-                about: "Move messages back from the trash bin or the archive to the inbox (Altinn 3)",
-                help: tr!("tilbake til innboksen (Altinn 3)"),
-                infinitive: tr!("gjenopprette"),
-                doing: tr!("Gjenoppretter …"),
-                done: tr!("Gjenopprettet: meldingen er tilbake i innboksen."),
-                done_short: tr!("tilbake i innboksen"),
-                needs: Needs::Altinn3,
-                ..Verb::plain(self)
-            },
-            MessageAction::MarkUnread => Verb {
-                key_name: "mark_unread",
-                key: Some('U'),
-                commands: &["mark-unread", "ulest!", "merk-ulest"],
-                subcommand: "mark-unread",
-                about: "Mark messages unread again (Altinn 3)",
-                help: tr!("merk som ulest (Altinn 3)"),
-                infinitive: tr!("merke som ulest"),
-                doing: tr!("Markerer som ulest …"),
-                done: tr!("Markert som ulest."),
-                done_short: tr!("ulest"),
-                needs: Needs::Altinn3,
-                then: Then::Unread,
-                ..Verb::plain(self)
-            },
-            MessageAction::Purge => Verb {
-                key_name: "purge",
-                commands: &["purge", "slett-for-godt"],
-                subcommand: "purge",
-                about: "Delete messages in the trash bin for good (Altinn 3; asks first unless `--yes`)",
-                help: tr!("slett for godt, i papirkurven (Altinn 3)"),
-                infinitive: tr!("slette for godt"),
-                doing: tr!("Sletter for godt …"),
-                done: tr!("Slettet for godt."),
-                done_short: tr!("slettet for godt"),
-                asks: Asks::Always,
-                needs: Needs::Altinn3,
-                trash_only: Some(tr!(
-                    "Bare meldinger i papirkurven kan slettes for godt: slett den først (d)."
-                )),
-                ..Verb::plain(self)
-            },
+            MessageAction::MarkRead => Verb::mark_read(),
+            MessageAction::Archive => Verb::archive(),
+            MessageAction::Delete => Verb::delete(),
+            MessageAction::Confirm => Verb::confirm(),
+            MessageAction::Restore => Verb::restore(),
+            MessageAction::MarkUnread => Verb::mark_unread(),
+            MessageAction::Purge => Verb::purge(),
         }
     }
 
@@ -283,6 +186,139 @@ impl Verb {
             trash_only: None,
             wanted: None,
             then: Then::Leaves,
+        }
+    }
+
+    /// [`MessageAction::MarkRead`].
+    fn mark_read() -> Self {
+        Verb {
+            key_name: "mark_read",
+            key: Some('m'),
+            subcommand: "mark-read",
+            about: "Mark messages read",
+            help: tr!("merk som lest"),
+            infinitive: tr!("merke som lest"),
+            doing: tr!("Markerer som lest …"),
+            done: tr!("Markert som lest."),
+            done_short: tr!("lest"),
+            then: Then::Read,
+            ..Verb::plain(MessageAction::MarkRead)
+        }
+    }
+
+    /// [`MessageAction::Archive`].
+    fn archive() -> Self {
+        Verb {
+            key_name: "archive",
+            key: Some('a'),
+            subcommand: "archive",
+            about: "Archive messages (they get new `b…` ids)",
+            help: tr!("arkiver"),
+            infinitive: tr!("arkivere"),
+            doing: tr!("Arkiverer …"),
+            done: tr!("Arkivert."),
+            done_short: tr!("arkivert"),
+            then: Then::Archived,
+            ..Verb::plain(MessageAction::Archive)
+        }
+    }
+
+    /// [`MessageAction::Delete`].
+    fn delete() -> Self {
+        Verb {
+            key_name: "delete",
+            key: Some('d'),
+            subcommand: "delete",
+            about: "Move messages to the trash bin",
+            help: tr!("slett (i papirkurven: for godt)"),
+            infinitive: tr!("slette"),
+            doing: tr!("Sletter …"),
+            done: tr!("Slettet: meldingen ligger i papirkurven."),
+            done_short: tr!("i papirkurven"),
+            asks: Asks::InInbox,
+            in_trash: Some(MessageAction::Purge),
+            ..Verb::plain(MessageAction::Delete)
+        }
+    }
+
+    /// [`MessageAction::Confirm`].
+    fn confirm() -> Self {
+        Verb {
+            key_name: "confirm_receipt",
+            key: Some('c'),
+            subcommand: "confirm",
+            about: "Confirm receipt of messages that ask for it",
+            help: tr!("bekreft mottak"),
+            infinitive: tr!("bekrefte"),
+            doing: tr!("Bekrefter mottak …"),
+            done: tr!("Mottaket er bekreftet."),
+            done_short: tr!("mottak bekreftet"),
+            wanted: Some(Wanted {
+                by: |message| message.requires_confirmation,
+                none_marked: tr!("Ingen av de merkede meldingene ber om bekreftelse."),
+                not_this: tr!("Denne meldingen ber ikke om bekreftelse."),
+            }),
+            then: Then::Confirmed,
+            ..Verb::plain(MessageAction::Confirm)
+        }
+    }
+
+    /// [`MessageAction::Restore`].
+    fn restore() -> Self {
+        Verb {
+            key_name: "restore",
+            key: Some('u'),
+            commands: &["restore", "gjenopprett"],
+            subcommand: "restore",
+            about: "Move messages back from the trash bin or the archive to the inbox (Altinn 3)",
+            help: tr!("tilbake til innboksen (Altinn 3)"),
+            infinitive: tr!("gjenopprette"),
+            doing: tr!("Gjenoppretter …"),
+            done: tr!("Gjenopprettet: meldingen er tilbake i innboksen."),
+            done_short: tr!("tilbake i innboksen"),
+            needs: Needs::Altinn3,
+            ..Verb::plain(MessageAction::Restore)
+        }
+    }
+
+    /// [`MessageAction::MarkUnread`].
+    fn mark_unread() -> Self {
+        Verb {
+            key_name: "mark_unread",
+            key: Some('U'),
+            commands: &["mark-unread", "ulest!", "merk-ulest"],
+            subcommand: "mark-unread",
+            about: "Mark messages unread again (Altinn 3)",
+            help: tr!("merk som ulest (Altinn 3)"),
+            infinitive: tr!("merke som ulest"),
+            doing: tr!("Markerer som ulest …"),
+            done: tr!("Markert som ulest."),
+            done_short: tr!("ulest"),
+            needs: Needs::Altinn3,
+            then: Then::Unread,
+            ..Verb::plain(MessageAction::MarkUnread)
+        }
+    }
+
+    /// [`MessageAction::Purge`].
+    fn purge() -> Self {
+        Verb {
+            key_name: "purge",
+            commands: &["purge", "slett-for-godt"],
+            subcommand: "purge",
+            about:
+                "Delete messages in the trash bin for good (Altinn 3; asks first unless `--yes`)",
+            help: tr!("slett for godt, i papirkurven (Altinn 3)"),
+            infinitive: tr!("slette for godt"),
+            doing: tr!("Sletter for godt …"),
+            done: tr!("Slettet for godt."),
+            done_short: tr!("slettet for godt"),
+            asks: Asks::Always,
+            needs: Needs::Altinn3,
+            trash_only: Some(tr!(
+                "Bare meldinger i papirkurven kan slettes for godt: slett den først (d)."
+            )),
+            ..Verb::plain(MessageAction::Purge)
         }
     }
 

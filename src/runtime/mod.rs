@@ -84,6 +84,84 @@ impl Runtime {
         };
         let ctx = self.ctx.clone();
         match effect {
+            Effect::PasswordLogin { .. }
+            | Effect::Discover
+            | Effect::RestoreSession
+            | Effect::StartDeviceLogin { .. }
+            | Effect::StartBrowserLogin { .. }
+            | Effect::SubmitRedirect { .. }
+            | Effect::CancelLogin => self.run_login(ctx, effect),
+            // The terminal loop writes OSC 52 itself; nothing to do in the background.
+            Effect::CopyToClipboard(_) => {}
+            Effect::Act {
+                request,
+                inbox,
+                id,
+                action,
+            } => self.spawn(inbox::act(ctx, request, inbox, id, action)),
+            Effect::SaveAttachment {
+                url,
+                file_name,
+                dir,
+                open,
+            } => self.spawn(attachments::save(ctx, url, file_name, dir, open)),
+            Effect::FetchReportees { cached } => self.spawn(inbox::parties(ctx, cached)),
+            Effect::FetchProfile => {
+                spawn_quiet(inbox::profile(ctx));
+            }
+            Effect::FetchPage {
+                request,
+                inbox,
+                skip,
+                link,
+                folder,
+                filters,
+                since,
+            } => {
+                let cursor = link.map_or(Cursor::Offset(skip), Cursor::Next);
+                let query = page_query(folder, filters, since);
+                self.spawn(inbox::page(ctx, request, inbox, skip, cursor, query))
+            }
+            Effect::FetchMessage {
+                request,
+                inbox,
+                id,
+                mark_as_read,
+                debounce,
+                cache,
+                prefetch,
+            } => {
+                let fetch = inbox::MessageFetch {
+                    request,
+                    inbox,
+                    id,
+                    open: mark_as_read,
+                    debounce,
+                    scope: cache,
+                    prefetch,
+                };
+                self.fetch_message(ctx, fetch);
+            }
+            Effect::LoadCache {
+                request,
+                scope,
+                head,
+            } => cache::load(&ctx, request, scope, head),
+            Effect::WriteCache {
+                scope,
+                upsert,
+                remove,
+                complete,
+            } => cache::write(&ctx, scope, upsert, remove, complete),
+            Effect::RememberUser { env, user } => cache::remember_user(&ctx, env, user),
+            Effect::MarkReconciled { scope } => cache::mark_reconciled(&ctx, scope),
+        }
+    }
+
+    /// The login's effects: one flow at a time (a new one cancels the last), the pasted
+    /// address to the browser flow that waits for it.
+    fn run_login(&mut self, ctx: Ctx, effect: Effect) {
+        match effect {
             Effect::PasswordLogin {
                 request,
                 username,
@@ -114,86 +192,22 @@ impl Runtime {
                 }
             }
             Effect::CancelLogin => self.cancel_login(),
-            // The terminal loop writes OSC 52 itself; nothing to do in the background.
-            Effect::CopyToClipboard(_) => {}
-            Effect::Act {
-                request,
-                inbox,
-                id,
-                action,
-            } => self.spawn(inbox::act(ctx, request, inbox, id, action)),
-            Effect::SaveAttachment {
-                url,
-                file_name,
-                dir,
-                open,
-            } => self.spawn(attachments::save(ctx, url, file_name, dir, open)),
-            Effect::FetchReportees { cached } => self.spawn(inbox::parties(ctx, cached)),
-            Effect::FetchProfile => {
-                spawn_quiet(inbox::profile(ctx));
+            _ => {}
+        }
+    }
+
+    /// A message fetched: only previews give way to newer ones; an explicit open always
+    /// completes, so the read mark the server sets is never lost to the UI.
+    fn fetch_message(&mut self, ctx: Ctx, fetch: inbox::MessageFetch) {
+        let debounce = fetch.debounce;
+        if debounce {
+            if let Some(previous) = self.preview_task.take() {
+                previous.abort();
             }
-            Effect::FetchPage {
-                request,
-                inbox,
-                skip,
-                link,
-                folder,
-                filters,
-                since,
-            } => {
-                let query = Query {
-                    folder: Some(folder),
-                    search: filters.search.clone(),
-                    filters,
-                    raw_filter: None,
-                    updated_after: since,
-                };
-                let cursor = link.map_or(Cursor::Offset(skip), Cursor::Next);
-                self.spawn(inbox::page(ctx, request, inbox, skip, cursor, query))
-            }
-            Effect::FetchMessage {
-                request,
-                inbox,
-                id,
-                mark_as_read,
-                debounce,
-                cache,
-                prefetch,
-            } => {
-                // Only previews give way to newer ones; an explicit open always completes,
-                // so the read mark the server sets is never lost to the UI.
-                if debounce {
-                    if let Some(previous) = self.preview_task.take() {
-                        previous.abort();
-                    }
-                }
-                let fetch = inbox::MessageFetch {
-                    request,
-                    inbox,
-                    id,
-                    open: mark_as_read,
-                    debounce,
-                    scope: cache,
-                    prefetch,
-                };
-                let task = spawn_quiet(inbox::message(ctx, fetch));
-                if debounce {
-                    self.preview_task = Some(task);
-                }
-            }
-            Effect::LoadCache {
-                request,
-                scope,
-                head,
-            } => cache::load(&ctx, request, scope, head),
-            Effect::WriteCache {
-                scope,
-                upsert,
-                remove,
-                complete,
-            } => cache::write(&ctx, scope, upsert, remove, complete),
-            Effect::RememberUser { env, user } => cache::remember_user(&ctx, env, user),
-            Effect::MarkReconciled { scope } => cache::mark_reconciled(&ctx, scope),
+        }
+        let task = spawn_quiet(inbox::message(ctx, fetch));
+        if debounce {
+            self.preview_task = Some(task);
         }
     }
 
@@ -252,4 +266,20 @@ impl Runtime {
 /// Spawns a task that reports for itself (or not at all), for aborting later.
 fn spawn_quiet(task: impl Future<Output = ()> + Send + 'static) -> AbortHandle {
     tokio::spawn(task).abort_handle()
+}
+
+/// The query a page of `folder` is asked with: the filters, Altinn 3's search among them,
+/// and only what changed since `since` for an incremental sync.
+fn page_query(
+    folder: crate::domain::Folder,
+    filters: crate::domain::Filters,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+) -> Query {
+    Query {
+        folder: Some(folder),
+        search: filters.search.clone(),
+        filters,
+        raw_filter: None,
+        updated_after: since,
+    }
 }
