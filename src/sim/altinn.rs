@@ -75,62 +75,69 @@ struct Ctx<'a> {
     language: u16,
 }
 
-async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let raw_query = request.uri().query().unwrap_or_default().to_owned();
-    let query_raw: HashMap<String, String> =
-        url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
+impl<'a> Ctx<'a> {
+    /// The context of a request with query string `raw_query`; `language` picks the
+    /// Altinn 2 language code (Bokmål unless Nynorsk or English is asked for).
+    fn new(state: &'a SimState, base: String, raw_query: &str) -> Self {
+        let query_raw: HashMap<String, String> = url::form_urlencoded::parse(raw_query.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-    let query: HashMap<String, String> = query_raw
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-        .collect();
-    let headers = request.headers().clone();
-    let base = headers
+        let query: HashMap<String, String> = query_raw
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .collect();
+        let language = match query.get("language").map(String::as_str) {
+            Some("2068") => 2068,
+            Some("1033") => 1033,
+            _ => 1044,
+        };
+        Ctx {
+            state,
+            base,
+            query,
+            query_raw,
+            language,
+        }
+    }
+}
+
+/// A request being answered: counted in `in_flight` from [`Leaving::enter`] until dropped.
+struct Leaving<'a>(&'a std::sync::atomic::AtomicU64);
+
+impl<'a> Leaving<'a> {
+    /// Counts a request in, and the highest number at once in the stats (for the
+    /// concurrency tests).
+    fn enter(state: &'a SimState) -> Self {
+        let now = state
+            .in_flight
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
+        {
+            let mut stats = lock(&state.stats);
+            stats.max_in_flight = stats.max_in_flight.max(now);
+        }
+        Leaving(&state.in_flight)
+    }
+}
+
+impl Drop for Leaving<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// `http://` and the `Host` header (empty without one).
+fn base_url(headers: &HeaderMap) -> String {
+    headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(|h| format!("http://{h}"))
-        .unwrap_or_default();
-    let body = axum::body::to_bytes(request.into_body(), 1 << 20)
-        .await
-        .unwrap_or_default();
-    // Counted while the answer is made, latency included (for the concurrency tests).
-    let now = state
-        .in_flight
-        .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-        + 1;
-    {
-        let mut stats = lock(&state.stats);
-        stats.max_in_flight = stats.max_in_flight.max(now);
-    }
-    struct Leaving<'a>(&'a std::sync::atomic::AtomicU64);
-    impl Drop for Leaving<'_> {
-        fn drop(&mut self) {
-            self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-        }
-    }
-    let _leaving = Leaving(&state.in_flight);
-    if !state.config.latency.is_zero() {
-        tokio::time::sleep(state.config.latency).await;
-    }
-    let language = match query.get("language").map(String::as_str) {
-        Some("2068") => 2068,
-        Some("1033") => 1033,
-        _ => 1044,
-    };
-    let ctx = Ctx {
-        state: &state,
-        base,
-        query,
-        query_raw,
-        language,
-    };
-    let lower = path.to_ascii_lowercase();
-    let segments: Vec<&str> = lower.trim_matches('/').split('/').collect();
-    let original: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let altinn3 = matches!(
+        .unwrap_or_default()
+}
+
+/// Whether a path (lower-cased segments) belongs to an Altinn 3 service.
+fn is_altinn3(segments: &[&str]) -> bool {
+    matches!(
         segments.first(),
         Some(
             &"dialogporten"
@@ -140,7 +147,30 @@ async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Respo
                 | &"authentication"
                 | &"af"
         )
-    );
+    )
+}
+
+/// Every request but `/__sim/stats`: latency, faults for the APIs, then Altinn 3's routes or
+/// [`route`]; the answer is counted in the stats by its route pattern and status.
+async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let raw_query = request.uri().query().unwrap_or_default().to_owned();
+    let headers = request.headers().clone();
+    let base = base_url(&headers);
+    let body = axum::body::to_bytes(request.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
+    // Counted while the answer is made, latency included (for the concurrency tests).
+    let _leaving = Leaving::enter(&state);
+    if !state.config.latency.is_zero() {
+        tokio::time::sleep(state.config.latency).await;
+    }
+    let ctx = Ctx::new(&state, base, &raw_query);
+    let lower = path.to_ascii_lowercase();
+    let segments: Vec<&str> = lower.trim_matches('/').split('/').collect();
+    let original: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let altinn3 = is_altinn3(&segments);
     let api = segments.first() == Some(&"api") || altinn3;
     let (route, response) = if api {
         random_fault(&state).await
@@ -239,6 +269,8 @@ async fn body_fault(response: Response, fault: super::faults::BodyFault) -> Resp
     Response::from_parts(parts, body)
 }
 
+/// Altinn 2's REST API and ID-porten (which the simulator serves beside it): the checks
+/// every API call passes (faults, the API key, a login), then the routes.
 fn route(
     ctx: &Ctx<'_>,
     method: &Method,
@@ -257,44 +289,12 @@ fn route(
             status_with_reason(StatusCode::NOT_FOUND, "Not Found"),
         );
     }
-    if let Some(seconds) = ctx.state.faults.take_throttle() {
-        let mut response = status_with_reason(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
-        if let Ok(value) = seconds.to_string().parse() {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return ("throttled", response);
-    }
-    if let Some(status) = ctx.state.faults.take_error() {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return ("fault", status_with_reason(status, "Simulated failure"));
-    }
-    match headers.get("ApiKey").and_then(|v| v.to_str().ok()) {
-        None | Some("") => {
-            return (
-                "apikey",
-                status_with_reason(
-                    StatusCode::BAD_REQUEST,
-                    "Required header 'ApiKey' is missing.",
-                ),
-            )
-        }
-        Some(key) if key != ctx.state.config.api_key => {
-            return (
-                "apikey",
-                status_with_reason(
-                    StatusCode::FORBIDDEN,
-                    "The API key is not authorized for this operation",
-                ),
-            )
-        }
-        Some(_) => {}
+    if let Some(refused) = injected_fault(ctx).or_else(|| api_key_refused(ctx, headers)) {
+        return refused;
     }
     if seg == ["api", "authentication", "authenticatewithpassword"] {
         if method != Method::POST {
-            return (
-                "login",
-                status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
-            );
+            return ("login", method_not_allowed());
         }
         return ("login", password_login(ctx, body));
     }
@@ -302,61 +302,109 @@ fn route(
         Ok(auth) => auth,
         Err(response) => return ("unauthenticated", *response),
     };
-    let auth = &auth;
-    let needed = match seg {
+    if !auth.allows(scope_needed(seg)) {
+        return ("scope", missing_scope());
+    }
+    if method == Method::PUT || method == Method::DELETE {
+        return write_route(ctx, method, seg, original, &auth);
+    }
+    if method != Method::GET {
+        return ("other", method_not_allowed());
+    }
+    read_route(ctx, seg, original, &auth)
+}
+
+fn method_not_allowed() -> Response {
+    status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+}
+
+fn missing_scope() -> Response {
+    status_with_reason(
+        StatusCode::UNAUTHORIZED,
+        "Claims Authorization failed: Missing required scope",
+    )
+}
+
+/// A throttle or an error status the tests asked for (`faults`), taken once.
+fn injected_fault(ctx: &Ctx<'_>) -> Option<(&'static str, Response)> {
+    if let Some(seconds) = ctx.state.faults.take_throttle() {
+        let mut response = status_with_reason(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
+        if let Ok(value) = seconds.to_string().parse() {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return Some(("throttled", response));
+    }
+    let status = ctx.state.faults.take_error()?;
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Some(("fault", status_with_reason(status, "Simulated failure")))
+}
+
+/// The `ApiKey` header: missing (400) or not the configured key (403).
+fn api_key_refused(ctx: &Ctx<'_>, headers: &HeaderMap) -> Option<(&'static str, Response)> {
+    let (status, reason) = match headers.get("ApiKey").and_then(|v| v.to_str().ok()) {
+        None | Some("") => (
+            StatusCode::BAD_REQUEST,
+            "Required header 'ApiKey' is missing.",
+        ),
+        Some(key) if key != ctx.state.config.api_key => (
+            StatusCode::FORBIDDEN,
+            "The API key is not authorized for this operation",
+        ),
+        Some(_) => return None,
+    };
+    Some(("apikey", status_with_reason(status, reason)))
+}
+
+/// The narrow scope a path needs (`altinn:enduser` covers them all).
+fn scope_needed(seg: &[&str]) -> &'static str {
+    match seg {
         ["api", "reportees"] => "altinn:reportees",
         ["api", "my", "profile"] => "altinn:profiles.read",
         ["api", _, "messages"] | ["api", _, "messages", "trashbin"] => "altinn:instances.meta",
         _ => "altinn:instances.read",
-    };
-    if !auth.allows(needed) {
-        return (
-            "scope",
-            status_with_reason(
-                StatusCode::UNAUTHORIZED,
-                "Claims Authorization failed: Missing required scope",
-            ),
-        );
     }
-    if method == Method::PUT || method == Method::DELETE {
-        if !auth.allows("altinn:instances.write") {
-            return (
-                "scope",
-                status_with_reason(
-                    StatusCode::UNAUTHORIZED,
-                    "Claims Authorization failed: Missing required scope",
-                ),
-            );
-        }
-        return match (method.clone(), seg) {
-            (Method::PUT, ["api", who, "messages", id, "archive"]) => (
-                "/api/{who}/messages/{id}/archive",
-                with_mailbox(ctx, auth, who, |m, _, _| {
-                    archive(ctx, m, original_who(original), id, auth)
-                }),
-            ),
-            (Method::PUT, ["api", who, "messages", id, "confirm"]) => (
-                "/api/{who}/messages/{id}/confirm",
-                with_mailbox(ctx, auth, who, |m, _, _| confirm(m, id, auth)),
-            ),
-            (Method::DELETE, ["api", who, "messages", id]) => (
-                "/api/{who}/messages/{id}",
-                with_mailbox(ctx, auth, who, |m, _, organisation| {
-                    delete(m, id, auth, organisation)
-                }),
-            ),
-            _ => (
-                "other",
-                status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
-            ),
-        };
+}
+
+/// `PUT` and `DELETE`: archive, confirm and delete a message (they need
+/// `altinn:instances.write` too).
+fn write_route(
+    ctx: &Ctx<'_>,
+    method: &Method,
+    seg: &[&str],
+    original: &[&str],
+    auth: &Auth,
+) -> (&'static str, Response) {
+    if !auth.allows("altinn:instances.write") {
+        return ("scope", missing_scope());
     }
-    if method != Method::GET {
-        return (
-            "other",
-            status_with_reason(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
-        );
+    match (method.clone(), seg) {
+        (Method::PUT, ["api", who, "messages", id, "archive"]) => (
+            "/api/{who}/messages/{id}/archive",
+            with_mailbox(ctx, auth, who, |m, _, _| {
+                archive(ctx, m, original_who(original), id, auth)
+            }),
+        ),
+        (Method::PUT, ["api", who, "messages", id, "confirm"]) => (
+            "/api/{who}/messages/{id}/confirm",
+            with_mailbox(ctx, auth, who, |m, _, _| confirm(m, id, auth)),
+        ),
+        (Method::DELETE, ["api", who, "messages", id]) => (
+            "/api/{who}/messages/{id}",
+            with_mailbox(ctx, auth, who, |m, _, organisation| {
+                delete(m, id, auth, organisation)
+            }),
+        ),
+        _ => ("other", method_not_allowed()),
     }
+}
+
+/// `GET`: reportees, the profile, the message lists, a message and its attachments.
+fn read_route(
+    ctx: &Ctx<'_>,
+    seg: &[&str],
+    original: &[&str],
+    auth: &Auth,
+) -> (&'static str, Response) {
     match seg {
         ["api", "reportees"] => ("/api/reportees", reportees(ctx, auth)),
         ["api", "my", "profile"] => ("/api/my/profile", profile(ctx, auth)),

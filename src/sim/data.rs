@@ -130,102 +130,11 @@ impl World {
     /// Builds the world: the demo user `demo`/`demo` (Kari Nordmann, acting for herself,
     /// Nordmann Bygg AS and its Bergen sub-unit) and a second user `ola`/`ola` for tests.
     pub fn generate(options: &WorldOptions) -> Self {
-        let reportees = vec![
-            Reportee {
-                id: "r50010001".into(),
-                name: "KARI NORDMANN".into(),
-                kind: ReporteeKind::Person,
-                ssn: Some("01017012345".into()),
-                org_number: None,
-                parent_org_number: None,
-                org_form: None,
-            },
-            Reportee {
-                id: "r50020002".into(),
-                name: "NORDMANN BYGG AS".into(),
-                kind: ReporteeKind::Enterprise,
-                ssn: None,
-                org_number: Some("912345678".into()),
-                parent_org_number: None,
-                org_form: Some("AS".into()),
-            },
-            Reportee {
-                id: "r50020003".into(),
-                name: "NORDMANN BYGG AS AVD BERGEN".into(),
-                kind: ReporteeKind::Business,
-                ssn: None,
-                org_number: Some("973456789".into()),
-                parent_org_number: Some("912345678".into()),
-                org_form: Some("BEDR".into()),
-            },
-            Reportee {
-                id: "r50010004".into(),
-                name: "OLA NORDMANN".into(),
-                kind: ReporteeKind::Person,
-                ssn: Some("02028054321".into()),
-                org_number: None,
-                parent_org_number: None,
-                org_form: None,
-            },
-        ];
-        let users = vec![
-            User {
-                username: "demo".into(),
-                password: "demo".into(),
-                name: "Kari Nordmann".into(),
-                reportees: vec![0, 1, 2],
-            },
-            User {
-                username: "ola".into(),
-                password: "ola".into(),
-                name: "Ola Nordmann".into(),
-                reportees: vec![3, 1],
-            },
-        ];
-        let sizes = [
-            options.messages,
-            (options.messages / 2).max(options.messages.min(10)),
-            (options.messages / 5).max(options.messages.min(5)),
-            (options.messages / 3).max(options.messages.min(5)),
-        ];
-        let mut reportees = reportees;
-        let mut users = users;
-        let mut sizes = sizes.to_vec();
-        // An accountant's clients: organisations with a share of the messages each.
-        let share = options
-            .messages
-            .checked_div(options.parties)
-            .map_or(0, |n| n.max(1));
-        for n in 0..options.parties {
-            reportees.push(client_organisation(n));
-            if let Some(demo) = users.first_mut() {
-                demo.reportees.push(reportees.len() - 1);
-            }
-            sizes.push(if n * share < options.messages {
-                share
-            } else {
-                0
-            });
-        }
-        let mut attachment_id = 9_000_000u64;
-        let mailboxes: Vec<Vec<SimMessage>> = reportees
-            .iter()
-            .zip(sizes)
-            .enumerate()
-            .map(|(index, (reportee, size))| {
-                let mut rng =
-                    Rng::new(options.seed.wrapping_mul(31).wrapping_add(index as u64 + 1));
-                let first_id = 7_000_000 + index as u64 * 1_000_000;
-                mailbox(
-                    reportee,
-                    size,
-                    first_id,
-                    &mut attachment_id,
-                    options.anchor,
-                    &mut rng,
-                )
-            })
-            .collect();
+        let mut reportees = fixed_reportees();
+        let mut users = fixed_users();
+        let mut sizes = fixed_sizes(options.messages).to_vec();
+        add_clients(options, &mut reportees, &mut users, &mut sizes);
+        let mailboxes = mailboxes(options, &reportees, sizes);
         let mut altinn3 = super::store::Altinn3::default();
         super::store::seed(&mailboxes, &mut altinn3, super::store::utc(options.anchor));
         Self {
@@ -235,6 +144,130 @@ impl World {
             altinn3,
         }
     }
+}
+
+/// Kari Nordmann, her company, its Bergen sub-unit, and Ola Nordmann.
+fn fixed_reportees() -> Vec<Reportee> {
+    vec![
+        Reportee {
+            id: "r50010001".into(),
+            name: "KARI NORDMANN".into(),
+            kind: ReporteeKind::Person,
+            ssn: Some("01017012345".into()),
+            org_number: None,
+            parent_org_number: None,
+            org_form: None,
+        },
+        Reportee {
+            id: "r50020002".into(),
+            name: "NORDMANN BYGG AS".into(),
+            kind: ReporteeKind::Enterprise,
+            ssn: None,
+            org_number: Some("912345678".into()),
+            parent_org_number: None,
+            org_form: Some("AS".into()),
+        },
+        Reportee {
+            id: "r50020003".into(),
+            name: "NORDMANN BYGG AS AVD BERGEN".into(),
+            kind: ReporteeKind::Business,
+            ssn: None,
+            org_number: Some("973456789".into()),
+            parent_org_number: Some("912345678".into()),
+            org_form: Some("BEDR".into()),
+        },
+        Reportee {
+            id: "r50010004".into(),
+            name: "OLA NORDMANN".into(),
+            kind: ReporteeKind::Person,
+            ssn: Some("02028054321".into()),
+            org_number: None,
+            parent_org_number: None,
+            org_form: None,
+        },
+    ]
+}
+
+/// `demo` (Kari, for herself and both units) and `ola` (for himself and the company).
+fn fixed_users() -> Vec<User> {
+    vec![
+        User {
+            username: "demo".into(),
+            password: "demo".into(),
+            name: "Kari Nordmann".into(),
+            reportees: vec![0, 1, 2],
+        },
+        User {
+            username: "ola".into(),
+            password: "ola".into(),
+            name: "Ola Nordmann".into(),
+            reportees: vec![3, 1],
+        },
+    ]
+}
+
+/// The sizes of the fixed reportees' mailboxes: all of `messages` for Kari, a half, a
+/// fifth and a third for the others (never fewer than 10, 5 and 5 when there are as many).
+fn fixed_sizes(messages: usize) -> [usize; 4] {
+    [
+        messages,
+        (messages / 2).max(messages.min(10)),
+        (messages / 5).max(messages.min(5)),
+        (messages / 3).max(messages.min(5)),
+    ]
+}
+
+/// An accountant's clients: organisations the demo user acts for, with a share of the
+/// messages each.
+fn add_clients(
+    options: &WorldOptions,
+    reportees: &mut Vec<Reportee>,
+    users: &mut [User],
+    sizes: &mut Vec<usize>,
+) {
+    let share = options
+        .messages
+        .checked_div(options.parties)
+        .map_or(0, |n| n.max(1));
+    for n in 0..options.parties {
+        reportees.push(client_organisation(n));
+        if let Some(demo) = users.first_mut() {
+            demo.reportees.push(reportees.len() - 1);
+        }
+        sizes.push(if n * share < options.messages {
+            share
+        } else {
+            0
+        });
+    }
+}
+
+/// Each reportee's mailbox, from a generator of its own (seeded by the world's seed and its
+/// place), so one mailbox's size does not change another's letters. Attachment ids run on
+/// across the mailboxes.
+fn mailboxes(
+    options: &WorldOptions,
+    reportees: &[Reportee],
+    sizes: Vec<usize>,
+) -> Vec<Vec<SimMessage>> {
+    let mut attachment_id = 9_000_000u64;
+    reportees
+        .iter()
+        .zip(sizes)
+        .enumerate()
+        .map(|(index, (reportee, size))| {
+            let mut rng = Rng::new(options.seed.wrapping_mul(31).wrapping_add(index as u64 + 1));
+            let first_id = 7_000_000 + index as u64 * 1_000_000;
+            mailbox(
+                reportee,
+                size,
+                first_id,
+                &mut attachment_id,
+                options.anchor,
+                &mut rng,
+            )
+        })
+        .collect()
 }
 
 /// Client organisation `n` of an accountant: a name, and an organisation number that
@@ -295,6 +328,22 @@ fn client_organisation(n: usize) -> Reportee {
     }
 }
 
+/// What the letters of one mailbox share: whom they are for and how they are spread.
+struct Recipient {
+    /// The templates for a person or for an organisation.
+    templates: Vec<&'static Template>,
+    is_person: bool,
+    /// «Hei …»: a person's first name, an organisation's name.
+    greeting: String,
+    /// Seconds between letters (the newest at the anchor, the rest over two years).
+    step: i64,
+    /// The number in the first letter's id.
+    first_id: u64,
+    anchor: NaiveDateTime,
+}
+
+/// A mailbox of `size` letters, newest first. Every letter draws from `rng` in a fixed
+/// order (see [`letter`]), so the same seed gives the same mailbox.
 fn mailbox(
     reportee: &Reportee,
     size: usize,
@@ -320,103 +369,201 @@ fn mailbox(
     } else {
         title_case(&reportee.name)
     };
+    let recipient = Recipient {
+        templates,
+        is_person,
+        greeting,
+        step,
+        first_id,
+        anchor,
+    };
     (0..size)
-        .map(|i| {
-            let template = *rng.pick(&templates);
-            let jitter = rng.below((step / 2).max(1) as u64) as i64;
-            let last_changed = anchor - Duration::seconds(i as i64 * step + jitter);
-            let created = last_changed - Duration::seconds(rng.below(3 * 24 * 3600) as i64);
-            let year = last_changed.format("%Y").to_string().parse::<i32>().unwrap_or(2025) - 1;
-            let due = last_changed + Duration::days(14 + rng.below(30) as i64);
-            let case = format!("{}/{}", year + 1, 1000 + rng.below(9000));
-            let vars = |text: &str, rng: &mut Rng| -> String {
-                text.replace("{year}", &year.to_string())
-                    .replace("{due}", &norwegian_date(due))
-                    .replace("{date}", &norwegian_date(created + Duration::days(7)))
-                    .replace("{amount}", &format!("{}", 500 + rng.below(40_000)))
-                    .replace("{case}", &case)
-                    .replace("{term}", &(1 + rng.below(6)).to_string())
-                    .replace("{month}", MONTHS[rng.below(12) as usize])
-                    .replace("{plate}", &format!("EL {}", 10_000 + rng.below(89_999)))
-                    .replace("{gnr}", &(1 + rng.below(300)).to_string())
-                    .replace("{bnr}", &(1 + rng.below(900)).to_string())
-            };
-            let subject = vars(template.subject, rng);
-            let paragraph = vars(template.body, rng);
-            let message_sender = template.sender.map(|s| (*rng.pick(s)).to_owned());
-            let signer = message_sender.clone().unwrap_or_else(|| template.owner.to_owned());
-            let status = match template.kind {
-                "FormTask" => {
-                    if i < 20 && rng.chance(0.6) {
-                        SimStatus::Filling
-                    } else if rng.chance(0.1) {
-                        SimStatus::Signing
-                    } else {
-                        SimStatus::SentAndArchived
-                    }
-                }
-                _ => {
-                    let unread = match i {
-                        0..=2 => true,
-                        3..=14 => rng.chance(0.4),
-                        15..=99 => rng.chance(0.08),
-                        _ => rng.chance(0.01),
-                    };
-                    if unread {
-                        SimStatus::Unread
-                    } else if i > 40 && rng.chance(0.06) {
-                        SimStatus::Archived
-                    } else {
-                        SimStatus::Read
-                    }
-                }
-            };
-            let number = first_id + i as u64;
-            let (id, original_id) = if status == SimStatus::Archived {
-                (format!("b{}", number + 500_000), Some(format!("a{number}")))
-            } else {
-                (format!("a{number}"), None)
-            };
-            let mut attachments = Vec::new();
-            if let Some(name) = template.attachment {
-                if template.kind == "FormTask" || rng.chance(0.8) {
-                    let file_name = vars(name, rng).replace('/', "-");
-                    attachments.push(sim_attachment(attachment_id, &file_name, &subject, &signer));
-                }
-                if template.kind == "Correspondence" && rng.chance(0.2) {
-                    attachments.push(sim_attachment(attachment_id, "informasjon_om_klage.pdf", "Informasjon om klageadgang", &signer));
-                }
-            }
-            let caseworker = rng.pick(CASEWORKERS);
-            let body = format!(
-                "<p>Hei {greeting},</p>\n<p>{paragraph}</p>\n<table>\n<tr><th>Saksnummer</th><td>{case}</td></tr>\n<tr><th>Dato</th><td>{}</td></tr>\n</table>\n<p>Har du spørsmål, kan du kontakte oss på <a href=\"https://www.altinn.no/\">altinn.no</a>. Oppgi saksnummer når du kontakter oss.</p>\n<p>Med vennlig hilsen<br>\n{caseworker}<br>\n{signer}</p>\n",
-                norwegian_date(created)
-            );
-            SimMessage {
-                id,
-                original_id,
-                summary: truncate_words(&paragraph, 90),
-                subject,
-                status,
-                created,
-                last_changed,
-                last_changed_by: if template.kind == "FormTask" && !is_person { caseworker.to_string() } else { signer.clone() },
-                service_owner: template.owner.to_owned(),
-                message_sender,
-                kind: template.kind,
-                service_code: template.code.to_owned(),
-                service_edition: template.edition,
-                due: (template.kind == "FormTask" || paragraph.contains("frist") || paragraph.contains("Fristen")).then_some(due),
-                archive_reference: (template.kind == "FormTask" && status == SimStatus::SentAndArchived)
-                    .then(|| format!("AR{}", 3_000_000 + number % 1_000_000)),
-                required_level: if i >= 3 && template.owner.contains("NAV") && rng.chance(0.5) { 3 } else { 1 },
-                requires_confirmation: template.kind == "Correspondence" && i >= 3 && rng.chance(0.05),
-                marked_unread: false,
-                attachments,
-                body,
-            }
-        })
+        .map(|i| letter(&recipient, i, attachment_id, rng))
         .collect()
+}
+
+/// When a letter was made and changed, and what its text's placeholders say.
+struct Particulars {
+    last_changed: NaiveDateTime,
+    created: NaiveDateTime,
+    due: NaiveDateTime,
+    /// The year the letter is about (the one before it was sent).
+    year: i32,
+    /// `2026/1234`.
+    case: String,
+}
+
+impl Particulars {
+    /// Letter `i`'s times (`step` apart with some jitter, back from the anchor), its due date
+    /// and case number.
+    fn draw(recipient: &Recipient, i: usize, rng: &mut Rng) -> Self {
+        let step = recipient.step;
+        let jitter = rng.below((step / 2).max(1) as u64) as i64;
+        let last_changed = recipient.anchor - Duration::seconds(i as i64 * step + jitter);
+        let created = last_changed - Duration::seconds(rng.below(3 * 24 * 3600) as i64);
+        let year = last_changed
+            .format("%Y")
+            .to_string()
+            .parse::<i32>()
+            .unwrap_or(2025)
+            - 1;
+        let due = last_changed + Duration::days(14 + rng.below(30) as i64);
+        let case = format!("{}/{}", year + 1, 1000 + rng.below(9000));
+        Self {
+            last_changed,
+            created,
+            due,
+            year,
+            case,
+        }
+    }
+
+    /// `text` with its placeholders filled. Draws an amount, a term, a month, a plate and a
+    /// property's numbers every time, used or not, in that order.
+    fn fill(&self, text: &str, rng: &mut Rng) -> String {
+        text.replace("{year}", &self.year.to_string())
+            .replace("{due}", &norwegian_date(self.due))
+            .replace("{date}", &norwegian_date(self.created + Duration::days(7)))
+            .replace("{amount}", &format!("{}", 500 + rng.below(40_000)))
+            .replace("{case}", &self.case)
+            .replace("{term}", &(1 + rng.below(6)).to_string())
+            .replace("{month}", MONTHS[rng.below(12) as usize])
+            .replace("{plate}", &format!("EL {}", 10_000 + rng.below(89_999)))
+            .replace("{gnr}", &(1 + rng.below(300)).to_string())
+            .replace("{bnr}", &(1 + rng.below(900)).to_string())
+    }
+}
+
+/// Letter `i` of a mailbox. The order of the draws from `rng` is the mailbox: template,
+/// particulars, subject, paragraph, sender, status, attachments, caseworker, level,
+/// confirmation.
+fn letter(recipient: &Recipient, i: usize, attachment_id: &mut u64, rng: &mut Rng) -> SimMessage {
+    let template = *rng.pick(&recipient.templates);
+    let when = Particulars::draw(recipient, i, rng);
+    let subject = when.fill(template.subject, rng);
+    let paragraph = when.fill(template.body, rng);
+    let message_sender = template.sender.map(|s| (*rng.pick(s)).to_owned());
+    let signer = message_sender
+        .clone()
+        .unwrap_or_else(|| template.owner.to_owned());
+    let status = status(template.kind, i, rng);
+    let number = recipient.first_id + i as u64;
+    let (id, original_id) = if status == SimStatus::Archived {
+        (format!("b{}", number + 500_000), Some(format!("a{number}")))
+    } else {
+        (format!("a{number}"), None)
+    };
+    let attachments = attachments(template, &when, (&subject, &signer), attachment_id, rng);
+    let caseworker = rng.pick(CASEWORKERS);
+    let body = body_html(&recipient.greeting, &paragraph, &when, caseworker, &signer);
+    let form = template.kind == "FormTask";
+    let required_level = if i >= 3 && template.owner.contains("NAV") && rng.chance(0.5) {
+        3
+    } else {
+        1
+    };
+    let requires_confirmation = template.kind == "Correspondence" && i >= 3 && rng.chance(0.05);
+    SimMessage {
+        id,
+        original_id,
+        summary: truncate_words(&paragraph, 90),
+        subject,
+        status,
+        created: when.created,
+        last_changed: when.last_changed,
+        last_changed_by: if form && !recipient.is_person {
+            caseworker.to_string()
+        } else {
+            signer
+        },
+        service_owner: template.owner.to_owned(),
+        message_sender,
+        kind: template.kind,
+        service_code: template.code.to_owned(),
+        service_edition: template.edition,
+        due: (form || paragraph.contains("frist") || paragraph.contains("Fristen"))
+            .then_some(when.due),
+        archive_reference: (form && status == SimStatus::SentAndArchived)
+            .then(|| format!("AR{}", 3_000_000 + number % 1_000_000)),
+        required_level,
+        requires_confirmation,
+        marked_unread: false,
+        attachments,
+        body,
+    }
+}
+
+/// A letter's status by its place `i` (newest first). A form is being filled in (often
+/// among the newest 20), signed now and then, or sent; a letter is unread (the newest three
+/// always, older ones ever more rarely), archived (now and then past the 40th) or read.
+fn status(kind: &str, i: usize, rng: &mut Rng) -> SimStatus {
+    if kind == "FormTask" {
+        if i < 20 && rng.chance(0.6) {
+            SimStatus::Filling
+        } else if rng.chance(0.1) {
+            SimStatus::Signing
+        } else {
+            SimStatus::SentAndArchived
+        }
+    } else {
+        let unread = match i {
+            0..=2 => true,
+            3..=14 => rng.chance(0.4),
+            15..=99 => rng.chance(0.08),
+            _ => rng.chance(0.01),
+        };
+        if unread {
+            SimStatus::Unread
+        } else if i > 40 && rng.chance(0.06) {
+            SimStatus::Archived
+        } else {
+            SimStatus::Read
+        }
+    }
+}
+
+/// The template's attachment (always on a form, mostly on a letter) and, on some letters,
+/// the leaflet on how to appeal; titled after the letter's subject and its signer.
+fn attachments(
+    template: &Template,
+    when: &Particulars,
+    (subject, signer): (&str, &str),
+    attachment_id: &mut u64,
+    rng: &mut Rng,
+) -> Vec<SimAttachment> {
+    let mut attachments = Vec::new();
+    let Some(name) = template.attachment else {
+        return attachments;
+    };
+    if template.kind == "FormTask" || rng.chance(0.8) {
+        let file_name = when.fill(name, rng).replace('/', "-");
+        attachments.push(sim_attachment(attachment_id, &file_name, subject, signer));
+    }
+    if template.kind == "Correspondence" && rng.chance(0.2) {
+        attachments.push(sim_attachment(
+            attachment_id,
+            "informasjon_om_klage.pdf",
+            "Informasjon om klageadgang",
+            signer,
+        ));
+    }
+    attachments
+}
+
+/// A letter's HTML: greeting, paragraph, a table with case number and date, and the
+/// caseworker's and sender's signature.
+fn body_html(
+    greeting: &str,
+    paragraph: &str,
+    when: &Particulars,
+    caseworker: &str,
+    signer: &str,
+) -> String {
+    format!(
+        "<p>Hei {greeting},</p>\n<p>{paragraph}</p>\n<table>\n<tr><th>Saksnummer</th><td>{case}</td></tr>\n<tr><th>Dato</th><td>{}</td></tr>\n</table>\n<p>Har du spørsmål, kan du kontakte oss på <a href=\"https://www.altinn.no/\">altinn.no</a>. Oppgi saksnummer når du kontakter oss.</p>\n<p>Med vennlig hilsen<br>\n{caseworker}<br>\n{signer}</p>\n",
+        norwegian_date(when.created),
+        case = when.case,
+    )
 }
 
 fn sim_attachment(next_id: &mut u64, file_name: &str, title: &str, signer: &str) -> SimAttachment {

@@ -339,6 +339,53 @@ pub fn translations(message: &SimMessage) -> Vec<(&'static str, String, String, 
 /// and a resource that needs level 4.
 pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<Utc>) {
     altinn3.index(mailboxes);
+    seed_translations(mailboxes, altinn3);
+    // The organisation's first sent form becomes an app dialog with a conversation.
+    if let Some(form) = pick(
+        mailboxes,
+        1,
+        &|m| m.kind == "FormTask" && m.status == SimStatus::SentAndArchived,
+        0,
+    ) {
+        seed_conversation(form, altinn3.state(form));
+    }
+    seed_draft(mailboxes, altinn3);
+    // A message only machines read.
+    if let Some(message) = pick(mailboxes, 1, &|m| m.service_code == "4506", 0) {
+        altinn3.state(message).api_only = true;
+    }
+    // A registration certificate whose link has expired.
+    if let Some(message) = pick(mailboxes, 1, &|m| !m.attachments.is_empty(), 0) {
+        altinn3.state(message).expired_attachments = vec![0];
+    }
+    // Two of the person's letters expire: one in a month, one already has.
+    let letter = |m: &SimMessage| m.kind == "Correspondence";
+    if let Some(message) = pick(mailboxes, 0, &letter, 5) {
+        altinn3.state(message).expires_at = Some(now + chrono::Duration::days(30));
+    }
+    if let Some(message) = pick(mailboxes, 0, &letter, 6) {
+        altinn3.state(message).expires_at = Some(now - chrono::Duration::days(2));
+    }
+    // A letter that needs the highest level of assurance.
+    if let Some(message) = pick(mailboxes, 0, &letter, 7) {
+        altinn3.state(message).min_level = 4;
+    }
+}
+
+/// The `nth` message of mailbox `mailbox` that passes `test`.
+fn pick<'m>(
+    mailboxes: &'m [Vec<SimMessage>],
+    mailbox: usize,
+    test: &dyn Fn(&SimMessage) -> bool,
+    nth: usize,
+) -> Option<&'m SimMessage> {
+    mailboxes
+        .get(mailbox)
+        .and_then(|m| m.iter().filter(|x| test(x)).nth(nth))
+}
+
+/// The Nynorsk and English texts of the services that have them.
+fn seed_translations(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3) {
     for mailbox in mailboxes {
         for message in mailbox {
             let translations = translations(message);
@@ -347,83 +394,86 @@ pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<
             }
         }
     }
-    let pick = |mailbox: usize, test: &dyn Fn(&SimMessage) -> bool, nth: usize| {
-        mailboxes
-            .get(mailbox)
-            .and_then(|m| m.iter().filter(|x| test(x)).nth(nth))
-    };
-    // The organisation's first sent form becomes an app dialog with a conversation.
-    if let Some(form) = pick(
-        1,
-        &|m| m.kind == "FormTask" && m.status == SimStatus::SentAndArchived,
-        0,
-    ) {
-        let owner = form.service_owner.clone();
-        let state = altinn3.state(form);
-        let at = utc(form.created);
-        let key = state.id.clone();
-        state.transmissions = vec![
-            Transmission {
-                id: uuid7(at, &format!("tr|1|{key}")),
-                at,
-                kind: "Information",
-                by: ActorRef::ServiceOwner,
-                title: vec![("nb", format!("Informasjon fra {owner}"))],
-                summary: vec![("nb", "Skjemaet er klart til utfylling.".into())],
-                authorized: true,
-                receipt: false,
-                body: Some(format!(
-                    "## Informasjon\n\nSkjemaet er opprettet av {owner}.\n\n| Frist | Status |\n|---|---|\n| 30 dager | Åpen |\n\nSe [veiledningen](https://www.altinn.no/) før du fyller ut.\n"
-                )),
-                attachments: Vec::new(),
+}
+
+/// A sent form as an app dialog: information from the service owner, the user's
+/// submission and a decision the user may not read, each with its activity.
+fn seed_conversation(form: &SimMessage, state: &mut DialogState) {
+    let owner = form.service_owner.clone();
+    let at = utc(form.created);
+    let key = state.id.clone();
+    state.transmissions = vec![
+        Transmission {
+            id: uuid7(at, &format!("tr|1|{key}")),
+            at,
+            kind: "Information",
+            by: ActorRef::ServiceOwner,
+            title: vec![("nb", format!("Informasjon fra {owner}"))],
+            summary: vec![("nb", "Skjemaet er klart til utfylling.".into())],
+            authorized: true,
+            receipt: false,
+            body: Some(format!(
+                "## Informasjon\n\nSkjemaet er opprettet av {owner}.\n\n| Frist | Status |\n|---|---|\n| 30 dager | Åpen |\n\nSe [veiledningen](https://www.altinn.no/) før du fyller ut.\n"
+            )),
+            attachments: Vec::new(),
+        },
+        submission(
+            uuid7(at + chrono::Duration::hours(2), &format!("tr|2|{key}")),
+            at + chrono::Duration::hours(2),
+            "Skjema.pdf".into(),
+            false,
+        ),
+        Transmission {
+            id: uuid7(at + chrono::Duration::hours(3), &format!("tr|3|{key}")),
+            at: at + chrono::Duration::hours(3),
+            kind: "Decision",
+            by: ActorRef::ServiceOwner,
+            title: vec![("nb", "Vedtak (taushetsbelagt)".into())],
+            summary: vec![("nb", "Bare daglig leder kan lese dette.".into())],
+            authorized: false,
+            body: Some("Taushetsbelagt innhold.\n".into()),
+            receipt: false,
+            attachments: vec![DataElement::pdf("vedtak.pdf")],
+        },
+    ];
+    state.sent = true;
+    // (A submission the form had before is replaced by this conversation.)
+    state.activities.retain(|a| a.transmission.is_none());
+    log_transmissions(state);
+}
+
+/// An activity for each transmission: the user's submission, the service owner's
+/// information.
+fn log_transmissions(state: &mut DialogState) {
+    let transmissions: Vec<(String, DateTime<Utc>, &'static str)> = state
+        .transmissions
+        .iter()
+        .map(|t| (t.id.clone(), t.at, t.kind))
+        .collect();
+    for (id, at, kind) in transmissions {
+        let submitted = kind == "Submission";
+        state.activities.push(Activity {
+            id: uuid7(at, &format!("act|{id}")),
+            at,
+            kind: if submitted {
+                "FormSubmitted"
+            } else {
+                "Information"
             },
-            submission(
-                uuid7(at + chrono::Duration::hours(2), &format!("tr|2|{key}")),
-                at + chrono::Duration::hours(2),
-                "Skjema.pdf".into(),
-                false,
-            ),
-            Transmission {
-                id: uuid7(at + chrono::Duration::hours(3), &format!("tr|3|{key}")),
-                at: at + chrono::Duration::hours(3),
-                kind: "Decision",
-                by: ActorRef::ServiceOwner,
-                title: vec![("nb", "Vedtak (taushetsbelagt)".into())],
-                summary: vec![("nb", "Bare daglig leder kan lese dette.".into())],
-                authorized: false,
-                body: Some("Taushetsbelagt innhold.\n".into()),
-                receipt: false,
-                attachments: vec![DataElement::pdf("vedtak.pdf")],
+            by: if submitted {
+                ActorRef::Person(0)
+            } else {
+                ActorRef::ServiceOwner
             },
-        ];
-        state.sent = true;
-        // (A submission the form had before is replaced by this conversation.)
-        state.activities.retain(|a| a.transmission.is_none());
-        let transmissions: Vec<(String, DateTime<Utc>, &'static str)> = state
-            .transmissions
-            .iter()
-            .map(|t| (t.id.clone(), t.at, t.kind))
-            .collect();
-        for (id, at, kind) in transmissions {
-            state.activities.push(Activity {
-                id: uuid7(at, &format!("act|{id}")),
-                at,
-                kind: if kind == "Submission" {
-                    "FormSubmitted"
-                } else {
-                    "Information"
-                },
-                by: if kind == "Submission" {
-                    ActorRef::Person(0)
-                } else {
-                    ActorRef::ServiceOwner
-                },
-                transmission: Some(id),
-                description: None,
-            });
-        }
+            transmission: Some(id),
+            description: None,
+        });
     }
-    // A form the user started and has not sent: a draft, in a view of its own.
+}
+
+/// A form the user started and has not sent (the first in an organisation's mailbox
+/// without a conversation): a draft, in a view of its own.
+fn seed_draft(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3) {
     let filling = mailboxes
         .iter()
         .skip(1)
@@ -435,25 +485,6 @@ pub fn seed(mailboxes: &[Vec<SimMessage>], altinn3: &mut Altinn3, now: DateTime<
             state.draft = true;
             break;
         }
-    }
-    // A message only machines read.
-    if let Some(message) = pick(1, &|m| m.service_code == "4506", 0) {
-        altinn3.state(message).api_only = true;
-    }
-    // A registration certificate whose link has expired.
-    if let Some(message) = pick(1, &|m| !m.attachments.is_empty(), 0) {
-        altinn3.state(message).expired_attachments = vec![0];
-    }
-    // Two of the person's letters expire: one in a month, one already has.
-    if let Some(message) = pick(0, &|m| m.kind == "Correspondence", 5) {
-        altinn3.state(message).expires_at = Some(now + chrono::Duration::days(30));
-    }
-    if let Some(message) = pick(0, &|m| m.kind == "Correspondence", 6) {
-        altinn3.state(message).expires_at = Some(now - chrono::Duration::days(2));
-    }
-    // A letter that needs the highest level of assurance.
-    if let Some(message) = pick(0, &|m| m.kind == "Correspondence", 7) {
-        altinn3.state(message).min_level = 4;
     }
 }
 

@@ -486,8 +486,40 @@ fn bulk_labels(request: &Request<'_>, user: &EndUser) -> Response {
     if add.contains(&Label::Sent) || remove.contains(&Label::Sent) {
         return sent_refused(request);
     }
-    let dialogs: Vec<(String, Option<String>)> = body
-        .get("dialogs")
+    let dialogs = bulk_dialogs(&body);
+    let unique: std::collections::HashSet<&str> = dialogs.iter().map(|(d, _)| d.as_str()).collect();
+    if dialogs.is_empty() || dialogs.len() > 100 || unique.len() != dialogs.len() {
+        return problem(
+            request,
+            400,
+            &[(
+                "Dialogs",
+                "Must supply between 1 and 100 dialogs to update".into(),
+            )],
+        );
+    }
+    let now = Utc::now();
+    let mut guard = lock(&request.state.world);
+    let world = &mut *guard;
+    let places = match bulk_places(request, world, user, &dialogs) {
+        Ok(places) => places,
+        Err(response) => return *response,
+    };
+    let World {
+        mailboxes, altinn3, ..
+    } = world;
+    for (mb, i) in places {
+        let message = &mut mailboxes[mb][i];
+        let state = altinn3.state(message);
+        store::reconcile(message, state);
+        let _ = store::set_labels(message, state, &add, &remove, user.user, now);
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The bulk request's dialogs: (id in lower case, the context revision it expects, if any).
+fn bulk_dialogs(body: &Value) -> Vec<(String, Option<String>)> {
+    body.get("dialogs")
         .and_then(Value::as_array)
         .map(|list| {
             list.iter()
@@ -504,37 +536,30 @@ fn bulk_labels(request: &Request<'_>, user: &EndUser) -> Response {
                 })
                 .collect()
         })
-        .unwrap_or_default();
-    let unique: std::collections::HashSet<&str> = dialogs.iter().map(|(d, _)| d.as_str()).collect();
-    if dialogs.is_empty() || dialogs.len() > 100 || unique.len() != dialogs.len() {
-        return problem(
-            request,
-            400,
-            &[(
-                "Dialogs",
-                "Must supply between 1 and 100 dialogs to update".into(),
-            )],
-        );
-    }
-    let now = Utc::now();
-    let mut guard = lock(&request.state.world);
-    let world = &mut *guard;
+        .unwrap_or_default()
+}
+
+/// Where each dialog of a bulk change is, checked before any is changed: the first one
+/// not found (404) or changed since its expected revision (412) refuses them all.
+fn bulk_places(
+    request: &Request<'_>,
+    world: &mut World,
+    user: &EndUser,
+    dialogs: &[(String, Option<String>)],
+) -> Result<Vec<Place>, Box<Response>> {
     let mut places = Vec::new();
-    for (id, revision) in &dialogs {
-        let place = match locate(request, world, user, id) {
-            Ok(place) => place,
-            Err(_) => {
-                return problem(
-                    request,
-                    404,
-                    &[(
-                        "DialogEntity",
-                        format!(
+    for (id, revision) in dialogs {
+        let Ok(place) = locate(request, world, user, id) else {
+            return Err(Box::new(problem(
+                request,
+                404,
+                &[(
+                    "DialogEntity",
+                    format!(
                         "Entity 'DialogEntity' with the following key(s) was not found: ({id})."
                     ),
-                    )],
-                )
-            }
+                )],
+            )));
         };
         let current = world
             .altinn3
@@ -545,20 +570,11 @@ fn bulk_labels(request: &Request<'_>, user: &EndUser) -> Response {
             .as_ref()
             .is_some_and(|r| !r.eq_ignore_ascii_case(&current))
         {
-            return problem(request, 412, &[]);
+            return Err(Box::new(problem(request, 412, &[])));
         }
         places.push(place);
     }
-    let World {
-        mailboxes, altinn3, ..
-    } = world;
-    for (mb, i) in places {
-        let message = &mut mailboxes[mb][i];
-        let state = altinn3.state(message);
-        store::reconcile(message, state);
-        let _ = store::set_labels(message, state, &add, &remove, user.user, now);
-    }
-    StatusCode::NO_CONTENT.into_response()
+    Ok(places)
 }
 
 /// The lists under a dialog.

@@ -651,95 +651,111 @@ fn titled(nb: &str, nn: &str, en: &str) -> Value {
 /// through the portal) and delete (DELETE, to the adapter); another service owner's GET
 /// to its own service.
 fn gui_actions(view: &View<'_>) -> Value {
-    let message = view.message;
-    let state = view.state;
+    Value::Array(match view.state.origin {
+        Origin::Letter => letter_gui_actions(view),
+        Origin::App => app_gui_actions(view),
+        Origin::Owner => vec![owner_gui_action(view)],
+    })
+}
+
+/// A letter's: confirm while it is needed, and delete (purge), both to Correspondence.
+fn letter_gui_actions(view: &View<'_>) -> Vec<Value> {
     let mut actions = Vec::new();
-    match state.origin {
-        Origin::Letter => {
-            if message.requires_confirmation
-                && !state.has_status(store::CorrespondenceStatus::Confirmed)
-            {
-                actions.push(gui_action(
-                    view,
-                    "confirm",
-                    ("read", "Primary", "POST"),
-                    correspondence_url(view, "/confirm"),
-                    titled("Bekreft", "Bekreft", "Confirm"),
-                ));
-            }
-            actions.push(gui_action(
-                view,
-                "delete",
-                ("read", "Tertiary", "DELETE"),
-                correspondence_url(view, "/purge"),
-                titled("Slett", "Slett", "Purge"),
-            ));
-        }
-        Origin::App => {
-            let archived = message.status == SimStatus::SentAndArchived;
-            let (target, title) = if archived {
-                (
-                    format!("{}/receipt/{}/{}", view.base, party_id(view), state.id),
-                    titled(
-                        "Se innsendt skjema",
-                        "Sjå innsendt skjema",
-                        "See submitted form",
-                    ),
-                )
-            } else {
-                (
-                    format!(
-                        "{}/apps/{}/#/instance/{}/{}",
-                        view.base,
-                        store::org_code(message),
-                        party_id(view),
-                        state.id
-                    ),
-                    titled(
-                        "Gå til skjemautfylling",
-                        "Gå til skjemautfylling",
-                        "Go to form completion",
-                    ),
-                )
-            };
-            actions.push(gui_action(
-                view,
-                "goto",
-                ("read", "Primary", "GET"),
-                portal(view, &target),
-                title,
-            ));
-            actions.push(gui_action(
-                view,
-                "delete",
-                ("delete", "Secondary", "DELETE"),
-                format!(
-                    "{}/storage/dialogporten/api/v1/instance/{}/{}",
-                    view.base,
-                    party_id(view),
-                    state.id
-                ),
-                titled("Slett", "Slett", "Delete"),
-            ));
-        }
-        Origin::Owner => actions.push(gui_action(
+    if view.message.requires_confirmation
+        && !view
+            .state
+            .has_status(store::CorrespondenceStatus::Confirmed)
+    {
+        actions.push(gui_action(
+            view,
+            "confirm",
+            ("read", "Primary", "POST"),
+            correspondence_url(view, "/confirm"),
+            titled("Bekreft", "Bekreft", "Confirm"),
+        ));
+    }
+    actions.push(gui_action(
+        view,
+        "delete",
+        ("read", "Tertiary", "DELETE"),
+        correspondence_url(view, "/purge"),
+        titled("Slett", "Slett", "Purge"),
+    ));
+    actions
+}
+
+/// An app's: go to the form (its receipt once sent) through the portal, and delete to the
+/// adapter.
+fn app_gui_actions(view: &View<'_>) -> Vec<Value> {
+    let state = view.state;
+    let archived = view.message.status == SimStatus::SentAndArchived;
+    let (target, title) = if archived {
+        (
+            format!("{}/receipt/{}/{}", view.base, party_id(view), state.id),
+            titled(
+                "Se innsendt skjema",
+                "Sjå innsendt skjema",
+                "See submitted form",
+            ),
+        )
+    } else {
+        (
+            format!(
+                "{}/apps/{}/#/instance/{}/{}",
+                view.base,
+                store::org_code(view.message),
+                party_id(view),
+                state.id
+            ),
+            titled(
+                "Gå til skjemautfylling",
+                "Gå til skjemautfylling",
+                "Go to form completion",
+            ),
+        )
+    };
+    vec![
+        gui_action(
             view,
             "goto",
             ("read", "Primary", "GET"),
+            portal(view, &target),
+            title,
+        ),
+        gui_action(
+            view,
+            "delete",
+            ("delete", "Secondary", "DELETE"),
             format!(
-                "{}/serviceprovider/tjeneste/{}?lang={}",
+                "{}/storage/dialogporten/api/v1/instance/{}/{}",
                 view.base,
-                state.id,
-                language_code(view)
+                party_id(view),
+                state.id
             ),
-            titled(
-                &format!("Gå til {}", message.service_owner),
-                &format!("Gå til {}", message.service_owner),
-                &format!("Go to {}", message.service_owner),
-            ),
-        )),
-    }
-    Value::Array(actions)
+            titled("Slett", "Slett", "Delete"),
+        ),
+    ]
+}
+
+/// Another service owner's: go to its own service.
+fn owner_gui_action(view: &View<'_>) -> Value {
+    let owner = &view.message.service_owner;
+    gui_action(
+        view,
+        "goto",
+        ("read", "Primary", "GET"),
+        format!(
+            "{}/serviceprovider/tjeneste/{}?lang={}",
+            view.base,
+            view.state.id,
+            language_code(view)
+        ),
+        titled(
+            &format!("Gå til {owner}"),
+            &format!("Gå til {owner}"),
+            &format!("Go to {owner}"),
+        ),
+    )
 }
 
 /// What a program can do: a letter's Correspondence routes by name (the letter, purge,

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::render::{self, View};
 use super::{dialogporten_json, problem, timestamp, EndUser, Request};
-use crate::sim::data::SimMessage;
+use crate::sim::data::{SimMessage, World};
 use crate::sim::lock;
 use crate::sim::store::{self, authorized_among, names, Label, Place};
 
@@ -115,11 +115,14 @@ fn compare(order: &[(Key, bool)], a: &[KeyValue], b: &[KeyValue]) -> Ordering {
     Ordering::Equal
 }
 
+/// Validation errors: (parameter, message), in the order the parameters are checked.
+type Errors = Vec<(&'static str, String)>;
+
 /// A date parameter: ISO 8601 with an explicit offset.
 fn date(
     request: &Request<'_>,
     name: &str,
-    errors: &mut Vec<(&'static str, String)>,
+    errors: &mut Errors,
     key: &'static str,
 ) -> Option<DateTime<Utc>> {
     let text = request.one(name)?;
@@ -163,18 +166,64 @@ const STATUSES: [&str; 6] = [
 ];
 const LANGUAGES: [&str; 6] = ["nb", "nn", "en", "se", "sv", "da"];
 
-fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, String)>> {
-    let mut errors: Vec<(&'static str, String)> = Vec::new();
-    let parties: Vec<String> = request
-        .all("party")
+/// Reads and validates every parameter; all errors at once, in Dialogporten's order.
+fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Errors> {
+    let mut errors: Errors = Vec::new();
+    let parties = lowercased(request, "party");
+    let resources = lowercased(request, "serviceresource");
+    check_scope(request, &parties, &resources, &mut errors);
+    let orgs = orgs(request, &mut errors);
+    let statuses = statuses(request, &mut errors);
+    let labels = labels(request, &mut errors);
+    let seen = seen(request, &mut errors);
+    let ranges = ranges(request, &mut errors);
+    let search = search_text(request, &mut errors);
+    check_language(request, &mut errors);
+    let exclude_api_only = request
+        .one("excludeapionly")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let order = order(request, &mut errors);
+    let limit = limit(request, &mut errors);
+    let token = request.one("continuationtoken").map(str::to_owned);
+    let after = continuation(token.as_deref(), &order, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Criteria {
+        parties,
+        resources,
+        orgs,
+        statuses,
+        labels,
+        seen,
+        ranges,
+        search,
+        exclude_api_only,
+        order,
+        after,
+        token,
+        limit,
+    })
+}
+
+/// Every value of parameter `name`, lower-cased (parties, resources and orgs match
+/// case-insensitively).
+fn lowercased(request: &Request<'_>, name: &str) -> Vec<String> {
+    request
+        .all(name)
         .iter()
-        .map(|p| p.to_ascii_lowercase())
-        .collect();
-    let resources: Vec<String> = request
-        .all("serviceresource")
-        .iter()
-        .map(|p| p.to_ascii_lowercase())
-        .collect();
+        .map(|v| v.to_ascii_lowercase())
+        .collect()
+}
+
+/// `Party` and `ServiceResource`: one of them is needed, each within its limit, and every
+/// party a valid URN.
+fn check_scope(
+    request: &Request<'_>,
+    parties: &[String],
+    resources: &[String],
+    errors: &mut Errors,
+) {
     if parties.is_empty() && resources.is_empty() {
         errors.push((
             "",
@@ -188,7 +237,7 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
             format!("Maximum {max_parties} unique party values allowed."),
         ));
     }
-    for party in &parties {
+    for party in parties {
         if !valid_party(party) {
             errors.push((
                 "Party",
@@ -202,17 +251,22 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
             format!("Maximum {MAX_OTHER} unique service resource values allowed."),
         ));
     }
-    let orgs: Vec<String> = request
-        .all("org")
-        .iter()
-        .map(|o| o.to_ascii_lowercase())
-        .collect();
+}
+
+/// `Org`: service owner codes, at most [`MAX_OTHER`].
+fn orgs(request: &Request<'_>, errors: &mut Errors) -> Vec<String> {
+    let orgs = lowercased(request, "org");
     if orgs.len() > MAX_OTHER {
         errors.push((
             "Org",
             format!("Maximum {MAX_OTHER} unique org values allowed."),
         ));
     }
+    orgs
+}
+
+/// `Status`: dialog statuses, spelled as Dialogporten spells them.
+fn statuses(request: &Request<'_>, errors: &mut Errors) -> Vec<String> {
     let mut statuses = Vec::new();
     for status in request.all("status") {
         match STATUSES.iter().find(|s| s.eq_ignore_ascii_case(status)) {
@@ -220,6 +274,11 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
             None => errors.push(("Status", format!("'{status}' is not a valid DialogStatus."))),
         }
     }
+    statuses
+}
+
+/// `SystemLabel`: the labels a dialog must all have.
+fn labels(request: &Request<'_>, errors: &mut Errors) -> Vec<Label> {
     let mut labels = Vec::new();
     for label in request.all("systemlabel") {
         match Label::parse(label) {
@@ -230,7 +289,12 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
             )),
         }
     }
-    let seen = match request.one("iscontentseen") {
+    labels
+}
+
+/// `IsContentSeen`: a boolean, or no filter.
+fn seen(request: &Request<'_>, errors: &mut Errors) -> Option<bool> {
+    match request.one("iscontentseen") {
         None => None,
         Some(v) if v.eq_ignore_ascii_case("true") => Some(true),
         Some(v) if v.eq_ignore_ascii_case("false") => Some(false),
@@ -238,7 +302,12 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
             errors.push(("IsContentSeen", format!("'{v}' is not a boolean.")));
             None
         }
-    };
+    }
+}
+
+/// The four date ranges (created, updated, content updated, due), each with its end not
+/// before its start.
+fn ranges(request: &Request<'_>, errors: &mut Errors) -> [Range; 4] {
     let mut ranges = [(None, None); 4];
     for (i, (name, after, before)) in [
         ("created", "CreatedAfter", "CreatedBefore"),
@@ -253,8 +322,8 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
     .into_iter()
     .enumerate()
     {
-        let a = date(request, &format!("{name}after"), &mut errors, after);
-        let b = date(request, &format!("{name}before"), &mut errors, before);
+        let a = date(request, &format!("{name}after"), errors, after);
+        let b = date(request, &format!("{name}before"), errors, before);
         if let (Some(a), Some(b)) = (a, b) {
             if a > b {
                 errors.push((
@@ -265,6 +334,11 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
         }
         ranges[i] = (a, b);
     }
+    ranges
+}
+
+/// `Search`: free text of at least three characters.
+fn search_text(request: &Request<'_>, errors: &mut Errors) -> Option<String> {
     let search = request.one("search").map(str::to_owned);
     if search
         .as_ref()
@@ -275,20 +349,29 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
             "'Search' must be at least 3 characters long.".into(),
         ));
     }
-    if let Some(code) = request.one("searchlanguagecode") {
-        let code = code.to_ascii_lowercase();
-        if code == "no" {
-            errors.push(("SearchLanguageCode", "'no' is not a valid language code. Use 'nb' (Norwegian Bokmål) or 'nn' (Norwegian Nynorsk).".into()));
-        } else if !LANGUAGES.contains(&code.split('-').next().unwrap_or_default()) {
-            errors.push((
-                "SearchLanguageCode",
-                format!("'{code}' is not a valid language code."),
-            ));
-        }
+    search
+}
+
+/// `SearchLanguageCode`: checked only (the search looks in every language); `no` gets
+/// Dialogporten's hint to say `nb` or `nn`.
+fn check_language(request: &Request<'_>, errors: &mut Errors) {
+    let Some(code) = request.one("searchlanguagecode") else {
+        return;
+    };
+    let code = code.to_ascii_lowercase();
+    if code == "no" {
+        errors.push(("SearchLanguageCode", "'no' is not a valid language code. Use 'nb' (Norwegian Bokmål) or 'nn' (Norwegian Nynorsk).".into()));
+    } else if !LANGUAGES.contains(&code.split('-').next().unwrap_or_default()) {
+        errors.push((
+            "SearchLanguageCode",
+            format!("'{code}' is not a valid language code."),
+        ));
     }
-    let exclude_api_only = request
-        .one("excludeapionly")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+}
+
+/// `OrderBy`: `key_asc|key_desc` (descending when unsaid), a key once; content updated
+/// descending when none is given, and the id always last as the tie-breaker.
+fn order(request: &Request<'_>, errors: &mut Errors) -> Vec<(Key, bool)> {
     let mut order: Vec<(Key, bool)> = Vec::new();
     if let Some(text) = request.one("orderby") {
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -313,7 +396,12 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
     if !order.iter().any(|(k, _)| *k == Key::Id) {
         order.push((Key::Id, true));
     }
-    let limit = match request.one("limit") {
+    order
+}
+
+/// `Limit`: 1 to 1000, 100 when unsaid (or wrong).
+fn limit(request: &Request<'_>, errors: &mut Errors) -> usize {
+    match request.one("limit") {
         None => 100,
         Some(text) => match text.parse::<usize>() {
             Ok(n) if (1..=1000).contains(&n) => n,
@@ -322,36 +410,23 @@ fn parse_criteria(request: &Request<'_>) -> Result<Criteria, Vec<(&'static str, 
                 100
             }
         },
-    };
-    let token = request.one("continuationtoken").map(str::to_owned);
-    let after = match &token {
-        None => None,
-        Some(text) => match parse_token(text, &order) {
-            Ok(values) => Some(values),
-            Err(message) => {
-                errors.push(("ContinuationToken", message));
-                None
-            }
-        },
-    };
-    if !errors.is_empty() {
-        return Err(errors);
     }
-    Ok(Criteria {
-        parties,
-        resources,
-        orgs,
-        statuses,
-        labels,
-        seen,
-        ranges,
-        search,
-        exclude_api_only,
-        order,
-        after,
-        token,
-        limit,
-    })
+}
+
+/// `ContinuationToken`: the sort values of the last dialog of the previous page, read for
+/// `order` (so it is checked after `OrderBy`).
+fn continuation(
+    token: Option<&str>,
+    order: &[(Key, bool)],
+    errors: &mut Errors,
+) -> Option<Vec<KeyValue>> {
+    match parse_token(token?, order) {
+        Ok(values) => Some(values),
+        Err(message) => {
+            errors.push(("ContinuationToken", message));
+            None
+        }
+    }
 }
 
 /// A person (11 digits) or organisation (9 digits) URN.
@@ -502,7 +577,23 @@ pub(super) fn search(request: &Request<'_>, user: &EndUser) -> Response {
     let now = Utc::now();
     let mut guard = lock(&request.state.world);
     let world = &mut *guard;
-    let parties = authorized_among(world, user.user, &criteria.parties);
+    let hits = hits(world, user.user, &criteria, now);
+    let (page, has_next) = page(&hits, &criteria);
+    let token = match page.last() {
+        Some(last) => Some(continuation_token(&criteria.order, last)),
+        None => criteria.token.clone(),
+    };
+    let items = items(request, world, user, &page, now);
+    let order = order_by(&criteria.order);
+    dialogporten_json(
+        StatusCode::OK,
+        json!({"items": items, "hasNextPage": has_next, "continuationToken": token, "orderBy": order}),
+    )
+}
+
+/// Every dialog of the user's parties that passes the criteria, in the asked order.
+fn hits(world: &mut World, user: usize, criteria: &Criteria, now: DateTime<Utc>) -> Vec<Hit> {
+    let parties = authorized_among(world, user, &criteria.parties);
     let mut hits: Vec<Hit> = Vec::new();
     for (_, mailbox) in &parties {
         let Some(messages) = world.mailboxes.get(*mailbox) else {
@@ -511,13 +602,13 @@ pub(super) fn search(request: &Request<'_>, user: &EndUser) -> Response {
         for (i, message) in messages.iter().enumerate() {
             // The date ranges that need only the message first: an incremental sync over
             // 100,000 dialogs looks up the state of the few that changed.
-            if !message_times_pass(&criteria, message) {
+            if !message_times_pass(criteria, message) {
                 continue;
             }
             let state = world.altinn3.state(message);
             store::reconcile(message, state);
-            if !passes(&criteria, message, state, now)
-                || !criteria.statuses.is_empty() && !status_in(&criteria, message, state)
+            if !passes(criteria, message, state, now)
+                || !criteria.statuses.is_empty() && !status_in(criteria, message, state)
             {
                 continue;
             }
@@ -533,30 +624,43 @@ pub(super) fn search(request: &Request<'_>, user: &EndUser) -> Response {
         }
     }
     hits.sort_by(|a, b| compare(&criteria.order, &a.values, &b.values));
+    hits
+}
+
+/// The page after the continuation token's dialog, and whether another follows it.
+fn page<'h>(hits: &'h [Hit], criteria: &Criteria) -> (Vec<&'h Hit>, bool) {
     let start = match &criteria.after {
         Some(after) => hits
             .partition_point(|h| compare(&criteria.order, &h.values, after) != Ordering::Greater),
         None => 0,
     };
-    let page: Vec<&Hit> = hits.iter().skip(start).take(criteria.limit + 1).collect();
+    let mut page: Vec<&Hit> = hits.iter().skip(start).take(criteria.limit + 1).collect();
     let has_next = page.len() > criteria.limit;
-    let page = &page[..page.len().min(criteria.limit)];
-    let token = match page.last() {
-        Some(last) => Some(
-            criteria
-                .order
-                .iter()
-                .zip(&last.values)
-                .map(|((k, _), v)| format!("{}_{}", k.name(), v.token()))
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        None => criteria.token.clone(),
-    };
+    page.truncate(criteria.limit);
+    (page, has_next)
+}
+
+/// The token that continues after `last`: its sort values, `key_value,key_value`.
+fn continuation_token(order: &[(Key, bool)], last: &Hit) -> String {
+    order
+        .iter()
+        .zip(&last.values)
+        .map(|((k, _), v)| format!("{}_{}", k.name(), v.token()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The page's dialogs as list items.
+fn items(
+    request: &Request<'_>,
+    world: &mut World,
+    user: &EndUser,
+    page: &[&Hit],
+    now: DateTime<Utc>,
+) -> Vec<Value> {
     let names = names(world);
     let languages = request.languages();
-    let items: Vec<Value> = page
-        .iter()
+    page.iter()
         .filter_map(|hit| {
             let (mb, i) = hit.place;
             let message = world.mailboxes.get(mb)?.get(i)?;
@@ -573,17 +677,16 @@ pub(super) fn search(request: &Request<'_>, user: &EndUser) -> Response {
                 now,
             }))
         })
-        .collect();
-    let order = criteria
-        .order
+        .collect()
+}
+
+/// The order used, as `orderBy` echoes it: `key_desc,key_asc`.
+fn order_by(order: &[(Key, bool)]) -> String {
+    order
         .iter()
         .map(|(k, d)| format!("{}_{}", k.name(), if *d { "desc" } else { "asc" }))
         .collect::<Vec<_>>()
-        .join(",");
-    dialogporten_json(
-        StatusCode::OK,
-        json!({"items": items, "hasNextPage": has_next, "continuationToken": token, "orderBy": order}),
-    )
+        .join(",")
 }
 
 fn status_in(criteria: &Criteria, message: &SimMessage, state: &store::DialogState) -> bool {
