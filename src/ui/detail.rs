@@ -113,48 +113,7 @@ fn message_lines(
     (skip, rows): (usize, usize),
 ) -> Vec<Line<'static>> {
     let mut lines = header_lines(&message.summary, theme);
-    let describe = |i: usize, attachment: &crate::domain::Attachment| {
-        // `#n`, so an attachment is not taken for the body's link `[n]`.
-        let mut text = format!("#{} {}", i + 1, attachment.file_name);
-        if let Some(size) = attachment.size {
-            text.push_str(&format!(" ({})", human_size(size)));
-        }
-        if attachment.encrypted {
-            text.push_str(tr!(" (kryptert)"));
-        }
-        text
-    };
-    match chosen {
-        // Choosing (`v`): one attachment a line, the chosen one marked.
-        Some(chosen) if !message.attachments.is_empty() => {
-            lines.push(
-                label(
-                    tr!("Vedlegg (j/k velg · S lagre · o åpne · Esc tilbake):"),
-                    theme,
-                )
-                .into(),
-            );
-            for (i, attachment) in message.attachments.iter().enumerate() {
-                let text = describe(i, attachment);
-                lines.push(if i == chosen {
-                    Line::styled(format!("▶ {text}"), theme.selected)
-                } else {
-                    Line::raw(format!("  {text}"))
-                });
-            }
-        }
-        _ if !message.attachments.is_empty() => {
-            let mut spans = vec![label(tr!("Vedlegg: "), theme)];
-            for (i, attachment) in message.attachments.iter().enumerate() {
-                if i > 0 {
-                    spans.push(Span::raw("  "));
-                }
-                spans.push(Span::raw(describe(i, attachment)));
-            }
-            lines.push(Line::from(spans));
-        }
-        _ => {}
-    }
+    lines.extend(attachment_lines(message, chosen, theme));
     if let Some(reference) = &message.archive_reference {
         lines.push(Line::from(vec![
             label(tr!("Arkivreferanse: "), theme),
@@ -197,6 +156,55 @@ fn message_lines(
             .collect();
     }
     lines.into_iter().skip(skip).take(rows).collect()
+}
+
+/// The attachments: on one line, or one a line with the chosen one marked while choosing
+/// (`v`).
+fn attachment_lines(message: &Message, chosen: Option<usize>, theme: &Theme) -> Vec<Line<'static>> {
+    let describe = |i: usize, attachment: &crate::domain::Attachment| {
+        // `#n`, so an attachment is not taken for the body's link `[n]`.
+        let mut text = format!("#{} {}", i + 1, attachment.file_name);
+        if let Some(size) = attachment.size {
+            text.push_str(&format!(" ({})", human_size(size)));
+        }
+        if attachment.encrypted {
+            text.push_str(tr!(" (kryptert)"));
+        }
+        text
+    };
+    let mut lines = Vec::new();
+    match chosen {
+        // Choosing (`v`): one attachment a line, the chosen one marked.
+        Some(chosen) if !message.attachments.is_empty() => {
+            lines.push(
+                label(
+                    tr!("Vedlegg (j/k velg · S lagre · o åpne · Esc tilbake):"),
+                    theme,
+                )
+                .into(),
+            );
+            for (i, attachment) in message.attachments.iter().enumerate() {
+                let text = describe(i, attachment);
+                lines.push(if i == chosen {
+                    Line::styled(format!("▶ {text}"), theme.selected)
+                } else {
+                    Line::raw(format!("  {text}"))
+                });
+            }
+        }
+        _ if !message.attachments.is_empty() => {
+            let mut spans = vec![label(tr!("Vedlegg: "), theme)];
+            for (i, attachment) in message.attachments.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::raw("  "));
+                }
+                spans.push(Span::raw(describe(i, attachment)));
+            }
+            lines.push(Line::from(spans));
+        }
+        _ => {}
+    }
+    lines
 }
 
 /// The header and the message's history (`H`), oldest first.

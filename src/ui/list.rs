@@ -17,22 +17,7 @@ use crate::text::{date_text, date_width, fit, short_date};
 /// Draws the list pane into `area`.
 pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let inbox = &app.inbox;
-    let folder = app.folder.title();
-    let mut title = match inbox.marked.len() {
-        0 => format!(" {folder} "),
-        n => tr!(
-            " {folder} · {n} merket ",
-            folder,
-            n = crate::i18n::number(n)
-        ),
-    };
-    if inbox.is_loading() {
-        title = tr!(
-            " {folder} · henter {spinner} ",
-            folder,
-            spinner = spinner(app.spinner)
-        );
-    }
+    let title = title(app);
     let focused = app.focus == Focus::List;
     let block = Block::bordered().title(title).border_style(if focused {
         theme.border_focused
@@ -45,22 +30,7 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         return;
     }
     if inbox.messages.is_empty() {
-        let text = if inbox.is_loading() || !inbox.loaded_once {
-            tr!(
-                "{spinner} Henter meldinger…",
-                spinner = spinner(app.spinner)
-            )
-        } else if !inbox.hidden.is_empty() {
-            tr!(
-                "Ingen av de {count} lastede meldingene passer filteret.",
-                count = crate::i18n::number(inbox.hidden.len())
-            )
-        } else if !app.filters.is_empty() {
-            tr!("Ingen meldinger passer filteret (f endrer det).").to_owned()
-        } else {
-            tr!("Ingen meldinger.").to_owned()
-        };
-        Paragraph::new(Line::styled(text, theme.dim)).render(inner, buf);
+        Paragraph::new(Line::styled(empty_note(app), theme.dim)).render(inner, buf);
         return;
     }
     let rows = inner.height as usize;
@@ -105,6 +75,56 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
         })
         .collect();
     Paragraph::new(lines).render(inner, buf);
+}
+
+/// The pane's title: the folder, and how many are marked or that it is loading.
+fn title(app: &App) -> String {
+    let inbox = &app.inbox;
+    let folder = app.folder.title();
+    if inbox.is_loading() {
+        let spinner = spinner(app.spinner);
+        return tr!(" {folder} · henter {spinner} ", folder, spinner);
+    }
+    match inbox.marked.len() {
+        0 => format!(" {folder} "),
+        n => tr!(
+            " {folder} · {n} merket ",
+            folder,
+            n = crate::i18n::number(n)
+        ),
+    }
+}
+
+/// What an empty list says: loading, hidden by the filters, or none.
+fn empty_note(app: &App) -> String {
+    let inbox = &app.inbox;
+    if inbox.is_loading() || !inbox.loaded_once {
+        let spinner = spinner(app.spinner);
+        tr!("{spinner} Henter meldinger…", spinner)
+    } else if !inbox.hidden.is_empty() {
+        let count = crate::i18n::number(inbox.hidden.len());
+        tr!(
+            "Ingen av de {count} lastede meldingene passer filteret.",
+            count
+        )
+    } else if !app.filters.is_empty() {
+        tr!("Ingen meldinger passer filteret (f endrer det).").to_owned()
+    } else {
+        tr!("Ingen meldinger.").to_owned()
+    }
+}
+
+/// The mark before a row: marked, unread, or asking for a confirmation.
+fn dot(message: &MessageSummary, marked: bool) -> &'static str {
+    if marked {
+        "✓"
+    } else if message.is_unread() {
+        "●"
+    } else if message.requires_confirmation {
+        "!"
+    } else {
+        " "
+    }
 }
 
 /// `text` cut to `cols` columns, with the characters at `positions` in `hit` style.
@@ -165,15 +185,7 @@ fn row(
     let unread = message.is_unread();
     let base = if unread { theme.unread } else { Style::new() };
     let marker = if selected { "▶" } else { " " };
-    let dot = if marked {
-        "✓"
-    } else if unread {
-        "●"
-    } else if message.requires_confirmation {
-        "!"
-    } else {
-        " "
-    };
+    let dot = dot(message, marked);
     let show_date = width >= 50;
     let attachments = match message.attachment_count {
         Some(n) if n > 0 => format!(" 📎{n}"),
@@ -198,37 +210,28 @@ fn row(
     let mut spans = vec![Span::raw(marker), Span::styled(format!("{dot} "), base)];
     if show_date {
         let date = message.last_changed.map(date_text).unwrap_or_default();
-        spans.push(Span::styled(
-            format!("{} ", fit(&date, date_width())),
-            theme.dim.patch(base),
-        ));
-        spans.push(Span::raw(" "));
+        let date = format!("{} ", fit(&date, date_width()));
+        spans.extend([Span::styled(date, theme.dim.patch(base)), Span::raw(" ")]);
     }
     if let Some(owner) = owner {
-        spans.push(Span::styled(
-            format!("{} ", fit(owner, owner_width)),
-            theme.dim.patch(base),
-        ));
+        let owner = format!("{} ", fit(owner, owner_width));
+        spans.push(Span::styled(owner, theme.dim.patch(base)));
     }
     let highlight = theme.key.patch(base);
     let (subject_hits, sender_hits) = hit
         .as_ref()
         .map_or((&[][..], &[][..]), |(s, n)| (&s[..], &n[..]));
-    spans.extend(with_hits(
-        message.sender(),
-        sender_width,
-        sender_hits,
-        base,
-        highlight,
-    ));
-    spans.push(Span::raw(" "));
-    spans.extend(with_hits(
+    let sender = with_hits(message.sender(), sender_width, sender_hits, base, highlight);
+    let subject = with_hits(
         &message.subject,
         subject_width,
         subject_hits,
         base,
         highlight,
-    ));
+    );
+    spans.extend(sender);
+    spans.push(Span::raw(" "));
+    spans.extend(subject);
     if let Some((text, to_come)) = due {
         spans.push(Span::styled(
             text,
@@ -239,14 +242,9 @@ fn row(
         spans.push(Span::styled(fit(&attachments, att_width), theme.dim));
     }
     let line = Line::from(spans);
-    if selected {
-        let style = if focused {
-            theme.selected
-        } else {
-            theme.selected.patch(theme.dim)
-        };
-        line.style(style)
-    } else {
-        line
+    match (selected, focused) {
+        (false, _) => line,
+        (true, true) => line.style(theme.selected),
+        (true, false) => line.style(theme.selected.patch(theme.dim)),
     }
 }

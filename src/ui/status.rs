@@ -23,23 +23,38 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     let right = if !chips.is_empty() && chips_width + 20 <= area.width as usize {
         Line::from(chips)
     } else {
-        let note = match (&app.session_note, app.session_method) {
-            (Some(note), _) => Some(note.clone()),
-            (None, Some(method)) => Some(tr!("innlogget med {method}", method)),
-            (None, None) => None,
-        };
-        match note {
-            Some(note) if area.width > 70 && app.command_line().is_none() => {
-                Line::styled(format!("{note} "), theme.dim)
-            }
-            _ => Line::raw(""),
-        }
+        session_line(app, theme, area.width)
     };
     let right_width = u16::try_from(right.width()).unwrap_or(0);
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     let width = left_area.width as usize;
-    let line = if let Some(pending) = app.question() {
+    let line = left_line(app, theme, width);
+    Paragraph::new(line).render(left_area, buf);
+    Paragraph::new(right)
+        .alignment(Alignment::Right)
+        .render(right_area, buf);
+}
+
+/// The right of the status line when there are no chips: how the session stands.
+fn session_line(app: &App, theme: &Theme, area_width: u16) -> Line<'static> {
+    let note = match (&app.session_note, app.session_method) {
+        (Some(note), _) => Some(note.clone()),
+        (None, Some(method)) => Some(tr!("innlogget med {method}", method)),
+        (None, None) => None,
+    };
+    match note {
+        Some(note) if area_width > 70 && app.command_line().is_none() => {
+            Line::styled(format!("{note} "), theme.dim)
+        }
+        _ => Line::raw(""),
+    }
+}
+
+/// The left of the status line, `width` columns: the question, the command line, the
+/// search, a page being fetched, or the status.
+fn left_line(app: &App, theme: &Theme, width: usize) -> Line<'static> {
+    if let Some(pending) = app.question() {
         let question = tr!(
             " {verb} {subject}? y = ja, annen tast = nei",
             verb = capitalized(pending.action.infinitive()),
@@ -101,11 +116,7 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
             Some(Status::Info(text)) => Line::raw(truncate(&format!(" {text}"), width)),
             None => Line::raw(""),
         }
-    };
-    Paragraph::new(line).render(left_area, buf);
-    Paragraph::new(right)
-        .alignment(Alignment::Right)
-        .render(right_area, buf);
+    }
 }
 
 /// The filters that are set, as chips with the number of loaded messages each lets
