@@ -18,7 +18,7 @@ use crate::domain::{Message, MessageKind, MessageStatus, MessageSummary, Party, 
 pub const SCHEMA_VERSION: i64 = 1;
 
 /// The cache file's name in [`crate::paths::cache_dir`].
-pub const FILE_NAME: &str = "cache.sqlite3";
+const FILE_NAME: &str = "cache.sqlite3";
 
 /// What can go wrong with the cache (the app then goes on without it).
 #[derive(Debug, thiserror::Error)]

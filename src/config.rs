@@ -10,9 +10,6 @@ use url::Url;
 
 use crate::secret::Secret;
 
-/// The environment variable that overrides the API key.
-pub const API_KEY_ENV: &str = "INNBOKS_API_KEY";
-
 /// Which Altinn an environment speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -180,7 +177,7 @@ pub enum ConfigError {
 
 /// The built-in presets: `prod` and `tt02` are Altinn 3 (the platform, where Dialogporten
 /// and Correspondence live); `altinn2-prod` and `altinn2-tt02` the Altinn 2 they replaced.
-pub fn preset(name: &str) -> Option<EnvironmentFile> {
+fn preset(name: &str) -> Option<EnvironmentFile> {
     let (altinn, issuer, api) = match name {
         "prod" => (
             "https://platform.altinn.no",

@@ -19,7 +19,7 @@ pub fn config_file() -> Option<PathBuf> {
 
 /// The directory for logs: the XDG state dir (`~/.local/state/innboks`) where the platform
 /// has one, else the local data dir.
-pub fn state_dir() -> Option<PathBuf> {
+fn state_dir() -> Option<PathBuf> {
     dirs().map(|d| {
         d.state_dir()
             .map(Path::to_path_buf)

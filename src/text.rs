@@ -165,7 +165,7 @@ thread_local! {
 
 /// True while this thread converts HTML: a panic then is the converter's, caught and
 /// handled, and the panic hook must neither print it nor restore the terminal.
-pub fn converting_html() -> bool {
+fn converting_html() -> bool {
     CONVERTING_HTML.with(std::cell::Cell::get)
 }
 
@@ -246,7 +246,7 @@ pub fn safe_file_name(name: &str) -> String {
 }
 
 /// The longest file name made (bytes): file systems allow 255, and ` (12)` may be added.
-pub const MAX_FILE_NAME_BYTES: usize = 200;
+const MAX_FILE_NAME_BYTES: usize = 200;
 
 /// `name` cut to at most `max` bytes on a character boundary, keeping a short extension.
 fn shorten_file_name(name: &str, max: usize) -> String {

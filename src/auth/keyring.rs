@@ -12,7 +12,7 @@ use super::Secret;
 const SERVICE: &str = "innboks";
 
 /// How long a keyring call may take before the file is used instead.
-pub const DEADLINE: Duration = Duration::from_millis(1_000);
+const DEADLINE: Duration = Duration::from_millis(1_000);
 
 /// A call missed its deadline or found no keyring: the rest of the run uses the file.
 static UNAVAILABLE: AtomicBool = AtomicBool::new(false);

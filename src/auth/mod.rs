@@ -30,15 +30,6 @@ pub enum Session {
     },
 }
 
-impl Session {
-    /// A short description for the status bar, without secrets.
-    pub fn method_label(&self) -> &'static str {
-        match self {
-            Self::Cookie { .. } => tr!("passord"),
-            Self::Bearer { .. } => "ID-porten",
-        }
-    }
-}
 
 /// The current session, shared by the background tasks that make requests, and the
 /// refresher that keeps an ID-porten session alive. Cloning shares.

@@ -106,10 +106,10 @@ pub struct IdPortenFields {
 impl ExtraTokenFields for IdPortenFields {}
 
 /// The token response type.
-pub type IdPortenTokenResponse = StandardTokenResponse<IdPortenFields, BasicTokenType>;
+type IdPortenTokenResponse = StandardTokenResponse<IdPortenFields, BasicTokenType>;
 
 /// The `oauth2` client for a discovered provider.
-pub type OAuthClient = oauth2::Client<
+type OAuthClient = oauth2::Client<
     BasicErrorResponse,
     IdPortenTokenResponse,
     BasicTokenIntrospectionResponse,

@@ -40,7 +40,7 @@ pub struct Refresher {
 /// When to refresh a token that lives `lifetime` and expires at `expires_at`: at 75% of its
 /// life, and at least 5 seconds ahead of expiry unless that is more than half its life
 /// (short test lifetimes refresh at half-life).
-pub fn refresh_due(expires_at: SystemTime, lifetime: Duration) -> SystemTime {
+fn refresh_due(expires_at: SystemTime, lifetime: Duration) -> SystemTime {
     let early = (lifetime / 4).max(Duration::from_secs(5).min(lifetime / 2));
     expires_at.checked_sub(early).unwrap_or(expires_at)
 }
@@ -173,7 +173,7 @@ impl Refresher {
     }
 
     /// When the current access token should be refreshed.
-    pub async fn next_due(&self) -> SystemTime {
+    async fn next_due(&self) -> SystemTime {
         let tokens = self.tokens.lock().await;
         refresh_due(tokens.expires_at, tokens.lifetime)
     }

@@ -161,7 +161,7 @@ impl SessionStore {
     }
 
     /// The same store, with the refresh token in the OS keyring when one answers (`on`).
-    pub fn with_keyring(mut self, on: bool) -> Self {
+    fn with_keyring(mut self, on: bool) -> Self {
         self.keyring = on;
         self
     }

@@ -70,7 +70,7 @@ impl Lang {
 
     /// The language a POSIX locale asks for: the first set of `LC_ALL`, `LC_MESSAGES` and
     /// `LANG` decides; `en*` is English, `nn*` nynorsk, and anything else bokmål.
-    pub fn from_locale(var: impl Fn(&str) -> Option<String>) -> Lang {
+    fn from_locale(var: impl Fn(&str) -> Option<String>) -> Lang {
         let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
             .filter_map(var)

@@ -9,7 +9,7 @@ use crate::domain::{ApiError, Cursor, Inbox, Message, MessageAction, PartiesScop
 
 /// How long a preview waits for the cursor to stop before it is fetched, so holding `j`
 /// fetches only where the cursor stops.
-pub const PREVIEW_DEBOUNCE: Duration = Duration::from_millis(120);
+const PREVIEW_DEBOUNCE: Duration = Duration::from_millis(120);
 
 /// The parties the user can act for: those the cache kept first (at once, and offline),
 /// then the server's, which the cache keeps for next time.

@@ -37,7 +37,7 @@ async fn stats(State(state): State<Arc<SimState>>) -> Response {
 }
 
 /// A response with a custom reason phrase and no body.
-pub fn status_with_reason(status: StatusCode, reason: &str) -> Response {
+fn status_with_reason(status: StatusCode, reason: &str) -> Response {
     let mut response = (status, Body::empty()).into_response();
     if let Ok(phrase) = hyper::ext::ReasonPhrase::try_from(reason.to_owned()) {
         response.extensions_mut().insert(phrase);

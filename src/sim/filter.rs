@@ -23,7 +23,7 @@ pub trait Record {
 }
 
 /// The fields a filter may name (matched case-insensitively).
-pub const FIELDS: &[&str] = &[
+const FIELDS: &[&str] = &[
     "ServiceOwner",
     "Status",
     "Type",

@@ -24,7 +24,7 @@ use super::{lock, random_hex, SimState};
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// Client ids the provider knows (public native clients, loopback redirect).
-pub const CLIENTS: &[&str] = &["innboks", "innboks-demo"];
+const CLIENTS: &[&str] = &["innboks", "innboks-demo"];
 
 /// Claims of the access and id tokens the simulator issues.
 #[derive(Debug, Clone, Serialize, Deserialize)]

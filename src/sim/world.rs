@@ -765,14 +765,14 @@ impl Altinn3 {
     }
 
     /// The message key of dialog `id`.
-    pub fn key_of_dialog(&self, id: &str) -> Option<&str> {
+    fn key_of_dialog(&self, id: &str) -> Option<&str> {
         self.by_dialog
             .get(&id.to_ascii_lowercase())
             .map(String::as_str)
     }
 
     /// The message key of correspondence `id`.
-    pub fn key_of_correspondence(&self, id: &str) -> Option<&str> {
+    fn key_of_correspondence(&self, id: &str) -> Option<&str> {
         self.by_correspondence
             .get(&id.to_ascii_lowercase())
             .map(String::as_str)

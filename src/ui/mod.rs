@@ -21,7 +21,7 @@ use crate::app::{App, Overlay, Screen};
 pub use theme::Theme;
 
 /// The smallest terminal the inbox is laid out for.
-pub const MIN_SIZE: (u16, u16) = (40, 10);
+const MIN_SIZE: (u16, u16) = (40, 10);
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 

@@ -79,7 +79,7 @@ impl Theme {
     }
 
     /// No colours: only bold, reverse and underline.
-    pub fn monochrome() -> Self {
+    fn monochrome() -> Self {
         Self {
             title: Style::new().add_modifier(Modifier::BOLD),
             badge: Style::new().add_modifier(Modifier::REVERSED),

@@ -76,7 +76,7 @@ pub(super) fn fetch_unloaded(app: &mut App) -> Vec<Effect> {
 
 /// A first page from the server reconciles a cached list at least this often; a start in
 /// between asks only for what changed since the newest cached row (Altinn 3).
-pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
 
 /// The source shows a cached list (not yet synced this run) that a first page reconciled
 /// less than [`RECONCILE_EVERY`] ago: its sync may start with only what changed.
@@ -297,7 +297,7 @@ fn go_to_end_if_asked(app: &mut App) -> bool {
 }
 
 /// Incremental syncs in a row before the next refresh is a full one from the top.
-pub const FULL_SYNC_EVERY: u32 = 5;
+const FULL_SYNC_EVERY: u32 = 5;
 
 /// A refresh of source `index` from the top: on Altinn 3, with rows here and no server
 /// filter, only what changed since the newest row (one short request when nothing did);

@@ -171,7 +171,7 @@ pub struct HalProfile {
 
 /// Parses an Altinn date: with an offset, or local Norwegian time without one, with 0–7
 /// fractional digits. `None` for anything else (shown as an empty date, never a failure).
-pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+fn parse_date(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Some(dt.with_timezone(&Utc));
@@ -190,10 +190,10 @@ pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
 
 /// The longest one-line text kept from the server (subjects, names): a screen has no use
 /// for more, and search and drawing stay cheap.
-pub const MAX_LINE_CHARS: usize = 1_000;
+const MAX_LINE_CHARS: usize = 1_000;
 
 /// The largest HTML body converted to text; longer ones are cut, and say so.
-pub const MAX_BODY_BYTES: usize = 1 << 20;
+const MAX_BODY_BYTES: usize = 1 << 20;
 
 fn clean_opt(value: &Option<String>) -> Option<String> {
     value

@@ -18,10 +18,10 @@ use crate::http::{
 };
 
 /// Dialogporten's answers are at most this many items a page.
-pub const MAX_LIMIT: usize = 1000;
+const MAX_LIMIT: usize = 1000;
 
 /// Service owners one search may name (`org`, DP-limits).
-pub const MAX_ORGS: usize = 20;
+const MAX_ORGS: usize = 20;
 
 /// The Altinn 3 client. Cheap to clone.
 #[derive(Clone, Debug)]

@@ -27,10 +27,10 @@ use model::{DialogListItem, DialogTexts};
 
 /// Items in a first page, and in any page until pages answer quickly (Arbeidsflate asks
 /// for 100; a heavy search can time out in production, Altinn/dialogporten#4128).
-pub const PAGE_LIMIT: usize = 100;
+const PAGE_LIMIT: usize = 100;
 
 /// Items a page once the last one answered within [`FAST_PAGE`] (Dialogporten's most).
-pub const LARGE_PAGE_LIMIT: usize = 1000;
+const LARGE_PAGE_LIMIT: usize = 1000;
 
 /// A page that answers within this earns a larger next one.
 const FAST_PAGE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -39,7 +39,7 @@ const FAST_PAGE: std::time::Duration = std::time::Duration::from_secs(2);
 /// groups are merged, few enough that every group answers fast and 1,000 groups stay light
 /// to merge; the next pages, asked for where the list needs them, are as large as
 /// [`PAGE_LIMIT`] or, once pages answer quickly, [`LARGE_PAGE_LIMIT`].
-pub const GROUP_FIRST_PAGE_LIMIT: usize = 50;
+const GROUP_FIRST_PAGE_LIMIT: usize = 50;
 
 /// The statuses Arbeidsflate's inbox asks for (everything but drafts).
 const INBOX_STATUSES: [&str; 5] = [

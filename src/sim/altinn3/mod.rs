@@ -144,7 +144,7 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 /// Removes every `null` (Dialogporten writes none).
-pub fn without_nulls(value: Value) -> Value {
+fn without_nulls(value: Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.into_iter()

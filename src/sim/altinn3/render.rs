@@ -32,7 +32,7 @@ pub struct View<'a> {
 /// Keeps the best entry for the asked languages: the best weighted match, else `en`, then
 /// `nb` (`nb` first when a Scandinavian language was asked); all when nothing matches or
 /// nothing was asked (altinn3-api.md §2.1).
-pub fn prune<T: Clone>(entries: &[(&str, T)], languages: Option<&[String]>) -> Vec<(String, T)> {
+fn prune<T: Clone>(entries: &[(&str, T)], languages: Option<&[String]>) -> Vec<(String, T)> {
     let all = || {
         entries
             .iter()
@@ -70,7 +70,7 @@ pub fn localizations(entries: &[(&str, String)], languages: Option<&[String]>) -
 }
 
 /// A `ContentValue`.
-pub fn content_value(entries: &[(&str, String)], media: &str, view: &View<'_>) -> Value {
+fn content_value(entries: &[(&str, String)], media: &str, view: &View<'_>) -> Value {
     json!({"value": localizations(entries, view.languages), "mediaType": media})
 }
 
@@ -253,7 +253,7 @@ pub fn activity(entry: &Activity, view: &View<'_>, with_actor: bool) -> Value {
 }
 
 /// The URL of a correspondence route.
-pub fn correspondence_url(view: &View<'_>, path: &str) -> String {
+fn correspondence_url(view: &View<'_>, path: &str) -> String {
     format!(
         "{}/correspondence/api/v1/correspondence/{}{path}",
         view.base,
@@ -273,7 +273,7 @@ fn party_id<'a>(view: &View<'a>) -> &'a str {
 }
 
 /// A data element's URL in Altinn Storage (the dialog id stands for the instance's).
-pub fn storage_data_url(view: &View<'_>, element: &str) -> String {
+fn storage_data_url(view: &View<'_>, element: &str) -> String {
     format!(
         "{}/storage/api/v1/instances/{}/{}/data/{element}",
         view.base,
