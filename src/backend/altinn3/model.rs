@@ -18,7 +18,7 @@ const BODY_WIDTH: usize = 100;
 /// A localized text.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct Localization {
+pub(crate) struct Localization {
     /// The text.
     pub value: String,
     /// `nb`, `nn`, `en`, …
@@ -30,14 +30,14 @@ pub struct Localization {
 #[serde(rename_all = "camelCase", default)]
 pub struct ContentValue {
     /// The languages.
-    pub value: Vec<Localization>,
+    pub(crate) value: Vec<Localization>,
     /// `text/plain`, `text/markdown`, or a front-channel embed.
     pub media_type: String,
 }
 
 /// The best of several localizations for `languages` (best first): a match, else Bokmål,
 /// then Nynorsk, then English, then the first.
-pub fn pick<'a>(values: &'a [Localization], languages: &[&str]) -> Option<&'a str> {
+pub(crate) fn pick<'a>(values: &'a [Localization], languages: &[&str]) -> Option<&'a str> {
     languages
         .iter()
         .chain(["nb", "nn", "en"].iter())
@@ -62,7 +62,7 @@ impl ContentValue {
 /// The content of a search hit.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct ContentSummary {
+pub(crate) struct ContentSummary {
     /// Title.
     pub title: Option<ContentValue>,
     /// Summary.
@@ -74,7 +74,7 @@ pub struct ContentSummary {
 /// The end user's context: labels and their revision.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct EndUserContext {
+pub(crate) struct EndUserContext {
     /// For `If-Match`.
     pub revision: String,
     /// `Default`, `Bin`, `Archive`, `MarkedAsUnopened`, `Sent`.
@@ -102,13 +102,13 @@ pub struct DialogListItem {
     /// Due.
     pub due_at: Option<DateTime<Utc>>,
     /// Labels.
-    pub end_user_context: Option<EndUserContext>,
+    pub(crate) end_user_context: Option<EndUserContext>,
     /// Seen since the last content update (and not marked unread).
     pub is_content_seen: Option<bool>,
     /// Attachments for people.
     pub gui_attachment_count: Option<usize>,
     /// Texts (none for API-only dialogs).
-    pub content: Option<ContentSummary>,
+    pub(crate) content: Option<ContentSummary>,
 }
 
 /// A page of search hits.
@@ -206,7 +206,7 @@ impl DialogPage {
 /// An attachment's link.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct AttachmentUrl {
+pub(crate) struct AttachmentUrl {
     /// Where (or `urn:dialogporten:unauthorized|expired`).
     pub url: String,
     /// `Gui` or `Api`.
@@ -218,28 +218,28 @@ pub struct AttachmentUrl {
 /// An attachment.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct DialogAttachment {
+pub(crate) struct DialogAttachment {
     /// Id.
     pub id: String,
     /// Name to show.
-    pub display_name: Vec<Localization>,
+    pub(crate) display_name: Vec<Localization>,
     /// A logical name, not a file name: Correspondence sends none, the app adapter the
     /// data type id (`ref-data-as-pdf`).
     pub name: Option<String>,
     /// Links.
-    pub urls: Vec<AttachmentUrl>,
+    pub(crate) urls: Vec<AttachmentUrl>,
 }
 
 /// A browser action.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct GuiAction {
+pub(crate) struct GuiAction {
     /// Where it leads.
     pub url: String,
     /// `GET`, `POST`, …
     pub http_method: String,
     /// What it is called.
-    pub title: Vec<Localization>,
+    pub(crate) title: Vec<Localization>,
     /// The user may do it.
     pub is_authorized: bool,
     /// It deletes the dialog (Correspondence's purge, an app's delete).
@@ -249,7 +249,7 @@ pub struct GuiAction {
 /// An action for a program: what it is called and where to send it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct ApiAction {
+pub(crate) struct ApiAction {
     /// `read`, `write`, …
     pub action: String,
     /// Its name (`confirmCorrespondence`, `purgeCorrespondence`, …), when it has one.
@@ -257,13 +257,13 @@ pub struct ApiAction {
     /// The user may do it.
     pub is_authorized: bool,
     /// Where, by method and version.
-    pub endpoints: Vec<ApiEndpoint>,
+    pub(crate) endpoints: Vec<ApiEndpoint>,
 }
 
 /// One endpoint of an API action.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct ApiEndpoint {
+pub(crate) struct ApiEndpoint {
     /// Where (`urn:dialogporten:unauthorized` when the user may not).
     pub url: String,
     /// `GET`, `POST`, `DELETE`, …
@@ -293,7 +293,7 @@ impl Dialog {
 /// A party in a transmission or log.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct Actor {
+pub(crate) struct Actor {
     /// `ServiceOwner` or `PartyRepresentative`.
     pub actor_type: String,
     /// A name.
@@ -303,7 +303,7 @@ pub struct Actor {
 /// A transmission's content.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct TransmissionContent {
+pub(crate) struct TransmissionContent {
     /// Title.
     pub title: Option<ContentValue>,
     /// Summary.
@@ -323,13 +323,13 @@ pub struct Transmission {
     #[serde(rename = "type")]
     pub kind: String,
     /// Who.
-    pub sender: Actor,
+    pub(crate) sender: Actor,
     /// The user may read it.
     pub is_authorized: bool,
     /// Texts.
-    pub content: TransmissionContent,
+    pub(crate) content: TransmissionContent,
     /// Files.
-    pub attachments: Vec<DialogAttachment>,
+    pub(crate) attachments: Vec<DialogAttachment>,
 }
 
 /// The dialog's texts.
@@ -358,13 +358,13 @@ pub struct Dialog {
     /// The token for content, attachments and actions.
     pub dialog_token: Option<String>,
     /// Files.
-    pub attachments: Vec<DialogAttachment>,
+    pub(crate) attachments: Vec<DialogAttachment>,
     /// The conversation.
     pub transmissions: Vec<Transmission>,
     /// What a person can do in a browser.
-    pub gui_actions: Vec<GuiAction>,
+    pub(crate) gui_actions: Vec<GuiAction>,
     /// What a program can do (by name, with URL and method).
-    pub api_actions: Vec<ApiAction>,
+    pub(crate) api_actions: Vec<ApiAction>,
     /// What happened to it.
     pub activities: Vec<Activity>,
 }
@@ -379,9 +379,9 @@ pub struct Activity {
     #[serde(rename = "type")]
     pub kind: String,
     /// Who.
-    pub performed_by: Actor,
+    pub(crate) performed_by: Actor,
     /// Free text, for `Information`.
-    pub description: Vec<Localization>,
+    pub(crate) description: Vec<Localization>,
 }
 
 impl Activity {
@@ -544,7 +544,7 @@ fn file_name_for(
 impl DialogAttachment {
     /// Its URLs in the order to try them: `Gui` first (Correspondence's take the dialog
     /// token), then `Api`.
-    pub fn urls_to_try(&self) -> Vec<&AttachmentUrl> {
+    pub(crate) fn urls_to_try(&self) -> Vec<&AttachmentUrl> {
         let mut urls: Vec<&AttachmentUrl> = self.urls.iter().collect();
         urls.sort_by_key(|u| !u.consumer_type.eq_ignore_ascii_case("Gui"));
         urls
@@ -685,7 +685,7 @@ pub struct Fetched {
 
 impl Dialog {
     /// Every attachment as the dialog sends it: the dialog's, then each transmission's.
-    pub fn all_attachments(&self) -> impl Iterator<Item = &DialogAttachment> {
+    pub(crate) fn all_attachments(&self) -> impl Iterator<Item = &DialogAttachment> {
         self.attachments
             .iter()
             .chain(self.transmissions.iter().flat_map(|t| t.attachments.iter()))
@@ -810,13 +810,13 @@ impl Dialog {
 #[serde(rename_all = "camelCase", default)]
 pub struct Parties {
     /// The parties.
-    pub authorized_parties: Vec<AuthorizedParty>,
+    pub(crate) authorized_parties: Vec<AuthorizedParty>,
 }
 
 /// A party the user may act for.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct AuthorizedParty {
+pub(crate) struct AuthorizedParty {
     /// URN.
     pub party: String,
     /// Name.
@@ -830,7 +830,7 @@ pub struct AuthorizedParty {
     /// Listed only for its sub-units.
     pub has_only_access_to_sub_parties: bool,
     /// Sub-units.
-    pub sub_parties: Vec<AuthorizedParty>,
+    pub(crate) sub_parties: Vec<AuthorizedParty>,
 }
 
 impl Parties {
