@@ -182,7 +182,7 @@ fn walk_all(runtime: &tokio::runtime::Runtime, backend: &Backend, parties: &[Par
                 first_rows = Some(start.elapsed());
             }
             let done =
-                !app.inbox.sources.is_empty() && app.inbox.sources.iter().all(|s| s.loaded_once);
+                !app.inbox.sources.is_empty() && app.inbox.sources.iter().all(|s| s.has_answered());
             if done {
                 return AllWalk {
                     first_rows: first_rows.unwrap_or_default(),
@@ -340,7 +340,7 @@ fn hundred_thousand_parties(c: &mut Criterion) {
             || {
                 let mut app = app.clone();
                 app.inbox.sources[0].requests.push((u64::MAX, 0));
-                app.inbox.sources[0].loaded_once = false;
+                app.inbox.sources[0].phase = innboks::app::Phase::Unstarted;
                 app
             },
             // (The app goes back out, so criterion drops its 50,000 rows outside the time.)

@@ -83,7 +83,9 @@ fn measure(runtime: &tokio::runtime::Runtime, path: &std::path::Path, scope: Sco
     assert_eq!(app.screen, Screen::Inbox);
     drop(effects);
     // `Start` asked for the cache; answer it with what was just read.
-    let request = app.inbox.sources[0].cache_request.expect("asked the cache");
+    let request = app.inbox.sources[0]
+        .cache_request()
+        .expect("asked the cache");
     update(
         &mut app,
         Msg::CacheLoaded {

@@ -142,7 +142,7 @@ fn note_startup(times: &mut StartupTimes, app: &App) {
         if !app.inbox.messages.is_empty() {
             times.mark(phase::FIRST_INBOX_FRAME);
         }
-        if app.inbox.sources.iter().any(|s| s.loaded_once) && !app.settings.offline {
+        if app.inbox.sources.iter().any(|s| s.has_answered()) && !app.settings.offline {
             times.mark(phase::FIRST_NETWORK_PAGE);
         }
     }

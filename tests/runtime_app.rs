@@ -686,7 +686,7 @@ async fn all_reportees_merge_into_one_list_and_actions_go_to_the_right_inbox() {
     h.key(KeyCode::Enter);
     assert!(h.app.command_line().is_none());
     h.until("every inbox's first page", |app| {
-        app.inbox.sources.len() == 3 && app.inbox.sources.iter().all(|s| s.loaded_once)
+        app.inbox.sources.len() == 3 && app.inbox.sources.iter().all(|s| s.has_answered())
     })
     .await;
     let owners: std::collections::BTreeSet<String> = h
@@ -784,7 +784,7 @@ async fn unread_skatteetaten_across_all_reportees_read_saved_archived_and_the_re
     }
     h.until("every inbox filtered", |app| {
         app.inbox.sources.len() == 3
-            && app.inbox.sources.iter().all(|s| s.loaded_once)
+            && app.inbox.sources.iter().all(|s| s.has_answered())
             && !app.inbox.is_loading()
     })
     .await;
@@ -854,7 +854,7 @@ async fn unread_skatteetaten_across_all_reportees_read_saved_archived_and_the_re
     h.text("all");
     h.key(KeyCode::Enter);
     h.until("every inbox again", |app| {
-        app.inbox.sources.iter().all(|s| s.loaded_once) && !app.inbox.is_loading()
+        app.inbox.sources.iter().all(|s| s.has_answered()) && !app.inbox.is_loading()
     })
     .await;
     assert!(
@@ -956,7 +956,7 @@ async fn sync_over_the_cache(latency: Duration) {
             app.inbox
                 .sources
                 .iter()
-                .all(|s| !s.syncing && s.cache_request.is_none())
+                .all(|s| !s.is_syncing() && s.cache_request().is_none())
                 && !app.inbox.is_loading()
         })
         .await;
@@ -1072,7 +1072,7 @@ async fn the_parties_are_kept_so_the_switcher_and_the_merged_view_work_offline()
     online.key(KeyCode::Enter);
     online
         .until("every inbox's first page", |app| {
-            app.inbox.sources.len() == 3 && app.inbox.sources.iter().all(|s| s.loaded_once)
+            app.inbox.sources.len() == 3 && app.inbox.sources.iter().all(|s| s.has_answered())
         })
         .await;
     let parties = online.app.reportees.clone();
@@ -1111,7 +1111,11 @@ async fn the_parties_are_kept_so_the_switcher_and_the_merged_view_work_offline()
     offline
         .until("every inbox's cached list", |app| {
             app.inbox.sources.len() == 3
-                && app.inbox.sources.iter().all(|s| s.cache_request.is_none())
+                && app
+                    .inbox
+                    .sources
+                    .iter()
+                    .all(|s| s.cache_request().is_none())
                 && app.inbox.messages.len() >= merged.len()
         })
         .await;
@@ -1239,7 +1243,7 @@ async fn a_stored_session_opens_the_cached_inbox_before_it_is_resumed() {
     assert!(h.app.login.restoring);
     h.until("the session and the sync", |app| {
         !app.login.restoring
-            && app.inbox.sources.iter().all(|s| s.loaded_once)
+            && app.inbox.sources.iter().all(|s| s.has_answered())
             && !app.inbox.is_loading()
     })
     .await;

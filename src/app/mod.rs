@@ -21,7 +21,7 @@ use std::time::SystemTime;
 use ratatui::layout::Rect;
 
 pub use effect::Effect;
-pub use inbox::{InboxState, Merge, Source};
+pub use inbox::{CacheRead, CachedRows, HeldPage, InboxState, Merge, Phase, Source};
 pub use input::TextInput;
 pub use keymap::{Action, Keymap, Mode};
 pub use layout::PaneLayout;

@@ -175,7 +175,7 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
         app.inbox.selected, 449,
         "G lands on the last row of the whole list"
     );
-    assert!(app.inbox.sources[0].cache_request.is_none());
+    assert!(app.inbox.sources[0].cache_request().is_none());
 }
 
 /// A server page that comes while the rest of the cached list is being read waits for it:

@@ -7,8 +7,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::search::Search;
 use crate::app::{
-    Action, App, CommandLine, Effect, Focus, LoginFlow, Mode, Overlay, Screen, Status, Switcher,
-    TextInput,
+    Action, App, CommandLine, Effect, Focus, LoginFlow, Mode, Overlay, Screen, Source, Status,
+    Switcher, TextInput,
 };
 
 use super::actions::{answer, ask_or_act, save_attachments};
@@ -90,12 +90,7 @@ fn is_pane(action: Action) -> bool {
 /// `G`: the last row — or, while the rest of a cached list is still being read, the last
 /// row once it is all here (the status says so meanwhile).
 fn to_the_end(app: &mut App) -> Vec<Effect> {
-    if app
-        .inbox
-        .sources
-        .iter()
-        .any(|s| s.cached && s.cache_request.is_some())
-    {
+    if app.inbox.sources.iter().any(Source::reads_rest_of_cache) {
         app.inbox.end_asked = true;
         app.status = Some(Status::Info(
             tr!("Leser resten av listen fra hurtigbufferen – går til bunnen når den er lest …")

@@ -113,11 +113,7 @@ pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
         .sources
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| {
-            s.failed_skip
-                .filter(|skip| !s.requests.iter().any(|(_, r)| r == skip))
-                .map(|skip| (i, skip))
-        })
+        .filter_map(|(i, s)| s.retry_skip().map(|skip| (i, skip)))
         .collect();
     if failed.is_empty() && app.inbox.is_loading() {
         return effects;
@@ -127,7 +123,7 @@ pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
         app.inbox.arrivals = Some(0);
         // Every source refreshes, at most `concurrency` at once (the rest as they answer).
         for source in &mut app.inbox.sources {
-            source.refresh_pending = true;
+            source.ask_refresh();
         }
         effects.extend(fetch_unloaded(app));
     } else {

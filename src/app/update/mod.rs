@@ -150,7 +150,7 @@ pub(super) fn failure(app: &mut App, error: ApiError) -> Vec<Effect> {
 pub(super) fn login_alone_over_nothing(app: &mut App) {
     let nothing = app.inbox.messages.is_empty()
         && app.inbox.hidden.is_empty()
-        && app.inbox.sources.iter().all(|s| s.cache_request.is_none());
+        && !app.inbox.sources.iter().any(|s| s.is_reading_cache());
     if app.screen == Screen::Login && app.login.relogin && nothing {
         app.login.relogin = false;
         app.inbox = Default::default();

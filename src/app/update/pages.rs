@@ -2,7 +2,7 @@
 //! arrive (merged into the list, the cache told what changed), paging further, and failures.
 
 use crate::app::{App, Effect, Screen, Status};
-use crate::app::{InboxState, Source};
+use crate::app::{HeldPage, InboxState, Phase, Source};
 use crate::domain::MessagePage;
 use crate::domain::{ApiError, CachedList, Inbox};
 use crate::i18n::tr;
@@ -53,10 +53,7 @@ pub(super) fn fetch_unloaded(app: &mut App) -> Vec<Effect> {
         .sources
         .iter()
         .enumerate()
-        .filter(|(_, s)| {
-            s.requests.is_empty()
-                && (s.refresh_pending || !s.loaded_once && s.failed_skip.is_none() && !s.exhausted)
-        })
+        .filter(|(_, s)| s.wants_first_page())
         .map(|(i, _)| i)
         .take(room)
         .collect();
@@ -64,7 +61,7 @@ pub(super) fn fetch_unloaded(app: &mut App) -> Vec<Effect> {
         .into_iter()
         .flat_map(|index| {
             let source = &mut app.inbox.sources[index];
-            let refresh = std::mem::take(&mut source.refresh_pending);
+            let refresh = source.take_refresh();
             if refresh || recently_reconciled(source, app.now) {
                 sync_from_top(app, index)
             } else {
@@ -82,8 +79,7 @@ const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 
 /// less than [`RECONCILE_EVERY`] ago: its sync may start with only what changed.
 fn recently_reconciled(source: &Source, now: std::time::SystemTime) -> bool {
     let now = crate::domain::epoch_seconds(now);
-    source.cached
-        && !source.loaded_once
+    source.shows_only_cache()
         && source
             .reconciled_at
             .is_some_and(|at| now.saturating_sub(at) < RECONCILE_EVERY.as_secs() as i64)
@@ -96,7 +92,7 @@ fn note_answers(app: &mut App) {
     if sources.len() <= app.settings.concurrency.max(1) {
         return;
     }
-    let answered = sources.iter().filter(|s| s.loaded_once).count();
+    let answered = sources.iter().filter(|s| s.has_answered()).count();
     let all = tr!("Alle");
     let waiting = matches!(&app.status, Some(Status::Info(t)) if t.starts_with(&format!("{all}: ")) && t.ends_with('…'));
     if answered < sources.len() {
@@ -135,7 +131,7 @@ pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
         let who = app.inbox.sources[index].inbox.clone();
         if let Some(scope) = app.cache_scope(&who) {
             let request = next_request(app);
-            app.inbox.sources[index].cache_request = Some(request);
+            app.inbox.sources[index].start_cache_read(request);
             effects.push(Effect::LoadCache {
                 request,
                 scope,
@@ -143,7 +139,7 @@ pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
             });
         }
         if app.settings.offline {
-            app.inbox.sources[index].exhausted = true;
+            app.inbox.sources[index].work_offline();
         }
     }
     // (While a stored session is resumed, the pages wait for it.)
@@ -165,21 +161,19 @@ pub(super) fn cache_loaded(
         .inbox
         .sources
         .iter()
-        .position(|s| s.cache_request == Some(request))
+        .position(|s| s.cache_request() == Some(request))
     else {
         return Vec::new();
     };
     let merged = app.whose.is_all();
     let source = &mut app.inbox.sources[index];
-    if !more {
-        source.cache_request = None;
-    }
     // (A later part: the first one already drew, told and started what it had to.)
-    let later_part = source.cached;
-    let server_done = source.loaded_once && source.exhausted && !app.settings.offline;
+    let later_part = source.reads_rest_of_cache();
+    // (The server's page that waited for the last part is merged after it.)
+    let held = source.cache_part_arrived(more);
+    let server_done = matches!(source.phase, Phase::Exhausted { .. }) && !app.settings.offline;
     if app.settings.offline {
-        source.loaded_once = true;
-        source.exhausted = true;
+        source.work_offline();
     }
     if list.messages.is_empty() || server_done {
         if app.settings.offline {
@@ -191,17 +185,14 @@ pub(super) fn cache_loaded(
         }
         // (The stored session failed before the cache answered, and it had nothing.)
         super::login_alone_over_nothing(app);
-        if !more {
-            effects.extend(release_held_page(app, index));
-        }
+        effects.extend(release_held_page(app, held));
         return effects;
     }
-    let server_first = source.loaded_once && !app.settings.offline;
+    let server_first = source.has_answered() && !app.settings.offline;
     if !later_part {
         source.reconciled_at = list.reconciled_at;
     }
-    source.cached = true;
-    source.syncing = !app.settings.offline && !server_first;
+    source.cache_part_drawn();
     let source = app.inbox.sources[index].clone();
     let cached = app.inbox.merge_cached(
         list.messages,
@@ -219,7 +210,7 @@ pub(super) fn cache_loaded(
         && !app.settings.offline
         && !inbox.is_loading()
     {
-        inbox.sources[index].syncing = true;
+        inbox.sources[index].keep_syncing();
         let next = inbox.sources[index].next_skip;
         effects.extend(fetch_page(app, index, next));
     }
@@ -260,21 +251,18 @@ pub(super) fn cache_loaded(
     if app.preview && (app.detail.id.is_none() || moved) {
         effects.extend(follow_selection(app));
     }
-    if !more {
-        effects.extend(release_held_page(app, index));
-    }
+    effects.extend(release_held_page(app, held));
     effects
 }
 
-/// The server's page that waited for the rest of source `index`'s cached list, merged now.
-fn release_held_page(app: &mut App, index: usize) -> Vec<Effect> {
-    match app
-        .inbox
-        .sources
-        .get_mut(index)
-        .and_then(|s| s.held_page.take())
-    {
-        Some((request, skip, page)) => page_loaded(app, request, skip, page),
+/// The server's page that waited for the rest of a source's cached list, merged now.
+fn release_held_page(app: &mut App, held: Option<HeldPage>) -> Vec<Effect> {
+    match held {
+        Some(HeldPage {
+            request,
+            skip,
+            page,
+        }) => page_loaded(app, request, skip, page),
         None => Vec::new(),
     }
 }
@@ -282,7 +270,7 @@ fn release_held_page(app: &mut App, index: usize) -> Vec<Effect> {
 /// `G` pressed while the cached list was still being read: now that it all is, the last
 /// row. True when the cursor moved.
 fn go_to_end_if_asked(app: &mut App) -> bool {
-    let reading = app.inbox.sources.iter().any(|s| s.cache_request.is_some());
+    let reading = app.inbox.sources.iter().any(Source::is_reading_cache);
     if !app.inbox.end_asked || reading {
         return false;
     }
@@ -309,7 +297,7 @@ pub(super) fn sync_from_top(app: &mut App, index: usize) -> Vec<Effect> {
     };
     let eligible = !app.settings.capabilities.offset_paging
         && app.filters.server().is_empty()
-        && (source.loaded_once || source.cached)
+        && source.has_started()
         && source.quick_syncs < FULL_SYNC_EVERY;
     let rows = source.rows(merged);
     let newest = eligible
@@ -329,10 +317,7 @@ pub(super) fn sync_from_top(app: &mut App, index: usize) -> Vec<Effect> {
     };
     let request = next_request(app);
     let source = &mut app.inbox.sources[index];
-    source.requests.push((request, 0));
-    source.changes_request = Some(request);
-    source.started_by_changes |= !source.loaded_once;
-    source.quick_syncs += 1;
+    source.changes_asked(request);
     vec![Effect::FetchPage {
         request,
         inbox: source.inbox.clone(),
@@ -349,10 +334,7 @@ pub(super) fn fetch_page(app: &mut App, index: usize, skip: usize) -> Vec<Effect
     let Some(source) = app.inbox.sources.get_mut(index) else {
         return Vec::new();
     };
-    source.requests.push((request, skip));
-    if source.failed_skip == Some(skip) {
-        source.failed_skip = None;
-    }
+    source.page_asked(request, skip);
     let link = if skip == 0 {
         None
     } else {
@@ -391,22 +373,17 @@ fn settle_rows(app: &mut App, selected_id: Option<String>) {
 /// An incremental sync's answer: what changed is merged in place and new dialogs go on
 /// top; nothing is dropped (the page is no span of the list) and the cursor stays. More
 /// changes than a page hold: the first page again, in full.
-fn changes_loaded(app: &mut App, index: usize, page: MessagePage) -> Vec<Effect> {
+fn changes_loaded(app: &mut App, index: usize, request: u64, page: MessagePage) -> Vec<Effect> {
     let merged = app.whose.is_all();
     let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
-    let source = &mut app.inbox.sources[index];
-    source.changes_request = None;
-    source.loaded_once = true;
-    let source = source.clone();
+    let source = app.inbox.sources[index].clone();
     let who = source.inbox.clone();
     let rows = source.rows(merged);
     let too_many = page.has_more;
     let merge = app
         .inbox
         .merge_page(page.messages, rows, true, &app.filters);
-    if merge.arrived > 0 && app.inbox.sources[index].next_skip > 0 {
-        app.inbox.sources[index].next_skip += merge.arrived;
-    }
+    app.inbox.sources[index].changes_arrived(request, merge.arrived);
     report_arrivals(app, merge.arrived, true, too_many);
     settle_rows(app, selected_id);
     let mut effects = Vec::new();
@@ -444,26 +421,29 @@ pub(super) fn page_loaded(
         }
     }
     let source = &mut app.inbox.sources[index];
-    if source.cached && source.cache_request.is_some() {
+    if source.reads_rest_of_cache() {
         // The rest of the cached list is still being read: the page waits for it, so it is
         // compared with all of it (not counted as new where it only reaches past the part
         // drawn first).
-        source.held_page = Some((request, skip, page));
+        source.hold_page(HeldPage {
+            request,
+            skip,
+            page,
+        });
         return Vec::new();
     }
-    if source.changes_request == Some(request) {
-        source.requests.retain(|(r, _)| *r != request);
-        return changes_loaded(app, index, page);
+    if source.is_changes_answer(request) {
+        return changes_loaded(app, index, request, page);
     }
     let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
     let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
     let first_page = !app.inbox.loaded_once;
     let unfiltered = app.filters.server().is_empty();
     let source = &mut app.inbox.sources[index];
-    source.requests.retain(|(r, _)| *r != request);
+    source.answered(request);
     // A page from the top over rows already here (a refresh, or the sync over the cache)
     // updates them in place and puts new ones on top.
-    let from_top_again = skip == 0 && (source.loaded_once || source.cached);
+    let from_top_again = skip == 0 && source.has_started();
     let who = source.inbox.clone();
     let merged = app.whose.is_all();
     let source = app.inbox.sources[index].clone();
@@ -483,10 +463,6 @@ pub(super) fn page_loaded(
         .inbox
         .merge_page(messages, rows, from_top_again, &app.filters);
     let source = &mut app.inbox.sources[index];
-    if skip == 0 {
-        // The paging cursor starts here: rows below it are confirmed as pages come.
-        source.started_by_changes = false;
-    }
     source.lower_floor(skip, from_top_again, oldest);
     source.page_arrived(
         skip,
@@ -496,12 +472,8 @@ pub(super) fn page_loaded(
         from_top_again,
         merge.arrived,
     );
-    source.loaded_once = true;
     // The sync over the cache goes on while a page brings nothing the cache already had.
-    let sync_more = source.syncing && merge.unchanged == 0 && has_more;
-    if !sync_more {
-        source.syncing = false;
-    }
+    let sync_more = source.sync_goes_on(merge.unchanged, has_more);
     report_arrivals(app, merge.arrived, from_top_again, sync_more);
     app.inbox.loaded_once = true;
     if limit_reached {
@@ -595,7 +567,7 @@ pub(super) fn next_source(app: &App) -> Option<usize> {
         .sources
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.loaded_once && !s.exhausted);
+        .filter(|(_, s)| s.is_paging());
     if inbox.sources.len() == 1 {
         return candidates.map(|(i, _)| i).next();
     }
@@ -608,8 +580,8 @@ pub(super) fn maybe_fetch_more(app: &mut App) -> Vec<Effect> {
     // Over a cached list, the rows the server has confirmed end where its pages end.
     // (A cached list whose sync started with only what changed, within the reconcile
     // window, is taken as it is until the user nears its end.)
-    let trusted = inbox.sources.len() == 1 && inbox.sources[0].started_by_changes;
-    let mut confirmed = if inbox.sources.iter().any(|s| s.cached) && !trusted {
+    let trusted = inbox.sources.len() == 1 && inbox.sources[0].takes_cache_as_is();
+    let mut confirmed = if inbox.sources.iter().any(Source::has_unconfirmed_rows) && !trusted {
         let pages: usize = inbox.sources.iter().map(|s| s.next_skip).sum();
         pages.min(inbox.messages.len())
     } else {
@@ -658,7 +630,7 @@ pub(super) fn fetch_ahead(app: &mut App, index: usize, want: usize) -> Vec<Effec
     let Some(source) = app.inbox.sources.get(index) else {
         return Vec::new();
     };
-    if source.exhausted || (!source.loaded_once && !source.cached) {
+    if !source.can_page() {
         return Vec::new();
     }
     let want = if source.next_link.is_some() {
@@ -701,8 +673,7 @@ pub(super) fn page_failed(
     else {
         return Vec::new();
     };
-    source.requests.retain(|(r, _)| *r != request);
-    source.failed_skip = Some(source.failed_skip.map_or(skip, |f| f.min(skip)));
+    source.page_failed(request, skip);
     let who = source.inbox.clone();
     app.inbox.arrivals = None;
     // A 401 on the list itself means the cookie session is no good any more.
