@@ -30,7 +30,6 @@ pub enum Session {
     },
 }
 
-
 /// The current session, shared by the background tasks that make requests, and the
 /// refresher that keeps an ID-porten session alive. Cloning shares.
 #[derive(Clone, Debug, Default)]

@@ -335,7 +335,7 @@ fn expired_dialog(sim: &Simulator) -> String {
         .expect("an expired dialog")
 }
 
-mod dialogs;
 mod correspondence;
+mod dialogs;
 mod refusals;
 mod shapes;

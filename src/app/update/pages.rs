@@ -221,24 +221,8 @@ pub(super) fn cache_loaded(
         // Tell how many new ones the sync finds.
         inbox.arrivals.get_or_insert(0);
     }
-    if later_part {
-        // The status said what it had to with the first part.
-    } else if server_first {
-        // The server's rows the cache did not have are the new ones.
-        app.status = Some(Status::Info(arrivals_note(cached.new_on_server)));
-    } else if let Some(synced) = list
-        .synced_at
-        .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
-    {
-        let when = crate::text::date_time_text(synced);
-        app.status = Some(Status::Info(if app.settings.offline {
-            tr!(
-                "Frakoblet: viser hurtigbufferen fra {when}. Ingenting hentes eller sendes.",
-                when
-            )
-        } else {
-            tr!("Viser hurtigbufferen fra {when} – henter det nye …", when)
-        }));
+    if !later_part {
+        say_cached_list(app, server_first, cached.new_on_server, list.synced_at);
     }
     resort(app);
     if first {
@@ -253,6 +237,32 @@ pub(super) fn cache_loaded(
     }
     effects.extend(release_held_page(app, held));
     effects
+}
+
+/// What the status line says when a cached list's first part is drawn: the new rows the
+/// server had first, or from when the cache is (and, online, that the sync goes on).
+fn say_cached_list(
+    app: &mut App,
+    server_first: bool,
+    new_on_server: usize,
+    synced_at: Option<i64>,
+) {
+    if server_first {
+        // The server's rows the cache did not have are the new ones.
+        app.status = Some(Status::Info(arrivals_note(new_on_server)));
+    } else if let Some(synced) =
+        synced_at.and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
+    {
+        let when = crate::text::date_time_text(synced);
+        app.status = Some(Status::Info(if app.settings.offline {
+            tr!(
+                "Frakoblet: viser hurtigbufferen fra {when}. Ingenting hentes eller sendes.",
+                when
+            )
+        } else {
+            tr!("Viser hurtigbufferen fra {when} – henter det nye …", when)
+        }));
+    }
 }
 
 /// The server's page that waited for the rest of a source's cached list, merged now.
@@ -415,11 +425,7 @@ pub(super) fn page_loaded(
     let Some(index) = app.inbox.source_of(request) else {
         return Vec::new();
     };
-    for message in &page.messages {
-        if !app.known_senders.contains(&message.service_owner) {
-            app.known_senders.insert(message.service_owner.clone());
-        }
-    }
+    note_senders(app, &page);
     let source = &mut app.inbox.sources[index];
     if source.reads_rest_of_cache() {
         // The rest of the cached list is still being read: the page waits for it, so it is
@@ -486,21 +492,15 @@ pub(super) fn page_loaded(
     // several inboxes), unless the user has moved.
     let top = first_page || (at_top && !from_top_again);
     settle_rows(app, if top { None } else { selected_id });
-    let mut effects = Vec::new();
-    if let Some(scope) = app.cache_scope(&who) {
-        if skip == 0 && unfiltered {
-            // A first page, whole: what changed elsewhere at the top is reconciled.
-            effects.push(Effect::MarkReconciled {
-                scope: scope.clone(),
-            });
-        }
-        effects.push(Effect::WriteCache {
-            scope,
-            upsert: merge.upsert,
-            remove: if unfiltered { removed } else { Vec::new() },
-            complete: (unfiltered && !has_more && (skip == 0 || !from_top_again)).then_some(true),
-        });
-    }
+    let complete = unfiltered && !has_more && (skip == 0 || !from_top_again);
+    let written = PageWrite {
+        upsert: merge.upsert,
+        removed,
+        reconciles: skip == 0 && unfiltered,
+        unfiltered,
+        complete,
+    };
+    let mut effects = cache_page(app, &who, written);
     if sync_more {
         let want = app.settings.concurrency;
         effects.extend(fetch_ahead(app, index, want));
@@ -511,6 +511,54 @@ pub(super) fn page_loaded(
         effects.extend(follow_selection(app));
     }
     effects.extend(maybe_fetch_more(app));
+    effects
+}
+
+/// Every sender a page shows, in Altinn's spelling (for `:sender`).
+fn note_senders(app: &mut App, page: &MessagePage) {
+    for message in &page.messages {
+        if !app.known_senders.contains(&message.service_owner) {
+            app.known_senders.insert(message.service_owner.clone());
+        }
+    }
+}
+
+/// What a page leaves in the cache.
+struct PageWrite {
+    /// Its rows, new or changed.
+    upsert: Vec<crate::domain::MessageSummary>,
+    /// The rows the server no longer lists.
+    removed: Vec<String>,
+    /// A first page, whole: what changed elsewhere at the top is reconciled.
+    reconciles: bool,
+    /// Asked without server filters: rows missing from it are gone (with a filter they may
+    /// only no longer match it).
+    unfiltered: bool,
+    /// The last page of the whole list.
+    complete: bool,
+}
+
+/// The cache follows a page of `who`'s inbox (when the cache is used).
+fn cache_page(app: &App, who: &Inbox, written: PageWrite) -> Vec<Effect> {
+    let Some(scope) = app.cache_scope(who) else {
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    if written.reconciles {
+        effects.push(Effect::MarkReconciled {
+            scope: scope.clone(),
+        });
+    }
+    effects.push(Effect::WriteCache {
+        scope,
+        upsert: written.upsert,
+        remove: if written.unfiltered {
+            written.removed
+        } else {
+            Vec::new()
+        },
+        complete: written.complete.then_some(true),
+    });
     effects
 }
 

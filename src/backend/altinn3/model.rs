@@ -519,11 +519,7 @@ fn extension_for(media_type: &str) -> Option<&'static str> {
 
 /// A file name for an attachment: its display name (else its logical name), with the
 /// extension its media type has when the name does not end in it already.
-fn file_name_for(
-    display: Option<&str>,
-    name: Option<&str>,
-    media_type: Option<&str>,
-) -> String {
+fn file_name_for(display: Option<&str>, name: Option<&str>, media_type: Option<&str>) -> String {
     let base = display
         .filter(|d| !d.trim().is_empty())
         .or(name)
