@@ -153,8 +153,9 @@ pub enum CacheRead {
     Rest {
         /// The cache read's request id.
         request: u64,
-        /// The server's page that came meanwhile, merged when the last part is here.
-        held_page: Option<HeldPage>,
+        /// The server's pages that came meanwhile, merged when the last part is here (`G`
+        /// may have asked for several).
+        held_pages: Vec<HeldPage>,
     },
 }
 
@@ -309,14 +310,17 @@ impl Source {
     }
 
     /// A part of the cached list arrived (`more`: others follow). The last one ends the
-    /// read, and gives back the server page that waited for it.
-    pub fn cache_part_arrived(&mut self, more: bool) -> Option<HeldPage> {
+    /// read, and gives back the server pages that waited for it, from the top down.
+    pub fn cache_part_arrived(&mut self, more: bool) -> Vec<HeldPage> {
         if more {
-            return None;
+            return Vec::new();
         }
         match std::mem::take(&mut self.cache_read) {
-            CacheRead::Rest { held_page, .. } => held_page,
-            CacheRead::Idle | CacheRead::Head { .. } => None,
+            CacheRead::Rest { mut held_pages, .. } => {
+                held_pages.sort_by_key(|held| held.skip);
+                held_pages
+            }
+            CacheRead::Idle | CacheRead::Head { .. } => Vec::new(),
         }
     }
 
@@ -341,7 +345,7 @@ impl Source {
         if let CacheRead::Head { request } = self.cache_read {
             self.cache_read = CacheRead::Rest {
                 request,
-                held_page: None,
+                held_pages: Vec::new(),
             };
         }
     }
@@ -354,11 +358,11 @@ impl Source {
         }
     }
 
-    /// A server page came while the rest of the cached list is read: it waits for it.
-    /// (Another that comes meanwhile takes its place.)
+    /// A server page came while the rest of the cached list is read: it waits for it,
+    /// beside any other that came meanwhile.
     pub fn hold_page(&mut self, held: HeldPage) {
-        if let CacheRead::Rest { held_page, .. } = &mut self.cache_read {
-            *held_page = Some(held);
+        if let CacheRead::Rest { held_pages, .. } = &mut self.cache_read {
+            held_pages.push(held);
         }
     }
 
@@ -1206,16 +1210,16 @@ mod phase_tests {
     fn the_first_cached_rows_drawn_make_an_unstarted_source_cached() {
         let mut source = in_phase(Phase::Unstarted);
         source.start_cache_read(7);
-        assert_eq!(source.cache_part_arrived(true), None);
+        assert_eq!(source.cache_part_arrived(true), []);
         source.cache_part_drawn();
         assert_eq!(source.phase, Phase::Cached { by_changes: false });
-        assert!(matches!(
+        assert_eq!(
             source.cache_read,
             CacheRead::Rest {
                 request: 7,
-                held_page: None
+                held_pages: Vec::new()
             }
-        ));
+        );
         assert!(source.is_syncing() && source.can_page() && !source.has_answered());
         assert!(source.has_started() && source.shows_only_cache());
         assert_invariants(&source);
@@ -1226,20 +1230,18 @@ mod phase_tests {
         let mut source = in_phase(Phase::Cached { by_changes: true });
         source.cache_read = CacheRead::Rest {
             request: 7,
-            held_page: Some(held(3)),
+            held_pages: vec![held(3)],
         };
         source.requests = vec![(3, 0)];
         source.changes_request = Some(3);
-        assert_eq!(source.cache_part_arrived(true), None);
+        assert_eq!(source.cache_part_arrived(true), []);
         source.cache_part_drawn();
         assert_eq!(source.phase, Phase::Cached { by_changes: true });
-        assert!(matches!(
-            source.cache_read,
-            CacheRead::Rest {
-                held_page: Some(HeldPage { request: 3, .. }),
-                ..
-            }
-        ));
+        let CacheRead::Rest { held_pages, .. } = &source.cache_read else {
+            panic!("still reading: {:?}", source.cache_read);
+        };
+        let held: Vec<u64> = held_pages.iter().map(|page| page.request).collect();
+        assert_eq!(held, [3], "the held page stays");
         assert_invariants(&source);
     }
 
@@ -1248,11 +1250,11 @@ mod phase_tests {
         let mut source = in_phase(Phase::Cached { by_changes: false });
         source.cache_read = CacheRead::Rest {
             request: 7,
-            held_page: None,
+            held_pages: Vec::new(),
         };
         source.requests = vec![(3, 0)];
         source.hold_page(held(3));
-        assert_eq!(source.cache_part_arrived(false), Some(held(3)));
+        assert_eq!(source.cache_part_arrived(false), [held(3)]);
         assert_eq!(source.cache_read, CacheRead::Idle);
         assert_eq!(source.cache_request(), None);
         assert_eq!(source.phase, Phase::Cached { by_changes: false });
@@ -1266,7 +1268,7 @@ mod phase_tests {
         source.start_cache_read(7);
         source.hold_page(held(3));
         assert_eq!(source.cache_read, CacheRead::Head { request: 7 });
-        assert_eq!(source.cache_part_arrived(false), None);
+        assert_eq!(source.cache_part_arrived(false), []);
         assert_invariants(&source);
     }
 

@@ -346,6 +346,6 @@ async fn sync_over_the_cache(latency: Duration) {
     assert_eq!(&ids[..top.len()], &top[..]);
 }
 
+mod cache;
 mod login;
 mod mail;
-mod cache;

@@ -350,3 +350,94 @@ fn a_start_over_a_recently_reconciled_cache_asks_only_for_what_changed() {
         "{effects:?}"
     );
 }
+
+/// Several server pages that come while the rest of the cached list is read (`G` asked for
+/// them) all wait for it, and each is merged when it is here: none is left owed, so the list
+/// does not say it is loading for ever and `r` still works.
+#[test]
+fn every_page_that_comes_while_the_cache_is_read_is_merged_after_it() {
+    use innboks::domain::CachedList;
+    let mut app = App::new(innboks::app::Settings::new("test"));
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    app.settings.cache_enabled = true;
+    app.user_key = Some("u".into());
+    app.settings.idporten_configured = true;
+    let effects = update(&mut app, Msg::Start);
+    let cache = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadCache { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the cache asked");
+    let part = |range: std::ops::Range<usize>| CachedList {
+        messages: range.map(summary).collect(),
+        complete: true,
+        synced_at: Some(1_764_000_000),
+        reconciled_at: None,
+    };
+    update(
+        &mut app,
+        Msg::CacheLoaded {
+            request: cache,
+            list: part(0..20),
+            more: true,
+        },
+    );
+    let mut asked: Vec<(u64, usize)> = Vec::new();
+    let effects = update(
+        &mut app,
+        Msg::SessionRestored {
+            method: innboks::domain::LoginMethod::IdPortenDevice,
+        },
+    );
+    asked.extend(page_request(&effects));
+    let effects = update(&mut app, key(KeyCode::Char('G')));
+    asked.extend(effects.iter().filter_map(|e| match e {
+        Effect::FetchPage { request, skip, .. } => Some((*request, *skip)),
+        _ => None,
+    }));
+    assert!(asked.len() > 1, "G asks for more pages: {asked:?}");
+    for (request, skip) in &asked {
+        update(
+            &mut app,
+            Msg::PageLoaded {
+                request: *request,
+                skip: *skip,
+                page: page(*skip..*skip + 50, true),
+            },
+        );
+    }
+    let effects = update(
+        &mut app,
+        Msg::CacheLoaded {
+            request: cache,
+            list: part(20..120),
+            more: false,
+        },
+    );
+    let last = asked.iter().map(|(_, skip)| skip + 50).max().unwrap_or(0);
+    assert!(
+        app.inbox.messages.len() >= last,
+        "every page merged: {} rows, pages to {last}",
+        app.inbox.messages.len()
+    );
+    let owed: Vec<_> = app.inbox.sources[0].requests.clone();
+    let asked_now: Vec<u64> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FetchPage { request, .. } => Some(*request),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        owed.iter().all(|(request, _)| asked_now.contains(request)),
+        "no page of those that came is still owed: {owed:?}"
+    );
+}

@@ -185,7 +185,7 @@ pub(super) fn cache_loaded(
         }
         // (The stored session failed before the cache answered, and it had nothing.)
         super::login_alone_over_nothing(app);
-        effects.extend(release_held_page(app, held));
+        effects.extend(release_held_pages(app, held));
         return effects;
     }
     let server_first = source.has_answered() && !app.settings.offline;
@@ -235,7 +235,7 @@ pub(super) fn cache_loaded(
     if app.preview && (app.detail.id.is_none() || moved) {
         effects.extend(follow_selection(app));
     }
-    effects.extend(release_held_page(app, held));
+    effects.extend(release_held_pages(app, held));
     effects
 }
 
@@ -265,16 +265,11 @@ fn say_cached_list(
     }
 }
 
-/// The server's page that waited for the rest of a source's cached list, merged now.
-fn release_held_page(app: &mut App, held: Option<HeldPage>) -> Vec<Effect> {
-    match held {
-        Some(HeldPage {
-            request,
-            skip,
-            page,
-        }) => page_loaded(app, request, skip, page),
-        None => Vec::new(),
-    }
+/// The server's pages that waited for the rest of a source's cached list, merged now.
+fn release_held_pages(app: &mut App, held: Vec<HeldPage>) -> Vec<Effect> {
+    held.into_iter()
+        .flat_map(|held| page_loaded(app, held.request, held.skip, held.page))
+        .collect()
 }
 
 /// `G` pressed while the cached list was still being read: now that it all is, the last
