@@ -64,8 +64,9 @@ pub struct Verb {
     pub needs: Needs,
     /// In the trash bin it means another verb (delete there is for good).
     pub in_trash: Option<MessageAction>,
-    /// It is done only in the trash bin; outside it, this is said.
-    pub trash_only: Option<&'static str>,
+    /// It is done only in these folders; elsewhere, this is said (purge outside the trash
+    /// bin, restore in the inbox).
+    pub only_in: Option<(&'static [Folder], &'static str)>,
     /// It is done only to the messages that want it.
     pub wanted: Option<Wanted>,
     /// What it does to the row in the list.
@@ -183,7 +184,7 @@ impl Verb {
             asks: Asks::Never,
             needs: Needs::Nothing,
             in_trash: None,
-            trash_only: None,
+            only_in: None,
             wanted: None,
             then: Then::Leaves,
         }
@@ -277,6 +278,10 @@ impl Verb {
             done: tr!("Gjenopprettet: meldingen er tilbake i innboksen."),
             done_short: tr!("tilbake i innboksen"),
             needs: Needs::Altinn3,
+            only_in: Some((
+                &[Folder::Archive, Folder::Trash],
+                tr!("Meldingen er allerede i innboksen: u henter tilbake fra arkivet og papirkurven."),
+            )),
             ..Verb::plain(MessageAction::Restore)
         }
     }
@@ -315,16 +320,18 @@ impl Verb {
             done_short: tr!("slettet for godt"),
             asks: Asks::Always,
             needs: Needs::Altinn3,
-            trash_only: Some(tr!(
-                "Bare meldinger i papirkurven kan slettes for godt: slett den først (d)."
+            only_in: Some((
+                &[Folder::Trash],
+                tr!("Bare meldinger i papirkurven kan slettes for godt: slett den først (d)."),
             )),
             ..Verb::plain(MessageAction::Purge)
         }
     }
 
-    /// Whether it is done only where the folder shown is the trash bin.
+    /// What is said where it is not done: outside the folders it is done in.
     pub fn refused_in(&self, folder: Folder) -> Option<&'static str> {
-        self.trash_only.filter(|_| folder != Folder::Trash)
+        let (folders, said) = self.only_in?;
+        (!folders.contains(&folder)).then_some(said)
     }
 }
 

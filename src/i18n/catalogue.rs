@@ -743,4 +743,5 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["Melding", "Melding", "Message"],
     ["melding", "melding", "message"],
     ["Ingen innlogging på høyt nivå; økten du har, gjelder fortsatt.", "Inga innlogging på høgt nivå; økta du har, gjeld framleis.", "No login at the high level; the session you have still holds."],
+    ["Meldingen er allerede i innboksen: u henter tilbake fra arkivet og papirkurven.", "Meldinga er allereie i innboksen: u hentar tilbake frå arkivet og papirkorga.", "The message is in the inbox already: u brings back from the archive and the trash bin."],
 ];

@@ -214,6 +214,17 @@ fn restore_and_mark_unread_act_on_altinn3_and_are_explained_on_altinn2() {
         ),
         "{effects:?}"
     );
+    // In the inbox there is nothing to bring back: it is said, and the row stays.
+    let rows = app.inbox.messages.len();
+    assert!(update(&mut app, key(KeyCode::Char('u'))).is_empty());
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("allerede i innboksen")),
+        "{:?}",
+        app.status
+    );
+    assert_eq!(app.inbox.messages.len(), rows);
+    // From the trash bin (rows shown there), `u` and `:restore` bring it back.
+    app.folder = innboks::domain::Folder::Trash;
     let effects = update(&mut app, key(KeyCode::Char('u')));
     assert!(matches!(
         effects.as_slice(),
