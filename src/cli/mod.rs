@@ -298,6 +298,17 @@ pub enum LoginMethodArg {
     Password,
 }
 
+impl LoginMethodArg {
+    /// The method it names: the same enum the login screen and the session file use.
+    pub fn method(self) -> crate::domain::LoginMethod {
+        match self {
+            LoginMethodArg::Browser => crate::domain::LoginMethod::IdPortenBrowser,
+            LoginMethodArg::Device => crate::domain::LoginMethod::IdPortenDevice,
+            LoginMethodArg::Password => crate::domain::LoginMethod::Password,
+        }
+    }
+}
+
 /// The messages a verb (`archive`, `mark-read`, …) is done to.
 #[derive(Debug, Args)]
 pub struct Targets {

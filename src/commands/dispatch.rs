@@ -68,7 +68,7 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
             let port = context.loopback_port();
             Ok(super::login(
                 &environment,
-                method,
+                method.method(),
                 no_browser,
                 username,
                 port,

@@ -14,7 +14,6 @@ use crate::auth::refresh::{stored_session, Refresher};
 use crate::auth::store::SessionStore;
 use crate::auth::{device, SessionHandle};
 use crate::backend::altinn2::Client;
-use crate::cli::LoginMethodArg;
 use crate::config::Environment;
 use crate::domain::LoginMethod;
 use crate::secret::Secret;
@@ -22,13 +21,13 @@ use crate::secret::Secret;
 /// `innboks login`.
 pub async fn login(
     environment: &Environment,
-    method: LoginMethodArg,
+    method: LoginMethod,
     no_browser: bool,
     username: Option<String>,
     loopback_port: u16,
     acr: &str,
 ) -> ExitCode {
-    if method == LoginMethodArg::Password {
+    if method == LoginMethod::Password {
         return password_login(environment, username).await;
     }
     let provider = match discover(environment).await {
@@ -36,8 +35,8 @@ pub async fn login(
         Err(error) => return fail(&error, EXIT_NETWORK),
     };
     let result = match method {
-        LoginMethodArg::Device => device_login(&provider, &environment.scopes, acr).await,
-        _ => {
+        LoginMethod::IdPortenDevice => device_login(&provider, &environment.scopes, acr).await,
+        LoginMethod::IdPortenBrowser | LoginMethod::Password => {
             browser_login(
                 &provider,
                 no_browser,
