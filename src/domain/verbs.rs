@@ -3,9 +3,11 @@
 //! and what it does to the list. The keymap, the `:` parser and its help, the CLI's
 //! subcommands and the bulk path are all made from [`MessageAction::verb`].
 //!
-//! Adding a verb: a variant here with its row (and in [`MessageAction::ALL`]), an arm in
-//! each backend's `act` (a backend that cannot do it says `Unsupported`), and the catalogue
-//! rows for its texts. Nothing else names a verb.
+//! Adding a verb: a variant here with its row (and its place in [`MessageAction::ALL`]:
+//! the test below fails to build until it has one), an arm in each backend's `act` (a
+//! backend that cannot do it says `Unsupported`), and the catalogue rows for its texts. No
+//! other code decides by a verb's name what it does; the inbox names one, mark read, only to
+//! read by fetching, as Altinn does.
 
 use super::{Folder, MessageSummary};
 use crate::i18n::tr;
@@ -338,6 +340,27 @@ impl Verb {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A verb's place in [`MessageAction::ALL`]; a new variant fails to build here until
+    /// it is given one.
+    fn place(action: MessageAction) -> usize {
+        match action {
+            MessageAction::MarkRead => 0,
+            MessageAction::Archive => 1,
+            MessageAction::Delete => 2,
+            MessageAction::Confirm => 3,
+            MessageAction::Restore => 4,
+            MessageAction::MarkUnread => 5,
+            MessageAction::Purge => 6,
+        }
+    }
+
+    #[test]
+    fn all_holds_every_verb_once() {
+        for (i, action) in MessageAction::ALL.into_iter().enumerate() {
+            assert_eq!(place(action), i, "{action:?}");
+        }
+    }
 
     #[test]
     fn every_name_is_said_once() {
