@@ -12,6 +12,7 @@ pub mod msg;
 pub mod overlay;
 pub mod search;
 pub mod settings;
+pub mod source;
 pub mod update;
 
 use crate::i18n::tr;
@@ -21,7 +22,7 @@ use std::time::SystemTime;
 use ratatui::layout::Rect;
 
 pub use effect::Effect;
-pub use inbox::{CacheRead, CachedRows, HeldPage, InboxState, Merge, Phase, Source};
+pub use inbox::{InboxState, Merge};
 pub use input::TextInput;
 pub use keymap::{Action, Keymap, Mode};
 pub use layout::PaneLayout;
@@ -29,6 +30,7 @@ pub use login::{BrowserView, DeviceView, LoginField, LoginFlow, LoginMethod, Log
 pub use msg::Msg;
 pub use overlay::{CommandLine, Overlay, PendingAction, Switcher, SwitcherEntry};
 pub use settings::Settings;
+pub use source::{CacheRead, CachedRows, HeldPage, Phase, Rows, Source};
 
 use crate::domain::{Inbox, Message, MessageSummary, PartiesScope, Party, Scope};
 

@@ -182,40 +182,7 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
 /// rows the cache had further down are not counted as new.
 #[test]
 fn a_server_page_waits_for_the_rest_of_the_cached_list() {
-    use innboks::domain::CachedList;
-    let mut app = App::new(innboks::app::Settings::new("test"));
-    update(
-        &mut app,
-        Msg::Resize {
-            width: 100,
-            height: 30,
-        },
-    );
-    app.settings.cache_enabled = true;
-    app.user_key = Some("u".into());
-    app.settings.idporten_configured = true;
-    let effects = update(&mut app, Msg::Start);
-    let cache = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadCache { request, .. } => Some(*request),
-            _ => None,
-        })
-        .expect("the cache asked");
-    let part = |range: std::ops::Range<usize>| CachedList {
-        messages: range.map(summary).collect(),
-        complete: true,
-        synced_at: Some(1_764_000_000),
-        reconciled_at: None,
-    };
-    update(
-        &mut app,
-        Msg::CacheLoaded {
-            request: cache,
-            list: part(0..20),
-            more: true,
-        },
-    );
+    let (mut app, cache) = reading_the_cache(0..20);
     let effects = update(
         &mut app,
         Msg::SessionRestored {
@@ -237,7 +204,7 @@ fn a_server_page_waits_for_the_rest_of_the_cached_list() {
         &mut app,
         Msg::CacheLoaded {
             request: cache,
-            list: part(20..120),
+            list: cached(20..120),
             more: false,
         },
     );
@@ -356,40 +323,7 @@ fn a_start_over_a_recently_reconciled_cache_asks_only_for_what_changed() {
 /// does not say it is loading for ever and `r` still works.
 #[test]
 fn every_page_that_comes_while_the_cache_is_read_is_merged_after_it() {
-    use innboks::domain::CachedList;
-    let mut app = App::new(innboks::app::Settings::new("test"));
-    update(
-        &mut app,
-        Msg::Resize {
-            width: 100,
-            height: 30,
-        },
-    );
-    app.settings.cache_enabled = true;
-    app.user_key = Some("u".into());
-    app.settings.idporten_configured = true;
-    let effects = update(&mut app, Msg::Start);
-    let cache = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadCache { request, .. } => Some(*request),
-            _ => None,
-        })
-        .expect("the cache asked");
-    let part = |range: std::ops::Range<usize>| CachedList {
-        messages: range.map(summary).collect(),
-        complete: true,
-        synced_at: Some(1_764_000_000),
-        reconciled_at: None,
-    };
-    update(
-        &mut app,
-        Msg::CacheLoaded {
-            request: cache,
-            list: part(0..20),
-            more: true,
-        },
-    );
+    let (mut app, cache) = reading_the_cache(0..20);
     let mut asked: Vec<(u64, usize)> = Vec::new();
     let effects = update(
         &mut app,
@@ -418,7 +352,7 @@ fn every_page_that_comes_while_the_cache_is_read_is_merged_after_it() {
         &mut app,
         Msg::CacheLoaded {
             request: cache,
-            list: part(20..120),
+            list: cached(20..120),
             more: false,
         },
     );
@@ -440,4 +374,47 @@ fn every_page_that_comes_while_the_cache_is_read_is_merged_after_it() {
         owed.iter().all(|(request, _)| asked_now.contains(request)),
         "no page of those that came is still owed: {owed:?}"
     );
+}
+
+/// Rows `range` as a part of the cached list.
+fn cached(range: std::ops::Range<usize>) -> innboks::domain::CachedList {
+    innboks::domain::CachedList {
+        messages: range.map(summary).collect(),
+        complete: true,
+        synced_at: Some(1_764_000_000),
+        reconciled_at: None,
+    }
+}
+
+/// A start with a stored user and a cache: its first part (`first`) is drawn and more
+/// parts are to come. Returns the app and the cache read's request.
+fn reading_the_cache(first: std::ops::Range<usize>) -> (App, u64) {
+    let mut app = App::new(innboks::app::Settings::new("test"));
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    app.settings.cache_enabled = true;
+    app.user_key = Some("u".into());
+    app.settings.idporten_configured = true;
+    let effects = update(&mut app, Msg::Start);
+    let cache = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadCache { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the cache asked");
+    update(
+        &mut app,
+        Msg::CacheLoaded {
+            request: cache,
+            list: cached(first),
+            more: true,
+        },
+    );
+    (app, cache)
 }
