@@ -10,6 +10,7 @@ pub mod layout;
 pub mod login;
 pub mod msg;
 pub mod overlay;
+pub mod parties;
 pub mod search;
 pub mod settings;
 pub mod source;
@@ -29,10 +30,11 @@ pub use layout::PaneLayout;
 pub use login::{BrowserView, DeviceView, LoginField, LoginFlow, LoginMethod, LoginState};
 pub use msg::Msg;
 pub use overlay::{CommandLine, Overlay, PendingAction, Switcher, SwitcherEntry};
+pub use parties::Parties;
 pub use settings::Settings;
 pub use source::{CacheRead, CachedRows, HeldPage, Phase, Rows, Source};
 
-use crate::domain::{Inbox, Message, MessageSummary, PartiesScope, Party, Scope};
+use crate::domain::{Inbox, Message, MessageSummary, PartiesScope, Scope};
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,19 +133,10 @@ pub struct App {
     pub now: SystemTime,
     /// The ID-porten session's state for the status bar.
     pub session_note: Option<String>,
-    /// The parties the user can act for, once fetched.
-    pub reportees: Vec<Party>,
-    /// Each party's search text in lower case (name, org. number, an Altinn 2 id), made
-    /// once when the parties arrive, so a keystroke in the switcher over 100,000 parties
-    /// lowercases nothing ([`App::set_reportees`]).
-    pub reportee_keys: Vec<String>,
-    /// Each party's place in `reportees` by id ([`App::set_reportees`]): the merged view
-    /// names the owner of every row drawn.
-    pub reportee_index: HashMap<String, usize>,
+    /// The parties the user can act for, and what is looked up in them.
+    pub parties: Parties,
     /// The status line has said the refresh token is in the session file (said once).
     pub told_kept_in_file: bool,
-    /// The parties are the cache's, not yet confirmed by the server.
-    pub reportees_cached: bool,
     /// The search, when one is active.
     pub search: Option<search::Search>,
     /// How the list is sorted (kept for the session).
@@ -154,8 +147,6 @@ pub struct App {
     pub filters: crate::domain::Filters,
     /// Every sender (service owner) seen in a loaded page, in Altinn's spelling.
     pub known_senders: std::collections::BTreeSet<String>,
-    /// Parties one search may name: «Alle» on Altinn 3 is groups of this many.
-    pub party_limit: usize,
 }
 
 /// Orders of the message list.
@@ -268,17 +259,13 @@ impl App {
             next_request: 1,
             now: SystemTime::UNIX_EPOCH,
             session_note: None,
-            reportees: Vec::new(),
-            reportees_cached: false,
             told_kept_in_file: false,
-            reportee_index: HashMap::new(),
-            reportee_keys: Vec::new(),
+            parties: Parties::default(),
             search: None,
             sort: SortOrder::NewestFirst,
             folder: crate::domain::Folder::Inbox,
             filters: crate::domain::Filters::default(),
             known_senders: Default::default(),
-            party_limit: crate::domain::MAX_PARTIES_PER_SEARCH,
             settings,
         }
     }
@@ -293,10 +280,7 @@ impl App {
 
     /// The name of the party with reportee id `id`, when known.
     pub fn party_name(&self, id: &str) -> Option<&str> {
-        self.reportee_index
-            .get(id)
-            .and_then(|&i| self.reportees.get(i))
-            .map(|p| p.name.as_str())
+        self.parties.name_of(id)
     }
 
     /// True while something is loading (the spinner ticks only then).

@@ -24,39 +24,10 @@ pub enum SwitcherEntry<'a> {
     Party(&'a Party),
 }
 
-/// A party's search text in lower case: name, org. number, and its id (of an Altinn 3 URN
-/// only the identifier after the last `:`, a national identity number for a person: the
-/// rest would match every `urn` typed).
-fn search_key(party: &Party) -> String {
-    let mut key = party.name.to_lowercase();
-    if let Some(number) = &party.organisation_number {
-        key.push('\u{1f}');
-        key.push_str(number);
-    }
-    let id = match party.id.strip_prefix("urn:") {
-        Some(urn) => urn.rsplit(':').next().unwrap_or_default(),
-        None => party.id.as_str(),
-    };
-    if party.organisation_number.as_deref() != Some(id) {
-        key.push('\u{1f}');
-        key.push_str(&id.to_lowercase());
-    }
-    key
-}
-
 impl App {
-    /// Sets the parties the user can act for, with what is looked up in them: each one's
-    /// search text for the switcher ([`App::reportee_keys`]) and each id's place
-    /// ([`App::reportee_index`]). The one way to set them, so the three always agree.
+    /// Sets the parties the user can act for ([`super::Parties::set`]).
     pub fn set_reportees(&mut self, parties: Vec<Party>) {
-        self.reportees = parties;
-        self.reportee_keys = self.reportees.iter().map(search_key).collect();
-        self.reportee_index = self
-            .reportees
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
+        self.parties.set(parties);
     }
 
     /// The switcher's lines matching its filter (name, org number or id): the merged view
@@ -66,21 +37,23 @@ impl App {
             .switcher()
             .map(|s| s.filter.value().to_lowercase())
             .unwrap_or_default();
-        let all = self.reportees.len() > 1
+        let all = self.parties.list.len() > 1
             && (filter.is_empty()
                 || tr!("alle samlet").contains(filter.as_str())
                 || "all".contains(filter.as_str()));
         let matches = |i: usize| {
             filter.is_empty()
                 || self
-                    .reportee_keys
+                    .parties
+                    .keys
                     .get(i)
                     .is_some_and(|k| k.contains(&filter))
         };
         all.then_some(SwitcherEntry::All)
             .into_iter()
             .chain(
-                self.reportees
+                self.parties
+                    .list
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| matches(*i))

@@ -76,7 +76,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     fit(tr!("Alle"), name_width),
                     tr!(
                         "samlet innboks for {count} parter",
-                        count = crate::i18n::number(app.reportees.len())
+                        count = crate::i18n::number(app.parties.list.len())
                     )
                 ),
                 SwitcherEntry::Party(party) => {

@@ -88,7 +88,7 @@ async fn the_parties_are_kept_so_the_switcher_and_the_merged_view_work_offline()
             app.inbox.sources.len() == 3 && app.inbox.sources.iter().all(|s| s.has_answered())
         })
         .await;
-    let parties = online.app.reportees.clone();
+    let parties = online.app.parties.list.clone();
     let merged: Vec<String> = online
         .app
         .inbox
@@ -114,8 +114,8 @@ async fn the_parties_are_kept_so_the_switcher_and_the_merged_view_work_offline()
             app.switcher().is_some_and(|s| !s.loading)
         })
         .await;
-    assert_eq!(offline.app.reportees, parties);
-    assert!(offline.app.reportees_cached);
+    assert_eq!(offline.app.parties.list, parties);
+    assert!(offline.app.parties.cached);
     offline.key(KeyCode::Esc);
     // «Alle» is the cached lists of every party, merged as online.
     offline.key(KeyCode::Char(':'));

@@ -32,15 +32,15 @@ fn the_merged_view_starts_on_the_kept_parties_and_again_when_the_server_has_othe
     };
     let effects = update(&mut app, Msg::CachedReporteesLoaded(kept.clone()));
     assert_eq!(pages(&effects), ["r1", "r2"], "the kept parties start it");
-    assert!(app.reportees_cached);
+    assert!(app.parties.cached);
     // The server agrees: nothing starts over.
     let effects = update(&mut app, Msg::ReporteesLoaded(kept.clone()));
     assert!(pages(&effects).is_empty(), "{effects:?}");
-    assert!(!app.reportees_cached);
+    assert!(!app.parties.cached);
     // The cache's come late: the server's stay.
     let effects = update(&mut app, Msg::CachedReporteesLoaded(vec![party("r9")]));
     assert!(effects.is_empty());
-    assert_eq!(app.reportees, kept);
+    assert_eq!(app.parties.list, kept);
 
     // Next time the server has one more: the merged view starts over with it.
     let mut app = logged_in();
@@ -58,7 +58,7 @@ fn the_merged_view_starts_on_the_kept_parties_and_again_when_the_server_has_othe
     let mut app = logged_in();
     update(&mut app, Msg::CachedReporteesLoaded(kept.clone()));
     update(&mut app, Msg::ReporteesFailed(ApiError::Offline));
-    assert_eq!(app.reportees, kept);
+    assert_eq!(app.parties.list, kept);
     update(
         &mut app,
         Msg::ReporteesFailed(ApiError::Server {
@@ -66,7 +66,7 @@ fn the_merged_view_starts_on_the_kept_parties_and_again_when_the_server_has_othe
             reason: "nede".into(),
         }),
     );
-    assert_eq!(app.reportees, kept);
+    assert_eq!(app.parties.list, kept);
     assert!(matches!(&app.status, Some(Status::Error(t)) if t.contains("hurtigbufferen")));
 }
 

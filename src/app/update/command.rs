@@ -136,7 +136,7 @@ fn view_command(app: &mut App, name: &str, arg: &str) -> Option<Result<Vec<Effec
             Err(tr!("Utkast og sendt finnes bare i Altinn 3.").into())
         }
         "all" | "alle" => {
-            if app.reportees.len() == 1 {
+            if app.parties.list.len() == 1 {
                 return Some(Err(tr!("Du representerer bare deg selv.").into()));
             }
             Ok(show_all_reportees(app))
@@ -158,7 +158,7 @@ fn act_for(app: &mut App, arg: &str) -> Result<Vec<Effect>, String> {
     if arg.is_empty() {
         return Err(tr!("Skriv hvem: :for NAVN eller organisasjonsnummer.").into());
     }
-    if app.reportees.is_empty() {
+    if app.parties.list.is_empty() {
         app.overlay = Some(Overlay::Switcher(Switcher {
             filter: TextInput::new(arg),
             loading: true,
@@ -168,7 +168,8 @@ fn act_for(app: &mut App, arg: &str) -> Result<Vec<Effect>, String> {
     }
     let needle = arg.to_lowercase().replace(' ', "");
     let party = app
-        .reportees
+        .parties
+        .list
         .iter()
         .find(|p| {
             p.name.to_lowercase().contains(&arg.to_lowercase())

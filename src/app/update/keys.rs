@@ -229,12 +229,12 @@ fn open(app: &mut App, overlay: Overlay) -> Vec<Effect> {
 /// `R`: the switcher, on the inbox shown; the parties are fetched the first time.
 fn open_switcher(app: &mut App) -> Vec<Effect> {
     let switcher = Switcher {
-        loading: app.reportees.is_empty(),
+        loading: app.parties.list.is_empty(),
         selected: current_reportee(app),
         ..Switcher::default()
     };
     app.overlay = Some(Overlay::Switcher(switcher));
-    if app.reportees.is_empty() {
+    if app.parties.list.is_empty() {
         vec![app.fetch_reportees()]
     } else {
         Vec::new()

@@ -75,7 +75,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::ReporteesLoaded(parties) => reportees::reportees_loaded(app, parties),
         Msg::CachedReporteesLoaded(parties) => reportees::cached_reportees_loaded(app, parties),
         Msg::PartyLimit(limit) => {
-            app.party_limit = limit.max(1);
+            app.parties.limit = limit.max(1);
             Vec::new()
         }
         Msg::ReporteesFailed(error) => reportees::reportees_failed(app, error),

@@ -23,15 +23,17 @@ pub(super) fn sources_for(app: &App) -> Vec<Source> {
     if app.settings.capabilities.offset_paging {
         // Altinn 2 lists one party's inbox at a time.
         return app
-            .reportees
+            .parties
+            .list
             .iter()
             .map(|p| Source::new(Inbox::Party(p.id.clone())))
             .collect();
     }
     // Altinn 3 searches as many parties at once as Dialogporten allows (100): the merged
     // view is a few such groups.
-    app.reportees
-        .chunks(app.party_limit.max(1))
+    app.parties
+        .list
+        .chunks(app.parties.limit.max(1))
         .map(|chunk| Source::new(Inbox::group(chunk.iter().map(|p| p.id.clone()).collect())))
         .collect()
 }

@@ -64,7 +64,7 @@ pub(super) fn current_reportee(app: &App) -> usize {
 /// Shows `party`'s inbox: the list starts over from the top.
 pub(super) fn switch_reportee(app: &mut App, party: &Party) -> Vec<Effect> {
     let own = party.kind == PartyKind::Person
-        && app.reportees.iter().position(|p| p.id == party.id) == Some(0);
+        && app.parties.list.iter().position(|p| p.id == party.id) == Some(0);
     app.whose = if own {
         Inbox::Me
     } else {
@@ -93,19 +93,19 @@ pub(super) fn show_all_reportees(app: &mut App) -> Vec<Effect> {
 /// The parties the cache kept arrived: shown and used until the server's come (unless they
 /// came first).
 pub(super) fn cached_reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect> {
-    if !app.reportees.is_empty() || parties.is_empty() {
+    if !app.parties.list.is_empty() || parties.is_empty() {
         return Vec::new();
     }
     let effects = reportees_loaded(app, parties);
-    app.reportees_cached = true;
+    app.parties.cached = true;
     effects
 }
 
 /// The parties arrived: the switcher shows them; the merged view can start — or, when it
 /// started from the cache's parties and they changed, start over with the server's.
 pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect> {
-    let changed = app.reportees_cached && app.reportees != parties;
-    app.reportees_cached = false;
+    let changed = app.parties.cached && app.parties.list != parties;
+    app.parties.cached = false;
     app.set_reportees(parties);
     if changed && app.whose.is_all() {
         return start_list(app);
@@ -124,7 +124,7 @@ pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect
 /// The parties could not be fetched: the cache's stay in use when there are any (offline,
 /// quietly), else the merged view gives way to the own inbox.
 pub(super) fn reportees_failed(app: &mut App, error: ApiError) -> Vec<Effect> {
-    if app.reportees_cached && error != ApiError::SessionExpired {
+    if app.parties.cached && error != ApiError::SessionExpired {
         if error != ApiError::Offline {
             app.status = Some(Status::Error(tr!("Kunne ikke hente hvem du kan representere, bruker listen fra hurtigbufferen: {error}", error)));
         }
