@@ -11,7 +11,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -23,10 +23,11 @@ use super::{lock, random_hex, CookieSession, SimState};
 const HAL: &str = "application/hal+json; charset=utf-8";
 const PAGE_MAX: usize = 50;
 
-/// The router: `/__sim/stats` and everything under `/api/`.
+/// The router: `/__sim/stats`, `/__sim/deliver` and everything under `/api/`.
 pub fn router(state: Arc<SimState>) -> Router {
     Router::new()
         .route("/__sim/stats", get(stats))
+        .route("/__sim/deliver", post(super::deliver::handle))
         .fallback(dispatch)
         .with_state(state)
 }

@@ -6,6 +6,7 @@
 pub mod altinn;
 pub mod altinn3;
 pub mod data;
+pub mod deliver;
 pub mod faults;
 pub mod filter;
 pub mod idporten;

@@ -336,6 +336,7 @@ fn expired_dialog(sim: &Simulator) -> String {
 }
 
 mod correspondence;
+mod deliver;
 mod dialogs;
 mod refusals;
 mod shapes;
