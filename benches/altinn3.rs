@@ -141,7 +141,7 @@ fn logged_in(parties: Vec<Party>) -> App {
     );
     app.screen = Screen::Inbox;
     app.settings.capabilities = Capabilities::altinn3();
-    app.user_name = Some("Kari Nordmann".into());
+    app.session.user_name = Some("Kari Nordmann".into());
     // As the parties arrive in the product, search index and all.
     update(&mut app, Msg::ReporteesLoaded(parties));
     app

@@ -75,7 +75,7 @@ fn inbox(n: usize) -> App {
         },
     );
     app.screen = Screen::Inbox;
-    app.user_name = Some("Kari Nordmann".into());
+    app.session.user_name = Some("Kari Nordmann".into());
     app.inbox.messages = (0..n).map(summary).collect();
     app.inbox.loaded_once = true;
     app.inbox.sources = vec![Source::new(innboks::domain::Inbox::Me)];

@@ -68,7 +68,7 @@ fn measure(runtime: &tokio::runtime::Runtime, path: &std::path::Path, scope: Sco
     let count = list.messages.len();
     let mut app = App::new(innboks::app::Settings::new("bench"));
     app.settings.cache_enabled = true;
-    app.user_key = Some("u".into());
+    app.session.user_key = Some("u".into());
     app.settings.env = "bench".into();
     update(
         &mut app,

@@ -166,9 +166,9 @@ pub async fn inbox(environment: Environment, start: Start) -> Result<()> {
         None
     };
     let mut app = App::new(settings(&environment, &start, &backend, cache.is_some()));
-    app.user_key = stored_user(&environment);
+    app.session.user_key = stored_user(&environment);
     if start.offline {
-        app.user_key = Some(offline_user(&environment, cache.as_ref())?);
+        app.session.user_key = Some(offline_user(&environment, cache.as_ref())?);
     }
     let cache = cache.map(CacheHandle::start);
     let mut times = start.times;

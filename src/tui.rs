@@ -136,7 +136,7 @@ fn note_startup(times: &mut StartupTimes, app: &App) {
         return;
     }
     if app.screen == Screen::Inbox {
-        if app.session_method.is_some() && !app.login.restoring {
+        if app.session.method.is_some() && !app.login.restoring {
             times.mark(phase::SESSION);
         }
         if !app.inbox.messages.is_empty() {

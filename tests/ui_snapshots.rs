@@ -638,8 +638,8 @@ fn altinn3_all_parties_inbox_100x16() {
     );
     app.screen = Screen::Inbox;
     app.settings.capabilities = innboks::domain::Capabilities::altinn3();
-    app.user_name = Some("Kari Nordmann".into());
-    app.session_method = Some("ID-porten");
+    app.session.user_name = Some("Kari Nordmann".into());
+    app.session.method = Some("ID-porten");
     let kari = "urn:altinn:person:identifier-no:01017012345";
     let bygg = "urn:altinn:organization:identifier-no:310000001";
     let regnskap = "urn:altinn:organization:identifier-no:310000002";

@@ -12,6 +12,7 @@ pub mod msg;
 pub mod overlay;
 pub mod parties;
 pub mod search;
+pub mod session;
 pub mod settings;
 pub mod source;
 pub mod update;
@@ -31,6 +32,7 @@ pub use login::{BrowserView, DeviceView, LoginField, LoginFlow, LoginMethod, Log
 pub use msg::Msg;
 pub use overlay::{CommandLine, Overlay, PendingAction, Switcher, SwitcherEntry};
 pub use parties::Parties;
+pub use session::SessionView;
 pub use settings::Settings;
 pub use source::{CacheRead, CachedRows, HeldPage, Phase, Rows, Source};
 
@@ -88,18 +90,14 @@ pub struct App {
     pub settings: Settings,
     /// The title's environment label (the demo's says which Altinn once logged in).
     pub env_label: String,
-    /// The logged-in user's cache key (a hash), once known.
-    pub user_key: Option<String>,
+    /// Who is logged in and how, as far as the inbox knows.
+    pub session: SessionView,
     /// Bodies asked for ahead of the cursor and not arrived yet.
     pub prefetching: std::collections::HashSet<String>,
     /// The screen.
     pub screen: Screen,
     /// The login form.
     pub login: LoginState,
-    /// The user's name, once known.
-    pub user_name: Option<String>,
-    /// How the user logged in (`passord`, `ID-porten`).
-    pub session_method: Option<&'static str>,
     /// Whose inbox is shown: the user's own, a party's, or all merged.
     pub whose: Inbox,
     /// The reportee's name, when acting for someone else.
@@ -131,12 +129,8 @@ pub struct App {
     pub next_request: u64,
     /// The time, as of the last tick (for countdowns; drawing never reads the clock).
     pub now: SystemTime,
-    /// The ID-porten session's state for the status bar.
-    pub session_note: Option<String>,
     /// The parties the user can act for, and what is looked up in them.
     pub parties: Parties,
-    /// The status line has said the refresh token is in the session file (said once).
-    pub told_kept_in_file: bool,
     /// The search, when one is active.
     pub search: Option<search::Search>,
     /// How the list is sorted (kept for the session).
@@ -234,15 +228,13 @@ impl App {
         };
         Self {
             env_label: settings.env_label.clone(),
-            user_key: None,
+            session: SessionView::default(),
             prefetching: Default::default(),
             screen: Screen::Login,
             login: LoginState {
                 method,
                 ..LoginState::default()
             },
-            user_name: None,
-            session_method: None,
             whose: Inbox::Me,
             reportee_name: None,
             inbox: InboxState::default(),
@@ -258,8 +250,6 @@ impl App {
             should_quit: false,
             next_request: 1,
             now: SystemTime::UNIX_EPOCH,
-            session_note: None,
-            told_kept_in_file: false,
             parties: Parties::default(),
             search: None,
             sort: SortOrder::NewestFirst,
@@ -299,6 +289,7 @@ impl App {
     /// Asks for the parties: the cache's first, when it is in use.
     pub fn fetch_reportees(&self) -> Effect {
         let cached = self
+            .session
             .user_key
             .clone()
             .filter(|_| self.settings.cache_enabled)
@@ -312,6 +303,7 @@ impl App {
     /// The cache scope of `inbox`'s list in the folder shown, when the cache is in use.
     pub fn cache_scope(&self, inbox: &Inbox) -> Option<Scope> {
         let user = self
+            .session
             .user_key
             .clone()
             .filter(|_| self.settings.cache_enabled)?;

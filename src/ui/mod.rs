@@ -86,7 +86,7 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::raw(" "));
     }
     left.push(Span::styled(format!(" {} ", app.env_label), theme.badge));
-    if let Some(name) = &app.user_name {
+    if let Some(name) = &app.session.user_name {
         left.push(Span::raw(format!(" · {name}")));
     }
     if let Some(reportee) = &app.reportee_name {

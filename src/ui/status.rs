@@ -38,7 +38,7 @@ pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
 
 /// The right of the status line when there are no chips: how the session stands.
 fn session_line(app: &App, theme: &Theme, area_width: u16) -> Line<'static> {
-    let note = match (&app.session_note, app.session_method) {
+    let note = match (&app.session.note, app.session.method) {
         (Some(note), _) => Some(note.clone()),
         (None, Some(method)) => Some(tr!("innlogget med {method}", method)),
         (None, None) => None,

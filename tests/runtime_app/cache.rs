@@ -24,7 +24,7 @@ async fn offline_reads_only_the_cache_and_says_so() {
         .until("the preview", |app| app.detail_message().is_some())
         .await;
     let first_id = online.app.inbox.messages[0].id.clone();
-    let user = online.app.user_key.clone().expect("a user key");
+    let user = online.app.session.user_key.clone().expect("a user key");
     // Let the prefetches of the online run finish first.
     tokio::time::sleep(Duration::from_millis(500)).await;
     cache.flush().await;
@@ -96,7 +96,7 @@ async fn the_parties_are_kept_so_the_switcher_and_the_merged_view_work_offline()
         .iter()
         .map(|m| m.id.clone())
         .collect();
-    let user = online.app.user_key.clone().expect("a user key");
+    let user = online.app.session.user_key.clone().expect("a user key");
     tokio::time::sleep(Duration::from_millis(300)).await;
     cache.flush().await;
     drop(online);

@@ -10,10 +10,10 @@ async fn login_page_through_and_open() {
     assert_eq!(h.app.screen, Screen::Inbox);
     assert_eq!(h.app.inbox.messages.len(), 50);
     h.until("the profile and the preview", |app| {
-        app.user_name.is_some() && app.detail_message().is_some()
+        app.session.user_name.is_some() && app.detail_message().is_some()
     })
     .await;
-    assert_eq!(h.app.user_name.as_deref(), Some("Kari Nordmann"));
+    assert_eq!(h.app.session.user_name.as_deref(), Some("Kari Nordmann"));
     h.key(KeyCode::Char('G'));
     h.until("the second page", |app| app.inbox.messages.len() >= 100)
         .await;
@@ -105,7 +105,7 @@ async fn device_login_from_the_login_screen() {
         app.screen == Screen::Inbox && app.inbox.loaded_once
     })
     .await;
-    assert_eq!(h.app.session_method, Some("ID-porten"));
+    assert_eq!(h.app.session.method, Some("ID-porten"));
     assert!(matches!(
         h.session.get(),
         Some(innboks::auth::Session::Bearer { .. })
@@ -205,7 +205,7 @@ async fn a_stored_session_opens_the_cached_inbox_before_it_is_resumed() {
         .load()
         .and_then(|s| s.user_key)
         .expect("the session names its cache");
-    assert_eq!(h.app.user_key.as_deref(), Some(user.as_str()));
+    assert_eq!(h.app.session.user_key.as_deref(), Some(user.as_str()));
     cache.flush().await;
     h.session.clear_refresher();
     drop(h);
@@ -215,7 +215,7 @@ async fn a_stored_session_opens_the_cached_inbox_before_it_is_resumed() {
     let reopened = tempfile::tempdir().expect("tempdir");
     std::fs::write(SessionStore::new(reopened.path(), "sim").path(), saved).expect("restore file");
     let (mut h, _cache) = Harness::with_store_and_cache(&sim, reopened, &path);
-    h.app.user_key = Some(user);
+    h.app.session.user_key = Some(user);
     h.apply(Msg::Start);
     assert_eq!(
         h.app.screen,
@@ -274,7 +274,7 @@ async fn a_stored_session_the_provider_forgot_and_no_cache_bring_the_login() {
         let (mut h, _cache) =
             Harness::with_store_and_cache(&sim, reopened, &empty.path().join("cache.sqlite3"));
         h.app.settings.cache_enabled = cache_enabled;
-        h.app.user_key = Some(user.clone());
+        h.app.session.user_key = Some(user.clone());
         h.apply(Msg::Start);
         h.until("the login", |app| {
             app.screen == Screen::Login && !app.login.restoring
@@ -314,13 +314,13 @@ async fn a_dead_stored_session_brings_the_login_over_the_cached_inbox() {
     let path = cache_dir.path().join("cache.sqlite3");
     let (mut first, cache) = Harness::with_cache(&sim, &path);
     first.login().await;
-    let user = first.app.user_key.clone().expect("user");
+    let user = first.app.session.user_key.clone().expect("user");
     cache.flush().await;
     drop(first);
     drop(cache);
     // No session file at all: the resume fails, the cached list stays under the login.
     let (mut h, _cache) = Harness::with_cache(&sim, &path);
-    h.app.user_key = Some(user);
+    h.app.session.user_key = Some(user);
     h.apply(Msg::Start);
     h.until("the resume to fail", |app| !app.login.restoring)
         .await;

@@ -168,7 +168,7 @@ impl Harness {
             innboks::cache::CacheHandle::start(innboks::cache::Cache::open(path).expect("cache"));
         offline.runner = runner.with_cache(Some(cache), true);
         offline.app.settings.offline = true;
-        offline.app.user_key = Some(user);
+        offline.app.session.user_key = Some(user);
         offline.apply(Msg::Start);
         offline
     }

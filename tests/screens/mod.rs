@@ -121,8 +121,8 @@ pub fn inbox_app(width: u16, height: u16) -> App {
     let mut app = App::new(innboks::app::Settings::new("demo"));
     update(&mut app, Msg::Resize { width, height });
     app.screen = Screen::Inbox;
-    app.user_name = Some("Kari Nordmann".into());
-    app.session_method = Some(innboks::tr!("passord"));
+    app.session.user_name = Some("Kari Nordmann".into());
+    app.session.method = Some(innboks::tr!("passord"));
     app.inbox.sources = vec![innboks::app::Source {
         requests: vec![(1, 0)],
         ..innboks::app::Source::new(innboks::domain::Inbox::Me)

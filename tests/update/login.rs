@@ -253,7 +253,7 @@ fn browser_flow_copy_paste_and_submit() {
     assert_eq!(view.paste_error.as_deref(), Some("state stemmer ikke"));
     update(&mut app, Msg::LoggedIn { request });
     assert_eq!(app.screen, Screen::Inbox);
-    assert_eq!(app.session_method, Some("ID-porten"));
+    assert_eq!(app.session.method, Some("ID-porten"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ fn the_merged_view_starts_on_the_kept_parties_and_again_when_the_server_has_othe
     use innboks::domain::{Party, PartyKind};
     let mut app = logged_in();
     app.settings.cache_enabled = true;
-    app.user_key = Some("u".into());
+    app.session.user_key = Some("u".into());
     type_text(&mut app, ":all");
     let effects = update(&mut app, key(KeyCode::Enter));
     assert!(
@@ -45,7 +45,7 @@ fn the_merged_view_starts_on_the_kept_parties_and_again_when_the_server_has_othe
     // Next time the server has one more: the merged view starts over with it.
     let mut app = logged_in();
     app.settings.cache_enabled = true;
-    app.user_key = Some("u".into());
+    app.session.user_key = Some("u".into());
     type_text(&mut app, ":all");
     update(&mut app, key(KeyCode::Enter));
     update(&mut app, Msg::CachedReporteesLoaded(kept.clone()));

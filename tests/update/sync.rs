@@ -109,7 +109,7 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
         },
     );
     app.settings.cache_enabled = true;
-    app.user_key = Some("u".into());
+    app.session.user_key = Some("u".into());
     app.settings.idporten_configured = true;
     let effects = update(&mut app, Msg::Start);
     let (request, head) = effects
@@ -234,7 +234,7 @@ fn a_start_over_a_recently_reconciled_cache_asks_only_for_what_changed() {
         );
         app.settings.capabilities = innboks::domain::Capabilities::altinn3();
         app.settings.cache_enabled = true;
-        app.user_key = Some("u".into());
+        app.session.user_key = Some("u".into());
         app.settings.idporten_configured = true;
         let effects = update(&mut app, Msg::Start);
         let cache = effects
@@ -398,7 +398,7 @@ fn reading_the_cache(first: std::ops::Range<usize>) -> (App, u64) {
         },
     );
     app.settings.cache_enabled = true;
-    app.user_key = Some("u".into());
+    app.session.user_key = Some("u".into());
     app.settings.idporten_configured = true;
     let effects = update(&mut app, Msg::Start);
     let cache = effects

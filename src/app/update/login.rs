@@ -23,7 +23,7 @@ pub(super) fn logged_in(app: &mut App, request: u64) -> Vec<Effect> {
     app.login.flow = LoginFlow::Idle;
     app.login.password.clear();
     app.login.error = None;
-    app.session_note = match app.login.method {
+    app.session.note = match app.login.method {
         LoginMethod::Password => None,
         _ => Some(tr!("ID-porten · innlogget").into()),
     };
@@ -41,7 +41,7 @@ pub(super) fn logged_in(app: &mut App, request: u64) -> Vec<Effect> {
 /// it from the top.
 pub(super) fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
     app.login.relogin = false;
-    app.session_method = Some(match app.login.method {
+    app.session.method = Some(match app.login.method {
         LoginMethod::Password => tr!("passord"),
         _ => "ID-porten",
     });
@@ -320,7 +320,7 @@ pub(super) fn start_offline(app: &mut App) -> Vec<Effect> {
 
 /// Who logged in, as the cache's key.
 pub(super) fn user_known(app: &mut App, user: String) -> Vec<Effect> {
-    app.user_key = Some(user.clone());
+    app.session.user_key = Some(user.clone());
     if app.settings.cache_enabled {
         vec![Effect::RememberUser {
             env: app.settings.env.clone(),
@@ -338,7 +338,7 @@ pub(super) fn start(app: &mut App) -> Vec<Effect> {
     }
     app.login.restoring = true;
     let mut effects = vec![Effect::Discover, Effect::RestoreSession];
-    if app.user_key.is_some() && app.settings.cache_enabled {
+    if app.session.user_key.is_some() && app.settings.cache_enabled {
         // A stored session names its cache: show the inbox from it at once while
         // the session is resumed; if that fails, the login comes over it.
         app.screen = Screen::Inbox;
@@ -389,7 +389,7 @@ pub(super) fn paste_rejected(app: &mut App, error: String) -> Vec<Effect> {
 pub(super) fn session_restored(app: &mut App, method: LoginMethod) -> Vec<Effect> {
     app.login.restoring = false;
     app.login.method = method;
-    app.session_note = Some(tr!("ID-porten · økten ble gjenopptatt").into());
+    app.session.note = Some(tr!("ID-porten · økten ble gjenopptatt").into());
     if app.screen == Screen::Inbox {
         // The list is up from the cache: now bring it up to date.
         let effects = enter_inbox(app, true);
@@ -434,11 +434,11 @@ pub(super) fn refresh_event(app: &mut App, event: RefreshEvent) -> Vec<Effect> {
             let until = chrono::DateTime::<chrono::Utc>::from(expires_at)
                 .with_timezone(&chrono_tz::Europe::Oslo)
                 .format("%H:%M:%S");
-            app.session_note = Some(tr!("ID-porten · fornyet, gyldig til {until}", until));
+            app.session.note = Some(tr!("ID-porten · fornyet, gyldig til {until}", until));
             Vec::new()
         }
         RefreshEvent::Retrying { error } => {
-            app.session_note = Some(tr!(
+            app.session.note = Some(tr!(
                 "ID-porten · fornyelse feilet, prøver igjen ({error})",
                 error
             ));
@@ -448,7 +448,7 @@ pub(super) fn refresh_event(app: &mut App, event: RefreshEvent) -> Vec<Effect> {
             let until = chrono::DateTime::<chrono::Utc>::from(expires_at)
                 .with_timezone(&chrono_tz::Europe::Oslo)
                 .format("%H:%M");
-            app.session_note = Some(tr!("ID-porten · uten fornyelse, gyldig til {until}", until));
+            app.session.note = Some(tr!("ID-porten · uten fornyelse, gyldig til {until}", until));
             app.status = Some(Status::Info(tr!(
                 "ID-porten ga ingen fornyelsesnøkkel: økten varer til {until}, så kommer innloggingen tilbake (innboksen tas vare på).",
                 until
@@ -456,7 +456,7 @@ pub(super) fn refresh_event(app: &mut App, event: RefreshEvent) -> Vec<Effect> {
             Vec::new()
         }
         RefreshEvent::KeptInFile => {
-            if !std::mem::replace(&mut app.told_kept_in_file, true) {
+            if !std::mem::replace(&mut app.session.told_kept_in_file, true) {
                 app.status = Some(Status::Info(
                     tr!("Fant ingen nøkkelring: fornyelsesnøkkelen er lagret i øktfilen (0600).")
                         .into(),
@@ -489,7 +489,7 @@ pub(super) fn login_failed(app: &mut App, request: u64, error: String) -> Vec<Ef
 /// The user's name, for the title bar.
 pub(super) fn profile_loaded(app: &mut App, profile: Profile) -> Vec<Effect> {
     if !profile.name.is_empty() {
-        app.user_name = Some(profile.name);
+        app.session.user_name = Some(profile.name);
     }
     Vec::new()
 }
