@@ -86,7 +86,7 @@ fn every_size_down_to_nothing_draws_without_panic() {
             message.links = vec!["https://www.altinn.no/".into(); 3];
         }
         app.detail.id = Some(id);
-        app.set_reportees(vec![innboks::domain::Party {
+        app.parties.set(vec![innboks::domain::Party {
             id: "r1".into(),
             name: "KARI NORDMANN".into(),
             kind: innboks::domain::PartyKind::Person,
@@ -226,7 +226,7 @@ fn browser_screen_over_ssh_100x30() {
 fn reportee_switcher_80x24() {
     use innboks::domain::{Party, PartyKind};
     let mut app = inbox_app(80, 24);
-    app.set_reportees(vec![
+    app.parties.set(vec![
         Party {
             id: "r50010001".into(),
             name: "KARI NORDMANN".into(),
@@ -404,7 +404,7 @@ fn filter_menu_and_chips_80x24() {
 fn all_reportees_merged_with_a_reportee_column_120x40() {
     use innboks::domain::{Party, PartyKind};
     let mut app = inbox_app(120, 40);
-    app.set_reportees(vec![
+    app.parties.set(vec![
         Party {
             id: "r50010001".into(),
             name: "KARI NORDMANN".into(),

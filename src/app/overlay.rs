@@ -25,11 +25,6 @@ pub enum SwitcherEntry<'a> {
 }
 
 impl App {
-    /// Sets the parties the user can act for ([`super::Parties::set`]).
-    pub fn set_reportees(&mut self, parties: Vec<Party>) {
-        self.parties.set(parties);
-    }
-
     /// The switcher's lines matching its filter (name, org number or id): the merged view
     /// first when there is more than one party, then the parties.
     pub fn switcher_matches(&self) -> Vec<SwitcherEntry<'_>> {

@@ -84,13 +84,21 @@ impl Runtime {
         };
         let ctx = self.ctx.clone();
         match effect {
-            Effect::PasswordLogin { .. }
-            | Effect::Discover
-            | Effect::RestoreSession
-            | Effect::StartDeviceLogin { .. }
-            | Effect::StartBrowserLogin { .. }
-            | Effect::SubmitRedirect { .. }
-            | Effect::CancelLogin => self.run_login(ctx, effect),
+            Effect::PasswordLogin {
+                request,
+                username,
+                password,
+            } => self.spawn(login::password(ctx, request, username, password)),
+            Effect::Discover => self.spawn(login::discover(ctx)),
+            Effect::RestoreSession => self.spawn(login::restore(ctx)),
+            Effect::StartDeviceLogin { request, high } => self.start_device(ctx, request, high),
+            Effect::StartBrowserLogin {
+                request,
+                open_browser,
+                high,
+            } => self.start_browser(ctx, request, open_browser, high),
+            Effect::SubmitRedirect { text } => self.paste(text),
+            Effect::CancelLogin => self.cancel_login(),
             // The terminal loop writes OSC 52 itself; nothing to do in the background.
             Effect::CopyToClipboard(_) => {}
             Effect::Act {
@@ -158,41 +166,27 @@ impl Runtime {
         }
     }
 
-    /// The login's effects: one flow at a time (a new one cancels the last), the pasted
-    /// address to the browser flow that waits for it.
-    fn run_login(&mut self, ctx: Ctx, effect: Effect) {
-        match effect {
-            Effect::PasswordLogin {
-                request,
-                username,
-                password,
-            } => self.spawn(login::password(ctx, request, username, password)),
-            Effect::Discover => self.spawn(login::discover(ctx)),
-            Effect::RestoreSession => self.spawn(login::restore(ctx)),
-            Effect::StartDeviceLogin { request, high } => {
-                self.cancel_login();
-                let acr = login::acr_for(&ctx, high);
-                self.login_task = Some(spawn_quiet(login::device(ctx, request, acr)));
-            }
-            Effect::StartBrowserLogin {
-                request,
-                open_browser,
-                high,
-            } => {
-                self.cancel_login();
-                let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
-                self.paste_tx = Some(paste_tx);
-                let acr = login::acr_for(&ctx, high);
-                let login = login::browser(ctx, request, open_browser, paste_rx, acr);
-                self.login_task = Some(spawn_quiet(login));
-            }
-            Effect::SubmitRedirect { text } => {
-                if let Some(paste) = &self.paste_tx {
-                    let _ = paste.send(text);
-                }
-            }
-            Effect::CancelLogin => self.cancel_login(),
-            _ => {}
+    /// The device flow: one login flow at a time, so a new one cancels the last.
+    fn start_device(&mut self, ctx: Ctx, request: u64, high: bool) {
+        self.cancel_login();
+        let acr = login::acr_for(&ctx, high);
+        self.login_task = Some(spawn_quiet(login::device(ctx, request, acr)));
+    }
+
+    /// The browser flow, with the channel a pasted address reaches it by.
+    fn start_browser(&mut self, ctx: Ctx, request: u64, open_browser: bool, high: bool) {
+        self.cancel_login();
+        let (paste_tx, paste_rx) = tokio::sync::mpsc::unbounded_channel();
+        self.paste_tx = Some(paste_tx);
+        let acr = login::acr_for(&ctx, high);
+        let login = login::browser(ctx, request, open_browser, paste_rx, acr);
+        self.login_task = Some(spawn_quiet(login));
+    }
+
+    /// The address the browser ended on, pasted, to the browser flow that waits for it.
+    fn paste(&self, text: String) {
+        if let Some(paste) = &self.paste_tx {
+            let _ = paste.send(text);
         }
     }
 

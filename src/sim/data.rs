@@ -663,16 +663,24 @@ pub fn text_attachment(file_name: &str, title: &str) -> SimAttachment {
     attachment
 }
 
-fn deliver_plain(world: &mut World, index: usize) -> Option<String> {
-    let mailbox = world.mailboxes.get_mut(index)?;
-    let newest = mailbox.first()?.clone();
-    let highest = mailbox
+/// A new `a…` id: one past the highest number in the world (every mailbox, archived
+/// originals included), so no two messages share one however many parties there are (a
+/// message's id is its dialog's key).
+pub fn next_message_id(mailboxes: &[Vec<SimMessage>]) -> String {
+    let highest = mailboxes
         .iter()
-        .filter_map(|m| m.id.get(1..)?.parse::<u64>().ok())
-        .filter(|n| *n < 100_000_000)
+        .flatten()
+        .flat_map(|m| std::iter::once(&m.id).chain(m.original_id.as_ref()))
+        .filter_map(|id| id.get(1..)?.parse::<u64>().ok())
         .max()
         .unwrap_or(0);
-    let id = format!("a{}", highest + 1);
+    format!("a{}", highest + 1)
+}
+
+fn deliver_plain(world: &mut World, index: usize) -> Option<String> {
+    let id = next_message_id(&world.mailboxes);
+    let mailbox = world.mailboxes.get_mut(index)?;
+    let newest = mailbox.first()?.clone();
     mailbox.insert(
         0,
         SimMessage {

@@ -91,7 +91,7 @@ fn deliver(
     delivery: &Delivery,
     due: Option<NaiveDateTime>,
 ) -> (String, String) {
-    let altinn2_id = format!("a{}", highest_number(&world.mailboxes) + 1);
+    let altinn2_id = super::data::next_message_id(&world.mailboxes);
     let at = world
         .mailboxes
         .get(index)
@@ -103,18 +103,6 @@ fn deliver(
         mailbox.insert(0, message);
     }
     (id, altinn2_id)
-}
-
-/// The highest message number in the world, so a new `a…` id (a dialog's key) is unique
-/// across every mailbox, archived originals included.
-fn highest_number(mailboxes: &[Vec<SimMessage>]) -> u64 {
-    mailboxes
-        .iter()
-        .flatten()
-        .flat_map(|m| std::iter::once(&m.id).chain(m.original_id.as_ref()))
-        .filter_map(|id| id.get(1..)?.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0)
 }
 
 /// When the letter arrives: now on the wall clock (Oslo local, whole milliseconds), or just

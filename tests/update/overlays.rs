@@ -263,7 +263,7 @@ fn every_field_edits_the_same_way_word_delete_cursor_and_paste() {
     update(&mut app, key(KeyCode::Esc));
 
     // The switcher's filter and the search prompt take the same keys.
-    app.set_reportees(vec![
+    app.parties.set(vec![
         innboks::domain::Party {
             id: "r1".into(),
             name: "KARI NORDMANN".into(),

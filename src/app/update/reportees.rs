@@ -106,7 +106,7 @@ pub(super) fn cached_reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec
 pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect> {
     let changed = app.parties.cached && app.parties.list != parties;
     app.parties.cached = false;
-    app.set_reportees(parties);
+    app.parties.set(parties);
     if changed && app.whose.is_all() {
         return start_list(app);
     }
