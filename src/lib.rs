@@ -14,6 +14,7 @@ pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod desk;
 pub mod domain;
 pub mod exit;
 pub mod http;

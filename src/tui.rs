@@ -23,6 +23,9 @@ use crate::ui::{self, Theme};
 /// How often the spinner moves while something loads (at most 10 fps).
 const TICK: Duration = Duration::from_millis(100);
 
+/// How often the clock is read when nothing moves on the screen.
+const CLOCK: Duration = Duration::from_secs(30);
+
 /// Sets up the terminal, runs the app until it quits, and restores the terminal (also on
 /// error; the panic hook installed by `ratatui::init` restores it on panic).
 pub async fn run(
@@ -70,6 +73,9 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // The clock moves when idle too, slowly: the desk's sync in the background is timed by it.
+    let mut clock = tokio::time::interval(CLOCK);
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let size = terminal.size().wrap_err("reading the terminal size")?;
     let startup = [
         Msg::Resize {
@@ -105,6 +111,7 @@ async fn event_loop(
             },
             Some(msg) = rx.recv() => msg,
             _ = tick.tick(), if app.is_busy() => Msg::Tick(std::time::SystemTime::now()),
+            _ = clock.tick() => Msg::Tick(std::time::SystemTime::now()),
         };
         if panic_on_f12 {
             if let Msg::Key(key) = &msg {

@@ -123,6 +123,11 @@ const SAME_ENGLISH: &[(&str, &str, &str)] = &[
         " {unread} uleste / {loaded}{more} ",
         "the two forms of one plural: English “unread” does not inflect",
     ),
+    (
+        "{n} ulest",
+        "{n} uleste",
+        "the two forms of `innboks count`'s plural: English “unread” does not inflect",
+    ),
 ];
 
 #[test]

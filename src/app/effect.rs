@@ -143,4 +143,27 @@ pub enum Effect {
         /// The user's key.
         user: String,
     },
+    /// Bring the desk up to date for `parties` (a background sync; never opens a dialog).
+    SyncDesk {
+        /// Whose desk.
+        scope: crate::domain::DeskScope,
+        /// The parties it spans.
+        parties: Vec<crate::domain::Party>,
+    },
+    /// Read the agenda from the desk.
+    LoadAgenda {
+        /// Request id.
+        request: u64,
+        /// Whose desk.
+        scope: crate::domain::DeskScope,
+        /// Days ahead.
+        days: i64,
+    },
+    /// Read the board from the desk.
+    LoadBoard {
+        /// Request id.
+        request: u64,
+        /// Whose desk.
+        scope: crate::domain::DeskScope,
+    },
 }

@@ -49,6 +49,10 @@ pub enum Action {
     Verb(MessageAction),
     /// Switch reportee (act for an organisation).
     Reportee,
+    /// The agenda: what is due across every party, in the list.
+    Agenda,
+    /// The board: one row per party, most urgent first.
+    Board,
     /// Choose among the open message's attachments.
     Attachments,
     /// Save the chosen attachment (or all of them).
@@ -147,8 +151,10 @@ impl Action {
     ];
 
     /// The inbox's actions between the verbs every backend does and the rest.
-    const MIDDLE: [Action; 16] = [
+    const MIDDLE: [Action; 18] = [
         Action::Reportee,
+        Action::Agenda,
+        Action::Board,
         Action::Attachments,
         Action::SaveAttachment,
         Action::OpenAttachment,
@@ -203,6 +209,8 @@ impl Action {
             Action::Quit => "quit",
             Action::Verb(action) => action.verb().key_name,
             Action::Reportee => "reportee",
+            Action::Agenda => "agenda",
+            Action::Board => "board",
             Action::Attachments => "attachments",
             Action::SaveAttachment => "save_attachment",
             Action::OpenAttachment => "open_attachment",
@@ -254,6 +262,8 @@ impl Action {
             Action::Quit => tr!("avslutt"),
             Action::Verb(action) => action.verb().help,
             Action::Reportee => tr!("opptre for (aktør)"),
+            Action::Agenda => tr!("agenda: frister hos alle aktørene"),
+            Action::Board => tr!("oversikt: én linje per aktør"),
             Action::Attachments => tr!("velg vedlegg"),
             Action::SaveAttachment => tr!("lagre vedlegg"),
             Action::OpenAttachment => tr!("åpne vedlegg"),
@@ -322,6 +332,8 @@ impl Action {
             | Action::FocusNext
             | Action::TogglePreview
             | Action::Reportee
+            | Action::Agenda
+            | Action::Board
             | Action::Copy
             | Action::CopyLink
             | Action::Command
@@ -567,6 +579,8 @@ impl Default for Keymap {
             (Action::Help, vec![Key::char('?')]),
             (Action::Quit, vec![Key::char('q'), Key::ctrl('c')]),
             (Action::Reportee, vec![Key::char('R')]),
+            (Action::Agenda, vec![Key::char('A')]),
+            (Action::Board, vec![Key::char('B')]),
             (Action::Attachments, vec![Key::char('v')]),
             (Action::SaveAttachment, vec![Key::char('S')]),
             (Action::OpenAttachment, vec![Key::char('o')]),

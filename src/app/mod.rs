@@ -2,6 +2,7 @@
 //! does I/O or knows about the terminal; background work is requested as [`Effect`]s, which
 //! the runtime carries out.
 
+pub mod desk;
 pub mod effect;
 pub mod inbox;
 pub mod input;
@@ -131,6 +132,8 @@ pub struct App {
     pub now: SystemTime,
     /// The parties the user can act for, and what is looked up in them.
     pub parties: Parties,
+    /// The desk: its background sync, and the agenda when the list shows it.
+    pub desk: desk::DeskView,
     /// The search, when one is active.
     pub search: Option<search::Search>,
     /// How the list is sorted (kept for the session).
@@ -251,6 +254,7 @@ impl App {
             next_request: 1,
             now: SystemTime::UNIX_EPOCH,
             parties: Parties::default(),
+            desk: desk::DeskView::default(),
             search: None,
             sort: SortOrder::NewestFirst,
             folder: crate::domain::Folder::Inbox,

@@ -182,4 +182,24 @@ pub enum Msg {
         /// Why.
         error: ApiError,
     },
+    /// A desk sync ended: when the desk was brought up to date, or why not.
+    DeskSynced(Result<chrono::DateTime<chrono::Utc>, ApiError>),
+    /// The agenda arrived from the desk.
+    AgendaLoaded {
+        /// The request it answers.
+        request: u64,
+        /// Its rows, grouped, soonest first.
+        rows: Vec<crate::domain::AgendaRow>,
+        /// When the desk was last brought up to date.
+        synced_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// The board arrived from the desk.
+    BoardLoaded {
+        /// The request it answers.
+        request: u64,
+        /// One row per party, in the order kept.
+        rows: Vec<crate::domain::BoardRow>,
+        /// When the desk was last brought up to date.
+        synced_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
 }

@@ -107,6 +107,8 @@ pub enum Overlay {
         /// Index of the chosen attachment.
         selected: usize,
     },
+    /// The board: one row per party, most urgent first (`B`, `:board`).
+    Board(super::desk::Board),
 }
 
 impl Overlay {
@@ -120,6 +122,8 @@ impl Overlay {
             Overlay::Switcher(_) => Mode::Switcher,
             Overlay::Question(_) => Mode::Question,
             Overlay::Attachments { .. } => Mode::Attachments,
+            // Typing filters, arrows choose, Enter opens: the switcher's keys.
+            Overlay::Board(_) => Mode::Switcher,
         }
     }
 }

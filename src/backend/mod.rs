@@ -169,6 +169,23 @@ impl Backend {
         }
     }
 
+    /// One page of the desk sync over `parties` (Altinn 3 only: Altinn 2 has no search
+    /// over many parties, nor change marks).
+    pub async fn desk_page(
+        &self,
+        parties: &[String],
+        updated_after: Option<chrono::DateTime<chrono::Utc>>,
+        continuation: Option<String>,
+    ) -> Result<crate::domain::desk::DeskPage, ApiError> {
+        match self.active() {
+            Active::Altinn2(_) => Err(ApiError::Unsupported {
+                what: tr!("skrivebordet (frister, oversikt, telling) finnes bare i Altinn 3")
+                    .into(),
+            }),
+            Active::Altinn3(b) => b.desk_page(parties, updated_after, continuation).await,
+        }
+    }
+
     /// A message with its body, opened: the server marks it read.
     pub async fn open(&self, inbox: &Inbox, id: &str) -> Result<Message, ApiError> {
         match self.active() {

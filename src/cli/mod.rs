@@ -149,6 +149,61 @@ pub enum Script {
     /// The verbs on messages (`archive`, `mark-read`, `delete`, …), from the verb table.
     #[command(flatten)]
     Verb(VerbCommand),
+    /// Bring the desk up to date: every party's dialogs into the cache as metadata, never
+    /// opening one (Altinn 3).
+    Sync {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Only this party (its id or organisation number), or all (the default).
+        #[arg(long, value_name = "ID|all")]
+        reportee: Option<String>,
+        /// Read every party in full, dropping what Altinn no longer lists.
+        #[arg(long)]
+        full: bool,
+    },
+    /// What is due across your parties, overdue first, and what needs action (syncs the
+    /// desk first unless --offline).
+    Agenda {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Only this party (its id or organisation number), or all (the default).
+        #[arg(long, value_name = "ID|all")]
+        reportee: Option<String>,
+        /// Days ahead (default 14).
+        #[arg(long, value_name = "N")]
+        days: Option<i64>,
+    },
+    /// One row per party: unread, needs action, due within 14 days, overdue, newest; most
+    /// urgent first (syncs the desk first unless --offline).
+    Board {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counts for a status line, from the cache alone: no network, no keyring.
+    Count {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// A template: {unread}, {requires_attention}, {due_7d}, {overdue}, {expiring_30d}.
+        #[arg(long, value_name = "TEMPLATE")]
+        format: Option<String>,
+    },
+    /// Keep the desk up to date and report each new event once: a new dialog, one that
+    /// needs action, a due date within 3 days, a deletion within 14 days.
+    Watch {
+        /// Seconds between syncs.
+        #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+        interval: u64,
+        /// Print JSON lines.
+        #[arg(long)]
+        json: bool,
+        /// Run this command for each event, with the event in INNBOKS_* environment variables.
+        #[arg(long, value_name = "CMD")]
+        exec: Option<String>,
+    },
     /// List the parties you can act for.
     Reportees {
         /// Print JSON.

@@ -113,6 +113,38 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
         Script::Reportees { json } => {
             Ok(super::reportees(&context.environment()?, json, usage).await)
         }
+        Script::Sync {
+            json,
+            reportee,
+            full,
+        } => {
+            let options = desk_options(context, json);
+            Ok(super::desk::sync(&context.environment()?, options, reportee, full).await)
+        }
+        Script::Agenda {
+            json,
+            reportee,
+            days,
+        } => {
+            let options = desk_options(context, json);
+            Ok(super::desk::agenda(&context.environment()?, options, reportee, days).await)
+        }
+        Script::Board { json } => {
+            Ok(super::desk::board(&context.environment()?, desk_options(context, json)).await)
+        }
+        Script::Count { json, format } => Ok(super::desk::count(
+            &context.environment()?,
+            json,
+            format.as_deref(),
+        )),
+        Script::Watch {
+            interval,
+            json,
+            exec,
+        } => {
+            let options = desk_options(context, json);
+            Ok(super::watch::watch(&context.environment()?, options, interval, exec).await)
+        }
         Script::Cache { action } => cache(action),
         Script::Config {
             action: ConfigAction::Path,
@@ -127,6 +159,15 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Script::Man => man(),
+    }
+}
+
+/// What the desk's commands share.
+fn desk_options(context: &Context, json: bool) -> super::desk::DeskOptions {
+    super::desk::DeskOptions {
+        json,
+        offline: context.usage.offline,
+        concurrency: context.concurrency(),
     }
 }
 

@@ -24,7 +24,7 @@ pub(super) fn attachment_json(a: &crate::domain::Attachment) -> serde_json::Valu
            "encrypted": a.encrypted, "all_attachments": a.bundle})
 }
 
-fn summary_json(m: &crate::domain::MessageSummary) -> serde_json::Value {
+pub(super) fn summary_json(m: &crate::domain::MessageSummary) -> serde_json::Value {
     json!({
         "id": m.id,
         "subject": m.subject,

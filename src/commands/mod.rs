@@ -13,11 +13,13 @@ macro_rules! say {
 }
 
 mod attachments;
+pub mod desk;
 mod dispatch;
 mod local;
 mod mail;
 mod progress;
 mod session;
+mod watch;
 
 pub use attachments::{attachment_list, attachment_save, Which};
 pub use dispatch::{dispatch, Context};

@@ -2,11 +2,16 @@
 //! (Altinn 2 REST today, Dialogporten later) maps its documents to them at its edge.
 //! All text in these types has been sanitised already.
 
+pub mod desk;
 mod error;
 mod inbox;
 mod session;
 mod verbs;
 
+pub use desk::{
+    events_of, on_desk, AgendaGroup, AgendaRow, BoardRow, DeskCounts, DeskEvent, DeskEventKind,
+    DeskItem, DeskPage, DeskScope,
+};
 pub use error::ApiError;
 pub use inbox::{CachedList, Capabilities, Cursor, Inbox, PartiesScope, Query, Scope};
 pub use session::{LoginMethod, RefreshEvent, DEFAULT_ACR, HIGH_ACR};

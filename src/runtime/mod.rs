@@ -4,6 +4,7 @@
 
 mod attachments;
 mod cache;
+mod desk;
 mod inbox;
 mod login;
 
@@ -163,6 +164,13 @@ impl Runtime {
             } => cache::write(&ctx, scope, upsert, remove, complete),
             Effect::RememberUser { env, user } => cache::remember_user(&ctx, env, user),
             Effect::MarkReconciled { scope } => cache::mark_reconciled(&ctx, scope),
+            Effect::SyncDesk { scope, parties } => self.spawn(desk::sync(ctx, scope, parties)),
+            Effect::LoadAgenda {
+                request,
+                scope,
+                days,
+            } => desk::agenda(&ctx, request, scope, days),
+            Effect::LoadBoard { request, scope } => desk::board(&ctx, request, scope),
         }
     }
 
@@ -244,6 +252,7 @@ impl Runtime {
                 error: ApiError::Offline.to_string(),
             },
             Effect::FetchProfile | Effect::Discover | Effect::RestoreSession => return None,
+            Effect::SyncDesk { .. } => Msg::DeskSynced(Err(ApiError::Offline)),
             Effect::PasswordLogin { request, .. }
             | Effect::StartDeviceLogin { request, .. }
             | Effect::StartBrowserLogin { request, .. } => Msg::LoginFailed {

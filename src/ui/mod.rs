@@ -1,7 +1,8 @@
 //! Drawing: a pure function of the [`App`] state. No I/O, no mutation; only visible rows
 //! are built, so the cost of a frame does not grow with the number of messages.
 
-pub mod detail;
+pub mod board;
+mod detail;
 pub mod filters;
 pub mod help;
 pub mod links;
@@ -58,6 +59,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
                 Some(Overlay::Filters) => filters::draw(app, theme, frame, area),
                 Some(Overlay::Links { .. }) => links::draw(app, theme, frame, area),
                 Some(Overlay::Help { .. }) => help::draw(app, theme, frame, area),
+                Some(Overlay::Board(_)) => board::draw(app, theme, frame, area),
                 Some(Overlay::Command(_) | Overlay::Question(_) | Overlay::Attachments { .. })
                 | None => {}
             }

@@ -64,6 +64,8 @@ pub fn commands() -> Vec<(String, &'static str)> {
         (":trash", tr!("papirkurven")),
         (":drafts / :sent", tr!("utkast, sendt (Altinn 3)")),
         (":all", tr!("alle innbokser samlet")),
+        (tr!(":agenda [DAGER]"), tr!("frister hos alle aktørene")),
+        (":board", tr!("oversikt: én linje per aktør")),
         (":me", tr!("din egen innboks")),
         (tr!(":for NAVN"), tr!("opptre for NAVN / org.nr.")),
         (":unread", tr!("bare uleste")),
@@ -149,6 +151,16 @@ fn view_command(app: &mut App, name: &str, arg: &str) -> Option<Result<Vec<Effec
             Ok(start_list(app))
         }
         "for" | "reportee" => act_for(app, arg),
+        "agenda" | "frister" => match arg {
+            "" => Ok(super::desk::open_agenda(app, None)),
+            days => match days.parse::<i64>() {
+                Ok(days) if (0..=366).contains(&days) => {
+                    Ok(super::desk::open_agenda(app, Some(days)))
+                }
+                _ => Err(tr!("Skriv dager fram som et tall: :agenda 30.").into()),
+            },
+        },
+        "board" | "oversikt" => Ok(super::desk::open_board(app)),
         _ => return None,
     })
 }

@@ -35,6 +35,9 @@ pub(super) fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Mode::Help => Some(help_key(app, action)),
             Mode::Filters => Some(filter_menu_key(app, action)),
             Mode::Links => Some(link_key(app, action, key)),
+            Mode::Switcher if matches!(app.overlay, Some(Overlay::Board(_))) => {
+                Some(super::desk::board_key(app, action, key))
+            }
             Mode::Switcher => Some(switcher_key(app, action, key)),
             Mode::Text => Some(command_key(app, action, key)),
             Mode::Question => Some(answer(app, action)),
@@ -158,6 +161,8 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Help => open(app, Overlay::Help { scroll: 0 }),
         Action::Reportee => open_switcher(app),
+        Action::Agenda => super::desk::open_agenda(app, None),
+        Action::Board => super::desk::open_board(app),
         Action::Attachments => choose_attachment(app),
         Action::SaveAttachment => save_attachments(app, app.attachment_choice(), false),
         Action::OpenAttachment => {
@@ -173,6 +178,7 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::NextMatch | Action::PreviousMatch => next_match(app, action),
+        Action::Refresh if app.desk.agenda.is_some() => super::desk::refresh_agenda(app),
         Action::Refresh => refresh(app),
         Action::Folder => {
             let next = app.folder.next(app.settings.capabilities.views);

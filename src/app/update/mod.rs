@@ -4,6 +4,7 @@
 
 mod actions;
 mod command;
+mod desk;
 mod detail;
 mod filters;
 mod keys;
@@ -107,6 +108,17 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             actions::attachment_failed(app, file_name, error)
         }
         Msg::MessageFailed { request, error } => detail::message_failed(app, request, error),
+        Msg::DeskSynced(result) => desk::desk_synced(app, result),
+        Msg::AgendaLoaded {
+            request,
+            rows,
+            synced_at,
+        } => desk::agenda_loaded(app, request, rows, synced_at),
+        Msg::BoardLoaded {
+            request,
+            rows,
+            synced_at,
+        } => desk::board_loaded(app, request, rows, synced_at),
     }
 }
 
@@ -157,9 +169,13 @@ pub(super) fn login_alone_over_nothing(app: &mut App) {
     }
 }
 
-/// The animation tick: the spinner moves and the clock is read.
+/// The animation tick: the spinner moves and the clock is read; the desk's sync starts
+/// when it is due.
 pub(super) fn tick(app: &mut App, now: SystemTime) -> Vec<Effect> {
     app.spinner = app.spinner.wrapping_add(1);
     app.now = now;
+    if app.screen == Screen::Inbox {
+        return desk::sync_if_due(app);
+    }
     Vec::new()
 }

@@ -116,6 +116,7 @@ fn note_answers(app: &mut App) {
 /// Starts the list over from the top (a new inbox, folder or filter): each source's cached
 /// list is read (drawn at once when it comes) while its first page is fetched.
 pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
+    super::desk::leave_agenda(app);
     app.inbox = InboxState::new(sources_for(app));
     app.detail = Default::default();
     // A search's hits point into the old list.

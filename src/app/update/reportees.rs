@@ -107,7 +107,7 @@ pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect
     let changed = app.parties.cached && app.parties.list != parties;
     app.parties.cached = false;
     app.parties.set(parties);
-    if changed && app.whose.is_all() {
+    if changed && app.whose.is_all() && app.desk.agenda.is_none() {
         return start_list(app);
     }
     let current = current_reportee(app);
@@ -115,7 +115,7 @@ pub(super) fn reportees_loaded(app: &mut App, parties: Vec<Party>) -> Vec<Effect
         switcher.loading = false;
         switcher.selected = current;
     }
-    if app.whose.is_all() && app.inbox.sources.is_empty() {
+    if app.whose.is_all() && app.inbox.sources.is_empty() && app.desk.agenda.is_none() {
         return start_list(app);
     }
     Vec::new()

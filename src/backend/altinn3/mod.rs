@@ -311,6 +311,39 @@ impl Altinn3 {
         })
     }
 
+    /// One page of the desk: every dialog of `parties` (any folder, any status, none for
+    /// programs only), changed after `updated_after` when given, from `continuation`. Never
+    /// opens a dialog. Pages are large: the desk reads everything.
+    pub async fn desk_page(
+        &self,
+        parties: &[String],
+        updated_after: Option<chrono::DateTime<chrono::Utc>>,
+        continuation: Option<String>,
+    ) -> Result<crate::domain::desk::DeskPage, ApiError> {
+        let search = client::Search {
+            parties: parties.to_vec(),
+            updated_after,
+            limit: LARGE_PAGE_LIMIT,
+            continuation,
+            exclude_api_only: true,
+            ..client::Search::default()
+        };
+        let page = self.ask(search).await?;
+        let languages = self.client.languages();
+        let items = page
+            .items
+            .iter()
+            .map(|item| item.to_desk_item(&languages))
+            .collect();
+        Ok(crate::domain::desk::DeskPage {
+            items,
+            next: page
+                .has_next_page
+                .then_some(page.continuation_token)
+                .flatten(),
+        })
+    }
+
     /// One search, with a large page that failed on the server asked again smaller; how
     /// quickly it answered decides the next page's size.
     async fn ask(&self, search: client::Search) -> Result<model::DialogPage, ApiError> {

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::domain::{
-    ApiError, Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary, Party,
-    PartyKind, ThreadEntry,
+    ApiError, Attachment, DeskItem, Folder, Message, MessageKind, MessagePage, MessageStatus,
+    MessageSummary, Party, PartyKind, ThreadEntry,
 };
 use crate::text::{markdown_to_text, safe_file_name, sanitize_line, sanitize_multiline};
 
@@ -99,6 +99,8 @@ pub struct DialogListItem {
     pub created_at: Option<DateTime<Utc>>,
     /// The content last changed (the inbox's order).
     pub content_updated_at: Option<DateTime<Utc>>,
+    /// Anything about it last changed (the desk's incremental sync asks after this).
+    pub updated_at: Option<DateTime<Utc>>,
     /// Due.
     pub due_at: Option<DateTime<Utc>>,
     /// Labels.
@@ -184,6 +186,34 @@ impl DialogListItem {
                 && self.service_resource_type == "correspondenceservice",
             owner: None,
             seq: 0,
+        }
+    }
+}
+
+impl DialogListItem {
+    /// Maps to the desk's row: the inbox's row under its party, with what the desk sorts
+    /// and counts by (search says nothing of `expiresAt`).
+    pub fn to_desk_item(&self, languages: &[&str]) -> DeskItem {
+        let mut summary = self.to_summary(languages);
+        summary.owner = Some(sanitize_line(&self.party));
+        let folder = if self.has_label("Archive") {
+            Folder::Archive
+        } else if self.has_label("Bin") {
+            Folder::Trash
+        } else {
+            Folder::Inbox
+        };
+        let requires_attention = self.status == "RequiresAttention";
+        let completed = self.status == "Completed";
+        let unfinished = matches!(self.status.as_str(), "InProgress" | "Draft" | "Awaiting");
+        DeskItem {
+            pending: !completed && (requires_attention || unfinished || summary.is_unread()),
+            summary,
+            folder,
+            requires_attention,
+            completed,
+            expires: None,
+            updated: self.updated_at,
         }
     }
 }

@@ -4,6 +4,11 @@
 //! is versioned; an old, foreign or corrupt file is deleted and built again, never a crash.
 //! Blocking: call it from a blocking task, never from the UI thread.
 
+mod desk;
+
+pub use desk::GroupMark;
+pub use crate::domain::DeskScope;
+
 use crate::i18n::tr;
 use std::path::{Path, PathBuf};
 
@@ -155,6 +160,7 @@ impl Cache {
             (other, _) => return Err(CacheError::Version(other)),
         }
         conn.execute_batch(ADDED)?;
+        conn.execute_batch(desk::DESK_SCHEMA)?;
         // A quick check that the pages are readable; a corrupt file fails here or above.
         conn.query_row("SELECT count(*) FROM lists", [], |row| row.get::<_, i64>(0))?;
         Ok(Self {

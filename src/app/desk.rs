@@ -1,0 +1,80 @@
+//! The desk in the inbox: the background sync's state, the agenda (the list showing what is
+//! due, across every party) and the board (an overlay with one row per party). The rows
+//! come from the cache's desk ([`crate::cache`]), never from opening a dialog.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Utc};
+
+use super::TextInput;
+use crate::domain::{AgendaGroup, BoardRow};
+
+/// The desk is synced again this long after the last sync started.
+pub const DESK_EVERY: Duration = Duration::from_secs(300);
+
+/// The desk's state in the inbox.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeskView {
+    /// A sync is running.
+    pub syncing: bool,
+    /// When the last sync started (the next waits [`DESK_EVERY`]).
+    pub started: Option<SystemTime>,
+    /// When the desk was last brought up to date (the cache's, until a sync ends).
+    pub synced_at: Option<DateTime<Utc>>,
+    /// The agenda, while the list shows it.
+    pub agenda: Option<Agenda>,
+    /// The agenda or board load in flight.
+    pub request: Option<u64>,
+    /// The days ahead the agenda in flight was asked for.
+    pub days: Option<i64>,
+}
+
+/// The agenda the list shows: each row's group, and how many are in each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Agenda {
+    /// Each row's group, by id.
+    pub groups: HashMap<String, AgendaGroup>,
+    /// Rows per group, in [`AgendaGroup`] order.
+    pub counts: [usize; 4],
+    /// Days ahead.
+    pub days: i64,
+}
+
+impl Agenda {
+    /// The group of message `id`, when it is on the agenda.
+    pub fn group(&self, id: &str) -> Option<AgendaGroup> {
+        self.groups.get(id).copied()
+    }
+}
+
+/// The board overlay: one row per party, most urgent first, filtered as you type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Board {
+    /// What was typed.
+    pub filter: TextInput,
+    /// Index into the filtered rows.
+    pub selected: usize,
+    /// Every party's row, most urgent first.
+    pub rows: Vec<BoardRow>,
+    /// Waiting for the rows.
+    pub loading: bool,
+}
+
+impl Board {
+    /// The rows matching the filter (name or organisation number).
+    pub fn matches(&self) -> Vec<&BoardRow> {
+        let filter = self.filter.value().to_lowercase();
+        self.rows
+            .iter()
+            .filter(|row| {
+                filter.is_empty()
+                    || row.name.to_lowercase().contains(&filter)
+                    || row
+                        .organisation_number
+                        .as_deref()
+                        .is_some_and(|n| n.contains(&filter))
+            })
+            .collect()
+    }
+}

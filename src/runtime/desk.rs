@@ -1,0 +1,76 @@
+//! The desk's effects: its sync in the background (searches only, on the cache's thread for
+//! the writes), and the agenda and the board read from the cache.
+
+use super::Ctx;
+use crate::app::Msg;
+use crate::desk::sync::{sync_desk, SyncOptions};
+use crate::domain::{ApiError, DeskScope, Party};
+
+/// Brings the desk up to date; says when, or why not.
+pub(super) async fn sync(ctx: Ctx, scope: DeskScope, parties: Vec<Party>) -> Msg {
+    let Some(cache) = ctx.cache.clone() else {
+        return Msg::DeskSynced(Err(ApiError::Local(
+            crate::i18n::tr!("hurtigbufferen er slått av").into(),
+        )));
+    };
+    let options = SyncOptions {
+        concurrency: crate::domain::DEFAULT_CONCURRENCY,
+        full: false,
+    };
+    let result = sync_desk(&ctx.backend, &cache, &scope, &parties, options, |_, _| {}).await;
+    if let Err(error) = &result {
+        tracing::info!(%error, "desk sync failed");
+    }
+    Msg::DeskSynced(result.map(|_| chrono::Utc::now()))
+}
+
+/// Reads the agenda from the cache's desk.
+pub(super) fn agenda(ctx: &Ctx, request: u64, scope: DeskScope, days: i64) {
+    let Some(cache) = ctx.cache.clone() else {
+        ctx.send(Msg::AgendaLoaded {
+            request,
+            rows: Vec::new(),
+            synced_at: None,
+        });
+        return;
+    };
+    let tx = ctx.tx.clone();
+    cache.run(move |c| {
+        let now = chrono::Utc::now();
+        let rows = c.agenda(&scope, now, days, None).unwrap_or_else(|error| {
+            tracing::warn!(%error, "agenda read failed");
+            Vec::new()
+        });
+        let synced_at = c.desk_synced_at(&scope).ok().flatten();
+        let _ = tx.send(Msg::AgendaLoaded {
+            request,
+            rows,
+            synced_at,
+        });
+    });
+}
+
+/// Reads the board from the cache's desk.
+pub(super) fn board(ctx: &Ctx, request: u64, scope: DeskScope) {
+    let Some(cache) = ctx.cache.clone() else {
+        ctx.send(Msg::BoardLoaded {
+            request,
+            rows: Vec::new(),
+            synced_at: None,
+        });
+        return;
+    };
+    let tx = ctx.tx.clone();
+    cache.run(move |c| {
+        let rows = c.board(&scope, chrono::Utc::now()).unwrap_or_else(|error| {
+            tracing::warn!(%error, "board read failed");
+            Vec::new()
+        });
+        let synced_at = c.desk_synced_at(&scope).ok().flatten();
+        let _ = tx.send(Msg::BoardLoaded {
+            request,
+            rows,
+            synced_at,
+        });
+    });
+}
