@@ -270,8 +270,8 @@ fn mailboxes(
         .collect()
 }
 
-/// Client organisation `n` of an accountant: a name, and an organisation number that
-/// passes the modulus-11 check.
+/// Client organisation `n` of an accountant: a name, and an organisation number of its
+/// own that passes the modulus-11 check.
 fn client_organisation(n: usize) -> Reportee {
     const FIRST: [&str; 12] = [
         "FJORD", "NORD", "BERG", "SKOG", "HAV", "LYNG", "ELVE", "STEIN", "FOSSE", "DAL", "VIK",
@@ -295,23 +295,25 @@ fn client_organisation(n: usize) -> Reportee {
         LAST[(n / FIRST.len()) % LAST.len()],
         n + 1
     );
-    let mut digits: Vec<u32> = format!("9{:07}", n % 10_000_000)
-        .chars()
-        .filter_map(|c| c.to_digit(10))
-        .collect();
-    let weights = [3, 2, 7, 6, 5, 4, 3, 2];
-    let check = loop {
+    // `9`, a variant digit and six of `n`: the first variant with a valid check digit (the
+    // variant's weight is 2, so one of the first two has one). Unique for a million
+    // clients; taking the next base number instead gave two clients one number.
+    let mut digits: Vec<u32> = Vec::new();
+    let mut check = 0;
+    for variant in 0..10 {
+        digits = format!("9{variant}{:06}", n % 1_000_000)
+            .chars()
+            .filter_map(|c| c.to_digit(10))
+            .collect();
+        let weights = [3, 2, 7, 6, 5, 4, 3, 2];
         let sum: u32 = digits.iter().zip(weights).map(|(d, w)| d * w).sum();
         match 11 - sum % 11 {
-            11 => break 0,
-            10 => {
-                // No valid check digit: take the next base number.
-                let last = digits.len() - 1;
-                digits[last] = (digits[last] + 1) % 10;
-            }
-            c => break c,
+            10 => continue,
+            11 => check = 0,
+            c => check = c,
         }
-    };
+        break;
+    }
     let number: String = digits
         .iter()
         .chain(std::iter::once(&check))
@@ -780,6 +782,23 @@ mod tests {
             ids.sort();
             ids.dedup();
             assert_eq!(ids.len(), mailbox.len());
+        }
+    }
+
+    #[test]
+    fn every_client_has_an_organisation_number_of_its_own() {
+        let mut numbers = std::collections::HashSet::new();
+        for n in 0..100_000 {
+            let number = client_organisation(n).org_number.unwrap_or_default();
+            let digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();
+            assert_eq!(digits.len(), 9, "{number}");
+            let sum: u32 = digits[..8]
+                .iter()
+                .zip([3, 2, 7, 6, 5, 4, 3, 2])
+                .map(|(d, w)| d * w)
+                .sum();
+            assert_eq!((11 - sum % 11) % 11, digits[8], "{number}");
+            assert!(numbers.insert(number.clone()), "{number} twice");
         }
     }
 
