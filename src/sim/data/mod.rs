@@ -1,8 +1,12 @@
 //! A deterministic synthetic Altinn world from a seed: users, reportees (a person and two
 //! organisations) and their mailboxes, with realistic Norwegian senders, subjects, HTML
 //! bodies and small real PDF attachments. The same seed and anchor give the same mailbox.
+//! An accountant's client organisations (`--parties`) also get what they have open and
+//! when it is due, spread around the anchor (`agenda`).
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+mod agenda;
 
 pub use super::world::{
     pdf, Reportee, ReporteeKind, SimAttachment, SimMessage, SimStatus, User, World,
@@ -133,9 +137,11 @@ impl World {
         let mut reportees = fixed_reportees();
         let mut users = fixed_users();
         let mut sizes = fixed_sizes(options.messages).to_vec();
+        let fixed = reportees.len();
         add_clients(options, &mut reportees, &mut users, &mut sizes);
-        let mailboxes = mailboxes(options, &reportees, sizes);
+        let mut mailboxes = mailboxes(options, &reportees, sizes, fixed);
         let mut altinn3 = super::store::Altinn3::default();
+        agenda::spread(options, fixed, &reportees, &mut mailboxes, &mut altinn3);
         super::store::seed(&mailboxes, &mut altinn3, super::store::utc(options.anchor));
         Self {
             users,
@@ -244,11 +250,12 @@ fn add_clients(
 
 /// Each reportee's mailbox, from a generator of its own (seeded by the world's seed and its
 /// place), so one mailbox's size does not change another's letters. Attachment ids run on
-/// across the mailboxes.
+/// across the mailboxes. The reportees from `fixed` on are the accountant's clients.
 fn mailboxes(
     options: &WorldOptions,
     reportees: &[Reportee],
     sizes: Vec<usize>,
+    fixed: usize,
 ) -> Vec<Vec<SimMessage>> {
     let mut attachment_id = 9_000_000u64;
     reportees
@@ -257,9 +264,9 @@ fn mailboxes(
         .enumerate()
         .map(|(index, (reportee, size))| {
             let mut rng = Rng::new(options.seed.wrapping_mul(31).wrapping_add(index as u64 + 1));
-            let first_id = 7_000_000 + index as u64 * 1_000_000;
+            let first_id = first_id(index);
             mailbox(
-                reportee,
+                (reportee, index >= fixed),
                 size,
                 first_id,
                 &mut attachment_id,
@@ -268,6 +275,11 @@ fn mailboxes(
             )
         })
         .collect()
+}
+
+/// The number in the id of mailbox `index`'s first letter; each mailbox has a million.
+fn first_id(index: usize) -> u64 {
+    7_000_000 + index as u64 * 1_000_000
 }
 
 /// Client organisation `n` of an accountant: a name, and an organisation number of its
@@ -335,6 +347,9 @@ struct Recipient {
     /// The templates for a person or for an organisation.
     templates: Vec<&'static Template>,
     is_person: bool,
+    /// One of the accountant's clients: what it has open is its agenda's (`agenda`), so its
+    /// history has no form left open and no letter asking for a confirmation.
+    client: bool,
     /// «Hei …»: a person's first name, an organisation's name.
     greeting: String,
     /// Seconds between letters (the newest at the anchor, the rest over two years).
@@ -344,10 +359,11 @@ struct Recipient {
     anchor: NaiveDateTime,
 }
 
-/// A mailbox of `size` letters, newest first. Every letter draws from `rng` in a fixed
-/// order (see [`letter`]), so the same seed gives the same mailbox.
+/// A mailbox of `size` letters, newest first, for a reportee (and whether it is a client).
+/// Every letter draws from `rng` in a fixed order (see [`letter`]), so the same seed gives
+/// the same mailbox.
 fn mailbox(
-    reportee: &Reportee,
+    (reportee, client): (&Reportee, bool),
     size: usize,
     first_id: u64,
     attachment_id: &mut u64,
@@ -374,6 +390,7 @@ fn mailbox(
     let recipient = Recipient {
         templates,
         is_person,
+        client,
         greeting,
         step,
         first_id,
@@ -448,7 +465,10 @@ fn letter(recipient: &Recipient, i: usize, attachment_id: &mut u64, rng: &mut Rn
     let signer = message_sender
         .clone()
         .unwrap_or_else(|| template.owner.to_owned());
-    let status = status(template.kind, i, rng);
+    let status = match status(template.kind, i, rng) {
+        SimStatus::Filling | SimStatus::Signing if recipient.client => SimStatus::SentAndArchived,
+        status => status,
+    };
     let number = recipient.first_id + i as u64;
     let (id, original_id) = if status == SimStatus::Archived {
         (format!("b{}", number + 500_000), Some(format!("a{number}")))
@@ -464,7 +484,8 @@ fn letter(recipient: &Recipient, i: usize, attachment_id: &mut u64, rng: &mut Rn
     } else {
         1
     };
-    let requires_confirmation = template.kind == "Correspondence" && i >= 3 && rng.chance(0.05);
+    let requires_confirmation =
+        template.kind == "Correspondence" && i >= 3 && rng.chance(0.05) && !recipient.client;
     SimMessage {
         id,
         original_id,
