@@ -7,6 +7,7 @@ pub mod altinn;
 pub mod altinn3;
 pub mod data;
 pub mod deliver;
+pub mod due;
 pub mod faults;
 pub mod filter;
 pub mod idporten;
@@ -345,6 +346,35 @@ impl Simulator {
                 (state.id.clone(), state.expires_at.is_some_and(|t| t <= now))
             })
             .collect()
+    }
+
+    /// The time the data is made around (the anchor, in UTC): the `now` at which
+    /// [`Simulator::due`] gives the spread as made.
+    pub fn anchor(&self) -> chrono::DateTime<chrono::Utc> {
+        store::utc(self.state.config.anchor)
+    }
+
+    /// Every party of the demo user with its open dialogs at `now`, counted by how pressing
+    /// they are (see [`due::parties`]).
+    pub fn due(&self, now: chrono::DateTime<chrono::Utc>) -> Vec<due::PartyDue> {
+        due::parties(&mut lock(&self.state.world), 0, now)
+    }
+
+    /// Every dialog with an `expiresAt`: (its party's URN, its id, when), in the world's
+    /// order (for tests).
+    pub fn expiring_dialogs(&self) -> Vec<(String, String, chrono::DateTime<chrono::Utc>)> {
+        let mut world = lock(&self.state.world);
+        let world = &mut *world;
+        let mut out = Vec::new();
+        for (mailbox, party) in world.mailboxes.iter().zip(&world.reportees) {
+            for message in mailbox {
+                let state = world.altinn3.state(message);
+                if let Some(at) = state.expires_at {
+                    out.push((store::party_urn(party), state.id.clone(), at));
+                }
+            }
+        }
+        out
     }
 
     /// Puts random faults in force on the API from now on (see [`faults::FaultSpec`]).

@@ -506,6 +506,9 @@ pub struct DialogState {
     pub origin: Origin,
     /// A form the user started and has not sent (`Draft`).
     pub draft: bool,
+    /// The service owner asks the party to act (a rejected submission, another service
+    /// owner's summons): `RequiresAttention`.
+    pub attention: bool,
 }
 
 impl DialogState {
@@ -644,6 +647,7 @@ pub fn initial_state(message: &SimMessage) -> DialogState {
         before_bin: None,
         origin,
         draft: false,
+        attention: false,
     }
 }
 

@@ -335,6 +335,7 @@ fn expired_dialog(sim: &Simulator) -> String {
         .expect("an expired dialog")
 }
 
+mod agenda;
 mod correspondence;
 mod deliver;
 mod dialogs;

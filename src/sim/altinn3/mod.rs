@@ -9,7 +9,7 @@
 pub mod correspondence;
 pub mod dialogporten;
 mod provider;
-mod render;
+pub(crate) mod render;
 mod search;
 pub mod token;
 mod zip;

@@ -130,12 +130,13 @@ fn resource_type(state: &DialogState) -> &'static str {
 }
 
 /// The dialog's status: an app's from its process (the adapter's `GetStatus`: a form the
-/// user started is a `Draft`, one being filled in or signed `InProgress`, a sent one
-/// `Completed`); a letter that asks for a confirmation `RequiresAttention` until it has
-/// one.
+/// user started is a `Draft`, one being filled in or signed `InProgress`, a rejected one
+/// `RequiresAttention`, a sent one `Completed`); a letter that asks for a confirmation
+/// `RequiresAttention` until it has one; another service owner's as it says.
 pub fn status(message: &SimMessage, state: &DialogState) -> &'static str {
     match state.origin {
         Origin::App => match message.status {
+            SimStatus::Filling | SimStatus::Signing if state.attention => "RequiresAttention",
             SimStatus::Filling if state.draft => "Draft",
             SimStatus::Filling | SimStatus::Signing => "InProgress",
             _ => "Completed",
@@ -146,6 +147,7 @@ pub fn status(message: &SimMessage, state: &DialogState) -> &'static str {
         {
             "RequiresAttention"
         }
+        Origin::Owner if state.attention => "RequiresAttention",
         _ => "NotApplicable",
     }
 }

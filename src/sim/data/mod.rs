@@ -1,8 +1,12 @@
 //! A deterministic synthetic Altinn world from a seed: users, reportees (a person and two
 //! organisations) and their mailboxes, with realistic Norwegian senders, subjects, HTML
 //! bodies and small real PDF attachments. The same seed and anchor give the same mailbox.
+//! An accountant's client organisations (`--parties`) also get what they have open and
+//! when it is due, spread around the anchor (`agenda`).
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+mod agenda;
 
 pub use super::world::{
     pdf, Reportee, ReporteeKind, SimAttachment, SimMessage, SimStatus, User, World,
@@ -133,9 +137,11 @@ impl World {
         let mut reportees = fixed_reportees();
         let mut users = fixed_users();
         let mut sizes = fixed_sizes(options.messages).to_vec();
+        let fixed = reportees.len();
         add_clients(options, &mut reportees, &mut users, &mut sizes);
-        let mailboxes = mailboxes(options, &reportees, sizes);
+        let mut mailboxes = mailboxes(options, &reportees, sizes, fixed);
         let mut altinn3 = super::store::Altinn3::default();
+        agenda::spread(options, fixed, &reportees, &mut mailboxes, &mut altinn3);
         super::store::seed(&mailboxes, &mut altinn3, super::store::utc(options.anchor));
         Self {
             users,
@@ -244,11 +250,12 @@ fn add_clients(
 
 /// Each reportee's mailbox, from a generator of its own (seeded by the world's seed and its
 /// place), so one mailbox's size does not change another's letters. Attachment ids run on
-/// across the mailboxes.
+/// across the mailboxes. The reportees from `fixed` on are the accountant's clients.
 fn mailboxes(
     options: &WorldOptions,
     reportees: &[Reportee],
     sizes: Vec<usize>,
+    fixed: usize,
 ) -> Vec<Vec<SimMessage>> {
     let mut attachment_id = 9_000_000u64;
     reportees
@@ -257,9 +264,9 @@ fn mailboxes(
         .enumerate()
         .map(|(index, (reportee, size))| {
             let mut rng = Rng::new(options.seed.wrapping_mul(31).wrapping_add(index as u64 + 1));
-            let first_id = 7_000_000 + index as u64 * 1_000_000;
+            let first_id = first_id(index);
             mailbox(
-                reportee,
+                (reportee, index >= fixed),
                 size,
                 first_id,
                 &mut attachment_id,
@@ -270,8 +277,13 @@ fn mailboxes(
         .collect()
 }
 
-/// Client organisation `n` of an accountant: a name, and an organisation number that
-/// passes the modulus-11 check.
+/// The number in the id of mailbox `index`'s first letter; each mailbox has a million.
+fn first_id(index: usize) -> u64 {
+    7_000_000 + index as u64 * 1_000_000
+}
+
+/// Client organisation `n` of an accountant: a name, and an organisation number of its
+/// own that passes the modulus-11 check.
 fn client_organisation(n: usize) -> Reportee {
     const FIRST: [&str; 12] = [
         "FJORD", "NORD", "BERG", "SKOG", "HAV", "LYNG", "ELVE", "STEIN", "FOSSE", "DAL", "VIK",
@@ -295,23 +307,25 @@ fn client_organisation(n: usize) -> Reportee {
         LAST[(n / FIRST.len()) % LAST.len()],
         n + 1
     );
-    let mut digits: Vec<u32> = format!("9{:07}", n % 10_000_000)
-        .chars()
-        .filter_map(|c| c.to_digit(10))
-        .collect();
-    let weights = [3, 2, 7, 6, 5, 4, 3, 2];
-    let check = loop {
+    // `9`, a variant digit and six of `n`: the first variant with a valid check digit (the
+    // variant's weight is 2, so one of the first two has one). Unique for a million
+    // clients; taking the next base number instead gave two clients one number.
+    let mut digits: Vec<u32> = Vec::new();
+    let mut check = 0;
+    for variant in 0..10 {
+        digits = format!("9{variant}{:06}", n % 1_000_000)
+            .chars()
+            .filter_map(|c| c.to_digit(10))
+            .collect();
+        let weights = [3, 2, 7, 6, 5, 4, 3, 2];
         let sum: u32 = digits.iter().zip(weights).map(|(d, w)| d * w).sum();
         match 11 - sum % 11 {
-            11 => break 0,
-            10 => {
-                // No valid check digit: take the next base number.
-                let last = digits.len() - 1;
-                digits[last] = (digits[last] + 1) % 10;
-            }
-            c => break c,
+            10 => continue,
+            11 => check = 0,
+            c => check = c,
         }
-    };
+        break;
+    }
     let number: String = digits
         .iter()
         .chain(std::iter::once(&check))
@@ -333,6 +347,9 @@ struct Recipient {
     /// The templates for a person or for an organisation.
     templates: Vec<&'static Template>,
     is_person: bool,
+    /// One of the accountant's clients: what it has open is its agenda's (`agenda`), so its
+    /// history has no form left open and no letter asking for a confirmation.
+    client: bool,
     /// «Hei …»: a person's first name, an organisation's name.
     greeting: String,
     /// Seconds between letters (the newest at the anchor, the rest over two years).
@@ -342,10 +359,11 @@ struct Recipient {
     anchor: NaiveDateTime,
 }
 
-/// A mailbox of `size` letters, newest first. Every letter draws from `rng` in a fixed
-/// order (see [`letter`]), so the same seed gives the same mailbox.
+/// A mailbox of `size` letters, newest first, for a reportee (and whether it is a client).
+/// Every letter draws from `rng` in a fixed order (see [`letter`]), so the same seed gives
+/// the same mailbox.
 fn mailbox(
-    reportee: &Reportee,
+    (reportee, client): (&Reportee, bool),
     size: usize,
     first_id: u64,
     attachment_id: &mut u64,
@@ -372,6 +390,7 @@ fn mailbox(
     let recipient = Recipient {
         templates,
         is_person,
+        client,
         greeting,
         step,
         first_id,
@@ -446,7 +465,10 @@ fn letter(recipient: &Recipient, i: usize, attachment_id: &mut u64, rng: &mut Rn
     let signer = message_sender
         .clone()
         .unwrap_or_else(|| template.owner.to_owned());
-    let status = status(template.kind, i, rng);
+    let status = match status(template.kind, i, rng) {
+        SimStatus::Filling | SimStatus::Signing if recipient.client => SimStatus::SentAndArchived,
+        status => status,
+    };
     let number = recipient.first_id + i as u64;
     let (id, original_id) = if status == SimStatus::Archived {
         (format!("b{}", number + 500_000), Some(format!("a{number}")))
@@ -462,7 +484,8 @@ fn letter(recipient: &Recipient, i: usize, attachment_id: &mut u64, rng: &mut Rn
     } else {
         1
     };
-    let requires_confirmation = template.kind == "Correspondence" && i >= 3 && rng.chance(0.05);
+    let requires_confirmation =
+        template.kind == "Correspondence" && i >= 3 && rng.chance(0.05) && !recipient.client;
     SimMessage {
         id,
         original_id,
@@ -780,6 +803,23 @@ mod tests {
             ids.sort();
             ids.dedup();
             assert_eq!(ids.len(), mailbox.len());
+        }
+    }
+
+    #[test]
+    fn every_client_has_an_organisation_number_of_its_own() {
+        let mut numbers = std::collections::HashSet::new();
+        for n in 0..100_000 {
+            let number = client_organisation(n).org_number.unwrap_or_default();
+            let digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();
+            assert_eq!(digits.len(), 9, "{number}");
+            let sum: u32 = digits[..8]
+                .iter()
+                .zip([3, 2, 7, 6, 5, 4, 3, 2])
+                .map(|(d, w)| d * w)
+                .sum();
+            assert_eq!((11 - sum % 11) % 11, digits[8], "{number}");
+            assert!(numbers.insert(number.clone()), "{number} twice");
         }
     }
 
