@@ -2,11 +2,13 @@
 //! (Altinn 2 REST today, Dialogporten later) maps its documents to them at its edge.
 //! All text in these types has been sanitised already.
 
+mod bulk;
 mod error;
 mod inbox;
 mod session;
 mod verbs;
 
+pub use bulk::{BulkTarget, Labels, Outcome};
 pub use error::ApiError;
 pub use inbox::{CachedList, Capabilities, Cursor, Inbox, PartiesScope, Query, Scope};
 pub use session::{LoginMethod, RefreshEvent, DEFAULT_ACR, HIGH_ACR};

@@ -744,4 +744,6 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["melding", "melding", "message"],
     ["Ingen innlogging på høyt nivå; økten du har, gjelder fortsatt.", "Inga innlogging på høgt nivå; økta du har, gjeld framleis.", "No login at the high level; the session you have still holds."],
     ["Meldingen er allerede i innboksen: u henter tilbake fra arkivet og papirkurven.", "Meldinga er allereie i innboksen: u hentar tilbake frå arkivet og papirkorga.", "The message is in the inbox already: u brings back from the archive and the trash bin."],
+    ["ikke sendt", "ikkje sendt", "not sent"],
+    ["Altinn 2 kan ikke angre", "Altinn 2 kan ikkje angre", "Altinn 2 cannot undo"],
 ];
