@@ -531,3 +531,173 @@ async fn a_sender_seen_before_is_asked_of_dialogporten_by_its_org_code() {
         .expect("page");
     assert!(page.messages.is_empty());
 }
+
+/// Bulk label changes sent, and every request sent, so far.
+fn bulk_and_all(sim: &Simulator) -> (u64, u64) {
+    let requests = sim.stats().requests;
+    let bulk = (requests.iter())
+        .filter(|(route, _)| route.contains("/actions/bulkset"))
+        .map(|(_, n)| n)
+        .sum();
+    (bulk, requests.values().sum())
+}
+
+/// The inbox's rows by id: whether each is unread and marked unread.
+async fn unread_by_id(backend: &Backend) -> std::collections::HashMap<String, (bool, bool)> {
+    all(backend, &Inbox::Me, &query(Folder::Inbox))
+        .await
+        .into_iter()
+        .map(|m| (m.id.clone(), (m.is_unread(), m.marked_unread)))
+        .collect()
+}
+
+/// A bulk archive of 250 dialogs is 3 requests and nothing else; putting the labels back
+/// brings each back as it was, one marked unread among them.
+#[tokio::test]
+async fn a_bulk_archive_of_250_dialogs_is_3_requests_and_is_put_back() {
+    use innboks::domain::{BulkTarget, Labels};
+    let (sim, backend) = start(1200).await;
+    let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    assert!(inbox.len() >= 250, "{}", inbox.len());
+    let chosen: Vec<String> = inbox.iter().take(250).map(|m| m.id.clone()).collect();
+    let flagged = chosen
+        .iter()
+        .zip(&inbox)
+        .find(|(_, m)| !m.is_unread())
+        .map(|(id, _)| id.clone())
+        .expect("a read one");
+    backend
+        .act(&Inbox::Me, &flagged, MessageAction::MarkUnread)
+        .await
+        .expect("marked unread");
+    let before = unread_by_id(&backend).await;
+    assert_eq!(before[&flagged], (true, true));
+
+    let targets: Vec<BulkTarget> = (chosen.iter())
+        .map(|id| BulkTarget {
+            inbox: Inbox::Me,
+            id: id.clone(),
+            shown: Labels::shown(Folder::Inbox, false),
+        })
+        .collect();
+    let (bulk, sent) = bulk_and_all(&sim);
+    let mut heard = Vec::new();
+    let outcomes = backend
+        .act_many(&targets, MessageAction::Archive, |done| heard.push(done))
+        .await;
+    assert_eq!(
+        bulk_and_all(&sim),
+        (bulk + 3, sent + 3),
+        "3 requests, all bulk"
+    );
+    assert_eq!(heard, [100, 200, 250]);
+    let ids: Vec<&str> = outcomes.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, chosen, "one outcome each, in order");
+    assert!(
+        outcomes.iter().all(|o| o.result == Ok(None)),
+        "{outcomes:?}"
+    );
+    let labels: std::collections::HashMap<&str, Labels> = (outcomes.iter())
+        .map(|o| (o.id.as_str(), o.before.expect("the labels before")))
+        .collect();
+    assert_eq!(
+        labels[flagged.as_str()],
+        Labels::shown(Folder::Inbox, true),
+        "from what the backend saw listed and changed"
+    );
+    let archive: std::collections::HashSet<String> =
+        (all(&backend, &Inbox::Me, &query(Folder::Archive)).await)
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+    assert!(chosen.iter().all(|id| archive.contains(id)), "all archived");
+    let left = unread_by_id(&backend).await;
+    assert!(chosen.iter().all(|id| !left.contains_key(id)), "none left");
+
+    // Put back: one request per set of labels and hundred (249 + 1: 3 + 1).
+    let back: Vec<(String, Labels)> = (outcomes.iter())
+        .filter_map(|o| Some((o.id.clone(), o.before?)))
+        .collect();
+    let (bulk, _) = bulk_and_all(&sim);
+    let put = backend.put_back(&back, |_| {}).await;
+    assert!(put.iter().all(|o| o.result.is_ok()), "{put:?}");
+    assert_eq!(bulk_and_all(&sim).0, bulk + 4);
+    let after = unread_by_id(&backend).await;
+    for id in &chosen {
+        assert_eq!(after.get(id), before.get(id), "{id} as it was");
+    }
+
+    // A backend that never listed them (the CLI's) takes the labels shown.
+    let fresh = common::altinn3_backend(&sim).await;
+    let outcomes = fresh
+        .act_many(&targets[..3], MessageAction::Delete, |_| {})
+        .await;
+    assert!(outcomes
+        .iter()
+        .all(|o| o.result.is_ok() && o.before == Some(Labels::shown(Folder::Inbox, false))));
+}
+
+/// A request the server refuses (one dialog in it does not exist: all or nothing) fails
+/// its own dialogs with the server's words; the requests before and after it still go.
+#[tokio::test]
+async fn a_refused_bulk_request_fails_only_its_own_dialogs() {
+    use innboks::domain::{BulkTarget, Labels};
+    let (sim, backend) = start(1200).await;
+    let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    let mut ids: Vec<String> = inbox.iter().take(250).map(|m| m.id.clone()).collect();
+    ids.insert(150, "0190aaaa-0000-7000-8000-000000000000".into());
+    let targets: Vec<BulkTarget> = (ids.iter())
+        .map(|id| BulkTarget {
+            inbox: Inbox::Me,
+            id: id.clone(),
+            shown: Labels::shown(Folder::Inbox, false),
+        })
+        .collect();
+    let (bulk, _) = bulk_and_all(&sim);
+    let outcomes = backend
+        .act_many(&targets, MessageAction::Archive, |_| {})
+        .await;
+    assert_eq!(bulk_and_all(&sim).0, bulk + 3);
+    for (i, outcome) in outcomes.iter().enumerate() {
+        if (100..200).contains(&i) {
+            assert!(
+                matches!(&outcome.result, Err(ApiError::Server { status: 404, reason }) if reason.contains("not found")),
+                "{i}: {outcome:?}"
+            );
+            assert_eq!(outcome.before, None);
+        } else {
+            assert_eq!(outcome.result, Ok(None), "{i}");
+        }
+    }
+    let archive: std::collections::HashSet<String> =
+        (all(&backend, &Inbox::Me, &query(Folder::Archive)).await)
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(archive.contains(id), !(100..200).contains(&i), "{i}");
+    }
+}
+
+/// A verb that is not a label goes one dialog at a time, in bulk as alone.
+#[tokio::test]
+async fn a_bulk_mark_read_opens_each_dialog() {
+    use innboks::domain::{BulkTarget, Labels};
+    let (sim, backend) = start(200).await;
+    let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
+    let targets: Vec<BulkTarget> = (inbox.iter().take(5))
+        .map(|m| BulkTarget {
+            inbox: Inbox::Me,
+            id: m.id.clone(),
+            shown: Labels::shown(Folder::Inbox, m.marked_unread),
+        })
+        .collect();
+    let (bulk, sent) = bulk_and_all(&sim);
+    let outcomes = backend
+        .act_many(&targets, MessageAction::MarkRead, |_| {})
+        .await;
+    assert!(outcomes
+        .iter()
+        .all(|o| o.result.is_ok() && o.before.is_none()));
+    assert_eq!(bulk_and_all(&sim), (bulk, sent + 5), "one GET each");
+}

@@ -869,3 +869,80 @@ async fn the_altinn3_shell_says_the_level_groups_parties_and_lists_drafts() {
         "the inbox, the default folder, holds no draft"
     );
 }
+
+/// `archive` takes any number of ids: on Altinn 3, 100 a bulk request (150 ids: 2), one
+/// JSON object each as before; a request the server refuses fails its own ids only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shell_archives_150_ids_in_two_requests() {
+    let sim = Simulator::start(SimConfig {
+        messages: 500,
+        ..sim_config()
+    })
+    .await
+    .expect("sim");
+    let cli = Cli::new(&sim);
+    let run = |args: Vec<String>| {
+        let mut all: Vec<String> = vec!["--api".into(), "altinn3".into()];
+        all.extend(args);
+        let cli = &cli;
+        async move {
+            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+            cli.run(&refs).await
+        }
+    };
+    let words = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let bulk = || {
+        (sim.stats().requests.iter())
+            .filter(|(route, _)| route.contains("/actions/bulkset"))
+            .map(|(_, n)| n)
+            .sum::<u64>()
+    };
+    let (code, out, err) = run(words(&["login", "--method", "device"])).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, err) = run(words(&["list", "--json", "--limit", "1000"])).await;
+    assert_eq!(code, 0, "{err}");
+    let inbox: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    let ids: Vec<String> = (inbox.iter().take(150))
+        .filter_map(|m| m["id"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(ids.len(), 150, "{} in the inbox", inbox.len());
+
+    let before = bulk();
+    let mut args = words(&["archive", "--json"]);
+    args.extend(ids.iter().cloned());
+    let (code, out, err) = run(args).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(bulk() - before, 2, "100 a request");
+    let results: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    let answered: Vec<&str> = results.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(answered, ids, "one each, in order");
+    assert!(
+        results
+            .iter()
+            .all(|r| r["ok"] == true && r["new_id"].is_null()),
+        "{results:?}"
+    );
+    let (_, out, _) = run(words(&[
+        "list", "--json", "--folder", "archive", "--limit", "1000",
+    ]))
+    .await;
+    let archive: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert!(ids
+        .iter()
+        .all(|id| archive.iter().any(|m| m["id"] == id.as_str())));
+
+    // Back to the inbox with one unknown id among them: its hundred fail, the rest go.
+    let mut args = words(&["restore", "--json"]);
+    args.extend(ids.iter().cloned());
+    args.insert(102, "0190aaaa-0000-7000-8000-000000000000".into());
+    let (code, out, _) = run(args).await;
+    assert_ne!(code, 0);
+    let results: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert_eq!(results.len(), 151);
+    let failed = results.iter().filter(|r| r["ok"] == false).count();
+    assert_eq!(failed, 51, "the second request's");
+    assert!(results[..100].iter().all(|r| r["ok"] == true));
+    assert!(results[100..]
+        .iter()
+        .all(|r| r["ok"] == false && r["code"].is_string() && r["message"].is_string()));
+}

@@ -2,7 +2,9 @@
 //! turns each into a background task that answers with a
 //! [`super::Msg`]; nothing here runs anything.
 
-use crate::domain::{Filters, Folder, Inbox, MessageAction, MessageSummary, Scope};
+use crate::domain::{
+    BulkTarget, Filters, Folder, Inbox, Labels, MessageAction, MessageSummary, Scope,
+};
 use crate::secret::Secret;
 
 /// Work for the background.
@@ -56,6 +58,22 @@ pub enum Effect {
         id: String,
         /// What to do.
         action: MessageAction,
+    },
+    /// Do a verb to many messages at once (the marked ones): one effect for them all.
+    ActMany {
+        /// Request id.
+        request: u64,
+        /// What to do.
+        action: MessageAction,
+        /// The messages.
+        targets: Vec<BulkTarget>,
+    },
+    /// Put back the labels the last bulk change took (`z`): each message's id and labels.
+    PutBack {
+        /// Request id.
+        request: u64,
+        /// The messages and their labels before.
+        targets: Vec<(String, Labels)>,
     },
     /// Save an attachment into `dir` (never overwriting), and open it if asked.
     SaveAttachment {

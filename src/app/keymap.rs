@@ -79,6 +79,8 @@ pub enum Action {
     FilterSender,
     /// Mark every message shown (again: unmark all).
     MarkAll,
+    /// Undo the last bulk folder change (Altinn 3), while the session lasts.
+    Undo,
     /// The command line (`:trash`, `:all`, …).
     Command,
     /// Copy one of the links in the message body.
@@ -173,7 +175,8 @@ impl Action {
     ];
 
     /// The actions after the verbs.
-    const LAST: [Action; 13] = [
+    const LAST: [Action; 14] = [
+        Action::Undo,
         Action::History,
         Action::StepUp,
         Action::FilterUnread,
@@ -224,6 +227,7 @@ impl Action {
             Action::Filter => "filter",
             Action::FilterSender => "filter_sender",
             Action::MarkAll => "mark_all",
+            Action::Undo => "undo",
             Action::Command => "command",
             Action::CopyLink => "copy_link",
             Action::History => "history",
@@ -277,6 +281,7 @@ impl Action {
             Action::Filter => tr!("filtermeny"),
             Action::FilterSender => tr!("bare denne avsenderen"),
             Action::MarkAll => tr!("merk alle viste / ingen"),
+            Action::Undo => tr!("angre siste massehandling (Altinn 3)"),
             Action::Command => tr!("kommandolinje (:help)"),
             Action::CopyLink => tr!("kopier en lenke i teksten"),
             Action::History => tr!("historikk (Altinn 3)"),
@@ -345,7 +350,7 @@ impl Action {
             | Action::OpenAttachment
             | Action::History
             | Action::StepUp => tr!("Meldinger"),
-            Action::Verb(_) | Action::Mark | Action::MarkAll => tr!("Handlinger"),
+            Action::Verb(_) | Action::Mark | Action::MarkAll | Action::Undo => tr!("Handlinger"),
             Action::Refresh | Action::Help | Action::Quit => tr!("Generelt"),
             Action::FilterUnread
             | Action::FilterKind
@@ -594,6 +599,7 @@ impl Default for Keymap {
             (Action::Filter, vec![Key::char('f')]),
             (Action::FilterSender, vec![Key::char('F')]),
             (Action::MarkAll, vec![Key::char('*')]),
+            (Action::Undo, vec![Key::char('z')]),
             (Action::Command, vec![Key::char(':')]),
             (Action::CopyLink, vec![Key::char('Y')]),
             (Action::History, vec![Key::char('H')]),
@@ -761,8 +767,12 @@ mod tests {
             "Ctrl makes another key"
         );
         assert_eq!(
-            keymap.action_for(&press(KeyCode::Char('z'), KeyModifiers::NONE)),
+            keymap.action_for(&press(KeyCode::Char('Z'), KeyModifiers::NONE)),
             None
+        );
+        assert_eq!(
+            keymap.action_for(&press(KeyCode::Char('z'), KeyModifiers::NONE)),
+            Some(Action::Undo)
         );
     }
 

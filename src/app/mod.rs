@@ -2,6 +2,7 @@
 //! does I/O or knows about the terminal; background work is requested as [`Effect`]s, which
 //! the runtime carries out.
 
+pub mod bulk;
 pub mod desk;
 pub mod effect;
 pub mod inbox;
@@ -24,6 +25,7 @@ use std::time::SystemTime;
 
 use ratatui::layout::Rect;
 
+pub use bulk::Bulk;
 pub use effect::Effect;
 pub use inbox::{InboxState, Merge};
 pub use input::TextInput;
@@ -144,6 +146,8 @@ pub struct App {
     pub filters: crate::domain::Filters,
     /// Every sender (service owner) seen in a loaded page, in Altinn's spelling.
     pub known_senders: std::collections::BTreeSet<String>,
+    /// The bulk change under way, and the last one, for `z`.
+    pub bulk: Bulk,
 }
 
 /// Orders of the message list.
@@ -260,6 +264,7 @@ impl App {
             folder: crate::domain::Folder::Inbox,
             filters: crate::domain::Filters::default(),
             known_senders: Default::default(),
+            bulk: Bulk::default(),
             settings,
         }
     }
@@ -283,6 +288,7 @@ impl App {
             || self.login.restoring
             || self.inbox.is_loading()
             || self.detail.request.is_some()
+            || self.bulk.running.is_some()
     }
 
     /// The message shown in the detail pane, when fetched.

@@ -7,7 +7,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::{BrowserView, DeviceView, LoginMethod};
 use crate::domain::{
-    ApiError, CachedList, Message, MessageAction, MessagePage, Party, Profile, RefreshEvent,
+    ApiError, CachedList, Message, MessageAction, MessagePage, Outcome, Party, Profile,
+    RefreshEvent,
 };
 
 /// An input or a result, fed to [`crate::app::update::update`].
@@ -153,6 +154,31 @@ pub enum Msg {
         action: MessageAction,
         /// Why.
         error: ApiError,
+    },
+    /// How far a bulk change (or its undo) has come.
+    BulkProgress {
+        /// The request it answers.
+        request: u64,
+        /// Messages done.
+        done: usize,
+        /// Of how many.
+        total: usize,
+    },
+    /// A bulk change is over: what came of each message.
+    BulkDone {
+        /// The request it answers.
+        request: u64,
+        /// What was done.
+        action: MessageAction,
+        /// Each message's outcome.
+        outcomes: Vec<Outcome>,
+    },
+    /// An undo (`z`) is over: what came of each message.
+    PutBackDone {
+        /// The request it answers.
+        request: u64,
+        /// Each message's outcome.
+        outcomes: Vec<Outcome>,
     },
     /// Bytes of an attachment written so far.
     AttachmentProgress {

@@ -8,6 +8,7 @@
 
 pub mod altinn2;
 pub mod altinn3;
+pub mod bulk;
 pub mod download;
 pub mod session;
 
@@ -16,8 +17,8 @@ use tokio::io::AsyncWrite;
 
 use crate::auth::{Session, SessionHandle};
 use crate::domain::{
-    ApiError, Capabilities, Cursor, Inbox, Message, MessageAction, MessagePage, Party, Profile,
-    Query,
+    ApiError, BulkTarget, Capabilities, Cursor, Inbox, Labels, Message, MessageAction, MessagePage,
+    Outcome, Party, Profile, Query,
 };
 use crate::secret::Secret;
 
@@ -217,6 +218,56 @@ impl Backend {
         match self.active() {
             Active::Altinn2(b) => b.act(inbox, id, action).await,
             Active::Altinn3(b) => b.act(inbox, id, action).await,
+        }
+    }
+
+    /// Does `action` to many messages, each outcome in the order of `targets`: on Altinn 3
+    /// a folder change or «unread» goes in bulk, [`altinn3::client::BULK_LIMIT`] a
+    /// request, and says each dialog's labels before (for [`Backend::put_back`]); anything
+    /// else is one request a message. `progress` hears how many are done.
+    pub async fn act_many(
+        &self,
+        targets: &[BulkTarget],
+        action: MessageAction,
+        mut progress: impl FnMut(usize) + Send,
+    ) -> Vec<Outcome> {
+        if !self.capabilities().allows(action) {
+            let refused = ApiError::Unsupported {
+                what: action.infinitive().to_owned(),
+            };
+            return targets
+                .iter()
+                .map(|t| Outcome::failed(&t.id, refused.clone()))
+                .collect();
+        }
+        match self.active() {
+            Active::Altinn2(b) => {
+                let act =
+                    |inbox: Inbox, id: String| async move { b.act(&inbox, &id, action).await };
+                bulk::one_by_one(targets, act, &mut progress).await
+            }
+            Active::Altinn3(b) => b.act_many(targets, action, &mut progress).await,
+        }
+    }
+
+    /// Puts back each message's labels as they were before a bulk change (Altinn 3; Altinn
+    /// 2 has no labels to put back).
+    pub async fn put_back(
+        &self,
+        targets: &[(String, Labels)],
+        mut progress: impl FnMut(usize) + Send,
+    ) -> Vec<Outcome> {
+        match self.active() {
+            Active::Altinn2(_) => {
+                let refused = ApiError::Unsupported {
+                    what: tr!("Altinn 2 kan ikke angre").into(),
+                };
+                targets
+                    .iter()
+                    .map(|(id, _)| Outcome::failed(id, refused.clone()))
+                    .collect()
+            }
+            Active::Altinn3(b) => b.put_back(targets, &mut progress).await,
         }
     }
 

@@ -348,7 +348,12 @@ impl Cache {
                AND due >= ?3 AND due <= ?4"
         ))?;
         for item in due.query_map(
-            params![scope.env, scope.user, at, millis(now + Duration::days(due_days))],
+            params![
+                scope.env,
+                scope.user,
+                at,
+                millis(now + Duration::days(due_days))
+            ],
             item_from,
         )? {
             coming.push((DeskEventKind::DueSoon, item?));
@@ -359,7 +364,12 @@ impl Cache {
                AND expires >= ?3 AND expires <= ?4"
         ))?;
         for item in expiring.query_map(
-            params![scope.env, scope.user, at, millis(now + Duration::days(expiring_days))],
+            params![
+                scope.env,
+                scope.user,
+                at,
+                millis(now + Duration::days(expiring_days))
+            ],
             item_from,
         )? {
             coming.push((DeskEventKind::Expiring, item?));
@@ -415,7 +425,12 @@ impl Cache {
         agenda.sort_by(|a, b| {
             (a.group, a.item.summary.due)
                 .cmp(&(b.group, b.item.summary.due))
-                .then_with(|| b.item.summary.last_changed.cmp(&a.item.summary.last_changed))
+                .then_with(|| {
+                    b.item
+                        .summary
+                        .last_changed
+                        .cmp(&a.item.summary.last_changed)
+                })
                 .then_with(|| a.item.summary.id.cmp(&b.item.summary.id))
         });
         Ok(agenda)
@@ -423,7 +438,11 @@ impl Cache {
 
     /// The board at `now`: one row per party the user can act for (in the order kept),
     /// with its counts; the caller sorts.
-    pub fn board(&self, scope: &DeskScope, now: DateTime<Utc>) -> Result<Vec<BoardRow>, CacheError> {
+    pub fn board(
+        &self,
+        scope: &DeskScope,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<BoardRow>, CacheError> {
         let soon = millis(now + Duration::days(BOARD_DUE_DAYS));
         let mut select = self.conn.prepare_cached(
             "SELECT p.id, p.name, p.organisation_number, d.unread, d.attention, d.due_soon,
@@ -440,21 +459,18 @@ impl Cache {
              WHERE p.env = ?1 AND p.user = ?2
              ORDER BY p.position",
         )?;
-        let rows = select.query_map(
-            params![scope.env, scope.user, millis(now), soon],
-            |row| {
-                Ok(BoardRow {
-                    party: row.get(0)?,
-                    name: row.get(1)?,
-                    organisation_number: row.get(2)?,
-                    unread: count(row.get::<_, Option<i64>>(3)?.unwrap_or(0)),
-                    requires_attention: count(row.get::<_, Option<i64>>(4)?.unwrap_or(0)),
-                    due_soon: count(row.get::<_, Option<i64>>(5)?.unwrap_or(0)),
-                    overdue: count(row.get::<_, Option<i64>>(6)?.unwrap_or(0)),
-                    newest: time_from_db(row.get(7)?),
-                })
-            },
-        )?;
+        let rows = select.query_map(params![scope.env, scope.user, millis(now), soon], |row| {
+            Ok(BoardRow {
+                party: row.get(0)?,
+                name: row.get(1)?,
+                organisation_number: row.get(2)?,
+                unread: count(row.get::<_, Option<i64>>(3)?.unwrap_or(0)),
+                requires_attention: count(row.get::<_, Option<i64>>(4)?.unwrap_or(0)),
+                due_soon: count(row.get::<_, Option<i64>>(5)?.unwrap_or(0)),
+                overdue: count(row.get::<_, Option<i64>>(6)?.unwrap_or(0)),
+                newest: time_from_db(row.get(7)?),
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -476,13 +492,13 @@ impl Cache {
                    AND (?3 IS NULL OR party = ?3) AND {condition}"
             ))?;
             let n: i64 = match bound {
-                Some(bound) => select.query_row(
-                    params![scope.env, scope.user, party, at, bound],
-                    |row| row.get(0),
-                )?,
-                None => select.query_row(params![scope.env, scope.user, party, at], |row| {
-                    row.get(0)
-                })?,
+                Some(bound) => select
+                    .query_row(params![scope.env, scope.user, party, at, bound], |row| {
+                        row.get(0)
+                    })?,
+                None => {
+                    select.query_row(params![scope.env, scope.user, party, at], |row| row.get(0))?
+                }
             };
             Ok(count(n))
         };
@@ -498,7 +514,11 @@ impl Cache {
                 "completed = 0 AND due >= ?4 AND due <= ?5",
                 Some(due_by),
             )?,
-            overdue: one("desk_due", "completed = 0 AND due < ?4 AND pending = 1", None)?,
+            overdue: one(
+                "desk_due",
+                "completed = 0 AND due < ?4 AND pending = 1",
+                None,
+            )?,
             expiring_30d: one(
                 "desk_expires",
                 "expires >= ?4 AND expires <= ?5",

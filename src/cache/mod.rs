@@ -6,8 +6,8 @@
 
 mod desk;
 
-pub use desk::GroupMark;
 pub use crate::domain::DeskScope;
+pub use desk::GroupMark;
 
 use crate::i18n::tr;
 use std::path::{Path, PathBuf};

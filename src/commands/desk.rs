@@ -134,7 +134,10 @@ pub(super) async fn sync_into(
                 return Err(fail_as(
                     as_json,
                     "not-found",
-                    &tr!("ingen aktør «{wanted}» blant dem du kan representere", wanted),
+                    &tr!(
+                        "ingen aktør «{wanted}» blant dem du kan representere",
+                        wanted
+                    ),
                     4,
                 ));
             }
@@ -234,7 +237,10 @@ async fn desk_for_view(environment: &Environment, options: DeskOptions) -> Resul
     match synced {
         Some(at) => eprintln!(
             "innboks: {}",
-            tr!("frakoblet: skrivebordet slik det var {when}", when = crate::text::date_text(at))
+            tr!(
+                "frakoblet: skrivebordet slik det var {when}",
+                when = crate::text::date_text(at)
+            )
         ),
         None => return Err(none()),
     }
@@ -264,7 +270,10 @@ pub async fn agenda(
                 return fail_as(
                     options.json,
                     "not-found",
-                    &tr!("ingen aktør «{wanted}» blant dem du kan representere", wanted),
+                    &tr!(
+                        "ingen aktør «{wanted}» blant dem du kan representere",
+                        wanted
+                    ),
                     4,
                 )
             }
@@ -324,11 +333,11 @@ fn print_agenda(rows: &[AgendaRow], names: &std::collections::HashMap<&str, &str
             shown = Some(row.group);
         }
         let m = &row.item.summary;
-        let due = m
-            .due
-            .map(crate::text::date_text)
-            .unwrap_or_default();
-        let party = names.get(row.item.party()).copied().unwrap_or(row.item.party());
+        let due = m.due.map(crate::text::date_text).unwrap_or_default();
+        let party = names
+            .get(row.item.party())
+            .copied()
+            .unwrap_or(row.item.party());
         say!(
             "  {due:width$}  {}  {}  {}  [{}]",
             crate::text::fit(party, 24),
@@ -447,7 +456,10 @@ fn count_of(environment: &Environment) -> Result<DeskCounts, String> {
 pub fn count_line(counts: &DeskCounts) -> String {
     let number = crate::i18n::number;
     let parts = [
-        (counts.overdue, tr!("{n} forfalt", n = number(counts.overdue))),
+        (
+            counts.overdue,
+            tr!("{n} forfalt", n = number(counts.overdue)),
+        ),
         (
             counts.due_7d,
             tr!(one: "{n} frist", other: "{n} frister", n = counts.due_7d),

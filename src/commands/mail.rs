@@ -12,7 +12,9 @@ use super::{CacheUse, Started};
 use crate::backend::Backend;
 use crate::cli::Targets;
 use crate::config::Environment;
-use crate::domain::{ApiError, Cursor, Inbox, MessageAction, Query};
+use crate::domain::{
+    ApiError, BulkTarget, Cursor, Folder, Inbox, Labels, MessageAction, Outcome, Query,
+};
 
 fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
     d.map_or(serde_json::Value::Null, |d| json!(d.to_rfc3339()))
@@ -330,9 +332,17 @@ pub async fn act_on(
         };
     let mut results = Vec::new();
     let mut first_failure = None;
-    for id in &targets.ids {
-        let outcome = backend.act(&inbox, id, action).await;
-        match outcome {
+    // All at once: on Altinn 3 a folder change goes in bulk (100 a request); the list the
+    // ids were seen in is not known here, so each counts as in the inbox.
+    let many: Vec<BulkTarget> = (targets.ids.iter())
+        .map(|id| BulkTarget {
+            inbox: inbox.clone(),
+            id: id.clone(),
+            shown: Labels::shown(Folder::Inbox, false),
+        })
+        .collect();
+    for Outcome { id, result, .. } in backend.act_many(&many, action, |_| {}).await {
+        match result {
             Ok(new_id) => {
                 if as_json {
                     results.push(json!({"id": id, "ok": true, "new_id": new_id}));

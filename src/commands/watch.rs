@@ -159,8 +159,7 @@ async fn quiet_sync(
             .ask(move |c| c.set_parties(&scope.env, &scope.user, &kept))
             .await;
     }
-    crate::desk::sync::sync_desk(backend, &desk.cache, &desk.scope, &parties, sync, |_, _| {})
-        .await
+    crate::desk::sync::sync_desk(backend, &desk.cache, &desk.scope, &parties, sync, |_, _| {}).await
 }
 
 async fn names_of(desk: &Desk) -> std::collections::HashMap<String, String> {
@@ -210,7 +209,12 @@ fn tell(event: &DeskEvent, names: &std::collections::HashMap<String, String>, as
     } else {
         let due = m
             .due
-            .map(|t| format!(" ({})", tr!("frist {date}", date = crate::text::date_text(t))))
+            .map(|t| {
+                format!(
+                    " ({})",
+                    tr!("frist {date}", date = crate::text::date_text(t))
+                )
+            })
             .unwrap_or_default();
         say!(
             "{}  {}  {}: {}{due}  [{}]",

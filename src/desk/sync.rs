@@ -136,7 +136,11 @@ async fn sync_group(
     };
     let full = force_full
         || mark.is_none_or(|m| now.signed_duration_since(m.reconciled_at) > RECONCILE_EVERY);
-    let since = if full { None } else { mark.and_then(|m| m.since) };
+    let since = if full {
+        None
+    } else {
+        mark.and_then(|m| m.since)
+    };
     let mut items: Vec<DeskItem> = Vec::new();
     let mut requests = 0;
     let mut cursor = None;
@@ -205,10 +209,12 @@ async fn write_group(
             for item in items {
                 let old = before.get(&item.summary.id);
                 // Search never tells an expiry; one kept from an opened dialog is no change.
-                if old.is_some_and(|o| o.expires.is_some() && item.expires.is_none() && {
-                    let mut same = o.clone();
-                    same.expires = None;
-                    same == item
+                if old.is_some_and(|o| {
+                    o.expires.is_some() && item.expires.is_none() && {
+                        let mut same = o.clone();
+                        same.expires = None;
+                        same == item
+                    }
                 }) || old == Some(&item)
                 {
                     continue;
@@ -216,7 +222,8 @@ async fn write_group(
                 for kind in events_of(&item, old, baseline, now) {
                     if matches!(
                         kind,
-                        crate::domain::DeskEventKind::New | crate::domain::DeskEventKind::NeedsAction
+                        crate::domain::DeskEventKind::New
+                            | crate::domain::DeskEventKind::NeedsAction
                     ) {
                         events.push(DeskEvent {
                             kind,

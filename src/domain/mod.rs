@@ -2,12 +2,14 @@
 //! (Altinn 2 REST today, Dialogporten later) maps its documents to them at its edge.
 //! All text in these types has been sanitised already.
 
+mod bulk;
 pub mod desk;
 mod error;
 mod inbox;
 mod session;
 mod verbs;
 
+pub use bulk::{BulkTarget, Labels, Outcome};
 pub use desk::{
     events_of, on_desk, AgendaGroup, AgendaRow, BoardRow, DeskCounts, DeskEvent, DeskEventKind,
     DeskItem, DeskPage, DeskScope,

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use super::{cache, Ctx};
 use crate::app::Msg;
-use crate::domain::{ApiError, Cursor, Inbox, Message, MessageAction, PartiesScope, Query, Scope};
+use crate::domain::{
+    ApiError, BulkTarget, Cursor, Inbox, Labels, Message, MessageAction, PartiesScope, Query, Scope,
+};
 
 /// How long a preview waits for the cursor to stop before it is fetched, so holding `j`
 /// fetches only where the cursor stops.
@@ -96,6 +98,45 @@ pub(super) async fn act(
             }
         }
     }
+}
+
+/// Does `action` to many messages at once, saying how far it has come.
+pub(super) async fn act_many(
+    ctx: Ctx,
+    request: u64,
+    action: MessageAction,
+    targets: Vec<BulkTarget>,
+) -> Msg {
+    let total = targets.len();
+    let tx = ctx.tx.clone();
+    let progress = move |done| {
+        let _ = tx.send(Msg::BulkProgress {
+            request,
+            done,
+            total,
+        });
+    };
+    let outcomes = ctx.backend.act_many(&targets, action, progress).await;
+    Msg::BulkDone {
+        request,
+        action,
+        outcomes,
+    }
+}
+
+/// Puts back the labels the last bulk change took, saying how far it has come.
+pub(super) async fn put_back(ctx: Ctx, request: u64, targets: Vec<(String, Labels)>) -> Msg {
+    let total = targets.len();
+    let tx = ctx.tx.clone();
+    let progress = move |done| {
+        let _ = tx.send(Msg::BulkProgress {
+            request,
+            done,
+            total,
+        });
+    };
+    let outcomes = ctx.backend.put_back(&targets, progress).await;
+    Msg::PutBackDone { request, outcomes }
 }
 
 /// A message's detail to fetch: an explicit open or a preview, with the neighbours to fetch

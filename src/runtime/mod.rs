@@ -20,7 +20,7 @@ use crate::app::{Effect, Msg};
 use crate::auth::oidc::Provider;
 use crate::backend::Backend;
 use crate::cache::CacheHandle;
-use crate::domain::{ApiError, Cursor, Query};
+use crate::domain::{ApiError, Cursor, Outcome, Query};
 
 /// What every effect's task may use. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -108,6 +108,14 @@ impl Runtime {
                 id,
                 action,
             } => self.spawn(inbox::act(ctx, request, inbox, id, action)),
+            Effect::ActMany {
+                request,
+                action,
+                targets,
+            } => self.spawn(inbox::act_many(ctx, request, action, targets)),
+            Effect::PutBack { request, targets } => {
+                self.spawn(inbox::put_back(ctx, request, targets))
+            }
             Effect::SaveAttachment {
                 url,
                 file_name,
@@ -246,6 +254,23 @@ impl Runtime {
                 request,
                 action,
                 error: ApiError::Offline,
+            },
+            Effect::ActMany {
+                request,
+                action,
+                targets,
+            } => Msg::BulkDone {
+                request,
+                action,
+                outcomes: (targets.iter())
+                    .map(|t| Outcome::failed(&t.id, ApiError::Offline))
+                    .collect(),
+            },
+            Effect::PutBack { request, targets } => Msg::PutBackDone {
+                request,
+                outcomes: (targets.iter())
+                    .map(|(id, _)| Outcome::failed(id, ApiError::Offline))
+                    .collect(),
             },
             Effect::SaveAttachment { file_name, .. } => Msg::AttachmentFailed {
                 file_name,

@@ -33,12 +33,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     ];
     // Narrow screens drop the organisation number and the newest date first.
     let wide = inner >= 70;
-    let counts = [
-        tr!("Uleste"),
-        tr!("Handle"),
-        tr!("14 d"),
-        tr!("Forfalt"),
-    ];
+    let counts = [tr!("Uleste"), tr!("Handle"), tr!("14 d"), tr!("Forfalt")];
     let fixed = counts.len() * (COUNT + 1) + if wide { 11 + 7 } else { 0 };
     let name_width = inner.saturating_sub(fixed).max(8);
     let mut heading = fit(tr!("Aktør"), name_width);
@@ -122,7 +117,11 @@ fn status_note(app: &App) -> String {
         .map(crate::text::date_text)
         .unwrap_or_else(|| tr!("aldri").into());
     if app.desk.syncing {
-        tr!("Oppdatert {when}; oppdaterer {spinner}", when, spinner = spinner(app.spinner))
+        tr!(
+            "Oppdatert {when}; oppdaterer {spinner}",
+            when,
+            spinner = spinner(app.spinner)
+        )
     } else {
         tr!("Oppdatert {when}", when)
     }

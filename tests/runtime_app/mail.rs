@@ -527,3 +527,57 @@ async fn holding_j_coalesces_previews_and_neighbours_are_prefetched() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(details(&sim) - before <= 2, "only prefetches further ahead");
 }
+
+/// The done-when of bulk past 100: 250 marked dialogs archive in one go (3 bulk requests,
+/// the status line counting) and come back with `z`.
+#[tokio::test]
+async fn two_hundred_and_fifty_marked_dialogs_archive_in_one_go_and_come_back_with_z() {
+    let sim = common::start_altinn3(1200).await;
+    let bulk = || {
+        (sim.stats().requests.iter())
+            .filter(|(route, _)| route.contains("/actions/bulkset"))
+            .map(|(_, n)| n)
+            .sum::<u64>()
+    };
+    let mut h = Harness::altinn3(&sim).await;
+    while h.app.inbox.messages.len() < 260 && !h.app.inbox.exhausted() {
+        h.key(KeyCode::Char('G'));
+        h.until("the next page", settled).await;
+    }
+    h.key(KeyCode::Char('p'));
+    h.key(KeyCode::Char('g'));
+    for _ in 0..250 {
+        h.key(KeyCode::Char(' '));
+    }
+    assert_eq!(h.app.inbox.marked.len(), 250);
+    let marked = h.app.inbox.marked.clone();
+    let before = h.app.inbox.messages.len();
+    let sent = bulk();
+    h.key(KeyCode::Char('a'));
+    h.key(KeyCode::Char('y'));
+    h.until("the bulk archive", |app| app.bulk.running.is_none())
+        .await;
+    assert_eq!(bulk() - sent, 3, "250 dialogs: 3 requests");
+    assert!(
+        matches!(&h.app.status, Some(Status::Info(t)) if t == "250 meldinger: arkivert. z angrer."),
+        "{:?}",
+        h.app.status
+    );
+    assert_eq!(h.app.inbox.messages.len(), before - 250);
+    assert!(h.app.inbox.messages.iter().all(|m| !marked.contains(&m.id)));
+
+    let sent = bulk();
+    h.key(KeyCode::Char('z'));
+    h.until("the undo", |app| app.bulk.running.is_none()).await;
+    assert!(
+        matches!(&h.app.status, Some(Status::Info(t)) if t.contains("Angret: 250 meldinger")),
+        "{:?}",
+        h.app.status
+    );
+    assert!(bulk() - sent >= 3, "put back 100 a request");
+    assert_eq!(h.app.inbox.messages.len(), before, "all back");
+    // And so they are at Altinn: the next full page from the top lists them.
+    h.key(KeyCode::Char('V'));
+    h.until("the archive", settled).await;
+    assert!(h.app.inbox.messages.iter().all(|m| !marked.contains(&m.id)));
+}

@@ -153,6 +153,34 @@ impl Harness {
         }
     }
 
+    /// A harness on the Altinn 3 backend, logged in to `sim` with ID-porten, on the
+    /// inbox once its first page is here.
+    async fn altinn3(sim: &innboks::sim::Simulator) -> Self {
+        let backend = common::altinn3_backend(sim).await;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SessionStore::new(dir.path(), "sim");
+        let mut app = App::new(innboks::app::Settings::new("sim"));
+        app.settings.capabilities = backend.capabilities();
+        let mut harness = Self {
+            app,
+            runner: Runtime::new(backend.clone(), AuthSettings::default(), tx),
+            rx,
+            session: backend.session().clone(),
+            store,
+            _dir: dir,
+        };
+        harness.apply(Msg::Resize {
+            width: 100,
+            height: 30,
+        });
+        harness.apply(Msg::SessionRestored {
+            method: LoginMethod::IdPortenDevice,
+        });
+        harness.until("the first page", settled).await;
+        harness
+    }
+
     /// A harness started with `--offline` over the cache at `path`, as `user` left it.
     fn offline(sim: &innboks::sim::Simulator, path: &std::path::Path, user: String) -> Self {
         let (mut offline, _) = Self::with_cache(sim, path);

@@ -76,6 +76,11 @@ pub fn type_text(app: &mut App, text: &str) {
 
 /// An app logged in with the first page loaded (50 messages, more to come).
 pub fn logged_in() -> App {
+    logged_in_over(page(0..50, true))
+}
+
+/// An app logged in with `first` as its first page.
+pub fn logged_in_over(first: MessagePage) -> App {
     let mut app = App::new(innboks::app::Settings::new("test"));
     update(
         &mut app,
@@ -106,7 +111,7 @@ pub fn logged_in() -> App {
         Msg::PageLoaded {
             request,
             skip: 0,
-            page: page(0..50, true),
+            page: first,
         },
     );
     app

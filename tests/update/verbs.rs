@@ -144,18 +144,16 @@ fn space_marks_and_a_bulk_action_asks_once() {
     );
     assert!(app.question().is_some_and(|c| c.subject == "2 meldinger"));
     let effects = update(&mut app, key(KeyCode::Char('y')));
-    let archived: Vec<String> = effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Act {
-                id,
-                action: MessageAction::Archive,
-                ..
-            } => Some(id.clone()),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(archived, vec!["a1000".to_owned(), "a1001".to_owned()]);
+    let [Effect::ActMany {
+        action: MessageAction::Archive,
+        targets,
+        ..
+    }] = effects.as_slice()
+    else {
+        panic!("one effect for the marked messages, got {effects:?}");
+    };
+    let archived: Vec<&str> = targets.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(archived, ["a1000", "a1001"]);
     assert!(app.inbox.marked.is_empty(), "marks are used up");
     assert_eq!(
         update(&mut app, key(KeyCode::Char('a'))).len(),
@@ -301,4 +299,246 @@ fn delete_in_the_trash_purges_after_a_question() {
     );
     assert!(app.inbox.messages.iter().all(|m| m.id != first));
     assert!(matches!(&app.status, Some(Status::Info(t)) if t.contains("Slettet for godt")));
+}
+
+/// The marked rows' ids, ask-free: `*`, then the verb's key and `y`.
+fn one_bulk(app: &mut App, verb: char) -> (u64, Vec<innboks::domain::BulkTarget>) {
+    update(app, key(KeyCode::Char('*')));
+    assert!(
+        update(app, key(KeyCode::Char(verb))).is_empty(),
+        "asks first"
+    );
+    let effects = update(app, key(KeyCode::Char('y')));
+    match effects.as_slice() {
+        [Effect::ActMany {
+            request, targets, ..
+        }] => (*request, targets.clone()),
+        other => panic!("one effect for them all, got {other:?}"),
+    }
+}
+
+/// 250 marked rows: one question, one effect, the progress in the status line, the rows
+/// out of the inbox when it is done (those refused marked again), and `z` brings the others
+/// back as they were, one marked unread among them.
+#[test]
+fn a_bulk_archive_of_250_is_one_question_one_effect_and_z_brings_them_back() {
+    use innboks::domain::{Capabilities, Folder, Labels, MessageAction, Outcome};
+    let mut app = logged_in_over(page(0..250, false));
+    app.settings.capabilities = Capabilities::altinn3();
+    app.inbox.messages[5].marked_unread = true;
+    update(&mut app, key(KeyCode::Char('*')));
+    assert_eq!(app.inbox.marked.len(), 250, "* marks every row shown");
+    assert!(update(&mut app, key(KeyCode::Char('a'))).is_empty());
+    assert!(app.question().is_some_and(|q| q.subject == "250 meldinger"));
+    let effects = update(&mut app, key(KeyCode::Char('y')));
+    let [Effect::ActMany {
+        request,
+        action: MessageAction::Archive,
+        targets,
+    }] = effects.as_slice()
+    else {
+        panic!("one effect for the 250, got {effects:?}");
+    };
+    let request = *request;
+    assert_eq!(targets.len(), 250);
+    assert_eq!(targets[5].id, "a1005");
+    assert_eq!(targets[5].shown, Labels::shown(Folder::Inbox, true));
+    assert_eq!(targets[6].shown, Labels::shown(Folder::Inbox, false));
+    assert!(app.is_busy(), "the spinner turns while it runs");
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t == "Arkiverer … 0 av 250"),
+        "{:?}",
+        app.status
+    );
+    update(
+        &mut app,
+        Msg::BulkProgress {
+            request,
+            done: 100,
+            total: 250,
+        },
+    );
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t == "Arkiverer … 100 av 250"),
+        "{:?}",
+        app.status
+    );
+
+    // The last ten were in a request the server refused.
+    let refused = ApiError::Server {
+        status: 404,
+        reason: "not found".into(),
+    };
+    let outcomes: Vec<Outcome> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i < 240 {
+                Outcome::done(&t.id, None, Some(t.shown))
+            } else {
+                Outcome::failed(&t.id, refused.clone())
+            }
+        })
+        .collect();
+    update(
+        &mut app,
+        Msg::BulkDone {
+            request,
+            action: MessageAction::Archive,
+            outcomes,
+        },
+    );
+    assert!(app.bulk.running.is_none(), "it is over");
+    assert_eq!(app.inbox.messages.len(), 10, "240 left the inbox");
+    assert_eq!(
+        app.inbox.marked.len(),
+        10,
+        "the refused ones are marked again"
+    );
+    assert!(
+        matches!(&app.status, Some(Status::Error(t))
+            if t.contains("240 meldinger: arkivert. z angrer.")
+            && t.contains("10 meldinger kunne ikke arkivere")
+            && t.contains("not found")),
+        "{:?}",
+        app.status
+    );
+
+    // `z`: one effect puts back the 240, each with its labels before.
+    app.inbox.marked.clear();
+    let effects = update(&mut app, key(KeyCode::Char('z')));
+    let [Effect::PutBack { request, targets }] = effects.as_slice() else {
+        panic!("one effect for the undo, got {effects:?}");
+    };
+    assert_eq!(targets.len(), 240);
+    assert!(targets.contains(&("a1005".into(), Labels::shown(Folder::Inbox, true))));
+    assert!(targets.contains(&("a1006".into(), Labels::shown(Folder::Inbox, false))));
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t.starts_with("Angrer …")));
+    let outcomes = targets
+        .iter()
+        .map(|(id, _)| Outcome::done(id, None, None))
+        .collect();
+    update(
+        &mut app,
+        Msg::PutBackDone {
+            request: *request,
+            outcomes,
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 250, "all back in the inbox");
+    let ids: Vec<String> = app.inbox.messages.iter().map(|m| m.id.clone()).collect();
+    let expected: Vec<String> = (0..250).map(|i| summary(i).id).collect();
+    assert_eq!(ids, expected, "in their places");
+    assert!(app.inbox.messages[5].marked_unread, "still marked unread");
+    assert!(!app.inbox.messages[6].marked_unread);
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t.contains("Angret: 240 meldinger")),
+        "{:?}",
+        app.status
+    );
+    assert!(update(&mut app, key(KeyCode::Char('z'))).is_empty());
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t == "Ingenting å angre."));
+}
+
+/// `z` with nothing done says so; an undo that partly fails keeps the rest for the next
+/// `z`; a bulk change of labels in the trash bin puts rows back there.
+#[test]
+fn z_with_nothing_to_undo_says_so_and_a_failed_undo_waits_for_the_next() {
+    use innboks::domain::{Capabilities, Folder, Labels, MessageAction, Outcome};
+    let mut app = logged_in();
+    assert!(update(&mut app, key(KeyCode::Char('z'))).is_empty());
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t == "Ingenting å angre."));
+
+    app.settings.capabilities = Capabilities::altinn3();
+    app.folder = Folder::Trash;
+    let (request, targets) = one_bulk(&mut app, 'u');
+    assert_eq!(targets.len(), 50);
+    let outcomes = targets
+        .iter()
+        .map(|t| Outcome::done(&t.id, None, Some(t.shown)))
+        .collect();
+    update(
+        &mut app,
+        Msg::BulkDone {
+            request,
+            action: MessageAction::Restore,
+            outcomes,
+        },
+    );
+    assert!(app.inbox.messages.is_empty(), "out of the trash bin");
+    let effects = update(&mut app, key(KeyCode::Char('z')));
+    let [Effect::PutBack { request, targets }] = effects.as_slice() else {
+        panic!("undo expected, got {effects:?}");
+    };
+    assert!(targets
+        .iter()
+        .all(|(_, labels)| *labels == Labels::shown(Folder::Trash, false)));
+    let outcomes = targets
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| {
+            if i < 45 {
+                Outcome::done(id, None, None)
+            } else {
+                Outcome::failed(
+                    id,
+                    ApiError::Network {
+                        detail: "timeout".into(),
+                    },
+                )
+            }
+        })
+        .collect();
+    update(
+        &mut app,
+        Msg::PutBackDone {
+            request: *request,
+            outcomes,
+        },
+    );
+    assert_eq!(app.inbox.messages.len(), 45, "back in the trash bin");
+    assert!(
+        matches!(&app.status, Some(Status::Error(t)) if t.contains("5 meldinger kunne ikke settes tilbake") && t.contains("z prøver igjen")),
+        "{:?}",
+        app.status
+    );
+    let effects = update(&mut app, key(KeyCode::Char('z')));
+    let [Effect::PutBack { targets, .. }] = effects.as_slice() else {
+        panic!("the rest again, got {effects:?}");
+    };
+    assert_eq!(targets.len(), 5);
+}
+
+/// A bulk verb that is not a folder change (confirm) is one effect too, and leaves nothing
+/// to undo.
+#[test]
+fn a_bulk_confirm_is_one_effect_and_nothing_to_undo() {
+    use innboks::domain::{MessageAction, Outcome};
+    let mut first = page(0..60, false);
+    for m in &mut first.messages {
+        m.requires_confirmation = true;
+    }
+    let mut app = logged_in_over(first);
+    let (request, targets) = one_bulk(&mut app, 'c');
+    assert_eq!(targets.len(), 60);
+    let outcomes = targets
+        .iter()
+        .map(|t| Outcome::done(&t.id, None, None))
+        .collect();
+    update(
+        &mut app,
+        Msg::BulkDone {
+            request,
+            action: MessageAction::Confirm,
+            outcomes,
+        },
+    );
+    assert!(app.inbox.messages.iter().all(|m| !m.requires_confirmation));
+    assert!(
+        matches!(&app.status, Some(Status::Info(t)) if t == "60 meldinger: mottak bekreftet."),
+        "{:?}",
+        app.status
+    );
+    assert!(update(&mut app, key(KeyCode::Char('z'))).is_empty());
+    assert!(matches!(&app.status, Some(Status::Info(t)) if t == "Ingenting å angre."));
 }

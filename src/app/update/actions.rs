@@ -5,11 +5,11 @@ use crate::i18n::tr;
 use std::path::PathBuf;
 
 use crate::app::{Action, App, Effect, Focus, Overlay, PendingAction, Status};
+use crate::domain::MessageSummary;
 use crate::domain::{ApiError, Asks, Folder, Inbox, MessageAction, Then, Verb};
-use crate::domain::{MessageStatus, MessageSummary};
 
 use super::detail::follow_selection;
-use super::view::{cache_rows, owner_by_id};
+use super::view::{cache_rows, change_row, owner_by_id};
 use super::view::{keep_selection_visible, refresh_search};
 use super::{failure, next_request};
 
@@ -156,11 +156,15 @@ pub(super) fn answer(app: &mut App, action: Option<Action>) -> Vec<Effect> {
     };
     if action == Some(Action::Yes) {
         app.inbox.marked.clear();
-        return pending
-            .ids
-            .into_iter()
-            .flat_map(|id| act(app, id, pending.action))
-            .collect();
+        let mut ids = pending.ids;
+        return match ids.pop() {
+            Some(id) if ids.is_empty() => act(app, id, pending.action),
+            Some(id) => {
+                ids.push(id);
+                super::bulk::act_many(app, ids, pending.action)
+            }
+            None => Vec::new(),
+        };
     }
     app.status = Some(Status::Info(tr!("Avbrutt.").into()));
     Vec::new()
@@ -239,59 +243,15 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
         return;
     };
     let verb = action.verb();
-    match verb.then {
-        Then::Archived if app.folder == Folder::Inbox => {
-            // It moved to the archive view.
-            if let Some(mut body) = app.bodies.remove(id) {
-                if let Some(new_id) = &new_id {
-                    body.summary.id = new_id.clone();
-                    body.summary.status = MessageStatus::Archived;
-                    app.bodies.insert(new_id.clone(), body);
-                }
-            }
-            leave(app, index, id);
-            app.status = Some(Status::Info(match new_id {
-                Some(new_id) => tr!("Flyttet til arkivet som {new_id}.", new_id),
-                None => tr!("Flyttet til arkivet.").into(),
-            }));
-            return;
-        }
-        Then::Archived => {
-            let row = &mut app.inbox.messages[index];
-            row.status = MessageStatus::Archived;
-            if let Some(new_id) = new_id {
-                row.id = new_id.clone();
-                if let Some(mut body) = app.bodies.remove(id) {
-                    body.summary.id = new_id.clone();
-                    body.summary.status = MessageStatus::Archived;
-                    app.bodies.insert(new_id.clone(), body);
-                }
-                if app.detail.id.as_deref() == Some(id) {
-                    app.detail.id = Some(new_id);
-                }
-            }
-        }
-        Then::Leaves => {
-            app.bodies.remove(id);
-            leave(app, index, id);
-        }
-        Then::Confirmed => {
-            let row = &mut app.inbox.messages[index];
-            row.requires_confirmation = false;
-            if row.status == MessageStatus::Unread {
-                row.status = MessageStatus::Read;
-            }
-        }
-        Then::Read => {
-            let row = &mut app.inbox.messages[index];
-            row.marked_unread = false;
-            if row.status == MessageStatus::Unread {
-                row.status = MessageStatus::Read;
-            }
-        }
-        Then::Unread => app.inbox.messages[index].marked_unread = true,
+    let to_archive = verb.then == Then::Archived && app.folder == Folder::Inbox;
+    if change_row(app, index, id, action, new_id.clone()) {
+        leave(app, index, id);
     }
-    app.status = Some(Status::Info(verb.done.into()));
+    app.status = Some(Status::Info(match new_id {
+        Some(new_id) if to_archive => tr!("Flyttet til arkivet som {new_id}.", new_id),
+        None if to_archive => tr!("Flyttet til arkivet.").into(),
+        _ => verb.done.into(),
+    }));
 }
 
 /// The row at `index` (message `id`) leaves the list; the detail closes if it showed it.

@@ -32,7 +32,9 @@ fn no_desk(app: &App) -> Option<&'static str> {
     if !app.settings.capabilities.altinn3_verbs {
         Some(tr!("Frister og oversikten finnes bare i Altinn 3."))
     } else if !app.settings.cache_enabled {
-        Some(tr!("Frister og oversikten trenger hurtigbufferen (cache = true)."))
+        Some(tr!(
+            "Frister og oversikten trenger hurtigbufferen (cache = true)."
+        ))
     } else {
         None
     }
@@ -203,9 +205,15 @@ fn agenda_note(app: &App) -> String {
         .map(crate::text::date_text)
         .unwrap_or_else(|| tr!("aldri").into());
     if app.desk.syncing {
-        tr!("Agenda fra skrivebordet ({when}); oppdaterer … :inbox går tilbake.", when)
+        tr!(
+            "Agenda fra skrivebordet ({when}); oppdaterer … :inbox går tilbake.",
+            when
+        )
     } else {
-        tr!("Agenda fra skrivebordet ({when}). :inbox går tilbake.", when)
+        tr!(
+            "Agenda fra skrivebordet ({when}). :inbox går tilbake.",
+            when
+        )
     }
 }
 

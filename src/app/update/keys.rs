@@ -210,6 +210,7 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
             select(app, next)
         }
         Action::Verb(action) => ask_or_act(app, action),
+        Action::Undo => super::bulk::undo(app),
         Action::History => super::detail::toggle_history(app),
         Action::StepUp => super::login::step_up(app),
         Action::TogglePreview => {

@@ -3,6 +3,7 @@
 //! short: each message goes to the file of its concern.
 
 mod actions;
+mod bulk;
 mod command;
 mod desk;
 mod detail;
@@ -35,6 +36,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             | Msg::CacheLoaded { .. }
             | Msg::MessageLoaded { .. }
             | Msg::ActionDone { .. }
+            | Msg::BulkDone { .. }
+            | Msg::PutBackDone { .. }
     );
     let effects = apply(app, msg);
     if recount {
@@ -100,6 +103,17 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             id, action, new_id, ..
         } => actions::action_finished(app, id, action, new_id),
         Msg::ActionFailed { action, error, .. } => actions::action_failed(app, action, error),
+        Msg::BulkProgress {
+            request,
+            done,
+            total,
+        } => bulk::progress(app, request, done, total),
+        Msg::BulkDone {
+            request,
+            action,
+            outcomes,
+        } => bulk::bulk_done(app, request, action, outcomes),
+        Msg::PutBackDone { request, outcomes } => bulk::put_back_done(app, request, outcomes),
         Msg::AttachmentProgress { file_name, bytes } => {
             actions::attachment_progress(app, file_name, bytes)
         }

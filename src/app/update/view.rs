@@ -1,9 +1,10 @@
-//! The loaded rows as every concern needs them: whose inbox one is in, the cache told of
-//! changed ones, the selection kept in view, the chosen order, and the search hits.
+//! The loaded rows as every concern needs them: whose inbox one is in, what a verb does to
+//! one, the cache told of changed ones, the selection kept in view, the chosen order, and
+//! the search hits.
 
 use crate::app::search;
 use crate::app::{App, Effect, SortOrder};
-use crate::domain::{Inbox, MessageSummary};
+use crate::domain::{Folder, Inbox, MessageAction, MessageStatus, MessageSummary, Then};
 
 /// Writes changed rows (and removed ids) of the list shown to the cache, grouped by the
 /// inbox they belong to.
@@ -32,6 +33,70 @@ pub(super) fn cache_rows(
             })
         })
         .collect()
+}
+
+/// Changes the row at `index` (message `id`) as the verb's row says it is changed; true
+/// when it leaves the list shown (left to the caller: one row, or many at once).
+pub(super) fn change_row(
+    app: &mut App,
+    index: usize,
+    id: &str,
+    action: MessageAction,
+    new_id: Option<String>,
+) -> bool {
+    match action.verb().then {
+        Then::Archived if app.folder == Folder::Inbox => {
+            // It moved to the archive view.
+            if let Some(mut body) = app.bodies.remove(id) {
+                if let Some(new_id) = &new_id {
+                    body.summary.id = new_id.clone();
+                    body.summary.status = MessageStatus::Archived;
+                    app.bodies.insert(new_id.clone(), body);
+                }
+            }
+            true
+        }
+        Then::Archived => {
+            let row = &mut app.inbox.messages[index];
+            row.status = MessageStatus::Archived;
+            if let Some(new_id) = new_id {
+                row.id = new_id.clone();
+                if let Some(mut body) = app.bodies.remove(id) {
+                    body.summary.id = new_id.clone();
+                    body.summary.status = MessageStatus::Archived;
+                    app.bodies.insert(new_id.clone(), body);
+                }
+                if app.detail.id.as_deref() == Some(id) {
+                    app.detail.id = Some(new_id);
+                }
+            }
+            false
+        }
+        Then::Leaves => {
+            app.bodies.remove(id);
+            true
+        }
+        Then::Confirmed => {
+            let row = &mut app.inbox.messages[index];
+            row.requires_confirmation = false;
+            if row.status == MessageStatus::Unread {
+                row.status = MessageStatus::Read;
+            }
+            false
+        }
+        Then::Read => {
+            let row = &mut app.inbox.messages[index];
+            row.marked_unread = false;
+            if row.status == MessageStatus::Unread {
+                row.status = MessageStatus::Read;
+            }
+            false
+        }
+        Then::Unread => {
+            app.inbox.messages[index].marked_unread = true;
+            false
+        }
+    }
 }
 
 /// Whose inbox the loaded message `id` is in.

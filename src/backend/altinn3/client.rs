@@ -23,6 +23,9 @@ const MAX_LIMIT: usize = 1000;
 /// Service owners one search may name (`org`, DP-limits).
 const MAX_ORGS: usize = 20;
 
+/// Dialogs one bulk label change may name (DP-labels: "between 1 and 100").
+pub const BULK_LIMIT: usize = 100;
+
 /// The Altinn 3 client. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -426,6 +429,29 @@ impl Client {
             .get(ETAG)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned))
+    }
+
+    /// `POST /dialogs/context/systemlabels/actions/bulkset`: one change to at most
+    /// [`BULK_LIMIT`] dialogs, all or none. No revisions are sent, as Arbeidsflate sends none.
+    pub async fn bulk_labels(
+        &self,
+        session: &Session,
+        ids: &[&str],
+        add: &[&str],
+        remove: &[&str],
+    ) -> Result<(), ApiError> {
+        let url = self.enduser("dialogs/context/systemlabels/actions/bulkset")?;
+        let bearer = token_of(session)?;
+        let dialogs: Vec<serde_json::Value> =
+            ids.iter().map(|id| json!({"dialogId": id})).collect();
+        let body = json!({"dialogs": dialogs, "addLabels": add, "removeLabels": remove});
+        let (status, _, answer) = self
+            .send(
+                || self.request(Method::POST, url.clone(), bearer).json(&body),
+                false,
+            )
+            .await?;
+        Self::check(status, &answer)
     }
 
     /// A dialog's content or a transmission's (markdown or HTML) from the URL the dialog

@@ -21,7 +21,8 @@ use super::download::Downloaded;
 use super::session::with_session;
 use crate::auth::SessionHandle;
 use crate::domain::{
-    ApiError, Cursor, Folder, Inbox, Message, MessageAction, MessagePage, Party, Profile, Query,
+    ApiError, BulkTarget, Cursor, Folder, Inbox, Labels, Message, MessageAction, MessagePage,
+    Outcome, Party, Profile, Query,
 };
 use model::{DialogListItem, DialogTexts};
 
@@ -531,22 +532,21 @@ impl Altinn3 {
         id: &str,
         action: MessageAction,
     ) -> Result<Option<String>, ApiError> {
-        let (add, remove): (&[&str], &[&str]) = match action {
-            MessageAction::Archive => (&["Archive"], &[]),
-            MessageAction::Delete => (&["Bin"], &[]),
-            MessageAction::Restore => (&["Default"], &[]),
-            MessageAction::MarkUnread => (&["MarkedAsUnopened"], &[]),
-            MessageAction::MarkRead => {
-                self.fetch_dialog(id).await?;
-                return Ok(None);
-            }
-            MessageAction::Confirm => return self.confirm(inbox, id).await.map(|()| None),
-            MessageAction::Purge => return self.purge(id).await.map(|()| None),
-        };
+        match way(action) {
+            Way::Labels(add, remove) => self.set_labels(id, add, remove).await.map(|()| None),
+            Way::Open => self.fetch_dialog(id).await.map(|_| None),
+            Way::Confirm => self.confirm(inbox, id).await.map(|()| None),
+            Way::Purge => self.purge(id).await.map(|()| None),
+        }
+    }
+
+    /// One dialog's system labels changed (`If-Match`: the revision last seen).
+    async fn set_labels(&self, id: &str, add: &[&str], remove: &[&str]) -> Result<(), ApiError> {
+        let key = id.to_ascii_lowercase();
         let revision = self
             .memory()
             .items
-            .get(&id.to_ascii_lowercase())
+            .get(&key)
             .and_then(|i| i.end_user_context.as_ref().map(|c| c.revision.clone()))
             .filter(|r| !r.is_empty());
         let result = with_session(&self.session, |s| {
@@ -560,19 +560,20 @@ impl Altinn3 {
         .await;
         match result {
             Ok(new_revision) => {
-                if let (Some(r), Some(item)) = (
-                    new_revision,
-                    self.memory().items.get_mut(&id.to_ascii_lowercase()),
-                ) {
-                    if let Some(context) = item.end_user_context.as_mut() {
-                        context.revision = r;
-                    }
+                let mut memory = self.memory();
+                if let Some(context) = memory
+                    .items
+                    .get_mut(&key)
+                    .and_then(|item| item.end_user_context.as_mut())
+                {
+                    relabel(&mut context.system_labels, add, remove);
+                    context.revision = new_revision.unwrap_or_default();
                 }
-                Ok(None)
+                Ok(())
             }
             Err(ApiError::Server { status: 412, .. }) => {
                 // Someone changed it elsewhere: forget the old revision so a retry works.
-                self.memory().items.remove(&id.to_ascii_lowercase());
+                self.memory().items.remove(&key);
                 Err(ApiError::Server {
                     status: 412,
                     reason: tr!(
@@ -582,6 +583,127 @@ impl Altinn3 {
                 })
             }
             Err(error) => Err(error),
+        }
+    }
+
+    /// Does `action` to many dialogs: a folder change or «unread» as Dialogporten's bulk
+    /// label change, [`client::BULK_LIMIT`] dialogs a request, each outcome with the labels
+    /// the dialog had before (the last list item's, else those shown); the other verbs one
+    /// dialog at a time. A refused request fails its own dialogs only.
+    pub async fn act_many(
+        &self,
+        targets: &[BulkTarget],
+        action: MessageAction,
+        progress: &mut (impl FnMut(usize) + Send),
+    ) -> Vec<Outcome> {
+        let (add, remove) = match way(action) {
+            Way::Labels(add, remove) => (add, remove),
+            Way::Open | Way::Confirm | Way::Purge => {
+                let act =
+                    |inbox: Inbox, id: String| async move { self.act(&inbox, &id, action).await };
+                return super::bulk::one_by_one(targets, act, progress).await;
+            }
+        };
+        let before: Vec<Labels> = {
+            let memory = self.memory();
+            targets
+                .iter()
+                .map(|t| {
+                    memory
+                        .items
+                        .get(&t.id.to_ascii_lowercase())
+                        .and_then(|item| item.end_user_context.as_ref())
+                        .map_or(t.shown, |c| labels_of(&c.system_labels))
+                })
+                .collect()
+        };
+        let ids: Vec<&str> = targets.iter().map(|t| t.id.as_str()).collect();
+        let mut results = HashMap::new();
+        self.bulk(&ids, add, remove, &mut results, progress).await;
+        targets
+            .iter()
+            .zip(before)
+            .map(|(t, before)| outcome(&t.id, &results, Some(before)))
+            .collect()
+    }
+
+    /// Puts back each dialog's labels as they were: one bulk change for each set of labels
+    /// (folder, and marked unread or not), [`client::BULK_LIMIT`] dialogs a request.
+    pub async fn put_back(
+        &self,
+        targets: &[(String, Labels)],
+        progress: &mut (impl FnMut(usize) + Send),
+    ) -> Vec<Outcome> {
+        let mut groups: Vec<(Labels, Vec<&str>)> = Vec::new();
+        for (id, labels) in targets {
+            match groups.iter_mut().find(|(l, _)| l == labels) {
+                Some((_, ids)) => ids.push(id),
+                None => groups.push((*labels, vec![id])),
+            }
+        }
+        let mut results = HashMap::new();
+        for (labels, ids) in groups {
+            let folder = folder_label(labels.folder);
+            let (add, remove): (&[&str], &[&str]) = if labels.marked_unread {
+                (&[folder, UNOPENED], &[])
+            } else {
+                (&[folder], &[UNOPENED])
+            };
+            self.bulk(&ids, add, remove, &mut results, progress).await;
+        }
+        targets
+            .iter()
+            .map(|(id, _)| outcome(id, &results, None))
+            .collect()
+    }
+
+    /// One label change to `ids` in requests of [`client::BULK_LIMIT`] (each dialog once:
+    /// Dialogporten refuses one named twice), each request's result kept for its dialogs
+    /// by lower-case id; `progress` hears how many of `results` are in after each.
+    async fn bulk(
+        &self,
+        ids: &[&str],
+        add: &[&str],
+        remove: &[&str],
+        results: &mut HashMap<String, Result<(), ApiError>>,
+        progress: &mut (impl FnMut(usize) + Send),
+    ) {
+        let mut seen = std::collections::HashSet::new();
+        let unique: Vec<(&str, String)> = ids
+            .iter()
+            .map(|id| (*id, id.to_ascii_lowercase()))
+            .filter(|(_, key)| !results.contains_key(key) && seen.insert(key.clone()))
+            .collect();
+        for chunk in unique.chunks(client::BULK_LIMIT) {
+            let result = with_session(&self.session, |s| {
+                let client = self.client.clone();
+                let chunk: Vec<&str> = chunk.iter().map(|(id, _)| *id).collect();
+                async move { client.bulk_labels(&s, &chunk, add, remove).await }
+            })
+            .await;
+            match &result {
+                Ok(()) => {
+                    let mut memory = self.memory();
+                    for (_, key) in chunk {
+                        if let Some(context) = memory
+                            .items
+                            .get_mut(key)
+                            .and_then(|item| item.end_user_context.as_mut())
+                        {
+                            relabel(&mut context.system_labels, add, remove);
+                            // The bulk change gives no new revision: none is sent next time.
+                            context.revision.clear();
+                        }
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, count = chunk.len(), "a bulk label change was refused")
+                }
+            }
+            for (_, key) in chunk {
+                results.insert(key.clone(), result.clone());
+            }
+            progress(results.len());
         }
     }
 
@@ -679,6 +801,93 @@ impl Altinn3 {
             "dette vedlegget kan bare åpnes i nettleseren: {address}",
             address
         )))
+    }
+}
+
+/// What a verb is on Altinn 3.
+#[derive(Debug, Clone, Copy)]
+enum Way {
+    /// A change of system labels: these added, these removed.
+    Labels(&'static [&'static str], &'static [&'static str]),
+    /// Open the dialog (which marks it seen).
+    Open,
+    /// Correspondence's confirmation.
+    Confirm,
+    /// Correspondence's purge.
+    Purge,
+}
+
+/// The label that marks a dialog unread.
+const UNOPENED: &str = "MarkedAsUnopened";
+
+/// How Altinn 3 does `action` (Arbeidsflate's labels for the folders and «unread»).
+fn way(action: MessageAction) -> Way {
+    match action {
+        MessageAction::Archive => Way::Labels(&["Archive"], &[]),
+        MessageAction::Delete => Way::Labels(&["Bin"], &[]),
+        MessageAction::Restore => Way::Labels(&["Default"], &[]),
+        MessageAction::MarkUnread => Way::Labels(&[UNOPENED], &[]),
+        MessageAction::MarkRead => Way::Open,
+        MessageAction::Confirm => Way::Confirm,
+        MessageAction::Purge => Way::Purge,
+    }
+}
+
+/// A folder's system label.
+fn folder_label(folder: Folder) -> &'static str {
+    match folder {
+        Folder::Archive => "Archive",
+        Folder::Trash => "Bin",
+        Folder::Inbox | Folder::Drafts | Folder::Sent => "Default",
+    }
+}
+
+/// A dialog's labels in our words.
+fn labels_of(system_labels: &[String]) -> Labels {
+    let has = |label: &str| system_labels.iter().any(|l| l.eq_ignore_ascii_case(label));
+    let folder = if has("Bin") {
+        Folder::Trash
+    } else if has("Archive") {
+        Folder::Archive
+    } else {
+        Folder::Inbox
+    };
+    Labels {
+        folder,
+        marked_unread: has(UNOPENED),
+    }
+}
+
+/// `labels` after a change, as Dialogporten makes it (altinn3-api.md §2.7): removals first,
+/// then additions; the folders are one group of which a dialog has one, `Default` when
+/// none is left.
+fn relabel(labels: &mut Vec<String>, add: &[&str], remove: &[&str]) {
+    const FOLDERS: [&str; 3] = ["Default", "Archive", "Bin"];
+    let is = |label: &str, name: &str| label.eq_ignore_ascii_case(name);
+    labels.retain(|l| !remove.iter().any(|r| is(l, r)));
+    for label in add {
+        if FOLDERS.iter().any(|f| is(label, f)) {
+            labels.retain(|l| !FOLDERS.iter().any(|f| is(l, f)));
+        }
+        if !labels.iter().any(|l| is(l, label)) {
+            labels.push((*label).to_owned());
+        }
+    }
+    if !labels.iter().any(|l| FOLDERS.iter().any(|f| is(l, f))) {
+        labels.push("Default".to_owned());
+    }
+}
+
+/// The outcome for `id` of a bulk change whose results are kept by lower-case id.
+fn outcome(
+    id: &str,
+    results: &HashMap<String, Result<(), ApiError>>,
+    before: Option<Labels>,
+) -> Outcome {
+    match results.get(&id.to_ascii_lowercase()) {
+        Some(Ok(())) => Outcome::done(id, None, before),
+        Some(Err(error)) => Outcome::failed(id, error.clone()),
+        None => Outcome::failed(id, ApiError::Local(tr!("ikke sendt").into())),
     }
 }
 
