@@ -27,6 +27,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("cache", &["domain", "i18n", "paths"]),
     ("sync", &["domain"]),
+    // The desk sync keeps the cache's desk in step with the backend.
+    ("desk", &["backend", "cache", "domain"]),
     ("config", &["domain", "i18n", "paths", "secret", "text"]),
     // State and drawing: no I/O, no services.
     ("app", &["domain", "i18n", "secret", "text"]),
@@ -35,7 +37,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "runtime",
         &[
-            "app", "auth", "backend", "cache", "domain", "i18n", "paths", "secret", "text",
+            "app", "auth", "backend", "cache", "desk", "domain", "i18n", "paths", "secret", "text",
         ],
     ),
     // The top: the loop and the commands.
@@ -43,7 +45,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
-            "auth", "backend", "cache", "cli", "config", "domain", "exit", "i18n", "paths",
+            "auth", "backend", "cache", "cli", "config", "desk", "domain", "exit", "i18n", "paths",
             "secret", "sync", "text",
         ],
     ),

@@ -201,7 +201,7 @@ pub enum Script {
         #[arg(long)]
         json: bool,
         /// Run this command for each event, with the event in INNBOKS_* environment variables.
-        #[arg(long, value_name = "CMD")]
+        #[arg(long, value_name = "COMMAND")]
         exec: Option<String>,
     },
     /// List the parties you can act for.

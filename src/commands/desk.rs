@@ -112,7 +112,7 @@ pub(super) async fn sync_into(
     options: SyncOptions,
 ) -> Result<SyncReport, ExitCode> {
     let progress = Progress::new();
-    progress.say(&tr!("Henter aktørene …"));
+    progress.say(tr!("Henter aktørene …"));
     let parties = backend
         .parties()
         .await

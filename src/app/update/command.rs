@@ -65,7 +65,7 @@ pub fn commands() -> Vec<(String, &'static str)> {
         (":drafts / :sent", tr!("utkast, sendt (Altinn 3)")),
         (":all", tr!("alle innbokser samlet")),
         (tr!(":agenda [DAGER]"), tr!("frister hos alle aktørene")),
-        (":board", tr!("oversikt: én linje per aktør")),
+        (":board", tr!("én linje per aktør")),
         (":me", tr!("din egen innboks")),
         (tr!(":for NAVN"), tr!("opptre for NAVN / org.nr.")),
         (":unread", tr!("bare uleste")),

@@ -304,8 +304,3 @@ pub(super) fn board_key(app: &mut App, action: Option<Action>, key: KeyEvent) ->
     }
     Vec::new()
 }
-
-/// Leaves the agenda (the list is about to show an inbox again).
-pub(super) fn leave_agenda(app: &mut App) {
-    app.desk.agenda = None;
-}

@@ -116,7 +116,8 @@ fn note_answers(app: &mut App) {
 /// Starts the list over from the top (a new inbox, folder or filter): each source's cached
 /// list is read (drawn at once when it comes) while its first page is fetched.
 pub(super) fn start_list(app: &mut App) -> Vec<Effect> {
-    super::desk::leave_agenda(app);
+    // A new list is never the agenda.
+    app.desk.agenda = None;
     app.inbox = InboxState::new(sources_for(app));
     app.detail = Default::default();
     // A search's hits point into the old list.
