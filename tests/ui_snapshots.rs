@@ -865,3 +865,141 @@ fn screens_in_bokmal_and_english_hold_one_language_each() {
         }
     }
 }
+
+/// An Altinn 3 inbox with the desk: the cache, a known user and three client companies.
+fn desk_app(width: u16, height: u16) -> App {
+    use innboks::domain::{Party, PartyKind};
+    let mut app = inbox_app(width, height);
+    app.settings.capabilities = innboks::domain::Capabilities::altinn3();
+    app.settings.cache_enabled = true;
+    app.session.user_key = Some("u".into());
+    let parties = [
+        "NORDMANN BYGG AS",
+        "FJORD REGNSKAP AS",
+        "BRATT & SØNN TRANSPORT AS",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, name)| Party {
+        id: format!("urn:altinn:organization:identifier-no:31000000{i}"),
+        name: (*name).into(),
+        kind: PartyKind::Organisation,
+        organisation_number: Some(format!("31000000{i}")),
+    })
+    .collect();
+    update(&mut app, Msg::ReporteesLoaded(parties));
+    app
+}
+
+/// The agenda in the list: the title counts each group, the date column is the due date.
+#[test]
+fn agenda_in_the_list_100x16() {
+    use chrono::{TimeZone, Utc};
+    use innboks::app::Effect;
+    use innboks::domain::{AgendaGroup, AgendaRow, DeskItem, Folder};
+    let mut app = desk_app(100, 16);
+    let request = press(&mut app, 'A')
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadAgenda { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the agenda is read from the desk");
+    let row = |i: usize, group: AgendaGroup, due: Option<(u32, u32)>, subject: &str| {
+        let mut summary = summary(i);
+        summary.subject = subject.into();
+        summary.owner = Some(format!(
+            "urn:altinn:organization:identifier-no:31000000{}",
+            i % 3
+        ));
+        summary.due = due.and_then(|(m, d)| Utc.with_ymd_and_hms(2026, m, d, 22, 59, 0).single());
+        AgendaRow {
+            group,
+            item: DeskItem {
+                summary,
+                folder: Folder::Inbox,
+                requires_attention: group == AgendaGroup::NoDate,
+                completed: false,
+                pending: true,
+                expires: None,
+                updated: None,
+            },
+        }
+    };
+    let rows = vec![
+        row(
+            1,
+            AgendaGroup::Overdue,
+            Some((11, 30)),
+            "Mva-melding for 5. termin",
+        ),
+        row(
+            2,
+            AgendaGroup::ThisWeek,
+            Some((12, 8)),
+            "A-melding for november",
+        ),
+        row(
+            3,
+            AgendaGroup::ThisWeek,
+            Some((12, 10)),
+            "Bekreft mottak av vedtak",
+        ),
+        row(
+            4,
+            AgendaGroup::Later,
+            Some((12, 18)),
+            "Skattemelding for formuesskatt",
+        ),
+        row(5, AgendaGroup::NoDate, None, "Innkalling til EU-kontroll"),
+    ];
+    update(
+        &mut app,
+        Msg::AgendaLoaded {
+            request,
+            rows,
+            synced_at: chrono::Utc.with_ymd_and_hms(2026, 12, 6, 8, 0, 0).single(),
+        },
+    );
+    app.detail.request = None;
+    insta::assert_snapshot!(render(&app, 100, 16).backend());
+}
+
+/// The board: one row per party, most urgent first.
+#[test]
+fn board_overlay_100x20() {
+    use innboks::app::Effect;
+    use innboks::domain::BoardRow;
+    let mut app = desk_app(100, 20);
+    let request = press(&mut app, 'B')
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadBoard { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the board is read from the desk");
+    let row = |i: usize, name: &str, counts: [usize; 4]| BoardRow {
+        party: format!("urn:altinn:organization:identifier-no:31000000{i}"),
+        name: name.into(),
+        organisation_number: Some(format!("31000000{i}")),
+        unread: counts[0],
+        requires_attention: counts[1],
+        due_soon: counts[2],
+        overdue: counts[3],
+        newest: chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1 + i as u32, 9, 0, 0)
+            .single(),
+    };
+    update(
+        &mut app,
+        Msg::BoardLoaded {
+            request,
+            rows: vec![
+                row(0, "NORDMANN BYGG AS", [4, 0, 1, 0]),
+                row(1, "FJORD REGNSKAP AS", [0, 2, 1, 1]),
+                row(2, "BRATT & SØNN TRANSPORT AS", [0, 0, 0, 0]),
+            ],
+            synced_at: None,
+        },
+    );
+    insta::assert_snapshot!(render(&app, 100, 20).backend());
+}

@@ -277,6 +277,11 @@ impl App {
         }
     }
 
+    /// More may come than the list holds: a page not yet fetched (the agenda is whole).
+    pub fn more_to_come(&self) -> bool {
+        self.desk.agenda.is_none() && !self.inbox.exhausted()
+    }
+
     /// The name of the party with reportee id `id`, when known.
     pub fn party_name(&self, id: &str) -> Option<&str> {
         self.parties.name_of(id)

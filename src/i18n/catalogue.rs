@@ -827,4 +827,10 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["Angret: {n} meldinger er tilbake der de var.", "Angra: {n} meldingar er tilbake der dei var.", "Undone: {n} messages are back where they were."],
     ["{n} melding kunne ikke settes tilbake: {error} {key} prøver igjen.", "{n} melding kunne ikkje setjast tilbake: {error} {key} prøver igjen.", "{n} message could not be put back: {error} {key} tries again."],
     ["{n} meldinger kunne ikke settes tilbake: {error} {key} prøver igjen.", "{n} meldingar kunne ikkje setjast tilbake: {error} {key} prøver igjen.", "{n} messages could not be put back: {error} {key} tries again."],
+    ["Agenda, {days} dager", "Agenda, {days} dagar", "Agenda, {days} days"],
+    ["{overdue} forfalt", "{overdue} forfalle", "{overdue} overdue"],
+    ["{this_week} denne uka", "{this_week} denne veka", "{this_week} this week"],
+    ["{later} senere", "{later} seinare", "{later} later"],
+    ["{no_date} uten frist", "{no_date} utan frist", "{no_date} without a date"],
+    ["uten frist", "utan frist", "no date"],
 ];

@@ -1,5 +1,6 @@
 //! The message list: one row per message (unread marker, date, sender, subject, attachment
-//! count), built only for the visible window.
+//! count), built only for the visible window. In the agenda the date is the due date, in
+//! its group's colour, and the title counts the groups.
 
 use crate::i18n::tr;
 use chrono::{DateTime, Utc};
@@ -10,8 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::{spinner, Theme};
+use crate::app::desk::Agenda;
 use crate::app::{App, Focus};
-use crate::domain::MessageSummary;
+use crate::domain::{AgendaGroup, MessageSummary};
 use crate::text::{date_text, date_width, fit, short_date};
 
 /// Draws the list pane into `area`.
@@ -68,6 +70,7 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
                     focused,
                     hit,
                     now: app.now.into(),
+                    group: app.desk.agenda.as_ref().and_then(|a| a.group(&message.id)),
                 },
                 inner.width as usize,
                 theme,
@@ -77,10 +80,12 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
     Paragraph::new(lines).render(inner, buf);
 }
 
-/// The pane's title: the folder, and how many are marked or that it is loading.
+/// The pane's title: the folder (or the agenda's groups), and how many are marked or that
+/// it is loading.
 fn title(app: &App) -> String {
     let inbox = &app.inbox;
-    let folder = app.folder.title();
+    let agenda_title = app.desk.agenda.as_ref().map(agenda_title);
+    let folder = agenda_title.as_deref().unwrap_or(app.folder.title());
     if inbox.is_loading() {
         let spinner = spinner(app.spinner);
         return tr!(" {folder} · henter {spinner} ", folder, spinner);
@@ -95,12 +100,31 @@ fn title(app: &App) -> String {
     }
 }
 
+/// The agenda's title: how many rows in each group that has any.
+fn agenda_title(agenda: &Agenda) -> String {
+    let [overdue, this_week, later, no_date] = agenda.counts.map(crate::i18n::number);
+    let mut parts = vec![tr!("Agenda, {days} dager", days = agenda.days)];
+    for (count, text) in [
+        (agenda.counts[0], tr!("{overdue} forfalt", overdue)),
+        (agenda.counts[1], tr!("{this_week} denne uka", this_week)),
+        (agenda.counts[2], tr!("{later} senere", later)),
+        (agenda.counts[3], tr!("{no_date} uten frist", no_date)),
+    ] {
+        if count > 0 {
+            parts.push(text);
+        }
+    }
+    parts.join(" · ")
+}
+
 /// What an empty list says: loading, hidden by the filters, or none.
 fn empty_note(app: &App) -> String {
     let inbox = &app.inbox;
     if inbox.is_loading() || !inbox.loaded_once {
         let spinner = spinner(app.spinner);
         tr!("{spinner} Henter meldinger…", spinner)
+    } else if app.desk.agenda.is_some() {
+        tr!("Ingen frister og ingenting som må handles.").to_owned()
     } else if !inbox.hidden.is_empty() {
         let count = crate::i18n::number(inbox.hidden.len());
         tr!(
@@ -166,6 +190,37 @@ struct RowState<'a> {
     hit: Option<(Vec<u32>, Vec<u32>)>,
     /// The time as of the last tick (a due date to come stands out; drawing reads no clock).
     now: DateTime<Utc>,
+    /// Its group, in the agenda: the date column then shows the due date.
+    group: Option<AgendaGroup>,
+}
+
+/// The date column: the last change, or in the agenda the due date in its group's style.
+fn date_cell(
+    message: &MessageSummary,
+    group: Option<AgendaGroup>,
+    base: Style,
+    theme: &Theme,
+) -> Span<'static> {
+    let (text, style) = match group {
+        None => (
+            message.last_changed.map(date_text).unwrap_or_default(),
+            theme.dim.patch(base),
+        ),
+        Some(group) => {
+            let text = match message.due {
+                Some(due) => date_text(due),
+                None => tr!("uten frist").to_owned(),
+            };
+            let style = match group {
+                AgendaGroup::Overdue => theme.error,
+                AgendaGroup::ThisWeek => theme.key,
+                AgendaGroup::Later => Style::new(),
+                AgendaGroup::NoDate => theme.dim,
+            };
+            (text, style.patch(base))
+        }
+    };
+    Span::styled(format!("{} ", fit(&text, date_width())), style)
 }
 
 fn row(
@@ -181,6 +236,7 @@ fn row(
         focused,
         ref hit,
         now,
+        group,
     } = *state;
     let unread = message.is_unread();
     let base = if unread { theme.unread } else { Style::new() };
@@ -193,9 +249,10 @@ fn row(
     };
     let att_width = if attachments.is_empty() { 0 } else { 4 };
     // "frist 02.12" after the subject when there is room: to come stands out, past is dim.
+    // (In the agenda the date column is the due date.)
     let due = message
         .due
-        .filter(|_| width >= 70)
+        .filter(|_| width >= 70 && group.is_none())
         .map(|due| (tr!(" frist {date}", date = short_date(due)), due >= now));
     let due_width = due.as_ref().map_or(0, |(text, _)| text.chars().count());
     let owner_width = match owner {
@@ -209,9 +266,7 @@ fn row(
     let subject_width = width.saturating_sub(fixed + sender_width + 1 + att_width + due_width);
     let mut spans = vec![Span::raw(marker), Span::styled(format!("{dot} "), base)];
     if show_date {
-        let date = message.last_changed.map(date_text).unwrap_or_default();
-        let date = format!("{} ", fit(&date, date_width()));
-        spans.extend([Span::styled(date, theme.dim.patch(base)), Span::raw(" ")]);
+        spans.extend([date_cell(message, group, base, theme), Span::raw(" ")]);
     }
     if let Some(owner) = owner {
         let owner = format!("{} ", fit(owner, owner_width));

@@ -95,7 +95,7 @@ fn draw_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::raw(tr!(" (for: {reportee})", reportee)));
     }
     let inbox = &app.inbox;
-    let more = if inbox.exhausted() { "" } else { "+" };
+    let more = if app.more_to_come() { "+" } else { "" };
     let right = if inbox.loaded_once {
         tr!(
             one: " {unread} ulest / {loaded}{more} ",

@@ -122,7 +122,7 @@ fn left_line(app: &App, theme: &Theme, width: usize) -> Line<'static> {
 /// The filters that are set, as chips with the number of loaded messages each lets
 /// through: `uleste 12+` (Altinn filters, more may come), `må bekreftes 3 lokalt`.
 pub fn chips(app: &App, theme: &Theme) -> Vec<Span<'static>> {
-    let more = if app.inbox.exhausted() { "" } else { "+" };
+    let more = if app.more_to_come() { "+" } else { "" };
     let mut spans = Vec::new();
     for (key, label) in app.filters.chips() {
         let count = app.inbox.filter_count(key);

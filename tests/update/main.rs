@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod desk;
 mod detail;
 mod filters;
 mod list;

@@ -182,6 +182,7 @@ pub(super) fn agenda_loaded(
         loaded_once: true,
         ..InboxState::default()
     };
+    app.inbox.recount(&app.filters);
     // A reload keeps the cursor on the row it was on.
     if let Some(id) = selected.filter(|_| was_agenda) {
         if let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) {
