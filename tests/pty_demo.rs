@@ -500,6 +500,54 @@ fn demo_altinn3_open_history_archive_restore_and_unread() {
     }
 }
 
+/// The accountant's desk in the real binary: `A` syncs the desk (the parties first) and
+/// shows the agenda with its groups counted, Enter opens a row; `B` shows the board,
+/// typing filters it and Enter shows that client's inbox.
+#[test]
+fn demo_agenda_and_board_for_an_accountant() {
+    let mut session = Session::start(&[
+        "demo",
+        "--parties",
+        "120",
+        "--messages",
+        "60",
+        "--auto-approve",
+        "0",
+    ]);
+    session.wait_for("the login screen", |s| {
+        s.contains("◉ ID-porten med engangskode") && !s.contains("sjekker")
+    });
+    session.send(b"\r");
+    session.wait_for("the Altinn 3 inbox", counts_shown);
+    session.send(b"A");
+    let agenda = session.wait_for("the agenda with its groups", |s| {
+        s.contains("┌ Agenda, 14 dager ·") && s.contains("forfalt")
+    });
+    assert!(agenda.contains("(for: alle)"), "{agenda}");
+    session.send(b"\r");
+    session.wait_for("the opened dialog", |s| s.contains("Status: "));
+    session.send(b"\x1bB");
+    session.wait_for("the board", |s| {
+        s.contains("┌ Oversikt") && s.contains("Org.nr.") && s.contains("Forfalt")
+    });
+    session.send(b"NORDMANN BYGG AS AVD");
+    session.wait_for("the board filtered", |s| {
+        s.contains("Søk: NORDMANN BYGG AS AVD")
+            && s.contains("973456789")
+            && !s.contains("912345678")
+    });
+    session.send(b"\r");
+    session.wait_for("that client's inbox", |s| {
+        s.contains("Viser innboksen til NORDMANN BYGG AS AVD BERGEN") && s.contains("┌ Innboks")
+    });
+    session.send(b"q");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while session.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "innboks did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Altinn 3 as production may serve it, in the real binary: a letter that needs the high
 /// level says so, `L` logs in at that level over the kept inbox and the letter opens; with
 /// `--no-refresh-tokens` a login works, says once that it lasts as long as its access

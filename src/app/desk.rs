@@ -18,6 +18,8 @@ pub const DESK_EVERY: Duration = Duration::from_secs(300);
 pub struct DeskView {
     /// A sync is running.
     pub syncing: bool,
+    /// The parties were asked for so that a sync can start (it needs them).
+    pub awaiting_parties: bool,
     /// When the last sync started (the next waits [`DESK_EVERY`]).
     pub started: Option<SystemTime>,
     /// When the desk was last brought up to date (the cache's, until a sync ends).

@@ -90,7 +90,10 @@ fn the_desk_syncs_on_the_tick_once_at_a_time_and_again_after_five_minutes() {
     assert_eq!(syncs(&update(&mut app, Msg::Tick(start))), 1);
     // One at a time.
     assert_eq!(syncs(&update(&mut app, Msg::Tick(start))), 0);
-    let ended = Utc.with_ymd_and_hms(2027, 1, 15, 8, 0, 0).single().unwrap();
+    let ended = Utc
+        .with_ymd_and_hms(2027, 1, 15, 8, 0, 0)
+        .single()
+        .expect("a date");
     update(&mut app, Msg::DeskSynced(Ok(ended)));
     assert_eq!(app.desk.synced_at, Some(ended));
     let later = start + std::time::Duration::from_secs(299);
@@ -196,7 +199,10 @@ fn the_agenda_takes_days_keeps_its_cursor_on_reload_and_inbox_leaves_it() {
     );
     // A sync that ends reads the agenda again, for the same days; the cursor stays on its row
     // though a new row comes first.
-    let ended = Utc.with_ymd_and_hms(2027, 1, 15, 8, 0, 0).single().unwrap();
+    let ended = Utc
+        .with_ymd_and_hms(2027, 1, 15, 8, 0, 0)
+        .single()
+        .expect("a date");
     let (request, days) = load_agenda(&update(&mut app, Msg::DeskSynced(Ok(ended))));
     assert_eq!(days, 30);
     let mut rows = agenda_rows();
@@ -320,4 +326,32 @@ fn esc_closes_the_board_and_a_late_answer_does_not_open_it() {
         },
     );
     assert!(app.overlay.is_none());
+}
+
+#[test]
+fn the_desk_asks_for_the_parties_first_when_the_inbox_had_no_need_of_them() {
+    let mut app = logged_in();
+    app.settings.capabilities = Capabilities::altinn3();
+    app.settings.cache_enabled = true;
+    app.session.user_key = Some("u".into());
+    let effects = update(&mut app, key(KeyCode::Char('A')));
+    load_agenda(&effects);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::FetchReportees { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(syncs(&effects), 0, "no sync without the parties");
+    // Not asked twice while waiting.
+    let effects = update(&mut app, key(KeyCode::Char('r')));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::FetchReportees { .. })),
+        "{effects:?}"
+    );
+    let effects = update(&mut app, Msg::ReporteesLoaded((0..3).map(party).collect()));
+    assert_eq!(syncs(&effects), 1, "{effects:?}");
+    assert!(app.desk.syncing);
 }

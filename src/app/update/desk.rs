@@ -57,8 +57,8 @@ pub(super) fn sync_if_due(app: &mut App) -> Vec<Effect> {
 /// A desk sync now (unless one is running, or there is no desk).
 pub(super) fn sync_now(app: &mut App) -> Vec<Effect> {
     if app.desk.syncing
+        || app.desk.awaiting_parties
         || app.settings.offline
-        || app.parties.list.is_empty()
         || no_desk(app).is_some()
     {
         return Vec::new();
@@ -66,12 +66,29 @@ pub(super) fn sync_now(app: &mut App) -> Vec<Effect> {
     let Some(scope) = desk_scope(app) else {
         return Vec::new();
     };
-    app.desk.syncing = true;
     app.desk.started = Some(app.now);
+    if app.parties.list.is_empty() {
+        // The own inbox needs no parties; the desk does: they come first.
+        app.desk.awaiting_parties = true;
+        return vec![app.fetch_reportees()];
+    }
+    app.desk.syncing = true;
     vec![Effect::SyncDesk {
         scope,
         parties: app.parties.list.clone(),
     }]
+}
+
+/// The parties arrived: the sync that waited for them starts.
+pub(super) fn parties_known(app: &mut App) -> Vec<Effect> {
+    if !std::mem::take(&mut app.desk.awaiting_parties) {
+        return Vec::new();
+    }
+    let effects = sync_now(app);
+    if app.desk.agenda.is_some() {
+        app.status = Some(Status::Info(agenda_note(app)));
+    }
+    effects
 }
 
 /// A desk sync ended: the agenda or the board shown is read again.
@@ -205,7 +222,7 @@ fn agenda_note(app: &App) -> String {
         .synced_at
         .map(crate::text::date_text)
         .unwrap_or_else(|| tr!("aldri").into());
-    if app.desk.syncing {
+    if app.desk.syncing || app.desk.awaiting_parties {
         tr!(
             "Agenda fra skrivebordet ({when}); oppdaterer … :inbox går tilbake.",
             when

@@ -76,13 +76,20 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => keys::paste(app, text),
         Msg::LoggedIn { request } => login::logged_in(app, request),
         Msg::LoginFailed { request, error } => login::login_failed(app, request, error),
-        Msg::ReporteesLoaded(parties) => reportees::reportees_loaded(app, parties),
+        Msg::ReporteesLoaded(parties) => {
+            let mut effects = reportees::reportees_loaded(app, parties);
+            effects.extend(desk::parties_known(app));
+            effects
+        }
         Msg::CachedReporteesLoaded(parties) => reportees::cached_reportees_loaded(app, parties),
         Msg::PartyLimit(limit) => {
             app.parties.limit = limit.max(1);
             Vec::new()
         }
-        Msg::ReporteesFailed(error) => reportees::reportees_failed(app, error),
+        Msg::ReporteesFailed(error) => {
+            app.desk.awaiting_parties = false;
+            reportees::reportees_failed(app, error)
+        }
         Msg::ProfileLoaded(profile) => login::profile_loaded(app, profile),
         Msg::PageLoaded {
             request,
