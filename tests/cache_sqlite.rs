@@ -273,3 +273,80 @@ fn a_reconcile_is_remembered_per_list() {
         "per list"
     );
 }
+
+/// What the user does in innboks is on the desk at once: an archived letter leaves the
+/// agenda, the board and the counts; one read counts as unread no more; undo brings it
+/// back; a purged one is gone.
+#[test]
+fn the_desk_follows_what_is_done_in_innboks() {
+    use innboks::domain::{DeskItem, DeskScope, DeskTouch, MessageAction, Party, PartyKind};
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cache = Cache::open(&dir.path().join("c.sqlite3")).expect("cache");
+    let scope = DeskScope {
+        env: "e".into(),
+        user: "u".into(),
+    };
+    let now = Utc
+        .with_ymd_and_hms(2026, 12, 6, 8, 0, 0)
+        .single()
+        .expect("now");
+    let party = Party {
+        id: "urn:altinn:organization:identifier-no:310000001".into(),
+        name: "NORDMANN BYGG AS".into(),
+        kind: PartyKind::Organisation,
+        organisation_number: Some("310000001".into()),
+    };
+    cache
+        .set_parties("e", "u", std::slice::from_ref(&party))
+        .expect("parties");
+    let item = |i: usize, days: i64| {
+        let mut summary = summary(i);
+        summary.status = MessageStatus::Unread;
+        summary.kind = MessageKind::Correspondence;
+        summary.owner = Some(party.id.clone());
+        summary.due = Some(now + chrono::Duration::days(days));
+        DeskItem {
+            summary,
+            folder: Folder::Inbox,
+            requires_attention: false,
+            completed: false,
+            pending: true,
+            expires: None,
+            updated: None,
+        }
+    };
+    cache
+        .desk_write(&scope, &[item(1, -2), item(2, 3), item(3, 5)], &[])
+        .expect("write");
+    let counts = cache.desk_counts(&scope, now, None).expect("counts");
+    assert_eq!((counts.unread, counts.overdue, counts.due_7d), (3, 1, 2));
+    let id = |i: usize| summary(i).id;
+    cache
+        .desk_touch(
+            &scope,
+            &[
+                DeskTouch::after(MessageAction::Archive, &id(1)),
+                DeskTouch::after(MessageAction::MarkRead, &id(2)),
+                DeskTouch::after(MessageAction::Purge, &id(3)),
+            ],
+        )
+        .expect("touch");
+    let counts = cache.desk_counts(&scope, now, None).expect("counts");
+    assert_eq!((counts.unread, counts.overdue, counts.due_7d), (0, 0, 1));
+    let agenda = cache.agenda(&scope, now, 14, None).expect("agenda");
+    let ids: Vec<&str> = agenda.iter().map(|r| r.item.summary.id.as_str()).collect();
+    assert_eq!(ids, [id(2)], "the read one is still due; the others left");
+    assert!(!agenda[0].item.pending, "a letter read presses no more");
+    let board = cache.board(&scope, now).expect("board");
+    assert_eq!((board[0].unread, board[0].overdue), (0, 0));
+    // Undo: back to the inbox, unread again.
+    let back = innboks::domain::Labels {
+        folder: Folder::Inbox,
+        marked_unread: true,
+    };
+    cache
+        .desk_touch(&scope, &[DeskTouch::back(&id(1), back)])
+        .expect("undo");
+    let counts = cache.desk_counts(&scope, now, None).expect("counts");
+    assert_eq!((counts.unread, counts.overdue), (1, 1));
+}

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Utc};
 
 use super::TextInput;
-use crate::domain::{AgendaGroup, BoardRow};
+use crate::domain::{AgendaGroup, BoardRow, MessageSummary};
 
 /// The desk is synced again this long after the last sync started.
 pub const DESK_EVERY: Duration = Duration::from_secs(300);
@@ -37,8 +37,6 @@ pub struct DeskView {
 pub struct Agenda {
     /// Each row's group, by id.
     pub groups: HashMap<String, AgendaGroup>,
-    /// Rows per group, in [`AgendaGroup`] order.
-    pub counts: [usize; 4],
     /// Days ahead.
     pub days: i64,
 }
@@ -47,6 +45,16 @@ impl Agenda {
     /// The group of message `id`, when it is on the agenda.
     pub fn group(&self, id: &str) -> Option<AgendaGroup> {
         self.groups.get(id).copied()
+    }
+
+    /// How many of `rows` are in each group, in [`AgendaGroup`] order: the rows still
+    /// shown, so a row archived from the agenda is no longer counted.
+    pub fn counts(&self, rows: &[MessageSummary]) -> [usize; 4] {
+        let mut counts = [0; 4];
+        for group in rows.iter().filter_map(|m| self.group(&m.id)) {
+            counts[group as usize] += 1;
+        }
+        counts
     }
 }
 

@@ -177,6 +177,13 @@ pub enum Effect {
         /// Days ahead.
         days: i64,
     },
+    /// Note on the desk what the user did to dialogs (the views agree before a sync).
+    TouchDesk {
+        /// Whose desk.
+        scope: crate::domain::DeskScope,
+        /// What changed.
+        touches: Vec<crate::domain::DeskTouch>,
+    },
     /// Read the board from the desk.
     LoadBoard {
         /// Request id.

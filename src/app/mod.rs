@@ -315,6 +315,18 @@ impl App {
         Effect::FetchReportees { cached }
     }
 
+    /// Whose desk, when there is one: the cache in use, a user known, and Altinn 3.
+    pub fn desk_scope(&self) -> Option<crate::domain::DeskScope> {
+        let user =
+            self.session.user_key.clone().filter(|_| {
+                self.settings.cache_enabled && self.settings.capabilities.altinn3_verbs
+            })?;
+        Some(crate::domain::DeskScope {
+            env: self.settings.env.clone(),
+            user,
+        })
+    }
+
     /// The cache scope of `inbox`'s list in the folder shown, when the cache is in use.
     pub fn cache_scope(&self, inbox: &Inbox) -> Option<Scope> {
         let user = self

@@ -11,8 +11,8 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::{status_from_db, status_to_db, time_from_db, time_to_db, Cache, CacheError};
 use crate::domain::desk::{BOARD_DUE_DAYS, COUNT_DUE_DAYS, COUNT_EXPIRING_DAYS};
 use crate::domain::{
-    AgendaGroup, AgendaRow, BoardRow, DeskCounts, DeskEventKind, DeskItem, DeskScope, Folder,
-    MessageKind, MessageSummary,
+    AgendaGroup, AgendaRow, BoardRow, DeskCounts, DeskEventKind, DeskItem, DeskScope, DeskTouch,
+    Folder, MessageKind, MessageSummary,
 };
 
 /// The desk's tables and indexes, made in place beside the others.
@@ -527,27 +527,43 @@ impl Cache {
         })
     }
 
-    /// Notes what the user did to a dialog in the inbox on the desk at once (a folder
-    /// change, read or unread), so the desk's views agree before the next sync.
+    /// Notes what the user did to dialogs in the inbox on the desk at once (a folder
+    /// change, read or unread, a purge), so the desk's views agree before the next sync.
     pub fn desk_touch(
         &mut self,
         scope: &DeskScope,
-        id: &str,
-        folder: Option<Folder>,
-        unread: Option<bool>,
+        touches: &[DeskTouch],
     ) -> Result<(), CacheError> {
-        if let Some(folder) = folder {
-            self.conn.execute(
+        let tx = self.conn.transaction()?;
+        {
+            let mut folder = tx.prepare_cached(
                 "UPDATE desk SET folder = ?4 WHERE env = ?1 AND user = ?2 AND id = ?3",
-                params![scope.env, scope.user, id, folder_to_db(folder)],
             )?;
-        }
-        if let Some(unread) = unread {
-            self.conn.execute(
-                "UPDATE desk SET unread = ?4 WHERE env = ?1 AND user = ?2 AND id = ?3",
-                params![scope.env, scope.user, id, unread],
+            let mut unread = tx.prepare_cached(
+                // A letter that pressed only for being unread presses no more once read;
+                // a form not sent, or one that needs action, still does.
+                "UPDATE desk SET unread = ?4, pending = (completed = 0 AND (?4
+                     OR requires_attention = 1
+                     OR (pending = 1 AND (unread = 0 OR kind != 'Correspondence'))))
+                 WHERE env = ?1 AND user = ?2 AND id = ?3",
             )?;
+            let mut gone =
+                tx.prepare_cached("DELETE FROM desk WHERE env = ?1 AND user = ?2 AND id = ?3")?;
+            for touch in touches {
+                let key = params![scope.env, scope.user, touch.id];
+                if touch.gone {
+                    gone.execute(key)?;
+                    continue;
+                }
+                if let Some(to) = touch.folder {
+                    folder.execute(params![scope.env, scope.user, touch.id, folder_to_db(to)])?;
+                }
+                if let Some(now_unread) = touch.unread {
+                    unread.execute(params![scope.env, scope.user, touch.id, now_unread])?;
+                }
+            }
         }
+        tx.commit()?;
         Ok(())
     }
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Folder, MessageSummary, PartiesScope};
+use super::{Folder, Labels, MessageAction, MessageSummary, PartiesScope};
 
 /// Whose desk: an environment and a user's key, as for the parties it spans.
 pub type DeskScope = PartiesScope;
@@ -249,4 +249,49 @@ pub fn events_of(
         kinds.push(DeskEventKind::Expiring);
     }
     kinds
+}
+
+/// What the user did to a dialog in innboks, noted on the desk at once: Dialogporten's
+/// `updatedAfter` does not see a label change, so without it the agenda and the board would
+/// show an archived or read dialog as it was until the next full read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskTouch {
+    /// The dialog.
+    pub id: String,
+    /// The folder it is in now, when that changed.
+    pub folder: Option<Folder>,
+    /// Whether it is unread now, when that changed.
+    pub unread: Option<bool>,
+    /// It is gone for good (purged).
+    pub gone: bool,
+}
+
+impl DeskTouch {
+    /// What `action`, done, did to dialog `id`.
+    pub fn after(action: MessageAction, id: &str) -> Self {
+        let (folder, unread, gone) = match action {
+            MessageAction::MarkRead | MessageAction::Confirm => (None, Some(false), false),
+            MessageAction::MarkUnread => (None, Some(true), false),
+            MessageAction::Archive => (Some(Folder::Archive), None, false),
+            MessageAction::Delete => (Some(Folder::Trash), None, false),
+            MessageAction::Restore => (Some(Folder::Inbox), None, false),
+            MessageAction::Purge => (None, None, true),
+        };
+        Self {
+            id: id.to_owned(),
+            folder,
+            unread,
+            gone,
+        }
+    }
+
+    /// Dialog `id` given back `labels` (an undo).
+    pub fn back(id: &str, labels: Labels) -> Self {
+        Self {
+            id: id.to_owned(),
+            folder: Some(labels.folder),
+            unread: labels.marked_unread.then_some(true),
+            gone: false,
+        }
+    }
 }

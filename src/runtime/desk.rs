@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::app::Msg;
 use crate::desk::sync::{sync_desk, SyncOptions};
-use crate::domain::{ApiError, DeskScope, Party};
+use crate::domain::{ApiError, DeskScope, DeskTouch, Party};
 
 /// Brings the desk up to date; says when, or why not.
 pub(super) async fn sync(ctx: Ctx, scope: DeskScope, parties: Vec<Party>) -> Msg {
@@ -72,5 +72,17 @@ pub(super) fn board(ctx: &Ctx, request: u64, scope: DeskScope) {
             rows,
             synced_at,
         });
+    });
+}
+
+/// Notes on the desk what the user did, on the cache's thread.
+pub(super) fn touch(ctx: &Ctx, scope: DeskScope, touches: Vec<DeskTouch>) {
+    let Some(cache) = ctx.cache.clone() else {
+        return;
+    };
+    cache.run(move |c| {
+        if let Err(error) = c.desk_touch(&scope, &touches) {
+            tracing::warn!(%error, "desk write failed");
+        }
     });
 }

@@ -84,7 +84,7 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
 /// it is loading.
 fn title(app: &App) -> String {
     let inbox = &app.inbox;
-    let agenda_title = app.desk.agenda.as_ref().map(agenda_title);
+    let agenda_title = (app.desk.agenda.as_ref()).map(|a| agenda_title(a, &inbox.messages));
     let folder = agenda_title.as_deref().unwrap_or(app.folder.title());
     if inbox.is_loading() {
         let spinner = spinner(app.spinner);
@@ -101,14 +101,15 @@ fn title(app: &App) -> String {
 }
 
 /// The agenda's title: how many rows in each group that has any.
-fn agenda_title(agenda: &Agenda) -> String {
-    let [overdue, this_week, later, no_date] = agenda.counts.map(crate::i18n::number);
+fn agenda_title(agenda: &Agenda, rows: &[MessageSummary]) -> String {
+    let counts = agenda.counts(rows);
+    let [overdue, this_week, later, no_date] = counts.map(crate::i18n::number);
     let mut parts = vec![tr!("Agenda, {days} dager", days = agenda.days)];
     for (count, text) in [
-        (agenda.counts[0], tr!("{overdue} forfalt", overdue)),
-        (agenda.counts[1], tr!("{this_week} denne uka", this_week)),
-        (agenda.counts[2], tr!("{later} senere", later)),
-        (agenda.counts[3], tr!("{no_date} uten frist", no_date)),
+        (counts[0], tr!("{overdue} forfalt", overdue)),
+        (counts[1], tr!("{this_week} denne uka", this_week)),
+        (counts[2], tr!("{later} senere", later)),
+        (counts[3], tr!("{no_date} uten frist", no_date)),
     ] {
         if count > 0 {
             parts.push(text);

@@ -149,7 +149,7 @@ fn a_shows_the_agenda_soonest_first_across_every_party_and_enter_opens_in_its_ow
         },
     );
     let agenda = app.desk.agenda.as_ref().expect("the agenda is shown");
-    assert_eq!(agenda.counts, [2, 1, 1, 1]);
+    assert_eq!(agenda.counts(&app.inbox.messages), [2, 1, 1, 1]);
     assert_eq!(agenda.group("a1003"), Some(AgendaGroup::ThisWeek));
     assert!(app.whose.is_all());
     let ids: Vec<&str> = app.inbox.messages.iter().map(|m| m.id.as_str()).collect();
@@ -354,4 +354,120 @@ fn the_desk_asks_for_the_parties_first_when_the_inbox_had_no_need_of_them() {
     let effects = update(&mut app, Msg::ReporteesLoaded((0..3).map(party).collect()));
     assert_eq!(syncs(&effects), 1, "{effects:?}");
     assert!(app.desk.syncing);
+}
+
+/// The desk's touches among `effects`: (id, folder, unread, gone).
+fn touches(effects: &[Effect]) -> Vec<(String, Option<Folder>, Option<bool>, bool)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::TouchDesk { scope, touches } if scope.user == "u" => Some(touches),
+            _ => None,
+        })
+        .flatten()
+        .map(|t| (t.id.clone(), t.folder, t.unread, t.gone))
+        .collect()
+}
+
+#[test]
+fn what_is_done_in_the_agenda_is_noted_on_the_desk_and_leaves_its_count() {
+    let mut app = desk_app();
+    let (request, _) = load_agenda(&update(&mut app, key(KeyCode::Char('A'))));
+    update(
+        &mut app,
+        Msg::AgendaLoaded {
+            request,
+            rows: agenda_rows(),
+            synced_at: None,
+        },
+    );
+    let effects = update(&mut app, key(KeyCode::Char('a')));
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Act {
+                request,
+                id,
+                action: innboks::domain::MessageAction::Archive,
+                ..
+            } if id == "a1001" => Some(*request),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("archived at once: {effects:?}"));
+    let effects = update(
+        &mut app,
+        Msg::ActionDone {
+            request,
+            id: "a1001".into(),
+            action: innboks::domain::MessageAction::Archive,
+            new_id: None,
+        },
+    );
+    assert_eq!(
+        touches(&effects),
+        [("a1001".to_owned(), Some(Folder::Archive), None, false)]
+    );
+    let agenda = app.desk.agenda.as_ref().expect("still the agenda");
+    assert_eq!(agenda.counts(&app.inbox.messages), [1, 1, 1, 1]);
+    // Many at once: each one done is noted; undo puts back each folder.
+    update(&mut app, key(KeyCode::Char('*')));
+    let effects = update(&mut app, key(KeyCode::Char('a')));
+    let effects = if effects.is_empty() {
+        update(&mut app, key(KeyCode::Char('y')))
+    } else {
+        effects
+    };
+    let (request, targets) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::ActMany {
+                request, targets, ..
+            } => Some((*request, targets.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("a bulk archive: {effects:?}"));
+    assert_eq!(targets.len(), 4);
+    let outcomes = targets
+        .iter()
+        .map(|t| innboks::domain::Outcome {
+            id: t.id.clone(),
+            result: Ok(None),
+            before: Some(t.shown),
+        })
+        .collect();
+    let effects = update(
+        &mut app,
+        Msg::BulkDone {
+            request,
+            action: innboks::domain::MessageAction::Archive,
+            outcomes,
+        },
+    );
+    let noted = touches(&effects);
+    assert_eq!(noted.len(), 4, "{effects:?}");
+    assert!(noted
+        .iter()
+        .all(|(_, folder, _, _)| *folder == Some(Folder::Archive)));
+    let effects = update(&mut app, key(KeyCode::Char('z')));
+    let (request, back) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::PutBack { request, targets } => Some((*request, targets.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("undo: {effects:?}"));
+    let outcomes = back
+        .iter()
+        .map(|(id, _)| innboks::domain::Outcome {
+            id: id.clone(),
+            result: Ok(None),
+            before: None,
+        })
+        .collect();
+    let effects = update(&mut app, Msg::PutBackDone { request, outcomes });
+    let noted = touches(&effects);
+    assert_eq!(noted.len(), 4, "{effects:?}");
+    assert!(noted
+        .iter()
+        .all(|(_, folder, _, _)| *folder == Some(Folder::Inbox)));
 }

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use crate::app::{Action, App, Effect, Focus, Overlay, PendingAction, Status};
 use crate::domain::MessageSummary;
-use crate::domain::{ApiError, Asks, Folder, Inbox, MessageAction, Then, Verb};
+use crate::domain::{ApiError, Asks, DeskTouch, Folder, Inbox, MessageAction, Then, Verb};
 
 use super::detail::follow_selection;
-use super::view::{cache_rows, change_row, owner_by_id};
+use super::view::{cache_rows, change_row, owner_by_id, touch_desk};
 use super::view::{keep_selection_visible, refresh_search};
 use super::{failure, next_request};
 
@@ -278,8 +278,10 @@ pub(super) fn action_finished(
     // The cache follows: the row changed, or left this list (archived out of the
     // inbox, deleted), or got a new id.
     let row = app.inbox.all_loaded().find(|m| m.id == current).cloned();
+    let touched = touch_desk(app, vec![DeskTouch::after(action, &id)]);
     let gone = (row.is_none() || current != id).then_some((owner, id));
     let mut effects = cache_rows(app, row.into_iter().collect(), gone.into_iter().collect());
+    effects.extend(touched);
     if matches!(action.verb().then, Then::Leaves | Then::Archived) && app.preview {
         effects.extend(follow_selection(app));
     }

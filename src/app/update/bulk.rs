@@ -5,11 +5,13 @@ use std::collections::{HashMap, HashSet};
 
 use crate::app::bulk::{Changed, Running, Undo};
 use crate::app::{Action, App, Effect, Focus, Status};
-use crate::domain::{ApiError, BulkTarget, Folder, Labels, MessageAction, MessageSummary, Outcome};
+use crate::domain::{
+    ApiError, BulkTarget, DeskTouch, Folder, Labels, MessageAction, MessageSummary, Outcome,
+};
 use crate::i18n::{number, tr};
 
 use super::detail::follow_selection;
-use super::view::{cache_rows, change_row, keep_selection_visible, owner_by_id};
+use super::view::{cache_rows, change_row, keep_selection_visible, owner_by_id, touch_desk};
 use super::view::{refresh_search, resort};
 use super::{failure, next_request};
 
@@ -86,6 +88,7 @@ pub(super) fn bulk_done(
     let (mut leaving, mut stays) = (HashSet::new(), Vec::new());
     let (mut gone, mut changed, mut failed) = (Vec::new(), Vec::new(), Vec::new());
     let (mut first_error, mut done) = (None, 0);
+    let mut touches = Vec::new();
     for outcome in outcomes {
         let id = outcome.id;
         let new_id = match outcome.result {
@@ -97,6 +100,7 @@ pub(super) fn bulk_done(
             }
         };
         done += 1;
+        touches.push(DeskTouch::after(action, &id));
         let at = index.get(&id).copied();
         if let Some(before) = outcome.before {
             let row = at.map(|at| app.inbox.messages[at].clone());
@@ -129,6 +133,7 @@ pub(super) fn bulk_done(
         .collect();
     leave_all(app, &leaving);
     let mut effects = cache_rows(app, upsert, gone);
+    effects.extend(touch_desk(app, touches));
     if !leaving.is_empty() && app.preview {
         effects.extend(follow_selection(app));
     }
@@ -252,11 +257,13 @@ pub(super) fn put_back_done(app: &mut App, request: u64, outcomes: Vec<Outcome>)
     let (back, kept): (Vec<Changed>, Vec<Changed>) =
         undo.changed.into_iter().partition(|c| ok.contains(&c.id));
     let count = back.len();
-    let effects = if app.whose == undo.whose {
-        bring_back(app, back)
-    } else {
-        Vec::new()
-    };
+    let touches = (back.iter())
+        .map(|c| DeskTouch::back(&c.id, c.before))
+        .collect();
+    let mut effects = touch_desk(app, touches);
+    if app.whose == undo.whose {
+        effects.extend(bring_back(app, back));
+    }
     let Some(error) = first_error else {
         app.status = Some(Status::Info(tr!(
             one: "Angret: {n} melding er tilbake der den var.",

@@ -8,24 +8,11 @@ use crate::app::desk::{Agenda, Board, DESK_EVERY};
 use crate::app::input::Edit;
 use crate::app::{Action, App, Effect, Focus, InboxState, Overlay, Status};
 use crate::domain::desk::AGENDA_DAYS;
-use crate::domain::{AgendaRow, ApiError, BoardRow, DeskScope, Folder, Inbox};
+use crate::domain::{AgendaRow, ApiError, BoardRow, Folder, Inbox};
 use crate::i18n::tr;
 
 use super::next_request;
 use super::reportees::switch_reportee;
-
-/// Whose desk, when there is one: the cache in use, a user known, and Altinn 3.
-fn desk_scope(app: &App) -> Option<DeskScope> {
-    let user = app
-        .session
-        .user_key
-        .clone()
-        .filter(|_| app.settings.cache_enabled)?;
-    Some(DeskScope {
-        env: app.settings.env.clone(),
-        user,
-    })
-}
 
 /// Why there is no desk here, when there is none.
 fn no_desk(app: &App) -> Option<&'static str> {
@@ -63,7 +50,7 @@ pub(super) fn sync_now(app: &mut App) -> Vec<Effect> {
     {
         return Vec::new();
     }
-    let Some(scope) = desk_scope(app) else {
+    let Some(scope) = app.desk_scope() else {
         return Vec::new();
     };
     app.desk.started = Some(app.now);
@@ -124,7 +111,7 @@ pub(super) fn desk_synced(
 }
 
 fn load_agenda(app: &mut App, days: i64) -> Vec<Effect> {
-    let Some(scope) = desk_scope(app) else {
+    let Some(scope) = app.desk_scope() else {
         return Vec::new();
     };
     let request = next_request(app);
@@ -138,7 +125,7 @@ fn load_agenda(app: &mut App, days: i64) -> Vec<Effect> {
 }
 
 fn load_board(app: &mut App) -> Vec<Effect> {
-    let Some(scope) = desk_scope(app) else {
+    let Some(scope) = app.desk_scope() else {
         return Vec::new();
     };
     let request = next_request(app);
@@ -183,7 +170,6 @@ pub(super) fn agenda_loaded(
     };
     let mut messages = Vec::with_capacity(rows.len());
     for (seq, row) in rows.into_iter().enumerate() {
-        agenda.counts[row.group as usize] += 1;
         agenda.groups.insert(row.item.summary.id.clone(), row.group);
         let mut summary = row.item.summary;
         summary.seq = i64::try_from(seq).unwrap_or(i64::MAX);

@@ -4,7 +4,7 @@
 
 use crate::app::search;
 use crate::app::{App, Effect, SortOrder};
-use crate::domain::{Folder, Inbox, MessageAction, MessageStatus, MessageSummary, Then};
+use crate::domain::{DeskTouch, Folder, Inbox, MessageAction, MessageStatus, MessageSummary, Then};
 
 /// Writes changed rows (and removed ids) of the list shown to the cache, grouped by the
 /// inbox they belong to.
@@ -33,6 +33,14 @@ pub(super) fn cache_rows(
             })
         })
         .collect()
+}
+
+/// Notes on the desk what verbs did (nothing without a desk, or nothing done).
+pub(super) fn touch_desk(app: &App, touches: Vec<DeskTouch>) -> Vec<Effect> {
+    match app.desk_scope() {
+        Some(scope) if !touches.is_empty() => vec![Effect::TouchDesk { scope, touches }],
+        _ => Vec::new(),
+    }
 }
 
 /// Changes the row at `index` (message `id`) as the verb's row says it is changed; true
