@@ -383,3 +383,106 @@ async fn every_cli_output_path_is_clean() {
         assert!(!name.starts_with('.'), "{name}");
     }
 }
+
+/// The desk's views with hostile titles, senders and party names, each as Dialogporten
+/// would send it: through the backend's mapping, the cache's desk, the agenda in the list
+/// and the board, nothing reaches the terminal as control.
+#[test]
+fn hostile_titles_and_party_names_through_the_agenda_and_the_board() {
+    use innboks::backend::altinn3::model::{DialogPage, Parties};
+    use innboks::cache::Cache;
+    use innboks::domain::{DeskItem, DeskScope};
+    let corpus = corpus();
+    let urn = |i: usize| format!("urn:altinn:organization:identifier-no:3100{i:05}");
+    let parties: Parties = serde_json::from_value(json!({
+        "authorizedParties": corpus.iter().enumerate().map(|(i, e)| json!({
+            "party": urn(i),
+            "name": e.sender,
+            "partyType": "Organization",
+        })).collect::<Vec<_>>()
+    }))
+    .expect("parties");
+    let (parties, _) = parties.to_parties();
+    let text =
+        |t: &str| json!({"value": [{"value": t, "languageCode": "nb"}], "mediaType": "text/plain"});
+    let now = chrono::Utc::now();
+    let page: DialogPage = serde_json::from_value(json!({
+        "items": corpus.iter().enumerate().map(|(i, e)| json!({
+            "id": format!("019a1c2e-5f3b-7a10-9c4e-2b7d8e9f{i:04}"),
+            "org": "skd",
+            "party": urn(i),
+            "serviceResourceType": "correspondenceservice",
+            "status": "RequiresAttention",
+            "createdAt": "2026-11-20T07:12:44Z",
+            "updatedAt": "2026-11-20T07:12:44Z",
+            "contentUpdatedAt": "2026-11-20T07:12:44Z",
+            "dueAt": (now + chrono::Duration::days(i as i64 % 20 - 5)).to_rfc3339(),
+            "isContentSeen": false,
+            "endUserContext": {"revision": "8f1c0a52-3d0e-4c8e-9d55-2a1f6e7b9c01", "systemLabels": ["Default"]},
+            "content": {"title": text(&e.subject), "senderName": text(&e.sender)}
+        })).collect::<Vec<_>>(),
+        "hasNextPage": false
+    }))
+    .expect("a page");
+    let items: Vec<DeskItem> = page.items.iter().map(|i| i.to_desk_item(&["nb"])).collect();
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cache = Cache::open(&dir.path().join("c.sqlite3")).expect("cache");
+    let scope = DeskScope {
+        env: "e".into(),
+        user: "u".into(),
+    };
+    cache.set_parties("e", "u", &parties).expect("parties");
+    cache.desk_write(&scope, &items, &[]).expect("desk");
+    let agenda = cache.agenda(&scope, now, 14, None).expect("agenda");
+    let board = cache.board(&scope, now).expect("board");
+    assert!(!agenda.is_empty() && board.len() == corpus.len());
+    for (width, height) in [(60, 15), (120, 40)] {
+        let mut app = App::new(innboks::app::Settings::new("e"));
+        update(&mut app, Msg::Resize { width, height });
+        app.screen = Screen::Inbox;
+        app.settings.capabilities = innboks::domain::Capabilities::altinn3();
+        app.settings.cache_enabled = true;
+        app.session.user_key = Some("u".into());
+        update(&mut app, Msg::ReporteesLoaded(parties.clone()));
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        let draw = |app: &App, terminal: &mut Terminal<TestBackend>, what: &str| {
+            terminal
+                .draw(|frame| innboks::ui::draw(app, &innboks::ui::Theme::ansi(), frame))
+                .expect("draw");
+            assert_clean(what, &screen(terminal), true);
+        };
+        let request = |effects: Vec<innboks::app::Effect>| {
+            effects
+                .into_iter()
+                .find_map(|e| match e {
+                    innboks::app::Effect::LoadAgenda { request, .. }
+                    | innboks::app::Effect::LoadBoard { request, .. } => Some(request),
+                    _ => None,
+                })
+                .expect("a desk read")
+        };
+        let asked = request(update(&mut app, key('A')));
+        update(
+            &mut app,
+            Msg::AgendaLoaded {
+                request: asked,
+                rows: agenda.clone(),
+                synced_at: Some(now),
+            },
+        );
+        for _ in 0..agenda.len() {
+            draw(&app, &mut terminal, "the agenda");
+            update(&mut app, key('j'));
+        }
+        let asked = request(update(&mut app, key('B')));
+        update(
+            &mut app,
+            Msg::BoardLoaded {
+                request: asked,
+                rows: board.clone(),
+                synced_at: Some(now),
+            },
+        );
+        draw(&app, &mut terminal, "the board");
+    }
+}
