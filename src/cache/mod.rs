@@ -169,6 +169,34 @@ impl Cache {
         })
     }
 
+    /// The file at `path` opened only to read, for a status line every few seconds: no
+    /// write, no lock taken, no schema made. `None` when it is not (yet) a cache of this
+    /// version with the desk's indexes: then [`Cache::open`] makes it one.
+    pub fn open_to_read(path: &Path) -> Result<Option<Self>, CacheError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let indexes: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN
+                 ('desk_due', 'desk_overdue', 'desk_attention', 'desk_unread', 'desk_expires',
+                  'desk_board')",
+            [],
+            |row| row.get(0),
+        )?;
+        if version != SCHEMA_VERSION || indexes != 6 {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            conn,
+            path: path.to_owned(),
+        }))
+    }
+
     /// Where the file is.
     pub fn path(&self) -> &Path {
         &self.path

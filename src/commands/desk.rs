@@ -437,7 +437,12 @@ fn count_of(environment: &Environment) -> Result<DeskCounts, String> {
     if !path.exists() {
         return Ok(DeskCounts::default());
     }
-    let cache = Cache::open(&path).map_err(|error| error.to_string())?;
+    // Read-only when it can be (a status line asks every few seconds, maybe while innboks
+    // writes); made current first when it is older.
+    let cache = match Cache::open_to_read(&path) {
+        Ok(Some(cache)) => cache,
+        Ok(None) | Err(_) => Cache::open(&path).map_err(|error| error.to_string())?,
+    };
     let Some(user) = cache
         .last_user(&environment.key)
         .map_err(|error| error.to_string())?
