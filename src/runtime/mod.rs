@@ -7,6 +7,7 @@ mod cache;
 mod desk;
 mod inbox;
 mod login;
+mod searches;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -179,6 +180,16 @@ impl Runtime {
                 days,
             } => desk::agenda(&ctx, request, scope, days),
             Effect::LoadBoard { request, scope } => desk::board(&ctx, request, scope),
+            Effect::LoadSearchCounts {
+                request,
+                scope,
+                searches,
+            } => searches::counts(&ctx, request, scope, searches),
+            Effect::SaveSearch {
+                path,
+                search,
+                overwrite,
+            } => self.spawn(searches::save(path, search, overwrite)),
         }
     }
 

@@ -15,7 +15,7 @@ use super::next_request;
 use super::reportees::switch_reportee;
 
 /// Whose desk, when there is one: the cache in use, a user known, and Altinn 3.
-fn desk_scope(app: &App) -> Option<DeskScope> {
+pub(super) fn desk_scope(app: &App) -> Option<DeskScope> {
     let user = app
         .session
         .user_key
@@ -28,7 +28,7 @@ fn desk_scope(app: &App) -> Option<DeskScope> {
 }
 
 /// Why there is no desk here, when there is none.
-fn no_desk(app: &App) -> Option<&'static str> {
+pub(super) fn no_desk(app: &App) -> Option<&'static str> {
     if !app.settings.capabilities.altinn3_verbs {
         Some(tr!("Frister og oversikten finnes bare i Altinn 3."))
     } else if !app.settings.cache_enabled {
