@@ -531,9 +531,9 @@ impl Cache {
     /// query over the indexed `(env, user, folder, …)` columns. Parties are matched by id
     /// or organisation number through the kept `parties` table; `me` is its first party
     /// when that is a person. The search text is an approximation: the desk keeps no search
-    /// tags, so it is matched as a substring (case-blind for ASCII, as SQLite's `LIKE`) against
-    /// the title, the service
-    /// owner and the sender, where Altinn also searches the tags.
+    /// tags, so it is matched as a substring (case-blind for ASCII, as SQLite's `LIKE`)
+    /// against the title, the service owner and the sender, where Altinn also searches the
+    /// tags.
     pub fn search_counts(
         &self,
         scope: &DeskScope,
