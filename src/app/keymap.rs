@@ -272,7 +272,7 @@ impl Action {
             Action::Reportee => tr!("opptre for (aktør)"),
             Action::Agenda => tr!("frister (agenda)"),
             Action::Board => tr!("oversikt over aktørene"),
-            Action::Searches => tr!("lagrede søk (:save NAVN)"),
+            Action::Searches => tr!("lagrede søk (:lagre NAVN)"),
             Action::Attachments => tr!("velg vedlegg"),
             Action::SaveAttachment => tr!("lagre vedlegg"),
             Action::OpenAttachment => tr!("åpne vedlegg"),

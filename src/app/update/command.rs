@@ -64,11 +64,8 @@ pub fn commands() -> Vec<(String, &'static str)> {
         (":all", tr!("alle innbokser samlet")),
         (tr!(":agenda [DAGER]"), tr!("frister hos alle aktørene")),
         (":board", tr!("én linje per aktør")),
-        (
-            tr!(":save[!] NAVN"),
-            tr!("lagre visningen som et søk (! skriver over)"),
-        ),
-        (":searches", tr!("de lagrede søkene, med antall")),
+        (tr!(":lagre[!] NAVN"), tr!("lagre visningen som søk")),
+        (":searches", tr!("lagrede søk med antall")),
         (":me", tr!("din egen innboks")),
         (tr!(":for NAVN"), tr!("opptre for NAVN / org.nr.")),
         (":unread", tr!("bare uleste")),
