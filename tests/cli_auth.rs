@@ -771,7 +771,7 @@ async fn a_saved_search_from_the_shell() {
 
     // A wrong entry stops every command with one line naming it.
     std::fs::write(
-        &cli.home.path().join("innboks.toml"),
+        cli.home.path().join("innboks.toml"),
         "[searches.feil]\nkind = \"fax\"\n",
     )
     .expect("config");

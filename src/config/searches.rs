@@ -181,7 +181,7 @@ fn search_table(search: &SavedSearch) -> Result<toml_edit::Table, ConfigError> {
     if let Some(kind) = &f.kind {
         let name = kind_name(kind).ok_or_else(|| ConfigError::Unsaveable {
             name: search.name.clone(),
-            message: tr!("typen «{kind}» kan ikke lagres", kind = kind.display()).into(),
+            message: tr!("typen «{kind}» kan ikke lagres", kind = kind.display()),
         })?;
         table["kind"] = toml_edit::value(name);
     }
