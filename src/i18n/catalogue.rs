@@ -871,4 +871,5 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["ingen lagrede søk i {path}: legg til [searches.{name}] der, eller lagre et med :save i innboksen", "ingen lagra søk i {path}: legg til [searches.{name}] der, eller lagre eitt med :save i innboksen", "no saved searches in {path}: add [searches.{name}] there, or save one with :save in the inbox"],
     ["ingen lagret søk heter «{name}»; de lagrede er: {known}", "ingen lagra søk heiter «{name}»; dei lagra er: {known}", "no saved search is called «{name}»; the saved ones are: {known}"],
     ["{total} treff, {unread} uleste", "{total} treff, {unread} ulesne", "{total} matches, {unread} unread"],
+    ["Agendaen er ikke et søk som kan lagres; :inbox går tilbake.", "Agendaen er ikkje eit søk som kan lagrast; :inbox går tilbake.", "The agenda is not a search that can be saved; :inbox goes back."],
 ];

@@ -117,6 +117,15 @@ fn save_refuses_what_a_saved_search_cannot_hold() {
         .and_then(|l| l.error.as_deref())
         .is_some_and(|e| e.contains(":until")));
     update(&mut app, key(KeyCode::Esc));
+    // The agenda is not a list a search could bring back.
+    command(&mut app, "until");
+    app.desk.agenda = Some(Default::default());
+    assert!(command(&mut app, "save frister").is_empty());
+    assert!(app
+        .command_line()
+        .and_then(|l| l.error.as_deref())
+        .is_some_and(|e| e.contains("Agendaen")));
+    update(&mut app, key(KeyCode::Esc));
     // Without a config file there is nowhere to write.
     let mut app = logged_in();
     assert!(command(&mut app, "save x").is_empty());

@@ -28,6 +28,9 @@ fn party_name(party: Option<&Party>, id: &str) -> String {
 
 /// The view shown as a saved search named `name`, or why it cannot be one.
 fn current_view(app: &App, name: &str) -> Result<SavedSearch, String> {
+    if app.desk.agenda.is_some() {
+        return Err(tr!("Agendaen er ikke et søk som kan lagres; :inbox går tilbake.").into());
+    }
     if app.filters.until.is_some() {
         return Err(tr!(
             "Et lagret søk husker «siste N dager», ikke en sluttdato: fjern den med :until først."
