@@ -10,6 +10,10 @@ use url::Url;
 
 use crate::secret::Secret;
 
+mod searches;
+
+pub use searches::{save_search, saved_searches, with_search};
+
 /// Which Altinn an environment speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -68,6 +72,10 @@ pub struct ConfigFile {
     pub cache: Option<bool>,
     /// Pages fetched at once when a whole list is read (default 4, at most 16).
     pub concurrency: Option<usize>,
+    /// Saved searches: name → filters, search text, parties, folder (read by
+    /// [`saved_searches`], which names a wrong one).
+    #[serde(default)]
+    pub searches: BTreeMap<String, toml::Value>,
 }
 
 /// One environment's settings in the config file.
@@ -164,6 +172,38 @@ pub enum ConfigError {
         value: String,
         /// Why.
         message: String,
+    },
+    /// A saved search in `[searches]` that cannot be read.
+    #[error("{}", tr!("{path}: det lagrede søket «{name}» er ikke gyldig: {message}", path = .path.display(), name = .name, message = .message))]
+    Search {
+        /// The file.
+        path: PathBuf,
+        /// The search's name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A search is saved under a name already taken.
+    #[error("{}", tr!("Det finnes alt et lagret søk som heter «{name}»: :save! {name} skriver over det.", name = .name))]
+    SearchTaken {
+        /// The name.
+        name: String,
+    },
+    /// A view the config cannot hold as a saved search.
+    #[error("{}", tr!("Kan ikke lagre søket «{name}»: {message}", name = .name, message = .message))]
+    Unsaveable {
+        /// The name.
+        name: String,
+        /// Why.
+        message: String,
+    },
+    /// The file cannot be written.
+    #[error("{}", tr!("kan ikke skrive {path}: {source}", path = .path.display(), source = .source))]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
     },
     /// No API key for this environment.
     #[error("{}", tr!("API-nøkkel mangler for miljøet «{env}»: sett api_key under [environments.{env}] i {path}, eller sett INNBOKS_API_KEY, eller bruk --api-key", env = .env, path = .path))]

@@ -47,6 +47,10 @@ pub struct Start {
     /// The demo: Altinn 3 for ID-porten logins, the simulator's Altinn 2 face for the
     /// password login.
     demo: bool,
+    /// The config file (`:save` writes there).
+    config_path: PathBuf,
+    /// Its saved searches.
+    searches: Vec<crate::domain::SavedSearch>,
 }
 
 impl Start {
@@ -60,6 +64,7 @@ impl Start {
         let keymap = Keymap::with_overrides(&file.keys)
             .map_err(|message| wrong(format!("[keys]: {message}")))?;
         let theme = Theme::named(file.theme.as_deref()).map_err(wrong)?;
+        let searches = config::saved_searches(file, &context.config_path)?;
         times.mark(phase::CONFIG);
         Ok(Self {
             keymap,
@@ -73,6 +78,8 @@ impl Start {
             offline,
             times,
             demo: false,
+            config_path: context.config_path.clone(),
+            searches,
         })
     }
 }
@@ -236,6 +243,8 @@ fn settings(environment: &Environment, start: &Start, backend: &Backend, cache: 
         cache_enabled: cache,
         offline: start.offline,
         capabilities: backend.capabilities(),
+        config_path: Some(start.config_path.clone()),
+        searches: start.searches.clone(),
     }
 }
 

@@ -350,3 +350,170 @@ fn the_desk_follows_what_is_done_in_innboks() {
     let counts = cache.desk_counts(&scope, now, None).expect("counts");
     assert_eq!((counts.unread, counts.overdue), (1, 1));
 }
+
+#[test]
+fn a_saved_search_is_counted_on_the_desk_by_its_filters_parties_and_folder() {
+    use innboks::cache::DeskScope;
+    use innboks::domain::{
+        DeskItem, Filters, Party, PartyKind, SavedSearch, SearchCounts, SearchParties,
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("open");
+    let scope = DeskScope {
+        env: "test".into(),
+        user: "kari".into(),
+    };
+    let party = |id: &str, number: Option<&str>, kind: PartyKind| Party {
+        id: id.into(),
+        name: id.into(),
+        kind,
+        organisation_number: number.map(str::to_owned),
+    };
+    cache
+        .set_parties(
+            "test",
+            "kari",
+            &[
+                party("urn:person:1", None, PartyKind::Person),
+                party(
+                    "urn:org:313367002",
+                    Some("313367002"),
+                    PartyKind::Organisation,
+                ),
+                party(
+                    "urn:org:310000000",
+                    Some("310000000"),
+                    PartyKind::Organisation,
+                ),
+            ],
+        )
+        .expect("parties");
+    let now = Utc
+        .with_ymd_and_hms(2026, 12, 6, 12, 0, 0)
+        .single()
+        .expect("date");
+    let parties = ["urn:person:1", "urn:org:313367002", "urn:org:310000000"];
+    // 300 dialogs: every third party's, every second unread, every fifth a form, Skatteetaten
+    // or NAV by turns, one a day back from now, every seventh in the archive, every eleventh
+    // asking for a confirmation, every thirteenth about «MVA-melding».
+    let items: Vec<DeskItem> = (0..300usize)
+        .map(|i| {
+            let mut m = summary(i);
+            m.id = format!("d{i}");
+            m.owner = Some(parties[i % 3].into());
+            m.status = if i % 2 == 0 {
+                MessageStatus::Unread
+            } else {
+                MessageStatus::Read
+            };
+            m.marked_unread = false;
+            m.kind = if i % 5 == 0 {
+                MessageKind::FormTask
+            } else {
+                MessageKind::Correspondence
+            };
+            m.service_owner = if i % 2 == 0 { "Skatteetaten" } else { "NAV" }.into();
+            m.message_sender = None;
+            m.last_changed =
+                Some(now - chrono::Duration::days(i as i64) - chrono::Duration::hours(1));
+            m.requires_confirmation = i % 11 == 0;
+            m.subject = if i % 13 == 0 {
+                "MVA-melding for 2. termin".into()
+            } else {
+                format!("Brev {i} 100%_sikkert")
+            };
+            DeskItem {
+                summary: m,
+                folder: if i % 7 == 0 {
+                    Folder::Archive
+                } else {
+                    Folder::Inbox
+                },
+                requires_attention: false,
+                completed: false,
+                pending: false,
+                expires: None,
+                updated: None,
+            }
+        })
+        .collect();
+    cache.desk_write(&scope, &items, &[]).expect("desk");
+    let expected = |keep: &dyn Fn(&DeskItem) -> bool| {
+        let kept: Vec<&DeskItem> = items.iter().filter(|i| keep(i)).collect();
+        SearchCounts {
+            total: kept.len(),
+            unread: kept.iter().filter(|i| i.summary.is_unread()).count(),
+        }
+    };
+    let count = |search: &SavedSearch| cache.search_counts(&scope, search, now).expect("count");
+    let base = SavedSearch {
+        name: "x".into(),
+        filters: Filters::default(),
+        days: None,
+        parties: SearchParties::All,
+        folder: Folder::Inbox,
+    };
+    let inbox = |i: &DeskItem| i.folder == Folder::Inbox;
+    assert_eq!(count(&base), expected(&inbox));
+    assert!(count(&base).unread > 0 && count(&base).unread < count(&base).total);
+
+    let mut search = base.clone();
+    search.filters.unread = true;
+    search.filters.sender = Some("skatteetaten".into());
+    search.filters.kind = Some(MessageKind::FormTask);
+    search.days = Some(30);
+    search.parties = SearchParties::Only(vec!["313367002".into(), "urn:org:310000000".into()]);
+    assert_eq!(
+        count(&search),
+        expected(&|i| inbox(i)
+            && i.summary.is_unread()
+            && i.summary.service_owner == "Skatteetaten"
+            && i.summary.kind == MessageKind::FormTask
+            && i.summary.last_changed >= Some(now - chrono::Duration::days(30))
+            && i.party() != "urn:person:1"),
+        "unread forms from Skatteetaten of the last 30 days, the two companies'"
+    );
+    assert!(count(&search).total > 0);
+
+    let mut mine = base.clone();
+    mine.parties = SearchParties::Me;
+    mine.folder = Folder::Archive;
+    mine.filters.needs_confirmation = true;
+    assert_eq!(
+        count(&mine),
+        expected(&|i| i.folder == Folder::Archive
+            && i.party() == "urn:person:1"
+            && i.summary.requires_confirmation)
+    );
+    assert!(count(&mine).total > 0);
+
+    // The search text: a substring of the title or the sender, any case; `%` and `_` are
+    // letters, not wildcards.
+    let mut text = base.clone();
+    text.filters.search = Some("mva-MELDING".into());
+    assert_eq!(
+        count(&text),
+        expected(&|i| inbox(i) && i.summary.subject.starts_with("MVA"))
+    );
+    text.filters.search = Some("0%_s".into());
+    assert_eq!(
+        count(&text),
+        expected(&|i| inbox(i) && i.summary.subject.contains("0%_s"))
+    );
+    text.filters.search = Some("%%_".into());
+    assert_eq!(count(&text), SearchCounts::default(), "no wildcard");
+    text.filters.search = Some("nav".into());
+    assert_eq!(
+        count(&text),
+        expected(&|i| inbox(i) && i.summary.service_owner == "NAV")
+    );
+    // Another user's desk has nothing.
+    let other = DeskScope {
+        env: "test".into(),
+        user: "ola".into(),
+    };
+    assert_eq!(
+        cache.search_counts(&other, &base, now).expect("count"),
+        SearchCounts::default()
+    );
+}

@@ -682,6 +682,105 @@ async fn the_altinn3_inbox_from_the_shell() {
     assert_eq!(results[0]["code"], "unsupported");
 }
 
+/// `list --saved NAME` applies a saved search of the config file: every item it prints is
+/// unread and from the search's sender, where the plain list has others; an unknown name is
+/// one line naming the saved ones (exit 2); `searches --json` counts them on the desk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_search_from_the_shell() {
+    let sim = Simulator::start(sim_config()).await.expect("sim");
+    let cli = Cli::new(&sim);
+    let config = cli.home.path().join("innboks.toml");
+    std::fs::write(
+        &config,
+        "# mine søk\n[searches]\nskatt = { unread = true, sender = \"Skatteetaten\" }\n\
+         [searches.brev]\nkind = \"letter\"\nparties = [\"me\"]\n",
+    )
+    .expect("config");
+    let config = config.to_string_lossy().into_owned();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--api", "altinn3", "--config", config.as_str()];
+        all.extend_from_slice(args);
+        let all: Vec<String> = all.into_iter().map(str::to_owned).collect();
+        let cli = &cli;
+        async move {
+            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+            cli.run(&refs).await
+        }
+    };
+    let (code, out, err) = run(&["login", "--method", "device"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let items = |out: &str| -> Vec<serde_json::Value> {
+        serde_json::from_str(out).unwrap_or_else(|e| panic!("a JSON array: {e}: {out}"))
+    };
+    let (code, out, err) = run(&["list", "--json", "--limit", "1000", "--reportee", "all"]).await;
+    assert_eq!(code, 0, "{err}");
+    let everything = items(&out);
+    let hit = |m: &serde_json::Value| m["unread"] == true && m["service_owner"] == "Skatteetaten";
+    assert!(
+        everything.iter().any(|m| !hit(m)) && everything.iter().any(hit),
+        "the mailbox has both"
+    );
+    let (code, out, err) = run(&["list", "--saved", "skatt", "--json", "--limit", "1000"]).await;
+    assert_eq!(code, 0, "{err}");
+    let saved = items(&out);
+    assert!(!saved.is_empty());
+    assert!(
+        saved.iter().all(hit),
+        "every one unread and from Skatteetaten: {saved:?}"
+    );
+    assert_eq!(
+        saved.len(),
+        everything.iter().filter(|m| hit(m)).count(),
+        "all of them, over every party"
+    );
+    let (code, out, err) = run(&["list", "--saved", "brev", "--json", "--limit", "1000"]).await;
+    assert_eq!(code, 0, "{err}");
+    let letters = items(&out);
+    assert!(!letters.is_empty());
+    assert!(letters
+        .iter()
+        .all(|m| m["type"] == "Correspondence" && m["reportee"].is_null()));
+
+    // An unknown name: one line, the saved ones named, the usage exit code.
+    let (code, out, err) = run(&["list", "--saved", "nei"]).await;
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("«nei»") && err.contains("brev, skatt"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["list", "--saved", "nei", "--json"]).await;
+    assert_eq!(code, 2);
+    let error: serde_json::Value = serde_json::from_str(err.trim()).expect("json error");
+    assert_eq!(error["code"], "usage");
+    // Not with the flags it sets itself.
+    let (code, _, _) = run(&["list", "--saved", "skatt", "--reportee", "all"]).await;
+    assert_eq!(code, 2);
+
+    // Counted on the desk once it is synced.
+    let (code, _, err) = run(&["sync"]).await;
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&["searches", "--json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let listed = items(&out);
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1]["name"], "skatt");
+    let total = listed[1]["total"].as_u64().expect("a count");
+    assert!(total > 0, "{listed:?}");
+    assert_eq!(listed[1]["unread"].as_u64(), Some(total), "all unread");
+
+    // A wrong entry stops every command with one line naming it.
+    std::fs::write(
+        cli.home.path().join("innboks.toml"),
+        "[searches.feil]\nkind = \"fax\"\n",
+    )
+    .expect("config");
+    let (code, _, err) = run(&["status"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("«feil»") && err.contains("fax"), "{err}");
+}
+
 /// Expected conditions are one plain line and their exit code, never a report with a
 /// backtrace: `--offline` with nothing cached, the inbox without a terminal, an unknown
 /// environment, a missing API key.

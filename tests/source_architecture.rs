@@ -33,11 +33,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // State and drawing: no I/O, no services.
     ("app", &["domain", "i18n", "secret", "text"]),
     ("ui", &["app", "domain", "i18n", "text"]),
-    // The runtime carries out the app's effects with the services.
+    // The runtime carries out the app's effects with the services (and writes a saved
+    // search into the config file).
     (
         "runtime",
         &[
-            "app", "auth", "backend", "cache", "desk", "domain", "i18n", "paths", "secret", "text",
+            "app", "auth", "backend", "cache", "config", "desk", "domain", "i18n", "paths",
+            "secret", "text",
         ],
     ),
     // The top: the loop and the commands.

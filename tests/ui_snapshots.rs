@@ -800,6 +800,100 @@ const ENGLISH: &[&str] = &[
     "password",
 ];
 
+/// The saved searches (`'`) with their counts from the desk; one still without.
+fn saved_searches_app(width: u16, height: u16) -> App {
+    use chrono::TimeZone;
+    use innboks::domain::{Capabilities, Filters, Folder, MessageKind, SavedSearch};
+    use innboks::domain::{SearchCounts, SearchParties};
+    let mut app = inbox_app(width, height);
+    app.settings.capabilities = Capabilities::altinn3();
+    app.settings.cache_enabled = true;
+    app.session.user_key = Some("u".into());
+    let search = |name: &str, filters: Filters, days, parties, folder| SavedSearch {
+        name: name.into(),
+        filters,
+        days,
+        parties,
+        folder,
+    };
+    app.searches = vec![
+        search(
+            "klienter-mva",
+            Filters {
+                kind: Some(MessageKind::FormTask),
+                search: Some("mva".into()),
+                ..Filters::default()
+            },
+            Some(90),
+            SearchParties::Only(vec!["313367002".into(), "310000000".into()]),
+            Folder::Inbox,
+        ),
+        search(
+            "kvitteringer",
+            Filters {
+                needs_confirmation: true,
+                ..Filters::default()
+            },
+            None,
+            SearchParties::All,
+            Folder::Inbox,
+        ),
+        search(
+            "skatt",
+            Filters {
+                unread: true,
+                sender: Some("Skatteetaten".into()),
+                ..Filters::default()
+            },
+            None,
+            SearchParties::Me,
+            Folder::Inbox,
+        ),
+        search(
+            "arkiv-nav",
+            Filters {
+                sender: Some("NAV".into()),
+                ..Filters::default()
+            },
+            Some(365),
+            SearchParties::Only(vec!["313367002".into()]),
+            Folder::Archive,
+        ),
+    ];
+    let effects = press(&mut app, '\'');
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            innboks::app::Effect::LoadSearchCounts { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the counts are asked for");
+    let counts = [
+        ("klienter-mva", 14, 2),
+        ("kvitteringer", 3, 0),
+        ("skatt", 1_204, 1_204),
+    ]
+    .into_iter()
+    .map(|(name, total, unread)| (name.to_owned(), SearchCounts { total, unread }))
+    .collect();
+    update(
+        &mut app,
+        Msg::SearchCountsLoaded {
+            request,
+            counts,
+            synced_at: chrono::Utc
+                .with_ymd_and_hms(2026, 11, 20, 9, 30, 0)
+                .single(),
+        },
+    );
+    app
+}
+
+#[test]
+fn saved_searches_with_counts_100x24() {
+    insta::assert_snapshot!(render(&saved_searches_app(100, 24), 100, 24).backend());
+}
+
 /// The screens drawn in each language: built and drawn in it, since `update` words its
 /// status lines as it goes.
 fn screens_in(lang: innboks::i18n::Lang) -> Vec<(String, String)> {
@@ -846,6 +940,10 @@ fn screens_in(lang: innboks::i18n::Lang) -> Vec<(String, String)> {
     );
     thread.detail.scroll = 14;
     screens.push(("altinn3_thread_120x60", draw(&thread, 120, 60)));
+    screens.push((
+        "saved_searches_80x20",
+        draw(&saved_searches_app(80, 20), 80, 20),
+    ));
     screens
         .into_iter()
         .map(|(name, text)| (format!("{}_{name}", lang.code()), text))

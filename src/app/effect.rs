@@ -191,4 +191,22 @@ pub enum Effect {
         /// Whose desk.
         scope: crate::domain::DeskScope,
     },
+    /// Count what each saved search matches on the desk.
+    LoadSearchCounts {
+        /// Request id.
+        request: u64,
+        /// Whose desk.
+        scope: crate::domain::DeskScope,
+        /// The searches.
+        searches: Vec<crate::domain::SavedSearch>,
+    },
+    /// Write a saved search into the config file (keeping the rest of it).
+    SaveSearch {
+        /// The config file.
+        path: std::path::PathBuf,
+        /// The search.
+        search: crate::domain::SavedSearch,
+        /// Put it in place of one of the same name (`:save!`).
+        overwrite: bool,
+    },
 }

@@ -53,6 +53,8 @@ pub enum Action {
     Agenda,
     /// The board: one row per party, most urgent first.
     Board,
+    /// The saved searches, with their counts.
+    Searches,
     /// Choose among the open message's attachments.
     Attachments,
     /// Save the chosen attachment (or all of them).
@@ -153,10 +155,11 @@ impl Action {
     ];
 
     /// The inbox's actions between the verbs every backend does and the rest.
-    const MIDDLE: [Action; 18] = [
+    const MIDDLE: [Action; 19] = [
         Action::Reportee,
         Action::Agenda,
         Action::Board,
+        Action::Searches,
         Action::Attachments,
         Action::SaveAttachment,
         Action::OpenAttachment,
@@ -214,6 +217,7 @@ impl Action {
             Action::Reportee => "reportee",
             Action::Agenda => "agenda",
             Action::Board => "board",
+            Action::Searches => "searches",
             Action::Attachments => "attachments",
             Action::SaveAttachment => "save_attachment",
             Action::OpenAttachment => "open_attachment",
@@ -268,6 +272,7 @@ impl Action {
             Action::Reportee => tr!("opptre for (aktør)"),
             Action::Agenda => tr!("frister (agenda)"),
             Action::Board => tr!("oversikt over aktørene"),
+            Action::Searches => tr!("lagrede søk (:lagre NAVN)"),
             Action::Attachments => tr!("velg vedlegg"),
             Action::SaveAttachment => tr!("lagre vedlegg"),
             Action::OpenAttachment => tr!("åpne vedlegg"),
@@ -339,6 +344,7 @@ impl Action {
             | Action::Reportee
             | Action::Agenda
             | Action::Board
+            | Action::Searches
             | Action::Copy
             | Action::CopyLink
             | Action::Command
@@ -586,6 +592,7 @@ impl Default for Keymap {
             (Action::Reportee, vec![Key::char('R')]),
             (Action::Agenda, vec![Key::char('A')]),
             (Action::Board, vec![Key::char('B')]),
+            (Action::Searches, vec![Key::char('\'')]),
             (Action::Attachments, vec![Key::char('v')]),
             (Action::SaveAttachment, vec![Key::char('S')]),
             (Action::OpenAttachment, vec![Key::char('o')]),

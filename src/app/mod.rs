@@ -14,6 +14,7 @@ pub mod msg;
 pub mod overlay;
 pub mod parties;
 pub mod search;
+pub mod searches;
 pub mod session;
 pub mod settings;
 pub mod source;
@@ -148,6 +149,8 @@ pub struct App {
     pub known_senders: std::collections::BTreeSet<String>,
     /// The bulk change under way, and the last one, for `z`.
     pub bulk: Bulk,
+    /// The saved searches (the config's, and those `:save` added).
+    pub searches: Vec<crate::domain::SavedSearch>,
 }
 
 /// Orders of the message list.
@@ -265,6 +268,7 @@ impl App {
             filters: crate::domain::Filters::default(),
             known_senders: Default::default(),
             bulk: Bulk::default(),
+            searches: settings.searches.clone(),
             settings,
         }
     }

@@ -228,4 +228,18 @@ pub enum Msg {
         /// When the desk was last brought up to date.
         synced_at: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// The saved searches' counts arrived from the desk.
+    SearchCountsLoaded {
+        /// The request it answers.
+        request: u64,
+        /// Each search's counts, by name.
+        counts: Vec<(String, crate::domain::SearchCounts)>,
+        /// When the desk was last brought up to date (`None`: never).
+        synced_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// A search was written into the config file, or why not.
+    SearchSaved {
+        /// The search as saved, or the reason in words.
+        result: Result<crate::domain::SavedSearch, String>,
+    },
 }

@@ -109,6 +109,8 @@ pub enum Overlay {
     },
     /// The board: one row per party, most urgent first (`B`, `:board`).
     Board(super::desk::Board),
+    /// The saved searches, with their counts (`'`, `:searches`).
+    Searches(super::searches::SearchChooser),
 }
 
 impl Overlay {
@@ -123,7 +125,7 @@ impl Overlay {
             Overlay::Question(_) => Mode::Question,
             Overlay::Attachments { .. } => Mode::Attachments,
             // Typing filters, arrows choose, Enter opens: the switcher's keys.
-            Overlay::Board(_) => Mode::Switcher,
+            Overlay::Board(_) | Overlay::Searches(_) => Mode::Switcher,
         }
     }
 }

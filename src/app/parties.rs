@@ -23,6 +23,8 @@ pub struct Parties {
     pub cached: bool,
     /// Parties one search may name: «Alle» on Altinn 3 is groups of this many.
     pub limit: usize,
+    /// The merged view shows only these parties (by id): a saved search's.
+    pub only: Option<Vec<String>>,
 }
 
 impl Default for Parties {
@@ -33,6 +35,7 @@ impl Default for Parties {
             index: HashMap::new(),
             cached: false,
             limit: crate::domain::MAX_PARTIES_PER_SEARCH,
+            only: None,
         }
     }
 }
@@ -48,6 +51,14 @@ impl Parties {
             .enumerate()
             .map(|(i, p)| (p.id.clone(), i))
             .collect();
+    }
+
+    /// The parties the merged view shows: every one, or a saved search's.
+    pub fn merged(&self) -> Vec<&Party> {
+        match &self.only {
+            None => self.list.iter().collect(),
+            Some(only) => self.list.iter().filter(|p| only.contains(&p.id)).collect(),
+        }
     }
 
     /// The name of the party with id `id`, when known.

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::Keymap;
-use crate::domain::Capabilities;
+use crate::domain::{Capabilities, SavedSearch};
 
 /// The inbox's settings: [`super::App::new`] takes them whole.
 #[derive(Debug, Clone)]
@@ -42,6 +42,10 @@ pub struct Settings {
     pub offline: bool,
     /// What the backend can do (what it cannot is greyed out and explained).
     pub capabilities: Capabilities,
+    /// The config file, where `:save` writes a search (none: nowhere to write).
+    pub config_path: Option<PathBuf>,
+    /// The saved searches the config file had at the start.
+    pub searches: Vec<SavedSearch>,
 }
 
 impl Settings {
@@ -65,6 +69,8 @@ impl Settings {
             cache_enabled: false,
             offline: false,
             capabilities: Capabilities::default(),
+            config_path: None,
+            searches: Vec::new(),
         }
     }
 }

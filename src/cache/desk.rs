@@ -12,7 +12,7 @@ use super::{status_from_db, status_to_db, time_from_db, time_to_db, Cache, Cache
 use crate::domain::desk::{BOARD_DUE_DAYS, COUNT_DUE_DAYS, COUNT_EXPIRING_DAYS};
 use crate::domain::{
     AgendaGroup, AgendaRow, BoardRow, DeskCounts, DeskEventKind, DeskItem, DeskScope, DeskTouch,
-    Folder, MessageKind, MessageSummary,
+    Folder, MessageKind, MessageSummary, SavedSearch, SearchCounts, SearchParties,
 };
 
 /// The desk's tables and indexes, made in place beside the others.
@@ -525,6 +525,78 @@ impl Cache {
                 "expires >= ?4 AND expires <= ?5",
                 Some(expires_by),
             )?,
+        })
+    }
+
+    /// What `search` matches on the desk at `now`: how many, and how many unread. One
+    /// query over the indexed `(env, user, folder, …)` columns. Parties are matched by id
+    /// or organisation number through the kept `parties` table; `me` is its first party
+    /// when that is a person. The search text is an approximation: the desk keeps no search
+    /// tags, so it is matched as a substring (case-blind for ASCII, as SQLite's `LIKE`)
+    /// against the title, the service owner and the sender, where Altinn also searches the
+    /// tags.
+    pub fn search_counts(
+        &self,
+        scope: &DeskScope,
+        search: &SavedSearch,
+        now: DateTime<Utc>,
+    ) -> Result<SearchCounts, CacheError> {
+        let filters = search.filters_at(now);
+        let (all, me, only) = match &search.parties {
+            SearchParties::All => (true, false, None),
+            SearchParties::Me => (false, true, None),
+            SearchParties::Only(list) => (
+                false,
+                false,
+                Some(serde_json::Value::from(list.clone()).to_string()),
+            ),
+        };
+        let like = filters.search.as_ref().map(|text| {
+            let escaped = text
+                .trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let mut select = self.conn.prepare_cached(
+            "SELECT count(*), coalesce(sum(unread), 0) FROM desk INDEXED BY desk_unread
+             WHERE env = ?1 AND user = ?2 AND folder = ?3
+               AND (?4 = 0 OR unread = 1)
+               AND (?5 IS NULL OR kind = ?5)
+               AND (?6 IS NULL OR service_owner = ?6 COLLATE NOCASE)
+               AND (?7 IS NULL OR last_changed >= ?7)
+               AND (?8 = 0 OR requires_confirmation = 1)
+               AND (?9 IS NULL OR subject LIKE ?9 ESCAPE '\\'
+                    OR service_owner LIKE ?9 ESCAPE '\\'
+                    OR message_sender LIKE ?9 ESCAPE '\\')
+               AND (?10 = 1
+                    OR (?11 = 1 AND party = (SELECT id FROM parties
+                        WHERE env = ?1 AND user = ?2 AND position = 0 AND kind = 'person'))
+                    OR (?12 IS NOT NULL AND party IN (SELECT p.id FROM parties p, json_each(?12) j
+                        WHERE p.env = ?1 AND p.user = ?2
+                          AND (p.id = j.value OR p.organisation_number = j.value))))",
+        )?;
+        let (total, unread): (i64, i64) = select.query_row(
+            params![
+                scope.env,
+                scope.user,
+                folder_to_db(search.folder),
+                filters.unread,
+                filters.kind.as_ref().map(MessageKind::label),
+                filters.sender,
+                time_to_db(filters.since),
+                filters.needs_confirmation,
+                like,
+                all,
+                me,
+                only,
+            ],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        Ok(SearchCounts {
+            total: count(total),
+            unread: count(unread),
         })
     }
 

@@ -128,6 +128,16 @@ pub enum Script {
         /// Which folder: the inbox unless another (or all) is asked for.
         #[arg(long, value_enum, default_value_t = FolderArg::Inbox)]
         folder: FolderArg,
+        /// A saved search from the config's [searches]: its filters, search text, parties
+        /// and folder.
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["reportee", "search", "folder", "filter"])]
+        saved: Option<String>,
+    },
+    /// The saved searches of the config, with what each matches in the cache's desk.
+    Searches {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Show one message (does not mark it read).
     Show {

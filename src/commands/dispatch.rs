@@ -86,10 +86,15 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
             filter,
             search,
             folder,
+            saved,
         } => {
-            let options = ListOptions {
-                unread,
+            let mut options = ListOptions {
+                filters: crate::domain::Filters {
+                    unread,
+                    ..Default::default()
+                },
                 reportee,
+                only: None,
                 limit,
                 filter,
                 search,
@@ -97,7 +102,24 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
                 concurrency: context.concurrency(),
                 cache: usage,
             };
+            if let Some(name) = saved {
+                match saved_search(context, &name)? {
+                    Ok(search) => super::searches::apply(&mut options, &search),
+                    Err(unknown) => {
+                        let exit = crate::exit::EXIT_USAGE;
+                        return Ok(super::fail_as(json, "usage", &unknown, exit));
+                    }
+                }
+            }
             Ok(super::list(&context.environment()?, json, options).await)
+        }
+        Script::Searches { json } => {
+            let searches = config::saved_searches(&context.file, &context.config_path)?;
+            Ok(super::searches::searches(
+                &context.environment()?,
+                &searches,
+                json,
+            ))
         }
         Script::Show {
             id,
@@ -160,6 +182,33 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
         }
         Script::Man => man(),
     }
+}
+
+/// The saved search named `name`, or the line that says it is unknown and names those
+/// there are.
+fn saved_search(
+    context: &Context,
+    name: &str,
+) -> Result<Result<crate::domain::SavedSearch, String>> {
+    let searches = config::saved_searches(&context.file, &context.config_path)?;
+    if let Some(search) = searches.iter().find(|s| s.name == name) {
+        return Ok(Ok(search.clone()));
+    }
+    let path = context.config_path.display();
+    Ok(Err(if searches.is_empty() {
+        tr!("ingen lagrede søk i {path}: legg til [searches.{name}] der, eller lagre et med :save i innboksen", path, name)
+    } else {
+        let known = searches
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        tr!(
+            "ingen lagret søk heter «{name}»; de lagrede er: {known}",
+            name,
+            known
+        )
+    }))
 }
 
 /// What the desk's commands share.

@@ -18,6 +18,7 @@ mod dispatch;
 mod local;
 mod mail;
 mod progress;
+mod searches;
 mod session;
 mod watch;
 

@@ -6,6 +6,7 @@ mod bulk;
 pub mod desk;
 mod error;
 mod inbox;
+mod searches;
 mod session;
 mod verbs;
 
@@ -16,6 +17,7 @@ pub use desk::{
 };
 pub use error::ApiError;
 pub use inbox::{CachedList, Capabilities, Cursor, Inbox, PartiesScope, Query, Scope};
+pub use searches::{SavedSearch, SearchCounts, SearchParties};
 pub use session::{LoginMethod, RefreshEvent, DEFAULT_ACR, HIGH_ACR};
 pub use verbs::{Asks, MessageAction, Needs, Then, Verb, Wanted};
 

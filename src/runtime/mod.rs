@@ -7,6 +7,7 @@ mod cache;
 mod desk;
 mod inbox;
 mod login;
+mod searches;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -180,6 +181,16 @@ impl Runtime {
             } => desk::agenda(&ctx, request, scope, days),
             Effect::LoadBoard { request, scope } => desk::board(&ctx, request, scope),
             Effect::TouchDesk { scope, touches } => desk::touch(&ctx, scope, touches),
+            Effect::LoadSearchCounts {
+                request,
+                scope,
+                searches,
+            } => searches::counts(&ctx, request, scope, searches),
+            Effect::SaveSearch {
+                path,
+                search,
+                overwrite,
+            } => self.spawn(searches::save(path, search, overwrite)),
         }
     }
 

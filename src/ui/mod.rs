@@ -9,6 +9,7 @@ pub mod links;
 pub mod list;
 pub mod login;
 pub mod reportees;
+pub mod searches;
 pub mod status;
 pub mod theme;
 
@@ -60,6 +61,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
                 Some(Overlay::Links { .. }) => links::draw(app, theme, frame, area),
                 Some(Overlay::Help { .. }) => help::draw(app, theme, frame, area),
                 Some(Overlay::Board(_)) => board::draw(app, theme, frame, area),
+                Some(Overlay::Searches(_)) => searches::draw(app, theme, frame, area),
                 Some(Overlay::Command(_) | Overlay::Question(_) | Overlay::Attachments { .. })
                 | None => {}
             }

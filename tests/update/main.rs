@@ -10,5 +10,6 @@ mod list;
 mod login;
 mod merged;
 mod overlays;
+mod searches;
 mod sync;
 mod verbs;

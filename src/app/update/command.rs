@@ -4,15 +4,13 @@ use crate::i18n::tr;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::app::input::Edit;
-use crate::app::{Action, App, Effect, Focus, Overlay, Status, Switcher, TextInput};
-use crate::domain::Inbox;
+use crate::app::{Action, App, Effect, Overlay, Status, Switcher, TextInput};
 use crate::domain::{Filters, Folder, MessageAction, MessageKind};
 
 use super::actions::ask_or_act;
 use super::filters::set_filters;
 use super::list::reload;
-use super::pages::start_list;
-use super::reportees::{show_all_reportees, switch_reportee};
+use super::reportees::{show_all_reportees, show_own_inbox, switch_reportee};
 use super::view::{keep_selection_visible, refresh_search, resort};
 
 /// Keys on the command line: Enter runs, Esc closes, Backspace on an empty line closes;
@@ -66,6 +64,8 @@ pub fn commands() -> Vec<(String, &'static str)> {
         (":all", tr!("alle innbokser samlet")),
         (tr!(":agenda [DAGER]"), tr!("frister hos alle aktørene")),
         (":board", tr!("én linje per aktør")),
+        (tr!(":lagre[!] NAVN"), tr!("lagre visningen som søk")),
+        (":searches", tr!("lagrede søk med antall")),
         (":me", tr!("din egen innboks")),
         (tr!(":for NAVN"), tr!("opptre for NAVN / org.nr.")),
         (":unread", tr!("bare uleste")),
@@ -143,13 +143,7 @@ fn view_command(app: &mut App, name: &str, arg: &str) -> Option<Result<Vec<Effec
             }
             Ok(show_all_reportees(app))
         }
-        "me" | "meg" => {
-            app.whose = Inbox::Me;
-            app.reportee_name = None;
-            app.focus = Focus::List;
-            app.status = Some(Status::Info(tr!("Viser din egen innboks.").into()));
-            Ok(start_list(app))
-        }
+        "me" | "meg" => Ok(show_own_inbox(app)),
         "for" | "reportee" => act_for(app, arg),
         "agenda" | "frister" => match arg {
             "" => Ok(super::desk::open_agenda(app, None)),
@@ -161,6 +155,9 @@ fn view_command(app: &mut App, name: &str, arg: &str) -> Option<Result<Vec<Effec
             },
         },
         "board" | "oversikt" => Ok(super::desk::open_board(app)),
+        "save" | "lagre" => super::searches::save(app, arg, false),
+        "save!" | "lagre!" => super::searches::save(app, arg, true),
+        "searches" | "søk-liste" | "lagrede" => Ok(super::searches::open_searches(app)),
         _ => return None,
     })
 }

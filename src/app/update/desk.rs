@@ -15,7 +15,7 @@ use super::next_request;
 use super::reportees::switch_reportee;
 
 /// Why there is no desk here, when there is none.
-fn no_desk(app: &App) -> Option<&'static str> {
+pub(super) fn no_desk(app: &App) -> Option<&'static str> {
     if !app.settings.capabilities.altinn3_verbs {
         Some(tr!("Frister og oversikten finnes bare i Altinn 3."))
     } else if !app.settings.cache_enabled {

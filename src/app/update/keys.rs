@@ -38,6 +38,9 @@ pub(super) fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Mode::Switcher if matches!(app.overlay, Some(Overlay::Board(_))) => {
                 Some(super::desk::board_key(app, action, key))
             }
+            Mode::Switcher if matches!(app.overlay, Some(Overlay::Searches(_))) => {
+                Some(super::searches::chooser_key(app, action, key))
+            }
             Mode::Switcher => Some(switcher_key(app, action, key)),
             Mode::Text => Some(command_key(app, action, key)),
             Mode::Question => Some(answer(app, action)),
@@ -163,6 +166,7 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Reportee => open_switcher(app),
         Action::Agenda => super::desk::open_agenda(app, None),
         Action::Board => super::desk::open_board(app),
+        Action::Searches => super::searches::open_searches(app),
         Action::Attachments => choose_attachment(app),
         Action::SaveAttachment => save_attachments(app, app.attachment_choice(), false),
         Action::OpenAttachment => {
@@ -371,6 +375,10 @@ pub(super) fn paste(app: &mut App, text: String) -> Vec<Effect> {
         Some(Overlay::Switcher(switcher)) => {
             switcher.filter.insert(&text);
             switcher.selected = 0;
+        }
+        Some(Overlay::Searches(chooser)) => {
+            chooser.filter.insert(&text);
+            chooser.selected = 0;
         }
         _ => {}
     }

@@ -14,6 +14,7 @@ mod login;
 mod overlays;
 mod pages;
 mod reportees;
+mod searches;
 mod view;
 
 pub use command::commands;
@@ -140,6 +141,12 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             rows,
             synced_at,
         } => desk::board_loaded(app, request, rows, synced_at),
+        Msg::SearchCountsLoaded {
+            request,
+            counts,
+            synced_at,
+        } => searches::counts_loaded(app, request, counts, synced_at),
+        Msg::SearchSaved { result } => searches::search_saved(app, result),
     }
 }
 

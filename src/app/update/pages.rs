@@ -24,15 +24,15 @@ pub(super) fn sources_for(app: &App) -> Vec<Source> {
         // Altinn 2 lists one party's inbox at a time.
         return app
             .parties
-            .list
-            .iter()
+            .merged()
+            .into_iter()
             .map(|p| Source::new(Inbox::Party(p.id.clone())))
             .collect();
     }
     // Altinn 3 searches as many parties at once as Dialogporten allows (100): the merged
-    // view is a few such groups.
+    // view is a few such groups (of a saved search's parties, when it names some).
     app.parties
-        .list
+        .merged()
         .chunks(app.parties.limit.max(1))
         .map(|chunk| Source::new(Inbox::group(chunk.iter().map(|p| p.id.clone()).collect())))
         .collect()

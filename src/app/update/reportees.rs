@@ -82,11 +82,31 @@ pub(super) fn switch_reportee(app: &mut App, party: &Party) -> Vec<Effect> {
 /// Shows every reportee's inbox merged into one list, with a column saying whose.
 pub(super) fn show_all_reportees(app: &mut App) -> Vec<Effect> {
     app.whose = Inbox::All;
+    app.parties.only = None;
     app.reportee_name = Some(tr!("alle").into());
     app.focus = Focus::List;
     app.status = Some(Status::Info(
         tr!("Viser innboksene til alle du representerer, samlet; en kolonne sier hvem.").into(),
     ));
+    start_list(app)
+}
+
+/// Shows the user's own inbox.
+pub(super) fn show_own_inbox(app: &mut App) -> Vec<Effect> {
+    app.whose = Inbox::Me;
+    app.reportee_name = None;
+    app.focus = Focus::List;
+    app.status = Some(Status::Info(tr!("Viser din egen innboks.").into()));
+    start_list(app)
+}
+
+/// Shows the merged view over `parties` only (a saved search's several parties).
+pub(super) fn show_some_reportees(app: &mut App, parties: Vec<String>) -> Vec<Effect> {
+    let n = parties.len();
+    app.whose = Inbox::All;
+    app.parties.only = Some(parties);
+    app.reportee_name = Some(tr!(one: "{n} aktør", other: "{n} aktører", n));
+    app.focus = Focus::List;
     start_list(app)
 }
 
