@@ -125,6 +125,73 @@ fn unchanged(c: &mut Criterion) {
     group.finish();
 }
 
+/// The desk sync of 1,000 client organisations (the user and 1,000 parties) with nothing
+/// changed since the last: one `updatedAfter` search per group of the server's limit (100),
+/// `concurrency` groups at a time, latency 50 ms.
+fn desk_unchanged(c: &mut Criterion) {
+    use innboks::desk::sync::{sync_desk, SyncOptions};
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (_sim, backend) = simulator(&runtime, 20_000, 1_000, Duration::from_millis(50));
+    let dir = tempfile::tempdir().expect("dir");
+    let cache = innboks::cache::CacheHandle::start(
+        innboks::cache::Cache::open(&dir.path().join("c.sqlite3")).expect("cache"),
+    );
+    let scope = innboks::domain::DeskScope {
+        env: "bench".into(),
+        user: "u".into(),
+    };
+    let parties = runtime.block_on(backend.parties()).expect("parties");
+    let options = SyncOptions::default();
+    let first = runtime
+        .block_on(sync_desk(
+            &backend,
+            &cache,
+            &scope,
+            &parties,
+            options,
+            |_, _| {},
+        ))
+        .expect("the first, full sync");
+    let again = runtime
+        .block_on(sync_desk(
+            &backend,
+            &cache,
+            &scope,
+            &parties,
+            options,
+            |_, _| {},
+        ))
+        .expect("a sync");
+    println!(
+        "desk sync of {} parties: first {} requests ({} dialogs), unchanged {} requests in {} groups ({} changed), concurrency {}",
+        parties.len(),
+        first.requests,
+        first.changed,
+        again.requests,
+        again.groups,
+        again.changed,
+        options.concurrency
+    );
+    let mut group = c.benchmark_group("desk sync");
+    group.sample_size(10);
+    group.bench_function("1,001 parties unchanged, latency 50 ms", |b| {
+        b.iter(|| {
+            let report = runtime
+                .block_on(sync_desk(
+                    &backend,
+                    &cache,
+                    &scope,
+                    &parties,
+                    options,
+                    |_, _| {},
+                ))
+                .expect("a sync");
+            assert_eq!(report.requests, parties.len().div_ceil(100));
+        })
+    });
+    group.finish();
+}
+
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
@@ -367,6 +434,7 @@ criterion_group!(
     unchanged,
     all_parties,
     switcher,
-    hundred_thousand_parties
+    hundred_thousand_parties,
+    desk_unchanged
 );
 criterion_main!(benches);
