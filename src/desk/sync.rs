@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use futures::StreamExt;
 
 use crate::backend::Backend;
@@ -188,6 +188,18 @@ async fn sync_group(
     })
 }
 
+/// The item with its times as the cache keeps them (whole milliseconds; Dialogporten
+/// gives ten-millionths), so a row sent again unchanged compares equal to the kept one.
+fn in_milliseconds(mut item: DeskItem) -> DeskItem {
+    let ms = |t: &mut Option<DateTime<Utc>>| *t = t.map(|t| t.trunc_subsecs(3));
+    ms(&mut item.summary.created);
+    ms(&mut item.summary.last_changed);
+    ms(&mut item.summary.due);
+    ms(&mut item.updated);
+    ms(&mut item.expires);
+    item
+}
+
 /// Writes a group's rows (and, after a full read, drops those not listed), returning how
 /// many changed and were dropped, and the events the changes give.
 async fn write_group(
@@ -207,6 +219,7 @@ async fn write_group(
             let mut events = Vec::new();
             let mut changed = Vec::new();
             for item in items {
+                let item = in_milliseconds(item);
                 let old = before.get(&item.summary.id);
                 // Search never tells an expiry; one kept from an opened dialog is no change.
                 if old.is_some_and(|o| {
