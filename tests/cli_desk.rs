@@ -366,3 +366,405 @@ async fn the_desk_sync_asks_once_a_group_and_never_opens_a_dialog() {
     );
     assert_eq!(sim.opened_dialogs(), Vec::<String>::new());
 }
+
+/// What the desk should hold of one dialog, read from the simulator's own search.
+#[derive(Debug, Clone)]
+struct Truth {
+    id: String,
+    party: String,
+    status: String,
+    due: Option<DateTime<Utc>>,
+    inbox: bool,
+    unread: bool,
+}
+
+impl Truth {
+    fn of(item: &Value) -> Self {
+        let labels: Vec<&str> = item["endUserContext"]["systemLabels"]
+            .as_array()
+            .map(|l| l.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        Self {
+            id: item["id"].as_str().unwrap_or_default().to_owned(),
+            party: item["party"].as_str().unwrap_or_default().to_owned(),
+            status: item["status"].as_str().unwrap_or_default().to_owned(),
+            due: time(&item["dueAt"]),
+            inbox: !labels.iter().any(|l| *l == "Archive" || *l == "Bin"),
+            unread: item["isContentSeen"] == false || labels.contains(&"MarkedAsUnopened"),
+        }
+    }
+
+    fn attention(&self) -> bool {
+        self.status == "RequiresAttention"
+    }
+
+    fn completed(&self) -> bool {
+        self.status == "Completed"
+    }
+
+    /// Still to be dealt with (domain/desk.rs): not completed, and needing action, a form not
+    /// sent, or unread.
+    fn pending(&self) -> bool {
+        !self.completed()
+            && (self.attention()
+                || matches!(self.status.as_str(), "InProgress" | "Draft" | "Awaiting")
+                || self.unread)
+    }
+
+    fn overdue(&self, now: DateTime<Utc>) -> bool {
+        self.inbox && self.pending() && self.due.is_some_and(|d| d < now)
+    }
+
+    fn due_within(&self, now: DateTime<Utc>, days: i64) -> bool {
+        self.inbox
+            && !self.completed()
+            && self
+                .due
+                .is_some_and(|d| d >= now && d <= now + chrono::Duration::days(days))
+    }
+}
+
+/// Every dialog the user's parties have, as the simulator's search gives them (groups of
+/// `limit` parties, page after page).
+async fn everything(sim: &Simulator, parties: &[String], limit: usize) -> Vec<Truth> {
+    let token = token(sim).await;
+    let mut all = Vec::new();
+    for group in parties.chunks(limit) {
+        let mut query: Vec<(String, String)> = group
+            .iter()
+            .map(|p| ("party".to_owned(), p.clone()))
+            .collect();
+        query.push(("excludeApiOnly".into(), "true".into()));
+        query.push(("limit".into(), "1000".into()));
+        let (items, _) = walk(sim, &token, &query).await;
+        all.extend(items.iter().map(Truth::of));
+    }
+    all
+}
+
+/// A row's place in the agenda: overdue, within a week, later, no date.
+fn agenda_rank(row: &Value, now: DateTime<Utc>) -> (u8, Option<DateTime<Utc>>) {
+    let due = time(&row["due"]);
+    let group = match due {
+        None => 3,
+        Some(d) if d < now => 0,
+        Some(d) if d <= now + chrono::Duration::days(7) => 1,
+        Some(_) => 2,
+    };
+    (group, due)
+}
+
+/// The agenda over every party: what is overdue first (longest overdue first), then what is
+/// due soonest, then what needs action without a date; every row with the `list` keys and
+/// `overdue` and `requires_attention`; nothing due beyond the days asked for unless it needs
+/// action; per party what the simulator holds. The board: a row per party with its counts,
+/// most urgent first. The count: the same totals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agenda_board_and_count_say_what_the_simulator_holds() {
+    let sim = Simulator::start(desk_config(300, 120, 50))
+        .await
+        .expect("sim");
+    let cli = Cli::new(&sim);
+    cli.login().await;
+    let before = Utc::now();
+    let agenda = cli
+        .json(&["agenda", "--json", "--reportee", "all", "--days", "14"])
+        .await;
+    let board = cli.json(&["board", "--json"]).await;
+    let count = cli.json(&["count", "--json"]).await;
+    let now = Utc::now();
+    let parties: Vec<String> = (board.as_array().expect("rows").iter())
+        .filter_map(|r| r["party"].as_str().map(str::to_owned))
+        .collect();
+    let truth = everything(&sim, &parties, 50).await;
+    assert!(truth.len() > 500, "{}", truth.len());
+    // A dialog due within a second of a window's edge would be counted by one clock and not
+    // the other; the world has none (its times are made in whole minutes).
+    let edges = [
+        before,
+        before + chrono::Duration::days(7),
+        before + chrono::Duration::days(14),
+    ];
+    assert!(
+        truth.iter().filter_map(|t| t.due).all(|d| edges
+            .iter()
+            .all(|e| (d - *e).num_seconds().abs() > (now - before).num_seconds() + 1)),
+        "a due date on an edge"
+    );
+
+    // The agenda: its rows, its order, its keys.
+    let rows = agenda.as_array().expect("rows");
+    let list_keys = [
+        "id",
+        "subject",
+        "sender",
+        "service_owner",
+        "status",
+        "unread",
+        "type",
+        "received",
+        "due",
+        "requires_confirmation",
+        "reportee",
+    ];
+    for row in rows {
+        for key in list_keys.iter().chain(&["overdue", "requires_attention"]) {
+            assert!(row.get(*key).is_some(), "{key} in {row}");
+        }
+        let due = time(&row["due"]);
+        assert_eq!(row["overdue"], due.is_some_and(|d| d < now), "{row}");
+        assert!(
+            row["requires_attention"] == true
+                || due.is_some_and(|d| d <= before + chrono::Duration::days(14)),
+            "due beyond 14 days without needing action: {row}"
+        );
+    }
+    let ranks: Vec<_> = rows.iter().map(|r| agenda_rank(r, now)).collect();
+    assert!(
+        ranks.windows(2).all(|w| w[0] <= w[1]),
+        "overdue first, soonest first, no date last: {ranks:?}"
+    );
+    let groups: BTreeSet<u8> = ranks.iter().map(|r| r.0).collect();
+    assert!(groups.contains(&0) && groups.contains(&1), "{groups:?}");
+    let expected: BTreeSet<&str> = truth
+        .iter()
+        .filter(|t| t.inbox && (t.attention() || t.overdue(now) || t.due_within(now, 14)))
+        .map(|t| t.id.as_str())
+        .collect();
+    let shown: BTreeSet<&str> = rows.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(shown.len(), rows.len(), "each dialog once");
+    assert_eq!(
+        shown.symmetric_difference(&expected).collect::<Vec<_>>(),
+        Vec::<&&str>::new(),
+        "the agenda is what the simulator holds"
+    );
+    for row in rows {
+        let t = truth.iter().find(|t| t.id == row["id"]).expect("known");
+        assert_eq!(row["requires_attention"], t.attention(), "{row}");
+        assert_eq!(row["reportee"], t.party.as_str());
+    }
+
+    // The simulator's own account of each party (sim::due): what asks the party to act,
+    // by how pressing it is, against the agenda's rows of those statuses.
+    let due = sim.due(now);
+    let (mut compared, mut pressing) = (0, 0);
+    for party in &due {
+        let of = |test: &dyn Fn(&Truth) -> bool| {
+            truth
+                .iter()
+                .filter(|t| t.party == party.party && t.inbox && test(t))
+                .count()
+        };
+        let asks = |t: &Truth| {
+            matches!(
+                t.status.as_str(),
+                "RequiresAttention" | "InProgress" | "Draft"
+            )
+        };
+        let in_archive = truth
+            .iter()
+            .any(|t| t.party == party.party && !t.inbox && asks(t));
+        if in_archive {
+            continue;
+        }
+        compared += 1;
+        pressing += party.overdue + party.this_week + party.requires_attention;
+        assert_eq!(
+            of(&|t| asks(t) && t.overdue(now)),
+            party.overdue,
+            "{party:?}"
+        );
+        assert_eq!(
+            of(&|t| asks(t) && t.due_within(now, 14)),
+            party.this_week + party.next_week,
+            "{party:?}"
+        );
+        assert_eq!(of(&Truth::attention), party.requires_attention, "{party:?}");
+    }
+    assert!(compared > due.len() / 2, "{compared} of {}", due.len());
+    assert!(
+        pressing > 10,
+        "the parties compared have something pressing: {pressing}"
+    );
+
+    // The board: one row per party, its keys, most urgent first, its counts.
+    let board_rows = board.as_array().expect("rows");
+    let reportees = cli.json(&["reportees", "--json"]).await;
+    let listed: BTreeSet<&str> = (reportees.as_array().expect("array").iter())
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    let on_board: BTreeSet<&str> = board_rows
+        .iter()
+        .filter_map(|r| r["party"].as_str())
+        .collect();
+    assert_eq!(on_board, listed, "one row per party");
+    assert_eq!(board_rows.len(), listed.len(), "each once");
+    assert!(
+        due.iter().all(|p| on_board.contains(p.party.as_str())),
+        "every party with a mailbox"
+    );
+    for row in board_rows {
+        for key in [
+            "party",
+            "name",
+            "organisation_number",
+            "unread",
+            "requires_attention",
+            "due_14d",
+            "overdue",
+            "newest",
+        ] {
+            assert!(row.get(key).is_some(), "{key} in {row}");
+        }
+    }
+    let urgency = |r: &Value| {
+        let n = |k: &str| std::cmp::Reverse(r[k].as_u64().unwrap_or(0));
+        (
+            n("overdue"),
+            n("requires_attention"),
+            n("due_14d"),
+            n("unread"),
+            std::cmp::Reverse(time(&r["newest"])),
+        )
+    };
+    assert!(
+        board_rows
+            .windows(2)
+            .all(|w| urgency(&w[0]) <= urgency(&w[1])),
+        "most urgent first"
+    );
+    let sum = |k: &str| board_rows.iter().filter_map(|r| r[k].as_u64()).sum::<u64>();
+    assert!(sum("overdue") > 0 && sum("requires_attention") > 0 && sum("due_14d") > 0);
+    for row in board_rows {
+        let party = row["party"].as_str().expect("party");
+        let of = |test: &dyn Fn(&Truth) -> bool| {
+            truth
+                .iter()
+                .filter(|t| t.party == party && t.inbox && test(t))
+                .count() as u64
+        };
+        if let Some(p) = due.iter().find(|p| p.party == party) {
+            assert_eq!(row["name"].as_str(), Some(p.name.as_str()), "{row}");
+        }
+        assert_eq!(row["unread"], of(&|t| t.unread), "{row}");
+        assert_eq!(row["requires_attention"], of(&Truth::attention), "{row}");
+        assert_eq!(row["due_14d"], of(&|t| t.due_within(now, 14)), "{row}");
+        assert_eq!(row["overdue"], of(&|t| t.overdue(now)), "{row}");
+    }
+
+    // The count: the same totals, over every party's inbox.
+    let total =
+        |test: &dyn Fn(&Truth) -> bool| truth.iter().filter(|t| t.inbox && test(t)).count() as u64;
+    assert_eq!(
+        count,
+        json!({
+            "unread": total(&|t| t.unread),
+            "requires_attention": total(&Truth::attention),
+            "due_7d": total(&|t| t.due_within(now, 7)),
+            "overdue": total(&|t| t.overdue(now)),
+            "expiring_30d": 0,
+        }),
+        "search tells no expiry"
+    );
+    assert_eq!(count["overdue"], sum("overdue"));
+    assert!(dialog_reads(&sim.request_log()).is_empty());
+    assert_eq!(sim.opened_dialogs(), Vec::<String>::new());
+
+    // The count from the cache alone: the simulator stopped, and a home that holds nothing
+    // but the cache (no session, no keyring, no config).
+    sim.stop().await;
+    let bare = Cli {
+        home: tempfile::tempdir().expect("home"),
+        base: cli.base.clone(),
+        issuer: cli.issuer.clone(),
+    };
+    copy_dir(
+        &cli.home.path().join("cache"),
+        &bare.home.path().join("cache"),
+    );
+    let (code, _, _) = bare.run(&["status"]).await;
+    assert_eq!(code, 3, "nobody is logged in there");
+    for home in [&cli, &bare] {
+        assert_eq!(home.json(&["count", "--json"]).await, count);
+        let n = |k: &str| count[k].as_u64().expect("a count");
+        assert!(
+            n("overdue") > 1 && n("due_7d") > 1 && n("requires_attention") > 1 && n("unread") > 1
+        );
+        let (code, out, err) = home.run(&["count"]).await;
+        assert_eq!((code, err.as_str()), (0, ""));
+        assert_eq!(
+            out,
+            format!(
+                "{} forfalt · {} frister · {} å handle · {} uleste\n",
+                n("overdue"),
+                n("due_7d"),
+                n("requires_attention"),
+                n("unread")
+            )
+        );
+        let (code, out, _) = home
+            .run(&[
+                "count",
+                "--format",
+                "{unread} uleste, {overdue} forfalt {x:y} {}",
+            ])
+            .await;
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            format!(
+                "{} uleste, {} forfalt {{x:y}} {{}}\n",
+                n("unread"),
+                n("overdue")
+            )
+        );
+        // A field it does not know: one plain line, the usage exit code, nothing printed.
+        let (code, out, err) = home.run(&["count", "--format", "{unread} {unred}"]).await;
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(out, "");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("innboks: --format: ukjent felt «unred»"),
+            "{err}"
+        );
+        let (code, _, err) = home.run(&["count", "--json", "--format", "{nope}"]).await;
+        assert_eq!(code, 2);
+        let said: Value = serde_json::from_str(&err).expect("a JSON line");
+        assert_eq!(said["code"], "usage");
+    }
+    // The agenda and the board offline: from the cache, saying how old it is.
+    let (code, out, err) = bare.run(&["--offline", "board", "--json"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).expect("json"), board);
+    assert!(
+        err.contains("frakoblet: skrivebordet slik det var"),
+        "{err}"
+    );
+    let (code, out, _) = bare
+        .run(&[
+            "--offline",
+            "agenda",
+            "--json",
+            "--reportee",
+            "all",
+            "--days",
+            "14",
+        ])
+        .await;
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<Value>(&out).expect("json"), agenda);
+}
+
+/// Copies a directory and everything under it.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}

@@ -827,4 +827,5 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["Angret: {n} meldinger er tilbake der de var.", "Angra: {n} meldingar er tilbake der dei var.", "Undone: {n} messages are back where they were."],
     ["{n} melding kunne ikke settes tilbake: {error} {key} prøver igjen.", "{n} melding kunne ikkje setjast tilbake: {error} {key} prøver igjen.", "{n} message could not be put back: {error} {key} tries again."],
     ["{n} meldinger kunne ikke settes tilbake: {error} {key} prøver igjen.", "{n} meldingar kunne ikkje setjast tilbake: {error} {key} prøver igjen.", "{n} messages could not be put back: {error} {key} tries again."],
+    ["--format: ukjent felt «{unknown}»; kjente felt er unread, requires_attention, due_7d, overdue og expiring_30d", "--format: ukjent felt «{unknown}»; kjende felt er unread, requires_attention, due_7d, overdue og expiring_30d", "--format: unknown field «{unknown}»; the known fields are unread, requires_attention, due_7d, overdue and expiring_30d"],
 ];
