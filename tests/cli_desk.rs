@@ -768,3 +768,263 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// A running `innboks watch`: its stdout and stderr lines as they come. Killed when
+/// dropped, if still running.
+struct Watching {
+    child: Child,
+    out: mpsc::Receiver<String>,
+    err: mpsc::Receiver<String>,
+    said: Vec<String>,
+    complained: Vec<String>,
+}
+
+impl Watching {
+    fn start(cli: &Cli, args: &[&str]) -> Self {
+        let mut child = cli
+            .command(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("watch starts");
+        let lines = |read: Box<dyn std::io::Read + Send>| {
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(read).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+            rx
+        };
+        let out = lines(Box::new(child.stdout.take().expect("stdout")));
+        let err = lines(Box::new(child.stderr.take().expect("stderr")));
+        Self {
+            child,
+            out,
+            err,
+            said: Vec::new(),
+            complained: Vec::new(),
+        }
+    }
+
+    /// Takes what was printed so far.
+    fn gather(&mut self) {
+        self.said.extend(self.out.try_iter());
+        self.complained.extend(self.err.try_iter());
+    }
+
+    /// Waits up to `timeout` for a stdout line that `wanted` takes; every line is kept.
+    fn wait_out(&mut self, timeout: Duration, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
+        let end = Instant::now() + timeout;
+        let mut looked = 0;
+        loop {
+            self.gather();
+            for line in &self.said[looked..] {
+                let event: Value = serde_json::from_str(line)
+                    .unwrap_or_else(|e| panic!("a JSON line on stdout: {e}: {line}"));
+                if wanted(&event) {
+                    return Some(event);
+                }
+            }
+            looked = self.said.len();
+            if Instant::now() > end {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits up to `timeout` until stderr has said `text` `times` times.
+    fn wait_err(&mut self, timeout: Duration, text: &str, times: usize) -> bool {
+        let end = Instant::now() + timeout;
+        loop {
+            self.gather();
+            if self.complained.iter().filter(|l| l.contains(text)).count() >= times {
+                return true;
+            }
+            if Instant::now() > end {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The JSON events printed so far.
+    fn events(&mut self) -> Vec<Value> {
+        self.gather();
+        self.said
+            .iter()
+            .map(|l| serde_json::from_str(l).expect("JSON lines"))
+            .collect()
+    }
+
+    fn running(&mut self) -> bool {
+        self.child.try_wait().expect("wait").is_none()
+    }
+
+    /// Ends it as a service manager would (SIGTERM); its exit code.
+    fn stop(mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+        let end = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < end {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Waits until the simulator has answered `n` more dialog searches than `from`.
+async fn searched(sim: &Simulator, from: usize, n: usize, timeout: Duration) -> bool {
+    let end = Instant::now() + timeout;
+    while Instant::now() < end {
+        if searches(&sim.request_log()).len() >= from + n {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// A line of `env`'s output read back: the variables that start with `INNBOKS_`.
+fn innboks_env(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .filter(|l| l.starts_with("INNBOKS_"))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// `watch --json` tells a delivered dialog within an interval or two, once, as a JSON line;
+/// `--exec` gets it in `INNBOKS_*` variables and nothing of a hostile title reaches a shell
+/// line; SIGTERM ends it with 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_tells_a_new_dialog_once_and_gives_exec_its_text_as_environment_only() {
+    let sim = Simulator::start(desk_config(100, 20, 100))
+        .await
+        .expect("sim");
+    let cli = Cli::new(&sim);
+    cli.login().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let told = dir.path().join("told");
+    std::fs::create_dir(&told).expect("mkdir");
+    let exec = format!("env > \"{}/$INNBOKS_EVENT-$INNBOKS_ID\"", told.display());
+    let mut watch = Watching::start(
+        &cli,
+        &["watch", "--interval", "1", "--json", "--exec", &exec],
+    );
+    // The first round is the baseline (nothing in it is new); a second shows it goes on.
+    assert!(
+        searched(&sim, 0, 2, Duration::from_secs(20)).await,
+        "two rounds: {:?}",
+        watch.complained
+    );
+    assert!(
+        watch.events().iter().all(|e| e["event"] != "new"),
+        "what was there at the start is not new: {:?}",
+        watch.said
+    );
+
+    let pwned = [dir.path().join("pwned1"), dir.path().join("pwned2")];
+    let title = format!(
+        "Frist $(touch {}) `touch {}` ; rm -rf \"$HOME\" | cat /etc/passwd \u{1b}[31mRØD\u{1b}[0m \u{1b}]0;tittel\u{7}slutt",
+        pwned[0].display(),
+        pwned[1].display()
+    );
+    let party = "urn:altinn:organization:identifier-no:912345678";
+    let due = Utc::now() + chrono::Duration::days(2);
+    let id = deliver(
+        &sim,
+        json!({"party": party, "title": title, "sender": "Arbeidstilsynet",
+               "due": due.to_rfc3339()}),
+    )
+    .await;
+    let delivered = Instant::now();
+    let new = watch
+        .wait_out(Duration::from_secs(10), |e| {
+            e["event"] == "new" && e["id"] == id.as_str()
+        })
+        .unwrap_or_else(|| panic!("told: {:?} {:?}", watch.said, watch.complained));
+    assert!(
+        delivered.elapsed() < Duration::from_secs(5),
+        "within a couple of intervals"
+    );
+    // The escape sequences go whole, as everywhere server text is shown; the shell's
+    // characters stay as they came.
+    let clean = format!(
+        "Frist $(touch {}) `touch {}` ; rm -rf \"$HOME\" | cat /etc/passwd RØD slutt",
+        pwned[0].display(),
+        pwned[1].display()
+    );
+    assert_eq!(new["title"], clean.as_str());
+    assert_eq!(
+        new["title"],
+        clean.as_str(),
+        "no control character, the rest verbatim"
+    );
+    assert_eq!(new["party"], party);
+    assert_eq!(new["party_name"], "NORDMANN BYGG AS");
+    assert_eq!(new["sender"], "Arbeidstilsynet");
+    assert_eq!(
+        time(&new["due"]).map(|d| d.timestamp()),
+        Some(due.timestamp())
+    );
+    assert_eq!(new["requires_attention"], false);
+    for key in ["expires"] {
+        assert!(new.get(key).is_some(), "{key} in {new}");
+    }
+
+    // Three more rounds: nothing told again.
+    let from = searches(&sim.request_log()).len();
+    assert!(searched(&sim, from, 3, Duration::from_secs(15)).await);
+    let events = watch.events();
+    let about: Vec<&str> = events
+        .iter()
+        .filter(|e| e["id"] == id.as_str())
+        .filter_map(|e| e["event"].as_str())
+        .collect();
+    assert_eq!(about, ["new", "due_soon"], "each event once: {events:?}");
+    let mut keys = BTreeSet::new();
+    for event in &events {
+        let key = (event["event"].to_string(), event["id"].to_string());
+        assert!(keys.insert(key), "told twice: {event}");
+    }
+
+    // --exec: the event in the environment, the title as shown (no escape sequence),
+    // nothing run from it.
+    let file = told.join(format!("new-{id}"));
+    let env = innboks_env(&std::fs::read_to_string(&file).expect("--exec ran for it"));
+    assert_eq!(env.get("INNBOKS_EVENT").map(String::as_str), Some("new"));
+    assert_eq!(env.get("INNBOKS_ID"), Some(&id));
+    assert_eq!(env.get("INNBOKS_PARTY").map(String::as_str), Some(party));
+    assert_eq!(env.get("INNBOKS_TITLE"), Some(&clean));
+    let due_env = env.get("INNBOKS_DUE").expect("INNBOKS_DUE");
+    assert_eq!(
+        DateTime::parse_from_rfc3339(due_env).map(|d| d.timestamp()),
+        Ok(due.timestamp())
+    );
+    assert!(told.join(format!("due_soon-{id}")).exists());
+    for marker in &pwned {
+        assert!(!marker.exists(), "{} was made", marker.display());
+    }
+    assert!(watch.running());
+    assert_eq!(watch.stop(), Some(0), "SIGTERM ends it with 0");
+    assert_eq!(sim.opened_dialogs(), Vec::<String>::new());
+}

@@ -21,8 +21,22 @@ use crate::desk::watch::fresh_events;
 use crate::domain::{ApiError, DeskEvent, DeskEventKind};
 use crate::i18n::tr;
 
-/// The shortest interval taken (a status line's refresh is not a reason to hammer Altinn).
+/// The shortest interval taken (a status line's refresh is not a reason to hammer Altinn);
+/// against a simulator on this machine (`innboks demo`, the tests) one second.
 const MIN_INTERVAL: u64 = 10;
+
+/// The shortest interval against an Altinn on the loopback interface.
+const MIN_LOCAL_INTERVAL: u64 = 1;
+
+/// Whether `environment`'s Altinn is on this machine (the simulator), not Altinn itself.
+fn is_local(environment: &Environment) -> bool {
+    match environment.altinn_url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
 
 /// After a 429 the wait doubles, up to this.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
@@ -42,7 +56,12 @@ pub async fn watch(
             2,
         );
     }
-    let interval = Duration::from_secs(interval.max(MIN_INTERVAL));
+    let floor = if is_local(environment) {
+        MIN_LOCAL_INTERVAL
+    } else {
+        MIN_INTERVAL
+    };
+    let interval = Duration::from_secs(interval.max(floor));
     let (mut backend, user) = match resume(environment).await {
         Ok(resumed) => resumed,
         Err((message, code, exit)) => return fail_as(options.json, code, &message, exit),
