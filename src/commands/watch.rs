@@ -2,7 +2,8 @@
 //! line, or a command run with the event in `INNBOKS_*` environment variables (server text
 //! never becomes part of a shell line). It keeps going through a lost network and a
 //! session that needs a new login, saying so on stderr; it ends on Ctrl-C or SIGTERM with
-//! exit code 0, and at once with 3 when nobody is logged in at the start.
+//! exit code 0 (also in the middle of a round), and at once with 3 when nobody is logged in
+//! at the start, 5 when ID-porten cannot be reached then.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -43,6 +44,21 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
 /// `innboks watch [--interval SECONDS] [--json] [--exec CMD]`.
 pub async fn watch(
+    environment: &Environment,
+    options: DeskOptions,
+    interval: u64,
+    exec: Option<String>,
+) -> ExitCode {
+    // Listened for from the start and through every round: a signal that came while a
+    // round ran would otherwise be taken by tokio's handler and heard by nobody.
+    tokio::select! {
+        code = watching(environment, options, interval, exec) => code,
+        () = stopped() => ExitCode::SUCCESS,
+    }
+}
+
+/// The watch itself: it returns only when it cannot start.
+async fn watching(
     environment: &Environment,
     options: DeskOptions,
     interval: u64,
@@ -107,10 +123,7 @@ pub async fn watch(
             }
             Err(Trouble::Other) => wait = interval,
         }
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            () = stopped() => return ExitCode::SUCCESS,
-        }
+        tokio::time::sleep(wait).await;
     }
 }
 
