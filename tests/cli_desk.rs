@@ -1171,3 +1171,83 @@ async fn watch_ends_on_sigterm_in_the_middle_of_a_round() {
     assert_eq!(watch.stop(), Some(0));
     assert!(asked.elapsed() < Duration::from_secs(5), "at once");
 }
+
+/// On a terminal the sync says on stderr how far it has come, group by group, and erases
+/// the line at the end, while stdout (here a file) holds the report alone; the groups go at
+/// most `concurrency` (4) at a time, and more than one at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sync_shows_its_progress_on_a_terminal_and_keeps_to_its_concurrency() {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    use std::io::Read;
+    let sim = Simulator::start(SimConfig {
+        latency: Duration::from_millis(150),
+        ..desk_config(50, 60, 5)
+    })
+    .await
+    .expect("sim");
+    let cli = Cli::new(&sim);
+    cli.login().await;
+    let parties = cli.json(&["reportees", "--json"]).await;
+    let groups = parties.as_array().expect("array").len().div_ceil(5);
+    assert!(groups > 8, "{groups}");
+
+    let report = cli.home.path().join("report.json");
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("pty");
+    let template = cli.command(&["sync", "--json"]);
+    let mut shell = CommandBuilder::new("sh");
+    // stdout to a file, stderr on the terminal.
+    shell.args(["-c", "exec \"$0\" \"$@\" > \"$REPORT\""]);
+    shell.arg(template.get_program());
+    shell.args(template.get_args());
+    for (key, value) in template.get_envs() {
+        match value {
+            Some(value) => shell.env(key, value),
+            None => shell.env_remove(key),
+        }
+    }
+    shell.env("REPORT", &report);
+    shell.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(shell).expect("spawn");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let screen = std::thread::spawn(move || {
+        let _master = pair.master;
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            raw.extend_from_slice(&buf[..n]);
+        }
+        raw
+    });
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(status.success(), "{status:?}");
+    let raw = String::from_utf8_lossy(&screen.join().expect("reader")).into_owned();
+    assert!(
+        raw.contains(&format!(
+            "Oppdaterer skrivebordet … gruppe {groups} av {groups}"
+        )),
+        "{raw:?}"
+    );
+    assert!(raw.contains("gruppe 1 av"), "{raw:?}");
+    assert!(raw.ends_with("\r\u{1b}[2K"), "erased at the end: {raw:?}");
+    assert!(!raw.contains('{'), "no JSON on the terminal: {raw:?}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    assert_eq!(report["groups"], groups);
+    assert_eq!(report["requests"], groups, "a page each: {report}");
+    let in_flight = sim.stats().max_in_flight;
+    assert!((2..=4).contains(&in_flight), "{in_flight} at once");
+}
