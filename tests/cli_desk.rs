@@ -1251,3 +1251,94 @@ async fn the_sync_shows_its_progress_on_a_terminal_and_keeps_to_its_concurrency(
     let in_flight = sim.stats().max_in_flight;
     assert!((2..=4).contains(&in_flight), "{in_flight} at once");
 }
+
+/// The desk sync as a library, where a test can change the parties (a client added, as
+/// happens to an accountant): the groups (of sorted parties) shift, and a dialog that came meanwhile to a
+/// client already on the desk is still news, while the added client's own dialogs are
+/// not; the time the desk says it was synced is the latest whole sync's, not that of a
+/// grouping no longer in use.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dialog_is_news_when_a_client_is_added_and_the_groups_shift() {
+    use innboks::cache::{Cache, CacheHandle, DeskScope};
+    use innboks::desk::sync::{sync_desk, SyncOptions};
+    use innboks::domain::DeskEventKind;
+    let sim = Simulator::start(desk_config(50, 30, 10))
+        .await
+        .expect("sim");
+    let backend = common::altinn3_backend(&sim).await;
+    let mut parties = backend.parties().await.expect("parties");
+    assert!(parties.len() > 30);
+    // In the order the groups are made, so that the one added first shifts them all.
+    parties.sort_by(|a, b| a.id.cmp(&b.id));
+    let dir = tempfile::tempdir().expect("dir");
+    let cache_handle =
+        CacheHandle::start(Cache::open(&dir.path().join("cache.sqlite3")).expect("cache"));
+    let scope = DeskScope {
+        env: "local".into(),
+        user: "kari".into(),
+    };
+    // One sync of `parties`, kept as the user's parties first, as every caller does.
+    let sync = |parties: Vec<innboks::domain::Party>| {
+        let (backend, scope, cache) = (&backend, scope.clone(), cache_handle.clone());
+        async move {
+            let (kept, whose) = (parties.clone(), scope.clone());
+            cache
+                .ask(move |c| c.set_parties(&whose.env, &whose.user, &kept))
+                .await;
+            sync_desk(
+                backend,
+                &cache,
+                &scope,
+                &parties,
+                SyncOptions::default(),
+                |_, _| {},
+            )
+            .await
+            .expect("sync")
+        }
+    };
+
+    // A single client first, then all but the first: two groupings, both baselines.
+    let report = sync(parties[5..6].to_vec()).await;
+    assert!(report.events.is_empty());
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let report = sync(parties[1..].to_vec()).await;
+    assert!(report.events.is_empty(), "the first sync is the baseline");
+    let synced = |cache: &CacheHandle| {
+        let (cache, scope) = (cache.clone(), scope.clone());
+        async move {
+            cache
+                .ask(move |c| c.desk_synced_at(&scope).expect("read"))
+                .await
+                .flatten()
+                .expect("synced")
+        }
+    };
+    let whole = synced(&cache_handle).await;
+    assert!(
+        Utc::now() - whole < chrono::Duration::milliseconds(1000),
+        "the latest whole sync: {whole}"
+    );
+
+    // A letter for a client of the last group; then the first is added, and every group
+    // shifts by one.
+    let with_mailbox: BTreeSet<String> = sim.due(Utc::now()).into_iter().map(|p| p.party).collect();
+    let client = (parties[parties.len() - 10..].iter().rev())
+        .find(|p| with_mailbox.contains(&p.id) && p.id.contains("organization"))
+        .expect("a client in the last group");
+    let id = deliver(
+        &sim,
+        json!({"party": client.id, "title": "Mens gruppene skiftet"}),
+    )
+    .await;
+    let report = sync(parties.clone()).await;
+    let new: Vec<&str> = (report.events.iter())
+        .filter(|e| e.kind == DeskEventKind::New)
+        .map(|e| e.item.summary.id.as_str())
+        .collect();
+    assert_eq!(
+        new,
+        [id.as_str()],
+        "news; the added party's own dialogs are not"
+    );
+}

@@ -58,6 +58,12 @@ CREATE TABLE IF NOT EXISTS desk_groups (
     reconciled_at INTEGER NOT NULL,
     PRIMARY KEY (env, user, parties)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS desk_parties (
+    env TEXT NOT NULL,
+    user TEXT NOT NULL,
+    party TEXT NOT NULL,
+    PRIMARY KEY (env, user, party)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS desk_events (
     env TEXT NOT NULL,
     user TEXT NOT NULL,
@@ -302,6 +308,68 @@ impl Cache {
                 millis(mark.reconciled_at)
             ],
         )?;
+        Ok(())
+    }
+
+    /// Drops the marks of groups other than `keys` (those of a grouping no longer in use,
+    /// after the parties changed); how many.
+    pub fn desk_keep_marks(
+        &mut self,
+        scope: &DeskScope,
+        keys: &[String],
+    ) -> Result<usize, CacheError> {
+        let tx = self.conn.transaction()?;
+        let mut dropped = 0;
+        {
+            let stale: Vec<String> = {
+                let mut select = tx.prepare_cached(
+                    "SELECT parties FROM desk_groups WHERE env = ?1 AND user = ?2",
+                )?;
+                let rows = select.query_map(params![scope.env, scope.user], |row| row.get(0))?;
+                rows.collect::<Result<Vec<String>, _>>()?
+                    .into_iter()
+                    .filter(|key| !keys.contains(key))
+                    .collect()
+            };
+            let mut delete = tx.prepare_cached(
+                "DELETE FROM desk_groups WHERE env = ?1 AND user = ?2 AND parties = ?3",
+            )?;
+            for key in stale {
+                dropped += delete.execute(params![scope.env, scope.user, key])?;
+            }
+        }
+        tx.commit()?;
+        Ok(dropped)
+    }
+
+    /// The parties whose dialogs the desk has read before (in any grouping).
+    pub fn desk_known_parties(
+        &self,
+        scope: &DeskScope,
+    ) -> Result<std::collections::HashSet<String>, CacheError> {
+        let mut select = self
+            .conn
+            .prepare_cached("SELECT party FROM desk_parties WHERE env = ?1 AND user = ?2")?;
+        let rows = select.query_map(params![scope.env, scope.user], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Notes that the desk has read these parties' dialogs.
+    pub fn desk_note_parties(
+        &mut self,
+        scope: &DeskScope,
+        parties: &[String],
+    ) -> Result<(), CacheError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO desk_parties (env, user, party) VALUES (?1, ?2, ?3)",
+            )?;
+            for party in parties {
+                insert.execute(params![scope.env, scope.user, party])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
