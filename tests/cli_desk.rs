@@ -1343,3 +1343,70 @@ async fn a_dialog_is_news_when_a_client_is_added_and_the_groups_shift() {
         "news; the added party's own dialogs are not"
     );
 }
+
+/// Hostile text (escape sequences, bidi overrides, C1 controls, zero-width marks) in a
+/// title and a sender reaches no output of the desk's commands, plain or JSON, nor a plain
+/// `watch` line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_stays_harmless_on_the_desk() {
+    let sim = Simulator::start(SimConfig {
+        hostile: true,
+        ..desk_config(60, 5, 100)
+    })
+    .await
+    .expect("sim");
+    let cli = Cli::new(&sim);
+    cli.login().await;
+    let kari = "urn:altinn:person:identifier-no:01017012345";
+    let hostile = json!({
+        "party": kari,
+        "title": "Frist\u{1b}]0;pwned\u{7} i dag \u{202e}fdp.exe\u{1b}[2J\u{200b}",
+        "sender": "Skatteetaten\u{9b}31m\u{200f}",
+        "due": (Utc::now() + chrono::Duration::days(1)).to_rfc3339(),
+        "requires_attention": true,
+    });
+    deliver(&sim, hostile.clone()).await;
+    let mut watch = Watching::start(&cli, &["watch", "--interval", "1"]);
+    assert!(searched(&sim, 0, 1, Duration::from_secs(20)).await);
+    let id = deliver(&sim, hostile).await;
+    let harmless = |args: &[&str], out: &str| {
+        let bad: Vec<char> = out
+            .chars()
+            .filter(|c| common::forbidden_on_a_terminal(*c, true))
+            .collect();
+        assert!(bad.is_empty(), "{args:?} printed {bad:?}: {out:?}");
+    };
+    let end = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < end && !watch.said.iter().any(|l| l.contains(&id)) {
+        std::thread::sleep(Duration::from_millis(50));
+        watch.gather();
+    }
+    let line = watch
+        .said
+        .iter()
+        .find(|l| l.contains(&id))
+        .cloned()
+        .unwrap_or_else(|| panic!("told: {:?} {:?}", watch.said, watch.complained));
+    assert!(line.starts_with("ny  "), "{line}");
+    assert!(line.contains("Frist i dag"), "{line}");
+    for said in &watch.said {
+        harmless(&["watch"], said);
+    }
+    assert_eq!(watch.stop(), Some(0));
+    for args in [
+        &["agenda"][..],
+        &["agenda", "--json"],
+        &["board"],
+        &["board", "--json"],
+        &["count"],
+        &["sync", "--json"],
+    ] {
+        let (code, out, err) = cli.run(args).await;
+        assert_eq!(code, 0, "{args:?}: {err}");
+        harmless(args, &out);
+        harmless(args, &err);
+    }
+    let (_, out, _) = cli.run(&["agenda"]).await;
+    assert!(out.contains("Frist i dag"), "{out}");
+    assert!(out.contains(&id));
+}
