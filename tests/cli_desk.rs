@@ -1410,3 +1410,88 @@ async fn hostile_text_stays_harmless_on_the_desk() {
     assert!(out.contains("Frist i dag"), "{out}");
     assert!(out.contains(&id));
 }
+
+/// Waits until the simulator's log holds `n` requests past `from`, noting when each was
+/// first seen (polled every 20 ms).
+async fn timed_requests(
+    sim: &Simulator,
+    from: usize,
+    n: usize,
+    timeout: Duration,
+) -> Vec<(String, Instant)> {
+    let end = Instant::now() + timeout;
+    let mut seen: Vec<(String, Instant)> = Vec::new();
+    while seen.len() < n && Instant::now() < end {
+        let log = sim.request_log();
+        let now = Instant::now();
+        for line in log.iter().skip(from + seen.len()) {
+            seen.push((line.clone(), now));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    seen
+}
+
+/// Throttled (`429` with `Retry-After: 2`), `watch` waits as asked between tries, says once
+/// that it could not update, waits twice its interval before the next round, and goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_honours_retry_after_and_backs_off_when_throttled() {
+    let sim = Simulator::start(desk_config(50, 5, 100))
+        .await
+        .expect("sim");
+    let cli = Cli::new(&sim);
+    cli.login().await;
+    let mut watch = Watching::start(&cli, &["watch", "--interval", "1", "--json"]);
+    assert!(searched(&sim, 0, 2, Duration::from_secs(20)).await);
+    // Between rounds: the next request is the next round's first.
+    let rounds = searches(&sim.request_log()).len();
+    while searches(&sim.request_log()).len() == rounds {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let from = sim.request_log().len();
+    sim.faults().throttle_next(4, 2);
+    let timed = timed_requests(&sim, from, 5, Duration::from_secs(30)).await;
+    assert_eq!(timed.len(), 5, "{timed:?}");
+    let throttled = &timed[..4];
+    assert!(
+        throttled.iter().all(|(line, _)| *line == throttled[0].0),
+        "the same request tried again: {timed:?}"
+    );
+    for pair in throttled.windows(2) {
+        let waited = pair[1].1 - pair[0].1;
+        assert!(
+            waited >= Duration::from_millis(1900),
+            "Retry-After: 2, waited {waited:?}"
+        );
+    }
+    let backoff = timed[4].1 - timed[3].1;
+    assert!(
+        backoff >= Duration::from_millis(1900),
+        "twice the interval before the next round: {backoff:?}"
+    );
+    assert!(watch.wait_err(Duration::from_secs(5), "kunne ikke oppdatere", 1));
+    assert!(
+        watch.complained.iter().any(|l| l.contains("429")),
+        "{:?}",
+        watch.complained
+    );
+    let id = deliver(
+        &sim,
+        json!({"party": "urn:altinn:person:identifier-no:01017012345", "title": "Etter strupingen"}),
+    )
+    .await;
+    assert!(watch
+        .wait_out(Duration::from_secs(10), |e| e["id"] == id.as_str()
+            && e["event"] == "new")
+        .is_some());
+    watch.gather();
+    assert_eq!(
+        (watch.complained.iter())
+            .filter(|l| l.contains("kunne ikke oppdatere"))
+            .count(),
+        1,
+        "said once: {:?}",
+        watch.complained
+    );
+    assert_eq!(watch.stop(), Some(0));
+}
