@@ -490,6 +490,49 @@ fn the_desk_agenda_board_and_counts_from_sql() {
         1
     );
 
+    // What the user did, at once: archived leaves the inbox's counts, restored is back,
+    // read is read, confirmed needs nothing, purged is gone.
+    use innboks::domain::{DeskTouch, MessageAction};
+    let touch = |cache: &mut Cache, id: &str, action| {
+        cache
+            .desk_touch(&scope, id, DeskTouch::of(action))
+            .expect("touch");
+    };
+    let counted = |cache: &Cache| {
+        let c = cache.desk_counts(&scope, now, None).expect("counts");
+        (c.unread, c.requires_attention, c.overdue)
+    };
+    assert_eq!(counted(&cache), (3, 3, 2));
+    touch(&mut cache, "a-late2", MessageAction::Archive);
+    assert_eq!(counted(&cache), (2, 3, 1));
+    let archived = cache.desk_items(&scope, &["a-late2".into()]).expect("read");
+    assert_eq!(archived["a-late2"].summary.status, MessageStatus::Archived);
+    touch(&mut cache, "a-late2", MessageAction::Restore);
+    assert_eq!(counted(&cache), (3, 3, 2));
+    touch(&mut cache, "a-late2", MessageAction::MarkRead);
+    assert_eq!(
+        counted(&cache),
+        (2, 3, 2),
+        "still pending: the row cannot say it is done"
+    );
+    let read = cache.desk_items(&scope, &["a-late2".into()]).expect("read");
+    assert_eq!(read["a-late2"].summary.status, MessageStatus::Read);
+    touch(&mut cache, "a-late2", MessageAction::MarkUnread);
+    assert_eq!(counted(&cache), (3, 3, 2));
+    assert!(
+        cache.desk_items(&scope, &["a-late2".into()]).expect("read")["a-late2"]
+            .summary
+            .is_unread()
+    );
+    touch(&mut cache, "a-late1", MessageAction::Confirm);
+    assert_eq!(counted(&cache), (3, 2, 1), "confirmed: done with");
+    touch(&mut cache, "a-nodate", MessageAction::Purge);
+    assert_eq!(counted(&cache), (3, 1, 1));
+    assert!(cache
+        .desk_items(&scope, &["a-nodate".into()])
+        .expect("read")
+        .is_empty());
+
     // Each event about each dialog once.
     assert!(cache
         .desk_note_event(&scope, "a-ten", DeskEventKind::New)

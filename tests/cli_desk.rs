@@ -1495,3 +1495,83 @@ async fn watch_honours_retry_after_and_backs_off_when_throttled() {
     );
     assert_eq!(watch.stop(), Some(0));
 }
+
+/// What the user does from the shell shows on the desk at once: an archived dialog leaves
+/// the agenda and the counts, one marked read is no longer unread, one restored is back —
+/// even though Dialogporten's `updatedAt` (and so the next incremental sync) does not move
+/// for a label or a read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_shell_does_to_a_dialog_shows_on_the_desk_at_once() {
+    let sim = Simulator::start(desk_config(60, 5, 100))
+        .await
+        .expect("sim");
+    let cli = Cli::new(&sim);
+    cli.login().await;
+    let kari = "urn:altinn:person:identifier-no:01017012345";
+    let due = (Utc::now() + chrono::Duration::days(2)).to_rfc3339();
+    let id = deliver(
+        &sim,
+        json!({"party": kari, "title": "Bekreft mottak", "due": due, "requires_attention": true}),
+    )
+    .await;
+    let counts = |c: &Value| {
+        ["unread", "requires_attention", "due_7d"].map(|k| c[k].as_u64().expect("count"))
+    };
+    let on_agenda = |agenda: &Value| {
+        agenda
+            .as_array()
+            .is_some_and(|rows| rows.iter().any(|r| r["id"] == id.as_str()))
+    };
+    cli.json(&["sync", "--json"]).await;
+    let before = counts(&cli.json(&["count", "--json"]).await);
+
+    let (code, _, err) = cli.run(&["mark-read", &id]).await;
+    assert_eq!(code, 0, "{err}");
+    let read = counts(&cli.json(&["count", "--json"]).await);
+    assert_eq!(
+        read,
+        [before[0] - 1, before[1], before[2]],
+        "read: {before:?} → {read:?}"
+    );
+
+    let (code, _, err) = cli.run(&["archive", &id]).await;
+    assert_eq!(code, 0, "{err}");
+    let archived = counts(&cli.json(&["count", "--json"]).await);
+    assert_eq!(
+        archived,
+        [before[0] - 1, before[1] - 1, before[2] - 1],
+        "archived: {before:?} → {archived:?}"
+    );
+    assert!(
+        !on_agenda(&cli.json(&["agenda", "--json"]).await),
+        "off the agenda"
+    );
+    assert_eq!(
+        counts(&cli.json(&["count", "--json"]).await),
+        archived,
+        "after a sync too"
+    );
+
+    let (code, _, err) = cli.run(&["restore", &id]).await;
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = cli.run(&["mark-unread", &id]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        counts(&cli.json(&["count", "--json"]).await),
+        before,
+        "back"
+    );
+    assert!(
+        on_agenda(&cli.json(&["agenda", "--json"]).await),
+        "on the agenda again"
+    );
+
+    // Opening it (`show`, which on Altinn 3 marks it seen) reads it on the desk too.
+    let (code, _, err) = cli.run(&["show", &id]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        counts(&cli.json(&["count", "--json"]).await),
+        read,
+        "opened is read"
+    );
+}

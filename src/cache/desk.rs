@@ -11,8 +11,8 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::{status_from_db, status_to_db, time_from_db, time_to_db, Cache, CacheError};
 use crate::domain::desk::{BOARD_DUE_DAYS, COUNT_DUE_DAYS, COUNT_EXPIRING_DAYS};
 use crate::domain::{
-    AgendaGroup, AgendaRow, BoardRow, DeskCounts, DeskEventKind, DeskItem, DeskScope, Folder,
-    MessageKind, MessageSummary,
+    AgendaGroup, AgendaRow, BoardRow, DeskCounts, DeskEventKind, DeskItem, DeskScope, DeskTouch,
+    Folder, MessageKind, MessageSummary,
 };
 
 /// The desk's tables and indexes, made in place beside the others.
@@ -595,25 +595,60 @@ impl Cache {
         })
     }
 
-    /// Notes what the user did to a dialog in the inbox on the desk at once (a folder
-    /// change, read or unread), so the desk's views agree before the next sync.
+    /// Notes what the user did to a dialog on the desk at once (a folder change, read or
+    /// unread, a receipt confirmed, purged), so the desk's views agree before a sync can.
+    /// A dialog marked unread is still to be dealt with; one marked read keeps what it
+    /// was, since the row does not say whether a form is unfinished.
     pub fn desk_touch(
         &mut self,
         scope: &DeskScope,
         id: &str,
-        folder: Option<Folder>,
-        unread: Option<bool>,
+        touch: DeskTouch,
     ) -> Result<(), CacheError> {
-        if let Some(folder) = folder {
+        let key = params![scope.env, scope.user, id];
+        if touch.gone {
             self.conn.execute(
-                "UPDATE desk SET folder = ?4 WHERE env = ?1 AND user = ?2 AND id = ?3",
+                "DELETE FROM desk WHERE env = ?1 AND user = ?2 AND id = ?3",
+                key,
+            )?;
+            return Ok(());
+        }
+        // The status column says the folder and read as a search row would.
+        if let Some(folder) = touch.folder {
+            self.conn.execute(
+                "UPDATE desk SET folder = ?4,
+                     status = CASE ?4 WHEN 'archive' THEN 'archived' WHEN 'trash' THEN 'deleted'
+                              WHEN 'inbox' THEN (CASE WHEN unread THEN 'unread' ELSE 'read' END)
+                              ELSE status END,
+                     marked_unread = CASE WHEN ?4 IN ('archive', 'trash') THEN unread ELSE 0 END
+                 WHERE env = ?1 AND user = ?2 AND id = ?3",
                 params![scope.env, scope.user, id, folder_to_db(folder)],
             )?;
         }
-        if let Some(unread) = unread {
+        match touch.unread {
+            Some(true) => {
+                self.conn.execute(
+                    "UPDATE desk SET unread = 1, marked_unread = (status != 'unread'),
+                         pending = CASE WHEN completed = 0 THEN 1 ELSE pending END
+                     WHERE env = ?1 AND user = ?2 AND id = ?3",
+                    key,
+                )?;
+            }
+            Some(false) => {
+                self.conn.execute(
+                    "UPDATE desk SET unread = 0, marked_unread = 0,
+                         status = CASE status WHEN 'unread' THEN 'read' ELSE status END
+                     WHERE env = ?1 AND user = ?2 AND id = ?3",
+                    key,
+                )?;
+            }
+            None => {}
+        }
+        if touch.settled {
             self.conn.execute(
-                "UPDATE desk SET unread = ?4 WHERE env = ?1 AND user = ?2 AND id = ?3",
-                params![scope.env, scope.user, id, unread],
+                "UPDATE desk SET requires_attention = 0, requires_confirmation = 0, pending = 0
+                 WHERE env = ?1 AND user = ?2 AND id = ?3",
+                key,
             )?;
         }
         Ok(())

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Folder, MessageSummary, PartiesScope};
+use super::{Folder, MessageAction, MessageSummary, PartiesScope};
 
 /// Whose desk: an environment and a user's key, as for the parties it spans.
 pub type DeskScope = PartiesScope;
@@ -209,6 +209,55 @@ pub struct DeskEvent {
     pub kind: DeskEventKind,
     /// To which dialog.
     pub item: DeskItem,
+}
+
+/// What a verb the user did changes on the desk at once: a label change or a read does not
+/// move Dialogporten's `updatedAt`, so the incremental sync would not see it for hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeskTouch {
+    /// The folder it is in now.
+    pub folder: Option<Folder>,
+    /// Read (`false`) or unread (`true`) now.
+    pub unread: Option<bool>,
+    /// Receipt confirmed: no longer needs action, nor overdue.
+    pub settled: bool,
+    /// Gone for good.
+    pub gone: bool,
+}
+
+impl DeskTouch {
+    /// What `action`, done, changes on the desk.
+    pub fn of(action: MessageAction) -> Self {
+        let none = Self::default();
+        match action {
+            MessageAction::MarkRead => Self {
+                unread: Some(false),
+                ..none
+            },
+            MessageAction::MarkUnread => Self {
+                unread: Some(true),
+                ..none
+            },
+            MessageAction::Archive => Self {
+                folder: Some(Folder::Archive),
+                ..none
+            },
+            MessageAction::Delete => Self {
+                folder: Some(Folder::Trash),
+                ..none
+            },
+            MessageAction::Restore => Self {
+                folder: Some(Folder::Inbox),
+                ..none
+            },
+            MessageAction::Confirm => Self {
+                unread: Some(false),
+                settled: true,
+                ..none
+            },
+            MessageAction::Purge => Self { gone: true, ..none },
+        }
+    }
 }
 
 /// Which dialogs a desk view counts: those in the inbox (not archived, not in the bin).

@@ -12,7 +12,7 @@ mod verbs;
 pub use bulk::{BulkTarget, Labels, Outcome};
 pub use desk::{
     events_of, on_desk, AgendaGroup, AgendaRow, BoardRow, DeskCounts, DeskEvent, DeskEventKind,
-    DeskItem, DeskPage, DeskScope,
+    DeskItem, DeskPage, DeskScope, DeskTouch,
 };
 pub use error::ApiError;
 pub use inbox::{CachedList, Capabilities, Cursor, Inbox, PartiesScope, Query, Scope};
