@@ -1432,8 +1432,9 @@ async fn timed_requests(
     seen
 }
 
-/// Throttled (`429` with `Retry-After: 2`), `watch` waits as asked between tries, says once
-/// that it could not update, waits twice its interval before the next round, and goes on.
+/// Throttled (`429` with `Retry-After: 1`, four times: the request's own three tries
+/// again fail too), `watch` waits as asked between tries, says once that it could not
+/// update, waits twice its interval before the next round, and goes on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_honours_retry_after_and_backs_off_when_throttled() {
     let sim = Simulator::start(desk_config(50, 5, 100))
@@ -1449,9 +1450,10 @@ async fn watch_honours_retry_after_and_backs_off_when_throttled() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let from = sim.request_log().len();
-    sim.faults().throttle_next(4, 2);
-    let timed = timed_requests(&sim, from, 5, Duration::from_secs(30)).await;
-    assert_eq!(timed.len(), 5, "{timed:?}");
+    sim.faults().throttle_next(4, 1);
+    let mut timed = timed_requests(&sim, from, 5, Duration::from_secs(30)).await;
+    assert!(timed.len() >= 5, "{timed:?}");
+    timed.truncate(5);
     let throttled = &timed[..4];
     assert!(
         throttled.iter().all(|(line, _)| *line == throttled[0].0),
@@ -1460,8 +1462,8 @@ async fn watch_honours_retry_after_and_backs_off_when_throttled() {
     for pair in throttled.windows(2) {
         let waited = pair[1].1 - pair[0].1;
         assert!(
-            waited >= Duration::from_millis(1900),
-            "Retry-After: 2, waited {waited:?}"
+            waited >= Duration::from_millis(900),
+            "Retry-After: 1, waited {waited:?}"
         );
     }
     let backoff = timed[4].1 - timed[3].1;
