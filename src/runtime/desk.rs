@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::app::Msg;
 use crate::desk::sync::{sync_desk, SyncOptions};
-use crate::domain::{ApiError, DeskScope, Party};
+use crate::domain::{ApiError, DeskScope, DeskTouch, Party};
 
 /// Brings the desk up to date; says when, or why not.
 pub(super) async fn sync(ctx: Ctx, scope: DeskScope, parties: Vec<Party>) -> Msg {
@@ -47,6 +47,20 @@ pub(super) fn agenda(ctx: &Ctx, request: u64, scope: DeskScope, days: i64) {
             rows,
             synced_at,
         });
+    });
+}
+
+/// Notes on the cache's desk what the user's verbs did.
+pub(super) fn touch(ctx: &Ctx, scope: DeskScope, touches: Vec<(String, DeskTouch)>) {
+    let Some(cache) = ctx.cache.clone() else {
+        return;
+    };
+    cache.run(move |c| {
+        for (id, touch) in &touches {
+            if let Err(error) = c.desk_touch(&scope, id, *touch) {
+                tracing::warn!(%error, "desk write failed");
+            }
+        }
     });
 }
 

@@ -179,6 +179,7 @@ impl Runtime {
                 days,
             } => desk::agenda(&ctx, request, scope, days),
             Effect::LoadBoard { request, scope } => desk::board(&ctx, request, scope),
+            Effect::TouchDesk { scope, touches } => desk::touch(&ctx, scope, touches),
         }
     }
 

@@ -278,8 +278,12 @@ pub(super) fn action_finished(
     // The cache follows: the row changed, or left this list (archived out of the
     // inbox, deleted), or got a new id.
     let row = app.inbox.all_loaded().find(|m| m.id == current).cloned();
-    let gone = (row.is_none() || current != id).then_some((owner, id));
+    let gone = (row.is_none() || current != id).then_some((owner, id.clone()));
     let mut effects = cache_rows(app, row.into_iter().collect(), gone.into_iter().collect());
+    effects.extend(super::desk::touch(
+        app,
+        vec![(id, crate::domain::DeskTouch::of(action))],
+    ));
     if matches!(action.verb().then, Then::Leaves | Then::Archived) && app.preview {
         effects.extend(follow_selection(app));
     }

@@ -86,6 +86,7 @@ pub(super) fn bulk_done(
     let (mut leaving, mut stays) = (HashSet::new(), Vec::new());
     let (mut gone, mut changed, mut failed) = (Vec::new(), Vec::new(), Vec::new());
     let (mut first_error, mut done) = (None, 0);
+    let mut touched = Vec::new();
     for outcome in outcomes {
         let id = outcome.id;
         let new_id = match outcome.result {
@@ -97,6 +98,7 @@ pub(super) fn bulk_done(
             }
         };
         done += 1;
+        touched.push((id.clone(), crate::domain::DeskTouch::of(action)));
         let at = index.get(&id).copied();
         if let Some(before) = outcome.before {
             let row = at.map(|at| app.inbox.messages[at].clone());
@@ -129,6 +131,7 @@ pub(super) fn bulk_done(
         .collect();
     leave_all(app, &leaving);
     let mut effects = cache_rows(app, upsert, gone);
+    effects.extend(super::desk::touch(app, touched));
     if !leaving.is_empty() && app.preview {
         effects.extend(follow_selection(app));
     }
@@ -252,11 +255,20 @@ pub(super) fn put_back_done(app: &mut App, request: u64, outcomes: Vec<Outcome>)
     let (back, kept): (Vec<Changed>, Vec<Changed>) =
         undo.changed.into_iter().partition(|c| ok.contains(&c.id));
     let count = back.len();
-    let effects = if app.whose == undo.whose {
-        bring_back(app, back)
-    } else {
-        Vec::new()
-    };
+    // Back in the folder each was in (its read state is the server's to say).
+    let touches = (back.iter())
+        .map(|c| {
+            let touch = crate::domain::DeskTouch {
+                folder: Some(c.before.folder),
+                ..crate::domain::DeskTouch::default()
+            };
+            (c.id.clone(), touch)
+        })
+        .collect();
+    let mut effects = super::desk::touch(app, touches);
+    if app.whose == undo.whose {
+        effects.extend(bring_back(app, back));
+    }
     let Some(error) = first_error else {
         app.status = Some(Status::Info(tr!(
             one: "Angret: {n} melding er tilbake der den var.",

@@ -8,7 +8,7 @@ use crate::app::desk::{Agenda, Board, DESK_EVERY};
 use crate::app::input::Edit;
 use crate::app::{Action, App, Effect, Focus, InboxState, Overlay, Status};
 use crate::domain::desk::AGENDA_DAYS;
-use crate::domain::{AgendaRow, ApiError, BoardRow, DeskScope, Folder, Inbox};
+use crate::domain::{AgendaRow, ApiError, BoardRow, DeskScope, DeskTouch, Folder, Inbox};
 use crate::i18n::tr;
 
 use super::next_request;
@@ -25,6 +25,16 @@ fn desk_scope(app: &App) -> Option<DeskScope> {
         env: app.settings.env.clone(),
         user,
     })
+}
+
+/// What the user's verbs did, noted on the desk at once (when there is one).
+pub(super) fn touch(app: &App, touches: Vec<(String, DeskTouch)>) -> Vec<Effect> {
+    match desk_scope(app) {
+        Some(scope) if !touches.is_empty() && app.settings.capabilities.altinn3_verbs => {
+            vec![Effect::TouchDesk { scope, touches }]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Why there is no desk here, when there is none.
