@@ -325,9 +325,9 @@ fn the_desk_follows_what_is_done_in_innboks() {
         .desk_touch(
             &scope,
             &[
-                DeskTouch::after(MessageAction::Archive, &id(1)),
-                DeskTouch::after(MessageAction::MarkRead, &id(2)),
-                DeskTouch::after(MessageAction::Purge, &id(3)),
+                (id(1), DeskTouch::of(MessageAction::Archive)),
+                (id(2), DeskTouch::of(MessageAction::MarkRead)),
+                (id(3), DeskTouch::of(MessageAction::Purge)),
             ],
         )
         .expect("touch");
@@ -345,7 +345,7 @@ fn the_desk_follows_what_is_done_in_innboks() {
         marked_unread: true,
     };
     cache
-        .desk_touch(&scope, &[DeskTouch::back(&id(1), back)])
+        .desk_touch(&scope, &[(id(1), DeskTouch::back(back))])
         .expect("undo");
     let counts = cache.desk_counts(&scope, now, None).expect("counts");
     assert_eq!((counts.unread, counts.overdue), (1, 1));
@@ -515,5 +515,288 @@ fn a_saved_search_is_counted_on_the_desk_by_its_filters_parties_and_folder() {
     assert_eq!(
         cache.search_counts(&other, &base, now).expect("count"),
         SearchCounts::default()
+    );
+}
+
+/// A desk row of `party`: unread or read, its status's flags, due `due_in` hours from
+/// `now` (or none), in `folder`.
+fn desk_item(
+    id: &str,
+    party: &str,
+    now: chrono::DateTime<Utc>,
+    due_in: Option<i64>,
+    flags: (bool, bool, bool),
+    folder: Folder,
+) -> innboks::domain::DeskItem {
+    let (unread, requires_attention, completed) = (flags.0, flags.1, flags.2);
+    innboks::domain::DeskItem {
+        summary: MessageSummary {
+            id: id.into(),
+            subject: format!("Sak {id}"),
+            status: if unread {
+                MessageStatus::Unread
+            } else {
+                MessageStatus::Read
+            },
+            marked_unread: false,
+            service_owner: "Skatteetaten".into(),
+            message_sender: None,
+            kind: MessageKind::Correspondence,
+            created: Some(now - chrono::Duration::days(30)),
+            last_changed: Some(now - chrono::Duration::hours(id.len() as i64)),
+            due: due_in.map(|h| now + chrono::Duration::hours(h)),
+            attachment_count: None,
+            requires_confirmation: requires_attention,
+            owner: Some(party.into()),
+            seq: 0,
+        },
+        folder,
+        requires_attention,
+        completed,
+        pending: !completed && (requires_attention || unread),
+        expires: None,
+        updated: Some(now - chrono::Duration::hours(1)),
+    }
+}
+
+/// The desk's SQL: the agenda's rows and order (overdue first, soonest first, no date last;
+/// nothing done with, archived, read and past, or beyond the days asked), the board's and
+/// the count's numbers, an expiry a search row does not repeat kept, and each `watch`
+/// event noted once.
+#[test]
+fn the_desk_agenda_board_and_counts_from_sql() {
+    use innboks::domain::{AgendaGroup, DeskEventKind, Party, PartyKind};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("open");
+    let scope = innboks::cache::DeskScope {
+        env: "test".into(),
+        user: "kari".into(),
+    };
+    let (a, b, c) = ("urn:a", "urn:b", "urn:c");
+    let party = |id: &str, name: &str| Party {
+        id: id.into(),
+        name: name.into(),
+        kind: PartyKind::Organisation,
+        organisation_number: Some(format!("9{}", id.len())),
+    };
+    cache
+        .set_parties(
+            "test",
+            "kari",
+            &[
+                party(a, "Alfa AS"),
+                party(b, "Beta AS"),
+                party(c, "Gamma AS"),
+            ],
+        )
+        .expect("parties");
+    let now = Utc::now();
+    let (inbox, unread, read) = (Folder::Inbox, true, false);
+    let items = vec![
+        // a: two overdue (unread; needs action), one this week, one in 10 days, one needing
+        // action without a date.
+        desk_item("a-late2", a, now, Some(-48), (unread, false, false), inbox),
+        desk_item("a-late1", a, now, Some(-5), (read, true, false), inbox),
+        desk_item("a-week", a, now, Some(30), (read, false, false), inbox),
+        desk_item("a-ten", a, now, Some(240), (unread, false, false), inbox),
+        desk_item("a-nodate", a, now, None, (read, true, false), inbox),
+        // b: read and past (history), done with, archived, beyond 14 days, a far one that
+        // needs action.
+        desk_item("b-history", b, now, Some(-24), (read, false, false), inbox),
+        desk_item("b-done", b, now, Some(20), (read, false, true), inbox),
+        desk_item(
+            "b-archived",
+            b,
+            now,
+            Some(20),
+            (unread, true, false),
+            Folder::Archive,
+        ),
+        desk_item(
+            "b-far",
+            b,
+            now,
+            Some(24 * 20),
+            (unread, false, false),
+            inbox,
+        ),
+        desk_item(
+            "b-far-action",
+            b,
+            now,
+            Some(24 * 20),
+            (read, true, false),
+            inbox,
+        ),
+    ];
+    cache.desk_write(&scope, &items, &[]).expect("write");
+
+    let agenda = cache.agenda(&scope, now, 14, None).expect("agenda");
+    let ids: Vec<&str> = agenda.iter().map(|r| r.item.summary.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "a-late2",
+            "a-late1",
+            "a-week",
+            "a-ten",
+            "b-far-action",
+            "a-nodate"
+        ],
+        "overdue longest first, then soonest, no date last"
+    );
+    let groups: Vec<AgendaGroup> = agenda.iter().map(|r| r.group).collect();
+    assert_eq!(
+        groups,
+        [
+            AgendaGroup::Overdue,
+            AgendaGroup::Overdue,
+            AgendaGroup::ThisWeek,
+            AgendaGroup::Later,
+            AgendaGroup::Later,
+            AgendaGroup::NoDate
+        ]
+    );
+    let short: Vec<String> = (cache.agenda(&scope, now, 3, Some(a)).expect("agenda"))
+        .iter()
+        .map(|r| r.item.summary.id.clone())
+        .collect();
+    assert_eq!(
+        short,
+        ["a-late2", "a-late1", "a-week", "a-nodate"],
+        "3 days, a only"
+    );
+
+    let board = cache.board(&scope, now).expect("board");
+    let row = |id: &str| board.iter().find(|r| r.party == id).cloned().expect("row");
+    assert_eq!(board.len(), 3, "a row for every party, c with nothing too");
+    let (ra, rb, rc) = (row(a), row(b), row(c));
+    assert_eq!(
+        (ra.unread, ra.requires_attention, ra.due_soon, ra.overdue),
+        (2, 2, 2, 2)
+    );
+    assert_eq!(
+        (rb.unread, rb.requires_attention, rb.due_soon, rb.overdue),
+        (1, 1, 0, 0),
+        "b: the far unread one and the far one needing action; not the archived or done"
+    );
+    assert!(rc.is_quiet() && rc.newest.is_none());
+    assert_eq!(ra.name, "Alfa AS");
+    assert_eq!(
+        ra.newest,
+        items[3]
+            .summary
+            .last_changed
+            .map(|t| chrono::SubsecRound::trunc_subsecs(t, 3)),
+        "its newest, a-ten"
+    );
+    let mut sorted = board.clone();
+    sorted.sort_by_key(innboks::domain::BoardRow::urgency);
+    let order: Vec<&str> = sorted.iter().map(|r| r.party.as_str()).collect();
+    assert_eq!(order, [a, b, c]);
+
+    let counts = cache.desk_counts(&scope, now, None).expect("counts");
+    assert_eq!(
+        counts,
+        innboks::domain::DeskCounts {
+            unread: 3,
+            requires_attention: 3,
+            due_7d: 1,
+            overdue: 2,
+            expiring_30d: 0,
+        }
+    );
+    assert_eq!(
+        cache
+            .desk_counts(&scope, now, Some(b))
+            .expect("counts")
+            .unread,
+        1
+    );
+
+    // An expiry told by an opened dialog stays when a search row (without one) comes.
+    let mut told = items[3].clone();
+    told.expires = Some(now + chrono::Duration::days(10));
+    cache.desk_write(&scope, &[told], &[]).expect("write");
+    cache
+        .desk_write(&scope, &[items[3].clone()], &["b-done".into()])
+        .expect("write");
+    let kept = cache
+        .desk_items(&scope, &["a-ten".into(), "b-done".into()])
+        .expect("read");
+    assert!(kept["a-ten"].expires.is_some());
+    assert!(!kept.contains_key("b-done"), "removed");
+    assert_eq!(
+        cache
+            .desk_counts(&scope, now, None)
+            .expect("counts")
+            .expiring_30d,
+        1
+    );
+
+    // What the user did, at once: archived leaves the inbox's counts, restored is back,
+    // read is read, confirmed needs nothing, purged is gone.
+    use innboks::domain::{DeskTouch, MessageAction};
+    let touch = |cache: &mut Cache, id: &str, action| {
+        cache
+            .desk_touch(&scope, &[(id.to_owned(), DeskTouch::of(action))])
+            .expect("touch");
+    };
+    let counted = |cache: &Cache| {
+        let c = cache.desk_counts(&scope, now, None).expect("counts");
+        (c.unread, c.requires_attention, c.overdue)
+    };
+    assert_eq!(counted(&cache), (3, 3, 2));
+    touch(&mut cache, "a-late2", MessageAction::Archive);
+    assert_eq!(counted(&cache), (2, 3, 1));
+    let archived = cache.desk_items(&scope, &["a-late2".into()]).expect("read");
+    assert_eq!(archived["a-late2"].summary.status, MessageStatus::Archived);
+    touch(&mut cache, "a-late2", MessageAction::Restore);
+    assert_eq!(counted(&cache), (3, 3, 2));
+    touch(&mut cache, "a-late2", MessageAction::MarkRead);
+    assert_eq!(
+        counted(&cache),
+        (2, 3, 1),
+        "a letter that pressed only for being unread is history once read, as the next \
+         sync's mapping would have it (a form would still press)"
+    );
+    let read = cache.desk_items(&scope, &["a-late2".into()]).expect("read");
+    assert_eq!(read["a-late2"].summary.status, MessageStatus::Read);
+    touch(&mut cache, "a-late2", MessageAction::MarkUnread);
+    assert_eq!(counted(&cache), (3, 3, 2));
+    assert!(
+        cache.desk_items(&scope, &["a-late2".into()]).expect("read")["a-late2"]
+            .summary
+            .is_unread()
+    );
+    touch(&mut cache, "a-late1", MessageAction::Confirm);
+    assert_eq!(counted(&cache), (3, 2, 1), "confirmed: done with");
+    touch(&mut cache, "a-nodate", MessageAction::Purge);
+    assert_eq!(counted(&cache), (3, 1, 1));
+    assert!(cache
+        .desk_items(&scope, &["a-nodate".into()])
+        .expect("read")
+        .is_empty());
+
+    // Each event about each dialog once.
+    assert!(cache
+        .desk_note_event(&scope, "a-ten", DeskEventKind::New)
+        .expect("note"));
+    assert!(!cache
+        .desk_note_event(&scope, "a-ten", DeskEventKind::New)
+        .expect("note"));
+    assert!(cache
+        .desk_note_event(&scope, "a-ten", DeskEventKind::DueSoon)
+        .expect("note"));
+    let other = innboks::cache::DeskScope {
+        env: "test".into(),
+        user: "ola".into(),
+    };
+    assert!(cache
+        .desk_note_event(&other, "a-ten", DeskEventKind::New)
+        .expect("note"));
+    assert!(
+        cache.board(&other, now).expect("board").is_empty(),
+        "Ola's desk is his own"
     );
 }

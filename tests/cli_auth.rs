@@ -1045,3 +1045,61 @@ async fn the_shell_archives_150_ids_in_two_requests() {
         .iter()
         .all(|r| r["ok"] == false && r["code"].is_string() && r["message"].is_string()));
 }
+
+/// 250 ids archive in three bulk requests (100, 100, 50), and come back the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shell_archives_250_ids_in_three_requests() {
+    let sim = Simulator::start(SimConfig {
+        messages: 400,
+        ..sim_config()
+    })
+    .await
+    .expect("sim");
+    let cli = Cli::new(&sim);
+    let run = |args: Vec<String>| {
+        let mut all: Vec<String> = vec!["--api".into(), "altinn3".into()];
+        all.extend(args);
+        let cli = &cli;
+        async move {
+            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+            cli.run(&refs).await
+        }
+    };
+    let words = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let bulk = || {
+        (sim.stats().requests.iter())
+            .filter(|(route, _)| route.contains("/actions/bulkset"))
+            .map(|(_, n)| n)
+            .sum::<u64>()
+    };
+    let (code, out, err) = run(words(&["login", "--method", "device"])).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, err) = run(words(&["list", "--json", "--limit", "1000"])).await;
+    assert_eq!(code, 0, "{err}");
+    let inbox: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    let ids: Vec<String> = (inbox.iter().take(250))
+        .filter_map(|m| m["id"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(ids.len(), 250, "{} in the inbox", inbox.len());
+    for (verb, folder) in [("archive", "archive"), ("restore", "inbox")] {
+        let before = bulk();
+        let mut args = words(&[verb, "--json"]);
+        args.extend(ids.iter().cloned());
+        let (code, out, err) = run(args).await;
+        assert_eq!(code, 0, "{verb}: {err}");
+        assert_eq!(bulk() - before, 3, "{verb}: 100 a request");
+        let results: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+        assert_eq!(results.len(), 250);
+        assert!(results.iter().all(|r| r["ok"] == true), "{verb}");
+        let (_, out, _) = run(words(&[
+            "list", "--json", "--folder", folder, "--limit", "1000",
+        ]))
+        .await;
+        let there: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+        assert!(
+            ids.iter()
+                .all(|id| there.iter().any(|m| m["id"] == id.as_str())),
+            "{verb}: all in {folder}"
+        );
+    }
+}

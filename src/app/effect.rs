@@ -177,12 +177,13 @@ pub enum Effect {
         /// Days ahead.
         days: i64,
     },
-    /// Note on the desk what the user did to dialogs (the views agree before a sync).
+    /// Note on the desk what the user's verbs did, at once (a label change or a read does
+    /// not move `updatedAt`, so the desk sync would not see it for hours).
     TouchDesk {
         /// Whose desk.
         scope: crate::domain::DeskScope,
-        /// What changed.
-        touches: Vec<crate::domain::DeskTouch>,
+        /// Each dialog and what changed.
+        touches: Vec<(String, crate::domain::DeskTouch)>,
     },
     /// Read the board from the desk.
     LoadBoard {

@@ -59,6 +59,12 @@ CREATE TABLE IF NOT EXISTS desk_groups (
     reconciled_at INTEGER NOT NULL,
     PRIMARY KEY (env, user, parties)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS desk_parties (
+    env TEXT NOT NULL,
+    user TEXT NOT NULL,
+    party TEXT NOT NULL,
+    PRIMARY KEY (env, user, party)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS desk_events (
     env TEXT NOT NULL,
     user TEXT NOT NULL,
@@ -303,6 +309,68 @@ impl Cache {
                 millis(mark.reconciled_at)
             ],
         )?;
+        Ok(())
+    }
+
+    /// Drops the marks of groups other than `keys` (those of a grouping no longer in use,
+    /// after the parties changed); how many.
+    pub fn desk_keep_marks(
+        &mut self,
+        scope: &DeskScope,
+        keys: &[String],
+    ) -> Result<usize, CacheError> {
+        let tx = self.conn.transaction()?;
+        let mut dropped = 0;
+        {
+            let stale: Vec<String> = {
+                let mut select = tx.prepare_cached(
+                    "SELECT parties FROM desk_groups WHERE env = ?1 AND user = ?2",
+                )?;
+                let rows = select.query_map(params![scope.env, scope.user], |row| row.get(0))?;
+                rows.collect::<Result<Vec<String>, _>>()?
+                    .into_iter()
+                    .filter(|key| !keys.contains(key))
+                    .collect()
+            };
+            let mut delete = tx.prepare_cached(
+                "DELETE FROM desk_groups WHERE env = ?1 AND user = ?2 AND parties = ?3",
+            )?;
+            for key in stale {
+                dropped += delete.execute(params![scope.env, scope.user, key])?;
+            }
+        }
+        tx.commit()?;
+        Ok(dropped)
+    }
+
+    /// The parties whose dialogs the desk has read before (in any grouping).
+    pub fn desk_known_parties(
+        &self,
+        scope: &DeskScope,
+    ) -> Result<std::collections::HashSet<String>, CacheError> {
+        let mut select = self
+            .conn
+            .prepare_cached("SELECT party FROM desk_parties WHERE env = ?1 AND user = ?2")?;
+        let rows = select.query_map(params![scope.env, scope.user], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Notes that the desk has read these parties' dialogs.
+    pub fn desk_note_parties(
+        &mut self,
+        scope: &DeskScope,
+        parties: &[String],
+    ) -> Result<(), CacheError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO desk_parties (env, user, party) VALUES (?1, ?2, ?3)",
+            )?;
+            for party in parties {
+                insert.execute(params![scope.env, scope.user, party])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -600,40 +668,69 @@ impl Cache {
         })
     }
 
-    /// Notes what the user did to dialogs in the inbox on the desk at once (a folder
-    /// change, read or unread, a purge), so the desk's views agree before the next sync.
+    /// Notes what the user did to dialogs on the desk at once (a folder change, read or
+    /// unread, a receipt confirmed, purged), so the desk's views agree before a sync can;
+    /// in one transaction, as a bulk change notes hundreds.
     pub fn desk_touch(
         &mut self,
         scope: &DeskScope,
-        touches: &[DeskTouch],
+        touches: &[(String, DeskTouch)],
     ) -> Result<(), CacheError> {
         let tx = self.conn.transaction()?;
-        {
-            let mut folder = tx.prepare_cached(
-                "UPDATE desk SET folder = ?4 WHERE env = ?1 AND user = ?2 AND id = ?3",
-            )?;
-            let mut unread = tx.prepare_cached(
-                // A letter that pressed only for being unread presses no more once read;
-                // a form not sent, or one that needs action, still does.
-                "UPDATE desk SET unread = ?4, pending = (completed = 0 AND (?4
-                     OR requires_attention = 1
-                     OR (pending = 1 AND (unread = 0 OR kind != 'Correspondence'))))
-                 WHERE env = ?1 AND user = ?2 AND id = ?3",
-            )?;
-            let mut gone =
-                tx.prepare_cached("DELETE FROM desk WHERE env = ?1 AND user = ?2 AND id = ?3")?;
-            for touch in touches {
-                let key = params![scope.env, scope.user, touch.id];
-                if touch.gone {
-                    gone.execute(key)?;
-                    continue;
+        for (id, touch) in touches {
+            let key = params![scope.env, scope.user, id];
+            if touch.gone {
+                tx.prepare_cached("DELETE FROM desk WHERE env = ?1 AND user = ?2 AND id = ?3")?
+                    .execute(key)?;
+                continue;
+            }
+            // The status column says the folder and read as a search row would.
+            if let Some(folder) = touch.folder {
+                tx.prepare_cached(
+                    "UPDATE desk SET folder = ?4,
+                         status = CASE ?4 WHEN 'archive' THEN 'archived'
+                                  WHEN 'trash' THEN 'deleted'
+                                  WHEN 'inbox' THEN (CASE WHEN unread THEN 'unread' ELSE 'read' END)
+                                  ELSE status END,
+                         marked_unread = CASE WHEN ?4 IN ('archive', 'trash') THEN unread ELSE 0 END
+                     WHERE env = ?1 AND user = ?2 AND id = ?3",
+                )?
+                .execute(params![
+                    scope.env,
+                    scope.user,
+                    id,
+                    folder_to_db(folder)
+                ])?;
+            }
+            match touch.unread {
+                Some(true) => {
+                    tx.prepare_cached(
+                        "UPDATE desk SET unread = 1, marked_unread = (status != 'unread'),
+                             pending = CASE WHEN completed = 0 THEN 1 ELSE pending END
+                         WHERE env = ?1 AND user = ?2 AND id = ?3",
+                    )?
+                    .execute(key)?;
                 }
-                if let Some(to) = touch.folder {
-                    folder.execute(params![scope.env, scope.user, touch.id, folder_to_db(to)])?;
+                Some(false) => {
+                    // A letter that pressed only for being unread presses no more once read;
+                    // a form not sent, or one that needs action, still does.
+                    tx.prepare_cached(
+                        "UPDATE desk SET unread = 0, marked_unread = 0,
+                             status = CASE status WHEN 'unread' THEN 'read' ELSE status END,
+                             pending = (pending = 1 AND (requires_attention = 1
+                                 OR unread = 0 OR kind != 'Correspondence'))
+                         WHERE env = ?1 AND user = ?2 AND id = ?3",
+                    )?
+                    .execute(key)?;
                 }
-                if let Some(now_unread) = touch.unread {
-                    unread.execute(params![scope.env, scope.user, touch.id, now_unread])?;
-                }
+                None => {}
+            }
+            if touch.settled {
+                tx.prepare_cached(
+                    "UPDATE desk SET requires_attention = 0, requires_confirmation = 0, pending = 0
+                     WHERE env = ?1 AND user = ?2 AND id = ?3",
+                )?
+                .execute(key)?;
             }
         }
         tx.commit()?;

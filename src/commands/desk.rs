@@ -415,6 +415,17 @@ fn print_board(rows: &[BoardRow]) {
 /// keyring or the session's lock (it runs in a status line every few seconds). Nothing
 /// cached yet prints nothing (JSON: zeros).
 pub fn count(environment: &Environment, as_json: bool, format: Option<&str>) -> ExitCode {
+    if let Some(unknown) = format.and_then(unknown_placeholder) {
+        return fail_as(
+            as_json,
+            "usage",
+            &tr!(
+                "--format: ukjent felt «{unknown}»; kjente felt er unread, requires_attention, due_7d, overdue og expiring_30d",
+                unknown
+            ),
+            crate::exit::EXIT_USAGE,
+        );
+    }
     let counts = match count_of(environment) {
         Ok(counts) => counts,
         Err(message) => return fail_as(as_json, "local", &message, 1),
@@ -491,8 +502,31 @@ pub fn count_line(counts: &DeskCounts) -> String {
         .join(" · ")
 }
 
+/// The fields `--format` knows.
+const FIELDS: [&str; 5] = [
+    "unread",
+    "requires_attention",
+    "due_7d",
+    "overdue",
+    "expiring_30d",
+];
+
+/// The first `{name}` in `template` that is none of [`FIELDS`] (a typo would otherwise
+/// show in the status line as written). Braces around anything but a name (JSON for
+/// waybar, say) are not placeholders.
+pub fn unknown_placeholder(template: &str) -> Option<&str> {
+    template.split('{').skip(1).find_map(|after| {
+        let name = after.split_once('}')?.0;
+        let is_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        (is_name && !FIELDS.contains(&name)).then_some(name)
+    })
+}
+
 /// `--format`: `{unread}`, `{requires_attention}`, `{due_7d}`, `{overdue}` and
-/// `{expiring_30d}` replaced by their counts; anything else kept as written.
+/// `{expiring_30d}` replaced by their counts; other text kept as written.
 pub fn fill(template: &str, counts: &DeskCounts) -> String {
     [
         ("{unread}", counts.unread),

@@ -5,7 +5,10 @@
 
 use crate::cache::{Cache, CacheError, Scope};
 use crate::config::Environment;
-use crate::domain::{Folder, Inbox, Message, MessageStatus, MessageSummary, Party};
+use crate::domain::{
+    DeskScope, DeskTouch, Folder, Inbox, Message, MessageAction, MessageStatus, MessageSummary,
+    Party,
+};
 use crate::i18n::tr;
 
 /// How a command uses the cache: `--offline` answers from it alone; otherwise what is
@@ -85,6 +88,21 @@ impl Local {
             env: environment.key.clone(),
             user,
         })
+    }
+
+    /// Notes on the desk what `action` did to these dialogs, at once (a label change or a
+    /// read does not move `updatedAt`, so a sync would not see it for hours).
+    pub(super) fn touch_desk(&mut self, ids: &[String], action: MessageAction) {
+        let scope = DeskScope {
+            env: self.env.clone(),
+            user: self.user.clone(),
+        };
+        let touches: Vec<(String, DeskTouch)> = (ids.iter())
+            .map(|id| (id.clone(), DeskTouch::of(action)))
+            .collect();
+        if let Err(error) = self.cache.desk_touch(&scope, &touches) {
+            tracing::warn!(%error, "desk write failed");
+        }
     }
 
     fn scope(&self, inbox: &Inbox, folder: Folder) -> Scope {

@@ -345,11 +345,15 @@ pub async fn act_on(
     if usage.offline {
         return fail_api(as_json, &ApiError::Offline);
     }
-    let Started { backend, inbox, .. } =
-        match begin(environment, as_json, targets.reportee.clone(), usage).await {
-            Ok(started) => started,
-            Err(exit) => return exit,
-        };
+    let Started {
+        backend,
+        inbox,
+        mut local,
+    } = match begin(environment, as_json, targets.reportee.clone(), usage).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
+    };
+    let mut done = Vec::new();
     let mut results = Vec::new();
     let mut first_failure = None;
     // All at once: on Altinn 3 a folder change goes in bulk (100 a request); the list the
@@ -364,6 +368,7 @@ pub async fn act_on(
     for Outcome { id, result, .. } in backend.act_many(&many, action, |_| {}).await {
         match result {
             Ok(new_id) => {
+                done.push(id.clone());
                 if as_json {
                     results.push(json!({"id": id, "ok": true, "new_id": new_id}));
                 } else {
@@ -386,6 +391,9 @@ pub async fn act_on(
                 first_failure.get_or_insert(exit);
             }
         }
+    }
+    if let Some(local) = &mut local {
+        local.touch_desk(&done, action);
     }
     if as_json {
         say!("{}", serde_json::Value::Array(results));
@@ -447,6 +455,13 @@ pub(super) async fn fetch_message(
         .map_err(|error| fail_api(as_json, &error))?;
     if let Some(local) = &mut local {
         local.keep_body(&inbox, &message);
+        // Opening a dialog marks it seen on Altinn 3; on Altinn 2 only --mark-read reads.
+        if mark_read || environment.api == crate::config::Api::Altinn3 {
+            local.touch_desk(
+                std::slice::from_ref(&message.summary.id),
+                MessageAction::MarkRead,
+            );
+        }
     }
     Ok(message)
 }

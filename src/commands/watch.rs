@@ -2,7 +2,8 @@
 //! line, or a command run with the event in `INNBOKS_*` environment variables (server text
 //! never becomes part of a shell line). It keeps going through a lost network and a
 //! session that needs a new login, saying so on stderr; it ends on Ctrl-C or SIGTERM with
-//! exit code 0, and at once with 3 when nobody is logged in at the start.
+//! exit code 0 (also in the middle of a round), and at once with 3 when nobody is logged in
+//! at the start, 5 when ID-porten cannot be reached then.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -21,14 +22,43 @@ use crate::desk::watch::fresh_events;
 use crate::domain::{ApiError, DeskEvent, DeskEventKind};
 use crate::i18n::tr;
 
-/// The shortest interval taken (a status line's refresh is not a reason to hammer Altinn).
+/// The shortest interval taken (a status line's refresh is not a reason to hammer Altinn);
+/// against a simulator on this machine (`innboks demo`, the tests) one second.
 const MIN_INTERVAL: u64 = 10;
+
+/// The shortest interval against an Altinn on the loopback interface.
+const MIN_LOCAL_INTERVAL: u64 = 1;
+
+/// Whether `environment`'s Altinn is on this machine (the simulator), not Altinn itself.
+fn is_local(environment: &Environment) -> bool {
+    match environment.altinn_url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
 
 /// After a 429 the wait doubles, up to this.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
 /// `innboks watch [--interval SECONDS] [--json] [--exec CMD]`.
 pub async fn watch(
+    environment: &Environment,
+    options: DeskOptions,
+    interval: u64,
+    exec: Option<String>,
+) -> ExitCode {
+    // Listened for from the start and through every round: a signal that came while a
+    // round ran would otherwise be taken by tokio's handler and heard by nobody.
+    tokio::select! {
+        code = watching(environment, options, interval, exec) => code,
+        () = stopped() => ExitCode::SUCCESS,
+    }
+}
+
+/// The watch itself: it returns only when it cannot start.
+async fn watching(
     environment: &Environment,
     options: DeskOptions,
     interval: u64,
@@ -42,7 +72,12 @@ pub async fn watch(
             2,
         );
     }
-    let interval = Duration::from_secs(interval.max(MIN_INTERVAL));
+    let floor = if is_local(environment) {
+        MIN_LOCAL_INTERVAL
+    } else {
+        MIN_INTERVAL
+    };
+    let interval = Duration::from_secs(interval.max(floor));
     let (mut backend, user) = match resume(environment).await {
         Ok(resumed) => resumed,
         Err((message, code, exit)) => return fail_as(options.json, code, &message, exit),
@@ -88,10 +123,7 @@ pub async fn watch(
             }
             Err(Trouble::Other) => wait = interval,
         }
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            () = stopped() => return ExitCode::SUCCESS,
-        }
+        tokio::time::sleep(wait).await;
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use futures::StreamExt;
 
 use crate::backend::Backend;
@@ -79,9 +79,21 @@ pub async fn sync_desk(
     progress: impl Fn(usize, usize),
 ) -> Result<SyncReport, ApiError> {
     let limit = backend.party_limit().await.max(1);
-    let ids: Vec<String> = parties.iter().map(|p| p.id.clone()).collect();
+    // Sorted, so the groups (and their marks) do not change with the order Altinn lists
+    // the parties in.
+    let mut ids: Vec<String> = parties.iter().map(|p| p.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
     let groups: Vec<Vec<String>> = ids.chunks(limit).map(<[String]>::to_vec).collect();
+    let keys: Vec<String> = groups.iter().map(|g| group_key(g)).collect();
     let total = groups.len();
+    let known = {
+        let scope = scope.clone();
+        cache
+            .ask(move |c| c.desk_known_parties(&scope).unwrap_or_default())
+            .await
+            .unwrap_or_default()
+    };
     let mut report = SyncReport {
         groups: total,
         ..SyncReport::default()
@@ -91,7 +103,7 @@ pub async fn sync_desk(
     let mut runs = futures::stream::iter(
         groups
             .into_iter()
-            .map(|group| sync_group(backend, cache, scope, group, options.full)),
+            .map(|group| sync_group(backend, cache, scope, group, &known, options.full)),
     )
     .buffer_unordered(options.concurrency.max(1));
     while let Some(outcome) = runs.next().await {
@@ -111,6 +123,22 @@ pub async fn sync_desk(
             }
         }
     }
+    // Every party of the user synced: the marks of an earlier grouping (before the parties
+    // changed, or of one party alone) would only make the desk look older than it is.
+    let every = {
+        let (scope, ids) = (scope.clone(), ids.clone());
+        cache
+            .ask(move |c| {
+                c.parties(&scope.env, &scope.user)
+                    .is_ok_and(|kept| kept.iter().all(|p| ids.binary_search(&p.id).is_ok()))
+            })
+            .await
+            .unwrap_or(false)
+    };
+    if every && first_error.is_none() {
+        let scope = scope.clone();
+        cache.ask(move |c| c.desk_keep_marks(&scope, &keys)).await;
+    }
     match first_error {
         Some(error) => Err(error),
         None => Ok(report),
@@ -123,6 +151,7 @@ async fn sync_group(
     cache: &CacheHandle,
     scope: &DeskScope,
     group: Vec<String>,
+    known: &HashSet<String>,
     force_full: bool,
 ) -> Result<GroupDone, (usize, ApiError)> {
     let key = group_key(&group);
@@ -161,8 +190,18 @@ async fn sync_group(
         .filter_map(|i| i.updated)
         .max()
         .max(mark.and_then(|m| m.since));
-    // A group never synced is the baseline: its dialogs are not news.
-    let done = write_group(cache, scope, &group, items, full, mark.is_none()).await;
+    // A party the desk never read is the baseline: its dialogs are not news. One it read
+    // in another grouping (the parties changed and the groups shifted) is not.
+    let baseline: HashSet<String> = if mark.is_none() {
+        group
+            .iter()
+            .filter(|p| !known.contains(*p))
+            .cloned()
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    let done = write_group(cache, scope, &group, items, full, baseline).await;
     let new_mark = GroupMark {
         since: newest,
         synced_at: now,
@@ -188,15 +227,28 @@ async fn sync_group(
     })
 }
 
+/// The item with its times as the cache keeps them (whole milliseconds; Dialogporten
+/// gives ten-millionths), so a row sent again unchanged compares equal to the kept one.
+fn in_milliseconds(mut item: DeskItem) -> DeskItem {
+    let ms = |t: &mut Option<DateTime<Utc>>| *t = t.map(|t| t.trunc_subsecs(3));
+    ms(&mut item.summary.created);
+    ms(&mut item.summary.last_changed);
+    ms(&mut item.summary.due);
+    ms(&mut item.updated);
+    ms(&mut item.expires);
+    item
+}
+
 /// Writes a group's rows (and, after a full read, drops those not listed), returning how
-/// many changed and were dropped, and the events the changes give.
+/// many changed and were dropped, and the events the changes give (none for a dialog of a
+/// party in `baseline`, read for the first time).
 async fn write_group(
     cache: &CacheHandle,
     scope: &DeskScope,
     group: &[String],
     items: Vec<DeskItem>,
     full: bool,
-    baseline: bool,
+    baseline: HashSet<String>,
 ) -> (usize, usize, Vec<DeskEvent>) {
     let (scope, group) = (scope.clone(), group.to_vec());
     cache
@@ -207,6 +259,7 @@ async fn write_group(
             let mut events = Vec::new();
             let mut changed = Vec::new();
             for item in items {
+                let item = in_milliseconds(item);
                 let old = before.get(&item.summary.id);
                 // Search never tells an expiry; one kept from an opened dialog is no change.
                 if old.is_some_and(|o| {
@@ -219,7 +272,8 @@ async fn write_group(
                 {
                     continue;
                 }
-                for kind in events_of(&item, old, baseline, now) {
+                let first = baseline.contains(item.party());
+                for kind in events_of(&item, old, first, now) {
                     if matches!(
                         kind,
                         crate::domain::DeskEventKind::New
@@ -243,7 +297,10 @@ async fn write_group(
             } else {
                 Vec::new()
             };
-            if let Err(error) = c.desk_write(&scope, &changed, &remove) {
+            if let Err(error) = c
+                .desk_write(&scope, &changed, &remove)
+                .and_then(|()| c.desk_note_parties(&scope, &group))
+            {
                 tracing::warn!(%error, "desk write failed");
             }
             (changed.len(), remove.len(), events)

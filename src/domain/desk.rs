@@ -211,6 +211,64 @@ pub struct DeskEvent {
     pub item: DeskItem,
 }
 
+/// What a verb the user did changes on the desk at once: a label change or a read does not
+/// move Dialogporten's `updatedAt`, so the incremental sync would not see it for hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeskTouch {
+    /// The folder it is in now.
+    pub folder: Option<Folder>,
+    /// Read (`false`) or unread (`true`) now.
+    pub unread: Option<bool>,
+    /// Receipt confirmed: no longer needs action, nor overdue.
+    pub settled: bool,
+    /// Gone for good.
+    pub gone: bool,
+}
+
+impl DeskTouch {
+    /// What `action`, done, changes on the desk.
+    pub fn of(action: MessageAction) -> Self {
+        let none = Self::default();
+        match action {
+            MessageAction::MarkRead => Self {
+                unread: Some(false),
+                ..none
+            },
+            MessageAction::MarkUnread => Self {
+                unread: Some(true),
+                ..none
+            },
+            MessageAction::Archive => Self {
+                folder: Some(Folder::Archive),
+                ..none
+            },
+            MessageAction::Delete => Self {
+                folder: Some(Folder::Trash),
+                ..none
+            },
+            MessageAction::Restore => Self {
+                folder: Some(Folder::Inbox),
+                ..none
+            },
+            MessageAction::Confirm => Self {
+                unread: Some(false),
+                settled: true,
+                ..none
+            },
+            MessageAction::Purge => Self { gone: true, ..none },
+        }
+    }
+
+    /// Given back `labels` (an undo): the folder it was in, and unread if it was marked so.
+    pub fn back(labels: Labels) -> Self {
+        Self {
+            folder: Some(labels.folder),
+            unread: labels.marked_unread.then_some(true),
+            ..Self::default()
+        }
+    }
+}
+
 /// Which dialogs a desk view counts: those in the inbox (not archived, not in the bin).
 pub fn on_desk(item: &DeskItem) -> bool {
     item.folder == Folder::Inbox
@@ -249,49 +307,4 @@ pub fn events_of(
         kinds.push(DeskEventKind::Expiring);
     }
     kinds
-}
-
-/// What the user did to a dialog in innboks, noted on the desk at once: Dialogporten's
-/// `updatedAfter` does not see a label change, so without it the agenda and the board would
-/// show an archived or read dialog as it was until the next full read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeskTouch {
-    /// The dialog.
-    pub id: String,
-    /// The folder it is in now, when that changed.
-    pub folder: Option<Folder>,
-    /// Whether it is unread now, when that changed.
-    pub unread: Option<bool>,
-    /// It is gone for good (purged).
-    pub gone: bool,
-}
-
-impl DeskTouch {
-    /// What `action`, done, did to dialog `id`.
-    pub fn after(action: MessageAction, id: &str) -> Self {
-        let (folder, unread, gone) = match action {
-            MessageAction::MarkRead | MessageAction::Confirm => (None, Some(false), false),
-            MessageAction::MarkUnread => (None, Some(true), false),
-            MessageAction::Archive => (Some(Folder::Archive), None, false),
-            MessageAction::Delete => (Some(Folder::Trash), None, false),
-            MessageAction::Restore => (Some(Folder::Inbox), None, false),
-            MessageAction::Purge => (None, None, true),
-        };
-        Self {
-            id: id.to_owned(),
-            folder,
-            unread,
-            gone,
-        }
-    }
-
-    /// Dialog `id` given back `labels` (an undo).
-    pub fn back(id: &str, labels: Labels) -> Self {
-        Self {
-            id: id.to_owned(),
-            folder: Some(labels.folder),
-            unread: labels.marked_unread.then_some(true),
-            gone: false,
-        }
-    }
 }

@@ -878,4 +878,5 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["ingen lagret søk heter «{name}»; de lagrede er: {known}", "ingen lagra søk heiter «{name}»; dei lagra er: {known}", "no saved search is called «{name}»; the saved ones are: {known}"],
     ["{total} treff, {unread} uleste", "{total} treff, {unread} ulesne", "{total} matches, {unread} unread"],
     ["Agendaen er ikke et søk som kan lagres; :inbox går tilbake.", "Agendaen er ikkje eit søk som kan lagrast; :inbox går tilbake.", "The agenda is not a search that can be saved; :inbox goes back."],
+    ["--format: ukjent felt «{unknown}»; kjente felt er unread, requires_attention, due_7d, overdue og expiring_30d", "--format: ukjent felt «{unknown}»; kjende felt er unread, requires_attention, due_7d, overdue og expiring_30d", "--format: unknown field «{unknown}»; the known fields are unread, requires_attention, due_7d, overdue and expiring_30d"],
 ];

@@ -50,6 +50,18 @@ pub(super) fn agenda(ctx: &Ctx, request: u64, scope: DeskScope, days: i64) {
     });
 }
 
+/// Notes on the cache's desk what the user's verbs did.
+pub(super) fn touch(ctx: &Ctx, scope: DeskScope, touches: Vec<(String, DeskTouch)>) {
+    let Some(cache) = ctx.cache.clone() else {
+        return;
+    };
+    cache.run(move |c| {
+        if let Err(error) = c.desk_touch(&scope, &touches) {
+            tracing::warn!(%error, "desk write failed");
+        }
+    });
+}
+
 /// Reads the board from the cache's desk.
 pub(super) fn board(ctx: &Ctx, request: u64, scope: DeskScope) {
     let Some(cache) = ctx.cache.clone() else {
@@ -72,17 +84,5 @@ pub(super) fn board(ctx: &Ctx, request: u64, scope: DeskScope) {
             rows,
             synced_at,
         });
-    });
-}
-
-/// Notes on the desk what the user did, on the cache's thread.
-pub(super) fn touch(ctx: &Ctx, scope: DeskScope, touches: Vec<DeskTouch>) {
-    let Some(cache) = ctx.cache.clone() else {
-        return;
-    };
-    cache.run(move |c| {
-        if let Err(error) = c.desk_touch(&scope, &touches) {
-            tracing::warn!(%error, "desk write failed");
-        }
     });
 }

@@ -167,6 +167,7 @@ async fn dispatch(State(state): State<Arc<SimState>>, request: Request) -> Respo
     if !state.config.latency.is_zero() {
         tokio::time::sleep(state.config.latency).await;
     }
+    state.note(method.as_str(), &path, &raw_query);
     let ctx = Ctx::new(&state, base, &raw_query);
     let lower = path.to_ascii_lowercase();
     let segments: Vec<&str> = lower.trim_matches('/').split('/').collect();

@@ -204,6 +204,27 @@ pub struct SimState {
     pub(crate) oidc: Mutex<idporten::OidcStore>,
     /// `http://127.0.0.1:PORT`.
     pub(crate) base_url: String,
+    /// Every request's method, path and query, oldest first (for tests that ask what was
+    /// sent, not only how often); the oldest half dropped past [`LOG_LIMIT`].
+    pub(crate) log: Mutex<Vec<String>>,
+}
+
+/// The most requests [`SimState::log`] keeps.
+const LOG_LIMIT: usize = 50_000;
+
+impl SimState {
+    /// Notes a request in the log.
+    pub(crate) fn note(&self, method: &str, path: &str, query: &str) {
+        let mut log = lock(&self.log);
+        if log.len() >= LOG_LIMIT {
+            log.drain(..LOG_LIMIT / 2);
+        }
+        log.push(if query.is_empty() {
+            format!("{method} {path}")
+        } else {
+            format!("{method} {path}?{query}")
+        });
+    }
 }
 
 /// Locks a mutex, recovering the data if a handler panicked while holding it.
@@ -267,6 +288,7 @@ impl Simulator {
             dialog_keys: altinn3::token::DialogKeys::generate(),
             oidc: Mutex::new(oidc),
             base_url: format!("http://{addr}"),
+            log: Mutex::new(Vec::new()),
         });
         let router = altinn::router(state.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
@@ -309,6 +331,27 @@ impl Simulator {
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
         lock(&self.state.stats).clone()
+    }
+
+    /// Every request so far as `METHOD /path?query`, oldest first (the newest 50,000 at
+    /// most), for tests that check what was asked.
+    pub fn request_log(&self) -> Vec<String> {
+        lock(&self.state.log).clone()
+    }
+
+    /// The dialogs someone has opened here (`GET /dialogs/{id}`: a seen-log entry), by id:
+    /// what a client that must never open one is tested against.
+    pub fn opened_dialogs(&self) -> Vec<String> {
+        let mut world = lock(&self.state.world);
+        let world = &mut *world;
+        let mut opened = Vec::new();
+        for message in world.mailboxes.iter().flatten() {
+            let state = world.altinn3.state(message);
+            if !state.seen_log.is_empty() {
+                opened.push(state.id.clone());
+            }
+        }
+        opened
     }
 
     /// Fault injection for tests.

@@ -365,7 +365,7 @@ fn touches(effects: &[Effect]) -> Vec<(String, Option<Folder>, Option<bool>, boo
             _ => None,
         })
         .flatten()
-        .map(|t| (t.id.clone(), t.folder, t.unread, t.gone))
+        .map(|(id, t)| (id.clone(), t.folder, t.unread, t.gone))
         .collect()
 }
 

@@ -542,3 +542,115 @@ fn a_bulk_confirm_is_one_effect_and_nothing_to_undo() {
     assert!(update(&mut app, key(KeyCode::Char('z'))).is_empty());
     assert!(matches!(&app.status, Some(Status::Info(t)) if t == "Ingenting å angre."));
 }
+
+/// The touches a batch of effects notes on the desk, with whose desk it is.
+fn desk_touches(effects: &[Effect]) -> Option<(String, Vec<(String, innboks::domain::DeskTouch)>)> {
+    effects.iter().find_map(|e| match e {
+        Effect::TouchDesk { scope, touches } => Some((scope.user.clone(), touches.clone())),
+        _ => None,
+    })
+}
+
+/// What a verb did is noted on the desk at once (a label change or a read does not move
+/// `updatedAt`, so the desk sync would not see it for hours): one action, a bulk change, and
+/// `z` putting the folders back; nothing without a desk (no cache).
+#[test]
+fn the_verbs_note_on_the_desk_what_they_did() {
+    use innboks::domain::{Capabilities, DeskTouch, Folder, MessageAction, Outcome};
+    let mut app = logged_in_over(page(0..20, false));
+    app.settings.capabilities = Capabilities::altinn3();
+    app.settings.cache_enabled = true;
+    app.session.user_key = Some("u".into());
+
+    let effects = update(&mut app, key(KeyCode::Char('a')));
+    let Some(Effect::Act {
+        request,
+        id,
+        action: MessageAction::Archive,
+        ..
+    }) = effects.first().cloned()
+    else {
+        panic!("archive expected, got {effects:?}");
+    };
+    let effects = update(
+        &mut app,
+        Msg::ActionDone {
+            request,
+            id: id.clone(),
+            action: MessageAction::Archive,
+            new_id: None,
+        },
+    );
+    assert_eq!(
+        desk_touches(&effects),
+        Some((
+            "u".into(),
+            vec![(id, DeskTouch::of(MessageAction::Archive))]
+        ))
+    );
+
+    let (request, targets) = one_bulk(&mut app, 'a');
+    assert_eq!(targets.len(), 19);
+    let outcomes = (targets.iter())
+        .map(|t| Outcome::done(&t.id, None, Some(t.shown)))
+        .collect();
+    let effects = update(
+        &mut app,
+        Msg::BulkDone {
+            request,
+            action: MessageAction::Archive,
+            outcomes,
+        },
+    );
+    let (_, touches) = desk_touches(&effects).expect("the bulk change noted");
+    let ids: Vec<&String> = touches.iter().map(|(id, _)| id).collect();
+    let expected: Vec<&String> = targets.iter().map(|t| &t.id).collect();
+    assert_eq!(ids, expected);
+    assert!(touches
+        .iter()
+        .all(|(_, t)| *t == DeskTouch::of(MessageAction::Archive)));
+
+    let effects = update(&mut app, key(KeyCode::Char('z')));
+    let [Effect::PutBack { request, targets }] = effects.as_slice() else {
+        panic!("one effect for the undo, got {effects:?}");
+    };
+    let outcomes = (targets.iter())
+        .map(|(id, _)| Outcome::done(id, None, None))
+        .collect();
+    let effects = update(
+        &mut app,
+        Msg::PutBackDone {
+            request: *request,
+            outcomes,
+        },
+    );
+    let (_, touches) = desk_touches(&effects).expect("the undo noted");
+    assert_eq!(touches.len(), 19);
+    assert!(touches.iter().all(|(_, t)| *t
+        == DeskTouch {
+            folder: Some(Folder::Inbox),
+            ..DeskTouch::default()
+        }));
+
+    app.settings.cache_enabled = false;
+    let effects = update(&mut app, key(KeyCode::Char('a')));
+    let Some(Effect::Act {
+        request,
+        id,
+        action,
+        ..
+    }) = effects.first().cloned()
+    else {
+        panic!("a verb expected, got {effects:?}");
+    };
+    let effects = update(
+        &mut app,
+        Msg::ActionDone {
+            request,
+            id,
+            action,
+            new_id: None,
+        },
+    );
+    assert_eq!(desk_touches(&effects), None, "no desk without the cache");
+}

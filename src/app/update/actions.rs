@@ -278,7 +278,7 @@ pub(super) fn action_finished(
     // The cache follows: the row changed, or left this list (archived out of the
     // inbox, deleted), or got a new id.
     let row = app.inbox.all_loaded().find(|m| m.id == current).cloned();
-    let touched = touch_desk(app, vec![DeskTouch::after(action, &id)]);
+    let touched = touch_desk(app, vec![(id.clone(), DeskTouch::of(action))]);
     let gone = (row.is_none() || current != id).then_some((owner, id));
     let mut effects = cache_rows(app, row.into_iter().collect(), gone.into_iter().collect());
     effects.extend(touched);

@@ -100,7 +100,7 @@ pub(super) fn bulk_done(
             }
         };
         done += 1;
-        touches.push(DeskTouch::after(action, &id));
+        touches.push((id.clone(), DeskTouch::of(action)));
         let at = index.get(&id).copied();
         if let Some(before) = outcome.before {
             let row = at.map(|at| app.inbox.messages[at].clone());
@@ -258,7 +258,7 @@ pub(super) fn put_back_done(app: &mut App, request: u64, outcomes: Vec<Outcome>)
         undo.changed.into_iter().partition(|c| ok.contains(&c.id));
     let count = back.len();
     let touches = (back.iter())
-        .map(|c| DeskTouch::back(&c.id, c.before))
+        .map(|c| (c.id.clone(), DeskTouch::back(c.before)))
         .collect();
     let mut effects = touch_desk(app, touches);
     if app.whose == undo.whose {

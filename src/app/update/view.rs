@@ -36,7 +36,7 @@ pub(super) fn cache_rows(
 }
 
 /// Notes on the desk what verbs did (nothing without a desk, or nothing done).
-pub(super) fn touch_desk(app: &App, touches: Vec<DeskTouch>) -> Vec<Effect> {
+pub(super) fn touch_desk(app: &App, touches: Vec<(String, DeskTouch)>) -> Vec<Effect> {
     match app.desk_scope() {
         Some(scope) if !touches.is_empty() => vec![Effect::TouchDesk { scope, touches }],
         _ => Vec::new(),
