@@ -953,21 +953,24 @@ async fn watch_tells_a_new_dialog_once_and_gives_exec_its_text_as_environment_on
     );
     let party = "urn:altinn:organization:identifier-no:912345678";
     let due = Utc::now() + chrono::Duration::days(2);
+    let before = searches(&sim.request_log()).len();
     let id = deliver(
         &sim,
         json!({"party": party, "title": title, "sender": "Arbeidstilsynet",
                "due": due.to_rfc3339()}),
     )
     .await;
-    let delivered = Instant::now();
     let new = watch
-        .wait_out(Duration::from_secs(10), |e| {
+        .wait_out(Duration::from_secs(30), |e| {
             e["event"] == "new" && e["id"] == id.as_str()
         })
         .unwrap_or_else(|| panic!("told: {:?} {:?}", watch.said, watch.complained));
+    // Within an interval: told by the first round that began after the delivery (one
+    // search a round here: 21 parties, a limit of 100), counted in rounds, not seconds.
+    let rounds = searches(&sim.request_log()).len() - before;
     assert!(
-        delivered.elapsed() < Duration::from_secs(5),
-        "within a couple of intervals"
+        rounds <= 3,
+        "told after {rounds} rounds: the one in flight, the next, and one begun since"
     );
     // The escape sequences go whole, as everywhere server text is shown; the shell's
     // characters stay as they came.
@@ -1049,7 +1052,7 @@ async fn watch_keeps_going_while_the_server_is_gone_and_resumes_when_it_is_back(
 
     let lost = "kunne ikke oppdatere";
     assert!(
-        watch.wait_err(Duration::from_secs(10), lost, 3),
+        watch.wait_err(Duration::from_secs(40), lost, 3),
         "said each round: {:?}",
         watch.complained
     );
@@ -1160,7 +1163,7 @@ async fn watch_ends_on_sigterm_in_the_middle_of_a_round() {
     .await;
     let dir = tempfile::tempdir().expect("dir");
     let started = dir.path().join("started");
-    let exec = format!("touch \"{}\"; sleep 8", started.display());
+    let exec = format!("touch \"{}\"; sleep 30", started.display());
     let mut watch = Watching::start(&cli, &["watch", "--interval", "1", "--exec", &exec]);
     let end = Instant::now() + Duration::from_secs(20);
     while !started.exists() && Instant::now() < end {
@@ -1170,7 +1173,11 @@ async fn watch_ends_on_sigterm_in_the_middle_of_a_round() {
     assert!(watch.running());
     let asked = Instant::now();
     assert_eq!(watch.stop(), Some(0));
-    assert!(asked.elapsed() < Duration::from_secs(5), "at once");
+    // Not after the command's half minute: the watch does not wait for it.
+    assert!(
+        asked.elapsed() < Duration::from_secs(15),
+        "at once, not after --exec"
+    );
 }
 
 /// On a terminal the sync says on stderr how far it has come, group by group, and erases
@@ -1411,8 +1418,7 @@ async fn hostile_text_stays_harmless_on_the_desk() {
     assert!(out.contains(&id));
 }
 
-/// Waits until the simulator's log holds `n` requests past `from`, noting when each was
-/// first seen (polled every 20 ms).
+/// Waits until the simulator's log holds `n` requests past `from`, with when each came.
 async fn timed_requests(
     sim: &Simulator,
     from: usize,
@@ -1421,12 +1427,9 @@ async fn timed_requests(
 ) -> Vec<(String, Instant)> {
     let end = Instant::now() + timeout;
     let mut seen: Vec<(String, Instant)> = Vec::new();
+    // The simulator's own times: a test's polling late under load cannot narrow a gap.
     while seen.len() < n && Instant::now() < end {
-        let log = sim.request_log();
-        let now = Instant::now();
-        for line in log.iter().skip(from + seen.len()) {
-            seen.push((line.clone(), now));
-        }
+        seen = sim.timed_request_log().into_iter().skip(from).collect();
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     seen

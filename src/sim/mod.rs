@@ -204,9 +204,10 @@ pub struct SimState {
     pub(crate) oidc: Mutex<idporten::OidcStore>,
     /// `http://127.0.0.1:PORT`.
     pub(crate) base_url: String,
-    /// Every request's method, path and query, oldest first (for tests that ask what was
-    /// sent, not only how often); the oldest half dropped past [`LOG_LIMIT`].
-    pub(crate) log: Mutex<Vec<String>>,
+    /// Every request's method, path and query with when it came, oldest first (for tests
+    /// that ask what was sent and how far apart, not only how often); the oldest half
+    /// dropped past [`LOG_LIMIT`].
+    pub(crate) log: Mutex<Vec<(std::time::Instant, String)>>,
 }
 
 /// The most requests [`SimState::log`] keeps.
@@ -219,11 +220,12 @@ impl SimState {
         if log.len() >= LOG_LIMIT {
             log.drain(..LOG_LIMIT / 2);
         }
-        log.push(if query.is_empty() {
+        let line = if query.is_empty() {
             format!("{method} {path}")
         } else {
             format!("{method} {path}?{query}")
-        });
+        };
+        log.push((std::time::Instant::now(), line));
     }
 }
 
@@ -336,7 +338,18 @@ impl Simulator {
     /// Every request so far as `METHOD /path?query`, oldest first (the newest 50,000 at
     /// most), for tests that check what was asked.
     pub fn request_log(&self) -> Vec<String> {
-        lock(&self.state.log).clone()
+        lock(&self.state.log)
+            .iter()
+            .map(|(_, line)| line.clone())
+            .collect()
+    }
+
+    /// [`Simulator::request_log`] with when each request came: the gaps a client leaves.
+    pub fn timed_request_log(&self) -> Vec<(String, std::time::Instant)> {
+        lock(&self.state.log)
+            .iter()
+            .map(|(at, line)| (line.clone(), *at))
+            .collect()
     }
 
     /// The dialogs someone has opened here (`GET /dialogs/{id}`: a seen-log entry), by id:
