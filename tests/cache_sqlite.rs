@@ -63,6 +63,7 @@ fn a_list_and_a_body_survive_a_reopen_unchanged() {
         links: vec!["https://www.altinn.no/".into()],
         history: Vec::new(),
         thread: Vec::new(),
+        expires: None,
     };
     {
         let mut cache = Cache::open(&path).expect("open");

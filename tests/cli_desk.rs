@@ -1580,3 +1580,38 @@ async fn what_the_shell_does_to_a_dialog_shows_on_the_desk_at_once() {
         "opened is read"
     );
 }
+
+/// Search never says when Altinn deletes a dialog; an opened one does, and the desk keeps
+/// it: `count`'s `expiring_30d` knows a dialog once `show` has opened it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opened_dialog_tells_the_desk_when_altinn_deletes_it() {
+    let sim = Simulator::start(desk_config(600, 60, 100))
+        .await
+        .expect("sim");
+    let cli = Cli::new(&sim);
+    cli.login().await;
+    let now = Utc::now();
+    let soon: Vec<(String, String)> = sim
+        .expiring_dialogs()
+        .into_iter()
+        .filter(|(_, _, at)| *at > now + chrono::Duration::hours(1))
+        .filter(|(_, _, at)| *at < now + chrono::Duration::days(29))
+        .map(|(party, id, _)| (party, id))
+        .collect();
+    let Some((party, id)) = soon.first() else {
+        panic!("the simulator's clients have letters that expire within a month");
+    };
+    cli.json(&["sync", "--json"]).await;
+    let expiring = |c: &Value| c["expiring_30d"].as_u64().expect("a count");
+    assert_eq!(
+        expiring(&cli.json(&["count", "--json"]).await),
+        0,
+        "search does not say"
+    );
+    let (code, _, err) = cli.run(&["show", id, "--reportee", party]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(expiring(&cli.json(&["count", "--json"]).await), 1);
+    // A sync after keeps what the open told (a search row comes without it).
+    cli.json(&["sync", "--json"]).await;
+    assert_eq!(expiring(&cli.json(&["count", "--json"]).await), 1);
+}

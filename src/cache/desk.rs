@@ -725,6 +725,12 @@ impl Cache {
                 }
                 None => {}
             }
+            if let Some(expires) = touch.expires {
+                tx.prepare_cached(
+                    "UPDATE desk SET expires = ?4 WHERE env = ?1 AND user = ?2 AND id = ?3",
+                )?
+                .execute(params![scope.env, scope.user, id, millis(expires)])?;
+            }
             if touch.settled {
                 tx.prepare_cached(
                     "UPDATE desk SET requires_attention = 0, requires_confirmation = 0, pending = 0

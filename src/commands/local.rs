@@ -93,14 +93,24 @@ impl Local {
     /// Notes on the desk what `action` did to these dialogs, at once (a label change or a
     /// read does not move `updatedAt`, so a sync would not see it for hours).
     pub(super) fn touch_desk(&mut self, ids: &[String], action: MessageAction) {
+        let touches: Vec<(String, DeskTouch)> = (ids.iter())
+            .map(|id| (id.clone(), DeskTouch::of(action)))
+            .collect();
+        self.note_on_desk(&touches);
+    }
+
+    /// Notes on the desk what an open told: seen, and when Altinn deletes it.
+    pub(super) fn touch_opened(&mut self, message: &Message, seen: bool) {
+        let touch = DeskTouch::opened(message, seen);
+        self.note_on_desk(&[(message.summary.id.clone(), touch)]);
+    }
+
+    fn note_on_desk(&mut self, touches: &[(String, DeskTouch)]) {
         let scope = DeskScope {
             env: self.env.clone(),
             user: self.user.clone(),
         };
-        let touches: Vec<(String, DeskTouch)> = (ids.iter())
-            .map(|id| (id.clone(), DeskTouch::of(action)))
-            .collect();
-        if let Err(error) = self.cache.desk_touch(&scope, &touches) {
+        if let Err(error) = self.cache.desk_touch(&scope, touches) {
             tracing::warn!(%error, "desk write failed");
         }
     }

@@ -455,13 +455,12 @@ pub(super) async fn fetch_message(
         .map_err(|error| fail_api(as_json, &error))?;
     if let Some(local) = &mut local {
         local.keep_body(&inbox, &message);
-        // Opening a dialog marks it seen on Altinn 3; on Altinn 2 only --mark-read reads.
-        if mark_read || environment.api == crate::config::Api::Altinn3 {
-            local.touch_desk(
-                std::slice::from_ref(&message.summary.id),
-                MessageAction::MarkRead,
-            );
-        }
+        // Opening a dialog marks it seen on Altinn 3, and says when Altinn deletes it; on
+        // Altinn 2 only --mark-read reads.
+        local.touch_opened(
+            &message,
+            mark_read || environment.api == crate::config::Api::Altinn3,
+        );
     }
     Ok(message)
 }

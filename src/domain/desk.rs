@@ -223,6 +223,8 @@ pub struct DeskTouch {
     pub settled: bool,
     /// Gone for good.
     pub gone: bool,
+    /// When Altinn deletes it, as an opened dialog says (search never does).
+    pub expires: Option<DateTime<Utc>>,
 }
 
 impl DeskTouch {
@@ -256,6 +258,16 @@ impl DeskTouch {
                 ..none
             },
             MessageAction::Purge => Self { gone: true, ..none },
+        }
+    }
+
+    /// Opened: seen (on Altinn 3 an open marks it so), and when Altinn deletes it, where
+    /// the dialog said.
+    pub fn opened(message: &super::Message, seen: bool) -> Self {
+        Self {
+            unread: seen.then_some(false),
+            expires: message.expires,
+            ..Self::default()
         }
     }
 

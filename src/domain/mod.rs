@@ -235,6 +235,10 @@ pub struct Message {
     /// body: their headings are the screen's, in the language in use.
     #[serde(default)]
     pub thread: Vec<ThreadEntry>,
+    /// When Altinn deletes it (Altinn 3's `expiresAt`): only an opened dialog says, search
+    /// does not.
+    #[serde(default)]
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One message within a dialog (an Altinn 3 transmission).

@@ -91,6 +91,7 @@ pub fn detail(i: usize) -> Message {
         links: Vec::new(),
         history: Vec::new(),
         thread: Vec::new(),
+        expires: None,
     }
 }
 

@@ -471,3 +471,46 @@ fn what_is_done_in_the_agenda_is_noted_on_the_desk_and_leaves_its_count() {
         .iter()
         .all(|(_, folder, _, _)| *folder == Some(Folder::Inbox)));
 }
+
+#[test]
+fn an_opened_dialog_is_seen_on_the_desk_with_when_altinn_deletes_it() {
+    let mut app = desk_app();
+    let mut opened = message(3);
+    let expires = Utc.with_ymd_and_hms(2026, 12, 20, 12, 0, 0).single();
+    opened.expires = expires;
+    let effects = update(
+        &mut app,
+        Msg::MessageLoaded {
+            request: 0,
+            message: Box::new(opened),
+            marked_read: true,
+        },
+    );
+    let noted: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::TouchDesk { touches, .. } => Some(touches.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(noted.len(), 1, "{effects:?}");
+    assert_eq!(noted[0].0, "a1003");
+    assert_eq!(noted[0].1.unread, Some(false));
+    assert_eq!(noted[0].1.expires, expires);
+    // A preview from the cache tells nothing new.
+    let effects = update(
+        &mut app,
+        Msg::MessageLoaded {
+            request: 0,
+            message: Box::new(message(4)),
+            marked_read: false,
+        },
+    );
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::TouchDesk { .. })),
+        "{effects:?}"
+    );
+}

@@ -65,6 +65,7 @@ pub fn message(i: usize) -> Message {
         links: Vec::new(),
         history: Vec::new(),
         thread: Vec::new(),
+        expires: None,
     }
 }
 

@@ -6,7 +6,7 @@ use crate::domain::MessageStatus;
 use crate::domain::{ApiError, Inbox};
 use crate::i18n::tr;
 
-use super::view::{cache_rows, owner_by_id};
+use super::view::{cache_rows, owner_by_id, touch_desk};
 use super::{failure, next_request};
 use crate::domain::{Message, ThreadEntry};
 
@@ -159,6 +159,11 @@ pub(super) fn message_loaded(
     } else if marked_read && message.summary.status == MessageStatus::Unread {
         message.summary.status = MessageStatus::Read;
         message.summary.marked_unread = false;
+    }
+    // Opened: seen on the desk at once, and when Altinn deletes it (only an open says).
+    if marked_read || message.expires.is_some() {
+        let touch = crate::domain::DeskTouch::opened(&message, marked_read);
+        effects.extend(touch_desk(app, vec![(id.clone(), touch)]));
     }
     app.bodies.insert(id, *message);
     if app.detail.request == Some(request) {

@@ -294,6 +294,7 @@ impl HalMessage {
         Message {
             history: Vec::new(),
             thread: Vec::new(),
+            expires: None,
             summary,
             summary_text: clean_opt(&self.summary),
             links: crate::text::body_links(&body),

@@ -407,6 +407,7 @@ impl Altinn3 {
             links: Vec::new(),
             history: Vec::new(),
             thread: Vec::new(),
+            expires: None,
         })
     }
 

@@ -397,6 +397,8 @@ pub struct Dialog {
     pub(crate) api_actions: Vec<ApiAction>,
     /// What happened to it.
     pub activities: Vec<Activity>,
+    /// When Altinn deletes it.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// An entry of a dialog's activity log.
@@ -818,6 +820,7 @@ impl Dialog {
             archive_reference: None,
             portal_url: fetched.web_address.clone(),
             thread,
+            expires: self.expires_at,
             history: {
                 let mut history: Vec<_> = self
                     .activities

@@ -194,7 +194,8 @@ fn open_item(
 
 /// Lets about one in ten of a client's letters expire (Correspondence's
 /// `AllowSystemDeleteAfter`): most from a month to three years after the anchor (the
-/// dialog shows when), a fifth of them already (gone from searches, `404` on their own).
+/// dialog shows when), a fifth of the rest within the month (what `watch` warns of), a
+/// fifth of them already (gone from searches, `404` on their own).
 fn expire_some(
     mailbox: &[SimMessage],
     altinn3: &mut Altinn3,
@@ -207,6 +208,8 @@ fn expire_some(
         }
         let at = if rng.chance(0.2) {
             anchor - Duration::days(1 + rng.below(60) as i64)
+        } else if rng.chance(0.2) {
+            anchor + Duration::days(2 + rng.below(27) as i64)
         } else {
             anchor + Duration::days(30 + rng.below(1066) as i64)
         };
