@@ -546,6 +546,23 @@ fn demo_agenda_and_board_for_an_accountant() {
         assert!(Instant::now() < deadline, "innboks did not exit");
         std::thread::sleep(Duration::from_millis(50));
     }
+    // The demo's desk stays in its cache: a status line can count it.
+    let home = session._home.path();
+    let counted = std::process::Command::new(env!("CARGO_BIN_EXE_innboks"))
+        .args(["count", "--env", "demo"])
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("INNBOKS_KEYRING", "off")
+        .envs(common::LOCALE.iter().copied())
+        .output()
+        .expect("innboks count");
+    let line = String::from_utf8_lossy(&counted.stdout);
+    assert!(counted.status.success(), "{counted:?}");
+    assert!(
+        line.contains("uleste") && line.contains("forfalt"),
+        "a status line: {line}"
+    );
 }
 
 /// Altinn 3 as production may serve it, in the real binary: a letter that needs the high

@@ -414,7 +414,7 @@ fn print_board(rows: &[BoardRow]) {
 /// `innboks count [--format TEMPLATE]`: from the cache alone, never the network, the
 /// keyring or the session's lock (it runs in a status line every few seconds). Nothing
 /// cached yet prints nothing (JSON: zeros).
-pub fn count(environment: &Environment, as_json: bool, format: Option<&str>) -> ExitCode {
+pub fn count(env_key: &str, as_json: bool, format: Option<&str>) -> ExitCode {
     if let Some(unknown) = format.and_then(unknown_placeholder) {
         return fail_as(
             as_json,
@@ -426,7 +426,7 @@ pub fn count(environment: &Environment, as_json: bool, format: Option<&str>) -> 
             crate::exit::EXIT_USAGE,
         );
     }
-    let counts = match count_of(environment) {
+    let counts = match count_of(env_key) {
         Ok(counts) => counts,
         Err(message) => return fail_as(as_json, "local", &message, 1),
     };
@@ -441,7 +441,7 @@ pub fn count(environment: &Environment, as_json: bool, format: Option<&str>) -> 
 }
 
 /// The counts of whoever used `environment` last, read straight from the file.
-fn count_of(environment: &Environment) -> Result<DeskCounts, String> {
+fn count_of(env_key: &str) -> Result<DeskCounts, String> {
     let Some(path) = Cache::default_path() else {
         return Ok(DeskCounts::default());
     };
@@ -455,13 +455,13 @@ fn count_of(environment: &Environment) -> Result<DeskCounts, String> {
         Ok(None) | Err(_) => Cache::open(&path).map_err(|error| error.to_string())?,
     };
     let Some(user) = cache
-        .last_user(&environment.key)
+        .last_user(env_key)
         .map_err(|error| error.to_string())?
     else {
         return Ok(DeskCounts::default());
     };
     let scope = DeskScope {
-        env: environment.key.clone(),
+        env: env_key.to_owned(),
         user,
     };
     cache
