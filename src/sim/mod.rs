@@ -433,6 +433,38 @@ impl Simulator {
         out
     }
 
+    /// The service owner rejects the form in dialog `id` (one being filled in or signed):
+    /// it needs action now (`RequiresAttention`) and has changed (`updatedAt`), as the
+    /// app's process would make it. False when `id` is no such form.
+    pub fn reject_form(&self, id: &str) -> bool {
+        let mut world = lock(&self.state.world);
+        let Some(key) = world.dialog_key(id) else {
+            return false;
+        };
+        let Some((mailbox, index)) = store::find(&world.mailboxes, &key) else {
+            return false;
+        };
+        let world = &mut *world;
+        let message = &mut world.mailboxes[mailbox][index];
+        let open = matches!(
+            message.status,
+            world::SimStatus::Filling | world::SimStatus::Signing
+        );
+        let state = world.altinn3.state(message);
+        if !open || state.origin != world::Origin::App {
+            return false;
+        }
+        state.attention = true;
+        let now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Oslo);
+        message.last_changed = now.naive_local().max(message.last_changed);
+        // The mailbox stays newest first, as the searches read it.
+        let mailbox = &mut world.mailboxes[mailbox];
+        let message = mailbox.remove(index);
+        let at = mailbox.partition_point(|m| m.last_changed > message.last_changed);
+        mailbox.insert(at, message);
+        true
+    }
+
     /// Puts random faults in force on the API from now on (see [`faults::FaultSpec`]).
     pub fn set_faults(&self, spec: faults::FaultSpec) {
         self.state.dice.set(spec);
