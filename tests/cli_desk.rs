@@ -1683,3 +1683,50 @@ async fn a_form_that_now_needs_action_is_news() {
     assert!(again.events.is_empty(), "once: {:?}", again.events);
     assert_eq!(sim.opened_dialogs(), Vec::<String>::new());
 }
+
+/// `watch` tells a form the service owner rejected (`needs_action`) once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_tells_a_form_that_now_needs_action() {
+    let sim = Simulator::start(desk_config(300, 30, 100))
+        .await
+        .expect("sim");
+    let cli = Cli::new(&sim);
+    cli.login().await;
+    let listed = cli
+        .json(&["list", "--json", "--reportee", "all", "--limit", "1000"])
+        .await;
+    let forms: Vec<String> = listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|m| m["type"] == "FormTask" && m["requires_confirmation"] == false)
+        .filter_map(|m| m["id"].as_str().map(str::to_owned))
+        .collect();
+    // The watch's own rounds, after the list's searches.
+    let from = searches(&sim.request_log()).len();
+    let mut watch = Watching::start(&cli, &["watch", "--interval", "1", "--json"]);
+    assert!(
+        searched(&sim, from, 2, Duration::from_secs(30)).await,
+        "two rounds: {:?}",
+        watch.complained
+    );
+    let form = forms
+        .into_iter()
+        .find(|id| sim.reject_form(id))
+        .expect("a form being filled in");
+    let told = watch
+        .wait_out(Duration::from_secs(30), |e| {
+            e["event"] == "needs_action" && e["id"] == form.as_str()
+        })
+        .unwrap_or_else(|| panic!("told: {:?} {:?}", watch.said, watch.complained));
+    assert_eq!(told["requires_attention"], true);
+    let seen = searches(&sim.request_log()).len();
+    assert!(searched(&sim, seen, 2, Duration::from_secs(30)).await);
+    let times = watch
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "needs_action" && e["id"] == form.as_str())
+        .count();
+    assert_eq!(times, 1, "told once: {:?}", watch.said);
+    assert_eq!(watch.stop(), Some(0));
+}
