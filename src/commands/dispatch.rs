@@ -88,7 +88,7 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
             folder,
             saved,
         } => {
-            let mut options = ListOptions {
+            let options = ListOptions {
                 filters: crate::domain::Filters {
                     unread,
                     ..Default::default()
@@ -102,16 +102,7 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
                 concurrency: context.concurrency(),
                 cache: usage,
             };
-            if let Some(name) = saved {
-                match saved_search(context, &name)? {
-                    Ok(search) => super::searches::apply(&mut options, &search),
-                    Err(unknown) => {
-                        let exit = crate::exit::EXIT_USAGE;
-                        return Ok(super::fail_as(json, "usage", &unknown, exit));
-                    }
-                }
-            }
-            Ok(super::list(&context.environment()?, json, options).await)
+            list(context, json, options, saved).await
         }
         Script::Searches { json } => {
             let searches = config::saved_searches(&context.file, &context.config_path)?;
@@ -154,15 +145,11 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
         Script::Board { json } => {
             Ok(super::desk::board(&context.environment()?, desk_options(context, json)).await)
         }
-        Script::Count { json, format } => {
-            // `--env demo`: the desk the demo's inbox kept (its simulator is gone, its
-            // cache is not).
-            let key = match context.overrides.env.as_deref() {
-                Some("demo") => "demo".to_owned(),
-                _ => context.environment()?.key,
-            };
-            Ok(super::desk::count(&key, json, format.as_deref()))
-        }
+        Script::Count { json, format } => Ok(super::desk::count(
+            &count_key(context)?,
+            json,
+            format.as_deref(),
+        )),
         Script::Watch {
             interval,
             json,
@@ -186,6 +173,34 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
         }
         Script::Man => man(),
     }
+}
+
+/// `list`, with a saved search's filters, parties and folder when one is named.
+async fn list(
+    context: &Context,
+    json: bool,
+    mut options: ListOptions,
+    saved: Option<String>,
+) -> Result<ExitCode> {
+    if let Some(name) = saved {
+        match saved_search(context, &name)? {
+            Ok(search) => super::searches::apply(&mut options, &search),
+            Err(unknown) => {
+                let exit = crate::exit::EXIT_USAGE;
+                return Ok(super::fail_as(json, "usage", &unknown, exit));
+            }
+        }
+    }
+    Ok(super::list(&context.environment()?, json, options).await)
+}
+
+/// Whose desk `count` reads: the environment's, or with `--env demo` the one the demo's
+/// inbox kept (its simulator is gone, its cache is not).
+fn count_key(context: &Context) -> Result<String> {
+    Ok(match context.overrides.env.as_deref() {
+        Some("demo") => "demo".to_owned(),
+        _ => context.environment()?.key,
+    })
 }
 
 /// The saved search named `name`, or the line that says it is unknown and names those
