@@ -209,7 +209,15 @@ fn hand_over(
     if mouse {
         let _ = execute!(stdout(), event::EnableMouseCapture);
     }
-    terminal.clear().wrap_err("taking the terminal back")?;
+    // The screen is blank now: an empty frame makes the next one draw every cell (without
+    // `Terminal::clear`, which asks the terminal where its cursor is).
+    let _ = execute!(
+        stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    );
+    terminal
+        .draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()))
+        .wrap_err("taking the terminal back")?;
     Ok(status
         .map(|status| status.code())
         .map_err(|error| error.to_string()))

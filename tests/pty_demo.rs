@@ -500,6 +500,53 @@ fn demo_altinn3_open_history_archive_restore_and_unread() {
     }
 }
 
+/// `|` hands the terminal to a command with the open letter's text on its stdin, and takes
+/// it back: the file holds the letter, the inbox is drawn again, the status says it ended.
+#[test]
+fn demo_pipe_hands_the_letter_to_a_command_and_takes_the_terminal_back() {
+    let out_dir = tempfile::tempdir().expect("out");
+    let out = out_dir.path().join("brev.txt");
+    let mut session = Session::start(&["demo", "--messages", "60", "--auto-approve", "0"]);
+    session.wait_for("the login screen", |s| {
+        s.contains("◉ ID-porten med engangskode") && !s.contains("sjekker")
+    });
+    session.send(b"\r");
+    session.wait_for("the Altinn 3 inbox", counts_shown);
+    session.send(b"\r");
+    session.wait_for("the opened dialog", |s| s.contains("Status: Lest"));
+    session.send(b"|");
+    session.wait_for("the prompt", |s| s.contains("Send til kommando:"));
+    session.send(format!("cat > '{}'", out.display()).as_bytes());
+    session.send(b"\r");
+    let after = session.wait_for("the inbox drawn again", |s| {
+        s.contains("er ferdig.") && counts_shown(s) && s.contains("Status: Lest")
+    });
+    let text = std::fs::read_to_string(&out).expect("the command wrote the file");
+    assert!(text.starts_with("Fra: "), "{text}");
+    let subject = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Emne: "))
+        .expect("the subject line");
+    let start: String = subject.chars().take(12).collect();
+    assert!(
+        after.contains(&start),
+        "the letter piped is the one shown ({subject}):\n{after}"
+    );
+    let raw = session.raw();
+    let entered = raw.windows(8).filter(|w| w == b"\x1b[?1049h").count();
+    assert!(
+        entered >= 2,
+        "the alternate screen is entered again after the command"
+    );
+    session.send(b"q");
+    session.send(b"q");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while session.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "innboks did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// The accountant's desk in the real binary: `A` syncs the desk (the parties first) and
 /// shows the agenda with its groups counted, Enter opens a row; `B` shows the board,
 /// typing filters it and Enter shows that client's inbox.
