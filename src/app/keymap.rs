@@ -293,7 +293,7 @@ impl Action {
             Action::Undo => tr!("angre siste massehandling (Altinn 3)"),
             Action::Command => tr!("kommandolinje (:help)"),
             Action::CopyLink => tr!("kopier en lenke i teksten"),
-            Action::Pipe => tr!("send meldingen eller vedlegget til en kommando"),
+            Action::Pipe => tr!("send til en kommando"),
             Action::History => tr!("historikk (Altinn 3)"),
             Action::StepUp => tr!("logg inn på høyt nivå (Altinn 3)"),
             Action::FilterUnread => tr!("bare uleste"),

@@ -879,7 +879,7 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["{total} treff, {unread} uleste", "{total} treff, {unread} ulesne", "{total} matches, {unread} unread"],
     ["Agendaen er ikke et søk som kan lagres; :inbox går tilbake.", "Agendaen er ikkje eit søk som kan lagrast; :inbox går tilbake.", "The agenda is not a search that can be saved; :inbox goes back."],
     ["--format: ukjent felt «{unknown}»; kjente felt er unread, requires_attention, due_7d, overdue og expiring_30d", "--format: ukjent felt «{unknown}»; kjende felt er unread, requires_attention, due_7d, overdue og expiring_30d", "--format: unknown field «{unknown}»; the known fields are unread, requires_attention, due_7d, overdue and expiring_30d"],
-    ["send meldingen eller vedlegget til en kommando", "send meldinga eller vedlegget til ein kommando", "pipe the message or the attachment to a command"],
+    ["send til en kommando", "send til ein kommando", "pipe to a command"],
     ["Henter {name} til «{command}» …", "Hentar {name} til «{command}» …", "Fetching {name} for «{command}» …"],
     ["«{command}» er ferdig.", "«{command}» er ferdig.", "«{command}» ended."],
     ["«{command}» endte med status {code}.", "«{command}» enda med status {code}.", "«{command}» ended with status {code}."],
