@@ -842,6 +842,33 @@ fn a_long_list_shows_progress_on_a_terminal_and_none_when_piped() {
     assert_eq!(json(&out).as_array().map(Vec::len), Some(3000));
 }
 
+/// `attachment cat` writes bytes for a pipe: to a terminal it refuses with one plain line
+/// and exit 2 (before asking Altinn anything).
+#[test]
+fn attachment_cat_to_a_terminal_refuses_in_one_line() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = simulator(&runtime, 10);
+    let shell = Shell::logged_in(&sim);
+    let mut tui = shell.in_pty(&[], &["attachment", "cat", "a1000", "1"]);
+    let screen = tui.wait_for("the refusal", |s| {
+        s.contains("vil ikke skrive et vedlegg til terminalen")
+    });
+    assert!(screen.contains("--force"), "{screen}");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = tui.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "innboks did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.exit_code(), 2);
+    assert!(
+        !String::from_utf8_lossy(&tui.raw()).contains('\u{1b}'),
+        "a plain line"
+    );
+}
+
 /// One language at a time, chosen as a user would: the locale (`LANG=en_US.UTF-8`) makes
 /// the whole inbox English, `--lang nn` wins over it, and a config's `language` over the
 /// locale; scripts get the same JSON in every language, while their text follows it.
