@@ -15,7 +15,7 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use crate::app::update::update;
-use crate::app::{App, Effect, Msg, Screen};
+use crate::app::{App, Effect, Msg, PipeInput, Screen};
 use crate::runtime::Runtime;
 use crate::startup::{phase, StartupTimes};
 use crate::ui::{self, Theme};
@@ -69,6 +69,7 @@ async fn event_loop(
     effects_for: impl FnOnce(mpsc::UnboundedSender<Msg>) -> Runtime,
 ) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let own = tx.clone();
     let mut effects = effects_for(tx);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
@@ -124,10 +125,20 @@ async fn event_loop(
         while let Ok(more) = rx.try_recv() {
             batch.push(more);
         }
+        let mut pipes = Vec::new();
         for msg in batch {
             for effect in update(&mut app, msg) {
-                perform(&mut effects, effect);
+                match effect {
+                    Effect::Pipe { command, input } => pipes.push((command, input)),
+                    other => perform(&mut effects, other),
+                }
             }
+        }
+        for (command, input) in pipes {
+            // The old stream's reader thread stops, so it takes no key meant for the command.
+            events = EventStream::new();
+            let outcome = hand_over(terminal, app.settings.mouse, &command, input)?;
+            let _ = own.send(Msg::Piped { command, outcome });
         }
         dirty = true;
         if app.should_quit {
@@ -163,6 +174,77 @@ fn perform(runtime: &mut Runtime, effect: Effect) {
     }
 }
 
+/// `|`: gives the terminal to `sh -c command` with `input` on its stdin, waits for it, and
+/// takes the terminal back (redrawn whole). Ctrl-C meanwhile is the command's, not ours.
+fn hand_over(
+    terminal: &mut DefaultTerminal,
+    mouse: bool,
+    command: &str,
+    input: PipeInput,
+) -> Result<Result<Option<i32>, String>> {
+    let bytes = match &input {
+        PipeInput::Text(text) => Ok(text.as_bytes().to_vec()),
+        PipeInput::File(path) => std::fs::read(path),
+    };
+    if let PipeInput::File(path) = &input {
+        let _ = std::fs::remove_file(path);
+    }
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(error) => return Ok(Err(error.to_string())),
+    };
+    #[cfg(unix)]
+    let _interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+    if mouse {
+        let _ = execute!(stdout(), event::DisableMouseCapture);
+    }
+    let _ = execute!(stdout(), event::DisableBracketedPaste);
+    let _ = terminal.show_cursor();
+    ratatui::restore();
+    let status = run_piped(command, &bytes);
+    crossterm::terminal::enable_raw_mode().wrap_err("taking the terminal back")?;
+    execute!(stdout(), crossterm::terminal::EnterAlternateScreen)
+        .wrap_err("taking the terminal back")?;
+    let _ = execute!(stdout(), event::EnableBracketedPaste);
+    if mouse {
+        let _ = execute!(stdout(), event::EnableMouseCapture);
+    }
+    // The screen is blank now: an empty frame makes the next one draw every cell (without
+    // `Terminal::clear`, which asks the terminal where its cursor is).
+    let _ = execute!(
+        stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    );
+    terminal
+        .draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()))
+        .wrap_err("taking the terminal back")?;
+    Ok(status
+        .map(|status| status.code())
+        .map_err(|error| error.to_string()))
+}
+
+/// Runs `sh -c command` with `input` on its stdin and the terminal's stdout and stderr, and
+/// waits for it. The command line is the user's as typed; `input` (the server's text) goes
+/// only to the stdin, never into the command. A command that stops reading early (`head`)
+/// is no error.
+pub fn run_piped(command: &str, input: &[u8]) -> std::io::Result<std::process::ExitStatus> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::piped())
+        .spawn()?;
+    let stdin = child.stdin.take();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            if let Some(mut stdin) = stdin {
+                let _ = stdin.write_all(input);
+            }
+        });
+        child.wait()
+    })
+}
+
 /// Copies through the terminal with OSC 52, which works over SSH; inside tmux the sequence
 /// is wrapped for passthrough.
 fn copy_osc52(text: &str) {
@@ -196,4 +278,39 @@ fn draw(terminal: &mut DefaultTerminal, app: &App, theme: &Theme) -> Result<()> 
     let _ = execute!(out, EndSynchronizedUpdate);
     let _ = out.flush();
     result.map(|_| ()).wrap_err("drawing the screen")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run_piped;
+
+    /// The server's text goes only to the command's stdin: a `$(…)`, backticks or quotes in
+    /// it are never run by the shell.
+    #[test]
+    fn hostile_text_goes_only_to_stdin() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let out = dir.path().join("out.txt");
+        let marker = dir.path().join("MARKER");
+        let marker_text = marker.display();
+        let input = format!(
+            "Emne: $(touch {marker_text}) `touch {marker_text}` '; touch {marker_text}; '\n\
+             \"$(touch {marker_text})\"\n"
+        );
+        let command = format!("cat > '{}'", out.display());
+        let status = run_piped(&command, input.as_bytes()).expect("sh runs");
+        assert!(status.success());
+        assert_eq!(std::fs::read_to_string(&out).expect("written"), input);
+        assert!(!marker.exists(), "nothing in the text was run");
+    }
+
+    /// The exit status comes back; a command that stops reading early is no error, and
+    /// one that cannot be found is the shell's 127.
+    #[test]
+    fn the_status_comes_back() {
+        let big = vec![b'x'; 1 << 20];
+        let status = run_piped("head -c 1 >/dev/null; exit 3", &big).expect("sh runs");
+        assert_eq!(status.code(), Some(3));
+        let status = run_piped("innboks-no-such-command-here 2>/dev/null", b"").expect("sh runs");
+        assert_eq!(status.code(), Some(127));
+    }
 }

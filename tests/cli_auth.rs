@@ -495,6 +495,64 @@ async fn attachment_list_and_save_from_the_shell() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachment_cat_writes_the_bytes_save_saves() {
+    let sim = Simulator::start(sim_config()).await.expect("sim");
+    let cli = Cli::new(&sim);
+    let (code, _, err) = cli.run(&["login", "--method", "device"]).await;
+    assert_eq!(code, 0, "{err}");
+    let world = innboks::sim::data::World::generate(&innboks::sim::data::WorldOptions {
+        seed: 42,
+        messages: 40,
+        parties: 0,
+        anchor: common::anchor(),
+    });
+    let message = world.mailboxes[0]
+        .iter()
+        .find(|m| !m.attachments.is_empty())
+        .expect("a message with attachments");
+    let (_, out, _) = cli
+        .run(&["attachment", "list", &message.id, "--json"])
+        .await;
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    let att = listed[0]["id"].as_str().expect("id").to_owned();
+    let out_dir = tempfile::tempdir().expect("out");
+    let dir = out_dir.path().to_string_lossy().into_owned();
+    let (code, out, err) = cli
+        .run(&[
+            "attachment",
+            "save",
+            &message.id,
+            &att,
+            "--out",
+            &dir,
+            "--json",
+        ])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let saved: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    let saved = std::fs::read(saved[0]["path"].as_str().expect("path")).expect("file");
+
+    let mut command = cli.command(&["attachment", "cat", &message.id, &att]);
+    let output = tokio::task::spawn_blocking(move || command.stdin(Stdio::null()).output())
+        .await
+        .expect("join")
+        .expect("run innboks");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.stdout, saved, "cat writes the bytes save saves");
+    assert_eq!(output.stdout, message.attachments[0].bytes());
+
+    let (code, _, err) = cli
+        .run(&["attachment", "cat", &message.id, "no-such-attachment"])
+        .await;
+    assert_eq!(code, 4, "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_names_and_text_stay_harmless_in_every_cli_output() {
     let sim = Simulator::start(SimConfig {
         auto_approve: Some(Duration::from_secs(0)),

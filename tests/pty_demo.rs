@@ -500,6 +500,53 @@ fn demo_altinn3_open_history_archive_restore_and_unread() {
     }
 }
 
+/// `|` hands the terminal to a command with the open letter's text on its stdin, and takes
+/// it back: the file holds the letter, the inbox is drawn again, the status says it ended.
+#[test]
+fn demo_pipe_hands_the_letter_to_a_command_and_takes_the_terminal_back() {
+    let out_dir = tempfile::tempdir().expect("out");
+    let out = out_dir.path().join("brev.txt");
+    let mut session = Session::start(&["demo", "--messages", "60", "--auto-approve", "0"]);
+    session.wait_for("the login screen", |s| {
+        s.contains("◉ ID-porten med engangskode") && !s.contains("sjekker")
+    });
+    session.send(b"\r");
+    session.wait_for("the Altinn 3 inbox", counts_shown);
+    session.send(b"\r");
+    session.wait_for("the opened dialog", |s| s.contains("Status: Lest"));
+    session.send(b"|");
+    session.wait_for("the prompt", |s| s.contains("Send til kommando:"));
+    session.send(format!("cat > '{}'", out.display()).as_bytes());
+    session.send(b"\r");
+    let after = session.wait_for("the inbox drawn again", |s| {
+        s.contains("er ferdig.") && counts_shown(s) && s.contains("Status: Lest")
+    });
+    let text = std::fs::read_to_string(&out).expect("the command wrote the file");
+    assert!(text.starts_with("Fra: "), "{text}");
+    let subject = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Emne: "))
+        .expect("the subject line");
+    let start: String = subject.chars().take(12).collect();
+    assert!(
+        after.contains(&start),
+        "the letter piped is the one shown ({subject}):\n{after}"
+    );
+    let raw = session.raw();
+    let entered = raw.windows(8).filter(|w| w == b"\x1b[?1049h").count();
+    assert!(
+        entered >= 2,
+        "the alternate screen is entered again after the command"
+    );
+    session.send(b"q");
+    session.send(b"q");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while session.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "innboks did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// The accountant's desk in the real binary: `A` syncs the desk (the parties first) and
 /// shows the agenda with its groups counted, Enter opens a row; `B` shows the board,
 /// typing filters it and Enter shows that client's inbox.
@@ -793,6 +840,33 @@ fn a_long_list_shows_progress_on_a_terminal_and_none_when_piped() {
     assert_eq!(code, 0, "{err}");
     assert!(err.is_empty(), "nothing on a piped stderr: {err:?}");
     assert_eq!(json(&out).as_array().map(Vec::len), Some(3000));
+}
+
+/// `attachment cat` writes bytes for a pipe: to a terminal it refuses with one plain line
+/// and exit 2 (before asking Altinn anything).
+#[test]
+fn attachment_cat_to_a_terminal_refuses_in_one_line() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = simulator(&runtime, 10);
+    let shell = Shell::logged_in(&sim);
+    let mut tui = shell.in_pty(&[], &["attachment", "cat", "a1000", "1"]);
+    let screen = tui.wait_for("the refusal", |s| {
+        s.contains("vil ikke skrive et vedlegg til terminalen")
+    });
+    assert!(screen.contains("--force"), "{screen}");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = tui.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "innboks did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.exit_code(), 2);
+    assert!(
+        !String::from_utf8_lossy(&tui.raw()).contains('\u{1b}'),
+        "a plain line"
+    );
 }
 
 /// One language at a time, chosen as a user would: the locale (`LANG=en_US.UTF-8`) makes

@@ -86,6 +86,25 @@ pub enum Effect {
         /// Open it afterwards with the system opener.
         open: bool,
     },
+    /// Download an attachment into a file of its own for `|` (the runtime; then
+    /// [`Effect::Pipe`] with the file).
+    FetchForPipe {
+        /// Its download link.
+        url: String,
+        /// The file name to use.
+        file_name: String,
+        /// The command it goes to.
+        command: String,
+    },
+    /// Hand the terminal to `sh -c command` with `input` on its stdin, wait for it and take
+    /// the terminal back (done by the terminal loop). The command is the user's as typed;
+    /// the server's text goes only to its stdin.
+    Pipe {
+        /// The command line, as typed.
+        command: String,
+        /// What goes to its stdin.
+        input: PipeInput,
+    },
     /// Fetch the parties the user can act for; those the cache kept (`cached`) come first.
     FetchReportees {
         /// Where the cache keeps them, when it is in use.
@@ -210,4 +229,13 @@ pub enum Effect {
         /// Put it in place of one of the same name (`:save!`).
         overwrite: bool,
     },
+}
+
+/// What `|` sends to a command's stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PipeInput {
+    /// The open message's text, as `show --text` prints it.
+    Text(String),
+    /// An attachment, downloaded into this file (removed after the command ends).
+    File(std::path::PathBuf),
 }

@@ -87,6 +87,8 @@ pub enum Action {
     Command,
     /// Copy one of the links in the message body.
     CopyLink,
+    /// Pipe the open message's text, or the chosen attachment, to a shell command.
+    Pipe,
     /// The shown message's history (Altinn 3's activities), instead of its text.
     History,
     /// Log in again at ID-porten's high level, for a letter that needs it, keeping the
@@ -155,7 +157,7 @@ impl Action {
     ];
 
     /// The inbox's actions between the verbs every backend does and the rest.
-    const MIDDLE: [Action; 19] = [
+    const MIDDLE: [Action; 20] = [
         Action::Reportee,
         Action::Agenda,
         Action::Board,
@@ -175,6 +177,7 @@ impl Action {
         Action::MarkAll,
         Action::Command,
         Action::CopyLink,
+        Action::Pipe,
     ];
 
     /// The actions after the verbs.
@@ -234,6 +237,7 @@ impl Action {
             Action::Undo => "undo",
             Action::Command => "command",
             Action::CopyLink => "copy_link",
+            Action::Pipe => "pipe",
             Action::History => "history",
             Action::StepUp => "step_up",
             Action::FilterUnread => "filter_unread",
@@ -289,6 +293,7 @@ impl Action {
             Action::Undo => tr!("angre siste massehandling (Altinn 3)"),
             Action::Command => tr!("kommandolinje (:help)"),
             Action::CopyLink => tr!("kopier en lenke i teksten"),
+            Action::Pipe => tr!("send til en kommando"),
             Action::History => tr!("historikk (Altinn 3)"),
             Action::StepUp => tr!("logg inn på høyt nivå (Altinn 3)"),
             Action::FilterUnread => tr!("bare uleste"),
@@ -347,6 +352,7 @@ impl Action {
             | Action::Searches
             | Action::Copy
             | Action::CopyLink
+            | Action::Pipe
             | Action::Command
             | Action::Folder
             | Action::Filter
@@ -609,6 +615,7 @@ impl Default for Keymap {
             (Action::Undo, vec![Key::char('z')]),
             (Action::Command, vec![Key::char(':')]),
             (Action::CopyLink, vec![Key::char('Y')]),
+            (Action::Pipe, vec![Key::char('|')]),
             (Action::History, vec![Key::char('H')]),
             (Action::StepUp, vec![Key::char('L')]),
             (Action::FilterUnread, vec![Key::char('u')]),

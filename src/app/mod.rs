@@ -27,14 +27,14 @@ use std::time::SystemTime;
 use ratatui::layout::Rect;
 
 pub use bulk::Bulk;
-pub use effect::Effect;
+pub use effect::{Effect, PipeInput};
 pub use inbox::{InboxState, Merge};
 pub use input::TextInput;
 pub use keymap::{Action, Keymap, Mode};
 pub use layout::PaneLayout;
 pub use login::{BrowserView, DeviceView, LoginField, LoginFlow, LoginMethod, LoginState};
 pub use msg::Msg;
-pub use overlay::{CommandLine, Overlay, PendingAction, Switcher, SwitcherEntry};
+pub use overlay::{CommandLine, Overlay, PendingAction, PipeLine, Switcher, SwitcherEntry};
 pub use parties::Parties;
 pub use session::SessionView;
 pub use settings::Settings;
@@ -151,6 +151,8 @@ pub struct App {
     pub bulk: Bulk,
     /// The saved searches (the config's, and those `:save` added).
     pub searches: Vec<crate::domain::SavedSearch>,
+    /// The last command `|` piped to, the prompt's default (as neomutt's).
+    pub pipe_command: String,
 }
 
 /// Orders of the message list.
@@ -269,6 +271,7 @@ impl App {
             known_senders: Default::default(),
             bulk: Bulk::default(),
             searches: settings.searches.clone(),
+            pipe_command: String::new(),
             settings,
         }
     }

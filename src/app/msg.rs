@@ -201,6 +201,21 @@ pub enum Msg {
         /// Why.
         error: String,
     },
+    /// An attachment for `|` is in its file: pipe it.
+    PipeFetched {
+        /// The command it goes to.
+        command: String,
+        /// The file.
+        path: std::path::PathBuf,
+    },
+    /// A `|` command ended (`Ok(Some(code))`), was ended by a signal (`Ok(None)`), or could
+    /// not start or be given its input (`Err`, in words).
+    Piped {
+        /// The command, as typed.
+        command: String,
+        /// How it ended.
+        outcome: Result<Option<i32>, String>,
+    },
     /// A message's detail could not be fetched.
     MessageFailed {
         /// The request it answers.

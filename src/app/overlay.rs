@@ -68,6 +68,16 @@ pub struct CommandLine {
     pub error: Option<String>,
 }
 
+/// The `|` prompt: the command the open message's text, or attachment `attachment`, is
+/// piped to (it starts with the last one, as neomutt's does).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PipeLine {
+    /// What was typed.
+    pub text: TextInput,
+    /// The attachment chooser's choice when `|` was pressed in it; else the message.
+    pub attachment: Option<usize>,
+}
+
 /// An action that asks first ("Slette …? y/n").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingAction {
@@ -111,6 +121,8 @@ pub enum Overlay {
     Board(super::desk::Board),
     /// The saved searches, with their counts (`'`, `:searches`).
     Searches(super::searches::SearchChooser),
+    /// The command to pipe the message or an attachment to (`|`).
+    Pipe(PipeLine),
 }
 
 impl Overlay {
@@ -119,7 +131,7 @@ impl Overlay {
         match self {
             Overlay::Help { .. } => Mode::Help,
             Overlay::Filters => Mode::Filters,
-            Overlay::Command(_) => Mode::Text,
+            Overlay::Command(_) | Overlay::Pipe(_) => Mode::Text,
             Overlay::Links { .. } => Mode::Links,
             Overlay::Switcher(_) => Mode::Switcher,
             Overlay::Question(_) => Mode::Question,
@@ -151,6 +163,14 @@ impl App {
     pub fn command_line(&self) -> Option<&CommandLine> {
         match &self.overlay {
             Some(Overlay::Command(line)) => Some(line),
+            _ => None,
+        }
+    }
+
+    /// The `|` prompt, when open.
+    pub fn pipe_line(&self) -> Option<&PipeLine> {
+        match &self.overlay {
+            Some(Overlay::Pipe(line)) => Some(line),
             _ => None,
         }
     }

@@ -437,6 +437,19 @@ pub enum AttachmentAction {
         #[arg(long)]
         json: bool,
     },
+    /// Write one attachment's bytes to stdout, for a pipe (`| pdftotext - -`).
+    Cat {
+        /// The message id.
+        id: String,
+        /// The attachment id (see `attachment list`; not needed when there is one).
+        attachment: Option<String>,
+        /// Whose inbox.
+        #[arg(long, value_name = "ID")]
+        reportee: Option<String>,
+        /// Write to a terminal too.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// A folder, for `list --folder`.

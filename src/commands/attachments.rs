@@ -1,4 +1,4 @@
-//! `innboks attachment list` and `attachment save`.
+//! `innboks attachment list`, `attachment save` and `attachment cat`.
 
 use crate::i18n::tr;
 use std::io::Write;
@@ -124,6 +124,49 @@ pub async fn attachment_save(
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `innboks attachment cat ID [ATT_ID]`: the attachment's bytes on stdout, for a pipe; a
+/// terminal is refused (exit 2) unless `--force`.
+pub async fn attachment_cat(
+    environment: &Environment,
+    id: &str,
+    attachment: Option<String>,
+    reportee: Option<String>,
+    force: bool,
+    usage: CacheUse,
+) -> ExitCode {
+    use std::io::IsTerminal;
+    use tokio::io::AsyncWriteExt;
+    if !force && std::io::stdout().is_terminal() {
+        let said = tr!("vil ikke skrive et vedlegg til terminalen: send det videre (| less, > fil) eller bruk --force");
+        return fail_as(false, "usage", said, 2);
+    }
+    if usage.offline {
+        return fail_api(false, &crate::domain::ApiError::Offline);
+    }
+    let Started { backend, inbox, .. } = match begin(environment, false, reportee, usage).await {
+        Ok(started) => started,
+        Err(exit) => return exit,
+    };
+    let message = match read_message(&backend, &inbox, id, false).await {
+        Ok(message) => message,
+        Err(error) => return fail_api(false, &error),
+    };
+    let chosen = match choose(&message.attachments, attachment.as_deref(), false) {
+        Ok(chosen) => chosen,
+        Err((code, said, exit)) => return fail_as(false, code, said, exit),
+    };
+    let Some(file) = chosen.first() else {
+        return fail_as(false, "not-found", tr!("fant ikke vedlegget"), 4);
+    };
+    let mut out = tokio::io::stdout();
+    let result = backend.download(&file.url, &mut out, |_| {}).await;
+    let _ = out.flush().await;
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => fail_api(false, &error),
+    }
 }
 
 /// The attachments asked for: the one named, or every file with `--all` (an empty list

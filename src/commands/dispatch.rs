@@ -272,6 +272,12 @@ async fn attachment(action: AttachmentAction, context: &Context) -> Result<ExitC
             };
             super::attachment_save(&environment, &id, which, reportee, json, usage).await
         }
+        AttachmentAction::Cat {
+            id,
+            attachment,
+            reportee,
+            force,
+        } => super::attachment_cat(&environment, &id, attachment, reportee, force, usage).await,
     })
 }
 

@@ -490,48 +490,9 @@ fn print_message(message: &crate::domain::Message, as_json: bool) {
         );
         say!("{value}");
     } else {
-        let s = &message.summary;
-        say!("{}", tr!("Fra: {sender}", sender = s.sender()));
-        if let Some(received) = s.last_changed {
-            say!(
-                "{}",
-                tr!("Mottatt: {at}", at = crate::text::date_time_text(received))
-            );
-        }
-        say!(
-            "{}",
-            tr!(
-                "Status: {status}   Type: {kind}",
-                status = s.status.shown(),
-                kind = s.kind.display()
-            )
-        );
-        say!("{}", tr!("Emne: {subject}", subject = s.subject));
-        // Attachments are `#n`, so they are not taken for the body's links (`[n]`).
-        for (i, a) in message.attachments.iter().enumerate() {
-            let line = tr!("Vedlegg #{n}: {name}", n = i + 1, name = a.file_name);
-            match a.size {
-                Some(size) => say!("{line} ({})", crate::text::human_size(size)),
-                None => say!("{line}"),
-            }
-        }
-        say!();
-        // The body as the screen shows it, without its marks (`## `, `**`), then the thread.
-        say!("{}", crate::text::plain_body(&message.body));
-        if !message.thread.is_empty() {
-            say!();
-            say!("{}", tr!("Tråd"));
-            for entry in &message.thread {
-                say!();
-                say!("{}", entry.heading());
-                if !entry.readable {
-                    say!("{}", tr!("Du har ikke tilgang til denne."));
-                } else if !entry.text.is_empty() {
-                    say!();
-                    say!("{}", crate::text::plain_body(&entry.text));
-                }
-            }
-        }
+        let mut out = std::io::stdout();
+        let _ = out.write_all(message.plain_text().as_bytes());
+        let _ = out.flush();
     }
 }
 

@@ -22,7 +22,7 @@ mod searches;
 mod session;
 mod watch;
 
-pub use attachments::{attachment_list, attachment_save, Which};
+pub use attachments::{attachment_cat, attachment_list, attachment_save, Which};
 pub use dispatch::{dispatch, Context};
 pub use local::CacheUse;
 pub use mail::{act_on, ask_to_purge, list, reportees, show, ListOptions};

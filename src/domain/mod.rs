@@ -241,6 +241,54 @@ pub struct Message {
     pub expires: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl Message {
+    /// The message as plain text, as `show --text` prints it and `|` pipes it: the header
+    /// lines, the body without its marks (`## `, `**`), then the thread.
+    pub fn plain_text(&self) -> String {
+        let s = &self.summary;
+        let mut lines = vec![tr!("Fra: {sender}", sender = s.sender())];
+        if let Some(received) = s.last_changed {
+            lines.push(tr!(
+                "Mottatt: {at}",
+                at = crate::text::date_time_text(received)
+            ));
+        }
+        lines.push(tr!(
+            "Status: {status}   Type: {kind}",
+            status = s.status.shown(),
+            kind = s.kind.display()
+        ));
+        lines.push(tr!("Emne: {subject}", subject = s.subject));
+        // Attachments are `#n`, so they are not taken for the body's links (`[n]`).
+        for (i, a) in self.attachments.iter().enumerate() {
+            let line = tr!("Vedlegg #{n}: {name}", n = i + 1, name = a.file_name);
+            lines.push(match a.size {
+                Some(size) => format!("{line} ({})", crate::text::human_size(size)),
+                None => line,
+            });
+        }
+        lines.push(String::new());
+        lines.push(crate::text::plain_body(&self.body));
+        if !self.thread.is_empty() {
+            lines.push(String::new());
+            lines.push(tr!("Tråd").to_owned());
+            for entry in &self.thread {
+                lines.push(String::new());
+                lines.push(entry.heading());
+                if !entry.readable {
+                    lines.push(tr!("Du har ikke tilgang til denne.").to_owned());
+                } else if !entry.text.is_empty() {
+                    lines.push(String::new());
+                    lines.push(crate::text::plain_body(&entry.text));
+                }
+            }
+        }
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
+    }
+}
+
 /// One message within a dialog (an Altinn 3 transmission).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreadEntry {

@@ -57,3 +57,32 @@ async fn download(ctx: &Ctx, url: &str, file_name: &str, dir: &Path) -> Result<P
         }
     }
 }
+
+/// Downloads the attachment at `url` for `|` into a private directory of its own, and asks
+/// for it to be piped to `command` (or says why it could not be fetched).
+pub(super) async fn for_pipe(ctx: Ctx, url: String, file_name: String, command: String) -> Msg {
+    let dir = std::env::temp_dir().join(format!("innboks-pipe-{}", std::process::id()));
+    if let Err(e) = private_dir(&dir) {
+        let error = tr!("kan ikke lage {dir}: {e}", dir = dir.display(), e);
+        return Msg::Piped {
+            command,
+            outcome: Err(error),
+        };
+    }
+    match download(&ctx, &url, &file_name, &dir).await {
+        Ok(path) => Msg::PipeFetched { command, path },
+        Err(error) => Msg::Piped {
+            command,
+            outcome: Err(error),
+        },
+    }
+}
+
+/// A directory only the user may read (the attachment may be private).
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}

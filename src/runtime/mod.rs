@@ -102,7 +102,12 @@ impl Runtime {
             Effect::SubmitRedirect { text } => self.paste(text),
             Effect::CancelLogin => self.cancel_login(),
             // The terminal loop writes OSC 52 itself; nothing to do in the background.
-            Effect::CopyToClipboard(_) => {}
+            Effect::CopyToClipboard(_) | Effect::Pipe { .. } => {}
+            Effect::FetchForPipe {
+                url,
+                file_name,
+                command,
+            } => self.spawn(attachments::for_pipe(ctx, url, file_name, command)),
             Effect::Act {
                 request,
                 inbox,
@@ -287,6 +292,10 @@ impl Runtime {
             Effect::SaveAttachment { file_name, .. } => Msg::AttachmentFailed {
                 file_name,
                 error: ApiError::Offline.to_string(),
+            },
+            Effect::FetchForPipe { command, .. } => Msg::Piped {
+                command,
+                outcome: Err(ApiError::Offline.to_string()),
             },
             Effect::FetchProfile | Effect::Discover | Effect::RestoreSession => return None,
             Effect::SyncDesk { .. } => Msg::DeskSynced(Err(ApiError::Offline)),

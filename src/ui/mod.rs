@@ -62,7 +62,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
                 Some(Overlay::Help { .. }) => help::draw(app, theme, frame, area),
                 Some(Overlay::Board(_)) => board::draw(app, theme, frame, area),
                 Some(Overlay::Searches(_)) => searches::draw(app, theme, frame, area),
-                Some(Overlay::Command(_) | Overlay::Question(_) | Overlay::Attachments { .. })
+                Some(
+                    Overlay::Command(_)
+                    | Overlay::Pipe(_)
+                    | Overlay::Question(_)
+                    | Overlay::Attachments { .. },
+                )
                 | None => {}
             }
         }

@@ -14,7 +14,7 @@ use crate::text::{truncate, width};
 /// Draws the status line: the question, search, command line, progress or message on
 /// the left; the filter chips (or the session's state) on the right.
 pub fn draw_status(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
-    let chips = if app.command_line().is_some() {
+    let chips = if app.command_line().is_some() || app.pipe_line().is_some() {
         Vec::new()
     } else {
         chips(app, theme)
@@ -76,6 +76,18 @@ fn left_line(app: &App, theme: &Theme, width: usize) -> Line<'static> {
                 tr!("  :help viser kommandoene · Esc avbryter"),
                 theme.dim,
             ));
+        }
+        Line::from(spans)
+    } else if let Some(pipe) = app.pipe_line() {
+        let (before, after) = pipe.text.split();
+        let mut spans = vec![
+            Span::styled(tr!(" Send til kommando: "), theme.key),
+            Span::raw(before.to_owned()),
+            Span::styled("▏", theme.key),
+            Span::raw(after.to_owned()),
+        ];
+        if pipe.text.is_empty() {
+            spans.push(Span::styled(tr!("  f.eks. less · Esc avbryter"), theme.dim));
         }
         Line::from(spans)
     } else if let Some(search) = &app.search {

@@ -10,6 +10,7 @@ mod list;
 mod login;
 mod merged;
 mod overlays;
+mod pipe;
 mod searches;
 mod sync;
 mod verbs;

@@ -42,6 +42,9 @@ pub(super) fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 Some(super::searches::chooser_key(app, action, key))
             }
             Mode::Switcher => Some(switcher_key(app, action, key)),
+            Mode::Text if matches!(app.overlay, Some(Overlay::Pipe(_))) => {
+                Some(super::pipe::pipe_key(app, action, key))
+            }
             Mode::Text => Some(command_key(app, action, key)),
             Mode::Question => Some(answer(app, action)),
             // Choosing an attachment takes a few keys; the rest work as in the inbox.
@@ -204,6 +207,7 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::MarkAll => mark_all(app),
         Action::Command => open(app, Overlay::Command(CommandLine::default())),
         Action::CopyLink => choose_link(app),
+        Action::Pipe => super::pipe::open_pipe(app),
         Action::Mark => {
             if let Some(id) = app.inbox.selected_message().map(|m| m.id.clone()) {
                 if !app.inbox.marked.remove(&id) {
@@ -372,6 +376,7 @@ pub(super) fn paste(app: &mut App, text: String) -> Vec<Effect> {
             line.text.insert(&text);
             line.error = None;
         }
+        Some(Overlay::Pipe(line)) => line.text.insert(&text),
         Some(Overlay::Switcher(switcher)) => {
             switcher.filter.insert(&text);
             switcher.selected = 0;

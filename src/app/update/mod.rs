@@ -13,6 +13,7 @@ mod list;
 mod login;
 mod overlays;
 mod pages;
+mod pipe;
 mod reportees;
 mod searches;
 mod view;
@@ -130,6 +131,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             actions::attachment_failed(app, file_name, error)
         }
         Msg::MessageFailed { request, error } => detail::message_failed(app, request, error),
+        Msg::PipeFetched { command, path } => pipe::pipe_fetched(command, path),
+        Msg::Piped { command, outcome } => pipe::piped(app, command, outcome),
         Msg::DeskSynced(result) => desk::desk_synced(app, result),
         Msg::AgendaLoaded {
             request,
