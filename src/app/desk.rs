@@ -41,6 +41,13 @@ pub struct Agenda {
     pub days: i64,
 }
 
+impl DeskView {
+    /// Being brought up to date: a sync running, or the parties it needs on their way.
+    pub fn updating(&self) -> bool {
+        self.syncing || self.awaiting_parties
+    }
+}
+
 impl Agenda {
     /// The group of message `id`, when it is on the agenda.
     pub fn group(&self, id: &str) -> Option<AgendaGroup> {
@@ -65,26 +72,41 @@ pub struct Board {
     pub filter: TextInput,
     /// Index into the filtered rows.
     pub selected: usize,
-    /// Every party's row, most urgent first.
+    /// Every party's row, most urgent first (set with [`Board::set_rows`]).
     pub rows: Vec<BoardRow>,
+    /// Each row's name and organisation number in lower case, made once when the rows
+    /// come, so a keystroke over 100,000 parties lowercases nothing (as the switcher's).
+    keys: Vec<String>,
     /// Waiting for the rows.
     pub loading: bool,
 }
 
 impl Board {
+    /// A board waiting for its rows.
+    pub fn loading() -> Self {
+        Self {
+            loading: true,
+            ..Self::default()
+        }
+    }
+
+    /// The rows, most urgent first, and their search keys.
+    pub fn set_rows(&mut self, rows: Vec<BoardRow>) {
+        self.keys = (rows.iter())
+            .map(|row| {
+                let number = row.organisation_number.as_deref().unwrap_or_default();
+                format!("{} {number}", row.name.to_lowercase())
+            })
+            .collect();
+        self.rows = rows;
+    }
+
     /// The rows matching the filter (name or organisation number).
     pub fn matches(&self) -> Vec<&BoardRow> {
         let filter = self.filter.value().to_lowercase();
-        self.rows
-            .iter()
-            .filter(|row| {
-                filter.is_empty()
-                    || row.name.to_lowercase().contains(&filter)
-                    || row
-                        .organisation_number
-                        .as_deref()
-                        .is_some_and(|n| n.contains(&filter))
-            })
+        (self.rows.iter().zip(&self.keys))
+            .filter(|(_, key)| filter.is_empty() || key.contains(&filter))
+            .map(|(row, _)| row)
             .collect()
     }
 }

@@ -116,7 +116,7 @@ fn status_note(app: &App) -> String {
         .synced_at
         .map(crate::text::date_text)
         .unwrap_or_else(|| tr!("aldri").into());
-    if app.desk.syncing || app.desk.awaiting_parties {
+    if app.desk.updating() {
         tr!(
             "Oppdatert {when}; oppdaterer {spinner}",
             when,

@@ -35,7 +35,7 @@ pub(super) fn sync_if_due(app: &mut App) -> Vec<Effect> {
             .duration_since(started)
             .is_ok_and(|since| since >= DESK_EVERY)
     });
-    if !due || app.desk.syncing {
+    if !due || app.desk.updating() {
         return Vec::new();
     }
     sync_now(app)
@@ -43,11 +43,7 @@ pub(super) fn sync_if_due(app: &mut App) -> Vec<Effect> {
 
 /// A desk sync now (unless one is running, or there is no desk).
 pub(super) fn sync_now(app: &mut App) -> Vec<Effect> {
-    if app.desk.syncing
-        || app.desk.awaiting_parties
-        || app.settings.offline
-        || no_desk(app).is_some()
-    {
+    if app.desk.updating() || app.settings.offline || no_desk(app).is_some() {
         return Vec::new();
     }
     let Some(scope) = app.desk_scope() else {
@@ -208,7 +204,7 @@ fn agenda_note(app: &App) -> String {
         .synced_at
         .map(crate::text::date_text)
         .unwrap_or_else(|| tr!("aldri").into());
-    if app.desk.syncing || app.desk.awaiting_parties {
+    if app.desk.updating() {
         tr!(
             "Agenda fra skrivebordet ({when}); oppdaterer … :inbox går tilbake.",
             when
@@ -242,10 +238,7 @@ pub(super) fn open_board(app: &mut App) -> Vec<Effect> {
         app.status = Some(Status::Info(why.into()));
         return Vec::new();
     }
-    app.overlay = Some(Overlay::Board(Board {
-        loading: true,
-        ..Board::default()
-    }));
+    app.overlay = Some(Overlay::Board(Board::loading()));
     let mut effects = load_board(app);
     if app.desk.synced_at.is_none() {
         effects.extend(sync_now(app));
@@ -270,7 +263,7 @@ pub(super) fn board_loaded(
     rows.sort_by_key(BoardRow::urgency);
     if let Some(Overlay::Board(board)) = &mut app.overlay {
         let chosen = board.matches().get(board.selected).map(|r| r.party.clone());
-        board.rows = rows;
+        board.set_rows(rows);
         board.loading = false;
         board.selected = chosen
             .and_then(|party| board.matches().iter().position(|r| r.party == party))
