@@ -186,6 +186,8 @@ pub enum Effect {
         scope: crate::domain::DeskScope,
         /// The parties it spans.
         parties: Vec<crate::domain::Party>,
+        /// Searches in flight at once (the config's `concurrency`).
+        concurrency: usize,
     },
     /// Read the agenda from the desk.
     LoadAgenda {

@@ -7,14 +7,19 @@ use crate::desk::sync::{sync_desk, SyncOptions};
 use crate::domain::{ApiError, DeskScope, DeskTouch, Party};
 
 /// Brings the desk up to date; says when, or why not.
-pub(super) async fn sync(ctx: Ctx, scope: DeskScope, parties: Vec<Party>) -> Msg {
+pub(super) async fn sync(
+    ctx: Ctx,
+    scope: DeskScope,
+    parties: Vec<Party>,
+    concurrency: usize,
+) -> Msg {
     let Some(cache) = ctx.cache.clone() else {
         return Msg::DeskSynced(Err(ApiError::Local(
             crate::i18n::tr!("hurtigbufferen er slått av").into(),
         )));
     };
     let options = SyncOptions {
-        concurrency: crate::domain::DEFAULT_CONCURRENCY,
+        concurrency,
         full: false,
     };
     let result = sync_desk(&ctx.backend, &cache, &scope, &parties, options, |_, _| {}).await;

@@ -178,7 +178,11 @@ impl Runtime {
             } => cache::write(&ctx, scope, upsert, remove, complete),
             Effect::RememberUser { env, user } => cache::remember_user(&ctx, env, user),
             Effect::MarkReconciled { scope } => cache::mark_reconciled(&ctx, scope),
-            Effect::SyncDesk { scope, parties } => self.spawn(desk::sync(ctx, scope, parties)),
+            Effect::SyncDesk {
+                scope,
+                parties,
+                concurrency,
+            } => self.spawn(desk::sync(ctx, scope, parties, concurrency)),
             Effect::LoadAgenda {
                 request,
                 scope,

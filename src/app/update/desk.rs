@@ -59,6 +59,7 @@ pub(super) fn sync_now(app: &mut App) -> Vec<Effect> {
     vec![Effect::SyncDesk {
         scope,
         parties: app.parties.list.clone(),
+        concurrency: app.settings.concurrency,
     }]
 }
 
