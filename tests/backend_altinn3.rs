@@ -272,7 +272,7 @@ async fn hostile_markdown_and_titles_reach_the_screen_harmless() {
         },
     );
     app.screen = Screen::Inbox;
-    app.inbox.messages = vec![hostile.clone()];
+    app.inbox.messages = vec![hostile.clone()].into();
     app.inbox.sources = vec![innboks::app::Source::new(Inbox::Me)];
     app.inbox.loaded_once = true;
     app.opened.insert(hostile.id.clone());

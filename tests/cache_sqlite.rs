@@ -801,3 +801,102 @@ fn the_desk_agenda_board_and_counts_from_sql() {
         "Ola's desk is his own"
     );
 }
+
+/// The full-text index over the kept bodies: words as prefixes, all of them, case and
+/// diacritics folded, FTS syntax in a word taken as text; a body kept again replaces its
+/// text; a cache made before the index gets it from its bodies when opened.
+#[test]
+fn the_bodies_are_searched_by_their_words_and_an_older_cache_is_indexed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cache.sqlite3");
+    let letter = |i: usize, body: &str| Message {
+        summary: summary(i),
+        summary_text: None,
+        body: body.into(),
+        attachments: Vec::new(),
+        archive_reference: None,
+        portal_url: None,
+        links: Vec::new(),
+        history: Vec::new(),
+        thread: Vec::new(),
+        expires: None,
+    };
+    let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let ids = |set: std::collections::HashSet<String>| {
+        let mut v: Vec<String> = set.into_iter().collect();
+        v.sort();
+        v
+    };
+    {
+        let mut cache = Cache::open(&path).expect("open");
+        cache
+            .store_body(
+                &scope("my"),
+                &letter(1, "Du får 12 400 kroner tilbake på skatten."),
+            )
+            .expect("body");
+        cache
+            .store_body(
+                &scope("other"),
+                &letter(2, "Restskatt: betal innen fristen. Påløpte renter."),
+            )
+            .expect("body");
+        let one = summary(1).id;
+        let two = summary(2).id;
+        assert_eq!(
+            ids(cache.search_bodies(&words(&["krone"])).expect("q")),
+            vec![one.clone()]
+        );
+        assert_eq!(
+            ids(cache.search_bodies(&words(&["skatt"])).expect("q")),
+            vec![one.clone()]
+        );
+        assert_eq!(
+            ids(cache
+                .search_bodies(&words(&["restsk", "frist"]))
+                .expect("q")),
+            vec![two.clone()]
+        );
+        assert_eq!(
+            ids(cache.search_bodies(&words(&["paløpte"])).expect("q")),
+            vec![two.clone()],
+            "å folded"
+        );
+        assert!(
+            cache
+                .search_bodies(&words(&["kroner", "frist"]))
+                .expect("q")
+                .is_empty(),
+            "every word"
+        );
+        assert!(
+            cache
+                .search_bodies(&words(&["\"x OR kroner"]))
+                .expect("q")
+                .is_empty(),
+            "no FTS syntax"
+        );
+        assert!(cache.search_bodies(&[]).expect("q").is_empty());
+        cache
+            .store_body(&scope("my"), &letter(1, "Endret brev."))
+            .expect("again");
+        assert!(
+            cache
+                .search_bodies(&words(&["kroner"]))
+                .expect("q")
+                .is_empty(),
+            "replaced"
+        );
+    }
+    // As a cache from before the index: the table gone, the bodies kept.
+    {
+        let conn = rusqlite::Connection::open(&path).expect("sqlite");
+        conn.execute_batch("DROP TABLE bodies_text").expect("drop");
+    }
+    let cache = Cache::open(&path).expect("reopen");
+    assert_eq!(
+        ids(cache.search_bodies(&words(&["renter"])).expect("q")),
+        vec![summary(2).id],
+        "indexed from the kept bodies"
+    );
+}

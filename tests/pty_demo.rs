@@ -968,3 +968,61 @@ fn the_language_comes_from_the_locale_the_flag_or_the_config() {
         "{err}"
     );
 }
+
+/// True when the letters of `word` appear in `text` in order (what a fuzzy match needs).
+fn letters_in_order(word: &str, text: &str) -> bool {
+    let mut text = text.chars().flat_map(char::to_lowercase);
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .all(|c| text.any(|t| t == c))
+}
+
+/// `/` finds a word inside a letter a script read earlier, offline: the cache's full-text
+/// index over the bodies it keeps, in the real binary.
+#[test]
+fn search_finds_a_word_inside_a_letter_read_before_offline() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = simulator(&runtime, 40);
+    let shell = Shell::logged_in(&sim);
+    let (code, online, err) = shell.run(&["list", "--json", "--limit", "40"]);
+    assert_eq!(code, 0, "{err}");
+    let online = json(&online);
+    let rows = online.as_array().expect("array");
+    let heads: Vec<String> = rows
+        .iter()
+        .map(|m| format!("{} {}", m["subject"], m["sender"]))
+        .collect();
+    // A letter whose body has a word no subject or sender in the list could match.
+    let (id, word) = rows
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .find_map(|id| {
+            let (code, shown, _) = shell.run(&["show", id, "--json"]);
+            assert_eq!(code, 0);
+            let body = json(&shown)["body"].as_str().unwrap_or_default().to_owned();
+            body.split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.chars().count() >= 6)
+                .find(|w| !heads.iter().any(|h| letters_in_order(w, h)))
+                .map(|w| (id.to_owned(), w.to_owned()))
+        })
+        .expect("a letter with a word of its own");
+    runtime.block_on(sim.stop());
+
+    let mut tui = shell.in_pty(&["--offline"], &[]);
+    tui.wait_for("the cached list", |s| s.contains("Frakoblet"));
+    tui.send(b"/");
+    tui.send(word.as_bytes());
+    let found = tui.wait_for("the letter found by its body", |s| s.contains("1 treff"));
+    let subject = rows
+        .iter()
+        .find(|m| m["id"] == id.as_str())
+        .and_then(|m| m["subject"].as_str())
+        .expect("its subject");
+    let start: String = subject.chars().take(16).collect();
+    assert!(
+        found.contains(&start),
+        "{word} in {id} ({subject}):\n{found}"
+    );
+    tui.send(b"\x1b");
+    tui.send(b"q");
+}

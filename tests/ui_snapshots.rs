@@ -323,10 +323,16 @@ fn search_highlighting_80x24() {
         Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)),
     );
     for c in "skatt".chars() {
-        update(
+        let effects = update(
             &mut app,
             Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
         );
+        // The search runs off the loop; here, at once.
+        for effect in effects {
+            if let innboks::app::Effect::Search(job) = effect {
+                update(&mut app, job.run());
+            }
+        }
     }
     let terminal = render(&app, 80, 24);
     let buffer = terminal.backend().buffer();

@@ -213,6 +213,15 @@ pub enum Effect {
         /// Whose desk.
         scope: crate::domain::DeskScope,
     },
+    /// Match the list against a search, off the loop (and the cache's full-text index).
+    Search(crate::app::search::SearchJob),
+    /// Look the words up in the cache's full-text index over the bodies it keeps.
+    FindInBodies {
+        /// The search it is for (`Search::indexing`).
+        search: u64,
+        /// The words, each the start of a word in the body.
+        words: Vec<String>,
+    },
     /// Count what each saved search matches on the desk.
     LoadSearchCounts {
         /// Request id.

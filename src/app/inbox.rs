@@ -12,6 +12,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Utc;
 
+use super::rows::SharedRows;
 use super::source::{Rows, Source};
 use crate::domain::{FilterKey, Filters, MessagePage, MessageSummary};
 
@@ -19,7 +20,7 @@ use crate::domain::{FilterKey, Filters, MessagePage, MessageSummary};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InboxState {
     /// Loaded messages that pass the filters, in the chosen order, no duplicates.
-    pub messages: Vec<MessageSummary>,
+    pub messages: SharedRows,
     /// Loaded messages that a local-only filter hides (kept, so clearing it costs nothing).
     pub hidden: Vec<MessageSummary>,
     /// Index of the selected message.

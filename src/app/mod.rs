@@ -13,6 +13,7 @@ pub mod login;
 pub mod msg;
 pub mod overlay;
 pub mod parties;
+pub mod rows;
 pub mod search;
 pub mod searches;
 pub mod session;
@@ -36,6 +37,7 @@ pub use login::{BrowserView, DeviceView, LoginField, LoginFlow, LoginMethod, Log
 pub use msg::Msg;
 pub use overlay::{CommandLine, Overlay, PendingAction, PipeLine, Switcher, SwitcherEntry};
 pub use parties::Parties;
+pub use rows::{RowsSnapshot, SharedRows};
 pub use session::SessionView;
 pub use settings::Settings;
 pub use source::{CacheRead, CachedRows, HeldPage, Phase, Rows, Source};
@@ -112,6 +114,9 @@ pub struct App {
     pub detail: DetailState,
     /// Fetched messages by id.
     pub bodies: HashMap<String, Message>,
+    /// The fetched messages' text a search looks in, by id: shared with a search running
+    /// off the loop, so a keystroke does not copy the bodies.
+    pub search_texts: std::sync::Arc<HashMap<String, String>>,
     /// Messages opened in full this session (where a preview shows less than an open, as on
     /// Altinn 3, Enter fetches the rest).
     pub opened: std::collections::HashSet<String>,
@@ -252,6 +257,7 @@ impl App {
             inbox: InboxState::default(),
             detail: DetailState::default(),
             bodies: HashMap::new(),
+            search_texts: Default::default(),
             opened: Default::default(),
             focus: Focus::List,
             preview: true,

@@ -243,6 +243,24 @@ pub enum Msg {
         /// When the desk was last brought up to date.
         synced_at: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// A search run off the loop answered.
+    SearchDone {
+        /// Which search (`Search::pending`).
+        id: u64,
+        /// The version of the rows it read (its indices are into those).
+        version: u64,
+        /// The hits, in list order; `None`: it stopped before the end.
+        hits: Option<Vec<crate::app::search::Hit>>,
+    },
+    /// The cache's full-text index answered a search's words.
+    BodiesFound {
+        /// The search it is for.
+        search: u64,
+        /// The words looked up.
+        words: Vec<String>,
+        /// The messages whose kept body has them all.
+        ids: std::collections::HashSet<String>,
+    },
     /// The saved searches' counts arrived from the desk.
     SearchCountsLoaded {
         /// The request it answers.

@@ -5,6 +5,7 @@
 //! Blocking: call it from a blocking task, never from the UI thread.
 
 mod desk;
+mod fulltext;
 
 pub use crate::domain::DeskScope;
 pub use desk::GroupMark;
@@ -161,6 +162,7 @@ impl Cache {
         }
         conn.execute_batch(ADDED)?;
         conn.execute_batch(desk::DESK_SCHEMA)?;
+        fulltext::ensure(&conn)?;
         // A quick check that the pages are readable; a corrupt file fails here or above.
         conn.query_row("SELECT count(*) FROM lists", [], |row| row.get::<_, i64>(0))?;
         Ok(Self {
@@ -376,10 +378,14 @@ impl Cache {
     /// Keeps a fetched message's body (bodies do not change; their headers come with the list).
     pub fn store_body(&mut self, scope: &Scope, message: &Message) -> Result<(), CacheError> {
         let json = serde_json::to_string(message).unwrap_or_default();
-        self.conn.execute(
+        let key = scope_key(scope);
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "INSERT OR REPLACE INTO bodies (scope, id, message) VALUES (?1, ?2, ?3)",
-            params![scope_key(scope), message.summary.id, json],
+            params![key, message.summary.id, json],
         )?;
+        fulltext::index(&tx, &key, message)?;
+        tx.commit()?;
         Ok(())
     }
 

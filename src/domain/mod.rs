@@ -242,6 +242,23 @@ pub struct Message {
 }
 
 impl Message {
+    /// The text a search looks in (the cache's full-text index, `/`): the summary, the
+    /// body, the thread and the attachments' names.
+    pub fn searchable_text(&self) -> String {
+        let mut text = String::new();
+        for part in self
+            .summary_text
+            .iter()
+            .chain(std::iter::once(&self.body))
+            .chain(self.thread.iter().flat_map(|t| [&t.title, &t.text]))
+            .chain(self.attachments.iter().map(|a| &a.file_name))
+        {
+            text.push_str(part);
+            text.push('\n');
+        }
+        text
+    }
+
     /// The message as plain text, as `show --text` prints it and `|` pipes it: the header
     /// lines, the body without its marks (`## `, `**`), then the thread.
     pub fn plain_text(&self) -> String {

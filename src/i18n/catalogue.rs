@@ -321,6 +321,7 @@ pub const ENTRIES: &[[&str; 3]] = &[
     ["innlogget med {method}", "innlogga med {method}", "logged in with {method}"],
     [" {verb} {subject}? y = ja, annen tast = nei", " {verb} {subject}? y = ja, anna tast = nei", " {verb} {subject}? y = yes, any other key = no"],
     [" /{before}{cursor}{after}  {count} treff · {tail}", " /{before}{cursor}{after}  {count} treff · {tail}", " /{before}{cursor}{after}  {count} matches · {tail}"],
+    [" /{before}{cursor}{after}  søker… · {tail}", " /{before}{cursor}{after}  søkjer… · {tail}", " /{before}{cursor}{after}  searching… · {tail}"],
     [" {spinner} Henter side {page}…", " {spinner} Hentar side {page}…", " {spinner} Fetching page {page}…"],
     [" {label} {count} lokalt ", " {label} {count} lokalt ", " {label} {count} local "],
     // src/domain/error.rs

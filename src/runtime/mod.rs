@@ -7,6 +7,7 @@ mod cache;
 mod desk;
 mod inbox;
 mod login;
+mod search;
 mod searches;
 
 use std::future::Future;
@@ -190,6 +191,8 @@ impl Runtime {
             } => desk::agenda(&ctx, request, scope, days),
             Effect::LoadBoard { request, scope } => desk::board(&ctx, request, scope),
             Effect::TouchDesk { scope, touches } => desk::touch(&ctx, scope, touches),
+            Effect::Search(job) => search::run(&ctx, job),
+            Effect::FindInBodies { search, words } => search::find_in_bodies(&ctx, search, words),
             Effect::LoadSearchCounts {
                 request,
                 scope,

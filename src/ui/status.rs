@@ -98,14 +98,26 @@ fn left_line(app: &App, theme: &Theme, width: usize) -> Line<'static> {
             tr!("n/N neste/forrige · Esc fjerner").to_owned()
         };
         let (before, after) = search.query.split();
-        let text = tr!(
-            " /{before}{cursor}{after}  {count} treff · {tail}",
-            before,
-            cursor = if search.editing { "▏" } else { "" },
-            after,
-            count,
-            tail
-        );
+        let cursor = if search.editing { "▏" } else { "" };
+        // Until the search off the loop answers, the count is not yet known.
+        let text = if search.pending.is_some() {
+            tr!(
+                " /{before}{cursor}{after}  søker… · {tail}",
+                before,
+                cursor,
+                after,
+                tail
+            )
+        } else {
+            tr!(
+                " /{before}{cursor}{after}  {count} treff · {tail}",
+                before,
+                cursor,
+                after,
+                count,
+                tail
+            )
+        };
         Line::styled(truncate(&text, width), theme.key)
     } else if let Some(skip) = app.inbox.loading_skip() {
         let page = skip / crate::domain::PAGE_SIZE + 1;

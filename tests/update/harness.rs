@@ -69,10 +69,29 @@ pub fn message(i: usize) -> Message {
     }
 }
 
+/// Types `text`, a key at a time; a search each key asks for is run at once, as the
+/// runtime would off the loop, and its answer fed back.
 pub fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
-        update(app, key(KeyCode::Char(c)));
+        let effects = update(app, key(KeyCode::Char(c)));
+        run_searches(app, effects);
     }
+}
+
+/// Runs the searches among `effects` (and any they lead to) and feeds their answers back;
+/// the other effects are returned.
+pub fn run_searches(app: &mut App, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut rest = Vec::new();
+    let mut queue = effects;
+    while !queue.is_empty() {
+        for effect in std::mem::take(&mut queue) {
+            match effect {
+                Effect::Search(job) => queue.extend(update(app, job.run())),
+                other => rest.push(other),
+            }
+        }
+    }
+    rest
 }
 
 /// An app logged in with the first page loaded (50 messages, more to come).

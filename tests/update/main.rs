@@ -11,6 +11,7 @@ mod login;
 mod merged;
 mod overlays;
 mod pipe;
+mod search;
 mod searches;
 mod sync;
 mod verbs;

@@ -71,7 +71,7 @@ fn refresh_on_altinn3_is_incremental_with_a_full_sync_now_and_then() {
             page(0..0, false)
         } else {
             MessagePage {
-                messages: app.inbox.messages.clone(),
+                messages: app.inbox.messages.to_vec(),
                 has_more: true,
                 limit_reached: false,
                 next: None,

@@ -9,8 +9,8 @@ use crate::domain::MessageSummary;
 use crate::domain::{ApiError, Asks, DeskTouch, Folder, Inbox, MessageAction, Then, Verb};
 
 use super::detail::follow_selection;
+use super::view::keep_selection_visible;
 use super::view::{cache_rows, change_row, owner_by_id, touch_desk};
-use super::view::{keep_selection_visible, refresh_search};
 use super::{failure, next_request};
 
 /// Saves the chosen attachment (or all of the shown message's when none is chosen) into the
@@ -257,7 +257,6 @@ pub(super) fn action_done(app: &mut App, id: &str, action: MessageAction, new_id
 /// The row at `index` (message `id`) leaves the list; the detail closes if it showed it.
 fn leave(app: &mut App, index: usize, id: &str) {
     app.inbox.messages.remove(index);
-    refresh_search(app);
     if app.detail.id.as_deref() == Some(id) {
         app.detail = Default::default();
         app.focus = Focus::List;

@@ -11,8 +11,8 @@ use crate::domain::{
 use crate::i18n::{number, tr};
 
 use super::detail::follow_selection;
+use super::view::resort;
 use super::view::{cache_rows, change_row, keep_selection_visible, owner_by_id, touch_desk};
-use super::view::{refresh_search, resort};
 use super::{failure, next_request};
 
 /// Does `action` to the messages `ids` (the marked ones, after the question): one effect.
@@ -216,7 +216,6 @@ fn leave_all(app: &mut App, leaving: &HashSet<usize>) {
         app.detail = Default::default();
         app.focus = Focus::List;
     }
-    refresh_search(app);
     keep_selection_visible(app);
 }
 
@@ -331,7 +330,6 @@ fn bring_back(app: &mut App, back: Vec<Changed>) -> Vec<Effect> {
     }
     leave_all(app, &leaving);
     resort(app);
-    refresh_search(app);
     keep_selection_visible(app);
     let effects = cache_rows(app, upsert, gone);
     if app.preview {

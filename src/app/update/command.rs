@@ -11,7 +11,7 @@ use super::actions::ask_or_act;
 use super::filters::set_filters;
 use super::list::reload;
 use super::reportees::{show_all_reportees, show_own_inbox, switch_reportee};
-use super::view::{keep_selection_visible, refresh_search, resort};
+use super::view::{keep_selection_visible, resort};
 
 /// Keys on the command line: Enter runs, Esc closes, Backspace on an empty line closes;
 /// the rest edit the line.
@@ -279,7 +279,6 @@ fn sort_by(app: &mut App, arg: &str) -> Result<Vec<Effect>, String> {
     };
     resort(app);
     keep_selection_visible(app);
-    refresh_search(app);
     let order = app.sort.label();
     app.status = Some(Status::Info(tr!("Sortert: {order}.", order)));
     Ok(Vec::new())

@@ -178,7 +178,7 @@ pub(super) fn agenda_loaded(
     app.folder = Folder::Inbox;
     app.search = None;
     app.inbox = InboxState {
-        messages,
+        messages: messages.into(),
         loaded_once: true,
         ..InboxState::default()
     };

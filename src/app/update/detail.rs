@@ -165,6 +165,7 @@ pub(super) fn message_loaded(
         let touch = crate::domain::DeskTouch::opened(&message, marked_read);
         effects.extend(touch_desk(app, vec![(id.clone(), touch)]));
     }
+    std::sync::Arc::make_mut(&mut app.search_texts).insert(id.clone(), message.searchable_text());
     app.bodies.insert(id, *message);
     if app.detail.request == Some(request) {
         app.detail.request = None;

@@ -8,7 +8,7 @@ use crate::i18n::tr;
 use super::detail::follow_selection;
 use super::list::reload;
 use super::pages::maybe_fetch_more;
-use super::view::{keep_selection_visible, refresh_search};
+use super::view::keep_selection_visible;
 
 /// Sets the filters: a change Altinn can apply reloads the list from the server; a change
 /// to the local filters only re-sorts what is loaded.
@@ -75,13 +75,13 @@ pub(super) fn filter_note(filters: &Filters) -> String {
 /// selection on the same message when it is still shown.
 pub(super) fn apply_local_filters(app: &mut App) {
     let selected = app.inbox.selected_message().map(|m| m.id.clone());
-    let mut all = std::mem::take(&mut app.inbox.messages);
+    let mut all = app.inbox.messages.take();
     all.append(&mut app.inbox.hidden);
     let filters = &app.filters;
     let (mut shown, hidden): (Vec<_>, Vec<_>) =
         all.into_iter().partition(|m| filters.passes_local(m));
     app.sort.apply(&mut shown);
-    app.inbox.messages = shown;
+    app.inbox.messages.set(shown);
     app.inbox.hidden = hidden;
     let inbox = &mut app.inbox;
     let visible: std::collections::HashSet<&str> =
@@ -91,7 +91,6 @@ pub(super) fn apply_local_filters(app: &mut App) {
         .and_then(|id| inbox.messages.iter().position(|m| m.id == id))
         .unwrap_or(0);
     keep_selection_visible(app);
-    refresh_search(app);
 }
 
 /// The day counts `d` cycles through in the filter menu.

@@ -21,7 +21,7 @@ use super::overlays::{
     attachment_key, copy_link, filter_menu_key, help_key, link_key, search_changed, search_key,
 };
 use super::reportees::{current_reportee, switcher_key};
-use super::view::{keep_selection_visible, refresh_search, resort};
+use super::view::{keep_selection_visible, resort};
 
 /// Routes a key: the search prompt, the open overlay, or the inbox.
 pub(super) fn inbox_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -305,7 +305,6 @@ fn sort(app: &mut App) -> Vec<Effect> {
     app.sort = app.sort.next();
     resort(app);
     keep_selection_visible(app);
-    refresh_search(app);
     app.status = Some(Status::Info(tr!(
         "Sortert: {order}.",
         order = app.sort.label()

@@ -79,6 +79,7 @@ pub(super) fn enter_inbox(app: &mut App, resumed: bool) -> Vec<Effect> {
         }
     } else {
         app.bodies.clear();
+        app.search_texts = Default::default();
         effects.extend(start_list(app));
     }
     effects

@@ -15,6 +15,7 @@ mod overlays;
 mod pages;
 mod pipe;
 mod reportees;
+mod search;
 mod searches;
 mod view;
 
@@ -41,10 +42,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             | Msg::BulkDone { .. }
             | Msg::PutBackDone { .. }
     );
-    let effects = apply(app, msg);
+    let mut effects = apply(app, msg);
     if recount {
         app.inbox.recount(&app.filters);
     }
+    effects.extend(search::follow_rows(app));
     effects
 }
 
@@ -52,6 +54,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => tick(app, now),
+        Msg::SearchDone { id, version, hits } => overlays::search_done(app, id, version, hits),
+        Msg::BodiesFound { search, words, ids } => search::bodies_found(app, search, words, ids),
         Msg::Start if app.settings.offline => login::start_offline(app),
         Msg::UserKnown(user) => login::user_known(app, user),
         Msg::CacheLoaded {

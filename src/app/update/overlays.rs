@@ -12,6 +12,7 @@ use crate::domain::Filters;
 use super::actions::save_attachments;
 use super::filters::{next_days, next_kind, set_filters};
 use super::list::select;
+use super::search::ask_search;
 
 /// Keys while typing a search: the list follows the best match as you type; Enter keeps
 /// the matches for `n`/`N`; Esc drops the search.
@@ -30,29 +31,44 @@ pub(super) fn search_key(app: &mut App, action: Option<Action>, key: KeyEvent) -
         }
         _ => {}
     }
-    let before = search.query.value().to_owned();
     if search.query.handle(&key) != Edit::Changed {
         return Vec::new();
     }
-    // A letter typed at the end can only narrow the matches: only the previous hits are
-    // looked at.
-    let query = search.query.value();
-    let narrowing = query.len() > before.len()
-        && query.starts_with(&before)
-        && !before.trim().is_empty()
-        && !query.ends_with(' ')
-        && !query.contains('!');
-    let within = narrowing.then_some(search.hits.as_slice());
-    search.hits = search::find(query, &app.inbox.messages, &app.bodies, within);
-    follow_best(app)
+    ask_search(app)
 }
 
 /// The search text changed other than by typing at its end: every row is looked at again.
 pub(super) fn search_changed(app: &mut App) -> Vec<Effect> {
-    if let Some(search) = &mut app.search {
-        search.hits = search::find(search.query.value(), &app.inbox.messages, &app.bodies, None);
+    ask_search(app)
+}
+
+/// A search answered: its hits are kept when it is the one asked for last and the rows are
+/// as it read them (else it is asked again over the rows as they are).
+pub(super) fn search_done(
+    app: &mut App,
+    id: u64,
+    version: u64,
+    hits: Option<Vec<search::Hit>>,
+) -> Vec<Effect> {
+    let Some(search) = &mut app.search else {
+        return Vec::new();
+    };
+    if search.pending != Some(id) {
+        return Vec::new();
     }
-    follow_best(app)
+    let Some(hits) = hits.filter(|_| version == app.inbox.messages.version()) else {
+        return ask_search(app);
+    };
+    search.pending = None;
+    search.answered = search.query.value().to_owned();
+    search.version = version;
+    search.hits = std::sync::Arc::new(hits);
+    // The list follows the best match, unless the user moved since typing.
+    if search.editing || app.inbox.selected == search.selected_then {
+        follow_best(app)
+    } else {
+        Vec::new()
+    }
 }
 
 /// Selects the best search hit, if any.

@@ -8,7 +8,7 @@ use crate::domain::{ApiError, CachedList, Inbox};
 use crate::i18n::tr;
 
 use super::detail::follow_selection;
-use super::view::{keep_selection_visible, refresh_search, resort};
+use super::view::{keep_selection_visible, resort};
 use super::{failure, next_request};
 
 /// Rows before the end of the loaded list at which the next page is fetched.
@@ -234,7 +234,6 @@ pub(super) fn cache_loaded(
         app.inbox.scroll = 0;
     }
     keep_selection_visible(app);
-    refresh_search(app);
     let moved = !more && go_to_end_if_asked(app);
     if app.preview && (app.detail.id.is_none() || moved) {
         effects.extend(follow_selection(app));
@@ -376,7 +375,6 @@ fn settle_rows(app: &mut App, selected_id: Option<String>) {
         }
     }
     keep_selection_visible(app);
-    refresh_search(app);
 }
 
 /// An incremental sync's answer: what changed is merged in place and new dialogs go on

@@ -2,7 +2,6 @@
 //! one, the cache told of changed ones, the selection kept in view, the chosen order, and
 //! the search hits.
 
-use crate::app::search;
 use crate::app::{App, Effect, SortOrder};
 use crate::domain::{DeskTouch, Folder, Inbox, MessageAction, MessageStatus, MessageSummary, Then};
 
@@ -144,12 +143,5 @@ pub(super) fn resort(app: &mut App) {
         if let Some(index) = app.inbox.messages.iter().position(|m| m.id == id) {
             app.inbox.selected = index;
         }
-    }
-}
-
-/// Recomputes the search's hits after the list changed (their indices moved).
-pub(super) fn refresh_search(app: &mut App) {
-    if let Some(search) = &mut app.search {
-        search.hits = search::find(search.query.value(), &app.inbox.messages, &app.bodies, None);
     }
 }
