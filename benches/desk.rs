@@ -52,8 +52,8 @@ fn item(i: usize) -> DeskItem {
     let completed = i.is_multiple_of(3);
     DeskItem {
         summary: MessageSummary {
-            id: format!("019a{i:028x}"),
-            subject: format!("Mva-melding for termin {} – frist og vedtak", i % 6 + 1),
+            id: format!("019a{i:028x}").into(),
+            subject: format!("Mva-melding for termin {} – frist og vedtak", i % 6 + 1).into(),
             status: if unread {
                 MessageStatus::Unread
             } else {
@@ -68,7 +68,7 @@ fn item(i: usize) -> DeskItem {
             due,
             attachment_count: None,
             requires_confirmation: false,
-            owner: Some(party(i % PARTIES).id),
+            owner: Some((party(i % PARTIES).id).into()),
             seq: 0,
         },
         folder: Folder::Inbox,

@@ -40,8 +40,8 @@ const SUBJECTS: [&str; 8] = [
 
 fn summary(i: usize) -> MessageSummary {
     MessageSummary {
-        id: format!("a{}", 7_000_000 + i),
-        subject: format!("{} ({i})", SUBJECTS[i % SUBJECTS.len()]),
+        id: format!("a{}", 7_000_000 + i).into(),
+        subject: format!("{} ({i})", SUBJECTS[i % SUBJECTS.len()]).into(),
         status: if i.is_multiple_of(9) {
             MessageStatus::Unread
         } else {

@@ -27,8 +27,8 @@ fn summary(i: usize) -> MessageSummary {
         "Brønnøysundregistrene",
     ];
     MessageSummary {
-        id: format!("a{}", 10_000_000 + i),
-        subject: format!("Melding nummer {i} om saken din – vedtak og frister"),
+        id: format!("a{}", 10_000_000 + i).into(),
+        subject: format!("Melding nummer {i} om saken din – vedtak og frister").into(),
         status: if i.is_multiple_of(9) {
             MessageStatus::Unread
         } else {
@@ -82,14 +82,21 @@ struct Start {
     all_rows: Duration,
     /// Peak resident memory then, in MB.
     peak_mb: f64,
+    /// Resident memory a second after every row is in, in MB: what it keeps.
+    steady_mb: f64,
 }
 
 fn peak_mb(pid: u32) -> f64 {
+    status_mb(pid, "VmHWM:")
+}
+
+/// A memory figure of `/proc/PID/status` (`VmHWM:`, `VmRSS:`), in MB.
+fn status_mb(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
@@ -162,6 +169,13 @@ fn start(home: &std::path::Path, count: usize) -> Start {
     let first_rows = wait_for(&|s| s.contains('▶'));
     let all_rows = wait_for(&|s| s.contains(&total));
     let peak_mb = peak_mb(pid);
+    std::thread::sleep(Duration::from_secs(1));
+    let steady_mb = status_mb(pid, "VmRSS:");
+    eprintln!(
+        "  of it: anonymous {:.1} MB, files {:.1} MB",
+        status_mb(pid, "RssAnon:"),
+        status_mb(pid, "RssFile:")
+    );
     let _ = writer.write_all(b"q");
     let _ = writer.flush();
     let _ = child.wait();
@@ -169,6 +183,7 @@ fn start(home: &std::path::Path, count: usize) -> Start {
         first_rows,
         all_rows,
         peak_mb,
+        steady_mb,
     }
 }
 
@@ -179,8 +194,8 @@ fn startup(c: &mut Criterion) {
         let home = home_with(count);
         let once = start(home.path(), count);
         eprintln!(
-            "start-up {count}: first rows {:?}, every row {:?}, peak RSS {:.1} MB",
-            once.first_rows, once.all_rows, once.peak_mb
+            "start-up {count}: first rows {:?}, every row {:?}, peak RSS {:.1} MB, steady RSS {:.1} MB",
+            once.first_rows, once.all_rows, once.peak_mb, once.steady_mb
         );
         group.bench_function(format!("{count} cached, to the first rows"), |b| {
             b.iter_custom(|iterations| {

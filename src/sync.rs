@@ -31,7 +31,7 @@ where
         let page = page?;
         let more = page.has_more && !page.messages.is_empty();
         for message in page.messages {
-            if seen.insert(message.id.clone()) {
+            if seen.insert(message.id.to_string()) {
                 messages.push(message);
             }
         }

@@ -27,7 +27,7 @@ async fn login_then_page_to_the_end() {
         }
     }
     assert_eq!(all.len(), 120, "three pages: 50 + 50 + 20");
-    let mut ids: Vec<_> = all.iter().map(|m| m.id.clone()).collect();
+    let mut ids: Vec<_> = all.iter().map(|m| m.id.to_string()).collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 120, "no duplicates across pages");
@@ -492,13 +492,13 @@ async fn archive_confirm_and_delete_with_the_servers_refusals() {
             .expect("page");
         skip += page.messages.len();
         let more = page.has_more;
-        all.extend(page.messages.into_iter().map(|m| m.id));
+        all.extend(page.messages.into_iter().map(|m| m.id.to_string()));
         if !more {
             break;
         }
     }
     assert!(
-        !all.contains(&doomed.id),
+        !all.contains(&doomed.id.to_string()),
         "deleted messages leave the inbox"
     );
 

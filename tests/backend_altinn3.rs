@@ -275,9 +275,9 @@ async fn hostile_markdown_and_titles_reach_the_screen_harmless() {
     app.inbox.messages = vec![hostile.clone()].into();
     app.inbox.sources = vec![innboks::app::Source::new(Inbox::Me)];
     app.inbox.loaded_once = true;
-    app.opened.insert(hostile.id.clone());
-    app.bodies.insert(hostile.id.clone(), opened.clone());
-    app.detail.id = Some(hostile.id.clone());
+    app.opened.insert(hostile.id.to_string());
+    app.bodies.insert(hostile.id.to_string(), opened.clone());
+    app.detail.id = Some(hostile.id.to_string());
     let theme = innboks::ui::Theme::ansi();
     for history in [false, true] {
         app.detail.history = history;
@@ -547,7 +547,7 @@ async fn unread_by_id(backend: &Backend) -> std::collections::HashMap<String, (b
     all(backend, &Inbox::Me, &query(Folder::Inbox))
         .await
         .into_iter()
-        .map(|m| (m.id.clone(), (m.is_unread(), m.marked_unread)))
+        .map(|m| (m.id.to_string(), (m.is_unread(), m.marked_unread)))
         .collect()
 }
 
@@ -559,7 +559,7 @@ async fn a_bulk_archive_of_250_dialogs_is_3_requests_and_is_put_back() {
     let (sim, backend) = start(1200).await;
     let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
     assert!(inbox.len() >= 250, "{}", inbox.len());
-    let chosen: Vec<String> = inbox.iter().take(250).map(|m| m.id.clone()).collect();
+    let chosen: Vec<String> = inbox.iter().take(250).map(|m| m.id.to_string()).collect();
     let flagged = chosen
         .iter()
         .zip(&inbox)
@@ -608,7 +608,7 @@ async fn a_bulk_archive_of_250_dialogs_is_3_requests_and_is_put_back() {
     let archive: std::collections::HashSet<String> =
         (all(&backend, &Inbox::Me, &query(Folder::Archive)).await)
             .into_iter()
-            .map(|m| m.id)
+            .map(|m| m.id.to_string())
             .collect();
     assert!(chosen.iter().all(|id| archive.contains(id)), "all archived");
     let left = unread_by_id(&backend).await;
@@ -644,7 +644,7 @@ async fn a_refused_bulk_request_fails_only_its_own_dialogs() {
     use innboks::domain::{BulkTarget, Labels};
     let (sim, backend) = start(1200).await;
     let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
-    let mut ids: Vec<String> = inbox.iter().take(250).map(|m| m.id.clone()).collect();
+    let mut ids: Vec<String> = inbox.iter().take(250).map(|m| m.id.to_string()).collect();
     ids.insert(150, "0190aaaa-0000-7000-8000-000000000000".into());
     let targets: Vec<BulkTarget> = (ids.iter())
         .map(|id| BulkTarget {
@@ -672,7 +672,7 @@ async fn a_refused_bulk_request_fails_only_its_own_dialogs() {
     let archive: std::collections::HashSet<String> =
         (all(&backend, &Inbox::Me, &query(Folder::Archive)).await)
             .into_iter()
-            .map(|m| m.id)
+            .map(|m| m.id.to_string())
             .collect();
     for (i, id) in ids.iter().enumerate() {
         assert_eq!(archive.contains(id), !(100..200).contains(&i), "{i}");
@@ -688,7 +688,7 @@ async fn a_bulk_mark_read_opens_each_dialog() {
     let targets: Vec<BulkTarget> = (inbox.iter().take(5))
         .map(|m| BulkTarget {
             inbox: Inbox::Me,
-            id: m.id.clone(),
+            id: m.id.to_string(),
             shown: Labels::shown(Folder::Inbox, m.marked_unread),
         })
         .collect();

@@ -316,7 +316,7 @@ async fn a_letter_at_the_high_level_says_so_and_opens_after_a_high_login() {
     for m in &inbox {
         match backend.open(&Inbox::Me, &m.id).await {
             Err(ApiError::LevelTooLow) => {
-                refused = Some(m.id.clone());
+                refused = Some(m.id.to_string());
                 break;
             }
             _ => continue,

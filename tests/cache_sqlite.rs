@@ -15,8 +15,8 @@ fn scope(who: &str) -> Scope {
 
 fn summary(i: usize) -> MessageSummary {
     MessageSummary {
-        id: format!("a{}", 7_000_000 + i),
-        subject: format!("Melding {i} – æøå «sitat»"),
+        id: format!("a{}", 7_000_000 + i).into(),
+        subject: format!("Melding {i} – æøå «sitat»").into(),
         status: match i % 4 {
             0 => MessageStatus::Unread,
             1 => MessageStatus::Read,
@@ -183,7 +183,7 @@ fn updates_and_removals_are_applied() {
     let mut changed = summary(4);
     changed.status = MessageStatus::Read;
     cache
-        .write(&s, &[changed.clone()], &[summary(7).id], Some(false))
+        .write(&s, &[changed.clone()], &[String::from(summary(7).id)], Some(false))
         .expect("update");
     let loaded = cache.load(&s).expect("load");
     assert_eq!(loaded.messages.len(), 9);
@@ -304,7 +304,7 @@ fn the_desk_follows_what_is_done_in_innboks() {
         let mut summary = summary(i);
         summary.status = MessageStatus::Unread;
         summary.kind = MessageKind::Correspondence;
-        summary.owner = Some(party.id.clone());
+        summary.owner = Some(party.id.clone().into());
         summary.due = Some(now + chrono::Duration::days(days));
         DeskItem {
             summary,
@@ -326,9 +326,9 @@ fn the_desk_follows_what_is_done_in_innboks() {
         .desk_touch(
             &scope,
             &[
-                (id(1), DeskTouch::of(MessageAction::Archive)),
-                (id(2), DeskTouch::of(MessageAction::MarkRead)),
-                (id(3), DeskTouch::of(MessageAction::Purge)),
+                (String::from(id(1)), DeskTouch::of(MessageAction::Archive)),
+                (String::from(id(2)), DeskTouch::of(MessageAction::MarkRead)),
+                (String::from(id(3)), DeskTouch::of(MessageAction::Purge)),
             ],
         )
         .expect("touch");
@@ -346,7 +346,7 @@ fn the_desk_follows_what_is_done_in_innboks() {
         marked_unread: true,
     };
     cache
-        .desk_touch(&scope, &[(id(1), DeskTouch::back(back))])
+        .desk_touch(&scope, &[(String::from(id(1)), DeskTouch::back(back))])
         .expect("undo");
     let counts = cache.desk_counts(&scope, now, None).expect("counts");
     assert_eq!((counts.unread, counts.overdue), (1, 1));
@@ -400,7 +400,7 @@ fn a_saved_search_is_counted_on_the_desk_by_its_filters_parties_and_folder() {
     let items: Vec<DeskItem> = (0..300usize)
         .map(|i| {
             let mut m = summary(i);
-            m.id = format!("d{i}");
+            m.id = format!("d{i}").into();
             m.owner = Some(parties[i % 3].into());
             m.status = if i % 2 == 0 {
                 MessageStatus::Unread
@@ -421,7 +421,7 @@ fn a_saved_search_is_counted_on_the_desk_by_its_filters_parties_and_folder() {
             m.subject = if i % 13 == 0 {
                 "MVA-melding for 2. termin".into()
             } else {
-                format!("Brev {i} 100%_sikkert")
+                format!("Brev {i} 100%_sikkert").into()
             };
             DeskItem {
                 summary: m,
@@ -533,7 +533,7 @@ fn desk_item(
     innboks::domain::DeskItem {
         summary: MessageSummary {
             id: id.into(),
-            subject: format!("Sak {id}"),
+            subject: format!("Sak {id}").into(),
             status: if unread {
                 MessageStatus::Unread
             } else {
@@ -660,7 +660,7 @@ fn the_desk_agenda_board_and_counts_from_sql() {
     );
     let short: Vec<String> = (cache.agenda(&scope, now, 3, Some(a)).expect("agenda"))
         .iter()
-        .map(|r| r.item.summary.id.clone())
+        .map(|r| r.item.summary.id.to_string())
         .collect();
     assert_eq!(
         short,

@@ -1664,7 +1664,7 @@ async fn a_form_that_now_needs_action_is_news() {
                 !r.item.requires_attention
                     && r.item.summary.kind == innboks::domain::MessageKind::FormTask
             })
-            .map(|r| r.item.summary.id)
+            .map(|r| r.item.summary.id.to_string())
             .collect();
         ids
     };

@@ -169,8 +169,8 @@ fn every_hostile_document_parses_and_draws_harmlessly() {
             serde_json::from_value(doc.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let message = detail.to_message();
         for text in [
-            &message.summary.subject,
-            &message.summary.service_owner,
+            message.summary.subject.as_str(),
+            message.summary.service_owner.as_str(),
             message.summary.sender(),
             message.summary.status.label(),
             message.summary.kind.label(),
@@ -222,7 +222,7 @@ fn every_hostile_document_parses_and_draws_harmlessly() {
             },
         );
         for body in &bodies {
-            app.bodies.insert(body.summary.id.clone(), body.clone());
+            app.bodies.insert(body.summary.id.to_string(), body.clone());
         }
         let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
         let theme = innboks::ui::Theme::ansi();
@@ -240,7 +240,7 @@ fn every_hostile_document_parses_and_draws_harmlessly() {
         );
         for i in 0..app.inbox.messages.len() {
             app.inbox.selected = i;
-            app.detail.id = Some(app.inbox.messages[i].id.clone());
+            app.detail.id = Some(app.inbox.messages[i].id.to_string());
             for scroll in [0, 5, 400] {
                 app.detail.scroll = scroll;
                 terminal

@@ -82,10 +82,10 @@ fn every_size_down_to_nothing_draws_without_panic() {
         // Every overlay at every size: help, the filter menu, the switcher, the link
         // chooser, the command line, a search.
         let id = app.inbox.messages[0].id.clone();
-        if let Some(message) = app.bodies.get_mut(&id) {
+        if let Some(message) = app.bodies.get_mut(id.as_str()) {
             message.links = vec!["https://www.altinn.no/".into(); 3];
         }
-        app.detail.id = Some(id);
+        app.detail.id = Some(id.to_string());
         app.parties.set(vec![innboks::domain::Party {
             id: "r1".into(),
             name: "KARI NORDMANN".into(),
@@ -437,7 +437,7 @@ fn all_reportees_merged_with_a_reportee_column_120x40() {
         (0..12)
             .map(|i| {
                 let mut m = summary(i * 2 + usize::from(offset == 100));
-                m.id = format!("a{}", 9000 + offset + i);
+                m.id = format!("a{}", 9000 + offset + i).into();
                 m
             })
             .collect()
@@ -449,14 +449,14 @@ fn all_reportees_merged_with_a_reportee_column_120x40() {
 fn link_chooser_and_command_line_80x24() {
     let mut app = inbox_app(80, 24);
     let id = app.inbox.messages[0].id.clone();
-    if let Some(message) = app.bodies.get_mut(&id) {
+    if let Some(message) = app.bodies.get_mut(id.as_str()) {
         message.links = vec![
             "https://www.skatteetaten.no/skattemelding/".into(),
             "https://www.altinn.no/".into(),
             "mailto:post@skatteetaten.no".into(),
         ];
     }
-    app.detail.id = Some(id);
+    app.detail.id = Some(id.to_string());
     press(&mut app, 'Y');
     press(&mut app, 'j');
     insta::assert_snapshot!("link_chooser_80x24", render(&app, 80, 24).backend());
@@ -479,7 +479,7 @@ fn link_chooser_and_command_line_80x24() {
 fn attachment_list_80x24() {
     let mut app = inbox_app(80, 24);
     let id = app.inbox.messages[0].id.clone();
-    if let Some(message) = app.bodies.get_mut(&id) {
+    if let Some(message) = app.bodies.get_mut(id.as_str()) {
         let first = message.attachments[0].clone();
         message.attachments.push(Attachment {
             id: "9912002".into(),
@@ -497,7 +497,7 @@ fn attachment_list_80x24() {
             ..first
         });
     }
-    app.detail.id = Some(id);
+    app.detail.id = Some(id.to_string());
     press(&mut app, 'v');
     press(&mut app, 'v');
     insta::assert_snapshot!(render(&app, 80, 24).backend());
@@ -574,7 +574,7 @@ fn altinn3_detail_with_a_thread_and_actions_120x60() {
     let message = altinn3_message();
     let id = app.inbox.messages[0].id.clone();
     app.bodies.insert(
-        id,
+        id.to_string(),
         Message {
             summary: app.inbox.messages[0].clone(),
             ..message
@@ -593,14 +593,14 @@ fn altinn3_history_80x24() {
     app.settings.capabilities = innboks::domain::Capabilities::altinn3();
     let id = app.inbox.messages[0].id.clone();
     app.bodies.insert(
-        id.clone(),
+        id.to_string(),
         Message {
             summary: app.inbox.messages[0].clone(),
             ..altinn3_message()
         },
     );
-    app.opened.insert(id.clone());
-    app.detail.id = Some(id);
+    app.opened.insert(id.to_string());
+    app.detail.id = Some(id.to_string());
     update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('H'), KeyModifiers::SHIFT)),
@@ -915,7 +915,7 @@ fn screens_in(lang: innboks::i18n::Lang) -> Vec<(String, String)> {
     press(&mut filters, 'f');
     screens.push(("filter_menu_80x24", draw(&filters, 80, 24)));
     let mut attachments = inbox_app(80, 24);
-    attachments.detail.id = Some(attachments.inbox.messages[0].id.clone());
+    attachments.detail.id = Some(attachments.inbox.messages[0].id.to_string());
     press(&mut attachments, 'v');
     screens.push(("attachments_80x24", draw(&attachments, 80, 24)));
     let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
@@ -938,7 +938,7 @@ fn screens_in(lang: innboks::i18n::Lang) -> Vec<(String, String)> {
     let id = thread.inbox.messages[0].id.clone();
     let summary = thread.inbox.messages[0].clone();
     thread.bodies.insert(
-        id,
+        id.to_string(),
         Message {
             summary,
             ..altinn3_message()
@@ -1015,7 +1015,7 @@ fn agenda_in_the_list_100x16() {
         summary.owner = Some(format!(
             "urn:altinn:organization:identifier-no:31000000{}",
             i % 3
-        ));
+        ).into());
         summary.due = due.and_then(|(m, d)| Utc.with_ymd_and_hms(2026, m, d, 22, 59, 0).single());
         AgendaRow {
             group,

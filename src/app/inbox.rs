@@ -207,7 +207,7 @@ impl InboxState {
         for list in [&mut self.messages, &mut self.hidden] {
             list.retain(|m| {
                 if gone(m) {
-                    removed.push(m.id.clone());
+                    removed.push(m.id.to_string());
                     false
                 } else {
                     true
@@ -256,15 +256,16 @@ impl InboxState {
         };
         let (mut top_shown, mut top_hidden) = (Vec::new(), Vec::new());
         let count = messages.len() as i64;
-        let owner = rows.stamp();
+        // One shared name for every row of the source.
+        let owner = rows.stamp().map(crate::domain::Name::from);
         // (A page that lists a message twice adds it once.)
         let mut seen: HashSet<String> = HashSet::with_capacity(messages.len());
         for (position, (mut message, place)) in messages.into_iter().zip(placed).enumerate() {
-            if !seen.insert(message.id.clone()) {
+            if !seen.insert(message.id.to_string()) {
                 continue;
             }
-            if let Some(owner) = owner {
-                message.owner = Some(owner.to_owned());
+            if let Some(owner) = &owner {
+                message.owner = Some(owner.clone());
             }
             if let Some((hidden, i)) = place {
                 let existing = if hidden {
@@ -318,7 +319,8 @@ impl InboxState {
         filters: &Filters,
     ) -> CacheMerge {
         let server = filters.server();
-        let owner = rows.stamp();
+        // One shared name for every row of the source.
+        let owner = rows.stamp().map(crate::domain::Name::from);
         let mine = |m: &MessageSummary| rows.owns(m);
         // The source's rows here that a cached row could be (no older than the oldest of
         // this part: a part of a long list is compared with its own span, not all of it),
@@ -332,7 +334,7 @@ impl InboxState {
                     oldest = Some(oldest.map_or(t, |o: chrono::DateTime<Utc>| o.min(t)));
                 }
                 if floor.is_none_or(|f| m.last_changed.is_none_or(|t| t >= f)) {
-                    present.insert(m.id.clone(), m.clone());
+                    present.insert(m.id.to_string(), m.clone());
                 }
             }
             (present, oldest)
@@ -343,16 +345,16 @@ impl InboxState {
         let mut matched = 0;
         // Attachment counts the cache knew (from a preview) for rows the server listed
         // without one: given back to those rows after the walk.
-        let mut counts: Vec<(String, usize)> = Vec::new();
+        let mut counts: Vec<(String, u32)> = Vec::new();
         let (mut low, mut high) = (self.first_seq, self.next_seq);
         for mut message in cached {
-            if let Some(owner) = owner {
-                message.owner = Some(owner.to_owned());
+            if let Some(owner) = &owner {
+                message.owner = Some(owner.clone());
             } else if rows == Rows::All {
                 message.owner = None;
             }
             if server_first {
-                if let Some(known) = present.get(&message.id) {
+                if let Some(known) = present.get(message.id.as_str()) {
                     let mut same = message.clone();
                     same.seq = known.seq;
                     same.attachment_count = known.attachment_count;
@@ -360,7 +362,7 @@ impl InboxState {
                     matched += 1;
                     if let (None, Some(count)) = (known.attachment_count, message.attachment_count)
                     {
-                        counts.push((message.id.clone(), count));
+                        counts.push((message.id.to_string(), count));
                     }
                     continue;
                 }
@@ -387,9 +389,9 @@ impl InboxState {
             }
         }
         if !counts.is_empty() {
-            let counts: HashMap<String, usize> = counts.into_iter().collect();
+            let counts: HashMap<String, u32> = counts.into_iter().collect();
             for row in self.messages.iter_mut().chain(self.hidden.iter_mut()) {
-                if let Some(&count) = counts.get(&row.id) {
+                if let Some(&count) = counts.get(row.id.as_str()) {
                     row.attachment_count = Some(count);
                 }
             }
@@ -411,8 +413,8 @@ mod tests {
 
     fn row(i: i64) -> MessageSummary {
         MessageSummary {
-            id: format!("a{i}"),
-            subject: format!("Melding {i}"),
+            id: format!("a{i}").into(),
+            subject: format!("Melding {i}").into(),
             status: MessageStatus::Unread,
             marked_unread: false,
             service_owner: "Skatteetaten".into(),

@@ -213,10 +213,10 @@ mod tests {
     fn row(id: &str) -> MessageSummary {
         MessageSummary {
             id: id.into(),
-            subject: String::new(),
+            subject: String::new().into(),
             status: MessageStatus::Read,
             marked_unread: false,
-            service_owner: String::new(),
+            service_owner: String::new().into(),
             message_sender: None,
             kind: MessageKind::Correspondence,
             created: None,

@@ -215,6 +215,8 @@ fn score_all(
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
     let mut hits = Vec::new();
+    // A few dozen senders over 100,000 rows: each is scored once.
+    let mut senders: HashMap<&str, Option<u32>> = HashMap::new();
     for block in candidates.chunks(CHECK_EVERY) {
         if rows.should_stop() {
             return None;
@@ -225,18 +227,22 @@ fn score_all(
             };
             let mut score = |text: &str| pattern.score(Utf32Str::new(text, &mut buf), &mut matcher);
             let best = score(&message.subject)
-                .or_else(|| score(message.sender()))
+                .or_else(|| {
+                    *senders
+                        .entry(message.sender())
+                        .or_insert_with(|| score(message.sender()))
+                })
                 .or_else(|| {
                     texts
                         .bodies
-                        .get(&message.id)
+                        .get(message.id.as_str())
                         .and_then(|body| score(body))
                         .map(|s| s / 2)
                 })
                 .or_else(|| {
                     texts
                         .indexed
-                        .contains(&message.id)
+                        .contains(message.id.as_str())
                         .then_some(BODY_INDEX_SCORE)
                 });
             if let Some(score) = best {

@@ -129,7 +129,7 @@ fn item_from(row: &Row<'_>) -> rusqlite::Result<DeskItem> {
             requires_confirmation: row.get(12)?,
             attachment_count: row
                 .get::<_, Option<i64>>(13)?
-                .and_then(|n| usize::try_from(n).ok()),
+                .and_then(|n| u32::try_from(n).ok()),
             created: time_from_db(row.get(14)?),
             last_changed: time_from_db(row.get(15)?),
             due: time_from_db(row.get(17)?),
@@ -200,7 +200,7 @@ impl Cache {
                     item.completed,
                     item.pending,
                     m.requires_confirmation,
-                    m.attachment_count.and_then(|n| i64::try_from(n).ok()),
+                    m.attachment_count.map(i64::from),
                     time_to_db(m.created),
                     time_to_db(m.last_changed),
                     time_to_db(item.updated),

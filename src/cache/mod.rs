@@ -17,7 +17,32 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub use crate::domain::{CachedList, Scope};
-use crate::domain::{Message, MessageKind, MessageStatus, MessageSummary, Party, PartyKind};
+use crate::domain::{
+    Message, MessageKind, MessageStatus, MessageSummary, Name, Names, Party, PartyKind, Text,
+    TextBuffer,
+};
+
+/// The row strings go into SQLite as text and come out as text.
+macro_rules! sql_text {
+    ($name:ident) => {
+        impl rusqlite::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                value.as_str().map($name::from)
+            }
+        }
+    };
+}
+
+sql_text!(Text);
+sql_text!(Name);
 
 /// The schema's version, kept in SQLite's `user_version`. A file with another version is
 /// rebuilt.
@@ -38,6 +63,43 @@ pub enum CacheError {
     /// A file that is not ours or of another schema version.
     #[error("{}", tr!("hurtigbufferen har feil format (versjon {version})", version = .0))]
     Version(i64),
+}
+
+/// A part of a list being read: its rows, with where their id and subject are in the
+/// part's shared buffer.
+#[derive(Default)]
+struct PartRows {
+    texts: TextBuffer,
+    rows: Vec<(MessageSummary, std::ops::Range<usize>, std::ops::Range<usize>)>,
+}
+
+impl PartRows {
+    /// Room for `rows` rows, so a part is not copied as it grows.
+    fn with_room(rows: usize) -> Self {
+        let rows = rows.min(65_536);
+        Self {
+            texts: TextBuffer::with_capacity(rows * 64),
+            rows: Vec::with_capacity(rows),
+        }
+    }
+
+    /// The rows, their ids and subjects slices of one buffer.
+    fn finish(self) -> Vec<MessageSummary> {
+        let shared = self.texts.finish();
+        self.rows
+            .into_iter()
+            .map(|(mut summary, id, subject)| {
+                summary.id = Text::slice(&shared, id).unwrap_or_default();
+                summary.subject = Text::slice(&shared, subject).unwrap_or_default();
+                summary
+            })
+            .collect()
+    }
+}
+
+/// Column `i` of `row` as text (an error for another type; empty for NULL).
+fn text_at<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    Ok(row.get_ref(i)?.as_str_or_null()?.unwrap_or_default())
 }
 
 /// The row key of a scope.
@@ -261,42 +323,50 @@ impl Cache {
                     created, last_changed, due, attachment_count, requires_confirmation, owner
              FROM messages WHERE scope = ?1 ORDER BY last_changed DESC, seq ASC",
         )?;
-        let rows = statement.query_map([&key], |row| {
-            Ok(MessageSummary {
-                id: row.get(0)?,
-                seq: row.get(1)?,
-                subject: row.get(2)?,
-                status: status_from_db(&row.get::<_, String>(3)?),
-                marked_unread: row.get(4)?,
-                service_owner: row.get(5)?,
-                message_sender: row.get(6)?,
-                kind: MessageKind::from_text(&row.get::<_, String>(7)?),
-                created: time_from_db(row.get(8)?),
-                last_changed: time_from_db(row.get(9)?),
-                due: time_from_db(row.get(10)?),
-                attachment_count: row
-                    .get::<_, Option<i64>>(11)?
-                    .and_then(|n| usize::try_from(n).ok()),
-                requires_confirmation: row.get(12)?,
-                owner: row.get(13)?,
-            })
-        })?;
         let part_of = |messages| CachedList {
             messages,
             complete,
             synced_at,
             reconciled_at,
         };
+        // A part's ids and subjects go into one shared buffer and its senders and parties
+        // are shared names: a row costs what it holds, not an allocation a string.
+        let mut names = Names::default();
         let mut size = head.max(1);
-        let mut buffer = Vec::with_capacity(size.min(65_536));
-        for row in rows {
-            buffer.push(row?);
-            if buffer.len() >= size {
-                each(part_of(std::mem::take(&mut buffer)), true);
+        let mut part_rows = PartRows::with_room(size);
+        let mut rows = statement.query([&key])?;
+        while let Some(row) = rows.next()? {
+            let id = part_rows.texts.push(text_at(row, 0)?);
+            let subject = part_rows.texts.push(text_at(row, 2)?);
+            let mut name_at = |i| -> rusqlite::Result<Option<Name>> {
+                Ok(row.get_ref(i)?.as_str_or_null()?.map(|t| names.get(t)))
+            };
+            let summary = MessageSummary {
+                id: Text::default(),
+                seq: row.get(1)?,
+                subject: Text::default(),
+                status: status_from_db(text_at(row, 3)?),
+                marked_unread: row.get(4)?,
+                service_owner: name_at(5)?.unwrap_or_default(),
+                message_sender: name_at(6)?,
+                kind: MessageKind::from_text(text_at(row, 7)?),
+                created: time_from_db(row.get(8)?),
+                last_changed: time_from_db(row.get(9)?),
+                due: time_from_db(row.get(10)?),
+                attachment_count: row
+                    .get::<_, Option<i64>>(11)?
+                    .and_then(|n| u32::try_from(n).ok()),
+                requires_confirmation: row.get(12)?,
+                owner: name_at(13)?,
+            };
+            part_rows.rows.push((summary, id, subject));
+            if part_rows.rows.len() >= size {
                 size = part.max(1);
+                let full = std::mem::replace(&mut part_rows, PartRows::with_room(size));
+                each(part_of(full.finish()), true);
             }
         }
-        each(part_of(buffer), false);
+        each(part_of(part_rows.finish()), false);
         Ok(())
     }
 
@@ -351,7 +421,7 @@ impl Cache {
                     time_to_db(m.created),
                     time_to_db(m.last_changed),
                     time_to_db(m.due),
-                    m.attachment_count.and_then(|n| i64::try_from(n).ok()),
+                    m.attachment_count.map(i64::from),
                     m.requires_confirmation,
                     m.owner,
                 ])?;
@@ -535,7 +605,7 @@ fn status_from_db(text: &str) -> MessageStatus {
         "sent-and-archived" => MessageStatus::SentAndArchived,
         "archived" => MessageStatus::Archived,
         "deleted" => MessageStatus::Deleted,
-        other => MessageStatus::Other(other.strip_prefix("other:").unwrap_or(other).to_owned()),
+        other => MessageStatus::Other(other.strip_prefix("other:").unwrap_or(other).into()),
     }
 }
 

@@ -102,7 +102,7 @@ impl Local {
     /// Notes on the desk what an open told: seen, and when Altinn deletes it.
     pub(super) fn touch_opened(&mut self, message: &Message, seen: bool) {
         let touch = DeskTouch::opened(message, seen);
-        self.note_on_desk(&[(message.summary.id.clone(), touch)]);
+        self.note_on_desk(&[(message.summary.id.to_string(), touch)]);
     }
 
     fn note_on_desk(&mut self, touches: &[(String, DeskTouch)]) {
@@ -132,7 +132,7 @@ impl Local {
             std::collections::HashMap::new();
         for message in messages {
             let whose = match (&message.owner, inbox.is_all()) {
-                (Some(party), true) => Inbox::Party(party.clone()),
+                (Some(party), true) => Inbox::Party(party.to_string()),
                 _ => inbox.clone(),
             };
             scopes

@@ -187,7 +187,7 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
             for m in &mut messages {
                 // A group's rows say whose they are; a single party's are that party's.
                 if m.owner.is_none() || matches!(owner, Inbox::Party(_)) {
-                    m.owner = Some(owner.key().to_owned());
+                    m.owner = Some(owner.key().to_owned().into());
                 }
             }
             merged.extend(messages);
@@ -240,7 +240,7 @@ fn list_offline(environment: &Environment, as_json: bool, options: &ListOptions)
         for party in parties {
             let owner = Inbox::Party(party.id.clone());
             merged.extend(local.list(&owner, options.folder).into_iter().map(|mut m| {
-                m.owner = Some(party.id.clone());
+                m.owner = Some(party.id.clone().into());
                 m
             }));
             names.insert(party.id.clone(), party.name.clone());
@@ -290,7 +290,7 @@ fn print_list(
             .owner
             .as_ref()
             .map(|id| {
-                let name = names.get(id).map_or(id.as_str(), String::as_str);
+                let name = names.get(id.as_str()).map_or(id.as_str(), String::as_str);
                 format!("{}  ", crate::text::fit(name, 16))
             })
             .unwrap_or_default();

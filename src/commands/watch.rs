@@ -281,13 +281,13 @@ async fn run_for(
     };
     shell
         .env("INNBOKS_EVENT", event.kind.key())
-        .env("INNBOKS_ID", &m.id)
+        .env("INNBOKS_ID", m.id.as_str())
         .env("INNBOKS_PARTY", party)
         .env(
             "INNBOKS_PARTY_NAME",
             names.get(party).map_or(party, String::as_str),
         )
-        .env("INNBOKS_TITLE", &m.subject)
+        .env("INNBOKS_TITLE", m.subject.as_str())
         .env("INNBOKS_SENDER", m.sender())
         .env(
             "INNBOKS_DUE",

@@ -254,13 +254,13 @@ async fn write_group(
     cache
         .ask(move |c| {
             let now: DateTime<Utc> = Utc::now();
-            let ids: Vec<String> = items.iter().map(|i| i.summary.id.clone()).collect();
+            let ids: Vec<String> = items.iter().map(|i| i.summary.id.to_string()).collect();
             let before = c.desk_items(&scope, &ids).unwrap_or_default();
             let mut events = Vec::new();
             let mut changed = Vec::new();
             for item in items {
                 let item = in_milliseconds(item);
-                let old = before.get(&item.summary.id);
+                let old = before.get(item.summary.id.as_str());
                 // Search never tells an expiry; one kept from an opened dialog is no change.
                 if old.is_some_and(|o| {
                     o.expires.is_some() && item.expires.is_none() && {

@@ -8,6 +8,7 @@ mod error;
 mod inbox;
 mod searches;
 mod session;
+pub mod strings;
 mod verbs;
 
 pub use bulk::{BulkTarget, Labels, Outcome};
@@ -18,6 +19,7 @@ pub use desk::{
 pub use error::ApiError;
 pub use inbox::{CachedList, Capabilities, Cursor, Inbox, PartiesScope, Query, Scope};
 pub use searches::{SavedSearch, SearchCounts, SearchParties};
+pub use strings::{Name, Names, Text, TextBuffer, Unknown};
 pub use session::{LoginMethod, RefreshEvent, DEFAULT_ACR, HIGH_ACR};
 pub use verbs::{Asks, MessageAction, Needs, Then, Verb, Wanted};
 
@@ -68,7 +70,7 @@ pub enum MessageStatus {
     /// In the trash bin.
     Deleted,
     /// A status text we do not know, kept as the server sent it.
-    Other(String),
+    Other(Unknown),
 }
 
 impl MessageStatus {
@@ -82,7 +84,7 @@ impl MessageStatus {
             "sendt og arkivert" | "sent and archived" => Self::SentAndArchived,
             "arkivert" | "archived" => Self::Archived,
             "slettet" | "deleted" => Self::Deleted,
-            _ => Self::Other(text.trim().to_owned()),
+            _ => Self::Other(text.trim().into()),
         }
     }
 
@@ -96,7 +98,7 @@ impl MessageStatus {
             Self::SentAndArchived => tr!("Sendt og arkivert"),
             Self::Archived => tr!("Arkivert"),
             Self::Deleted => tr!("Slettet"),
-            Self::Other(text) => text,
+            Self::Other(text) => text.as_str(),
         }
     }
 
@@ -110,7 +112,7 @@ impl MessageStatus {
             Self::SentAndArchived => "Sendt og arkivert",
             Self::Archived => "Arkivert",
             Self::Deleted => "Slettet",
-            Self::Other(text) => text,
+            Self::Other(text) => text.as_str(),
         }
     }
 }
@@ -125,7 +127,7 @@ pub enum MessageKind {
     /// A service owner's own dialog (Altinn 3: neither a Correspondence letter nor an app).
     Dialog,
     /// A type we do not know, kept raw.
-    Other(String),
+    Other(Unknown),
 }
 
 impl MessageKind {
@@ -135,7 +137,7 @@ impl MessageKind {
             "Correspondence" => Self::Correspondence,
             "FormTask" => Self::FormTask,
             "Dialog" => Self::Dialog,
-            other => Self::Other(other.to_owned()),
+            other => Self::Other(other.into()),
         }
     }
 
@@ -145,7 +147,7 @@ impl MessageKind {
             Self::Correspondence => "Correspondence",
             Self::FormTask => "FormTask",
             Self::Dialog => "Dialog",
-            Self::Other(text) => text,
+            Self::Other(text) => text.as_str(),
         }
     }
 
@@ -155,7 +157,7 @@ impl MessageKind {
             Self::Correspondence => tr!("Brev"),
             Self::FormTask => tr!("Skjema"),
             Self::Dialog => tr!("Melding"),
-            Self::Other(text) => text,
+            Self::Other(text) => text.as_str(),
         }
     }
 }
@@ -164,17 +166,17 @@ impl MessageKind {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessageSummary {
     /// The server's id (`a…` active, `b…` archived).
-    pub id: String,
+    pub id: Text,
     /// Subject line.
-    pub subject: String,
+    pub subject: Text,
     /// Status.
     pub status: MessageStatus,
     /// The user marked it unread in the portal.
     pub marked_unread: bool,
     /// The agency that owns the service (shown as sender).
-    pub service_owner: String,
+    pub service_owner: Name,
     /// A more specific sender, e.g. a municipality, when given.
-    pub message_sender: Option<String>,
+    pub message_sender: Option<Name>,
     /// Correspondence, form task or other.
     pub kind: MessageKind,
     /// When it was created, if known.
@@ -184,12 +186,12 @@ pub struct MessageSummary {
     /// Due date, when the item has one.
     pub due: Option<DateTime<Utc>>,
     /// Number of attachments, when known (the list endpoint does not say).
-    pub attachment_count: Option<usize>,
+    pub attachment_count: Option<u32>,
     /// The sender asks for a confirmation of receipt (such mail cannot be archived first).
     pub requires_confirmation: bool,
     /// Whose inbox it came from (a reportee id), set by the app in the merged view over
     /// every reportee; `None` means the inbox being shown.
-    pub owner: Option<String>,
+    pub owner: Option<Name>,
     /// Where the server listed it among the loaded messages (set by the app when it
     /// arrives); sorting breaks ties with it, so the server's order survives re-sorting.
     pub seq: i64,
@@ -585,7 +587,7 @@ impl Filters {
                 MessageKind::Correspondence => tr!("brev").into(),
                 MessageKind::FormTask => tr!("skjema").into(),
                 MessageKind::Dialog => tr!("melding").into(),
-                MessageKind::Other(text) => text.clone(),
+                MessageKind::Other(text) => text.to_string(),
             },
             FilterKey::Sender => tr!("fra {sender}", sender = self.sender.as_deref()?),
             FilterKey::Dates => {

@@ -995,7 +995,7 @@ fn archive(
         m.id.trim_start_matches(['a', 'b', 'c'])
             .parse::<u64>()
             .unwrap_or_default();
-    m.original_id = Some(m.id.clone());
+    m.original_id = Some(m.id.to_string());
     m.id = format!("b{}", number + 500_000);
     m.status = SimStatus::Archived;
     let location = format!("{}/api/{who}/messages/{}", ctx.base, m.id);

@@ -81,7 +81,7 @@ pub fn archive(message: &mut SimMessage) {
         .parse::<u64>()
         .unwrap_or_default();
     if message.original_id.is_none() {
-        message.original_id = Some(message.id.clone());
+        message.original_id = Some(message.id.to_string());
         message.id = format!("b{}", number + 500_000);
     }
     message.status = SimStatus::Archived;

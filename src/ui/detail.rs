@@ -99,10 +99,10 @@ fn header_lines(summary: &MessageSummary, theme: &Theme) -> Vec<Line<'static>> {
     if summary.message_sender.is_some() && summary.sender() != summary.service_owner {
         lines.push(Line::from(vec![
             label(tr!("Tjenesteeier: "), theme),
-            Span::raw(summary.service_owner.clone()),
+            Span::raw(summary.service_owner.to_string()),
         ]));
     }
-    lines.push(Line::styled(summary.subject.clone(), theme.title));
+    lines.push(Line::styled(summary.subject.to_string(), theme.title));
     lines
 }
 

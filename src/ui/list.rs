@@ -54,7 +54,7 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
                 .and_then(|s| s.hit(index))
                 .and(highlighter.as_mut())
                 .map(|h| (h.positions(&message.subject), h.positions(message.sender())));
-            let marked = inbox.marked.contains(&message.id);
+            let marked = inbox.marked.contains(message.id.as_str());
             // In the merged view every message has its owner; the id stands in for a name
             // not known yet.
             let owner = merged.then(|| {

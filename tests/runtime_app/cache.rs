@@ -94,7 +94,7 @@ async fn the_parties_are_kept_so_the_switcher_and_the_merged_view_work_offline()
         .inbox
         .messages
         .iter()
-        .map(|m| m.id.clone())
+        .map(|m| m.id.to_string())
         .collect();
     let user = online.app.session.user_key.clone().expect("a user key");
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -135,7 +135,7 @@ async fn the_parties_are_kept_so_the_switcher_and_the_merged_view_work_offline()
     assert!(offline.app.whose.is_all());
     let shown: Vec<String> = offline.app.inbox.messages[..merged.len()]
         .iter()
-        .map(|m| m.id.clone())
+        .map(|m| m.id.to_string())
         .collect();
     assert_eq!(shown, merged, "the same merged list as online");
     assert!(

@@ -58,7 +58,7 @@ async fn an_expired_cookie_brings_back_login_and_keeps_the_place() {
     h.login().await;
     h.key(KeyCode::Char('j'));
     h.key(KeyCode::Char('j'));
-    let selected = h.app.inbox.selected_message().map(|m| m.id.clone());
+    let selected = h.app.inbox.selected_message().map(|m| m.id.to_string());
     sim.expire_sessions();
     h.key(KeyCode::Char('r'));
     h.until("the login overlay", |app| app.screen == Screen::Login)
@@ -72,7 +72,7 @@ async fn an_expired_cookie_brings_back_login_and_keeps_the_place() {
     })
     .await;
     assert_eq!(
-        h.app.inbox.selected_message().map(|m| m.id.clone()),
+        h.app.inbox.selected_message().map(|m| m.id.to_string()),
         selected
     );
     assert_eq!(sim.stats().logins_ok, 2);
@@ -198,7 +198,7 @@ async fn a_stored_session_opens_the_cached_inbox_before_it_is_resumed() {
     let (mut h, cache) =
         Harness::with_store_and_cache(&sim, tempfile::tempdir().expect("dir"), &path);
     h.device_login().await;
-    let first_ids: Vec<String> = h.app.inbox.messages.iter().map(|m| m.id.clone()).collect();
+    let first_ids: Vec<String> = h.app.inbox.messages.iter().map(|m| m.id.to_string()).collect();
     let saved = std::fs::read(h.store.path()).expect("session file");
     let user = h
         .store
@@ -229,7 +229,7 @@ async fn a_stored_session_opens_the_cached_inbox_before_it_is_resumed() {
             && !app.inbox.is_loading()
     })
     .await;
-    let ids: Vec<String> = h.app.inbox.messages.iter().map(|m| m.id.clone()).collect();
+    let ids: Vec<String> = h.app.inbox.messages.iter().map(|m| m.id.to_string()).collect();
     assert_eq!(ids, first_ids);
     assert!(
         matches!(&h.app.status, Some(Status::Info(t)) if t.contains("Ingen nye")),

@@ -98,7 +98,7 @@ async fn archive_then_find_it_in_the_archive_view_and_deleted_in_the_trash() {
         .app
         .inbox
         .selected_message()
-        .map(|m| m.id.clone())
+        .map(|m| m.id.to_string())
         .expect("selected");
     h.key(KeyCode::Char('a'));
     h.until(
@@ -152,7 +152,7 @@ async fn archive_then_find_it_in_the_archive_view_and_deleted_in_the_trash() {
             .inbox
             .messages
             .iter()
-            .map(|m| m.id.clone())
+            .map(|m| m.id.to_string())
             .collect::<Vec<_>>(),
         vec![victim]
     );
@@ -285,7 +285,7 @@ async fn all_reportees_merge_into_one_list_and_actions_go_to_the_right_inbox() {
         .inbox
         .messages
         .iter()
-        .filter_map(|m| m.owner.clone())
+        .filter_map(|m| m.owner.as_ref().map(|o| o.to_string()))
         .collect();
     assert_eq!(owners.len(), 3, "rows from every reportee: {owners:?}");
     let dates: Vec<_> = h
@@ -339,7 +339,7 @@ async fn all_reportees_merge_into_one_list_and_actions_go_to_the_right_inbox() {
     let id = h.app.inbox.messages[company].id.clone();
     h.key(KeyCode::Enter);
     h.until("the company letter", |app| {
-        app.bodies.contains_key(&id) && app.detail.request.is_none()
+        app.bodies.contains_key(id.as_str()) && app.detail.request.is_none()
     })
     .await;
     assert!(h.app.detail.error.is_none(), "{:?}", h.app.detail.error);
@@ -408,11 +408,11 @@ async fn unread_skatteetaten_across_all_reportees_read_saved_archived_and_the_re
     let first = h.app.inbox.messages[index].id.clone();
     h.key(KeyCode::Enter);
     h.until("the letter", |app| {
-        app.bodies.contains_key(&first) && app.detail.request.is_none()
+        app.bodies.contains_key(first.as_str()) && app.detail.request.is_none()
     })
     .await;
     h.key(KeyCode::Char('S'));
-    let attachments = h.app.bodies[&first].attachments.len();
+    let attachments = h.app.bodies[first.as_str()].attachments.len();
     for _ in 0..attachments {
         h.until(
             "a saved attachment",
@@ -513,7 +513,7 @@ async fn holding_j_coalesces_previews_and_neighbours_are_prefetched() {
     // The next one was fetched ahead: j shows its text at once, with no request.
     let next = h.app.inbox.messages[h.app.inbox.selected + 1].id.clone();
     assert!(
-        h.app.bodies.contains_key(&next),
+        h.app.bodies.contains_key(next.as_str()),
         "the neighbour was prefetched: selected {} of {}, detail {:?}, prefetching {:?}, bodies {}",
         h.app.inbox.selected,
         h.app.inbox.messages.len(),
@@ -564,7 +564,7 @@ async fn two_hundred_and_fifty_marked_dialogs_archive_in_one_go_and_come_back_wi
         h.app.status
     );
     assert_eq!(h.app.inbox.messages.len(), before - 250);
-    assert!(h.app.inbox.messages.iter().all(|m| !marked.contains(&m.id)));
+    assert!(h.app.inbox.messages.iter().all(|m| !marked.contains(m.id.as_str())));
 
     let sent = bulk();
     h.key(KeyCode::Char('z'));
@@ -579,5 +579,5 @@ async fn two_hundred_and_fifty_marked_dialogs_archive_in_one_go_and_come_back_wi
     // And so they are at Altinn: the next full page from the top lists them.
     h.key(KeyCode::Char('V'));
     h.until("the archive", settled).await;
-    assert!(h.app.inbox.messages.iter().all(|m| !marked.contains(&m.id)));
+    assert!(h.app.inbox.messages.iter().all(|m| !marked.contains(m.id.as_str())));
 }

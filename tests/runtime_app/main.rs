@@ -282,7 +282,7 @@ async fn sync_over_the_cache(latency: Duration) {
         .inbox
         .messages
         .iter()
-        .map(|m| m.id.clone())
+        .map(|m| m.id.to_string())
         .collect();
     cache.flush().await;
     drop(first);

@@ -48,7 +48,7 @@ pub const SENDERS: [(&str, &str, MessageKind); 6] = [
 pub fn summary(i: usize) -> MessageSummary {
     let (sender, subject, kind) = SENDERS[i % SENDERS.len()].clone();
     MessageSummary {
-        id: format!("a{}", 7_000_000 + i),
+        id: format!("a{}", 7_000_000 + i).into(),
         subject: subject.into(),
         status: match (i, &kind) {
             (_, MessageKind::FormTask) => MessageStatus::Filling,
@@ -145,6 +145,6 @@ pub fn inbox_app(width: u16, height: u16) -> App {
         source.requests.clear();
     }
     app.detail.request = None;
-    app.bodies.insert(detail(0).summary.id.clone(), detail(0));
+    app.bodies.insert(detail(0).summary.id.to_string(), detail(0));
     app
 }

@@ -78,7 +78,7 @@ fn the_same_seed_gives_the_same_agenda_and_the_fixed_parties_keep_their_mailboxe
         w.mailboxes
             .iter()
             .flatten()
-            .map(|m| (m.id.clone(), m.subject.clone(), m.due, m.status))
+            .map(|m| (m.id.to_string(), m.subject.to_string(), m.due, m.status))
             .collect::<Vec<_>>()
     };
     assert_eq!(shape(&a), shape(&b));
@@ -91,7 +91,7 @@ fn the_same_seed_gives_the_same_agenda_and_the_fixed_parties_keep_their_mailboxe
         let mailbox = |w: &World| {
             w.mailboxes[index]
                 .iter()
-                .map(|m| (m.id.clone(), m.subject.clone(), m.due, m.status))
+                .map(|m| (m.id.to_string(), m.subject.to_string(), m.due, m.status))
                 .collect::<Vec<_>>()
         };
         assert_eq!(mailbox(&a), mailbox(&alone), "mailbox {index}");

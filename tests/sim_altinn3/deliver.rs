@@ -51,7 +51,7 @@ async fn altinn2_inbox(a3: &Altinn3, who: &str) -> Vec<(String, String, bool)> {
         .expect("inbox");
     page.messages
         .iter()
-        .map(|m| (m.id.clone(), m.subject.clone(), m.is_unread()))
+        .map(|m| (m.id.to_string(), m.subject.to_string(), m.is_unread()))
         .collect()
 }
 

@@ -28,7 +28,7 @@ fn desk_app() -> App {
 
 fn agenda_row(i: usize, group: AgendaGroup) -> AgendaRow {
     let mut summary = summary(i);
-    summary.owner = Some(party(i % 3).id);
+    summary.owner = Some((party(i % 3).id).into());
     summary.due = match group {
         AgendaGroup::NoDate => None,
         AgendaGroup::Overdue => Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).single(),

@@ -24,8 +24,8 @@ pub fn ctrl(c: char) -> Msg {
 
 pub fn summary(i: usize) -> MessageSummary {
     MessageSummary {
-        id: format!("a{}", 1000 + i),
-        subject: format!("Melding {i}"),
+        id: format!("a{}", 1000 + i).into(),
+        subject: format!("Melding {i}").into(),
         status: if i.is_multiple_of(3) {
             MessageStatus::Unread
         } else {

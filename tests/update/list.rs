@@ -110,7 +110,7 @@ fn page_errors_show_and_r_retries_the_same_page() {
 fn refresh_puts_new_messages_on_top_and_keeps_the_selection() {
     let mut app = logged_in();
     update(&mut app, key(KeyCode::Char('j')));
-    let selected = app.inbox.selected_message().map(|m| m.id.clone());
+    let selected = app.inbox.selected_message().map(|m| m.id.to_string());
     let (request, _) = page_request(&update(&mut app, key(KeyCode::Char('r')))).expect("refresh");
     let mut fresh = page(0..50, true);
     fresh.messages.insert(0, summary(500));
@@ -125,7 +125,7 @@ fn refresh_puts_new_messages_on_top_and_keeps_the_selection() {
     );
     assert_eq!(app.inbox.messages.len(), 51);
     assert_eq!(app.inbox.messages[0].id, "a1500");
-    assert_eq!(app.inbox.selected_message().map(|m| m.id.clone()), selected);
+    assert_eq!(app.inbox.selected_message().map(|m| m.id.to_string()), selected);
     assert_eq!(
         app.inbox.sources[0].next_skip, 51,
         "server offsets shifted by the new arrival"
@@ -208,7 +208,7 @@ fn sort_cycles_and_keeps_the_selection() {
         };
     }
     update(&mut app, key(KeyCode::Char('j')));
-    let selected = app.inbox.selected_message().map(|m| m.id.clone());
+    let selected = app.inbox.selected_message().map(|m| m.id.to_string());
     update(&mut app, key(KeyCode::Char('s')));
     assert_eq!(app.sort, innboks::app::SortOrder::OldestFirst);
     assert!(app
@@ -217,7 +217,7 @@ fn sort_cycles_and_keeps_the_selection() {
         .windows(2)
         .all(|w| w[0].last_changed <= w[1].last_changed));
     assert_eq!(
-        app.inbox.selected_message().map(|m| m.id.clone()),
+        app.inbox.selected_message().map(|m| m.id.to_string()),
         selected,
         "the same message stays selected"
     );

@@ -315,8 +315,8 @@ fn altinn3_merges_every_party_in_groups_of_a_hundred_a_few_at_a_time() {
                 .enumerate()
                 .map(|(i, party)| {
                     let mut m = summary(answered * 10 + i);
-                    m.id = format!("d-{party}");
-                    m.owner = Some(party.clone());
+                    m.id = format!("d-{party}").into();
+                    m.owner = Some(party.clone().into());
                     m
                 })
                 .collect();

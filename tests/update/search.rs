@@ -126,7 +126,7 @@ fn words_in_the_kept_bodies_are_looked_up_beside_and_found() {
         Msg::BodiesFound {
             search,
             words,
-            ids: HashSet::from([id]),
+            ids: HashSet::from([id.to_string()]),
         },
     );
     assert_eq!(
@@ -143,7 +143,7 @@ fn a_long_list_is_searched_in_parts_with_the_same_hits() {
     // Past the length where the matching is split over threads.
     let mut app = logged_in_over(page(0..30_000, false));
     for i in [7, 12_345, 29_999] {
-        app.inbox.messages[i].subject = format!("Årsregnskap {i}");
+        app.inbox.messages[i].subject = format!("Årsregnskap {i}").into();
     }
     update(&mut app, key(KeyCode::Char('/')));
     type_text(&mut app, "årsregn");

@@ -141,7 +141,7 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
     assert_eq!(app.inbox.selected, 0);
     update(&mut app, key(KeyCode::Char('j')));
     update(&mut app, key(KeyCode::Char('j')));
-    let on = app.inbox.selected_message().map(|m| m.id.clone());
+    let on = app.inbox.selected_message().map(|m| m.id.to_string());
     update(
         &mut app,
         Msg::CacheLoaded {
@@ -152,7 +152,7 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
     );
     assert_eq!(app.inbox.messages.len(), 300);
     assert_eq!(
-        app.inbox.selected_message().map(|m| m.id.clone()),
+        app.inbox.selected_message().map(|m| m.id.to_string()),
         on,
         "the cursor stays on its message"
     );

@@ -63,7 +63,7 @@ pub(super) fn targets(app: &App) -> Vec<&MessageSummary> {
         app.inbox
             .messages
             .iter()
-            .filter(|m| app.inbox.marked.contains(&m.id))
+            .filter(|m| app.inbox.marked.contains(m.id.as_str()))
             .collect()
     }
 }
@@ -105,7 +105,7 @@ pub(super) fn ask_or_act(app: &mut App, action: MessageAction) -> Vec<Effect> {
             return Vec::new();
         }
     }
-    let ids: Vec<String> = targets.iter().map(|m| m.id.clone()).collect();
+    let ids: Vec<String> = targets.iter().map(|m| m.id.to_string()).collect();
     let subject = match targets.as_slice() {
         [] => return Vec::new(),
         [one] => tr!("«{subject}»", subject = one.subject),
@@ -190,7 +190,7 @@ fn mark_read(app: &mut App) -> Vec<Effect> {
     let unread: Vec<(String, Inbox)> = targets
         .iter()
         .filter(|m| m.is_unread())
-        .map(|m| (m.id.clone(), app.owner_of(m)))
+        .map(|m| (m.id.to_string(), app.owner_of(m)))
         .collect();
     // What the backend cannot do is said where it matters (Altinn 2 has no way back).
     let (no_way_back, not_again) = if app.settings.capabilities.allows(MessageAction::MarkUnread) {

@@ -83,7 +83,7 @@ pub(super) fn bulk_done(
 ) -> Vec<Effect> {
     app.bulk.finish(request);
     let index: HashMap<String, usize> = (app.inbox.messages.iter().enumerate())
-        .map(|(i, m)| (m.id.clone(), i))
+        .map(|(i, m)| (m.id.to_string(), i))
         .collect();
     let (mut leaving, mut stays) = (HashSet::new(), Vec::new());
     let (mut gone, mut changed, mut failed) = (Vec::new(), Vec::new(), Vec::new());
@@ -298,7 +298,7 @@ fn bring_back(app: &mut App, back: Vec<Changed>) -> Vec<Effect> {
     let here = Labels::shown(app.folder, false).folder;
     let views = matches!(app.folder, Folder::Inbox | Folder::Archive | Folder::Trash);
     let shown: HashMap<String, usize> = (app.inbox.messages.iter().enumerate())
-        .map(|(i, m)| (m.id.clone(), i))
+        .map(|(i, m)| (m.id.to_string(), i))
         .collect();
     let (mut upsert, mut gone, mut leaving) = (Vec::new(), Vec::new(), HashSet::new());
     for changed in back {

@@ -160,14 +160,14 @@ pub(super) fn agenda_loaded(
         app.desk.synced_at = synced_at;
     }
     let days = app.desk.days.unwrap_or(AGENDA_DAYS);
-    let selected = app.inbox.selected_message().map(|m| m.id.clone());
+    let selected = app.inbox.selected_message().map(|m| m.id.to_string());
     let mut agenda = Agenda {
         days,
         ..Agenda::default()
     };
     let mut messages = Vec::with_capacity(rows.len());
     for (seq, row) in rows.into_iter().enumerate() {
-        agenda.groups.insert(row.item.summary.id.clone(), row.group);
+        agenda.groups.insert(row.item.summary.id.to_string(), row.group);
         let mut summary = row.item.summary;
         summary.seq = i64::try_from(seq).unwrap_or(i64::MAX);
         messages.push(summary);

@@ -13,13 +13,13 @@ use crate::domain::{Message, ThreadEntry};
 /// Points the detail pane at the selected message and fetches it as a preview
 /// (`markAsRead=false`, debounced) unless it is already fetched.
 pub(super) fn follow_selection(app: &mut App) -> Vec<Effect> {
-    let Some(id) = app.inbox.selected_message().map(|m| m.id.clone()) else {
+    let Some(id) = app.inbox.selected_message().map(|m| m.id.to_string()) else {
         return Vec::new();
     };
     if app.detail.id.as_deref() == Some(id.as_str()) {
         return Vec::new();
     }
-    app.detail.id = Some(id);
+    app.detail.id = Some(id.to_string());
     app.detail.scroll = 0;
     app.detail.history = false;
     app.detail.error = None;
@@ -69,8 +69,8 @@ pub(super) fn neighbours(app: &mut App) -> Vec<(Inbox, String)> {
     let wanted: Vec<(Inbox, String)> = (selected + 1..=selected + PREFETCH_AHEAD)
         .chain(selected.checked_sub(1))
         .filter_map(|i| app.inbox.messages.get(i))
-        .filter(|m| !app.bodies.contains_key(&m.id) && !app.prefetching.contains(&m.id))
-        .map(|m| (app.owner_of(m), m.id.clone()))
+        .filter(|m| !app.bodies.contains_key(m.id.as_str()) && !app.prefetching.contains(m.id.as_str()))
+        .map(|m| (app.owner_of(m), m.id.to_string()))
         .collect();
     app.prefetching
         .extend(wanted.iter().map(|(_, id)| id.clone()));
@@ -81,17 +81,17 @@ pub(super) fn open_selected(app: &mut App) -> Vec<Effect> {
     let Some(summary) = app.inbox.selected_message() else {
         return Vec::new();
     };
-    let id = summary.id.clone();
+    let id = summary.id.to_string();
     let unread = summary.is_unread();
     app.detail.open = true;
     let id_for_check = id.clone();
     app.focus = Focus::Detail;
     if app.detail.id.as_deref() != Some(id.as_str()) {
-        app.detail.id = Some(id);
+        app.detail.id = Some(id.to_string());
         app.detail.scroll = 0;
         app.detail.history = false;
     }
-    let partial = !app.settings.capabilities.quiet_read && !app.opened.contains(&id_for_check);
+    let partial = !app.settings.capabilities.quiet_read && !app.opened.contains(id_for_check.as_str());
     if unread || partial || app.detail_message().is_none() {
         fetch_detail(app, true, false)
     } else {
@@ -127,10 +127,10 @@ pub(super) fn message_loaded(
     mut message: Box<Message>,
     marked_read: bool,
 ) -> Vec<Effect> {
-    let id = message.summary.id.clone();
-    app.prefetching.remove(&id);
+    let id = message.summary.id.to_string();
+    app.prefetching.remove(id.as_str());
     if marked_read {
-        app.opened.insert(id.clone());
+        app.opened.insert(id.to_string());
     }
     let mut effects = Vec::new();
     let row = app
@@ -140,7 +140,7 @@ pub(super) fn message_loaded(
         .chain(app.inbox.hidden.iter_mut())
         .find(|m| m.id == id);
     if let Some(row) = row {
-        let count = Some(message.attachments.len());
+        let count = u32::try_from(message.attachments.len()).ok();
         let mut changed = row.attachment_count != count;
         row.attachment_count = count;
         if marked_read && row.is_unread() {
@@ -163,10 +163,10 @@ pub(super) fn message_loaded(
     // Opened: seen on the desk at once, and when Altinn deletes it (only an open says).
     if marked_read || message.expires.is_some() {
         let touch = crate::domain::DeskTouch::opened(&message, marked_read);
-        effects.extend(touch_desk(app, vec![(id.clone(), touch)]));
+        effects.extend(touch_desk(app, vec![(id.to_string(), touch)]));
     }
-    std::sync::Arc::make_mut(&mut app.search_texts).insert(id.clone(), message.searchable_text());
-    app.bodies.insert(id, *message);
+    std::sync::Arc::make_mut(&mut app.search_texts).insert(id.to_string(), message.searchable_text());
+    app.bodies.insert(id.to_string(), *message);
     if app.detail.request == Some(request) {
         app.detail.request = None;
         app.detail.error = None;
@@ -211,7 +211,7 @@ pub(super) fn toggle_history(app: &mut App) -> Vec<Effect> {
     if message.history.is_empty() {
         app.status = Some(Status::Info(if !app.settings.capabilities.history {
             tr!("Altinn 2 gir ingen historikk for meldinger.").into()
-        } else if app.opened.contains(&message.summary.id) {
+        } else if app.opened.contains(message.summary.id.as_str()) {
             tr!("Meldingen har ingen historikk.").into()
         } else {
             tr!("Historikken kommer når meldingen åpnes (Enter).").into()

@@ -74,7 +74,7 @@ pub(super) fn filter_note(filters: &Filters) -> String {
 /// Splits the loaded messages into shown and hidden by the local filters, keeping the
 /// selection on the same message when it is still shown.
 pub(super) fn apply_local_filters(app: &mut App) {
-    let selected = app.inbox.selected_message().map(|m| m.id.clone());
+    let selected = app.inbox.selected_message().map(|m| m.id.to_string());
     let mut all = app.inbox.messages.take();
     all.append(&mut app.inbox.hidden);
     let filters = &app.filters;

@@ -200,7 +200,7 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
             let mut filters = app.filters.clone();
             filters.sender = match (&filters.sender, sender) {
                 (Some(_), _) | (_, None) => None,
-                (None, Some(sender)) => Some(sender),
+                (None, Some(sender)) => Some(sender.to_string()),
             };
             set_filters(app, filters)
         }
@@ -209,9 +209,9 @@ fn screen_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::CopyLink => choose_link(app),
         Action::Pipe => super::pipe::open_pipe(app),
         Action::Mark => {
-            if let Some(id) = app.inbox.selected_message().map(|m| m.id.clone()) {
-                if !app.inbox.marked.remove(&id) {
-                    app.inbox.marked.insert(id);
+            if let Some(id) = app.inbox.selected_message().map(|m| m.id.to_string()) {
+                if !app.inbox.marked.remove(id.as_str()) {
+                    app.inbox.marked.insert(id.to_string());
                 }
             }
             let next = app.inbox.selected + 1;
@@ -290,11 +290,11 @@ fn copy_reference(app: &mut App) -> Vec<Effect> {
     };
     let link = app
         .bodies
-        .get(&summary.id)
+        .get(summary.id.as_str())
         .and_then(|m| m.portal_url.clone());
     let (text, what) = match link {
         Some(url) => (url, tr!("lenken til meldingen")),
-        None => (summary.id.clone(), tr!("meldingens id")),
+        None => (summary.id.to_string(), tr!("meldingens id")),
     };
     app.status = Some(Status::Info(tr!("Kopierte {what}.", what)));
     vec![Effect::CopyToClipboard(text)]
@@ -335,12 +335,12 @@ fn mark_all(app: &mut App) -> Vec<Effect> {
             .inbox
             .messages
             .iter()
-            .all(|m| app.inbox.marked.contains(&m.id));
+            .all(|m| app.inbox.marked.contains(m.id.as_str()));
     if all_marked {
         app.inbox.marked.clear();
         app.status = Some(Status::Info(tr!("Ingen merket.").into()));
     } else {
-        let ids: Vec<String> = app.inbox.messages.iter().map(|m| m.id.clone()).collect();
+        let ids: Vec<String> = app.inbox.messages.iter().map(|m| m.id.to_string()).collect();
         app.inbox.marked.extend(ids);
         app.status = Some(Status::Info(tr!(
             "{count} merket: a arkiverer, m markerer lest, d sletter. * fjerner merkingen.",

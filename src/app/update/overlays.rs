@@ -113,7 +113,7 @@ pub(super) fn filter_menu_key(app: &mut App, action: Option<Action>) -> Vec<Effe
                 None => app
                     .inbox
                     .selected_message()
-                    .map(|m| m.service_owner.clone()),
+                    .map(|m| m.service_owner.to_string()),
             }
         }
         Some(Action::FilterDays) => {

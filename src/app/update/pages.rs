@@ -180,6 +180,9 @@ pub(super) fn cache_loaded(
         source.work_offline();
     }
     if list.messages.is_empty() || server_done {
+        if !more {
+            app.inbox.messages.shrink_to_fit();
+        }
         if app.settings.offline {
             app.inbox.loaded_once = true;
         }
@@ -204,6 +207,11 @@ pub(super) fn cache_loaded(
         server_first,
         &app.filters,
     );
+    if !more {
+        // The list grew a part at a time; the room it kept to grow is given back once
+        // the whole of it is read (a million rows: up to half again their size).
+        app.inbox.messages.shrink_to_fit();
+    }
     let inbox = &mut app.inbox;
     // The server's page shared nothing with the cache: more changed than one page, so the
     // sync from the top goes on.
@@ -382,7 +390,7 @@ fn settle_rows(app: &mut App, selected_id: Option<String>) {
 /// changes than a page hold: the first page again, in full.
 fn changes_loaded(app: &mut App, index: usize, request: u64, page: MessagePage) -> Vec<Effect> {
     let merged = app.whose.is_all();
-    let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
+    let selected_id = app.inbox.selected_message().map(|m| m.id.to_string());
     let source = app.inbox.sources[index].clone();
     let who = source.inbox.clone();
     let rows = source.rows(merged);
@@ -438,7 +446,7 @@ pub(super) fn page_loaded(
     if source.is_changes_answer(request) {
         return changes_loaded(app, index, request, page);
     }
-    let selected_id = app.inbox.selected_message().map(|m| m.id.clone());
+    let selected_id = app.inbox.selected_message().map(|m| m.id.to_string());
     let at_top = app.inbox.selected == 0 && app.inbox.scroll == 0;
     let first_page = !app.inbox.loaded_once;
     let unfiltered = app.filters.server().is_empty();
@@ -514,8 +522,8 @@ pub(super) fn page_loaded(
 /// Every sender a page shows, in Altinn's spelling (for `:sender`).
 fn note_senders(app: &mut App, page: &MessagePage) {
     for message in &page.messages {
-        if !app.known_senders.contains(&message.service_owner) {
-            app.known_senders.insert(message.service_owner.clone());
+        if !app.known_senders.contains(message.service_owner.as_str()) {
+            app.known_senders.insert(message.service_owner.to_string());
         }
     }
 }

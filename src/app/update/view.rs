@@ -56,7 +56,7 @@ pub(super) fn change_row(
             // It moved to the archive view.
             if let Some(mut body) = app.bodies.remove(id) {
                 if let Some(new_id) = &new_id {
-                    body.summary.id = new_id.clone();
+                    body.summary.id = new_id.clone().into();
                     body.summary.status = MessageStatus::Archived;
                     app.bodies.insert(new_id.clone(), body);
                 }
@@ -67,9 +67,9 @@ pub(super) fn change_row(
             let row = &mut app.inbox.messages[index];
             row.status = MessageStatus::Archived;
             if let Some(new_id) = new_id {
-                row.id = new_id.clone();
+                row.id = new_id.clone().into();
                 if let Some(mut body) = app.bodies.remove(id) {
-                    body.summary.id = new_id.clone();
+                    body.summary.id = new_id.clone().into();
                     body.summary.status = MessageStatus::Archived;
                     app.bodies.insert(new_id.clone(), body);
                 }
@@ -131,7 +131,7 @@ pub(super) fn keep_selection_visible(app: &mut App) {
 
 /// Puts the list in the chosen order, keeping the selected message selected.
 pub(super) fn resort(app: &mut App) {
-    let selected = app.inbox.selected_message().map(|m| m.id.clone());
+    let selected = app.inbox.selected_message().map(|m| m.id.to_string());
     app.sort.apply(&mut app.inbox.messages);
     // Worked out here, once per change to the rows, not per keystroke.
     app.inbox.settled = if app.inbox.sources.len() > 1 && app.sort == SortOrder::NewestFirst {

@@ -236,19 +236,19 @@ impl HalMessage {
         let attachment_count = (!self.links.attachment.is_empty() || self.body.is_some())
             .then_some(self.links.attachment.len());
         MessageSummary {
-            id: sanitize_line(&self.message_id),
-            subject: clean_opt(&self.subject).unwrap_or_default(),
+            id: sanitize_line(&self.message_id).into(),
+            subject: clean_opt(&self.subject).unwrap_or_default().into(),
             status: MessageStatus::from_text(&sanitize_line(
                 self.status.as_deref().unwrap_or_default(),
             )),
             marked_unread: self.marked_unread,
-            service_owner: clean_opt(&self.service_owner).unwrap_or_default(),
-            message_sender: clean_opt(&self.message_sender),
+            service_owner: clean_opt(&self.service_owner).unwrap_or_default().into(),
+            message_sender: clean_opt(&self.message_sender).map(crate::domain::Name::from),
             kind: MessageKind::from_text(&sanitize_line(self.kind.as_deref().unwrap_or_default())),
             created: self.created_date.as_deref().and_then(parse_date),
             last_changed: self.last_changed_date_time.as_deref().and_then(parse_date),
             due: self.due_date.as_deref().and_then(parse_date),
-            attachment_count,
+            attachment_count: attachment_count.and_then(|n| u32::try_from(n).ok()),
             requires_confirmation: self.available_action == Some(1),
             owner: None,
             seq: 0,

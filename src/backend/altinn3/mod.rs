@@ -233,7 +233,7 @@ impl Altinn3 {
         if matches!(inbox, Inbox::Group { .. }) {
             // A group's rows each say whose they are.
             for (summary, item) in mapped.messages.iter_mut().zip(&page.items) {
-                summary.owner = Some(crate::text::sanitize_line(&item.party));
+                summary.owner = Some(crate::text::sanitize_line(&item.party).into());
             }
         }
         {

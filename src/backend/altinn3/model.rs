@@ -162,26 +162,26 @@ impl DialogListItem {
             })
             .unwrap_or_else(|| sanitize_line(&self.org));
         MessageSummary {
-            id: sanitize_line(&self.id),
+            id: sanitize_line(&self.id).into(),
             subject: content
                 .title
                 .as_ref()
                 .and_then(|t| t.line(languages))
-                .unwrap_or_default(),
+                .unwrap_or_default().into(),
             status,
             marked_unread,
-            service_owner: sender,
+            service_owner: sender.into(),
             message_sender: None,
             kind: match self.service_resource_type.as_str() {
                 "correspondenceservice" => MessageKind::Correspondence,
                 "altinnapp" => MessageKind::FormTask,
                 "genericaccessresource" => MessageKind::Dialog,
-                other => MessageKind::Other(sanitize_line(other)),
+                other => MessageKind::Other(sanitize_line(other).into()),
             },
             created: self.created_at,
             last_changed: self.content_updated_at.or(self.created_at),
             due: self.due_at,
-            attachment_count: self.gui_attachment_count,
+            attachment_count: self.gui_attachment_count.and_then(|n| u32::try_from(n).ok()),
             requires_confirmation: self.status == "RequiresAttention"
                 && self.service_resource_type == "correspondenceservice",
             owner: None,
@@ -195,7 +195,7 @@ impl DialogListItem {
     /// and counts by (search says nothing of `expiresAt`).
     pub fn to_desk_item(&self, languages: &[&str]) -> DeskItem {
         let mut summary = self.to_summary(languages);
-        summary.owner = Some(sanitize_line(&self.party));
+        summary.owner = Some(sanitize_line(&self.party).into());
         let folder = if self.has_label("Archive") {
             Folder::Archive
         } else if self.has_label("Bin") {

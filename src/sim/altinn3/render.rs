@@ -79,7 +79,7 @@ type Localized = Vec<(&'static str, String)>;
 
 /// Title and summary in every language the message has.
 fn texts(view: &View<'_>) -> (Localized, Localized) {
-    let mut titles = vec![("nb", view.message.subject.clone())];
+    let mut titles = vec![("nb", view.message.subject.to_string())];
     let mut summaries = vec![("nb", view.message.summary.clone())];
     for (language, title, summary, _) in &view.state.translations {
         titles.push((language, title.clone()));

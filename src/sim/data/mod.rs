@@ -799,7 +799,7 @@ mod tests {
             assert!(mailbox
                 .windows(2)
                 .all(|w| w[0].last_changed >= w[1].last_changed));
-            let mut ids: Vec<_> = mailbox.iter().map(|m| m.id.clone()).collect();
+            let mut ids: Vec<_> = mailbox.iter().map(|m| m.id.to_string()).collect();
             ids.sort();
             ids.dedup();
             assert_eq!(ids.len(), mailbox.len());
