@@ -15,12 +15,12 @@ use serde_json::json;
 
 use super::desk::{open_cache, synced_desk, Desk, DeskOptions};
 use super::progress::Progress;
-use super::{error_code, fail_as, EXIT_NETWORK};
+use super::{fail_as, EXIT_NETWORK};
 use crate::backend::Backend;
 use crate::cache::{CacheHandle, DeskQuery, DeskScope, Scope};
 use crate::config::Environment;
 use crate::desk::sync::SyncOptions;
-use crate::domain::{ApiError, DeskItem, DeskTouch, Folder, Inbox, Message};
+use crate::domain::{DeskItem, DeskTouch, Folder, Inbox, Message};
 use crate::export::{ExportError, Exporter, Format, Item, Outcome, Report};
 use crate::i18n::tr;
 
@@ -106,7 +106,9 @@ pub async fn export(source: Source, options: DeskOptions, args: ExportArgs) -> E
     };
     let to_fetch = (rows.iter())
         .filter(|row| args.with_content && !bodies.contains_key(&row.summary.id))
-        .filter(|row| exporter.outcome(&row.summary.id, row.updated, true) != Outcome::Unchanged)
+        .filter(|row| {
+            exporter.outcome(&row.summary.id, row.updated, true, true) != Outcome::Unchanged
+        })
         .count();
     if to_fetch > 0 && !args.yes {
         if let Err(exit) = ask_to_fetch(to_fetch, json) {
@@ -119,12 +121,18 @@ pub async fn export(source: Source, options: DeskOptions, args: ExportArgs) -> E
         names: &names,
         bodies: &bodies,
     };
-    let (report, fetched, failure) = run.all(exporter, &rows).await;
+    let Done {
+        report,
+        fetched,
+        incomplete,
+        failure,
+    } = run.all(exporter, &rows).await;
     if json {
         say!(
             "{}",
             json!({"new": report.new, "updated": report.updated, "unchanged": report.unchanged,
-                   "failed": report.failed, "fetched": fetched, "dialogs": rows.len(),
+                   "failed": report.failed, "fetched": fetched, "incomplete": incomplete,
+                   "dialogs": rows.len(),
                    "format": args.format.name(), "out": out.display().to_string()})
         );
     } else {
@@ -255,11 +263,12 @@ struct Run<'a> {
 impl Run<'_> {
     /// Exports every row (progress on stderr): the report, how many were fetched, and the
     /// exit code of the first failure.
-    async fn all(&self, mut exporter: Exporter, rows: &[DeskItem]) -> (Report, usize, Option<u8>) {
+    async fn all(&self, mut exporter: Exporter, rows: &[DeskItem]) -> Done {
         let progress = Progress::new();
         let total = rows.len();
         let mut report = Report::default();
         let mut fetched = 0;
+        let mut incomplete = 0;
         let mut failure = None;
         for (n, row) in rows.iter().enumerate() {
             progress.say(&tr!(
@@ -270,27 +279,26 @@ impl Run<'_> {
             let id = &row.summary.id;
             let cached =
                 (self.bodies.get(id)).and_then(|j| serde_json::from_str::<Message>(j).ok());
-            let wanted = cached.is_some() || self.backend.is_some();
-            if exporter.outcome(id, row.updated, wanted) == Outcome::Unchanged {
+            let fetching = self.backend.is_some();
+            let wanted = cached.is_some() || fetching;
+            if exporter.outcome(id, row.updated, wanted, fetching) == Outcome::Unchanged {
                 report.unchanged += 1;
                 continue;
             }
             let had = cached.is_some();
             let content = match self.backend {
                 Some(backend) => self.fetch(backend, row, cached).await,
-                None => Ok((cached, Vec::new())),
+                None => Content {
+                    message: cached,
+                    ..Content::default()
+                },
             };
-            let (message, files) = match content {
-                Ok(content) => content,
-                Err(error) => {
-                    eprintln!("{id}: {error}");
-                    report.failed += 1;
-                    failure.get_or_insert(error_code(&error).1);
-                    continue;
-                }
-            };
-            fetched += usize::from(!had && message.is_some());
-            let item = self.item(row, message, files);
+            for error in &content.missing {
+                eprintln!("{id}: {error}");
+            }
+            incomplete += usize::from(!content.missing.is_empty());
+            fetched += usize::from(!had && content.message.is_some());
+            let item = self.item(row, content);
             match exporter.write(&item) {
                 Ok(outcome) => report.add(outcome),
                 Err(error) => {
@@ -305,35 +313,53 @@ impl Run<'_> {
             eprintln!("innboks: {error}");
             failure.get_or_insert(1);
         }
-        (report, fetched, failure)
+        Done {
+            report,
+            fetched,
+            incomplete,
+            failure,
+        }
     }
 
     /// The content of `row`: the cached body, or the dialog opened (and kept in the cache,
-    /// and noted on the desk as seen); and its attachments downloaded.
-    async fn fetch(
-        &self,
-        backend: &Backend,
-        row: &DeskItem,
-        cached: Option<Message>,
-    ) -> Result<(Option<Message>, Vec<(String, Vec<u8>)>), ApiError> {
+    /// and noted on the desk as seen); and its attachments downloaded. What could not be
+    /// fetched (a letter that needs a higher level, a file only the browser may open) is
+    /// said and left out: the dialog is written with what there is, and a later
+    /// `--with-content` tries again.
+    async fn fetch(&self, backend: &Backend, row: &DeskItem, cached: Option<Message>) -> Content {
         let inbox = Inbox::Party(row.party().to_owned());
+        // A file is fetched with the dialog's token, which only an open gives: a cached
+        // dialog with files is opened again (it was seen when it was first opened).
+        let files = cached
+            .as_ref()
+            .is_some_and(|m| m.attachments.iter().any(|a| !a.bundle));
         let message = match cached {
-            Some(message) => message,
-            None => {
-                let message = backend.open(&inbox, &row.summary.id).await?;
-                self.keep(&inbox, row.folder, &message);
-                message
-            }
+            Some(message) if !files => message,
+            _ => match backend.open(&inbox, &row.summary.id).await {
+                Ok(message) => {
+                    self.keep(&inbox, row.folder, &message);
+                    message
+                }
+                Err(error) => {
+                    return Content {
+                        missing: vec![error.to_string()],
+                        ..Content::default()
+                    }
+                }
+            },
         };
-        let mut files = Vec::new();
+        let mut content = Content::default();
         for attachment in message.attachments.iter().filter(|a| !a.bundle) {
             let mut bytes = Vec::new();
-            backend
-                .download(&attachment.url, &mut bytes, |_| {})
-                .await?;
-            files.push((attachment.file_name.clone(), bytes));
+            match backend.download(&attachment.url, &mut bytes, |_| {}).await {
+                Ok(_) => content.files.push((attachment.file_name.clone(), bytes)),
+                Err(error) => content
+                    .missing
+                    .push(format!("{}: {error}", attachment.file_name)),
+            }
         }
-        Ok((Some(message), files))
+        content.message = Some(message);
+        content
     }
 
     /// Keeps an opened dialog's body in the cache and notes on the desk that it is seen.
@@ -357,13 +383,9 @@ impl Run<'_> {
         });
     }
 
-    fn item(
-        &self,
-        row: &DeskItem,
-        message: Option<Message>,
-        files: Vec<(String, Vec<u8>)>,
-    ) -> Item {
+    fn item(&self, row: &DeskItem, content: Content) -> Item {
         let party = row.party().to_owned();
+        let message = content.message;
         Item {
             summary: row.summary.clone(),
             party_name: self
@@ -376,7 +398,30 @@ impl Run<'_> {
             updated: row.updated,
             expires: row.expires.or(message.as_ref().and_then(|m| m.expires)),
             message,
-            files,
+            files: content.files,
+            incomplete: !content.missing.is_empty(),
         }
     }
+}
+
+/// What there is of a dialog's content.
+#[derive(Debug, Default)]
+struct Content {
+    /// Its body, cached or fetched.
+    message: Option<Message>,
+    /// Its attachments fetched: (name, bytes).
+    files: Vec<(String, Vec<u8>)>,
+    /// What could not be fetched, in words.
+    missing: Vec<String>,
+}
+
+/// What a run did.
+struct Done {
+    report: Report,
+    /// Dialogs opened for their content.
+    fetched: usize,
+    /// Dialogs written without some of their content.
+    incomplete: usize,
+    /// The exit code of the first dialog not written.
+    failure: Option<u8>,
 }

@@ -39,6 +39,10 @@ pub struct Entry {
     pub updated_at: Option<String>,
     /// Its body was there (cached or fetched), not only its metadata.
     pub content: bool,
+    /// Some of its content could not be fetched (a file refused, say): an export that
+    /// fetches tries again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub incomplete: bool,
     /// Every file written for it, relative to the export's folder.
     pub files: BTreeMap<String, FileSum>,
 }

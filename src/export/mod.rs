@@ -75,6 +75,9 @@ pub struct Item {
     pub message: Option<Message>,
     /// Attachments fetched: (file name as the server gave it, bytes).
     pub files: Vec<(String, Vec<u8>)>,
+    /// Some of its content could not be fetched: the manifest says it has none, so a
+    /// later export with content tries again.
+    pub incomplete: bool,
 }
 
 /// What happened to one dialog.
@@ -154,12 +157,21 @@ impl Exporter {
     }
 
     /// What writing dialog `id` would be: `Unchanged` when the manifest has it at the same
-    /// `updated`, with content if `content` is wanted, and its files are still there.
-    pub fn outcome(&self, id: &str, updated: Option<DateTime<Utc>>, content: bool) -> Outcome {
+    /// `updated`, with its body if one is there now (`content`), with nothing missing if
+    /// this export fetches (`fetching`), and its files are still there.
+    pub fn outcome(
+        &self,
+        id: &str,
+        updated: Option<DateTime<Utc>>,
+        content: bool,
+        fetching: bool,
+    ) -> Outcome {
         let Some(entry) = self.manifest.dialogs.get(id) else {
             return Outcome::New;
         };
-        let same = entry.updated_at == stamp(updated) && (entry.content || !content);
+        let same = entry.updated_at == stamp(updated)
+            && (entry.content || !content)
+            && !(entry.incomplete && fetching);
         if same && self.files_present(entry) {
             Outcome::Unchanged
         } else {
@@ -185,7 +197,8 @@ impl Exporter {
     /// then ([`SAVE_EVERY`]) and by [`Exporter::finish`].
     pub fn write(&mut self, item: &Item) -> Result<Outcome, ExportError> {
         let id = &item.summary.id;
-        let outcome = self.outcome(id, item.updated, item.message.is_some());
+        let fetching = !item.files.is_empty() || item.incomplete;
+        let outcome = self.outcome(id, item.updated, item.message.is_some(), fetching);
         if outcome == Outcome::Unchanged {
             return Ok(outcome);
         }

@@ -54,6 +54,7 @@ pub(super) fn write(
         party: item.party.clone(),
         updated_at: stamp(item.updated),
         content: item.message.is_some(),
+        incomplete: item.incomplete,
         files,
     })
 }
