@@ -5,6 +5,7 @@
 mod attachments;
 mod cache;
 mod desk;
+mod export;
 mod inbox;
 mod login;
 mod searches;
@@ -189,6 +190,17 @@ impl Runtime {
                 days,
             } => desk::agenda(&ctx, request, scope, days),
             Effect::LoadBoard { request, scope } => desk::board(&ctx, request, scope),
+            Effect::LoadExpiring {
+                request,
+                scope,
+                days,
+            } => desk::expiring(&ctx, request, scope, days),
+            Effect::Export {
+                request,
+                dir,
+                scope,
+                targets,
+            } => self.spawn(export::export(ctx, request, dir, scope, targets)),
             Effect::TouchDesk { scope, touches } => desk::touch(&ctx, scope, touches),
             Effect::LoadSearchCounts {
                 request,
