@@ -277,14 +277,15 @@ impl Run<'_> {
                 total = crate::i18n::number(total)
             ));
             let id = &row.summary.id;
-            let cached =
-                (self.bodies.get(id)).and_then(|j| serde_json::from_str::<Message>(j).ok());
             let fetching = self.backend.is_some();
-            let wanted = cached.is_some() || fetching;
+            let wanted = self.bodies.contains_key(id) || fetching;
             if exporter.outcome(id, row.updated, wanted, fetching) == Outcome::Unchanged {
                 report.unchanged += 1;
                 continue;
             }
+            // (Parsed only for what is written: a rerun parses nothing.)
+            let cached =
+                (self.bodies.get(id)).and_then(|j| serde_json::from_str::<Message>(j).ok());
             let had = cached.is_some();
             let content = match self.backend {
                 Some(backend) => self.fetch(backend, row, cached).await,

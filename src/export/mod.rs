@@ -130,6 +130,8 @@ pub struct Exporter {
     /// Maildir: each message file's unique part (before `:2,`) → its path from the root,
     /// wherever a mail tool has moved it (`new/`, `cur/`, other flags).
     mail_files: HashMap<String, String>,
+    /// Tree: the party and year folders made (or found) this run.
+    made: std::collections::HashSet<PathBuf>,
 }
 
 impl Exporter {
@@ -148,6 +150,7 @@ impl Exporter {
             unsaved: 0,
             saved_at: Instant::now(),
             mail_files,
+            made: std::collections::HashSet::new(),
         })
     }
 
@@ -204,7 +207,7 @@ impl Exporter {
         }
         let before = self.manifest.dialogs.get(id).cloned();
         let entry = match self.format {
-            Format::Tree => tree::write(&self.root, item, before.as_ref())?,
+            Format::Tree => tree::write(&self.root, item, before.as_ref(), &mut self.made)?,
             Format::Maildir => {
                 let entry = maildir::write(&self.root, item, &self.mail_files)?;
                 self.mail_files.insert(

@@ -18,22 +18,34 @@ use crate::i18n::tr;
 const MAX_NAME: usize = 150;
 
 /// Writes `item` into its folder under `root` (the one `before` names, or a new one).
+/// `made`: the party and year folders known to be there (each made once a run).
 pub(super) fn write(
     root: &Path,
     item: &Item,
     before: Option<&Entry>,
+    made: &mut HashSet<PathBuf>,
 ) -> Result<Entry, ExportError> {
     let kept = before.and_then(|entry| inside(root, &entry.path));
-    let (dir, ours) = match kept {
+    let (dir, folder) = match kept {
         Some(dir) => {
             std::fs::create_dir_all(&dir)?;
-            (dir, true)
+            (dir, Folder::Kept)
         }
-        None => new_folder(root, item)?,
+        None => new_folder(root, item, made)?,
     };
+    let ours = folder != Folder::Fresh;
     let mut files = BTreeMap::new();
     let mut taken = HashSet::new();
     for (name, bytes) in contents(item) {
+        if folder == Folder::Fresh {
+            // A folder just made holds nothing of anyone's: each file is made new (never
+            // through a link), `message.json` first, so an interrupted export finds the
+            // folder again and writes the rest over whatever it left.
+            let target = dir.join(&name);
+            write_new(&target, &bytes)?;
+            files.insert(relative(root, &target), FileSum::of(&bytes));
+            continue;
+        }
         let mut n = 0;
         let target = loop {
             let candidate = dir.join(numbered(&name, n));
@@ -85,10 +97,34 @@ fn mine(root: &Path, path: &Path, before: Option<&Entry>, own_name: bool) -> std
     }
 }
 
+/// Whose a dialog's folder is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Folder {
+    /// The manifest's: written before.
+    Kept,
+    /// Made just now: empty.
+    Fresh,
+    /// Left by an interrupted export of this dialog (its `message.json` says so).
+    Left,
+}
+
+/// Creates `path` and writes `bytes` into it; an existing file or link there is an error.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
 /// A folder for a dialog exported for the first time: `PARTY/YYYY/DATE SENDER – TITLE`,
-/// or with ` (n)` when that name is taken by something not this dialog's; whether it was
-/// left by an interrupted export of this dialog.
-fn new_folder(root: &Path, item: &Item) -> Result<(PathBuf, bool), ExportError> {
+/// or with ` (n)` when that name is taken by something not this dialog's.
+fn new_folder(
+    root: &Path,
+    item: &Item,
+    made: &mut HashSet<PathBuf>,
+) -> Result<(PathBuf, Folder), ExportError> {
     let party = safe_name(&item.party_name, &safe_name(&item.party, "party", 60), 100);
     let date = dated(item).map(|t| t.with_timezone(&chrono_tz::Europe::Oslo));
     let year = date.map_or_else(|| "0000".to_owned(), |d| d.format("%Y").to_string());
@@ -97,7 +133,10 @@ fn new_folder(root: &Path, item: &Item) -> Result<(PathBuf, bool), ExportError> 
         |d| d.format("%Y-%m-%d").to_string(),
     );
     let parent = root.join(party).join(year);
-    std::fs::create_dir_all(&parent)?;
+    if !made.contains(&parent) {
+        std::fs::create_dir_all(&parent)?;
+        made.insert(parent.clone());
+    }
     let summary = &item.summary;
     let title = format!("{day} {} – {}", summary.sender(), summary.subject);
     let base = safe_name(&title, &day, MAX_NAME);
@@ -107,10 +146,10 @@ fn new_folder(root: &Path, item: &Item) -> Result<(PathBuf, bool), ExportError> 
             n => parent.join(format!("{base} ({n})")),
         };
         match std::fs::create_dir(&candidate) {
-            Ok(()) => return Ok((candidate, false)),
+            Ok(()) => return Ok((candidate, Folder::Fresh)),
             Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
                 if names_dialog(&candidate, &summary.id) {
-                    return Ok((candidate, true));
+                    return Ok((candidate, Folder::Left));
                 }
             }
             Err(error) => return Err(ExportError::Io(error)),
@@ -135,8 +174,8 @@ fn names_dialog(dir: &Path, id: &str) -> bool {
 /// told apart.
 fn contents(item: &Item) -> Vec<(String, Vec<u8>)> {
     let mut out = vec![
-        ("message.md".to_owned(), text(item).into_bytes()),
         ("message.json".to_owned(), message_json(item)),
+        ("message.md".to_owned(), text(item).into_bytes()),
     ];
     let mut used: HashSet<String> = out.iter().map(|(n, _)| n.to_lowercase()).collect();
     for (name, bytes) in &item.files {

@@ -77,12 +77,18 @@ fn write_all(
     for (n, target) in targets.into_iter().enumerate() {
         let id = target.summary.id.clone();
         let kept = desk.get(&id);
+        let cached = bodies.contains_key(&id);
+        done.without_content += usize::from(!cached);
+        let updated = kept.and_then(|k| k.updated).or(target.summary.last_changed);
+        if exporter.outcome(&id, updated, cached, false) == Outcome::Unchanged {
+            done.unchanged += 1;
+            continue;
+        }
         let message = (bodies.get(&id)).and_then(|j| serde_json::from_str::<Message>(j).ok());
-        done.without_content += usize::from(message.is_none());
         let mut summary = target.summary;
         summary.owner = Some(target.party.clone());
         let item = Item {
-            updated: kept.and_then(|k| k.updated).or(summary.last_changed),
+            updated,
             expires: kept
                 .and_then(|k| k.expires)
                 .or(message.as_ref().and_then(|m| m.expires)),
