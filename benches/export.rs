@@ -182,6 +182,10 @@ fn whole_process(c: &mut Criterion) {
     let mut group = c.benchmark_group("export, 10,000 cached dialogs, whole process");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(30));
+    // Every run's folder is kept to the end: deleting 30,000 files between runs makes ext4
+    // scan its recently deleted inodes on each create (`recently_deleted`, for minutes),
+    // which a user's first export does not meet.
+    let mut kept = Vec::new();
     for format in ["tree", "maildir"] {
         group.bench_function(format!("{format}: first export"), |b| {
             b.iter_custom(|iters| {
@@ -192,6 +196,7 @@ fn whole_process(c: &mut Criterion) {
                     let output = export(home.path(), &out.path().join("x"), format);
                     total += started.elapsed();
                     assert_eq!(counts(&output)["new"], DIALOGS, "{output:?}");
+                    kept.push(out);
                 }
                 total
             })
@@ -207,6 +212,7 @@ fn whole_process(c: &mut Criterion) {
         });
     }
     group.finish();
+    drop(kept);
 }
 
 criterion_group!(benches, whole_process);
