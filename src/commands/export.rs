@@ -174,7 +174,7 @@ async fn desk_for(
         }
         Source::Cache { key, name } => {
             if args.with_content {
-                let said = tr!("--with-content henter fra Altinn og virker bare uten --offline");
+                let said = tr!("--with-content henter fra Altinn og virker ikke fra hurtigbufferen alene (--offline, --env demo)");
                 return Err(fail_as(json, "usage", said, crate::exit::EXIT_USAGE));
             }
             let none = || {
