@@ -756,3 +756,98 @@ async fn what_expires_is_listed_and_exported_first() {
     let manifest = verified(&out);
     assert!(manifest["dialogs"].get(&id).is_some());
 }
+
+/// `--with-content` on a terminal says how many dialogs it would open and asks, in the
+/// user's language: no fetches nothing (exit 2), yes fetches.
+#[tokio::test]
+async fn with_content_asks_on_a_terminal() {
+    let sim = start(8, 0).await;
+    let cli = Cli::logged_in(&sim).await;
+    let scratch = tempfile::tempdir().expect("out");
+    let out = scratch.path().join("x");
+    let (code, screen) = on_a_terminal(&cli, &out, b"n\r").await;
+    assert_eq!(code, 2, "{screen}");
+    assert!(
+        screen.contains("Hente innholdet i") && screen.contains("[y/N]"),
+        "the question: {screen}"
+    );
+    assert!(sim.opened_dialogs().is_empty(), "no fetches nothing");
+    let (code, screen) = on_a_terminal(&cli, &out, b"j\r").await;
+    assert_eq!(code, 0, "{screen}");
+    assert!(!sim.opened_dialogs().is_empty(), "yes fetches");
+}
+
+/// `export --with-content --out DIR` in a pseudo-terminal, `answer` typed once the question
+/// shows: (exit code, what the terminal showed).
+async fn on_a_terminal(cli: &Cli, out: &Path, answer: &'static [u8]) -> (u32, String) {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    use std::io::{Read, Write};
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_innboks"));
+    for (key, value) in common::home_env(cli.home.path()) {
+        command.env(key, value);
+    }
+    command.env("INNBOKS_KEYRING", "off");
+    command.args(["--env", "local", "--api", "altinn3"]);
+    command.args(["--altinn-url", &cli.base, "--issuer", &cli.issuer]);
+    command.args([
+        "--client-id",
+        "innboks",
+        "export",
+        "--with-content",
+        "--out",
+    ]);
+    command.arg(out);
+    tokio::task::spawn_blocking(move || {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 200,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("pty");
+        let mut child = pair.slave.spawn_command(command).expect("innboks");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let mut writer = pair.master.take_writer().expect("writer");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 || tx.send(buffer[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut seen = Vec::new();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let mut answered = false;
+        loop {
+            if let Ok(bytes) = rx.recv_timeout(Duration::from_millis(100)) {
+                seen.extend(bytes);
+            }
+            if !answered && String::from_utf8_lossy(&seen).contains("[y/N]") {
+                writer.write_all(answer).expect("answer");
+                writer.flush().expect("flush");
+                answered = true;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                while let Ok(bytes) = rx.recv_timeout(Duration::from_millis(100)) {
+                    seen.extend(bytes);
+                }
+                drop(pair.master);
+                return (
+                    status.exit_code(),
+                    String::from_utf8_lossy(&seen).into_owned(),
+                );
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "export did not end: {}",
+                String::from_utf8_lossy(&seen)
+            );
+        }
+    })
+    .await
+    .expect("join")
+}

@@ -75,6 +75,10 @@ fn write_all(
     let total = targets.len();
     let mut told = Instant::now();
     for (n, target) in targets.into_iter().enumerate() {
+        if told.elapsed() >= PROGRESS_EVERY {
+            progress(n, total);
+            told = Instant::now();
+        }
         let id = target.summary.id.clone();
         let kept = desk.get(&id);
         let cached = bodies.contains_key(&id);
@@ -108,10 +112,6 @@ fn write_all(
                 tracing::warn!(%error, "export of a dialog failed");
                 done.failed += 1;
             }
-        }
-        if told.elapsed() >= PROGRESS_EVERY {
-            progress(n + 1, total);
-            told = Instant::now();
         }
     }
     exporter.finish().map_err(|e| e.to_string())?;
