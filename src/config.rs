@@ -58,6 +58,8 @@ pub struct ConfigFile {
     pub loopback_port: Option<u16>,
     /// Where attachments are saved (default: the XDG download dir).
     pub download_dir: Option<std::path::PathBuf>,
+    /// Where `:export` writes (default: `Altinn` in the XDG documents dir, else `~/Altinn`).
+    pub export_dir: Option<std::path::PathBuf>,
     /// The language on screen and asked of the servers: `nb` (default), `nn` or `en`;
     /// without it, the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`) decides.
     pub language: Option<String>,

@@ -35,6 +35,8 @@ pub struct Start {
     hint: Option<String>,
     loopback_port: u16,
     download_dir: Option<PathBuf>,
+    /// Where `:export` writes.
+    export_dir: Option<PathBuf>,
     mouse: bool,
     /// Use the local cache.
     cache: bool,
@@ -72,6 +74,7 @@ impl Start {
             hint: None,
             loopback_port: context.loopback_port(),
             download_dir: file.download_dir.clone().or_else(paths::download_dir),
+            export_dir: file.export_dir.clone().or_else(paths::export_dir),
             mouse: file.mouse,
             cache: file.cache.unwrap_or(true),
             concurrency: context.concurrency(),
@@ -238,6 +241,7 @@ fn settings(environment: &Environment, start: &Start, backend: &Backend, cache: 
         can_open_browser: browser::local_browser_available(var),
         over_ssh: browser::over_ssh(var),
         download_dir: start.download_dir.clone(),
+        export_dir: start.export_dir.clone(),
         mouse: start.mouse,
         concurrency: start.concurrency,
         cache_enabled: cache,

@@ -17,6 +17,7 @@ pub mod config;
 pub mod desk;
 pub mod domain;
 pub mod exit;
+pub mod export;
 pub mod http;
 pub mod i18n;
 pub mod launch;

@@ -141,6 +141,17 @@ pub fn with_extension_of(path: &Path, server_name: Option<&str>) -> PathBuf {
     }
 }
 
+/// Where `:export` writes unless the config says: `Altinn` in the XDG documents dir, else
+/// `~/Altinn`.
+pub fn export_dir() -> Option<PathBuf> {
+    let user = directories::UserDirs::new()?;
+    Some(
+        user.document_dir()
+            .unwrap_or_else(|| user.home_dir())
+            .join("Altinn"),
+    )
+}
+
 /// Where attachments are saved: the XDG download dir, else `~/Downloads`.
 pub fn download_dir() -> Option<PathBuf> {
     let user = directories::UserDirs::new()?;

@@ -183,7 +183,12 @@ fn updates_and_removals_are_applied() {
     let mut changed = summary(4);
     changed.status = MessageStatus::Read;
     cache
-        .write(&s, &[changed.clone()], &[String::from(summary(7).id)], Some(false))
+        .write(
+            &s,
+            &[changed.clone()],
+            &[String::from(summary(7).id)],
+            Some(false),
+        )
         .expect("update");
     let loaded = cache.load(&s).expect("load");
     assert_eq!(loaded.messages.len(), 9);

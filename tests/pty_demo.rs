@@ -1026,3 +1026,67 @@ fn search_finds_a_word_inside_a_letter_read_before_offline() {
     tui.send(b"\x1b");
     tui.send(b"q");
 }
+
+/// `:export` in the demo writes the shown dialogs from the cache into `export_dir` (here
+/// `~/Altinn` of the private home) and says so, with nothing opened for it; `:expiring`
+/// shows what Altinn deletes, known for the letter opened; after the demo,
+/// `innboks export --env demo` exports what its cache holds.
+#[test]
+fn demo_export_and_expiring() {
+    let mut session = Session::start(&["demo", "--messages", "40", "--auto-approve", "0"]);
+    session.wait_for("the login screen", |s| {
+        s.contains("◉ ID-porten med engangskode") && !s.contains("sjekker")
+    });
+    session.send(b"\r");
+    session.wait_for("the Altinn 3 inbox", counts_shown);
+    session.send(b"\r");
+    session.wait_for("the opened dialog", |s| s.contains("Status: Lest"));
+    session.send(b"\x1b");
+    session.send(b":export\r");
+    let done = session.wait_for("the export's result", |s| s.contains("Eksportert til"));
+    assert!(done.contains("nye"), "{done}");
+    let home = session._home.path().to_path_buf();
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(home.join("Altinn").join("manifest.json")).expect("a manifest"),
+    )
+    .expect("JSON");
+    let dialogs = manifest["dialogs"].as_object().expect("dialogs");
+    assert!(dialogs.len() >= 10, "{manifest}");
+    // The opened letter (and the two below it the inbox fetched ahead) have their bodies;
+    // the rest were exported with their metadata: nothing was opened for the export.
+    let with_body = dialogs.values().filter(|d| d["content"] == true).count();
+    assert!((1..=3).contains(&with_body), "{with_body} with a body");
+    session.send(b":expiring 3650\r");
+    session.wait_for("what Altinn deletes", |s| {
+        s.contains("Slettes innen 3650 dager")
+    });
+    session.send(b"q");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while session.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "innboks did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = home.join("export");
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_innboks"))
+            .args(["export", "--env", "demo", "--json", "--out"])
+            .arg(&out)
+            .args(extra)
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("INNBOKS_KEYRING", "off")
+            .envs(common::LOCALE.iter().copied())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("innboks export")
+    };
+    let exported = run(&[]);
+    assert!(exported.status.success(), "{exported:?}");
+    let report = json(&String::from_utf8_lossy(&exported.stdout));
+    assert!(report["new"].as_u64().is_some_and(|n| n >= 10), "{report}");
+    let refused = run(&["--with-content"]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+}

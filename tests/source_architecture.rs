@@ -30,6 +30,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The desk sync keeps the cache's desk in step with the backend.
     ("desk", &["backend", "cache", "domain"]),
     ("config", &["domain", "i18n", "paths", "secret", "text"]),
+    // The export writes what it is given to disk: no network, no cache.
+    ("export", &["domain", "i18n", "text"]),
     // State and drawing: no I/O, no services.
     ("app", &["domain", "i18n", "secret", "text"]),
     ("ui", &["app", "domain", "i18n", "text"]),
@@ -38,8 +40,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "runtime",
         &[
-            "app", "auth", "backend", "cache", "config", "desk", "domain", "i18n", "paths",
-            "secret", "text",
+            "app", "auth", "backend", "cache", "config", "desk", "domain", "export", "i18n",
+            "paths", "secret", "text",
         ],
     ),
     // The top: the loop and the commands.
@@ -47,8 +49,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
-            "auth", "backend", "cache", "cli", "config", "desk", "domain", "exit", "i18n", "paths",
-            "secret", "sync", "text",
+            "auth", "backend", "cache", "cli", "config", "desk", "domain", "exit", "export",
+            "i18n", "paths", "secret", "sync", "text",
         ],
     ),
     ("cli", &["config", "domain", "i18n", "sim"]),

@@ -1012,10 +1012,8 @@ fn agenda_in_the_list_100x16() {
     let row = |i: usize, group: AgendaGroup, due: Option<(u32, u32)>, subject: &str| {
         let mut summary = summary(i);
         summary.subject = subject.into();
-        summary.owner = Some(format!(
-            "urn:altinn:organization:identifier-no:31000000{}",
-            i % 3
-        ).into());
+        summary.owner =
+            Some(format!("urn:altinn:organization:identifier-no:31000000{}", i % 3).into());
         summary.due = due.and_then(|(m, d)| Utc.with_ymd_and_hms(2026, m, d, 22, 59, 0).single());
         AgendaRow {
             group,

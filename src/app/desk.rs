@@ -30,6 +30,8 @@ pub struct DeskView {
     pub request: Option<u64>,
     /// The days ahead the agenda in flight was asked for.
     pub days: Option<i64>,
+    /// The load in flight is `:expiring`'s: what Altinn deletes soon, not what is due.
+    pub expiring: bool,
 }
 
 /// The agenda the list shows: each row's group, and how many are in each.
@@ -39,6 +41,9 @@ pub struct Agenda {
     pub groups: HashMap<String, AgendaGroup>,
     /// Days ahead.
     pub days: i64,
+    /// When Altinn deletes each row, by id: set for `:expiring`'s list (its date column
+    /// and groups are the deletion's, not the due date's).
+    pub expires: Option<HashMap<String, DateTime<Utc>>>,
 }
 
 impl DeskView {
@@ -49,6 +54,11 @@ impl DeskView {
 }
 
 impl Agenda {
+    /// When Altinn deletes message `id`, in `:expiring`'s list.
+    pub fn expires(&self, id: &str) -> Option<DateTime<Utc>> {
+        self.expires.as_ref()?.get(id).copied()
+    }
+
     /// The group of message `id`, when it is on the agenda.
     pub fn group(&self, id: &str) -> Option<AgendaGroup> {
         self.groups.get(id).copied()

@@ -198,6 +198,28 @@ pub enum Effect {
         /// Days ahead.
         days: i64,
     },
+    /// Read from the desk what Altinn deletes within `days` (`:expiring`): answered as
+    /// [`crate::app::Msg::AgendaLoaded`], grouped by the deletion's date.
+    LoadExpiring {
+        /// Request id.
+        request: u64,
+        /// Whose desk.
+        scope: crate::domain::DeskScope,
+        /// Days ahead.
+        days: i64,
+    },
+    /// Export dialogs to `dir` from the cache alone (never a request: opening would mark
+    /// them seen), with progress (`:export`).
+    Export {
+        /// Request id.
+        request: u64,
+        /// The folder (the config's `export_dir`).
+        dir: std::path::PathBuf,
+        /// Whose cache.
+        scope: crate::domain::DeskScope,
+        /// The dialogs.
+        targets: Vec<ExportTarget>,
+    },
     /// Note on the desk what the user's verbs did, at once (a label change or a read does
     /// not move `updatedAt`, so the desk sync would not see it for hours).
     TouchDesk {
@@ -240,6 +262,36 @@ pub enum Effect {
         /// Put it in place of one of the same name (`:save!`).
         overwrite: bool,
     },
+}
+
+/// One dialog for [`Effect::Export`]: its row and whose it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportTarget {
+    /// The row.
+    pub summary: MessageSummary,
+    /// The party's id.
+    pub party: String,
+    /// The party's name.
+    pub party_name: String,
+    /// The folder it was listed in.
+    pub folder: crate::domain::Folder,
+}
+
+/// What an `:export` did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExportDone {
+    /// Where.
+    pub dir: std::path::PathBuf,
+    /// Dialogs written for the first time.
+    pub new: usize,
+    /// Dialogs written again (changed, or their content came).
+    pub updated: usize,
+    /// Dialogs as exported before.
+    pub unchanged: usize,
+    /// Dialogs that could not be written.
+    pub failed: usize,
+    /// Dialogs written without content (never opened here: only their metadata).
+    pub without_content: usize,
 }
 
 /// What `|` sends to a command's stdin.

@@ -28,7 +28,7 @@ use std::time::SystemTime;
 use ratatui::layout::Rect;
 
 pub use bulk::Bulk;
-pub use effect::{Effect, PipeInput};
+pub use effect::{Effect, ExportDone, ExportTarget, PipeInput};
 pub use inbox::{InboxState, Merge};
 pub use input::TextInput;
 pub use keymap::{Action, Keymap, Mode};
@@ -158,6 +158,8 @@ pub struct App {
     pub searches: Vec<crate::domain::SavedSearch>,
     /// The last command `|` piped to, the prompt's default (as neomutt's).
     pub pipe_command: String,
+    /// The `:export` under way (its request), if one is.
+    pub exporting: Option<u64>,
 }
 
 /// Orders of the message list.
@@ -287,6 +289,7 @@ impl App {
             filters: crate::domain::Filters::default(),
             known_senders: Default::default(),
             bulk: Bulk::default(),
+            exporting: None,
             searches: settings.searches.clone(),
             pipe_command: String::new(),
             settings,

@@ -234,6 +234,22 @@ pub enum Msg {
         /// When the desk was last brought up to date.
         synced_at: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// An export has written `done` of `total` dialogs.
+    ExportProgress {
+        /// The request it answers.
+        request: u64,
+        /// Dialogs done.
+        done: usize,
+        /// Dialogs in all.
+        total: usize,
+    },
+    /// An export ended: what it did, or why it could not.
+    Exported {
+        /// The request it answers.
+        request: u64,
+        /// The counts, or the reason in words.
+        result: Result<crate::app::ExportDone, String>,
+    },
     /// The board arrived from the desk.
     BoardLoaded {
         /// The request it answers.

@@ -31,6 +31,8 @@ pub struct Settings {
     pub over_ssh: bool,
     /// Where attachments are saved.
     pub download_dir: Option<PathBuf>,
+    /// Where `:export` writes (config `export_dir`).
+    pub export_dir: Option<PathBuf>,
     /// Mouse clicks and the wheel are taken (config `mouse = true`).
     pub mouse: bool,
     /// Pages of one inbox fetched at once when more than the next is wanted (config
@@ -64,6 +66,7 @@ impl Settings {
             can_open_browser: false,
             over_ssh: false,
             download_dir: None,
+            export_dir: None,
             mouse: false,
             concurrency: crate::domain::DEFAULT_CONCURRENCY,
             cache_enabled: false,

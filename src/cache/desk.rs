@@ -80,6 +80,19 @@ const COLUMNS: &str = "id, party, subject, status, marked_unread, service_owner,
     kind, folder, requires_attention, completed, pending, requires_confirmation,
     attachment_count, created, last_changed, updated, due, expires";
 
+/// Which of the desk's dialogs [`Cache::desk_rows`] gives.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeskQuery {
+    /// Only these parties' (ids); every party's when `None`.
+    pub parties: Option<Vec<String>>,
+    /// Only this folder's; every folder's when `None`.
+    pub folder: Option<Folder>,
+    /// Only those changed at or after this.
+    pub since: Option<DateTime<Utc>>,
+    /// Only those Altinn deletes between now and this many days on: `(now, days)`.
+    pub expiring: Option<(DateTime<Utc>, i64)>,
+}
+
 /// Where the incremental sync of one group of parties stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupMark {
@@ -237,6 +250,51 @@ impl Cache {
             }
         }
         Ok(found)
+    }
+
+    /// The desk's dialogs an export or `list --expiring` asks for, newest first: in
+    /// `folder` (every folder when `None`), changed at or after `since`, deleted by Altinn
+    /// within the `expiring` window (`(now, days)`), of `parties` (every one when `None`).
+    pub fn desk_rows(
+        &self,
+        scope: &DeskScope,
+        query: &DeskQuery,
+    ) -> Result<Vec<DeskItem>, CacheError> {
+        let (now, until) = match query.expiring {
+            Some((now, days)) => (
+                Some(millis(now)),
+                Some(millis(now + Duration::days(days.max(0)))),
+            ),
+            None => (None, None),
+        };
+        let mut select = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM desk
+             WHERE env = ?1 AND user = ?2 AND (?3 IS NULL OR folder = ?3)
+               AND (?4 IS NULL OR coalesce(last_changed, updated) >= ?4)
+               AND (?5 IS NULL OR (expires >= ?5 AND expires <= ?6))
+             ORDER BY last_changed DESC, id"
+        ))?;
+        let parties: Option<std::collections::HashSet<&str>> =
+            (query.parties.as_ref()).map(|p| p.iter().map(String::as_str).collect());
+        let rows = select.query_map(
+            params![
+                scope.env,
+                scope.user,
+                query.folder.map(folder_to_db),
+                query.since.map(millis),
+                now,
+                until
+            ],
+            item_from,
+        )?;
+        let mut out = Vec::new();
+        for item in rows {
+            let item = item?;
+            if parties.as_ref().is_none_or(|p| p.contains(item.party())) {
+                out.push(item);
+            }
+        }
+        Ok(out)
     }
 
     /// The ids the desk holds for these parties (a reconcile drops those Altinn no longer

@@ -8,7 +8,7 @@ mod desk;
 mod fulltext;
 
 pub use crate::domain::DeskScope;
-pub use desk::GroupMark;
+pub use desk::{DeskQuery, GroupMark};
 
 use crate::i18n::tr;
 use std::path::{Path, PathBuf};
@@ -70,7 +70,11 @@ pub enum CacheError {
 #[derive(Default)]
 struct PartRows {
     texts: TextBuffer,
-    rows: Vec<(MessageSummary, std::ops::Range<usize>, std::ops::Range<usize>)>,
+    rows: Vec<(
+        MessageSummary,
+        std::ops::Range<usize>,
+        std::ops::Range<usize>,
+    )>,
 }
 
 impl PartRows {
@@ -470,6 +474,30 @@ impl Cache {
             )
             .optional()?;
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// Every body kept for `user` in `env`, whatever the list it was opened from, as the
+    /// JSON it is kept as, by message id (an export takes what is there without a request).
+    pub fn bodies_of(
+        &self,
+        env: &str,
+        user: &str,
+    ) -> Result<std::collections::HashMap<String, String>, CacheError> {
+        // The scopes of one user are the keys from `env|user|` up to (not with) `env|user}`.
+        let from = format!("{env}|{user}|");
+        let to = format!("{env}|{user}}}");
+        let mut select = self
+            .conn
+            .prepare_cached("SELECT id, message FROM bodies WHERE scope >= ?1 AND scope < ?2")?;
+        let rows = select.query_map(params![from, to], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
+        let mut bodies = std::collections::HashMap::new();
+        for row in rows {
+            let (id, message) = row?;
+            bodies.insert(id, message);
+        }
+        Ok(bodies)
     }
 
     /// The parties `user` could act for in `env` when last asked, in the server's order

@@ -132,6 +132,10 @@ pub enum Script {
         /// and folder.
         #[arg(long, value_name = "NAME", conflicts_with_all = ["reportee", "search", "folder", "filter"])]
         saved: Option<String>,
+        /// Only dialogs Altinn deletes within DAYS days, from the desk (known only for
+        /// dialogs opened in innboks: Altinn's search does not say).
+        #[arg(long, value_name = "DAYS", conflicts_with_all = ["saved", "search", "filter"])]
+        expiring: Option<i64>,
     },
     /// The saved searches of the config, with what each matches in the cache's desk.
     Searches {
@@ -213,6 +217,39 @@ pub enum Script {
         /// Run this command for each event, with the event in INNBOKS_* environment variables.
         #[arg(long, value_name = "COMMAND")]
         exec: Option<String>,
+    },
+    /// Export dialogs to a folder before Altinn deletes them: a folder tree or a Maildir,
+    /// with a manifest of checksums; a rerun writes only what changed.
+    Export {
+        /// The folder to export into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Only this party (its id or organisation number), or all (the default).
+        #[arg(long, value_name = "ID|all")]
+        reportee: Option<String>,
+        /// Which folder (default: every folder).
+        #[arg(long, value_enum, default_value_t = FolderArg::All)]
+        folder: FolderArg,
+        /// Only dialogs changed on or after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: Option<chrono::NaiveDate>,
+        /// How the dialogs are laid out.
+        #[arg(long, value_enum, default_value_t = ExportFormatArg::Tree)]
+        format: ExportFormatArg,
+        /// Fetch the content and attachments the cache lacks: Altinn marks those dialogs
+        /// seen for everyone, so it asks first.
+        #[arg(long)]
+        with_content: bool,
+        /// Do not ask before fetching (for scripts).
+        #[arg(long)]
+        yes: bool,
+        /// Only dialogs Altinn deletes within DAYS days (known only for dialogs opened in
+        /// innboks).
+        #[arg(long, value_name = "DAYS")]
+        expiring: Option<i64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// List the parties you can act for.
     Reportees {
@@ -450,6 +487,15 @@ pub enum AttachmentAction {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// How `export` lays the dialogs out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    /// A folder per dialog with message.md, message.json and the attachments.
+    Tree,
+    /// One e-mail message per dialog in a Maildir, for neomutt, notmuch and mu.
+    Maildir,
 }
 
 /// A folder, for `list --folder`.

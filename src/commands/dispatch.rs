@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, WrapErr};
 
-use crate::cli::{AttachmentAction, CacheAction, ConfigAction, Script, VerbCommand};
+use crate::cli::{
+    AttachmentAction, CacheAction, ConfigAction, ExportFormatArg, Script, VerbCommand,
+};
 use crate::config::{self, ConfigFile, Environment, Overrides};
 use crate::domain::Asks;
 use crate::exit::Expected;
@@ -87,7 +89,16 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
             search,
             folder,
             saved,
+            expiring,
         } => {
+            if let Some(days) = expiring {
+                let options = desk_options(context, json);
+                let environment = context.environment()?;
+                let folder = folder.folder();
+                return Ok(
+                    super::desk::expiring(&environment, options, reportee, folder, days).await,
+                );
+            }
             let options = ListOptions {
                 filters: crate::domain::Filters {
                     unread,
@@ -123,6 +134,33 @@ pub async fn dispatch(script: Script, context: &Context) -> Result<ExitCode> {
             Ok(super::show(&environment, &id, reportee, json, mark_read, usage).await)
         }
         Script::Verb(verb) => verb_on(verb, context).await,
+        Script::Export {
+            out,
+            reportee,
+            folder,
+            since,
+            format,
+            with_content,
+            yes,
+            expiring,
+            json,
+        } => {
+            let args = super::export::ExportArgs {
+                out,
+                reportee,
+                folder: folder.folder(),
+                since: since.map(oslo_midnight),
+                format: match format {
+                    ExportFormatArg::Tree => crate::export::Format::Tree,
+                    ExportFormatArg::Maildir => crate::export::Format::Maildir,
+                },
+                with_content,
+                yes,
+                expiring,
+            };
+            let source = export_source(context)?;
+            Ok(super::export::export(source, desk_options(context, json), args).await)
+        }
         Script::Reportees { json } => {
             Ok(super::reportees(&context.environment()?, json, usage).await)
         }
@@ -201,6 +239,38 @@ fn count_key(context: &Context) -> Result<String> {
         Some("demo") => "demo".to_owned(),
         _ => context.environment()?.key,
     })
+}
+
+/// Where `export` reads from: Altinn, or the cache alone with `--offline` and for the
+/// demo (`--env demo`: its simulator is gone, its cache is not).
+fn export_source(context: &Context) -> Result<super::export::Source> {
+    use super::export::Source;
+    if context.overrides.env.as_deref() == Some("demo") {
+        let key = count_key(context)?;
+        return Ok(Source::Cache {
+            name: key.clone(),
+            key,
+        });
+    }
+    let environment = context.environment()?;
+    Ok(if context.usage.offline {
+        Source::Cache {
+            key: environment.key,
+            name: environment.name,
+        }
+    } else {
+        Source::Altinn(environment)
+    })
+}
+
+/// Midnight of `date` in Norway, where Altinn's dates are.
+fn oslo_midnight(date: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    chrono_tz::Europe::Oslo
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&chrono::Utc))
 }
 
 /// The saved search named `name`, or the line that says it is unknown and names those

@@ -16,31 +16,7 @@ use crate::domain::{
     ApiError, BulkTarget, Cursor, Folder, Inbox, Labels, MessageAction, Outcome, Query,
 };
 
-fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
-    d.map_or(serde_json::Value::Null, |d| json!(d.to_rfc3339()))
-}
-
-/// An attachment as `show --json` and `attachment list --json` print it.
-pub(super) fn attachment_json(a: &crate::domain::Attachment) -> serde_json::Value {
-    json!({"id": a.id, "name": a.name, "file_name": a.file_name, "size": a.size,
-           "encrypted": a.encrypted, "all_attachments": a.bundle})
-}
-
-pub(super) fn summary_json(m: &crate::domain::MessageSummary) -> serde_json::Value {
-    json!({
-        "id": m.id,
-        "subject": m.subject,
-        "sender": m.sender(),
-        "service_owner": m.service_owner,
-        "status": m.status.label(),
-        "unread": m.is_unread(),
-        "type": m.kind.label(),
-        "received": date(m.last_changed),
-        "due": date(m.due),
-        "requires_confirmation": m.requires_confirmation,
-        "reportee": m.owner,
-    })
-}
+pub(super) use crate::export::json::{attachment_json, summary_json};
 
 /// Up to `limit` messages of `inbox`, newest first, as `query` asks: by offset, pages
 /// `concurrency` at a time (Altinn 2), or page after page by continuation token (Altinn 3).
@@ -468,26 +444,7 @@ pub(super) async fn fetch_message(
 /// A message on stdout: a JSON object, or its header lines and body.
 fn print_message(message: &crate::domain::Message, as_json: bool) {
     if as_json {
-        let mut value = summary_json(&message.summary);
-        value["body"] = json!(message.body);
-        value["summary"] = json!(message.summary_text);
-        value["portal_url"] = json!(message.portal_url);
-        value["attachments"] =
-            serde_json::Value::Array(message.attachments.iter().map(attachment_json).collect());
-        value["thread"] = serde_json::Value::Array(
-            message
-                .thread
-                .iter()
-                .map(|e| json!({"at": date(e.at), "from": e.from, "title": e.title, "text": e.text, "readable": e.readable}))
-                .collect(),
-        );
-        value["history"] = serde_json::Value::Array(
-            message
-                .history
-                .iter()
-                .map(|e| json!({"at": date(e.at), "what": e.what, "by": e.by}))
-                .collect(),
-        );
+        let value = crate::export::json::message_json(message);
         say!("{value}");
     } else {
         let mut out = std::io::stdout();

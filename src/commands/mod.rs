@@ -15,6 +15,7 @@ macro_rules! say {
 mod attachments;
 pub mod desk;
 mod dispatch;
+pub mod export;
 mod local;
 mod mail;
 mod progress;

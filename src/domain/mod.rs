@@ -19,8 +19,8 @@ pub use desk::{
 pub use error::ApiError;
 pub use inbox::{CachedList, Capabilities, Cursor, Inbox, PartiesScope, Query, Scope};
 pub use searches::{SavedSearch, SearchCounts, SearchParties};
-pub use strings::{Name, Names, Text, TextBuffer, Unknown};
 pub use session::{LoginMethod, RefreshEvent, DEFAULT_ACR, HIGH_ACR};
+pub use strings::{Name, Names, Text, TextBuffer, Unknown};
 pub use verbs::{Asks, MessageAction, Needs, Then, Verb, Wanted};
 
 use crate::i18n::tr;

@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::app::Msg;
 use crate::desk::sync::{sync_desk, SyncOptions};
-use crate::domain::{ApiError, DeskScope, DeskTouch, Party};
+use crate::domain::{AgendaGroup, AgendaRow, ApiError, DeskScope, DeskTouch, Party};
 
 /// Brings the desk up to date; says when, or why not.
 pub(super) async fn sync(
@@ -46,6 +46,45 @@ pub(super) fn agenda(ctx: &Ctx, request: u64, scope: DeskScope, days: i64) {
             tracing::warn!(%error, "agenda read failed");
             Vec::new()
         });
+        let synced_at = c.desk_synced_at(&scope).ok().flatten();
+        let _ = tx.send(Msg::AgendaLoaded {
+            request,
+            rows,
+            synced_at,
+        });
+    });
+}
+
+/// Reads from the cache's desk what Altinn deletes within `days`, soonest first, as
+/// agenda rows grouped by the deletion's date.
+pub(super) fn expiring(ctx: &Ctx, request: u64, scope: DeskScope, days: i64) {
+    let Some(cache) = ctx.cache.clone() else {
+        ctx.send(Msg::AgendaLoaded {
+            request,
+            rows: Vec::new(),
+            synced_at: None,
+        });
+        return;
+    };
+    let tx = ctx.tx.clone();
+    cache.run(move |c| {
+        let now = chrono::Utc::now();
+        let query = crate::cache::DeskQuery {
+            expiring: Some((now, days)),
+            ..Default::default()
+        };
+        let mut items = c.desk_rows(&scope, &query).unwrap_or_else(|error| {
+            tracing::warn!(%error, "expiring read failed");
+            Vec::new()
+        });
+        items.sort_by_key(|item| item.expires);
+        let rows = items
+            .into_iter()
+            .map(|item| AgendaRow {
+                group: AgendaGroup::of(item.expires, now),
+                item,
+            })
+            .collect();
         let synced_at = c.desk_synced_at(&scope).ok().flatten();
         let _ = tx.send(Msg::AgendaLoaded {
             request,

@@ -5,6 +5,7 @@
 mod attachments;
 mod cache;
 mod desk;
+mod export;
 mod inbox;
 mod login;
 mod search;
@@ -190,6 +191,17 @@ impl Runtime {
                 days,
             } => desk::agenda(&ctx, request, scope, days),
             Effect::LoadBoard { request, scope } => desk::board(&ctx, request, scope),
+            Effect::LoadExpiring {
+                request,
+                scope,
+                days,
+            } => desk::expiring(&ctx, request, scope, days),
+            Effect::Export {
+                request,
+                dir,
+                scope,
+                targets,
+            } => self.spawn(export::export(ctx, request, dir, scope, targets)),
             Effect::TouchDesk { scope, touches } => desk::touch(&ctx, scope, touches),
             Effect::Search(job) => search::run(&ctx, job),
             Effect::FindInBodies { search, words } => search::find_in_bodies(&ctx, search, words),

@@ -71,6 +71,11 @@ pub fn draw(app: &App, theme: &Theme, buf: &mut Buffer, area: Rect) {
                     hit,
                     now: app.now.into(),
                     group: app.desk.agenda.as_ref().and_then(|a| a.group(&message.id)),
+                    expires: app
+                        .desk
+                        .agenda
+                        .as_ref()
+                        .and_then(|a| a.expires(&message.id)),
                 },
                 inner.width as usize,
                 theme,
@@ -100,8 +105,16 @@ fn title(app: &App) -> String {
     }
 }
 
-/// The agenda's title: how many rows in each group that has any.
+/// The agenda's title: how many rows in each group that has any (`:expiring`'s: how many
+/// Altinn deletes within its days).
 fn agenda_title(agenda: &Agenda, rows: &[MessageSummary]) -> String {
+    if agenda.expires.is_some() {
+        return tr!(
+            "Slettes innen {days} dager: {n}",
+            days = agenda.days,
+            n = crate::i18n::number(rows.len())
+        );
+    }
     let counts = agenda.counts(rows);
     let [overdue, this_week, later, no_date] = counts.map(crate::i18n::number);
     let mut parts = vec![tr!("Agenda, {days} dager", days = agenda.days)];
@@ -124,6 +137,14 @@ fn empty_note(app: &App) -> String {
     if inbox.is_loading() || !inbox.loaded_once {
         let spinner = spinner(app.spinner);
         tr!("{spinner} Henter meldinger…", spinner)
+    } else if app
+        .desk
+        .agenda
+        .as_ref()
+        .is_some_and(|a| a.expires.is_some())
+    {
+        tr!("Ingenting Altinn sletter snart, så langt innboks vet (bare åpnede dialoger sier det).")
+            .to_owned()
     } else if app.desk.agenda.is_some() {
         tr!("Ingen frister og ingenting som må handles.").to_owned()
     } else if !inbox.hidden.is_empty() {
@@ -193,16 +214,27 @@ struct RowState<'a> {
     now: DateTime<Utc>,
     /// Its group, in the agenda: the date column then shows the due date.
     group: Option<AgendaGroup>,
+    /// When Altinn deletes it, in `:expiring`'s list: the date column then shows that.
+    expires: Option<DateTime<Utc>>,
 }
 
 /// The date column: the last change, or in the agenda the due date in its group's style.
 fn date_cell(
     message: &MessageSummary,
     group: Option<AgendaGroup>,
+    expires: Option<DateTime<Utc>>,
     base: Style,
     theme: &Theme,
 ) -> Span<'static> {
     let (text, style) = match group {
+        Some(group) if expires.is_some() => {
+            let text = expires.map(date_text).unwrap_or_default();
+            let style = match group {
+                AgendaGroup::Overdue | AgendaGroup::ThisWeek => theme.error,
+                AgendaGroup::Later | AgendaGroup::NoDate => theme.key,
+            };
+            (text, style.patch(base))
+        }
         None => (
             message.last_changed.map(date_text).unwrap_or_default(),
             theme.dim.patch(base),
@@ -238,6 +270,7 @@ fn row(
         ref hit,
         now,
         group,
+        expires,
     } = *state;
     let unread = message.is_unread();
     let base = if unread { theme.unread } else { Style::new() };
@@ -267,7 +300,10 @@ fn row(
     let subject_width = width.saturating_sub(fixed + sender_width + 1 + att_width + due_width);
     let mut spans = vec![Span::raw(marker), Span::styled(format!("{dot} "), base)];
     if show_date {
-        spans.extend([date_cell(message, group, base, theme), Span::raw(" ")]);
+        spans.extend([
+            date_cell(message, group, expires, base, theme),
+            Span::raw(" "),
+        ]);
     }
     if let Some(owner) = owner {
         let owner = format!("{} ", fit(owner, owner_width));

@@ -198,7 +198,13 @@ async fn a_stored_session_opens_the_cached_inbox_before_it_is_resumed() {
     let (mut h, cache) =
         Harness::with_store_and_cache(&sim, tempfile::tempdir().expect("dir"), &path);
     h.device_login().await;
-    let first_ids: Vec<String> = h.app.inbox.messages.iter().map(|m| m.id.to_string()).collect();
+    let first_ids: Vec<String> = h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .map(|m| m.id.to_string())
+        .collect();
     let saved = std::fs::read(h.store.path()).expect("session file");
     let user = h
         .store
@@ -229,7 +235,13 @@ async fn a_stored_session_opens_the_cached_inbox_before_it_is_resumed() {
             && !app.inbox.is_loading()
     })
     .await;
-    let ids: Vec<String> = h.app.inbox.messages.iter().map(|m| m.id.to_string()).collect();
+    let ids: Vec<String> = h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .map(|m| m.id.to_string())
+        .collect();
     assert_eq!(ids, first_ids);
     assert!(
         matches!(&h.app.status, Some(Status::Info(t)) if t.contains("Ingen nye")),

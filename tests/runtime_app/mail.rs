@@ -564,7 +564,12 @@ async fn two_hundred_and_fifty_marked_dialogs_archive_in_one_go_and_come_back_wi
         h.app.status
     );
     assert_eq!(h.app.inbox.messages.len(), before - 250);
-    assert!(h.app.inbox.messages.iter().all(|m| !marked.contains(m.id.as_str())));
+    assert!(h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .all(|m| !marked.contains(m.id.as_str())));
 
     let sent = bulk();
     h.key(KeyCode::Char('z'));
@@ -579,5 +584,10 @@ async fn two_hundred_and_fifty_marked_dialogs_archive_in_one_go_and_come_back_wi
     // And so they are at Altinn: the next full page from the top lists them.
     h.key(KeyCode::Char('V'));
     h.until("the archive", settled).await;
-    assert!(h.app.inbox.messages.iter().all(|m| !marked.contains(m.id.as_str())));
+    assert!(h
+        .app
+        .inbox
+        .messages
+        .iter()
+        .all(|m| !marked.contains(m.id.as_str())));
 }

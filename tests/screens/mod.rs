@@ -145,6 +145,7 @@ pub fn inbox_app(width: u16, height: u16) -> App {
         source.requests.clear();
     }
     app.detail.request = None;
-    app.bodies.insert(detail(0).summary.id.to_string(), detail(0));
+    app.bodies
+        .insert(detail(0).summary.id.to_string(), detail(0));
     app
 }

@@ -125,7 +125,10 @@ fn refresh_puts_new_messages_on_top_and_keeps_the_selection() {
     );
     assert_eq!(app.inbox.messages.len(), 51);
     assert_eq!(app.inbox.messages[0].id, "a1500");
-    assert_eq!(app.inbox.selected_message().map(|m| m.id.to_string()), selected);
+    assert_eq!(
+        app.inbox.selected_message().map(|m| m.id.to_string()),
+        selected
+    );
     assert_eq!(
         app.inbox.sources[0].next_skip, 51,
         "server offsets shifted by the new arrival"

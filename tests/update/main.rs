@@ -5,6 +5,7 @@ mod harness;
 
 mod desk;
 mod detail;
+mod export;
 mod filters;
 mod list;
 mod login;

@@ -426,7 +426,12 @@ fn a_bulk_archive_of_250_is_one_question_one_effect_and_z_brings_them_back() {
         },
     );
     assert_eq!(app.inbox.messages.len(), 250, "all back in the inbox");
-    let ids: Vec<String> = app.inbox.messages.iter().map(|m| m.id.to_string()).collect();
+    let ids: Vec<String> = app
+        .inbox
+        .messages
+        .iter()
+        .map(|m| m.id.to_string())
+        .collect();
     let expected: Vec<String> = (0..250).map(|i| summary(i).id.to_string()).collect();
     assert_eq!(ids, expected, "in their places");
     assert!(app.inbox.messages[5].marked_unread, "still marked unread");

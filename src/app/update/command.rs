@@ -64,6 +64,8 @@ pub fn commands() -> Vec<(String, &'static str)> {
         (":all", tr!("alle innbokser samlet")),
         (tr!(":agenda [DAGER]"), tr!("frister hos alle aktørene")),
         (":board", tr!("én linje per aktør")),
+        (tr!(":expiring [DAGER]"), tr!("det Altinn sletter snart")),
+        (":export", tr!("merkede/viste til disk")),
         (tr!(":lagre[!] NAVN"), tr!("lagre visningen som søk")),
         (":searches", tr!("lagrede søk med antall")),
         (":me", tr!("din egen innboks")),
@@ -155,6 +157,16 @@ fn view_command(app: &mut App, name: &str, arg: &str) -> Option<Result<Vec<Effec
             },
         },
         "board" | "oversikt" => Ok(super::desk::open_board(app)),
+        "expiring" | "slettes" => match arg {
+            "" => Ok(super::desk::open_expiring(app, None)),
+            days => match days.parse::<i64>() {
+                Ok(days) if (0..=3660).contains(&days) => {
+                    Ok(super::desk::open_expiring(app, Some(days)))
+                }
+                _ => Err(tr!("Skriv dager fram som et tall: :expiring 30.").into()),
+            },
+        },
+        "export" | "eksporter" => Ok(super::export::start(app)),
         "save" | "lagre" => super::searches::save(app, arg, false),
         "save!" | "lagre!" => super::searches::save(app, arg, true),
         "searches" | "søk-liste" | "lagrede" => Ok(super::searches::open_searches(app)),

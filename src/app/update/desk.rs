@@ -85,8 +85,7 @@ pub(super) fn desk_synced(
         Ok(at) => {
             app.desk.synced_at = Some(at);
             if app.desk.agenda.is_some() {
-                let days = app.desk.agenda.as_ref().map_or(AGENDA_DAYS, |a| a.days);
-                return load_agenda(app, days);
+                return reload_agenda(app);
             }
             if matches!(app.overlay, Some(Overlay::Board(_))) {
                 return load_board(app);
@@ -114,12 +113,58 @@ fn load_agenda(app: &mut App, days: i64) -> Vec<Effect> {
     let request = next_request(app);
     app.desk.request = Some(request);
     app.desk.days = Some(days);
+    app.desk.expiring = false;
     vec![Effect::LoadAgenda {
         request,
         scope,
         days,
     }]
 }
+
+fn load_expiring(app: &mut App, days: i64) -> Vec<Effect> {
+    let Some(scope) = app.desk_scope() else {
+        return Vec::new();
+    };
+    let request = next_request(app);
+    app.desk.request = Some(request);
+    app.desk.days = Some(days);
+    app.desk.expiring = true;
+    vec![Effect::LoadExpiring {
+        request,
+        scope,
+        days,
+    }]
+}
+
+/// The agenda or `:expiring`'s list shown, read again.
+fn reload_agenda(app: &mut App) -> Vec<Effect> {
+    match app.desk.agenda.as_ref() {
+        Some(agenda) if agenda.expires.is_some() => load_expiring(app, agenda.days),
+        Some(agenda) => load_agenda(app, agenda.days),
+        None => load_agenda(app, AGENDA_DAYS),
+    }
+}
+
+/// `:expiring [DAYS]`: the list shows what Altinn deletes within `days` (default 30),
+/// soonest first, across every party — known only for dialogs opened in innboks, since
+/// Dialogporten's search does not say.
+pub(super) fn open_expiring(app: &mut App, days: Option<i64>) -> Vec<Effect> {
+    if let Some(why) = no_desk(app) {
+        app.status = Some(Status::Info(why.into()));
+        return Vec::new();
+    }
+    app.status = Some(Status::Info(
+        tr!("Henter det Altinn sletter snart …").into(),
+    ));
+    let mut effects = load_expiring(app, days.unwrap_or(EXPIRING_DAYS));
+    if app.desk.synced_at.is_none() {
+        effects.extend(sync_now(app));
+    }
+    effects
+}
+
+/// Days ahead `:expiring` looks unless told.
+pub const EXPIRING_DAYS: i64 = 30;
 
 fn load_board(app: &mut App) -> Vec<Effect> {
     let Some(scope) = app.desk_scope() else {
@@ -163,11 +208,17 @@ pub(super) fn agenda_loaded(
     let selected = app.inbox.selected_message().map(|m| m.id.to_string());
     let mut agenda = Agenda {
         days,
+        expires: app.desk.expiring.then(Default::default),
         ..Agenda::default()
     };
     let mut messages = Vec::with_capacity(rows.len());
     for (seq, row) in rows.into_iter().enumerate() {
-        agenda.groups.insert(row.item.summary.id.to_string(), row.group);
+        agenda
+            .groups
+            .insert(row.item.summary.id.to_string(), row.group);
+        if let (Some(expires), Some(at)) = (agenda.expires.as_mut(), row.item.expires) {
+            expires.insert(row.item.summary.id.to_string(), at);
+        }
         let mut summary = row.item.summary;
         summary.seq = i64::try_from(seq).unwrap_or(i64::MAX);
         messages.push(summary);
@@ -205,7 +256,17 @@ fn agenda_note(app: &App) -> String {
         .synced_at
         .map(crate::text::date_text)
         .unwrap_or_else(|| tr!("aldri").into());
-    if app.desk.updating() {
+    if app
+        .desk
+        .agenda
+        .as_ref()
+        .is_some_and(|a| a.expires.is_some())
+    {
+        tr!(
+            "Det Altinn sletter snart, fra skrivebordet ({when}); kjent bare for dialoger åpnet i innboks. :inbox går tilbake.",
+            when
+        )
+    } else if app.desk.updating() {
         tr!(
             "Agenda fra skrivebordet ({when}); oppdaterer … :inbox går tilbake.",
             when
@@ -226,8 +287,7 @@ pub(super) fn refresh_agenda(app: &mut App) -> Vec<Effect> {
     }
     let effects = sync_now(app);
     if effects.is_empty() {
-        let days = app.desk.agenda.as_ref().map_or(AGENDA_DAYS, |a| a.days);
-        return load_agenda(app, days);
+        return reload_agenda(app);
     }
     app.status = Some(Status::Info(agenda_note(app)));
     effects

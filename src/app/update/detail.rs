@@ -69,7 +69,9 @@ pub(super) fn neighbours(app: &mut App) -> Vec<(Inbox, String)> {
     let wanted: Vec<(Inbox, String)> = (selected + 1..=selected + PREFETCH_AHEAD)
         .chain(selected.checked_sub(1))
         .filter_map(|i| app.inbox.messages.get(i))
-        .filter(|m| !app.bodies.contains_key(m.id.as_str()) && !app.prefetching.contains(m.id.as_str()))
+        .filter(|m| {
+            !app.bodies.contains_key(m.id.as_str()) && !app.prefetching.contains(m.id.as_str())
+        })
         .map(|m| (app.owner_of(m), m.id.to_string()))
         .collect();
     app.prefetching
@@ -91,7 +93,8 @@ pub(super) fn open_selected(app: &mut App) -> Vec<Effect> {
         app.detail.scroll = 0;
         app.detail.history = false;
     }
-    let partial = !app.settings.capabilities.quiet_read && !app.opened.contains(id_for_check.as_str());
+    let partial =
+        !app.settings.capabilities.quiet_read && !app.opened.contains(id_for_check.as_str());
     if unread || partial || app.detail_message().is_none() {
         fetch_detail(app, true, false)
     } else {
@@ -165,7 +168,8 @@ pub(super) fn message_loaded(
         let touch = crate::domain::DeskTouch::opened(&message, marked_read);
         effects.extend(touch_desk(app, vec![(id.to_string(), touch)]));
     }
-    std::sync::Arc::make_mut(&mut app.search_texts).insert(id.to_string(), message.searchable_text());
+    std::sync::Arc::make_mut(&mut app.search_texts)
+        .insert(id.to_string(), message.searchable_text());
     app.bodies.insert(id.to_string(), *message);
     if app.detail.request == Some(request) {
         app.detail.request = None;

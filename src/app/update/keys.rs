@@ -340,7 +340,12 @@ fn mark_all(app: &mut App) -> Vec<Effect> {
         app.inbox.marked.clear();
         app.status = Some(Status::Info(tr!("Ingen merket.").into()));
     } else {
-        let ids: Vec<String> = app.inbox.messages.iter().map(|m| m.id.to_string()).collect();
+        let ids: Vec<String> = app
+            .inbox
+            .messages
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect();
         app.inbox.marked.extend(ids);
         app.status = Some(Status::Info(tr!(
             "{count} merket: a arkiverer, m markerer lest, d sletter. * fjerner merkingen.",

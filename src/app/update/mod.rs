@@ -7,6 +7,7 @@ mod bulk;
 mod command;
 mod desk;
 mod detail;
+mod export;
 mod filters;
 mod keys;
 mod list;
@@ -138,6 +139,12 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::PipeFetched { command, path } => pipe::pipe_fetched(command, path),
         Msg::Piped { command, outcome } => pipe::piped(app, command, outcome),
         Msg::DeskSynced(result) => desk::desk_synced(app, result),
+        Msg::ExportProgress {
+            request,
+            done,
+            total,
+        } => export::progress(app, request, done, total),
+        Msg::Exported { request, result } => export::exported(app, request, result),
         Msg::AgendaLoaded {
             request,
             rows,

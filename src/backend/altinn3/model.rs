@@ -167,7 +167,8 @@ impl DialogListItem {
                 .title
                 .as_ref()
                 .and_then(|t| t.line(languages))
-                .unwrap_or_default().into(),
+                .unwrap_or_default()
+                .into(),
             status,
             marked_unread,
             service_owner: sender.into(),
@@ -181,7 +182,9 @@ impl DialogListItem {
             created: self.created_at,
             last_changed: self.content_updated_at.or(self.created_at),
             due: self.due_at,
-            attachment_count: self.gui_attachment_count.and_then(|n| u32::try_from(n).ok()),
+            attachment_count: self
+                .gui_attachment_count
+                .and_then(|n| u32::try_from(n).ok()),
             requires_confirmation: self.status == "RequiresAttention"
                 && self.service_resource_type == "correspondenceservice",
             owner: None,
