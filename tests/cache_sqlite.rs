@@ -242,12 +242,18 @@ fn a_list_read_in_parts_is_the_whole_list_newest_first_in_order() {
     let mut parts = Vec::new();
     cache
         .load_in_parts(&scope("my"), 100, 500, |list, more| {
-            parts.push((list.messages, more))
+            parts.push((list.messages, more, list.total))
         })
         .expect("parts");
-    let sizes: Vec<(usize, bool)> = parts.iter().map(|(m, more)| (m.len(), *more)).collect();
+    let sizes: Vec<(usize, bool)> = parts.iter().map(|(m, more, _)| (m.len(), *more)).collect();
     assert_eq!(sizes, [(100, true), (500, true), (500, true), (134, false)]);
-    let joined: Vec<MessageSummary> = parts.into_iter().flat_map(|(m, _)| m).collect();
+    let totals: Vec<Option<usize>> = parts.iter().map(|(_, _, total)| *total).collect();
+    assert_eq!(
+        totals,
+        [None, Some(1_234), None, None],
+        "the second part says how long the list is"
+    );
+    let joined: Vec<MessageSummary> = parts.into_iter().flat_map(|(m, _, _)| m).collect();
     assert_eq!(joined, whole.messages);
     // A list never written is one empty, last part.
     let mut empty = Vec::new();

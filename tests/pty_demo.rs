@@ -876,8 +876,11 @@ fn attachment_cat_to_a_terminal_refuses_in_one_line() {
 fn the_language_comes_from_the_locale_the_flag_or_the_config() {
     let demo = ["demo", "--messages", "30", "--auto-approve", "0"];
     let mut english = Session::start_with(&demo, &[("LANG", "en_US.UTF-8")]);
+    // (Enter only once the login screen has finished checking for a stored session.)
     english.wait_for("the English login", |s| {
-        s.contains("Log in with") && s.contains("◉ ID-porten with a one-time code")
+        s.contains("Log in with")
+            && s.contains("◉ ID-porten with a one-time code")
+            && !s.contains("checking")
     });
     english.send(b"\r");
     // Dialogporten was asked in English (`Accept-Language`): the simulator has English

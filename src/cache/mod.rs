@@ -65,16 +65,13 @@ pub enum CacheError {
     Version(i64),
 }
 
-/// A part of a list being read: its rows, with where their id and subject are in the
-/// part's shared buffer.
-#[derive(Default)]
+/// A part of a list being read: its rows, and where their id and subject are in the
+/// part's text buffer. The buffers are kept from part to part (a part of a million-row list
+/// leaves no memory behind); only the rows handed over are new.
 struct PartRows {
     texts: TextBuffer,
-    rows: Vec<(
-        MessageSummary,
-        std::ops::Range<usize>,
-        std::ops::Range<usize>,
-    )>,
+    rows: Vec<MessageSummary>,
+    places: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
 
 impl PartRows {
@@ -84,20 +81,25 @@ impl PartRows {
         Self {
             texts: TextBuffer::with_capacity(rows * 64),
             rows: Vec::with_capacity(rows),
+            places: Vec::with_capacity(rows),
         }
     }
 
-    /// The rows, their ids and subjects slices of one buffer.
-    fn finish(self) -> Vec<MessageSummary> {
-        let shared = self.texts.finish();
-        self.rows
-            .into_iter()
-            .map(|(mut summary, id, subject)| {
-                summary.id = Text::slice(&shared, id).unwrap_or_default();
-                summary.subject = Text::slice(&shared, subject).unwrap_or_default();
-                summary
-            })
-            .collect()
+    /// Rows so far.
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The rows, their ids and subjects slices of one shared buffer; room is made for
+    /// `next` rows of the next part.
+    fn hand_over(&mut self, next: usize) -> Vec<MessageSummary> {
+        let shared = self.texts.share();
+        let mut rows = std::mem::replace(&mut self.rows, Vec::with_capacity(next.min(65_536)));
+        for (row, (id, subject)) in rows.iter_mut().zip(self.places.drain(..)) {
+            row.id = Text::slice(&shared, id).unwrap_or_default();
+            row.subject = Text::slice(&shared, subject).unwrap_or_default();
+        }
+        rows
     }
 }
 
@@ -327,17 +329,19 @@ impl Cache {
                     created, last_changed, due, attachment_count, requires_confirmation, owner
              FROM messages WHERE scope = ?1 ORDER BY last_changed DESC, seq ASC",
         )?;
-        let part_of = |messages| CachedList {
+        let part_of = |messages, total| CachedList {
             messages,
             complete,
             synced_at,
             reconciled_at,
+            total,
         };
         // A part's ids and subjects go into one shared buffer and its senders and parties
         // are shared names: a row costs what it holds, not an allocation a string.
         let mut names = Names::default();
         let mut size = head.max(1);
         let mut part_rows = PartRows::with_room(size);
+        let mut parts_sent = 0;
         let mut rows = statement.query([&key])?;
         while let Some(row) = rows.next()? {
             let id = part_rows.texts.push(text_at(row, 0)?);
@@ -363,15 +367,32 @@ impl Cache {
                 requires_confirmation: row.get(12)?,
                 owner: name_at(13)?,
             };
-            part_rows.rows.push((summary, id, subject));
-            if part_rows.rows.len() >= size {
+            part_rows.rows.push(summary);
+            part_rows.places.push((id, subject));
+            if part_rows.len() >= size {
+                // The first part (a screen) goes at once; the second says how long the list
+                // is.
+                let total = match parts_sent {
+                    1 => Some(self.count_rows(&key)?),
+                    _ => None,
+                };
+                parts_sent += 1;
                 size = part.max(1);
-                let full = std::mem::replace(&mut part_rows, PartRows::with_room(size));
-                each(part_of(full.finish()), true);
+                each(part_of(part_rows.hand_over(size), total), true);
             }
         }
-        each(part_of(part_rows.finish()), false);
+        each(part_of(part_rows.hand_over(0), None), false);
         Ok(())
+    }
+
+    /// How many rows the list of scope key `key` holds.
+    fn count_rows(&self, key: &str) -> Result<usize, CacheError> {
+        let count: i64 = self.conn.query_row(
+            "SELECT count(*) FROM messages WHERE scope = ?1",
+            [key],
+            |row| row.get(0),
+        )?;
+        Ok(usize::try_from(count).unwrap_or(0))
     }
 
     /// Writes what a sync step learned: messages added or changed, ids gone, and whether the

@@ -119,6 +119,10 @@ pub struct CachedList {
     /// When a first page from the server last reconciled it (seconds since the epoch):
     /// labels changed and dialogs deleted elsewhere are seen only then.
     pub reconciled_at: Option<i64>,
+    /// How many rows the whole list holds, told with the part after the first, so the
+    /// list makes room for them once (growing a part at a time leaves the memory of every
+    /// smaller size behind).
+    pub total: Option<usize>,
 }
 
 /// Where a page starts. Opaque to the app beyond what [`Capabilities::offset_paging`] says:

@@ -209,16 +209,19 @@ impl TextBuffer {
         }
     }
 
-    /// Adds `text`; the range to slice it by once [`TextBuffer::finish`]ed.
+    /// Adds `text`; the range to slice it by in what [`TextBuffer::share`] gives.
     pub fn push(&mut self, text: &str) -> std::ops::Range<usize> {
         let start = self.buffer.len();
         self.buffer.push_str(text);
         start..self.buffer.len()
     }
 
-    /// The shared buffer, to slice by the ranges `push` gave.
-    pub fn finish(self) -> ArcStr {
-        ArcStr::from(self.buffer)
+    /// The texts pushed, as one shared buffer to slice by the ranges `push` gave; this one
+    /// is emptied, its room kept for the next texts.
+    pub fn share(&mut self) -> ArcStr {
+        let shared = ArcStr::from(self.buffer.as_str());
+        self.buffer.clear();
+        shared
     }
 }
 
@@ -313,7 +316,7 @@ mod tests {
         let mut buffer = TextBuffer::default();
         let id = buffer.push("a1");
         let subject = buffer.push("Skattemelding – 2025");
-        let shared = buffer.finish();
+        let shared = buffer.share();
         let id = Text::slice(&shared, id).expect("id");
         let subject = Text::slice(&shared, subject).expect("subject");
         assert_eq!(id, "a1");

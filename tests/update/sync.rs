@@ -128,6 +128,7 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
         complete: true,
         synced_at: Some(1_764_000_000),
         reconciled_at: None,
+        total: None,
     };
     update(
         &mut app,
@@ -254,6 +255,7 @@ fn a_start_over_a_recently_reconciled_cache_asks_only_for_what_changed() {
                     complete: false,
                     synced_at: Some(now),
                     reconciled_at: reconciled_ago.map(|ago| now - ago as i64),
+                    total: None,
                 },
                 more: false,
             },
@@ -383,6 +385,7 @@ fn cached(range: std::ops::Range<usize>) -> innboks::domain::CachedList {
         complete: true,
         synced_at: Some(1_764_000_000),
         reconciled_at: None,
+        total: None,
     }
 }
 

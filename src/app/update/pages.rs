@@ -201,6 +201,10 @@ pub(super) fn cache_loaded(
     }
     source.cache_part_drawn();
     let source = app.inbox.sources[index].clone();
+    if let Some(total) = list.total {
+        let room = total.saturating_sub(app.inbox.messages.len());
+        app.inbox.messages.reserve(room);
+    }
     let cached = app.inbox.merge_cached(
         list.messages,
         source.rows(merged),
