@@ -163,7 +163,7 @@ pub async fn list(environment: &Environment, as_json: bool, options: ListOptions
             for m in &mut messages {
                 // A group's rows say whose they are; a single party's are that party's.
                 if m.owner.is_none() || matches!(owner, Inbox::Party(_)) {
-                    m.owner = Some(owner.key().to_owned().into());
+                    m.owner = Some(owner.key().into());
                 }
             }
             merged.extend(messages);
@@ -216,7 +216,7 @@ fn list_offline(environment: &Environment, as_json: bool, options: &ListOptions)
         for party in parties {
             let owner = Inbox::Party(party.id.clone());
             merged.extend(local.list(&owner, options.folder).into_iter().map(|mut m| {
-                m.owner = Some(party.id.clone().into());
+                m.owner = Some(party.id.as_str().into());
                 m
             }));
             names.insert(party.id.clone(), party.name.clone());

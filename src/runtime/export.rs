@@ -91,7 +91,7 @@ fn write_all(
         let message =
             (bodies.get(id.as_str())).and_then(|j| serde_json::from_str::<Message>(j).ok());
         let mut summary = target.summary;
-        summary.owner = Some(target.party.clone().into());
+        summary.owner = Some(target.party.as_str().into());
         let item = Item {
             updated,
             expires: kept

@@ -56,7 +56,7 @@ pub(super) fn change_row(
             // It moved to the archive view.
             if let Some(mut body) = app.bodies.remove(id) {
                 if let Some(new_id) = &new_id {
-                    body.summary.id = new_id.clone().into();
+                    body.summary.id = new_id.as_str().into();
                     body.summary.status = MessageStatus::Archived;
                     app.bodies.insert(new_id.clone(), body);
                 }
@@ -67,9 +67,9 @@ pub(super) fn change_row(
             let row = &mut app.inbox.messages[index];
             row.status = MessageStatus::Archived;
             if let Some(new_id) = new_id {
-                row.id = new_id.clone().into();
+                row.id = new_id.as_str().into();
                 if let Some(mut body) = app.bodies.remove(id) {
-                    body.summary.id = new_id.clone().into();
+                    body.summary.id = new_id.as_str().into();
                     body.summary.status = MessageStatus::Archived;
                     app.bodies.insert(new_id.clone(), body);
                 }
