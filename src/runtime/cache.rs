@@ -5,7 +5,7 @@ use crate::app::Msg;
 use crate::domain::{MessageSummary, PartiesScope, Party, Scope};
 
 /// Rows in each part after the first: the whole list never sits in memory twice.
-const CACHE_PART: usize = 20_000;
+const CACHE_PART: usize = 50_000;
 
 /// Reads a list from the cache in parts, on the cache's thread: the first `head` rows at
 /// once (the first frame), then the rest (an empty list when there is no cache or it
