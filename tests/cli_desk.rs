@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::cli::Cli;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -13,66 +15,6 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use innboks::sim::{SimConfig, Simulator};
 use serde_json::{json, Value};
-
-/// The real binary with a private HOME, pointed at a simulator's Altinn 3 face.
-struct Cli {
-    home: tempfile::TempDir,
-    base: String,
-    issuer: String,
-}
-
-impl Cli {
-    fn new(sim: &Simulator) -> Self {
-        Self {
-            home: tempfile::tempdir().expect("home"),
-            base: sim.base_url(),
-            issuer: sim.issuer(),
-        }
-    }
-
-    /// `innboks` with the environment's flags, then `args`, in the private HOME.
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_innboks"));
-        command
-            .envs(common::home_env(self.home.path()))
-            .args(["--env", "local", "--api", "altinn3"])
-            .args(["--altinn-url", &self.base, "--issuer", &self.issuer])
-            .args(["--client-id", "innboks"])
-            .args(args)
-            // (A developer's own keyring is not for tests.)
-            .env("INNBOKS_KEYRING", "off")
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .env_remove("INNBOKS_API_KEY");
-        command
-    }
-
-    /// Runs to the end: (exit code, stdout, stderr).
-    async fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let mut command = self.command(args);
-        let output = tokio::task::spawn_blocking(move || command.stdin(Stdio::null()).output())
-            .await
-            .expect("join")
-            .expect("run innboks");
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    }
-
-    /// Runs and reads stdout as JSON, the exit code 0.
-    async fn json(&self, args: &[&str]) -> Value {
-        let (code, out, err) = self.run(args).await;
-        assert_eq!(code, 0, "innboks {args:?}: {out}\n{err}");
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
-    }
-
-    async fn login(&self) {
-        let (code, out, err) = self.run(&["login", "--method", "device"]).await;
-        assert_eq!(code, 0, "login: {out}\n{err}");
-    }
-}
 
 /// A world of `parties` clients around now (so what is due is due from today), searches of
 /// `limit` parties at most, logins approved at once.

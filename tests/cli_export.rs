@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::cli::Cli;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -19,62 +21,13 @@ use innboks::sim::{SimConfig, Simulator};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// The real binary with a private HOME, pointed at a simulator's Altinn 3 face.
-struct Cli {
-    home: tempfile::TempDir,
-    base: String,
-    issuer: String,
+/// What these tests ask of the binary beyond the shared harness.
+trait Exporting {
+    async fn export(&self, dir: &Path, more: &[&str]) -> Value;
+    async fn me(&self) -> (String, String);
 }
 
-impl Cli {
-    async fn logged_in(sim: &Simulator) -> Self {
-        let cli = Self {
-            home: tempfile::tempdir().expect("home"),
-            base: sim.base_url(),
-            issuer: sim.issuer(),
-        };
-        let (code, out, err) = cli.run(&["login", "--method", "device"]).await;
-        assert_eq!(code, 0, "login: {out}\n{err}");
-        cli
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_innboks"));
-        command
-            .envs(common::home_env(self.home.path()))
-            .args(["--env", "local", "--api", "altinn3"])
-            .args(["--altinn-url", &self.base, "--issuer", &self.issuer])
-            .args(["--client-id", "innboks"])
-            .args(args)
-            .env("INNBOKS_KEYRING", "off")
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .env_remove("INNBOKS_API_KEY");
-        command
-    }
-
-    /// Runs to the end with no terminal: (exit code, stdout, stderr).
-    async fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let mut command = self.command(args);
-        let output = tokio::task::spawn_blocking(move || command.stdin(Stdio::null()).output())
-            .await
-            .expect("join")
-            .expect("run innboks");
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    }
-
-    async fn json(&self, args: &[&str]) -> Value {
-        let (code, out, err) = self.run(args).await;
-        assert_eq!(code, 0, "innboks {args:?}: {out}\n{err}");
-        // (Shown when a test fails.)
-        eprintln!("innboks {args:?}: {err}");
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}\n{err}"))
-    }
-
+impl Exporting for Cli {
     /// `export --out DIR --json` and `more`.
     async fn export(&self, dir: &Path, more: &[&str]) -> Value {
         let out = dir.display().to_string();

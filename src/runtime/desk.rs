@@ -31,33 +31,45 @@ pub(super) async fn sync(
 
 /// Reads the agenda from the cache's desk.
 pub(super) fn agenda(ctx: &Ctx, request: u64, scope: DeskScope, days: i64) {
-    let Some(cache) = ctx.cache.clone() else {
-        ctx.send(Msg::AgendaLoaded {
-            request,
-            rows: Vec::new(),
-            synced_at: None,
-        });
-        return;
-    };
-    let tx = ctx.tx.clone();
-    cache.run(move |c| {
-        let now = chrono::Utc::now();
-        let rows = c.agenda(&scope, now, days, None).unwrap_or_else(|error| {
-            tracing::warn!(%error, "agenda read failed");
-            Vec::new()
-        });
-        let synced_at = c.desk_synced_at(&scope).ok().flatten();
-        let _ = tx.send(Msg::AgendaLoaded {
-            request,
-            rows,
-            synced_at,
-        });
+    agenda_rows(ctx, request, scope, move |c, scope, now| {
+        c.agenda(scope, now, days, None)
     });
 }
 
 /// Reads from the cache's desk what Altinn deletes within `days`, soonest first, as
 /// agenda rows grouped by the deletion's date.
 pub(super) fn expiring(ctx: &Ctx, request: u64, scope: DeskScope, days: i64) {
+    agenda_rows(ctx, request, scope, move |c, scope, now| {
+        let query = crate::cache::DeskQuery {
+            expiring: Some((now, days)),
+            ..Default::default()
+        };
+        let mut items = c.desk_rows(scope, &query)?;
+        items.sort_by_key(|item| item.expires);
+        Ok(items
+            .into_iter()
+            .map(|item| AgendaRow {
+                group: AgendaGroup::of(item.expires, now),
+                item,
+            })
+            .collect())
+    });
+}
+
+/// Reads rows for the list's agenda view with `read` on the cache's thread and answers
+/// `AgendaLoaded` (none without a cache, or on a failure).
+fn agenda_rows(
+    ctx: &Ctx,
+    request: u64,
+    scope: DeskScope,
+    read: impl FnOnce(
+            &crate::cache::Cache,
+            &DeskScope,
+            chrono::DateTime<chrono::Utc>,
+        ) -> Result<Vec<AgendaRow>, crate::cache::CacheError>
+        + Send
+        + 'static,
+) {
     let Some(cache) = ctx.cache.clone() else {
         ctx.send(Msg::AgendaLoaded {
             request,
@@ -68,23 +80,10 @@ pub(super) fn expiring(ctx: &Ctx, request: u64, scope: DeskScope, days: i64) {
     };
     let tx = ctx.tx.clone();
     cache.run(move |c| {
-        let now = chrono::Utc::now();
-        let query = crate::cache::DeskQuery {
-            expiring: Some((now, days)),
-            ..Default::default()
-        };
-        let mut items = c.desk_rows(&scope, &query).unwrap_or_else(|error| {
-            tracing::warn!(%error, "expiring read failed");
+        let rows = read(c, &scope, chrono::Utc::now()).unwrap_or_else(|error| {
+            tracing::warn!(%error, "agenda read failed");
             Vec::new()
         });
-        items.sort_by_key(|item| item.expires);
-        let rows = items
-            .into_iter()
-            .map(|item| AgendaRow {
-                group: AgendaGroup::of(item.expires, now),
-                item,
-            })
-            .collect();
         let synced_at = c.desk_synced_at(&scope).ok().flatten();
         let _ = tx.send(Msg::AgendaLoaded {
             request,

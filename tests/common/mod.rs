@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use innboks::auth::Session;
 use innboks::backend::altinn2::Client;
