@@ -235,6 +235,9 @@ pub enum Effect {
         /// Whose desk.
         scope: crate::domain::DeskScope,
     },
+    /// Give the allocator's free pages back to the system: the whole cached list is read,
+    /// and what its parts were read into is free.
+    GiveBackMemory,
     /// Match the list against a search, off the loop (and the cache's full-text index).
     Search(crate::app::search::SearchJob),
     /// Look the words up in the cache's full-text index over the bodies it keeps.

@@ -8,6 +8,7 @@ mod desk;
 mod export;
 mod inbox;
 mod login;
+mod memory;
 mod search;
 mod searches;
 
@@ -203,6 +204,7 @@ impl Runtime {
                 targets,
             } => self.spawn(export::export(ctx, request, dir, scope, targets)),
             Effect::TouchDesk { scope, touches } => desk::touch(&ctx, scope, touches),
+            Effect::GiveBackMemory => memory::give_back(),
             Effect::Search(job) => search::run(&ctx, job),
             Effect::FindInBodies { search, words } => search::find_in_bodies(&ctx, search, words),
             Effect::LoadSearchCounts {

@@ -163,7 +163,7 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
         "{:?}",
         app.status
     );
-    update(
+    let last = update(
         &mut app,
         Msg::CacheLoaded {
             request,
@@ -172,6 +172,15 @@ fn a_cached_list_in_parts_draws_the_first_at_once_and_g_waits_for_the_rest() {
         },
     );
     assert_eq!(app.inbox.messages.len(), 450);
+    assert!(
+        last.contains(&Effect::GiveBackMemory),
+        "what the parts were read into is given back: {last:?}"
+    );
+    assert_eq!(
+        app.inbox.messages.capacity(),
+        450,
+        "and the room the list kept to grow"
+    );
     assert_eq!(
         app.inbox.selected, 449,
         "G lands on the last row of the whole list"

@@ -180,13 +180,13 @@ pub(super) fn cache_loaded(
         source.work_offline();
     }
     if list.messages.is_empty() || server_done {
+        let mut effects = Vec::new();
         if !more {
-            app.inbox.messages.shrink_to_fit();
+            effects.push(list_read_whole(app));
         }
         if app.settings.offline {
             app.inbox.loaded_once = true;
         }
-        let mut effects = Vec::new();
         if !more && go_to_end_if_asked(app) && app.preview {
             effects.extend(follow_selection(app));
         }
@@ -211,15 +211,13 @@ pub(super) fn cache_loaded(
         server_first,
         &app.filters,
     );
+    let mut effects = Vec::new();
     if !more {
-        // The list grew a part at a time; the room it kept to grow is given back once
-        // the whole of it is read (a million rows: up to half again their size).
-        app.inbox.messages.shrink_to_fit();
+        effects.push(list_read_whole(app));
     }
     let inbox = &mut app.inbox;
     // The server's page shared nothing with the cache: more changed than one page, so the
     // sync from the top goes on.
-    let mut effects = Vec::new();
     if server_first
         && !later_part
         && !cached.overlap
@@ -252,6 +250,14 @@ pub(super) fn cache_loaded(
     }
     effects.extend(release_held_pages(app, held));
     effects
+}
+
+/// The whole cached list is read. It grew a part at a time: the room it kept to grow is
+/// given back (a million rows: up to half again their size), and so are the pages its
+/// parts were read into, which the allocator would otherwise keep.
+fn list_read_whole(app: &mut App) -> Effect {
+    app.inbox.messages.shrink_to_fit();
+    Effect::GiveBackMemory
 }
 
 /// What the status line says when a cached list's first part is drawn: the new rows the
