@@ -109,7 +109,12 @@ fn unchanged(c: &mut Criterion) {
         .block_on(backend.page(&Inbox::Me, &query, &Cursor::Offset(0)))
         .expect("first page");
     let changes = Query {
-        updated_after: first.messages.iter().filter_map(|m| m.last_changed).max(),
+        updated_after: first
+            .messages
+            .iter()
+            .filter_map(|m| m.last_changed)
+            .max()
+            .map(innboks::domain::Stamp::utc),
         ..query
     };
     let mut group = c.benchmark_group("altinn3 incremental sync");

@@ -64,8 +64,10 @@ fn item(i: usize) -> DeskItem {
             message_sender: None,
             kind: MessageKind::Correspondence,
             created: None,
-            last_changed: Some(now() - chrono::Duration::minutes(i as i64 * 7)),
-            due,
+            last_changed: Some(innboks::domain::Stamp::from(
+                now() - chrono::Duration::minutes(i as i64 * 7),
+            )),
+            due: due.map(innboks::domain::Stamp::from),
             attachment_count: None,
             requires_confirmation: false,
             owner: Some((party(i % PARTIES).id).into()),

@@ -53,7 +53,9 @@ fn summary(i: usize) -> MessageSummary {
         message_sender: None,
         kind: MessageKind::Correspondence,
         created: None,
-        last_changed: Some(now() - chrono::Duration::minutes(i as i64 * 97)),
+        last_changed: Some(innboks::domain::Stamp::from(
+            now() - chrono::Duration::minutes(i as i64 * 97),
+        )),
         due: None,
         attachment_count: Some(2),
         requires_confirmation: false,
@@ -121,7 +123,7 @@ fn home_with_cache() -> tempfile::TempDir {
             completed: false,
             pending: false,
             expires: None,
-            updated: summary(i).last_changed,
+            updated: summary(i).last_changed.map(innboks::domain::Stamp::utc),
         })
         .collect();
     cache.desk_write(&scope(), &items, &[]).expect("desk");

@@ -39,10 +39,11 @@ fn summary(i: usize) -> MessageSummary {
         message_sender: None,
         kind: MessageKind::Correspondence,
         created: None,
-        last_changed: Utc
+        last_changed: (Utc
             .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
             .single()
-            .map(|t| t - chrono::Duration::minutes(i as i64)),
+            .map(|t| t - chrono::Duration::minutes(i as i64)))
+        .map(innboks::domain::Stamp::from),
         due: None,
         attachment_count: i.is_multiple_of(4).then_some(1),
         requires_confirmation: false,

@@ -318,8 +318,8 @@ pub fn fit(s: &str, cols: usize) -> String {
 
 /// A date as the language writes it (`17.11.2026`, `17 Nov 2026`), in Norwegian time
 /// whatever the machine's zone, so every user sees the dates Altinn shows.
-pub fn date_text(date: chrono::DateTime<chrono::Utc>) -> String {
-    oslo(date, "%d.%m.%Y", "%d %b %Y")
+pub fn date_text(date: impl Into<chrono::DateTime<chrono::Utc>>) -> String {
+    oslo(date.into(), "%d.%m.%Y", "%d %b %Y")
 }
 
 /// How many columns [`date_text`] takes: a list's date column.
@@ -331,13 +331,13 @@ pub fn date_width() -> usize {
 }
 
 /// Day and month (`02.12`, `2 Dec`), in Norwegian time: a due date in a row.
-pub fn short_date(date: chrono::DateTime<chrono::Utc>) -> String {
-    oslo(date, "%d.%m", "%-d %b")
+pub fn short_date(date: impl Into<chrono::DateTime<chrono::Utc>>) -> String {
+    oslo(date.into(), "%d.%m", "%-d %b")
 }
 
 /// Date and time (`17.11.2026 14:05`, `17 Nov 2026 14:05`), in Norwegian time.
-pub fn date_time_text(date: chrono::DateTime<chrono::Utc>) -> String {
-    oslo(date, "%d.%m.%Y %H:%M", "%d %b %Y %H:%M")
+pub fn date_time_text(date: impl Into<chrono::DateTime<chrono::Utc>>) -> String {
+    oslo(date.into(), "%d.%m.%Y %H:%M", "%d %b %Y %H:%M")
 }
 
 /// `date` in Norwegian time, in the Norwegian or the English pattern.

@@ -448,7 +448,7 @@ async fn only_what_changed_since_the_newest_row() {
     let inbox = all(&backend, &Inbox::Me, &query(Folder::Inbox)).await;
     let newest = inbox.iter().filter_map(|m| m.last_changed).max();
     let changes = Query {
-        updated_after: newest,
+        updated_after: newest.map(innboks::domain::Stamp::utc),
         ..query(Folder::Inbox)
     };
     let before = dialog_requests(&sim);

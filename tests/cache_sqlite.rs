@@ -32,15 +32,19 @@ fn summary(i: usize) -> MessageSummary {
             MessageKind::Correspondence
         },
         created: None,
-        last_changed: Utc
+        last_changed: (Utc
             .with_ymd_and_hms(2026, 11, 20, 12, 0, 0)
             .single()
-            .map(|t| t - chrono::Duration::minutes(i as i64)),
-        due: i.is_multiple_of(2).then(|| {
-            Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0)
-                .single()
-                .expect("date")
-        }),
+            .map(|t| t - chrono::Duration::minutes(i as i64)))
+        .map(innboks::domain::Stamp::from),
+        due: i
+            .is_multiple_of(2)
+            .then(|| {
+                Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0)
+                    .single()
+                    .expect("date")
+            })
+            .map(innboks::domain::Stamp::from),
         attachment_count: (i % 3 == 1).then_some(2),
         requires_confirmation: i.is_multiple_of(11),
         owner: (i % 2 == 1).then(|| "r50020002".into()),
@@ -316,7 +320,9 @@ fn the_desk_follows_what_is_done_in_innboks() {
         summary.status = MessageStatus::Unread;
         summary.kind = MessageKind::Correspondence;
         summary.owner = Some(party.id.clone().into());
-        summary.due = Some(now + chrono::Duration::days(days));
+        summary.due = Some(innboks::domain::Stamp::from(
+            now + chrono::Duration::days(days),
+        ));
         DeskItem {
             summary,
             folder: Folder::Inbox,
@@ -426,8 +432,9 @@ fn a_saved_search_is_counted_on_the_desk_by_its_filters_parties_and_folder() {
             };
             m.service_owner = if i % 2 == 0 { "Skatteetaten" } else { "NAV" }.into();
             m.message_sender = None;
-            m.last_changed =
-                Some(now - chrono::Duration::days(i as i64) - chrono::Duration::hours(1));
+            m.last_changed = Some(innboks::domain::Stamp::from(
+                now - chrono::Duration::days(i as i64) - chrono::Duration::hours(1),
+            ));
             m.requires_confirmation = i % 11 == 0;
             m.subject = if i % 13 == 0 {
                 "MVA-melding for 2. termin".into()
@@ -481,7 +488,10 @@ fn a_saved_search_is_counted_on_the_desk_by_its_filters_parties_and_folder() {
             && i.summary.is_unread()
             && i.summary.service_owner == "Skatteetaten"
             && i.summary.kind == MessageKind::FormTask
-            && i.summary.last_changed >= Some(now - chrono::Duration::days(30))
+            && i.summary.last_changed
+                >= Some(innboks::domain::Stamp::from(
+                    now - chrono::Duration::days(30)
+                ))
             && i.party() != "urn:person:1"),
         "unread forms from Skatteetaten of the last 30 days, the two companies'"
     );
@@ -554,9 +564,15 @@ fn desk_item(
             service_owner: "Skatteetaten".into(),
             message_sender: None,
             kind: MessageKind::Correspondence,
-            created: Some(now - chrono::Duration::days(30)),
-            last_changed: Some(now - chrono::Duration::hours(id.len() as i64)),
-            due: due_in.map(|h| now + chrono::Duration::hours(h)),
+            created: Some(innboks::domain::Stamp::from(
+                now - chrono::Duration::days(30),
+            )),
+            last_changed: Some(innboks::domain::Stamp::from(
+                now - chrono::Duration::hours(id.len() as i64),
+            )),
+            due: due_in
+                .map(|h| now + chrono::Duration::hours(h))
+                .map(innboks::domain::Stamp::from),
             attachment_count: None,
             requires_confirmation: requires_attention,
             owner: Some(party.into()),
@@ -699,7 +715,7 @@ fn the_desk_agenda_board_and_counts_from_sql() {
         items[3]
             .summary
             .last_changed
-            .map(|t| chrono::SubsecRound::trunc_subsecs(t, 3)),
+            .map(|t| chrono::SubsecRound::trunc_subsecs(t.utc(), 3)),
         "its newest, a-ten"
     );
     let mut sorted = board.clone();

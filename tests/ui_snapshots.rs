@@ -1014,7 +1014,9 @@ fn agenda_in_the_list_100x16() {
         summary.subject = subject.into();
         summary.owner =
             Some(format!("urn:altinn:organization:identifier-no:31000000{}", i % 3).into());
-        summary.due = due.and_then(|(m, d)| Utc.with_ymd_and_hms(2026, m, d, 22, 59, 0).single());
+        summary.due = due
+            .and_then(|(m, d)| Utc.with_ymd_and_hms(2026, m, d, 22, 59, 0).single())
+            .map(innboks::domain::Stamp::from);
         AgendaRow {
             group,
             item: DeskItem {

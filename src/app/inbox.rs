@@ -10,11 +10,9 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use chrono::Utc;
-
 use super::rows::SharedRows;
 use super::source::{Rows, Source};
-use crate::domain::{FilterKey, Filters, MessagePage, MessageSummary};
+use crate::domain::{FilterKey, Filters, MessagePage, MessageSummary, Stamp};
 
 /// The message list.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -158,7 +156,7 @@ impl InboxState {
             None => self.messages.len(),
             Some(line) => self
                 .messages
-                .partition_point(|m| m.last_changed.is_some_and(|t| t >= line)),
+                .partition_point(|m| m.last_changed.is_some_and(|t| t >= Stamp::from(line))),
         }
     }
 }
@@ -331,7 +329,7 @@ impl InboxState {
             let mut oldest = None;
             for m in self.all_loaded().filter(|m| mine(m)) {
                 if let Some(t) = m.last_changed {
-                    oldest = Some(oldest.map_or(t, |o: chrono::DateTime<Utc>| o.min(t)));
+                    oldest = Some(oldest.map_or(t, |o: Stamp| o.min(t)));
                 }
                 if floor.is_none_or(|f| m.last_changed.is_none_or(|t| t >= f)) {
                     present.insert(m.id.to_string(), m.clone());
@@ -422,7 +420,10 @@ mod tests {
             kind: MessageKind::Correspondence,
             created: None,
             // Newer for smaller i, as the server lists them.
-            last_changed: Utc.timestamp_opt(2_000_000_000 - i * 60, 0).single(),
+            last_changed: Utc
+                .timestamp_opt(2_000_000_000 - i * 60, 0)
+                .single()
+                .map(crate::domain::Stamp::from),
             due: None,
             attachment_count: None,
             requires_confirmation: false,

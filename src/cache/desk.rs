@@ -8,11 +8,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{status_from_db, status_to_db, time_from_db, time_to_db, Cache, CacheError};
+use super::{
+    stamp_from_db, stamp_to_db, status_from_db, status_to_db, time_from_db, time_to_db, Cache,
+    CacheError,
+};
 use crate::domain::desk::{BOARD_DUE_DAYS, COUNT_DUE_DAYS, COUNT_EXPIRING_DAYS};
 use crate::domain::{
     AgendaGroup, AgendaRow, BoardRow, DeskCounts, DeskEventKind, DeskItem, DeskScope, DeskTouch,
-    Folder, MessageKind, MessageSummary, SavedSearch, SearchCounts, SearchParties,
+    Folder, MessageKind, MessageSummary, SavedSearch, SearchCounts, SearchParties, Stamp,
 };
 
 /// The desk's tables and indexes, made in place beside the others.
@@ -143,9 +146,9 @@ fn item_from(row: &Row<'_>) -> rusqlite::Result<DeskItem> {
             attachment_count: row
                 .get::<_, Option<i64>>(13)?
                 .and_then(|n| u32::try_from(n).ok()),
-            created: time_from_db(row.get(14)?),
-            last_changed: time_from_db(row.get(15)?),
-            due: time_from_db(row.get(17)?),
+            created: stamp_from_db(row.get(14)?),
+            last_changed: stamp_from_db(row.get(15)?),
+            due: stamp_from_db(row.get(17)?),
             seq: 0,
         },
         folder: folder_from_db(&row.get::<_, String>(8)?),
@@ -214,10 +217,10 @@ impl Cache {
                     item.pending,
                     m.requires_confirmation,
                     m.attachment_count.map(i64::from),
-                    time_to_db(m.created),
-                    time_to_db(m.last_changed),
+                    stamp_to_db(m.created),
+                    stamp_to_db(m.last_changed),
                     time_to_db(item.updated),
-                    time_to_db(m.due),
+                    stamp_to_db(m.due),
                     time_to_db(item.expires),
                 ])?;
             }
@@ -545,7 +548,7 @@ impl Cache {
         let mut agenda: Vec<AgendaRow> = rows
             .into_iter()
             .map(|item| AgendaRow {
-                group: AgendaGroup::of(item.summary.due, now),
+                group: AgendaGroup::of(item.summary.due.map(Stamp::utc), now),
                 item,
             })
             .collect();

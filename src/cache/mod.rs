@@ -18,8 +18,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 pub use crate::domain::{CachedList, Scope};
 use crate::domain::{
-    Message, MessageKind, MessageStatus, MessageSummary, Name, Names, Party, PartyKind, Text,
-    TextBuffer,
+    Message, MessageKind, MessageStatus, MessageSummary, Name, Names, Party, PartyKind, Stamp,
+    Text, TextBuffer,
 };
 
 /// The row strings go into SQLite as text and come out as text.
@@ -358,9 +358,9 @@ impl Cache {
                 service_owner: name_at(5)?.unwrap_or_default(),
                 message_sender: name_at(6)?,
                 kind: MessageKind::from_text(text_at(row, 7)?),
-                created: time_from_db(row.get(8)?),
-                last_changed: time_from_db(row.get(9)?),
-                due: time_from_db(row.get(10)?),
+                created: stamp_from_db(row.get(8)?),
+                last_changed: stamp_from_db(row.get(9)?),
+                due: stamp_from_db(row.get(10)?),
                 attachment_count: row
                     .get::<_, Option<i64>>(11)?
                     .and_then(|n| u32::try_from(n).ok()),
@@ -443,9 +443,9 @@ impl Cache {
                     m.service_owner,
                     m.message_sender,
                     m.kind.label(),
-                    time_to_db(m.created),
-                    time_to_db(m.last_changed),
-                    time_to_db(m.due),
+                    stamp_to_db(m.created),
+                    stamp_to_db(m.last_changed),
+                    stamp_to_db(m.due),
                     m.attachment_count.map(i64::from),
                     m.requires_confirmation,
                     m.owner,
@@ -612,6 +612,15 @@ fn time_to_db(t: Option<DateTime<Utc>>) -> Option<i64> {
 
 fn time_from_db(t: Option<i64>) -> Option<DateTime<Utc>> {
     t.and_then(DateTime::from_timestamp_millis)
+}
+
+/// A row's date as the cache keeps it: milliseconds since 1970.
+fn stamp_to_db(t: Option<Stamp>) -> Option<i64> {
+    t.map(Stamp::millis)
+}
+
+fn stamp_from_db(t: Option<i64>) -> Option<Stamp> {
+    t.and_then(Stamp::from_millis)
 }
 
 fn kind_to_db(kind: &PartyKind) -> &str {

@@ -395,7 +395,8 @@ pub async fn expiring(
 
 fn agenda_json(row: &AgendaRow, now: chrono::DateTime<Utc>) -> serde_json::Value {
     let mut value = super::mail::summary_json(&row.item.summary);
-    value["overdue"] = json!(row.group == AgendaGroup::Overdue && row.item.summary.due < Some(now));
+    value["overdue"] =
+        json!(row.group == AgendaGroup::Overdue && row.item.summary.due < Some(now.into()));
     value["requires_attention"] = json!(row.item.requires_attention);
     value["group"] = json!(row.group.key());
     value

@@ -233,7 +233,7 @@ fn tell(event: &DeskEvent, names: &std::collections::HashMap<String, String>, as
                 "party_name": name,
                 "title": m.subject,
                 "sender": m.sender(),
-                "due": m.due.map(|t| t.to_rfc3339()),
+                "due": m.due.map(|t| t.utc().to_rfc3339()),
                 "expires": event.item.expires.map(|t| t.to_rfc3339()),
                 "requires_attention": event.item.requires_attention,
             })
@@ -291,7 +291,7 @@ async fn run_for(
         .env("INNBOKS_SENDER", m.sender())
         .env(
             "INNBOKS_DUE",
-            m.due.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            m.due.map(|t| t.utc().to_rfc3339()).unwrap_or_default(),
         )
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);

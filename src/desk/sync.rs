@@ -12,7 +12,7 @@ use futures::StreamExt;
 
 use crate::backend::Backend;
 use crate::cache::{CacheHandle, DeskScope, GroupMark};
-use crate::domain::{events_of, ApiError, DeskEvent, DeskItem, Party};
+use crate::domain::{events_of, ApiError, DeskEvent, DeskItem, Party, Stamp};
 
 /// A group is read in full again after this long.
 pub const RECONCILE_EVERY: chrono::Duration = chrono::Duration::hours(6);
@@ -231,9 +231,10 @@ async fn sync_group(
 /// gives ten-millionths), so a row sent again unchanged compares equal to the kept one.
 fn in_milliseconds(mut item: DeskItem) -> DeskItem {
     let ms = |t: &mut Option<DateTime<Utc>>| *t = t.map(|t| t.trunc_subsecs(3));
-    ms(&mut item.summary.created);
-    ms(&mut item.summary.last_changed);
-    ms(&mut item.summary.due);
+    let stamp_ms = |t: &mut Option<Stamp>| *t = t.map(Stamp::whole_millis);
+    stamp_ms(&mut item.summary.created);
+    stamp_ms(&mut item.summary.last_changed);
+    stamp_ms(&mut item.summary.due);
     ms(&mut item.updated);
     ms(&mut item.expires);
     item

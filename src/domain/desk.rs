@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Folder, Labels, MessageAction, MessageSummary, PartiesScope};
+use super::{Folder, Labels, MessageAction, MessageSummary, PartiesScope, Stamp};
 
 /// Whose desk: an environment and a user's key, as for the parties it spans.
 pub type DeskScope = PartiesScope;
@@ -308,6 +308,7 @@ pub fn events_of(
         && item
             .summary
             .due
+            .map(Stamp::utc)
             .is_some_and(|due| due >= now && due <= now + Duration::days(EVENT_DUE_DAYS))
     {
         kinds.push(DeskEventKind::DueSoon);

@@ -8,6 +8,7 @@ mod error;
 mod inbox;
 mod searches;
 mod session;
+mod stamp;
 pub mod strings;
 mod verbs;
 
@@ -20,6 +21,7 @@ pub use error::ApiError;
 pub use inbox::{CachedList, Capabilities, Cursor, Inbox, PartiesScope, Query, Scope};
 pub use searches::{SavedSearch, SearchCounts, SearchParties};
 pub use session::{LoginMethod, RefreshEvent, DEFAULT_ACR, HIGH_ACR};
+pub use stamp::Stamp;
 pub use strings::{Name, Names, Text, TextBuffer, Unknown};
 pub use verbs::{Asks, MessageAction, Needs, Then, Verb, Wanted};
 
@@ -180,11 +182,11 @@ pub struct MessageSummary {
     /// Correspondence, form task or other.
     pub kind: MessageKind,
     /// When it was created, if known.
-    pub created: Option<DateTime<Utc>>,
+    pub created: Option<Stamp>,
     /// When it last changed; the inbox is ordered by this.
-    pub last_changed: Option<DateTime<Utc>>,
+    pub last_changed: Option<Stamp>,
     /// Due date, when the item has one.
-    pub due: Option<DateTime<Utc>>,
+    pub due: Option<Stamp>,
     /// Number of attachments, when known (the list endpoint does not say).
     pub attachment_count: Option<u32>,
     /// The sender asks for a confirmation of receipt (such mail cannot be archived first).
@@ -557,10 +559,10 @@ impl Filters {
             FilterKey::Dates => {
                 let at = message.last_changed;
                 self.since
-                    .is_none_or(|since| at.is_some_and(|t| t >= since))
+                    .is_none_or(|since| at.is_some_and(|t| t >= Stamp::from(since)))
                     && self
                         .until
-                        .is_none_or(|until| at.is_some_and(|t| t <= until))
+                        .is_none_or(|until| at.is_some_and(|t| t <= Stamp::from(until)))
             }
             FilterKey::NeedsConfirmation => {
                 !self.needs_confirmation || message.requires_confirmation

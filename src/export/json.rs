@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::domain::{Attachment, Message, MessageSummary};
+use crate::domain::{Attachment, Message, MessageSummary, Stamp};
 
 fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
     d.map_or(serde_json::Value::Null, |d| json!(d.to_rfc3339()))
@@ -25,8 +25,8 @@ pub fn summary_json(m: &MessageSummary) -> serde_json::Value {
         "status": m.status.label(),
         "unread": m.is_unread(),
         "type": m.kind.label(),
-        "received": date(m.last_changed),
-        "due": date(m.due),
+        "received": date(m.last_changed.map(Stamp::utc)),
+        "due": date(m.due.map(Stamp::utc)),
         "requires_confirmation": m.requires_confirmation,
         "reportee": m.owner,
     })

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Folder, Message, MessageSummary};
+use crate::domain::{Folder, Message, MessageSummary, Stamp};
 use crate::i18n::tr;
 use manifest::{Entry, Manifest};
 
@@ -339,6 +339,7 @@ fn dated(item: &Item) -> Option<DateTime<Utc>> {
     item.summary
         .last_changed
         .or(item.summary.created)
+        .map(Stamp::utc)
         .or(item.updated)
 }
 

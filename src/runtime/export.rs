@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::Ctx;
 use crate::app::{ExportDone, ExportTarget, Msg};
-use crate::domain::{DeskItem, DeskScope, Message};
+use crate::domain::{DeskItem, DeskScope, Message, Stamp};
 use crate::export::{Exporter, Format, Item, Outcome};
 use crate::i18n::tr;
 
@@ -83,7 +83,8 @@ fn write_all(
         let kept = desk.get(id.as_str());
         let cached = bodies.contains_key(id.as_str());
         done.without_content += usize::from(!cached);
-        let updated = kept.and_then(|k| k.updated).or(target.summary.last_changed);
+        let updated =
+            (kept.and_then(|k| k.updated)).or(target.summary.last_changed.map(Stamp::utc));
         if exporter.outcome(&id, updated, cached, false) == Outcome::Unchanged {
             done.unchanged += 1;
             continue;

@@ -287,7 +287,12 @@ fn row(
     let due = message
         .due
         .filter(|_| width >= 70 && group.is_none())
-        .map(|due| (tr!(" frist {date}", date = short_date(due)), due >= now));
+        .map(|due| {
+            (
+                tr!(" frist {date}", date = short_date(due)),
+                due.utc() >= now,
+            )
+        });
     let due_width = due.as_ref().map_or(0, |(text, _)| text.chars().count());
     let owner_width = match owner {
         Some(_) => (width / 7).clamp(6, 16),

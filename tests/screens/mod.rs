@@ -60,10 +60,11 @@ pub fn summary(i: usize) -> MessageSummary {
         message_sender: None,
         kind,
         created: None,
-        last_changed: Utc
+        last_changed: (Utc
             .with_ymd_and_hms(2026, 11, 20, 9, 30, 0)
             .single()
-            .map(|d| d - chrono::Duration::days(i as i64 * 3)),
+            .map(|d| d - chrono::Duration::days(i as i64 * 3)))
+        .map(innboks::domain::Stamp::from),
         due: None,
         attachment_count: i.is_multiple_of(4).then_some(1),
         requires_confirmation: false,

@@ -34,7 +34,8 @@ fn agenda_row(i: usize, group: AgendaGroup) -> AgendaRow {
         AgendaGroup::Overdue => Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).single(),
         AgendaGroup::ThisWeek => Utc.with_ymd_and_hms(2026, 12, 8, 12, 0, 0).single(),
         AgendaGroup::Later => Utc.with_ymd_and_hms(2026, 12, 18, 12, 0, 0).single(),
-    };
+    }
+    .map(innboks::domain::Stamp::from);
     AgendaRow {
         group,
         item: DeskItem {

@@ -36,7 +36,10 @@ pub fn summary(i: usize) -> MessageSummary {
         message_sender: None,
         kind: MessageKind::Correspondence,
         created: None,
-        last_changed: Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).single(),
+        last_changed: Utc
+            .with_ymd_and_hms(2026, 11, 20, 12, 0, 0)
+            .single()
+            .map(innboks::domain::Stamp::from),
         due: None,
         attachment_count: None,
         requires_confirmation: false,

@@ -200,10 +200,11 @@ fn a_server_next_link_is_used_for_the_next_page() {
 fn sort_cycles_and_keeps_the_selection() {
     let mut app = logged_in();
     for (i, m) in app.inbox.messages.iter_mut().enumerate() {
-        m.last_changed = Utc
+        m.last_changed = (Utc
             .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
             .single()
-            .map(|d| d + chrono::Duration::days(50 - i as i64));
+            .map(|d| d + chrono::Duration::days(50 - i as i64)))
+        .map(innboks::domain::Stamp::from);
         m.service_owner = if i % 2 == 0 {
             "NAV".into()
         } else {

@@ -118,9 +118,10 @@ fn the_merged_view_pages_each_inbox_and_acts_in_the_right_one() {
     let dated = |range: std::ops::Range<usize>, day: u32| {
         let mut p = page(range, true);
         for (n, m) in p.messages.iter_mut().enumerate() {
-            m.last_changed = Utc
+            m.last_changed = (Utc
                 .with_ymd_and_hms(2026, 11, day, 12, 59 - n as u32 % 60, 0)
-                .single();
+                .single())
+            .map(innboks::domain::Stamp::from);
         }
         p
     };
@@ -190,7 +191,9 @@ fn the_merged_view_asks_the_inbox_a_gap_may_be_in_before_the_user_reaches_it() {
     let spaced = |range: std::ops::Range<usize>, hours: i64, from: chrono::Duration| {
         let mut p = page(range, true);
         for (n, m) in p.messages.iter_mut().enumerate() {
-            m.last_changed = Some(start - from - chrono::Duration::hours(hours * n as i64));
+            m.last_changed = Some(innboks::domain::Stamp::from(
+                start - from - chrono::Duration::hours(hours * n as i64),
+            ));
         }
         p
     };

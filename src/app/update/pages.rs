@@ -3,8 +3,8 @@
 
 use crate::app::{App, Effect, Screen, Status};
 use crate::app::{HeldPage, InboxState, Phase, Source};
-use crate::domain::MessagePage;
 use crate::domain::{ApiError, CachedList, Inbox};
+use crate::domain::{MessagePage, Stamp};
 use crate::i18n::tr;
 
 use super::detail::follow_selection;
@@ -351,7 +351,7 @@ pub(super) fn sync_from_top(app: &mut App, index: usize) -> Vec<Effect> {
         link: None,
         folder: app.folder,
         filters: app.filters.server(),
-        since: Some(since),
+        since: Some(since.utc()),
     }]
 }
 
@@ -484,7 +484,7 @@ pub(super) fn page_loaded(
         .inbox
         .merge_page(messages, rows, from_top_again, &app.filters);
     let source = &mut app.inbox.sources[index];
-    source.lower_floor(skip, from_top_again, oldest);
+    source.lower_floor(skip, from_top_again, oldest.map(Stamp::utc));
     source.page_arrived(
         skip,
         received,

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::domain::{
     Attachment, Message, MessageKind, MessagePage, MessageStatus, MessageSummary, Party, PartyKind,
-    Profile,
+    Profile, Stamp,
 };
 use crate::text::{html_to_text, safe_file_name, sanitize_line};
 
@@ -245,9 +245,19 @@ impl HalMessage {
             service_owner: clean_opt(&self.service_owner).unwrap_or_default().into(),
             message_sender: clean_opt(&self.message_sender).map(crate::domain::Name::from),
             kind: MessageKind::from_text(&sanitize_line(self.kind.as_deref().unwrap_or_default())),
-            created: self.created_date.as_deref().and_then(parse_date),
-            last_changed: self.last_changed_date_time.as_deref().and_then(parse_date),
-            due: self.due_date.as_deref().and_then(parse_date),
+            created: self
+                .created_date
+                .as_deref()
+                .and_then(parse_date)
+                .map(Stamp::from),
+            last_changed: (self.last_changed_date_time.as_deref())
+                .and_then(parse_date)
+                .map(Stamp::from),
+            due: self
+                .due_date
+                .as_deref()
+                .and_then(parse_date)
+                .map(Stamp::from),
             attachment_count: attachment_count.and_then(|n| u32::try_from(n).ok()),
             requires_confirmation: self.available_action == Some(1),
             owner: None,

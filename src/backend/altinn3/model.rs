@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::domain::{
     ApiError, Attachment, DeskItem, Folder, Message, MessageKind, MessagePage, MessageStatus,
-    MessageSummary, Party, PartyKind, ThreadEntry,
+    MessageSummary, Party, PartyKind, Stamp, ThreadEntry,
 };
 use crate::text::{markdown_to_text, safe_file_name, sanitize_line, sanitize_multiline};
 
@@ -179,9 +179,9 @@ impl DialogListItem {
                 "genericaccessresource" => MessageKind::Dialog,
                 other => MessageKind::Other(sanitize_line(other).into()),
             },
-            created: self.created_at,
-            last_changed: self.content_updated_at.or(self.created_at),
-            due: self.due_at,
+            created: self.created_at.map(Stamp::from),
+            last_changed: self.content_updated_at.or(self.created_at).map(Stamp::from),
+            due: self.due_at.map(Stamp::from),
             attachment_count: self
                 .gui_attachment_count
                 .and_then(|n| u32::try_from(n).ok()),
