@@ -61,7 +61,7 @@ fn summary(i: usize) -> MessageSummary {
         attachment_count: i.is_multiple_of(4).then_some(1),
         requires_confirmation: i.is_multiple_of(50),
         owner: None,
-        seq: i as i64,
+        seq: i as i32,
     }
 }
 

@@ -48,7 +48,7 @@ fn summary(i: usize) -> MessageSummary {
         attachment_count: i.is_multiple_of(4).then_some(1),
         requires_confirmation: false,
         owner: None,
-        seq: i as i64,
+        seq: i as i32,
     }
 }
 

@@ -48,7 +48,7 @@ fn summary(i: usize) -> MessageSummary {
         attachment_count: (i % 3 == 1).then_some(2),
         requires_confirmation: i.is_multiple_of(11),
         owner: (i % 2 == 1).then(|| "r50020002".into()),
-        seq: i as i64,
+        seq: i as i32,
     }
 }
 

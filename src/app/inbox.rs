@@ -34,9 +34,9 @@ pub struct InboxState {
     /// New messages found by the refresh in progress (summed over the sources).
     pub arrivals: Option<usize>,
     /// The next [`MessageSummary::seq`] for a message added at the end.
-    pub next_seq: i64,
+    pub next_seq: i32,
     /// The lowest [`MessageSummary::seq`] so far (refreshes add above it).
-    pub first_seq: i64,
+    pub first_seq: i32,
     /// `G` was pressed while a cached list was still being read: the last row when it is.
     pub end_asked: bool,
     /// Rows at the top no source can add to any more ([`InboxState::settled_rows`]), as
@@ -253,7 +253,7 @@ impl InboxState {
             ..Merge::default()
         };
         let (mut top_shown, mut top_hidden) = (Vec::new(), Vec::new());
-        let count = messages.len() as i64;
+        let count = i32::try_from(messages.len()).unwrap_or(i32::MAX);
         // One shared name for every row of the source.
         let owner = rows.stamp().map(crate::domain::Name::from);
         // (A page that lists a message twice adds it once.)
@@ -283,9 +283,9 @@ impl InboxState {
             }
             merge.arrived += 1;
             message.seq = if from_top {
-                self.first_seq - count + position as i64
+                self.first_seq - count + position as i32
             } else {
-                self.next_seq + position as i64
+                self.next_seq + position as i32
             };
             merge.upsert.push(message.clone());
             match (from_top, filters.passes_local(&message)) {
@@ -296,9 +296,9 @@ impl InboxState {
             }
         }
         if from_top {
-            self.first_seq -= count;
+            self.first_seq = self.first_seq.saturating_sub(count);
         } else {
-            self.next_seq += count;
+            self.next_seq = self.next_seq.saturating_add(count);
         }
         self.messages.splice(0..0, top_shown);
         self.hidden.splice(0..0, top_hidden);
@@ -343,7 +343,7 @@ impl InboxState {
         let mut matched = 0;
         // Attachment counts the cache knew (from a preview) for rows the server listed
         // without one: given back to those rows after the walk.
-        let mut counts: Vec<(String, u32)> = Vec::new();
+        let mut counts: Vec<(String, u16)> = Vec::new();
         let (mut low, mut high) = (self.first_seq, self.next_seq);
         for mut message in cached {
             if let Some(owner) = &owner {
@@ -371,7 +371,7 @@ impl InboxState {
                 }
             }
             low = low.min(message.seq);
-            high = high.max(message.seq + 1);
+            high = high.max(message.seq.saturating_add(1));
             if !FilterKey::ALL
                 .iter()
                 .filter(|k| !k.is_local())
@@ -387,7 +387,7 @@ impl InboxState {
             }
         }
         if !counts.is_empty() {
-            let counts: HashMap<String, u32> = counts.into_iter().collect();
+            let counts: HashMap<String, u16> = counts.into_iter().collect();
             for row in self.messages.iter_mut().chain(self.hidden.iter_mut()) {
                 if let Some(&count) = counts.get(row.id.as_str()) {
                     row.attachment_count = Some(count);

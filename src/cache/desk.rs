@@ -145,7 +145,8 @@ fn item_from(row: &Row<'_>) -> rusqlite::Result<DeskItem> {
             requires_confirmation: row.get(12)?,
             attachment_count: row
                 .get::<_, Option<i64>>(13)?
-                .and_then(|n| u32::try_from(n).ok()),
+                .and_then(|n| usize::try_from(n).ok())
+                .map(MessageSummary::attachment_count_of),
             created: stamp_from_db(row.get(14)?),
             last_changed: stamp_from_db(row.get(15)?),
             due: stamp_from_db(row.get(17)?),

@@ -351,7 +351,7 @@ impl Cache {
             };
             let summary = MessageSummary {
                 id: Text::default(),
-                seq: row.get(1)?,
+                seq: seq_from_db(row.get(1)?),
                 subject: Text::default(),
                 status: status_from_db(text_at(row, 3)?),
                 marked_unread: row.get(4)?,
@@ -363,7 +363,8 @@ impl Cache {
                 due: stamp_from_db(row.get(10)?),
                 attachment_count: row
                     .get::<_, Option<i64>>(11)?
-                    .and_then(|n| u32::try_from(n).ok()),
+                    .and_then(|n| usize::try_from(n).ok())
+                    .map(MessageSummary::attachment_count_of),
                 requires_confirmation: row.get(12)?,
                 owner: name_at(13)?,
             };
@@ -612,6 +613,11 @@ fn time_to_db(t: Option<DateTime<Utc>>) -> Option<i64> {
 
 fn time_from_db(t: Option<i64>) -> Option<DateTime<Utc>> {
     t.and_then(DateTime::from_timestamp_millis)
+}
+
+/// A row's place as the cache keeps it (an older cache's wider number is held at the ends).
+fn seq_from_db(seq: i64) -> i32 {
+    i32::try_from(seq).unwrap_or(if seq < 0 { i32::MIN } else { i32::MAX })
 }
 
 /// A row's date as the cache keeps it: milliseconds since 1970.

@@ -188,7 +188,7 @@ pub struct MessageSummary {
     /// Due date, when the item has one.
     pub due: Option<Stamp>,
     /// Number of attachments, when known (the list endpoint does not say).
-    pub attachment_count: Option<u32>,
+    pub attachment_count: Option<u16>,
     /// The sender asks for a confirmation of receipt (such mail cannot be archived first).
     pub requires_confirmation: bool,
     /// Whose inbox it came from (a reportee id), set by the app in the merged view over
@@ -196,10 +196,15 @@ pub struct MessageSummary {
     pub owner: Option<Name>,
     /// Where the server listed it among the loaded messages (set by the app when it
     /// arrives); sorting breaks ties with it, so the server's order survives re-sorting.
-    pub seq: i64,
+    pub seq: i32,
 }
 
 impl MessageSummary {
+    /// `n` attachments as a row keeps the count: in two bytes, held at the most past them.
+    pub fn attachment_count_of(n: usize) -> u16 {
+        u16::try_from(n).unwrap_or(u16::MAX)
+    }
+
     /// True when the message counts as unread.
     pub fn is_unread(&self) -> bool {
         self.status == MessageStatus::Unread || self.marked_unread

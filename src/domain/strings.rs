@@ -227,7 +227,7 @@ impl TextBuffer {
 
 /// How many distinct unknown values are kept; past that they all read as `UNKNOWN_PAST`
 /// (a server sending endless new statuses costs no more than this).
-const MOST_UNKNOWN: usize = 4_096;
+const MOST_UNKNOWN: usize = 254;
 
 /// What an unknown value reads as once `MOST_UNKNOWN` are kept.
 const UNKNOWN_PAST: &str = "?";
@@ -235,10 +235,10 @@ const UNKNOWN_PAST: &str = "?";
 /// The unknown values seen, each kept once for the life of the process.
 static UNKNOWN: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
 
-/// A value the server sent that we have no word for (a status, a type), kept as sent: two
-/// bytes in a row, the text in a table of the process (the values are few).
+/// A value the server sent that we have no word for (a status, a type), kept as sent: one
+/// byte in a row, the text in a table of the process (the values are few).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Unknown(std::num::NonZeroU16);
+pub struct Unknown(std::num::NonZeroU8);
 
 impl Unknown {
     /// The value for `text`.
@@ -255,8 +255,8 @@ impl Unknown {
             None => MOST_UNKNOWN,
         };
         // Places count from one (zero is no place); past the table is `UNKNOWN_PAST`.
-        let number = u16::try_from(place + 1).unwrap_or(u16::MAX);
-        Self(std::num::NonZeroU16::MIN.saturating_add(number - 1))
+        let number = u8::try_from(place + 1).unwrap_or(u8::MAX);
+        Self(std::num::NonZeroU8::MIN.saturating_add(number - 1))
     }
 
     /// The text as the server sent it.
@@ -326,12 +326,13 @@ mod tests {
         assert_eq!(std::mem::size_of::<Text>(), 16);
         assert_eq!(std::mem::size_of::<Option<Name>>(), 8);
         // A list row: what a million of them cost, before their text (BENCHMARKS.md).
-        assert!(std::mem::size_of::<super::super::MessageSummary>() <= 120);
+        assert!(std::mem::size_of::<super::super::MessageSummary>() <= 96);
         let notice = Unknown::new("Notice");
         assert_eq!(notice, Unknown::from("Notice"), "one place for one text");
         assert_eq!(notice.as_str(), "Notice");
         assert_ne!(Unknown::new("Other"), notice);
-        assert_eq!(std::mem::size_of::<super::super::MessageKind>(), 4);
+        assert_eq!(std::mem::size_of::<super::super::MessageKind>(), 2);
+        assert_eq!(std::mem::size_of::<super::super::MessageStatus>(), 2);
         let mut names = Names::default();
         let a = names.get("NAV");
         let b = names.get("NAV");

@@ -220,7 +220,7 @@ pub(super) fn agenda_loaded(
             expires.insert(row.item.summary.id.to_string(), at);
         }
         let mut summary = row.item.summary;
-        summary.seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        summary.seq = i32::try_from(seq).unwrap_or(i32::MAX);
         messages.push(summary);
     }
     let was_agenda = app.desk.agenda.is_some();

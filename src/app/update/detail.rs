@@ -8,7 +8,7 @@ use crate::i18n::tr;
 
 use super::view::{cache_rows, owner_by_id, touch_desk};
 use super::{failure, next_request};
-use crate::domain::{Message, ThreadEntry};
+use crate::domain::{Message, MessageSummary, ThreadEntry};
 
 /// Points the detail pane at the selected message and fetches it as a preview
 /// (`markAsRead=false`, debounced) unless it is already fetched.
@@ -143,7 +143,9 @@ pub(super) fn message_loaded(
         .chain(app.inbox.hidden.iter_mut())
         .find(|m| m.id == id);
     if let Some(row) = row {
-        let count = u32::try_from(message.attachments.len()).ok();
+        let count = Some(MessageSummary::attachment_count_of(
+            message.attachments.len(),
+        ));
         let mut changed = row.attachment_count != count;
         row.attachment_count = count;
         if marked_read && row.is_unread() {

@@ -258,7 +258,7 @@ impl HalMessage {
                 .as_deref()
                 .and_then(parse_date)
                 .map(Stamp::from),
-            attachment_count: attachment_count.and_then(|n| u32::try_from(n).ok()),
+            attachment_count: attachment_count.map(MessageSummary::attachment_count_of),
             requires_confirmation: self.available_action == Some(1),
             owner: None,
             seq: 0,

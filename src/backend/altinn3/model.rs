@@ -184,7 +184,7 @@ impl DialogListItem {
             due: self.due_at.map(Stamp::from),
             attachment_count: self
                 .gui_attachment_count
-                .and_then(|n| u32::try_from(n).ok()),
+                .map(MessageSummary::attachment_count_of),
             requires_confirmation: self.status == "RequiresAttention"
                 && self.service_resource_type == "correspondenceservice",
             owner: None,
