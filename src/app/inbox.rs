@@ -283,9 +283,11 @@ impl InboxState {
             }
             merge.arrived += 1;
             message.seq = if from_top {
-                self.first_seq - count + position as i32
+                self.first_seq
+                    .saturating_sub(count)
+                    .saturating_add(position as i32)
             } else {
-                self.next_seq + position as i32
+                self.next_seq.saturating_add(position as i32)
             };
             merge.upsert.push(message.clone());
             match (from_top, filters.passes_local(&message)) {

@@ -387,3 +387,57 @@ fn altinn3_merges_every_party_in_groups_of_a_hundred_a_few_at_a_time() {
     assert_eq!(refreshed, 5, "every group refreshed");
     assert_eq!(app.inbox.messages.len(), 10, "nothing lost");
 }
+
+/// Every party's cached list is read on its own; the allocator is asked to give back what
+/// the reading left once, when the last of them is in, not once a party.
+#[test]
+fn the_memory_is_given_back_once_every_cached_list_is_read() {
+    use innboks::domain::{CachedList, Party, PartyKind};
+    let mut app = logged_in();
+    app.settings.cache_enabled = true;
+    app.session.user_key = Some("u".into());
+    type_text(&mut app, ":all");
+    update(&mut app, key(KeyCode::Enter));
+    let party = |id: &str| Party {
+        id: id.into(),
+        name: format!("PART {id}"),
+        kind: PartyKind::Organisation,
+        organisation_number: None,
+    };
+    let effects = update(
+        &mut app,
+        Msg::ReporteesLoaded(vec![party("r1"), party("r2"), party("r3")]),
+    );
+    let reads: Vec<u64> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadCache { request, .. } => Some(*request),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reads.len(), 3, "one cached list a party: {effects:?}");
+    let given_back: Vec<bool> = reads
+        .iter()
+        .enumerate()
+        .map(|(n, &request)| {
+            let list = CachedList {
+                messages: (n * 10..n * 10 + 10).map(summary).collect(),
+                complete: true,
+                synced_at: Some(1_764_000_000),
+                reconciled_at: None,
+                total: None,
+            };
+            let effects = update(
+                &mut app,
+                Msg::CacheLoaded {
+                    request,
+                    list,
+                    more: false,
+                },
+            );
+            effects.contains(&Effect::GiveBackMemory)
+        })
+        .collect();
+    assert_eq!(given_back, [false, false, true]);
+    assert_eq!(app.inbox.messages.len(), 30);
+}

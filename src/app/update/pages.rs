@@ -182,7 +182,7 @@ pub(super) fn cache_loaded(
     if list.messages.is_empty() || server_done {
         let mut effects = Vec::new();
         if !more {
-            effects.push(list_read_whole(app));
+            effects.extend(list_read_whole(app));
         }
         if app.settings.offline {
             app.inbox.loaded_once = true;
@@ -213,7 +213,7 @@ pub(super) fn cache_loaded(
     );
     let mut effects = Vec::new();
     if !more {
-        effects.push(list_read_whole(app));
+        effects.extend(list_read_whole(app));
     }
     let inbox = &mut app.inbox;
     // The server's page shared nothing with the cache: more changed than one page, so the
@@ -252,12 +252,16 @@ pub(super) fn cache_loaded(
     effects
 }
 
-/// The whole cached list is read. It grew a part at a time: the room it kept to grow is
-/// given back (a million rows: up to half again their size), and so are the pages its
-/// parts were read into, which the allocator would otherwise keep.
-fn list_read_whole(app: &mut App) -> Effect {
+/// A source's cached list is read. Once every source's is, the list, which grew a part at a
+/// time, gives back the room it kept to grow (a million rows: up to half again their size),
+/// and the allocator the pages the parts were read into, which it would otherwise keep.
+/// (Once, not once a source: «Alle» may read a thousand.)
+fn list_read_whole(app: &mut App) -> Option<Effect> {
+    if app.inbox.sources.iter().any(Source::is_reading_cache) {
+        return None;
+    }
     app.inbox.messages.shrink_to_fit();
-    Effect::GiveBackMemory
+    Some(Effect::GiveBackMemory)
 }
 
 /// What the status line says when a cached list's first part is drawn: the new rows the

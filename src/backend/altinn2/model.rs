@@ -250,7 +250,9 @@ impl HalMessage {
                 .as_deref()
                 .and_then(parse_date)
                 .map(Stamp::from),
-            last_changed: (self.last_changed_date_time.as_deref())
+            last_changed: self
+                .last_changed_date_time
+                .as_deref()
                 .and_then(parse_date)
                 .map(Stamp::from),
             due: self
