@@ -418,6 +418,21 @@ async fn agenda_board_and_count_say_what_the_simulator_holds() {
     let board = cli.json(&["board", "--json"]).await;
     let count = cli.json(&["count", "--json"]).await;
     let now = Utc::now();
+    // A party no one can act for is one plain line and exit 4, in every desk command.
+    let out_dir = cli.home.path().join("export");
+    let out_dir = out_dir.to_str().expect("a UTF-8 path");
+    for args in [
+        &["agenda", "--json", "--reportee", "r404"][..],
+        &["list", "--json", "--expiring", "30", "--reportee", "r404"],
+        &["export", "--json", "--out", out_dir, "--reportee", "r404"],
+    ] {
+        let (code, out, err) = cli.run(args).await;
+        assert_eq!(code, 4, "{args:?}: {out}\n{err}");
+        assert!(
+            format!("{out}{err}").contains("not-found"),
+            "{args:?}: {out}\n{err}"
+        );
+    }
     let parties: Vec<String> = (board.as_array().expect("rows").iter())
         .filter_map(|r| r["party"].as_str().map(str::to_owned))
         .collect();

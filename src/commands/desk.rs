@@ -103,6 +103,30 @@ pub(super) async fn synced_desk(
     Ok((backend, desk, report))
 }
 
+/// The party `--reportee` names (by reportee id or organisation number), or `None` for
+/// every party (not given, or `all`); a name no party has fails in one line (exit 4).
+pub(super) fn chosen_party<'a>(
+    parties: &'a [Party],
+    reportee: Option<&str>,
+    as_json: bool,
+) -> Result<Option<&'a Party>, ExitCode> {
+    let Some(wanted) = reportee.filter(|r| *r != "all") else {
+        return Ok(None);
+    };
+    match parties.iter().find(|p| p.is_named(wanted)) {
+        Some(party) => Ok(Some(party)),
+        None => Err(fail_as(
+            as_json,
+            "not-found",
+            &tr!(
+                "ingen aktør «{wanted}» blant dem du kan representere",
+                wanted
+            ),
+            4,
+        )),
+    }
+}
+
 /// One desk sync of every party (or `reportee` alone), the parties kept for the board.
 pub(super) async fn sync_into(
     backend: &Backend,
@@ -123,26 +147,9 @@ pub(super) async fn sync_into(
             .ask(move |c| c.set_parties(&scope.env, &scope.user, &kept))
             .await;
     }
-    let chosen: Vec<Party> = match reportee {
-        None | Some("all") => parties,
-        Some(wanted) => {
-            let one: Vec<Party> = parties
-                .into_iter()
-                .filter(|p| p.id == wanted || p.organisation_number.as_deref() == Some(wanted))
-                .collect();
-            if one.is_empty() {
-                return Err(fail_as(
-                    as_json,
-                    "not-found",
-                    &tr!(
-                        "ingen aktør «{wanted}» blant dem du kan representere",
-                        wanted
-                    ),
-                    4,
-                ));
-            }
-            one
-        }
+    let chosen: Vec<Party> = match chosen_party(&parties, reportee, as_json)? {
+        None => parties,
+        Some(one) => vec![one.clone()],
     };
     let report = sync_desk(
         backend,
@@ -259,25 +266,9 @@ pub async fn agenda(
         Err(exit) => return exit,
     };
     let parties = desk.parties().await;
-    let party = match reportee.as_deref() {
-        None | Some("all") => None,
-        Some(wanted) => match parties
-            .iter()
-            .find(|p| p.id == wanted || p.organisation_number.as_deref() == Some(wanted))
-        {
-            Some(p) => Some(p.id.clone()),
-            None => {
-                return fail_as(
-                    options.json,
-                    "not-found",
-                    &tr!(
-                        "ingen aktør «{wanted}» blant dem du kan representere",
-                        wanted
-                    ),
-                    4,
-                )
-            }
-        },
+    let party = match chosen_party(&parties, reportee.as_deref(), options.json) {
+        Ok(chosen) => chosen.map(|p| p.id.clone()),
+        Err(exit) => return exit,
     };
     let now = Utc::now();
     let days = days.unwrap_or(AGENDA_DAYS);
@@ -319,25 +310,9 @@ pub async fn expiring(
         Err(exit) => return exit,
     };
     let parties = desk.parties().await;
-    let chosen = match reportee.as_deref() {
-        None | Some("all") => None,
-        Some(wanted) => match parties
-            .iter()
-            .find(|p| p.id == wanted || p.organisation_number.as_deref() == Some(wanted))
-        {
-            Some(p) => Some(vec![p.id.clone()]),
-            None => {
-                return fail_as(
-                    options.json,
-                    "not-found",
-                    &tr!(
-                        "ingen aktør «{wanted}» blant dem du kan representere",
-                        wanted
-                    ),
-                    4,
-                )
-            }
-        },
+    let chosen = match chosen_party(&parties, reportee.as_deref(), options.json) {
+        Ok(chosen) => chosen.map(|p| vec![p.id.clone()]),
+        Err(exit) => return exit,
     };
     let query = DeskQuery {
         parties: chosen,
@@ -629,4 +604,28 @@ pub fn fill(template: &str, counts: &DeskCounts) -> String {
     .fold(template.to_owned(), |text, (key, n)| {
         text.replace(key, &n.to_string())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::PartyKind;
+
+    #[test]
+    fn the_reportee_is_named_by_id_or_organisation_number() {
+        let party = |id: &str, number: Option<&str>| Party {
+            id: id.into(),
+            name: format!("PART {id}"),
+            kind: PartyKind::Organisation,
+            organisation_number: number.map(str::to_owned),
+        };
+        let parties = [party("r1", None), party("r2", Some("910000002"))];
+        let chosen =
+            |reportee| chosen_party(&parties, reportee, true).map(|p| p.map(|p| p.id.clone()));
+        assert_eq!(chosen(None).ok(), Some(None), "every party");
+        assert_eq!(chosen(Some("all")).ok(), Some(None), "every party");
+        assert_eq!(chosen(Some("r1")).ok(), Some(Some("r1".into())));
+        assert_eq!(chosen(Some("910000002")).ok(), Some(Some("r2".into())));
+        assert!(chosen(Some("r3")).is_err(), "no such party");
+    }
 }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::desk::{open_cache, synced_desk, Desk, DeskOptions};
+use super::desk::{chosen_party, open_cache, synced_desk, Desk, DeskOptions};
 use super::progress::Progress;
 use super::{fail_as, EXIT_NETWORK};
 use crate::backend::Backend;
@@ -67,21 +67,9 @@ pub async fn export(source: Source, options: DeskOptions, args: ExportArgs) -> E
         Err(exit) => return exit,
     };
     let parties = desk.parties().await;
-    let chosen = match args.reportee.as_deref() {
-        None | Some("all") => None,
-        Some(wanted) => match parties
-            .iter()
-            .find(|p| p.id == wanted || p.organisation_number.as_deref() == Some(wanted))
-        {
-            Some(party) => Some(vec![party.id.clone()]),
-            None => {
-                let said = tr!(
-                    "ingen aktør «{wanted}» blant dem du kan representere",
-                    wanted
-                );
-                return fail_as(json, "not-found", &said, 4);
-            }
-        },
+    let chosen = match chosen_party(&parties, args.reportee.as_deref(), json) {
+        Ok(chosen) => chosen.map(|p| vec![p.id.clone()]),
+        Err(exit) => return exit,
     };
     let names: HashMap<String, String> = (parties.iter())
         .map(|p| (p.id.clone(), p.name.clone()))

@@ -239,8 +239,7 @@ fn list_offline(environment: &Environment, as_json: bool, options: &ListOptions)
 
 /// Whether `party` is one of `only` (by id or organisation number).
 fn only_names(only: &[String], party: &crate::domain::Party) -> bool {
-    only.iter()
-        .any(|n| party.id == *n || party.organisation_number.as_deref() == Some(n.as_str()))
+    only.iter().any(|n| party.is_named(n))
 }
 
 /// The list on stdout: a JSON array, or a line a message.

@@ -413,6 +413,13 @@ pub struct Party {
     pub organisation_number: Option<String>,
 }
 
+impl Party {
+    /// Whether `wanted` names this party: its reportee id or its organisation number.
+    pub fn is_named(&self, wanted: &str) -> bool {
+        self.id == wanted || self.organisation_number.as_deref() == Some(wanted)
+    }
+}
+
 /// Which messages a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Folder {

@@ -43,11 +43,7 @@ impl SearchParties {
             SearchParties::Only(names) => Some(
                 known
                     .iter()
-                    .filter(|p| {
-                        names.iter().any(|n| {
-                            p.id == *n || p.organisation_number.as_deref() == Some(n.as_str())
-                        })
-                    })
+                    .filter(|p| names.iter().any(|n| p.is_named(n)))
                     .collect(),
             ),
         }
